@@ -1,0 +1,83 @@
+"""The domain: value objects that know no wire format and no storage."""
+
+from sms_core.domain.accounts import Account, Line, Seat, User
+from sms_core.domain.events import (
+    InboundCall,
+    InboundMessage,
+    ProviderEvent,
+    StatusUpdate,
+    WebhookRequest,
+    WebhookResponse,
+)
+from sms_core.domain.messages import (
+    DeliveryStatus,
+    Direction,
+    Message,
+    OutboundMessage,
+    SendReceipt,
+)
+from sms_core.domain.numbers import (
+    AvailableNumber,
+    NumberCapabilities,
+    NumberQuery,
+    NumberSettings,
+    NumberType,
+    ProvisionedNumber,
+)
+from sms_core.domain.phone import PhoneNumber
+from sms_core.domain.policy import Action, Activity, AllowanceUnit, Decision, HostPolicy
+from sms_core.domain.providers import ProviderCapabilities, ProviderInfo
+from sms_core.domain.registration import (
+    BrandContact,
+    BrandProfile,
+    CampaignProfile,
+    CampaignUseCase,
+    EntityType,
+    PostalAddress,
+    RegistrationFailure,
+    RegistrationState,
+    RegistrationStep,
+    StepStatus,
+)
+
+__all__ = [
+    "Account",
+    "Action",
+    "Activity",
+    "AllowanceUnit",
+    "AvailableNumber",
+    "BrandContact",
+    "BrandProfile",
+    "CampaignProfile",
+    "CampaignUseCase",
+    "Decision",
+    "DeliveryStatus",
+    "Direction",
+    "EntityType",
+    "HostPolicy",
+    "InboundCall",
+    "InboundMessage",
+    "Line",
+    "Message",
+    "NumberCapabilities",
+    "NumberQuery",
+    "NumberSettings",
+    "NumberType",
+    "OutboundMessage",
+    "PhoneNumber",
+    "PostalAddress",
+    "ProviderCapabilities",
+    "ProviderEvent",
+    "ProviderInfo",
+    "ProvisionedNumber",
+    "RegistrationFailure",
+    "RegistrationState",
+    "RegistrationStep",
+    "Seat",
+    "SendReceipt",
+    "StatusUpdate",
+    "StepStatus",
+    "User",
+    "WebhookRequest",
+    "WebhookResponse",
+]

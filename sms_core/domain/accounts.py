@@ -1,0 +1,103 @@
+"""Tenants and the people, lines and seats inside them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from sms_core.domain.phone import PhoneNumber
+
+__all__ = ["Account", "Line", "Seat", "User"]
+
+
+@attrs.frozen(kw_only=True)
+class Account:
+    """A tenant: one agency on the host platform, texting through one carrier.
+
+    Attributes:
+        id: The host's identifier for the agency.
+        name: A display name.
+        provider: The carrier adapter's name (``"fake"``, ``"twilio"``).
+        provider_settings: Non-secret carrier settings (a sandbox file, a public webhook
+            base URL). Secrets never live here: adapters read them from the environment
+            or the host.
+    """
+
+    id: str
+    name: str
+    provider: str
+    provider_settings: Mapping[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class User:
+    """A host user (a recruiter or an admin), mirrored from the host product.
+
+    Attributes:
+        permissions: The host's permission names this user holds, as the host spells them.
+    """
+
+    id: str
+    account_id: str
+    first_name: str
+    last_name: str
+    active: bool = True
+    permissions: frozenset[str] = frozenset()
+
+    @property
+    def full_name(self) -> str:
+        """First and last name, as lists show them."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@attrs.frozen(kw_only=True)
+class Line:
+    """A phone number the account owns and the users who text from it.
+
+    Attributes:
+        provider_ref: The carrier's identifier for the number (a Twilio ``PN…`` SID).
+        registered: Whether the number is attached to the approved campaign.
+        forward_to: Where voice calls to the number are forwarded, if anywhere.
+        user_ids: The users on the line, in the order they were assigned.
+        seat_id: The seat the line belongs to, for seat-based hosts.
+    """
+
+    id: str
+    account_id: str
+    number: PhoneNumber
+    provider_ref: str
+    registered: bool = False
+    forward_to: PhoneNumber | None = None
+    user_ids: tuple[str, ...] = ()
+    seat_id: str | None = None
+
+    @property
+    def shared_badge(self) -> str:
+        """``"+1"``, ``"+2"``, … for the users beyond the first; empty when not shared."""
+        extra = len(self.user_ids) - 1
+        return f"+{extra}" if extra > 0 else ""
+
+
+@attrs.frozen(kw_only=True)
+class Seat:
+    """A paid texting seat: one number, its users, and a monthly message allowance.
+
+    Attributes:
+        monthly_allowance: Messages (or segments, per the host policy) allowed per month.
+        used: How many of them the current period has used.
+        period: The calendar month the count belongs to, as ``"YYYY-MM"``.
+    """
+
+    id: str
+    account_id: str
+    name: str
+    line_id: str | None = None
+    monthly_allowance: int = 0
+    used: int = 0
+    period: str = ""
+
+    @property
+    def remaining(self) -> int:
+        """What is left of this period's allowance."""
+        return max(self.monthly_allowance - self.used, 0)

@@ -1,0 +1,106 @@
+"""Webhook requests from carriers and the normalized events parsed from them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from urllib.parse import parse_qs
+
+import attrs
+
+from sms_core.domain.messages import DeliveryStatus
+from sms_core.domain.phone import PhoneNumber
+
+__all__ = [
+    "InboundCall",
+    "InboundMessage",
+    "ProviderEvent",
+    "StatusUpdate",
+    "WebhookRequest",
+    "WebhookResponse",
+]
+
+
+def _lower_keys(headers: Mapping[str, str]) -> Mapping[str, str]:
+    return {key.lower(): value for key, value in headers.items()}
+
+
+@attrs.frozen(kw_only=True)
+class WebhookRequest:
+    """An HTTP request a carrier made to the webhook app, as it arrived.
+
+    Attributes:
+        url: The full public URL the carrier called, query string included; signatures
+            are computed over it, so behind a proxy it must be the outside URL.
+        headers: The request headers, names lower-cased.
+        body: The raw body.
+    """
+
+    method: str
+    url: str
+    headers: Mapping[str, str] = attrs.field(factory=dict, converter=_lower_keys)
+    body: bytes = b""
+
+    def form(self) -> dict[str, list[str]]:
+        """The body decoded as ``application/x-www-form-urlencoded``, every value kept."""
+        return parse_qs(self.body.decode("utf-8"), keep_blank_values=True)
+
+
+@attrs.frozen(kw_only=True)
+class WebhookResponse:
+    """What the webhook app answers the carrier."""
+
+    status: int = 200
+    content_type: str = "text/plain"
+    body: bytes = b""
+
+
+@attrs.frozen(kw_only=True)
+class StatusUpdate:
+    """A delivery report for an outbound message.
+
+    Attributes:
+        message_id: The SDK's message id, when the carrier echoed it back.
+        raw_status: The carrier's own status word.
+        raw: The carrier's payload as it came.
+    """
+
+    provider_message_id: str
+    status: DeliveryStatus
+    raw_status: str
+    message_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    occurred_at: datetime | None = None
+    raw: Mapping[str, object] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class InboundMessage:
+    """A text a candidate sent to one of the account's lines.
+
+    Attributes:
+        provider_keyword: The carrier's own keyword verdict (Twilio's ``OptOutType``), if any.
+    """
+
+    provider_message_id: str
+    sender: PhoneNumber
+    recipient: PhoneNumber
+    body: str
+    received_at: datetime | None = None
+    provider_keyword: str | None = None
+    raw: Mapping[str, object] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class InboundCall:
+    """A voice call to one of the account's lines."""
+
+    provider_call_id: str
+    caller: PhoneNumber
+    called: PhoneNumber
+    raw: Mapping[str, object] = attrs.field(factory=dict)
+
+
+#: Every normalized event a webhook can carry.
+ProviderEvent = StatusUpdate | InboundMessage | InboundCall

@@ -1,0 +1,39 @@
+"""What an installed carrier adapter says about itself."""
+
+from __future__ import annotations
+
+import attrs
+
+from sms_core.domain.numbers import NumberType
+
+__all__ = ["ProviderCapabilities", "ProviderInfo"]
+
+
+@attrs.frozen(kw_only=True)
+class ProviderCapabilities:
+    """What a carrier adapter can do; the core plans around it.
+
+    Attributes:
+        max_concurrent_sends: How many sends may be in flight at once for one account.
+        max_body_characters: The longest body the carrier accepts.
+        countries: ISO codes of the countries whose numbers can be searched and bought.
+        number_types: The kinds of number that can be searched.
+    """
+
+    max_concurrent_sends: int
+    max_body_characters: int = 1600
+    countries: frozenset[str] = frozenset({"US"})
+    number_types: frozenset[NumberType] = frozenset({NumberType.LOCAL})
+
+
+@attrs.frozen(kw_only=True)
+class ProviderInfo:
+    """An installed carrier adapter.
+
+    Attributes:
+        name: What ``Account.provider`` says to choose this adapter.
+    """
+
+    name: str
+    description: str
+    capabilities: ProviderCapabilities

@@ -1,0 +1,381 @@
+"""Hook specifications: the contract between the core and its plugins.
+
+Two kinds of plugin implement these hooks, both found through the ``sms_core`` entry-point
+group:
+
+* **carrier adapters** implement the provisioning, registration and delivery hooks. Every
+  installed adapter is registered; each provider hook takes the ``account`` and an adapter
+  answers only for accounts whose ``provider`` is its own name, returning ``None`` otherwise.
+  The hooks are ``firstresult``, so the one adapter that answers is the answer.
+* **host plugins** implement the host hooks. Exactly one is active per plugin manager, chosen
+  by name; the core's defaults (:mod:`sms_core.plugins.defaults`) answer when it does not.
+
+Core code never calls ``pm.hook`` itself: :class:`sms_core.plugins.Hooks` is the typed façade.
+Hooks are called with keyword arguments only, so an implementation may accept fewer of them
+and a new argument can be added without breaking existing plugins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pluggy
+
+from sms_core.domain import (
+    Account,
+    Action,
+    Activity,
+    AvailableNumber,
+    BrandProfile,
+    CampaignProfile,
+    Decision,
+    HostPolicy,
+    InboundCall,
+    NumberQuery,
+    NumberSettings,
+    OutboundMessage,
+    PhoneNumber,
+    ProviderEvent,
+    ProviderInfo,
+    ProvisionedNumber,
+    RegistrationState,
+    RegistrationStep,
+    SendReceipt,
+    StatusUpdate,
+    User,
+    WebhookRequest,
+    WebhookResponse,
+)
+
+#: The pluggy project name, and the entry-point group plugins are published under.
+PROJECT_NAME = "sms_core"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+# ---------------------------------------------------------------------------------------------
+# Adapter discovery
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def sms_provider_info() -> ProviderInfo:  # type: ignore[empty-body]
+    """Describe the carrier adapter: its name and capabilities.
+
+    Returns:
+        The adapter's name (what ``Account.provider`` says to select it) and capabilities.
+
+    Called for every plugin; all results are collected. Implemented by every carrier adapter.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Provisioning
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def sms_search_numbers(account: Account, query: NumberQuery) -> Sequence[AvailableNumber] | None:
+    """Search the numbers the carrier offers for sale.
+
+    Every filter of ``query`` is honoured (country, area code, region, postal code, contains,
+    number type, capabilities) and every number returned is valid for its country. An empty
+    list is a normal answer.
+
+    Args:
+        account: The account searching; answer only if it is served by this adapter.
+        query: The filters and the most numbers to return.
+
+    Returns:
+        At most ``query.limit`` numbers, or ``None`` when the account is not this adapter's.
+
+    Raises:
+        InvalidQueryError: For a filter the carrier cannot honour (an unsupported country).
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_purchase_number(
+    account: Account, number: PhoneNumber, settings: NumberSettings
+) -> ProvisionedNumber | None:
+    """Buy a number and point its webhooks at the SDK.
+
+    Args:
+        account: The buying account.
+        number: A number a search offered.
+        settings: Webhook URLs and label to configure on the number.
+
+    Returns:
+        The number as the carrier now holds it for the account, or ``None`` when the account
+        is not this adapter's.
+
+    Raises:
+        NumberUnavailableError: When the number was taken or is no longer offered.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_release_number(account: Account, number: ProvisionedNumber) -> bool | None:
+    """Give a number back to the carrier; the account stops paying for it.
+
+    Returns:
+        ``True`` once released, or ``None`` when the account is not this adapter's.
+
+    Raises:
+        ProviderNotFoundError: When the carrier does not hold the number for the account.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_configure_number(
+    account: Account, number: ProvisionedNumber, settings: NumberSettings
+) -> ProvisionedNumber | None:
+    """Change where a number sends inbound texts, delivery reports and calls.
+
+    ``settings`` replaces the number's settings whole, forwarding included.
+
+    Returns:
+        The number with its new settings, or ``None`` when the account is not this adapter's.
+
+    Raises:
+        ProviderNotFoundError: When the carrier does not hold the number for the account.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration (A2P 10DLC)
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def sms_submit_brand(
+    account: Account, brand: BrandProfile, previous_ref: str | None
+) -> RegistrationState | None:
+    """Submit the agency's brand for registration, or resubmit a failed one.
+
+    Args:
+        brand: The brand form, already checked by the core.
+        previous_ref: The failed brand's id when this is a resubmission, else ``None``.
+
+    Returns:
+        The brand step's state right after submission (usually in progress), or ``None`` when
+        the account is not this adapter's.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_submit_campaign(
+    account: Account, brand_ref: str, campaign: CampaignProfile, previous_ref: str | None
+) -> RegistrationState | None:
+    """Submit the campaign under an approved brand, or resubmit a failed one.
+
+    Args:
+        brand_ref: The approved brand's id.
+        campaign: The campaign form, already checked by the core.
+        previous_ref: The failed campaign's id when this is a resubmission, else ``None``.
+
+    Returns:
+        The campaign step's state right after submission, or ``None`` when the account is not
+        this adapter's.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_submit_messaging_service(
+    account: Account, campaign_ref: str, settings: NumberSettings
+) -> RegistrationState | None:
+    """Set up the messaging service that ties numbers to an approved campaign.
+
+    Args:
+        campaign_ref: The approved campaign's id.
+        settings: The webhook URLs the service should use for its numbers.
+
+    Returns:
+        The messaging-service step's state, or ``None`` when the account is not this adapter's.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_fetch_registration(
+    account: Account, step: RegistrationStep, ref: str
+) -> RegistrationState | None:
+    """Ask the carrier where a submitted step stands.
+
+    Returns:
+        The step's current state with the carrier's raw status and, on failure, its reasons;
+        ``None`` when the account is not this adapter's.
+
+    Raises:
+        ProviderNotFoundError: When the carrier does not know ``ref``.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_attach_number(account: Account, service_ref: str, number: ProvisionedNumber) -> bool | None:
+    """Add a number to the approved messaging service, making it a registered sender.
+
+    Attaching a number that is already attached succeeds.
+
+    Returns:
+        ``True`` once attached, or ``None`` when the account is not this adapter's.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Delivery
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def sms_send_message(account: Account, message: OutboundMessage) -> SendReceipt | None:
+    """Hand one text to the carrier.
+
+    Must not retry anything that could send the message twice.
+
+    Returns:
+        The carrier's id and first status, or ``None`` when the account is not this adapter's.
+
+    Raises:
+        ProviderError: A subclass naming the carrier's code (opted-out recipient, unregistered
+            sender, invalid recipient, rate limit).
+        ProviderTimeoutError: When the request may have reached the carrier but no answer came.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_fetch_message(
+    account: Account, message: OutboundMessage, provider_message_id: str | None
+) -> StatusUpdate | None:
+    """Ask the carrier where a sent message stands, for reconciliation.
+
+    Args:
+        message: The message as it was handed over.
+        provider_message_id: The carrier's id, or ``None`` when the send's answer was lost and
+            the adapter must find the message by what it was sent with.
+
+    Returns:
+        The message's current status, or ``None`` when the account is not this adapter's.
+
+    Raises:
+        ProviderNotFoundError: When the carrier has no such message (it never arrived).
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_verify_webhook(account: Account, request: WebhookRequest) -> bool | None:
+    """Check that a webhook request was signed by the carrier for this account.
+
+    Must compare in constant time and cover the whole request (URL and every parameter).
+
+    Returns:
+        ``True`` when the signature is present and valid, ``False`` when it is missing or
+        wrong, ``None`` when the account is not this adapter's.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_parse_webhook(account: Account, request: WebhookRequest) -> Sequence[ProviderEvent] | None:
+    """Turn a verified webhook request into normalized events.
+
+    Returns:
+        The events the request carries (status updates, inbound texts, inbound calls), or
+        ``None`` when the account is not this adapter's.
+
+    Raises:
+        WebhookPayloadError: When the request lacks what its kind requires.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_answer_call(
+    account: Account, call: InboundCall, forward_to: PhoneNumber | None
+) -> WebhookResponse | None:
+    """Render the answer to an inbound call: forward it, or decline politely.
+
+    Args:
+        call: The call being answered.
+        forward_to: The line's forwarding number; ``None`` when the line forwards nowhere.
+
+    Returns:
+        The HTTP answer the carrier expects, or ``None`` when the account is not this adapter's.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_acknowledge_webhook(
+    account: Account, events: Sequence[ProviderEvent]
+) -> WebhookResponse | None:
+    """Render the answer to a webhook request whose events were applied.
+
+    Returns:
+        The HTTP answer the carrier expects (an empty TwiML response, a 204, …), or ``None``
+        when the account is not this adapter's.
+
+    Stops at first non-None result. Implemented by carrier adapters.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Host product
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def sms_host_policy(account: Account) -> HostPolicy | None:
+    """Give the host product's limits for an account.
+
+    Returns:
+        The policy; ``None`` lets the core defaults apply.
+
+    Stops at first non-None result. Implemented by the active host plugin.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_authorize(account: Account, actor: User, action: Action) -> Decision | None:
+    """Decide whether a user may perform an action.
+
+    Returns:
+        The decision, with a reason naming the missing permission when refused; ``None`` lets
+        the core defaults decide.
+
+    Stops at first non-None result. Implemented by the active host plugin.
+    """
+
+
+@hookspec
+def sms_record_activity(account: Account, activity: Activity) -> None:
+    """Record a sent or received message on the candidate's activity history.
+
+    Called for every plugin that implements it, after the message is stored. Implemented by
+    host plugins that keep their own activity record.
+    """

@@ -1,0 +1,76 @@
+"""Building a plugin manager: entry points, blocking, and the one active host."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+
+import pluggy
+
+from sms_core import hookspecs
+from sms_core.exceptions import UnknownHostError
+from sms_core.plugins import defaults
+
+__all__ = ["DISABLED_PLUGINS_ENV", "host_name_of", "make_plugin_manager"]
+
+#: Comma-separated entry-point names of plugins not to load.
+DISABLED_PLUGINS_ENV = "SMS_CORE_DISABLED_PLUGINS"
+
+#: The attribute a host plugin (module or object) carries with its name.
+HOST_NAME_ATTRIBUTE = "sms_host_name"
+
+
+def host_name_of(plugin: object) -> str | None:
+    """The host name a plugin declares, or ``None`` for a carrier adapter."""
+    name = getattr(plugin, HOST_NAME_ATTRIBUTE, None)
+    return name if isinstance(name, str) else None
+
+
+def make_plugin_manager(
+    *,
+    host: str | None = None,
+    plugins: Iterable[object] = (),
+    load_entry_points: bool = True,
+    environ: Mapping[str, str] | None = None,
+) -> pluggy.PluginManager:
+    """Create a plugin manager with the core's hook specs and defaults.
+
+    Args:
+        host: The name of the host plugin to activate; ``None`` activates none, so the core
+            defaults apply. Every other host plugin is unregistered.
+        plugins: Plugins to register besides the installed ones (tests, embedded hosts).
+        load_entry_points: Whether to load the plugins installed under the ``sms_core``
+            entry-point group.
+        environ: Where to read ``SMS_CORE_DISABLED_PLUGINS``; the process environment by default.
+
+    Returns:
+        A ready manager; every registered hook implementation matches a spec.
+
+    Raises:
+        UnknownHostError: When ``host`` names no registered host plugin.
+    """
+    env = os.environ if environ is None else environ
+    pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    pm.add_hookspecs(hookspecs)
+    for name in env.get(DISABLED_PLUGINS_ENV, "").split(","):
+        if name.strip():
+            pm.set_blocked(name.strip())
+    pm.register(defaults, name="sms_core.defaults")
+    if load_entry_points:
+        pm.load_setuptools_entrypoints(hookspecs.PROJECT_NAME)
+    for plugin in plugins:
+        pm.register(plugin)
+    _activate_host(pm, host)
+    pm.check_pending()
+    return pm
+
+
+def _activate_host(pm: pluggy.PluginManager, host: str | None) -> None:
+    hosts = {
+        name: plugin for plugin in pm.get_plugins() if (name := host_name_of(plugin)) is not None
+    }
+    if host is not None and host not in hosts:
+        raise UnknownHostError(host, tuple(sorted(hosts)))
+    for name, plugin in hosts.items():
+        if name != host:
+            pm.unregister(plugin)
