@@ -1,0 +1,6 @@
+"""Test helpers shipped with the SDK: the adapter contract suite and ready-made data."""
+
+from sms_core.testing.driver import CarrierDriver
+from sms_core.testing.samples import sample_brand, sample_campaign
+
+__all__ = ["CarrierDriver", "sample_brand", "sample_campaign"]
