@@ -17,7 +17,7 @@ _HINT = "Enter the full number with its area code, or with its +country prefix."
 
 # Why phonenumbers refused to parse a text, in a few words.
 _PARSE_REASONS = {
-    NumberParseException.INVALID_COUNTRY_CODE: "missing or unknown country code",
+    NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
     NumberParseException.NOT_A_NUMBER: "not a number",
     NumberParseException.TOO_SHORT_AFTER_IDD: "too short after the international prefix",
     NumberParseException.TOO_SHORT_NSN: "too short",
@@ -69,7 +69,11 @@ class PhoneNumber:
             parsed = phonenumbers.parse(text, region)
         except NumberParseException as err:
             reason = _PARSE_REASONS.get(err.error_type, "not a number")
-            if region is None and err.error_type == NumberParseException.INVALID_COUNTRY_CODE:
+            if (
+                region is None
+                and err.error_type == NumberParseException.INVALID_COUNTRY_CODE
+                and not text.lstrip().startswith("+")
+            ):
                 reason = "no +country prefix (required when no region is given)"
             raise InvalidPhoneNumberError(text, reason, _HINT) from err
         possibility = phonenumbers.is_possible_number_with_reason(parsed)

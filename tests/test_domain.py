@@ -1,0 +1,112 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sms_core import (
+    DeliveryStatus,
+    InvalidQueryError,
+    Line,
+    ManualClock,
+    NumberQuery,
+    PhoneNumber,
+    Seat,
+    WebhookRequest,
+)
+
+
+class TestNumberQuery:
+    """Search filters are normalized and checked before any carrier is asked."""
+
+    def test_blank_filters_are_ignored(self) -> None:
+        """A form's blank fields become None."""
+        query = NumberQuery(country="us", area_code="", region="  ", postal_code="")
+        assert ("US", None, None, None) == (
+            query.country,
+            query.area_code,
+            query.region,
+            query.postal_code,
+        )
+
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("country", "USA", "two-letter ISO code"),
+            ("area_code", "41a", "digits only"),
+            ("contains", "5", "2-16 digits"),
+            ("limit", 0, "1 to 100"),
+            ("limit", 101, "1 to 100"),
+        ],
+    )
+    def test_bad_filters_are_refused_by_name(self, field: str, value: object, message: str) -> None:
+        """Each refusal names the value and the fix."""
+        with pytest.raises(InvalidQueryError, match=message) as caught:
+            NumberQuery(**{field: value})  # type: ignore[arg-type]
+        assert str(value) in str(caught.value)
+
+
+class TestDeliveryStatus:
+    """The normalized status vocabulary."""
+
+    def test_progress_order(self) -> None:
+        """Statuses rank in delivery order; final ones outrank the rest."""
+        order = [DeliveryStatus.PENDING, DeliveryStatus.QUEUED, DeliveryStatus.SENT]
+        assert order == sorted(order, key=lambda status: status.rank)
+        assert DeliveryStatus.DELIVERED.rank > DeliveryStatus.SENT.rank
+        assert DeliveryStatus.FAILED.rank == DeliveryStatus.DELIVERED.rank
+
+    @pytest.mark.parametrize("status", list(DeliveryStatus))
+    def test_final_statuses_have_the_top_rank(self, status: DeliveryStatus) -> None:
+        """Only a final status has the highest rank."""
+        assert status.is_final == (status.rank == DeliveryStatus.DELIVERED.rank)
+
+
+class TestLinesAndSeats:
+    """Derived values on lines and seats."""
+
+    @pytest.mark.parametrize(("users", "badge"), [(0, ""), (1, ""), (2, "+1"), (4, "+3")])
+    def test_shared_badge(self, users: int, badge: str) -> None:
+        """The badge counts the users beyond the first."""
+        line = Line(
+            id="l1",
+            account_id="a",
+            number=PhoneNumber.parse("+14155550100"),
+            provider_ref="PN1",
+            user_ids=tuple(f"u{i}" for i in range(users)),
+        )
+        assert badge == line.shared_badge
+
+    def test_seat_remaining_never_negative(self) -> None:
+        """An overspent seat shows zero remaining."""
+        assert (
+            0 == Seat(id="s", account_id="a", name="Seat 1", monthly_allowance=5, used=7).remaining
+        )
+
+
+class TestWebhookRequest:
+    """The raw request as the webhook app hands it to adapters."""
+
+    def test_header_names_are_lower_cased(self) -> None:
+        """Lookups do not depend on the carrier's header case."""
+        request = WebhookRequest(method="POST", url="https://x.test/", headers={"X-Sig": "abc"})
+        assert {"x-sig": "abc"} == dict(request.headers)
+
+    def test_form_keeps_repeated_and_blank_values(self) -> None:
+        """Form decoding keeps every value, blank ones too."""
+        request = WebhookRequest(method="POST", url="https://x.test/", body=b"A=1&A=2&B=&C=%2B1")
+        assert {"A": ["1", "2"], "B": [""], "C": ["+1"]} == request.form()
+
+
+class TestManualClock:
+    """Injected time for tests and the sandbox."""
+
+    def test_advances_forward_only(self) -> None:
+        """The clock moves when told, and never back."""
+        clock = ManualClock(datetime(2026, 1, 31, 23, 59, tzinfo=UTC))
+        assert datetime(2026, 2, 1, 0, 1, tzinfo=UTC) == clock.advance(timedelta(minutes=2))
+        with pytest.raises(ValueError, match="only moves forward"):
+            clock.advance(timedelta(seconds=-1))
+
+    def test_refuses_naive_datetimes(self) -> None:
+        """A clock without a timezone would make local-time rules ambiguous."""
+        with pytest.raises(ValueError, match="aware"):
+            ManualClock(datetime(2026, 1, 1))

@@ -1,0 +1,83 @@
+import pytest
+
+from sms_core import InvalidPhoneNumberError, PhoneNumber
+
+
+class TestParse:
+    """PhoneNumber.parse turns what people type into E.164."""
+
+    @pytest.mark.parametrize(
+        ("text", "region", "expected"),
+        [
+            ("(415) 555-0100", "US", "+14155550100"),
+            ("415.555.0100", "US", "+14155550100"),
+            ("+1 415 555 0100", None, "+14155550100"),
+            ("1-800-FLOWERS", "US", "+18003569377"),
+            ("020 7946 0958", "GB", "+442079460958"),
+            ("+44 20 7946 0958", "US", "+442079460958"),
+            ("(613) 555-0123", "CA", "+16135550123"),
+        ],
+    )
+    def test_valid_numbers(self, text: str, region: str | None, expected: str) -> None:
+        """Valid numbers in any common notation come out as E.164."""
+        assert expected == PhoneNumber.parse(text, region).e164
+
+    def test_default_region_is_us(self) -> None:
+        """Without a region argument, national numbers are read as US numbers."""
+        assert "+12125550123" == PhoneNumber.parse("212-555-0123").e164
+
+    @pytest.mark.parametrize(
+        ("text", "region", "reason"),
+        [
+            ("hello", "US", "not a number"),
+            ("415", "US", "too short"),
+            ("+1 415 555 01000000", None, "too long"),
+            ("4155550100", None, "no +country prefix"),
+            ("+1 555 555 0123", None, "not a number in use in"),
+            ("+999 1234 5678", None, "country code"),
+            ("555-0123", "US", "local number without its area code"),
+        ],
+    )
+    def test_invalid_numbers_name_input_and_reason(
+        self, text: str, region: str | None, reason: str
+    ) -> None:
+        """Every refusal names the input and why it was refused."""
+        with pytest.raises(InvalidPhoneNumberError) as caught:
+            PhoneNumber.parse(text, region)
+        assert repr(text) in str(caught.value)
+        assert reason in str(caught.value)
+        assert text == caught.value.text
+
+    def test_error_is_a_value_error(self) -> None:
+        """Callers that catch ValueError catch invalid numbers too."""
+        with pytest.raises(ValueError, match="not a valid phone number"):
+            PhoneNumber.parse("not a phone")
+
+
+class TestPhoneNumber:
+    """The value object itself."""
+
+    def test_constructor_checks_e164_shape(self) -> None:
+        """The constructor refuses anything that is not E.164."""
+        with pytest.raises(InvalidPhoneNumberError, match=r"E\.164"):
+            PhoneNumber(e164="4155550100")
+
+    def test_equal_numbers_compare_equal_and_hash_alike(self) -> None:
+        """Two parses of one number are the same value."""
+        first = PhoneNumber.parse("(415) 555-0100")
+        second = PhoneNumber.parse("+1 415 555 0100")
+        assert first == second
+        assert 1 == len({first, second})
+
+    def test_formats(self) -> None:
+        """National, international and str forms."""
+        number = PhoneNumber.parse("+14155550100")
+        assert "(415) 555-0100" == number.national
+        assert "+1 415-555-0100" == number.international
+        assert "+14155550100" == str(number)
+        assert 1 == number.country_code
+        assert "US" == number.region
+
+    def test_region_of_a_uk_number(self) -> None:
+        """The region is the number's own country, whatever region parsed it."""
+        assert "GB" == PhoneNumber.parse("+44 20 7946 0958", "US").region

@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pluggy
+import pytest
+
+from sms_core import (
+    Account,
+    Action,
+    Hooks,
+    HostPolicy,
+    NumberQuery,
+    NumberSettings,
+    PhoneNumber,
+    ProviderCapabilities,
+    ProviderInfo,
+    UnknownHostError,
+    UnknownProviderError,
+    UnsupportedFeatureError,
+    User,
+    hookimpl,
+    make_plugin_manager,
+)
+from sms_core.domain import AvailableNumber
+from sms_core.plugins.defaults import ADMIN_PERMISSION, DEFAULT_POLICY
+
+
+class SearchOnlyAdapter:
+    """An adapter that implements discovery and search only."""
+
+    def __init__(self, name: str, prefix: str) -> None:
+        self.name = name
+        self.prefix = prefix
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        return ProviderInfo(
+            name=self.name,
+            description=f"{self.name} test adapter",
+            capabilities=ProviderCapabilities(max_concurrent_sends=1),
+        )
+
+    @hookimpl
+    def sms_search_numbers(
+        self, account: Account, query: NumberQuery
+    ) -> list[AvailableNumber] | None:
+        if account.provider != self.name:
+            return None
+        number = PhoneNumber.parse(f"+1 {self.prefix} 555 0100")
+        return [AvailableNumber(number=number, country="US")]
+
+
+class StrictHost:
+    """A host plugin that shares numbers with two users and trusts nobody."""
+
+    sms_host_name = "strict"
+
+    @hookimpl
+    def sms_host_policy(self, account: Account) -> HostPolicy:
+        return HostPolicy(users_per_number=2)
+
+    @hookimpl
+    def sms_authorize(self, account: Account, actor: User, action: Action) -> None:
+        """Decides nothing, so the core defaults decide."""
+
+
+class OtherHost:
+    """A second installed host plugin."""
+
+    sms_host_name = "other"
+
+    @hookimpl
+    def sms_host_policy(self, account: Account) -> HostPolicy:
+        return HostPolicy(users_per_number=9)
+
+
+def account(provider: str) -> Account:
+    return Account(id="acme", name="Acme Staffing", provider=provider)
+
+
+def user(*permissions: str, active: bool = True) -> User:
+    return User(
+        id="u1",
+        account_id="acme",
+        first_name="Ada",
+        last_name="Lee",
+        active=active,
+        permissions=frozenset(permissions),
+    )
+
+
+def hooks(*plugins: object, host: str | None = None) -> Hooks:
+    return Hooks(make_plugin_manager(host=host, plugins=plugins, load_entry_points=False))
+
+
+class TestDispatch:
+    """Provider hooks reach the adapter named by the account, and only it."""
+
+    def test_each_account_reaches_its_own_adapter(self) -> None:
+        """Two adapters installed; each account gets its own adapter's answer."""
+        facade = hooks(SearchOnlyAdapter("alpha", "415"), SearchOnlyAdapter("beta", "212"))
+        alpha = facade.search_numbers(account("alpha"), NumberQuery())
+        beta = facade.search_numbers(account("beta"), NumberQuery())
+        assert ["+14155550100"] == [found.number.e164 for found in alpha]
+        assert ["+12125550100"] == [found.number.e164 for found in beta]
+
+    def test_unknown_provider_names_what_is_installed(self) -> None:
+        """An account whose adapter is missing gets a configuration error listing the others."""
+        facade = hooks(SearchOnlyAdapter("alpha", "415"))
+        with pytest.raises(UnknownProviderError, match=r"'twilio'.*installed: alpha"):
+            facade.search_numbers(account("twilio"), NumberQuery())
+
+    def test_missing_hook_is_unsupported_feature(self) -> None:
+        """An installed adapter that lacks a hook raises UnsupportedFeatureError."""
+        facade = hooks(SearchOnlyAdapter("alpha", "415"))
+        number = PhoneNumber.parse("+14155550100")
+        with pytest.raises(UnsupportedFeatureError, match="'alpha' does not support number"):
+            facade.purchase_number(account("alpha"), number, settings=NumberSettings())
+
+    def test_providers_lists_installed_adapters(self) -> None:
+        """Discovery collects every adapter's info."""
+        facade = hooks(SearchOnlyAdapter("alpha", "415"), SearchOnlyAdapter("beta", "212"))
+        assert ["alpha", "beta"] == sorted(facade.providers())
+
+
+class TestHostSelection:
+    """Exactly one host plugin is active, chosen by name."""
+
+    def test_chosen_host_answers(self) -> None:
+        """The chosen host's policy applies and the other host is unregistered."""
+        facade = hooks(StrictHost(), OtherHost(), host="strict")
+        assert 2 == facade.host_policy(account("alpha")).users_per_number
+        assert "strict" == facade.host_name
+
+    def test_no_host_means_core_defaults(self) -> None:
+        """Without a chosen host, installed hosts are set aside and the defaults apply."""
+        facade = hooks(StrictHost(), OtherHost())
+        assert DEFAULT_POLICY == facade.host_policy(account("alpha"))
+        assert facade.host_name is None
+
+    def test_unknown_host_is_refused(self) -> None:
+        """Choosing a host that is not installed names the installed ones."""
+        with pytest.raises(UnknownHostError, match=r"'ats'.*installed: other, strict"):
+            hooks(StrictHost(), OtherHost(), host="ats")
+
+    def test_host_that_decides_nothing_falls_back_to_defaults(self) -> None:
+        """A host returning None from sms_authorize leaves the decision to the core."""
+        facade = hooks(StrictHost(), host="strict")
+        refused = facade.authorize(account("alpha"), user(), Action.MANAGE_NUMBERS)
+        assert not refused.allowed
+        assert ADMIN_PERMISSION in refused.reason
+
+
+class TestDefaults:
+    """The core's own permission rules."""
+
+    @pytest.mark.parametrize("action", [Action.SEND_MESSAGE, Action.VIEW_HISTORY])
+    def test_active_users_may_text_and_read(self, action: Action) -> None:
+        """Sending and reading need no permission by default."""
+        assert hooks().authorize(account("alpha"), user(), action).allowed
+
+    def test_admin_actions_need_the_admin_permission(self) -> None:
+        """Managing numbers needs sms.admin."""
+        facade = hooks()
+        assert facade.authorize(account("a"), user(ADMIN_PERMISSION), Action.MANAGE_NUMBERS).allowed
+        assert not facade.authorize(account("a"), user(), Action.MANAGE_REGISTRATION).allowed
+
+    def test_inactive_users_may_do_nothing(self) -> None:
+        """An inactive admin is refused, with the reason."""
+        decision = hooks().authorize(
+            account("a"), user(ADMIN_PERMISSION, active=False), Action.SEND_MESSAGE
+        )
+        assert not decision.allowed
+        assert "inactive" in decision.reason
+
+
+class TestPluginManager:
+    """The factory: specs, validation, entry points and blocking."""
+
+    def test_misspelled_hook_is_caught(self) -> None:
+        """An implementation that matches no spec fails at load time."""
+
+        class Typo:
+            @hookimpl
+            def sms_serch_numbers(self) -> None:
+                """Misspelled."""
+
+        with pytest.raises(pluggy.PluginValidationError, match="sms_serch_numbers"):
+            make_plugin_manager(plugins=[Typo()], load_entry_points=False)
+
+    def test_entry_points_load_and_can_be_blocked(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An installed distribution's entry point loads; SMS_CORE_DISABLED_PLUGINS blocks it."""
+        _install_distribution(tmp_path, monkeypatch)
+        loaded = Hooks(make_plugin_manager(environ={}))
+        assert "gamma" in loaded.providers()
+        blocked = Hooks(make_plugin_manager(environ={"SMS_CORE_DISABLED_PLUGINS": " gamma , x"}))
+        assert "gamma" not in blocked.providers()
+
+
+def _install_distribution(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Put a tiny distribution with an ``sms_core`` entry point on sys.path."""
+    (root / "gamma_adapter.py").write_text(
+        textwrap.dedent(
+            """
+            from sms_core import ProviderCapabilities, ProviderInfo, hookimpl
+
+            @hookimpl
+            def sms_provider_info():
+                return ProviderInfo(
+                    name="gamma",
+                    description="entry point test",
+                    capabilities=ProviderCapabilities(max_concurrent_sends=1),
+                )
+            """
+        )
+    )
+    info = root / "gamma_adapter-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: gamma-adapter\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[sms_core]\ngamma = gamma_adapter\n")
+    monkeypatch.syspath_prepend(str(root))
