@@ -1,7 +1,6 @@
 r"""How many SMS segments a text takes, and in which encoding.
 
-The count follows Twilio's reference segment calculator (npm ``sms-segments-calculator`` 1.3.0),
-which is what Twilio bills:
+The count follows Twilio's reference segment calculator (npm ``sms-segments-calculator`` 1.3.0):
 
 * A text is GSM-7 when every character is in the GSM 03.38 basic table (7 bits) or its
   extension table (14 bits: an escape plus the code). Anything else, including ESC and the
@@ -20,10 +19,16 @@ Indic conjuncts, and then only when such a cluster straddles a segment boundary.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from enum import StrEnum
+from itertools import accumulate
+from typing import TYPE_CHECKING
 
 import attrs
 import regex  # type: ignore[import-untyped,unused-ignore]
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["Encoding", "SegmentAnalysis", "analyze"]
 
@@ -51,6 +56,10 @@ _GSM_BASIC = frozenset(
 #: The characters of the extension table, each sent as ESC plus a code (two septets).
 _GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
 _GSM = _GSM_BASIC | _GSM_EXTENSION
+#: Maps every GSM character to a one-character string whose code is its size in septets.
+_GSM_SEPTETS = {ord(char): "\x01" for char in _GSM_BASIC} | {
+    ord(char): "\x02" for char in _GSM_EXTENSION
+}
 
 _SEGMENT_BITS = 1120
 _HEADER_BITS = 48
@@ -58,6 +67,11 @@ _SEPTET_BITS = 7
 _CODE_UNIT_BITS = 16
 
 _GRAPHEME = regex.compile(r"\X")
+#: The characters that can join a neighbour in a grapheme cluster (UAX #29), CR LF aside.
+_JOINING = regex.compile(
+    r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}"
+    r"\p{GCB=Regional_Indicator}\p{GCB=L}\p{GCB=V}\p{GCB=T}]"
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -81,9 +95,7 @@ class SegmentAnalysis:
     @property
     def message_bits(self) -> int:
         """Size of the encoded text in bits, without segment headers."""
-        if self.encoding is Encoding.GSM_7:
-            return self.units * _SEPTET_BITS
-        return self.units * _CODE_UNIT_BITS
+        return self.units * _unit_bits(self.encoding)
 
     @property
     def total_bits(self) -> int:
@@ -114,78 +126,90 @@ def _analyze_gsm(text: str) -> SegmentAnalysis:
     # is counted as two characters anyway) and the text can be counted per code point.
     extension = sum(text.count(char) for char in _GSM_EXTENSION)
     septets = len(text) + extension
+    offsets: Sequence[int]
     if extension == 0:
-        segments = _count_uniform(septets, _SEPTET_BITS)
-    elif septets * _SEPTET_BITS <= _SEGMENT_BITS:
-        segments = 1
+        offsets = range(septets + 1)
     else:
-        sizes = [_SEPTET_BITS * (2 if char in _GSM_EXTENSION else 1) for char in text]
-        segments = _count_packed(sizes)
+        sizes = text.translate(_GSM_SEPTETS).encode("ascii")
+        offsets = list(accumulate(sizes, initial=0))
+    segments = _count_segments(offsets, _SEPTET_BITS)
     return SegmentAnalysis(encoding=Encoding.GSM_7, segments=segments, units=septets)
 
 
 def _analyze_ucs2(text: str) -> SegmentAnalysis:
-    clusters: list[str] = _GRAPHEME.findall(text)
-    graphemes: list[str] = []
-    for grapheme in clusters:
-        if grapheme == "\r\n":
-            graphemes += ("\r", "\n")
-        else:
-            graphemes.append(grapheme)
+    graphemes = _graphemes(text)
     units = _utf16_length(text)
+    offsets: Sequence[int]
     if len(graphemes) == units:
-        segments = _count_uniform(units, _CODE_UNIT_BITS)
+        offsets = range(units + 1)
     else:
-        segments = _count_packed([_utf16_length(g) * _CODE_UNIT_BITS for g in graphemes])
-    non_gsm = dict.fromkeys(g for g in graphemes if len(g) > 1 or g not in _GSM)
+        offsets = list(accumulate(map(_utf16_length, graphemes), initial=0))
+    non_gsm = [g for g in dict.fromkeys(graphemes) if len(g) > 1 or g not in _GSM]
     return SegmentAnalysis(
         encoding=Encoding.UCS_2,
-        segments=segments,
+        segments=_count_segments(offsets, _CODE_UNIT_BITS),
         units=units,
         non_gsm_characters=tuple(non_gsm),
     )
 
 
+def _graphemes(text: str) -> list[str]:
+    """Split a text into grapheme clusters, with CR LF as two characters like the calculator."""
+    if _JOINING.search(text) is None:
+        # Without these, every code point is a cluster of its own (CR LF aside).
+        return list(text)
+    clusters: list[str] = _GRAPHEME.findall(text)
+    if "\r\n" not in text:
+        return clusters
+    return [part for cluster in clusters for part in _split_crlf(cluster)]
+
+
+def _split_crlf(cluster: str) -> tuple[str, ...]:
+    return ("\r", "\n") if cluster == "\r\n" else (cluster,)
+
+
 def _utf16_length(text: str) -> int:
+    if len(text) == 1:
+        return 2 if text > "\uffff" else 1
     # "surrogatepass" keeps a lone surrogate countable as the single code unit it is.
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def _count_uniform(count: int, bits: int) -> int:
-    """Segments for ``count`` characters of ``bits`` each (at most 1072)."""
-    if count * bits <= _SEGMENT_BITS:
-        return 1
-    per_part = (_SEGMENT_BITS - _HEADER_BITS) // bits
-    return -(-count // per_part)
+def _unit_bits(encoding: Encoding) -> int:
+    return _SEPTET_BITS if encoding is Encoding.GSM_7 else _CODE_UNIT_BITS
 
 
-def _count_packed(sizes: list[int]) -> int:
-    """Segments for encoded characters of the given sizes in bits, packed as Twilio does.
+def _count_segments(offsets: Sequence[int], unit_bits: int) -> int:
+    """Count segments the way the reference calculator packs them.
 
     The text first fills one header-less segment. At the first character that does not fit,
     that segment gets its header and hands trailing characters to the second one until it
-    fits again; every later segment starts with a header and takes characters while they
-    fit. A character is never split, and one larger than a segment goes into a fresh one
-    on its own (so the first segment may be left holding only its header).
+    fits again; the second one also takes the character that did not fit. Every later
+    segment starts with a header and takes characters while they fit, but always takes its
+    first one, so a character larger than a segment sits alone in one (and the first
+    segment may be left with only its header).
+
+    Args:
+        offsets: Where each encoded character starts, in units, followed by the total:
+            strictly increasing from 0.
+        unit_bits: Bits per unit. Every size is a whole number of units, so comparing unit
+            counts with the capacities rounded down is the same as comparing bits.
+
+    Returns:
+        The number of segments (1 for an empty text).
     """
-    if sum(sizes) <= _SEGMENT_BITS:
+    single = _SEGMENT_BITS // unit_bits
+    if offsets[-1] <= single:
         return 1
-    used = 0
-    overflow = 0
-    while used + sizes[overflow] <= _SEGMENT_BITS:
-        used += sizes[overflow]
-        overflow += 1
-    kept = overflow
-    used += _HEADER_BITS
-    while used > _SEGMENT_BITS:
-        kept -= 1
-        used -= sizes[kept]
-    used = _HEADER_BITS + sum(sizes[kept : overflow + 1])
-    segments = 2
-    for size in sizes[overflow + 1 :]:
-        if used + size > _SEGMENT_BITS:
-            segments += 1
-            used = _HEADER_BITS + size
-        else:
-            used += size
-    return segments
+    part = (_SEGMENT_BITS - _HEADER_BITS) // unit_bits
+    last = len(offsets) - 1
+    overflow = bisect_right(offsets, single) - 1
+    start = min(overflow, bisect_right(offsets, part) - 1)
+    forced = overflow + 1
+    segments = 1
+    while True:
+        segments += 1
+        end = max(forced, bisect_right(offsets, offsets[start] + part) - 1)
+        if end >= last:
+            return segments
+        start, forced = end, end + 1
