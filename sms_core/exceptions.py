@@ -7,7 +7,23 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     SmsError
     ├── InvalidInputError (ValueError)         bad input, refused before anything changed
     │   ├── InvalidPhoneNumberError            not a valid number
-    │   └── InvalidQueryError                  a number search the carrier cannot run
+    │   ├── InvalidQueryError                  a number search the carrier cannot run
+    │   └── TermsNotAcceptedError              a purchase without accepting the subscription terms
+    ├── NotFoundError (LookupError)            an id or number the account does not have
+    │   ├── AccountNotFoundError
+    │   ├── UserNotFoundError
+    │   ├── LineNotFoundError
+    │   └── SeatNotFoundError
+    ├── PermissionDeniedError                  the host does not allow this actor this action
+    ├── RuleViolationError                     the request breaks a rule of the account or host
+    │   ├── AlreadyExistsError                 an account, seat or line that exists already
+    │   ├── InactiveUserError                  lines and seats take active users only
+    │   ├── UserAlreadyHasLineError            a user is on as many lines as the host allows
+    │   ├── LineFullError                      the number is at the host's sharing limit
+    │   ├── NotOnLineError                     the user is not on that line
+    │   ├── SeatHasNumberError                 the seat already has a number
+    │   ├── SeatWithoutNumberError             the seat has no number yet
+    │   └── SeatsDisabledError                 the host product has no seats
     ├── UnsupportedFeatureError                an adapter or host cannot do what was asked
     ├── WebhookError                           a webhook request that cannot be accepted
     │   ├── WebhookSignatureError              unsigned, forged or tampered
@@ -31,12 +47,20 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
 from __future__ import annotations
 
 __all__ = [
+    "AccountNotFoundError",
+    "AlreadyExistsError",
     "ConfigurationError",
+    "InactiveUserError",
     "InvalidInputError",
     "InvalidPhoneNumberError",
     "InvalidQueryError",
     "InvalidRecipientError",
+    "LineFullError",
+    "LineNotFoundError",
+    "NotFoundError",
+    "NotOnLineError",
     "NumberUnavailableError",
+    "PermissionDeniedError",
     "ProviderAuthenticationError",
     "ProviderError",
     "ProviderNotFoundError",
@@ -44,11 +68,19 @@ __all__ = [
     "ProviderUnavailableError",
     "RateLimitedError",
     "RecipientOptedOutError",
+    "RuleViolationError",
+    "SeatHasNumberError",
+    "SeatNotFoundError",
+    "SeatWithoutNumberError",
+    "SeatsDisabledError",
     "SmsError",
+    "TermsNotAcceptedError",
     "UnknownHostError",
     "UnknownProviderError",
     "UnregisteredSenderError",
     "UnsupportedFeatureError",
+    "UserAlreadyHasLineError",
+    "UserNotFoundError",
     "WebhookError",
     "WebhookPayloadError",
     "WebhookSignatureError",
@@ -79,6 +111,80 @@ class InvalidPhoneNumberError(InvalidInputError):
 
 class InvalidQueryError(InvalidInputError):
     """Raised when a number search has a filter the carrier cannot honour."""
+
+
+class TermsNotAcceptedError(InvalidInputError):
+    """Raised when a number purchase is asked for without accepting the subscription terms."""
+
+
+class NotFoundError(SmsError, LookupError):
+    """Raised when an account, user, line or seat does not exist."""
+
+
+class AccountNotFoundError(NotFoundError):
+    """Raised when no account has the given id."""
+
+
+class UserNotFoundError(NotFoundError):
+    """Raised when the account has no user with the given id."""
+
+
+class LineNotFoundError(NotFoundError):
+    """Raised when the account has no active line with the given number or id."""
+
+
+class SeatNotFoundError(NotFoundError):
+    """Raised when the account has no seat with the given id."""
+
+
+class PermissionDeniedError(SmsError):
+    """Raised when the host product does not allow the actor to perform the action.
+
+    Attributes:
+        actor_id: The refused user's id.
+        action: The action refused.
+    """
+
+    def __init__(self, actor_id: str, action: str, reason: str) -> None:
+        super().__init__(reason)
+        self.actor_id = actor_id
+        self.action = action
+
+
+class RuleViolationError(SmsError):
+    """Raised when a request breaks a rule of the account or its host product."""
+
+
+class AlreadyExistsError(RuleViolationError):
+    """Raised when creating something that exists already."""
+
+
+class InactiveUserError(RuleViolationError):
+    """Raised when an inactive user would be put on a line or seat."""
+
+
+class UserAlreadyHasLineError(RuleViolationError):
+    """Raised when a user is already on as many lines as the host allows."""
+
+
+class LineFullError(RuleViolationError):
+    """Raised when a number already has as many users as the host allows."""
+
+
+class NotOnLineError(RuleViolationError):
+    """Raised when a user is not on the line an action names."""
+
+
+class SeatHasNumberError(RuleViolationError):
+    """Raised when a number is set up for a seat that already has one."""
+
+
+class SeatWithoutNumberError(RuleViolationError):
+    """Raised when users are put on a seat that has no number yet."""
+
+
+class SeatsDisabledError(RuleViolationError):
+    """Raised when seats are used under a host product that has none."""
 
 
 class UnsupportedFeatureError(SmsError):

@@ -1,6 +1,7 @@
 """The domain: value objects that know no wire format and no storage."""
 
-from sms_core.domain.accounts import Account, Line, Seat, User
+from sms_core.domain.accounts import Account, Line, LineSummary, Seat, SeatSummary, User
+from sms_core.domain.audit import AuditAction, AuditEntry
 from sms_core.domain.events import (
     InboundCall,
     InboundMessage,
@@ -45,6 +46,8 @@ __all__ = [
     "Action",
     "Activity",
     "AllowanceUnit",
+    "AuditAction",
+    "AuditEntry",
     "AvailableNumber",
     "BrandContact",
     "BrandProfile",
@@ -58,6 +61,7 @@ __all__ = [
     "InboundCall",
     "InboundMessage",
     "Line",
+    "LineSummary",
     "Message",
     "NumberCapabilities",
     "NumberQuery",
@@ -74,6 +78,7 @@ __all__ = [
     "RegistrationState",
     "RegistrationStep",
     "Seat",
+    "SeatSummary",
     "SendReceipt",
     "StatusUpdate",
     "StepStatus",

@@ -8,7 +8,7 @@ import attrs
 
 from sms_core.domain.phone import PhoneNumber
 
-__all__ = ["Account", "Line", "Seat", "User"]
+__all__ = ["Account", "Line", "LineSummary", "Seat", "SeatSummary", "User"]
 
 
 @attrs.frozen(kw_only=True)
@@ -101,3 +101,25 @@ class Seat:
     def remaining(self) -> int:
         """What is left of this period's allowance."""
         return max(self.monthly_allowance - self.used, 0)
+
+
+@attrs.frozen(kw_only=True)
+class LineSummary:
+    """A line as the number list shows it: the number, its status and its users."""
+
+    line: Line
+    users: tuple[User, ...]
+
+    @property
+    def needs_reallocation(self) -> bool:
+        """Whether any user on the line is inactive (shown in red; re-allocate the line)."""
+        return any(not user.active for user in self.users)
+
+
+@attrs.frozen(kw_only=True)
+class SeatSummary:
+    """A seat as the seats page shows it: its number, users and allowance."""
+
+    seat: Seat
+    line: Line | None
+    users: tuple[User, ...]

@@ -62,9 +62,11 @@ class AllowanceUnit(StrEnum):
 class HostPolicy:
     """The limits a host product sets; the core enforces them.
 
+    A user is on at most one line per account under every host (both reference products
+    say so), which the schema itself enforces.
+
     Attributes:
         users_per_number: How many users may share one number; ``None`` for no limit.
-        lines_per_user: How many lines one user may be on.
         mass_text_cap: The most recipients one mass text may have.
         max_body_characters: The longest body a user may send; ``None`` for the carrier's limit.
         seats_enabled: Whether numbers belong to seats with a monthly allowance.
@@ -75,7 +77,6 @@ class HostPolicy:
     """
 
     users_per_number: int | None = 1
-    lines_per_user: int = 1
     mass_text_cap: int = 50
     max_body_characters: int | None = None
     seats_enabled: bool = False

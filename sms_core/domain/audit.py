@@ -1,0 +1,50 @@
+"""The audit trail of admin actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+
+import attrs
+
+__all__ = ["AuditAction", "AuditEntry"]
+
+
+class AuditAction(StrEnum):
+    """The admin actions the audit trail records."""
+
+    #: A number was bought for users or a seat.
+    PURCHASE = "purchase"
+    #: A user was put on a line.
+    ASSIGN = "assign"
+    #: A user was taken off a line.
+    UNASSIGN = "unassign"
+    #: A line moved from one user to another.
+    REALLOCATE = "reallocate"
+    #: A line's forwarding number was set or cleared.
+    FORWARD = "forward"
+    #: A number was released and left the provisioned list.
+    DEACTIVATE = "deactivate"
+    #: A seat was created.
+    CREATE_SEAT = "create_seat"
+
+
+@attrs.frozen(kw_only=True)
+class AuditEntry:
+    """Who did what, when, and the state before and after.
+
+    Attributes:
+        target: What the action was about: a number in E.164 form or a seat id.
+        before: The target's relevant state before the action (``None`` when it did not exist).
+        after: The same state after the action (``None`` when it ceased to exist).
+    """
+
+    id: int
+    account_id: str
+    at: datetime
+    actor_id: str
+    action: AuditAction
+    target: str
+    before: Mapping[str, object] | None = None
+    after: Mapping[str, object] | None = None

@@ -1,0 +1,186 @@
+"""The SDK's entry point: open the database and plugins, then work account by account."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping
+from types import TracebackType
+
+import attrs
+
+from sms_core.clock import Clock, SystemClock
+from sms_core.domain import Account
+from sms_core.exceptions import AccountNotFoundError, AlreadyExistsError, InvalidInputError
+from sms_core.plugins import Hooks
+from sms_core.services.audit import AuditTrail
+from sms_core.services.context import AccountContext, WebhookUrls, new_id
+from sms_core.services.numbers import NumberAdmin
+from sms_core.services.seats import SeatAdmin
+from sms_core.services.users import UserDirectory
+from sms_core.store import Database
+from sms_core.store import accounts as account_store
+
+__all__ = ["AccountAdmin", "SmsAdmin"]
+
+
+@attrs.define
+class AccountAdmin:
+    """Everything one account can do, grouped the way the admin screens are.
+
+    Attributes:
+        users: The host's users, mirrored.
+        numbers: Number search, purchase, assignment, re-allocation, forwarding, release.
+        seats: Seats with a number and a monthly allowance (seat-based hosts).
+        audit: The audit trail of admin actions.
+    """
+
+    account: Account
+    users: UserDirectory
+    numbers: NumberAdmin
+    seats: SeatAdmin
+    audit: AuditTrail
+
+    @classmethod
+    def build(cls, context: AccountContext) -> AccountAdmin:
+        """Wire the services of one account around a shared context."""
+        numbers = NumberAdmin(context)
+        return cls(
+            account=context.account,
+            users=UserDirectory(context),
+            numbers=numbers,
+            seats=SeatAdmin(context, numbers),
+            audit=AuditTrail(context),
+        )
+
+
+@attrs.define
+class SmsAdmin:
+    """The open SDK: one database, one set of plugins, one clock, many accounts.
+
+    Open it with :meth:`open`, then use :meth:`account`::
+
+        with SmsAdmin.open() as admin:
+            acme = admin.account("acme")
+            acme.numbers.list()
+    """
+
+    database: Database
+    hooks: Hooks
+    clock: Clock = attrs.field(factory=SystemClock)
+    webhooks: WebhookUrls = attrs.field(factory=WebhookUrls.from_environ)
+    rng: random.Random = attrs.field(factory=random.Random)
+
+    @classmethod
+    def open(
+        cls,
+        database_url: str | None = None,
+        *,
+        host: str | None = None,
+        plugins: Iterable[object] = (),
+        load_entry_points: bool = True,
+        clock: Clock | None = None,
+        webhook_base_url: str | None = None,
+        rng: random.Random | None = None,
+    ) -> SmsAdmin:
+        """Open the database (migrating it) and load the plugins.
+
+        Args:
+            database_url: SQLAlchemy URL; default ``SMS_DATABASE_URL`` or the user's SQLite file.
+            host: The host plugin to activate; ``None`` applies the core defaults.
+            plugins: Extra plugins (an embedded host, a configured adapter).
+            load_entry_points: Whether to load installed plugins.
+            clock: The time source; the wall clock by default.
+            webhook_base_url: The webhook app's public base URL; default
+                ``SMS_WEBHOOK_BASE_URL`` or the local ``smsadmin serve`` address.
+            rng: Randomness for auto-assigned numbers.
+        """
+        hooks = Hooks.create(host=host, plugins=plugins, load_entry_points=load_entry_points)
+        return cls(
+            database=Database.open(database_url),
+            hooks=hooks,
+            clock=clock or SystemClock(),
+            webhooks=WebhookUrls(base=webhook_base_url)
+            if webhook_base_url
+            else WebhookUrls.from_environ(),
+            rng=rng or random.Random(),
+        )
+
+    def create_account(
+        self,
+        account_id: str,
+        *,
+        name: str,
+        provider: str,
+        provider_settings: Mapping[str, str] | None = None,
+    ) -> AccountAdmin:
+        """Add an agency with its carrier and non-secret carrier settings.
+
+        Secrets (auth tokens) are never passed here: adapters read them from the environment
+        or the host.
+
+        Raises:
+            UnknownProviderError: When no installed adapter is named ``provider``.
+            AlreadyExistsError: When an account has that id.
+        """
+        if not account_id.strip() or not name.strip():
+            raise InvalidInputError("an account needs a non-empty id and name")
+        account = Account(
+            id=account_id,
+            name=name,
+            provider=provider,
+            provider_settings=dict(provider_settings or {}),
+        )
+        self.hooks.provider_info(
+            account
+        )  # an unknown carrier is refused before anything is written
+        with self.database.transaction() as connection:
+            if account_store.get_account(connection, account_id) is not None:
+                raise AlreadyExistsError(f"account {account_id!r} exists; open it with account()")
+            account_store.insert_account(connection, account, self.clock.now())
+        return self._admin(account)
+
+    def account(self, account_id: str) -> AccountAdmin:
+        """The services of one account.
+
+        Raises:
+            AccountNotFoundError: When no account has that id.
+        """
+        with self.database.transaction() as connection:
+            account = account_store.get_account(connection, account_id)
+        if account is None:
+            raise AccountNotFoundError(
+                f"no account {account_id!r}; create it first with create_account()"
+            )
+        return self._admin(account)
+
+    def accounts(self) -> list[Account]:
+        """Every account, by id."""
+        with self.database.transaction() as connection:
+            return account_store.list_accounts(connection)
+
+    def close(self) -> None:
+        """Close the database connections."""
+        self.database.close()
+
+    def __enter__(self) -> SmsAdmin:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _admin(self, account: Account) -> AccountAdmin:
+        context = AccountContext(
+            account=account,
+            database=self.database,
+            hooks=self.hooks,
+            clock=self.clock,
+            webhooks=self.webhooks,
+            make_id=new_id,
+            rng=self.rng,
+        )
+        return AccountAdmin.build(context)

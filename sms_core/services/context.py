@@ -1,0 +1,140 @@
+"""What every account-scoped service shares: the account, its database, plugins and clock."""
+
+from __future__ import annotations
+
+import os
+import random
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+import attrs
+import sqlalchemy as sa
+
+from sms_core.clock import Clock
+from sms_core.domain import Account, Action, AuditAction, HostPolicy, PhoneNumber, User
+from sms_core.exceptions import PermissionDeniedError, UserNotFoundError
+from sms_core.plugins import Hooks
+from sms_core.store import Database
+from sms_core.store.audit import record_audit
+from sms_core.store.users import get_user
+
+__all__ = ["WEBHOOK_BASE_URL_ENV", "AccountContext", "WebhookUrls", "new_id"]
+
+#: The environment variable with the public base URL of the webhook app.
+WEBHOOK_BASE_URL_ENV = "SMS_WEBHOOK_BASE_URL"
+
+_DEFAULT_WEBHOOK_BASE_URL = "http://127.0.0.1:8000/webhooks"
+
+
+def new_id() -> str:
+    """A fresh random identifier for lines and seats."""
+    return uuid.uuid4().hex
+
+
+def _strip_slash(url: str) -> str:
+    return url.rstrip("/")
+
+
+@attrs.frozen(kw_only=True)
+class WebhookUrls:
+    """Where carriers reach the webhook app; every URL names the account.
+
+    Attributes:
+        base: The public base URL (``https://sms.example.com/webhooks``). Behind a proxy it
+            must be the outside URL, because carriers sign the URL they call.
+    """
+
+    base: str = attrs.field(converter=_strip_slash)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> WebhookUrls:
+        """``SMS_WEBHOOK_BASE_URL``, or the local ``smsadmin serve`` address."""
+        env = os.environ if environ is None else environ
+        return cls(base=env.get(WEBHOOK_BASE_URL_ENV) or _DEFAULT_WEBHOOK_BASE_URL)
+
+    def inbound_messages(self, account: Account) -> str:
+        """The URL for texts a line receives."""
+        return f"{self.base}/{account.id}/messages"
+
+    def status(self, account: Account) -> str:
+        """The URL for delivery reports."""
+        return f"{self.base}/{account.id}/status"
+
+    def calls(self, account: Account) -> str:
+        """The URL for calls a line receives."""
+        return f"{self.base}/{account.id}/calls"
+
+
+@attrs.define
+class AccountContext:
+    """The account and the collaborators its services share."""
+
+    account: Account
+    database: Database
+    hooks: Hooks
+    clock: Clock
+    webhooks: WebhookUrls
+    make_id: Callable[[], str] = new_id
+    rng: random.Random = attrs.field(factory=random.Random)
+
+    def now(self) -> datetime:
+        """The injected clock's time."""
+        return self.clock.now()
+
+    def policy(self) -> HostPolicy:
+        """The active host's limits for this account."""
+        return self.hooks.host_policy(self.account)
+
+    def actor(self, connection: sa.Connection, actor_id: str) -> User:
+        """Load the acting user.
+
+        Raises:
+            UserNotFoundError: When the account has no such user.
+        """
+        user = get_user(connection, self.account.id, actor_id)
+        if user is None:
+            raise UserNotFoundError(
+                f"account {self.account.id!r} has no user {actor_id!r}; "
+                "sync the user from the host first (users.upsert)"
+            )
+        return user
+
+    def authorize(self, actor: User, action: Action) -> None:
+        """Ask the host whether ``actor`` may perform ``action``.
+
+        Raises:
+            PermissionDeniedError: With the host's reason, when refused.
+        """
+        decision = self.hooks.authorize(self.account, actor, action)
+        if not decision.allowed:
+            raise PermissionDeniedError(actor.id, action.value, decision.reason)
+
+    def require(self, actor_id: str, action: Action) -> User:
+        """Load the actor and check the action in one step."""
+        with self.database.transaction() as connection:
+            actor = self.actor(connection, actor_id)
+        self.authorize(actor, action)
+        return actor
+
+    def audit(
+        self,
+        connection: sa.Connection,
+        *,
+        actor: User,
+        action: AuditAction,
+        target: PhoneNumber | str,
+        before: Mapping[str, object] | None,
+        after: Mapping[str, object] | None,
+    ) -> None:
+        """Record an admin action in the same transaction as the change."""
+        record_audit(
+            connection,
+            account_id=self.account.id,
+            at=self.now(),
+            actor_id=actor.id,
+            action=action,
+            target=str(target),
+            before=before,
+            after=after,
+        )

@@ -1,0 +1,430 @@
+"""Number administration: search, purchase, assignment, re-allocation, forwarding, release."""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+from collections.abc import Iterable, Sequence
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from sms_core.domain import (
+    Action,
+    AuditAction,
+    AvailableNumber,
+    Line,
+    LineSummary,
+    NumberQuery,
+    NumberSettings,
+    PhoneNumber,
+    ProvisionedNumber,
+    Seat,
+    User,
+)
+from sms_core.exceptions import (
+    AlreadyExistsError,
+    InactiveUserError,
+    LineFullError,
+    LineNotFoundError,
+    NotOnLineError,
+    PermissionDeniedError,
+    ProviderNotFoundError,
+    TermsNotAcceptedError,
+    UserAlreadyHasLineError,
+    UserNotFoundError,
+)
+from sms_core.services.context import AccountContext
+from sms_core.store import lines as line_store
+from sms_core.store.users import get_users
+
+__all__ = ["NumberAdmin"]
+
+
+@attrs.define
+class NumberAdmin:
+    """The account's phone numbers and who texts from them.
+
+    Every change is checked whole before anything is written or the carrier is called, and
+    is recorded in the audit trail with the state before and after.
+    """
+
+    _context: AccountContext
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def search(self, actor_id: str, query: NumberQuery) -> builtins.list[AvailableNumber]:
+        """Numbers for sale. An empty list is a normal answer (postal codes often give one).
+
+        Raises:
+            PermissionDeniedError: When the actor may not manage numbers.
+        """
+        self._context.require(actor_id, Action.MANAGE_NUMBERS)
+        return self._context.hooks.search_numbers(self._context.account, query)
+
+    def list(self) -> builtins.list[LineSummary]:
+        """The provisioned lines with their users, by number."""
+        with self._context.database.transaction() as connection:
+            lines = line_store.list_lines(connection, self._context.account.id)
+            return self._summaries(connection, lines)
+
+    def get(self, number: str | PhoneNumber) -> LineSummary:
+        """One provisioned line.
+
+        Raises:
+            LineNotFoundError: When the account has no active line for ``number``.
+        """
+        with self._context.database.transaction() as connection:
+            line = self._line(connection, number)
+            return self._summaries(connection, [line])[0]
+
+    # -- purchase ------------------------------------------------------------------------------
+
+    def purchase(
+        self,
+        actor_id: str,
+        number: str | PhoneNumber,
+        user_ids: Sequence[str] = (),
+        *,
+        accept_terms: bool,
+    ) -> LineSummary:
+        """Buy a number for one or several users.
+
+        Args:
+            actor_id: The admin buying.
+            number: A number a search offered.
+            user_ids: The users who will text from it (active, without a line, within the
+                host's sharing limit); may be empty to assign later.
+            accept_terms: The admin's acceptance of the subscription terms; required.
+
+        Raises:
+            TermsNotAcceptedError: Without ``accept_terms``.
+            NumberUnavailableError: When the carrier no longer offers the number.
+        """
+        return self.provision(actor_id, number, user_ids, seat=None, accept_terms=accept_terms)
+
+    def provision(
+        self,
+        actor_id: str,
+        number: str | PhoneNumber,
+        user_ids: Sequence[str],
+        *,
+        seat: Seat | None,
+        accept_terms: bool,
+    ) -> LineSummary:
+        """Buy a number for users and, for seat-based hosts, a seat (see :meth:`purchase`)."""
+        context = self._context
+        actor = context.require(actor_id, Action.MANAGE_NUMBERS)
+        if not accept_terms:
+            raise TermsNotAcceptedError(
+                f"buying {number} needs the admin's acceptance of the subscription terms; "
+                "ask the admin to agree to them and pass accept_terms=True"
+            )
+        wanted = _parse(number)
+        unique_ids = list(dict.fromkeys(user_ids))
+        with context.database.transaction() as connection:
+            if line_store.find_line(connection, context.account.id, wanted) is not None:
+                raise AlreadyExistsError(f"the account already owns {wanted}; assign users to it")
+            users = self._assignable(connection, unique_ids)
+        self._check_capacity(wanted, len(users))
+        bought = context.hooks.purchase_number(context.account, wanted, self._settings(None))
+        line = Line(
+            id=context.make_id(),
+            account_id=context.account.id,
+            number=bought.number,
+            provider_ref=bought.provider_ref,
+            seat_id=seat.id if seat else None,
+        )
+        try:
+            with context.database.transaction() as connection:
+                line_store.insert_line(connection, line, context.now())
+                self._add_users(connection, line, users)
+                context.audit(
+                    connection,
+                    actor=actor,
+                    action=AuditAction.PURCHASE,
+                    target=line.number,
+                    before=None,
+                    after=_snapshot(line, users, seat),
+                )
+        except Exception:
+            # The carrier sold us the number but the database refused the line: give it back
+            # so the account does not pay for a number nobody can see.
+            context.hooks.release_number(context.account, bought)
+            raise
+        return self.get(line.number)
+
+    # -- assignment ----------------------------------------------------------------------------
+
+    def assign(self, actor_id: str, number: str | PhoneNumber, user_id: str) -> LineSummary:
+        """Put an active user without a line on a line, within the host's sharing limit.
+
+        Raises:
+            InactiveUserError, UserAlreadyHasLineError, LineFullError: As the rules say.
+        """
+        context = self._context
+        actor = context.require(actor_id, Action.MANAGE_NUMBERS)
+        try:
+            with context.database.transaction() as connection:
+                line = self._line(connection, number)
+                (user,) = self._assignable(connection, [user_id])
+                before = _snapshot(line, self._users_of(connection, line))
+                self._add_users(connection, line, [user])
+                after = line_store.get_line(connection, context.account.id, line.id)
+                assert after is not None
+                context.audit(
+                    connection,
+                    actor=actor,
+                    action=AuditAction.ASSIGN,
+                    target=line.number,
+                    before=before,
+                    after=_snapshot(after, self._users_of(connection, after)),
+                )
+        except IntegrityError as err:
+            raise UserAlreadyHasLineError(
+                f"user {user_id!r} was just put on another line; unassign them there first"
+            ) from err
+        return self.get(line.number)
+
+    def unassign(self, actor_id: str, number: str | PhoneNumber, user_id: str) -> LineSummary:
+        """Take a user off a line; the line stays provisioned.
+
+        Raises:
+            NotOnLineError: When the user is not on the line.
+        """
+        context = self._context
+        actor = context.require(actor_id, Action.MANAGE_NUMBERS)
+        with context.database.transaction() as connection:
+            line = self._line(connection, number)
+            before = _snapshot(line, self._users_of(connection, line))
+            if not line_store.remove_line_user(connection, line, user_id):
+                raise NotOnLineError(f"user {user_id!r} is not on {line.number}; nothing to remove")
+            after = _with_users(line, [uid for uid in line.user_ids if uid != user_id])
+            context.audit(
+                connection,
+                actor=actor,
+                action=AuditAction.UNASSIGN,
+                target=line.number,
+                before=before,
+                after=_snapshot(after, self._users_of(connection, after)),
+            )
+        return self.get(line.number)
+
+    def reallocate(
+        self, actor_id: str, number: str | PhoneNumber, from_user_id: str, to_user_id: str
+    ) -> LineSummary:
+        """Move a line from one user (typically inactive, shown in red) to an active user.
+
+        Raises:
+            NotOnLineError: When ``from_user_id`` is not on the line.
+            InactiveUserError: When ``to_user_id`` is inactive.
+            UserAlreadyHasLineError: When ``to_user_id`` already has a line.
+        """
+        context = self._context
+        actor = context.require(actor_id, Action.MANAGE_NUMBERS)
+        try:
+            with context.database.transaction() as connection:
+                line = self._line(connection, number)
+                if from_user_id not in line.user_ids:
+                    raise NotOnLineError(
+                        f"user {from_user_id!r} is not on {line.number}; choose a user on it"
+                    )
+                (to_user,) = self._assignable(connection, [to_user_id])
+                before = _snapshot(line, self._users_of(connection, line))
+                line_store.remove_line_user(connection, line, from_user_id)
+                self._add_users(connection, line, [to_user])
+                after = _with_users(
+                    line, [uid for uid in line.user_ids if uid != from_user_id] + [to_user_id]
+                )
+                context.audit(
+                    connection,
+                    actor=actor,
+                    action=AuditAction.REALLOCATE,
+                    target=line.number,
+                    before=before,
+                    after=_snapshot(after, self._users_of(connection, after)),
+                )
+        except IntegrityError as err:
+            raise UserAlreadyHasLineError(
+                f"user {to_user_id!r} was just put on another line; unassign them there first"
+            ) from err
+        return self.get(line.number)
+
+    # -- configuration -------------------------------------------------------------------------
+
+    def set_forwarding(
+        self, actor_id: str, number: str | PhoneNumber, forward_to: str | None
+    ) -> LineSummary:
+        """Set or clear where voice calls to a line are forwarded.
+
+        The line's own users and admins may do this.
+
+        Args:
+            forward_to: The forwarding number as typed (US numbers need no prefix), or
+                ``None`` to stop forwarding.
+
+        Raises:
+            InvalidPhoneNumberError: When ``forward_to`` is not a valid number.
+            PermissionDeniedError: When the actor is neither on the line nor an admin.
+        """
+        context = self._context
+        target = PhoneNumber.parse(forward_to) if forward_to is not None else None
+        with context.database.transaction() as connection:
+            actor = context.actor(connection, actor_id)
+            line = self._line(connection, number)
+        context.authorize(actor, Action.CONFIGURE_FORWARDING)
+        if actor.id not in line.user_ids:
+            self._require_admin_for_others_line(actor, line)
+        if target == line.number:
+            raise LineFullError(f"{line.number} cannot forward calls to itself; pick another")
+        context.hooks.configure_number(context.account, _provisioned(line), self._settings(target))
+        changed = attrs.evolve(line, forward_to=target)
+        with context.database.transaction() as connection:
+            line_store.update_line(connection, changed)
+            context.audit(
+                connection,
+                actor=actor,
+                action=AuditAction.FORWARD,
+                target=line.number,
+                before={"forward_to": str(line.forward_to) if line.forward_to else None},
+                after={"forward_to": str(target) if target else None},
+            )
+        return self.get(line.number)
+
+    def deactivate(self, actor_id: str, number: str | PhoneNumber) -> None:
+        """Release a number at the carrier and remove it from the provisioned list.
+
+        Its message history stays. A number the carrier no longer holds is removed too.
+        """
+        context = self._context
+        actor = context.require(actor_id, Action.MANAGE_NUMBERS)
+        with context.database.transaction() as connection:
+            line = self._line(connection, number)
+            before = _snapshot(line, self._users_of(connection, line))
+        # A number already gone at the carrier must leave the list all the same.
+        with contextlib.suppress(ProviderNotFoundError):
+            context.hooks.release_number(context.account, _provisioned(line))
+        with context.database.transaction() as connection:
+            line_store.deactivate_line(connection, line, context.now())
+            context.audit(
+                connection,
+                actor=actor,
+                action=AuditAction.DEACTIVATE,
+                target=line.number,
+                before=before,
+                after=None,
+            )
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    def _line(self, connection: sa.Connection, number: str | PhoneNumber) -> Line:
+        wanted = _parse(number)
+        line = line_store.find_line(connection, self._context.account.id, wanted)
+        if line is None:
+            raise LineNotFoundError(
+                f"account {self._context.account.id!r} has no active line {wanted}; "
+                "list the numbers to see which it has"
+            )
+        return line
+
+    def _assignable(
+        self, connection: sa.Connection, user_ids: Sequence[str]
+    ) -> builtins.list[User]:
+        account_id = self._context.account.id
+        found = get_users(connection, account_id, user_ids)
+        users = []
+        for user_id in user_ids:
+            user = found.get(user_id)
+            if user is None:
+                raise UserNotFoundError(
+                    f"account {account_id!r} has no user {user_id!r}; sync it from the host first"
+                )
+            if not user.active:
+                raise InactiveUserError(
+                    f"user {user.full_name!r} ({user.id}) is inactive; only active users can "
+                    "be put on a line"
+                )
+            current = line_store.line_of_user(connection, account_id, user_id)
+            if current is not None:
+                raise UserAlreadyHasLineError(
+                    f"user {user.full_name!r} ({user.id}) is already on {current.number}; "
+                    "a user can be on one line only: unassign or re-allocate that line first"
+                )
+            users.append(user)
+        return users
+
+    def _check_capacity(self, number: PhoneNumber, count: int) -> None:
+        limit = self._context.policy().users_per_number
+        if limit is not None and count > limit:
+            raise LineFullError(
+                f"{number} can be shared by at most {limit} users; {count} were chosen"
+            )
+
+    def _add_users(self, connection: sa.Connection, line: Line, users: Iterable[User]) -> None:
+        limit = self._context.policy().users_per_number
+        now = self._context.now()
+        for user in users:
+            if not line_store.add_line_user(connection, line, user.id, limit, now):
+                raise LineFullError(
+                    f"{line.number} already has the most users the host allows ({limit}); "
+                    "unassign someone or choose another number"
+                )
+
+    def _require_admin_for_others_line(self, actor: User, line: Line) -> None:
+        try:
+            self._context.authorize(actor, Action.MANAGE_NUMBERS)
+        except PermissionDeniedError as err:
+            raise PermissionDeniedError(
+                actor.id,
+                Action.CONFIGURE_FORWARDING.value,
+                f"user {actor.id!r} is not on {line.number} and is not an admin ({err}); "
+                "only the line's users or an admin can change its forwarding",
+            ) from err
+
+    def _settings(self, forward_to: PhoneNumber | None) -> NumberSettings:
+        account = self._context.account
+        urls = self._context.webhooks
+        return NumberSettings(
+            sms_url=urls.inbound_messages(account),
+            status_callback_url=urls.status(account),
+            voice_url=urls.calls(account),
+            forward_to=forward_to,
+        )
+
+    def _users_of(self, connection: sa.Connection, line: Line) -> builtins.list[User]:
+        found = get_users(connection, self._context.account.id, line.user_ids)
+        return [found[user_id] for user_id in line.user_ids if user_id in found]
+
+    def _summaries(
+        self, connection: sa.Connection, lines: Sequence[Line]
+    ) -> builtins.list[LineSummary]:
+        ids = {user_id for line in lines for user_id in line.user_ids}
+        users = get_users(connection, self._context.account.id, ids)
+        return [
+            LineSummary(line=line, users=tuple(users[uid] for uid in line.user_ids if uid in users))
+            for line in lines
+        ]
+
+
+def _parse(number: str | PhoneNumber) -> PhoneNumber:
+    return number if isinstance(number, PhoneNumber) else PhoneNumber.parse(number)
+
+
+def _provisioned(line: Line) -> ProvisionedNumber:
+    return ProvisionedNumber(number=line.number, provider_ref=line.provider_ref)
+
+
+def _with_users(line: Line, user_ids: Sequence[str]) -> Line:
+    return attrs.evolve(line, user_ids=tuple(user_ids))
+
+
+def _snapshot(line: Line, users: Sequence[User], seat: Seat | None = None) -> dict[str, object]:
+    state: dict[str, object] = {
+        "number": str(line.number),
+        "users": [user.id for user in users],
+        "forward_to": str(line.forward_to) if line.forward_to else None,
+    }
+    if seat is not None or line.seat_id is not None:
+        state["seat_id"] = seat.id if seat else line.seat_id
+    return state

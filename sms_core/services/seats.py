@@ -1,0 +1,208 @@
+"""Seats: a paid texting seat with one number, its users and a monthly allowance."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import attrs
+
+from sms_core.domain import (
+    Action,
+    AuditAction,
+    AvailableNumber,
+    HostPolicy,
+    NumberQuery,
+    PhoneNumber,
+    Seat,
+    SeatSummary,
+)
+from sms_core.exceptions import (
+    AlreadyExistsError,
+    InvalidInputError,
+    NumberUnavailableError,
+    SeatHasNumberError,
+    SeatNotFoundError,
+    SeatsDisabledError,
+    SeatWithoutNumberError,
+)
+from sms_core.services.context import AccountContext
+from sms_core.services.numbers import NumberAdmin
+from sms_core.store import lines as line_store
+from sms_core.store import seats as seat_store
+from sms_core.store.users import get_users
+
+__all__ = ["SeatAdmin", "allowance_period"]
+
+#: How many numbers "Choose Number" offers for an area code.
+CHOICES = 10
+
+
+def allowance_period(moment: datetime) -> str:
+    """The allowance period ``moment`` falls in: its calendar month in UTC, as ``"YYYY-MM"``.
+
+    A seat's count belongs to one period; when the clock enters a new month the count reads as
+    zero and the next use starts the new period, so no scheduled reset job is needed.
+    """
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+@attrs.define
+class SeatAdmin:
+    """The "Text Messaging Numbers" page: seats, their numbers, users and allowance."""
+
+    _context: AccountContext
+    _numbers: NumberAdmin
+
+    def create(self, actor_id: str, name: str, *, monthly_allowance: int | None = None) -> Seat:
+        """Add a seat; its allowance defaults to the host policy's.
+
+        Raises:
+            SeatsDisabledError: When the host product has no seats.
+            AlreadyExistsError: When a seat has that name already.
+        """
+        context = self._context
+        policy = self._policy_with_seats()
+        actor = context.require(actor_id, Action.MANAGE_NUMBERS)
+        allowance = policy.monthly_allowance if monthly_allowance is None else monthly_allowance
+        if allowance < 0:
+            raise InvalidInputError(
+                f"a monthly allowance of {allowance} is negative; use 0 or more"
+            )
+        if not name.strip():
+            raise InvalidInputError("a seat needs a name, such as 'Seat 1'")
+        seat = Seat(
+            id=context.make_id(),
+            account_id=context.account.id,
+            name=name.strip(),
+            monthly_allowance=allowance,
+            period=allowance_period(context.now()),
+        )
+        with context.database.transaction() as connection:
+            if any(s.name == seat.name for s in seat_store.list_seats(connection, seat.account_id)):
+                raise AlreadyExistsError(f"a seat named {seat.name!r} exists; choose another name")
+            seat_store.insert_seat(connection, seat, context.now())
+            context.audit(
+                connection,
+                actor=actor,
+                action=AuditAction.CREATE_SEAT,
+                target=seat.id,
+                before=None,
+                after={"name": seat.name, "monthly_allowance": allowance},
+            )
+        return seat
+
+    def list(self) -> builtins.list[SeatSummary]:
+        """Every seat with its number, users, and this month's remaining allowance."""
+        context = self._context
+        period = allowance_period(context.now())
+        with context.database.transaction() as connection:
+            seats = seat_store.list_seats(connection, context.account.id)
+            lines = {
+                line.seat_id: line
+                for line in line_store.list_lines(connection, context.account.id)
+                if line.seat_id
+            }
+            ids = {uid for line in lines.values() for uid in line.user_ids}
+            users = get_users(connection, context.account.id, ids)
+        summaries = []
+        for seat in seats:
+            line = lines.get(seat.id)
+            current = seat if seat.period == period else attrs.evolve(seat, used=0, period=period)
+            members = tuple(users[uid] for uid in (line.user_ids if line else ()) if uid in users)
+            summaries.append(SeatSummary(seat=current, line=line, users=members))
+        return summaries
+
+    def get(self, seat_id: str) -> SeatSummary:
+        """One seat.
+
+        Raises:
+            SeatNotFoundError: When the account has no such seat.
+        """
+        for summary in self.list():
+            if summary.seat.id == seat_id:
+                return summary
+        raise SeatNotFoundError(
+            f"account {self._context.account.id!r} has no seat {seat_id!r}; list the seats"
+        )
+
+    # -- assigning a number --------------------------------------------------------------
+
+    def generate_numbers(
+        self, actor_id: str, area_code: str, *, country: str = "US"
+    ) -> builtins.list[AvailableNumber]:
+        """Numbers available in an area code, to pick one from ("Choose Number")."""
+        self._policy_with_seats()
+        query = NumberQuery(country=country, area_code=area_code, limit=CHOICES)
+        return self._numbers.search(actor_id, query)
+
+    def complete_setup(
+        self, actor_id: str, seat_id: str, number: str | PhoneNumber, *, accept_terms: bool
+    ) -> SeatSummary:
+        """Buy the chosen number for the seat."""
+        seat = self._seat_without_number(seat_id)
+        self._numbers.provision(actor_id, number, (), seat=seat, accept_terms=accept_terms)
+        return self.get(seat_id)
+
+    def auto_assign(
+        self, actor_id: str, seat_id: str, *, accept_terms: bool, country: str = "US"
+    ) -> SeatSummary:
+        """Buy a random open number for the seat ("Auto Assign Number").
+
+        Raises:
+            NumberUnavailableError: When the carrier offers no number at all.
+        """
+        seat = self._seat_without_number(seat_id)
+        offered = self._numbers.search(actor_id, NumberQuery(country=country, limit=CHOICES))
+        if not offered:
+            provider = self._context.account.provider
+            raise NumberUnavailableError(
+                f"no open {country} numbers right now; try Choose Number with an area code",
+                provider=provider,
+            )
+        chosen = self._context.rng.choice(offered)
+        self._numbers.provision(actor_id, chosen.number, (), seat=seat, accept_terms=accept_terms)
+        return self.get(seat_id)
+
+    # -- users -------------------------------------------------------------------------------
+
+    def assign_users(self, actor_id: str, seat_id: str, user_ids: Sequence[str]) -> SeatSummary:
+        """Put users on the seat's number (at most the host's limit; one seat per user)."""
+        line = self._line_of(seat_id)
+        for user_id in user_ids:
+            self._numbers.assign(actor_id, line, user_id)
+        return self.get(seat_id)
+
+    def remove_user(self, actor_id: str, seat_id: str, user_id: str) -> SeatSummary:
+        """Take a user off the seat's number."""
+        self._numbers.unassign(actor_id, self._line_of(seat_id), user_id)
+        return self.get(seat_id)
+
+    # -- rules -------------------------------------------------------------------------------
+
+    def _policy_with_seats(self) -> HostPolicy:
+        policy = self._context.policy()
+        if not policy.seats_enabled:
+            host = self._context.hooks.host_name or "the core defaults"
+            raise SeatsDisabledError(
+                f"the host product ({host}) has no seats; assign numbers to users instead"
+            )
+        return policy
+
+    def _seat_without_number(self, seat_id: str) -> Seat:
+        summary = self.get(seat_id)
+        if summary.line is not None:
+            raise SeatHasNumberError(
+                f"seat {summary.seat.name!r} already has {summary.line.number}; "
+                "deactivate it before setting up another"
+            )
+        return summary.seat
+
+    def _line_of(self, seat_id: str) -> PhoneNumber:
+        summary = self.get(seat_id)
+        if summary.line is None:
+            raise SeatWithoutNumberError(
+                f"seat {summary.seat.name!r} has no number yet; use Auto Assign or Choose Number"
+            )
+        return summary.line.number

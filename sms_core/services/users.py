@@ -1,0 +1,98 @@
+"""The host's users, mirrored so lines and messages can name them."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+
+import attrs
+
+from sms_core.domain import User
+from sms_core.exceptions import InvalidInputError, UserNotFoundError
+from sms_core.services.context import AccountContext
+from sms_core.store import users as user_store
+
+__all__ = ["UserDirectory"]
+
+
+@attrs.define
+class UserDirectory:
+    """Users as the host product knows them; the host calls :meth:`upsert` to keep them in sync.
+
+    Deactivating a user keeps their lines: the number list shows them in red until an admin
+    re-allocates the line to an active user.
+    """
+
+    _context: AccountContext
+
+    def upsert(
+        self,
+        user_id: str,
+        *,
+        first_name: str,
+        last_name: str,
+        active: bool = True,
+        permissions: Iterable[str] = (),
+    ) -> User:
+        """Create or replace a user with the host's current data.
+
+        Raises:
+            InvalidInputError: When the id or both names are empty.
+        """
+        if not user_id.strip():
+            raise InvalidInputError("a user needs a non-empty id; pass the host's user id")
+        if not (first_name.strip() or last_name.strip()):
+            raise InvalidInputError(f"user {user_id!r} needs a first or last name")
+        user = User(
+            id=user_id,
+            account_id=self._context.account.id,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            active=active,
+            permissions=frozenset(permissions),
+        )
+        with self._context.database.transaction() as connection:
+            user_store.upsert_user(connection, user, self._context.now())
+        return user
+
+    def deactivate(self, user_id: str) -> User:
+        """Mark a user inactive; their lines stay and show as needing re-allocation."""
+        return self._set_active(user_id, active=False)
+
+    def reactivate(self, user_id: str) -> User:
+        """Mark a user active again."""
+        return self._set_active(user_id, active=True)
+
+    def get(self, user_id: str) -> User:
+        """One user.
+
+        Raises:
+            UserNotFoundError: When the account has no such user.
+        """
+        with self._context.database.transaction() as connection:
+            return self._context.actor(connection, user_id)
+
+    def list(self, *, active_only: bool = False) -> builtins.list[User]:
+        """Every user, by last and first name."""
+        with self._context.database.transaction() as connection:
+            return user_store.list_users(
+                connection, self._context.account.id, active_only=active_only
+            )
+
+    def search(self, text: str, *, active_only: bool = False) -> builtins.list[User]:
+        """Users whose first or last name contains ``text``, ignoring case."""
+        with self._context.database.transaction() as connection:
+            return user_store.search_users(
+                connection, self._context.account.id, text, active_only=active_only
+            )
+
+    def _set_active(self, user_id: str, *, active: bool) -> User:
+        with self._context.database.transaction() as connection:
+            user = user_store.get_user(connection, self._context.account.id, user_id)
+            if user is None:
+                raise UserNotFoundError(
+                    f"account {self._context.account.id!r} has no user {user_id!r}"
+                )
+            changed = attrs.evolve(user, active=active)
+            user_store.upsert_user(connection, changed, self._context.now())
+        return changed

@@ -1,0 +1,40 @@
+"""Reading and writing accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from sms_core.domain import Account
+from sms_core.store.rows import from_row
+from sms_core.store.schema import accounts
+
+__all__ = ["get_account", "insert_account", "list_accounts"]
+
+
+def insert_account(connection: sa.Connection, account: Account, now: datetime) -> None:
+    """Store a new account."""
+    connection.execute(
+        accounts.insert().values(
+            id=account.id,
+            name=account.name,
+            provider=account.provider,
+            provider_settings=dict(account.provider_settings),
+            created_at=now,
+        )
+    )
+
+
+def get_account(connection: sa.Connection, account_id: str) -> Account | None:
+    """The account with ``account_id``, if any."""
+    row = (
+        connection.execute(accounts.select().where(accounts.c.id == account_id)).mappings().first()
+    )
+    return from_row(row, Account) if row else None
+
+
+def list_accounts(connection: sa.Connection) -> list[Account]:
+    """Every account, by id."""
+    rows = connection.execute(accounts.select().order_by(accounts.c.id)).mappings()
+    return [from_row(row, Account) for row in rows]

@@ -1,0 +1,157 @@
+"""Reading and writing lines and who is on them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from sms_core.domain import Line, PhoneNumber
+from sms_core.store.rows import from_row
+from sms_core.store.schema import line_users, lines
+
+__all__ = [
+    "add_line_user",
+    "deactivate_line",
+    "find_line",
+    "get_line",
+    "insert_line",
+    "line_of_user",
+    "list_lines",
+    "remove_line_user",
+    "update_line",
+]
+
+
+def insert_line(connection: sa.Connection, line: Line, now: datetime) -> None:
+    """Store a new active line without users (add them with :func:`add_line_user`)."""
+    connection.execute(
+        lines.insert().values(
+            account_id=line.account_id,
+            id=line.id,
+            number=line.number.e164,
+            provider_ref=line.provider_ref,
+            registered=line.registered,
+            forward_to=line.forward_to.e164 if line.forward_to else None,
+            seat_id=line.seat_id,
+            user_count=0,
+            active=True,
+            created_at=now,
+        )
+    )
+
+
+def get_line(connection: sa.Connection, account_id: str, line_id: str) -> Line | None:
+    """The account's active line with ``line_id``, if any."""
+    return _one(connection, lines.c.account_id == account_id, lines.c.id == line_id)
+
+
+def find_line(connection: sa.Connection, account_id: str, number: PhoneNumber) -> Line | None:
+    """The account's active line for ``number``, if any."""
+    return _one(connection, lines.c.account_id == account_id, lines.c.number == number.e164)
+
+
+def line_of_user(connection: sa.Connection, account_id: str, user_id: str) -> Line | None:
+    """The active line the user is on, if any."""
+    on_line = sa.select(line_users.c.line_id).where(
+        line_users.c.account_id == account_id, line_users.c.user_id == user_id
+    )
+    return _one(connection, lines.c.account_id == account_id, lines.c.id.in_(on_line))
+
+
+def list_lines(connection: sa.Connection, account_id: str) -> list[Line]:
+    """The account's active lines, by number."""
+    query = (
+        lines.select()
+        .where(lines.c.account_id == account_id, lines.c.active)
+        .order_by(lines.c.number)
+    )
+    return _with_users(connection, connection.execute(query).mappings())
+
+
+def add_line_user(
+    connection: sa.Connection,
+    line: Line,
+    user_id: str,
+    limit: int | None,
+    now: datetime,
+) -> bool:
+    """Put a user on a line if the line is below ``limit`` users; one conditional statement.
+
+    Returns:
+        Whether the user was added; ``False`` when the line was full.
+
+    Raises:
+        sqlalchemy.exc.IntegrityError: When the user is already on a line of the account.
+    """
+    room = lines.c.user_count < limit if limit is not None else sa.true()
+    claimed = connection.execute(
+        lines.update()
+        .where(lines.c.id == line.id, lines.c.active, room)
+        .values(user_count=lines.c.user_count + 1)
+    )
+    if claimed.rowcount != 1:
+        return False
+    connection.execute(
+        line_users.insert().values(
+            account_id=line.account_id, line_id=line.id, user_id=user_id, assigned_at=now
+        )
+    )
+    return True
+
+
+def remove_line_user(connection: sa.Connection, line: Line, user_id: str) -> bool:
+    """Take a user off a line. Returns whether the user was on it."""
+    removed = connection.execute(
+        line_users.delete().where(line_users.c.line_id == line.id, line_users.c.user_id == user_id)
+    )
+    if removed.rowcount != 1:
+        return False
+    connection.execute(
+        lines.update().where(lines.c.id == line.id).values(user_count=lines.c.user_count - 1)
+    )
+    return True
+
+
+def update_line(connection: sa.Connection, line: Line) -> None:
+    """Store a line's forwarding number and registration flag."""
+    connection.execute(
+        lines.update()
+        .where(lines.c.id == line.id)
+        .values(
+            forward_to=line.forward_to.e164 if line.forward_to else None,
+            registered=line.registered,
+        )
+    )
+
+
+def deactivate_line(connection: sa.Connection, line: Line, now: datetime) -> None:
+    """Take every user off the line and mark it released; the row stays for history."""
+    connection.execute(line_users.delete().where(line_users.c.line_id == line.id))
+    connection.execute(
+        lines.update()
+        .where(lines.c.id == line.id)
+        .values(active=False, user_count=0, deactivated_at=now)
+    )
+
+
+def _one(connection: sa.Connection, *conditions: sa.ColumnElement[bool]) -> Line | None:
+    query = lines.select().where(*conditions, lines.c.active)
+    found = _with_users(connection, connection.execute(query).mappings())
+    return found[0] if found else None
+
+
+def _with_users(connection: sa.Connection, rows: Iterable[sa.RowMapping]) -> list[Line]:
+    rows = list(rows)
+    if not rows:
+        return []
+    members = connection.execute(
+        sa.select(line_users.c.line_id, line_users.c.user_id)
+        .where(line_users.c.line_id.in_([row["id"] for row in rows]))
+        .order_by(line_users.c.assigned_at, line_users.c.user_id)
+    )
+    user_ids: dict[str, list[str]] = {}
+    for line_id, user_id in members:
+        user_ids.setdefault(line_id, []).append(user_id)
+    return [from_row(row, Line, user_ids=tuple(user_ids.get(row["id"], ()))) for row in rows]

@@ -1,0 +1,74 @@
+"""Reading and writing the host's users."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from sms_core.domain import User
+from sms_core.store.rows import from_row, to_row
+from sms_core.store.schema import users
+
+__all__ = ["get_user", "get_users", "list_users", "search_users", "upsert_user"]
+
+
+def upsert_user(connection: sa.Connection, user: User, now: datetime) -> None:
+    """Insert the user, or update every field of the existing one, in one statement."""
+    values = {**to_row(user), "updated_at": now}
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(users).values(**values)
+    changed = {key: statement.excluded[key] for key in values if key not in ("account_id", "id")}
+    connection.execute(
+        statement.on_conflict_do_update(index_elements=["account_id", "id"], set_=changed)
+    )
+
+
+def get_user(connection: sa.Connection, account_id: str, user_id: str) -> User | None:
+    """The user, if the account has one with that id."""
+    found = get_users(connection, account_id, [user_id])
+    return found.get(user_id)
+
+
+def get_users(
+    connection: sa.Connection, account_id: str, user_ids: Collection[str]
+) -> dict[str, User]:
+    """The account's users among ``user_ids``, by id; unknown ids are left out."""
+    if not user_ids:
+        return {}
+    query = users.select().where(users.c.account_id == account_id, users.c.id.in_(user_ids))
+    return {row["id"]: from_row(row, User) for row in connection.execute(query).mappings()}
+
+
+def list_users(
+    connection: sa.Connection, account_id: str, *, active_only: bool = False
+) -> list[User]:
+    """The account's users by last and first name."""
+    return _select(connection, users.c.account_id == account_id, active_only=active_only)
+
+
+def search_users(
+    connection: sa.Connection, account_id: str, text: str, *, active_only: bool = False
+) -> list[User]:
+    """Users whose first or last name contains ``text``, ignoring case."""
+    pattern = f"%{_escape_like(text.strip().lower())}%"
+    matches = sa.or_(
+        sa.func.lower(users.c.first_name).like(pattern, escape="\\"),
+        sa.func.lower(users.c.last_name).like(pattern, escape="\\"),
+    )
+    return _select(connection, users.c.account_id == account_id, matches, active_only=active_only)
+
+
+def _select(
+    connection: sa.Connection, *conditions: sa.ColumnElement[bool], active_only: bool
+) -> list[User]:
+    if active_only:
+        conditions = (*conditions, users.c.active)
+    query = users.select().where(*conditions).order_by(users.c.last_name, users.c.first_name)
+    return [from_row(row, User) for row in connection.execute(query).mappings()]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
