@@ -1,0 +1,1 @@
+pytest_plugins = ("pytester", "sms_core.testing.databases")

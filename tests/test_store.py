@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.exc import IntegrityError
+
+from sms_core import Account, Line, PhoneNumber, User
+from sms_core.store import Database
+from sms_core.store import lines as line_store
+from sms_core.store import users as user_store
+from sms_core.store.accounts import insert_account
+from sms_core.store.schema import metadata
+
+NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    db = Database.open(database_url)
+    with db.transaction() as connection:
+        insert_account(connection, Account(id="acme", name="Acme", provider="fake"), NOW)
+    yield db
+    db.close()
+
+
+def add_user(db: Database, user_id: str, first: str = "Ada", last: str = "Lee") -> None:
+    with db.transaction() as connection:
+        user = User(id=user_id, account_id="acme", first_name=first, last_name=last)
+        user_store.upsert_user(connection, user, NOW)
+
+
+def add_line(db: Database, line_id: str, number: str) -> Line:
+    line = Line(
+        id=line_id,
+        account_id="acme",
+        number=PhoneNumber.parse(number),
+        provider_ref=f"PN{line_id}",
+    )
+    with db.transaction() as connection:
+        line_store.insert_line(connection, line, NOW)
+    return line
+
+
+class TestMigrations:
+    """Alembic migrations build exactly the schema the tables declare."""
+
+    def test_migrated_schema_matches_the_tables(self, database: Database) -> None:
+        """Autogenerate finds nothing to change after the migrations ran."""
+        with database.engine.connect() as connection:
+            context = MigrationContext.configure(connection)
+            assert [] == compare_metadata(context, metadata)
+
+    def test_opening_twice_is_harmless(self, database_url: str, database: Database) -> None:
+        """A current database is left alone by a second open."""
+        again = Database.open(database_url)
+        with again.transaction() as connection:
+            revision = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
+            assert ["0001"] == [row[0] for row in revision]
+        again.close()
+
+
+class TestConstraints:
+    """The schema itself backs the rules it can."""
+
+    def test_a_number_is_on_one_active_line(self, database: Database) -> None:
+        """Two active lines cannot hold the same number."""
+        add_line(database, "l1", "+14155550100")
+        with pytest.raises(IntegrityError):
+            add_line(database, "l2", "+14155550100")
+
+    def test_a_released_number_can_be_bought_again(self, database: Database) -> None:
+        """Deactivated lines keep their row but free the number."""
+        first = add_line(database, "l1", "+14155550100")
+        with database.transaction() as connection:
+            line_store.deactivate_line(connection, first, NOW)
+        add_line(database, "l2", "+14155550100")
+        with database.transaction() as connection:
+            found = line_store.find_line(connection, "acme", PhoneNumber.parse("+14155550100"))
+        assert found is not None
+        assert "l2" == found.id
+
+    def test_a_user_is_on_one_line(self, database: Database) -> None:
+        """The second line for the same user is refused by the unique index."""
+        add_user(database, "u1")
+        first = add_line(database, "l1", "+14155550100")
+        second = add_line(database, "l2", "+14155550101")
+        with database.transaction() as connection:
+            assert line_store.add_line_user(connection, first, "u1", None, NOW)
+        with pytest.raises(IntegrityError), database.transaction() as connection:
+            line_store.add_line_user(connection, second, "u1", None, NOW)
+
+    def test_full_line_refuses_without_writing(self, database: Database) -> None:
+        """At the limit, the conditional update claims nothing and inserts nothing."""
+        add_user(database, "u1")
+        add_user(database, "u2")
+        line = add_line(database, "l1", "+14155550100")
+        with database.transaction() as connection:
+            assert line_store.add_line_user(connection, line, "u1", 1, NOW)
+            assert not line_store.add_line_user(connection, line, "u2", 1, NOW)
+        with database.transaction() as connection:
+            stored = line_store.get_line(connection, "acme", "l1")
+        assert stored is not None
+        assert ("u1",) == stored.user_ids
+
+
+class TestUserSearch:
+    """Finding users by part of a name."""
+
+    def test_partial_names_ignore_case(self, database: Database) -> None:
+        """First or last name, any case, any part."""
+        add_user(database, "u1", "Maria", "Gonzalez")
+        add_user(database, "u2", "Mario", "Rossi")
+        add_user(database, "u3", "Lee", "Amari")
+        with database.transaction() as connection:
+            found = user_store.search_users(connection, "acme", "MARI")
+        assert ["u3", "u1", "u2"] == [user.id for user in found]
+
+    def test_wildcards_are_literal(self, database: Database) -> None:
+        """A % or _ in the search text matches itself only."""
+        add_user(database, "u1", "Ann", "Lee")
+        with database.transaction() as connection:
+            assert [] == user_store.search_users(connection, "acme", "%")
+            assert [] == user_store.search_users(connection, "acme", "A_n")
+
+
+class TestConcurrentAssignment:
+    """Two processes racing for the last free slot of a number: exactly one wins."""
+
+    def test_second_claim_waits_then_loses(self, postgres_url: str) -> None:
+        """While one transaction holds the slot, the other blocks, then finds the line full."""
+        db = Database.open(postgres_url)
+        with db.transaction() as connection:
+            insert_account(connection, Account(id="acme", name="Acme", provider="fake"), NOW)
+        add_user(db, "u1")
+        add_user(db, "u2")
+        line = add_line(db, "l1", "+14155550100")
+        holding = db.engine.connect()
+        transaction = holding.begin()
+        assert line_store.add_line_user(holding, line, "u1", 1, NOW)
+        started = threading.Event()
+
+        def contender() -> bool:
+            with db.transaction() as connection:
+                started.set()
+                return line_store.add_line_user(connection, line, "u2", 1, NOW)
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            outcome = pool.submit(contender)
+            assert started.wait(timeout=10)
+            assert _wait_for_lock_waiter(db), "the contender never waited for the row lock"
+            assert not outcome.done()
+            transaction.commit()
+            holding.close()
+            assert outcome.result(timeout=30) is False
+        with db.transaction() as connection:
+            stored = line_store.get_line(connection, "acme", "l1")
+        assert stored is not None
+        assert ("u1",) == stored.user_ids
+        db.close()
+
+
+def _wait_for_lock_waiter(db: Database, attempts: int = 200) -> bool:
+    """Whether some PostgreSQL session is seen waiting on a lock (polled, bounded)."""
+    query = sa.text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    for _ in range(attempts):
+        with db.engine.connect() as connection:
+            if connection.execute(query).scalar_one() > 0:
+                return True
+        threading.Event().wait(0.05)
+    return False
