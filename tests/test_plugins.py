@@ -9,6 +9,7 @@ import pytest
 from sms_core import (
     Account,
     Action,
+    ConfigurationError,
     Hooks,
     HostPolicy,
     NumberQuery,
@@ -201,6 +202,25 @@ class TestPluginManager:
         assert "gamma" not in blocked.providers()
 
 
+class TestHostReplacement:
+    """A host passed in explicitly replaces the installed host of the same name."""
+
+    def test_explicit_host_replaces_installed_one(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Only the explicit instance stays registered, so nothing answers twice."""
+        _install_distribution(tmp_path, monkeypatch)
+        configured = StrictHost()
+        pm = make_plugin_manager(host="strict", plugins=[configured], environ={})
+        hosts = [plugin for plugin in pm.get_plugins() if getattr(plugin, "sms_host_name", None)]
+        assert [configured] == hosts
+
+    def test_two_explicit_hosts_with_one_name_are_refused(self) -> None:
+        """Two hosts named alike make the choice ambiguous: a configuration error."""
+        with pytest.raises(ConfigurationError, match="several host plugins are named 'strict'"):
+            hooks(StrictHost(), StrictHost(), host="strict")
+
+
 def _install_distribution(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Put a tiny distribution with an ``sms_core`` entry point on sys.path."""
     (root / "gamma_adapter.py").write_text(
@@ -218,8 +238,23 @@ def _install_distribution(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             """
         )
     )
+    (root / "gamma_host.py").write_text(
+        textwrap.dedent(
+            """
+            from sms_core import HostPolicy, hookimpl
+
+            sms_host_name = "strict"
+
+            @hookimpl
+            def sms_host_policy(account):
+                return HostPolicy(users_per_number=7)
+            """
+        )
+    )
     info = root / "gamma_adapter-1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: gamma-adapter\nVersion: 1.0\n")
-    (info / "entry_points.txt").write_text("[sms_core]\ngamma = gamma_adapter\n")
+    (info / "entry_points.txt").write_text(
+        "[sms_core]\ngamma = gamma_adapter\ngamma-host = gamma_host\n"
+    )
     monkeypatch.syspath_prepend(str(root))

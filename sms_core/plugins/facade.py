@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
 import pluggy
@@ -63,10 +63,16 @@ class Hooks:
         host: str | None = None,
         plugins: Iterable[object] = (),
         load_entry_points: bool = True,
+        environ: Mapping[str, str] | None = None,
     ) -> Hooks:
         """Build a fresh plugin manager (see :func:`make_plugin_manager`) and wrap it."""
         return cls(
-            make_plugin_manager(host=host, plugins=plugins, load_entry_points=load_entry_points)
+            make_plugin_manager(
+                host=host,
+                plugins=plugins,
+                load_entry_points=load_entry_points,
+                environ=environ,
+            )
         )
 
     @property

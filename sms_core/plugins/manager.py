@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from importlib.metadata import entry_points
 
 import pluggy
 
 from sms_core import hookspecs
-from sms_core.exceptions import UnknownHostError
+from sms_core.exceptions import ConfigurationError, UnknownHostError
 from sms_core.plugins import defaults
 
 __all__ = ["DISABLED_PLUGINS_ENV", "host_name_of", "make_plugin_manager"]
@@ -56,21 +57,48 @@ def make_plugin_manager(
         if name.strip():
             pm.set_blocked(name.strip())
     pm.register(defaults, name="sms_core.defaults")
+    explicit = list(plugins)
     if load_entry_points:
+        # An explicitly passed host replaces the installed host of the same name.
+        explicit_hosts = {found for plugin in explicit if (found := host_name_of(plugin))}
+        for host_name in explicit_hosts:
+            for entry_point in _host_entry_points(host_name):
+                pm.set_blocked(entry_point)
         pm.load_setuptools_entrypoints(hookspecs.PROJECT_NAME)
-    for plugin in plugins:
+    for plugin in explicit:
         pm.register(plugin)
     _activate_host(pm, host)
     pm.check_pending()
     return pm
 
 
+def _host_entry_points(name: str) -> list[str]:
+    """Names of installed entry points whose plugin is the host ``name``."""
+    found = []
+    for entry_point in entry_points(group=hookspecs.PROJECT_NAME):
+        try:
+            plugin = entry_point.load()
+        except Exception:  # a broken plugin is reported when pluggy loads it
+            continue
+        if host_name_of(plugin) == name:
+            found.append(entry_point.name)
+    return found
+
+
 def _activate_host(pm: pluggy.PluginManager, host: str | None) -> None:
-    hosts = {
-        name: plugin for plugin in pm.get_plugins() if (name := host_name_of(plugin)) is not None
-    }
+    hosts: dict[str, list[object]] = {}
+    for plugin in pm.get_plugins():
+        if (name := host_name_of(plugin)) is not None:
+            hosts.setdefault(name, []).append(plugin)
     if host is not None and host not in hosts:
         raise UnknownHostError(host, tuple(sorted(hosts)))
-    for name, plugin in hosts.items():
+    if host is not None and len(hosts[host]) > 1:
+        names = ", ".join(sorted(str(pm.get_name(plugin)) for plugin in hosts[host]))
+        raise ConfigurationError(
+            f"several host plugins are named {host!r} ({names}); uninstall one, or block one "
+            f"with {DISABLED_PLUGINS_ENV}"
+        )
+    for name, same_name in hosts.items():
         if name != host:
-            pm.unregister(plugin)
+            for plugin in same_name:
+                pm.unregister(plugin)

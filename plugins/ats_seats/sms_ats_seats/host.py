@@ -1,0 +1,82 @@
+"""The ATS seat host plugin: its limits, permissions and activity record as pluggy hooks."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Final
+
+import attrs
+
+from sms_ats_seats.activity import ActivitySink, log_activity
+from sms_ats_seats.permissions import authorize
+from sms_ats_seats.policy import (
+    DEFAULT_ALLOWANCE_UNIT,
+    DEFAULT_COUNT_INBOUND,
+    DEFAULT_MONTHLY_ALLOWANCE,
+    seat_policy,
+)
+from sms_core import Action, Activity, AllowanceUnit, Decision, HostPolicy, User, hookimpl
+
+__all__ = ["HOST_NAME", "AtsSeatsHost"]
+
+#: The name that activates this host: ``make_plugin_manager(host=HOST_NAME)``.
+HOST_NAME: Final = "ats_seats"
+
+
+# Compared by identity: pluggy refuses a plugin equal to one already registered, and two hosts
+# configured alike are still two plugins.
+@attrs.frozen(kw_only=True, eq=False)
+class AtsSeatsHost:
+    """An ATS that sells texting by the seat: one number, up to three users, a monthly allowance.
+
+    The installed distribution registers an instance with the defaults. A host application that
+    wants other settings registers its own instance instead, with entry points not loaded::
+
+        make_plugin_manager(
+            host="ats_seats",
+            plugins=[AtsSeatsHost(monthly_allowance=500, activity_sink=save_to_candidate)],
+            load_entry_points=False,
+        )
+
+    Attributes:
+        monthly_allowance: A new seat's allowance per calendar month; at least 1.
+        allowance_unit: What the allowance counts: messages (the default) or carrier segments.
+        count_inbound: Whether received texts use the allowance too; they do not by default.
+        activity_sink: Writes each stored message to the candidate's record; by default the
+            message is logged by its ids (:func:`log_activity`).
+    """
+
+    sms_host_name: ClassVar[str] = HOST_NAME
+
+    monthly_allowance: int = attrs.field(default=DEFAULT_MONTHLY_ALLOWANCE)
+    allowance_unit: AllowanceUnit = DEFAULT_ALLOWANCE_UNIT
+    count_inbound: bool = DEFAULT_COUNT_INBOUND
+    activity_sink: ActivitySink = log_activity
+
+    @monthly_allowance.validator
+    def _check_monthly_allowance(self, _: attrs.Attribute[int], value: int) -> None:
+        if value < 1:
+            raise ValueError(f"monthly_allowance must be at least 1; got {value}")
+
+    @property
+    def policy(self) -> HostPolicy:
+        """The limits this host gives every account."""
+        return seat_policy(
+            monthly_allowance=self.monthly_allowance,
+            allowance_unit=self.allowance_unit,
+            count_inbound=self.count_inbound,
+        )
+
+    @hookimpl
+    def sms_host_policy(self) -> HostPolicy:
+        """The seat limits; the same for every account."""
+        return self.policy
+
+    @hookimpl
+    def sms_authorize(self, actor: User, action: Action) -> Decision | None:
+        """Administration manages; page access texts (see :mod:`.permissions`)."""
+        return authorize(actor, action)
+
+    @hookimpl
+    def sms_record_activity(self, activity: Activity) -> None:
+        """Hand the stored message to the activity sink."""
+        self.activity_sink(activity)

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+
+from sms_core import (
+    Account,
+    Activity,
+    DeliveryStatus,
+    Direction,
+    Hooks,
+    Message,
+    PhoneNumber,
+    User,
+    make_plugin_manager,
+)
+from sms_hcm_widget import HcmWidgetHost
+
+BODY = "Hi Sam, the forklift shift starts at 7. Reply YES to confirm."
+LINE_NUMBER = PhoneNumber(e164="+14155550100")
+TALENT_NUMBER = PhoneNumber(e164="+14155550199")
+STORED_AT = datetime(2024, 3, 1, 15, 30, tzinfo=UTC)
+
+
+def activity(direction: Direction, user: User | None) -> Activity:
+    outbound = direction is Direction.OUTBOUND
+    message = Message(
+        id=f"m-{direction.value}",
+        account_id="acme",
+        line_id="line-1",
+        direction=direction,
+        sender=LINE_NUMBER if outbound else TALENT_NUMBER,
+        recipient=TALENT_NUMBER if outbound else LINE_NUMBER,
+        body=BODY,
+        status=DeliveryStatus.QUEUED if outbound else DeliveryStatus.RECEIVED,
+        created_at=STORED_AT,
+        updated_at=STORED_AT,
+        candidate_id="talent-9",
+        user_id=user.id if user is not None else None,
+    )
+    return Activity(account_id="acme", candidate_id="talent-9", message=message, user=user)
+
+
+class TestActivitySink:
+    """Each stored message goes to the sink the host application supplies."""
+
+    def test_sink_receives_each_activity_once(self, account: Account, recruiter: User) -> None:
+        """Outbound and inbound messages arrive in order, once each."""
+        received: list[Activity] = []
+        hooks = Hooks(
+            make_plugin_manager(
+                host="hcm_widget",
+                plugins=[HcmWidgetHost(activity_sink=received.append)],
+                load_entry_points=False,
+            )
+        )
+        sent = activity(Direction.OUTBOUND, recruiter)
+        reply = activity(Direction.INBOUND, None)
+        hooks.record_activity(account, sent)
+        hooks.record_activity(account, reply)
+        assert [sent, reply] == received
+
+    def test_sink_errors_reach_the_caller(self, account: Account, recruiter: User) -> None:
+        """A failing sink is not silenced: the core decides what to do about it."""
+
+        def broken_sink(activity: Activity) -> None:
+            raise RuntimeError("activity store is down")
+
+        hooks = Hooks(
+            make_plugin_manager(
+                host="hcm_widget",
+                plugins=[HcmWidgetHost(activity_sink=broken_sink)],
+                load_entry_points=False,
+            )
+        )
+        with pytest.raises(RuntimeError, match="activity store is down"):
+            hooks.record_activity(account, activity(Direction.OUTBOUND, recruiter))
+
+
+class TestDefaultLog:
+    """Without a sink, each message is logged by its ids at INFO."""
+
+    def test_outbound_logs_ids_and_direction(
+        self,
+        hooks: Hooks,
+        account: Account,
+        recruiter: User,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        """One INFO record on the plugin's logger names the message, line, talent and user."""
+        with caplog.at_level(logging.INFO, logger="sms_hcm_widget"):
+            hooks.record_activity(account, activity(Direction.OUTBOUND, recruiter))
+        assert [
+            (
+                "sms_hcm_widget.activity",
+                logging.INFO,
+                "sms activity: outbound message m-outbound account=acme line=line-1 "
+                "candidate=talent-9 user=u-ada",
+            )
+        ] == caplog.record_tuples
+
+    def test_inbound_has_no_user(
+        self, hooks: Hooks, account: Account, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A reply from talent is logged without a user."""
+        with caplog.at_level(logging.INFO, logger="sms_hcm_widget"):
+            hooks.record_activity(account, activity(Direction.INBOUND, None))
+        assert caplog.messages[-1].endswith(
+            "inbound message m-inbound account=acme line=line-1 candidate=talent-9 user=-"
+        )
+
+    def test_personal_data_stays_out(
+        self,
+        hooks: Hooks,
+        account: Account,
+        recruiter: User,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        """Neither the body nor a phone number reaches the log."""
+        with caplog.at_level(logging.INFO, logger="sms_hcm_widget"):
+            hooks.record_activity(account, activity(Direction.OUTBOUND, recruiter))
+        logged = caplog.text
+        assert "forklift" not in logged
+        assert "5550199" not in logged
+        assert "5550100" not in logged
