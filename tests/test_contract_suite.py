@@ -1,0 +1,727 @@
+"""The adapter contract suite can be passed, and it fails adapters that break the contract.
+
+A minimal in-memory carrier, written for these tests only, runs the whole suite inside
+``pytester``; broken variants of it, each wrong in one way, must fail exactly the contract
+tests about that way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import textwrap
+from urllib.parse import urlencode
+
+import attrs
+import pytest
+
+from sms_core import (
+    Account,
+    AvailableNumber,
+    BrandProfile,
+    CampaignProfile,
+    DeliveryStatus,
+    InboundCall,
+    InboundMessage,
+    InvalidQueryError,
+    NumberQuery,
+    NumberSettings,
+    NumberUnavailableError,
+    OutboundMessage,
+    PhoneNumber,
+    ProviderCapabilities,
+    ProviderEvent,
+    ProviderInfo,
+    ProviderNotFoundError,
+    ProvisionedNumber,
+    RecipientOptedOutError,
+    RegistrationFailure,
+    RegistrationState,
+    RegistrationStep,
+    SendReceipt,
+    StatusUpdate,
+    StepStatus,
+    UnregisteredSenderError,
+    WebhookPayloadError,
+    WebhookRequest,
+    WebhookResponse,
+    hookimpl,
+)
+
+pytest_plugins = ("pytester",)
+
+NAME = "memory"
+SIGNATURE_HEADER = "x-memory-signature"
+
+# Numbers for sale, interleaved across areas so that ignoring a filter shows in any page.
+_AREAS = (
+    # area code, region, locality, postal code
+    ("415", "CA", "San Francisco", "94105"),
+    ("510", "CA", "Oakland", "94612"),
+    ("212", "NY", "New York", "10001"),
+)
+CATALOGUE = tuple(
+    AvailableNumber(
+        number=PhoneNumber.parse(f"+1 {area} {exchange} {line}"),
+        country="US",
+        region=region,
+        locality=locality,
+        postal_code=postal_code,
+    )
+    for line in range(8000, 8012)
+    for exchange in ("246", "739")
+    for area, region, locality, postal_code in _AREAS
+)
+_STATUSES = {status.value: status for status in DeliveryStatus}
+
+
+def _ref(prefix: str) -> str:
+    return f"{prefix}{secrets.token_hex(8)}"
+
+
+def _sign(secret: str, url: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), url.encode() + b"\n" + body, hashlib.sha256).hexdigest()
+
+
+def _not_found(what: str) -> ProviderNotFoundError:
+    return ProviderNotFoundError(f"{what} is unknown", provider=NAME, code="20404")
+
+
+class MemoryCarrier:
+    """A carrier that keeps everything in memory: the smallest adapter that honours the contract."""
+
+    def __init__(self) -> None:
+        self.secrets: dict[str, str] = {}
+        self.held: dict[tuple[str, str], ProvisionedNumber] = {}
+        self.steps: dict[str, tuple[str, RegistrationState]] = {}
+        self.outcomes: dict[str, RegistrationFailure | None] = {}
+        self.failing: dict[tuple[str, RegistrationStep], RegistrationFailure] = {}
+        self.senders: set[tuple[str, str]] = set()
+        self.opted_out: set[tuple[str, str]] = set()
+        self.messages: dict[str, tuple[str, OutboundMessage]] = {}
+
+    def serves(self, account: Account) -> bool:
+        return account.provider == NAME
+
+    def secret_for(self, account: Account) -> str:
+        return self.secrets.setdefault(account.id, secrets.token_hex(16))
+
+    # -- discovery and provisioning ----------------------------------------------------------
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        return ProviderInfo(
+            name=NAME,
+            description="In-memory carrier for the contract suite's own tests",
+            capabilities=ProviderCapabilities(max_concurrent_sends=4),
+        )
+
+    @hookimpl
+    def sms_search_numbers(
+        self, account: Account, query: NumberQuery
+    ) -> list[AvailableNumber] | None:
+        if not self.serves(account):
+            return None
+        if query.country != "US":
+            raise InvalidQueryError(f"country {query.country!r} is not offered: search 'US'")
+        taken = {e164 for _, e164 in self.held}
+        found = [
+            offered
+            for offered in CATALOGUE
+            if offered.number.e164 not in taken and self.matches(offered, query)
+        ]
+        return found[: query.limit]
+
+    def matches(self, offered: AvailableNumber, query: NumberQuery) -> bool:
+        pattern = "".join(
+            r"\d" if char == "*" else re.escape(char) for char in query.contains or ""
+        )
+        return (
+            offered.number.e164.startswith(f"+1{query.area_code or ''}")
+            and query.region in {None, offered.region}
+            and query.postal_code in {None, offered.postal_code}
+            and re.search(pattern, offered.number.e164) is not None
+        )
+
+    @hookimpl
+    def sms_purchase_number(
+        self, account: Account, number: PhoneNumber, settings: NumberSettings
+    ) -> ProvisionedNumber | None:
+        if not self.serves(account):
+            return None
+        taken = {e164 for _, e164 in self.held}
+        if number.e164 in taken or number not in {offered.number for offered in CATALOGUE}:
+            raise NumberUnavailableError(f"{number} is not for sale", provider=NAME, code="21422")
+        bought = ProvisionedNumber(number=number, provider_ref=_ref("PN"), settings=settings)
+        self.held[account.id, number.e164] = bought
+        return bought
+
+    def holding(self, account: Account, number: ProvisionedNumber) -> ProvisionedNumber:
+        held = self.held.get((account.id, number.number.e164))
+        if held is None or held.provider_ref != number.provider_ref:
+            raise _not_found(f"number {number.number}")
+        return held
+
+    @hookimpl
+    def sms_release_number(self, account: Account, number: ProvisionedNumber) -> bool | None:
+        if not self.serves(account):
+            return None
+        self.holding(account, number)
+        del self.held[account.id, number.number.e164]
+        return True
+
+    @hookimpl
+    def sms_configure_number(
+        self, account: Account, number: ProvisionedNumber, settings: NumberSettings
+    ) -> ProvisionedNumber | None:
+        if not self.serves(account):
+            return None
+        configured = attrs.evolve(self.holding(account, number), settings=settings)
+        self.held[account.id, number.number.e164] = configured
+        return configured
+
+    # -- registration ------------------------------------------------------------------------
+
+    def submit(self, account: Account, step: RegistrationStep) -> RegistrationState:
+        state = RegistrationState(
+            step=step, provider_ref=_ref("RG"), status=StepStatus.IN_PROGRESS, raw_status="review"
+        )
+        self.steps[state.provider_ref] = (account.id, state)
+        self.outcomes[state.provider_ref] = self.failing.pop((account.id, step), None)
+        return state
+
+    def complete(self, account: Account, step: RegistrationStep, ref: str) -> None:
+        failure = self.outcomes.pop(ref)
+        state = self.fetch(account, step, ref)
+        if failure is None:
+            state = attrs.evolve(state, status=StepStatus.APPROVED, raw_status="approved")
+        else:
+            state = attrs.evolve(
+                state, status=StepStatus.FAILED, raw_status="rejected", failures=(failure,)
+            )
+        self.steps[ref] = (account.id, state)
+
+    def fetch(self, account: Account, step: RegistrationStep, ref: str) -> RegistrationState:
+        owner, state = self.steps.get(ref, ("", None))
+        if state is None or owner != account.id or state.step is not step:
+            raise _not_found(f"{step} {ref}")
+        return state
+
+    @hookimpl
+    def sms_submit_brand(self, account: Account, brand: BrandProfile) -> RegistrationState | None:
+        return self.submit(account, RegistrationStep.BRAND) if self.serves(account) else None
+
+    @hookimpl
+    def sms_submit_campaign(
+        self, account: Account, campaign: CampaignProfile
+    ) -> RegistrationState | None:
+        return self.submit(account, RegistrationStep.CAMPAIGN) if self.serves(account) else None
+
+    @hookimpl
+    def sms_submit_messaging_service(self, account: Account) -> RegistrationState | None:
+        if not self.serves(account):
+            return None
+        state = RegistrationState(
+            step=RegistrationStep.MESSAGING_SERVICE,
+            provider_ref=_ref("MG"),
+            status=StepStatus.APPROVED,
+            raw_status="active",
+        )
+        self.steps[state.provider_ref] = (account.id, state)
+        return state
+
+    @hookimpl
+    def sms_fetch_registration(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState | None:
+        return self.fetch(account, step, ref) if self.serves(account) else None
+
+    @hookimpl
+    def sms_attach_number(
+        self, account: Account, service_ref: str, number: ProvisionedNumber
+    ) -> bool | None:
+        if not self.serves(account):
+            return None
+        self.fetch(account, RegistrationStep.MESSAGING_SERVICE, service_ref)
+        self.holding(account, number)
+        self.senders.add((account.id, number.number.e164))
+        return True
+
+    # -- delivery ----------------------------------------------------------------------------
+
+    @hookimpl
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
+        if not self.serves(account):
+            return None
+        if (account.id, message.sender.e164) not in self.senders:
+            raise UnregisteredSenderError(
+                f"{message.sender} is on no approved campaign", provider=NAME, code="30034"
+            )
+        if (message.sender.e164, message.recipient.e164) in self.opted_out:
+            raise RecipientOptedOutError(
+                f"{message.recipient} opted out", provider=NAME, code="21610"
+            )
+        sid = _ref("SM")
+        self.messages[sid] = (account.id, message)
+        return SendReceipt(
+            provider_message_id=sid, status=DeliveryStatus.QUEUED, raw_status="queued"
+        )
+
+    @hookimpl
+    def sms_fetch_message(
+        self, account: Account, message: OutboundMessage, provider_message_id: str | None
+    ) -> StatusUpdate | None:
+        if not self.serves(account):
+            return None
+        for sid, (owner, sent) in self.messages.items():
+            wanted = sid == provider_message_id or (
+                provider_message_id is None and sent.message_id == message.message_id
+            )
+            if wanted and owner == account.id:
+                return StatusUpdate(
+                    provider_message_id=sid,
+                    status=DeliveryStatus.QUEUED,
+                    raw_status="queued",
+                    message_id=sent.message_id,
+                )
+        raise _not_found(f"message {provider_message_id or message.message_id}")
+
+    @hookimpl
+    def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool | None:
+        if not self.serves(account):
+            return None
+        expected = _sign(self.secret_for(account), request.url, request.body)
+        return hmac.compare_digest(expected, request.headers.get(SIGNATURE_HEADER, ""))
+
+    @hookimpl
+    def sms_parse_webhook(
+        self, account: Account, request: WebhookRequest
+    ) -> list[ProviderEvent] | None:
+        if not self.serves(account):
+            return None
+        form = {key: values[-1] for key, values in request.form().items()}
+        try:
+            return [self.event(form)]
+        except KeyError as err:
+            raise WebhookPayloadError(f"webhook lacks {err}") from err
+
+    def event(self, form: dict[str, str]) -> ProviderEvent:
+        if form["Kind"] == "status":
+            return StatusUpdate(
+                provider_message_id=form["MessageSid"],
+                status=_STATUSES.get(form["Status"], DeliveryStatus.UNKNOWN),
+                raw_status=form["Status"],
+                message_id=form.get("MessageId") or None,
+                error_code=form.get("ErrorCode") or None,
+                raw=form,
+            )
+        if form["Kind"] == "message":
+            return InboundMessage(
+                provider_message_id=form["MessageSid"],
+                sender=PhoneNumber(e164=form["From"]),
+                recipient=PhoneNumber(e164=form["To"]),
+                body=form["Body"],
+                raw=form,
+            )
+        return InboundCall(
+            provider_call_id=form["CallSid"],
+            caller=PhoneNumber(e164=form["From"]),
+            called=PhoneNumber(e164=form["To"]),
+            raw=form,
+        )
+
+    @hookimpl
+    def sms_answer_call(
+        self, account: Account, forward_to: PhoneNumber | None
+    ) -> WebhookResponse | None:
+        if not self.serves(account):
+            return None
+        if forward_to is None:
+            answer = "<Response><Say>This line takes texts only.</Say><Hangup/></Response>"
+        else:
+            answer = f"<Response><Dial>{forward_to.e164}</Dial></Response>"
+        return WebhookResponse(content_type="text/xml", body=answer.encode())
+
+    @hookimpl
+    def sms_acknowledge_webhook(self, account: Account) -> WebhookResponse | None:
+        return WebhookResponse(status=204) if self.serves(account) else None
+
+
+@attrs.define
+class MemoryDriver:
+    """Steers a :class:`MemoryCarrier`; it can also sign with the wrong secret."""
+
+    carrier: MemoryCarrier
+
+    def complete_registration(self, account: Account, step: RegistrationStep, ref: str) -> None:
+        self.carrier.complete(account, step, ref)
+
+    def fail_next_registration(
+        self, account: Account, step: RegistrationStep, reason: str, code: str
+    ) -> None:
+        self.carrier.failing[account.id, step] = RegistrationFailure(reason=reason, code=code)
+
+    def opt_out_at_carrier(
+        self, account: Account, sender: PhoneNumber, recipient: PhoneNumber
+    ) -> None:
+        self.carrier.opted_out.add((sender.e164, recipient.e164))
+
+    def status_webhook(
+        self,
+        account: Account,
+        message: OutboundMessage,
+        receipt: SendReceipt,
+        status: DeliveryStatus,
+        error_code: str | None = None,
+    ) -> WebhookRequest:
+        params = {
+            "Kind": "status",
+            "MessageSid": receipt.provider_message_id,
+            "MessageId": message.message_id,
+            "Status": status.value,
+            "ErrorCode": error_code or "",
+        }
+        return self.signed(account, message.status_callback_url, params)
+
+    def inbound_message_webhook(
+        self, account: Account, sender: PhoneNumber, line: ProvisionedNumber, body: str
+    ) -> WebhookRequest:
+        params = {
+            "Kind": "message",
+            "MessageSid": _ref("SM"),
+            "From": sender.e164,
+            "To": line.number.e164,
+            "Body": body,
+        }
+        return self.signed(account, line.settings.sms_url, params)
+
+    def inbound_call_webhook(
+        self, account: Account, caller: PhoneNumber, line: ProvisionedNumber
+    ) -> WebhookRequest:
+        params = {
+            "Kind": "call",
+            "CallSid": _ref("CA"),
+            "From": caller.e164,
+            "To": line.number.e164,
+        }
+        return self.signed(account, line.settings.voice_url, params)
+
+    def sign_with_other_secret(self, account: Account, request: WebhookRequest) -> WebhookRequest:
+        signature = _sign(f"not-{self.carrier.secret_for(account)}", request.url, request.body)
+        return attrs.evolve(request, headers={**request.headers, SIGNATURE_HEADER: signature})
+
+    def signed(self, account: Account, url: str | None, params: dict[str, str]) -> WebhookRequest:
+        url = url or "https://memory.example/webhooks"
+        body = urlencode(params).encode()
+        return WebhookRequest(
+            method="POST",
+            url=url,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                SIGNATURE_HEADER: _sign(self.carrier.secret_for(account), url, body),
+            },
+            body=body,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Broken variants: each breaks the contract in one way
+# ---------------------------------------------------------------------------------------------
+
+
+class SearchIgnoresAreaCode(MemoryCarrier):
+    """Offers numbers from any area code."""
+
+    @hookimpl
+    def sms_search_numbers(
+        self, account: Account, query: NumberQuery
+    ) -> list[AvailableNumber] | None:
+        return super().sms_search_numbers(account, attrs.evolve(query, area_code=None))
+
+
+class SearchOffersBoughtNumbers(MemoryCarrier):
+    """Keeps offering numbers that were bought."""
+
+    @hookimpl
+    def sms_search_numbers(
+        self, account: Account, query: NumberQuery
+    ) -> list[AvailableNumber] | None:
+        if not self.serves(account):
+            return None
+        return [offered for offered in CATALOGUE if self.matches(offered, query)][: query.limit]
+
+
+class ReleaseAlwaysSucceeds(MemoryCarrier):
+    """Says a number was released even when it holds no such number."""
+
+    @hookimpl
+    def sms_release_number(self, account: Account, number: ProvisionedNumber) -> bool | None:
+        try:
+            return super().sms_release_number(account, number)
+        except ProviderNotFoundError:
+            return True
+
+
+class HidesFailureReasons(MemoryCarrier):
+    """Reports a failed registration without its reasons."""
+
+    @hookimpl
+    def sms_fetch_registration(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState | None:
+        state = super().sms_fetch_registration(account, step, ref)
+        return None if state is None else attrs.evolve(state, failures=())
+
+
+class SendReportsFailure(MemoryCarrier):
+    """Answers a send with a final, failed status."""
+
+    @hookimpl
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
+        receipt = super().sms_send_message(account, message)
+        return None if receipt is None else attrs.evolve(receipt, status=DeliveryStatus.FAILED)
+
+
+class SendLosesProviderId(MemoryCarrier):
+    """Answers a send without the carrier's message id."""
+
+    @hookimpl
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
+        receipt = super().sms_send_message(account, message)
+        return None if receipt is None else attrs.evolve(receipt, provider_message_id="")
+
+
+class FetchNeedsProviderId(MemoryCarrier):
+    """Cannot find a message without the carrier's id."""
+
+    @hookimpl
+    def sms_fetch_message(
+        self, account: Account, message: OutboundMessage, provider_message_id: str | None
+    ) -> StatusUpdate | None:
+        if self.serves(account) and provider_message_id is None:
+            raise _not_found(f"message {message.message_id}")
+        return super().sms_fetch_message(account, message, provider_message_id)
+
+
+class AcceptsAnySignature(MemoryCarrier):
+    """Accepts every webhook, signed or not."""
+
+    @hookimpl
+    def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool | None:
+        return True if self.serves(account) else None
+
+
+class AnswersEveryAccount(MemoryCarrier):
+    """Answers for accounts of every provider, not only its own."""
+
+    def serves(self, account: Account) -> bool:
+        return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the suite
+# ---------------------------------------------------------------------------------------------
+
+
+class CarrierUnderTest:
+    """A plugin for the inner session: one carrier for the whole run, as a real one would be."""
+
+    def __init__(self, carrier: MemoryCarrier) -> None:
+        self.carrier = carrier
+
+    @pytest.fixture
+    def memory_carrier(self) -> MemoryCarrier:
+        return self.carrier
+
+    @pytest.fixture
+    def memory_driver(self) -> MemoryDriver:
+        return MemoryDriver(self.carrier)
+
+
+_OVERRIDES = {
+    "hooks": """
+    @pytest.fixture
+    def hooks(self, memory_carrier):
+        return Hooks(make_plugin_manager(plugins=[memory_carrier], load_entry_points=False))
+""",
+    "account": """
+    @pytest.fixture
+    def account(self, account_id):
+        return Account(id=account_id, name="Memory Staffing", provider="memory")
+""",
+    "driver": """
+    @pytest.fixture
+    def driver(self, memory_driver):
+        return memory_driver
+""",
+}
+
+
+def contract_module(*overrides: str) -> str:
+    """An adapter's contract test module that overrides the given fixtures."""
+    head = """
+import pytest
+
+from sms_core import Account, Hooks, make_plugin_manager
+from sms_core.testing.contract import CarrierContract
+
+
+class TestMemoryCarrier(CarrierContract):
+    \"\"\"The in-memory carrier honours the adapter contract.\"\"\"
+"""
+    return textwrap.dedent(head) + "".join(_OVERRIDES[name] for name in overrides)
+
+
+class ReversedOrder:
+    """A plugin for the inner session that runs the suite back to front."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        items.reverse()
+
+
+def failed_tests(pytester: pytest.Pytester, carrier: MemoryCarrier, *plugins: object) -> set[str]:
+    """Run the whole suite against ``carrier``; the names of the tests that failed."""
+    pytester.makepyfile(test_memory_carrier=contract_module(*_OVERRIDES))
+    reprec = pytester.inline_run(
+        "-p", "no:cacheprovider", "-W", "error", plugins=[CarrierUnderTest(carrier), *plugins]
+    )
+    passed, skipped, failed = reprec.listoutcomes()
+    assert [] == skipped
+    assert passed, "the suite ran no test"
+    return {report.nodeid.rpartition("::")[2] for report in failed}
+
+
+class TestReferenceCarrier:
+    @pytest.mark.parametrize(
+        "order", [pytest.param((), id="in order"), pytest.param((ReversedOrder(),), id="reversed")]
+    )
+    def test_passes_the_whole_suite(
+        self, pytester: pytest.Pytester, order: tuple[object, ...]
+    ) -> None:
+        """A correct adapter passes every contract test, in any order, on one shared carrier."""
+        assert set() == failed_tests(pytester, MemoryCarrier(), *order)
+
+    def test_suite_cleans_up_after_itself(self, pytester: pytest.Pytester) -> None:
+        """The suite releases every number it bought and leaves no arranged failure unused."""
+        carrier = MemoryCarrier()
+        failed_tests(pytester, carrier)
+        assert {} == carrier.held
+        assert {} == carrier.failing
+
+
+_ANY_ACCOUNT_CALLS = (
+    "search_numbers",
+    "purchase_number",
+    "release_number",
+    "configure_number",
+    "submit_brand",
+    "submit_campaign",
+    "submit_messaging_service",
+    "fetch_registration",
+    "attach_number",
+    "send_message",
+    "fetch_message",
+    "verify_webhook",
+    "parse_webhook",
+    "answer_call",
+    "acknowledge_webhook",
+)
+
+
+class TestBrokenCarriers:
+    @pytest.mark.parametrize(
+        ("carrier", "expected"),
+        [
+            pytest.param(
+                SearchIgnoresAreaCode,
+                {"test_search_by_area_code"},
+                id="search ignores the area code",
+            ),
+            pytest.param(
+                SearchOffersBoughtNumbers,
+                {"test_bought_number_leaves_search"},
+                id="search offers bought numbers",
+            ),
+            pytest.param(
+                ReleaseAlwaysSucceeds,
+                {"test_released_number_cannot_be_released_again"},
+                id="release succeeds twice",
+            ),
+            pytest.param(
+                HidesFailureReasons,
+                {
+                    "test_failed_review_reports_reasons[brand]",
+                    "test_failed_review_reports_reasons[campaign]",
+                },
+                id="registration hides failure reasons",
+            ),
+            pytest.param(
+                SendReportsFailure,
+                {"test_send_returns_provider_id_and_initial_status"},
+                id="send answers a final status",
+            ),
+            pytest.param(
+                SendLosesProviderId,
+                {
+                    "test_send_returns_provider_id_and_initial_status",
+                    "test_fetch_message_by_provider_id",
+                    "test_fetch_message_without_provider_id",
+                },
+                id="send answers no id",
+            ),
+            pytest.param(
+                FetchNeedsProviderId,
+                {"test_fetch_message_without_provider_id"},
+                id="fetch needs the carrier's id",
+            ),
+            pytest.param(
+                AcceptsAnySignature,
+                {
+                    "test_unsigned_request_is_refused",
+                    "test_tampered_signature_is_refused",
+                    "test_signature_with_another_secret_is_refused",
+                    "test_tampered_body_is_refused",
+                    "test_tampered_url_is_refused[query]",
+                    "test_tampered_url_is_refused[host]",
+                },
+                id="verify accepts anything",
+            ),
+            pytest.param(
+                AnswersEveryAccount,
+                {f"test_unknown_provider_is_refused[{call}]" for call in _ANY_ACCOUNT_CALLS},
+                id="adapter answers for every provider",
+            ),
+        ],
+    )
+    def test_fails_the_contract_tests_it_breaks(
+        self, pytester: pytest.Pytester, carrier: type[MemoryCarrier], expected: set[str]
+    ) -> None:
+        """A carrier broken in one way fails exactly the contract tests about that way."""
+        assert expected == failed_tests(pytester, carrier())
+
+
+class TestSuiteShape:
+    @pytest.mark.parametrize("missing", list(_OVERRIDES))
+    def test_required_fixture_not_overridden_says_what_to_provide(
+        self, pytester: pytest.Pytester, missing: str
+    ) -> None:
+        """Without one of the required fixtures, the tests needing it error with a hint."""
+        provided = [name for name in _OVERRIDES if name != missing]
+        pytester.makepyfile(test_memory_carrier=contract_module(*provided))
+        result = pytester.runpytest(
+            "-p", "no:cacheprovider", plugins=[CarrierUnderTest(MemoryCarrier())]
+        )
+        assert 0 == result.parseoutcomes().get("failed", 0)
+        assert result.parseoutcomes()["errors"] > 0
+        result.stdout.fnmatch_lines(
+            [f"*NotImplementedError: *needs the '{missing}' fixture: override it in your*"]
+        )
+
+    def test_base_classes_are_not_collected(self, pytester: pytest.Pytester) -> None:
+        """Importing the suite into a test module collects no test by itself."""
+        pytester.makepyfile(test_imports="from sms_core.testing.contract import *  # noqa: F403")
+        result = pytester.runpytest("-p", "no:cacheprovider")
+        assert pytest.ExitCode.NO_TESTS_COLLECTED == result.ret
