@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 import pluggy
 
 from sms_core import hookspecs
+from sms_core.domain import ProviderInfo
 from sms_core.exceptions import ConfigurationError, UnknownHostError
 from sms_core.plugins import defaults
 
@@ -39,7 +40,9 @@ def make_plugin_manager(
     Args:
         host: The name of the host plugin to activate; ``None`` activates none, so the core
             defaults apply. Every other host plugin is unregistered.
-        plugins: Plugins to register besides the installed ones (tests, embedded hosts).
+        plugins: Plugins to register besides the installed ones (tests, embedded hosts, a
+            configured adapter). Each replaces the installed plugin of the same host or
+            carrier name.
         load_entry_points: Whether to load the plugins installed under the ``sms_core``
             entry-point group.
         environ: Where to read ``SMS_CORE_DISABLED_PLUGINS``; the process environment by default.
@@ -59,11 +62,11 @@ def make_plugin_manager(
     pm.register(defaults, name="sms_core.defaults")
     explicit = list(plugins)
     if load_entry_points:
-        # An explicitly passed host replaces the installed host of the same name.
-        explicit_hosts = {found for plugin in explicit if (found := host_name_of(plugin))}
-        for host_name in explicit_hosts:
-            for entry_point in _host_entry_points(host_name):
-                pm.set_blocked(entry_point)
+        # An explicitly passed plugin replaces the installed one of the same host or carrier
+        # name, so a configured instance never answers alongside the default one.
+        replaced = {found for plugin in explicit if (found := _identity(plugin))}
+        for entry_point in _entry_points_named(replaced):
+            pm.set_blocked(entry_point)
         pm.load_setuptools_entrypoints(hookspecs.PROJECT_NAME)
     for plugin in explicit:
         pm.register(plugin)
@@ -72,15 +75,28 @@ def make_plugin_manager(
     return pm
 
 
-def _host_entry_points(name: str) -> list[str]:
-    """Names of installed entry points whose plugin is the host ``name``."""
+def _identity(plugin: object) -> str | None:
+    """What a plugin is: ``host:<name>`` for a host, ``provider:<name>`` for an adapter."""
+    if (host := host_name_of(plugin)) is not None:
+        return f"host:{host}"
+    describe = getattr(plugin, "sms_provider_info", None)
+    if callable(describe):
+        info = describe()
+        return f"provider:{info.name}" if isinstance(info, ProviderInfo) else None
+    return None
+
+
+def _entry_points_named(identities: set[str]) -> list[str]:
+    """Names of installed entry points whose plugin has one of ``identities``."""
+    if not identities:
+        return []
     found = []
     for entry_point in entry_points(group=hookspecs.PROJECT_NAME):
         try:
             plugin = entry_point.load()
         except Exception:  # a broken plugin is reported when pluggy loads it
             continue
-        if host_name_of(plugin) == name:
+        if _identity(plugin) in identities:
             found.append(entry_point.name)
     return found
 
