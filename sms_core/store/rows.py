@@ -25,6 +25,8 @@ def _is_frozenset(cls: object) -> bool:
 
 
 _converter.register_unstructure_hook_func(_is_frozenset, sorted)
+# JSON columns (audit snapshots) come back as plain data and stay so.
+_converter.register_structure_hook_func(lambda cls: cls is object, lambda value, _: value)
 # Timestamps pass through untouched: the schema's column type makes them aware UTC datetimes.
 _converter.register_structure_hook(datetime, lambda value, _: value)
 _converter.register_unstructure_hook(datetime, lambda value: value)

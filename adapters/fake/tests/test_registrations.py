@@ -1,0 +1,246 @@
+import re
+from datetime import timedelta
+
+import pytest
+
+from sms_core import (
+    NumberQuery,
+    NumberSettings,
+    ProviderError,
+    ProviderNotFoundError,
+    RegistrationFailure,
+    RegistrationStep,
+)
+from sms_core.testing import sample_brand, sample_campaign
+from sms_fake import DEFAULT_REVIEW_TIMES, Registration, SandboxCarrier
+
+
+def _approved_brand(carrier: SandboxCarrier, account_id: str) -> Registration:
+    brand = carrier.submit_brand(account_id, sample_brand())
+    return carrier.complete_review(account_id, brand.sid)
+
+
+def _verified_campaign(carrier: SandboxCarrier, account_id: str) -> Registration:
+    brand = _approved_brand(carrier, account_id)
+    campaign = carrier.submit_campaign(account_id, brand.sid, sample_campaign())
+    return carrier.complete_review(account_id, campaign.sid)
+
+
+class TestReviewTimeline:
+    """Reviews run on the carrier clock."""
+
+    @pytest.mark.parametrize(
+        ("step", "reviewing", "approved", "prefix"),
+        [
+            (RegistrationStep.BRAND, "PENDING", "APPROVED", "BN"),
+            (RegistrationStep.CAMPAIGN, "IN_PROGRESS", "VERIFIED", "QE"),
+            (RegistrationStep.MESSAGING_SERVICE, "PENDING", "ACTIVE", "MG"),
+        ],
+    )
+    def test_step_is_reviewed_for_its_duration(
+        self,
+        carrier: SandboxCarrier,
+        account_id: str,
+        step: RegistrationStep,
+        reviewing: str,
+        approved: str,
+        prefix: str,
+    ) -> None:
+        """A step is under review until its review time has passed, then approved."""
+        submitted = _submit(carrier, account_id, step)
+        assert re.fullmatch(rf"{prefix}[0-9a-f]{{32}}", submitted.sid)
+        assert reviewing == submitted.status
+        carrier.advance(DEFAULT_REVIEW_TIMES[step] - timedelta(seconds=1))
+        assert reviewing == carrier.registration(account_id, submitted.sid).status
+        carrier.advance(timedelta(seconds=1))
+        decided = carrier.registration(account_id, submitted.sid)
+        assert approved == decided.status
+        assert submitted.submitted_at + DEFAULT_REVIEW_TIMES[step] == decided.decided_at
+
+    def test_default_durations_follow_the_seeds(self) -> None:
+        """A brand takes an hour, a campaign a few hours, a messaging service a day."""
+        assert timedelta(hours=1) == DEFAULT_REVIEW_TIMES[RegistrationStep.BRAND]
+        assert timedelta(hours=4) == DEFAULT_REVIEW_TIMES[RegistrationStep.CAMPAIGN]
+        assert timedelta(days=1) == DEFAULT_REVIEW_TIMES[RegistrationStep.MESSAGING_SERVICE]
+
+    def test_set_duration_applies_to_later_submissions(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """A new review time changes reviews submitted after it, not the running one."""
+        running = carrier.submit_brand(account_id, sample_brand())
+        carrier.set_review_duration(RegistrationStep.BRAND, timedelta(minutes=5))
+        later = carrier.submit_brand(account_id, sample_brand("Other Agency LLC"))
+        assert timedelta(minutes=5) == carrier.review_duration(RegistrationStep.BRAND)
+        carrier.advance(timedelta(minutes=5))
+        assert "PENDING" == carrier.registration(account_id, running.sid).status
+        assert "APPROVED" == carrier.registration(account_id, later.sid).status
+
+    def test_negative_duration_is_refused(self, carrier: SandboxCarrier) -> None:
+        """A review cannot end before it starts."""
+        with pytest.raises(ValueError, match="negative"):
+            carrier.set_review_duration(RegistrationStep.BRAND, timedelta(seconds=-1))
+
+    def test_complete_review_moves_the_clock_to_the_decision(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """Completing a review advances carrier time exactly to its end, once."""
+        brand = carrier.submit_brand(account_id, sample_brand())
+        assert "APPROVED" == carrier.complete_review(account_id, brand.sid).status
+        assert brand.submitted_at + timedelta(hours=1) == carrier.now()
+        carrier.complete_review(account_id, brand.sid)
+        assert brand.submitted_at + timedelta(hours=1) == carrier.now()
+
+
+class TestFailures:
+    """Planned failures and resubmissions."""
+
+    def test_planned_failure_fails_the_next_submission(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """The failure shows once the review ends, with the planned reason and code."""
+        carrier.fail_next(account_id, RegistrationStep.BRAND, "TAX_ID mismatch", "30794", "tax_id")
+        brand = carrier.submit_brand(account_id, sample_brand())
+        assert ("PENDING", None) == (brand.status, brand.failure)
+        failed = carrier.complete_review(account_id, brand.sid)
+        assert "FAILED" == failed.status
+        expected = RegistrationFailure(reason="TAX_ID mismatch", code="30794", field="tax_id")
+        assert expected == failed.failure
+
+    def test_failure_is_used_once(self, carrier: SandboxCarrier, account_id: str) -> None:
+        """Only the next submission fails; the one after it is approved."""
+        carrier.fail_next(account_id, RegistrationStep.BRAND, "TAX_ID mismatch")
+        first = carrier.submit_brand(account_id, sample_brand())
+        second = carrier.submit_brand(account_id, sample_brand())
+        assert "FAILED" == carrier.complete_review(account_id, first.sid).status
+        assert "APPROVED" == carrier.complete_review(account_id, second.sid).status
+
+    def test_failure_belongs_to_its_account_and_step(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """A failure planned for a campaign, or for another account, leaves this brand alone."""
+        carrier.fail_next(account_id, RegistrationStep.CAMPAIGN, "Samples", "30893")
+        carrier.fail_next("other-agency", RegistrationStep.BRAND, "TAX_ID mismatch")
+        brand = carrier.submit_brand(account_id, sample_brand())
+        assert "APPROVED" == carrier.complete_review(account_id, brand.sid).status
+
+    def test_resubmitting_a_failed_step_starts_a_new_review(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """The failed campaign is reviewed again under its id, from now, and approved."""
+        brand = _approved_brand(carrier, account_id)
+        reason = "Sample messages do not name the brand"
+        carrier.fail_next(account_id, RegistrationStep.CAMPAIGN, reason, "30893")
+        campaign = carrier.submit_campaign(account_id, brand.sid, sample_campaign())
+        assert "FAILED" == carrier.complete_review(account_id, campaign.sid).status
+        again = carrier.submit_campaign(account_id, brand.sid, sample_campaign(), campaign.sid)
+        assert (campaign.sid, "IN_PROGRESS", None) == (again.sid, again.status, again.failure)
+        assert carrier.now() == again.submitted_at
+        assert "VERIFIED" == carrier.complete_review(account_id, again.sid).status
+
+    def test_resubmitting_a_step_under_review_changes_nothing(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """Only a failed step is reviewed again."""
+        brand = carrier.submit_brand(account_id, sample_brand())
+        carrier.advance(timedelta(minutes=30))
+        assert brand == carrier.submit_brand(account_id, sample_brand(), brand.sid)
+
+    def test_resubmitting_an_unknown_step_is_not_found(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """A previous id that is not the account's brand raises ProviderNotFoundError."""
+        with pytest.raises(ProviderNotFoundError):
+            carrier.submit_brand(account_id, sample_brand(), "BN" + "0" * 32)
+
+
+class TestOrder:
+    """Each step needs the one before it approved."""
+
+    def test_campaign_needs_an_approved_brand(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """A campaign under a pending brand is refused with code 20409."""
+        brand = carrier.submit_brand(account_id, sample_brand())
+        with pytest.raises(ProviderError, match="is PENDING") as caught:
+            carrier.submit_campaign(account_id, brand.sid, sample_campaign())
+        assert "20409" == caught.value.code
+
+    def test_service_needs_a_verified_campaign(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """A messaging service for a campaign still in review is refused."""
+        brand = _approved_brand(carrier, account_id)
+        campaign = carrier.submit_campaign(account_id, brand.sid, sample_campaign())
+        with pytest.raises(ProviderError, match="is IN_PROGRESS"):
+            carrier.submit_messaging_service(account_id, campaign.sid)
+
+    def test_brand_of_another_account_is_not_found(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """Another account's approved brand cannot carry this account's campaign."""
+        brand = _approved_brand(carrier, "other-agency")
+        with pytest.raises(ProviderNotFoundError):
+            carrier.submit_campaign(account_id, brand.sid, sample_campaign())
+
+    def test_campaign_id_is_not_a_brand(self, carrier: SandboxCarrier, account_id: str) -> None:
+        """A campaign's id passed as a brand's is not found."""
+        campaign = _verified_campaign(carrier, account_id)
+        with pytest.raises(ProviderNotFoundError, match="brand"):
+            carrier.submit_campaign(account_id, campaign.sid, sample_campaign())
+
+    def test_campaign_has_one_messaging_service(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """Setting the service up again returns it; after a failure it is reviewed again."""
+        campaign = _verified_campaign(carrier, account_id)
+        carrier.fail_next(account_id, RegistrationStep.MESSAGING_SERVICE, "Provisioning error")
+        service = carrier.submit_messaging_service(account_id, campaign.sid)
+        assert service == carrier.submit_messaging_service(account_id, campaign.sid)
+        assert "FAILED" == carrier.complete_review(account_id, service.sid).status
+        again = carrier.submit_messaging_service(account_id, campaign.sid)
+        assert (service.sid, "PENDING") == (again.sid, again.status)
+
+
+class TestAttach:
+    """Numbers join a messaging service's sender pool."""
+
+    def test_attach_is_idempotent(self, carrier: SandboxCarrier, account_id: str) -> None:
+        """Attaching twice leaves the number in the service."""
+        campaign = _verified_campaign(carrier, account_id)
+        service = carrier.submit_messaging_service(account_id, campaign.sid)
+        offer = carrier.search_numbers(NumberQuery(area_code="415", limit=1))[0]
+        number = carrier.purchase_number(account_id, offer.number)
+        carrier.attach_number(account_id, service.sid, number.sid)
+        attached = carrier.attach_number(account_id, service.sid, number.sid)
+        assert service.sid == attached.service_sid
+
+    def test_failed_service_takes_no_numbers(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """A number cannot join a service whose setup failed."""
+        campaign = _verified_campaign(carrier, account_id)
+        carrier.fail_next(account_id, RegistrationStep.MESSAGING_SERVICE, "Provisioning error")
+        service = carrier.submit_messaging_service(account_id, campaign.sid)
+        carrier.complete_review(account_id, service.sid)
+        offer = carrier.search_numbers(NumberQuery(area_code="415", limit=1))[0]
+        number = carrier.purchase_number(account_id, offer.number)
+        with pytest.raises(ProviderError, match="resubmit it"):
+            carrier.attach_number(account_id, service.sid, number.sid)
+
+    def test_brand_is_not_a_service(self, carrier: SandboxCarrier, account_id: str) -> None:
+        """A brand's id is no messaging service."""
+        brand = _approved_brand(carrier, account_id)
+        offer = carrier.search_numbers(NumberQuery(area_code="415", limit=1))[0]
+        number = carrier.purchase_number(account_id, offer.number, NumberSettings())
+        with pytest.raises(ProviderNotFoundError):
+            carrier.attach_number(account_id, brand.sid, number.sid)
+
+
+def _submit(carrier: SandboxCarrier, account_id: str, step: RegistrationStep) -> Registration:
+    if step is RegistrationStep.BRAND:
+        return carrier.submit_brand(account_id, sample_brand())
+    if step is RegistrationStep.CAMPAIGN:
+        brand = _approved_brand(carrier, account_id)
+        return carrier.submit_campaign(account_id, brand.sid, sample_campaign())
+    campaign = _verified_campaign(carrier, account_id)
+    return carrier.submit_messaging_service(account_id, campaign.sid)
