@@ -27,4 +27,4 @@ class TestReadmeExamples:
         monkeypatch.setenv("SMS_DATABASE_URL", f"sqlite:///{tmp_path / 'smsadmin.sqlite3'}")
         monkeypatch.setenv("SMS_FAKE_STATE", str(tmp_path / "sandbox-carrier.sqlite3"))
         code = compile(source, f"README block in {tmp_path}", "exec")
-        exec(code, {"__name__": "readme_example"})  # noqa: S102 - running our own docs
+        exec(code, {"__name__": "readme_example"})  # running our own documentation
