@@ -1,0 +1,72 @@
+"""``smsadmin accounts``: the agencies in the database and their carriers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sms_core.cli import output, render
+from sms_core.cli.options import global_options
+
+__all__ = ["app", "parse_settings"]
+
+app = typer.Typer(help="Create and list accounts (agencies).", no_args_is_help=True)
+
+
+def parse_settings(pairs: list[str]) -> dict[str, str]:
+    """``key=value`` texts as a mapping.
+
+    Raises:
+        typer.BadParameter: When a text has no ``=`` or an empty key.
+    """
+    settings = {}
+    for pair in pairs:
+        key, sign, value = pair.partition("=")
+        if not sign or not key.strip():
+            raise typer.BadParameter(
+                f"{pair!r} is not a setting: write it as key=value, e.g. state_path=/tmp/carrier",
+                param_hint="'--setting'",
+            )
+        settings[key.strip()] = value.strip()
+    return settings
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    account_id: Annotated[str, typer.Argument(metavar="ID", help="The host's id for the agency.")],
+    name: Annotated[str, typer.Option("--name", help="The agency's display name.")],
+    provider: Annotated[
+        str, typer.Option("--provider", help="The carrier adapter's name, e.g. fake or twilio.")
+    ],
+    setting: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--setting",
+            metavar="KEY=VALUE",
+            help="A non-secret carrier setting; repeat for more. Secrets stay in the environment.",
+        ),
+    ] = None,
+) -> None:
+    """Add an agency with its carrier."""
+    settings = parse_settings(setting or [])
+    with global_options(ctx).sdk() as sdk:
+        admin = sdk.create_account(
+            account_id, name=name, provider=provider, provider_settings=settings
+        )
+    console = output.out_console()
+    console.print(render.accounts_table([admin.account]))
+    output.success(console, f"Created account {account_id!r} on carrier {provider!r}")
+
+
+@app.command("list")
+def list_accounts(ctx: typer.Context) -> None:
+    """Every account, by id."""
+    with global_options(ctx).sdk() as sdk:
+        accounts = sdk.accounts()
+    console = output.out_console()
+    if not accounts:
+        output.hint(console, "no accounts yet: add one with 'smsadmin accounts create'")
+        return
+    console.print(render.accounts_table(accounts))

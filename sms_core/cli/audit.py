@@ -1,0 +1,42 @@
+"""``smsadmin audit``: who did what to the account's numbers and seats."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sms_core.cli import output, render
+from sms_core.cli.options import global_options
+from sms_core.domain import AuditAction
+from sms_core.services import AccountAdmin
+
+__all__ = ["audit", "display_names"]
+
+
+def display_names(account: AccountAdmin) -> dict[str, str]:
+    """Names to show for the account's user and seat ids."""
+    names = {user.id: user.full_name or user.id for user in account.users.list()}
+    names.update({summary.seat.id: summary.seat.name for summary in account.seats.list()})
+    return names
+
+
+def audit(
+    ctx: typer.Context,
+    action: Annotated[
+        AuditAction | None, typer.Option(help="Only this kind of action.", case_sensitive=False)
+    ] = None,
+    number: Annotated[
+        str | None, typer.Option(help="Only actions on this number, e.g. +14155550100.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="The most entries to show.")] = 50,
+) -> None:
+    """The audit trail, newest first: who, what, when, before → after."""
+    with global_options(ctx).account() as account:
+        entries = account.audit.list(action=action, target=number, limit=limit)
+        names = display_names(account)
+    console = output.out_console()
+    if entries:
+        console.print(render.audit_table(entries, names))
+    else:
+        output.hint(console, "no audit entries match")

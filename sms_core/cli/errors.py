@@ -1,0 +1,40 @@
+"""The errors the command line itself raises, and how every error reaches the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from sms_core.cli import output
+from sms_core.exceptions import ConfigurationError, SmsError, TermsNotAcceptedError
+
+__all__ = ["CliError", "ReportingGroup"]
+
+# What to type on the command line where the SDK's message speaks of a Python argument.
+_CLI_HINTS: dict[type[Exception], str] = {
+    TermsNotAcceptedError: "(on the command line: add --accept-terms)",
+}
+
+
+class CliError(Exception):
+    """Raised when a command cannot go on for a reason of the command line (a declined prompt)."""
+
+
+class ReportingGroup(TyperGroup):
+    """The top-level command group: reports SDK errors in one place, without a traceback.
+
+    SDK and configuration errors print as ``Error: ...`` on stderr and exit with code 1; usage
+    errors keep Typer's code 2. Anything else is a bug and keeps its traceback.
+    """
+
+    # Typed loosely: the context class Typer declares here is not part of its public API.
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command, turning expected failures into an error message and exit code 1."""
+        try:
+            return super().invoke(ctx)
+        except (SmsError, ConfigurationError, CliError) as err:
+            hint = next((text for kind, text in _CLI_HINTS.items() if isinstance(err, kind)), "")
+            output.error(f"{err} {hint}".strip())
+            raise typer.Exit(code=1) from None

@@ -1,0 +1,228 @@
+"""Tables and cells in the admin screens' visual language.
+
+The cues follow the reference products: a green check for a registered number, a yellow alert for
+an unregistered one, inactive users in red, and ``+N`` on a number shared by ``N`` more users.
+Every cue carries text as well as colour, so it reads the same with ``NO_COLOR`` set or on a
+screen reader. Values from the database go into :class:`rich.text.Text` objects, never into
+markup, so a name with brackets prints as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC
+
+from rich.table import Table
+from rich.text import Text
+
+from sms_core.domain import (
+    Account,
+    AuditEntry,
+    AvailableNumber,
+    Line,
+    LineSummary,
+    PhoneNumber,
+    SeatSummary,
+    User,
+)
+
+__all__ = [
+    "REGISTERED",
+    "UNREGISTERED",
+    "accounts_table",
+    "audit_table",
+    "available_table",
+    "change_text",
+    "lines_table",
+    "seats_table",
+    "status_cell",
+    "user_name",
+    "users_cell",
+    "users_table",
+]
+
+#: The status cue of a number on an approved campaign.
+REGISTERED = "✔ Registered"
+#: The status cue of a number not (yet) on an approved campaign.
+UNREGISTERED = "⚠ Unregistered"
+
+_NONE = "—"
+
+
+def status_cell(line: Line) -> Text:
+    """A green check for a registered number, a yellow alert otherwise."""
+    if line.registered:
+        return Text(REGISTERED, style="green")
+    return Text(UNREGISTERED, style="yellow")
+
+
+def user_name(user: User) -> Text:
+    """A user's name; an inactive user in red, marked "(inactive)"."""
+    if user.active:
+        return Text(user.full_name or user.id)
+    return Text(f"{user.full_name or user.id} (inactive)", style="red")
+
+
+def users_cell(users: Sequence[User], badge: str = "") -> Text:
+    """The users of a line or seat, comma-separated, followed by the shared badge."""
+    if not users:
+        return Text(_NONE, style="dim")
+    cell = Text(", ").join(user_name(user) for user in users)
+    if badge:
+        cell.append("  ")
+        cell.append(badge, style="bold cyan")
+    return cell
+
+
+def _number(number: PhoneNumber | None) -> str:
+    return number.e164 if number is not None else _NONE
+
+
+def lines_table(summaries: Iterable[LineSummary]) -> Table:
+    """The "Manage Existing Phone Numbers" list: status, number, forwarding, users."""
+    table = Table(title="Phone numbers", title_justify="left")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Number", no_wrap=True)
+    table.add_column("Call forwarding", no_wrap=True)
+    table.add_column("Users", overflow="fold")
+    for summary in summaries:
+        line = summary.line
+        table.add_row(
+            status_cell(line),
+            line.number.e164,
+            _number(line.forward_to),
+            users_cell(summary.users, line.shared_badge),
+        )
+    return table
+
+
+def available_table(offers: Iterable[AvailableNumber]) -> Table:
+    """Numbers for sale, with where they are and what they can do."""
+    table = Table(title="Available numbers", title_justify="left")
+    table.add_column("Number", no_wrap=True)
+    table.add_column("Region")
+    table.add_column("Locality", overflow="fold")
+    table.add_column("Postal code")
+    table.add_column("Can")
+    for offer in offers:
+        abilities = offer.capabilities
+        can = [name for name, able in (("sms", abilities.sms), ("mms", abilities.mms)) if able]
+        if abilities.voice:
+            can.append("voice")
+        table.add_row(
+            offer.number.e164,
+            offer.region or _NONE,
+            offer.locality or _NONE,
+            offer.postal_code or _NONE,
+            ", ".join(can),
+        )
+    return table
+
+
+def users_table(users: Iterable[User], numbers: Mapping[str, PhoneNumber]) -> Table:
+    """Users with their status, permissions and the number they text from.
+
+    Args:
+        users: The users to show.
+        numbers: The number of each user who has one, by user id.
+    """
+    table = Table(title="Users", title_justify="left")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Name", overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Permissions", overflow="fold")
+    table.add_column("Number", no_wrap=True)
+    for user in users:
+        table.add_row(
+            user.id,
+            user_name(user),
+            Text("active") if user.active else Text("inactive", style="red"),
+            ", ".join(sorted(user.permissions)) or _NONE,
+            _number(numbers.get(user.id)),
+        )
+    return table
+
+
+def seats_table(seats: Iterable[SeatSummary]) -> Table:
+    """The "Text Messaging Numbers" page: seat, number, users, remaining/total allowance."""
+    table = Table(title="Seats", title_justify="left")
+    table.add_column("Seat", overflow="fold")
+    table.add_column("Number", no_wrap=True)
+    table.add_column("Users", overflow="fold")
+    table.add_column("Remaining / total", justify="right", no_wrap=True)
+    for summary in seats:
+        seat = summary.seat
+        table.add_row(
+            seat.name,
+            summary.line.number.e164 if summary.line else Text("no number yet", style="dim"),
+            users_cell(summary.users),
+            f"{seat.remaining:,} / {seat.monthly_allowance:,}",
+        )
+    return table
+
+
+def accounts_table(accounts: Iterable[Account]) -> Table:
+    """Accounts with their carrier and its (non-secret) settings."""
+    table = Table(title="Accounts", title_justify="left")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Name", overflow="fold")
+    table.add_column("Carrier", no_wrap=True)
+    table.add_column("Settings", overflow="fold")
+    for account in accounts:
+        settings = ", ".join(f"{key}={value}" for key, value in account.provider_settings.items())
+        table.add_row(account.id, account.name, account.provider, settings or _NONE)
+    return table
+
+
+def audit_table(entries: Iterable[AuditEntry], names: Mapping[str, str]) -> Table:
+    """Who did what, when, and what changed, newest first.
+
+    Args:
+        entries: The audit entries.
+        names: Display names for user ids and seat ids; unknown ids show as they are.
+    """
+    table = Table(title="Audit trail", title_justify="left")
+    table.add_column("When (UTC)", no_wrap=True)
+    table.add_column("Who", overflow="fold")
+    table.add_column("What", no_wrap=True)
+    table.add_column("Target", no_wrap=True)
+    table.add_column("Before → after", overflow="fold")
+    for entry in entries:
+        table.add_row(
+            entry.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+            names.get(entry.actor_id, entry.actor_id),
+            entry.action.value,
+            names.get(entry.target, entry.target),
+            change_text(entry, names),
+        )
+    return table
+
+
+def change_text(entry: AuditEntry, names: Mapping[str, str]) -> str:
+    """What an action changed, one field per line.
+
+    A change reads ``field: before → after``; a creation or removal lists the fields the
+    target had, after ``created`` or ``removed``. The target itself is not repeated.
+    """
+    before, after = entry.before, entry.after
+    if before is None or after is None:
+        state = after if before is None else before
+        fields = [
+            f"{key}: {_value(value, names)}"
+            for key, value in (state or {}).items()
+            if value not in (None, []) and value != entry.target
+        ]
+        return "\n".join(["created" if before is None else "removed", *fields])
+    return "\n".join(
+        f"{key}: {_value(before.get(key), names)} → {_value(after.get(key), names)}"
+        for key in dict.fromkeys([*before, *after])
+        if before.get(key) != after.get(key)
+    )
+
+
+def _value(value: object, names: Mapping[str, str]) -> str:
+    if value is None or value == []:
+        return _NONE
+    if isinstance(value, list):
+        return ", ".join(_value(item, names) for item in value)
+    return names.get(str(value), str(value))

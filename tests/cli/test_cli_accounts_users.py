@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from sms_core.cli.testing import SmsadminRunner
+
+
+class TestAccounts:
+    """accounts create and list."""
+
+    def test_create_and_list(self, cli: SmsadminRunner) -> None:
+        """A new account is listed with its carrier and settings."""
+        cli.ok(
+            "accounts", "create", "acme", "--name", "Acme Staffing", "--provider", "fake",
+            "--setting", "label=west",
+        )  # fmt: skip
+
+        listed = cli.ok("accounts", "list").stdout
+        assert "Acme Staffing" in listed
+        assert "label=west" in listed
+
+    def test_existing_id_is_refused(self, widget: SmsadminRunner) -> None:
+        """A second account with the same id is refused by id; the first stays."""
+        result = widget.refused(
+            "accounts", "create", "acme", "--name", "Other", "--provider", "fake"
+        )
+
+        assert "'acme'" in result.stderr
+        listed = widget.ok("accounts", "list").stdout
+        assert "Acme Staffing" in listed
+        assert "Other" not in listed
+
+    def test_unknown_carrier_is_refused(self, cli: SmsadminRunner) -> None:
+        """A carrier that is not installed is refused by name; no account is written."""
+        result = cli.refused("accounts", "create", "acme", "--name", "Acme", "--provider", "nope")
+
+        assert "'nope'" in result.stderr
+        assert "no accounts yet" in cli.ok("accounts", "list").stdout
+
+    def test_setting_without_equals(self, cli: SmsadminRunner) -> None:
+        """A setting that is not key=value is a usage error naming it."""
+        result = cli.misused(
+            "accounts", "create", "acme", "--name", "Acme", "--provider", "fake",
+            "--setting", "oops",
+        )  # fmt: skip
+
+        assert "'oops'" in result.output
+
+
+class TestUsers:
+    """users upsert, list, search, deactivate and reactivate."""
+
+    def test_list(self, widget: SmsadminRunner) -> None:
+        """Every user with status and permissions, by last name."""
+        listed = widget.ok("users", "list").stdout
+
+        assert listed.index("Ada Lee") < listed.index("Ben Ortiz") < listed.index("Cleo Park")
+        assert "Marketplace Admin" in listed
+
+    def test_upsert_replaces(self, widget: SmsadminRunner) -> None:
+        """Upserting an existing id replaces the user's data."""
+        widget.ok("users", "upsert", "u-ada", "--first", "Ada", "--last", "Lovelace")
+
+        listed = widget.ok("users", "list").stdout
+        assert "Ada Lovelace" in listed
+        assert "Ada Lee" not in listed
+
+    def test_upsert_without_names_is_refused(self, widget: SmsadminRunner) -> None:
+        """A user needs a name; the refusal names the id and nothing is written."""
+        result = widget.refused("users", "upsert", "u-zed")
+
+        assert "'u-zed'" in result.stderr
+        assert "u-zed" not in widget.ok("users", "list").stdout
+
+    def test_upsert_inactive(self, widget: SmsadminRunner) -> None:
+        """--inactive syncs an inactive user, marked in the list."""
+        widget.ok("users", "upsert", "u-zed", "--first", "Zed", "--last", "Ray", "--inactive")
+
+        assert "Zed Ray (inactive)" in widget.ok("users", "list").stdout
+
+    def test_deactivate_and_reactivate(self, widget: SmsadminRunner) -> None:
+        """Deactivation marks the user; reactivation clears the mark."""
+        widget.ok("users", "deactivate", "u-ada")
+        assert "Ada Lee (inactive)" in widget.ok("users", "list").stdout
+
+        widget.ok("users", "reactivate", "u-ada")
+        assert "(inactive)" not in widget.ok("users", "list").stdout
+
+    def test_active_only(self, widget: SmsadminRunner) -> None:
+        """--active-only leaves inactive users out."""
+        widget.ok("users", "deactivate", "u-cleo")
+
+        assert "Cleo Park" not in widget.ok("users", "list", "--active-only").stdout
+
+    def test_search(self, widget: SmsadminRunner) -> None:
+        """A part of a name finds the users, ignoring case."""
+        found = widget.ok("users", "search", "ORT").stdout
+
+        assert "Ben Ortiz" in found
+        assert "Ada Lee" not in found
+
+    def test_search_without_match(self, widget: SmsadminRunner) -> None:
+        """No match is an answer with a hint."""
+        assert "'zzz'" in widget.ok("users", "search", "zzz").stdout
+
+    def test_deactivate_unknown_user(self, widget: SmsadminRunner) -> None:
+        """An unknown user is refused by id."""
+        result = widget.refused("users", "reactivate", "u-nobody")
+
+        assert "'u-nobody'" in result.stderr
+
+    def test_list_shows_the_users_number(self, widget: SmsadminRunner) -> None:
+        """A user on a line shows its number."""
+        number = widget.offered("--area-code", "415", "--limit", "1")[0]
+        widget.ok("numbers", "purchase", number, "--user", "u-ada", "--accept-terms")
+
+        row = next(line for line in widget.ok("users", "list").stdout.splitlines() if "Ada" in line)
+        assert number in row

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sms_core.cli.testing import SmsadminRunner
+
+#: What the story must show: the seeds' cues, each refusal with its typed error, the hint.
+KEY_LINES = (
+    "1. Create the account on the sandbox carrier",
+    "Hint: no numbers near postal code 59801: leave the postal code blank",
+    "✘ Refused (TermsNotAcceptedError): buying +1415",
+    "⚠ Unregistered",
+    "Ben Ortiz, Cleo Park  +1",
+    "✘ Refused (UserAlreadyHasLineError): user 'Ada Lee' (u-ada) is already on +1415",
+    "Cleo Park (inactive)  +1",
+    "Ben Ortiz, Dana Kim  +1",
+    "+14155550199",
+    "✘ Refused (InvalidPhoneNumberError): '555-01' is not a valid phone number",
+    "✔ Deactivated +1415",
+    "Audit trail",
+    "reallocate",
+    "✘ Refused (LineFullError)",
+    "(3)",
+    "✘ Refused (UserAlreadyHasLineError): user 'Eli Brooks' (u-eli)",
+    "Eli Brooks, Fay Nguyen, Gus Patel",
+    "1,000 / 1,000",
+    "500 / 500",
+    "✔ The story is complete",
+)
+
+
+def smsadmin_script() -> str:
+    """The installed console script of this environment."""
+    beside = Path(sys.executable).with_name("smsadmin")
+    found = str(beside) if beside.exists() else shutil.which("smsadmin")
+    if found is None:
+        pytest.fail("the smsadmin console script is not installed: pip install -e .")
+    return found
+
+
+class TestDemo:
+    """smsadmin demo."""
+
+    @pytest.mark.usefixtures("installed")
+    def test_console_script(self, environment: Path) -> None:
+        """The installed script tells the whole story, exits 0 and leaves the user's files alone."""
+        env = {**os.environ, "COLUMNS": "120"}
+
+        result = subprocess.run(
+            [smsadmin_script(), "demo"],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            timeout=60,
+            check=False,
+        )
+
+        assert 0 == result.returncode, result.stderr
+        assert "" == result.stderr
+        for line in KEY_LINES:
+            assert line in result.stdout
+        assert not (environment / "smsadmin.sqlite3").exists()
+        assert not (environment / "sandbox-carrier.sqlite3").exists()
+        assert not (environment / "data").exists()
+
+    def test_same_story_every_time(self, cli: SmsadminRunner) -> None:
+        """Two runs print exactly the same story (fixed clock, fixed seed, no temp paths)."""
+        assert cli.ok("demo").stdout == cli.ok("demo").stdout
+
+    def test_ignores_global_options(self, widget: SmsadminRunner) -> None:
+        """The demo runs on its own files whatever account or host is configured."""
+        before = widget.state()
+
+        widget.ok("--host", "ats_seats", "demo")
+
+        assert before == widget.state()
+
+    def test_missing_plugin(self, cli: SmsadminRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without a host plugin the demo says which and how to install it, and exits 1."""
+        monkeypatch.setenv("SMS_CORE_DISABLED_PLUGINS", "ats_seats")
+
+        result = cli.refused("demo")
+
+        assert "'ats_seats'" in result.stderr
+        assert "pip install sms-core-ats-seats" in result.stderr
