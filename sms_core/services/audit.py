@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 
 import attrs
 
 from sms_core.domain import AuditAction, AuditEntry, PhoneNumber
+from sms_core.exceptions import InvalidPhoneNumberError
 from sms_core.services.context import AccountContext
 from sms_core.store.audit import list_audit
 
@@ -26,9 +28,11 @@ class AuditTrail:
         target: str | PhoneNumber | None = None,
         limit: int = 100,
     ) -> builtins.list[AuditEntry]:
-        """Entries, optionally of one action or about one number (E.164) or seat id."""
-        if isinstance(target, str) and target.startswith("+"):
-            target = PhoneNumber.parse(target, None)
+        """Entries, optionally of one action or about one number or seat id."""
+        if isinstance(target, str):
+            # A number may be typed any way a person types it; a seat id stays as it is.
+            with contextlib.suppress(InvalidPhoneNumberError):
+                target = PhoneNumber.parse(target)
         with self._context.database.transaction() as connection:
             return list_audit(
                 connection,
