@@ -12,7 +12,6 @@ defaults; activate it with ``make_plugin_manager(host="ats_seats")``.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from sms_ats_seats.activity import ActivitySink, log_activity
 from sms_ats_seats.host import HOST_NAME, AtsSeatsHost
 from sms_ats_seats.permissions import (
     ADMIN_ACTIONS,
@@ -32,6 +31,7 @@ from sms_ats_seats.policy import (
     MAX_BODY_CHARACTERS,
     USERS_PER_NUMBER,
 )
+from sms_core.plugins.activity import ActivitySink, log_activity
 
 try:
     __version__ = version("sms-core-ats-seats")

@@ -6,7 +6,6 @@ from typing import ClassVar, Final
 
 import attrs
 
-from sms_ats_seats.activity import ActivitySink, log_activity
 from sms_ats_seats.permissions import authorize
 from sms_ats_seats.policy import (
     DEFAULT_ALLOWANCE_UNIT,
@@ -15,6 +14,7 @@ from sms_ats_seats.policy import (
     seat_policy,
 )
 from sms_core import Action, Activity, AllowanceUnit, Decision, HostPolicy, User, hookimpl
+from sms_core.plugins.activity import ActivitySink, log_activity
 
 __all__ = ["HOST_NAME", "AtsSeatsHost"]
 

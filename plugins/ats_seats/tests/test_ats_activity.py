@@ -90,11 +90,11 @@ class TestDefaultLog:
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         """One INFO record on the plugin's logger names the message, line, candidate and user."""
-        with caplog.at_level(logging.INFO, logger="sms_ats_seats"):
+        with caplog.at_level(logging.INFO, logger="sms_core.plugins.activity"):
             hooks.record_activity(account, activity(Direction.OUTBOUND, recruiter))
         assert [
             (
-                "sms_ats_seats.activity",
+                "sms_core.plugins.activity",
                 logging.INFO,
                 "sms activity: outbound message m-outbound account=acme line=line-1 "
                 "candidate=cand-9 user=u-ada",
@@ -105,7 +105,7 @@ class TestDefaultLog:
         self, hooks: Hooks, account: Account, caplog: pytest.LogCaptureFixture
     ) -> None:
         """A reply from a candidate is logged without a user."""
-        with caplog.at_level(logging.INFO, logger="sms_ats_seats"):
+        with caplog.at_level(logging.INFO, logger="sms_core.plugins.activity"):
             hooks.record_activity(account, activity(Direction.INBOUND, None))
         assert caplog.messages[-1].endswith(
             "inbound message m-inbound account=acme line=line-1 candidate=cand-9 user=-"
@@ -119,7 +119,7 @@ class TestDefaultLog:
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         """Neither the body nor a phone number reaches the log."""
-        with caplog.at_level(logging.INFO, logger="sms_ats_seats"):
+        with caplog.at_level(logging.INFO, logger="sms_core.plugins.activity"):
             hooks.record_activity(account, activity(Direction.OUTBOUND, recruiter))
         logged = caplog.text
         assert "forklift" not in logged

@@ -11,7 +11,7 @@ defaults; activate it with ``make_plugin_manager(host="hcm_widget")``.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from sms_hcm_widget.activity import ActivitySink, log_activity
+from sms_core.plugins.activity import ActivitySink, log_activity
 from sms_hcm_widget.host import HOST_NAME, HcmWidgetHost
 from sms_hcm_widget.permissions import ADMIN_ACTIONS, MARKETPLACE_ADMIN, USER_ACTIONS
 from sms_hcm_widget.policy import (

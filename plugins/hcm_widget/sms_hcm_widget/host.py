@@ -7,7 +7,7 @@ from typing import ClassVar, Final
 import attrs
 
 from sms_core import Action, Activity, Decision, HostPolicy, User, hookimpl
-from sms_hcm_widget.activity import ActivitySink, log_activity
+from sms_core.plugins.activity import ActivitySink, log_activity
 from sms_hcm_widget.permissions import authorize
 from sms_hcm_widget.policy import DEFAULT_USERS_PER_NUMBER, widget_policy
 

@@ -1,8 +1,9 @@
-"""Handing recorded messages to the host application.
+"""Handing stored messages to a host's activity record: the sink type and a safe default.
 
-The HCM keeps every message in the activities of the talent profile, with the user who sent
-it. The host application supplies the sink that writes there; without one, each message is
-logged by its ids and direction only, since bodies and phone numbers are personal data.
+Host plugins accept an :data:`ActivitySink` from the host application (which writes each
+message to the candidate's activity history with the user who sent it). Without one they use
+:func:`log_activity`, which logs ids and direction only: bodies and phone numbers are personal
+data and stay out of logs.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import logging
 from collections.abc import Callable
 from typing import TypeAlias
 
-from sms_core import Activity
+from sms_core.domain import Activity
 
 __all__ = ["ActivitySink", "log_activity"]
 
-#: Receives each stored message for the talent's activity history.
+#: Receives each stored message for the candidate's activity history.
 ActivitySink: TypeAlias = Callable[[Activity], None]
 
 _logger = logging.getLogger(__name__)
