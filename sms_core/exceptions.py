@@ -8,7 +8,9 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     ├── InvalidInputError (ValueError)         bad input, refused before anything changed
     │   ├── InvalidPhoneNumberError            not a valid number
     │   ├── InvalidQueryError                  a number search the carrier cannot run
-    │   └── TermsNotAcceptedError              a purchase without accepting the subscription terms
+    │   ├── TermsNotAcceptedError              a purchase without accepting the subscription terms
+    │   ├── InvalidPolicyUrlError              a policy URL that is not an absolute https URL
+    │   └── RegistrationLintError              a registration form with lint errors; has the report
     ├── NotFoundError (LookupError)            an id or number the account does not have
     │   ├── AccountNotFoundError
     │   ├── UserNotFoundError
@@ -23,7 +25,11 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── NotOnLineError                     the user is not on that line
     │   ├── SeatHasNumberError                 the seat already has a number
     │   ├── SeatWithoutNumberError             the seat has no number yet
-    │   └── SeatsDisabledError                 the host product has no seats
+    │   ├── SeatsDisabledError                 the host product has no seats
+    │   └── RegistrationStateError             the registration is not in a state that allows it
+    │       ├── RegistrationExistsError        a second registration while one exists
+    │       ├── StepNotFailedError             a resubmission of a step that has not failed
+    │       └── ResubmissionRefusedError       the carrier forbids resubmitting the failed step
     ├── UnsupportedFeatureError                an adapter or host cannot do what was asked
     ├── WebhookError                           a webhook request that cannot be accepted
     │   ├── WebhookSignatureError              unsigned, forged or tampered
@@ -46,6 +52,11 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sms_core.domain.registration import LintReport, RegistrationStep, StepStatus
+
 __all__ = [
     "AccountNotFoundError",
     "AlreadyExistsError",
@@ -53,6 +64,7 @@ __all__ = [
     "InactiveUserError",
     "InvalidInputError",
     "InvalidPhoneNumberError",
+    "InvalidPolicyUrlError",
     "InvalidQueryError",
     "InvalidRecipientError",
     "LineFullError",
@@ -68,12 +80,17 @@ __all__ = [
     "ProviderUnavailableError",
     "RateLimitedError",
     "RecipientOptedOutError",
+    "RegistrationExistsError",
+    "RegistrationLintError",
+    "RegistrationStateError",
+    "ResubmissionRefusedError",
     "RuleViolationError",
     "SeatHasNumberError",
     "SeatNotFoundError",
     "SeatWithoutNumberError",
     "SeatsDisabledError",
     "SmsError",
+    "StepNotFailedError",
     "TermsNotAcceptedError",
     "UnknownHostError",
     "UnknownProviderError",
@@ -115,6 +132,41 @@ class InvalidQueryError(InvalidInputError):
 
 class TermsNotAcceptedError(InvalidInputError):
     """Raised when a number purchase is asked for without accepting the subscription terms."""
+
+
+class InvalidPolicyUrlError(InvalidInputError):
+    """Raised when a privacy policy or terms and conditions URL is not an absolute https URL.
+
+    Attributes:
+        field: The setting refused (``"privacy_policy_url"``, ``"terms_and_conditions_url"``).
+        value: The URL as given.
+    """
+
+    def __init__(self, field: str, value: str, problem: str) -> None:
+        super().__init__(
+            f"{field} {value!r} {problem}; enter the full address of the page on the agency's "
+            "website, starting with https:// (e.g. 'https://www.example.com/privacy')"
+        )
+        self.field = field
+        self.value = value
+
+
+class RegistrationLintError(InvalidInputError):
+    """Raised when the registration form has errors the carriers would reject it for.
+
+    Nothing was submitted. The message lists every error with its field and fix.
+
+    Attributes:
+        report: Every problem found, errors and warnings.
+    """
+
+    def __init__(self, report: LintReport) -> None:
+        errors = report.errors
+        listed = "; ".join(f"{issue.field}: {issue.problem} ({issue.fix})" for issue in errors)
+        super().__init__(
+            f"the registration form has {len(errors)} error(s) and was not submitted: {listed}"
+        )
+        self.report = report
 
 
 class NotFoundError(SmsError, LookupError):
@@ -185,6 +237,32 @@ class SeatWithoutNumberError(RuleViolationError):
 
 class SeatsDisabledError(RuleViolationError):
     """Raised when seats are used under a host product that has none."""
+
+
+class RegistrationStateError(RuleViolationError):
+    """Raised when the registration's state does not allow the action; nothing was submitted.
+
+    Attributes:
+        step: The step whose state refused the action.
+        status: That step's status.
+    """
+
+    def __init__(self, message: str, *, step: RegistrationStep, status: StepStatus) -> None:
+        super().__init__(message)
+        self.step = step
+        self.status = status
+
+
+class RegistrationExistsError(RegistrationStateError):
+    """Raised when registering while the account already has a registration."""
+
+
+class StepNotFailedError(RegistrationStateError):
+    """Raised when resubmitting a step that has not failed (or was never submitted)."""
+
+
+class ResubmissionRefusedError(RegistrationStateError):
+    """Raised when the carrier's failure code forbids resubmitting the step (e.g. 30885)."""
 
 
 class UnsupportedFeatureError(SmsError):

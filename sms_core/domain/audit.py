@@ -28,6 +28,18 @@ class AuditAction(StrEnum):
     DEACTIVATE = "deactivate"
     #: A seat was created.
     CREATE_SEAT = "create_seat"
+    #: The privacy policy and terms and conditions URLs were saved.
+    SET_POLICY_SETTINGS = "set_policy_settings"
+    #: A registration started: the brand was submitted, the campaign form kept for later.
+    REGISTER = "register"
+    #: A failed step was fixed and submitted again.
+    RESUBMIT = "resubmit"
+    #: ``sync`` submitted a step whose previous step was approved.
+    SUBMIT_STEP = "submit_step"
+    #: ``sync`` found a step approved or failed at the carrier.
+    STEP_DECIDED = "step_decided"
+    #: A number was attached to the approved messaging service and became registered.
+    REGISTER_NUMBER = "register_number"
 
 
 @attrs.frozen(kw_only=True)
@@ -35,7 +47,9 @@ class AuditEntry:
     """Who did what, when, and the state before and after.
 
     Attributes:
-        target: What the action was about: a number in E.164 form or a seat id.
+        actor_id: The acting user's id; ``"smsadmin:sync"`` for what ``sync`` did on its own.
+        target: What the action was about: a number in E.164 form, a seat id, a registration
+            step (``"brand"``) or ``"policy_settings"``.
         before: The target's relevant state before the action (``None`` when it did not exist).
         after: The same state after the action (``None`` when it ceased to exist).
     """

@@ -1,4 +1,10 @@
-"""A2P 10DLC registration: the brand, the campaign and the messaging service."""
+"""A2P 10DLC registration: the brand, the campaign and the messaging service.
+
+The forms (:class:`BrandProfile`, :class:`CampaignProfile`) and what the carrier answers
+(:class:`RegistrationState`) are what adapters see. The rest is what the SDK shows an admin:
+the account's policy settings, the lint report on a form, and the tracked status of each step
+with its troubleshooting advice.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +16,32 @@ import attrs
 from sms_core.domain.phone import PhoneNumber
 
 __all__ = [
+    "FINAL_FAILURE_CODES",
     "BrandContact",
     "BrandProfile",
     "CampaignProfile",
     "CampaignUseCase",
     "EntityType",
+    "LintIssue",
+    "LintReport",
+    "LintSeverity",
+    "NextAction",
+    "PolicySettings",
     "PostalAddress",
     "RegistrationFailure",
     "RegistrationState",
+    "RegistrationStatus",
     "RegistrationStep",
+    "StepRecord",
     "StepStatus",
+    "Submission",
+    "SyncReport",
+    "Troubleshooting",
 ]
+
+#: Carrier error codes after which a step may not be resubmitted: 30885 is a brand or campaign
+#: refused as high risk or fraud. Only support can help then.
+FINAL_FAILURE_CODES = frozenset({"30885"})
 
 
 class RegistrationStep(StrEnum):
@@ -35,8 +56,14 @@ class RegistrationStep(StrEnum):
 
 
 class StepStatus(StrEnum):
-    """Where a registration step stands, in the seeds' three colours."""
+    """Where a registration step stands, in the seeds' three colours (and grey before them).
 
+    Carriers answer with the last three only; ``NOT_STARTED`` is the SDK's own word for a step
+    that waits for the one before it.
+    """
+
+    #: Not submitted yet: it waits for the step before it (grey).
+    NOT_STARTED = "not_started"
     #: Submitted and under review (blue).
     IN_PROGRESS = "in_progress"
     #: Approved; the next step may start (green).
@@ -121,7 +148,13 @@ class BrandProfile:
 
 @attrs.frozen(kw_only=True)
 class CampaignProfile:
-    """The campaign registration form."""
+    """The campaign registration form.
+
+    Attributes:
+        privacy_policy_url: The agency's privacy policy page; left empty, it is filled from
+            the account's :class:`PolicySettings` when the form is linted and submitted.
+        terms_and_conditions_url: The agency's terms and conditions page; filled the same way.
+    """
 
     use_case: CampaignUseCase
     description: str
@@ -129,8 +162,8 @@ class CampaignProfile:
     sample_messages: tuple[str, ...]
     has_embedded_links: bool
     has_embedded_phone: bool
-    privacy_policy_url: str
-    terms_and_conditions_url: str
+    privacy_policy_url: str = ""
+    terms_and_conditions_url: str = ""
     opt_in_message: str = ""
     opt_out_message: str = ""
     help_message: str = ""
@@ -172,3 +205,293 @@ class RegistrationState:
     raw_status: str
     failures: tuple[RegistrationFailure, ...] = ()
     updated_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PolicySettings:
+    """The agency's policy pages, set once ("Table Editor > Misc > Policy Settings").
+
+    They pre-fill the campaign form: :meth:`apply_to` fills its empty URL fields, and a URL
+    typed into the form wins over the setting.
+
+    Attributes:
+        privacy_policy_url: An absolute https URL, or ``None`` when not set.
+        terms_and_conditions_url: An absolute https URL, or ``None`` when not set.
+        updated_by: The user who saved them last.
+    """
+
+    privacy_policy_url: str | None = None
+    terms_and_conditions_url: str | None = None
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether both URLs are set."""
+        return bool(self.privacy_policy_url and self.terms_and_conditions_url)
+
+    def apply_to(self, campaign: CampaignProfile) -> CampaignProfile:
+        """The campaign form with its empty policy URL fields filled from these settings."""
+        return attrs.evolve(
+            campaign,
+            privacy_policy_url=campaign.privacy_policy_url.strip()
+            or (self.privacy_policy_url or ""),
+            terms_and_conditions_url=campaign.terms_and_conditions_url.strip()
+            or (self.terms_and_conditions_url or ""),
+        )
+
+
+class LintSeverity(StrEnum):
+    """How much a lint issue matters."""
+
+    #: The carriers would reject the form: submission is refused until it is fixed.
+    ERROR = "error"
+    #: Reviewers often object; the form may still be submitted.
+    WARNING = "warning"
+
+
+@attrs.frozen(kw_only=True)
+class LintIssue:
+    """One problem in a registration form.
+
+    Attributes:
+        rule: The rule's stable name (``"sample-brand-name"``), for filtering and tests.
+        field: The form field, dotted (``"campaign.sample_messages[1]"``, ``"brand.tax_id"``).
+        problem: What is wrong, naming the value when it helps.
+        fix: What to change.
+    """
+
+    severity: LintSeverity
+    rule: str
+    field: str
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.field}: {self.problem}. {self.fix}"
+
+
+@attrs.frozen(kw_only=True)
+class LintReport:
+    """Every problem found in a registration form, errors first, in form order."""
+
+    issues: tuple[LintIssue, ...] = ()
+
+    @property
+    def errors(self) -> tuple[LintIssue, ...]:
+        """The issues that block submission."""
+        return tuple(i for i in self.issues if i.severity is LintSeverity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[LintIssue, ...]:
+        """The issues that are shown but do not block submission."""
+        return tuple(i for i in self.issues if i.severity is LintSeverity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the form may be submitted (it has no errors)."""
+        return not self.errors
+
+
+class NextAction(StrEnum):
+    """What an admin does about a failed step."""
+
+    #: Correct what the carrier's reasons name and resubmit the step.
+    RESUBMIT = "resubmit"
+    #: Ask the platform's support team; resubmit only once they say what to correct.
+    CONTACT_SUPPORT = "contact_support"
+
+
+@attrs.frozen(kw_only=True)
+class Troubleshooting:
+    """The carrier's reasons for a failed step and what to do next.
+
+    Attributes:
+        reasons: The carrier's failures, with codes and fields when it gave them.
+        advice: The next step, in a sentence or two.
+    """
+
+    step: RegistrationStep
+    action: NextAction
+    reasons: tuple[RegistrationFailure, ...]
+    advice: str
+
+
+_ADVICE: dict[RegistrationStep, tuple[NextAction, str]] = {
+    RegistrationStep.BRAND: (
+        NextAction.CONTACT_SUPPORT,
+        "Contact support with the reasons above: the brand's legal name, tax id and address "
+        "must match the tax records exactly, and support can tell which to correct. Then "
+        "resubmit the corrected brand.",
+    ),
+    RegistrationStep.CAMPAIGN: (
+        NextAction.RESUBMIT,
+        "Fix the campaign fields the reasons name and resubmit the campaign; contact support "
+        "if a reason is unclear.",
+    ),
+    RegistrationStep.MESSAGING_SERVICE: (
+        NextAction.RESUBMIT,
+        "Resubmit the messaging service (nothing on the forms needs to change); contact "
+        "support if it fails again.",
+    ),
+}
+
+
+@attrs.frozen(kw_only=True)
+class StepRecord:
+    """One registration step as the SDK tracks it.
+
+    Attributes:
+        status: Where the step stands; ``IN_PROGRESS`` while it is being submitted.
+        raw_status: The carrier's own status word (``"PENDING"``, ``"VERIFIED"``…); empty
+            before the first submission.
+        provider_ref: The carrier's id for the step, once submitted.
+        failures: The carrier's reasons; empty unless ``status`` is ``FAILED``.
+        profile: The form the step was (or will be) submitted with: a
+            :class:`BrandProfile`, a :class:`CampaignProfile`, or ``None`` for the
+            messaging service.
+        attempts: How many times the step was submitted.
+        submitting: Whether a submission to the carrier is under way right now.
+        submitted_at: When it was last submitted (SDK clock).
+        updated_at: When its record last changed (SDK clock).
+    """
+
+    step: RegistrationStep
+    status: StepStatus = StepStatus.NOT_STARTED
+    raw_status: str = ""
+    provider_ref: str | None = None
+    failures: tuple[RegistrationFailure, ...] = ()
+    profile: BrandProfile | CampaignProfile | None = None
+    attempts: int = 0
+    submitting: bool = False
+    submitted_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def resubmittable(self) -> bool:
+        """Whether the step failed with reasons that allow a resubmission."""
+        return self.status is StepStatus.FAILED and not self.final_failure_codes
+
+    @property
+    def final_failure_codes(self) -> tuple[str, ...]:
+        """The failure codes that forbid a resubmission (see :data:`FINAL_FAILURE_CODES`)."""
+        return tuple(f.code for f in self.failures if f.code in FINAL_FAILURE_CODES)
+
+    @property
+    def troubleshooting(self) -> Troubleshooting | None:
+        """The reasons and the next step for a failed step; ``None`` unless it failed.
+
+        A failed brand needs support (its data must match tax records); a failed campaign
+        is fixed and resubmitted; a failed messaging service is resubmitted. A failure code
+        in :data:`FINAL_FAILURE_CODES` always means contacting support.
+        """
+        if self.status is not StepStatus.FAILED:
+            return None
+        action, advice = _ADVICE[self.step]
+        if codes := self.final_failure_codes:
+            action = NextAction.CONTACT_SUPPORT
+            advice = (
+                f"The carrier does not allow this {_words(self.step)} to be resubmitted "
+                f"(error {', '.join(codes)}); contact support."
+            )
+        return Troubleshooting(step=self.step, action=action, reasons=self.failures, advice=advice)
+
+
+@attrs.frozen(kw_only=True)
+class RegistrationStatus:
+    """The account's registration: its three steps, in order."""
+
+    account_id: str
+    brand: StepRecord
+    campaign: StepRecord
+    messaging_service: StepRecord
+
+    @classmethod
+    def empty(cls, account_id: str) -> RegistrationStatus:
+        """The status of an account that never registered."""
+        return cls(
+            account_id=account_id,
+            brand=StepRecord(step=RegistrationStep.BRAND),
+            campaign=StepRecord(step=RegistrationStep.CAMPAIGN),
+            messaging_service=StepRecord(step=RegistrationStep.MESSAGING_SERVICE),
+        )
+
+    @property
+    def steps(self) -> tuple[StepRecord, StepRecord, StepRecord]:
+        """The brand, the campaign and the messaging service, in the order they run."""
+        return (self.brand, self.campaign, self.messaging_service)
+
+    def step(self, step: RegistrationStep) -> StepRecord:
+        """The record of one step."""
+        return {record.step: record for record in self.steps}[step]
+
+    @property
+    def overall(self) -> StepStatus:
+        """Not started, in progress, approved (send-ready) or failed (some step failed)."""
+        if self.brand.status is StepStatus.NOT_STARTED:
+            return StepStatus.NOT_STARTED
+        if any(record.status is StepStatus.FAILED for record in self.steps):
+            return StepStatus.FAILED
+        if self.messaging_service.status is StepStatus.APPROVED:
+            return StepStatus.APPROVED
+        return StepStatus.IN_PROGRESS
+
+    @property
+    def in_progress(self) -> bool:
+        """Whether a step is under review or waits to be submitted by :meth:`sync`."""
+        return self.overall is StepStatus.IN_PROGRESS
+
+    @property
+    def send_ready(self) -> bool:
+        """Whether the messaging service is approved, so attached numbers may text."""
+        return self.overall is StepStatus.APPROVED
+
+    @property
+    def failed(self) -> StepRecord | None:
+        """The failed step, if one failed."""
+        return next((r for r in self.steps if r.status is StepStatus.FAILED), None)
+
+    @property
+    def brand_profile(self) -> BrandProfile | None:
+        """The brand form on record, if any."""
+        profile = self.brand.profile
+        return profile if isinstance(profile, BrandProfile) else None
+
+    @property
+    def campaign_profile(self) -> CampaignProfile | None:
+        """The campaign form on record, if any."""
+        profile = self.campaign.profile
+        return profile if isinstance(profile, CampaignProfile) else None
+
+
+@attrs.frozen(kw_only=True)
+class Submission:
+    """What ``register`` or ``resubmit`` did.
+
+    Attributes:
+        status: The registration right after the submission.
+        warnings: The lint warnings that did not block it; show them to the admin.
+    """
+
+    status: RegistrationStatus
+    warnings: tuple[LintIssue, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class SyncReport:
+    """What one ``sync`` call found and did.
+
+    Attributes:
+        submitted: The steps this call submitted (a step is submitted by one call only).
+        changed: The steps whose status this call changed, submissions included.
+        attached: The numbers this call attached to the approved messaging service.
+    """
+
+    status: RegistrationStatus
+    submitted: tuple[RegistrationStep, ...] = ()
+    changed: tuple[RegistrationStep, ...] = ()
+    attached: tuple[PhoneNumber, ...] = ()
+
+
+def _words(step: RegistrationStep) -> str:
+    return step.value.replace("_", " ")
