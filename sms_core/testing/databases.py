@@ -3,14 +3,17 @@
 Load them with ``pytest_plugins = ("sms_core.testing.databases",)`` in a top-level conftest.
 
 ``database_url`` runs a test once per backend: a SQLite file in the test's temporary folder,
-and the PostgreSQL server named by ``SMS_TEST_POSTGRES_URL`` (an empty database the tests may
-wipe). Without that variable the PostgreSQL runs are skipped on a developer machine, and fail
-under CI (``CI`` set), where a skipped database is a missing check, not a pass.
+and a fresh database on the PostgreSQL server named by ``SMS_TEST_POSTGRES_URL`` (created for
+the test and dropped after it, so test runs in parallel never see each other's rows). Without
+that variable the PostgreSQL runs are skipped on a developer machine, and fail under CI
+(``CI`` set), where a skipped database is a missing check, not a pass.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,16 +39,25 @@ def reset_postgres(url: str) -> None:
 
 
 @pytest.fixture
-def postgres_url() -> str:
-    """An empty PostgreSQL database's URL (skipped without one, failed without one in CI)."""
+def postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database's URL (skipped without a server, failed so in CI)."""
     url = os.environ.get(POSTGRES_URL_ENV)
     if not url:
         message = f"{POSTGRES_URL_ENV} is not set; .ci/start-postgres starts a server"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    reset_postgres(url)
-    return url
+    server = sa.make_url(url)
+    name = f"{server.database or 'smsadmin'}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        yield server.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
