@@ -10,12 +10,17 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── InvalidQueryError                  a number search the carrier cannot run
     │   ├── TermsNotAcceptedError              a purchase without accepting the subscription terms
     │   ├── InvalidPolicyUrlError              a policy URL that is not an absolute https URL
-    │   └── RegistrationLintError              a registration form with lint errors; has the report
+    │   ├── RegistrationLintError              a registration form with lint errors; has the report
+    │   ├── MessageBodyError                   an empty text, or one longer than the host allows
+    │   ├── TooManyRecipientsError             a mass text over the host's cap (or to nobody)
+    │   └── IdempotencyKeyError                a key reused for another send, or malformed
     ├── NotFoundError (LookupError)            an id or number the account does not have
     │   ├── AccountNotFoundError
     │   ├── UserNotFoundError
     │   ├── LineNotFoundError
-    │   └── SeatNotFoundError
+    │   ├── SeatNotFoundError
+    │   ├── MessageNotFoundError
+    │   └── OptOutNotFoundError                lifting an opt-out the number does not have
     ├── PermissionDeniedError                  the host does not allow this actor this action
     ├── RuleViolationError                     the request breaks a rule of the account or host
     │   ├── AlreadyExistsError                 an account, seat or line that exists already
@@ -26,6 +31,11 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── SeatHasNumberError                 the seat already has a number
     │   ├── SeatWithoutNumberError             the seat has no number yet
     │   ├── SeatsDisabledError                 the host product has no seats
+    │   ├── UserWithoutLineError               the sender is on no line to text from
+    │   ├── UnregisteredLineError              the sender's line is not on an approved campaign
+    │   ├── CandidateOptedOutError             the recipient opted out of the account's texts
+    │   ├── QuietHoursError                    outside the recipient's allowed local hours
+    │   ├── AllowanceExhaustedError            the seat's monthly allowance is used up
     │   └── RegistrationStateError             the registration is not in a state that allows it
     │       ├── RegistrationExistsError        a second registration while one exists
     │       ├── StepNotFailedError             a resubmission of a step that has not failed
@@ -55,12 +65,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sms_core.domain.registration import LintReport, RegistrationStep, StepStatus
 
 __all__ = [
     "AccountNotFoundError",
+    "AllowanceExhaustedError",
     "AlreadyExistsError",
+    "CandidateOptedOutError",
     "ConfigurationError",
+    "IdempotencyKeyError",
     "InactiveUserError",
     "InvalidInputError",
     "InvalidPhoneNumberError",
@@ -69,15 +84,19 @@ __all__ = [
     "InvalidRecipientError",
     "LineFullError",
     "LineNotFoundError",
+    "MessageBodyError",
+    "MessageNotFoundError",
     "NotFoundError",
     "NotOnLineError",
     "NumberUnavailableError",
+    "OptOutNotFoundError",
     "PermissionDeniedError",
     "ProviderAuthenticationError",
     "ProviderError",
     "ProviderNotFoundError",
     "ProviderTimeoutError",
     "ProviderUnavailableError",
+    "QuietHoursError",
     "RateLimitedError",
     "RecipientOptedOutError",
     "RegistrationExistsError",
@@ -92,12 +111,15 @@ __all__ = [
     "SmsError",
     "StepNotFailedError",
     "TermsNotAcceptedError",
+    "TooManyRecipientsError",
     "UnknownHostError",
     "UnknownProviderError",
+    "UnregisteredLineError",
     "UnregisteredSenderError",
     "UnsupportedFeatureError",
     "UserAlreadyHasLineError",
     "UserNotFoundError",
+    "UserWithoutLineError",
     "WebhookError",
     "WebhookPayloadError",
     "WebhookSignatureError",
@@ -169,6 +191,38 @@ class RegistrationLintError(InvalidInputError):
         self.report = report
 
 
+class MessageBodyError(InvalidInputError):
+    """Raised when a text's body is empty or longer than the host product allows.
+
+    Attributes:
+        length: The body's length in characters.
+        limit: The most characters allowed.
+    """
+
+    def __init__(self, message: str, *, length: int, limit: int) -> None:
+        super().__init__(message)
+        self.length = length
+        self.limit = limit
+
+
+class TooManyRecipientsError(InvalidInputError):
+    """Raised when a mass text has more recipients than the host's cap, or none; nothing was sent.
+
+    Attributes:
+        count: How many recipients were given.
+        cap: The most one mass text may have.
+    """
+
+    def __init__(self, message: str, *, count: int, cap: int) -> None:
+        super().__init__(message)
+        self.count = count
+        self.cap = cap
+
+
+class IdempotencyKeyError(InvalidInputError):
+    """Raised when an idempotency key is malformed, or was used for a different send."""
+
+
 class NotFoundError(SmsError, LookupError):
     """Raised when an account, user, line or seat does not exist."""
 
@@ -187,6 +241,14 @@ class LineNotFoundError(NotFoundError):
 
 class SeatNotFoundError(NotFoundError):
     """Raised when the account has no seat with the given id."""
+
+
+class MessageNotFoundError(NotFoundError):
+    """Raised when the account has no message with the given id."""
+
+
+class OptOutNotFoundError(NotFoundError):
+    """Raised when lifting the opt-out of a number that has none in force."""
 
 
 class PermissionDeniedError(SmsError):
@@ -237,6 +299,72 @@ class SeatWithoutNumberError(RuleViolationError):
 
 class SeatsDisabledError(RuleViolationError):
     """Raised when seats are used under a host product that has none."""
+
+
+class UserWithoutLineError(RuleViolationError):
+    """Raised when a user who is on no line tries to text."""
+
+
+class UnregisteredLineError(RuleViolationError):
+    """Raised when a line that is not attached to an approved campaign would send."""
+
+
+class CandidateOptedOutError(RuleViolationError):
+    """Raised when a send goes to a number that opted out; the carrier was not called.
+
+    Attributes:
+        number: The opted-out number, in E.164 form.
+        opted_out_at: When it opted out.
+    """
+
+    def __init__(self, message: str, *, number: str, opted_out_at: datetime) -> None:
+        super().__init__(message)
+        self.number = number
+        self.opted_out_at = opted_out_at
+
+
+class QuietHoursError(RuleViolationError):
+    """Raised when a send falls outside the recipient's allowed local hours.
+
+    Attributes:
+        number: The recipient, in E.164 form.
+        next_allowed: The earliest moment (UTC) sending is allowed, or ``None`` when no moment
+            in the next eight days is.
+    """
+
+    def __init__(self, message: str, *, number: str, next_allowed: datetime | None) -> None:
+        super().__init__(message)
+        self.number = number
+        self.next_allowed = next_allowed
+
+
+class AllowanceExhaustedError(RuleViolationError):
+    """Raised when a seat's monthly allowance cannot cover a send; the carrier was not called.
+
+    Attributes:
+        seat_id: The seat.
+        remaining: What is left of this month's allowance.
+        total: The seat's monthly allowance.
+        needed: What the send would use (1 per message, or its segments).
+        resets_at: When the next month's allowance starts (UTC).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        seat_id: str,
+        remaining: int,
+        total: int,
+        needed: int,
+        resets_at: datetime,
+    ) -> None:
+        super().__init__(message)
+        self.seat_id = seat_id
+        self.remaining = remaining
+        self.total = total
+        self.needed = needed
+        self.resets_at = resets_at
 
 
 class RegistrationStateError(RuleViolationError):

@@ -1,10 +1,15 @@
-"""``smsadmin demo``: the number-administration story, end to end, on the sandbox carrier.
+"""``smsadmin demo``: numbers, seats, registration and texting, end to end, on the sandbox carrier.
 
 The demo runs on throwaway files in a temporary folder (a SQLite database per host product and
 the sandbox carrier's state) with a clock fixed at :data:`DEMO_START`, so it tells the same
 story at any hour of any day and never touches the user's database or a real carrier. It uses
 the services exactly as a host application would, and checks what it claims: every refusal must
 raise its typed error and change nothing, or the demo fails.
+
+The demo is a sandbox story: it drives the sandbox carrier through its own Python API
+(``sms_fake``), on the demo's clock, to let the carrier's reviews end when the story says so
+and to make one campaign fail. The services never know; they see a carrier. Its webhooks reach
+the webhook app over HTTP on a loopback port, bound for the demo's duration.
 
 It ignores the global options. It needs the sandbox carrier (``sms-core-fake``) and the
 ``hcm_widget`` and ``ats_seats`` host plugins, and says which are missing otherwise.
@@ -14,26 +19,39 @@ from __future__ import annotations
 
 import random
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
 
 from sms_core.cli import output, render
 from sms_core.cli.audit import display_names
+from sms_core.cli.campaign import describe_sync
+from sms_core.cli.demo_texting import texting_story
 from sms_core.cli.narration import Narrator
 from sms_core.cli.numbers import show_offers
 from sms_core.cli.users import user_numbers
 from sms_core.clock import ManualClock
-from sms_core.domain import AvailableNumber, NumberQuery
+from sms_core.domain import AvailableNumber, NumberQuery, RegistrationStep
 from sms_core.exceptions import (
     ConfigurationError,
     InvalidPhoneNumberError,
+    InvalidPolicyUrlError,
     LineFullError,
+    RegistrationExistsError,
+    RegistrationLintError,
     TermsNotAcceptedError,
     UnknownHostError,
     UserAlreadyHasLineError,
 )
 from sms_core.plugins import Hooks
 from sms_core.services import AccountAdmin, SmsAdmin
+from sms_core.testing import sample_brand, sample_campaign
+from sms_core.webhooks import LoopbackServer
+
+if TYPE_CHECKING:
+    from sms_fake import SandboxCarrier
 
 __all__ = ["DEMO_START", "demo"]
 
@@ -57,21 +75,35 @@ _SEED = 2025
 
 
 def demo() -> None:
-    """Tell the number-administration story on the sandbox carrier (throwaway data)."""
+    """Tell the story on the sandbox carrier: numbers, seats, registration, texting."""
     _check_installed()
+    # Imported once the check passed: without the sandbox installed the demo explains, not fails.
+    from sms_fake import SandboxCarrier  # noqa: PLC0415
+
     console = output.out_console()
     clock = ManualClock(DEMO_START)
     story = Narrator(console=console, clock=clock)
     story.say(
-        f"Number administration for Northwind Staffing on the sandbox carrier. The clock is "
-        f"fixed at {DEMO_START:%Y-%m-%d %H:%M} UTC; everything happens in a temporary folder."
+        f"Numbers, campaign registration and texting for Northwind Staffing on the sandbox "
+        f"carrier. The clock is fixed at {DEMO_START:%Y-%m-%d %H:%M} UTC; everything happens in "
+        "a temporary folder."
     )
-    with tempfile.TemporaryDirectory(prefix="smsadmin-demo-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="smsadmin-demo-") as folder,
+        LoopbackServer() as server,
+    ):
         carrier_state = str(Path(folder) / "sandbox-carrier.sqlite3")
-        with _open(Path(folder) / "widget.sqlite3", _WIDGET_HOST, clock) as sdk:
-            _widget_story(story, sdk, carrier_state)
-        with _open(Path(folder) / "seats.sqlite3", _SEAT_HOST, clock) as sdk:
-            _seat_story(story, sdk, carrier_state)
+        hooks_url = server.url("/webhooks")
+        with SandboxCarrier(carrier_state, clock=clock) as carrier:
+            widget_db, seats_db = Path(folder) / "widget.sqlite3", Path(folder) / "seats.sqlite3"
+            with _open(widget_db, _WIDGET_HOST, clock, carrier, hooks_url) as sdk:
+                _widget_story(story, sdk, carrier_state)
+            with _open(seats_db, _SEAT_HOST, clock, carrier, hooks_url) as sdk:
+                _seat_story(story, sdk, carrier_state)
+            with _open(widget_db, _WIDGET_HOST, clock, carrier, hooks_url) as sdk:
+                _registration_story(story, sdk.account("northwind"), carrier)
+                _troubleshooting_story(story, sdk, carrier, carrier_state)
+                texting_story(story, sdk, carrier, server)
     console.print()
     output.success(
         console, "The story is complete: every rule held and every refusal changed nothing."
@@ -95,13 +127,20 @@ def _check_installed() -> None:
         )
 
 
-def _open(database: Path, host: str, clock: ManualClock) -> SmsAdmin:
+def _open(
+    database: Path, host: str, clock: ManualClock, carrier: SandboxCarrier, webhooks: str
+) -> SmsAdmin:
+    # The sandbox adapter passed here, on the demo's clock, replaces the installed one; the
+    # numbers' webhook URLs name the demo's loopback port.
+    from sms_fake import FakeAdapter  # noqa: PLC0415
+
     return SmsAdmin.open(
         f"sqlite:///{database}",
         host=host,
+        plugins=[FakeAdapter(carrier=carrier)],
         clock=clock,
         rng=random.Random(_SEED),
-        webhook_base_url="https://sms.northwind.example/webhooks",
+        webhook_base_url=webhooks,
     )
 
 
@@ -283,3 +322,141 @@ def _seat_story(story: Narrator, sdk: SmsAdmin, carrier_state: str) -> None:
     story.step("Hana goes on Seat 2; the seats with their remaining / total allowance")
     seats.assign_users(admin, seat_2, ["u-hana"])
     story.show(render.seats_table(seats.list()))
+
+
+# -- campaign registration: policy URLs, brand → campaign → messaging service ------------------
+
+_PRIVACY = "https://northwind-staffing.example.com/privacy"
+_TERMS = "https://northwind-staffing.example.com/terms"
+
+
+def _advance(
+    story: Narrator, carrier: SandboxCarrier, account: AccountAdmin, by: timedelta
+) -> None:
+    """Let carrier time pass, then sync as the scheduler would, and show what changed."""
+    carrier.advance(by)
+    report = account.registration.sync()
+    for line in describe_sync(report):
+        story.show(line)
+    story.show(render.registration_table(report.status, carrier_ids=False))
+
+
+def _registration_story(story: Narrator, account: AccountAdmin, carrier: SandboxCarrier) -> None:
+    story.part(f"Part 3 · HCM widget (host {_WIDGET_HOST!r}): campaign registration")
+    admin, policy, registration = "u-morgan", account.policy, account.registration
+
+    story.step("Policy Settings: a privacy policy URL that is not https")
+    story.refused(
+        InvalidPolicyUrlError,
+        lambda: policy.set(
+            admin,
+            privacy_policy_url="http://northwind-staffing.example.com/privacy",
+            terms_and_conditions_url=_TERMS,
+        ),
+        state=policy.get,
+        what="the policy settings",
+    )
+
+    story.step("Policy Settings: save the privacy policy and terms & conditions URLs")
+    policy.set(admin, privacy_policy_url=_PRIVACY, terms_and_conditions_url=_TERMS)
+    story.show(render.policy_table(policy.get()))
+
+    brand = sample_brand("Northwind Staffing LLC")
+    form = attrs.evolve(
+        sample_campaign("Northwind Staffing"), privacy_policy_url="", terms_and_conditions_url=""
+    )
+    story.step("Check a campaign form the carriers would reject, before they see it")
+    careless = attrs.evolve(
+        form,
+        sample_messages=("Interview tomorrow? Details: https://nw.example/i", "See you at 9."),
+    )
+    story.show(render.lint_table(registration.lint(brand, careless).issues))
+    story.refused(
+        RegistrationLintError,
+        lambda: registration.register(admin, brand, careless),
+        state=registration.status,
+        what="the registration (nothing was submitted)",
+    )
+
+    story.step("Register: the brand goes to the carrier; the policy URLs fill the form")
+    status = registration.register(admin, brand, form).status
+    story.show(render.registration_table(status, carrier_ids=False))
+    story.say(f"{render.STEP_CUES[status.brand.status][0]}: reviews take hours; a scheduler syncs.")
+
+    story.step("Register a second time while the brand is in review")
+    story.refused(
+        RegistrationExistsError,
+        lambda: registration.register(admin, brand, form),
+        state=registration.status,
+        what="the registration",
+    )
+
+    story.step("An hour later on the carrier: the brand is approved, the campaign submitted")
+    _advance(story, carrier, account, timedelta(hours=1))
+
+    story.step("Buy a number for Ada while the campaign is in review")
+    [offer] = account.numbers.search(admin, NumberQuery(area_code="415", limit=1))
+    account.numbers.purchase(admin, offer.number, ["u-ada"], accept_terms=True)
+    story.show(render.lines_table(account.numbers.list()))
+
+    story.step("Four hours later: the campaign is approved; the messaging service starts")
+    _advance(story, carrier, account, timedelta(hours=4))
+
+    story.step("A day later: the messaging service is ready and every number is attached")
+    _advance(story, carrier, account, timedelta(days=1))
+    story.show(render.lines_table(account.numbers.list()))
+
+    story.step("Buy a number for Eve now: it is registered at purchase")
+    account.users.upsert("u-eve", first_name="Eve", last_name="Santos")
+    [offer] = account.numbers.search(admin, NumberQuery(area_code="415", limit=1))
+    account.numbers.purchase(admin, offer.number, ["u-eve"], accept_terms=True)
+    story.show(render.lines_table(account.numbers.list()))
+
+
+def _troubleshooting_story(
+    story: Narrator, sdk: SmsAdmin, carrier: SandboxCarrier, carrier_state: str
+) -> None:
+    story.part("Part 4 · Troubleshooting: a campaign the carrier refuses, fixed and resubmitted")
+    name = "Harbor Staffing"
+
+    story.step("Create a second agency, register it, and let the carrier review it")
+    account = sdk.create_account(
+        "harbor", name=name, provider=_CARRIER, provider_settings={"state_path": carrier_state}
+    )
+    admin = "u-kai"
+    account.users.upsert(
+        admin, first_name="Kai", last_name="Moreno", permissions=[_MARKETPLACE_ADMIN]
+    )
+    # The sandbox's steering: the carrier will refuse this agency's next campaign.
+    carrier.fail_next(
+        "harbor",
+        RegistrationStep.CAMPAIGN,
+        "Opt-in is unclear: the message flow must say candidates agree to texts and why",
+        code="30841",
+        field="message_flow",
+    )
+    campaign = sample_campaign(name)
+    account.registration.register(admin, sample_brand(f"{name} LLC"), campaign)
+    _advance(story, carrier, account, timedelta(hours=1))
+
+    story.step("Four hours later: the campaign failed; its reasons and the next step")
+    _advance(story, carrier, account, timedelta(hours=4))
+    failed = account.registration.status().failed
+    if failed is not None and (help_ := render.troubleshooting_text(failed)) is not None:
+        story.show(help_)
+
+    story.step("Fix the message flow and resubmit the campaign")
+    fixed = attrs.evolve(
+        campaign,
+        message_flow=(
+            f"Candidates opt in to recruiting texts from {name} (interviews, shifts, "
+            "onboarding) by ticking an unchecked box on the application form that names text "
+            "messages; msg & data rates may apply; reply STOP to opt out, HELP for help."
+        ),
+    )
+    status = account.registration.resubmit(admin, RegistrationStep.CAMPAIGN, campaign=fixed).status
+    story.show(render.registration_table(status, carrier_ids=False))
+
+    story.step("The review passes: the campaign is approved, then the messaging service")
+    _advance(story, carrier, account, timedelta(hours=4))
+    _advance(story, carrier, account, timedelta(days=1))

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import attrs
 import typer
 
+from sms_core.clock import Clock
 from sms_core.services import AccountAdmin, SmsAdmin
 
 __all__ = [
@@ -42,17 +43,21 @@ class GlobalOptions:
         host: The host plugin to activate; ``None`` for the core defaults.
         account_id: The account commands act on.
         actor_id: The user admin actions are performed as.
+        clock: The SDK's time source; the wall clock when ``None``. No command-line option sets
+            it: a program that runs the commands in-process passes it (tests, a fixed-time
+            sandbox), see :class:`sms_core.cli.testing.SmsadminRunner`.
     """
 
     database_url: str | None = attrs.field(default=None, converter=_blank_to_none)
     host: str | None = attrs.field(default=None, converter=_blank_to_none)
     account_id: str | None = attrs.field(default=None, converter=_blank_to_none)
     actor_id: str | None = attrs.field(default=None, converter=_blank_to_none)
+    clock: Clock | None = None
 
     @contextmanager
     def sdk(self) -> Iterator[SmsAdmin]:
         """The SDK opened on the database with the host plugin, closed afterwards."""
-        admin = SmsAdmin.open(self.database_url, host=self.host)
+        admin = SmsAdmin.open(self.database_url, host=self.host, clock=self.clock)
         try:
             yield admin
         finally:

@@ -1,7 +1,8 @@
 """Tables and cells in the admin screens' visual language.
 
 The cues follow the reference products: a green check for a registered number, a yellow alert for
-an unregistered one, inactive users in red, and ``+N`` on a number shared by ``N`` more users.
+an unregistered one, inactive users in red, and ``+N`` on a number shared by ``N`` more users; a
+registration step is blue in progress, green approved and red failed.
 Every cue carries text as well as colour, so it reads the same with ``NO_COLOR`` set or on a
 screen reader. Values from the database go into :class:`rich.text.Text` objects, never into
 markup, so a name with brackets prints as typed.
@@ -21,21 +22,33 @@ from sms_core.domain import (
     AvailableNumber,
     Line,
     LineSummary,
+    LintIssue,
+    LintSeverity,
     PhoneNumber,
+    PolicySettings,
+    RegistrationStatus,
     SeatSummary,
+    StepRecord,
+    StepStatus,
     User,
 )
 
 __all__ = [
     "REGISTERED",
+    "STEP_CUES",
     "UNREGISTERED",
     "accounts_table",
     "audit_table",
     "available_table",
     "change_text",
     "lines_table",
+    "lint_table",
+    "policy_table",
+    "registration_table",
     "seats_table",
     "status_cell",
+    "step_cell",
+    "troubleshooting_text",
     "user_name",
     "users_cell",
     "users_table",
@@ -46,7 +59,16 @@ REGISTERED = "✔ Registered"
 #: The status cue of a number not (yet) on an approved campaign.
 UNREGISTERED = "⚠ Unregistered"
 
+#: A registration step's cue and colour, by status: blue, green, red, and grey before it starts.
+STEP_CUES: Mapping[StepStatus, tuple[str, str]] = {
+    StepStatus.NOT_STARTED: ("○ Not started", "dim"),
+    StepStatus.IN_PROGRESS: ("● In progress", "blue"),
+    StepStatus.APPROVED: ("✔ Approved", "green"),
+    StepStatus.FAILED: ("✘ Failed", "red"),
+}
+
 _NONE = "—"
+_STEP_NAMES = {"brand": "Brand", "campaign": "Campaign", "messaging_service": "Messaging service"}
 
 
 def status_cell(line: Line) -> Text:
@@ -226,3 +248,108 @@ def _value(value: object, names: Mapping[str, str]) -> str:
     if isinstance(value, list):
         return ", ".join(_value(item, names) for item in value)
     return names.get(str(value), str(value))
+
+
+# -- registration ------------------------------------------------------------------------------
+
+
+def step_cell(status: StepStatus) -> Text:
+    """A registration status in the seeds' colours, with its text cue."""
+    cue, style = STEP_CUES[status]
+    return Text(cue, style=style)
+
+
+def registration_table(status: RegistrationStatus, *, carrier_ids: bool = True) -> Table:
+    """The "Campaign Registration" progress: each step with its status and the carrier's word.
+
+    Args:
+        status: The registration.
+        carrier_ids: Whether to show the carrier's id of each step (support asks for it).
+    """
+    table = Table(title="Campaign registration", title_justify="left")
+    table.add_column("Step", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Carrier status", no_wrap=True)
+    if carrier_ids:
+        table.add_column("Carrier id", overflow="fold")
+    table.add_column("Submitted (UTC)", no_wrap=True)
+    table.add_column("Attempts", justify="right", no_wrap=True)
+    for record in status.steps:
+        cells: list[str | Text] = [
+            _STEP_NAMES[record.step.value],
+            step_cell(record.status),
+            Text(record.raw_status or _NONE),
+        ]
+        if carrier_ids:
+            cells.append(Text(record.provider_ref or _NONE))
+        submitted = record.submitted_at
+        cells += [
+            submitted.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if submitted else _NONE,
+            str(record.attempts),
+        ]
+        table.add_row(*cells)
+    return table
+
+
+def troubleshooting_text(record: StepRecord) -> Text | None:
+    """A failed step's reasons and next step ("Troubleshooting"); ``None`` unless it failed."""
+    help_ = record.troubleshooting
+    if help_ is None:
+        return None
+    text = Text()
+    text.append(f"{_STEP_NAMES[record.step.value]} failed. ", style="bold red")
+    text.append("The carrier's reasons:\n")
+    for failure in help_.reasons:
+        details = ", ".join(
+            part
+            for part in (
+                f"error {failure.code}" if failure.code else "",
+                f"field {failure.field}" if failure.field else "",
+            )
+            if part
+        )
+        text.append(f"  • {failure.reason}")
+        text.append(f" ({details})\n" if details else "\n", style="dim")
+    if not help_.reasons:
+        text.append("  • the carrier gave none\n", style="dim")
+    text.append("Next step: ", style="bold")
+    text.append(help_.advice)
+    return text
+
+
+def lint_table(issues: Iterable[LintIssue]) -> Table:
+    """Lint issues: errors (red) block the submission, warnings (yellow) do not."""
+    table = Table(title="Registration form check", title_justify="left")
+    table.add_column("", no_wrap=True)
+    table.add_column("Field", no_wrap=True)
+    table.add_column("Problem", overflow="fold")
+    table.add_column("Fix", overflow="fold")
+    for issue in issues:
+        error = issue.severity is LintSeverity.ERROR
+        table.add_row(
+            Text("✘ error", style="red") if error else Text("⚠ warning", style="yellow"),
+            Text(issue.field),
+            Text(issue.problem),
+            Text(issue.fix),
+        )
+    return table
+
+
+def policy_table(settings: PolicySettings) -> Table:
+    """The policy settings: the two URLs that pre-fill the campaign form."""
+    table = Table(title="Policy settings", title_justify="left", show_header=False)
+    table.add_column("Setting", no_wrap=True)
+    table.add_column("Value", overflow="fold")
+    for label, value in (
+        ("Privacy policy URL", settings.privacy_policy_url),
+        ("Terms & conditions URL", settings.terms_and_conditions_url),
+    ):
+        table.add_row(label, Text(value) if value else Text("not set", style="yellow"))
+    if settings.updated_at is not None:
+        table.add_row(
+            "Saved",
+            Text(
+                f"{settings.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC by {settings.updated_by}"
+            ),
+        )
+    return table

@@ -138,7 +138,6 @@ def assign(
     actor = options.actor()
     with options.account() as account:
         target = resolve_seat(account.seats, seat)
-        # TODO(lead): assign_users keeps the first users when a later one is refused.
         summary = account.seats.assign_users(actor, target.seat.id, users)
     _show([summary])
     output.success(output.out_console(), f"Assigned {', '.join(users)} to {summary.seat.name!r}")

@@ -18,6 +18,8 @@ import attrs
 from typer.testing import CliRunner, Result
 
 from sms_core.cli.app import app
+from sms_core.cli.options import GlobalOptions
+from sms_core.clock import Clock
 
 __all__ = ["E164", "SmsadminRunner"]
 
@@ -39,9 +41,13 @@ class SmsadminRunner:
 
     Attributes:
         runner: Typer's runner, which captures stdout and stderr apart.
+        clock: The time the commands' SDK sees (a :class:`~sms_core.clock.ManualClock`, so
+            quiet hours and allowances do not depend on the hour a test runs); the wall clock
+            when ``None``.
     """
 
     runner: CliRunner = attrs.field(factory=CliRunner)
+    clock: Clock | None = None
 
     def run(self, *args: str, input: str | None = None) -> Result:
         """Run a command line, whatever its exit code.
@@ -50,7 +56,8 @@ class SmsadminRunner:
             args: The arguments after ``smsadmin``.
             input: What a person would type at the prompts.
         """
-        return self.runner.invoke(app, list(args), input=input)
+        options = GlobalOptions(clock=self.clock) if self.clock is not None else None
+        return self.runner.invoke(app, list(args), input=input, obj=options)
 
     def ok(self, *args: str, input: str | None = None) -> Result:
         """Run a command line that must succeed (exit code 0).

@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     STEP_DECIDED = "step_decided"
     #: A number was attached to the approved messaging service and became registered.
     REGISTER_NUMBER = "register_number"
+    #: A candidate's opt-out was lifted by a user, with the reason they gave.
+    LIFT_OPT_OUT = "lift_opt_out"
 
 
 @attrs.frozen(kw_only=True)

@@ -119,9 +119,13 @@ class Message:
     """A stored message on a candidate's history.
 
     Attributes:
-        user_id: The recruiter who sent it (outbound only).
+        user_id: The recruiter who sent it (outbound only; ``None`` for the SDK's own
+            replies to a help request).
         candidate_id: The host's id for the candidate, when known.
         error_code: The carrier's error code for a failed message.
+        keyword: For an inbound message, what it asks for (``"opt_out"``, ``"opt_in"``,
+            ``"help"`` or ``"possible_opt_out"``, see
+            :func:`sms_core.compliance.keywords.classify_keyword`); ``None`` for plain text.
     """
 
     id: str
@@ -140,3 +144,4 @@ class Message:
     error_code: str | None = None
     error_message: str | None = None
     segments: int = 1
+    keyword: str | None = None

@@ -1,19 +1,31 @@
 """Use cases: every rule lives here; hosts configure, adapters translate."""
 
+from sms_core.domain import WebhookKind
 from sms_core.services.admin import AccountAdmin, SmsAdmin
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import WebhookUrls
+from sms_core.services.inbound import WebhookReceiver
+from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
+from sms_core.services.optouts import OptOuts
+from sms_core.services.policy_settings import PolicySettingsAdmin
+from sms_core.services.registration import RegistrationAdmin
 from sms_core.services.seats import SeatAdmin, allowance_period
 from sms_core.services.users import UserDirectory
 
 __all__ = [
     "AccountAdmin",
     "AuditTrail",
+    "Messaging",
     "NumberAdmin",
+    "OptOuts",
+    "PolicySettingsAdmin",
+    "RegistrationAdmin",
     "SeatAdmin",
     "SmsAdmin",
     "UserDirectory",
+    "WebhookKind",
+    "WebhookReceiver",
     "WebhookUrls",
     "allowance_period",
 ]

@@ -14,8 +14,14 @@ from sms_core.exceptions import AccountNotFoundError, AlreadyExistsError, Invali
 from sms_core.plugins import Hooks
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
+from sms_core.services.inbound import WebhookReceiver
+from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
+from sms_core.services.optouts import OptOuts
+from sms_core.services.policy_settings import PolicySettingsAdmin
+from sms_core.services.registration import RegistrationAdmin
 from sms_core.services.seats import SeatAdmin
+from sms_core.services.sending import Dispatcher
 from sms_core.services.users import UserDirectory
 from sms_core.store import Database
 from sms_core.store import accounts as account_store
@@ -29,27 +35,44 @@ class AccountAdmin:
 
     Attributes:
         users: The host's users, mirrored.
+        policy: The privacy policy and terms and conditions URLs that pre-fill registration.
+        registration: The brand, campaign and messaging service registration.
         numbers: Number search, purchase, assignment, re-allocation, forwarding, release.
         seats: Seats with a number and a monthly allowance (seat-based hosts).
         audit: The audit trail of admin actions.
+        messages: Texting candidates, one or many, and the message history.
+        optouts: The numbers that opted out, blocked on every line.
+        webhooks: Applies the carrier's delivery reports, inbound texts and calls.
     """
 
     account: Account
     users: UserDirectory
+    policy: PolicySettingsAdmin
+    registration: RegistrationAdmin
     numbers: NumberAdmin
     seats: SeatAdmin
     audit: AuditTrail
+    messages: Messaging
+    optouts: OptOuts
+    webhooks: WebhookReceiver
 
     @classmethod
     def build(cls, context: AccountContext) -> AccountAdmin:
         """Wire the services of one account around a shared context."""
         numbers = NumberAdmin(context)
+        policy = PolicySettingsAdmin(context)
+        dispatcher = Dispatcher(context)
         return cls(
             account=context.account,
             users=UserDirectory(context),
+            policy=policy,
+            registration=RegistrationAdmin(context, policy),
             numbers=numbers,
             seats=SeatAdmin(context, numbers),
             audit=AuditTrail(context),
+            messages=Messaging(context, dispatcher),
+            optouts=OptOuts(context),
+            webhooks=WebhookReceiver(context, dispatcher),
         )
 
 

@@ -26,6 +26,7 @@ from sms_core.domain import (
 from sms_core.exceptions import (
     AlreadyExistsError,
     InactiveUserError,
+    InvalidInputError,
     LineFullError,
     LineNotFoundError,
     NotOnLineError,
@@ -36,6 +37,7 @@ from sms_core.exceptions import (
     UserNotFoundError,
 )
 from sms_core.services.context import AccountContext
+from sms_core.services.registration import attach_if_registered
 from sms_core.store import lines as line_store
 from sms_core.store.users import get_users
 
@@ -48,6 +50,10 @@ class NumberAdmin:
 
     Every change is checked whole before anything is written or the carrier is called, and
     is recorded in the audit trail with the state before and after.
+
+    Numbers follow the registration: one bought once the messaging service is approved is
+    attached to it at purchase and registered ("Active"); one bought before is unregistered
+    until the registration's ``sync`` attaches it.
     """
 
     _context: AccountContext
@@ -119,7 +125,7 @@ class NumberAdmin:
         if not accept_terms:
             raise TermsNotAcceptedError(
                 f"buying {number} needs the admin's acceptance of the subscription terms; "
-                "ask the admin to agree to them and pass accept_terms=True"
+                "ask the admin to agree to them, then buy again with the terms accepted"
             )
         wanted = _parse(number)
         unique_ids = list(dict.fromkeys(user_ids))
@@ -134,6 +140,7 @@ class NumberAdmin:
             account_id=context.account.id,
             number=bought.number,
             provider_ref=bought.provider_ref,
+            registered=attach_if_registered(context, bought),
             seat_id=seat.id if seat else None,
         )
         try:
@@ -163,14 +170,25 @@ class NumberAdmin:
         Raises:
             InactiveUserError, UserAlreadyHasLineError, LineFullError: As the rules say.
         """
+        return self.assign_many(actor_id, number, [user_id])
+
+    def assign_many(
+        self, actor_id: str, number: str | PhoneNumber, user_ids: Sequence[str]
+    ) -> LineSummary:
+        """Put several users on a line at once: all of them, or none when one is refused.
+
+        Raises:
+            InactiveUserError, UserAlreadyHasLineError, LineFullError: As the rules say.
+        """
         context = self._context
         actor = context.require(actor_id, Action.MANAGE_NUMBERS)
+        wanted = list(dict.fromkeys(user_ids))
         try:
             with context.database.transaction() as connection:
                 line = self._line(connection, number)
-                (user,) = self._assignable(connection, [user_id])
+                users = self._assignable(connection, wanted)
                 before = _snapshot(line, self._users_of(connection, line))
-                self._add_users(connection, line, [user])
+                self._add_users(connection, line, users)
                 after = line_store.get_line(connection, context.account.id, line.id)
                 assert after is not None
                 context.audit(
@@ -183,7 +201,8 @@ class NumberAdmin:
                 )
         except IntegrityError as err:
             raise UserAlreadyHasLineError(
-                f"user {user_id!r} was just put on another line; unassign them there first"
+                f"one of {', '.join(map(repr, wanted))} was just put on another line; "
+                "unassign them there first"
             ) from err
         return self.get(line.number)
 
@@ -277,7 +296,9 @@ class NumberAdmin:
         if actor.id not in line.user_ids:
             self._require_admin_for_others_line(actor, line)
         if target == line.number:
-            raise LineFullError(f"{line.number} cannot forward calls to itself; pick another")
+            raise InvalidInputError(
+                f"{line.number} cannot forward calls to itself; choose another forwarding number"
+            )
         context.hooks.configure_number(context.account, _provisioned(line), self._settings(target))
         changed = attrs.evolve(line, forward_to=target)
         with context.database.transaction() as connection:
@@ -378,8 +399,8 @@ class NumberAdmin:
             raise PermissionDeniedError(
                 actor.id,
                 Action.CONFIGURE_FORWARDING.value,
-                f"user {actor.id!r} is not on {line.number} and is not an admin ({err}); "
-                "only the line's users or an admin can change its forwarding",
+                f"user {actor.id!r} is not on {line.number} and may not manage numbers; only "
+                f"the line's users or an admin can change its forwarding ({err.args[0]})",
             ) from err
 
     def _settings(self, forward_to: PhoneNumber | None) -> NumberSettings:

@@ -168,10 +168,11 @@ class SeatAdmin:
     # -- users -------------------------------------------------------------------------------
 
     def assign_users(self, actor_id: str, seat_id: str, user_ids: Sequence[str]) -> SeatSummary:
-        """Put users on the seat's number (at most the host's limit; one seat per user)."""
-        line = self._line_of(seat_id)
-        for user_id in user_ids:
-            self._numbers.assign(actor_id, line, user_id)
+        """Put users on the seat's number: all of them, or none when one is refused.
+
+        At most the host's limit share a number, and a user is on one seat only.
+        """
+        self._numbers.assign_many(actor_id, self._line_of(seat_id), user_ids)
         return self.get(seat_id)
 
     def remove_user(self, actor_id: str, seat_id: str, user_id: str) -> SeatSummary:

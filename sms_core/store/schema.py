@@ -1,9 +1,13 @@
 """The database schema: SQLAlchemy Core tables, the one place the layout is written down.
 
 Every row belongs to an account. Constraints back the rules the schema can hold: a number is
-owned by one active line at a time, a user is on a line once, a seat holds one line. Counters
-(``lines.user_count``, ``users.line_count``) are changed only by conditional ``UPDATE``
-statements, so capacity checks stay correct when several processes act at once.
+owned by one active line at a time, a user is on a line once, a seat holds one line, an account
+has one registration (one row per step). Counters (``lines.user_count``, ``users.line_count``)
+and registration steps (``registration_steps.version`` and ``claim``) are changed only by
+conditional ``UPDATE`` statements, so capacity checks stay correct and a step is submitted once
+when several processes act at once. A seat's allowance (``seats.used`` in ``seats.period``) and a
+message's status (``messages.status_rank``, which only grows) change the same way; idempotency
+keys and carrier message ids are unique per account, and a number has one opt-out in force.
 """
 
 from __future__ import annotations
@@ -12,7 +16,19 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-__all__ = ["accounts", "audit_log", "line_users", "lines", "metadata", "seats", "users"]
+__all__ = [
+    "accounts",
+    "audit_log",
+    "line_users",
+    "lines",
+    "messages",
+    "metadata",
+    "opt_outs",
+    "policy_settings",
+    "registration_steps",
+    "seats",
+    "users",
+]
 
 
 class UtcDateTime(sa.TypeDecorator[datetime]):
@@ -146,4 +162,104 @@ audit_log = sa.Table(
     sa.Column("before", sa.JSON),
     sa.Column("after", sa.JSON),
     sa.Index("ix_audit_log_account_at", "account_id", "at"),
+)
+
+policy_settings = sa.Table(
+    "policy_settings",
+    metadata,
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), primary_key=True),
+    sa.Column("privacy_policy_url", sa.String(2048)),
+    sa.Column("terms_and_conditions_url", sa.String(2048)),
+    sa.Column("updated_at", _TIME, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=False),
+)
+
+# One row per step of the account's registration, created together by ``register``.
+registration_steps = sa.Table(
+    "registration_steps",
+    metadata,
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), primary_key=True),
+    sa.Column("step", sa.String(32), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("raw_status", sa.String(64), nullable=False, server_default=""),
+    sa.Column("provider_ref", sa.String(64)),
+    # The carrier's reasons, and the submitted (or waiting) form, as JSON.
+    sa.Column("failures", sa.JSON, nullable=False),
+    sa.Column("profile", sa.JSON),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    # Every change bumps the version; writers check the version they read.
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    # Set while one process submits the step to the carrier, so no other does.
+    sa.Column("claim", sa.String(32)),
+    sa.Column("claimed_at", _TIME),
+    sa.Column("submitted_at", _TIME),
+    sa.Column("updated_at", _TIME, nullable=False),
+    sa.CheckConstraint(
+        "status IN ('not_started', 'in_progress', 'approved', 'failed')", name="status_known"
+    ),
+)
+
+# Every text, both ways. ``seq`` orders messages stored at the same instant; ``id`` is the SDK's
+# message id, stored before the carrier is called and handed to it.
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(32), nullable=False, unique=True),
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("line_id", sa.ForeignKey("lines.id"), nullable=False),
+    sa.Column("direction", sa.String(8), nullable=False),
+    # The thread: the account's number and the candidate's, whichever way the text went.
+    sa.Column("line_number", sa.String(16), nullable=False),
+    sa.Column("candidate_number", sa.String(16), nullable=False),
+    sa.Column("candidate_id", sa.String(64)),
+    sa.Column("user_id", sa.String(64)),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("segments", sa.Integer, nullable=False),
+    sa.Column("keyword", sa.String(32)),
+    sa.Column("status", sa.String(16), nullable=False),
+    # DeliveryStatus.rank of ``status``: a report is stored only if it raises the rank.
+    sa.Column("status_rank", sa.Integer, nullable=False),
+    sa.Column("provider_message_id", sa.String(64)),
+    sa.Column("error_code", sa.String(32)),
+    sa.Column("error_message", sa.Text),
+    sa.Column("idempotency_key", sa.String(200)),
+    # What the send used of a seat's allowance, so a send that never left can give it back.
+    sa.Column("charged_seat_id", sa.String(64)),
+    sa.Column("charged_units", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("charged_period", sa.String(7)),
+    sa.Column("created_at", _TIME, nullable=False),
+    sa.Column("updated_at", _TIME, nullable=False),
+    sa.UniqueConstraint("account_id", "idempotency_key", name="uq_messages_idempotency_key"),
+    sa.UniqueConstraint(
+        "account_id", "provider_message_id", name="uq_messages_provider_message_id"
+    ),
+    sa.Index("ix_messages_thread", "account_id", "line_number", "candidate_number", "seq"),
+    sa.Index("ix_messages_candidate", "account_id", "candidate_id"),
+    sa.Index("ix_messages_status", "account_id", "status_rank"),
+)
+
+# Opt-outs of the whole account, kept after they are lifted for the record.
+opt_outs = sa.Table(
+    "opt_outs",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("number", sa.String(16), nullable=False),
+    sa.Column("opted_out_at", _TIME, nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("keyword", sa.Text),
+    sa.Column("line_number", sa.String(16)),
+    sa.Column("lifted_at", _TIME),
+    sa.Column("lifted_by", sa.String(64)),
+    sa.Column("lift_reason", sa.Text),
+    # One opt-out in force per number and account.
+    sa.Index(
+        "uq_opt_outs_in_force",
+        "account_id",
+        "number",
+        unique=True,
+        sqlite_where=sa.text("lifted_at IS NULL"),
+        postgresql_where=sa.text("lifted_at IS NULL"),
+    ),
 )

@@ -1,4 +1,10 @@
-"""Reading and writing seats."""
+"""Reading and writing seats, and using their monthly allowance.
+
+The allowance is changed only by conditional ``UPDATE`` statements: a use that the seat cannot
+cover changes nothing, so concurrent sends never overspend it. A seat's ``used`` counts within
+its ``period`` (a calendar month, ``"YYYY-MM"``); the first use in a new month starts the new
+period in the same statement, so no scheduled job resets anything.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from sms_core.domain import Seat
 from sms_core.store.rows import from_row
 from sms_core.store.schema import seats
 
-__all__ = ["get_seat", "insert_seat", "list_seats"]
+__all__ = ["get_seat", "insert_seat", "list_seats", "refund_allowance", "use_allowance"]
 
 
 def insert_seat(connection: sa.Connection, seat: Seat, now: datetime) -> None:
@@ -39,3 +45,37 @@ def list_seats(connection: sa.Connection, account_id: str) -> list[Seat]:
     """The account's seats, by name."""
     query = seats.select().where(seats.c.account_id == account_id).order_by(seats.c.name)
     return [from_row(row, Seat) for row in connection.execute(query).mappings()]
+
+
+def use_allowance(connection: sa.Connection, seat_id: str, *, units: int, period: str) -> bool:
+    """Use ``units`` of the seat's allowance in ``period``, if it has that many left.
+
+    One statement: when the seat's count belongs to an earlier period it starts again from
+    zero, and the row changes only if the allowance covers the use.
+
+    Returns:
+        Whether the units were used; ``False`` leaves the seat unchanged.
+    """
+    used_in_period = sa.case((seats.c.period == period, seats.c.used), else_=0)
+    used = connection.execute(
+        seats.update()
+        .where(seats.c.id == seat_id, used_in_period + units <= seats.c.monthly_allowance)
+        .values(used=used_in_period + units, period=period)
+    )
+    return used.rowcount == 1
+
+
+def refund_allowance(connection: sa.Connection, seat_id: str, *, units: int, period: str) -> bool:
+    """Give back ``units`` used in ``period`` by a send that never reached the carrier.
+
+    A refund for a period that has ended changes nothing: the new month started afresh.
+
+    Returns:
+        Whether the units were given back.
+    """
+    refunded = connection.execute(
+        seats.update()
+        .where(seats.c.id == seat_id, seats.c.period == period, seats.c.used >= units)
+        .values(used=seats.c.used - units)
+    )
+    return refunded.rowcount == 1

@@ -31,6 +31,18 @@ KEY_LINES = (
     "Eli Brooks, Fay Nguyen, Gus Patel",
     "1,000 / 1,000",
     "500 / 500",
+    "Encoding: GSM-7, 1 segment",
+    "Warning: this text splits into 2 segments",
+    "Sending ━",
+    "⊘ refused",
+    "quiet hours",
+    "status → HTTP 204",
+    "✔ delivered",
+    "calls → HTTP 200",
+    "forward to +14155550199",
+    "↙ received",
+    "⊘ blocks texts",
+    "✘ Refused (CandidateOptedOutError)",
     "✔ The story is complete",
 )
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import pytest
-
 from sms_core.cli.testing import E164, SmsadminRunner
 
 
@@ -125,11 +123,6 @@ class TestUsers:
         assert "(3)" in result.stderr
         assert before == (seats.ok("seats", "list").stdout, seats.state())
 
-    @pytest.mark.xfail(
-        reason="SeatAdmin.assign_users assigns one by one and keeps the first users "
-        "when a later one is refused (reported to the services owner)",
-        strict=True,
-    )
     def test_too_many_at_once_changes_nothing(self, seats: SmsadminRunner) -> None:
         """Four users at once are refused whole: nobody is assigned."""
         set_up(seats)

@@ -8,6 +8,7 @@ import pytest
 
 from sms_core import (
     AuditAction,
+    InvalidInputError,
     InvalidPhoneNumberError,
     NumberQuery,
     NumberUnavailableError,
@@ -184,6 +185,17 @@ class TestSharing:
             acme.numbers.assign("admin", number, "eve")
         assert before == state(acme)
 
+    def test_several_at_once_are_all_or_nothing(self, acme: AccountAdmin) -> None:
+        """Assigning three users where one is inactive assigns none of them."""
+        acme.users.upsert("dee", first_name="Dee", last_name="Park", active=False)
+        number = buy(acme, "ann")
+        before = state(acme)
+        with pytest.raises(InactiveUserError, match="dee"):
+            acme.numbers.assign_many("admin", number, ["bob", "cy", "dee"])
+        assert before == state(acme)
+        line = acme.numbers.assign_many("admin", number, ["bob", "cy"])
+        assert ["ann", "bob", "cy"] == [user.id for user in line.users]
+
     def test_unassign(self, acme: AccountAdmin) -> None:
         """A user taken off a line frees a place; taking them off twice is refused."""
         number = buy(acme, "ann", "bob")
@@ -251,6 +263,14 @@ class TestForwarding:
         before = state(acme)
         with pytest.raises(PermissionDeniedError, match="not on"):
             acme.numbers.set_forwarding("bob", number, "(212) 555-0142")
+        assert before == state(acme)
+
+    def test_forwarding_to_itself_is_refused(self, acme: AccountAdmin) -> None:
+        """A line cannot forward its calls to its own number."""
+        number = buy(acme, "ann")
+        before = state(acme)
+        with pytest.raises(InvalidInputError, match="cannot forward calls to itself"):
+            acme.numbers.set_forwarding("ann", number, str(number))
         assert before == state(acme)
 
     def test_invalid_number_is_refused(self, acme: AccountAdmin) -> None:

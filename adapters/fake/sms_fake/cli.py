@@ -1,0 +1,122 @@
+"""``smsadmin sandbox``: steer the sandbox carrier from the command line.
+
+Published in the ``smsadmin.cli`` entry-point group, so ``smsadmin`` has a ``sandbox`` command
+whenever sms-core-fake is installed. The commands do what a real carrier would not let anyone
+do: move its clock (reviews end, texts get delivered), plan a registration failure, change how
+long reviews take. They act on the carrier's state file: ``--state``, else ``SMS_FAKE_STATE``,
+else the default file the adapter uses.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sms_core.domain import RegistrationStep
+from sms_fake.adapter import STATE_ENV, default_state_path
+from sms_fake.carrier import SandboxCarrier
+
+__all__ = ["app", "parse_duration"]
+
+app = typer.Typer(
+    help="Steer the sandbox carrier: move its clock, plan a registration failure.",
+    no_args_is_help=True,
+)
+
+_PART = re.compile(r"(\d+)([dhms])")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+StateOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--state",
+        metavar="PATH",
+        envvar=STATE_ENV,
+        show_envvar=True,
+        help="The sandbox carrier's state file. Default: the adapter's default file.",
+    ),
+]
+
+
+def parse_duration(text: str) -> timedelta:
+    """A duration written like ``2h``, ``30m``, ``1d4h`` or ``90s``.
+
+    Raises:
+        ValueError: When ``text`` is not made of such parts.
+    """
+    compact = text.replace(" ", "").lower()
+    parts = _PART.findall(compact)
+    if not parts or "".join(number + unit for number, unit in parts) != compact:
+        raise ValueError(f"{text!r} is not a duration; write it like 2h, 30m, 1d4h or 90s")
+    return timedelta(**{_UNITS[unit]: int(number) for number, unit in parts})
+
+
+def _duration(text: str) -> timedelta:
+    try:
+        return parse_duration(text)
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from err
+
+
+def _carrier(state: Path | None) -> SandboxCarrier:
+    return SandboxCarrier(state or default_state_path())
+
+
+@app.command("advance")
+def advance(
+    duration: Annotated[str, typer.Argument(metavar="DURATION", help="E.g. 2h, 30m, 1d4h.")],
+    state: StateOption = None,
+) -> None:
+    """Move the carrier's clock forward: reviews end, texts get delivered."""
+    delta = _duration(duration)
+    with _carrier(state) as carrier:
+        now = carrier.advance(delta)
+    typer.echo(f"Sandbox carrier time is now {now:%Y-%m-%d %H:%M} UTC (moved {delta}).")
+
+
+@app.command("fail-next")
+def fail_next(
+    ctx: typer.Context,
+    step: Annotated[
+        RegistrationStep, typer.Argument(case_sensitive=False, help="The step to fail.")
+    ],
+    reason: Annotated[str, typer.Argument(help="The carrier's reason, as it would word it.")],
+    *,
+    code: Annotated[str | None, typer.Option(help="The carrier's error code, e.g. 30893.")] = None,
+    field: Annotated[str | None, typer.Option(help="The form field the reason is about.")] = None,
+    account: Annotated[
+        str | None,
+        typer.Option(metavar="ID", help="The account; default: smsadmin's --account."),
+    ] = None,
+    state: StateOption = None,
+) -> None:
+    """Make the account's next submission of a step fail when its review ends."""
+    account_id = account or ctx.find_root().params.get("account")
+    if not account_id:
+        raise typer.BadParameter("name the account with --account ID", param_hint="'--account'")
+    with _carrier(state) as carrier:
+        carrier.fail_next(account_id, step, reason, code=code, field=field)
+    typer.echo(f"The next {step.value.replace('_', ' ')} of {account_id!r} will fail: {reason}")
+
+
+@app.command("review-time")
+def review_time(
+    step: Annotated[
+        RegistrationStep, typer.Argument(case_sensitive=False, help="The step reviewed.")
+    ],
+    duration: Annotated[
+        str | None,
+        typer.Argument(metavar="[DURATION]", help="The new review time; shown when left out."),
+    ] = None,
+    state: StateOption = None,
+) -> None:
+    """Show or set how long the carrier's reviews of a step take, in carrier time."""
+    with _carrier(state) as carrier:
+        if duration is not None:
+            carrier.set_review_duration(step, _duration(duration))
+        current = carrier.review_duration(step)
+    typer.echo(f"Reviews of the {step.value.replace('_', ' ')} take {current}.")

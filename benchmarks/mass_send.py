@@ -1,0 +1,213 @@
+"""A 50-recipient mass text through the SDK on Twilio, against the loop one writes without it.
+
+Run it from the repository root (with ``sms-core`` and ``sms-core-twilio`` installed)::
+
+    python benchmarks/mass_send.py                  # 50 recipients, 100 ms per answer
+    python benchmarks/mass_send.py --latency 0.05 --recipients 20 --rounds 5
+
+Both sides talk to the same Twilio stand-in on loopback (``sms_twilio.testing.TwilioStandIn``),
+which holds back every answer by ``--latency`` seconds, as the network to Twilio would:
+
+* **SDK**: ``AccountAdmin.messages.send_mass`` with the Twilio adapter: every text checked,
+  stored, created at Twilio and updated, up to the adapter's concurrency at once over one
+  pooled ``httpx.Client``;
+* **loop**: what a developer writes without the SDK: ``twilio.rest.Client().messages.create``
+  once per recipient, one after the other, on the package's stock HTTP client.
+
+Each side runs in a process of its own (the stand-in's work is not counted), after one warm-up
+text, ``--rounds`` times; the median run is shown. Besides both wall times and their ratio it
+prints the SDK's CPU time per message, and the part of it the adapter's requests take (the same
+texts sent through the adapter's hook alone). It asserts nothing. The SDK runs on a manual
+clock, so quiet hours never depend on when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import random
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import attrs
+from twilio.rest import Client  # type: ignore[import-untyped]  # twilio has no type hints
+
+from sms_core import (
+    ManualClock,
+    NumberQuery,
+    OutboundMessage,
+    PhoneNumber,
+    Recipient,
+    RegistrationStep,
+    SmsAdmin,
+    StepStatus,
+)
+from sms_core.testing import sample_brand, sample_campaign
+from sms_twilio import CampaignRef, PooledHttpClient, TwilioAdapter
+from sms_twilio.testing import AUTH_TOKEN, TwilioStandIn
+
+#: 13:00 in New York on a weekday: every benchmark number may be texted.
+START = datetime(2026, 3, 10, 17, 0, tzinfo=UTC)
+#: The Twilio account the benchmark's agency uses at the stand-in.
+ACCOUNT_SID = "AC" + "be" * 16
+#: The text sent.
+BODY = "Hi, a forklift shift at Northwind opens Monday 7am. Reply YES to take it, STOP to opt out."
+_ENVIRON = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
+_HOOKS_URL = "https://bench.invalid/webhooks"
+
+
+@attrs.frozen
+class Run:
+    """One timed run: wall and CPU seconds, and how many texts went out."""
+
+    wall: float
+    cpu: float
+    sent: int
+
+
+def main() -> None:
+    """Set up, measure both sides and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipients", type=int, default=50, help="candidates (at most 50)")
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds per answer")
+    parser.add_argument("--rounds", type=int, default=3, help="timed runs of each side")
+    args = parser.parse_args()
+    recipients = [f"+1212555{index:04d}" for index in range(1, args.recipients + 1)]
+    spawn = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory() as folder, TwilioStandIn() as stand_in:
+        database = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        line = _texting_account(database, stand_in)
+        stand_in.latency = args.latency
+        with spawn.Pool(1) as pool:
+            sdk_runs, adapter_runs = pool.apply(
+                _sdk_side, (database, stand_in.base_urls, line, recipients, args.rounds)
+            )
+        with spawn.Pool(1) as pool:
+            loop_runs = pool.apply(
+                _loop_side, (f"{stand_in.url}/api", line, recipients, args.rounds)
+            )
+    sdk, adapter, loop = _median(sdk_runs), _median(adapter_runs), _median(loop_runs)
+    n = len(recipients)
+    print(
+        f"{n} texts, each answered after {args.latency * 1000:.0f} ms by a Twilio stand-in on "
+        f"loopback (median of {args.rounds} runs)"
+    )
+    print(f"  SDK send_mass, Twilio adapter:        {sdk.wall:7.3f} s wall  ({sdk.sent} sent)")
+    print(f"  twilio Client().messages.create loop: {loop.wall:7.3f} s wall  ({loop.sent} sent)")
+    print(f"  ratio (loop / SDK):                   {loop.wall / sdk.wall:7.1f}x")
+    print(f"  SDK CPU time per message:             {sdk.cpu / n * 1000:7.3f} ms")
+    print(f"    of which the adapter's request:     {adapter.cpu / n * 1000:7.3f} ms")
+    print(
+        f"  the same texts through the adapter's hook alone: {adapter.wall:.3f} s wall "
+        f"({loop.wall / adapter.wall:.1f}x the loop)"
+    )
+
+
+def _texting_account(database: str, stand_in: TwilioStandIn) -> str:
+    """An agency on Twilio with an approved campaign and a registered line; its number."""
+    with (
+        PooledHttpClient(base_urls=stand_in.base_urls) as http,
+        _sdk(database, http) as admin,
+    ):
+        account = admin.create_account(
+            "bench",
+            name="Bench Staffing",
+            provider="twilio",
+            provider_settings={
+                "primary_customer_profile_sid": stand_in.state.primary_profile(ACCOUNT_SID)
+            },
+        )
+        account.users.upsert("admin", first_name="A", last_name="Dmin", permissions=["sms.admin"])
+        account.users.upsert("rec", first_name="Re", last_name="Cruiter")
+        account.registration.register("admin", sample_brand(), sample_campaign())
+        for _ in RegistrationStep:  # Twilio reviews; the stand-in is told to finish at once
+            status = account.registration.status()
+            for record in (status.brand, status.campaign):
+                if record.status is StepStatus.IN_PROGRESS and record.provider_ref:
+                    ref = record.provider_ref
+                    sid = CampaignRef.parse(ref).campaign_sid if "/" in ref else ref
+                    stand_in.state.complete_review(ACCOUNT_SID, sid)
+            account.registration.sync()
+        if not account.registration.status().send_ready:
+            raise SystemExit(f"the registration did not finish: {account.registration.status()}")
+        [offer] = account.numbers.search("admin", NumberQuery(area_code="415", limit=1))
+        account.numbers.purchase("admin", offer.number, ["rec"], accept_terms=True)
+        return offer.number.e164
+
+
+def _sdk(database: str, http: PooledHttpClient) -> SmsAdmin:
+    return SmsAdmin.open(
+        database,
+        plugins=[TwilioAdapter(http=http, environ=_ENVIRON)],
+        load_entry_points=False,
+        clock=ManualClock(START),
+        webhook_base_url=_HOOKS_URL,
+        rng=random.Random(1),
+    )
+
+
+def _sdk_side(
+    database: str, base_urls: Mapping[str, str], line: str, recipients: list[str], rounds: int
+) -> tuple[list[Run], list[Run]]:
+    """The SDK's mass texts, then the same texts through the adapter's hook alone."""
+    with PooledHttpClient(base_urls=base_urls) as http, _sdk(database, http) as admin:
+        account = admin.account("bench")
+        warm_up = [Recipient(candidate_id=None, number="+12125559999")]
+        account.messages.send_mass("rec", warm_up, BODY)
+        batch = [Recipient(candidate_id=None, number=number) for number in recipients]
+        sdk = [
+            _timed(lambda: account.messages.send_mass("rec", batch, BODY).sent)
+            for _ in range(rounds)
+        ]
+
+        texts = [
+            OutboundMessage(
+                message_id=f"bench-{index}",
+                sender=PhoneNumber(e164=line),
+                recipient=PhoneNumber(e164=number),
+                body=BODY,
+                status_callback_url=f"{_HOOKS_URL}/bench/status",
+            )
+            for index, number in enumerate(recipients)
+        ]
+        hooks = admin.hooks
+        concurrency = hooks.provider_info(account.account).capabilities.max_concurrent_sends
+
+        def send_all() -> int:
+            with ThreadPoolExecutor(min(concurrency, len(texts))) as pool:
+                sent = pool.map(lambda text: hooks.send_message(account.account, text), texts)
+                return sum(1 for _ in sent)
+
+        adapter = [_timed(send_all) for _ in range(rounds)]
+        return sdk, adapter
+
+
+def _loop_side(api_base_url: str, line: str, recipients: list[str], rounds: int) -> list[Run]:
+    """The sequential ``messages.create`` loops, after a warm-up (in its own process)."""
+    client = Client(ACCOUNT_SID, AUTH_TOKEN)
+    client.api.base_url = api_base_url  # the stand-in instead of https://api.twilio.com
+    client.messages.create(to="+12125559998", from_=line, body=BODY)
+
+    def loop() -> int:
+        created = (client.messages.create(to=n, from_=line, body=BODY) for n in recipients)
+        return sum(1 for message in created if message.sid)
+
+    return [_timed(loop) for _ in range(rounds)]
+
+
+def _timed(work: Callable[[], int]) -> Run:
+    cpu, wall = time.process_time(), time.perf_counter()
+    sent = work()
+    return Run(wall=time.perf_counter() - wall, cpu=time.process_time() - cpu, sent=sent)
+
+
+def _median(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda run: run.wall)[len(runs) // 2]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""How fast the SDK stores and sends texts on the sandbox carrier: single sends and mass texts.
+
+Run it from the repository root::
+
+    python benchmarks/send_throughput.py            # SQLite in a temporary folder
+    python benchmarks/send_throughput.py --database-url postgresql://…/bench
+
+It prints figures and asserts nothing. Everything runs on a manual clock (carrier time and
+quiet hours never depend on when it runs); only the measurement reads the wall clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sms_core import ManualClock, NumberQuery, Recipient, RegistrationStep, SmsAdmin
+from sms_core.testing import sample_brand, sample_campaign
+from sms_fake import FakeAdapter, SandboxCarrier
+
+#: 11:00 in New York on a weekday: every benchmark number may be texted.
+START = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="the SDK's database (default: a temporary SQLite)")
+    parser.add_argument("--singles", type=int, default=200, help="single sends to time")
+    parser.add_argument("--mass", type=int, default=10, help="mass texts of 50 to time")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        clock = ManualClock(START)
+        with (
+            SandboxCarrier(Path(folder) / "carrier.sqlite3", clock=clock) as carrier,
+            SmsAdmin.open(
+                url,
+                host="hcm_widget",
+                plugins=[FakeAdapter(carrier=carrier)],
+                clock=clock,
+                webhook_base_url="https://bench.invalid/webhooks",
+                rng=random.Random(1),
+            ) as admin,
+        ):
+            account = admin.create_account("bench", name="Bench Staffing", provider="fake")
+            account.users.upsert(
+                "admin", first_name="A", last_name="Dmin", permissions=["Marketplace Admin"]
+            )
+            account.users.upsert("rec", first_name="Re", last_name="Cruiter")
+            account.registration.register("admin", sample_brand(), sample_campaign())
+            for step in RegistrationStep:
+                carrier.advance(carrier.review_duration(step))
+                account.registration.sync()
+            [offer] = account.numbers.search("admin", NumberQuery(area_code="415", limit=1))
+            account.numbers.purchase("admin", offer.number, ["rec"], accept_terms=True)
+
+            started = time.perf_counter()
+            for index in range(args.singles):
+                account.messages.send(
+                    "rec", candidate_id=None, to=f"+1212555{index % 10000:04d}", body="Hi"
+                )
+            singles = time.perf_counter() - started
+            _report("single sends", args.singles, singles)
+
+            recipients = [
+                Recipient(candidate_id=None, number=f"+1646555{index:04d}") for index in range(50)
+            ]
+            started = time.perf_counter()
+            for batch in range(args.mass):
+                account.messages.send_mass("rec", recipients, f"Shift {batch} open")
+            mass = time.perf_counter() - started
+            _report("mass texts of 50", args.mass * 50, mass)
+            print(f"database: {admin.database.url}")
+
+
+def _report(what: str, count: int, seconds: float) -> None:
+    print(f"{what:>18}: {count:5d} texts in {seconds:6.2f} s = {count / seconds:7.1f} texts/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""``smsadmin serve``: run the webhook app under uvicorn."""
+
+from __future__ import annotations
+
+import copy
+from typing import Annotated, Any
+
+import typer
+import uvicorn
+from uvicorn.config import LOGGING_CONFIG
+
+from sms_core.cli.options import global_options
+from sms_core.services.context import WEBHOOK_BASE_URL_ENV
+from sms_core.webhooks import create_app
+
+__all__ = ["serve"]
+
+
+def _logging_config() -> dict[str, Any]:
+    # uvicorn's own setup, with the webhook app's log lines (no bodies, no numbers) beside it.
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["sms_core.webhooks"] = {"handlers": ["default"], "level": "INFO"}
+    return config
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="The address to listen on; the default takes loopback traffic only "
+            "(put a TLS-terminating proxy in front to reach carriers).",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="The port.")] = 8000,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            metavar="URL",
+            envvar=WEBHOOK_BASE_URL_ENV,
+            show_envvar=True,
+            help="The public base URL carriers call, e.g. https://sms.example.com/webhooks. "
+            "Signatures cover it, so behind a proxy it is required. Default: the URL each "
+            "request arrives at.",
+        ),
+    ] = None,
+) -> None:
+    """Take carriers' webhooks: delivery reports, inbound texts and calls (Ctrl+C stops)."""
+    with global_options(ctx).sdk() as admin:
+        app = create_app(admin, public_base_url=public_url)
+        uvicorn.run(app, host=host, port=port, log_config=_logging_config())

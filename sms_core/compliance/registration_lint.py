@@ -1,0 +1,412 @@
+"""Lint for the 10DLC registration form: the mistakes that get brands and campaigns rejected.
+
+The rules come from the carriers' field limits (Twilio's ``UsAppToPerson`` resource) and their
+typical rejection reasons: samples without the brand name or opt-out language (30893), flags
+that contradict the samples (30889), missing policy pages, an EIN in the wrong form, a sole
+proprietor filed under a company name. Every rule runs every time, so an admin sees every
+problem at once, each with its field and the fix.
+
+Contradicting flags are judged by what the carrier would do: a link or phone number in a sample
+while its flag says there is none is an error (the carriers reject that), while a flag set with
+no sample showing it is a warning (allowed, but reviewers often ask for such a sample).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import SplitResult, urlsplit
+
+from sms_core.domain.registration import (
+    BrandProfile,
+    CampaignProfile,
+    EntityType,
+    LintIssue,
+    LintReport,
+    LintSeverity,
+    PolicySettings,
+)
+
+__all__ = ["https_url_problem", "lint_registration"]
+
+# Twilio's documented limits for the campaign form (inclusive).
+_DESCRIPTION = (40, 4096)
+_MESSAGE_FLOW = (40, 2048)
+_SAMPLE_COUNT = (2, 5)
+_SAMPLE_LENGTH = (20, 1024)
+_KEYWORD_MESSAGE = (20, 320)
+_KEYWORDS_MAX = 255
+
+_EIN = re.compile(r"\d{2}-\d{7}")
+_NINE_DIGITS = re.compile(r"\d{9}")
+_KEYWORD = re.compile(r"[A-Za-z0-9]+")
+_EMAIL = re.compile(r"[^@\s]+@([^@\s]+\.[^@\s]+)")
+_OPT_OUT = re.compile(r"\b(?:stop|unsubscribe|opt[\s-]?out)\b", re.IGNORECASE)
+_COMPANY_SUFFIX = re.compile(
+    r"\b(?:llc|l\.l\.c|inc|incorporated|corp|corporation|ltd|limited|llp|pllc|plc|co)\b\.?",
+    re.IGNORECASE,
+)
+# A URL, a bare domain (not an e-mail address's) or a bracketed link placeholder.
+_LINK = re.compile(
+    r"https?://\S+|\bwww\.\S+"
+    r"|(?<![@\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\."
+    r"(?:com|net|org|io|co|us|info|biz|jobs|careers|ly|me|app|link)\b"
+    r"|[\[{]\s*(?:link|url|short\s*link)\s*[\]}]",
+    re.IGNORECASE,
+)
+# A North American or E.164 phone number, or a bracketed phone placeholder.
+_PHONE = re.compile(
+    r"(?<![\d+])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)"
+    r"|\+\d{10,15}\b"
+    r"|[\[{]\s*(?:phone|phone\s*number|number)\s*[\]}]",
+    re.IGNORECASE,
+)
+# Consumer mailbox providers: TCR and reviewers expect an address on the agency's own domain.
+_FREE_MAIL = frozenset(
+    {
+        "aol.com",
+        "gmail.com",
+        "gmx.com",
+        "googlemail.com",
+        "hotmail.com",
+        "icloud.com",
+        "live.com",
+        "mail.com",
+        "me.com",
+        "msn.com",
+        "outlook.com",
+        "proton.me",
+        "protonmail.com",
+        "yahoo.com",
+        "yandex.com",
+        "zoho.com",
+    }
+)
+_POLICY_FIX = (
+    "enter the agency's {page} page on the form, or save it once in the policy settings "
+    "(policy.set, or 'smsadmin policy set') so it pre-fills every form"
+)
+
+
+def https_url_problem(value: str) -> str | None:
+    """Why ``value`` is not an absolute https URL with a host name, or ``None`` when it is."""
+    if not value.strip():
+        return "is empty"
+    if any(char.isspace() for char in value):
+        return "contains spaces"
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return "is not a valid URL"
+    return _https_problem(parts)
+
+
+def _https_problem(parts: SplitResult) -> str | None:
+    if parts.scheme.lower() != "https":
+        if parts.scheme:
+            return f"uses {parts.scheme}:// instead of https://"
+        return "is not an absolute URL"
+    return None if "." in (parts.hostname or "").strip(".") else "has no public host name"
+
+
+def lint_registration(
+    brand: BrandProfile, campaign: CampaignProfile, policy: PolicySettings | None = None
+) -> LintReport:
+    """Check a registration form whole and report every problem with its field and fix.
+
+    Args:
+        brand: The brand form.
+        campaign: The campaign form.
+        policy: The account's policy settings; they fill the campaign's empty policy URLs
+            first, as they will be when the form is submitted.
+
+    Returns:
+        The errors (which block submission) and warnings, in form order.
+    """
+    if policy is not None:
+        campaign = policy.apply_to(campaign)
+    issues = _Issues()
+    _lint_brand(brand, issues)
+    _lint_campaign_fields(campaign, issues)
+    _lint_samples(brand, campaign, issues)
+    _lint_policy_urls(campaign, issues)
+    return LintReport(issues=issues.sorted())
+
+
+class _Issues:
+    def __init__(self) -> None:
+        self._found: list[LintIssue] = []
+
+    def error(self, rule: str, field: str, problem: str, fix: str) -> None:
+        self._add(LintSeverity.ERROR, rule, field, problem, fix)
+
+    def warning(self, rule: str, field: str, problem: str, fix: str) -> None:
+        self._add(LintSeverity.WARNING, rule, field, problem, fix)
+
+    def _add(self, severity: LintSeverity, rule: str, field: str, problem: str, fix: str) -> None:
+        self._found.append(
+            LintIssue(severity=severity, rule=rule, field=field, problem=problem, fix=fix)
+        )
+
+    def sorted(self) -> tuple[LintIssue, ...]:
+        # Errors first; within a severity the order the rules ran, which is the form's order.
+        return tuple(sorted(self._found, key=lambda i: i.severity is not LintSeverity.ERROR))
+
+
+# -- brand -------------------------------------------------------------------------------------
+
+
+def _lint_brand(brand: BrandProfile, issues: _Issues) -> None:
+    _require(issues, "brand.legal_name", brand.legal_name, "the name on the tax registration")
+    _require(issues, "brand.vertical", brand.vertical, "the industry, e.g. HUMAN_RESOURCES")
+    for name in ("street", "city", "region", "postal_code", "country"):
+        _require(issues, f"brand.address.{name}", getattr(brand.address, name), "the address")
+    _lint_tax_id(brand, issues)
+    _lint_website(brand, issues)
+    _lint_contact_email(brand, issues)
+    if brand.entity_type is EntityType.SOLE_PROPRIETOR and _COMPANY_SUFFIX.search(brand.legal_name):
+        issues.error(
+            "sole-proprietor-company-name",
+            "brand.entity_type",
+            f"a sole proprietor cannot be named {brand.legal_name!r}: companies such as LLCs "
+            "and corporations have an EIN and are not sole proprietors",
+            "choose the company's entity type (e.g. PRIVATE_PROFIT) and enter its EIN, or use "
+            "the owner's own name",
+        )
+    if brand.entity_type is EntityType.PUBLIC_PROFIT:
+        for name, what in (("stock_symbol", "ticker symbol"), ("stock_exchange", "exchange")):
+            if not (getattr(brand, name) or "").strip():
+                issues.error(
+                    "public-company-stock",
+                    f"brand.{name}",
+                    f"a publicly traded company needs its stock {what}",
+                    f"enter the {what} (e.g. 'ACME' on 'NASDAQ'), or choose PRIVATE_PROFIT if "
+                    "the company is not listed",
+                )
+
+
+def _lint_tax_id(brand: BrandProfile, issues: _Issues) -> None:
+    tax_id = brand.tax_id.strip()
+    if brand.entity_type is EntityType.SOLE_PROPRIETOR:
+        return  # registered by the owner's name and mobile number, without an EIN
+    if not tax_id:
+        issues.error(
+            "tax-id-missing",
+            "brand.tax_id",
+            "the tax id is empty",
+            "enter the EIN (US) or the tax id of tax_id_country",
+        )
+    elif brand.tax_id_country.upper() == "US" and not _EIN.fullmatch(tax_id):
+        fix = "write the EIN as two digits, a hyphen and seven digits, e.g. 12-3456789"
+        if _NINE_DIGITS.fullmatch(tax_id):
+            fix = f"write it as {tax_id[:2]}-{tax_id[2:]}"
+        issues.error("ein-format", "brand.tax_id", f"{tax_id!r} is not a US EIN", fix)
+
+
+def _lint_website(brand: BrandProfile, issues: _Issues) -> None:
+    if problem := https_url_problem(brand.website):
+        issues.error(
+            "website-https",
+            "brand.website",
+            f"the website {brand.website!r} {problem}",
+            "enter the agency's public website as an https:// URL, e.g. https://www.example.com",
+        )
+
+
+def _lint_contact_email(brand: BrandProfile, issues: _Issues) -> None:
+    email = brand.contact.email.strip()
+    match = _EMAIL.fullmatch(email)
+    if match is None:
+        issues.error(
+            "contact-email",
+            "brand.contact.email",
+            f"{email!r} is not an e-mail address",
+            "enter the contact's work address, e.g. dana@example.com",
+        )
+    elif match.group(1).lower() in _FREE_MAIL:
+        issues.warning(
+            "contact-free-mail",
+            "brand.contact.email",
+            f"{email!r} is a free mailbox; reviewers expect an address on the agency's domain "
+            "and may reject the brand",
+            "use an address on the agency's own domain (the one of its website)",
+        )
+
+
+# -- campaign ----------------------------------------------------------------------------------
+
+
+def _lint_campaign_fields(campaign: CampaignProfile, issues: _Issues) -> None:
+    _length(issues, "campaign.description", campaign.description, _DESCRIPTION, required=True)
+    _length(issues, "campaign.message_flow", campaign.message_flow, _MESSAGE_FLOW, required=True)
+    for name in ("opt_in_message", "opt_out_message", "help_message"):
+        _length(issues, f"campaign.{name}", getattr(campaign, name), _KEYWORD_MESSAGE)
+    for name in ("opt_in_keywords", "opt_out_keywords", "help_keywords"):
+        _keywords(issues, f"campaign.{name}", getattr(campaign, name))
+    if campaign.opt_in_keywords and not campaign.opt_in_message.strip():
+        issues.error(
+            "opt-in-message-missing",
+            "campaign.opt_in_message",
+            "opt-in keywords are set but there is no opt-in confirmation message",
+            "write the reply a candidate gets after texting an opt-in keyword (brand name, "
+            "what they will receive, 'Msg & data rates may apply', HELP and STOP)",
+        )
+
+
+def _lint_samples(brand: BrandProfile, campaign: CampaignProfile, issues: _Issues) -> None:
+    samples = campaign.sample_messages
+    low, high = _SAMPLE_COUNT
+    if not low <= len(samples) <= high:
+        issues.error(
+            "sample-count",
+            "campaign.sample_messages",
+            f"{len(samples)} sample messages given; carriers take {low} to {high}",
+            f"give {low} to {high} real examples of the texts recruiters send",
+        )
+    for index, sample in enumerate(samples):
+        _length(issues, f"campaign.sample_messages[{index}]", sample, _SAMPLE_LENGTH)
+    if not samples:
+        return
+    names = _brand_names(brand)
+    if names and not any(name in sample.casefold() for sample in samples for name in names):
+        issues.error(
+            "sample-brand-name",
+            "campaign.sample_messages",
+            f"no sample names the brand ({' or '.join(repr(n) for n in _display(brand))})",
+            "start at least one sample with the agency's name, e.g. "
+            f"'{_display(brand)[0]}: are you free for an interview on [date]?'",
+        )
+    if not any(_OPT_OUT.search(sample) for sample in samples):
+        issues.error(
+            "sample-opt-out",
+            "campaign.sample_messages",
+            "no sample tells the recipient how to opt out",
+            "end at least one sample with opt-out language, e.g. 'Reply STOP to opt out.'",
+        )
+    flags = (
+        ("has_embedded_links", campaign.has_embedded_links, _LINK, "link"),
+        ("has_embedded_phone", campaign.has_embedded_phone, _PHONE, "phone number"),
+    )
+    for flag, value, pattern, what in flags:
+        _flag_matches_samples(issues, samples, flag=flag, value=value, pattern=pattern, what=what)
+
+
+def _flag_matches_samples(
+    issues: _Issues,
+    samples: Sequence[str],
+    *,
+    flag: str,
+    value: bool,
+    pattern: re.Pattern[str],
+    what: str,
+) -> None:
+    showing = [index for index, sample in enumerate(samples) if pattern.search(sample)]
+    if showing and not value:
+        listed = ", ".join(str(index + 1) for index in showing)
+        issues.error(
+            "flag-contradicts-samples",
+            f"campaign.{flag}",
+            f"sample {listed} contains a {what} but {flag} is false (carriers reject the "
+            "mismatch, error 30889)",
+            f"set {flag} to true, or take the {what} out of the samples",
+        )
+    elif value and not showing:
+        issues.warning(
+            "flag-without-sample",
+            f"campaign.{flag}",
+            f"{flag} is true but no sample shows a {what}",
+            f"add a sample with the {what} recruiters send, or set {flag} to false if they "
+            "send none",
+        )
+
+
+def _lint_policy_urls(campaign: CampaignProfile, issues: _Issues) -> None:
+    pages = (
+        ("privacy_policy_url", campaign.privacy_policy_url, "privacy policy"),
+        ("terms_and_conditions_url", campaign.terms_and_conditions_url, "terms and conditions"),
+    )
+    for name, value, page in pages:
+        field = f"campaign.{name}"
+        if not value.strip():
+            issues.error(
+                "policy-url-missing",
+                field,
+                f"the {page} URL is missing; reviewers check it",
+                _POLICY_FIX.format(page=page),
+            )
+        elif problem := https_url_problem(value):
+            issues.error(
+                "policy-url-https",
+                field,
+                f"the {page} URL {value!r} {problem}",
+                f"enter the {page} page as an absolute https:// URL",
+            )
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _require(issues: _Issues, field: str, value: str, what: str) -> None:
+    if not value.strip():
+        issues.error(
+            "required", field, f"{field.rsplit('.', maxsplit=1)[-1]} is empty", f"enter {what}"
+        )
+
+
+def _length(
+    issues: _Issues, field: str, value: str, limits: tuple[int, int], *, required: bool = False
+) -> None:
+    length = len(value.strip())
+    if length == 0 and not required:
+        return
+    low, high = limits
+    if length < low:
+        issues.error(
+            "too-short",
+            field,
+            f"{length} characters; carriers need at least {low}",
+            f"write at least {low} characters (say who texts whom, why and how they agreed)",
+        )
+    elif length > high:
+        issues.error(
+            "too-long",
+            field,
+            f"{length} characters; carriers take at most {high}",
+            f"shorten it to {high} characters",
+        )
+
+
+def _keywords(issues: _Issues, field: str, keywords: Sequence[str]) -> None:
+    bad = [keyword for keyword in keywords if not _KEYWORD.fullmatch(keyword)]
+    if bad:
+        verb = "is not a single word" if len(bad) == 1 else "are not single words"
+        issues.error(
+            "keyword-format",
+            field,
+            f"{', '.join(repr(k) for k in bad)} {verb} of letters and digits",
+            "use single words of letters and digits, e.g. STOP, HELP, JOBS",
+        )
+    joined = ",".join(keywords)
+    if len(joined) > _KEYWORDS_MAX:
+        issues.error(
+            "keywords-too-long",
+            field,
+            f"the keywords take {len(joined)} characters; carriers take at most {_KEYWORDS_MAX}",
+            "keep fewer keywords",
+        )
+
+
+def _display(brand: BrandProfile) -> list[str]:
+    names = [brand.display_name.strip(), brand.legal_name.strip()]
+    return [name for name in dict.fromkeys(names) if name]
+
+
+def _brand_names(brand: BrandProfile) -> set[str]:
+    """The brand's names as samples may write them: with or without 'LLC', 'Inc.'…."""
+    found = set()
+    for name in _display(brand):
+        found.add(name.casefold())
+        bare = _COMPANY_SUFFIX.sub("", name).strip(" ,.").casefold()
+        if bare:
+            found.add(bare)
+    return found

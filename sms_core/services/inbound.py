@@ -1,0 +1,303 @@
+"""Webhooks: delivery reports, texts and calls the carrier reports, applied to the account.
+
+:meth:`WebhookReceiver.handle` is what the webhook app calls for each request:
+
+1. **verify** the carrier's signature over the whole request; a forged, unsigned or tampered
+   request is refused with :class:`WebhookSignatureError` and changes nothing;
+2. **parse** it through the adapter into normalized events; one that lacks what its kind
+   needs, or carries events of another kind than its URL, is refused with
+   :class:`WebhookPayloadError`; a text or call to a number that is not one of the account's
+   active lines is refused with :class:`LineNotFoundError`; nothing is applied then;
+3. **apply** each event:
+
+   * a delivery report is matched by the SDK's message id, else by the carrier's id, and
+     stored only forward (never back to an earlier status; duplicates change nothing);
+     reports about unknown messages are acknowledged and ignored;
+   * a text is stored once per carrier id (a redelivered webhook stores nothing new), on the
+     line it was sent to. Its candidate is the one the line last texted at that number, if
+     any. Its keyword is acted on: an opt-out blocks the number on every line, an opt-in
+     lifts that block, and a help request is answered from the line with the campaign's help
+     message (see :data:`FALLBACK_HELP`). It uses the seat's allowance when the host counts
+     received texts, and is recorded on the candidate's activity without a user;
+   * a call is answered with the adapter's response: forwarded to the line's forwarding
+     number, or declined when the line has none;
+
+4. **answer** the carrier as its adapter says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from sms_core.compliance.keywords import KeywordClass, classify_keyword
+from sms_core.domain import (
+    DeliveryStatus,
+    Direction,
+    InboundCall,
+    InboundMessage,
+    Line,
+    Message,
+    OptOut,
+    OptOutSource,
+    PhoneNumber,
+    ProviderEvent,
+    StatusUpdate,
+    WebhookKind,
+    WebhookRequest,
+    WebhookResponse,
+)
+from sms_core.exceptions import LineNotFoundError, WebhookPayloadError
+from sms_core.segments import analyze
+from sms_core.services.allowance import charge_inbound
+from sms_core.services.context import AccountContext
+from sms_core.services.sending import Dispatcher, Outgoing
+from sms_core.store import lines as line_store
+from sms_core.store import messages as message_store
+from sms_core.store import optouts as optout_store
+from sms_core.store import registrations as registration_store
+
+__all__ = ["FALLBACK_HELP", "WebhookReceiver"]
+
+#: The help reply when the campaign on record has no help message; ``{name}`` is the account's.
+FALLBACK_HELP = (
+    "{name}: reply to reach your recruiter. Msg & data rates may apply. Reply STOP to opt out."
+)
+
+# The events each webhook URL receives.
+_KINDS: dict[WebhookKind, type[StatusUpdate] | type[InboundMessage] | type[InboundCall]] = {
+    WebhookKind.STATUS: StatusUpdate,
+    WebhookKind.MESSAGES: InboundMessage,
+    WebhookKind.CALLS: InboundCall,
+}
+
+# The carrier's own keyword verdicts (Twilio's OptOutType) in the SDK's words.
+_CARRIER_KEYWORDS = {
+    "STOP": KeywordClass.OPT_OUT,
+    "START": KeywordClass.OPT_IN,
+    "HELP": KeywordClass.HELP,
+}
+_DEFINITE = frozenset({KeywordClass.OPT_OUT, KeywordClass.OPT_IN, KeywordClass.HELP})
+
+
+@attrs.define
+class WebhookReceiver:
+    """Verifies, parses and applies the carrier's webhook requests for one account."""
+
+    _context: AccountContext
+    _dispatcher: Dispatcher
+
+    def handle(self, kind: WebhookKind, request: WebhookRequest) -> WebhookResponse:
+        """Apply one webhook request and return the answer the carrier expects.
+
+        Args:
+            kind: Which of the account's webhook URLs was called.
+            request: The request as it arrived, with the public URL the carrier called.
+
+        Raises:
+            WebhookSignatureError: When the request is not signed by the account's carrier.
+            WebhookPayloadError: When it is signed but malformed, or of another kind.
+            LineNotFoundError: When a text or call is for a number the account has no line for.
+        """
+        context = self._context
+        context.hooks.verify_webhook(context.account, request)
+        events = context.hooks.parse_webhook(context.account, request)
+        self._check_kind(kind, events)
+        lines = self._lines_of(events)
+        answer: WebhookResponse | None = None
+        for event in events:
+            match event:
+                case StatusUpdate():
+                    self._apply_status(event)
+                case InboundMessage():
+                    self._receive_text(event, lines[event.recipient])
+                case InboundCall():
+                    forward_to = lines[event.called].forward_to
+                    answer = context.hooks.answer_call(context.account, event, forward_to)
+        if answer is not None:
+            return answer
+        return context.hooks.acknowledge_webhook(context.account, events)
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def _check_kind(self, kind: WebhookKind, events: Sequence[ProviderEvent]) -> None:
+        expected = _KINDS[WebhookKind(kind)]
+        if stray := [event for event in events if not isinstance(event, expected)]:
+            raise WebhookPayloadError(
+                f"the {kind} webhook of account {self._context.account.id!r} received "
+                f"{type(stray[0]).__name__} events; check the webhook URLs configured on the "
+                "account's numbers"
+            )
+        if kind == WebhookKind.CALLS and len(events) != 1:
+            raise WebhookPayloadError(
+                f"a calls webhook carries one call, this one {len(events)}; check the adapter"
+            )
+
+    def _lines_of(self, events: Sequence[ProviderEvent]) -> dict[PhoneNumber, Line]:
+        """The lines the texts and calls went to; every one must be the account's."""
+        numbers = {
+            event.recipient if isinstance(event, InboundMessage) else event.called
+            for event in events
+            if isinstance(event, InboundMessage | InboundCall)
+        }
+        account_id = self._context.account.id
+        with self._context.database.transaction() as connection:
+            lines = {
+                number: line_store.find_line(connection, account_id, number) for number in numbers
+            }
+        if missing := sorted(str(number) for number, line in lines.items() if line is None):
+            raise LineNotFoundError(
+                f"account {account_id!r} has no active line {', '.join(missing)}; the number "
+                "may have been released: remove its webhook URLs at the carrier"
+            )
+        return {number: line for number, line in lines.items() if line is not None}
+
+    # -- events ------------------------------------------------------------------------------
+
+    def _apply_status(self, update: StatusUpdate) -> None:
+        context, account_id = self._context, self._context.account.id
+        with context.database.transaction() as connection:
+            message = (
+                message_store.get_message(connection, account_id, update.message_id)
+                if update.message_id
+                else None
+            ) or message_store.find_by_provider_id(
+                connection, account_id, update.provider_message_id
+            )
+            if message is None or message.direction is Direction.INBOUND:
+                return  # not a text this SDK sent: nothing to update
+            message_store.record_status(
+                connection,
+                account_id,
+                message.id,
+                status=update.status,
+                now=context.now(),
+                provider_message_id=update.provider_message_id,
+                error_code=update.error_code,
+                error_message=update.error_message,
+            )
+
+    def _receive_text(self, event: InboundMessage, line: Line) -> None:
+        keyword = _keyword(event)
+        stored = self._store_text(event, line, keyword)
+        if stored is not None:
+            self._dispatcher.record_activity(stored, None)
+        if keyword is KeywordClass.HELP:
+            self._answer_help(event, line)
+
+    def _store_text(
+        self, event: InboundMessage, line: Line, keyword: KeywordClass | None
+    ) -> Message | None:
+        """Store the text and apply its keyword in one transaction; ``None`` if stored before."""
+        context, account_id = self._context, self._context.account.id
+        now = context.now()
+        analysis = analyze(event.body)
+        policy = context.policy()
+        try:
+            with context.database.transaction() as connection:
+                if message_store.find_by_provider_id(
+                    connection, account_id, event.provider_message_id
+                ):
+                    return None
+                message = Message(
+                    id=context.make_id(),
+                    account_id=account_id,
+                    line_id=line.id,
+                    direction=Direction.INBOUND,
+                    sender=event.sender,
+                    recipient=line.number,
+                    body=event.body,
+                    status=DeliveryStatus.RECEIVED,
+                    created_at=now,
+                    updated_at=now,
+                    candidate_id=message_store.last_candidate_id(
+                        connection, account_id, line.number.e164, event.sender.e164
+                    ),
+                    provider_message_id=event.provider_message_id,
+                    segments=analysis.segments,
+                    keyword=keyword.value if keyword else None,
+                )
+                charge = charge_inbound(connection, policy, line, analysis, now)
+                message_store.insert_message(connection, message, charge=charge)
+                self._apply_keyword(connection, keyword, event, line)
+        except IntegrityError:
+            return None  # the same text, stored by a concurrent delivery of the webhook
+        return message
+
+    def _apply_keyword(
+        self,
+        connection: sa.Connection,
+        keyword: KeywordClass | None,
+        event: InboundMessage,
+        line: Line,
+    ) -> None:
+        context, account_id = self._context, self._context.account.id
+        if keyword is KeywordClass.OPT_OUT:
+            opt_out = OptOut(
+                number=event.sender,
+                opted_out_at=context.now(),
+                source=OptOutSource.KEYWORD,
+                keyword=event.body.strip(),
+                line=line.number,
+            )
+            optout_store.record_opt_out(connection, account_id, opt_out)
+        elif keyword is KeywordClass.OPT_IN:
+            optout_store.lift_opt_out(
+                connection,
+                account_id,
+                event.sender,
+                at=context.now(),
+                by=None,
+                reason=f"the candidate texted {event.body.strip()!r} to {line.number}",
+            )
+
+    def _answer_help(self, event: InboundMessage, line: Line) -> None:
+        """Reply with the campaign's help message, once per help request.
+
+        No reply goes from an unregistered line (the carrier would refuse it) or to a number
+        that opted out. The reply uses no allowance and ignores quiet hours: the candidate
+        asked for it just now.
+        """
+        context = self._context
+        key = f"help:{event.provider_message_id}"[:200]
+        if not line.registered or self._dispatcher.previous(key) is not None:
+            return
+        with context.database.transaction() as connection:
+            if optout_store.in_force(connection, context.account.id, [event.sender]):
+                return
+            candidate_id = message_store.last_candidate_id(
+                connection, context.account.id, line.number.e164, event.sender.e164
+            )
+        sender = self._dispatcher.line_sender(line, None)
+        body = self._help_message()[: sender.max_body_characters]
+        outgoing = Outgoing(
+            recipient=event.sender,
+            candidate_id=candidate_id,
+            body=body,
+            analysis=analyze(body),
+            idempotency_key=key,
+            metered=False,
+        )
+        # A refusal is stored on the reply with the carrier's reason; the inbound text stays.
+        self._dispatcher.deliver(sender, outgoing)
+
+    def _help_message(self) -> str:
+        with self._context.database.transaction() as connection:
+            steps = registration_store.load_steps(connection, self._context.account.id)
+        status = registration_store.registration_status(self._context.account.id, steps)
+        campaign = status.campaign_profile
+        if campaign is not None and campaign.help_message.strip():
+            return campaign.help_message.strip()
+        return FALLBACK_HELP.format(name=self._context.account.name)
+
+
+def _keyword(event: InboundMessage) -> KeywordClass | None:
+    """What the text asks for: the SDK's definite reading, else the carrier's, else a hint."""
+    ours = classify_keyword(event.body)
+    if ours in _DEFINITE:
+        return ours
+    carrier = _CARRIER_KEYWORDS.get((event.provider_keyword or "").upper())
+    return carrier or ours

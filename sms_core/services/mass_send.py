@@ -1,0 +1,232 @@
+"""Mass texts: one body to up to the host's cap of candidates, each checked on its own.
+
+The whole text is refused before anything happens when the sender cannot text, the body does
+not fit, or there are more recipients than the host's cap (or none). Otherwise each recipient
+is checked on its own, in the calling thread: an invalid number, a number given twice (it is
+texted once), an opted-out number, or one in quiet hours is reported with its reason and not
+sent. The others are sent concurrently, at most as many at once as the carrier adapter allows
+(``ProviderCapabilities.max_concurrent_sends``), each through the same store-send-update cycle
+as a single text, using the seat's allowance one by one: when it runs out, the rest are
+refused. The progress callback runs in the calling thread, once per recipient, as each
+outcome is known.
+
+With an idempotency key, each recipient's text gets its own key (``"{key}:{number}"``), so
+retrying the whole call sends only to the recipients the first call did not reach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+
+import attrs
+
+from sms_core.domain import (
+    DeliveryStatus,
+    MassSendResult,
+    Message,
+    PhoneNumber,
+    Recipient,
+    RecipientOutcome,
+    RecipientStatus,
+)
+from sms_core.exceptions import (
+    AllowanceExhaustedError,
+    IdempotencyKeyError,
+    InvalidPhoneNumberError,
+    TooManyRecipientsError,
+)
+from sms_core.segments import SegmentAnalysis
+from sms_core.services.context import AccountContext
+from sms_core.services.sending import (
+    Dispatcher,
+    Outgoing,
+    Sender,
+    check_same_request,
+    checked_key,
+    opted_out_error,
+    parse_number,
+)
+from sms_core.store import optouts as optout_store
+
+__all__ = ["LOST_ANSWER", "MassSender", "ProgressCallback"]
+
+#: Called with each recipient's outcome as soon as it is known.
+ProgressCallback = Callable[[RecipientOutcome], None]
+
+#: The reason given for a text whose carrier answer was lost.
+LOST_ANSWER = "the carrier's answer was lost; reconcile() fetches its status (it is never resent)"
+
+
+@attrs.define
+class MassSender:
+    """Sends one body to many candidates from the actor's line."""
+
+    _context: AccountContext
+    _dispatcher: Dispatcher
+
+    def send(
+        self,
+        actor_id: str,
+        recipients: Sequence[Recipient],
+        body: str,
+        *,
+        idempotency_key: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> MassSendResult:
+        """Text ``body`` to every recipient that passes its checks.
+
+        Returns:
+            Every recipient's outcome in the order given.
+
+        Raises:
+            TooManyRecipientsError: Over the host's cap, or no recipients; nothing was sent.
+            MessageBodyError, UserWithoutLineError, UnregisteredLineError,
+            PermissionDeniedError: As for a single text; nothing was sent.
+        """
+        key = checked_key(idempotency_key)
+        sender = self._dispatcher.sender(actor_id)
+        analysis = self._dispatcher.check_body(sender, body)
+        _check_count(len(recipients), sender.policy.mass_text_cap)
+        report = progress or _ignore
+
+        outcomes: list[RecipientOutcome | None] = [None] * len(recipients)
+        to_send = []
+        for index, (recipient, decided) in enumerate(
+            self._plan(sender, recipients, body, analysis, key)
+        ):
+            if isinstance(decided, RecipientOutcome):
+                outcomes[index] = decided
+                report(decided)
+            else:
+                to_send.append((index, recipient, decided))
+
+        if to_send:
+            capabilities = self._context.hooks.provider_info(self._context.account).capabilities
+            workers = max(1, min(capabilities.max_concurrent_sends, len(to_send)))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sms-send") as pool:
+                futures: dict[Future[RecipientOutcome], int] = {
+                    pool.submit(self._deliver, sender, recipient, outgoing): index
+                    for index, recipient, outgoing in to_send
+                }
+                for future in as_completed(futures):
+                    outcome = future.result()
+                    outcomes[futures[future]] = outcome
+                    report(outcome)
+        return MassSendResult(
+            outcomes=[outcome for outcome in outcomes if outcome is not None], segments=analysis
+        )
+
+    def _plan(
+        self,
+        sender: Sender,
+        recipients: Sequence[Recipient],
+        body: str,
+        analysis: SegmentAnalysis,
+        key: str | None,
+    ) -> list[tuple[Recipient, RecipientOutcome | Outgoing]]:
+        """Each recipient's outcome when decided without the carrier, else its text."""
+        numbers: list[PhoneNumber | InvalidPhoneNumberError] = []
+        for recipient in recipients:
+            try:
+                numbers.append(parse_number(recipient.number))
+            except InvalidPhoneNumberError as err:
+                numbers.append(err)
+        valid = [number for number in numbers if isinstance(number, PhoneNumber)]
+        with self._context.database.transaction() as connection:
+            opted_out = optout_store.in_force(connection, self._context.account.id, valid)
+        now = self._context.now()
+
+        planned: list[tuple[Recipient, RecipientOutcome | Outgoing]] = []
+        first_index: dict[PhoneNumber, int] = {}
+        for index, (recipient, number) in enumerate(zip(recipients, numbers, strict=True)):
+            if isinstance(number, InvalidPhoneNumberError):
+                planned.append((recipient, _refused(recipient, str(number))))
+                continue
+            if number in first_index:
+                reason = f"{number} is also recipient {first_index[number] + 1}; it is texted once"
+                planned.append((recipient, _refused(recipient, reason)))
+                continue
+            first_index[number] = index
+            outgoing = Outgoing(
+                recipient=number,
+                candidate_id=recipient.candidate_id,
+                body=body,
+                analysis=analysis,
+                idempotency_key=f"{key}:{number.e164}" if key else None,
+            )
+            earlier = self._dispatcher.previous(outgoing.idempotency_key)
+            if earlier is not None:
+                planned.append((recipient, _earlier_outcome(recipient, earlier, sender, outgoing)))
+            elif number in opted_out:
+                planned.append(
+                    (recipient, _refused(recipient, str(opted_out_error(opted_out[number]))))
+                )
+            elif (quiet := self._dispatcher.quiet_hours_refusal(sender, number, now)) is not None:
+                planned.append((recipient, _refused(recipient, str(quiet))))
+            else:
+                planned.append((recipient, outgoing))
+        return planned
+
+    def _deliver(
+        self, sender: Sender, recipient: Recipient, outgoing: Outgoing
+    ) -> RecipientOutcome:
+        """Send one recipient's text (in a worker thread) and describe how it went."""
+        try:
+            delivery = self._dispatcher.deliver(sender, outgoing)
+        except (AllowanceExhaustedError, IdempotencyKeyError) as err:
+            return _refused(recipient, str(err))
+        return _outcome(recipient, delivery.message, duplicate=delivery.duplicate)
+
+
+def _check_count(count: int, cap: int) -> None:
+    if count == 0:
+        raise TooManyRecipientsError(
+            "a mass text needs at least one recipient; select the candidates to text",
+            count=count,
+            cap=cap,
+        )
+    if count > cap:
+        raise TooManyRecipientsError(
+            f"a mass text can reach at most {cap} candidates and {count} were selected; "
+            f"deselect {count - cap} or send it in several parts",
+            count=count,
+            cap=cap,
+        )
+
+
+def _earlier_outcome(
+    recipient: Recipient, earlier: Message, sender: Sender, outgoing: Outgoing
+) -> RecipientOutcome:
+    try:
+        check_same_request(earlier, sender.user.id if sender.user else None, outgoing)
+    except IdempotencyKeyError as err:
+        return _refused(recipient, str(err))
+    return _outcome(recipient, earlier, duplicate=True)
+
+
+def _outcome(recipient: Recipient, message: Message, *, duplicate: bool) -> RecipientOutcome:
+    if message.status is DeliveryStatus.FAILED:
+        return RecipientOutcome(
+            recipient=recipient,
+            status=RecipientStatus.FAILED,
+            reason=message.error_message,
+            message=message,
+            duplicate=duplicate,
+        )
+    lost = message.status is DeliveryStatus.UNKNOWN
+    return RecipientOutcome(
+        recipient=recipient,
+        status=RecipientStatus.SENT,
+        reason=LOST_ANSWER if lost else None,
+        message=message,
+        duplicate=duplicate,
+    )
+
+
+def _refused(recipient: Recipient, reason: str) -> RecipientOutcome:
+    return RecipientOutcome(recipient=recipient, status=RecipientStatus.REFUSED, reason=reason)
+
+
+def _ignore(outcome: RecipientOutcome) -> None:
+    """A progress callback that does nothing."""

@@ -1,0 +1,172 @@
+"""Texting candidates: single and mass sends, reconciliation, threads and history.
+
+Every rule is in the services this class wires together (:mod:`.sending` for the checks and
+the store-send-update cycle, :mod:`.mass_send`, :mod:`.reconciliation`, :mod:`.history`, and
+:mod:`.allowance` for seats); this is the account's one entry point to them.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from datetime import timedelta
+
+import attrs
+
+from sms_core.domain import MassSendResult, Message, PhoneNumber, Recipient, SendResult, Thread
+from sms_core.segments import analyze
+from sms_core.services.context import AccountContext
+from sms_core.services.history import MessageHistory
+from sms_core.services.mass_send import MassSender, ProgressCallback
+from sms_core.services.reconciliation import Reconciler
+from sms_core.services.sending import (
+    Dispatcher,
+    Outgoing,
+    check_same_request,
+    checked_key,
+    parse_number,
+)
+
+__all__ = ["Messaging"]
+
+
+@attrs.define
+class Messaging:
+    """The account's texts: send them, one or many, reconcile them, and read them back."""
+
+    _context: AccountContext
+    _dispatcher: Dispatcher
+    _history: MessageHistory = attrs.field(
+        default=attrs.Factory(lambda self: MessageHistory(self._context), takes_self=True)
+    )
+
+    def send(
+        self,
+        actor_id: str,
+        *,
+        candidate_id: str | None,
+        to: str | PhoneNumber,
+        body: str,
+        idempotency_key: str | None = None,
+    ) -> SendResult:
+        """Text a candidate from the actor's line.
+
+        Every rule is checked before anything is stored or sent (see :mod:`.sending`). A call
+        with the idempotency key of an earlier call returns that call's result, whatever its
+        status, and sends nothing; the key must then name the same text.
+
+        Args:
+            actor_id: The recruiter sending.
+            candidate_id: The host's id for the candidate; ``None`` for a number alone.
+            to: The candidate's number as typed (US numbers need no ``+1``).
+            body: The text; the result reports its encoding and segments.
+            idempotency_key: A unique id for this request (at most 160 characters), so a
+                retry after a lost answer never sends twice.
+
+        Returns:
+            The stored message (``QUEUED`` once the carrier took it; ``UNKNOWN`` when its
+            answer was lost, to be reconciled) and the body's segments.
+
+        Raises:
+            InvalidPhoneNumberError: When ``to`` is not a valid number.
+            IdempotencyKeyError: When the key is blank, too long, or named another text.
+            PermissionDeniedError: When the host does not let the actor text.
+            UserWithoutLineError: When the actor is on no line.
+            UnregisteredLineError: When the actor's line is not registered.
+            MessageBodyError: When the body is empty or too long.
+            CandidateOptedOutError: When the number opted out.
+            QuietHoursError: When it is outside the number's allowed hours; says when not.
+            AllowanceExhaustedError: When the seat's allowance is used up.
+            ProviderError: When the carrier refused it (stored as ``FAILED`` with its code).
+        """
+        key = checked_key(idempotency_key)
+        recipient = parse_number(to)
+        earlier = self._dispatcher.previous(key)
+        if earlier is not None:
+            outgoing = Outgoing(
+                recipient=recipient,
+                candidate_id=candidate_id,
+                body=body,
+                analysis=analyze(earlier.body),
+                idempotency_key=key,
+            )
+            check_same_request(earlier, actor_id, outgoing)
+            return SendResult(message=earlier, segments=outgoing.analysis, duplicate=True)
+        sender = self._dispatcher.sender(actor_id)
+        analysis = self._dispatcher.check_body(sender, body)
+        self._dispatcher.check_recipient(sender, recipient)
+        delivery = self._dispatcher.deliver(
+            sender,
+            Outgoing(
+                recipient=recipient,
+                candidate_id=candidate_id,
+                body=body,
+                analysis=analysis,
+                idempotency_key=key,
+            ),
+        )
+        if delivery.error is not None:
+            raise delivery.error
+        return SendResult(message=delivery.message, segments=analysis, duplicate=delivery.duplicate)
+
+    def send_mass(
+        self,
+        actor_id: str,
+        recipients: Sequence[Recipient],
+        body: str,
+        *,
+        idempotency_key: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> MassSendResult:
+        """Text one body to many candidates; see :mod:`.mass_send` for the rules.
+
+        Args:
+            actor_id: The recruiter sending.
+            recipients: The candidates, at most the host's mass-text cap.
+            body: The text.
+            idempotency_key: A unique id for this request; each recipient's text gets
+                ``"{key}:{number}"``, so a retry reaches only those not reached before.
+            progress: Called with each recipient's outcome as soon as it is known.
+
+        Returns:
+            Every recipient's outcome (sent, refused or failed, with its reason), in order.
+
+        Raises:
+            TooManyRecipientsError: Over the host's cap, or none; nothing was sent.
+        """
+        sender = MassSender(self._context, self._dispatcher)
+        return sender.send(
+            actor_id, recipients, body, idempotency_key=idempotency_key, progress=progress
+        )
+
+    def reconcile(
+        self, *, message_id: str | None = None, stale_after: timedelta | None = None
+    ) -> builtins.list[Message]:
+        """Fetch the carrier's status of texts whose send's answer was lost; never resends.
+
+        Args:
+            message_id: Only this message.
+            stale_after: Also texts short of a final status unchanged for this long.
+
+        Returns:
+            The messages looked at, as they stand now.
+        """
+        return Reconciler(self._context).run(message_id=message_id, stale_after=stale_after)
+
+    def get(self, message_id: str) -> Message:
+        """One message.
+
+        Raises:
+            MessageNotFoundError: When the account has no such message.
+        """
+        return self._history.get(message_id)
+
+    def thread(
+        self, line_number: str | PhoneNumber, candidate_number: str | PhoneNumber
+    ) -> builtins.list[Message]:
+        """The conversation between a line number and a candidate number, oldest first."""
+        return self._history.thread(line_number, candidate_number)
+
+    def history(self, candidate_id: str) -> builtins.list[Thread]:
+        """The candidate's threads, most recently active first."""
+        return self._history.history(candidate_id)

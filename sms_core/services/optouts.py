@@ -1,0 +1,131 @@
+"""Opt-outs: numbers that asked not to be texted, blocked on every line of the account.
+
+A candidate who texts an opt-out keyword to any line is blocked on all of them: from the
+candidate's side the agency is one sender, whichever recruiter's number they replied to. The
+block is lifted when the candidate texts an opt-in keyword, or by a user who records why
+(consent given again by other means); lifting needs the admin permission, since it overrides
+the candidate's own word. The SDK's block is lifted at once, but a carrier that blocked the
+number itself (Twilio's STOP handling) keeps refusing until the candidate texts START; such a
+send fails with the carrier's opt-out code and is recorded as a carrier opt-out again.
+"""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime
+
+import attrs
+
+from sms_core.domain import Action, AuditAction, OptOut, OptOutSource, PhoneNumber
+from sms_core.exceptions import InvalidInputError, OptOutNotFoundError
+from sms_core.services.context import AccountContext
+from sms_core.store import optouts as optout_store
+
+__all__ = ["OptOuts"]
+
+
+@attrs.define
+class OptOuts:
+    """The account's opt-outs: listed, checked, recorded and lifted."""
+
+    _context: AccountContext
+
+    def list(self, *, include_lifted: bool = False) -> builtins.list[OptOut]:
+        """The opt-outs in force, oldest first; with ``include_lifted``, lifted ones too."""
+        with self._context.database.transaction() as connection:
+            return optout_store.list_opt_outs(
+                connection, self._context.account.id, include_lifted=include_lifted
+            )
+
+    def get(self, number: str | PhoneNumber) -> OptOut | None:
+        """The number's opt-out in force, if it has one."""
+        wanted = _parse(number)
+        with self._context.database.transaction() as connection:
+            return optout_store.in_force(connection, self._context.account.id, [wanted]).get(wanted)
+
+    def is_opted_out(self, number: str | PhoneNumber) -> bool:
+        """Whether texts to ``number`` are refused."""
+        return self.get(number) is not None
+
+    def record(
+        self,
+        number: str | PhoneNumber,
+        *,
+        source: OptOutSource | str,
+        keyword: str | None,
+        at: datetime,
+        line: PhoneNumber | None = None,
+    ) -> OptOut:
+        """Block ``number`` on every line of the account.
+
+        Recording a number that is already blocked keeps the earlier opt-out.
+
+        Args:
+            source: How it was learned (``"keyword"``, ``"carrier"``, ``"host"``).
+            keyword: The candidate's text, for a keyword opt-out.
+            at: When the candidate opted out.
+            line: The account's number it concerns, when known.
+
+        Returns:
+            The opt-out in force.
+        """
+        opt_out = OptOut(
+            number=_parse(number),
+            opted_out_at=at,
+            source=OptOutSource(source),
+            keyword=keyword,
+            line=line,
+        )
+        with self._context.database.transaction() as connection:
+            return optout_store.record_opt_out(connection, self._context.account.id, opt_out)
+
+    def lift(self, actor_id: str, number: str | PhoneNumber, *, reason: str) -> OptOut:
+        """Lift a number's opt-out, recording who lifted it, when and why.
+
+        Args:
+            actor_id: The admin lifting it.
+            reason: Why the number may be texted again (how consent was given); required.
+
+        Returns:
+            The lifted opt-out.
+
+        Raises:
+            InvalidInputError: When ``reason`` is empty.
+            PermissionDeniedError: When the actor may not manage numbers.
+            OptOutNotFoundError: When the number has no opt-out in force.
+        """
+        context = self._context
+        wanted = _parse(number)
+        if not reason.strip():
+            raise InvalidInputError(
+                f"lifting the opt-out of {wanted} needs a reason, such as how the candidate "
+                "gave consent again; pass reason='...'"
+            )
+        actor = context.require(actor_id, Action.MANAGE_NUMBERS)
+        with context.database.transaction() as connection:
+            lifted = optout_store.lift_opt_out(
+                connection,
+                context.account.id,
+                wanted,
+                at=context.now(),
+                by=actor.id,
+                reason=reason.strip(),
+            )
+            if lifted is None:
+                raise OptOutNotFoundError(
+                    f"{wanted} has no opt-out in force in account {context.account.id!r}; "
+                    "list the opt-outs to see which numbers do"
+                )
+            context.audit(
+                connection,
+                actor=actor,
+                action=AuditAction.LIFT_OPT_OUT,
+                target=wanted,
+                before={"opted_out_at": lifted.opted_out_at.isoformat(), "source": lifted.source},
+                after={"reason": lifted.lift_reason},
+            )
+        return lifted
+
+
+def _parse(number: str | PhoneNumber) -> PhoneNumber:
+    return number if isinstance(number, PhoneNumber) else PhoneNumber.parse(number)

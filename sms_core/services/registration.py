@@ -1,0 +1,337 @@
+"""Campaign registration: policy URLs, lint, brand → campaign → messaging service, troubleshooting.
+
+The flow, as the HCM widget runs it:
+
+1. :meth:`RegistrationAdmin.register` lints the brand and campaign forms (the campaign's empty
+   policy URLs filled from the policy settings) and submits the brand. The campaign form is
+   kept for later.
+2. :meth:`RegistrationAdmin.sync` (from a scheduler, or ``smsadmin campaign sync``) asks the
+   carrier for news, submits the campaign once the brand is approved and the messaging service
+   once the campaign is, and attaches every line to the messaging service once it is approved.
+3. A failed step shows the carrier's reasons and the next step; :meth:`RegistrationAdmin.resubmit`
+   sends the fixed form.
+
+Lines follow the registration: a line bought before the messaging service is approved is
+unregistered until ``sync`` attaches it; a line bought after is attached at purchase.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import attrs
+from sqlalchemy.exc import IntegrityError
+
+from sms_core.compliance import lint_registration
+from sms_core.domain import (
+    Action,
+    AuditAction,
+    BrandProfile,
+    CampaignProfile,
+    LintIssue,
+    LintReport,
+    ProvisionedNumber,
+    RegistrationStatus,
+    RegistrationStep,
+    StepRecord,
+    StepStatus,
+    Submission,
+    SyncReport,
+)
+from sms_core.exceptions import (
+    InvalidInputError,
+    ProviderError,
+    RegistrationExistsError,
+    RegistrationLintError,
+    ResubmissionRefusedError,
+    StepNotFailedError,
+    UnsupportedFeatureError,
+)
+from sms_core.services.context import AccountContext
+from sms_core.services.policy_settings import PolicySettingsAdmin
+from sms_core.services.registration_sync import SYNC_ACTOR, RegistrationSync, StepSubmitter
+from sms_core.store import registrations as registration_store
+
+__all__ = ["CLAIM_TIMEOUT", "SYNC_ACTOR", "RegistrationAdmin", "attach_if_registered"]
+
+#: How long a submission may take before another process takes its claim over, taking the
+#: claiming process for dead. Far longer than any carrier call.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+@attrs.define
+class RegistrationAdmin:
+    """The account's A2P 10DLC registration (the "Campaign Registration" page).
+
+    Every action needs the host's ``MANAGE_REGISTRATION`` permission; a refused action
+    submits nothing and changes nothing. Reading the status and ``sync`` need no actor.
+    """
+
+    _context: AccountContext
+    _policy: PolicySettingsAdmin
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def status(self) -> RegistrationStatus:
+        """The three steps with their status, carrier words, reasons and troubleshooting."""
+        with self._context.database.transaction() as connection:
+            steps = registration_store.load_steps(connection, self._context.account.id)
+        return registration_store.registration_status(self._context.account.id, steps)
+
+    def lint(self, brand: BrandProfile, campaign: CampaignProfile) -> LintReport:
+        """Check a form as :meth:`register` would, without submitting anything."""
+        return lint_registration(brand, campaign, self._policy.get())
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def register(self, actor_id: str, brand: BrandProfile, campaign: CampaignProfile) -> Submission:
+        """Submit the brand and keep the campaign form for when the brand is approved.
+
+        Args:
+            actor_id: The admin registering.
+            brand: The brand form.
+            campaign: The campaign form; empty policy URLs are filled from the policy settings.
+
+        Returns:
+            The registration with the brand in progress, and the lint warnings to show.
+
+        Raises:
+            PermissionDeniedError: When the actor may not manage the registration.
+            RegistrationLintError: When the form has errors; every one is in its report.
+            RegistrationExistsError: When the account has a registration already.
+        """
+        context = self._context
+        actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
+        campaign = self._policy.get().apply_to(campaign)
+        report = _checked(lint_registration(brand, campaign))
+        current = self.status()
+        if current.overall is not StepStatus.NOT_STARTED:
+            raise _exists(current)
+        claim = uuid.uuid4().hex
+        try:
+            with context.database.transaction() as connection:
+                registration_store.insert_registration(
+                    connection,
+                    context.account.id,
+                    brand=brand,
+                    campaign=campaign,
+                    claim=claim,
+                    now=context.now(),
+                )
+        except IntegrityError as err:
+            raise _exists(self.status()) from err
+        try:
+            state = context.hooks.submit_brand(context.account, brand, None)
+        except Exception:
+            with context.database.transaction() as connection:
+                registration_store.delete_registration(connection, context.account.id, claim)
+            raise
+        self._submitter.record(
+            claim,
+            state,
+            profile=brand,
+            actor=actor,
+            action=AuditAction.REGISTER,
+            before=None,
+            extra={"brand": brand.legal_name, "use_case": campaign.use_case.value},
+        )
+        return Submission(status=self.status(), warnings=report.warnings)
+
+    def resubmit(
+        self,
+        actor_id: str,
+        step: RegistrationStep,
+        *,
+        brand: BrandProfile | None = None,
+        campaign: CampaignProfile | None = None,
+    ) -> Submission:
+        """Submit a failed step again, with its fixed form.
+
+        Args:
+            actor_id: The admin resubmitting.
+            step: The failed step.
+            brand: The fixed brand form (brand step only); default: the one on record.
+            campaign: The fixed campaign form (brand or campaign step); default: the one on
+                record. With a brand resubmission it replaces the waiting campaign form.
+
+        Returns:
+            The registration with the step in progress again, and the lint warnings to show.
+
+        Raises:
+            PermissionDeniedError: When the actor may not manage the registration.
+            InvalidInputError: When a form is given that the step does not submit.
+            StepNotFailedError: When the step has not failed (or nothing was registered).
+            ResubmissionRefusedError: When the carrier's failure code forbids resubmitting.
+            RegistrationLintError: When the form has errors; every one is in its report.
+        """
+        context = self._context
+        actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
+        _check_forms(step, brand, campaign)
+        with context.database.transaction() as connection:
+            steps = registration_store.load_steps(connection, context.account.id)
+        status = registration_store.registration_status(context.account.id, steps)
+        record = _resubmittable(status, step)
+        forms = self._fixed_forms(status, step, brand, campaign)
+        claim = self._submitter.claim(steps[step])
+        if claim is None:
+            raise _not_failed(self.status(), step)
+        state = self._submitter.submit(
+            claim, step, steps, forms.profile, previous_ref=record.provider_ref
+        )
+        self._submitter.record(
+            claim,
+            state,
+            profile=forms.profile,
+            actor=actor,
+            action=AuditAction.RESUBMIT,
+            before={"status": record.status.value, "reasons": [f.reason for f in record.failures]},
+            waiting_campaign=forms.waiting_campaign,
+        )
+        return Submission(status=self.status(), warnings=forms.warnings)
+
+    def sync(self) -> SyncReport:
+        """Ask the carrier for news and move the registration forward.
+
+        Submits the campaign once the brand is approved and the messaging service once the
+        campaign is, and attaches every unregistered line once the messaging service is
+        approved. Safe to call from a scheduler in several processes at once: each submission
+        is claimed by one conditional ``UPDATE`` first, so no step is submitted twice.
+
+        Raises:
+            ProviderError: When the carrier cannot be asked; nothing half-done is kept, and
+                the next call tries again.
+        """
+        return RegistrationSync(self._context, self._submitter).run()
+
+    @property
+    def _submitter(self) -> StepSubmitter:
+        return StepSubmitter(self._context, CLAIM_TIMEOUT)
+
+    def _fixed_forms(
+        self,
+        status: RegistrationStatus,
+        step: RegistrationStep,
+        brand: BrandProfile | None,
+        campaign: CampaignProfile | None,
+    ) -> _FixedForms:
+        """The forms a resubmission sends, linted; the ones on record where none is given."""
+        if step is RegistrationStep.MESSAGING_SERVICE:
+            return _FixedForms(profile=None)
+        new_brand = brand or status.brand_profile
+        new_campaign = campaign or status.campaign_profile
+        assert new_brand is not None  # register() stored both forms
+        assert new_campaign is not None
+        new_campaign = self._policy.get().apply_to(new_campaign)
+        report = lint_registration(new_brand, new_campaign)
+        if step is RegistrationStep.CAMPAIGN:
+            # The brand is approved already; only the campaign's problems can be fixed now.
+            campaign_issues = (i for i in report.issues if i.field.startswith("campaign."))
+            report = LintReport(issues=tuple(campaign_issues))
+        warnings = _checked(report).warnings
+        if step is RegistrationStep.BRAND:
+            waiting = new_campaign if campaign is not None else None
+            return _FixedForms(profile=new_brand, waiting_campaign=waiting, warnings=warnings)
+        return _FixedForms(profile=new_campaign, warnings=warnings)
+
+
+@attrs.frozen(kw_only=True)
+class _FixedForms:
+    """What a resubmission sends, and the campaign form it leaves waiting (brand step)."""
+
+    profile: BrandProfile | CampaignProfile | None
+    waiting_campaign: CampaignProfile | None = None
+    warnings: tuple[LintIssue, ...] = ()
+
+
+def attach_if_registered(context: AccountContext, number: ProvisionedNumber) -> bool:
+    """Attach a newly bought number to the account's approved messaging service, if any.
+
+    Returns:
+        Whether the number is now a registered sender. A carrier that refuses the attachment
+        leaves the number unregistered; the next ``sync`` attaches it.
+    """
+    with context.database.transaction() as connection:
+        service_ref = registration_store.approved_service_ref(connection, context.account.id)
+    if service_ref is None:
+        return False
+    try:
+        context.hooks.attach_number(context.account, service_ref, number)
+    except (ProviderError, UnsupportedFeatureError):
+        return False
+    return True
+
+
+# -- refusals ----------------------------------------------------------------------------------
+
+
+def _checked(report: LintReport) -> LintReport:
+    if not report.ok:
+        raise RegistrationLintError(report)
+    return report
+
+
+def _check_forms(
+    step: RegistrationStep, brand: BrandProfile | None, campaign: CampaignProfile | None
+) -> None:
+    if step is RegistrationStep.CAMPAIGN and brand is not None:
+        raise InvalidInputError(
+            "a campaign resubmission keeps the approved brand; pass only campaign=..."
+        )
+    if step is RegistrationStep.MESSAGING_SERVICE and (brand is not None or campaign is not None):
+        raise InvalidInputError(
+            "a messaging service resubmission takes no form; call resubmit(actor, step) alone"
+        )
+
+
+def _resubmittable(status: RegistrationStatus, step: RegistrationStep) -> StepRecord:
+    record = status.step(step)
+    if record.status is not StepStatus.FAILED:
+        raise _not_failed(status, step)
+    if codes := record.final_failure_codes:
+        raise ResubmissionRefusedError(
+            f"the carrier refused the {_words(step)} with error {', '.join(codes)}, after "
+            "which it takes no resubmission; contact support",
+            step=step,
+            status=record.status,
+        )
+    return record
+
+
+def _exists(status: RegistrationStatus) -> RegistrationExistsError:
+    summary = ", ".join(f"{_words(r.step)} {_words(r.status)}" for r in status.steps)
+    if status.failed is not None:
+        fix = f"fix the {_words(status.failed.step)} and resubmit it instead"
+    elif status.overall is StepStatus.APPROVED:
+        fix = "the account is registered; nothing more to submit"
+    else:
+        fix = "wait for the review (sync() picks up the carrier's answers)"
+    return RegistrationExistsError(
+        f"account {status.account_id!r} already has a registration ({summary}); {fix}",
+        step=RegistrationStep.BRAND,
+        status=status.brand.status,
+    )
+
+
+def _not_failed(status: RegistrationStatus, step: RegistrationStep) -> StepNotFailedError:
+    record = status.step(step)
+    if status.overall is StepStatus.NOT_STARTED:
+        fix = "register first"
+    elif record.submitting:
+        fix = "it is being submitted right now; check the status in a moment"
+    elif record.status is StepStatus.IN_PROGRESS:
+        fix = "wait for the carrier's review; sync() picks up its answer"
+    elif record.status is StepStatus.NOT_STARTED:
+        fix = "it starts by itself once the step before it is approved"
+    else:
+        fix = "an approved step needs no resubmission"
+    return StepNotFailedError(
+        f"the {_words(step)} is {_words(record.status)}, not failed; only a failed step can be "
+        f"resubmitted: {fix}",
+        step=step,
+        status=record.status,
+    )
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")

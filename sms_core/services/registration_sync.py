@@ -1,0 +1,320 @@
+"""Moving a registration forward: claimed submissions, carrier news, attaching numbers.
+
+Several processes may run :class:`RegistrationSync` for one account at once (a scheduler on
+every web server). Two rules keep that safe:
+
+* a step is submitted only by the process that **claimed** it, with one conditional ``UPDATE``
+  on the version it read; the others see the claim and leave the step alone;
+* news from the carrier is stored only if the step did not change since it was read, so a slow
+  process never overwrites a newer answer with an older one.
+
+A claim older than the claim timeout is taken for the claim of a process that died, and may be
+claimed again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import timedelta
+
+import attrs
+import sqlalchemy as sa
+
+from sms_core.domain import (
+    AuditAction,
+    BrandProfile,
+    CampaignProfile,
+    NumberSettings,
+    PhoneNumber,
+    ProvisionedNumber,
+    RegistrationState,
+    RegistrationStep,
+    StepStatus,
+    SyncReport,
+    User,
+)
+from sms_core.exceptions import ProviderError
+from sms_core.services.context import AccountContext
+from sms_core.store import lines as line_store
+from sms_core.store import registrations as registration_store
+from sms_core.store.audit import record_audit
+from sms_core.store.registrations import StoredStep
+
+__all__ = ["SYNC_ACTOR", "RegistrationSync", "StepSubmitter"]
+
+#: The actor the audit trail names for what ``sync`` does on its own.
+SYNC_ACTOR = "smsadmin:sync"
+
+# Each pass moves one step by one stage (submitted, decided); three steps need six.
+_MAX_PASSES = 8
+
+
+@attrs.define
+class StepSubmitter:
+    """Submits one step at a time, under a claim no other process can hold with it."""
+
+    _context: AccountContext
+    _claim_timeout: timedelta
+
+    def claim(self, stored: StoredStep) -> str | None:
+        """Claim the step as it was read; ``None`` when another process changed or holds it."""
+        token = uuid.uuid4().hex
+        now = self._context.now()
+        with self._context.database.transaction() as connection:
+            won = registration_store.claim_step(
+                connection,
+                self._context.account.id,
+                stored,
+                claim=token,
+                now=now,
+                stale_before=now - self._claim_timeout,
+            )
+        return token if won else None
+
+    def is_stale(self, stored: StoredStep) -> bool:
+        """Whether the step's claim is old enough to belong to a process that died."""
+        return (
+            stored.claimed_at is not None
+            and stored.claimed_at < self._context.now() - self._claim_timeout
+        )
+
+    def submit(
+        self,
+        claim: str,
+        step: RegistrationStep,
+        steps: Mapping[RegistrationStep, StoredStep],
+        profile: BrandProfile | CampaignProfile | None,
+        *,
+        previous_ref: str | None,
+    ) -> RegistrationState:
+        """Hand the claimed step to the carrier; the claim is released if that fails."""
+        context = self._context
+        try:
+            if step is RegistrationStep.BRAND:
+                assert isinstance(profile, BrandProfile)
+                return context.hooks.submit_brand(context.account, profile, previous_ref)
+            if step is RegistrationStep.CAMPAIGN:
+                assert isinstance(profile, CampaignProfile)
+                return context.hooks.submit_campaign(
+                    context.account, _ref(steps, RegistrationStep.BRAND), profile, previous_ref
+                )
+            return context.hooks.submit_messaging_service(
+                context.account, _ref(steps, RegistrationStep.CAMPAIGN), self._service_settings()
+            )
+        except BaseException:
+            with context.database.transaction() as connection:
+                registration_store.release_claim(connection, context.account.id, step, claim)
+            raise
+
+    def record(
+        self,
+        claim: str,
+        state: RegistrationState,
+        *,
+        profile: BrandProfile | CampaignProfile | None,
+        actor: User | None,
+        action: AuditAction,
+        before: Mapping[str, object] | None,
+        extra: Mapping[str, object] | None = None,
+        waiting_campaign: CampaignProfile | None = None,
+    ) -> bool:
+        """Store the carrier's answer to a claimed submission, with its audit entry.
+
+        Args:
+            profile: The form submitted, when it replaces the one on record.
+            actor: The admin who asked; ``None`` for ``sync``.
+            waiting_campaign: A campaign form to keep for later (a brand resubmission's).
+
+        Returns:
+            Whether the claim was still held (it is lost only when it went stale).
+        """
+        context = self._context
+        now = context.now()
+        with context.database.transaction() as connection:
+            if not registration_store.record_submission(
+                connection, context.account.id, claim=claim, state=state, profile=profile, now=now
+            ):
+                return False
+            if waiting_campaign is not None:
+                registration_store.replace_waiting_profile(
+                    connection,
+                    context.account.id,
+                    RegistrationStep.CAMPAIGN,
+                    waiting_campaign,
+                    now,
+                )
+            after: dict[str, object] = {
+                "status": state.status.value,
+                "raw_status": state.raw_status,
+                "provider_ref": state.provider_ref,
+                **(extra or {}),
+            }
+            self.audit(
+                connection,
+                actor=actor,
+                action=action,
+                target=state.step.value,
+                before=before,
+                after=after,
+            )
+        return True
+
+    def audit(
+        self,
+        connection: sa.Connection,
+        *,
+        actor: User | None,
+        action: AuditAction,
+        target: str,
+        before: Mapping[str, object] | None,
+        after: Mapping[str, object] | None,
+    ) -> None:
+        """Record a registration action by an admin, or by ``sync`` when ``actor`` is ``None``."""
+        record_audit(
+            connection,
+            account_id=self._context.account.id,
+            at=self._context.now(),
+            actor_id=actor.id if actor is not None else SYNC_ACTOR,
+            action=action,
+            target=target,
+            before=before,
+            after=after,
+        )
+
+    def _service_settings(self) -> NumberSettings:
+        account, urls = self._context.account, self._context.webhooks
+        return NumberSettings(
+            sms_url=urls.inbound_messages(account), status_callback_url=urls.status(account)
+        )
+
+
+@attrs.define
+class RegistrationSync:
+    """One ``sync`` call: carrier news in, waiting steps out, numbers attached."""
+
+    _context: AccountContext
+    _submitter: StepSubmitter
+    _submitted: list[RegistrationStep] = attrs.field(factory=list)
+    _changed: list[RegistrationStep] = attrs.field(factory=list)
+
+    def run(self) -> SyncReport:
+        """Move the registration as far as the carrier allows now, then attach numbers."""
+        for _ in range(_MAX_PASSES):
+            if not self._advance(self._load()):
+                break
+        attached = self._attach_lines()
+        status = registration_store.registration_status(self._context.account.id, self._load())
+        return SyncReport(
+            status=status,
+            submitted=tuple(self._submitted),
+            changed=tuple(dict.fromkeys(self._changed)),
+            attached=attached,
+        )
+
+    def _load(self) -> dict[RegistrationStep, StoredStep]:
+        with self._context.database.transaction() as connection:
+            return registration_store.load_steps(connection, self._context.account.id)
+
+    def _advance(self, steps: Mapping[RegistrationStep, StoredStep]) -> bool:
+        """Move the first unfinished step one stage; whether to look again."""
+        unfinished = (steps[step] for step in RegistrationStep if step in steps)
+        stored = next((s for s in unfinished if s.status is not StepStatus.APPROVED), None)
+        if stored is None:
+            return False  # never registered, or every step approved
+        if stored.claim is not None and not self._submitter.is_stale(stored):
+            return False  # another process is submitting it
+        if stored.status is StepStatus.IN_PROGRESS:
+            return self._refresh(stored)
+        if stored.status is StepStatus.NOT_STARTED:
+            return self._submit_waiting(stored, steps)
+        return False  # failed: waits for an admin's resubmission
+
+    def _refresh(self, stored: StoredStep) -> bool:
+        context, record = self._context, stored.record
+        assert record.provider_ref is not None  # every submitted step has the carrier's id
+        state = context.hooks.fetch_registration(context.account, record.step, record.provider_ref)
+        if (state.status, state.raw_status, state.failures) == (
+            record.status,
+            record.raw_status,
+            record.failures,
+        ):
+            return False
+        with context.database.transaction() as connection:
+            won = registration_store.record_state(
+                connection, context.account.id, stored, state, context.now()
+            )
+            if won and state.status in (StepStatus.APPROVED, StepStatus.FAILED):
+                self._submitter.audit(
+                    connection,
+                    actor=None,
+                    action=AuditAction.STEP_DECIDED,
+                    target=record.step.value,
+                    before={"status": record.status.value, "raw_status": record.raw_status},
+                    after={
+                        "status": state.status.value,
+                        "raw_status": state.raw_status,
+                        "reasons": [failure.reason for failure in state.failures],
+                    },
+                )
+        if not won:
+            return True  # another process stored newer news: read it
+        self._changed.append(record.step)
+        return state.status is StepStatus.APPROVED
+
+    def _submit_waiting(
+        self, stored: StoredStep, steps: Mapping[RegistrationStep, StoredStep]
+    ) -> bool:
+        claim = self._submitter.claim(stored)
+        if claim is None:
+            return True  # changed or claimed meanwhile: read it again
+        step = stored.record.step
+        state = self._submitter.submit(claim, step, steps, stored.record.profile, previous_ref=None)
+        recorded = self._submitter.record(
+            claim, state, profile=None, actor=None, action=AuditAction.SUBMIT_STEP, before=None
+        )
+        if recorded:
+            self._submitted.append(step)
+            self._changed.append(step)
+        return recorded and state.status is StepStatus.APPROVED
+
+    def _attach_lines(self) -> tuple[PhoneNumber, ...]:
+        """Attach every unregistered line once the messaging service is approved.
+
+        A number the carrier refuses stays unregistered and is tried again next time.
+        """
+        context = self._context
+        with context.database.transaction() as connection:
+            service_ref = registration_store.approved_service_ref(connection, context.account.id)
+            waiting = [
+                line
+                for line in line_store.list_lines(connection, context.account.id)
+                if not line.registered
+            ]
+        if service_ref is None:
+            return ()
+        attached = []
+        for line in waiting:
+            number = ProvisionedNumber(number=line.number, provider_ref=line.provider_ref)
+            try:
+                context.hooks.attach_number(context.account, service_ref, number)
+            except ProviderError:
+                continue
+            with context.database.transaction() as connection:
+                if registration_store.mark_line_registered(connection, line.id):
+                    self._submitter.audit(
+                        connection,
+                        actor=None,
+                        action=AuditAction.REGISTER_NUMBER,
+                        target=str(line.number),
+                        before={"registered": False},
+                        after={"registered": True, "messaging_service": service_ref},
+                    )
+                    attached.append(line.number)
+        return tuple(attached)
+
+
+def _ref(steps: Mapping[RegistrationStep, StoredStep], step: RegistrationStep) -> str:
+    ref = steps[step].record.provider_ref
+    assert ref is not None, f"the {step} was approved, so the carrier gave it an id"
+    return ref

@@ -1,0 +1,288 @@
+"""Reading and writing messages, both ways, and their delivery status.
+
+A message's status only moves forward: :func:`record_status` stores a report in one
+conditional ``UPDATE`` that changes the status only when the report's
+:attr:`~sms_core.domain.DeliveryStatus.rank` is higher than the stored one, so duplicate and
+out-of-order reports, from webhooks, the send's own answer and reconciliation alike, can
+never move it back. Idempotency keys and carrier ids are unique per account (schema).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+import sqlalchemy as sa
+
+from sms_core.domain import DeliveryStatus, Direction, Message
+from sms_core.store.rows import from_row
+from sms_core.store.schema import messages
+
+__all__ = [
+    "Charge",
+    "candidate_messages",
+    "find_by_idempotency_key",
+    "find_by_provider_id",
+    "get_message",
+    "insert_message",
+    "last_candidate_id",
+    "needing_reconciliation",
+    "record_status",
+    "release_idempotency_key",
+    "take_charge",
+    "thread_messages",
+]
+
+_m = messages.c
+_FINAL_RANK = DeliveryStatus.DELIVERED.rank
+
+
+@attrs.frozen(kw_only=True)
+class Charge:
+    """What a message used of a seat's allowance.
+
+    Attributes:
+        seat_id: The seat charged.
+        units: How much of its allowance (messages or segments).
+        period: The month the units were used in, ``"YYYY-MM"``.
+    """
+
+    seat_id: str
+    units: int
+    period: str
+
+
+def insert_message(
+    connection: sa.Connection,
+    message: Message,
+    *,
+    idempotency_key: str | None = None,
+    charge: Charge | None = None,
+) -> None:
+    """Store a new message.
+
+    Raises:
+        sqlalchemy.exc.IntegrityError: When the account has a message with the same
+            idempotency key, or with the same carrier id.
+    """
+    outbound = message.direction is Direction.OUTBOUND
+    line_number, candidate_number = (
+        (message.sender, message.recipient) if outbound else (message.recipient, message.sender)
+    )
+    connection.execute(
+        messages.insert().values(
+            id=message.id,
+            account_id=message.account_id,
+            line_id=message.line_id,
+            direction=message.direction.value,
+            line_number=line_number.e164,
+            candidate_number=candidate_number.e164,
+            candidate_id=message.candidate_id,
+            user_id=message.user_id,
+            body=message.body,
+            segments=message.segments,
+            keyword=message.keyword,
+            status=message.status.value,
+            status_rank=message.status.rank,
+            provider_message_id=message.provider_message_id,
+            error_code=message.error_code,
+            error_message=message.error_message,
+            idempotency_key=idempotency_key,
+            charged_seat_id=charge.seat_id if charge else None,
+            charged_units=charge.units if charge else 0,
+            charged_period=charge.period if charge else None,
+            created_at=message.created_at,
+            updated_at=message.updated_at,
+        )
+    )
+
+
+def get_message(connection: sa.Connection, account_id: str, message_id: str) -> Message | None:
+    """The account's message with the SDK's id ``message_id``, if any."""
+    return _one(connection, _m.account_id == account_id, _m.id == message_id)
+
+
+def find_by_idempotency_key(connection: sa.Connection, account_id: str, key: str) -> Message | None:
+    """The account's message sent with idempotency key ``key``, if any."""
+    return _one(connection, _m.account_id == account_id, _m.idempotency_key == key)
+
+
+def find_by_provider_id(
+    connection: sa.Connection, account_id: str, provider_message_id: str
+) -> Message | None:
+    """The account's message with the carrier's id ``provider_message_id``, if any."""
+    return _one(
+        connection, _m.account_id == account_id, _m.provider_message_id == provider_message_id
+    )
+
+
+def record_status(
+    connection: sa.Connection,
+    account_id: str,
+    message_id: str,
+    *,
+    status: DeliveryStatus,
+    now: datetime,
+    provider_message_id: str | None = None,
+    error_code: str | None = None,
+    error_message: str | None = None,
+) -> bool:
+    """Store a status report for a message, never moving its status back.
+
+    The carrier's id is kept when the message had none yet. The status, and the error that
+    comes with it, are stored only when ``status`` ranks above the stored status; an equal or
+    lower rank (a duplicate, or a report overtaken by a later one) changes nothing else.
+
+    Returns:
+        Whether the status changed.
+    """
+    key = (_m.account_id == account_id, _m.id == message_id)
+    if provider_message_id is not None:
+        connection.execute(
+            messages.update()
+            .where(*key, _m.provider_message_id.is_(None))
+            .values(provider_message_id=provider_message_id)
+        )
+    advanced = connection.execute(
+        messages.update()
+        .where(*key, _m.status_rank < status.rank)
+        .values(
+            status=status.value,
+            status_rank=status.rank,
+            error_code=error_code,
+            error_message=error_message,
+            updated_at=now,
+        )
+    )
+    return advanced.rowcount == 1
+
+
+def release_idempotency_key(connection: sa.Connection, account_id: str, message_id: str) -> None:
+    """Free the message's idempotency key, so a retry with the key sends anew.
+
+    Used for a send that never reached the carrier for a passing reason (rate limit, outage).
+    """
+    connection.execute(
+        messages.update()
+        .where(_m.account_id == account_id, _m.id == message_id)
+        .values(idempotency_key=None)
+    )
+
+
+def take_charge(connection: sa.Connection, account_id: str, message_id: str) -> Charge | None:
+    """Clear what the message used of a seat's allowance, and return it for a refund.
+
+    Clearing first makes a refund happen once, however many processes try.
+    """
+    row = (
+        connection.execute(
+            sa.select(_m.charged_seat_id, _m.charged_units, _m.charged_period).where(
+                _m.account_id == account_id, _m.id == message_id, _m.charged_units > 0
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None or row["charged_seat_id"] is None or row["charged_period"] is None:
+        return None
+    cleared = connection.execute(
+        messages.update()
+        .where(_m.account_id == account_id, _m.id == message_id, _m.charged_units > 0)
+        .values(charged_units=0)
+    )
+    if cleared.rowcount != 1:
+        return None
+    return Charge(
+        seat_id=row["charged_seat_id"], units=row["charged_units"], period=row["charged_period"]
+    )
+
+
+def thread_messages(
+    connection: sa.Connection, account_id: str, line_number: str, candidate_number: str
+) -> list[Message]:
+    """Every message between a line number and a candidate number, oldest first."""
+    return _many(
+        connection,
+        _m.account_id == account_id,
+        _m.line_number == line_number,
+        _m.candidate_number == candidate_number,
+    )
+
+
+def candidate_messages(
+    connection: sa.Connection, account_id: str, candidate_id: str
+) -> list[Message]:
+    """The candidate's messages, and the unattributed ones in the same threads, oldest first.
+
+    An inbound text is attributed to a candidate only when the line texted them before; one
+    that came first (or from a number texted for no known candidate) still belongs to the
+    thread, so it is included without an id.
+    """
+    threads = (
+        sa.select(_m.line_number, _m.candidate_number)
+        .where(_m.account_id == account_id, _m.candidate_id == candidate_id)
+        .distinct()
+        .subquery()
+    )
+    in_thread = sa.tuple_(_m.line_number, _m.candidate_number).in_(
+        sa.select(threads.c.line_number, threads.c.candidate_number)
+    )
+    mine = sa.or_(_m.candidate_id == candidate_id, _m.candidate_id.is_(None))
+    return _many(connection, _m.account_id == account_id, in_thread, mine)
+
+
+def last_candidate_id(
+    connection: sa.Connection, account_id: str, line_number: str, candidate_number: str
+) -> str | None:
+    """The candidate the line last texted at ``candidate_number``, if it ever did."""
+    candidate: str | None = connection.execute(
+        sa.select(_m.candidate_id)
+        .where(
+            _m.account_id == account_id,
+            _m.line_number == line_number,
+            _m.candidate_number == candidate_number,
+            _m.direction == Direction.OUTBOUND.value,
+            _m.candidate_id.is_not(None),
+        )
+        .order_by(_m.seq.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return candidate
+
+
+def needing_reconciliation(
+    connection: sa.Connection, account_id: str, *, stale_before: datetime | None
+) -> list[Message]:
+    """Outbound messages whose status must be fetched from the carrier, oldest first.
+
+    Args:
+        stale_before: Also take every message still short of a final status that has not
+            changed since this moment (pending ones included); ``None`` takes only the
+            messages whose send's answer was lost (``UNKNOWN``).
+    """
+    wanted: sa.ColumnElement[bool] = _m.status == DeliveryStatus.UNKNOWN.value
+    if stale_before is not None:
+        wanted = sa.or_(wanted, sa.and_(_m.status_rank < _FINAL_RANK, _m.updated_at < stale_before))
+    return _many(
+        connection,
+        _m.account_id == account_id,
+        _m.direction == Direction.OUTBOUND.value,
+        wanted,
+    )
+
+
+def _one(connection: sa.Connection, *conditions: sa.ColumnElement[bool]) -> Message | None:
+    found = _many(connection, *conditions)
+    return found[0] if found else None
+
+
+def _many(connection: sa.Connection, *conditions: sa.ColumnElement[bool]) -> list[Message]:
+    query = messages.select().where(*conditions).order_by(_m.created_at, _m.seq)
+    return [_message(row) for row in connection.execute(query).mappings()]
+
+
+def _message(row: sa.RowMapping) -> Message:
+    line, candidate = row["line_number"], row["candidate_number"]
+    outbound = row["direction"] == Direction.OUTBOUND.value
+    sender, recipient = (line, candidate) if outbound else (candidate, line)
+    return from_row(row, Message, sender=sender, recipient=recipient)

@@ -1,0 +1,102 @@
+"""Reading and writing the account's opt-outs.
+
+A number has at most one opt-out in force per account (a partial unique index); lifted ones
+stay as the record of who lifted them, when and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from sms_core.domain import OptOut, PhoneNumber
+from sms_core.store.rows import from_row
+from sms_core.store.schema import opt_outs
+
+__all__ = ["in_force", "lift_opt_out", "list_opt_outs", "record_opt_out"]
+
+_o = opt_outs.c
+_IN_FORCE = sa.text("lifted_at IS NULL")
+
+
+def record_opt_out(connection: sa.Connection, account_id: str, opt_out: OptOut) -> OptOut:
+    """Store an opt-out unless the number has one in force already.
+
+    Returns:
+        The opt-out in force: the new one, or the earlier one that already blocked the number.
+    """
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    connection.execute(
+        insert(opt_outs)
+        .values(
+            account_id=account_id,
+            number=opt_out.number.e164,
+            opted_out_at=opt_out.opted_out_at,
+            source=opt_out.source.value,
+            keyword=opt_out.keyword,
+            line_number=opt_out.line.e164 if opt_out.line else None,
+        )
+        .on_conflict_do_nothing(index_elements=["account_id", "number"], index_where=_IN_FORCE)
+    )
+    current = in_force(connection, account_id, [opt_out.number])
+    return current[opt_out.number]
+
+
+def in_force(
+    connection: sa.Connection, account_id: str, numbers: Collection[PhoneNumber]
+) -> dict[PhoneNumber, OptOut]:
+    """The opt-outs in force among ``numbers``, by number."""
+    if not numbers:
+        return {}
+    query = opt_outs.select().where(
+        _o.account_id == account_id,
+        _o.number.in_([number.e164 for number in numbers]),
+        _o.lifted_at.is_(None),
+    )
+    found = (_opt_out(row) for row in connection.execute(query).mappings())
+    return {opt_out.number: opt_out for opt_out in found}
+
+
+def list_opt_outs(
+    connection: sa.Connection, account_id: str, *, include_lifted: bool = False
+) -> list[OptOut]:
+    """The account's opt-outs, oldest first; only those in force unless ``include_lifted``."""
+    query = opt_outs.select().where(_o.account_id == account_id).order_by(_o.seq)
+    if not include_lifted:
+        query = query.where(_o.lifted_at.is_(None))
+    return [_opt_out(row) for row in connection.execute(query).mappings()]
+
+
+def lift_opt_out(
+    connection: sa.Connection,
+    account_id: str,
+    number: PhoneNumber,
+    *,
+    at: datetime,
+    by: str | None,
+    reason: str,
+) -> OptOut | None:
+    """Lift the number's opt-out in force, recording who, when and why.
+
+    Returns:
+        The lifted opt-out, or ``None`` when none was in force.
+    """
+    current = in_force(connection, account_id, [number]).get(number)
+    if current is None:
+        return None
+    lifted = connection.execute(
+        opt_outs.update()
+        .where(_o.account_id == account_id, _o.number == number.e164, _o.lifted_at.is_(None))
+        .values(lifted_at=at, lifted_by=by, lift_reason=reason)
+    )
+    if lifted.rowcount != 1:
+        return None
+    return attrs.evolve(current, lifted_at=at, lifted_by=by, lift_reason=reason)
+
+
+def _opt_out(row: sa.RowMapping) -> OptOut:
+    return from_row(row, OptOut, line=row["line_number"])

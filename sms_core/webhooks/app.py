@@ -1,0 +1,134 @@
+"""The webhook app: delivery reports, inbound texts and inbound calls, per account.
+
+Every route is ``POST {prefix}/{account_id}/{status|messages|calls}``. A request goes
+validate → parse → dispatch through the account's
+:class:`~sms_core.services.WebhookReceiver`, which verifies the signature through the
+carrier's adapter, applies the events through the services and renders the carrier's answer.
+The app holds no rule of its own: it turns HTTP into a
+:class:`~sms_core.domain.WebhookRequest` and the receiver's answer or refusal back into HTTP.
+
+Refusals change nothing and answer a short plain-text reason:
+
+======  =====================================================================
+403     unsigned, forged or tampered (the signature does not match)
+400     signed but malformed
+404     an unknown account or line (or an unknown kind of webhook)
+405     any method but ``POST``
+413     a body over :data:`MAX_BODY_BYTES`
+======  =====================================================================
+
+Anything else that fails is the server's fault and answers ``500``, so the carrier retries.
+The log names the account, the kind and the outcome, never a body or a phone number.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from sms_core.domain import WebhookKind, WebhookRequest, WebhookResponse
+from sms_core.exceptions import (
+    InvalidInputError,
+    NotFoundError,
+    SmsError,
+    WebhookError,
+    WebhookSignatureError,
+)
+from sms_core.services import SmsAdmin
+from sms_core.webhooks.requests import (
+    configured_base,
+    routes_prefix,
+    signed_url,
+    webhook_request,
+)
+
+__all__ = ["MAX_BODY_BYTES", "create_app"]
+
+#: The largest body the app reads; carriers' webhooks are a few kilobytes.
+MAX_BODY_BYTES = 64 * 1024
+
+logger = logging.getLogger(__name__)
+
+# Checked in order: the first class the error is an instance of gives the answer.
+_REFUSALS: tuple[tuple[type[SmsError], int, str], ...] = (
+    (WebhookSignatureError, 403, "Forbidden: webhook signature missing or invalid"),
+    (WebhookError, 400, "Bad Request: malformed webhook"),
+    (InvalidInputError, 400, "Bad Request: malformed webhook"),
+    (NotFoundError, 404, "Not Found: unknown account or line"),
+)
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def create_app(
+    admin: SmsAdmin, *, public_base_url: str | None = None, path_prefix: str | None = None
+) -> Starlette:
+    """The ASGI app that takes carriers' webhooks for every account of ``admin``.
+
+    Args:
+        admin: The open SDK; the app uses it from a thread pool, so it must outlive the app.
+        public_base_url: The public base URL carriers call (``https://sms.example.com/webhooks``),
+            needed behind a proxy; default the SDK's configured webhook base
+            (``webhook_base_url`` or ``SMS_WEBHOOK_BASE_URL``). Without either, the URL each
+            request arrived at is the signed one.
+        path_prefix: The path the routes live under, relative to where the app is mounted;
+            default the public base URL's path (``/webhooks``).
+
+    Returns:
+        A Starlette app to run with uvicorn (``smsadmin serve``) or mount in a host's app.
+    """
+    public_base = configured_base(public_base_url, admin.webhooks)
+    prefix = (
+        path_prefix.rstrip("/")
+        if path_prefix is not None
+        else routes_prefix(public_base or admin.webhooks.base)
+    )
+    routes = [
+        Route(
+            f"{prefix}/{{account_id}}/{kind.value}",
+            _endpoint(admin, kind, public_base),
+            methods=["POST"],
+            name=f"webhook-{kind.value}",
+        )
+        for kind in WebhookKind
+    ]
+    return Starlette(routes=routes, max_body_size=MAX_BODY_BYTES)
+
+
+def _endpoint(admin: SmsAdmin, kind: WebhookKind, public_base: str | None) -> Endpoint:
+    async def receive(request: Request) -> Response:
+        account_id: str = request.path_params["account_id"]
+        body = await request.body()
+        url = signed_url(request, public_base, account_id, kind.value)
+        webhook = webhook_request(request, url, body)
+        try:
+            answer = await run_in_threadpool(_handle, admin, account_id, kind, webhook)
+        except SmsError as err:
+            refusal = next((r for r in _REFUSALS if isinstance(err, r[0])), None)
+            if refusal is None:
+                raise
+            _, status, reason = refusal
+            logger.warning(
+                "refused %s webhook for account %r: %s (%d)",
+                kind.value,
+                account_id,
+                type(err).__name__,
+                status,
+            )
+            return PlainTextResponse(reason, status_code=status)
+        logger.info("%s webhook for account %r answered %d", kind.value, account_id, answer.status)
+        return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
+
+    return receive
+
+
+def _handle(
+    admin: SmsAdmin, account_id: str, kind: WebhookKind, webhook: WebhookRequest
+) -> WebhookResponse:
+    return admin.account(account_id).webhooks.handle(kind, webhook)

@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+
+from sms_core import (
+    AccountAdmin,
+    DeliveryStatus,
+    OutboundMessage,
+    PhoneNumber,
+    ProviderCapabilities,
+    ProviderInfo,
+    Recipient,
+    RecipientOutcome,
+    RecipientStatus,
+    SendReceipt,
+    hookimpl,
+)
+from sms_core.domain import Account
+from sms_core.exceptions import MessageBodyError, TooManyRecipientsError, UserWithoutLineError
+from sms_core.services.mass_send import LOST_ANSWER
+from sms_fake import FakeAdapter, SandboxCarrier
+from tests.services.messaging_fixtures import (
+    ALICE,
+    BRUNO,
+    CARLA,
+    Texting,
+    buy_line,
+    outbound_at_carrier,
+    snapshot,
+)
+
+#: A number in Honolulu, where 15:00 UTC is 05:00: in quiet hours at the tests' start.
+HONOLULU = "+18085550100"
+
+
+@pytest.fixture
+def line(acme: AccountAdmin) -> str:
+    """Ann's registered line."""
+    return buy_line(acme, "ann").e164
+
+
+def numbers(count: int) -> list[Recipient]:
+    """``count`` distinct New York candidates."""
+    return [Recipient(candidate_id=f"c{i}", number=f"+1212555{1000 + i}") for i in range(count)]
+
+
+class TestMixedRecipients(Texting):
+    """Each recipient is checked on its own; the others are sent."""
+
+    @pytest.fixture
+    def host(self) -> str:
+        return "hcm_widget"
+
+    def test_outcomes_in_order_with_reasons(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """Invalid, repeated, opted-out and quiet-hours recipients are refused with reasons."""
+        acme.optouts.record(CARLA, source="host", keyword=None, at=datetime(2026, 1, 5, tzinfo=UTC))
+        recipients = [
+            Recipient(candidate_id="alice", number=ALICE),
+            Recipient(candidate_id="bad", number="555-0199"),
+            Recipient(candidate_id="carla", number=CARLA),
+            Recipient(candidate_id="kai", number=HONOLULU),
+            Recipient(candidate_id="bruno", number=BRUNO),
+            Recipient(candidate_id="alice-again", number="(212) 555-0101"),
+        ]
+        reported: list[RecipientOutcome] = []
+
+        result = acme.messages.send_mass(
+            "ann", recipients, "Shift tomorrow?", progress=reported.append
+        )
+
+        assert recipients == [outcome.recipient for outcome in result.outcomes]
+        assert [
+            RecipientStatus.SENT,
+            RecipientStatus.REFUSED,
+            RecipientStatus.REFUSED,
+            RecipientStatus.REFUSED,
+            RecipientStatus.SENT,
+            RecipientStatus.REFUSED,
+        ] == [outcome.status for outcome in result.outcomes]
+        reasons = [outcome.reason or "" for outcome in result.outcomes]
+        assert "not a valid phone number" in reasons[1]
+        assert "cannot be texted from any line" in reasons[2]
+        assert "quiet hours" in reasons[3]
+        assert "Pacific/Honolulu" in reasons[3]
+        assert "is also recipient 1" in reasons[5]
+        assert (2, 4, 0) == (result.sent, result.refused, result.failed)
+        assert sorted(map(id, result.outcomes)) == sorted(map(id, reported))
+        sent = outbound_at_carrier(carrier)
+        assert {ALICE, BRUNO} == {str(message.recipient) for message in sent}
+        assert {"alice", "bruno"} == {
+            outcome.message.candidate_id for outcome in result.outcomes if outcome.message
+        }
+
+    def test_carrier_refusal_fails_one_recipient(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """A recipient the carrier refuses fails with its code; the others are sent."""
+        carrier.opt_out("acme", PhoneNumber.parse(line), PhoneNumber.parse(BRUNO))
+        result = acme.messages.send_mass(
+            "ann",
+            [
+                Recipient(candidate_id=None, number=ALICE),
+                Recipient(candidate_id=None, number=BRUNO),
+            ],
+            "Hi",
+        )
+        sent, failed = result.outcomes
+        assert RecipientStatus.SENT == sent.status
+        assert RecipientStatus.FAILED == failed.status
+        assert failed.message is not None
+        assert "21610" == failed.message.error_code
+        assert "21610" in (failed.reason or "")
+        assert acme.optouts.is_opted_out(BRUNO)
+
+    def test_lost_answer_is_sent_and_reconcilable(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """A recipient whose answer was lost counts as sent, and says it will be reconciled."""
+        carrier.time_out_next_send("acme")
+        [outcome] = acme.messages.send_mass(
+            "ann", [Recipient(candidate_id=None, number=ALICE)], "Hi"
+        ).outcomes
+        assert (RecipientStatus.SENT, LOST_ANSWER) == (outcome.status, outcome.reason)
+        assert outcome.message is not None
+        assert DeliveryStatus.UNKNOWN == outcome.message.status
+
+
+class TestRefusedWhole(Texting):
+    """A mass text that breaks a rule of the whole is refused before anything is sent."""
+
+    @pytest.fixture
+    def host(self) -> str:
+        return "hcm_widget"
+
+    def test_cap_plus_one(self, acme: AccountAdmin, carrier: SandboxCarrier, line: str) -> None:
+        """The HCM widget's cap is 50: 50 go, 51 are refused whole."""
+        before = snapshot(acme, carrier)
+        with pytest.raises(TooManyRecipientsError, match="at most 50 candidates and 51") as caught:
+            acme.messages.send_mass("ann", numbers(51), "Hi")
+        assert (51, 50) == (caught.value.count, caught.value.cap)
+        assert before == snapshot(acme, carrier)
+        assert 50 == acme.messages.send_mass("ann", numbers(50), "Hi").sent
+
+    def test_no_recipients(self, acme: AccountAdmin, carrier: SandboxCarrier, line: str) -> None:
+        """A mass text to nobody is refused."""
+        with pytest.raises(TooManyRecipientsError, match="at least one recipient"):
+            acme.messages.send_mass("ann", [], "Hi")
+
+    def test_body_and_sender_checked_once(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """An over-long body, or a sender on no line, refuses the whole text."""
+        before = snapshot(acme, carrier)
+        with pytest.raises(MessageBodyError):
+            acme.messages.send_mass("ann", numbers(2), "x" * 161)
+        with pytest.raises(UserWithoutLineError):
+            acme.messages.send_mass("bob", numbers(2), "Hi")
+        assert before == snapshot(acme, carrier)
+
+
+class TestIdempotentRetry(Texting):
+    """A retried mass text reaches only the recipients the first call did not."""
+
+    def test_retry_sends_only_to_the_rest(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """Sent recipients come back as duplicates; a recipient refused before is tried again."""
+        acme.optouts.record(BRUNO, source="host", keyword=None, at=datetime(2026, 1, 5, tzinfo=UTC))
+        recipients = [Recipient(candidate_id=None, number=n) for n in (ALICE, BRUNO, CARLA)]
+        first = acme.messages.send_mass("ann", recipients, "Hi", idempotency_key="batch-7")
+        acme.optouts.lift("admin", BRUNO, reason="asked for texts again at the front desk")
+        again = acme.messages.send_mass("ann", recipients, "Hi", idempotency_key="batch-7")
+        assert [RecipientStatus.SENT, RecipientStatus.REFUSED, RecipientStatus.SENT] == [
+            outcome.status for outcome in first.outcomes
+        ]
+        assert [True, False, True] == [outcome.duplicate for outcome in again.outcomes]
+        assert 3 == again.sent
+        assert first.outcomes[0].message == again.outcomes[0].message
+        assert 3 == len(outbound_at_carrier(carrier))
+
+
+class GatedAdapter(FakeAdapter):
+    """The sandbox adapter declaring two concurrent sends, each waiting for a partner.
+
+    A send returns only once another send is in flight with it, so the sends of a mass text
+    must run two at a time; the adapter notes the most sends it ever saw in flight at once.
+    """
+
+    LIMIT = 2
+
+    def __init__(self, carrier: SandboxCarrier) -> None:
+        super().__init__(carrier=carrier)
+        self._pair = threading.Barrier(self.LIMIT, timeout=30)
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self.most_in_flight = 0
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        """The sandbox's description with a limit of two sends at once."""
+        info = super().sms_provider_info()
+        capabilities = ProviderCapabilities(
+            max_concurrent_sends=self.LIMIT,
+            max_body_characters=info.capabilities.max_body_characters,
+            countries=info.capabilities.countries,
+            number_types=info.capabilities.number_types,
+        )
+        return ProviderInfo(name=info.name, description=info.description, capabilities=capabilities)
+
+    @hookimpl
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
+        """Send once a partner send is in flight too."""
+        with self._lock:
+            self._in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self._in_flight)
+        try:
+            self._pair.wait()
+            return super().sms_send_message(account, message)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+
+class TestConcurrency(Texting):
+    """Sends run concurrently, never more at once than the adapter allows."""
+
+    @pytest.fixture
+    def adapter(self, carrier: SandboxCarrier) -> FakeAdapter:
+        return GatedAdapter(carrier)
+
+    def test_bounded_by_the_adapter(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, adapter: GatedAdapter, line: str
+    ) -> None:
+        """Six texts go out two at a time (a sequential send would never pass the gate)."""
+        result = acme.messages.send_mass("ann", numbers(6), "Hi")
+        assert 6 == result.sent
+        assert GatedAdapter.LIMIT == adapter.most_in_flight
+        assert 6 == len(outbound_at_carrier(carrier))

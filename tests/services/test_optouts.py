@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+
+from sms_core import (
+    AccountAdmin,
+    AuditAction,
+    DeliveryStatus,
+    Direction,
+    ManualClock,
+    OptOutSource,
+    PhoneNumber,
+    SmsAdmin,
+    WebhookKind,
+)
+from sms_core.exceptions import (
+    CandidateOptedOutError,
+    InvalidInputError,
+    OptOutNotFoundError,
+    PermissionDeniedError,
+)
+from sms_core.services.inbound import FALLBACK_HELP
+from sms_core.testing import sample_campaign
+from sms_fake import SandboxCarrier
+from tests.services.messaging_fixtures import (
+    ALICE,
+    BRUNO,
+    START,
+    Texting,
+    approve_registration,
+    buy_line,
+    outbound_at_carrier,
+    reply,
+    snapshot,
+)
+
+
+@pytest.fixture
+def lines(acme: AccountAdmin) -> tuple[str, str]:
+    """Ann's line and Bob's line."""
+    return buy_line(acme, "ann").e164, buy_line(acme, "bob").e164
+
+
+class TestKeywordOptOut(Texting):
+    """An opt-out texted to one line blocks the number on every line of the account."""
+
+    @pytest.mark.parametrize("body", ["STOP", " stop. ", "Opt out", "UNSUBSCRIBE!", "revoke"])
+    def test_blocks_every_line(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str], body: str
+    ) -> None:
+        """Alice replies to Ann's line; Bob's line may not text her either."""
+        ann_line, bob_line = lines
+        acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Shift tomorrow?")
+        reply(acme, carrier, ALICE, ann_line, body)
+        [opt_out] = acme.optouts.list()
+        assert (ALICE, START, OptOutSource.KEYWORD, body.strip(), ann_line) == (
+            opt_out.number.e164,
+            opt_out.opted_out_at,
+            opt_out.source,
+            opt_out.keyword,
+            str(opt_out.line),
+        )
+        before = snapshot(acme, carrier)
+        with pytest.raises(CandidateOptedOutError, match=re.escape(f"{ALICE} texted")):
+            acme.messages.send("bob", candidate_id="alice", to=ALICE, body="Hi")
+        assert before == snapshot(acme, carrier)
+        assert [] == acme.messages.thread(bob_line, ALICE)
+
+    def test_keyword_stored_with_the_reply(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str]
+    ) -> None:
+        """The inbound message says what it asked for."""
+        reply(acme, carrier, ALICE, lines[0], "STOP")
+        [stop] = acme.messages.thread(lines[0], ALICE)
+        assert (Direction.INBOUND, "opt_out") == (stop.direction, stop.keyword)
+
+    def test_possible_opt_out_does_not_block(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str]
+    ) -> None:
+        """Free text with a revocation word is flagged for a person, not acted on."""
+        reply(acme, carrier, ALICE, lines[0], "please stop texting me at work")
+        [message] = acme.messages.thread(lines[0], ALICE)
+        assert "possible_opt_out" == message.keyword
+        assert not acme.optouts.is_opted_out(ALICE)
+
+    def test_second_opt_out_keeps_the_first(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        clock: ManualClock,
+        lines: tuple[str, str],
+    ) -> None:
+        """A number blocked already stays blocked as first recorded."""
+        reply(acme, carrier, ALICE, lines[0], "STOP")
+        clock.advance(timedelta(hours=1))
+        reply(acme, carrier, ALICE, lines[1], "QUIT")
+        [opt_out] = acme.optouts.list(include_lifted=True)
+        assert (START, "STOP") == (opt_out.opted_out_at, opt_out.keyword)
+
+
+class TestOptIn(Texting):
+    """An opt-in keyword lifts the block, on the record."""
+
+    def test_start_lifts(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        clock: ManualClock,
+        lines: tuple[str, str],
+    ) -> None:
+        """After START on either line, every line may text the number again."""
+        reply(acme, carrier, ALICE, lines[0], "STOP")
+        clock.advance(timedelta(minutes=10))
+        reply(acme, carrier, ALICE, lines[0], "start")
+        [lifted] = acme.optouts.list(include_lifted=True)
+        assert [] == acme.optouts.list()
+        assert (START + timedelta(minutes=10), None) == (lifted.lifted_at, lifted.lifted_by)
+        assert f"texted 'start' to {lines[0]}" in (lifted.lift_reason or "")
+        message = acme.messages.send(
+            "bob", candidate_id=None, to=ALICE, body="Welcome back"
+        ).message
+        assert DeliveryStatus.QUEUED == message.status
+
+
+class TestLift(Texting):
+    """An admin lifts an opt-out only with a recorded reason."""
+
+    @pytest.fixture
+    def recorded(self, acme: AccountAdmin, lines: tuple[str, str]) -> None:
+        """Alice opted out through the host (by phone), so the carrier does not block her."""
+        acme.optouts.record(ALICE, source="host", keyword=None, at=START - timedelta(days=1))
+
+    @pytest.mark.usefixtures("recorded")
+    def test_lift_with_reason(self, acme: AccountAdmin, clock: ManualClock) -> None:
+        """The lift records who, when and why, also in the audit trail; texts go again."""
+        clock.advance(timedelta(minutes=5))
+        lifted = acme.optouts.lift("admin", ALICE, reason="  Consent form signed 2026-03-10 ")
+        assert (START + timedelta(minutes=5), "admin", "Consent form signed 2026-03-10") == (
+            lifted.lifted_at,
+            lifted.lifted_by,
+            lifted.lift_reason,
+        )
+        assert [lifted] == acme.optouts.list(include_lifted=True)
+        [entry] = acme.audit.list(action=AuditAction.LIFT_OPT_OUT)
+        assert ("admin", ALICE) == (entry.actor_id, entry.target)
+        assert not acme.optouts.is_opted_out(ALICE)
+        acme.messages.send("ann", candidate_id=None, to=ALICE, body="Thanks for signing")
+
+    @pytest.mark.usefixtures("recorded")
+    @pytest.mark.parametrize("reason", ["", "   "])
+    def test_reason_required(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, reason: str
+    ) -> None:
+        """Without a reason nothing is lifted."""
+        before = snapshot(acme, carrier)
+        with pytest.raises(InvalidInputError, match="needs a reason"):
+            acme.optouts.lift("admin", ALICE, reason=reason)
+        assert before == snapshot(acme, carrier)
+
+    @pytest.mark.usefixtures("recorded")
+    def test_admins_only(self, acme: AccountAdmin, carrier: SandboxCarrier) -> None:
+        """A recruiter cannot override a candidate's opt-out."""
+        before = snapshot(acme, carrier)
+        with pytest.raises(PermissionDeniedError):
+            acme.optouts.lift("ann", ALICE, reason="she said yes")
+        assert before == snapshot(acme, carrier)
+
+    @pytest.mark.usefixtures("recorded")
+    def test_nothing_to_lift(self, acme: AccountAdmin) -> None:
+        """A number that is not opted out has nothing to lift."""
+        with pytest.raises(OptOutNotFoundError, match=re.escape(BRUNO)):
+            acme.optouts.lift("admin", BRUNO, reason="consent")
+
+
+class TestHelp(Texting):
+    """A help request is answered from the line with the campaign's help message."""
+
+    def test_help_answered_once(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str]
+    ) -> None:
+        """The reply is an ordinary outbound message in the thread, sent by no user."""
+        acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Shift tomorrow?")
+        carrier.inject_inbound_text(
+            "acme", PhoneNumber.parse(ALICE), PhoneNumber.parse(lines[0]), "HELP"
+        )
+        [request] = carrier.collect_webhooks()
+        acme.webhooks.handle(WebhookKind.MESSAGES, request)
+        acme.webhooks.handle(WebhookKind.MESSAGES, request)
+        thread = acme.messages.thread(lines[0], ALICE)
+        help_reply = thread[-1]
+        assert ["Shift tomorrow?", "HELP", sample_campaign().help_message] == [
+            message.body for message in thread
+        ]
+        assert (Direction.OUTBOUND, None, "alice") == (
+            help_reply.direction,
+            help_reply.user_id,
+            help_reply.candidate_id,
+        )
+        assert 2 == len(outbound_at_carrier(carrier))
+
+    def test_without_a_help_message(self, admin: SmsAdmin, carrier: SandboxCarrier) -> None:
+        """A campaign without a help message gets a reply naming the agency and STOP."""
+        beta = admin.create_account("beta", name="Beta Jobs", provider="fake")
+        beta.users.upsert("admin", first_name="Al", last_name="Ma", permissions=["sms.admin"])
+        beta.users.upsert("eve", first_name="Eve", last_name="Ng")
+        approve_registration(beta, carrier, attrs.evolve(sample_campaign(), help_message=""))
+        line = buy_line(beta, "eve")
+        reply(beta, carrier, ALICE, line.e164, "info")
+        assert FALLBACK_HELP.format(name="Beta Jobs") == beta.messages.thread(line, ALICE)[-1].body
+
+    def test_unregistered_line_does_not_answer(
+        self, admin: SmsAdmin, carrier: SandboxCarrier
+    ) -> None:
+        """A line that cannot text stores the request but sends nothing."""
+        beta = admin.create_account("beta", name="Beta Jobs", provider="fake")
+        beta.users.upsert("admin", first_name="Al", last_name="Ma", permissions=["sms.admin"])
+        beta.users.upsert("eve", first_name="Eve", last_name="Ng")
+        line = buy_line(beta, "eve")
+        reply(beta, carrier, ALICE, line.e164, "HELP")
+        [request] = beta.messages.thread(line, ALICE)
+        assert "help" == request.keyword
+        assert [] == outbound_at_carrier(carrier, "beta")
+
+    def test_opted_out_number_not_answered(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str]
+    ) -> None:
+        """A number that opted out gets no help reply."""
+        acme.optouts.record(ALICE, source="host", keyword=None, at=datetime(2026, 1, 1, tzinfo=UTC))
+        reply(acme, carrier, ALICE, lines[0], "HELP")
+        assert [] == outbound_at_carrier(carrier)
