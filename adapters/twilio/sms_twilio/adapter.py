@@ -1,0 +1,313 @@
+"""The Twilio carrier adapter, published as the ``twilio`` entry point.
+
+The adapter answers for accounts whose ``provider`` is ``"twilio"`` and returns ``None`` for
+every other account. It holds one :class:`~sms_twilio.http.PooledHttpClient` (made on first
+use) and one ``twilio.rest.Client`` per set of credentials over it; each hook reads the
+account's settings (:class:`~sms_twilio.settings.TwilioSettings`) and credentials, then hands
+the work to the module of its group: :mod:`~sms_twilio.provisioning`,
+:mod:`~sms_twilio.registration`, :mod:`~sms_twilio.delivery` and :mod:`~sms_twilio.webhooks`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+
+from sms_core.clock import Clock, SystemClock
+from sms_core.domain import (
+    Account,
+    AvailableNumber,
+    BrandProfile,
+    CampaignProfile,
+    InboundCall,
+    NumberQuery,
+    NumberSettings,
+    NumberType,
+    OutboundMessage,
+    PhoneNumber,
+    ProviderCapabilities,
+    ProviderEvent,
+    ProviderInfo,
+    ProvisionedNumber,
+    RegistrationState,
+    RegistrationStep,
+    SendReceipt,
+    StatusUpdate,
+    WebhookRequest,
+    WebhookResponse,
+)
+from sms_core.hookspecs import hookimpl
+from sms_twilio import delivery, provisioning, registration, webhooks
+from sms_twilio.client import TwilioClient, TwilioClients
+from sms_twilio.http import PooledHttpClient
+from sms_twilio.settings import PROVIDER, Credentials, TwilioSettings
+
+__all__ = ["DEFAULT_MAX_CONCURRENT_SENDS", "CredentialSource", "TwilioAdapter", "adapter"]
+
+#: Sends in flight at once for one account: well inside Twilio's REST API concurrency limit.
+DEFAULT_MAX_CONCURRENT_SENDS = 25
+
+#: Gives the credentials of an account; a host that keeps Twilio secrets itself passes one.
+CredentialSource = Callable[[Account, TwilioSettings], Credentials]
+
+
+class TwilioAdapter:
+    """The ``twilio`` carrier adapter: every provider hook, through the ``twilio`` package.
+
+    Args:
+        http: The HTTP client to send through (tests pass one with a prefix map or a mock
+            transport); by default one is made on first use and closed by :meth:`close`.
+        credentials: Where the host keeps the accounts' Twilio secrets; by default they are
+            read from ``environ`` (see :mod:`sms_twilio.settings`).
+        environ: The environment to read secrets from; ``os.environ`` by default.
+        clock: The time a lost send is looked for from; the wall clock by default.
+        max_concurrent_sends: How many sends the SDK may run at once for one account.
+    """
+
+    def __init__(
+        self,
+        *,
+        http: PooledHttpClient | None = None,
+        credentials: CredentialSource | None = None,
+        environ: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+        max_concurrent_sends: int = DEFAULT_MAX_CONCURRENT_SENDS,
+    ) -> None:
+        self._http = http
+        self._owns_http = http is None
+        self._clients: TwilioClients | None = None
+        self._credentials = credentials
+        self._environ = environ
+        self._clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._info = ProviderInfo(
+            name=PROVIDER,
+            description=(
+                "Twilio: numbers, A2P 10DLC registration through Trust Hub, texts through "
+                "Messaging Services and signed webhooks, with the official twilio package"
+            ),
+            capabilities=ProviderCapabilities(
+                max_concurrent_sends=max_concurrent_sends,
+                max_body_characters=1600,
+                countries=provisioning.COUNTRIES,
+                number_types=frozenset({NumberType.LOCAL, NumberType.TOLL_FREE}),
+            ),
+        )
+
+    def close(self) -> None:
+        """Close the connection pool, if the adapter made it."""
+        with self._lock:
+            if self._owns_http and self._http is not None:
+                self._http.close()
+                self._http = None
+            self._clients = None
+
+    def __enter__(self) -> TwilioAdapter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def settings_for(self, account: Account) -> TwilioSettings:
+        """The account's Twilio settings, checked."""
+        return TwilioSettings.from_account(account)
+
+    def credentials_for(self, account: Account, settings: TwilioSettings) -> Credentials:
+        """The account's Twilio credentials, from the host or the environment."""
+        if self._credentials is not None:
+            return self._credentials(account, settings)
+        environ = os.environ if self._environ is None else self._environ
+        return Credentials.from_environ(environ, settings, account)
+
+    def client_for(self, account: Account, settings: TwilioSettings | None = None) -> TwilioClient:
+        """The ``twilio.rest.Client`` serving ``account`` (whose settings may be given)."""
+        settings = settings or self.settings_for(account)
+        credentials = self.credentials_for(account, settings)
+        return self._pool().get(credentials, region=settings.region, edge=settings.edge)
+
+    def _pool(self) -> TwilioClients:
+        with self._lock:
+            if self._clients is None:
+                if self._http is None:
+                    self._http = PooledHttpClient()
+                self._clients = TwilioClients(self._http)
+            return self._clients
+
+    # -- discovery ---------------------------------------------------------------------------
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        """Twilio's name and capabilities."""
+        return self._info
+
+    # -- provisioning ------------------------------------------------------------------------
+
+    @hookimpl
+    def sms_search_numbers(
+        self, account: Account, query: NumberQuery
+    ) -> Sequence[AvailableNumber] | None:
+        """Numbers Twilio offers (``AvailablePhoneNumbers``)."""
+        if account.provider != PROVIDER:
+            return None
+        return provisioning.search_numbers(self.client_for(account), query)
+
+    @hookimpl
+    def sms_purchase_number(
+        self, account: Account, number: PhoneNumber, settings: NumberSettings
+    ) -> ProvisionedNumber | None:
+        """Buy a number (``IncomingPhoneNumbers``) with the SDK's webhooks."""
+        if account.provider != PROVIDER:
+            return None
+        return provisioning.purchase_number(self.client_for(account), number, settings)
+
+    @hookimpl
+    def sms_release_number(self, account: Account, number: ProvisionedNumber) -> bool | None:
+        """Release a number."""
+        if account.provider != PROVIDER:
+            return None
+        provisioning.release_number(self.client_for(account), number)
+        return True
+
+    @hookimpl
+    def sms_configure_number(
+        self, account: Account, number: ProvisionedNumber, settings: NumberSettings
+    ) -> ProvisionedNumber | None:
+        """Replace a number's webhooks and label."""
+        if account.provider != PROVIDER:
+            return None
+        return provisioning.configure_number(self.client_for(account), number, settings)
+
+    # -- registration ------------------------------------------------------------------------
+
+    @hookimpl
+    def sms_submit_brand(
+        self, account: Account, brand: BrandProfile, previous_ref: str | None
+    ) -> RegistrationState | None:
+        """Register the brand through Trust Hub, or correct and resubmit a failed one."""
+        if account.provider != PROVIDER:
+            return None
+        settings = self.settings_for(account)
+        client = self.client_for(account, settings)
+        return registration.submit_brand(client, settings, brand, previous_ref)
+
+    @hookimpl
+    def sms_submit_campaign(
+        self,
+        account: Account,
+        brand_ref: str,
+        campaign: CampaignProfile,
+        previous_ref: str | None,
+    ) -> RegistrationState | None:
+        """Register the campaign (``UsAppToPerson``), or resubmit a failed one."""
+        if account.provider != PROVIDER:
+            return None
+        settings = self.settings_for(account)
+        client = self.client_for(account, settings)
+        return registration.submit_campaign(
+            client,
+            settings,
+            account=account,
+            brand_ref=brand_ref,
+            campaign=campaign,
+            previous_ref=previous_ref,
+        )
+
+    @hookimpl
+    def sms_submit_messaging_service(
+        self, account: Account, campaign_ref: str, settings: NumberSettings
+    ) -> RegistrationState | None:
+        """Point the campaign's Messaging Service at the webhook app."""
+        if account.provider != PROVIDER:
+            return None
+        client = self.client_for(account)
+        return registration.submit_messaging_service(client, campaign_ref, settings)
+
+    @hookimpl
+    def sms_fetch_registration(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState | None:
+        """Where a brand, campaign or messaging service stands at Twilio."""
+        if account.provider != PROVIDER:
+            return None
+        return registration.fetch_registration(self.client_for(account), step, ref)
+
+    @hookimpl
+    def sms_attach_number(
+        self, account: Account, service_ref: str, number: ProvisionedNumber
+    ) -> bool | None:
+        """Add a number to the Messaging Service's sender pool."""
+        if account.provider != PROVIDER:
+            return None
+        registration.attach_number(self.client_for(account), service_ref, number)
+        return True
+
+    # -- delivery ----------------------------------------------------------------------------
+
+    @hookimpl
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
+        """Create the message at Twilio, once."""
+        if account.provider != PROVIDER:
+            return None
+        settings = self.settings_for(account)
+        return delivery.send_message(self.client_for(account, settings), settings, message)
+
+    @hookimpl
+    def sms_fetch_message(
+        self, account: Account, message: OutboundMessage, provider_message_id: str | None
+    ) -> StatusUpdate | None:
+        """A message's status, by Twilio's id or by what was sent."""
+        if account.provider != PROVIDER:
+            return None
+        settings = self.settings_for(account)
+        client = self.client_for(account, settings)
+        return delivery.fetch_message(
+            client, settings, message, provider_message_id, self._clock.now()
+        )
+
+    @hookimpl
+    def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool | None:
+        """Check ``X-Twilio-Signature`` against the public URL and the form."""
+        if account.provider != PROVIDER:
+            return None
+        settings = self.settings_for(account)
+        credentials = self.credentials_for(account, settings)
+        return webhooks.verify_webhook(request, credentials, settings)
+
+    @hookimpl
+    def sms_parse_webhook(
+        self, account: Account, request: WebhookRequest
+    ) -> Sequence[ProviderEvent] | None:
+        """The status update, inbound text or inbound call a request carries."""
+        if account.provider != PROVIDER:
+            return None
+        return webhooks.parse_webhook(request)
+
+    @hookimpl
+    def sms_answer_call(
+        self, account: Account, call: InboundCall, forward_to: PhoneNumber | None
+    ) -> WebhookResponse | None:
+        """TwiML ``<Dial>`` to the forwarding number, or a polite goodbye."""
+        if account.provider != PROVIDER:
+            return None
+        return webhooks.answer_call(forward_to)
+
+    @hookimpl
+    def sms_acknowledge_webhook(
+        self, account: Account, events: Sequence[ProviderEvent]
+    ) -> WebhookResponse | None:
+        """An empty TwiML ``<Response/>``."""
+        if account.provider != PROVIDER:
+            return None
+        return webhooks.acknowledge()
+
+
+#: The plugin object the ``twilio`` entry point publishes; it reads secrets from the
+#: environment and opens its connection pool on first use.
+adapter = TwilioAdapter()

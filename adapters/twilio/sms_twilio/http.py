@@ -1,0 +1,242 @@
+"""The HTTP client under the ``twilio`` package: one pooled ``httpx.Client`` for every account.
+
+``twilio.rest.Client`` builds each request (URL, form, basic auth) and hands it to
+:class:`PooledHttpClient`, which
+
+* sends it over one shared ``httpx.Client`` (connection reuse, timeouts), so concurrent sends
+  of a mass text share a bounded pool;
+* redirects Twilio's hosts through a prefix map, for tests: ``https://api.twilio.com`` can
+  become ``http://127.0.0.1:4010``; the map applies to every URL, the absolute paging links of
+  Messaging and Trust Hub included;
+* retries only what cannot send anything twice: a connection that could not be opened, a
+  ``GET`` whose answer was lost, and a ``429``/``503`` answer (Twilio did nothing), after the
+  ``Retry-After`` delay or an exponential backoff, a bounded number of times;
+* raises the SDK's typed errors (see :mod:`sms_twilio.errors`): a ``POST`` or ``DELETE`` whose
+  answer was lost raises :class:`~sms_core.exceptions.ProviderTimeoutError` and is never
+  repeated, because Twilio may have carried it out.
+
+Credentials pass through as the ``auth`` pair and are never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import attrs
+import httpx
+from twilio.http import HttpClient  # type: ignore[import-untyped]  # twilio has no type hints
+from twilio.http.response import Response  # type: ignore[import-untyped]
+
+from sms_twilio import errors
+
+__all__ = ["DEFAULT_TIMEOUT", "TWILIO_HOSTS", "PooledHttpClient", "RetryPolicy"]
+
+_log = logging.getLogger(__name__)
+
+#: The Twilio hosts the adapter talks to, keyed by the name a prefix map may use for them.
+TWILIO_HOSTS: Mapping[str, str] = {
+    "api": "https://api.twilio.com",
+    "messaging": "https://messaging.twilio.com",
+    "trusthub": "https://trusthub.twilio.com",
+}
+#: Connect quickly or give up (nothing was sent); wait longer for an answer.
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0, pool=10.0)
+# Methods that change nothing at Twilio, so an answer lost on the way back may be asked again.
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Failures that happen before a byte of the request left: retrying cannot duplicate anything.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Answers that say Twilio did not act on the request: "slow down" and "not now".
+_RETRY_STATUSES = frozenset({429, 503})
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """How often and how patiently a request that did nothing is tried again.
+
+    Attributes:
+        attempts: Tries in all, the first included.
+        backoff: The first delay in seconds; each retry doubles it, with jitter.
+        max_delay: The longest wait, for the backoff and for ``Retry-After``; an answer
+            asking for longer is not retried but raised (a rate limit keeps its
+            ``retry_after`` for the caller).
+    """
+
+    attempts: int = attrs.field(default=3, validator=attrs.validators.ge(1))
+    backoff: float = 0.25
+    max_delay: float = 10.0
+
+    def delay(self, attempt: int, asked: float | None) -> float | None:
+        """Seconds to wait before try ``attempt + 1``, or ``None`` when it should not be made."""
+        if attempt >= self.attempts:
+            return None
+        if asked is not None:
+            return asked if asked <= self.max_delay else None
+        backoff = self.backoff * 2 ** (attempt - 1)
+        return float(min(backoff * (0.5 + random.random() / 2), self.max_delay))
+
+
+class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class is untyped
+    """``twilio.http.HttpClient`` over one pooled ``httpx.Client``; thread-safe.
+
+    Args:
+        base_urls: Where to send what is meant for a Twilio host, by the host's URL prefix
+            (``{"https://api.twilio.com": "http://127.0.0.1:4010"}``); the longest matching
+            prefix wins. Empty in production.
+        client: The ``httpx.Client`` to use (tests pass one on a ``MockTransport``); by default
+            one is made, and closed by :meth:`close`.
+        timeout: Timeouts of the client made here.
+        max_connections: Size of the connection pool of the client made here.
+        retry: When to try again (see :class:`RetryPolicy`).
+        sleep: How to wait between tries (tests pass a recorder).
+    """
+
+    def __init__(
+        self,
+        *,
+        base_urls: Mapping[str, str] | None = None,
+        client: httpx.Client | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        max_connections: int = 100,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(_log, is_async=False)
+        self._prefixes = sorted(
+            (
+                (source.rstrip("/"), target.rstrip("/"))
+                for source, target in (base_urls or {}).items()
+            ),
+            key=lambda pair: len(pair[0]),
+            reverse=True,
+        )
+        self._owned = client is None
+        self._client = client or httpx.Client(
+            timeout=timeout,
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+        )
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+
+    def rewrite(self, url: str) -> str:
+        """``url`` with its Twilio prefix replaced by the mapped base URL, if one matches."""
+        for source, target in self._prefixes:
+            if url == source or url.startswith((f"{source}/", f"{source}?")):
+                return target + url[len(source) :]
+        return url
+
+    def request(  # noqa: PLR0917 - twilio's HttpClient.request signature
+        self,
+        method: str,
+        uri: str,
+        params: Mapping[str, object] | None = None,
+        data: Mapping[str, object] | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        timeout: float | None = None,
+        allow_redirects: bool = False,
+    ) -> Response:
+        """Send one request for the ``twilio`` package, retrying only what did nothing.
+
+        Returns:
+            The answer, for a status below 400.
+
+        Raises:
+            ProviderError: The typed error for Twilio's refusal (see :mod:`sms_twilio.errors`).
+            ProviderUnavailableError: When Twilio could not be reached.
+            ProviderTimeoutError: When a ``POST`` or ``DELETE`` may have reached Twilio but
+                its answer was lost.
+        """
+        method = method.upper()
+        url = self.rewrite(uri)
+        path = urlsplit(uri).path
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.perf_counter()
+            try:
+                answer = self._client.request(
+                    method,
+                    url,
+                    params=_query(params),
+                    data=_form(data),
+                    headers=headers,
+                    auth=auth,
+                    timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+                    follow_redirects=allow_redirects,
+                )
+            except httpx.TransportError as err:
+                reason = type(err).__name__
+                if not isinstance(err, _NOT_SENT) and method not in _SAFE_METHODS:
+                    raise errors.answer_lost(method, path, reason) from err
+                if (delay := self._retry.delay(attempt, None)) is None:
+                    raise errors.unreachable(method, path, reason) from err
+                self._wait(method, path, delay, reason)
+                continue
+            _log.debug(
+                "%s %s -> %s in %.3f s",
+                method,
+                path,
+                answer.status_code,
+                time.perf_counter() - started,
+            )
+            if answer.status_code in _RETRY_STATUSES:
+                asked = errors.retry_after(answer.headers)
+                if (delay := self._retry.delay(attempt, asked)) is not None:
+                    self._wait(method, path, delay, f"HTTP {answer.status_code}")
+                    continue
+            if answer.status_code >= 400:
+                raise errors.from_response(
+                    answer.status_code, answer.text, answer.headers, method=method, path=path
+                )
+            return Response(answer.status_code, answer.text, answer.headers)
+
+    def close(self) -> None:
+        """Close the connection pool, if this client made it."""
+        if self._owned:
+            self._client.close()
+
+    def __enter__(self) -> PooledHttpClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _wait(self, method: str, path: str, delay: float, why: str) -> None:
+        _log.info("%s %s: %s, trying again in %.2f s", method, path, why, delay)
+        self._sleep(delay)
+
+
+def _query(params: Mapping[str, object] | None) -> dict[str, str] | None:
+    """Query parameters as text, booleans the way Twilio spells them."""
+    if not params:
+        return None
+    return {key: _text(value) for key, value in params.items() if value is not None}
+
+
+def _form(data: Mapping[str, object] | None) -> dict[str, str | list[str]] | None:
+    """The form body; a list becomes repeated keys (``MediaUrl=a&MediaUrl=b``)."""
+    if not data:
+        return None
+    return {
+        key: [_text(item) for item in value] if isinstance(value, list) else _text(value)
+        for key, value in data.items()
+        if value is not None
+    }
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,366 @@
+"""A2P 10DLC registration at Twilio: brand, campaign and messaging service.
+
+The SDK's three steps map onto Twilio's resources like this:
+
+=====================  =========================================  =============================
+SDK step               Twilio resources                           ``provider_ref``
+=====================  =========================================  =============================
+brand                  Trust Hub bundles, then a                  the brand's ``BN…`` SID
+                       ``BrandRegistration`` (status words of
+                       :class:`~sms_twilio.statuses.BrandStatus`)
+campaign               a Messaging Service (the configured one,   ``MG…/QE…``: Twilio addresses a
+                       or a new one) and its ``UsAppToPerson``    campaign through its service
+                       campaign (``campaign_status``)
+messaging service      that Messaging Service, pointed at the     the service's ``MG…`` SID
+                       webhook app; ready once its campaign is
+                       ``VERIFIED``
+=====================  =========================================  =============================
+
+Twilio reviews brands and campaigns on its own time; the SDK polls with ``fetch`` (its
+``sync()``). Failure reasons come from the resource's ``errors[]`` (code, description, fields),
+else its ``failure_reason``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from sms_core.domain import (
+    Account,
+    BrandProfile,
+    CampaignProfile,
+    EntityType,
+    NumberSettings,
+    ProvisionedNumber,
+    RegistrationFailure,
+    RegistrationState,
+    RegistrationStep,
+    StepStatus,
+)
+from sms_core.exceptions import (
+    ConfigurationError,
+    ProviderError,
+    ProviderNotFoundError,
+    UnsupportedFeatureError,
+)
+from sms_twilio import errors, trusthub
+from sms_twilio.client import TwilioClient
+from sms_twilio.resources import optional_text, required_text, timestamp
+from sms_twilio.settings import PROVIDER, TwilioSettings, sid_pattern
+from sms_twilio.statuses import brand_step_status, campaign_step_status
+
+__all__ = [
+    "BRAND_TYPE",
+    "CampaignRef",
+    "attach_number",
+    "fetch_registration",
+    "submit_brand",
+    "submit_campaign",
+    "submit_messaging_service",
+]
+
+#: The brand type registered: Standard (sole proprietors register in the Twilio Console).
+BRAND_TYPE = "STANDARD"
+# Twilio's code for "this number is already in this Messaging Service".
+_ALREADY_IN_SERVICE = "21710"
+_SIDS = {prefix: sid_pattern(prefix) for prefix in ("BN", "QE", "MG", "PN")}
+_FRIENDLY_NAME_LIMIT = 64
+
+
+@attrs.frozen
+class CampaignRef:
+    """A campaign's ``provider_ref``: its Messaging Service and its own SID."""
+
+    service_sid: str
+    campaign_sid: str
+
+    @classmethod
+    def parse(cls, ref: str) -> CampaignRef:
+        """Read ``"MG…/QE…"``.
+
+        Raises:
+            ProviderNotFoundError: When ``ref`` is not of that shape (Twilio cannot know it).
+        """
+        service_sid, _, campaign_sid = ref.partition("/")
+        if not (_SIDS["MG"].fullmatch(service_sid) and _SIDS["QE"].fullmatch(campaign_sid)):
+            raise errors.not_found(f"campaign id {ref!r} (expected 'MG…/QE…')")
+        return cls(service_sid, campaign_sid)
+
+    def __str__(self) -> str:
+        return f"{self.service_sid}/{self.campaign_sid}"
+
+
+def submit_brand(
+    client: TwilioClient, settings: TwilioSettings, brand: BrandProfile, previous_ref: str | None
+) -> RegistrationState:
+    """Register the brand (Trust Hub bundles first), or correct and resubmit a failed one.
+
+    Raises:
+        UnsupportedFeatureError: For a sole-proprietor brand.
+        ConfigurationError: When ``primary_customer_profile_sid`` is not configured.
+    """
+    if brand.entity_type is EntityType.SOLE_PROPRIETOR:
+        raise UnsupportedFeatureError(
+            PROVIDER,
+            "sole-proprietor brand registration",
+            "Register a sole proprietor in the Twilio Console (it needs a one-time password "
+            "sent to the owner's mobile phone), then configure its messaging_service_sid.",
+        )
+    if previous_ref is not None:
+        sid = _sid(previous_ref, "BN", "brand")
+        brands = client.messaging.v1.brand_registrations
+        failed = brands(sid).fetch()
+        bundles = (
+            required_text(failed, "customer_profile_bundle_sid"),
+            required_text(failed, "a2p_profile_bundle_sid"),
+        )
+        trusthub.correct_bundles(client, settings, brand, bundles)
+        return brand_state(brands(sid).update())
+    if settings.primary_customer_profile_sid is None:
+        raise ConfigurationError(
+            "the Twilio provider setting 'primary_customer_profile_sid' is missing: set it to "
+            "the SID (BU…) of your approved Primary Customer Profile in Trust Hub, which every "
+            "agency's customer profile is attached to"
+        )
+    profile_sid, product_sid = trusthub.create_bundles(
+        client, settings, brand, settings.primary_customer_profile_sid
+    )
+    options: dict[str, Any] = {"brand_type": BRAND_TYPE}
+    if settings.mock_registrations:
+        options["mock"] = True
+    created = client.messaging.v1.brand_registrations.create(
+        customer_profile_bundle_sid=profile_sid, a2p_profile_bundle_sid=product_sid, **options
+    )
+    return brand_state(created)
+
+
+def submit_campaign(
+    client: TwilioClient,
+    settings: TwilioSettings,
+    *,
+    account: Account,
+    brand_ref: str,
+    campaign: CampaignProfile,
+    previous_ref: str | None,
+) -> RegistrationState:
+    """Register the campaign under its Messaging Service, or resubmit a failed one.
+
+    Without a configured ``messaging_service_sid`` a service is created first (and deleted
+    again if Twilio refuses the campaign). A resubmission edits the failed campaign, or, when
+    a field Twilio does not let a campaign change differs (the use case, the opt-in, opt-out
+    and help texts), replaces it with a new campaign in the same service.
+    """
+    brand_sid = _sid(brand_ref, "BN", "brand")
+    fields = _campaign_fields(campaign)
+    if previous_ref is not None:
+        ref = CampaignRef.parse(previous_ref)
+        context = _campaigns(client, ref.service_sid)(ref.campaign_sid)
+        failed = context.fetch()
+        if _editable_fields_only(failed, fields):
+            return campaign_state(context.update(**_editable(fields)), ref.service_sid)
+        context.delete()
+        created = _campaigns(client, ref.service_sid).create(
+            brand_registration_sid=brand_sid, **fields
+        )
+        return campaign_state(created, ref.service_sid)
+    service_sid = settings.messaging_service_sid
+    new_service = service_sid is None
+    if service_sid is None:
+        service = client.messaging.v1.services.create(
+            friendly_name=f"{account.name} (smsadmin)"[:_FRIENDLY_NAME_LIMIT],
+            use_inbound_webhook_on_number=True,
+        )
+        service_sid = required_text(service, "sid")
+    try:
+        created = _campaigns(client, service_sid).create(brand_registration_sid=brand_sid, **fields)
+    except ProviderError:
+        if new_service:
+            with contextlib.suppress(ProviderError):  # best effort; the refusal matters more
+                client.messaging.v1.services(service_sid).delete()
+        raise
+    return campaign_state(created, service_sid)
+
+
+def submit_messaging_service(
+    client: TwilioClient, campaign_ref: str, settings: NumberSettings
+) -> RegistrationState:
+    """Point the campaign's Messaging Service at the webhook app; ready once it is verified."""
+    ref = CampaignRef.parse(campaign_ref)
+    webhooks: dict[str, Any] = {"use_inbound_webhook_on_number": True}
+    if settings.sms_url:
+        webhooks.update(inbound_request_url=settings.sms_url, inbound_method="POST")
+    if settings.status_callback_url:
+        webhooks["status_callback"] = settings.status_callback_url
+    client.messaging.v1.services(ref.service_sid).update(**webhooks)
+    campaign = _campaigns(client, ref.service_sid)(ref.campaign_sid).fetch()
+    return service_state(ref.service_sid, campaign)
+
+
+def fetch_registration(client: TwilioClient, step: RegistrationStep, ref: str) -> RegistrationState:
+    """Where a step stands at Twilio.
+
+    Raises:
+        ProviderNotFoundError: When Twilio does not know ``ref``.
+    """
+    if step is RegistrationStep.BRAND:
+        sid = _sid(ref, "BN", "brand")
+        return brand_state(client.messaging.v1.brand_registrations(sid).fetch())
+    if step is RegistrationStep.CAMPAIGN:
+        campaign_ref = CampaignRef.parse(ref)
+        campaign = _campaigns(client, campaign_ref.service_sid)(campaign_ref.campaign_sid).fetch()
+        return campaign_state(campaign, campaign_ref.service_sid)
+    service_sid = _sid(ref, "MG", "messaging service")
+    client.messaging.v1.services(service_sid).fetch()  # raises when Twilio does not know it
+    campaigns = _campaigns(client, service_sid).list(limit=1)
+    return service_state(service_sid, campaigns[0] if campaigns else None)
+
+
+def attach_number(client: TwilioClient, service_ref: str, number: ProvisionedNumber) -> None:
+    """Add the number to the Messaging Service's sender pool; already there is fine."""
+    service_sid = _sid(service_ref, "MG", "messaging service")
+    number_sid = _sid(number.provider_ref, "PN", f"number {number.number}")
+    pool = client.messaging.v1.services(service_sid).phone_numbers
+    with contextlib.suppress(ProviderNotFoundError):
+        pool(number_sid).fetch()
+        return
+    try:
+        pool.create(phone_number_sid=number_sid)
+    except ProviderError as err:
+        if err.code != _ALREADY_IN_SERVICE:  # attached meanwhile: what was asked is done
+            raise
+
+
+def brand_state(resource: Any) -> RegistrationState:
+    """The brand step as a ``BrandRegistration`` answer describes it."""
+    raw = optional_text(resource.status) or ""
+    status = brand_step_status(raw)
+    return RegistrationState(
+        step=RegistrationStep.BRAND,
+        provider_ref=required_text(resource, "sid"),
+        status=status,
+        raw_status=raw,
+        failures=_failures(resource) if status is StepStatus.FAILED else (),
+        updated_at=timestamp(resource.date_updated),
+    )
+
+
+def campaign_state(resource: Any, service_sid: str) -> RegistrationState:
+    """The campaign step as a ``UsAppToPerson`` answer describes it."""
+    raw = optional_text(resource.campaign_status) or ""
+    status = campaign_step_status(raw)
+    return RegistrationState(
+        step=RegistrationStep.CAMPAIGN,
+        provider_ref=str(CampaignRef(service_sid, required_text(resource, "sid"))),
+        status=status,
+        raw_status=raw,
+        failures=_failures(resource) if status is StepStatus.FAILED else (),
+        updated_at=timestamp(resource.date_updated),
+    )
+
+
+def service_state(service_sid: str, campaign: Any | None) -> RegistrationState:
+    """The messaging-service step: as ready as the service's campaign."""
+    if campaign is None:
+        return RegistrationState(
+            step=RegistrationStep.MESSAGING_SERVICE,
+            provider_ref=service_sid,
+            status=StepStatus.IN_PROGRESS,
+            raw_status="NO_CAMPAIGN",
+        )
+    state = campaign_state(campaign, service_sid)
+    return attrs.evolve(state, step=RegistrationStep.MESSAGING_SERVICE, provider_ref=service_sid)
+
+
+def _campaigns(client: TwilioClient, service_sid: str) -> Any:
+    return client.messaging.v1.services(service_sid).us_app_to_person
+
+
+def _sid(ref: str, prefix: str, what: str) -> str:
+    if not _SIDS[prefix].fullmatch(ref):
+        raise errors.not_found(f"{what} id {ref!r}")
+    return ref
+
+
+def _campaign_fields(campaign: CampaignProfile) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "description": campaign.description,
+        "message_flow": campaign.message_flow,
+        "message_samples": list(campaign.sample_messages),
+        "us_app_to_person_usecase": campaign.use_case.value,
+        "has_embedded_links": campaign.has_embedded_links,
+        "has_embedded_phone": campaign.has_embedded_phone,
+        "subscriber_opt_in": campaign.subscriber_opt_in,
+        "age_gated": campaign.age_gated,
+        "direct_lending": campaign.direct_lending,
+        "opt_in_message": campaign.opt_in_message or None,
+        "opt_out_message": campaign.opt_out_message or None,
+        "help_message": campaign.help_message or None,
+        "opt_in_keywords": list(campaign.opt_in_keywords) or None,
+        "opt_out_keywords": list(campaign.opt_out_keywords) or None,
+        "help_keywords": list(campaign.help_keywords) or None,
+        "privacy_policy_url": campaign.privacy_policy_url or None,
+        "terms_and_conditions_url": campaign.terms_and_conditions_url or None,
+    }
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+# What UpdateUsAppToPerson accepts; the other fields of a campaign are fixed at creation.
+_EDITABLE = (
+    "has_embedded_links",
+    "has_embedded_phone",
+    "message_samples",
+    "message_flow",
+    "description",
+    "age_gated",
+    "direct_lending",
+    "privacy_policy_url",
+    "terms_and_conditions_url",
+)
+
+
+def _editable(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: fields[key] for key in _EDITABLE if key in fields}
+
+
+def _editable_fields_only(current: Any, fields: Mapping[str, Any]) -> bool:
+    """Whether ``fields`` differ from the campaign ``current`` only where an update may."""
+    for key, value in fields.items():
+        if key in _EDITABLE:
+            continue
+        now = getattr(current, key, None)
+        if isinstance(value, list):
+            if list(now or []) != value:
+                return False
+        elif optional_text(now) != optional_text(value):
+            return False
+    return True
+
+
+def _failures(resource: Any) -> tuple[RegistrationFailure, ...]:
+    """Failure reasons from ``errors[]``; else from ``failure_reason`` (and brand feedback)."""
+    found: list[RegistrationFailure] = []
+    for error in resource.errors or []:
+        if not isinstance(error, Mapping):
+            continue
+        reason = optional_text(error.get("description") or error.get("message"))
+        fields = error.get("fields")
+        field = optional_text(fields[0]) if isinstance(fields, list) and fields else None
+        if isinstance(fields, str):
+            field = optional_text(fields)
+        found.append(
+            RegistrationFailure(
+                reason=reason or "Twilio gave no description",
+                code=optional_text(error.get("code") or error.get("error_code")),
+                field=field,
+            )
+        )
+    if found:
+        return tuple(found)
+    feedback = getattr(resource, "brand_feedback", None)
+    reason = optional_text(getattr(resource, "failure_reason", None))
+    field = optional_text(feedback[0]) if isinstance(feedback, list) and feedback else None
+    return (RegistrationFailure(reason=reason or "Twilio gave no reason", field=field),)

@@ -1,0 +1,165 @@
+"""Steering the Twilio stand-in: the :class:`CarrierDriver` of the adapter contract suite.
+
+Webhooks are built the way Twilio builds them: form parameters Twilio sends, posted to the URL
+configured at Twilio (the number's ``SmsUrl``/``VoiceUrl``, the message's ``StatusCallback``),
+signed with ``RequestValidator.compute_signature`` and the account's auth token.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
+
+from sms_core.domain import (
+    Account,
+    DeliveryStatus,
+    OutboundMessage,
+    PhoneNumber,
+    ProvisionedNumber,
+    RegistrationStep,
+    SendReceipt,
+    WebhookRequest,
+)
+from sms_twilio.delivery import status_callback_url
+from sms_twilio.registration import CampaignRef
+from sms_twilio.settings import TwilioSettings
+from sms_twilio.testing.state import API_VERSION, Failure, TwilioState
+
+__all__ = ["FALLBACK_WEBHOOK_URL", "TwilioDriver", "signed_request"]
+
+#: Where a webhook claims to go when Twilio has no URL for it.
+FALLBACK_WEBHOOK_URL = "https://hooks.invalid/twilio"
+
+_RAW_STATUSES = {
+    DeliveryStatus.QUEUED: "queued",
+    DeliveryStatus.SENT: "sent",
+    DeliveryStatus.DELIVERED: "delivered",
+    DeliveryStatus.UNDELIVERED: "undelivered",
+    DeliveryStatus.FAILED: "failed",
+    DeliveryStatus.CANCELED: "canceled",
+    DeliveryStatus.RECEIVED: "received",
+}
+_STEPS = {RegistrationStep.BRAND: "brand", RegistrationStep.CAMPAIGN: "campaign"}
+
+
+def signed_request(url: str, params: Mapping[str, str], auth_token: str) -> WebhookRequest:
+    """A form ``POST`` to ``url`` signed the way Twilio signs it."""
+    signature = RequestValidator(auth_token).compute_signature(url, dict(params))
+    return WebhookRequest(
+        method="POST",
+        url=url,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": signature,
+            "I-Twilio-Idempotency-Token": secrets.token_hex(16),
+            "User-Agent": "TwilioProxy/1.1",
+        },
+        body=urlencode(params).encode("utf-8"),
+    )
+
+
+class TwilioDriver:
+    """Steers a :class:`TwilioState` for the contract suite; also forges signatures.
+
+    Args:
+        state: The stand-in's memory.
+        auth_token: The token the stand-in's accounts sign webhooks with.
+        account_sid: The Twilio account of accounts whose settings name none (their SID
+            comes from the environment).
+    """
+
+    def __init__(
+        self, state: TwilioState, auth_token: str, *, account_sid: str | None = None
+    ) -> None:
+        self._state = state
+        self._auth_token = auth_token
+        self._default_sid = account_sid
+
+    def complete_registration(self, account: Account, step: RegistrationStep, ref: str) -> None:
+        """Finish Twilio's review of a brand or campaign (a service follows its campaign)."""
+        account_sid = self._account_sid(account)
+        if step is RegistrationStep.BRAND:
+            self._state.complete_review(account_sid, ref)
+        elif step is RegistrationStep.CAMPAIGN:
+            self._state.complete_review(account_sid, CampaignRef.parse(ref).campaign_sid)
+        else:
+            for campaign in self._state.campaigns(account_sid, ref, ref):
+                self._state.complete_review(account_sid, campaign["sid"])
+
+    def fail_next_registration(
+        self, account: Account, step: RegistrationStep, reason: str, code: str
+    ) -> None:
+        """Make Twilio's next review of ``step`` fail with ``reason`` and ``code``."""
+        if step not in _STEPS:
+            raise ValueError(f"Twilio does not review a {step.value}; only brands and campaigns")
+        self._state.fail_next(self._account_sid(account), _STEPS[step], Failure(reason, code))
+
+    def opt_out_at_carrier(
+        self, account: Account, sender: PhoneNumber, recipient: PhoneNumber
+    ) -> None:
+        """Have ``recipient`` opt out of ``sender`` (and its Messaging Service)."""
+        self._state.opt_out(self._account_sid(account), sender.e164, recipient.e164)
+
+    def status_webhook(
+        self,
+        account: Account,
+        message: OutboundMessage,
+        receipt: SendReceipt,
+        status: DeliveryStatus,
+        error_code: str | None = None,
+    ) -> WebhookRequest:
+        """Twilio's status callback for a sent message, to the URL it was created with."""
+        if status not in _RAW_STATUSES:
+            raise ValueError(f"Twilio never reports a message as {status.value!r}")
+        account_sid = self._account_sid(account)
+        url = self._state.status_callback_of(account_sid, receipt.provider_message_id) or (
+            status_callback_url(FALLBACK_WEBHOOK_URL, message.message_id)
+        )
+        raw = _RAW_STATUSES[status]
+        params = {
+            "AccountSid": account_sid,
+            "MessageSid": receipt.provider_message_id,
+            "SmsSid": receipt.provider_message_id,
+            "SmsStatus": raw,
+            "MessageStatus": raw,
+            "From": message.sender.e164,
+            "To": message.recipient.e164,
+            "ApiVersion": API_VERSION,
+        }
+        if error_code is not None:
+            params["ErrorCode"] = error_code
+        return signed_request(url, params, self._auth_token)
+
+    def inbound_message_webhook(
+        self, account: Account, sender: PhoneNumber, line: ProvisionedNumber, body: str
+    ) -> WebhookRequest:
+        """Have ``sender`` text ``line``; Twilio's webhook to the number's ``SmsUrl``."""
+        params, url = self._state.inbound_text(
+            self._account_sid(account), sender.e164, line.number.e164, body
+        )
+        return signed_request(url or FALLBACK_WEBHOOK_URL, params, self._auth_token)
+
+    def inbound_call_webhook(
+        self, account: Account, caller: PhoneNumber, line: ProvisionedNumber
+    ) -> WebhookRequest:
+        """Have ``caller`` call ``line``; Twilio's webhook to the number's ``VoiceUrl``."""
+        params, url = self._state.inbound_call(
+            self._account_sid(account), caller.e164, line.number.e164
+        )
+        return signed_request(url or FALLBACK_WEBHOOK_URL, params, self._auth_token)
+
+    def sign_with_other_secret(self, account: Account, request: WebhookRequest) -> WebhookRequest:
+        """The same request signed Twilio's way with a random token."""
+        params = {key: values[0] for key, values in request.form().items()}
+        return signed_request(request.url, params, secrets.token_hex(16))
+
+    def _account_sid(self, account: Account) -> str:
+        account_sid = TwilioSettings.from_account(account).account_sid or self._default_sid
+        if account_sid is None:
+            raise ValueError(
+                f"account {account.id!r} names no Twilio account_sid; give the driver one"
+            )
+        return account_sid

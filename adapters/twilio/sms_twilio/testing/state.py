@@ -1,0 +1,347 @@
+"""The Twilio stand-in's state machine: numbers and texts, over services and registrations.
+
+It keeps what Prism cannot: numbers bought (and so no longer offered), texts and opt-outs, on
+top of the Messaging Services, brands and campaigns of :mod:`~sms_twilio.testing.registrations`
+and the Trust Hub bundles of :mod:`~sms_twilio.testing.bundles`. Every method takes the
+account SID the request was made for and answers with the JSON Twilio would send, or raises
+:class:`TwilioError` with Twilio's code.
+
+Reviews never finish on their own: :meth:`TwilioState.complete_review` (the driver) finishes
+them, approving or failing as arranged with :meth:`TwilioState.fail_next`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sms_twilio.testing import inventory
+from sms_twilio.testing.memory import API_VERSION, Failure, TwilioError, new_sid, not_found
+from sms_twilio.testing.registrations import RegistrationsMemory
+from sms_twilio.testing.shapes import (
+    available,
+    dated_rfc,
+    first,
+    national,
+    number_settings,
+    offered,
+    public,
+    snake,
+    valid_number,
+)
+
+__all__ = ["API_VERSION", "Failure", "TwilioError", "TwilioState", "new_sid"]
+
+# Twilio's default opt-out handling: single-word keywords and their verdict.
+_KEYWORDS = {
+    **dict.fromkeys(("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"), "STOP"),
+    **dict.fromkeys(("START", "YES", "UNSTOP"), "START"),
+    **dict.fromkeys(("HELP", "INFO"), "HELP"),
+}
+
+
+class TwilioState(RegistrationsMemory):
+    """Numbers, texts, opt-outs, services, bundles, brands and campaigns of every account."""
+
+    # -- numbers ----------------------------------------------------------------------------
+
+    def search_numbers(
+        self, account_sid: str, country: str, kind: str, query: Mapping[str, str]
+    ) -> list[dict[str, Any]]:
+        """``AvailablePhoneNumbers/{country}/{kind}``: the stock, less the numbers bought."""
+        if kind == "Mobile" or country not in {"US", "CA"}:
+            path = f"/{API_VERSION}/Accounts/{account_sid}/AvailablePhoneNumbers/{country}"
+            raise not_found(f"{path}/{kind}.json")
+        if query.get("VoiceEnabled", "").lower() == "false":
+            return []  # every number the stand-in sells takes calls
+        with self._lock:
+            taken = frozenset(self._owned)
+        offers = inventory.search(
+            country=country,
+            toll_free=kind == "TollFree",
+            area_code=query.get("AreaCode"),
+            region=query.get("InRegion"),
+            postal_code=query.get("InPostalCode"),
+            contains=query.get("Contains"),
+            taken=taken,
+            limit=int(query.get("PageSize") or 50),
+        )
+        return [available(offer) for offer in offers]
+
+    def buy_number(self, account_sid: str, form: Mapping[str, list[str]]) -> dict[str, Any]:
+        """``IncomingPhoneNumbers`` create: the number, if still offered."""
+        wanted = first(form, "PhoneNumber")
+        area_code = first(form, "AreaCode")
+        with self._lock:
+            taken = frozenset(self._owned)
+            if wanted is None and area_code is not None:
+                offers = inventory.search(
+                    country="US", toll_free=False, area_code=area_code, taken=taken, limit=1
+                )
+                wanted = offers[0].e164 if offers else None
+            if wanted is None or wanted in taken or not offered(wanted, taken):
+                raise TwilioError(400, 21422, f"PhoneNumber {wanted or area_code} is not available")
+            sid = new_sid("PN")
+            self._owned[wanted] = sid
+            fields = {
+                "phone_number": wanted,
+                "friendly_name": first(form, "FriendlyName") or national(wanted),
+                "capabilities": {"voice": True, "sms": True, "mms": True, "fax": False},
+                "status": "in-use",
+                "origin": "twilio",
+                "api_version": API_VERSION,
+                "uri": f"/{API_VERSION}/Accounts/{account_sid}/IncomingPhoneNumbers/{sid}.json",
+            }
+            fields.update(number_settings(form))
+            return dated_rfc(self._add(account_sid, sid, fields), self._resources[sid])
+
+    def number(self, account_sid: str, sid: str, path: str) -> dict[str, Any]:
+        """``IncomingPhoneNumbers/{sid}`` fetch."""
+        with self._lock:
+            resource = self._get(account_sid, sid, path)
+            return dated_rfc(resource.fields, resource)
+
+    def update_number(
+        self, account_sid: str, sid: str, form: Mapping[str, list[str]], path: str
+    ) -> dict[str, Any]:
+        """``IncomingPhoneNumbers/{sid}`` update: the fields given replace the stored ones."""
+        with self._lock:
+            resource = self._get(account_sid, sid, path)
+            resource.fields.update(number_settings(form))
+            if (name := first(form, "FriendlyName")) is not None:
+                resource.fields["friendly_name"] = name or national(resource.fields["phone_number"])
+            return dated_rfc(resource.fields, resource)
+
+    def release_number(self, account_sid: str, sid: str, path: str) -> None:
+        """``IncomingPhoneNumbers/{sid}`` delete: the number is offered again."""
+        with self._lock:
+            resource = self._get(account_sid, sid, path)
+            del self._resources[sid]
+            self._owned.pop(resource.fields["phone_number"], None)
+            for service in self._of_kind(account_sid, "MG"):
+                service.fields["_numbers"].discard(sid)
+
+    # -- addresses --------------------------------------------------------------------------
+
+    def create_address(self, account_sid: str, form: Mapping[str, list[str]]) -> dict[str, Any]:
+        """``Addresses`` create."""
+        with self._lock:
+            sid = new_sid("AD")
+            fields = {snake(key): values[0] for key, values in form.items() if values}
+            fields["uri"] = f"/{API_VERSION}/Accounts/{account_sid}/Addresses/{sid}.json"
+            return dated_rfc(self._add(account_sid, sid, fields), self._resources[sid])
+
+    def update_address(
+        self, account_sid: str, sid: str, form: Mapping[str, list[str]], path: str
+    ) -> dict[str, Any]:
+        """``Addresses/{sid}`` update."""
+        with self._lock:
+            resource = self._get(account_sid, sid, path)
+            resource.fields.update({snake(k): v[0] for k, v in form.items() if v})
+            return dated_rfc(resource.fields, resource)
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def create_message(self, account_sid: str, form: Mapping[str, list[str]]) -> dict[str, Any]:
+        """``Messages`` create: refused as Twilio refuses, else queued.
+
+        A text from a number outside a service with a verified campaign is accepted and then
+        failed with 30034, as Twilio does.
+        """
+        to, sender = first(form, "To") or "", first(form, "From")
+        service_sid = first(form, "MessagingServiceSid")
+        body = first(form, "Body") or ""
+        if not valid_number(to):
+            raise TwilioError(400, 21211, f"Invalid 'To' Phone Number: {to}")
+        if not body and not form.get("MediaUrl"):
+            raise TwilioError(400, 21602, "Message body is required.")
+        if len(body) > 1600:
+            raise TwilioError(400, 21617, "The concatenated message body exceeds the 1600 limit")
+        with self._lock:
+            number = self._owned.get(sender or "")
+            if (
+                sender is None
+                or number is None
+                or self._resources[number].account_sid != account_sid
+            ):
+                raise TwilioError(
+                    400,
+                    21606,
+                    f"The 'From' phone number provided ({sender}) is not a valid message-capable "
+                    "Twilio phone number for this destination.",
+                )
+            pool = self._service_of(account_sid, number)
+            blocked = {(account_sid, sender, to)}
+            if pool is not None:
+                blocked.add((account_sid, pool, to))
+            if blocked & self._opted_out:
+                raise TwilioError(400, 21610, "Attempt to send to unsubscribed recipient")
+            sid = new_sid("SM")
+            registered = pool is not None and self._verified(account_sid, pool)
+            fields: dict[str, Any] = {
+                "to": to,
+                "from": sender,
+                "body": body,
+                "messaging_service_sid": service_sid,
+                "direction": "outbound-api",
+                "status": "accepted" if service_sid else "queued",
+                "error_code": None,
+                "error_message": None,
+                "num_segments": "1",
+                "num_media": "0",
+                "price": None,
+                "price_unit": "USD",
+                "api_version": API_VERSION,
+                "uri": f"/{API_VERSION}/Accounts/{account_sid}/Messages/{sid}.json",
+                "subresource_uris": {},
+                "_status_callback": first(form, "StatusCallback"),
+            }
+            stored = self._add(account_sid, sid, fields)
+            # Twilio stamps a text it takes (not a scheduled one) as sent at once.
+            fields["_sent"] = self._resources[sid].created
+            created = public(dated_rfc(stored, self._resources[sid]))
+            if not registered:
+                # Twilio accepts the text, then fails it: US A2P 10DLC, unregistered number.
+                fields.update(status="failed", error_code=30034, _updated=datetime.now(UTC))
+            return created
+
+    def message(self, account_sid: str, sid: str, path: str) -> dict[str, Any]:
+        """``Messages/{sid}`` fetch."""
+        with self._lock:
+            resource = self._get(account_sid, sid, path)
+            return public(dated_rfc(resource.fields, resource))
+
+    def messages(self, account_sid: str, query: Mapping[str, str]) -> list[dict[str, Any]]:
+        """``Messages`` list, newest first, filtered by ``To``, ``From`` and ``DateSent``.
+
+        ``DateSent``, ``DateSent<`` and ``DateSent>`` compare days (on, on or before, on or
+        after), as Twilio's do.
+        """
+        with self._lock:
+            found = [
+                resource
+                for resource in self._of_kind(account_sid, "SM")
+                if all(
+                    query.get(name) in {None, resource.fields[field]}
+                    for name, field in (("To", "to"), ("From", "from"))
+                )
+                and _sent_on(resource.fields.get("_sent"), query)
+            ]
+            found.sort(key=lambda resource: resource.created, reverse=True)
+            return [public(dated_rfc(resource.fields, resource)) for resource in found]
+
+    def status_callback_of(self, account_sid: str, sid: str) -> str | None:
+        """The status callback URL a message was created with."""
+        with self._lock:
+            url = self._get(account_sid, sid, sid).fields.get("_status_callback")
+            return str(url) if url else None
+
+    def inbound_text(
+        self, account_sid: str, sender: str, to: str, body: str
+    ) -> tuple[dict[str, str], str | None]:
+        """A candidate texts a line: the webhook parameters and the line's ``SmsUrl``.
+
+        A STOP word blocks the sender for the line (and its whole service), START lifts it.
+        """
+        with self._lock:
+            number = self._owned.get(to)
+            if number is None or self._resources[number].account_sid != account_sid:
+                raise ValueError(f"{to} is not a number of account {account_sid}")
+            line = self._resources[number].fields
+            pool = self._service_of(account_sid, number)
+            keyword = _KEYWORDS.get(body.strip().upper())
+            for blocked in {line["phone_number"], pool} - {None}:
+                key = (account_sid, str(blocked), sender)
+                if keyword == "STOP":
+                    self._opted_out.add(key)
+                elif keyword == "START":
+                    self._opted_out.discard(key)
+            sid = new_sid("SM")
+            fields = {
+                "MessageSid": sid,
+                "SmsSid": sid,
+                "SmsMessageSid": sid,
+                "AccountSid": account_sid,
+                "From": sender,
+                "To": to,
+                "Body": body,
+                "NumMedia": "0",
+                "NumSegments": "1",
+                "SmsStatus": "received",
+                "ApiVersion": API_VERSION,
+            }
+            if pool is not None:
+                fields["MessagingServiceSid"] = pool
+            if keyword is not None:
+                fields["OptOutType"] = keyword
+            return fields, line.get("sms_url") or None
+
+    def inbound_call(
+        self, account_sid: str, caller: str, to: str
+    ) -> tuple[dict[str, str], str | None]:
+        """A candidate calls a line: the webhook parameters and the line's ``VoiceUrl``."""
+        with self._lock:
+            number = self._owned.get(to)
+            if number is None or self._resources[number].account_sid != account_sid:
+                raise ValueError(f"{to} is not a number of account {account_sid}")
+            fields = {
+                "CallSid": new_sid("CA"),
+                "AccountSid": account_sid,
+                "From": caller,
+                "To": to,
+                "Caller": caller,
+                "Called": to,
+                "CallStatus": "ringing",
+                "Direction": "inbound",
+                "ApiVersion": API_VERSION,
+            }
+            return fields, self._resources[number].fields.get("voice_url") or None
+
+    def opt_out(self, account_sid: str, sender: str, recipient: str) -> None:
+        """Block texts from ``sender`` (and its service) to ``recipient``, as a STOP would."""
+        with self._lock:
+            self._opted_out.add((account_sid, sender, recipient))
+            number = self._owned.get(sender)
+            if number is not None and (pool := self._service_of(account_sid, number)):
+                self._opted_out.add((account_sid, pool, recipient))
+
+    def provision_sender(self, account_sid: str, area_code: str = "415") -> tuple[str, str, str]:
+        """A number of the account in a Messaging Service with a verified campaign.
+
+        Returns:
+            The number (E.164), its ``PN…`` SID and the service's ``MG…`` SID.
+        """
+        with self._lock:
+            number = self.buy_number(account_sid, {"AreaCode": [area_code]})
+            service = self.create_service(account_sid, {"FriendlyName": ["stand-in sender"]})
+            profile = self.primary_profile(account_sid)
+            brand = self.create_brand(
+                account_sid,
+                {"CustomerProfileBundleSid": [profile], "A2PProfileBundleSid": [profile]},
+            )
+            self.complete_review(account_sid, brand["sid"])
+            campaign = self.create_campaign(
+                account_sid,
+                service["sid"],
+                {"BrandRegistrationSid": [brand["sid"]], "UsAppToPersonUsecase": ["MIXED"]},
+                "",
+            )
+            self.complete_review(account_sid, campaign["sid"])
+            self.add_to_pool(account_sid, service["sid"], number["sid"], "")
+            return number["phone_number"], number["sid"], service["sid"]
+
+
+def _sent_on(sent: datetime | None, query: Mapping[str, str]) -> bool:
+    """Whether a text's send day passes the list's ``DateSent`` filters."""
+    day = sent.date() if sent is not None else None
+    on, until, since = (query.get(f"DateSent{op}") for op in ("", "<", ">"))
+    if on is None and until is None and since is None:
+        return True
+    if day is None:
+        return False
+    return (
+        (on is None or day == date.fromisoformat(on[:10]))
+        and (until is None or day <= date.fromisoformat(until[:10]))
+        and (since is None or day >= date.fromisoformat(since[:10]))
+    )

@@ -1,0 +1,287 @@
+import logging
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from sms_core import (
+    InvalidRecipientError,
+    NumberUnavailableError,
+    ProviderAuthenticationError,
+    ProviderError,
+    ProviderNotFoundError,
+    ProviderTimeoutError,
+    ProviderUnavailableError,
+    RateLimitedError,
+    RecipientOptedOutError,
+    UnregisteredSenderError,
+)
+from sms_twilio import PooledHttpClient, RetryPolicy
+from sms_twilio.client import TwilioClients
+from sms_twilio.settings import Credentials
+from sms_twilio.testing.transport import ScriptedAnswers
+
+_MESSAGES = (
+    "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000/Messages.json"
+)
+_AUTH = ("AC00000000000000000000000000000000", "secret-token")
+
+
+def _error(
+    status: int, code: int | None, message: str = "refused", **headers: str
+) -> httpx.Response:
+    body = {"code": code, "message": message, "more_info": "", "status": status}
+    return httpx.Response(status, json=body, headers=headers)
+
+
+def _created() -> httpx.Response:
+    return httpx.Response(201, json={"sid": "SM" + "a" * 32, "status": "queued"})
+
+
+class TestPrefixMap:
+    """Twilio's hosts are redirected by URL prefix, absolute paging links included."""
+
+    @pytest.fixture
+    def redirected(self) -> Iterator[PooledHttpClient]:
+        base_urls = {
+            "https://api.twilio.com": "http://127.0.0.1:4010/api",
+            "https://messaging.twilio.com/": "http://127.0.0.1:4011",
+        }
+        with PooledHttpClient(base_urls=base_urls) as http:
+            yield http
+
+    @pytest.mark.parametrize(
+        ("url", "expected"),
+        [
+            (_MESSAGES, _MESSAGES.replace("https://api.twilio.com", "http://127.0.0.1:4010/api")),
+            (
+                "https://messaging.twilio.com/v1/Services?PageSize=1&Page=1&PageToken=PT1",
+                "http://127.0.0.1:4011/v1/Services?PageSize=1&Page=1&PageToken=PT1",
+            ),
+            ("https://trusthub.twilio.com/v1/EndUsers", "https://trusthub.twilio.com/v1/EndUsers"),
+            ("https://api.twilio.com.evil.example/x", "https://api.twilio.com.evil.example/x"),
+        ],
+    )
+    def test_rewrite(self, redirected: PooledHttpClient, url: str, expected: str) -> None:
+        """A mapped prefix is replaced; other hosts, and look-alike hosts, are left alone."""
+        assert expected == redirected.rewrite(url)
+
+    def test_absolute_next_page_link_follows_the_map(self) -> None:
+        """A Messaging v1 list's absolute next-page link is fetched from the mapped host."""
+        seen: list[str] = []
+        service = {"sid": "MG" + "a" * 32, "friendly_name": "x"}
+
+        def pages(request: httpx.Request) -> httpx.Response:
+            seen.append(str(request.url))
+            page = int(request.url.params.get("Page", "0"))
+            next_url = (
+                "https://messaging.twilio.com/v1/Services?PageSize=1&Page=1&PageToken=PT1"
+                if page == 0
+                else None
+            )
+            meta = {"page": page, "page_size": 1, "next_page_url": next_url, "key": "services"}
+            return httpx.Response(200, json={"services": [service], "meta": meta})
+
+        with (
+            httpx.Client(transport=httpx.MockTransport(pages)) as client,
+            PooledHttpClient(
+                client=client, base_urls={"https://messaging.twilio.com": "http://mock.local"}
+            ) as http,
+        ):
+            credentials = Credentials(account_sid=_AUTH[0], username=_AUTH[0], password=_AUTH[1])
+            twilio = TwilioClients(http).get(credentials)
+            assert 2 == len(twilio.messaging.v1.services.list(page_size=1))
+        assert [
+            "http://mock.local/v1/Services?PageSize=1",
+            "http://mock.local/v1/Services?PageSize=1&Page=1&PageToken=PT1",
+        ] == seen
+
+
+class TestRetries:
+    """Only what cannot send anything twice is tried again, a bounded number of times."""
+
+    def test_connection_refused_is_retried(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers, sleeps: list[float]
+    ) -> None:
+        """A connection that could not be opened is retried: nothing was sent."""
+        recorder.answer(httpx.ConnectError("refused"), _created())
+        assert 201 == http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH).status_code
+        assert 1 == len(sleeps)
+
+    def test_connection_refused_until_the_end_is_unavailable(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers, sleeps: list[float]
+    ) -> None:
+        """Three failed connections raise ProviderUnavailableError after two waits."""
+        recorder.answer(httpx.ConnectError("refused"))
+        with pytest.raises(ProviderUnavailableError):
+            http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH)
+        assert 2 == len(sleeps)
+
+    @pytest.mark.parametrize(
+        "lost", [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("hung up")], ids=str
+    )
+    def test_post_whose_answer_was_lost_is_not_repeated(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers, lost: Exception
+    ) -> None:
+        """A POST that may have reached Twilio raises ProviderTimeoutError and is sent once."""
+        recorder.answer(lost, _created())
+        with pytest.raises(ProviderTimeoutError) as caught:
+            http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH)
+        assert 1 == len(recorder.requests)
+        assert "not repeated" in str(caught.value)
+
+    def test_get_whose_answer_was_lost_is_retried(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers
+    ) -> None:
+        """A GET changes nothing, so a lost answer is asked for again."""
+        recorder.answer(httpx.ReadTimeout("slow"), httpx.Response(200, json={}))
+        assert 200 == http.request("GET", _MESSAGES, auth=_AUTH).status_code
+        assert 2 == len(recorder.requests)
+
+    def test_rate_limit_waits_as_long_as_asked(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers, sleeps: list[float]
+    ) -> None:
+        """A 429 is retried after its Retry-After seconds."""
+        limited = _error(429, 20429, "Too Many Requests", **{"Retry-After": "2"})
+        recorder.answer(limited, _created())
+        assert 201 == http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH).status_code
+        assert [2.0] == sleeps
+
+    def test_rate_limit_that_persists_raises_with_retry_after(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers, sleeps: list[float]
+    ) -> None:
+        """After the last try a 429 raises RateLimitedError with Twilio's code and delay."""
+        recorder.answer(_error(429, 20429, "Too Many Requests", **{"Retry-After": "1"}))
+        with pytest.raises(RateLimitedError) as caught:
+            http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH)
+        assert ("20429", 429, 1.0) == (
+            caught.value.code,
+            caught.value.status,
+            caught.value.retry_after,
+        )
+        assert [1.0, 1.0] == sleeps
+
+    def test_rate_limit_asking_too_long_a_wait_raises_at_once(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers, sleeps: list[float]
+    ) -> None:
+        """A Retry-After beyond the policy's longest wait is left to the caller."""
+        recorder.answer(_error(429, 20429, "Too Many Requests", **{"Retry-After": "600"}))
+        with pytest.raises(RateLimitedError) as caught:
+            http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH)
+        assert 600.0 == caught.value.retry_after
+        assert [] == sleeps
+
+    def test_service_unavailable_is_retried_with_backoff(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers, sleeps: list[float]
+    ) -> None:
+        """A 503 (Twilio did nothing) is retried after an exponential backoff."""
+        recorder.answer(_error(503, None), _error(503, None), _created())
+        assert 201 == http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH).status_code
+        assert 2 == len(sleeps)
+        assert 0.05 <= sleeps[0] <= 0.1
+        assert 0.1 <= sleeps[1] <= 0.2
+
+    def test_server_error_is_not_retried(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers, sleeps: list[float]
+    ) -> None:
+        """A 500 may have done something: it raises ProviderUnavailableError at once."""
+        recorder.answer(_error(500, None, "Internal Server Error"))
+        with pytest.raises(ProviderUnavailableError):
+            http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH)
+        assert ([], 1) == (sleeps, len(recorder.requests))
+
+
+class TestRetryPolicy:
+    """The policy bounds tries and waits."""
+
+    def test_no_delay_after_the_last_attempt(self) -> None:
+        """The last attempt gets no delay: there is no next one."""
+        assert None is RetryPolicy(attempts=2).delay(2, None)
+
+    def test_retry_after_is_used_as_given(self) -> None:
+        """Twilio's Retry-After wins over the backoff."""
+        assert 3.0 == RetryPolicy(max_delay=5).delay(1, 3.0)
+
+
+class TestErrorMapping:
+    """Twilio's answers become the SDK's typed errors, keeping Twilio's code."""
+
+    @pytest.mark.parametrize(
+        ("status", "code", "expected", "expected_code"),
+        [
+            (401, 20003, ProviderAuthenticationError, "20003"),
+            (401, None, ProviderAuthenticationError, "20003"),
+            (404, 20404, ProviderNotFoundError, "20404"),
+            (400, 21211, InvalidRecipientError, "21211"),
+            (400, 21614, InvalidRecipientError, "21614"),
+            (400, 21610, RecipientOptedOutError, "21610"),
+            (400, 30034, UnregisteredSenderError, "30034"),
+            (400, 21422, NumberUnavailableError, "21422"),
+            (400, 21452, NumberUnavailableError, "21452"),
+            (429, 20429, RateLimitedError, "20429"),
+            (500, None, ProviderUnavailableError, None),
+            (400, 21617, ProviderError, "21617"),
+        ],
+    )
+    def test_answer_is_mapped(
+        self,
+        http: PooledHttpClient,
+        recorder: ScriptedAnswers,
+        status: int,
+        code: int | None,
+        expected: type[ProviderError],
+        expected_code: str | None,
+    ) -> None:
+        """Each code (or, without one, each status) raises its error class with the code."""
+        recorder.answer(_error(status, code, "Twilio's words"))
+        with pytest.raises(ProviderError) as caught:
+            http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH)
+        assert expected is type(caught.value)
+        assert (expected_code, status, "twilio") == (
+            caught.value.code,
+            caught.value.status,
+            caught.value.provider,
+        )
+        assert "Twilio's words" in str(caught.value)
+
+    def test_prism_problem_is_a_plain_provider_error(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers
+    ) -> None:
+        """An RFC 9457 problem without a Twilio code keeps its detail."""
+        problem = {"type": "x", "title": "Invalid request", "status": 422, "detail": "To missing"}
+        recorder.answer(httpx.Response(422, json=problem))
+        with pytest.raises(ProviderError, match="To missing") as caught:
+            http.request("POST", _MESSAGES, data={}, auth=_AUTH)
+        assert (None, 422) == (caught.value.code, caught.value.status)
+
+
+class TestRequests:
+    """Requests go out as Twilio expects them, and secrets stay out of the logs."""
+
+    def test_form_lists_repeat_keys_and_booleans_are_words(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers
+    ) -> None:
+        """A list becomes repeated keys; booleans are true/false; None is dropped."""
+        recorder.answer(_created())
+        data = {
+            "MediaUrl": ["https://a.example/1", "https://a.example/2"],
+            "SmartEncoded": True,
+            "X": None,
+        }
+        http.request("POST", _MESSAGES, data=data, auth=_AUTH)
+        sent = recorder.last.content.decode()
+        assert (
+            "MediaUrl=https%3A%2F%2Fa.example%2F1&MediaUrl=https%3A%2F%2Fa.example%2F2&SmartEncoded=true"
+            == sent
+        )
+
+    def test_credentials_are_not_logged(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Neither the auth token nor the Authorization header reaches the logs."""
+        caplog.set_level(logging.DEBUG)
+        recorder.answer(_error(429, 20429), _created())
+        http.request("POST", _MESSAGES, data={"Body": "hi"}, auth=_AUTH)
+        assert caplog.records
+        assert "secret-token" not in caplog.text
+        assert "Basic" not in caplog.text

@@ -1,0 +1,651 @@
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qs
+
+import attrs
+import httpx
+import pytest
+
+from sms_core import (
+    Account,
+    CampaignUseCase,
+    ConfigurationError,
+    EntityType,
+    NumberSettings,
+    PhoneNumber,
+    ProviderError,
+    ProvisionedNumber,
+    RegistrationFailure,
+    RegistrationStep,
+    StepStatus,
+    UnsupportedFeatureError,
+)
+from sms_core.testing import sample_brand, sample_campaign
+from sms_twilio import CampaignRef, TwilioAdapter
+from sms_twilio.registration import brand_state, campaign_state
+from sms_twilio.testing.state import Failure
+from sms_twilio.testing.transport import ScriptedAnswers, StateAnswers
+
+_SID = re.compile(r"\b([A-Z]{2})[0-9a-f]{32}\b")
+_MG = "MG" + "7" * 32
+_QE = "QE" + "8" * 32
+_BN = "BN" + "9" * 32
+
+
+def _calls(twilio: StateAnswers) -> list[str]:
+    """The requests made, SIDs shortened to their prefix."""
+    return [_SID.sub(r"\1…", call) for call in twilio.calls()]
+
+
+def _form(request: httpx.Request) -> dict[str, list[str]]:
+    return parse_qs(request.content.decode(), keep_blank_values=True)
+
+
+def _sent(twilio: StateAnswers, call: str) -> list[dict[str, list[str]]]:
+    """The forms of the requests made as ``call`` (SIDs shortened)."""
+    return [
+        _form(request)
+        for request, made in zip(twilio.requests, _calls(twilio), strict=True)
+        if made == call
+    ]
+
+
+class _Resource:
+    """A stand-in for a twilio package resource in status mapping tests."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update({"date_updated": None, "errors": []} | fields)
+
+
+def _with(account: Account, **settings: str) -> Account:
+    return attrs.evolve(account, provider_settings={**account.provider_settings, **settings})
+
+
+class TestBrandSubmission:
+    """A brand goes through Trust Hub in Twilio's ISV onboarding order."""
+
+    def test_onboarding_order(
+        self, stateful_adapter: TwilioAdapter, stateful_account: Account, twilio: StateAnswers
+    ) -> None:
+        """Customer profile, end users, address, evaluation, trust product, then the brand."""
+        state = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=sample_brand(), previous_ref=None
+        )
+        assert [
+            "POST /v1/CustomerProfiles",
+            "POST /v1/EndUsers",
+            "POST /v1/CustomerProfiles/BU…/EntityAssignments",
+            "POST /v1/EndUsers",
+            "POST /v1/CustomerProfiles/BU…/EntityAssignments",
+            "POST /2010-04-01/Accounts/AC…/Addresses.json",
+            "POST /v1/SupportingDocuments",
+            "POST /v1/CustomerProfiles/BU…/EntityAssignments",
+            "POST /v1/CustomerProfiles/BU…/EntityAssignments",
+            "POST /v1/CustomerProfiles/BU…/Evaluations",
+            "POST /v1/CustomerProfiles/BU…",
+            "POST /v1/TrustProducts",
+            "POST /v1/EndUsers",
+            "POST /v1/TrustProducts/BU…/EntityAssignments",
+            "POST /v1/TrustProducts/BU…/EntityAssignments",
+            "POST /v1/TrustProducts/BU…/Evaluations",
+            "POST /v1/TrustProducts/BU…",
+            "POST /v1/a2p/BrandRegistrations",
+        ] == _calls(twilio)
+        assert state is not None
+        assert (RegistrationStep.BRAND, StepStatus.IN_PROGRESS, "PENDING") == (
+            state.step,
+            state.status,
+            state.raw_status,
+        )
+        assert state.provider_ref.startswith("BN")
+
+    def test_forms(
+        self, stateful_adapter: TwilioAdapter, stateful_account: Account, twilio: StateAnswers
+    ) -> None:
+        """Policies, end users, address and bundles are sent under Twilio's names."""
+        brand = sample_brand()
+        stateful_adapter.sms_submit_brand(account=stateful_account, brand=brand, previous_ref=None)
+        [profile] = _sent(twilio, "POST /v1/CustomerProfiles")
+        assert {
+            "FriendlyName": ["Northwind Staffing LLC: customer profile"],
+            "Email": [brand.contact.email],
+            "PolicySid": ["RNdfbf3fae0e1107f8aded0e7cead80bf5"],
+        } == profile
+        business, representative, a2p = _sent(twilio, "POST /v1/EndUsers")
+        assert ["customer_profile_business_information"] == business["Type"]
+        assert {
+            "business_name": "Northwind Staffing LLC",
+            "business_identity": "direct_customer",
+            "business_industry": "HUMAN_RESOURCES",
+            "business_type": "Corporation",
+            "business_registration_identifier": "EIN",
+            "business_registration_number": "123456789",
+            "business_regions_of_operation": "USA_AND_CANADA",
+            "website_url": "https://northwind-staffing.example.com",
+        } == json.loads(business["Attributes"][0])
+        assert ["authorized_representative_1"] == representative["Type"]
+        assert "Director" == json.loads(representative["Attributes"][0])["job_position"]
+        assert {"company_type": "private"} == json.loads(a2p["Attributes"][0])
+        [address] = _sent(twilio, "POST /2010-04-01/Accounts/AC…/Addresses.json")
+        assert {
+            "CustomerName": ["Northwind Staffing LLC"],
+            "Street": ["100 Market Street"],
+            "City": ["San Francisco"],
+            "Region": ["CA"],
+            "PostalCode": ["94105"],
+            "IsoCountry": ["US"],
+        } == address
+        [registration] = _sent(twilio, "POST /v1/a2p/BrandRegistrations")
+        assert {"CustomerProfileBundleSid", "A2PProfileBundleSid", "BrandType"} == set(registration)
+        assert ["STANDARD"] == registration["BrandType"]
+
+    def test_mock_registrations(
+        self, stateful_adapter: TwilioAdapter, stateful_account: Account, twilio: StateAnswers
+    ) -> None:
+        """With mock_registrations the brand is registered as a mock."""
+        account = _with(stateful_account, mock_registrations="true")
+        stateful_adapter.sms_submit_brand(account=account, brand=sample_brand(), previous_ref=None)
+        [registration] = _sent(twilio, "POST /v1/a2p/BrandRegistrations")
+        assert ["true"] == registration["Mock"]
+
+    def test_missing_primary_profile_sends_nothing(
+        self, stateful_adapter: TwilioAdapter, twilio: StateAnswers
+    ) -> None:
+        """Without primary_customer_profile_sid: ConfigurationError, and no request made."""
+        account = Account(id="acme", name="Acme", provider="twilio")
+        with pytest.raises(ConfigurationError, match="primary_customer_profile_sid"):
+            stateful_adapter.sms_submit_brand(
+                account=account, brand=sample_brand(), previous_ref=None
+            )
+        assert [] == twilio.requests
+
+    def test_sole_proprietor_is_unsupported(
+        self, stateful_adapter: TwilioAdapter, stateful_account: Account, twilio: StateAnswers
+    ) -> None:
+        """A sole proprietor is refused with UnsupportedFeatureError before any request."""
+        brand = attrs.evolve(sample_brand(), entity_type=EntityType.SOLE_PROPRIETOR)
+        with pytest.raises(UnsupportedFeatureError, match="Console"):
+            stateful_adapter.sms_submit_brand(
+                account=stateful_account, brand=brand, previous_ref=None
+            )
+        assert [] == twilio.requests
+
+    def test_noncompliant_bundle_is_refused_with_reasons(
+        self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
+    ) -> None:
+        """A noncompliant evaluation raises ProviderError naming Trust Hub's reasons."""
+        results = [
+            {
+                "passed": False,
+                "error_code": 22215,
+                "failure_reason": "Business information is incomplete",
+                "invalid": [{"failure_reason": "website_url is missing"}],
+            }
+        ]
+        recorder.answer(
+            httpx.Response(
+                201, json={"sid": "BU" + "2" * 32, "status": "noncompliant", "results": results}
+            )
+        )
+        with pytest.raises(ProviderError, match="website_url is missing") as caught:
+            adapter.sms_submit_brand(account=account, brand=sample_brand(), previous_ref=None)
+        assert "22215" == caught.value.code
+        assert recorder.last.url.path.endswith("/Evaluations")
+
+
+class TestBrandResubmission:
+    """A failed brand is corrected in its bundles and resubmitted under the same id."""
+
+    def test_corrected_and_resubmitted(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+    ) -> None:
+        """The end users and address are updated, the bundles resubmitted, then the brand."""
+        twilio.state.fail_next(account_sid, "brand", Failure("EIN mismatch", "30794"))
+        failed = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=sample_brand(), previous_ref=None
+        )
+        assert failed is not None
+        twilio.state.complete_review(account_sid, failed.provider_ref)
+        fetched = stateful_adapter.sms_fetch_registration(
+            account=stateful_account, step=RegistrationStep.BRAND, ref=failed.provider_ref
+        )
+        assert fetched is not None
+        assert (StepStatus.FAILED, (RegistrationFailure(reason="EIN mismatch", code="30794"),)) == (
+            fetched.status,
+            fetched.failures,
+        )
+        twilio.requests.clear()
+        corrected = sample_brand("Northwind Staffing Group LLC")
+        resubmitted = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=corrected, previous_ref=failed.provider_ref
+        )
+        assert [
+            "GET /v1/a2p/BrandRegistrations/BN…",
+            "GET /v1/CustomerProfiles/BU…/EntityAssignments",
+            "POST /v1/EndUsers/IT…",
+            "GET /v1/CustomerProfiles/BU…/EntityAssignments",
+            "POST /v1/EndUsers/IT…",
+            "GET /v1/CustomerProfiles/BU…/EntityAssignments",
+            "GET /v1/SupportingDocuments/RD…",
+            "POST /2010-04-01/Accounts/AC…/Addresses/AD….json",
+            "POST /v1/CustomerProfiles/BU…/Evaluations",
+            "POST /v1/CustomerProfiles/BU…",
+            "GET /v1/TrustProducts/BU…/EntityAssignments",
+            "POST /v1/EndUsers/IT…",
+            "POST /v1/TrustProducts/BU…/Evaluations",
+            "POST /v1/TrustProducts/BU…",
+            "POST /v1/a2p/BrandRegistrations/BN…",
+        ] == _calls(twilio)
+        business = json.loads(_sent(twilio, "POST /v1/EndUsers/IT…")[0]["Attributes"][0])
+        assert "Northwind Staffing Group LLC" == business["business_name"]
+        assert resubmitted is not None
+        assert (failed.provider_ref, StepStatus.IN_PROGRESS) == (
+            resubmitted.provider_ref,
+            resubmitted.status,
+        )
+
+
+class TestCampaign:
+    """A campaign is registered under a Messaging Service; its ref names both."""
+
+    @pytest.fixture
+    def brand_ref(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+    ) -> str:
+        submitted = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=sample_brand(), previous_ref=None
+        )
+        assert submitted is not None
+        twilio.state.complete_review(account_sid, submitted.provider_ref)
+        twilio.requests.clear()
+        return submitted.provider_ref
+
+    def test_service_then_campaign(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        brand_ref: str,
+    ) -> None:
+        """Without a configured service one is made; the campaign's fields use Twilio's names."""
+        campaign = sample_campaign()
+        state = stateful_adapter.sms_submit_campaign(
+            account=stateful_account, brand_ref=brand_ref, campaign=campaign, previous_ref=None
+        )
+        assert ["POST /v1/Services", "POST /v1/Services/MG…/Compliance/Usa2p"] == _calls(twilio)
+        service, registration = (_form(request) for request in twilio.requests)
+        assert {
+            "FriendlyName": ["Northwind Staffing (smsadmin)"],
+            "UseInboundWebhookOnNumber": ["true"],
+        } == service
+        assert {
+            "BrandRegistrationSid": [brand_ref],
+            "Description": [campaign.description],
+            "MessageFlow": [campaign.message_flow],
+            "MessageSamples": list(campaign.sample_messages),
+            "UsAppToPersonUsecase": ["CUSTOMER_CARE"],
+            "HasEmbeddedLinks": ["false"],
+            "HasEmbeddedPhone": ["false"],
+            "SubscriberOptIn": ["true"],
+            "AgeGated": ["false"],
+            "DirectLending": ["false"],
+            "OptInMessage": [campaign.opt_in_message],
+            "OptOutMessage": [campaign.opt_out_message],
+            "HelpMessage": [campaign.help_message],
+            "OptInKeywords": ["START", "YES"],
+            "OptOutKeywords": ["STOP"],
+            "HelpKeywords": ["HELP"],
+            "PrivacyPolicyUrl": [campaign.privacy_policy_url],
+            "TermsAndConditionsUrl": [campaign.terms_and_conditions_url],
+        } == registration
+        assert state is not None
+        ref = CampaignRef.parse(state.provider_ref)
+        assert ref.service_sid in twilio.requests[1].url.path
+        assert (StepStatus.IN_PROGRESS, "PENDING") == (state.status, state.raw_status)
+
+    def test_fetch_reads_the_campaign_through_its_service(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+        brand_ref: str,
+    ) -> None:
+        """A campaign is fetched under its service and is approved once VERIFIED."""
+        submitted = stateful_adapter.sms_submit_campaign(
+            account=stateful_account,
+            brand_ref=brand_ref,
+            campaign=sample_campaign(),
+            previous_ref=None,
+        )
+        assert submitted is not None
+        ref = CampaignRef.parse(submitted.provider_ref)
+        twilio.state.complete_review(account_sid, ref.campaign_sid)
+        twilio.requests.clear()
+        fetched = stateful_adapter.sms_fetch_registration(
+            account=stateful_account, step=RegistrationStep.CAMPAIGN, ref=submitted.provider_ref
+        )
+        assert [f"GET /v1/Services/{ref.service_sid}/Compliance/Usa2p/{ref.campaign_sid}"] == (
+            twilio.calls()
+        )
+        assert fetched is not None
+        assert (StepStatus.APPROVED, "VERIFIED", ()) == (
+            fetched.status,
+            fetched.raw_status,
+            fetched.failures,
+        )
+
+    def test_configured_service_is_used(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+        brand_ref: str,
+    ) -> None:
+        """With messaging_service_sid configured no service is created."""
+        service = twilio.state.create_service(account_sid, {"FriendlyName": ["Acme"]})
+        account = _with(stateful_account, messaging_service_sid=service["sid"])
+        stateful_adapter.sms_submit_campaign(
+            account=account, brand_ref=brand_ref, campaign=sample_campaign(), previous_ref=None
+        )
+        assert [f"POST /v1/Services/{service['sid']}/Compliance/Usa2p"] == twilio.calls()
+
+    def test_refused_campaign_removes_the_new_service(
+        self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
+    ) -> None:
+        """When Twilio refuses the campaign, the service made for it is deleted again."""
+        recorder.answer(
+            httpx.Response(201, json={"sid": _MG, "friendly_name": "x"}),
+            httpx.Response(400, json={"message": "Invalid use case", "status": 400}),
+            httpx.Response(204),
+        )
+        with pytest.raises(ProviderError, match="Invalid use case"):
+            adapter.sms_submit_campaign(
+                account=account, brand_ref=_BN, campaign=sample_campaign(), previous_ref=None
+            )
+        assert ["POST", "POST", "DELETE"] == [request.method for request in recorder.requests]
+        assert recorder.last.url.path == f"/v1/Services/{_MG}"
+
+    def test_resubmission_edits_the_failed_campaign(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+        brand_ref: str,
+    ) -> None:
+        """Changing only editable fields updates the campaign in place, back under review."""
+        twilio.state.fail_next(account_sid, "campaign", Failure("Message flow unclear", "30886"))
+        failed = stateful_adapter.sms_submit_campaign(
+            account=stateful_account,
+            brand_ref=brand_ref,
+            campaign=sample_campaign(),
+            previous_ref=None,
+        )
+        assert failed is not None
+        twilio.state.complete_review(
+            account_sid, CampaignRef.parse(failed.provider_ref).campaign_sid
+        )
+        twilio.requests.clear()
+        clearer = attrs.evolve(
+            sample_campaign(), message_flow="Candidates tick an opt-in box on the application form."
+        )
+        resubmitted = stateful_adapter.sms_submit_campaign(
+            account=stateful_account,
+            brand_ref=brand_ref,
+            campaign=clearer,
+            previous_ref=failed.provider_ref,
+        )
+        assert [
+            "GET /v1/Services/MG…/Compliance/Usa2p/QE…",
+            "POST /v1/Services/MG…/Compliance/Usa2p/QE…",
+        ] == _calls(twilio)
+        assert {
+            "HasEmbeddedLinks",
+            "HasEmbeddedPhone",
+            "MessageSamples",
+            "MessageFlow",
+            "Description",
+            "AgeGated",
+            "DirectLending",
+            "PrivacyPolicyUrl",
+            "TermsAndConditionsUrl",
+        } == set(_form(twilio.requests[-1]))
+        assert resubmitted is not None
+        assert (failed.provider_ref, StepStatus.IN_PROGRESS) == (
+            resubmitted.provider_ref,
+            resubmitted.status,
+        )
+
+    def test_resubmission_with_a_new_use_case_replaces_the_campaign(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+        brand_ref: str,
+    ) -> None:
+        """A use case cannot be edited: the failed campaign is deleted and a new one made."""
+        twilio.state.fail_next(account_sid, "campaign", Failure("Use case mismatch", "30896"))
+        failed = stateful_adapter.sms_submit_campaign(
+            account=stateful_account,
+            brand_ref=brand_ref,
+            campaign=sample_campaign(),
+            previous_ref=None,
+        )
+        assert failed is not None
+        twilio.requests.clear()
+        mixed = attrs.evolve(sample_campaign(), use_case=CampaignUseCase.MIXED)
+        resubmitted = stateful_adapter.sms_submit_campaign(
+            account=stateful_account,
+            brand_ref=brand_ref,
+            campaign=mixed,
+            previous_ref=failed.provider_ref,
+        )
+        assert [
+            "GET /v1/Services/MG…/Compliance/Usa2p/QE…",
+            "DELETE /v1/Services/MG…/Compliance/Usa2p/QE…",
+            "POST /v1/Services/MG…/Compliance/Usa2p",
+        ] == _calls(twilio)
+        assert resubmitted is not None
+        old, new = (
+            CampaignRef.parse(failed.provider_ref),
+            CampaignRef.parse(resubmitted.provider_ref),
+        )
+        assert (old.service_sid, True) == (new.service_sid, old.campaign_sid != new.campaign_sid)
+
+
+class TestMessagingService:
+    """The service is pointed at the webhook app and is ready once its campaign is verified."""
+
+    @pytest.fixture
+    def campaign_ref(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+    ) -> str:
+        brand = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=sample_brand(), previous_ref=None
+        )
+        assert brand is not None
+        twilio.state.complete_review(account_sid, brand.provider_ref)
+        campaign = stateful_adapter.sms_submit_campaign(
+            account=stateful_account,
+            brand_ref=brand.provider_ref,
+            campaign=sample_campaign(),
+            previous_ref=None,
+        )
+        assert campaign is not None
+        twilio.requests.clear()
+        return campaign.provider_ref
+
+    def test_service_is_configured_and_follows_its_campaign(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+        campaign_ref: str,
+    ) -> None:
+        """The webhook URLs are set; the step is approved once the campaign is VERIFIED."""
+        settings = NumberSettings(
+            sms_url="https://sms.example.com/webhooks/northwind/messages",
+            status_callback_url="https://sms.example.com/webhooks/northwind/status",
+        )
+        pending = stateful_adapter.sms_submit_messaging_service(
+            account=stateful_account, campaign_ref=campaign_ref, settings=settings
+        )
+        assert ["POST /v1/Services/MG…", "GET /v1/Services/MG…/Compliance/Usa2p/QE…"] == _calls(
+            twilio
+        )
+        assert {
+            "UseInboundWebhookOnNumber": ["true"],
+            "InboundRequestUrl": [settings.sms_url],
+            "InboundMethod": ["POST"],
+            "StatusCallback": [settings.status_callback_url],
+        } == _form(twilio.requests[0])
+        ref = CampaignRef.parse(campaign_ref)
+        assert pending is not None
+        assert (RegistrationStep.MESSAGING_SERVICE, ref.service_sid, StepStatus.IN_PROGRESS) == (
+            pending.step,
+            pending.provider_ref,
+            pending.status,
+        )
+        twilio.state.complete_review(account_sid, ref.campaign_sid)
+        twilio.requests.clear()
+        ready = stateful_adapter.sms_fetch_registration(
+            account=stateful_account, step=RegistrationStep.MESSAGING_SERVICE, ref=ref.service_sid
+        )
+        assert ["GET /v1/Services/MG…", "GET /v1/Services/MG…/Compliance/Usa2p"] == _calls(twilio)
+        assert ready is not None
+        assert (StepStatus.APPROVED, "VERIFIED") == (ready.status, ready.raw_status)
+
+
+class TestAttachNumber:
+    """A number joins the service's sender pool once; attached already is fine."""
+
+    @pytest.fixture
+    def pool(self, twilio: StateAnswers, account_sid: str) -> tuple[str, ProvisionedNumber]:
+        number = twilio.state.buy_number(account_sid, {"AreaCode": ["415"]})
+        service = twilio.state.create_service(account_sid, {"FriendlyName": ["Acme"]})
+        line = ProvisionedNumber(
+            number=PhoneNumber.parse(number["phone_number"]), provider_ref=number["sid"]
+        )
+        return service["sid"], line
+
+    def test_attach_then_again(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        pool: tuple[str, ProvisionedNumber],
+    ) -> None:
+        """The first attach looks, then adds; the second only looks."""
+        service_sid, line = pool
+        for _ in range(2):
+            assert stateful_adapter.sms_attach_number(
+                account=stateful_account, service_ref=service_sid, number=line
+            )
+        assert [
+            "GET /v1/Services/MG…/PhoneNumbers/PN…",
+            "POST /v1/Services/MG…/PhoneNumbers",
+            "GET /v1/Services/MG…/PhoneNumbers/PN…",
+        ] == _calls(twilio)
+        assert {"PhoneNumberSid": [line.provider_ref]} == _form(twilio.requests[1])
+
+    def test_attached_meanwhile_is_fine(
+        self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
+    ) -> None:
+        """Twilio's 21710 (already in this service) after the look counts as attached."""
+        recorder.answer(
+            httpx.Response(404, json={"code": 20404, "message": "not found"}),
+            httpx.Response(409, json={"code": 21710, "message": "already in the service"}),
+        )
+        line = ProvisionedNumber(
+            number=PhoneNumber.parse("+14152345678"), provider_ref="PN" + "1" * 32
+        )
+        assert adapter.sms_attach_number(account=account, service_ref=_MG, number=line)
+
+
+class TestStatusMapping:
+    """Twilio's registration words map onto the SDK's step statuses, with reasons."""
+
+    @pytest.mark.parametrize(
+        ("raw", "expected"),
+        [
+            ("PENDING", StepStatus.IN_PROGRESS),
+            ("IN_REVIEW", StepStatus.IN_PROGRESS),
+            ("APPROVED", StepStatus.APPROVED),
+            ("FAILED", StepStatus.FAILED),
+            ("SUSPENDED", StepStatus.FAILED),
+            ("DELETION_PENDING", StepStatus.FAILED),
+            ("DELETION_FAILED", StepStatus.FAILED),
+            ("SOMETHING_NEW", StepStatus.IN_PROGRESS),
+        ],
+    )
+    def test_brand_status(self, raw: str, expected: StepStatus) -> None:
+        """Every brand status has its step status; a new word is still in progress."""
+        state = brand_state(_Resource(sid=_BN, status=raw, failure_reason="Tax id mismatch"))
+        assert (expected, raw) == (state.status, state.raw_status)
+
+    @pytest.mark.parametrize(
+        ("raw", "expected"),
+        [
+            ("PENDING", StepStatus.IN_PROGRESS),
+            ("IN_PROGRESS", StepStatus.IN_PROGRESS),
+            ("VERIFIED", StepStatus.APPROVED),
+            ("FAILED", StepStatus.FAILED),
+            ("SUSPENDED", StepStatus.FAILED),
+            (None, StepStatus.IN_PROGRESS),
+        ],
+    )
+    def test_campaign_status(self, raw: str | None, expected: StepStatus) -> None:
+        """VERIFIED is approved; campaign_status is an open string, unknown is pending."""
+        state = campaign_state(_Resource(sid=_QE, campaign_status=raw), _MG)
+        assert (expected, f"{_MG}/{_QE}") == (state.status, state.provider_ref)
+
+    def test_failure_reasons_come_from_errors(self) -> None:
+        """Each errors[] entry is a failure with its code, description and first field."""
+        errors = [
+            {"code": 30794, "description": "EIN does not match", "fields": ["TAX_ID"]},
+            {"code": "30795", "description": "Address mismatch"},
+        ]
+        state = brand_state(_Resource(sid=_BN, status="FAILED", errors=errors))
+        assert (
+            RegistrationFailure(reason="EIN does not match", code="30794", field="TAX_ID"),
+            RegistrationFailure(reason="Address mismatch", code="30795"),
+        ) == state.failures
+
+    def test_failure_reason_without_errors(self) -> None:
+        """Without errors[] the failure_reason and brand feedback are the reason."""
+        state = brand_state(
+            _Resource(
+                sid=_BN,
+                status="FAILED",
+                failure_reason="Tax id mismatch",
+                brand_feedback=["TAX_ID"],
+            )
+        )
+        assert (RegistrationFailure(reason="Tax id mismatch", field="TAX_ID"),) == state.failures
+
+    def test_unknown_refs_are_not_asked_for(
+        self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
+    ) -> None:
+        """Refs of the wrong shape raise ProviderNotFoundError without a request."""
+        for step in RegistrationStep:
+            with pytest.raises(ProviderError) as caught:
+                adapter.sms_fetch_registration(account=account, step=step, ref="contract-unknown")
+            assert "20404" == caught.value.code
+        assert [] == recorder.requests

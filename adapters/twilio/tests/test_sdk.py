@@ -1,0 +1,130 @@
+"""smsadmin itself on Twilio, configured by settings alone, every request checked by Prism."""
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sms_core import (
+    AccountAdmin,
+    DeliveryStatus,
+    ManualClock,
+    NumberQuery,
+    OutboundMessage,
+    PhoneNumber,
+    ProvisionedNumber,
+    RegistrationStep,
+    SendReceipt,
+    SmsAdmin,
+    StepStatus,
+    WebhookKind,
+)
+from sms_core.testing import sample_brand, sample_campaign
+from sms_twilio import CampaignRef, PooledHttpClient, TwilioAdapter
+from sms_twilio.testing import TwilioDriver, TwilioStandIn
+
+#: 13:00 in New York on a weekday: the candidate may be texted.
+_START = datetime(2026, 3, 10, 17, 0, tzinfo=UTC)
+_ACCOUNT_SID = "AC" + "5a" * 16
+_CANDIDATE = PhoneNumber.parse("+1 212 555 0101")
+
+
+@pytest.mark.prism
+class TestSmsadminOnTwilio:
+    """An agency registers, buys a line, texts and hears back through the SDK's services."""
+
+    @pytest.fixture(autouse=True)
+    def _every_request_valid(self, stand_in: TwilioStandIn) -> Iterator[None]:
+        stand_in.take_violations()
+        yield
+        assert [] == [str(v) for v in stand_in.take_violations()]
+
+    @pytest.fixture
+    def driver(self, stand_in: TwilioStandIn) -> TwilioDriver:
+        return TwilioDriver(stand_in.state, stand_in.auth_token, account_sid=_ACCOUNT_SID)
+
+    @pytest.fixture
+    def admin(self, tmp_path: Path, stand_in: TwilioStandIn) -> Iterator[SmsAdmin]:
+        environ = {"TWILIO_ACCOUNT_SID": _ACCOUNT_SID, "TWILIO_AUTH_TOKEN": stand_in.auth_token}
+        with (
+            PooledHttpClient(base_urls=stand_in.base_urls) as http,
+            SmsAdmin.open(
+                f"sqlite:///{tmp_path / 'smsadmin.sqlite3'}",
+                plugins=[TwilioAdapter(http=http, environ=environ)],
+                load_entry_points=False,
+                clock=ManualClock(_START),
+                webhook_base_url="https://sms.example.com/webhooks",
+                rng=random.Random(3),
+            ) as opened,
+        ):
+            yield opened
+
+    @pytest.fixture
+    def acme(self, admin: SmsAdmin, stand_in: TwilioStandIn) -> AccountAdmin:
+        """The agency, its brand and campaign approved by Twilio, with its recruiter's line."""
+        primary = stand_in.state.primary_profile(_ACCOUNT_SID)
+        account = admin.create_account(
+            "acme",
+            name="Acme Staffing",
+            provider="twilio",
+            provider_settings={"primary_customer_profile_sid": primary},
+        )
+        account.users.upsert(
+            "admin", first_name="Dana", last_name="Reyes", permissions=["sms.admin"]
+        )
+        account.users.upsert("rec", first_name="Ann", last_name="Lee")
+        account.registration.register("admin", sample_brand(), sample_campaign())
+        for _ in RegistrationStep:
+            status = account.registration.status()
+            for record in (status.brand, status.campaign):
+                if record.status is StepStatus.IN_PROGRESS and record.provider_ref:
+                    ref = record.provider_ref
+                    sid = CampaignRef.parse(ref).campaign_sid if "/" in ref else ref
+                    stand_in.state.complete_review(_ACCOUNT_SID, sid)
+            account.registration.sync()
+        assert account.registration.status().send_ready
+        [offer] = account.numbers.search("admin", NumberQuery(area_code="415", limit=1))
+        account.numbers.purchase("admin", offer.number, ["rec"], accept_terms=True)
+        return account
+
+    @pytest.fixture
+    def line(self, acme: AccountAdmin) -> ProvisionedNumber:
+        """The recruiter's line as Twilio holds it."""
+        [summary] = acme.numbers.list()
+        return ProvisionedNumber(number=summary.line.number, provider_ref=summary.line.provider_ref)
+
+    def test_text_then_delivery_report(
+        self, acme: AccountAdmin, driver: TwilioDriver, line: ProvisionedNumber
+    ) -> None:
+        """A text goes out queued; Twilio's signed report to its callback marks it delivered."""
+        sent = acme.messages.send("rec", candidate_id="c-1", to=_CANDIDATE, body="Free Friday?")
+        assert DeliveryStatus.QUEUED == sent.message.status
+        assert sent.message.provider_message_id is not None
+        outbound = OutboundMessage(
+            message_id=sent.message.id,
+            sender=line.number,
+            recipient=_CANDIDATE,
+            body="Free Friday?",
+        )
+        receipt = SendReceipt(
+            provider_message_id=sent.message.provider_message_id,
+            status=DeliveryStatus.QUEUED,
+            raw_status="queued",
+        )
+        report = driver.status_webhook(acme.account, outbound, receipt, DeliveryStatus.DELIVERED)
+        assert f"sms_message_id={sent.message.id}" in report.url
+        acme.webhooks.handle(WebhookKind.STATUS, report)
+        assert DeliveryStatus.DELIVERED == acme.messages.get(sent.message.id).status
+
+    def test_reply_and_call(
+        self, acme: AccountAdmin, driver: TwilioDriver, line: ProvisionedNumber
+    ) -> None:
+        """A candidate's reply is stored; a call to a line without forwarding is declined."""
+        text = driver.inbound_message_webhook(acme.account, _CANDIDATE, line, "Yes, Friday works")
+        assert b"<Response />" in acme.webhooks.handle(WebhookKind.MESSAGES, text).body
+        [reply] = acme.messages.thread(line.number, _CANDIDATE)
+        assert "Yes, Friday works" == reply.body
+        call = driver.inbound_call_webhook(acme.account, _CANDIDATE, line)
+        assert b"<Hangup />" in acme.webhooks.handle(WebhookKind.CALLS, call).body
