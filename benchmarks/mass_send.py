@@ -101,6 +101,7 @@ def main() -> None:
     print(f"  ratio (loop / SDK):                   {loop.wall / sdk.wall:7.1f}x")
     print(f"  SDK CPU time per message:             {sdk.cpu / n * 1000:7.3f} ms")
     print(f"    of which the adapter's request:     {adapter.cpu / n * 1000:7.3f} ms")
+    print(f"  the loop's CPU time per message:      {loop.cpu / n * 1000:7.3f} ms")
     print(
         f"  the same texts through the adapter's hook alone: {adapter.wall:.3f} s wall "
         f"({loop.wall / adapter.wall:.1f}x the loop)"

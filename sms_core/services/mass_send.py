@@ -4,11 +4,12 @@ The whole text is refused before anything happens when the sender cannot text, t
 not fit, or there are more recipients than the host's cap (or none). Otherwise each recipient
 is checked on its own, in the calling thread: an invalid number, a number given twice (it is
 texted once), an opted-out number, or one in quiet hours is reported with its reason and not
-sent. The others are sent concurrently, at most as many at once as the carrier adapter allows
-(``ProviderCapabilities.max_concurrent_sends``), each through the same store-send-update cycle
-as a single text, using the seat's allowance one by one: when it runs out, the rest are
-refused. The progress callback runs in the calling thread, once per recipient, as each
-outcome is known.
+sent. The others are stored first, in the calling thread, each using the seat's allowance
+(when it runs out, the rest are refused); then they are handed to the carrier concurrently, at
+most as many at once as the adapter allows (``ProviderCapabilities.max_concurrent_sends``),
+and each answer is stored in the calling thread as it comes: the same store-send-update cycle
+as a single text, with only the carrier's waiting done in parallel. The progress callback
+runs in the calling thread, once per recipient, as each outcome is known.
 
 With an idempotency key, each recipient's text gets its own key (``"{key}:{number}"``), so
 retrying the whole call sends only to the recipients the first call did not reach.
@@ -29,6 +30,7 @@ from sms_core.domain import (
     Recipient,
     RecipientOutcome,
     RecipientStatus,
+    SendReceipt,
 )
 from sms_core.exceptions import (
     AllowanceExhaustedError,
@@ -101,17 +103,33 @@ class MassSender:
             else:
                 to_send.append((index, recipient, decided))
 
-        if to_send:
+        # Every text is stored (and its allowance used) in this thread before any carrier call;
+        # the workers only wait on the carrier, and each answer is stored here as it comes.
+        stored: list[tuple[int, Recipient, Outgoing, Message]] = []
+        for index, recipient, outgoing in to_send:
+            kept = self._store(sender, recipient, outgoing)
+            if isinstance(kept, RecipientOutcome):
+                outcomes[index] = kept
+                report(kept)
+            else:
+                stored.append((index, recipient, outgoing, kept))
+        if stored:
             capabilities = self._context.hooks.provider_info(self._context.account).capabilities
-            workers = max(1, min(capabilities.max_concurrent_sends, len(to_send)))
+            workers = max(1, min(capabilities.max_concurrent_sends, len(stored)))
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sms-send") as pool:
-                futures: dict[Future[RecipientOutcome], int] = {
-                    pool.submit(self._deliver, sender, recipient, outgoing): index
-                    for index, recipient, outgoing in to_send
+                futures: dict[Future[SendReceipt | Exception], tuple[int, Recipient, Message]] = {
+                    pool.submit(self._dispatcher.hand_over, sender, message, outgoing): (
+                        index,
+                        recipient,
+                        message,
+                    )
+                    for index, recipient, outgoing, message in stored
                 }
                 for future in as_completed(futures):
-                    outcome = future.result()
-                    outcomes[futures[future]] = outcome
+                    index, recipient, message = futures[future]
+                    delivery = self._dispatcher.settle(sender, message, future.result())
+                    outcome = _outcome(recipient, delivery.message, duplicate=False)
+                    outcomes[index] = outcome
                     report(outcome)
         return MassSendResult(
             outcomes=[outcome for outcome in outcomes if outcome is not None], segments=analysis
@@ -168,15 +186,17 @@ class MassSender:
                 planned.append((recipient, outgoing))
         return planned
 
-    def _deliver(
+    def _store(
         self, sender: Sender, recipient: Recipient, outgoing: Outgoing
-    ) -> RecipientOutcome:
-        """Send one recipient's text (in a worker thread) and describe how it went."""
+    ) -> Message | RecipientOutcome:
+        """Store one recipient's text, or say why it is not sent (or was sent before)."""
         try:
-            delivery = self._dispatcher.deliver(sender, outgoing)
+            kept = self._dispatcher.store(sender, outgoing)
         except (AllowanceExhaustedError, IdempotencyKeyError) as err:
             return _refused(recipient, str(err))
-        return _outcome(recipient, delivery.message, duplicate=delivery.duplicate)
+        if isinstance(kept, Message):
+            return kept
+        return _outcome(recipient, kept.message, duplicate=kept.duplicate)
 
 
 def _check_count(count: int, cap: int) -> None:

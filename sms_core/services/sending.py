@@ -41,6 +41,7 @@ from sms_core.domain import (
     OptOutSource,
     OutboundMessage,
     PhoneNumber,
+    SendReceipt,
     User,
 )
 from sms_core.exceptions import (
@@ -281,6 +282,21 @@ class Dispatcher:
             AllowanceExhaustedError: When the seat cannot cover it; nothing was written.
             IdempotencyKeyError: When the key was used for another text.
         """
+        stored = self.store(sender, outgoing)
+        if isinstance(stored, Delivery):
+            return stored
+        return self.settle(sender, stored, self.hand_over(sender, stored, outgoing))
+
+    def store(self, sender: Sender, outgoing: Outgoing) -> Message | Delivery:
+        """Persist the text as PENDING, using the seat's allowance, before any carrier call.
+
+        Returns:
+            The new PENDING message, or the earlier delivery an idempotency key points to.
+
+        Raises:
+            AllowanceExhaustedError: When the seat cannot cover it; nothing was written.
+            IdempotencyKeyError: When the key was used for another text.
+        """
         context = self._context
         message = self._new_message(sender, outgoing)
         try:
@@ -301,7 +317,17 @@ class Dispatcher:
                 raise
             check_same_request(earlier, sender.user.id if sender.user else None, outgoing)
             return Delivery(message=earlier, duplicate=True)
+        return message
 
+    def hand_over(
+        self, sender: Sender, message: Message, outgoing: Outgoing
+    ) -> SendReceipt | Exception:
+        """Hand a stored text to the carrier; touches no database, so it may run in a worker.
+
+        Returns:
+            The carrier's receipt, or the exception the carrier call raised.
+        """
+        context = self._context
         request = OutboundMessage(
             message_id=message.id,
             sender=sender.line.number,
@@ -310,20 +336,29 @@ class Dispatcher:
             sender_ref=sender.line.provider_ref,
             status_callback_url=context.webhooks.status(context.account),
         )
-        error: ProviderError | None = None
         try:
-            receipt = context.hooks.send_message(context.account, request)
-        except ProviderTimeoutError:
+            return context.hooks.send_message(context.account, request)
+        except Exception as err:  # settled by the caller, which knows what each error means
+            return err
+
+    def settle(self, sender: Sender, message: Message, answer: SendReceipt | Exception) -> Delivery:
+        """Store the carrier's answer to :meth:`hand_over` and record the activity.
+
+        Raises:
+            Exception: Any unexpected error of the carrier call, after marking the text
+                UNKNOWN (it may have reached the carrier: reconcile, never resend).
+        """
+        error: ProviderError | None = None
+        if isinstance(answer, ProviderTimeoutError):
             stored = self._record(message, DeliveryStatus.UNKNOWN)
-        except ProviderError as err:
-            stored, error = self._refused(sender, message, err), err
-        except Exception:
-            # Whatever went wrong, the text may have reached the carrier: reconcile, never resend.
+        elif isinstance(answer, ProviderError):
+            stored, error = self._refused(sender, message, answer), answer
+        elif isinstance(answer, Exception):
             self._record(message, DeliveryStatus.UNKNOWN)
-            raise
+            raise answer
         else:
             stored = self._record(
-                message, receipt.status, provider_message_id=receipt.provider_message_id
+                message, answer.status, provider_message_id=answer.provider_message_id
             )
         self.record_activity(stored, sender.user)
         return Delivery(message=stored, error=error)
