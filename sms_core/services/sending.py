@@ -407,13 +407,26 @@ class Dispatcher:
         provider_message_id: str | None = None,
     ) -> Message:
         context = self._context
+        now = context.now()
         with context.database.transaction() as connection:
+            if provider_message_id is not None and message_store.record_first_answer(
+                connection,
+                context.account.id,
+                message,
+                status=status,
+                provider_message_id=provider_message_id,
+                now=now,
+            ):
+                # Nothing else touched the row since it was stored: no need to read it back.
+                return attrs.evolve(
+                    message, status=status, provider_message_id=provider_message_id, updated_at=now
+                )
             message_store.record_status(
                 connection,
                 context.account.id,
                 message.id,
                 status=status,
-                now=context.now(),
+                now=now,
                 provider_message_id=provider_message_id,
             )
             stored = message_store.get_message(connection, context.account.id, message.id)

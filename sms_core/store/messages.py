@@ -27,6 +27,7 @@ __all__ = [
     "insert_message",
     "last_candidate_id",
     "needing_reconciliation",
+    "record_first_answer",
     "record_status",
     "release_idempotency_key",
     "take_charge",
@@ -155,6 +156,42 @@ def record_status(
         )
     )
     return advanced.rowcount == 1
+
+
+def record_first_answer(
+    connection: sa.Connection,
+    account_id: str,
+    message: Message,
+    *,
+    status: DeliveryStatus,
+    provider_message_id: str,
+    now: datetime,
+) -> bool:
+    """Store the carrier's answer to a send in one statement, if the row is still as stored.
+
+    Applies only while the message has no carrier id and is still at its stored status, so a
+    report that arrived first is never overwritten.
+
+    Returns:
+        Whether it applied; when not, use :func:`record_status`.
+    """
+    applied = connection.execute(
+        messages.update()
+        .where(
+            _m.account_id == account_id,
+            _m.id == message.id,
+            _m.provider_message_id.is_(None),
+            _m.status_rank == message.status.rank,
+            _m.status_rank < status.rank,
+        )
+        .values(
+            provider_message_id=provider_message_id,
+            status=status.value,
+            status_rank=status.rank,
+            updated_at=now,
+        )
+    )
+    return applied.rowcount == 1
 
 
 def release_idempotency_key(connection: sa.Connection, account_id: str, message_id: str) -> None:
