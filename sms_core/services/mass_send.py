@@ -4,11 +4,12 @@ The whole text is refused before anything happens when the sender cannot text, t
 not fit, or there are more recipients than the host's cap (or none). Otherwise each recipient
 is checked on its own, in the calling thread: an invalid number, a number given twice (it is
 texted once), an opted-out number, or one in quiet hours is reported with its reason and not
-sent. The others are stored first, in the calling thread, each using the seat's allowance
-(when it runs out, the rest are refused); then they are handed to the carrier concurrently, at
-most as many at once as the adapter allows (``ProviderCapabilities.max_concurrent_sends``),
-and each answer is stored in the calling thread as it comes: the same store-send-update cycle
-as a single text, with only the carrier's waiting done in parallel. The progress callback
+sent. The others are stored first, in the calling thread and one transaction, each using the
+seat's allowance (when it runs out, the rest are refused); then they are handed to the carrier
+concurrently, at most as many at once as the adapter allows
+(``ProviderCapabilities.max_concurrent_sends``), and the answers are stored in the calling
+thread as they come: the same store-send-update cycle as a single text, with only the
+carrier's waiting done in parallel. The progress callback
 runs in the calling thread, once per recipient, as each outcome is known.
 
 With an idempotency key, each recipient's text gets its own key (``"{key}:{number}"``), so
@@ -18,7 +19,7 @@ retrying the whole call sends only to the recipients the first call did not reac
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 import attrs
 
@@ -33,9 +34,9 @@ from sms_core.domain import (
     SendReceipt,
 )
 from sms_core.exceptions import (
-    AllowanceExhaustedError,
     IdempotencyKeyError,
     InvalidPhoneNumberError,
+    SmsError,
     TooManyRecipientsError,
 )
 from sms_core.segments import SegmentAnalysis
@@ -103,21 +104,27 @@ class MassSender:
             else:
                 to_send.append((index, recipient, decided))
 
-        # Every text is stored (and its allowance used) in this thread before any carrier call;
-        # the workers only wait on the carrier, and each answer is stored here as it comes.
+        # Every text is stored (and its allowance used) in this thread, in one transaction,
+        # before any carrier call; the workers only wait on the carrier, and the answers are
+        # stored here, together, as they come.
         stored: list[tuple[int, Recipient, Outgoing, Message]] = []
-        for index, recipient, outgoing in to_send:
-            kept = self._store(sender, recipient, outgoing)
-            if isinstance(kept, RecipientOutcome):
-                outcomes[index] = kept
-                report(kept)
-            else:
-                stored.append((index, recipient, outgoing, kept))
+        kept = self._dispatcher.store_many(sender, [outgoing for _, _, outgoing in to_send])
+        for (index, recipient, outgoing), result in zip(to_send, kept, strict=True):
+            if isinstance(result, Message):
+                stored.append((index, recipient, outgoing, result))
+                continue
+            outcome = (
+                _refused(recipient, str(result))
+                if isinstance(result, SmsError)
+                else _outcome(recipient, result.message, duplicate=result.duplicate)
+            )
+            outcomes[index] = outcome
+            report(outcome)
         if stored:
             capabilities = self._context.hooks.provider_info(self._context.account).capabilities
             workers = max(1, min(capabilities.max_concurrent_sends, len(stored)))
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sms-send") as pool:
-                futures: dict[Future[SendReceipt | Exception], tuple[int, Recipient, Message]] = {
+                pending: dict[Future[SendReceipt | Exception], tuple[int, Recipient, Message]] = {
                     pool.submit(self._dispatcher.hand_over, sender, message, outgoing): (
                         index,
                         recipient,
@@ -125,12 +132,16 @@ class MassSender:
                     )
                     for index, recipient, outgoing, message in stored
                 }
-                for future in as_completed(futures):
-                    index, recipient, message = futures[future]
-                    delivery = self._dispatcher.settle(sender, message, future.result())
-                    outcome = _outcome(recipient, delivery.message, duplicate=False)
-                    outcomes[index] = outcome
-                    report(outcome)
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    batch = [(pending.pop(future), future.result()) for future in done]
+                    deliveries = self._dispatcher.settle_many(
+                        sender, [(message, answer) for (_, _, message), answer in batch]
+                    )
+                    for ((index, recipient, _), _), delivery in zip(batch, deliveries, strict=True):
+                        outcome = _outcome(recipient, delivery.message, duplicate=False)
+                        outcomes[index] = outcome
+                        report(outcome)
         return MassSendResult(
             outcomes=[outcome for outcome in outcomes if outcome is not None], segments=analysis
         )
@@ -185,18 +196,6 @@ class MassSender:
             else:
                 planned.append((recipient, outgoing))
         return planned
-
-    def _store(
-        self, sender: Sender, recipient: Recipient, outgoing: Outgoing
-    ) -> Message | RecipientOutcome:
-        """Store one recipient's text, or say why it is not sent (or was sent before)."""
-        try:
-            kept = self._dispatcher.store(sender, outgoing)
-        except (AllowanceExhaustedError, IdempotencyKeyError) as err:
-            return _refused(recipient, str(err))
-        if isinstance(kept, Message):
-            return kept
-        return _outcome(recipient, kept.message, duplicate=kept.duplicate)
 
 
 def _check_count(count: int, cap: int) -> None:

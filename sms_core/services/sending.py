@@ -22,10 +22,12 @@ The order never changes, so nothing the user asked to send is lost or sent twice
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import attrs
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from sms_core.compliance.quiet_hours import QuietHoursDecision, QuietHoursPolicy
@@ -45,6 +47,7 @@ from sms_core.domain import (
     User,
 )
 from sms_core.exceptions import (
+    AllowanceExhaustedError,
     CandidateOptedOutError,
     IdempotencyKeyError,
     MessageBodyError,
@@ -55,6 +58,7 @@ from sms_core.exceptions import (
     QuietHoursError,
     RateLimitedError,
     RecipientOptedOutError,
+    SmsError,
     UnregisteredLineError,
     UnregisteredSenderError,
     UserWithoutLineError,
@@ -318,6 +322,111 @@ class Dispatcher:
             check_same_request(earlier, sender.user.id if sender.user else None, outgoing)
             return Delivery(message=earlier, duplicate=True)
         return message
+
+    def store_many(
+        self, sender: Sender, outgoings: Sequence[Outgoing]
+    ) -> list[Message | Delivery | SmsError]:
+        """Store several texts as PENDING in one transaction (a mass text's first step).
+
+        Each text is stored, or answered as :meth:`store` would answer it, on its own: a text
+        whose idempotency key was used before, or that the seat cannot cover, does not keep
+        the others from being stored.
+
+        Returns:
+            Per text, in order: the new PENDING message, the earlier delivery its key points
+            to, or the refusal (``AllowanceExhaustedError``, ``IdempotencyKeyError``).
+        """
+        context = self._context
+        results: list[Message | Delivery | SmsError] = []
+        with context.database.transaction() as connection:
+            for outgoing in outgoings:
+                message = self._new_message(sender, outgoing)
+                if outgoing.idempotency_key is None and not outgoing.metered:
+                    # Nothing can refuse this row: no savepoint needed around it.
+                    message_store.insert_message(connection, message)
+                    results.append(message)
+                    continue
+                try:
+                    with connection.begin_nested():
+                        charge = (
+                            charge_send(
+                                connection,
+                                sender.policy,
+                                sender.line,
+                                outgoing.analysis,
+                                context.now(),
+                            )
+                            if outgoing.metered
+                            else None
+                        )
+                        message_store.insert_message(
+                            connection,
+                            message,
+                            idempotency_key=outgoing.idempotency_key,
+                            charge=charge,
+                        )
+                except AllowanceExhaustedError as err:
+                    results.append(err)
+                    continue
+                except IntegrityError:
+                    results.append(self._earlier(connection, sender, outgoing))
+                    continue
+                results.append(message)
+        return results
+
+    def _earlier(
+        self, connection: sa.Connection, sender: Sender, outgoing: Outgoing
+    ) -> Delivery | SmsError:
+        key = outgoing.idempotency_key
+        earlier = (
+            message_store.find_by_idempotency_key(connection, self._context.account.id, key)
+            if key is not None
+            else None
+        )
+        if earlier is None:
+            raise RuntimeError(f"storing a text to {outgoing.recipient} broke a constraint")
+        try:
+            check_same_request(earlier, sender.user.id if sender.user else None, outgoing)
+        except IdempotencyKeyError as err:
+            return err
+        return Delivery(message=earlier, duplicate=True)
+
+    def settle_many(
+        self, sender: Sender, answered: Sequence[tuple[Message, SendReceipt | Exception]]
+    ) -> list[Delivery]:
+        """Store several carrier answers (see :meth:`settle`), the plain ones in one transaction.
+
+        Returns:
+            Per answer, in order, the delivery as :meth:`settle` returns it.
+        """
+        context = self._context
+        now = context.now()
+        fast: dict[str, Message] = {}
+        with context.database.transaction() as connection:
+            for message, answer in answered:
+                if isinstance(answer, SendReceipt) and message_store.record_first_answer(
+                    connection,
+                    context.account.id,
+                    message,
+                    status=answer.status,
+                    provider_message_id=answer.provider_message_id,
+                    now=now,
+                ):
+                    fast[message.id] = attrs.evolve(
+                        message,
+                        status=answer.status,
+                        provider_message_id=answer.provider_message_id,
+                        updated_at=now,
+                    )
+        deliveries = []
+        for message, answer in answered:
+            stored = fast.get(message.id)
+            if stored is None:
+                deliveries.append(self.settle(sender, message, answer))
+            else:
+                self.record_activity(stored, sender.user)
+                deliveries.append(Delivery(message=stored))
+        return deliveries
 
     def hand_over(
         self, sender: Sender, message: Message, outgoing: Outgoing

@@ -35,6 +35,25 @@ __all__ = [
 ]
 
 _m = messages.c
+# Built once: a mass text stores many rows, and building the statement per row costs more
+# than running it.
+_INSERT = messages.insert()
+_FIRST_ANSWER = (
+    messages.update()
+    .where(
+        _m.account_id == sa.bindparam("b_account_id"),
+        _m.id == sa.bindparam("b_id"),
+        _m.provider_message_id.is_(None),
+        _m.status_rank == sa.bindparam("b_stored_rank"),
+        _m.status_rank < sa.bindparam("b_new_rank"),
+    )
+    .values(
+        provider_message_id=sa.bindparam("b_provider_message_id"),
+        status=sa.bindparam("b_status"),
+        status_rank=sa.bindparam("b_new_rank"),
+        updated_at=sa.bindparam("b_now"),
+    )
+)
 _FINAL_RANK = DeliveryStatus.DELIVERED.rank
 
 
@@ -71,30 +90,31 @@ def insert_message(
         (message.sender, message.recipient) if outbound else (message.recipient, message.sender)
     )
     connection.execute(
-        messages.insert().values(
-            id=message.id,
-            account_id=message.account_id,
-            line_id=message.line_id,
-            direction=message.direction.value,
-            line_number=line_number.e164,
-            candidate_number=candidate_number.e164,
-            candidate_id=message.candidate_id,
-            user_id=message.user_id,
-            body=message.body,
-            segments=message.segments,
-            keyword=message.keyword,
-            status=message.status.value,
-            status_rank=message.status.rank,
-            provider_message_id=message.provider_message_id,
-            error_code=message.error_code,
-            error_message=message.error_message,
-            idempotency_key=idempotency_key,
-            charged_seat_id=charge.seat_id if charge else None,
-            charged_units=charge.units if charge else 0,
-            charged_period=charge.period if charge else None,
-            created_at=message.created_at,
-            updated_at=message.updated_at,
-        )
+        _INSERT,
+        {
+            "id": message.id,
+            "account_id": message.account_id,
+            "line_id": message.line_id,
+            "direction": message.direction.value,
+            "line_number": line_number.e164,
+            "candidate_number": candidate_number.e164,
+            "candidate_id": message.candidate_id,
+            "user_id": message.user_id,
+            "body": message.body,
+            "segments": message.segments,
+            "keyword": message.keyword,
+            "status": message.status.value,
+            "status_rank": message.status.rank,
+            "provider_message_id": message.provider_message_id,
+            "error_code": message.error_code,
+            "error_message": message.error_message,
+            "idempotency_key": idempotency_key,
+            "charged_seat_id": charge.seat_id if charge else None,
+            "charged_units": charge.units if charge else 0,
+            "charged_period": charge.period if charge else None,
+            "created_at": message.created_at,
+            "updated_at": message.updated_at,
+        },
     )
 
 
@@ -176,20 +196,16 @@ def record_first_answer(
         Whether it applied; when not, use :func:`record_status`.
     """
     applied = connection.execute(
-        messages.update()
-        .where(
-            _m.account_id == account_id,
-            _m.id == message.id,
-            _m.provider_message_id.is_(None),
-            _m.status_rank == message.status.rank,
-            _m.status_rank < status.rank,
-        )
-        .values(
-            provider_message_id=provider_message_id,
-            status=status.value,
-            status_rank=status.rank,
-            updated_at=now,
-        )
+        _FIRST_ANSWER,
+        {
+            "b_account_id": account_id,
+            "b_id": message.id,
+            "b_stored_rank": message.status.rank,
+            "b_new_rank": status.rank,
+            "b_provider_message_id": provider_message_id,
+            "b_status": status.value,
+            "b_now": now,
+        },
     )
     return applied.rowcount == 1
 
