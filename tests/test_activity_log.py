@@ -1,34 +1,16 @@
 import logging
-from datetime import UTC, datetime
 
 import pytest
 
-from sms_core import Activity, DeliveryStatus, Direction, Message, PhoneNumber, User
+from sms_core import Activity, Direction, User
 from sms_core.plugins.activity import log_activity
+from sms_core.testing.activities import sample_activity
 
-LINE_NUMBER = PhoneNumber(e164="+14155550100")
-CANDIDATE_NUMBER = PhoneNumber(e164="+14155550199")
-STORED_AT = datetime(2026, 3, 1, 15, 30, tzinfo=UTC)
 RECRUITER = User(id="u-ada", account_id="acme", first_name="Ada", last_name="Lee")
 
 
 def activity(direction: Direction, user: User | None) -> Activity:
-    outbound = direction is Direction.OUTBOUND
-    message = Message(
-        id=f"m-{direction.value}",
-        account_id="acme",
-        line_id="line-1",
-        direction=direction,
-        sender=LINE_NUMBER if outbound else CANDIDATE_NUMBER,
-        recipient=CANDIDATE_NUMBER if outbound else LINE_NUMBER,
-        body="Hi Sam, the forklift shift starts at 7. Reply YES to confirm.",
-        status=DeliveryStatus.QUEUED if outbound else DeliveryStatus.RECEIVED,
-        created_at=STORED_AT,
-        updated_at=STORED_AT,
-        candidate_id="cand-9",
-        user_id=user.id if user is not None else None,
-    )
-    return Activity(account_id="acme", candidate_id="cand-9", message=message, user=user)
+    return sample_activity(direction, user, candidate_id="cand-9")
 
 
 class TestLogActivity:

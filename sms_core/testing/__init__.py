@@ -1,6 +1,7 @@
 """Test helpers shipped with the SDK: the adapter contract suite and ready-made data."""
 
+from sms_core.testing.activities import sample_activity
 from sms_core.testing.driver import CarrierDriver
 from sms_core.testing.samples import sample_brand, sample_campaign
 
-__all__ = ["CarrierDriver", "sample_brand", "sample_campaign"]
+__all__ = ["CarrierDriver", "sample_activity", "sample_brand", "sample_campaign"]

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 import pytest
 
@@ -9,38 +8,16 @@ from sms_ats_seats import AtsSeatsHost
 from sms_core import (
     Account,
     Activity,
-    DeliveryStatus,
     Direction,
     Hooks,
-    Message,
-    PhoneNumber,
     User,
     make_plugin_manager,
 )
-
-BODY = "Hi Sam, the forklift interview starts at 7. Reply YES to confirm."
-LINE_NUMBER = PhoneNumber(e164="+14155550100")
-CANDIDATE_NUMBER = PhoneNumber(e164="+14155550199")
-STORED_AT = datetime(2024, 3, 1, 15, 30, tzinfo=UTC)
+from sms_core.testing.activities import sample_activity
 
 
 def activity(direction: Direction, user: User | None) -> Activity:
-    outbound = direction is Direction.OUTBOUND
-    message = Message(
-        id=f"m-{direction.value}",
-        account_id="acme",
-        line_id="line-1",
-        direction=direction,
-        sender=LINE_NUMBER if outbound else CANDIDATE_NUMBER,
-        recipient=CANDIDATE_NUMBER if outbound else LINE_NUMBER,
-        body=BODY,
-        status=DeliveryStatus.QUEUED if outbound else DeliveryStatus.RECEIVED,
-        created_at=STORED_AT,
-        updated_at=STORED_AT,
-        candidate_id="cand-9",
-        user_id=user.id if user is not None else None,
-    )
-    return Activity(account_id="acme", candidate_id="cand-9", message=message, user=user)
+    return sample_activity(direction, user, candidate_id="cand-9")
 
 
 class TestActivitySink:

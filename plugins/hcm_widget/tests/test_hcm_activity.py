@@ -1,46 +1,23 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 import pytest
 
 from sms_core import (
     Account,
     Activity,
-    DeliveryStatus,
     Direction,
     Hooks,
-    Message,
-    PhoneNumber,
     User,
     make_plugin_manager,
 )
+from sms_core.testing.activities import sample_activity
 from sms_hcm_widget import HcmWidgetHost
-
-BODY = "Hi Sam, the forklift shift starts at 7. Reply YES to confirm."
-LINE_NUMBER = PhoneNumber(e164="+14155550100")
-TALENT_NUMBER = PhoneNumber(e164="+14155550199")
-STORED_AT = datetime(2024, 3, 1, 15, 30, tzinfo=UTC)
 
 
 def activity(direction: Direction, user: User | None) -> Activity:
-    outbound = direction is Direction.OUTBOUND
-    message = Message(
-        id=f"m-{direction.value}",
-        account_id="acme",
-        line_id="line-1",
-        direction=direction,
-        sender=LINE_NUMBER if outbound else TALENT_NUMBER,
-        recipient=TALENT_NUMBER if outbound else LINE_NUMBER,
-        body=BODY,
-        status=DeliveryStatus.QUEUED if outbound else DeliveryStatus.RECEIVED,
-        created_at=STORED_AT,
-        updated_at=STORED_AT,
-        candidate_id="talent-9",
-        user_id=user.id if user is not None else None,
-    )
-    return Activity(account_id="acme", candidate_id="talent-9", message=message, user=user)
+    return sample_activity(direction, user, candidate_id="talent-9")
 
 
 class TestActivitySink:
