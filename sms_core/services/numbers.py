@@ -189,16 +189,7 @@ class NumberAdmin:
                 users = self._assignable(connection, wanted)
                 before = _snapshot(line, self._users_of(connection, line))
                 self._add_users(connection, line, users)
-                after = line_store.get_line(connection, context.account.id, line.id)
-                assert after is not None
-                context.audit(
-                    connection,
-                    actor=actor,
-                    action=AuditAction.ASSIGN,
-                    target=line.number,
-                    before=before,
-                    after=_snapshot(after, self._users_of(connection, after)),
-                )
+                self._audit_membership(connection, actor, AuditAction.ASSIGN, line, before)
         except IntegrityError as err:
             raise UserAlreadyHasLineError(
                 f"one of {', '.join(map(repr, wanted))} was just put on another line; "
@@ -219,15 +210,7 @@ class NumberAdmin:
             before = _snapshot(line, self._users_of(connection, line))
             if not line_store.remove_line_user(connection, line, user_id):
                 raise NotOnLineError(f"user {user_id!r} is not on {line.number}; nothing to remove")
-            after = _with_users(line, [uid for uid in line.user_ids if uid != user_id])
-            context.audit(
-                connection,
-                actor=actor,
-                action=AuditAction.UNASSIGN,
-                target=line.number,
-                before=before,
-                after=_snapshot(after, self._users_of(connection, after)),
-            )
+            self._audit_membership(connection, actor, AuditAction.UNASSIGN, line, before)
         return self.get(line.number)
 
     def reallocate(
@@ -253,17 +236,7 @@ class NumberAdmin:
                 before = _snapshot(line, self._users_of(connection, line))
                 line_store.remove_line_user(connection, line, from_user_id)
                 self._add_users(connection, line, [to_user])
-                after = _with_users(
-                    line, [uid for uid in line.user_ids if uid != from_user_id] + [to_user_id]
-                )
-                context.audit(
-                    connection,
-                    actor=actor,
-                    action=AuditAction.REALLOCATE,
-                    target=line.number,
-                    before=before,
-                    after=_snapshot(after, self._users_of(connection, after)),
-                )
+                self._audit_membership(connection, actor, AuditAction.REALLOCATE, line, before)
         except IntegrityError as err:
             raise UserAlreadyHasLineError(
                 f"user {to_user_id!r} was just put on another line; unassign them there first"
@@ -392,6 +365,26 @@ class NumberAdmin:
                     "unassign someone or choose another number"
                 )
 
+    def _audit_membership(
+        self,
+        connection: sa.Connection,
+        actor: User,
+        action: AuditAction,
+        line: Line,
+        before: dict[str, object],
+    ) -> None:
+        """Record a change of who is on ``line``, its users read back after the change."""
+        after = line_store.get_line(connection, self._context.account.id, line.id)
+        assert after is not None  # the line was read in this same transaction
+        self._context.audit(
+            connection,
+            actor=actor,
+            action=action,
+            target=line.number,
+            before=before,
+            after=_snapshot(after, self._users_of(connection, after)),
+        )
+
     def _require_admin_for_others_line(self, actor: User, line: Line) -> None:
         try:
             self._context.authorize(actor, Action.MANAGE_NUMBERS)
@@ -434,10 +427,6 @@ def _parse(number: str | PhoneNumber) -> PhoneNumber:
 
 def _provisioned(line: Line) -> ProvisionedNumber:
     return ProvisionedNumber(number=line.number, provider_ref=line.provider_ref)
-
-
-def _with_users(line: Line, user_ids: Sequence[str]) -> Line:
-    return attrs.evolve(line, user_ids=tuple(user_ids))
 
 
 def _snapshot(line: Line, users: Sequence[User], seat: Seat | None = None) -> dict[str, object]:
