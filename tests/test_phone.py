@@ -1,3 +1,6 @@
+import pickle
+
+import phonenumbers
 import pytest
 
 from sms_core import InvalidPhoneNumberError, PhoneNumber
@@ -81,3 +84,43 @@ class TestPhoneNumber:
     def test_region_of_a_uk_number(self) -> None:
         """The region is the number's own country, whatever region parsed it."""
         assert "GB" == PhoneNumber.parse("+44 20 7946 0958", "US").region
+
+
+class TestKeptParse:
+    """A number keeps what phonenumbers made of it; the value stays its E.164 text."""
+
+    @pytest.mark.parametrize(
+        "text", ["(415) 555-0100", "+44 20 7946 0958", "1-800-FLOWERS", "+1 415 555 0100 x12"]
+    )
+    def test_kept_parse_matches_a_fresh_one(self, text: str) -> None:
+        """What is kept is what parsing the E.164 form gives, kind included."""
+        number = PhoneNumber.parse(text)
+        fresh = phonenumbers.parse(number.e164, None)
+        assert fresh == number.parsed()
+        assert phonenumbers.number_type(fresh) == number.kind()
+        assert phonenumbers.is_valid_number(fresh)
+
+    def test_validity_agrees_with_phonenumbers(self) -> None:
+        """Numbers parse exactly when phonenumbers calls them valid, over a spread of +1 numbers."""
+        for area in range(200, 1000, 7):
+            for line in ("5550100", "2345678", "9999999"):
+                text = f"+1{area}{line}"
+                valid = phonenumbers.is_valid_number(phonenumbers.parse(text, None))
+                try:
+                    PhoneNumber.parse(text)
+                except InvalidPhoneNumberError:
+                    assert not valid, text
+                else:
+                    assert valid, text
+
+    def test_value_semantics_unchanged(self) -> None:
+        """Parsed and constructed numbers are equal, hash alike, show alike and pickle."""
+        parsed = PhoneNumber.parse("(415) 555-0100")
+        built = PhoneNumber(e164="+14155550100")
+        assert parsed == built
+        assert hash(parsed) == hash(built)
+        assert repr(parsed) == repr(built) == "PhoneNumber(e164='+14155550100')"
+        restored = pickle.loads(pickle.dumps(parsed))
+        assert built == restored
+        assert "(415) 555-0100" == restored.national
+        assert "(415) 555-0100" == built.national

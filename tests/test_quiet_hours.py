@@ -11,6 +11,7 @@ import attrs
 import phonenumbers
 import pytest
 from phonenumbers import PhoneNumberType, geocoder
+from phonenumbers import timezone as phonenumbers_timezone
 
 from sms_core.compliance.quiet_hours import (
     DEFAULT_QUIET_HOURS,
@@ -537,3 +538,17 @@ class TestAreaCodes:
         for code in bundled_area_codes()[rule.state]:
             description = geocoder.description_for_number(sample(code), "en")
             assert description in {"", rule.name} or description.endswith(f", {rule.state}"), code
+
+
+class TestZoneLookup:
+    """The zones considered are the ones phonenumbers gives for the number."""
+
+    @pytest.mark.parametrize(
+        "text",
+        ["+12085550100", "+18005550100", "+14155550100", "+442079460958", "+15145550123"],
+    )
+    def test_same_zones_as_phonenumbers(self, text: str) -> None:
+        """Geographic, toll-free and foreign numbers alike."""
+        number = PhoneNumber.parse(text)
+        expected = phonenumbers_timezone.time_zones_for_number(phonenumbers.parse(text))
+        assert tuple(expected) == check(number, utc(*JUNE, 16, 0)).zones

@@ -241,6 +241,13 @@ def area_code_state(number: PhoneNumber) -> str | None:
     return _AREA_CODE_STATES.get(number.e164[2:5])
 
 
+def _time_zones(number: PhoneNumber) -> tuple[str, ...]:
+    """The time zones ``phonenumbers`` gives for the number, using the kind it keeps."""
+    if phonenumbers.is_number_type_geographical(number.kind(), number.country_code):
+        return tuple(phonenumbers_timezone.time_zones_for_geographical_number(number.parsed()))
+    return tuple(phonenumbers_timezone.time_zones_for_number(number.parsed()))
+
+
 def _check_rules(
     instance: QuietHoursPolicy,
     attribute: attrs.Attribute[tuple[StateRule, ...]],
@@ -372,7 +379,7 @@ class QuietHoursPolicy:
             )
 
         state = area_code_state(number)
-        zones = phonenumbers_timezone.time_zones_for_number(phonenumbers.parse(number.e164))
+        zones = _time_zones(number)
         preamble = ""
         if phonenumbers_timezone.UNKNOWN_TIMEZONE in zones:
             if self.unknown_zone is UnknownZone.REFUSE:

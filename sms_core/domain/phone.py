@@ -6,7 +6,12 @@ import re
 
 import attrs
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+from phonenumbers import (
+    NumberParseException,
+    PhoneNumberFormat,
+    PhoneNumberType,
+    ValidationResult,
+)
 
 from sms_core.exceptions import InvalidPhoneNumberError
 
@@ -44,10 +49,20 @@ class PhoneNumber:
     """A valid phone number in E.164 form (``+14155550100``).
 
     Build one with :meth:`parse` from anything a person types; the constructor only
-    checks the E.164 shape, for numbers that were validated before they were stored.
+    checks the E.164 shape, for numbers that were validated before they were stored. The
+    number keeps what ``phonenumbers`` made of it, so asking its country, region or time
+    zones later does not parse it again.
     """
 
     e164: str = attrs.field(validator=_check_e164)
+    # What phonenumbers made of ``e164`` and the kind of number it is, kept once known; not
+    # part of equality.
+    _parsed_form: phonenumbers.PhoneNumber | None = attrs.field(
+        default=None, init=False, eq=False, order=False, hash=False, repr=False
+    )
+    _kind: int | None = attrs.field(
+        default=None, init=False, eq=False, order=False, hash=False, repr=False
+    )
 
     @classmethod
     def parse(cls, text: str, region: str | None = "US") -> PhoneNumber:
@@ -80,33 +95,54 @@ class PhoneNumber:
         if possibility != ValidationResult.IS_POSSIBLE:
             reason = _POSSIBILITY_REASONS.get(possibility, "not a possible number")
             raise InvalidPhoneNumberError(text, reason, _HINT)
-        if not phonenumbers.is_valid_number(parsed):
+        # A number is valid when phonenumbers knows its kind (is_valid_number's own test);
+        # the kind is kept, as quiet hours need it for the number's time zones.
+        kind = phonenumbers.number_type(parsed)
+        if kind == PhoneNumberType.UNKNOWN:
             where = phonenumbers.region_code_for_number(parsed) or f"+{parsed.country_code}"
             raise InvalidPhoneNumberError(text, f"not a number in use in {where}", _HINT)
-        return cls(e164=phonenumbers.format_number(parsed, PhoneNumberFormat.E164))
+        number = cls(e164=phonenumbers.format_number(parsed, PhoneNumberFormat.E164))
+        if not parsed.extension:  # an extension is not part of the number kept
+            number._keep(parsed)
+            object.__setattr__(number, "_kind", kind)
+        return number
 
     @property
     def country_code(self) -> int:
         """The calling code (``1`` for the US and Canada)."""
-        return self._parsed().country_code or 0
+        return self.parsed().country_code or 0
 
     @property
     def region(self) -> str | None:
         """The ISO country the number belongs to (``"US"``), when it has one."""
-        return phonenumbers.region_code_for_number(self._parsed())
+        return phonenumbers.region_code_for_number(self.parsed())
 
     @property
     def national(self) -> str:
         """The number as its own country writes it (``"(415) 555-0100"``)."""
-        return phonenumbers.format_number(self._parsed(), PhoneNumberFormat.NATIONAL)
+        return phonenumbers.format_number(self.parsed(), PhoneNumberFormat.NATIONAL)
 
     @property
     def international(self) -> str:
         """The number in readable international form (``"+1 415-555-0100"``)."""
-        return phonenumbers.format_number(self._parsed(), PhoneNumberFormat.INTERNATIONAL)
+        return phonenumbers.format_number(self.parsed(), PhoneNumberFormat.INTERNATIONAL)
 
-    def _parsed(self) -> phonenumbers.PhoneNumber:
-        return phonenumbers.parse(self.e164, None)
+    def parsed(self) -> phonenumbers.PhoneNumber:
+        """What ``phonenumbers`` makes of the number, parsed once; do not change it."""
+        if self._parsed_form is None:
+            self._keep(phonenumbers.parse(self.e164, None))
+        assert self._parsed_form is not None
+        return self._parsed_form
+
+    def kind(self) -> int:
+        """The ``phonenumbers.PhoneNumberType`` of the number (mobile, fixed line, ...)."""
+        if self._kind is None:
+            object.__setattr__(self, "_kind", phonenumbers.number_type(self.parsed()))
+        assert self._kind is not None
+        return self._kind
+
+    def _keep(self, parsed: phonenumbers.PhoneNumber) -> None:
+        object.__setattr__(self, "_parsed_form", parsed)
 
     def __str__(self) -> str:
         return self.e164

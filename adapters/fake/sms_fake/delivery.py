@@ -52,7 +52,7 @@ def check(
             not in an active messaging service (30034).
         RecipientOptedOutError: When the recipient opted out of the sender (21610).
     """
-    if not phonenumbers.is_valid_number(phonenumbers.parse(recipient.e164, None)):
+    if not phonenumbers.is_valid_number(recipient.parsed()):
         raise invalid_recipient(recipient.e164)
     if not body:
         raise refused_body(ErrorCode.BODY_REQUIRED, "is empty; write something to send")
