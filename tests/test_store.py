@@ -12,9 +12,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import IntegrityError
 
-from sms_core import Account, Line, PhoneNumber, User
+from sms_core import Account, DeliveryStatus, Direction, Line, Message, PhoneNumber, User
 from sms_core.store import Database
 from sms_core.store import lines as line_store
+from sms_core.store import messages as message_store
 from sms_core.store import users as user_store
 from sms_core.store.accounts import insert_account
 from sms_core.store.migrate import alembic_config
@@ -178,3 +179,80 @@ def _wait_for_lock_waiter(db: Database, attempts: int = 200) -> bool:
                 return True
         threading.Event().wait(0.05)
     return False
+
+
+def pending_message(message_id: str, line: Line, recipient: str) -> Message:
+    return Message(
+        id=message_id,
+        account_id="acme",
+        line_id=line.id,
+        direction=Direction.OUTBOUND,
+        sender=line.number,
+        recipient=PhoneNumber.parse(recipient),
+        body="Shift tomorrow at 7?",
+        status=DeliveryStatus.PENDING,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+class TestMessageBatches:
+    """A mass text stores its texts, and the carrier's first answers, a batch at a time."""
+
+    @pytest.fixture
+    def stored(self, database: Database) -> list[Message]:
+        line = add_line(database, "l1", "+14155550100")
+        batch = [pending_message(f"m{i}", line, f"+1212555010{i}") for i in range(3)]
+        with database.transaction() as connection:
+            message_store.insert_messages(connection, batch)
+        return batch
+
+    def answers(self, batch: list[Message]) -> list[message_store.FirstAnswer]:
+        return [
+            message_store.FirstAnswer(
+                message=message, status=DeliveryStatus.QUEUED, provider_message_id=f"SM{i}"
+            )
+            for i, message in enumerate(batch)
+        ]
+
+    def test_inserted_together(self, database: Database, stored: list[Message]) -> None:
+        """Every text of the batch reads back as it was stored."""
+        with database.transaction() as connection:
+            read = [message_store.get_message(connection, "acme", m.id) for m in stored]
+        assert stored == read
+
+    def test_every_answer_applies(self, database: Database, stored: list[Message]) -> None:
+        """On rows as stored, every answer applies in one statement."""
+        later = datetime(2026, 3, 10, 15, 1, tzinfo=UTC)
+        with database.transaction() as connection:
+            assert message_store.record_first_answers(
+                connection, "acme", self.answers(stored), later
+            )
+            read = [message_store.get_message(connection, "acme", m.id) for m in stored]
+        assert [("SM0", later), ("SM1", later), ("SM2", later)] == [
+            (m.provider_message_id, m.updated_at) for m in read if m is not None
+        ]
+        assert {DeliveryStatus.QUEUED} == {m.status for m in read if m is not None}
+
+    def test_a_report_that_came_first_is_kept(
+        self, database: Database, stored: list[Message]
+    ) -> None:
+        """When a delivery report reached one text first, the batch says so and keeps it."""
+        with database.transaction() as connection:
+            message_store.record_status(
+                connection,
+                "acme",
+                "m1",
+                status=DeliveryStatus.DELIVERED,
+                now=NOW,
+                provider_message_id="SM1",
+            )
+            assert not message_store.record_first_answers(
+                connection, "acme", self.answers(stored), NOW
+            )
+            first = message_store.get_message(connection, "acme", "m1")
+            other = message_store.get_message(connection, "acme", "m2")
+        assert first is not None
+        assert DeliveryStatus.DELIVERED == first.status
+        assert other is not None
+        assert (DeliveryStatus.QUEUED, "SM2") == (other.status, other.provider_message_id)

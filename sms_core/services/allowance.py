@@ -31,7 +31,19 @@ from sms_core.services.seats import allowance_period
 from sms_core.store import seats as seat_store
 from sms_core.store.messages import Charge
 
-__all__ = ["allowance_resets_at", "charge_inbound", "charge_send", "refund", "units_for"]
+__all__ = [
+    "allowance_resets_at",
+    "charge_inbound",
+    "charge_send",
+    "is_metered",
+    "refund",
+    "units_for",
+]
+
+
+def is_metered(policy: HostPolicy, line: Line) -> bool:
+    """Whether texts on ``line`` use a seat's allowance: the host has seats, the line one."""
+    return policy.seats_enabled and line.seat_id is not None
 
 
 def units_for(policy: HostPolicy, analysis: SegmentAnalysis) -> int:
@@ -61,7 +73,7 @@ def charge_send(
     Raises:
         AllowanceExhaustedError: When the seat has not enough left; nothing changed.
     """
-    if not policy.seats_enabled or line.seat_id is None:
+    if not is_metered(policy, line) or line.seat_id is None:
         return None
     units = units_for(policy, analysis)
     period = allowance_period(now)

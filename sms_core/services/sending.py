@@ -64,7 +64,7 @@ from sms_core.exceptions import (
     UserWithoutLineError,
 )
 from sms_core.segments import SegmentAnalysis, analyze
-from sms_core.services.allowance import charge_send, refund
+from sms_core.services.allowance import charge_send, is_metered, refund
 from sms_core.services.context import AccountContext
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
@@ -338,12 +338,13 @@ class Dispatcher:
         """
         context = self._context
         results: list[Message | Delivery | SmsError] = []
+        plain: list[Message] = []
         with context.database.transaction() as connection:
             for outgoing in outgoings:
                 message = self._new_message(sender, outgoing)
-                if outgoing.idempotency_key is None and not outgoing.metered:
-                    # Nothing can refuse this row: no savepoint needed around it.
-                    message_store.insert_message(connection, message)
+                if outgoing.idempotency_key is None and not _uses_allowance(sender, outgoing):
+                    # Nothing can refuse this row: stored with the other plain ones, at once.
+                    plain.append(message)
                     results.append(message)
                     continue
                 try:
@@ -372,6 +373,7 @@ class Dispatcher:
                     results.append(self._earlier(connection, sender, outgoing))
                     continue
                 results.append(message)
+            message_store.insert_messages(connection, plain)
         return results
 
     def _earlier(
@@ -401,23 +403,38 @@ class Dispatcher:
         """
         context = self._context
         now = context.now()
-        fast: dict[str, Message] = {}
+        receipts = [
+            (message, answer) for message, answer in answered if isinstance(answer, SendReceipt)
+        ]
         with context.database.transaction() as connection:
-            for message, answer in answered:
-                if isinstance(answer, SendReceipt) and message_store.record_first_answer(
-                    connection,
-                    context.account.id,
-                    message,
-                    status=answer.status,
-                    provider_message_id=answer.provider_message_id,
-                    now=now,
-                ):
-                    fast[message.id] = attrs.evolve(
-                        message,
-                        status=answer.status,
-                        provider_message_id=answer.provider_message_id,
-                        updated_at=now,
+            all_applied = message_store.record_first_answers(
+                connection,
+                context.account.id,
+                [
+                    message_store.FirstAnswer(
+                        message=message,
+                        status=receipt.status,
+                        provider_message_id=receipt.provider_message_id,
                     )
+                    for message, receipt in receipts
+                ],
+                now,
+            )
+        # When every answer applied, nothing else touched those rows since they were stored:
+        # they need not be read back. Otherwise each is settled on its own.
+        fast = (
+            {
+                message.id: attrs.evolve(
+                    message,
+                    status=receipt.status,
+                    provider_message_id=receipt.provider_message_id,
+                    updated_at=now,
+                )
+                for message, receipt in receipts
+            }
+            if all_applied
+            else {}
+        )
         deliveries = []
         for message, answer in answered:
             stored = fast.get(message.id)
@@ -570,6 +587,11 @@ class Dispatcher:
             stored = message_store.get_message(connection, account_id, message.id)
         assert stored is not None
         return stored
+
+
+def _uses_allowance(sender: Sender, outgoing: Outgoing) -> bool:
+    """Whether storing the text uses a seat's allowance, which may refuse it."""
+    return outgoing.metered and is_metered(sender.policy, sender.line)
 
 
 def check_same_request(earlier: Message, user_id: str | None, outgoing: Outgoing) -> None:

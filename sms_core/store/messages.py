@@ -9,7 +9,9 @@ never move it back. Idempotency keys and carrier ids are unique per account (sch
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
@@ -20,14 +22,17 @@ from sms_core.store.schema import messages
 
 __all__ = [
     "Charge",
+    "FirstAnswer",
     "candidate_messages",
     "find_by_idempotency_key",
     "find_by_provider_id",
     "get_message",
     "insert_message",
+    "insert_messages",
     "last_candidate_id",
     "needing_reconciliation",
     "record_first_answer",
+    "record_first_answers",
     "record_status",
     "release_idempotency_key",
     "take_charge",
@@ -85,37 +90,48 @@ def insert_message(
         sqlalchemy.exc.IntegrityError: When the account has a message with the same
             idempotency key, or with the same carrier id.
     """
+    connection.execute(_INSERT, _row(message, idempotency_key, charge))
+
+
+def insert_messages(connection: sa.Connection, new: Sequence[Message]) -> None:
+    """Store new messages without idempotency keys or charges, in one statement.
+
+    Raises:
+        sqlalchemy.exc.IntegrityError: When one has a carrier id the account already has.
+    """
+    if new:
+        connection.execute(_INSERT, [_row(message, None, None) for message in new])
+
+
+def _row(message: Message, idempotency_key: str | None, charge: Charge | None) -> dict[str, Any]:
     outbound = message.direction is Direction.OUTBOUND
     line_number, candidate_number = (
         (message.sender, message.recipient) if outbound else (message.recipient, message.sender)
     )
-    connection.execute(
-        _INSERT,
-        {
-            "id": message.id,
-            "account_id": message.account_id,
-            "line_id": message.line_id,
-            "direction": message.direction.value,
-            "line_number": line_number.e164,
-            "candidate_number": candidate_number.e164,
-            "candidate_id": message.candidate_id,
-            "user_id": message.user_id,
-            "body": message.body,
-            "segments": message.segments,
-            "keyword": message.keyword,
-            "status": message.status.value,
-            "status_rank": message.status.rank,
-            "provider_message_id": message.provider_message_id,
-            "error_code": message.error_code,
-            "error_message": message.error_message,
-            "idempotency_key": idempotency_key,
-            "charged_seat_id": charge.seat_id if charge else None,
-            "charged_units": charge.units if charge else 0,
-            "charged_period": charge.period if charge else None,
-            "created_at": message.created_at,
-            "updated_at": message.updated_at,
-        },
-    )
+    return {
+        "id": message.id,
+        "account_id": message.account_id,
+        "line_id": message.line_id,
+        "direction": message.direction.value,
+        "line_number": line_number.e164,
+        "candidate_number": candidate_number.e164,
+        "candidate_id": message.candidate_id,
+        "user_id": message.user_id,
+        "body": message.body,
+        "segments": message.segments,
+        "keyword": message.keyword,
+        "status": message.status.value,
+        "status_rank": message.status.rank,
+        "provider_message_id": message.provider_message_id,
+        "error_code": message.error_code,
+        "error_message": message.error_message,
+        "idempotency_key": idempotency_key,
+        "charged_seat_id": charge.seat_id if charge else None,
+        "charged_units": charge.units if charge else 0,
+        "charged_period": charge.period if charge else None,
+        "created_at": message.created_at,
+        "updated_at": message.updated_at,
+    }
 
 
 def get_message(connection: sa.Connection, account_id: str, message_id: str) -> Message | None:
@@ -178,6 +194,15 @@ def record_status(
     return advanced.rowcount == 1
 
 
+@attrs.frozen(kw_only=True)
+class FirstAnswer:
+    """The carrier's answer to a send, for :func:`record_first_answers`."""
+
+    message: Message
+    status: DeliveryStatus
+    provider_message_id: str
+
+
 def record_first_answer(
     connection: sa.Connection,
     account_id: str,
@@ -195,19 +220,44 @@ def record_first_answer(
     Returns:
         Whether it applied; when not, use :func:`record_status`.
     """
-    applied = connection.execute(
-        _FIRST_ANSWER,
-        {
-            "b_account_id": account_id,
-            "b_id": message.id,
-            "b_stored_rank": message.status.rank,
-            "b_new_rank": status.rank,
-            "b_provider_message_id": provider_message_id,
-            "b_status": status.value,
-            "b_now": now,
-        },
-    )
+    answer = FirstAnswer(message=message, status=status, provider_message_id=provider_message_id)
+    applied = connection.execute(_FIRST_ANSWER, _first_answer_params(account_id, answer, now))
     return applied.rowcount == 1
+
+
+def record_first_answers(
+    connection: sa.Connection, account_id: str, answers: Sequence[FirstAnswer], now: datetime
+) -> bool:
+    """Store several first answers (see :func:`record_first_answer`) in one statement.
+
+    Returns:
+        Whether every one applied. When not, some may have: use :func:`record_status` for
+        each, which leaves the applied ones as they are.
+    """
+    if not answers:
+        return True
+    if len(answers) == 1 or not connection.dialect.supports_sane_multi_rowcount:
+        applied = [
+            connection.execute(_FIRST_ANSWER, _first_answer_params(account_id, answer, now))
+            for answer in answers
+        ]
+        return all(result.rowcount == 1 for result in applied)
+    result = connection.execute(
+        _FIRST_ANSWER, [_first_answer_params(account_id, answer, now) for answer in answers]
+    )
+    return result.rowcount == len(answers)
+
+
+def _first_answer_params(account_id: str, answer: FirstAnswer, now: datetime) -> dict[str, Any]:
+    return {
+        "b_account_id": account_id,
+        "b_id": answer.message.id,
+        "b_stored_rank": answer.message.status.rank,
+        "b_new_rank": answer.status.rank,
+        "b_provider_message_id": answer.provider_message_id,
+        "b_status": answer.status.value,
+        "b_now": now,
+    }
 
 
 def release_idempotency_key(connection: sa.Connection, account_id: str, message_id: str) -> None:
