@@ -56,9 +56,10 @@ def sleeps() -> list[float]:
 def http(recorder: ScriptedAnswers, sleeps: list[float]) -> Iterator[PooledHttpClient]:
     """The adapter's HTTP client on a mock transport."""
     with (
-        httpx.Client(transport=httpx.MockTransport(recorder)) as client,
         PooledHttpClient(
-            client=client, retry=RetryPolicy(attempts=3, backoff=0.1), sleep=sleeps.append
+            transport=httpx.MockTransport(recorder),
+            retry=RetryPolicy(attempts=3, backoff=0.1),
+            sleep=sleeps.append,
         ) as pooled,
     ):
         yield pooled
@@ -98,8 +99,7 @@ def twilio() -> StateAnswers:
 def stateful_adapter(twilio: StateAnswers) -> Iterator[TwilioAdapter]:
     """The adapter over :func:`twilio`."""
     with (
-        httpx.Client(transport=httpx.MockTransport(twilio)) as client,
-        PooledHttpClient(client=client) as http,
+        PooledHttpClient(transport=httpx.MockTransport(twilio)) as http,
     ):
         environ = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
         yield TwilioAdapter(http=http, environ=environ)

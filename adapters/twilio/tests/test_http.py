@@ -1,5 +1,7 @@
+import base64
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -18,7 +20,9 @@ from sms_core import (
 )
 from sms_twilio import PooledHttpClient, RetryPolicy
 from sms_twilio.client import TwilioClients
+from sms_twilio.http import DEFAULT_TIMEOUT
 from sms_twilio.settings import Credentials
+from sms_twilio.testing import AUTH_TOKEN, TwilioStandIn
 from sms_twilio.testing.transport import ScriptedAnswers
 
 _MESSAGES = (
@@ -83,9 +87,9 @@ class TestPrefixMap:
             return httpx.Response(200, json={"services": [service], "meta": meta})
 
         with (
-            httpx.Client(transport=httpx.MockTransport(pages)) as client,
             PooledHttpClient(
-                client=client, base_urls={"https://messaging.twilio.com": "http://mock.local"}
+                transport=httpx.MockTransport(pages),
+                base_urls={"https://messaging.twilio.com": "http://mock.local"},
             ) as http,
         ):
             credentials = Credentials(account_sid=_AUTH[0], username=_AUTH[0], password=_AUTH[1])
@@ -285,3 +289,71 @@ class TestRequests:
         assert caplog.records
         assert "secret-token" not in caplog.text
         assert "Basic" not in caplog.text
+
+
+class TestTransport:
+    """Requests go to pooled transports directly: timeouts travel along, cookies do not."""
+
+    def test_default_timeouts_travel_with_each_request(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers
+    ) -> None:
+        """Without a timeout from the twilio package, the client's own apply."""
+        recorder.answer(_created())
+        http.request("POST", _MESSAGES, data={"Body": "hi"}, auth=_AUTH)
+        assert DEFAULT_TIMEOUT.as_dict() == recorder.last.extensions["timeout"]
+
+    def test_timeout_from_the_twilio_package_wins(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers
+    ) -> None:
+        """A timeout passed by the package applies to connecting, reading and writing."""
+        recorder.answer(_created())
+        http.request("POST", _MESSAGES, data={"Body": "hi"}, auth=_AUTH, timeout=2.5)
+        assert httpx.Timeout(2.5).as_dict() == recorder.last.extensions["timeout"]
+
+    def test_basic_auth_and_form(self, http: PooledHttpClient, recorder: ScriptedAnswers) -> None:
+        """The auth pair becomes a basic Authorization header; the form is URL-encoded."""
+        recorder.answer(_created())
+        http.request("POST", _MESSAGES, data={"Body": "hi there"}, auth=_AUTH)
+        expected = "Basic " + base64.b64encode(":".join(_AUTH).encode()).decode()
+        assert expected == recorder.last.headers["authorization"]
+        assert "application/x-www-form-urlencoded" == recorder.last.headers["content-type"]
+        assert b"Body=hi+there" == recorder.last.content
+
+    def test_cookies_are_not_kept(self, http: PooledHttpClient, recorder: ScriptedAnswers) -> None:
+        """A cookie one answer sets is never sent again, so accounts share no cookie jar."""
+        with_cookie = _created()
+        with_cookie.headers["Set-Cookie"] = "session=abc; Path=/"
+        recorder.answer(with_cookie, _created())
+        http.request("POST", _MESSAGES, data={"Body": "1"}, auth=_AUTH)
+        http.request("POST", _MESSAGES, data={"Body": "2"}, auth=_AUTH)
+        assert "cookie" not in recorder.last.headers
+
+    def test_at_least_one_lane(self) -> None:
+        """A pool split into no lanes is refused."""
+        with pytest.raises(ValueError, match="lanes"):
+            PooledHttpClient(lanes=0)
+
+    def test_threads_share_the_lanes(self) -> None:
+        """Many threads over fewer lanes all get their answers from a real loopback server."""
+        sid = "AC" + "c" * 32
+        url = f"https://api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json"
+        with (
+            TwilioStandIn() as stand_in,
+            PooledHttpClient(base_urls=stand_in.base_urls, lanes=2) as http,
+            ThreadPoolExecutor(6) as pool,
+        ):
+            answers = list(
+                pool.map(lambda _: http.request("GET", url, auth=(sid, AUTH_TOKEN)), range(24))
+            )
+        assert {200} == {answer.status_code for answer in answers}
+
+    def test_timeout_applies_on_a_real_connection(self) -> None:
+        """A create answered later than the read timeout is a lost answer, not a hang."""
+        sid = "AC" + "d" * 32
+        url = f"https://api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json"
+        with (
+            TwilioStandIn(latency=1.0) as stand_in,
+            PooledHttpClient(base_urls=stand_in.base_urls, timeout=httpx.Timeout(0.2)) as http,
+            pytest.raises(ProviderTimeoutError),
+        ):
+            http.request("POST", url, data={"To": "+12125550100", "Body": "hi"}, auth=(sid, "x"))

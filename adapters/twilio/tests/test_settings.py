@@ -148,8 +148,7 @@ class TestCredentials:
         recorder.answer(_no_numbers())
         given = Credentials(account_sid=_OTHER_AC, username=_OTHER_AC, password="host-token")
         with (
-            httpx.Client(transport=httpx.MockTransport(recorder)) as client,
-            PooledHttpClient(client=client) as http,
+            PooledHttpClient(transport=httpx.MockTransport(recorder)) as http,
         ):
             adapter = TwilioAdapter(http=http, credentials=lambda account, settings: given)
             adapter.sms_search_numbers(account=_account(), query=NumberQuery())
@@ -171,8 +170,7 @@ class TestEnvironmentIsolation:
         monkeypatch.setenv("TWILIO_AUTH_TOKEN", "process-token")
         recorder.answer(_no_numbers())
         with (
-            httpx.Client(transport=httpx.MockTransport(recorder)) as client,
-            PooledHttpClient(client=client) as http,
+            PooledHttpClient(transport=httpx.MockTransport(recorder)) as http,
         ):
             adapter = TwilioAdapter(
                 http=http, environ={"TWILIO_ACCOUNT_SID": _AC, "TWILIO_AUTH_TOKEN": "tok"}
@@ -185,8 +183,7 @@ class TestEnvironmentIsolation:
         """A region named in the settings sends requests to Twilio's regional host."""
         recorder.answer(_no_numbers())
         with (
-            httpx.Client(transport=httpx.MockTransport(recorder)) as client,
-            PooledHttpClient(client=client) as http,
+            PooledHttpClient(transport=httpx.MockTransport(recorder)) as http,
         ):
             adapter = TwilioAdapter(
                 http=http, environ={"TWILIO_ACCOUNT_SID": _AC, "TWILIO_AUTH_TOKEN": "tok"}

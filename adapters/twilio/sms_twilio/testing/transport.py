@@ -8,7 +8,7 @@ Example::
 
     script = ScriptedAnswers()
     script.answer(httpx.Response(201, json={...}))
-    http = PooledHttpClient(client=httpx.Client(transport=httpx.MockTransport(script)))
+    http = PooledHttpClient(transport=httpx.MockTransport(script))
 """
 
 from __future__ import annotations
