@@ -21,14 +21,6 @@ from sms_twilio.testing import TwilioDriver, TwilioStandIn
 class TestTwilioAgainstPrism(CarrierContract):
     """The shared contract, through Prism-validated requests to the Twilio stand-in."""
 
-    # Twilio accepts a text from an unregistered 10DLC number (201 queued) and fails it
-    # afterwards with error 30034; the status callback and a fetch report it. No request is
-    # refused up front, so the send cannot raise. TestUnregisteredSender checks what happens.
-    test_unregistered_sender_is_refused = pytest.mark.xfail(
-        reason="Twilio reports 30034 after accepting the text, not as a refusal",
-        strict=True,
-    )(CarrierContract.test_unregistered_sender_is_refused)
-
     @pytest.fixture(autouse=True)
     def _every_request_valid(self, stand_in: TwilioStandIn) -> Iterator[None]:
         """Fail the test when Prism refused any request it made."""

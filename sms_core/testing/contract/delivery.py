@@ -31,11 +31,22 @@ class DeliveryContract(CarrierFixtures):
         recipient: PhoneNumber,
         webhook_settings: NumberSettings,
     ) -> None:
-        """A send from a number on no approved campaign raises UnregisteredSenderError 30034."""
+        """A text from a number on no approved campaign is refused with 30034.
+
+        A carrier may refuse it at once (UnregisteredSenderError), or accept it and fail it
+        afterwards, as Twilio does: then fetching it reports FAILED with 30034. The SDK
+        handles both: a refusal frees the text's idempotency key, and a later failure
+        reaches the message through the status callback or reconciliation.
+        """
         message = outbound_message(purchased_number, recipient, webhook_settings)
-        with pytest.raises(UnregisteredSenderError) as caught:
-            hooks.send_message(account, message)
-        assert "30034" == caught.value.code
+        try:
+            receipt = hooks.send_message(account, message)
+        except UnregisteredSenderError as refused:
+            status, code = DeliveryStatus.FAILED, refused.code
+        else:
+            update = hooks.fetch_message(account, message, receipt.provider_message_id)
+            status, code = update.status, update.error_code
+        assert (DeliveryStatus.FAILED, "30034") == (status, code)
 
     def test_send_returns_provider_id_and_initial_status(self, sent_message: SentMessage) -> None:
         """A send from a registered number has a carrier id and is queued, sent or delivered."""
