@@ -3,13 +3,14 @@
 ``twilio.rest.Client`` builds each request (URL, form, basic auth) and hands it to
 :class:`PooledHttpClient`, which
 
-* sends it over shared, pooled ``httpx`` transports (connection reuse, timeouts), so the
-  concurrent sends of a mass text share a bounded pool of connections. The pool is split into
-  a few lanes, each thread keeping to one: ``httpcore``'s pool does work that grows with the
-  square of its connections on every request (encode/httpcore#1035), so many small pools cost
-  far less CPU than one large one. Requests go to the transport directly: Twilio's API sets
-  no cookies and sends no redirects, so there is no cookie jar for accounts to share, and
-  each request costs less CPU than through ``httpx.Client``;
+* sends it over one shared ``httpx.Client`` (connection reuse, timeouts), so the concurrent
+  sends of a mass text share a bounded pool of connections. Its transport,
+  :class:`LanedTransport`, splits the pool into a few lanes, each thread keeping to one:
+  ``httpcore``'s pool does work that grows with the square of its connections on every request
+  (encode/httpcore#1035), so several small pools cost far less CPU than one large one. The
+  request is built here and handed to ``Client.send``, which skips the client's merging of
+  URLs, headers and parameters; the client's cookie policy refuses every cookie, so accounts
+  share none;
 * redirects Twilio's hosts through a prefix map, for tests: ``https://api.twilio.com`` can
   become ``http://127.0.0.1:4010``; the map applies to every URL, the absolute paging links of
   Messaging and Trust Hub included;
@@ -34,6 +35,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 from urllib.parse import urlencode, urlsplit
 
@@ -44,7 +46,14 @@ from twilio.http.response import Response  # type: ignore[import-untyped]
 
 from sms_twilio import errors
 
-__all__ = ["DEFAULT_LANES", "DEFAULT_TIMEOUT", "TWILIO_HOSTS", "PooledHttpClient", "RetryPolicy"]
+__all__ = [
+    "DEFAULT_LANES",
+    "DEFAULT_TIMEOUT",
+    "TWILIO_HOSTS",
+    "LanedTransport",
+    "PooledHttpClient",
+    "RetryPolicy",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -93,18 +102,17 @@ class RetryPolicy:
 
 
 class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class is untyped
-    """``twilio.http.HttpClient`` over one pooled ``httpx`` transport; thread-safe.
+    """``twilio.http.HttpClient`` over one pooled ``httpx.Client``; thread-safe.
 
     Args:
         base_urls: Where to send what is meant for a Twilio host, by the host's URL prefix
             (``{"https://api.twilio.com": "http://127.0.0.1:4010"}``); the longest matching
             prefix wins. Empty in production.
-        transport: The ``httpx`` transport to use for every request (tests pass an
-            ``httpx.MockTransport``); by default ``lanes`` ``httpx.HTTPTransport`` pools are
-            made, and closed by :meth:`close`.
+        transport: The client's transport (tests pass an ``httpx.MockTransport``); by default
+            a :class:`LanedTransport`. :meth:`close` closes it.
         timeout: Timeouts of every request, unless the ``twilio`` package passes one.
-        max_connections: How many connections the pools made here hold in all.
-        lanes: How many pools they are split into; each thread keeps to one.
+        max_connections: How many connections the default transport holds in all.
+        lanes: How many pools the default transport splits them into.
         retry: When to try again (see :class:`RetryPolicy`).
         sleep: How to wait between tries (tests pass a recorder).
     """
@@ -129,19 +137,11 @@ class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class
             key=lambda pair: len(pair[0]),
             reverse=True,
         )
-        if lanes < 1:
-            raise ValueError(f"lanes must be at least 1, got {lanes}")
-        self._owned = transport is None
-        if transport is None:
-            per_lane = math.ceil(max_connections / lanes)
-            limits = httpx.Limits(max_connections=per_lane, max_keepalive_connections=per_lane)
-            self._lanes: list[httpx.BaseTransport] = [
-                httpx.HTTPTransport(limits=limits) for _ in range(lanes)
-            ]
-        else:
-            self._lanes = [transport]
-        self._next_lane = itertools.count()
-        self._thread = threading.local()
+        self._client = httpx.Client(
+            transport=transport or LanedTransport(max_connections=max_connections, lanes=lanes),
+            timeout=timeout,
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+        )
         self._timeout = timeout.as_dict()
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
@@ -218,27 +218,12 @@ class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class
             return Response(answer.status_code, answer.text, answer.headers)
 
     def _send(self, outgoing: httpx.Request) -> httpx.Response:
-        """The transport's answer to ``outgoing``, read whole and its connection given back."""
-        answer = self._lane().handle_request(outgoing)
-        try:
-            answer.read()
-        finally:
-            answer.close()
-        return answer
+        """The answer to ``outgoing``, read whole and its connection given back."""
+        return self._client.send(outgoing)
 
     def close(self) -> None:
-        """Close the connection pool, if this client made it."""
-        if self._owned:
-            for lane in self._lanes:
-                lane.close()
-
-    def _lane(self) -> httpx.BaseTransport:
-        """The pool the calling thread keeps to; threads take the lanes in turn."""
-        lane: httpx.BaseTransport | None = getattr(self._thread, "lane", None)
-        if lane is None:
-            lane = self._lanes[next(self._next_lane) % len(self._lanes)]
-            self._thread.lane = lane
-        return lane
+        """Close the client and its connection pools (or the transport it was given)."""
+        self._client.close()
 
     def __enter__(self) -> PooledHttpClient:
         return self
@@ -254,6 +239,40 @@ class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class
     def _wait(self, method: str, path: str, delay: float, why: str) -> None:
         _log.info("%s %s: %s, trying again in %.2f s", method, path, why, delay)
         self._sleep(delay)
+
+
+class LanedTransport(httpx.BaseTransport):
+    """Several pooled ``httpx.HTTPTransport`` lanes; each thread keeps to one, taken in turn.
+
+    Args:
+        max_connections: How many connections the lanes hold in all.
+        lanes: How many pools the connections are split into; threads take them in turn.
+    """
+
+    def __init__(self, *, max_connections: int = 100, lanes: int = DEFAULT_LANES) -> None:
+        if lanes < 1:
+            raise ValueError(f"lanes must be at least 1, got {lanes}")
+        per_lane = math.ceil(max_connections / lanes)
+        limits = httpx.Limits(max_connections=per_lane, max_keepalive_connections=per_lane)
+        self._lanes = [httpx.HTTPTransport(limits=limits) for _ in range(lanes)]
+        self._next_lane = itertools.count()
+        self._thread = threading.local()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` over the calling thread's lane."""
+        return self._lane().handle_request(request)
+
+    def close(self) -> None:
+        """Close every lane's connections."""
+        for lane in self._lanes:
+            lane.close()
+
+    def _lane(self) -> httpx.HTTPTransport:
+        lane: httpx.HTTPTransport | None = getattr(self._thread, "lane", None)
+        if lane is None:
+            lane = self._lanes[next(self._next_lane) % len(self._lanes)]
+            self._thread.lane = lane
+        return lane
 
 
 def _request(
