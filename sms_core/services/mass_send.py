@@ -10,14 +10,20 @@ concurrently, at most as many at once as the adapter allows
 (``ProviderCapabilities.max_concurrent_sends``), and the answers are stored in the calling
 thread as they come: the same store-send-update cycle as a single text, with only the
 carrier's waiting done in parallel. The progress callback
-runs in the calling thread, once per recipient, as each outcome is known.
+runs in the calling thread, once per recipient, as each outcome is known; a callback that
+raises is logged and not called again, and the mass text goes on, so no stored text is left
+unsent. A carrier call that fails unexpectedly (not with a carrier's refusal) leaves its text
+``UNKNOWN``, to be reconciled, and the others are settled as usual.
 
 With an idempotency key, each recipient's text gets its own key (``"{key}:{number}"``), so
-retrying the whole call sends only to the recipients the first call did not reach.
+retrying the whole call sends only to the recipients the first call did not reach. A key used
+before for another text (another body, sender or candidate) refuses the whole call before
+anything is sent.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
@@ -60,6 +66,8 @@ ProgressCallback = Callable[[RecipientOutcome], None]
 #: The reason given for a text whose carrier answer was lost.
 LOST_ANSWER = "the carrier's answer was lost; reconcile() fetches its status (it is never resent)"
 
+_logger = logging.getLogger(__name__)
+
 
 @attrs.define
 class MassSender:
@@ -86,12 +94,14 @@ class MassSender:
             TooManyRecipientsError: Over the host's cap, or no recipients; nothing was sent.
             MessageBodyError, UserWithoutLineError, UnregisteredLineError,
             PermissionDeniedError: As for a single text; nothing was sent.
+            IdempotencyKeyError: When the key is malformed, or an earlier call used it for
+                another text; nothing was sent.
         """
         key = checked_key(idempotency_key)
         sender = self._dispatcher.sender(actor_id)
         analysis = self._dispatcher.check_body(sender, body)
         _check_count(len(recipients), sender.policy.mass_text_cap)
-        report = progress or _ignore
+        report = _guarded(progress) if progress is not None else _ignore
 
         outcomes: list[RecipientOutcome | None] = [None] * len(recipients)
         to_send = []
@@ -186,7 +196,8 @@ class MassSender:
             )
             earlier = self._dispatcher.previous(outgoing.idempotency_key)
             if earlier is not None:
-                planned.append((recipient, _earlier_outcome(recipient, earlier, sender, outgoing)))
+                _check_same_mass_text(key, earlier, sender, outgoing)
+                planned.append((recipient, _outcome(recipient, earlier, duplicate=True)))
             elif number in opted_out:
                 planned.append(
                     (recipient, _refused(recipient, str(opted_out_error(opted_out[number]))))
@@ -214,14 +225,18 @@ def _check_count(count: int, cap: int) -> None:
         )
 
 
-def _earlier_outcome(
-    recipient: Recipient, earlier: Message, sender: Sender, outgoing: Outgoing
-) -> RecipientOutcome:
+def _check_same_mass_text(
+    key: str | None, earlier: Message, sender: Sender, outgoing: Outgoing
+) -> None:
+    """Refuse the whole call when an earlier one used ``key`` for another text."""
     try:
         check_same_request(earlier, sender.user.id if sender.user else None, outgoing)
     except IdempotencyKeyError as err:
-        return _refused(recipient, str(err))
-    return _outcome(recipient, earlier, duplicate=True)
+        raise IdempotencyKeyError(
+            f"idempotency key {key!r} was used for another mass text: its text to "
+            f"{earlier.recipient} (message {earlier.id}, user {earlier.user_id!r}) had another "
+            "body, sender or candidate; nothing was sent. Use a new key for a new mass text"
+        ) from err
 
 
 def _outcome(recipient: Recipient, message: Message, *, duplicate: bool) -> RecipientOutcome:
@@ -249,3 +264,23 @@ def _refused(recipient: Recipient, reason: str) -> RecipientOutcome:
 
 def _ignore(outcome: RecipientOutcome) -> None:
     """A progress callback that does nothing."""
+
+
+def _guarded(progress: ProgressCallback) -> ProgressCallback:
+    """``progress``, logged and no longer called once it raises: the mass text goes on."""
+    failed = False
+
+    def report(outcome: RecipientOutcome) -> None:
+        nonlocal failed
+        if failed:
+            return
+        try:
+            progress(outcome)
+        except Exception:
+            failed = True
+            _logger.exception(
+                "the mass text's progress callback failed; it is not called again, and the "
+                "mass text goes on"
+            )
+
+    return report

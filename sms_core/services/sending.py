@@ -398,6 +398,10 @@ class Dispatcher:
     ) -> list[Delivery]:
         """Store several carrier answers (see :meth:`settle`), the plain ones in one transaction.
 
+        Unlike :meth:`settle`, an unexpected error of a carrier call is not raised: its text is
+        stored ``UNKNOWN`` (it may have reached the carrier) and the error logged, so the other
+        answers are stored too.
+
         Returns:
             Per answer, in order, the delivery as :meth:`settle` returns it.
         """
@@ -438,12 +442,26 @@ class Dispatcher:
         deliveries = []
         for message, answer in answered:
             stored = fast.get(message.id)
-            if stored is None:
-                deliveries.append(self.settle(sender, message, answer))
-            else:
+            if stored is not None:
                 self.record_activity(stored, sender.user)
                 deliveries.append(Delivery(message=stored))
+            elif isinstance(answer, Exception) and not isinstance(answer, ProviderError):
+                deliveries.append(self._unexpected(sender, message, answer))
+            else:
+                deliveries.append(self.settle(sender, message, answer))
         return deliveries
+
+    def _unexpected(self, sender: Sender, message: Message, err: Exception) -> Delivery:
+        """Settle a carrier call that failed unexpectedly: UNKNOWN, logged, never resent."""
+        _logger.error(
+            "the carrier call for message %s failed unexpectedly; it is left UNKNOWN for "
+            "reconcile()",
+            message.id,
+            exc_info=err,
+        )
+        stored = self._record(message, DeliveryStatus.UNKNOWN)
+        self.record_activity(stored, sender.user)
+        return Delivery(message=stored)
 
     def hand_over(
         self, sender: Sender, message: Message, outgoing: Outgoing

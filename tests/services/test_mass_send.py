@@ -19,13 +19,19 @@ from sms_core import (
     hookimpl,
 )
 from sms_core.domain import Account
-from sms_core.exceptions import MessageBodyError, TooManyRecipientsError, UserWithoutLineError
+from sms_core.exceptions import (
+    IdempotencyKeyError,
+    MessageBodyError,
+    TooManyRecipientsError,
+    UserWithoutLineError,
+)
 from sms_core.services.mass_send import LOST_ANSWER
 from sms_fake import FakeAdapter, SandboxCarrier
 from tests.services.messaging_fixtures import (
     ALICE,
     BRUNO,
     CARLA,
+    DEV,
     Texting,
     buy_line,
     outbound_at_carrier,
@@ -241,3 +247,73 @@ class TestConcurrency(Texting):
         assert 6 == result.sent
         assert GatedAdapter.LIMIT == adapter.most_in_flight
         assert 6 == len(outbound_at_carrier(carrier))
+
+
+class ResettingAdapter(FakeAdapter):
+    """The sandbox adapter, whose call for one number fails with an unexpected error."""
+
+    @hookimpl
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
+        """Fail for Alice as a broken connection would; send the others."""
+        if message.recipient.e164 == ALICE:
+            raise ConnectionResetError("socket reset by peer")
+        return super().sms_send_message(account, message)
+
+
+class TestNothingLeftUnsent(Texting):
+    """Whatever goes wrong around one recipient, every stored text is settled."""
+
+    @pytest.fixture
+    def adapter(self, carrier: SandboxCarrier) -> FakeAdapter:
+        return ResettingAdapter(carrier=carrier)
+
+    def test_unexpected_carrier_error_leaves_one_unknown(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """Alice's text is UNKNOWN, to reconcile; Bruno's and Carla's are sent and stored."""
+        recipients = [Recipient(candidate_id=None, number=n) for n in (ALICE, BRUNO, CARLA)]
+        result = acme.messages.send_mass("ann", recipients, "Hi")
+        assert [LOST_ANSWER, None, None] == [outcome.reason for outcome in result.outcomes]
+        statuses = [outcome.message.status for outcome in result.outcomes if outcome.message]
+        assert [DeliveryStatus.UNKNOWN, DeliveryStatus.QUEUED, DeliveryStatus.QUEUED] == statuses
+        assert 2 == len(outbound_at_carrier(carrier))
+
+    def test_failing_progress_callback_stops_nothing(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        line: str,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        """A callback that raises is logged and dropped; every text is still sent and stored."""
+        calls: list[RecipientOutcome] = []
+
+        def failing(outcome: RecipientOutcome) -> None:
+            calls.append(outcome)
+            raise RuntimeError("the progress bar broke")
+
+        recipients = [Recipient(candidate_id=None, number=n) for n in (BRUNO, CARLA, DEV)]
+        result = acme.messages.send_mass("ann", recipients, "Hi", progress=failing)
+        assert 1 == len(calls)
+        assert 3 == result.sent
+        assert {DeliveryStatus.QUEUED} == {
+            outcome.message.status for outcome in result.outcomes if outcome.message
+        }
+        assert 3 == len(outbound_at_carrier(carrier))
+        assert "progress callback failed" in caplog.text
+
+
+class TestKeyUsedForAnotherText(Texting):
+    """A key an earlier mass text used refuses a different one whole."""
+
+    def test_other_body_sends_nothing(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """Same key, other body, one more recipient: refused, nobody is texted."""
+        first = [Recipient(candidate_id=None, number=n) for n in (ALICE, BRUNO)]
+        acme.messages.send_mass("ann", first, "Hi", idempotency_key="batch-9")
+        before = snapshot(acme, carrier)
+        more = [*first, Recipient(candidate_id=None, number=CARLA)]
+        with pytest.raises(IdempotencyKeyError, match=r"'batch-9'.*nothing was sent"):
+            acme.messages.send_mass("ann", more, "Another text", idempotency_key="batch-9")
+        assert before == snapshot(acme, carrier)
