@@ -130,6 +130,23 @@ class KeywordSets:
         converter=_revocation_words,
     )
 
+    def including(
+        self,
+        *,
+        opt_out: Iterable[str] = (),
+        opt_in: Iterable[str] = (),
+        help: Iterable[str] = (),
+    ) -> KeywordSets:
+        """These sets with more keywords, such as the ones a campaign registered.
+
+        A keyword that would have two meanings keeps the safer one: opt-out over help, and
+        help over opt-in, so a candidate's opt-out is never read as anything else.
+        """
+        opt_outs = self.opt_out | _keywords(opt_out)
+        helps = (self.help | _keywords(help)) - opt_outs
+        opt_ins = (self.opt_in | _keywords(opt_in)) - opt_outs - helps
+        return attrs.evolve(self, opt_out=opt_outs, opt_in=opt_ins, help=helps)
+
     def __attrs_post_init__(self) -> None:
         pairs = (
             ("opt_out", self.opt_out, "opt_in", self.opt_in),

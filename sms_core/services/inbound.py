@@ -15,10 +15,21 @@
      reports about unknown messages are acknowledged and ignored;
    * a text is stored once per carrier id (a redelivered webhook stores nothing new), on the
      line it was sent to. Its candidate is the one the line last texted at that number, if
-     any. Its keyword is acted on: an opt-out blocks the number on every line, an opt-in
-     lifts that block, and a help request is answered from the line with the campaign's help
-     message (see :data:`FALLBACK_HELP`). It uses the seat's allowance when the host counts
-     received texts, and is recorded on the candidate's activity without a user;
+     any. Its keyword is read with the default keywords plus the ones the account's campaign
+     registered, and acted on:
+
+     * an opt-out blocks the number on every line. When the carrier did not act on it itself
+       (Twilio acts on single-word keywords only, not on "opt out"), the line confirms it with
+       the campaign's opt-out message (see :data:`FALLBACK_OPT_OUT`), the one text a number
+       that opted out still gets;
+     * an opt-in lifts a block the candidate made by keyword or at the carrier. A block the
+       host recorded (the candidate asked a recruiter, say) stays until an admin lifts it: a
+       "Yes" to an old shift offer must not undo it;
+     * a help request is answered from the line with the campaign's help message (see
+       :data:`FALLBACK_HELP`).
+
+     It uses the seat's allowance when the host counts received texts, and is recorded on the
+     candidate's activity without a user;
    * a call is answered with the adapter's response: forwarded to the line's forwarding
      number, or declined when the line has none;
 
@@ -33,8 +44,14 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from sms_core.compliance.keywords import KeywordClass, classify_keyword
+from sms_core.compliance.keywords import (
+    DEFAULT_KEYWORDS,
+    KeywordClass,
+    KeywordSets,
+    classify_keyword,
+)
 from sms_core.domain import (
+    CampaignProfile,
     DeliveryStatus,
     Direction,
     InboundCall,
@@ -60,11 +77,15 @@ from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
 from sms_core.store import registrations as registration_store
 
-__all__ = ["FALLBACK_HELP", "WebhookReceiver"]
+__all__ = ["FALLBACK_HELP", "FALLBACK_OPT_OUT", "WebhookReceiver"]
 
 #: The help reply when the campaign on record has no help message; ``{name}`` is the account's.
 FALLBACK_HELP = (
     "{name}: reply to reach your recruiter. Msg & data rates may apply. Reply STOP to opt out."
+)
+#: The opt-out confirmation when the campaign has no opt-out message; ``{name}`` as above.
+FALLBACK_OPT_OUT = (
+    "{name}: you are unsubscribed and will get no more texts from us. Reply START to resubscribe."
 )
 
 # The events each webhook URL receives.
@@ -181,12 +202,17 @@ class WebhookReceiver:
             )
 
     def _receive_text(self, event: InboundMessage, line: Line) -> None:
-        keyword = _keyword(event)
+        if (readable := _storable(event.body)) != event.body:
+            event = attrs.evolve(event, body=readable)
+        campaign = self._campaign()
+        keyword = _keyword(event, _keyword_sets(campaign))
         stored = self._store_text(event, line, keyword)
         if stored is not None:
             self._dispatcher.record_activity(stored, None)
         if keyword is KeywordClass.HELP:
-            self._answer_help(event, line)
+            self._answer_help(event, line, campaign)
+        elif keyword is KeywordClass.OPT_OUT and _carrier_keyword(event) is None:
+            self._confirm_opt_out(event, line, campaign)
 
     def _store_text(
         self, event: InboundMessage, line: Line, keyword: KeywordClass | None
@@ -245,6 +271,9 @@ class WebhookReceiver:
             )
             optout_store.record_opt_out(connection, account_id, opt_out)
         elif keyword is KeywordClass.OPT_IN:
+            current = optout_store.in_force(connection, account_id, [event.sender])
+            if event.sender not in current or current[event.sender].source is OptOutSource.HOST:
+                return  # a block the host recorded is lifted by an admin only
             optout_store.lift_opt_out(
                 connection,
                 account_id,
@@ -254,50 +283,88 @@ class WebhookReceiver:
                 reason=f"the candidate texted {event.body.strip()!r} to {line.number}",
             )
 
-    def _answer_help(self, event: InboundMessage, line: Line) -> None:
-        """Reply with the campaign's help message, once per help request.
+    def _answer_help(
+        self, event: InboundMessage, line: Line, campaign: CampaignProfile | None
+    ) -> None:
+        """Reply with the campaign's help message, once per help request, unless opted out."""
+        with self._context.database.transaction() as connection:
+            if optout_store.in_force(connection, self._context.account.id, [event.sender]):
+                return
+        help_message = campaign.help_message.strip() if campaign else ""
+        name = self._context.account.name
+        self._reply(event, line, "help", help_message or FALLBACK_HELP.format(name=name))
 
-        No reply goes from an unregistered line (the carrier would refuse it) or to a number
-        that opted out. The reply uses no allowance and ignores quiet hours: the candidate
-        asked for it just now.
+    def _confirm_opt_out(
+        self, event: InboundMessage, line: Line, campaign: CampaignProfile | None
+    ) -> None:
+        """Confirm an opt-out the carrier did not act on, once, with the campaign's words."""
+        opt_out_message = campaign.opt_out_message.strip() if campaign else ""
+        name = self._context.account.name
+        self._reply(event, line, "opt-out", opt_out_message or FALLBACK_OPT_OUT.format(name=name))
+
+    def _reply(self, event: InboundMessage, line: Line, purpose: str, body: str) -> None:
+        """Answer an inbound text from its line, once per text (its carrier id is the key).
+
+        Nothing goes from an unregistered line (the carrier would refuse it). The reply uses
+        no allowance and ignores quiet hours: the candidate asked for it just now.
         """
         context = self._context
-        key = f"help:{event.provider_message_id}"[:200]
+        key = f"{purpose}:{event.provider_message_id}"[:200]
         if not line.registered or self._dispatcher.previous(key) is not None:
             return
         with context.database.transaction() as connection:
-            if optout_store.in_force(connection, context.account.id, [event.sender]):
-                return
             candidate_id = message_store.last_candidate_id(
                 connection, context.account.id, line.number.e164, event.sender.e164
             )
         sender = self._dispatcher.line_sender(line, None)
-        body = self._help_message()[: sender.max_body_characters]
+        text = body[: sender.max_body_characters]
         outgoing = Outgoing(
             recipient=event.sender,
             candidate_id=candidate_id,
-            body=body,
-            analysis=analyze(body),
+            body=text,
+            analysis=analyze(text),
             idempotency_key=key,
             metered=False,
         )
         # A refusal is stored on the reply with the carrier's reason; the inbound text stays.
         self._dispatcher.deliver(sender, outgoing)
 
-    def _help_message(self) -> str:
+    def _campaign(self) -> CampaignProfile | None:
+        """The campaign the account registered, if any."""
         with self._context.database.transaction() as connection:
             steps = registration_store.load_steps(connection, self._context.account.id)
-        status = registration_store.registration_status(self._context.account.id, steps)
-        campaign = status.campaign_profile
-        if campaign is not None and campaign.help_message.strip():
-            return campaign.help_message.strip()
-        return FALLBACK_HELP.format(name=self._context.account.name)
+        return registration_store.registration_status(
+            self._context.account.id, steps
+        ).campaign_profile
 
 
-def _keyword(event: InboundMessage) -> KeywordClass | None:
+def _storable(body: str) -> str:
+    """The body with what no database stores (NUL, lone surrogates) replaced by U+FFFD."""
+    return "".join(
+        "\ufffd" if character == "\x00" or "\ud800" <= character <= "\udfff" else character
+        for character in body
+    )
+
+
+def _keyword_sets(campaign: CampaignProfile | None) -> KeywordSets:
+    """The default keywords, plus the ones the campaign registered with the carrier."""
+    if campaign is None:
+        return DEFAULT_KEYWORDS
+    return DEFAULT_KEYWORDS.including(
+        opt_out=campaign.opt_out_keywords,
+        opt_in=campaign.opt_in_keywords,
+        help=campaign.help_keywords,
+    )
+
+
+def _carrier_keyword(event: InboundMessage) -> KeywordClass | None:
+    """The keyword the carrier acted on itself (and answered), if it says so."""
+    return _CARRIER_KEYWORDS.get((event.provider_keyword or "").upper())
+
+
+def _keyword(event: InboundMessage, keywords: KeywordSets) -> KeywordClass | None:
     """What the text asks for: the SDK's definite reading, else the carrier's, else a hint."""
-    ours = classify_keyword(event.body)
+    ours = classify_keyword(event.body, keywords)
     if ours in _DEFINITE:
         return ours
-    carrier = _CARRIER_KEYWORDS.get((event.provider_keyword or "").upper())
-    return carrier or ours
+    return _carrier_keyword(event) or ours

@@ -28,6 +28,7 @@ from tests.services.messaging_fixtures import (
     ActivityLog,
     Texting,
     buy_line,
+    reply,
     snapshot,
 )
 
@@ -255,3 +256,25 @@ class TestCalls(Texting):
         """A line that forwards nowhere declines the call politely."""
         answer = acme.webhooks.handle(WebhookKind.CALLS, self.call(carrier, line))
         assert "decline" == json.loads(answer.body)["action"]
+
+
+class TestUnstorableCharacters(Texting):
+    """A text with characters no database stores is kept, those characters replaced."""
+
+    def test_nul_replaced(self, acme: AccountAdmin, carrier: SandboxCarrier, line: str) -> None:
+        """A NUL (PostgreSQL stores none) becomes U+FFFD; the rest of the text is as sent."""
+        reply(acme, carrier, ALICE, line, "on my way\x00 soon")
+        [message] = acme.messages.thread(line, ALICE)
+        assert "on my way\ufffd soon" == message.body
+
+    def test_lone_surrogate_replaced(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """A signed report whose JSON escapes a lone surrogate is stored, not a server error."""
+        request = inbound(carrier, ALICE, line, "on my way")
+        report = json.loads(request.body)
+        report["body"] = "on my way \ud83d"
+        signed = carrier.signed_request(request.url, json.dumps(report).encode())
+        acme.webhooks.handle(WebhookKind.MESSAGES, signed)
+        [message] = acme.messages.thread(line, ALICE)
+        assert "on my way \ufffd" == message.body

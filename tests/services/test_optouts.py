@@ -232,3 +232,76 @@ class TestHelp(Texting):
         acme.optouts.record(ALICE, source="host", keyword=None, at=datetime(2026, 1, 1, tzinfo=UTC))
         reply(acme, carrier, ALICE, lines[0], "HELP")
         assert [] == outbound_at_carrier(carrier)
+
+
+class TestCampaignKeywords(Texting):
+    """The keywords the campaign registered count as much as the default ones."""
+
+    @pytest.fixture
+    def beta(self, admin: SmsAdmin, carrier: SandboxCarrier) -> tuple[AccountAdmin, str]:
+        beta = admin.create_account("beta", name="Beta Jobs", provider="fake")
+        beta.users.upsert("admin", first_name="Al", last_name="Ma", permissions=["sms.admin"])
+        beta.users.upsert("eve", first_name="Eve", last_name="Ng")
+        campaign = attrs.evolve(
+            sample_campaign(),
+            opt_out_keywords=("STOP", "REMOVE"),
+            help_keywords=("HELP", "AYUDA"),
+            opt_in_keywords=("JOBS",),
+            opt_in_message="Beta Jobs: you will get shift offers again. Reply STOP to opt out.",
+        )
+        approve_registration(beta, carrier, campaign)
+        return beta, buy_line(beta, "eve").e164
+
+    def test_campaign_opt_out_help_and_opt_in(
+        self, beta: tuple[AccountAdmin, str], carrier: SandboxCarrier
+    ) -> None:
+        """REMOVE opts out, AYUDA is answered, JOBS opts back in."""
+        account, line = beta
+        reply(account, carrier, ALICE, line, "Ayuda")
+        assert sample_campaign().help_message == account.messages.thread(line, ALICE)[-1].body
+        reply(account, carrier, ALICE, line, "remove")
+        [opt_out] = account.optouts.list()
+        assert (OptOutSource.KEYWORD, "remove") == (opt_out.source, opt_out.keyword)
+        reply(account, carrier, ALICE, line, "JOBS")
+        assert not account.optouts.is_opted_out(ALICE)
+
+
+class TestOptOutConfirmed(Texting):
+    """An opt-out the carrier did not act on is confirmed by the line, once."""
+
+    def test_phrase_confirmed_with_the_campaign_message(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str]
+    ) -> None:
+        """The phrase "Opt out" is no carrier keyword: the SDK blocks and confirms it."""
+        carrier.inject_inbound_text(
+            "acme", PhoneNumber.parse(ALICE), PhoneNumber.parse(lines[0]), "Opt out"
+        )
+        [request] = carrier.collect_webhooks()
+        acme.webhooks.handle(WebhookKind.MESSAGES, request)
+        acme.webhooks.handle(WebhookKind.MESSAGES, request)
+        thread = acme.messages.thread(lines[0], ALICE)
+        assert ["Opt out", sample_campaign().opt_out_message] == [m.body for m in thread]
+        assert DeliveryStatus.QUEUED == thread[-1].status
+        assert acme.optouts.is_opted_out(ALICE)
+        assert 1 == len(outbound_at_carrier(carrier))
+
+    def test_carrier_keyword_left_to_the_carrier(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str]
+    ) -> None:
+        """STOP is the carrier's own keyword: it answers it, the SDK sends nothing."""
+        reply(acme, carrier, ALICE, lines[0], "STOP")
+        assert acme.optouts.is_opted_out(ALICE)
+        assert [] == outbound_at_carrier(carrier)
+
+
+class TestHostOptOutKept(Texting):
+    """An opt-in keyword does not lift what the host recorded."""
+
+    def test_yes_does_not_lift_a_host_opt_out(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str]
+    ) -> None:
+        """A "Yes" to an old offer leaves the block the candidate asked a recruiter for."""
+        acme.optouts.record(ALICE, source="host", keyword=None, at=datetime(2026, 1, 1, tzinfo=UTC))
+        reply(acme, carrier, ALICE, lines[0], "Yes")
+        assert acme.optouts.is_opted_out(ALICE)
+        assert "opt_in" == acme.messages.thread(lines[0], ALICE)[-1].keyword
