@@ -134,6 +134,17 @@ class PhoneNumber:
         assert self._parsed_form is not None
         return self._parsed_form
 
+    def checked(self) -> PhoneNumber:
+        """This number, once ``phonenumbers`` confirms it is in use (the constructor does not).
+
+        Raises:
+            InvalidPhoneNumberError: When it is not a number in use.
+        """
+        if self.kind() == PhoneNumberType.UNKNOWN:
+            where = self.region or f"+{self.country_code}"
+            raise InvalidPhoneNumberError(self.e164, f"not a number in use in {where}", _HINT)
+        return self
+
     def kind(self) -> int:
         """The ``phonenumbers.PhoneNumberType`` of the number (mobile, fixed line, ...)."""
         if self._kind is None:

@@ -22,6 +22,7 @@ The order never changes, so nothing the user asked to send is lost or sent twice
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -96,6 +97,10 @@ _PASSING_FAILURES = (
 
 _NO_QUIET_HOURS = QuietHoursPolicy.disabled()
 
+# Unicode categories no reader sees: controls, formatting marks (zero-width space, BOM...),
+# and lone surrogates.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs"})
+
 _logger = logging.getLogger(__name__)
 
 
@@ -146,8 +151,8 @@ class Delivery:
 
 
 def parse_number(number: str | PhoneNumber) -> PhoneNumber:
-    """A number as typed, validated (US numbers need no ``+1``)."""
-    return number if isinstance(number, PhoneNumber) else PhoneNumber.parse(number)
+    """A number as typed, validated (US numbers need no ``+1``); a ``PhoneNumber`` is checked."""
+    return number.checked() if isinstance(number, PhoneNumber) else PhoneNumber.parse(number)
 
 
 def checked_key(key: str | None) -> str | None:
@@ -231,10 +236,21 @@ class Dispatcher:
             MessageBodyError: When the body is blank or longer than the limit.
         """
         limit = sender.max_body_characters
-        if not body.strip():
+        if not any(_visible(character) for character in body):
             raise MessageBodyError(
-                "the message is empty; write the text to send", length=len(body), limit=limit
+                "the message is empty (it has no visible character); write the text to send",
+                length=len(body),
+                limit=limit,
             )
+        for position, character in enumerate(body, start=1):
+            if not _sendable(character):
+                raise MessageBodyError(
+                    f"the message has the unprintable character U+{ord(character):04X} at "
+                    f"position {position}; remove it (a paste from another program may have "
+                    "brought it)",
+                    length=len(body),
+                    limit=limit,
+                )
         if len(body) > limit:
             raise MessageBodyError(
                 f"the message has {len(body)} characters and at most {limit} can be sent; "
@@ -605,6 +621,19 @@ class Dispatcher:
             stored = message_store.get_message(connection, account_id, message.id)
         assert stored is not None
         return stored
+
+
+def _visible(character: str) -> bool:
+    """Whether a reader sees the character: not a space, control or formatting mark."""
+    return not character.isspace() and unicodedata.category(character) not in _INVISIBLE
+
+
+def _sendable(character: str) -> bool:
+    """Whether a text may carry it: no control but line breaks and tabs, no lone surrogate."""
+    category = unicodedata.category(character)
+    if category == "Cc":
+        return character in "\n\r\t"
+    return category != "Cs"
 
 
 def _uses_allowance(sender: Sender, outgoing: Outgoing) -> bool:

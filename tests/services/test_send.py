@@ -131,6 +131,11 @@ class TestRefusals(Texting):
             (ALICE, "", MessageBodyError, "empty"),
             (ALICE, "  \n ", MessageBodyError, "empty"),
             (ALICE, "x" * 1601, MessageBodyError, "1601 characters and at most 1600"),
+            (ALICE, "\u200b\ufeff", MessageBodyError, "no visible character"),
+            (ALICE, "\x00", MessageBodyError, "no visible character"),
+            (ALICE, "Shift\x00 tomorrow", MessageBodyError, "U\\+0000 at position 6"),
+            (ALICE, "Hi \ud800", MessageBodyError, "U\\+D800 at position 4"),
+            (PhoneNumber(e164="+11115550100"), "Hi", InvalidPhoneNumberError, "not a number in"),
         ],
     )
     def test_bad_input(
@@ -138,12 +143,12 @@ class TestRefusals(Texting):
         acme: AccountAdmin,
         carrier: SandboxCarrier,
         line: str,
-        to: str,
+        to: str | PhoneNumber,
         body: str,
         error: type[Exception],
         match: str,
     ) -> None:
-        """Invalid numbers and empty or over-long bodies are refused."""
+        """Invalid numbers, and empty, unprintable or over-long bodies, are refused."""
         before = snapshot(acme, carrier)
         with pytest.raises(error, match=match):
             acme.messages.send("ann", candidate_id=None, to=to, body=body)
