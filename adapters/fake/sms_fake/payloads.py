@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import cattrs
@@ -162,6 +162,7 @@ def decode_report(body: bytes) -> tuple[Report, dict[str, Any]]:
             f"sandbox webhook event {event!r} is unknown; expected one of "
             f"{', '.join(repr(known.value) for known in Event)}"
         )
+    _check_texts(data, kind)
     try:
         report: Report = _converter.structure(data, kind)
     except (cattrs.BaseValidationError, ValueError, TypeError) as err:
@@ -213,6 +214,25 @@ def _structure_number(value: object, _: object) -> PhoneNumber:
     if not isinstance(value, str):
         raise TypeError(f"a phone number must be an E.164 string, got {value!r}")
     return PhoneNumber.parse(value, None)
+
+
+def _check_texts(data: dict[str, Any], kind: type[Report]) -> None:
+    """Refuse a text field that is not a string: cattrs would read null as the text "None"."""
+    for field in attrs.fields(kind):
+        optional = field.type in _OPTIONAL_TEXT
+        if field.name not in data or not (optional or field.type in _TEXT):
+            continue  # a missing field is reported by cattrs; other types have their hooks
+        value = data[field.name]
+        if not isinstance(value, str) and not (optional and value is None):
+            expected = "a string or null" if optional else "a string"
+            raise WebhookPayloadError(
+                f"sandbox {data.get('event')} webhook is malformed: {field.name} must be "
+                f"{expected}, got {value!r}"
+            )
+
+
+_TEXT: Final = frozenset({str, "str"})
+_OPTIONAL_TEXT: Final = frozenset({str | None, "str | None"})
 
 
 def _structure_time(value: object, _: object) -> datetime:

@@ -2,12 +2,14 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import attrs
 import httpx
 import pytest
 
 from sms_core import ManualClock, NumberQuery, NumberSettings, PhoneNumber, WebhookRequest
+from sms_core.exceptions import WebhookPayloadError
 from sms_core.testing import sample_brand, sample_campaign
 from sms_fake import (
     DEFAULT_AUTH_TOKEN,
@@ -16,6 +18,7 @@ from sms_fake import (
     SandboxCarrier,
     WebhookSigner,
 )
+from sms_fake.payloads import InboundTextReport, decode_report
 from sms_fake.signing import auth_token_from
 
 _AT = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
@@ -442,3 +445,31 @@ class TestDelivery:
             call.status,
             call.forwarded_to.e164 if call.forwarded_to else None,
         )
+
+
+class TestPayloadFields:
+    """A report's text fields must be strings: nothing is read as the text "None"."""
+
+    REPORT: ClassVar[dict[str, object]] = {
+        "event": "message.inbound",
+        "account_id": "acme",
+        "message_sid": "SM1",
+        "from": "+12125550101",
+        "to": "+14155550100",
+        "body": "On my way",
+        "segments": 1,
+        "received_at": "2026-03-10T15:00:00+00:00",
+    }
+
+    def test_strings_read(self) -> None:
+        """A well-formed report reads as sent."""
+        report, _ = decode_report(json.dumps(self.REPORT).encode())
+        assert isinstance(report, InboundTextReport)
+        assert "On my way" == report.body
+
+    @pytest.mark.parametrize("body", [None, 42, ["x"]])
+    def test_other_types_refused(self, body: object) -> None:
+        """A null, number or list where the text belongs is a malformed report."""
+        payload = json.dumps({**self.REPORT, "body": body}).encode()
+        with pytest.raises(WebhookPayloadError, match="body"):
+            decode_report(payload)
