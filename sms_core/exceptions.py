@@ -31,6 +31,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── SeatHasNumberError                 the seat already has a number
     │   ├── SeatWithoutNumberError             the seat has no number yet
     │   ├── SeatsDisabledError                 the host product has no seats
+    │   ├── SeatRequiredError                  a number bought outside a seat under a seat host
     │   ├── UserWithoutLineError               the sender is on no line to text from
     │   ├── UnregisteredLineError              the sender's line is not on an approved campaign
     │   ├── CandidateOptedOutError             the recipient opted out of the account's texts
@@ -106,6 +107,7 @@ __all__ = [
     "RuleViolationError",
     "SeatHasNumberError",
     "SeatNotFoundError",
+    "SeatRequiredError",
     "SeatWithoutNumberError",
     "SeatsDisabledError",
     "SmsError",
@@ -299,6 +301,10 @@ class SeatWithoutNumberError(RuleViolationError):
 
 class SeatsDisabledError(RuleViolationError):
     """Raised when seats are used under a host product that has none."""
+
+
+class SeatRequiredError(RuleViolationError):
+    """Raised when a number is bought outside a seat under a host whose numbers belong to seats."""
 
 
 class UserWithoutLineError(RuleViolationError):

@@ -32,6 +32,9 @@ from sms_core.exceptions import (
     NotOnLineError,
     PermissionDeniedError,
     ProviderNotFoundError,
+    SeatHasNumberError,
+    SeatRequiredError,
+    SmsError,
     TermsNotAcceptedError,
     UserAlreadyHasLineError,
     UserNotFoundError,
@@ -107,7 +110,16 @@ class NumberAdmin:
         Raises:
             TermsNotAcceptedError: Without ``accept_terms``.
             NumberUnavailableError: When the carrier no longer offers the number.
+            SeatRequiredError: Under a host with seats, whose numbers are bought for a seat
+                (``seats.complete_setup``, ``seats.auto_assign``), so every text is counted.
         """
+        if self._context.policy().seats_enabled:
+            host = self._context.hooks.host_name
+            raise SeatRequiredError(
+                f"under the {host} host every number belongs to a seat, whose allowance counts "
+                f"its texts; to buy {number}, create a seat (seats.create) and set it up with "
+                "this number (seats.complete_setup)"
+            )
         return self.provision(actor_id, number, user_ids, seat=None, accept_terms=accept_terms)
 
     def provision(
@@ -155,12 +167,43 @@ class NumberAdmin:
                     before=None,
                     after=_snapshot(line, users, seat),
                 )
-        except Exception:
+        except Exception as err:
             # The carrier sold us the number but the database refused the line: give it back
             # so the account does not pay for a number nobody can see.
             context.hooks.release_number(context.account, bought)
+            if isinstance(err, IntegrityError):
+                raise self._conflict(line, users, seat) from err
             raise
         return self.get(line.number)
+
+    def _conflict(self, line: Line, users: Sequence[User], seat: Seat | None) -> SmsError:
+        """What a concurrent change did that made storing a bought line fail."""
+        account_id = self._context.account.id
+        with self._context.database.transaction() as connection:
+            if line_store.find_line(connection, account_id, line.number) is not None:
+                return AlreadyExistsError(
+                    f"{line.number} was just bought by another admin; assign users to it"
+                )
+            taken = [
+                user
+                for user in users
+                if line_store.line_of_user(connection, account_id, user.id) is not None
+            ]
+        if taken:
+            names = ", ".join(repr(user.full_name) for user in taken)
+            return UserAlreadyHasLineError(
+                f"{names} was just put on another line while {line.number} was bought (it was "
+                "given back); unassign them there first, or buy for other users"
+            )
+        if seat is not None:
+            return SeatHasNumberError(
+                f"seat {seat.name!r} was just given another number while {line.number} was "
+                "bought (it was given back); reload the seat to see its number"
+            )
+        return AlreadyExistsError(
+            f"storing {line.number} clashed with a concurrent change (the number was given "
+            "back); reload and try again"
+        )
 
     # -- assignment ----------------------------------------------------------------------------
 

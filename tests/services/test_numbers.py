@@ -7,12 +7,16 @@ from threading import Barrier
 import pytest
 
 from sms_core import (
+    Account,
     AuditAction,
     InvalidInputError,
     InvalidPhoneNumberError,
     NumberQuery,
+    NumberSettings,
     NumberUnavailableError,
     PhoneNumber,
+    ProvisionedNumber,
+    hookimpl,
 )
 from sms_core.exceptions import (
     AlreadyExistsError,
@@ -26,6 +30,8 @@ from sms_core.exceptions import (
     UserNotFoundError,
 )
 from sms_core.services import AccountAdmin, SmsAdmin
+from sms_fake import FakeAdapter, SandboxCarrier
+from tests.services.messaging_fixtures import Texting
 
 
 def offered(account: AccountAdmin, area_code: str = "415") -> list[PhoneNumber]:
@@ -324,3 +330,48 @@ class TestConcurrentAssignment:
         assert ["full", "won"] == outcomes
         [line] = acme.numbers.list()
         assert 1 == len(line.users)
+
+
+class PairedPurchases(FakeAdapter):
+    """The sandbox adapter; each purchase waits until a second one is under way too."""
+
+    def __init__(self, carrier: SandboxCarrier) -> None:
+        super().__init__(carrier=carrier)
+        self._pair = Barrier(2, timeout=30)
+
+    @hookimpl
+    def sms_purchase_number(
+        self, account: Account, number: PhoneNumber, settings: NumberSettings
+    ) -> ProvisionedNumber | None:
+        """Buy once the other purchase has passed its checks as well."""
+        self._pair.wait()
+        return super().sms_purchase_number(account, number, settings)
+
+
+class TestConcurrentPurchase(Texting):
+    """Two admins buy a number for the same user at once: one wins, one gets a typed error."""
+
+    @pytest.fixture
+    def adapter(self, carrier: SandboxCarrier) -> FakeAdapter:
+        return PairedPurchases(carrier)
+
+    def test_loser_gets_a_typed_error_and_keeps_no_number(
+        self, acme: AccountAdmin, carrier: SandboxCarrier
+    ) -> None:
+        """The second line is refused after both checks passed; its number is given back."""
+        first, second = offered(acme)[:2]
+
+        def purchase(number: PhoneNumber) -> str:
+            try:
+                acme.numbers.purchase("admin", number, ["ann"], accept_terms=True)
+            except UserAlreadyHasLineError as err:
+                return str(err)
+            return "bought"
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            outcomes = list(pool.map(purchase, [first, second]))
+        [refusal] = [outcome for outcome in outcomes if outcome != "bought"]
+        assert 1 == outcomes.count("bought")
+        assert "'Ann Lee' was just put on another line" in refusal
+        [line] = acme.numbers.list()
+        assert [line.line.number] == [owned.number for owned in carrier.numbers("acme")]

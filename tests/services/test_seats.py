@@ -4,12 +4,13 @@ from datetime import timedelta
 
 import pytest
 
-from sms_core import AuditAction, ManualClock
+from sms_core import AuditAction, ManualClock, NumberQuery
 from sms_core.exceptions import (
     AlreadyExistsError,
     LineFullError,
     PermissionDeniedError,
     SeatHasNumberError,
+    SeatRequiredError,
     SeatsDisabledError,
     SeatWithoutNumberError,
     TermsNotAcceptedError,
@@ -107,6 +108,14 @@ class TestSeats:
         """Under the ATS host, seat management needs the Administration permission."""
         with pytest.raises(PermissionDeniedError, match="Administration"):
             acme.seats.create("ann", "Seat 9")
+
+    def test_numbers_are_bought_for_seats_only(self, acme: AccountAdmin) -> None:
+        """Buying a number outside a seat is refused: its texts would count against nothing."""
+        [offer] = acme.numbers.search("admin", NumberQuery(area_code="312", limit=1))
+        with pytest.raises(SeatRequiredError, match=r"seats\.complete_setup"):
+            acme.numbers.purchase("admin", offer.number, ["ann"], accept_terms=True)
+        assert [] == acme.numbers.list()
+        assert [] == acme.audit.list()
 
     def test_allowance_resets_with_the_month(self, acme: AccountAdmin, clock: ManualClock) -> None:
         """The period follows the calendar month of the clock; a new month reads as unused."""
