@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable, Mapping
 from types import TracebackType
 
@@ -27,6 +28,9 @@ from sms_core.store import Database
 from sms_core.store import accounts as account_store
 
 __all__ = ["AccountAdmin", "SmsAdmin"]
+
+# An account id: it is a path segment of the account's webhook URLs, and fits its column.
+_ACCOUNT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
 @attrs.define
@@ -145,8 +149,14 @@ class SmsAdmin:
             UnknownProviderError: When no installed adapter is named ``provider``.
             AlreadyExistsError: When an account has that id.
         """
-        if not account_id.strip() or not name.strip():
-            raise InvalidInputError("an account needs a non-empty id and name")
+        if not _ACCOUNT_ID.fullmatch(account_id):
+            raise InvalidInputError(
+                f"account id {account_id!r} cannot be used: it names the account in its webhook "
+                "URLs, so use 1 to 64 letters, digits, '-' or '_', starting with a letter or "
+                "digit (such as 'acme-staffing')"
+            )
+        if not name.strip():
+            raise InvalidInputError(f"account {account_id!r} needs a name; give the agency's name")
         account = Account(
             id=account_id,
             name=name,
