@@ -126,6 +126,15 @@ class TestUserSearch:
             found = user_store.search_users(connection, "acme", "MARI")
         assert ["u3", "u1", "u2"] == [user.id for user in found]
 
+    @pytest.mark.parametrize("text", ["Ann Lee", "lee ann", "  ANN   le "])
+    def test_full_names(self, database: Database, text: str) -> None:
+        """Every word must be in the first or the last name, in any order."""
+        add_user(database, "u1", "Ann", "Lee")
+        add_user(database, "u2", "Ann", "Stone")
+        add_user(database, "u3", "Lee", "Young")
+        with database.transaction() as connection:
+            assert ["u1"] == [u.id for u in user_store.search_users(connection, "acme", text)]
+
     def test_wildcards_are_literal(self, database: Database) -> None:
         """A % or _ in the search text matches itself only."""
         add_user(database, "u1", "Ann", "Lee")

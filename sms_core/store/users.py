@@ -52,13 +52,19 @@ def list_users(
 def search_users(
     connection: sa.Connection, account_id: str, text: str, *, active_only: bool = False
 ) -> list[User]:
-    """Users whose first or last name contains ``text``, ignoring case."""
-    pattern = f"%{_escape_like(text.strip().lower())}%"
-    matches = sa.or_(
-        sa.func.lower(users.c.first_name).like(pattern, escape="\\"),
-        sa.func.lower(users.c.last_name).like(pattern, escape="\\"),
-    )
-    return _select(connection, users.c.account_id == account_id, matches, active_only=active_only)
+    """Users whose names contain every word of ``text``, ignoring case.
+
+    Each word may be part of the first or the last name, so "Ann", "lee", "Ann Lee" and
+    "Lee Ann" all find Ann Lee.
+    """
+    matches = [
+        sa.or_(
+            sa.func.lower(users.c.first_name).like(pattern, escape="\\"),
+            sa.func.lower(users.c.last_name).like(pattern, escape="\\"),
+        )
+        for pattern in (f"%{_escape_like(word)}%" for word in text.lower().split())
+    ]
+    return _select(connection, users.c.account_id == account_id, *matches, active_only=active_only)
 
 
 def _select(
