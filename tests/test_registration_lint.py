@@ -131,6 +131,12 @@ class TestCampaignLengths:
             (ERROR, "too-short", "campaign.sample_messages[2]"),
         ] == found(report)
 
+    @pytest.mark.parametrize("blank", ["", "   "])
+    def test_blank_sample(self, blank: str) -> None:
+        """A blank sample is no sample: it is too short, and named."""
+        report = lint(campaign=campaign(sample_messages=(BRAND_SAMPLE, blank)))
+        assert [(ERROR, "too-short", "campaign.sample_messages[1]")] == found(report)
+
 
 class TestKeywords:
     """Keywords are single alphanumeric words, at most 255 characters together."""

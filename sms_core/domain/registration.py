@@ -325,9 +325,10 @@ _ADVICE: dict[RegistrationStep, tuple[NextAction, str]] = {
         "resubmit the corrected brand.",
     ),
     RegistrationStep.CAMPAIGN: (
-        NextAction.RESUBMIT,
-        "Fix the campaign fields the reasons name and resubmit the campaign; contact support "
-        "if a reason is unclear.",
+        NextAction.CONTACT_SUPPORT,
+        "Contact support with the reasons above: reviewers reject campaigns for their use "
+        "case, sample messages, opt-in description or policy links, and support can tell which "
+        "to correct. Then resubmit the corrected campaign.",
     ),
     RegistrationStep.MESSAGING_SERVICE: (
         NextAction.RESUBMIT,
@@ -381,9 +382,9 @@ class StepRecord:
     def troubleshooting(self) -> Troubleshooting | None:
         """The reasons and the next step for a failed step; ``None`` unless it failed.
 
-        A failed brand needs support (its data must match tax records); a failed campaign
-        is fixed and resubmitted; a failed messaging service is resubmitted. A failure code
-        in :data:`FINAL_FAILURE_CODES` always means contacting support.
+        A failed brand or campaign needs support, as the HCM widget's help says (support
+        knows what reviewers want corrected); a failed messaging service is resubmitted. A
+        failure code in :data:`FINAL_FAILURE_CODES` always means contacting support.
         """
         if self.status is not StepStatus.FAILED:
             return None

@@ -337,7 +337,7 @@ class TestFlow:
         status = widget.ok("campaign", "status").stdout
         assert "✘ Failed" in status
         assert "Samples do not show the brand name (error 30893, field sample_messages)" in status
-        assert "Next step: Fix the campaign fields the reasons name and resubmit" in status
+        assert "Next step: Contact support with the reasons above: reviewers reject" in status
 
         fixed = form(tmp_path, brand=False, description=f"{DESCRIPTION} Fixed.", name="fix.toml")
         result = widget.ok("campaign", "resubmit", "campaign", "-f", fixed)
@@ -513,7 +513,7 @@ class TestDemoRegistration:
             "✔ Registered +1415",
             "Part 4 · Troubleshooting",
             "✘ The campaign failed",
-            "Next step: Fix the campaign fields",
+            "Next step: Contact support with the reasons above",
             "✔ The story is complete",
         ):
             assert line in story

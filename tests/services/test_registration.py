@@ -400,11 +400,11 @@ class TestFailures:
         assert "FAILED" == status.campaign.raw_status
         help_ = status.campaign.troubleshooting
         assert help_ is not None
-        assert NextAction.RESUBMIT == help_.action
+        assert NextAction.CONTACT_SUPPORT == help_.action
         assert [(reason, "30893", "sample_messages")] == [
             (f.reason, f.code, f.field) for f in help_.reasons
         ]
-        assert "resubmit the campaign" in help_.advice
+        assert "resubmit the corrected campaign" in help_.advice
         assert () == acme.registration.sync().submitted  # a failure waits for an admin
 
         fixed = attrs.evolve(
