@@ -110,7 +110,7 @@ FormFile = Annotated[
         metavar="PATH",
         exists=True,
         dir_okay=False,
-        help="A TOML or JSON registration form with [brand] and [campaign] tables.",
+        help="A TOML or JSON registration form with \\[brand] and \\[campaign] tables.",
     ),
 ]
 

@@ -108,15 +108,21 @@ def list_numbers(ctx: typer.Context) -> None:
 
 
 @app.command("assign")
-def assign(ctx: typer.Context, number: NumberArg, user: UserArg) -> None:
-    """Put an active user without a line on a number."""
+def assign(
+    ctx: typer.Context,
+    number: NumberArg,
+    users: Annotated[
+        list[str], typer.Argument(metavar="USER...", help="The host's user ids to add.")
+    ],
+) -> None:
+    """Put active users without a line on a number: all of them, or none if one is refused."""
     options = global_options(ctx)
     actor = options.actor()
     with options.account() as account:
-        summary = account.numbers.assign(actor, number, user)
+        summary = account.numbers.assign_many(actor, number, users)
     console = output.out_console()
     _show(console, [summary])
-    output.success(console, f"Assigned {user} to {summary.line.number}")
+    output.success(console, f"Assigned {', '.join(users)} to {summary.line.number}")
 
 
 @app.command("unassign")

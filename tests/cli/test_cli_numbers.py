@@ -164,6 +164,25 @@ class TestAssign:
 
         assert "Ben Ortiz, Cleo Park  +1" in widget.ok("numbers", "list").stdout
 
+    def test_assign_several_at_once(self, widget: SmsadminRunner) -> None:
+        """Several users in one step, as the widget's user dropdown saves them."""
+        number = buy(widget)
+
+        widget.ok("numbers", "assign", number, "u-ben", "u-cleo")
+
+        assert "Ben Ortiz, Cleo Park  +1" in widget.ok("numbers", "list").stdout
+
+    def test_assign_several_all_or_nothing(self, widget: SmsadminRunner) -> None:
+        """One refused user keeps the others off too."""
+        buy(widget, "u-ada")
+        shared = buy(widget, "u-ben")
+        before = widget.state()
+
+        result = widget.refused("numbers", "assign", shared, "u-cleo", "u-ada")
+
+        assert "'Ada Lee' (u-ada)" in result.stderr
+        assert before == widget.state()
+
     def test_assign_user_with_a_line(self, widget: SmsadminRunner) -> None:
         """A user on another line is refused by name; nothing changes."""
         buy(widget, "u-ada")
