@@ -127,7 +127,10 @@ def verify_webhook(
     if "bodySHA256" in dict(parse_qsl(urlsplit(url).query)):
         params = request.body.decode("utf-8", errors="replace")  # a JSON body, hashed
     elif request.method.upper() == "POST":
-        params = _Form(request.form())
+        try:
+            params = _Form(request.form())
+        except UnicodeDecodeError:
+            return False  # Twilio sends UTF-8: a body that is not cannot be Twilio's
     else:
         params = _Form()  # a GET's parameters are in the signed URL
     valid: bool = RequestValidator(secret).validate(url, params, signature, algorithm)

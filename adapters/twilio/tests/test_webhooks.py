@@ -74,6 +74,14 @@ class TestSignature:
         tampered = attrs.evolve(request, body=urlencode(_INBOUND | {"Body": "START"}).encode())
         assert False is adapter.sms_verify_webhook(account=account, request=tampered)
 
+    def test_body_that_is_not_utf8_is_refused(
+        self, adapter: TwilioAdapter, account: Account, auth_token: str
+    ) -> None:
+        """Twilio sends UTF-8: other bytes are refused as not Twilio's, not a server error."""
+        request = signed_request(_URL, _INBOUND, auth_token)
+        garbled = attrs.evolve(request, body=b"Body=\xff\xfe&From=%2B1")
+        assert False is adapter.sms_verify_webhook(account=account, request=garbled)
+
     def test_added_parameter_is_refused(
         self, adapter: TwilioAdapter, account: Account, auth_token: str
     ) -> None:
