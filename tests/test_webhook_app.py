@@ -151,7 +151,7 @@ def text_candidate(acme: AccountAdmin, body: str = "Hi Sam, free for a call?") -
 def state(acme: AccountAdmin, line: PhoneNumber) -> tuple[object, ...]:
     """Everything a webhook could change: the thread and the opt-outs."""
     return (
-        tuple(acme.messages.thread(line, CANDIDATE)),
+        tuple(acme.messages.thread("ann", line, CANDIDATE)),
         tuple(acme.optouts.list(include_lifted=True)),
     )
 
@@ -171,13 +171,13 @@ class TestStatusCallbacks:
     ) -> None:
         """The carrier's signed reports, posted by the carrier itself, mark the text delivered."""
         message_id = text_candidate(acme)
-        assert DeliveryStatus.QUEUED == acme.messages.get(message_id).status
+        assert DeliveryStatus.QUEUED == acme.messages.get("ann", message_id).status
 
         carrier.advance(timedelta(minutes=5))
         responses = carrier.deliver_webhooks(client)
 
         assert [204, 204] == [response.status_code for response in responses]
-        assert DeliveryStatus.DELIVERED == acme.messages.get(message_id).status
+        assert DeliveryStatus.DELIVERED == acme.messages.get("ann", message_id).status
 
     def test_out_of_order(self, acme: AccountAdmin, carrier: SandboxCarrier, post: Post) -> None:
         """``delivered`` arriving before ``sent`` stays delivered."""
@@ -187,7 +187,7 @@ class TestStatusCallbacks:
         assert 204 == post(delivered).status_code
         assert 204 == post(sent).status_code
 
-        assert DeliveryStatus.DELIVERED == acme.messages.get(message_id).status
+        assert DeliveryStatus.DELIVERED == acme.messages.get("ann", message_id).status
 
     def test_duplicates(
         self, acme: AccountAdmin, carrier: SandboxCarrier, post: Post, line: PhoneNumber
@@ -214,7 +214,7 @@ class TestStatusCallbacks:
         carrier.advance(timedelta(minutes=5))
         carrier.deliver_webhooks(client)
 
-        message = acme.messages.get(message_id)
+        message = acme.messages.get("ann", message_id)
         assert DeliveryStatus.UNDELIVERED == message.status
         assert "30003" == message.error_code
 
@@ -237,7 +237,7 @@ class TestInbound:
         [response] = [r for r in carrier.deliver_webhooks(client) if "/messages" in str(r.url)]
 
         assert 204 == response.status_code
-        reply = acme.messages.thread(line, CANDIDATE)[-1]
+        reply = acme.messages.thread("ann", line, CANDIDATE)[-1]
         assert "Yes, Friday works" == reply.body
         assert DeliveryStatus.RECEIVED == reply.status
         assert "cand-7" == reply.candidate_id
@@ -537,4 +537,4 @@ class TestMounted:
                 responses = carrier.deliver_webhooks(client)
 
             assert [204, 204] == [response.status_code for response in responses]
-            assert DeliveryStatus.DELIVERED == account.messages.get(message_id).status
+            assert DeliveryStatus.DELIVERED == account.messages.get("ann", message_id).status

@@ -123,7 +123,7 @@ def _deliveries(
     story.step("A few minutes later the carrier reports delivery, over HTTP to the webhook app")
     carrier.advance(timedelta(minutes=5))
     _deliver(story, carrier, client)
-    sam = account.messages.thread(_line_of(account, "u-ada"), _SAM[1])
+    sam = account.messages.thread("u-ada", _line_of(account, "u-ada"), _SAM[1])
     story.show(messages_table(sam, display_names(account), title="Ada ↔ Sam"))
 
 
@@ -139,7 +139,7 @@ def _replies(
     _deliver(story, carrier, client)
     call = carrier.calls(_ACCOUNT)[-1]
     story.done(f"The app answered the call: forward to {call.forwarded_to}")
-    thread = account.messages.thread(ada, _SAM[1])
+    thread = account.messages.thread("u-ada", ada, _SAM[1])
     story.show(messages_table(thread, display_names(account), title="Ada ↔ Sam"))
 
 
@@ -155,7 +155,11 @@ def _opt_out(
     story.step("Eve texts Lee from her own line")
 
     def messages_and_carrier() -> object:
-        return account.optouts.list(), account.messages.history(_LEE[0]), carrier.messages(_ACCOUNT)
+        return (
+            account.optouts.list(),
+            account.messages.history("u-eve", _LEE[0]),
+            carrier.messages(_ACCOUNT),
+        )
 
     story.refused(
         CandidateOptedOutError,
@@ -168,5 +172,5 @@ def _opt_out(
 def _history(story: Narrator, account: AccountAdmin) -> None:
     story.step("Sam's history: one thread per number, who sent each message, and its status")
     names = display_names(account)
-    for thread in account.messages.history(_SAM[0]):
+    for thread in account.messages.history("u-ada", _SAM[0]):
         story.show(messages_table(thread.messages, names, title=thread_title(thread)))

@@ -185,8 +185,10 @@ def thread(
     ],
 ) -> None:
     """The conversation between one of your numbers and a candidate's, oldest first."""
-    with global_options(ctx).account() as account:
-        messages = account.messages.thread(line_number, candidate_number)
+    options = global_options(ctx)
+    viewer = options.actor()
+    with options.account() as account:
+        messages = account.messages.thread(viewer, line_number, candidate_number)
         names = display_names(account)
     console = output.out_console()
     if not messages:
@@ -202,8 +204,10 @@ def history(
     ],
 ) -> None:
     """A candidate's texts: one thread per number pair, with who sent each message."""
-    with global_options(ctx).account() as account:
-        threads = account.messages.history(candidate_id)
+    options = global_options(ctx)
+    viewer = options.actor()
+    with options.account() as account:
+        threads = account.messages.history(viewer, candidate_id)
         names = display_names(account)
     console = output.out_console()
     if not threads:

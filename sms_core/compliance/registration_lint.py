@@ -264,9 +264,7 @@ def _lint_samples(brand: BrandProfile, campaign: CampaignProfile, issues: _Issue
             f"give {low} to {high} real examples of the texts recruiters send",
         )
     for index, sample in enumerate(samples):
-        _length(
-            issues, f"campaign.sample_messages[{index}]", sample, _SAMPLE_LENGTH, required=True
-        )
+        _length(issues, f"campaign.sample_messages[{index}]", sample, _SAMPLE_LENGTH, required=True)
     if not samples:
         return
     names = _brand_names(brand)

@@ -153,20 +153,32 @@ class Messaging:
         """
         return Reconciler(self._context).run(message_id=message_id, stale_after=stale_after)
 
-    def get(self, message_id: str) -> Message:
-        """One message.
+    def get(self, viewer_id: str, message_id: str) -> Message:
+        """One message, for a user the host lets see message history.
 
         Raises:
+            PermissionDeniedError: When the host does not let the viewer see message history.
             MessageNotFoundError: When the account has no such message.
         """
-        return self._history.get(message_id)
+        return self._history.get(viewer_id, message_id)
 
     def thread(
-        self, line_number: str | PhoneNumber, candidate_number: str | PhoneNumber
+        self,
+        viewer_id: str,
+        line_number: str | PhoneNumber,
+        candidate_number: str | PhoneNumber,
     ) -> builtins.list[Message]:
-        """The conversation between a line number and a candidate number, oldest first."""
-        return self._history.thread(line_number, candidate_number)
+        """The conversation between a line number and a candidate number, oldest first.
 
-    def history(self, candidate_id: str) -> builtins.list[Thread]:
-        """The candidate's threads, most recently active first."""
-        return self._history.history(candidate_id)
+        Raises:
+            PermissionDeniedError: When the host does not let the viewer see message history.
+        """
+        return self._history.thread(viewer_id, line_number, candidate_number)
+
+    def history(self, viewer_id: str, candidate_id: str) -> builtins.list[Thread]:
+        """The candidate's threads, most recently active first (the talent profile's view).
+
+        Raises:
+            PermissionDeniedError: When the host does not let the viewer see message history.
+        """
+        return self._history.history(viewer_id, candidate_id)

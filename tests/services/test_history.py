@@ -5,7 +5,11 @@ from datetime import timedelta
 import pytest
 
 from sms_core import AccountAdmin, DeliveryStatus, Direction, ManualClock, PhoneNumber
-from sms_core.exceptions import InvalidPhoneNumberError, MessageNotFoundError
+from sms_core.exceptions import (
+    InvalidPhoneNumberError,
+    MessageNotFoundError,
+    PermissionDeniedError,
+)
 from sms_fake import SandboxCarrier
 from tests.services.messaging_fixtures import (
     ALICE,
@@ -15,6 +19,7 @@ from tests.services.messaging_fixtures import (
     buy_line,
     deliver_webhooks,
     reply,
+    seat_line,
 )
 
 
@@ -39,13 +44,13 @@ class TestSharedLine(Texting):
         acme.messages.send("bob", candidate_id="alice", to=ALICE, body="Bob here too")
         clock.advance(timedelta(minutes=1))
         reply(acme, carrier, ALICE, line, "Hi both")
-        thread = acme.messages.thread(line, "(212) 555-0101")
+        thread = acme.messages.thread("ann", line, "(212) 555-0101")
         assert [
             ("ann", Direction.OUTBOUND, "Hi, it's Ann"),
             ("bob", Direction.OUTBOUND, "Bob here too"),
             (None, Direction.INBOUND, "Hi both"),
         ] == [(m.user_id, m.direction, m.body) for m in thread]
-        [conversation] = acme.messages.history("alice")
+        [conversation] = acme.messages.history("ann", "alice")
         assert (line, ALICE, tuple(thread)) == (
             str(conversation.line),
             str(conversation.candidate),
@@ -76,11 +81,11 @@ class TestHistory(Texting):
         acme.messages.send("ann", candidate_id="bruno", to=BRUNO, body="For Bruno")
         clock.advance(timedelta(minutes=1))
         acme.messages.send("cy", candidate_id="alice", to=ALICE, body="From Cy")
-        history = acme.messages.history("alice")
+        history = acme.messages.history("ann", "alice")
         assert [(cy_line, ("From Cy",)), (ann_line, ("From Ann",))] == [
             (str(t.line), tuple(m.body for m in t.messages)) for t in history
         ]
-        assert [] == acme.messages.history("nobody")
+        assert [] == acme.messages.history("ann", "nobody")
 
     def test_reply_before_the_first_text_is_kept(
         self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
@@ -90,7 +95,7 @@ class TestHistory(Texting):
         reply(acme, carrier, ALICE, line, "Saw your job ad")
         clock.advance(timedelta(minutes=1))
         acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Thanks for writing")
-        [thread] = acme.messages.history("alice")
+        [thread] = acme.messages.history("ann", "alice")
         assert [(None, "Saw your job ad"), ("alice", "Thanks for writing")] == [
             (m.candidate_id, m.body) for m in thread.messages
         ]
@@ -104,7 +109,7 @@ class TestHistory(Texting):
         acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Hi")
         carrier.advance(timedelta(seconds=5))
         deliver_webhooks(acme, carrier)
-        [message] = acme.messages.thread(line, ALICE)
+        [message] = acme.messages.thread("ann", line, ALICE)
         assert (DeliveryStatus.UNDELIVERED, "30006", "Landline or unreachable carrier") == (
             message.status,
             message.error_code,
@@ -114,6 +119,38 @@ class TestHistory(Texting):
     def test_bad_lookups(self, acme: AccountAdmin) -> None:
         """An invalid number or an unknown message id is a typed error."""
         with pytest.raises(InvalidPhoneNumberError):
-            acme.messages.thread("12", ALICE)
+            acme.messages.thread("ann", "12", ALICE)
         with pytest.raises(MessageNotFoundError):
-            acme.messages.get("0" * 32)
+            acme.messages.get("ann", "0" * 32)
+
+
+class TestWhoMayRead(Texting):
+    """Conversations are the candidate's data: only users the host lets see them may read."""
+
+    @pytest.fixture
+    def host(self) -> str:
+        return "ats_seats"
+
+    @pytest.fixture
+    def line(self, acme: AccountAdmin) -> str:
+        return seat_line(acme, 100, "ann")[1]
+
+    def test_without_page_access(self, acme: AccountAdmin, line: str) -> None:
+        """A user without the ATS's candidate pages reads nothing; a recruiter reads it all."""
+        sent = acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Hi").message
+        acme.users.upsert("dee", first_name="Dee", last_name="Ox")
+        for read in (
+            lambda: acme.messages.history("dee", "alice"),
+            lambda: acme.messages.thread("dee", line, ALICE),
+            lambda: acme.messages.get("dee", sent.id),
+        ):
+            with pytest.raises(PermissionDeniedError, match="which Dee Ox does not have"):
+                read()
+        assert [sent] == list(acme.messages.history("ann", "alice")[0].messages)
+
+    def test_inactive_user(self, acme: AccountAdmin, line: str) -> None:
+        """A deactivated recruiter no longer reads the history they wrote."""
+        acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Hi")
+        acme.users.deactivate("ann")
+        with pytest.raises(PermissionDeniedError, match="inactive"):
+            acme.messages.history("ann", "alice")

@@ -119,7 +119,7 @@ class TestInboundText(Texting):
         request = inbound(carrier, ALICE, line, "Yes I can")
         first = acme.webhooks.handle(WebhookKind.MESSAGES, request)
         acme.webhooks.handle(WebhookKind.MESSAGES, request)
-        [message] = acme.messages.thread(line, ALICE)
+        [message] = acme.messages.thread("ann", line, ALICE)
         assert 204 == first.status
         assert (Direction.INBOUND, DeliveryStatus.RECEIVED, "Yes I can", None) == (
             message.direction,
@@ -139,8 +139,8 @@ class TestInboundText(Texting):
         acme.messages.send("ann", candidate_id="cand-new", to=ALICE, body="Second")
         acme.webhooks.handle(WebhookKind.MESSAGES, inbound(carrier, ALICE, line, "Sure"))
         acme.webhooks.handle(WebhookKind.MESSAGES, inbound(carrier, BRUNO, line, "Who is this?"))
-        assert "cand-new" == acme.messages.thread(line, ALICE)[-1].candidate_id
-        assert None is acme.messages.thread(line, BRUNO)[-1].candidate_id
+        assert "cand-new" == acme.messages.thread("ann", line, ALICE)[-1].candidate_id
+        assert None is acme.messages.thread("ann", line, BRUNO)[-1].candidate_id
 
     def test_another_line_does_not_know_the_candidate(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
@@ -149,7 +149,7 @@ class TestInboundText(Texting):
         other = buy_line(acme, "bob").e164
         acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Hi")
         acme.webhooks.handle(WebhookKind.MESSAGES, inbound(carrier, ALICE, other, "Hello?"))
-        [reply] = acme.messages.thread(other, ALICE)
+        [reply] = acme.messages.thread("ann", other, ALICE)
         assert reply.candidate_id is None
 
 
@@ -164,11 +164,11 @@ class TestStatusCallbacks(Texting):
         carrier.advance(timedelta(seconds=5))
         sent, delivered = carrier.collect_webhooks()
         acme.webhooks.handle(WebhookKind.STATUS, delivered)
-        settled = acme.messages.get(message.id)
+        settled = acme.messages.get("ann", message.id)
         acme.webhooks.handle(WebhookKind.STATUS, sent)
         acme.webhooks.handle(WebhookKind.STATUS, delivered)
         assert DeliveryStatus.DELIVERED == settled.status
-        assert settled == acme.messages.get(message.id)
+        assert settled == acme.messages.get("ann", message.id)
 
     def test_error_code_recorded(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
@@ -179,7 +179,7 @@ class TestStatusCallbacks(Texting):
         carrier.advance(timedelta(seconds=5))
         for request in carrier.collect_webhooks():
             acme.webhooks.handle(WebhookKind.STATUS, request)
-        failed = acme.messages.get(message.id)
+        failed = acme.messages.get("ann", message.id)
         assert (DeliveryStatus.UNDELIVERED, "30003", "Unreachable destination handset") == (
             failed.status,
             failed.error_code,
@@ -209,7 +209,7 @@ class TestStatusCallbacks(Texting):
             DeliveryStatus.SENT,
         )
         acme.webhooks.handle(WebhookKind.STATUS, request)
-        assert DeliveryStatus.SENT == acme.messages.get(message.id).status
+        assert DeliveryStatus.SENT == acme.messages.get("ann", message.id).status
 
     def test_unknown_message_acknowledged(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
@@ -264,7 +264,7 @@ class TestUnstorableCharacters(Texting):
     def test_nul_replaced(self, acme: AccountAdmin, carrier: SandboxCarrier, line: str) -> None:
         """A NUL (PostgreSQL stores none) becomes U+FFFD; the rest of the text is as sent."""
         reply(acme, carrier, ALICE, line, "on my way\x00 soon")
-        [message] = acme.messages.thread(line, ALICE)
+        [message] = acme.messages.thread("ann", line, ALICE)
         assert "on my way\ufffd soon" == message.body
 
     def test_lone_surrogate_replaced(
@@ -276,5 +276,5 @@ class TestUnstorableCharacters(Texting):
         report["body"] = "on my way \ud83d"
         signed = carrier.signed_request(request.url, json.dumps(report).encode())
         acme.webhooks.handle(WebhookKind.MESSAGES, signed)
-        [message] = acme.messages.thread(line, ALICE)
+        [message] = acme.messages.thread("ann", line, ALICE)
         assert "on my way \ufffd" == message.body

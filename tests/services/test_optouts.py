@@ -68,14 +68,14 @@ class TestKeywordOptOut(Texting):
         with pytest.raises(CandidateOptedOutError, match=re.escape(f"{ALICE} texted")):
             acme.messages.send("bob", candidate_id="alice", to=ALICE, body="Hi")
         assert before == snapshot(acme, carrier)
-        assert [] == acme.messages.thread(bob_line, ALICE)
+        assert [] == acme.messages.thread("ann", bob_line, ALICE)
 
     def test_keyword_stored_with_the_reply(
         self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str]
     ) -> None:
         """The inbound message says what it asked for."""
         reply(acme, carrier, ALICE, lines[0], "STOP")
-        [stop] = acme.messages.thread(lines[0], ALICE)
+        [stop] = acme.messages.thread("ann", lines[0], ALICE)
         assert (Direction.INBOUND, "opt_out") == (stop.direction, stop.keyword)
 
     def test_possible_opt_out_does_not_block(
@@ -83,7 +83,7 @@ class TestKeywordOptOut(Texting):
     ) -> None:
         """Free text with a revocation word is flagged for a person, not acted on."""
         reply(acme, carrier, ALICE, lines[0], "please stop texting me at work")
-        [message] = acme.messages.thread(lines[0], ALICE)
+        [message] = acme.messages.thread("ann", lines[0], ALICE)
         assert "possible_opt_out" == message.keyword
         assert not acme.optouts.is_opted_out(ALICE)
 
@@ -190,7 +190,7 @@ class TestHelp(Texting):
         [request] = carrier.collect_webhooks()
         acme.webhooks.handle(WebhookKind.MESSAGES, request)
         acme.webhooks.handle(WebhookKind.MESSAGES, request)
-        thread = acme.messages.thread(lines[0], ALICE)
+        thread = acme.messages.thread("ann", lines[0], ALICE)
         help_reply = thread[-1]
         assert ["Shift tomorrow?", "HELP", sample_campaign().help_message] == [
             message.body for message in thread
@@ -210,7 +210,10 @@ class TestHelp(Texting):
         approve_registration(beta, carrier, attrs.evolve(sample_campaign(), help_message=""))
         line = buy_line(beta, "eve")
         reply(beta, carrier, ALICE, line.e164, "info")
-        assert FALLBACK_HELP.format(name="Beta Jobs") == beta.messages.thread(line, ALICE)[-1].body
+        assert (
+            FALLBACK_HELP.format(name="Beta Jobs")
+            == beta.messages.thread("eve", line, ALICE)[-1].body
+        )
 
     def test_unregistered_line_does_not_answer(
         self, admin: SmsAdmin, carrier: SandboxCarrier
@@ -221,7 +224,7 @@ class TestHelp(Texting):
         beta.users.upsert("eve", first_name="Eve", last_name="Ng")
         line = buy_line(beta, "eve")
         reply(beta, carrier, ALICE, line.e164, "HELP")
-        [request] = beta.messages.thread(line, ALICE)
+        [request] = beta.messages.thread("eve", line, ALICE)
         assert "help" == request.keyword
         assert [] == outbound_at_carrier(carrier, "beta")
 
@@ -258,7 +261,9 @@ class TestCampaignKeywords(Texting):
         """REMOVE opts out, AYUDA is answered, JOBS opts back in."""
         account, line = beta
         reply(account, carrier, ALICE, line, "Ayuda")
-        assert sample_campaign().help_message == account.messages.thread(line, ALICE)[-1].body
+        assert (
+            sample_campaign().help_message == account.messages.thread("eve", line, ALICE)[-1].body
+        )
         reply(account, carrier, ALICE, line, "remove")
         [opt_out] = account.optouts.list()
         assert (OptOutSource.KEYWORD, "remove") == (opt_out.source, opt_out.keyword)
@@ -279,7 +284,7 @@ class TestOptOutConfirmed(Texting):
         [request] = carrier.collect_webhooks()
         acme.webhooks.handle(WebhookKind.MESSAGES, request)
         acme.webhooks.handle(WebhookKind.MESSAGES, request)
-        thread = acme.messages.thread(lines[0], ALICE)
+        thread = acme.messages.thread("ann", lines[0], ALICE)
         assert ["Opt out", sample_campaign().opt_out_message] == [m.body for m in thread]
         assert DeliveryStatus.QUEUED == thread[-1].status
         assert acme.optouts.is_opted_out(ALICE)
@@ -304,4 +309,4 @@ class TestHostOptOutKept(Texting):
         acme.optouts.record(ALICE, source="host", keyword=None, at=datetime(2026, 1, 1, tzinfo=UTC))
         reply(acme, carrier, ALICE, lines[0], "Yes")
         assert acme.optouts.is_opted_out(ALICE)
-        assert "opt_in" == acme.messages.thread(lines[0], ALICE)[-1].keyword
+        assert "opt_in" == acme.messages.thread("ann", lines[0], ALICE)[-1].keyword

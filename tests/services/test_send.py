@@ -47,6 +47,7 @@ from tests.services.messaging_fixtures import (
     buy_line,
     deliver_webhooks,
     outbound_at_carrier,
+    seat_line,
     snapshot,
 )
 
@@ -77,7 +78,7 @@ class TestSend(Texting):
             message.candidate_id,
         )
         assert not result.duplicate
-        assert message == acme.messages.get(message.id)
+        assert message == acme.messages.get("ann", message.id)
 
     def test_reports_encoding_and_segments(self, acme: AccountAdmin, line: str) -> None:
         """A body with an emoji is UCS-2; 71 units take two segments."""
@@ -98,7 +99,7 @@ class TestSend(Texting):
         requests = carrier.due_webhooks()
         deliver_webhooks(acme, carrier)
         assert {f"{WEBHOOK_BASE}/acme/status"} == {request.url for request in requests}
-        assert DeliveryStatus.DELIVERED == acme.messages.get(message.id).status
+        assert DeliveryStatus.DELIVERED == acme.messages.get("ann", message.id).status
 
     def test_activity_recorded_with_the_sender(
         self, acme: AccountAdmin, activity: ActivityLog, line: str
@@ -117,7 +118,7 @@ class TestSend(Texting):
     def test_unknown_message(self, acme: AccountAdmin) -> None:
         """A message id the account does not have is a typed error."""
         with pytest.raises(MessageNotFoundError, match="nope"):
-            acme.messages.get("nope")
+            acme.messages.get("ann", "nope")
 
 
 class TestRefusals(Texting):
@@ -192,6 +193,11 @@ class TestHostRules(Texting):
     def host(self) -> str:
         return "ats_seats"
 
+    @pytest.fixture
+    def line(self, acme: AccountAdmin) -> str:
+        """Ann's seat's number: under the ATS every number belongs to a seat."""
+        return seat_line(acme, 1000, "ann")[1]
+
     def test_body_limited_to_the_host_maximum(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
     ) -> None:
@@ -206,7 +212,7 @@ class TestHostRules(Texting):
     def test_host_permission_needed(self, acme: AccountAdmin, carrier: SandboxCarrier) -> None:
         """Without page access the ATS does not let a user text, even from a line."""
         acme.users.upsert("dee", first_name="Dee", last_name="Ox")
-        buy_line(acme, "dee")
+        seat_line(acme, 1000, "dee")
         before = snapshot(acme, carrier)
         with pytest.raises(PermissionDeniedError, match="Sending text messages needs"):
             acme.messages.send("dee", candidate_id=None, to=ALICE, body="Hi")
@@ -315,7 +321,7 @@ class TestPassingRefusal(Texting):
         """After a rate limit, the same key sends anew; the failed attempt stays in history."""
         with pytest.raises(RateLimitedError):
             acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k")
-        [failed] = acme.messages.thread(line, ALICE)
+        [failed] = acme.messages.thread("ann", line, ALICE)
         retried = acme.messages.send(
             "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
         )
@@ -335,7 +341,7 @@ class TestCarrierOptOut(Texting):
         carrier.opt_out("acme", PhoneNumber.parse(line), PhoneNumber.parse(ALICE))
         with pytest.raises(RecipientOptedOutError):
             acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k")
-        [failed] = acme.messages.thread(line, ALICE)
+        [failed] = acme.messages.thread("ann", line, ALICE)
         [opt_out] = acme.optouts.list()
         assert (DeliveryStatus.FAILED, "21610") == (failed.status, failed.error_code)
         assert (ALICE, OptOutSource.CARRIER, line) == (
@@ -393,7 +399,7 @@ class TestLostAnswer(Texting):
         message = acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi").message
         carrier.advance(timedelta(seconds=5))
         deliver_webhooks(acme, carrier)
-        settled = acme.messages.get(message.id)
+        settled = acme.messages.get("ann", message.id)
         [sent] = outbound_at_carrier(carrier)
         assert (DeliveryStatus.DELIVERED, sent.sid) == (settled.status, settled.provider_message_id)
 
@@ -415,7 +421,7 @@ class TestLostAnswer(Texting):
         message = acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi").message
         carrier.advance(timedelta(seconds=5))
         deliver_webhooks(acme, carrier)
-        delivered = acme.messages.get(message.id)
+        delivered = acme.messages.get("ann", message.id)
         assert [delivered] == acme.messages.reconcile(message_id=message.id)
 
 

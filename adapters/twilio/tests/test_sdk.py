@@ -116,7 +116,7 @@ class TestSmsadminOnTwilio:
         report = driver.status_webhook(acme.account, outbound, receipt, DeliveryStatus.DELIVERED)
         assert f"sms_message_id={sent.message.id}" in report.url
         acme.webhooks.handle(WebhookKind.STATUS, report)
-        assert DeliveryStatus.DELIVERED == acme.messages.get(sent.message.id).status
+        assert DeliveryStatus.DELIVERED == acme.messages.get("rec", sent.message.id).status
 
     def test_reply_and_call(
         self, acme: AccountAdmin, driver: TwilioDriver, line: ProvisionedNumber
@@ -124,7 +124,7 @@ class TestSmsadminOnTwilio:
         """A candidate's reply is stored; a call to a line without forwarding is declined."""
         text = driver.inbound_message_webhook(acme.account, _CANDIDATE, line, "Yes, Friday works")
         assert b"<Response />" in acme.webhooks.handle(WebhookKind.MESSAGES, text).body
-        [reply] = acme.messages.thread(line.number, _CANDIDATE)
+        [reply] = acme.messages.thread("rec", line.number, _CANDIDATE)
         assert "Yes, Friday works" == reply.body
         call = driver.inbound_call_webhook(acme.account, _CANDIDATE, line)
         assert b"<Hangup />" in acme.webhooks.handle(WebhookKind.CALLS, call).body
