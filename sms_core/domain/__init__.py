@@ -40,6 +40,7 @@ from sms_core.domain.phone import PhoneNumber
 from sms_core.domain.policy import Action, Activity, AllowanceUnit, Decision, HostPolicy
 from sms_core.domain.providers import ProviderCapabilities, ProviderInfo
 from sms_core.domain.registration import (
+    ANSWER_LOST_CODE,
     FINAL_FAILURE_CODES,
     BrandContact,
     BrandProfile,
@@ -64,6 +65,7 @@ from sms_core.domain.registration import (
 )
 
 __all__ = [
+    "ANSWER_LOST_CODE",
     "FINAL_FAILURE_CODES",
     "Account",
     "Action",

@@ -16,6 +16,7 @@ import attrs
 from sms_core.domain.phone import PhoneNumber
 
 __all__ = [
+    "ANSWER_LOST_CODE",
     "FINAL_FAILURE_CODES",
     "BrandContact",
     "BrandProfile",
@@ -42,6 +43,10 @@ __all__ = [
 #: Carrier error codes after which a step may not be resubmitted: 30885 is a brand or campaign
 #: refused as high risk or fraud. Only support can help then.
 FINAL_FAILURE_CODES = frozenset({"30885"})
+
+#: The failure code of a step whose submission's answer was lost: the carrier may have taken
+#: it, so it is never submitted again on its own; an admin checks, then resubmits.
+ANSWER_LOST_CODE = "answer-lost"
 
 
 class RegistrationStep(StrEnum):
@@ -389,6 +394,13 @@ class StepRecord:
         if self.status is not StepStatus.FAILED:
             return None
         action, advice = _ADVICE[self.step]
+        if any(failure.code == ANSWER_LOST_CODE for failure in self.failures):
+            action = NextAction.RESUBMIT
+            advice = (
+                f"Look for this {_words(self.step)} in the carrier's console first: the "
+                "submission may have reached it. Resubmit only if it is not there, so it is "
+                "not registered (and paid for) twice; otherwise contact support."
+            )
         if codes := self.final_failure_codes:
             action = NextAction.CONTACT_SUPPORT
             advice = (

@@ -42,6 +42,7 @@ from sms_core.domain import (
 from sms_core.exceptions import (
     InvalidInputError,
     ProviderError,
+    ProviderTimeoutError,
     RegistrationExistsError,
     RegistrationLintError,
     ResubmissionRefusedError,
@@ -50,7 +51,12 @@ from sms_core.exceptions import (
 )
 from sms_core.services.context import AccountContext
 from sms_core.services.policy_settings import PolicySettingsAdmin
-from sms_core.services.registration_sync import SYNC_ACTOR, RegistrationSync, StepSubmitter
+from sms_core.services.registration_sync import (
+    SYNC_ACTOR,
+    RegistrationSync,
+    StepSubmitter,
+    answer_lost,
+)
 from sms_core.store import registrations as registration_store
 
 __all__ = ["CLAIM_TIMEOUT", "SYNC_ACTOR", "RegistrationAdmin", "attach_if_registered"]
@@ -123,6 +129,10 @@ class RegistrationAdmin:
             raise _exists(self.status()) from err
         try:
             state = context.hooks.submit_brand(context.account, brand, None)
+        except ProviderTimeoutError as err:
+            # The carrier may have the brand: kept as failed for an admin to check, never
+            # submitted again on its own.
+            state = answer_lost(RegistrationStep.BRAND, None, err)
         except Exception:
             with context.database.transaction() as connection:
                 registration_store.delete_registration(connection, context.account.id, claim)
@@ -177,7 +187,7 @@ class RegistrationAdmin:
         if claim is None:
             raise _not_failed(self.status(), step)
         state = self._submitter.submit(
-            claim, step, steps, forms.profile, previous_ref=record.provider_ref
+            claim, step, steps, forms.profile, previous_ref=record.provider_ref or None
         )
         self._submitter.record(
             claim,

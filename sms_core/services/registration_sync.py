@@ -22,26 +22,28 @@ import attrs
 import sqlalchemy as sa
 
 from sms_core.domain import (
+    ANSWER_LOST_CODE,
     AuditAction,
     BrandProfile,
     CampaignProfile,
     NumberSettings,
     PhoneNumber,
     ProvisionedNumber,
+    RegistrationFailure,
     RegistrationState,
     RegistrationStep,
     StepStatus,
     SyncReport,
     User,
 )
-from sms_core.exceptions import ProviderError
+from sms_core.exceptions import ProviderError, ProviderTimeoutError
 from sms_core.services.context import AccountContext
 from sms_core.store import lines as line_store
 from sms_core.store import registrations as registration_store
 from sms_core.store.audit import record_audit
 from sms_core.store.registrations import StoredStep
 
-__all__ = ["SYNC_ACTOR", "RegistrationSync", "StepSubmitter"]
+__all__ = ["SYNC_ACTOR", "RegistrationSync", "StepSubmitter", "answer_lost"]
 
 #: The actor the audit trail names for what ``sync`` does on its own.
 SYNC_ACTOR = "smsadmin:sync"
@@ -102,6 +104,10 @@ class StepSubmitter:
             return context.hooks.submit_messaging_service(
                 context.account, _ref(steps, RegistrationStep.CAMPAIGN), self._service_settings()
             )
+        except ProviderTimeoutError as err:
+            # The carrier may have taken it: stored as failed for an admin to check, so that
+            # no process submits it again on its own (the caller records it under the claim).
+            return answer_lost(step, previous_ref, err)
         except BaseException:
             with context.database.transaction() as connection:
                 registration_store.release_claim(connection, context.account.id, step, claim)
@@ -312,6 +318,27 @@ class RegistrationSync:
                     )
                     attached.append(line.number)
         return tuple(attached)
+
+
+def answer_lost(
+    step: RegistrationStep, previous_ref: str | None, err: ProviderTimeoutError
+) -> RegistrationState:
+    """The failed state of a step whose submission's answer was lost (it may have arrived)."""
+    return RegistrationState(
+        step=step,
+        provider_ref=previous_ref or "",
+        status=StepStatus.FAILED,
+        raw_status="",
+        failures=(
+            RegistrationFailure(
+                code=ANSWER_LOST_CODE,
+                reason=(
+                    f"the carrier's answer to the {step.value} submission was lost ({err}); it "
+                    "may have been registered all the same"
+                ),
+            ),
+        ),
+    )
 
 
 def _ref(steps: Mapping[RegistrationStep, StoredStep], step: RegistrationStep) -> str:

@@ -21,9 +21,11 @@ from sms_core import (
     RegistrationStep,
     StepStatus,
 )
+from sms_core.domain import ANSWER_LOST_CODE
 from sms_core.exceptions import (
     InvalidInputError,
     PermissionDeniedError,
+    ProviderTimeoutError,
     RegistrationExistsError,
     RegistrationLintError,
     ResubmissionRefusedError,
@@ -44,17 +46,22 @@ REVIEW = {BRAND: timedelta(hours=1), CAMPAIGN: timedelta(hours=4), SERVICE: time
 
 
 class RecordingCarrier(SandboxCarrier):
-    """The sandbox carrier, noting every registration submission it receives."""
+    """The sandbox carrier, noting every registration submission it receives.
+
+    A step in ``lose_next_answer`` is registered on its next submission, and then its answer
+    is lost on the way back (``ProviderTimeoutError``).
+    """
 
     def __init__(self, path: Path, *, clock: ManualClock) -> None:
         super().__init__(path, clock=clock)
         self.submissions: list[RegistrationStep] = []
+        self.lose_next_answer: set[RegistrationStep] = set()
 
     def submit_brand(
         self, account_id: str, brand: BrandProfile, previous_sid: str | None = None
     ) -> Registration:
         self.submissions.append(BRAND)
-        return super().submit_brand(account_id, brand, previous_sid)
+        return self._answer(BRAND, super().submit_brand(account_id, brand, previous_sid))
 
     def submit_campaign(
         self,
@@ -64,7 +71,14 @@ class RecordingCarrier(SandboxCarrier):
         previous_sid: str | None = None,
     ) -> Registration:
         self.submissions.append(CAMPAIGN)
-        return super().submit_campaign(account_id, brand_sid, campaign, previous_sid)
+        submitted = super().submit_campaign(account_id, brand_sid, campaign, previous_sid)
+        return self._answer(CAMPAIGN, submitted)
+
+    def _answer(self, step: RegistrationStep, registration: Registration) -> Registration:
+        if step in self.lose_next_answer:
+            self.lose_next_answer.discard(step)
+            raise ProviderTimeoutError("read timed out", provider="fake")
+        return registration
 
     def submit_messaging_service(
         self, account_id: str, campaign_sid: str, settings: NumberSettings | None = None
@@ -377,6 +391,43 @@ class TestApproval:
             (AuditAction.SUBMIT_STEP, "campaign"),
             (AuditAction.STEP_DECIDED, "brand"),
         ] == [(entry.action, entry.target) for entry in entries]
+
+
+class TestLostAnswers:
+    """A submission whose answer was lost may have reached the carrier: never sent again alone."""
+
+    def test_brand_answer_lost(self, acme: AccountAdmin, carrier: RecordingCarrier) -> None:
+        """The brand is kept failed with the reason; register and sync do not submit it again."""
+        carrier.lose_next_answer.add(BRAND)
+        submitted = acme.registration.register("admin", sample_brand(), sample_campaign())
+        brand = submitted.status.brand
+        assert (StepStatus.FAILED, [ANSWER_LOST_CODE]) == (
+            brand.status,
+            [failure.code for failure in brand.failures],
+        )
+        help_ = brand.troubleshooting
+        assert help_ is not None
+        assert "carrier's console" in help_.advice
+        with pytest.raises(RegistrationExistsError):
+            acme.registration.register("admin", sample_brand(), sample_campaign())
+        review(carrier, acme, BRAND)
+        assert [BRAND] == carrier.submissions
+
+    def test_campaign_answer_lost_then_resubmitted(
+        self, acme: AccountAdmin, carrier: RecordingCarrier
+    ) -> None:
+        """Sync leaves the lost campaign alone; after checking, an admin resubmits it."""
+        carrier.lose_next_answer.add(CAMPAIGN)
+        acme.registration.register("admin", sample_brand(), sample_campaign())
+        review(carrier, acme, BRAND)
+        review(carrier, acme, CAMPAIGN)
+        assert StepStatus.FAILED == acme.registration.status().campaign.status
+        assert [BRAND, CAMPAIGN] == carrier.submissions
+        acme.registration.resubmit("admin", CAMPAIGN)
+        for step in (CAMPAIGN, SERVICE):
+            review(carrier, acme, step)
+        assert acme.registration.status().send_ready
+        assert [BRAND, CAMPAIGN, CAMPAIGN, SERVICE] == carrier.submissions
 
 
 class TestFailures:
