@@ -32,6 +32,10 @@ class TestNumberQuery:
         [
             ("country", "USA", "two-letter ISO code"),
             ("area_code", "41a", "digits only"),
+            ("area_code", "\uff14\uff11\uff15", "digits only"),
+            ("area_code", "41", "three digits and start with 2-9"),
+            ("area_code", "4155", "three digits and start with 2-9"),
+            ("area_code", "115", "three digits and start with 2-9"),
             ("contains", "5", "2-16 digits"),
             ("limit", 0, "1 to 100"),
             ("limit", 101, "1 to 100"),
@@ -42,6 +46,11 @@ class TestNumberQuery:
         with pytest.raises(InvalidQueryError, match=message) as caught:
             NumberQuery(**{field: value})  # type: ignore[arg-type]
         assert str(value) in str(caught.value)
+
+
+def test_area_codes_of_other_countries_keep_their_lengths() -> None:
+    """Outside North America an area code may have two to five digits."""
+    assert "20" == NumberQuery(country="GB", area_code="20").area_code
 
 
 class TestDeliveryStatus:

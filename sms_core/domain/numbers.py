@@ -21,7 +21,10 @@ __all__ = [
 ]
 
 _COUNTRY = re.compile(r"[A-Z]{2}")
-_AREA_CODE = re.compile(r"\d{2,5}")
+_AREA_CODE = re.compile(r"[0-9]{2,5}")
+# North American area codes: three digits, the first 2-9 (NANP).
+_NANP_AREA_CODE = re.compile(r"[2-9][0-9]{2}")
+_NANP_COUNTRIES = frozenset({"US", "CA"})
 # Twilio's rule for Contains, which other carriers accept too: 2-16 of digits,
 # letters and the wildcards * % + $.
 _CONTAINS = re.compile(r"[0-9A-Za-z*%+$]{2,16}")
@@ -100,6 +103,14 @@ class NumberQuery:
     sms_enabled: bool = True
     voice_enabled: bool | None = None
     limit: int = attrs.field(default=20, validator=_check_limit)
+
+    def __attrs_post_init__(self) -> None:
+        area = self.area_code
+        if self.country in _NANP_COUNTRIES and area and not _NANP_AREA_CODE.fullmatch(area):
+            raise InvalidQueryError(
+                f"area code {area!r} is not valid in {self.country}: North American area codes "
+                "have three digits and start with 2-9, such as '415'"
+            )
 
 
 @attrs.frozen(kw_only=True)

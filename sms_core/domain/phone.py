@@ -77,8 +77,8 @@ class PhoneNumber:
             The number in E.164 form.
 
         Raises:
-            InvalidPhoneNumberError: When ``phonenumbers`` does not consider it a valid number;
-                the message names the input and the reason.
+            InvalidPhoneNumberError: When ``phonenumbers`` does not consider it a valid number,
+                or it has an extension; the message names the input and the reason.
         """
         try:
             parsed = phonenumbers.parse(text, region)
@@ -101,10 +101,15 @@ class PhoneNumber:
         if kind == PhoneNumberType.UNKNOWN:
             where = phonenumbers.region_code_for_number(parsed) or f"+{parsed.country_code}"
             raise InvalidPhoneNumberError(text, f"not a number in use in {where}", _HINT)
+        if parsed.extension:
+            raise InvalidPhoneNumberError(
+                text,
+                f"it has an extension ({parsed.extension}), which texts and calls cannot reach",
+                "Enter the number without its extension, or the person's direct number.",
+            )
         number = cls(e164=phonenumbers.format_number(parsed, PhoneNumberFormat.E164))
-        if not parsed.extension:  # an extension is not part of the number kept
-            number._keep(parsed)
-            object.__setattr__(number, "_kind", kind)
+        number._keep(parsed)
+        object.__setattr__(number, "_kind", kind)
         return number
 
     @property
