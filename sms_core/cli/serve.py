@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from contextlib import nullcontext
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +11,7 @@ import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
 from sms_core.cli.options import global_options
+from sms_core.services import RegistrationPoller
 from sms_core.services.context import WEBHOOK_BASE_URL_ENV
 from sms_core.webhooks import create_app
 
@@ -20,6 +22,7 @@ def _logging_config() -> dict[str, Any]:
     # uvicorn's own setup, with the webhook app's log lines (no bodies, no numbers) beside it.
     config = copy.deepcopy(LOGGING_CONFIG)
     config["loggers"]["sms_core.webhooks"] = {"handlers": ["default"], "level": "INFO"}
+    config["loggers"]["sms_core.services"] = {"handlers": ["default"], "level": "INFO"}
     return config
 
 
@@ -46,8 +49,21 @@ def serve(
             "request arrives at.",
         ),
     ] = None,
+    sync_every: Annotated[
+        float,
+        typer.Option(
+            "--sync-every",
+            min=0,
+            metavar="SECONDS",
+            help="Sync every registration in progress this often, in the background, so the "
+            "messaging service is set up and numbers attached as reviews end; 0 turns it off "
+            "(then schedule 'smsadmin campaign sync').",
+        ),
+    ] = 300,
 ) -> None:
     """Take carriers' webhooks: delivery reports, inbound texts and calls (Ctrl+C stops)."""
     with global_options(ctx).sdk() as admin:
         app = create_app(admin, public_base_url=public_url)
-        uvicorn.run(app, host=host, port=port, log_config=_logging_config())
+        poller = RegistrationPoller(admin, sync_every) if sync_every else nullcontext()
+        with poller:
+            uvicorn.run(app, host=host, port=port, log_config=_logging_config())

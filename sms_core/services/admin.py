@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 from collections.abc import Iterable, Mapping
@@ -10,7 +11,7 @@ from types import TracebackType
 import attrs
 
 from sms_core.clock import Clock, SystemClock
-from sms_core.domain import Account
+from sms_core.domain import Account, StepStatus, SyncReport
 from sms_core.exceptions import AccountNotFoundError, AlreadyExistsError, InvalidInputError
 from sms_core.plugins import Hooks
 from sms_core.services.audit import AuditTrail
@@ -28,6 +29,8 @@ from sms_core.store import Database
 from sms_core.store import accounts as account_store
 
 __all__ = ["AccountAdmin", "SmsAdmin"]
+
+_logger = logging.getLogger(__name__)
 
 # An account id: it is a path segment of the account's webhook URLs, and fits its column.
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -190,6 +193,26 @@ class SmsAdmin:
         """Every account, by id."""
         with self.database.transaction() as connection:
             return account_store.list_accounts(connection)
+
+    def sync_registrations(self) -> dict[str, SyncReport]:
+        """Move every registration in progress forward, as a scheduler runs it.
+
+        It is ``registration.sync()`` for each account whose registration is in progress (safe
+        beside other processes doing the same). An account whose sync fails is logged and
+        skipped, so one carrier outage does not hold the others up.
+
+        Returns:
+            The reports of the accounts synced, by account id.
+        """
+        reports: dict[str, SyncReport] = {}
+        for account in self.accounts():
+            registration = self._admin(account).registration
+            try:
+                if registration.status().overall is StepStatus.IN_PROGRESS:
+                    reports[account.id] = registration.sync()
+            except Exception:
+                _logger.exception("syncing the registration of account %r failed", account.id)
+        return reports
 
     def close(self) -> None:
         """Close the database connections."""

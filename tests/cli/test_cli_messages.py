@@ -4,6 +4,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -466,6 +467,46 @@ class TestServe:
         assert SAM in widget.ok("optouts").stdout
         assert "refused messages webhook for account 'acme': WebhookSignatureError" in logged
         assert SAM not in logged
+
+    def test_syncs_registrations_in_the_background(
+        self,
+        widget: SmsadminRunner,
+        environment: Path,
+        clock: ManualClock,
+        carrier: SandboxCarrier,
+    ) -> None:
+        """With the brand's review over, serve submits the campaign with no one asking."""
+        with open_sdk(environment, clock, "hcm_widget") as sdk:
+            sdk.account("acme").registration.register("u-admin", sample_brand(), sample_campaign())
+        carrier.advance(REVIEWS[0])
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        with subprocess.Popen(
+            [smsadmin_script(), "serve", "--port", "0", "--sync-every", "0.2"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        ) as server:
+            assert server.stderr is not None
+            # Stops the server, and so the reading, should the sync never be logged.
+            watchdog = threading.Timer(60, server.send_signal, [signal.SIGINT])
+            watchdog.start()
+            try:
+                synced = any(
+                    "synced the registrations of acme" in line
+                    for line in iter(server.stderr.readline, "")
+                )
+            finally:
+                watchdog.cancel()
+                server.send_signal(signal.SIGINT)
+                server.communicate(timeout=30)
+
+        assert synced
+        assert 0 == server.returncode
+        with open_sdk(environment, clock, "hcm_widget") as sdk:
+            registration = sdk.account("acme").registration.status()
+        assert "approved" == registration.brand.status.value
+        assert "in_progress" == registration.campaign.status.value
 
 
 def _any_number(widget: SmsadminRunner) -> PhoneNumber:

@@ -9,6 +9,7 @@ import attrs
 import pytest
 
 from sms_core import (
+    Account,
     AuditAction,
     BrandProfile,
     CampaignProfile,
@@ -18,20 +19,23 @@ from sms_core import (
     NumberQuery,
     NumberSettings,
     PhoneNumber,
+    RegistrationState,
     RegistrationStep,
     StepStatus,
+    hookimpl,
 )
 from sms_core.domain import ANSWER_LOST_CODE
 from sms_core.exceptions import (
     InvalidInputError,
     PermissionDeniedError,
     ProviderTimeoutError,
+    ProviderUnavailableError,
     RegistrationExistsError,
     RegistrationLintError,
     ResubmissionRefusedError,
     StepNotFailedError,
 )
-from sms_core.services import AccountAdmin, SmsAdmin
+from sms_core.services import AccountAdmin, RegistrationPoller, SmsAdmin
 from sms_core.services.registration_sync import SYNC_ACTOR
 from sms_core.testing import sample_brand, sample_campaign
 from sms_fake import FakeAdapter, Registration, SandboxCarrier
@@ -573,3 +577,73 @@ class TestSoleProprietor:
         brand = attrs.evolve(sample_brand(), entity_type=EntityType.SOLE_PROPRIETOR)
         with pytest.raises(RegistrationLintError, match=r"brand\.entity_type"):
             acme.registration.register("admin", brand, sample_campaign())
+
+
+class OutageFor(FakeAdapter):
+    """The sandbox adapter, whose status lookups fail for one account as in an outage."""
+
+    def __init__(self, carrier: SandboxCarrier, account_id: str) -> None:
+        super().__init__(carrier=carrier)
+        self.account_id = account_id
+
+    @hookimpl
+    def sms_fetch_registration(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState | None:
+        """Unavailable for the one account; as the sandbox for the others."""
+        if account.id == self.account_id:
+            raise ProviderUnavailableError("the carrier is down", provider="fake")
+        return super().sms_fetch_registration(account, step, ref)
+
+
+class TestBackgroundSync:
+    """Registrations move forward without anyone asking, every account on its own."""
+
+    @pytest.fixture
+    def admin(
+        self, database_url: str, clock: ManualClock, carrier: RecordingCarrier
+    ) -> Iterator[SmsAdmin]:
+        with SmsAdmin.open(
+            database_url,
+            plugins=[OutageFor(carrier, "beta")],
+            clock=clock,
+            webhook_base_url="https://sms.example.test/webhooks",
+            rng=random.Random(7),
+        ) as opened:
+            yield opened
+
+    @pytest.fixture
+    def beta(self, admin: SmsAdmin, carrier_path: Path) -> AccountAdmin:
+        beta = admin.create_account(
+            "beta",
+            name="Beta Jobs",
+            provider="fake",
+            provider_settings={"state_path": str(carrier_path)},
+        )
+        beta.users.upsert("admin", first_name="Al", last_name="Ma", permissions=["sms.admin"])
+        return beta
+
+    def test_every_registration_in_progress(
+        self, admin: SmsAdmin, acme: AccountAdmin, beta: AccountAdmin, carrier: RecordingCarrier
+    ) -> None:
+        """Acme's brand review ended and its campaign goes in; Beta's outage stops only Beta."""
+        for account in (acme, beta):
+            account.registration.register("admin", sample_brand(), sample_campaign())
+        carrier.advance(REVIEW[BRAND])
+        reports = admin.sync_registrations()
+        assert ["acme"] == list(reports)
+        assert (BRAND, CAMPAIGN) == reports["acme"].changed
+        assert StepStatus.IN_PROGRESS == beta.registration.status().brand.status
+
+    def test_poller_in_the_background(
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: RecordingCarrier
+    ) -> None:
+        """As each review ends, the poller's next pass submits the next step, to the end."""
+        acme.registration.register("admin", sample_brand(), sample_campaign())
+        with RegistrationPoller(admin, interval=0.01) as poller:
+            for step in RegistrationStep:
+                carrier.advance(REVIEW[step])
+                # Two more passes: at least one begins after the review ended.
+                assert poller.wait_for_passes(poller.passes + 2, timeout=60)
+        assert acme.registration.status().send_ready
+        assert [BRAND, CAMPAIGN, SERVICE] == carrier.submissions
