@@ -68,7 +68,18 @@ class OptOuts:
 
         Returns:
             The opt-out in force.
+
+        Raises:
+            InvalidInputError: For an unknown source, or a time without its time zone.
         """
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise InvalidInputError(
+                f"the opt-out time {at.isoformat()} has no time zone; pass an aware datetime, "
+                "such as datetime(2026, 1, 5, tzinfo=UTC)"
+            )
+        if source not in {member.value for member in OptOutSource}:
+            known = ", ".join(repr(member.value) for member in OptOutSource)
+            raise InvalidInputError(f"opt-out source {source!r} is unknown; use one of {known}")
         opt_out = OptOut(
             number=_parse(number),
             opted_out_at=at,

@@ -66,9 +66,10 @@ class SeatAdmin:
         policy = self._policy_with_seats()
         actor = context.require(actor_id, Action.MANAGE_NUMBERS)
         allowance = policy.monthly_allowance if monthly_allowance is None else monthly_allowance
-        if allowance < 0:
+        if type(allowance) is not int or allowance < 0:  # not a bool, a float or text either
             raise InvalidInputError(
-                f"a monthly allowance of {allowance} is negative; use 0 or more"
+                f"a monthly allowance of {allowance!r} cannot be used; give a whole number of "
+                "messages, 0 or more, such as 1000"
             )
         if not name.strip():
             raise InvalidInputError("a seat needs a name, such as 'Seat 1'")

@@ -310,3 +310,23 @@ class TestHostOptOutKept(Texting):
         reply(acme, carrier, ALICE, lines[0], "Yes")
         assert acme.optouts.is_opted_out(ALICE)
         assert "opt_in" == acme.messages.thread("ann", lines[0], ALICE)[-1].keyword
+
+
+class TestRecordRefusals(Texting):
+    """A host's opt-out with a bad source or a time without zone is refused, not stored."""
+
+    @pytest.mark.parametrize(
+        ("source", "at", "match"),
+        [
+            ("bogus", START, "source 'bogus' is unknown"),
+            ("host", datetime(2026, 1, 5), "has no time zone"),
+        ],
+    )
+    def test_refused(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, source: str, at: datetime, match: str
+    ) -> None:
+        """Refused by value, with the fix; nothing is blocked."""
+        before = snapshot(acme, carrier)
+        with pytest.raises(InvalidInputError, match=match):
+            acme.optouts.record(ALICE, source=source, keyword=None, at=at)
+        assert before == snapshot(acme, carrier)

@@ -7,6 +7,7 @@ import pytest
 from sms_core import AuditAction, ManualClock, NumberQuery
 from sms_core.exceptions import (
     AlreadyExistsError,
+    InvalidInputError,
     LineFullError,
     PermissionDeniedError,
     SeatHasNumberError,
@@ -35,6 +36,13 @@ class TestSeats:
         assert 1000 == summary.seat.remaining
         assert summary.line is None
         assert AuditAction.CREATE_SEAT == acme.audit.list()[0].action
+
+    @pytest.mark.parametrize("allowance", [-1, 2.5, "3", True])
+    def test_allowance_is_a_whole_number(self, acme: AccountAdmin, allowance: object) -> None:
+        """A negative, fractional, text or yes/no allowance is refused; no seat is made."""
+        with pytest.raises(InvalidInputError, match="whole number of messages"):
+            acme.seats.create("admin", "Seat 1", monthly_allowance=allowance)  # type: ignore[arg-type]
+        assert [] == acme.seats.list()
 
     def test_seat_names_are_unique(self, acme: AccountAdmin) -> None:
         """Two seats cannot share a name."""
