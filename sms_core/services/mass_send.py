@@ -54,6 +54,7 @@ from sms_core.services.sending import (
     check_same_request,
     checked_key,
     opted_out_error,
+    own_line_refusal,
     parse_number,
 )
 from sms_core.store import optouts as optout_store
@@ -187,6 +188,9 @@ class MassSender:
                 planned.append((recipient, _refused(recipient, reason)))
                 continue
             first_index[number] = index
+            if (own := own_line_refusal(sender, number)) is not None:
+                planned.append((recipient, _refused(recipient, str(own))))
+                continue
             outgoing = Outgoing(
                 recipient=number,
                 candidate_id=recipient.candidate_id,

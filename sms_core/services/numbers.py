@@ -140,7 +140,7 @@ class NumberAdmin:
                 "ask the admin to agree to them, then buy again with the terms accepted"
             )
         wanted = _parse(number)
-        unique_ids = list(dict.fromkeys(user_ids))
+        unique_ids = _unique_ids(user_ids)
         with context.database.transaction() as connection:
             if line_store.find_line(connection, context.account.id, wanted) is not None:
                 raise AlreadyExistsError(f"the account already owns {wanted}; assign users to it")
@@ -225,7 +225,7 @@ class NumberAdmin:
         """
         context = self._context
         actor = context.require(actor_id, Action.MANAGE_NUMBERS)
-        wanted = list(dict.fromkeys(user_ids))
+        wanted = _unique_ids(user_ids)
         try:
             with context.database.transaction() as connection:
                 line = self._line(connection, number)
@@ -481,3 +481,12 @@ def _snapshot(line: Line, users: Sequence[User], seat: Seat | None = None) -> di
     if seat is not None or line.seat_id is not None:
         state["seat_id"] = seat.id if seat else line.seat_id
     return state
+
+
+def _unique_ids(user_ids: Sequence[str]) -> list[str]:
+    """The user ids in order, each once; a lone id passed as text is refused, not spelled out."""
+    if isinstance(user_ids, str):
+        raise InvalidInputError(
+            f"user ids are a list: pass [{user_ids!r}] for the one user {user_ids!r}"
+        )
+    return list(dict.fromkeys(user_ids))

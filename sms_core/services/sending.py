@@ -51,6 +51,7 @@ from sms_core.exceptions import (
     AllowanceExhaustedError,
     CandidateOptedOutError,
     IdempotencyKeyError,
+    InvalidInputError,
     MessageBodyError,
     ProviderAuthenticationError,
     ProviderError,
@@ -78,6 +79,7 @@ __all__ = [
     "Outgoing",
     "Sender",
     "checked_key",
+    "own_line_refusal",
     "parse_number",
 ]
 
@@ -264,9 +266,12 @@ class Dispatcher:
         """Refuse a recipient that opted out or is in quiet hours.
 
         Raises:
+            InvalidInputError: When it is the sender's own line.
             CandidateOptedOutError: When the number opted out.
             QuietHoursError: When it is outside the number's allowed local hours.
         """
+        if (own := own_line_refusal(sender, recipient)) is not None:
+            raise own
         with self._context.database.transaction() as connection:
             opted_out = optout_store.in_force(connection, self._context.account.id, [recipient])
         if recipient in opted_out:
@@ -639,6 +644,15 @@ def _sendable(character: str) -> bool:
 def _uses_allowance(sender: Sender, outgoing: Outgoing) -> bool:
     """Whether storing the text uses a seat's allowance, which may refuse it."""
     return outgoing.metered and is_metered(sender.policy, sender.line)
+
+
+def own_line_refusal(sender: Sender, recipient: PhoneNumber) -> InvalidInputError | None:
+    """The refusal for texting the sender's own line (carriers refuse To equal to From)."""
+    if recipient != sender.line.number:
+        return None
+    return InvalidInputError(
+        f"{recipient} is the number you text from; enter the candidate's number instead"
+    )
 
 
 def check_same_request(earlier: Message, user_id: str | None, outgoing: Outgoing) -> None:

@@ -102,6 +102,21 @@ class TestMixedRecipients(Texting):
             outcome.message.candidate_id for outcome in result.outcomes if outcome.message
         }
 
+    def test_own_line_refused_others_sent(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """The line's own number among the recipients is refused; the others are texted."""
+        result = acme.messages.send_mass(
+            "ann",
+            [Recipient(candidate_id=None, number=n) for n in (line, ALICE)],
+            "Hi",
+        )
+        assert [RecipientStatus.REFUSED, RecipientStatus.SENT] == [
+            outcome.status for outcome in result.outcomes
+        ]
+        assert "the number you text from" in (result.outcomes[0].reason or "")
+        assert 1 == len(outbound_at_carrier(carrier))
+
     def test_carrier_refusal_fails_one_recipient(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
     ) -> None:

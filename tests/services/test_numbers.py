@@ -375,3 +375,11 @@ class TestConcurrentPurchase(Texting):
         assert "'Ann Lee' was just put on another line" in refusal
         [line] = acme.numbers.list()
         assert [line.line.number] == [owned.number for owned in carrier.numbers("acme")]
+
+
+def test_user_ids_are_a_list(acme: AccountAdmin) -> None:
+    """One user id given as text is refused with the fix, not read letter by letter."""
+    number = offered(acme)[0]
+    with pytest.raises(InvalidInputError, match=r"pass \['ann'\]"):
+        acme.numbers.purchase("admin", number, "ann", accept_terms=True)
+    assert [] == acme.numbers.list()

@@ -24,6 +24,7 @@ from sms_core import (
 )
 from sms_core.exceptions import (
     IdempotencyKeyError,
+    InvalidInputError,
     InvalidPhoneNumberError,
     MessageBodyError,
     MessageNotFoundError,
@@ -153,6 +154,13 @@ class TestRefusals(Texting):
         before = snapshot(acme, carrier)
         with pytest.raises(error, match=match):
             acme.messages.send("ann", candidate_id=None, to=to, body=body)
+        assert before == snapshot(acme, carrier)
+
+    def test_own_line_refused(self, acme: AccountAdmin, carrier: SandboxCarrier, line: str) -> None:
+        """Texting the line's own number is refused (carriers refuse To equal to From)."""
+        before = snapshot(acme, carrier)
+        with pytest.raises(InvalidInputError, match="the number you text from"):
+            acme.messages.send("ann", candidate_id=None, to=line, body="Hi")
         assert before == snapshot(acme, carrier)
 
     def test_user_without_line(self, acme: AccountAdmin, carrier: SandboxCarrier) -> None:
