@@ -18,12 +18,16 @@ class ProviderCapabilities:
         max_body_characters: The longest body the carrier accepts.
         countries: ISO codes of the countries whose numbers can be searched and bought.
         number_types: The kinds of number that can be searched.
+        answers_help: Whether the carrier itself replies to a help keyword it reports
+            (``InboundMessage.provider_keyword``), as Twilio does; the SDK then sends no
+            second reply.
     """
 
     max_concurrent_sends: int
     max_body_characters: int = 1600
     countries: frozenset[str] = frozenset({"US"})
     number_types: frozenset[NumberType] = frozenset({NumberType.LOCAL})
+    answers_help: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -26,7 +26,8 @@
        host recorded (the candidate asked a recruiter, say) stays until an admin lifts it: a
        "Yes" to an old shift offer must not undo it;
      * a help request is answered from the line with the campaign's help message (see
-       :data:`FALLBACK_HELP`).
+       :data:`FALLBACK_HELP`), unless the carrier reported it and replies itself
+       (``ProviderCapabilities.answers_help``, as on Twilio).
 
      It uses the seat's allowance when the host counts received texts, and is recorded on the
      candidate's activity without a user;
@@ -209,7 +210,7 @@ class WebhookReceiver:
         stored = self._store_text(event, line, keyword)
         if stored is not None:
             self._dispatcher.record_activity(stored, None)
-        if keyword is KeywordClass.HELP:
+        if keyword is KeywordClass.HELP and not self._carrier_answered_help(event):
             self._answer_help(event, line, campaign)
         elif keyword is KeywordClass.OPT_OUT and _carrier_keyword(event) is None:
             self._confirm_opt_out(event, line, campaign)
@@ -282,6 +283,13 @@ class WebhookReceiver:
                 by=None,
                 reason=f"the candidate texted {event.body.strip()!r} to {line.number}",
             )
+
+    def _carrier_answered_help(self, event: InboundMessage) -> bool:
+        """Whether the carrier reported the help keyword and, as it says, replied to it."""
+        if _carrier_keyword(event) is not KeywordClass.HELP:
+            return False
+        context = self._context
+        return context.hooks.provider_info(context.account).capabilities.answers_help
 
     def _answer_help(
         self, event: InboundMessage, line: Line, campaign: CampaignProfile | None

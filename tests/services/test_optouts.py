@@ -14,8 +14,10 @@ from sms_core import (
     ManualClock,
     OptOutSource,
     PhoneNumber,
+    ProviderInfo,
     SmsAdmin,
     WebhookKind,
+    hookimpl,
 )
 from sms_core.exceptions import (
     CandidateOptedOutError,
@@ -25,7 +27,7 @@ from sms_core.exceptions import (
 )
 from sms_core.services.inbound import FALLBACK_HELP
 from sms_core.testing import sample_campaign
-from sms_fake import SandboxCarrier
+from sms_fake import FakeAdapter, SandboxCarrier
 from tests.services.messaging_fixtures import (
     ALICE,
     BRUNO,
@@ -330,3 +332,43 @@ class TestRecordRefusals(Texting):
         with pytest.raises(InvalidInputError, match=match):
             acme.optouts.record(ALICE, source=source, keyword=None, at=at)
         assert before == snapshot(acme, carrier)
+
+
+class HelpAnsweringCarrier(FakeAdapter):
+    """The sandbox adapter, saying its carrier replies to the help keywords it reports."""
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        """The sandbox's description, with the carrier answering help itself."""
+        info = super().sms_provider_info()
+        return attrs.evolve(info, capabilities=attrs.evolve(info.capabilities, answers_help=True))
+
+
+class TestCarrierAnswersHelp(Texting):
+    """A carrier that replies to help itself (Twilio) gets no second reply from the SDK."""
+
+    @pytest.fixture
+    def adapter(self, carrier: SandboxCarrier) -> FakeAdapter:
+        return HelpAnsweringCarrier(carrier=carrier)
+
+    def test_carrier_keyword_not_answered_twice(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str]
+    ) -> None:
+        """HELP, which the carrier reports, is stored but not answered by the SDK."""
+        reply(acme, carrier, ALICE, lines[0], "HELP")
+        [request] = acme.messages.thread("ann", lines[0], ALICE)
+        assert "help" == request.keyword
+        assert [] == outbound_at_carrier(carrier)
+
+    def test_a_keyword_only_the_sdk_knows_is_answered(
+        self, admin: SmsAdmin, carrier: SandboxCarrier
+    ) -> None:
+        """The campaign's own help keyword is news to the carrier: the SDK answers it."""
+        beta = admin.create_account("beta", name="Beta Jobs", provider="fake")
+        beta.users.upsert("admin", first_name="Al", last_name="Ma", permissions=["sms.admin"])
+        beta.users.upsert("eve", first_name="Eve", last_name="Ng")
+        campaign = attrs.evolve(sample_campaign(), help_keywords=("HELP", "AYUDA"))
+        approve_registration(beta, carrier, campaign)
+        line = buy_line(beta, "eve").e164
+        reply(beta, carrier, ALICE, line, "ayuda")
+        assert sample_campaign().help_message == beta.messages.thread("eve", line, ALICE)[-1].body

@@ -93,6 +93,8 @@ class TwilioAdapter:
                 max_body_characters=1600,
                 countries=provisioning.COUNTRIES,
                 number_types=frozenset({NumberType.LOCAL, NumberType.TOLL_FREE}),
+                # Twilio's keyword handling replies to HELP and INFO itself (OptOutType=HELP).
+                answers_help=True,
             ),
         )
 
