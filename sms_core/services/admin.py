@@ -197,8 +197,9 @@ class SmsAdmin:
     def sync_registrations(self) -> dict[str, SyncReport]:
         """Move every registration in progress forward, as a scheduler runs it.
 
-        It is ``registration.sync()`` for each account whose registration is in progress (safe
-        beside other processes doing the same). An account whose sync fails is logged and
+        It is ``registration.sync()`` for each account whose registration is in progress, or
+        approved with a line still to attach (one whose attachment failed at purchase); it is
+        safe beside other processes doing the same. An account whose sync fails is logged and
         skipped, so one carrier outage does not hold the others up.
 
         Returns:
@@ -206,10 +207,10 @@ class SmsAdmin:
         """
         reports: dict[str, SyncReport] = {}
         for account in self.accounts():
-            registration = self._admin(account).registration
+            admin = self._admin(account)
             try:
-                if registration.status().overall is StepStatus.IN_PROGRESS:
-                    reports[account.id] = registration.sync()
+                if _needs_sync(admin):
+                    reports[account.id] = admin.registration.sync()
             except Exception:
                 _logger.exception("syncing the registration of account %r failed", account.id)
         return reports
@@ -240,3 +241,13 @@ class SmsAdmin:
             rng=self.rng,
         )
         return AccountAdmin.build(context)
+
+
+def _needs_sync(account: AccountAdmin) -> bool:
+    """Whether the account's registration is under review, or approved with lines to attach."""
+    status = account.registration.status()
+    if status.overall is StepStatus.IN_PROGRESS:
+        return True
+    return status.send_ready and any(
+        not summary.line.registered for summary in account.numbers.list()
+    )

@@ -113,6 +113,7 @@ class NumberAdmin:
             SeatRequiredError: Under a host with seats, whose numbers are bought for a seat
                 (``seats.complete_setup``, ``seats.auto_assign``), so every text is counted.
         """
+        self._context.require(actor_id, Action.MANAGE_NUMBERS)
         if self._context.policy().seats_enabled:
             host = self._context.hooks.host_name
             raise SeatRequiredError(

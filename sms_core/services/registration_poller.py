@@ -44,9 +44,10 @@ class RegistrationPoller:
         self.passes = 0
 
     def start(self) -> None:
-        """Start polling in a daemon thread."""
+        """Start polling in a daemon thread (again, after a stop)."""
         if self._thread is not None:
             raise RuntimeError("the poller is running already")
+        self._stopping.clear()
         self._thread = threading.Thread(
             target=self._run, name="sms-registration-poller", daemon=True
         )

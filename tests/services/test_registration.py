@@ -38,7 +38,7 @@ from sms_core.exceptions import (
 from sms_core.services import AccountAdmin, RegistrationPoller, SmsAdmin
 from sms_core.services.registration_sync import SYNC_ACTOR
 from sms_core.testing import sample_brand, sample_campaign
-from sms_fake import FakeAdapter, Registration, SandboxCarrier
+from sms_fake import CarrierNumber, FakeAdapter, Registration, SandboxCarrier
 
 BRAND, CAMPAIGN, SERVICE = (
     RegistrationStep.BRAND,
@@ -60,6 +60,7 @@ class RecordingCarrier(SandboxCarrier):
         super().__init__(path, clock=clock)
         self.submissions: list[RegistrationStep] = []
         self.lose_next_answer: set[RegistrationStep] = set()
+        self.refuse_next_attachment = False
 
     def submit_brand(
         self, account_id: str, brand: BrandProfile, previous_sid: str | None = None
@@ -77,6 +78,12 @@ class RecordingCarrier(SandboxCarrier):
         self.submissions.append(CAMPAIGN)
         submitted = super().submit_campaign(account_id, brand_sid, campaign, previous_sid)
         return self._answer(CAMPAIGN, submitted)
+
+    def attach_number(self, account_id: str, service_sid: str, number_sid: str) -> CarrierNumber:
+        if self.refuse_next_attachment:
+            self.refuse_next_attachment = False
+            raise ProviderUnavailableError("the carrier is down", provider="fake")
+        return super().attach_number(account_id, service_sid, number_sid)
 
     def _answer(self, step: RegistrationStep, registration: Registration) -> Registration:
         if step in self.lose_next_answer:
@@ -634,6 +641,25 @@ class TestBackgroundSync:
         assert ["acme"] == list(reports)
         assert (BRAND, CAMPAIGN) == reports["acme"].changed
         assert StepStatus.IN_PROGRESS == beta.registration.status().brand.status
+
+    def test_line_whose_attachment_failed_is_attached(
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: RecordingCarrier
+    ) -> None:
+        """Approved, with a line the carrier would not attach at purchase: the next pass does."""
+        approve_all(carrier, acme)
+        carrier.refuse_next_attachment = True
+        number = buy(acme, "ann")
+        assert {str(number): False} == registered(acme)
+        assert ["acme"] == list(admin.sync_registrations())
+        assert {str(number): True} == registered(acme)
+        assert {} == admin.sync_registrations()
+
+    def test_poller_restarts(self, admin: SmsAdmin, acme: AccountAdmin) -> None:
+        """A stopped poller started again polls again."""
+        poller = RegistrationPoller(admin, interval=0.01)
+        for _ in range(2):
+            with poller:
+                assert poller.wait_for_passes(poller.passes + 1, timeout=60)
 
     def test_poller_in_the_background(
         self, admin: SmsAdmin, acme: AccountAdmin, carrier: RecordingCarrier

@@ -125,6 +125,13 @@ class TestSeats:
         assert [] == acme.numbers.list()
         assert [] == acme.audit.list()
 
+    def test_recruiter_buying_is_refused_for_permission(self, acme: AccountAdmin) -> None:
+        """A recruiter is told they may not buy, before anything about seats."""
+        [offer] = acme.numbers.search("admin", NumberQuery(area_code="312", limit=1))
+        with pytest.raises(PermissionDeniedError):
+            acme.numbers.purchase("ann", offer.number, ["ann"], accept_terms=True)
+        assert [] == acme.numbers.list()
+
     def test_allowance_resets_with_the_month(self, acme: AccountAdmin, clock: ManualClock) -> None:
         """The period follows the calendar month of the clock; a new month reads as unused."""
         acme.seats.create("admin", "Seat 1")

@@ -30,7 +30,6 @@ from __future__ import annotations
 import base64
 import itertools
 import logging
-import math
 import random
 import threading
 import time
@@ -244,6 +243,9 @@ class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class
 class LanedTransport(httpx.BaseTransport):
     """Several pooled ``httpx.HTTPTransport`` lanes; each thread keeps to one, taken in turn.
 
+    Attributes:
+        sizes: How many connections each lane may hold; they add up to ``max_connections``.
+
     Args:
         max_connections: How many connections the lanes hold in all.
         lanes: How many pools the connections are split into; threads take them in turn.
@@ -252,9 +254,21 @@ class LanedTransport(httpx.BaseTransport):
     def __init__(self, *, max_connections: int = 100, lanes: int = DEFAULT_LANES) -> None:
         if lanes < 1:
             raise ValueError(f"lanes must be at least 1, got {lanes}")
-        per_lane = math.ceil(max_connections / lanes)
-        limits = httpx.Limits(max_connections=per_lane, max_keepalive_connections=per_lane)
-        self._lanes = [httpx.HTTPTransport(limits=limits) for _ in range(lanes)]
+        if max_connections < 1:
+            raise ValueError(f"max_connections must be at least 1, got {max_connections}")
+        lanes = min(lanes, max_connections)
+        # Exactly max_connections in all: the first lanes take one more when it does not divide.
+        sizes = [
+            max_connections // lanes + (1 if index < max_connections % lanes else 0)
+            for index in range(lanes)
+        ]
+        self._lanes = [
+            httpx.HTTPTransport(
+                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size)
+            )
+            for size in sizes
+        ]
+        self.sizes = tuple(sizes)
         self._next_lane = itertools.count()
         self._thread = threading.local()
 

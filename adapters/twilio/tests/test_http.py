@@ -20,7 +20,7 @@ from sms_core import (
 )
 from sms_twilio import PooledHttpClient, RetryPolicy
 from sms_twilio.client import TwilioClients
-from sms_twilio.http import DEFAULT_TIMEOUT
+from sms_twilio.http import DEFAULT_TIMEOUT, LanedTransport
 from sms_twilio.settings import Credentials
 from sms_twilio.testing import AUTH_TOKEN, TwilioStandIn
 from sms_twilio.testing.transport import ScriptedAnswers
@@ -357,3 +357,20 @@ class TestTransport:
             pytest.raises(ProviderTimeoutError),
         ):
             http.request("POST", url, data={"To": "+12125550100", "Body": "hi"}, auth=(sid, "x"))
+
+
+class TestLanes:
+    """The lanes share out exactly the connections asked for."""
+
+    @pytest.mark.parametrize(
+        ("max_connections", "lanes", "sizes"),
+        [(100, 8, (13, 13, 13, 13, 12, 12, 12, 12)), (10, 3, (4, 3, 3)), (4, 8, (1, 1, 1, 1))],
+    )
+    def test_sizes_add_up(self, max_connections: int, lanes: int, sizes: tuple[int, ...]) -> None:
+        """Never more lanes than connections; the first lanes take the remainder."""
+        transport = LanedTransport(max_connections=max_connections, lanes=lanes)
+        try:
+            assert sizes == transport.sizes
+            assert max_connections == sum(transport.sizes)
+        finally:
+            transport.close()
