@@ -99,8 +99,7 @@ class PhoneNumber:
         # the kind is kept, as quiet hours need it for the number's time zones.
         kind = phonenumbers.number_type(parsed)
         if kind == PhoneNumberType.UNKNOWN:
-            where = phonenumbers.region_code_for_number(parsed) or f"+{parsed.country_code}"
-            raise InvalidPhoneNumberError(text, f"not a number in use in {where}", _HINT)
+            raise _not_in_use(text, parsed)
         if parsed.extension:
             raise InvalidPhoneNumberError(
                 text,
@@ -108,8 +107,7 @@ class PhoneNumber:
                 "Enter the number without its extension, or the person's direct number.",
             )
         number = cls(e164=phonenumbers.format_number(parsed, PhoneNumberFormat.E164))
-        number._keep(parsed)
-        object.__setattr__(number, "_kind", kind)
+        number._keep(parsed, kind)
         return number
 
     @property
@@ -135,7 +133,7 @@ class PhoneNumber:
     def parsed(self) -> phonenumbers.PhoneNumber:
         """What ``phonenumbers`` makes of the number, parsed once; do not change it."""
         if self._parsed_form is None:
-            self._keep(phonenumbers.parse(self.e164, None))
+            object.__setattr__(self, "_parsed_form", phonenumbers.parse(self.e164, None))
         assert self._parsed_form is not None
         return self._parsed_form
 
@@ -146,8 +144,7 @@ class PhoneNumber:
             InvalidPhoneNumberError: When it is not a number in use.
         """
         if self.kind() == PhoneNumberType.UNKNOWN:
-            where = self.region or f"+{self.country_code}"
-            raise InvalidPhoneNumberError(self.e164, f"not a number in use in {where}", _HINT)
+            raise _not_in_use(self.e164, self.parsed())
         return self
 
     def kind(self) -> int:
@@ -157,8 +154,14 @@ class PhoneNumber:
         assert self._kind is not None
         return self._kind
 
-    def _keep(self, parsed: phonenumbers.PhoneNumber) -> None:
+    def _keep(self, parsed: phonenumbers.PhoneNumber, kind: int) -> None:
         object.__setattr__(self, "_parsed_form", parsed)
+        object.__setattr__(self, "_kind", kind)
 
     def __str__(self) -> str:
         return self.e164
+
+
+def _not_in_use(text: str, parsed: phonenumbers.PhoneNumber) -> InvalidPhoneNumberError:
+    where = phonenumbers.region_code_for_number(parsed) or f"+{parsed.country_code}"
+    return InvalidPhoneNumberError(text, f"not a number in use in {where}", _HINT)

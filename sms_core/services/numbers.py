@@ -113,14 +113,6 @@ class NumberAdmin:
             SeatRequiredError: Under a host with seats, whose numbers are bought for a seat
                 (``seats.complete_setup``, ``seats.auto_assign``), so every text is counted.
         """
-        self._context.require(actor_id, Action.MANAGE_NUMBERS)
-        if self._context.policy().seats_enabled:
-            host = self._context.hooks.host_name
-            raise SeatRequiredError(
-                f"under the {host} host every number belongs to a seat, whose allowance counts "
-                f"its texts; to buy {number}, create a seat (seats.create) and set it up with "
-                "this number (seats.complete_setup)"
-            )
         return self.provision(actor_id, number, user_ids, seat=None, accept_terms=accept_terms)
 
     def provision(
@@ -135,6 +127,12 @@ class NumberAdmin:
         """Buy a number for users and, for seat-based hosts, a seat (see :meth:`purchase`)."""
         context = self._context
         actor = context.require(actor_id, Action.MANAGE_NUMBERS)
+        if seat is None and context.policy().seats_enabled:
+            raise SeatRequiredError(
+                f"under the {context.hooks.host_name} host every number belongs to a seat, "
+                f"whose allowance counts its texts; to buy {number}, create a seat "
+                "(seats.create) and set it up with this number (seats.complete_setup)"
+            )
         if not accept_terms:
             raise TermsNotAcceptedError(
                 f"buying {number} needs the admin's acceptance of the subscription terms; "

@@ -77,13 +77,17 @@ class OptOuts:
                 f"the opt-out time {at.isoformat()} has no time zone; pass an aware datetime, "
                 "such as datetime(2026, 1, 5, tzinfo=UTC)"
             )
-        if source not in {member.value for member in OptOutSource}:
+        try:
+            learned = OptOutSource(source)
+        except ValueError:
             known = ", ".join(repr(member.value) for member in OptOutSource)
-            raise InvalidInputError(f"opt-out source {source!r} is unknown; use one of {known}")
+            raise InvalidInputError(
+                f"opt-out source {source!r} is unknown; use one of {known}"
+            ) from None
         opt_out = OptOut(
             number=_parse(number),
             opted_out_at=at,
-            source=OptOutSource(source),
+            source=learned,
             keyword=keyword,
             line=line,
         )

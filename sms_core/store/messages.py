@@ -236,7 +236,7 @@ def record_first_answers(
     """
     if not answers:
         return True
-    if len(answers) == 1 or not connection.dialect.supports_sane_multi_rowcount:
+    if not connection.dialect.supports_sane_multi_rowcount:
         applied = [
             connection.execute(_FIRST_ANSWER, _first_answer_params(account_id, answer, now))
             for answer in answers

@@ -21,13 +21,11 @@
   answer was lost raises :class:`~sms_core.exceptions.ProviderTimeoutError` and is never
   repeated, because Twilio may have carried it out.
 
-Credentials pass through as the ``auth`` pair, become a basic ``Authorization`` header, and
-are never logged.
+Credentials pass through as the ``auth`` pair and are never logged.
 """
 
 from __future__ import annotations
 
-import base64
 import itertools
 import logging
 import random
@@ -36,7 +34,7 @@ import time
 from collections.abc import Callable, Mapping
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import attrs
 import httpx
@@ -184,12 +182,14 @@ class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class
         while True:
             attempt += 1
             started = time.perf_counter()
-            outgoing = _request(method, url, params=params, data=data, headers=headers, auth=auth)
+            outgoing = httpx.Request(
+                method, url, params=_query(params), data=_form(data), headers=headers
+            )
             outgoing.extensions["timeout"] = (
                 self._timeout if timeout is None else httpx.Timeout(timeout).as_dict()
             )
             try:
-                answer = self._send(outgoing)
+                answer = self._client.send(outgoing, auth=auth)
             except httpx.TransportError as err:
                 reason = type(err).__name__
                 if not isinstance(err, _NOT_SENT) and method not in _SAFE_METHODS:
@@ -215,10 +215,6 @@ class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class
                     answer.status_code, answer.text, answer.headers, method=method, path=path
                 )
             return Response(answer.status_code, answer.text, answer.headers)
-
-    def _send(self, outgoing: httpx.Request) -> httpx.Response:
-        """The answer to ``outgoing``, read whole and its connection given back."""
-        return self._client.send(outgoing)
 
     def close(self) -> None:
         """Close the client and its connection pools (or the transport it was given)."""
@@ -287,33 +283,6 @@ class LanedTransport(httpx.BaseTransport):
             lane = self._lanes[next(self._next_lane) % len(self._lanes)]
             self._thread.lane = lane
         return lane
-
-
-def _request(
-    method: str,
-    url: str,
-    *,
-    params: Mapping[str, object] | None,
-    data: Mapping[str, object] | None,
-    headers: Mapping[str, str] | None,
-    auth: tuple[str, str] | None,
-) -> httpx.Request:
-    """The request the ``twilio`` package asked for: its headers, basic auth and form body."""
-    sent = dict(headers or {})
-    if auth is not None:
-        sent["Authorization"] = _basic_authorization(*auth)
-    form = _form(data)
-    content = None
-    if form:
-        content = urlencode(form, doseq=True).encode("ascii")
-        sent.setdefault("Content-Type", "application/x-www-form-urlencoded")
-    return httpx.Request(method, url, params=_query(params), content=content, headers=sent)
-
-
-def _basic_authorization(username: str, password: str) -> str:
-    """The ``Authorization`` header for HTTP basic auth."""
-    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
-    return f"Basic {token}"
 
 
 def _query(params: Mapping[str, object] | None) -> dict[str, str] | None:
