@@ -53,6 +53,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
         ├── RecipientOptedOutError             the recipient opted out at the carrier
         ├── UnregisteredSenderError            the sender is not on an approved campaign
         ├── RateLimitedError                   too many requests; try again later
+        ├── AmbiguousMessageError              several carrier texts could be one lost send
         └── ProviderUnavailableError           the carrier could not be reached or answered 5xx
             └── ProviderTimeoutError           the request may have reached the carrier
 
@@ -74,6 +75,7 @@ __all__ = [
     "AccountNotFoundError",
     "AllowanceExhaustedError",
     "AlreadyExistsError",
+    "AmbiguousMessageError",
     "CandidateOptedOutError",
     "ConfigurationError",
     "IdempotencyKeyError",
@@ -496,6 +498,14 @@ class RateLimitedError(ProviderError):
 
 class ProviderUnavailableError(ProviderError):
     """Raised when the carrier cannot be reached or answers with a server error."""
+
+
+class AmbiguousMessageError(ProviderError):
+    """Raised when several texts at the carrier could be the one whose send answer was lost.
+
+    Reconciliation cannot tell which one is the SDK's, so it leaves the text ``UNKNOWN`` for an
+    admin to match by hand at the carrier, and goes on with the others.
+    """
 
 
 class ProviderTimeoutError(ProviderUnavailableError):

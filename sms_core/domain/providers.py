@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import attrs
 
 from sms_core.domain.numbers import NumberType
@@ -21,6 +23,10 @@ class ProviderCapabilities:
         answers_help: Whether the carrier itself replies to a help keyword it reports
             (``InboundMessage.provider_keyword``), as Twilio does; the SDK then sends no
             second reply.
+        queue_validity: How long the carrier keeps trying a text it accepted before it gives
+            up on it. A text whose send answer was lost and that the carrier still does not
+            list after this (plus a margin) never reached it; before then, a carrier whose
+            message list lags may simply not show it yet.
     """
 
     max_concurrent_sends: int
@@ -28,6 +34,7 @@ class ProviderCapabilities:
     countries: frozenset[str] = frozenset({"US"})
     number_types: frozenset[NumberType] = frozenset({NumberType.LOCAL})
     answers_help: bool = False
+    queue_validity: timedelta = timedelta(hours=10)
 
 
 @attrs.frozen(kw_only=True)
