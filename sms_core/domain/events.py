@@ -94,10 +94,16 @@ class InboundMessage:
 
 @attrs.frozen(kw_only=True)
 class InboundCall:
-    """A voice call to one of the account's lines."""
+    """A voice call to one of the account's lines.
+
+    Attributes:
+        caller: Who calls; ``None`` when the caller withheld their number or the carrier
+            reports something that is no phone number (a short code, ``anonymous``): the
+            call is still answered.
+    """
 
     provider_call_id: str
-    caller: PhoneNumber
+    caller: PhoneNumber | None
     called: PhoneNumber
     raw: Mapping[str, object] = attrs.field(factory=dict)
 

@@ -289,7 +289,7 @@ class TwilioAdapter:
         """The status update, inbound text or inbound call a request carries."""
         if account.provider != PROVIDER:
             return None
-        return webhooks.parse_webhook(request)
+        return webhooks.parse_webhook(request, self.settings_for(account))
 
     @hookimpl
     def sms_answer_call(

@@ -1,9 +1,19 @@
 """Numbers: searching ``AvailablePhoneNumbers``, buying, configuring and releasing them.
 
-A bought number's webhooks point at the SDK's webhook app: ``SmsUrl`` for inbound texts,
-``StatusCallback`` for delivery reports of texts sent from it and ``VoiceUrl`` for calls, all
-``POST``. Forwarding is not a Twilio setting: the call webhook answers with ``<Dial>`` (see
-:mod:`sms_twilio.webhooks`), so the forwarding number travels with the SDK's settings only.
+A bought number's webhooks point at the SDK's webhook app: ``SmsUrl`` for inbound texts and
+``VoiceUrl`` for calls, both ``POST``. Forwarding is not a Twilio setting: the call webhook
+answers with ``<Dial>`` (see :mod:`sms_twilio.webhooks`), so the forwarding number travels
+with the SDK's settings only.
+
+The number's own ``StatusCallback`` is for **calls**: it sits with the voice settings of an
+``IncomingPhoneNumber`` and Twilio posts a call status callback (``CallSid``, ``CallStatus``)
+to it when a call to the number ends (https://www.twilio.com/docs/usage/webhooks/voice-webhooks,
+"Call status callbacks"; the Console lists it under Voice as "Call status changes"). Delivery
+reports of texts come from the ``StatusCallback`` of each
+message (:mod:`sms_twilio.delivery`) and of the Messaging Service. So the SDK's delivery-report
+URL (``NumberSettings.status_callback_url``) is never set on the number, and configuring a
+number clears a ``StatusCallback`` an older version set there, which made Twilio post call
+reports to the texts' endpoint (refused there, and logged in Twilio's debugger).
 """
 
 from __future__ import annotations
@@ -149,22 +159,26 @@ def _fields(settings: NumberSettings, number: PhoneNumber) -> dict[str, str]:
         "friendly_name": settings.label or number.national,
         "sms_url": settings.sms_url or "",
         "sms_method": "POST",
-        "status_callback": settings.status_callback_url or "",
-        "status_callback_method": "POST",
+        # Calls' status reports: none wanted. Texts report through their own StatusCallback.
+        "status_callback": "",
         "voice_url": settings.voice_url or "",
         "voice_method": "POST",
     }
 
 
 def _provisioned(resource: Any, asked: NumberSettings) -> ProvisionedNumber:
-    """The SDK's view of an ``IncomingPhoneNumber`` answer (forwarding stays the SDK's)."""
+    """The SDK's view of an ``IncomingPhoneNumber`` answer.
+
+    Forwarding stays the SDK's, and so does the delivery-report URL: on Twilio each text
+    carries it (the number's ``StatusCallback`` is for calls and stays empty).
+    """
     return ProvisionedNumber(
         number=PhoneNumber(e164=str(resource.phone_number)),
         provider_ref=str(resource.sid),
         capabilities=_capabilities(resource.capabilities),
         settings=NumberSettings(
             sms_url=resource.sms_url or None,
-            status_callback_url=resource.status_callback or None,
+            status_callback_url=asked.status_callback_url,
             voice_url=resource.voice_url or None,
             forward_to=asked.forward_to,
             label=str(resource.friendly_name) if asked.label else None,

@@ -23,6 +23,12 @@ never stored, logged or shown.
 ``mock_registrations``             ``"true"`` registers mock brands (Twilio charges no fee and
                                    sends nothing to The Campaign Registry): for trial accounts
 ``reconcile_window_hours``         how far back a lost send is looked for (48 by default)
+``advanced_opt_out``               ``"true"`` when the account's Messaging Service has Advanced
+                                   Opt-Out on (Console, Messaging Service, Opt-Out Management):
+                                   Twilio then names the keywords it acted on in
+                                   ``OptOutType``; ``"false"`` (Twilio's default): the adapter
+                                   recognises Twilio's default keywords from the body
+                                   (see :mod:`sms_twilio.keywords`)
 =================================  =============================================================
 
 Secrets, read as ``{env_prefix}NAME``: ``AUTH_TOKEN`` (or ``API_KEY`` + ``API_SECRET`` for the
@@ -74,6 +80,7 @@ _KNOWN_KEYS = frozenset(
         "edge",
         "mock_registrations",
         "reconcile_window_hours",
+        "advanced_opt_out",
     }
 )
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -144,6 +151,7 @@ class TwilioSettings:
     edge: str | None = None
     mock_registrations: bool = False
     reconcile_window_hours: int = 48
+    advanced_opt_out: bool = False
 
     @classmethod
     def from_account(cls, account: Account) -> TwilioSettings:
@@ -174,6 +182,7 @@ class TwilioSettings:
             edge=raw.get("edge", "").strip() or None,
             mock_registrations=_flag(raw, "mock_registrations"),
             reconcile_window_hours=_hours(raw, "reconcile_window_hours", 48),
+            advanced_opt_out=_flag(raw, "advanced_opt_out"),
         )
 
 

@@ -7,15 +7,32 @@ parameter, with the account's auth token (HMAC-SHA1), or with a webhook SharedKe
 that changes the scheme, host or path prefix, configure ``public_webhook_base_url``: the URL is
 then rebuilt on that base. (``X-Forwarded-*`` headers are not trusted: any client can send them.)
 
-Three kinds of request arrive, told apart by their fields:
+Three kinds of request arrive. They are told apart by the status Twilio reports first, the
+way Twilio's own parameter tables tell them apart, never by whether a ``Body`` is present:
 
-* an **inbound text** (``Body``), with Twilio's ``OptOutType`` verdict on STOP/START/HELP;
-* a **status callback** (``MessageStatus``, no ``Body``), whose URL carries the SDK's
-  message id;
-* an **inbound call** (``CallSid``), answered with ``<Dial>`` to the line's forwarding number,
-  or a polite ``<Say>`` and ``<Hangup>``.
+* a **call** (``CallSid``): the number's voice webhook (``CallStatus`` ``ringing``) is an
+  inbound call, answered with ``<Dial>`` to the line's forwarding number or a polite
+  ``<Say>`` and ``<Hangup>``. A caller who withheld their number (Twilio sends ``anonymous``
+  or ``+266696687``, "ANONYMOUS" on a keypad), a short code or nothing at all still gets that
+  answer, with no caller. A call's own status callback (a ``CallStatus`` of ``completed``,
+  ``busy``, ``no-answer``, ``failed`` or ``canceled``, sent to a number's ``StatusCallback``
+  configured by an older version of the SDK) is acknowledged and ignored;
+* a **status callback** (``MessageStatus``, or ``SmsStatus``, other than ``received``): the
+  delivery report of a text the SDK sent, whose URL carries the SDK's message id. Some
+  channels echo the ``Body`` in it; it is still a report;
+* an **inbound text** (``SmsStatus`` ``received``, or a ``Body`` with no status at all), with
+  the keyword Twilio acted on (see :mod:`sms_twilio.keywords`). A text whose sender is not a
+  phone number (a short code, an alphanumeric sender) is acknowledged and not stored: no one
+  could text it back.
 
-Everything else is acknowledged with an empty ``<Response/>``.
+Everything is answered with TwiML, an empty ``<Response/>`` unless a call is forwarded or
+declined.
+
+Sources: https://www.twilio.com/docs/messaging/guides/webhook-request (inbound text
+parameters, ``SmsStatus=received``), https://www.twilio.com/docs/messaging/guides/track-outbound-message-status
+(status callbacks: ``MessageStatus`` and ``SmsStatus``), https://www.twilio.com/docs/usage/webhooks/voice-webhooks
+(voice webhook and call status callback; ``CallStatus`` values as in Twilio's API description,
+``call_enum_status``).
 """
 
 from __future__ import annotations
@@ -44,6 +61,7 @@ from sms_core.domain import (
 from sms_core.exceptions import ConfigurationError, InvalidPhoneNumberError, WebhookPayloadError
 from sms_twilio import errors
 from sms_twilio.delivery import message_id_of
+from sms_twilio.keywords import twilio_keyword
 from sms_twilio.settings import Credentials, TwilioSettings
 from sms_twilio.statuses import delivery_status
 
@@ -137,8 +155,8 @@ def verify_webhook(
     return valid
 
 
-def parse_webhook(request: WebhookRequest) -> list[ProviderEvent]:
-    """The event a verified Twilio request carries.
+def parse_webhook(request: WebhookRequest, settings: TwilioSettings) -> list[ProviderEvent]:
+    """The events a verified Twilio request carries (none for a call's status callback).
 
     Raises:
         WebhookPayloadError: When the request is none of the three kinds, or lacks a field
@@ -146,44 +164,71 @@ def parse_webhook(request: WebhookRequest) -> list[ProviderEvent]:
     """
     fields = _fields(request)
     if "CallSid" in fields:
-        return [
-            InboundCall(
-                provider_call_id=_required(fields, "CallSid"),
-                caller=_number(fields, "From"),
-                called=_number(fields, "To"),
-                raw=dict(fields),
-            )
-        ]
-    if "Body" in fields:
-        return [
-            InboundMessage(
-                provider_message_id=_message_sid(fields),
-                sender=_number(fields, "From"),
-                recipient=_number(fields, "To"),
-                body=fields["Body"],
-                provider_keyword=fields.get("OptOutType") or None,
-                raw=dict(fields),
-            )
-        ]
-    if "MessageStatus" in fields:
-        raw_status = _required(fields, "MessageStatus")
-        code = fields.get("ErrorCode") or None
-        return [
-            StatusUpdate(
-                provider_message_id=_message_sid(fields),
-                status=delivery_status(raw_status),
-                raw_status=raw_status,
-                message_id=message_id_of(request.url),
-                error_code=code,
-                error_message=fields.get("ErrorMessage") or errors.delivery_error_message(code),
-                raw=dict(fields),
-            )
-        ]
+        return _call(fields)
+    status = (fields.get("MessageStatus") or fields.get("SmsStatus") or "").strip().lower()
+    if status and status not in _INBOUND_STATUSES:
+        return [_status_update(request, fields, status)]
+    if status or "Body" in fields:
+        return _inbound_text(fields, settings)
     raise WebhookPayloadError(
         f"the Twilio webhook to {request.url!r} is neither an inbound text (Body), a status "
         "callback (MessageStatus) nor a call (CallSid); point only the number's SmsUrl, "
-        "StatusCallback and VoiceUrl at the webhook app"
+        "the messages' StatusCallback and the number's VoiceUrl at the webhook app"
     )
+
+
+# What an inbound text's SmsStatus says; any other status is a delivery report.
+_INBOUND_STATUSES = frozenset({"received", "receiving"})
+# A call's status callback, not its voice webhook (which Twilio sends while it rings).
+_CALL_OVER = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
+
+
+def _status_update(
+    request: WebhookRequest, fields: Mapping[str, str], raw_status: str
+) -> StatusUpdate:
+    code = fields.get("ErrorCode") or None
+    return StatusUpdate(
+        provider_message_id=_message_sid(fields),
+        status=delivery_status(raw_status),
+        raw_status=raw_status,
+        message_id=message_id_of(request.url),
+        error_code=code,
+        error_message=fields.get("ErrorMessage") or errors.delivery_error_message(code),
+        raw=dict(fields),
+    )
+
+
+def _inbound_text(fields: Mapping[str, str], settings: TwilioSettings) -> list[ProviderEvent]:
+    sender = _optional_number(fields, "From")
+    if sender is None:
+        _log.warning(
+            "acknowledged, not stored: Twilio text %s comes from no phone number",
+            _message_sid(fields),
+        )
+        return []
+    return [
+        InboundMessage(
+            provider_message_id=_message_sid(fields),
+            sender=sender,
+            recipient=_number(fields, "To"),
+            body=fields.get("Body", ""),
+            provider_keyword=twilio_keyword(fields, advanced_opt_out=settings.advanced_opt_out),
+            raw=dict(fields),
+        )
+    ]
+
+
+def _call(fields: Mapping[str, str]) -> list[ProviderEvent]:
+    if fields.get("CallStatus", "").strip().lower() in _CALL_OVER:
+        return []  # a call's status callback: nothing for the SDK to do
+    return [
+        InboundCall(
+            provider_call_id=_required(fields, "CallSid"),
+            caller=_optional_number(fields, "From"),
+            called=_number(fields, "To"),
+            raw=dict(fields),
+        )
+    ]
 
 
 def answer_call(forward_to: PhoneNumber | None) -> WebhookResponse:
@@ -227,6 +272,14 @@ def _message_sid(fields: Mapping[str, str]) -> str:
         if value := fields.get(name, "").strip():
             return value
     raise WebhookPayloadError("the Twilio webhook has no MessageSid; it cannot be applied")
+
+
+def _optional_number(fields: Mapping[str, str], name: str) -> PhoneNumber | None:
+    """The number in ``name``, or ``None`` when it is withheld, empty or no phone number."""
+    try:
+        return PhoneNumber.parse(fields.get(name, "").strip(), region=None)
+    except InvalidPhoneNumberError:
+        return None
 
 
 def _number(fields: Mapping[str, str], name: str) -> PhoneNumber:

@@ -149,11 +149,15 @@ class TestPurchase:
     def test_purchase_request(
         self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers, account_sid: str
     ) -> None:
-        """The number, webhook URLs (POST) and label go to IncomingPhoneNumbers."""
+        """The number, webhook URLs (POST) and label go to IncomingPhoneNumbers.
+
+        The number's StatusCallback is for calls (it sits with the voice settings; Twilio posts
+        call status callbacks to it: https://www.twilio.com/docs/usage/webhooks/voice-webhooks),
+        so the texts' delivery-report URL is not sent: texts carry their own StatusCallback.
+        """
         recorder.answer(
             _incoming(
                 sms_url=_HOOKS.sms_url,
-                status_callback=_HOOKS.status_callback_url,
                 voice_url=_HOOKS.voice_url,
                 friendly_name="Dana's line",
             )
@@ -169,8 +173,6 @@ class TestPurchase:
             "FriendlyName": ["Dana's line"],
             "SmsUrl": [_HOOKS.sms_url],
             "SmsMethod": ["POST"],
-            "StatusCallback": [_HOOKS.status_callback_url],
-            "StatusCallbackMethod": ["POST"],
             "VoiceUrl": [_HOOKS.voice_url],
             "VoiceMethod": ["POST"],
         } == _form(request)
@@ -204,7 +206,11 @@ class TestConfigureAndRelease:
     def test_configure_clears_what_is_unset(
         self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers, account_sid: str
     ) -> None:
-        """URLs not given are sent empty (cleared); no label restores Twilio's default name."""
+        """URLs not given are sent empty (cleared); no label restores Twilio's default name.
+
+        The number's StatusCallback is always cleared: an older version pointed it at the
+        texts' status endpoint, where Twilio's call status callbacks were refused.
+        """
         recorder.answer(_incoming(sms_url=_HOOKS.sms_url))
         number = ProvisionedNumber(number=_LINE, provider_ref=_PN, settings=_HOOKS)
         forward = PhoneNumber.parse("+1 312 555 0175")
@@ -220,7 +226,6 @@ class TestConfigureAndRelease:
             "SmsUrl": [_HOOKS.sms_url],
             "SmsMethod": ["POST"],
             "StatusCallback": [""],
-            "StatusCallbackMethod": ["POST"],
             "VoiceUrl": [""],
             "VoiceMethod": ["POST"],
         } == _form(request)

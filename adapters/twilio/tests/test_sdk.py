@@ -10,6 +10,7 @@ import pytest
 from sms_core import (
     AccountAdmin,
     DeliveryStatus,
+    Direction,
     ManualClock,
     NumberQuery,
     OutboundMessage,
@@ -23,7 +24,7 @@ from sms_core import (
 )
 from sms_core.testing import sample_brand, sample_campaign
 from sms_twilio import CampaignRef, PooledHttpClient, TwilioAdapter
-from sms_twilio.testing import TwilioDriver, TwilioStandIn
+from sms_twilio.testing import TwilioDriver, TwilioStandIn, signed_request
 
 #: 13:00 in New York on a weekday: the candidate may be texted.
 _START = datetime(2026, 3, 10, 17, 0, tzinfo=UTC)
@@ -62,14 +63,24 @@ class TestSmsadminOnTwilio:
             yield opened
 
     @pytest.fixture
-    def acme(self, admin: SmsAdmin, stand_in: TwilioStandIn) -> AccountAdmin:
+    def advanced_opt_out(self) -> bool:
+        """Whether the agency turned on Advanced Opt-Out for its Messaging Service."""
+        return False
+
+    @pytest.fixture
+    def acme(
+        self, admin: SmsAdmin, stand_in: TwilioStandIn, advanced_opt_out: bool
+    ) -> AccountAdmin:
         """The agency, its brand and campaign approved by Twilio, with its recruiter's line."""
         primary = stand_in.state.primary_profile(_ACCOUNT_SID)
         account = admin.create_account(
             "acme",
             name="Acme Staffing",
             provider="twilio",
-            provider_settings={"primary_customer_profile_sid": primary},
+            provider_settings={
+                "primary_customer_profile_sid": primary,
+                "advanced_opt_out": str(advanced_opt_out).lower(),
+            },
         )
         account.users.upsert(
             "admin", first_name="Dana", last_name="Reyes", permissions=["sms.admin"]
@@ -87,6 +98,9 @@ class TestSmsadminOnTwilio:
         assert account.registration.status().send_ready
         [offer] = account.numbers.search("admin", NumberQuery(area_code="415", limit=1))
         account.numbers.purchase("admin", offer.number, ["rec"], accept_terms=True)
+        service_sid = account.registration.status().messaging_service.provider_ref
+        assert service_sid is not None
+        stand_in.state.set_advanced_opt_out(_ACCOUNT_SID, service_sid, enabled=advanced_opt_out)
         return account
 
     @pytest.fixture
@@ -128,3 +142,82 @@ class TestSmsadminOnTwilio:
         assert "Yes, Friday works" == reply.body
         call = driver.inbound_call_webhook(acme.account, _CANDIDATE, line)
         assert b"<Hangup />" in acme.webhooks.handle(WebhookKind.CALLS, call).body
+
+    @pytest.mark.parametrize(
+        ("body", "replies"),
+        # Twilio's default keywords: Twilio replied, the SDK must not. "opt out" is the FCC's
+        # phrase, no Twilio keyword: the SDK confirms it itself.
+        [("HELP", 0), ("info", 0), ("STOP", 0), ("Unsubscribe", 0), ("opt out", 1)],
+    )
+    def test_no_reply_on_top_of_twilios_own(
+        self,
+        acme: AccountAdmin,
+        driver: TwilioDriver,
+        line: ProvisionedNumber,
+        body: str,
+        replies: int,
+    ) -> None:
+        """Without Advanced Opt-Out Twilio sends no OptOutType, yet answers its keywords itself.
+
+        https://support.twilio.com/hc/en-us/articles/31560110671259-How-to-Track-Opt-Out-Opt-In-and-Help-Messages-Using-the-OptOutType-Parameter
+        (OptOutType only with Advanced Opt-Out); a second help reply, or a STOP confirmation
+        Twilio refuses with 21610, is what the SDK must not send.
+        """
+        text = driver.inbound_message_webhook(acme.account, _CANDIDATE, line, body)
+        assert "OptOutType" not in text.form()
+        acme.webhooks.handle(WebhookKind.MESSAGES, text)
+        thread = acme.messages.thread("rec", line.number, _CANDIDATE)
+        assert [body] == [m.body for m in thread if m.direction is Direction.INBOUND]
+        assert replies == len([m for m in thread if m.direction is Direction.OUTBOUND])
+
+    @pytest.mark.parametrize("advanced_opt_out", [True])
+    def test_advanced_opt_out_reports_the_keyword(
+        self, acme: AccountAdmin, driver: TwilioDriver, line: ProvisionedNumber
+    ) -> None:
+        """With Advanced Opt-Out, Twilio's OptOutType says it answered: no second reply."""
+        text = driver.inbound_message_webhook(acme.account, _CANDIDATE, line, "help")
+        assert ["HELP"] == text.form()["OptOutType"]
+        acme.webhooks.handle(WebhookKind.MESSAGES, text)
+        thread = acme.messages.thread("rec", line.number, _CANDIDATE)
+        assert [Direction.INBOUND] == [m.direction for m in thread]
+
+    def test_anonymous_caller_gets_twiml(
+        self, acme: AccountAdmin, stand_in: TwilioStandIn, line: ProvisionedNumber
+    ) -> None:
+        """A withheld caller ID (From=anonymous) is answered with TwiML, not refused."""
+        params, url = stand_in.state.inbound_call(_ACCOUNT_SID, "anonymous", line.number.e164)
+        assert url is not None
+        call = signed_request(url, params, stand_in.auth_token)
+        answer = acme.webhooks.handle(WebhookKind.CALLS, call)
+        assert (200, True) == (answer.status, b"<Hangup />" in answer.body)
+
+    def test_calls_report_nowhere(
+        self, acme: AccountAdmin, driver: TwilioDriver, line: ProvisionedNumber
+    ) -> None:
+        """A bought number has no call StatusCallback: Twilio posts no call report to the SDK."""
+        call = driver.inbound_call_webhook(acme.account, _CANDIDATE, line)
+        acme.webhooks.handle(WebhookKind.CALLS, call)
+        assert driver.call_status_webhook(acme.account, call) is None
+
+    def test_call_report_from_an_older_setup_is_acknowledged(
+        self,
+        acme: AccountAdmin,
+        driver: TwilioDriver,
+        stand_in: TwilioStandIn,
+        line: ProvisionedNumber,
+    ) -> None:
+        """A number an older version pointed at /status gets its call report acknowledged."""
+        status_url = "https://sms.example.com/webhooks/acme/status"
+        stand_in.state.update_number(
+            _ACCOUNT_SID, line.provider_ref, {"StatusCallback": [status_url]}, line.provider_ref
+        )
+        call = driver.inbound_call_webhook(acme.account, _CANDIDATE, line)
+        acme.webhooks.handle(WebhookKind.CALLS, call)
+        report = driver.call_status_webhook(acme.account, call)
+        assert report is not None
+        assert report.url == status_url
+        answer = acme.webhooks.handle(WebhookKind.STATUS, report)
+        assert (200, b'<?xml version="1.0" encoding="UTF-8"?><Response />') == (
+            answer.status,
+            answer.body,
+        )

@@ -17,9 +17,11 @@ from sms_core import (
     WebhookRequest,
 )
 from sms_twilio import Credentials, TwilioAdapter
+from sms_twilio.keywords import DEFAULT_KEYWORDS
 from sms_twilio.testing import signed_request
 
 _URL = "https://sms.example.com/webhooks/northwind/messages"
+AUTH_TOKEN = "unit-test-auth-token"  # the conftest's
 _LINE = PhoneNumber.parse("+1 415 234 5678")
 _CANDIDATE = PhoneNumber.parse("+1 206 555 0142")
 _SM = "SM" + "c" * 32
@@ -242,13 +244,13 @@ class TestParsing:
         [
             ({"AccountSid": "AC" + "0" * 32}, "neither"),
             ({"MessageStatus": "delivered"}, "MessageSid"),
+            ({"CallSid": "CA" + "1" * 32, "From": _CANDIDATE.e164}, "To"),
             (
-                {"CallSid": "CA" + "1" * 32, "From": "anonymous", "To": _LINE.e164},
-                "From",
+                {"SmsStatus": "received", "MessageSid": _SM, "From": _CANDIDATE.e164, "Body": "x"},
+                "To",
             ),
-            ({"CallSid": "CA" + "1" * 32, "To": _LINE.e164}, "From"),
         ],
-        ids=["unknown-kind", "no-sid", "anonymous-caller", "no-caller"],
+        ids=["unknown-kind", "no-sid", "call-to-nowhere", "text-to-nowhere"],
     )
     def test_malformed_requests(
         self,
@@ -297,3 +299,174 @@ class TestAnswers:
             response.status,
             response.body,
         )
+
+
+_REPORT = {
+    "AccountSid": "AC" + "0" * 32,
+    "MessageSid": _SM,
+    "SmsSid": _SM,
+    "MessageStatus": "delivered",
+    "SmsStatus": "delivered",
+    "From": _LINE.e164,
+    "To": _CANDIDATE.e164,
+    "ApiVersion": "2010-04-01",
+}
+_CALL = {
+    "AccountSid": "AC" + "0" * 32,
+    "CallSid": "CA" + "1" * 32,
+    "To": _LINE.e164,
+    "Called": _LINE.e164,
+    "CallStatus": "ringing",
+    "Direction": "inbound",
+    "ApiVersion": "2010-04-01",
+}
+
+
+def _parse(adapter: TwilioAdapter, account: Account, params: dict[str, str]) -> list[object]:
+    request = signed_request(_URL, params, AUTH_TOKEN)
+    return list(adapter.sms_parse_webhook(account=account, request=request) or [])
+
+
+class TestClassification:
+    """The status Twilio reports decides the kind first; a Body alone does not.
+
+    Sources: inbound texts carry ``SmsStatus=received``
+    (https://www.twilio.com/docs/messaging/guides/webhook-request); status callbacks carry
+    ``MessageStatus`` and ``SmsStatus``
+    (https://www.twilio.com/docs/messaging/guides/track-outbound-message-status), and their
+    parameters "vary by channel and event type" and grow without notice.
+    """
+
+    def test_status_callback_echoing_the_body_is_a_report(
+        self, adapter: TwilioAdapter, account: Account
+    ) -> None:
+        """A delivery report that also carries Body is still a StatusUpdate, not a text."""
+        [event] = _parse(adapter, account, _REPORT | {"Body": "Free Friday?"})
+        assert isinstance(event, StatusUpdate)
+        assert DeliveryStatus.DELIVERED == event.status
+
+    def test_sms_status_alone_is_a_report(self, adapter: TwilioAdapter, account: Account) -> None:
+        """A report with SmsStatus and no MessageStatus is still a StatusUpdate."""
+        params = {k: v for k, v in _REPORT.items() if k != "MessageStatus"}
+        [event] = _parse(adapter, account, params | {"SmsStatus": "sent"})
+        assert isinstance(event, StatusUpdate)
+        assert "sent" == event.raw_status
+
+    def test_received_is_an_inbound_text(self, adapter: TwilioAdapter, account: Account) -> None:
+        """SmsStatus=received is an inbound text, whatever else it carries."""
+        [event] = _parse(adapter, account, _INBOUND | {"Body": "Yes, Friday works"})
+        assert isinstance(event, InboundMessage)
+
+    def test_picture_without_body_is_an_inbound_text(
+        self, adapter: TwilioAdapter, account: Account
+    ) -> None:
+        """An MMS with no words is still an inbound text, with an empty body."""
+        params = {k: v for k, v in _INBOUND.items() if k not in {"Body", "OptOutType"}}
+        [event] = _parse(adapter, account, params | {"NumMedia": "1"})
+        assert isinstance(event, InboundMessage)
+        assert "" == event.body
+
+    def test_text_from_a_short_code_is_acknowledged(
+        self, adapter: TwilioAdapter, account: Account
+    ) -> None:
+        """A text from no phone number (a short code) parses to nothing: 200, not stored."""
+        assert [] == _parse(adapter, account, _INBOUND | {"From": "22395", "Body": "Hi"})
+
+
+class TestCallers:
+    """Every caller gets a TwiML answer, whatever Twilio says is calling."""
+
+    @pytest.mark.parametrize(
+        "caller",
+        # "anonymous" and +266696687 ("ANONYMOUS" on a keypad) are what a withheld number
+        # arrives as; a short code and an empty From are no numbers either.
+        ["anonymous", "+266696687", "", "22395", None],
+        ids=["anonymous", "266696687", "empty", "short-code", "absent"],
+    )
+    def test_caller_without_a_number(
+        self, adapter: TwilioAdapter, account: Account, caller: str | None
+    ) -> None:
+        """The call parses with no caller and is answered with TwiML."""
+        params = _CALL | ({} if caller is None else {"From": caller, "Caller": caller})
+        [call] = _parse(adapter, account, params)
+        assert isinstance(call, InboundCall)
+        assert (None, _LINE) == (call.caller, call.called)
+        answer = adapter.sms_answer_call(account=account, call=call, forward_to=None)
+        assert answer is not None
+        assert b"<Hangup />" in answer.body
+
+    @pytest.mark.parametrize("status", ["completed", "busy", "no-answer", "failed", "canceled"])
+    def test_call_status_callback_is_ignored(
+        self, adapter: TwilioAdapter, account: Account, status: str
+    ) -> None:
+        """A call's status callback carries nothing for the SDK: no events, acknowledged."""
+        params = _CALL | {"From": _CANDIDATE.e164, "CallStatus": status, "CallDuration": "9"}
+        assert [] == _parse(adapter, account, params)
+
+
+class TestTwilioKeywords:
+    """What Twilio itself acted on is reported as provider_keyword, with or without the field."""
+
+    def test_default_keywords_are_twilios(self) -> None:
+        """The lists are Twilio's published defaults.
+
+        https://support.twilio.com/hc/en-us/articles/223134027-Twilio-support-for-opt-out-keywords-SMS-STOP-filtering
+        (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT; START, YES, UNSTOP; HELP, INFO) and
+        https://www.twilio.com/docs/messaging/tutorials/advanced-opt-out (REVOKE, OPTOUT).
+        """
+        assert {
+            "STOP": {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"},
+            "START": {"START", "YES", "UNSTOP"},
+            "HELP": {"HELP", "INFO"},
+        } == {
+            verdict: {word for word, kind in DEFAULT_KEYWORDS.items() if kind == verdict}
+            for verdict in ("STOP", "START", "HELP")
+        }
+
+    @pytest.mark.parametrize(
+        ("body", "expected"),
+        [
+            ("STOP", "STOP"),
+            ("sToP", "STOP"),
+            ("unsubscribe ", "STOP"),
+            ("Help", "HELP"),
+            ("info", "HELP"),
+            ("yes", "START"),
+            ("Stop please", None),
+            ("STOP.", None),
+            ("Can you help?", None),
+        ],
+    )
+    def test_without_advanced_opt_out_the_body_decides(
+        self, adapter: TwilioAdapter, account: Account, body: str, expected: str | None
+    ) -> None:
+        """Twilio's default handling: the whole body is a keyword, in any case.
+
+        https://support.twilio.com/hc/en-us/articles/31560110671259-How-to-Track-Opt-Out-Opt-In-and-Help-Messages-Using-the-OptOutType-Parameter
+        ("only when the full message body matches the keyword"; "sToP" counts).
+        """
+        params = {k: v for k, v in _INBOUND.items() if k != "OptOutType"}
+        [text] = _parse(adapter, account, params | {"Body": body})
+        assert isinstance(text, InboundMessage)
+        assert expected == text.provider_keyword
+
+    def test_with_advanced_opt_out_only_the_field_decides(
+        self, adapter: TwilioAdapter, account: Account
+    ) -> None:
+        """With Advanced Opt-Out, only OptOutType says what Twilio answered.
+
+        A keyword Twilio did not report (one the service dropped) is left to the SDK; a custom
+        keyword Twilio reports counts.
+        """
+        advanced = _with(account, advanced_opt_out="true")
+        plain = {k: v for k, v in _INBOUND.items() if k != "OptOutType"}
+        [unreported] = _parse(adapter, advanced, plain | {"Body": "CANCEL"})
+        [custom] = _parse(adapter, advanced, plain | {"Body": "ARRET", "OptOutType": "STOP"})
+        assert isinstance(unreported, InboundMessage)
+        assert isinstance(custom, InboundMessage)
+        assert (None, "STOP") == (unreported.provider_keyword, custom.provider_keyword)
+
+    def test_setting_must_be_a_flag(self, adapter: TwilioAdapter, account: Account) -> None:
+        """A value that is not true or false is refused, naming the key."""
+        with pytest.raises(ConfigurationError, match="advanced_opt_out"):
+            _parse(adapter, _with(account, advanced_opt_out="sometimes"), _INBOUND)

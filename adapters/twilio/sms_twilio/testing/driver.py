@@ -151,6 +151,15 @@ class TwilioDriver:
         )
         return signed_request(url or FALLBACK_WEBHOOK_URL, params, self._auth_token)
 
+    def call_status_webhook(self, account: Account, call: WebhookRequest) -> WebhookRequest | None:
+        """Twilio's status callback when ``call`` ends, or ``None``.
+
+        Twilio posts it to the number's ``StatusCallback``, and nothing when the number has none.
+        """
+        fields = {key: values[0] for key, values in call.form().items()}
+        params, url = self._state.call_ended(self._account_sid(account), fields)
+        return None if url is None else signed_request(url, params, self._auth_token)
+
     def sign_with_other_secret(self, account: Account, request: WebhookRequest) -> WebhookRequest:
         """The same request signed Twilio's way with a random token."""
         params = {key: values[0] for key, values in request.form().items()}

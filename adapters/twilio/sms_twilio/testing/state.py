@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sms_twilio.keywords import default_keyword
 from sms_twilio.testing import inventory
 from sms_twilio.testing.memory import API_VERSION, Failure, TwilioError, new_sid, not_found
 from sms_twilio.testing.registrations import RegistrationsMemory
@@ -33,12 +34,9 @@ from sms_twilio.testing.shapes import (
 
 __all__ = ["API_VERSION", "Failure", "TwilioError", "TwilioState", "new_sid"]
 
-# Twilio's default opt-out handling: single-word keywords and their verdict.
-_KEYWORDS = {
-    **dict.fromkeys(("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"), "STOP"),
-    **dict.fromkeys(("START", "YES", "UNSTOP"), "START"),
-    **dict.fromkeys(("HELP", "INFO"), "HELP"),
-}
+# How a call a line took ends, in the status callback Twilio posts to the number's
+# StatusCallback (https://www.twilio.com/docs/usage/webhooks/voice-webhooks).
+_CALL_DURATION_SECONDS = "12"
 
 
 class TwilioState(RegistrationsMemory):
@@ -242,7 +240,10 @@ class TwilioState(RegistrationsMemory):
     ) -> tuple[dict[str, str], str | None]:
         """A candidate texts a line: the webhook parameters and the line's ``SmsUrl``.
 
-        A STOP word blocks the sender for the line (and its whole service), START lifts it.
+        Twilio's default keywords act as on Twilio: a STOP word blocks the sender for the line
+        (and its whole service), START lifts it. The webhook names the keyword in
+        ``OptOutType`` only when the line's Messaging Service has Advanced Opt-Out
+        (:meth:`set_advanced_opt_out`); otherwise it carries the plain body, as Twilio's does.
         """
         with self._lock:
             number = self._owned.get(to)
@@ -250,7 +251,10 @@ class TwilioState(RegistrationsMemory):
                 raise ValueError(f"{to} is not a number of account {account_sid}")
             line = self._resources[number].fields
             pool = self._service_of(account_sid, number)
-            keyword = _KEYWORDS.get(body.strip().upper())
+            keyword = default_keyword(body)
+            advanced = pool is not None and bool(
+                self._resources[pool].fields.get("_advanced_opt_out")
+            )
             for blocked in {line["phone_number"], pool} - {None}:
                 key = (account_sid, str(blocked), sender)
                 if keyword == "STOP":
@@ -273,7 +277,7 @@ class TwilioState(RegistrationsMemory):
             }
             if pool is not None:
                 fields["MessagingServiceSid"] = pool
-            if keyword is not None:
+            if keyword is not None and advanced:
                 fields["OptOutType"] = keyword
             return fields, line.get("sms_url") or None
 
@@ -297,6 +301,30 @@ class TwilioState(RegistrationsMemory):
                 "ApiVersion": API_VERSION,
             }
             return fields, self._resources[number].fields.get("voice_url") or None
+
+    def call_ended(
+        self, account_sid: str, call: Mapping[str, str]
+    ) -> tuple[dict[str, str], str | None]:
+        """A call a line took has ended: the status callback and the number's ``StatusCallback``.
+
+        Twilio posts it only when the number has a ``StatusCallback`` (``None`` otherwise).
+        """
+        with self._lock:
+            number = self._owned.get(call["To"])
+            if number is None or self._resources[number].account_sid != account_sid:
+                raise ValueError(f"{call['To']} is not a number of account {account_sid}")
+            url = self._resources[number].fields.get("status_callback") or None
+        fields = dict(call)
+        fields.update(CallStatus="completed", CallDuration=_CALL_DURATION_SECONDS, Duration="1")
+        return fields, url
+
+    def set_advanced_opt_out(
+        self, account_sid: str, service_sid: str, *, enabled: bool = True
+    ) -> None:
+        """Turn Advanced Opt-Out on or off for a Messaging Service (a Console setting only)."""
+        with self._lock:
+            service = self._get(account_sid, service_sid, service_sid)
+            service.fields["_advanced_opt_out"] = enabled
 
     def opt_out(self, account_sid: str, sender: str, recipient: str) -> None:
         """Block texts from ``sender`` (and its service) to ``recipient``, as a STOP would."""
