@@ -34,6 +34,24 @@ never stored, logged or shown.
 Secrets, read as ``{env_prefix}NAME``: ``AUTH_TOKEN`` (or ``API_KEY`` + ``API_SECRET`` for the
 REST API; webhook signatures are always made with the auth token) and, for webhooks signed with
 HMAC-SHA256, ``WEBHOOK_SIGNING_KEY``.
+
+**An agency on its own subaccount logs in as that subaccount.** Trust Hub and Messaging URLs
+carry no account SID (``trusthub.twilio.com/v1/CustomerProfiles``,
+``messaging.twilio.com/v1/Services``): Twilio acts for the account the login belongs to. The
+parent's auth token or API key with a subaccount's SID reaches the subaccount's numbers (their
+v2010 URLs name it) but registers the brand, campaign and Messaging Service in the *parent*
+(twilio/twilio-php#694, twilio/twilio-python#785, twilio/twilio-node#492; Twilio: "Main account
+API Keys are only available to access main account resources"). So every secret is taken to
+belong to the account it is configured with, and a login for another account is refused:
+
+* ``Credentials`` whose username is an account SID other than ``account_sid`` (the parent's
+  SID and token with a subaccount's SID);
+* an ``{env_prefix}ACCOUNT_SID`` other than the ``account_sid`` setting: the secrets beside it
+  are that account's. Give the subaccount its own ``env_prefix`` with its own SID and token
+  (or an API key made in the subaccount).
+
+An error never shows a secret, nor a value given as an SID that is not one (a token pasted into
+``account_sid`` stays out of logs).
 """
 
 from __future__ import annotations
@@ -97,9 +115,11 @@ def _sid(settings: Mapping[str, str], key: str, prefix: str) -> str | None:
     if not value:
         return None
     if not sid_pattern(prefix).fullmatch(value):
+        # The value is not shown: an auth token pasted here would end up in logs.
         raise ConfigurationError(
-            f"provider setting {key!r} is {value!r}, which is not a Twilio {prefix}… SID "
-            f"({prefix} followed by 32 hex digits); copy it from the Twilio Console"
+            f"provider setting {key!r} is not a Twilio {prefix}… SID ({prefix} followed by 32 "
+            f"hex digits; the value given has {len(value)} characters); copy the SID from the "
+            "Twilio Console, and keep tokens out of provider settings, which are stored"
         )
     return value
 
@@ -205,6 +225,15 @@ class Credentials:
     auth_token: str | None = attrs.field(default=None, repr=False)
     webhook_signing_key: str | None = attrs.field(default=None, repr=False)
 
+    def __attrs_post_init__(self) -> None:
+        if self.username.startswith("AC") and self.username != self.account_sid:
+            raise ConfigurationError(
+                f"the Twilio login is account {self.username}, but the resources used are "
+                f"account {self.account_sid}'s: Trust Hub and Messaging would act for "
+                f"{self.username}. Log in with {self.account_sid}'s own auth token, or with an "
+                f"API key made in {self.account_sid}"
+            )
+
     @classmethod
     def from_environ(
         cls, environ: Mapping[str, str], settings: TwilioSettings, account: Account
@@ -219,7 +248,8 @@ class Credentials:
         def env(name: str) -> str | None:
             return environ.get(f"{prefix}{name}", "").strip() or None
 
-        account_sid = settings.account_sid or env("ACCOUNT_SID")
+        environ_sid = env("ACCOUNT_SID")
+        account_sid = settings.account_sid or environ_sid
         auth_token, api_key, api_secret = env("AUTH_TOKEN"), env("API_KEY"), env("API_SECRET")
         login: tuple[str, str] | None = None
         if api_key and api_secret:
@@ -235,6 +265,14 @@ class Credentials:
         if not sid_pattern("AC").fullmatch(account_sid):
             raise ConfigurationError(
                 f"{prefix}ACCOUNT_SID is not a Twilio account SID (AC followed by 32 hex digits)"
+            )
+        if environ_sid is not None and environ_sid != account_sid:
+            raise ConfigurationError(
+                f"account {account.id!r} uses Twilio account {account_sid}, but the secrets "
+                f"in {prefix}* belong to {prefix}ACCOUNT_SID (another account): with them, "
+                f"Trust Hub and Messaging would act for that account. Give this agency its own "
+                f"env_prefix holding {account_sid} as ACCOUNT_SID and its own AUTH_TOKEN (or "
+                f"an API key made in {account_sid})"
             )
         return cls(
             account_sid=account_sid,

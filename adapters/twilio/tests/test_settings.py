@@ -4,9 +4,10 @@ import httpx
 import pytest
 
 from sms_core import Account, ConfigurationError, NumberQuery
+from sms_core.testing import sample_brand
 from sms_twilio import Credentials, PooledHttpClient, TwilioAdapter, TwilioSettings
 from sms_twilio.settings import DEFAULT_A2P_PROFILE_POLICY_SID
-from sms_twilio.testing.transport import ScriptedAnswers
+from sms_twilio.testing.transport import ScriptedAnswers, StateAnswers
 
 _AC = "AC" + "ab" * 16
 _OTHER_AC = "AC" + "cd" * 16
@@ -121,14 +122,55 @@ class TestCredentials:
             credentials.auth_token,
         )
 
-    def test_settings_account_sid_wins_over_the_environment(self) -> None:
-        """A subaccount named in the settings is used, with the environment's secret."""
+    def test_settings_account_sid_with_secrets_of_no_named_account(self) -> None:
+        """A subaccount named in the settings uses the secret set beside no other account SID."""
         credentials = Credentials.from_environ(
-            {"TWILIO_ACCOUNT_SID": _OTHER_AC, "TWILIO_AUTH_TOKEN": "tok"},
-            TwilioSettings(account_sid=_AC),
+            {"ACME_AUTH_TOKEN": "tok"},
+            TwilioSettings(account_sid=_AC, env_prefix="ACME_"),
             _account(),
         )
-        assert _AC == credentials.account_sid
+        assert (_AC, _AC) == (credentials.account_sid, credentials.username)
+
+    @pytest.mark.parametrize(
+        "secrets",
+        [
+            {"TWILIO_AUTH_TOKEN": "parent-token"},
+            {"TWILIO_API_KEY": "SK" + "9" * 32, "TWILIO_API_SECRET": "key-secret-value"},
+        ],
+        ids=["auth-token", "api-key"],
+    )
+    def test_secrets_of_another_account_are_refused(self, secrets: dict[str, str]) -> None:
+        """The parent's token or key with a subaccount's SID is refused, with the fix.
+
+        Trust Hub and Messaging URLs carry no account SID, so such a login would register the
+        subaccount's brand and Messaging Service in the parent (twilio/twilio-php#694: "in
+        order to create the service for your subaccount, you would need to initialize the
+        client with the subaccount accountsid/authtoken").
+        """
+        environ = {"TWILIO_ACCOUNT_SID": _OTHER_AC, **secrets}
+        with pytest.raises(ConfigurationError, match="env_prefix") as caught:
+            Credentials.from_environ(environ, TwilioSettings(account_sid=_AC), _account())
+        message = str(caught.value)
+        assert _AC in message
+        assert all(secret not in message for secret in secrets.values())
+
+    def test_login_of_another_account_is_refused(self) -> None:
+        """Host credentials logging in as the parent for a subaccount's SID are refused."""
+        with pytest.raises(ConfigurationError, match="own auth token") as caught:
+            Credentials(account_sid=_AC, username=_OTHER_AC, password="parent-token")
+        assert "parent-token" not in str(caught.value)
+
+    def test_api_key_login_is_the_accounts(self) -> None:
+        """An API key login (SK…) is taken to be made in account_sid, as Twilio requires."""
+        key = "SK" + "9" * 32
+        assert key == Credentials(account_sid=_AC, username=key, password="s").username
+
+    def test_token_pasted_as_account_sid_is_not_shown(self) -> None:
+        """A 32-hex auth token given as account_sid is refused without echoing it."""
+        token = "0123456789abcdef" * 2
+        with pytest.raises(ConfigurationError, match="account_sid") as caught:
+            TwilioSettings.from_account(_account(account_sid=token))
+        assert token not in str(caught.value)
 
     def test_missing_secret_names_the_variables(self) -> None:
         """Without a token or key pair the error names the variables to set, not values."""
@@ -155,6 +197,40 @@ class TestCredentials:
         expected = "Basic " + base64.b64encode(f"{_OTHER_AC}:host-token".encode()).decode()
         assert expected == recorder.last.headers["authorization"]
         assert f"/Accounts/{_OTHER_AC}/" in recorder.last.url.path
+
+
+class TestSubaccounts:
+    """An agency on its own subaccount talks to Twilio as that subaccount, on every host."""
+
+    def test_every_request_logs_in_as_the_subaccount(self, twilio: StateAnswers) -> None:
+        """Brand registration (Trust Hub, Messaging) and numbers all use the subaccount's login.
+
+        Trust Hub and Messaging URLs name no account: the login decides where the brand is
+        made, so it must be the subaccount's own (twilio/twilio-php#694).
+        """
+        subaccount = "AC" + "5e" * 16
+        environ = {
+            "TWILIO_ACCOUNT_SID": _OTHER_AC,
+            "TWILIO_AUTH_TOKEN": "parent-token",
+            "ACME_TWILIO_ACCOUNT_SID": subaccount,
+            "ACME_TWILIO_AUTH_TOKEN": twilio.auth_token,
+        }
+        account = _account(
+            account_sid=subaccount,
+            env_prefix="ACME_TWILIO_",
+            primary_customer_profile_sid=twilio.state.primary_profile(subaccount),
+        )
+        with PooledHttpClient(transport=httpx.MockTransport(twilio)) as http:
+            adapter = TwilioAdapter(http=http, environ=environ)
+            state = adapter.sms_submit_brand(
+                account=account, brand=sample_brand(), previous_ref=None
+            )
+            adapter.sms_search_numbers(account=account, query=NumberQuery(limit=1))
+        assert state is not None
+        login = "Basic " + base64.b64encode(f"{subaccount}:{twilio.auth_token}".encode()).decode()
+        hosts = {request.url.host for request in twilio.requests}
+        assert {"trusthub.twilio.com", "messaging.twilio.com", "api.twilio.com"} <= hosts
+        assert {login} == {request.headers["authorization"] for request in twilio.requests}
 
 
 class TestEnvironmentIsolation:
