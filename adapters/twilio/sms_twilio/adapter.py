@@ -92,7 +92,8 @@ class TwilioAdapter:
                 max_concurrent_sends=max_concurrent_sends,
                 max_body_characters=1600,
                 countries=provisioning.COUNTRIES,
-                number_types=frozenset({NumberType.LOCAL, NumberType.TOLL_FREE}),
+                # No toll-free numbers: they need toll-free verification (not built yet).
+                number_types=frozenset({NumberType.LOCAL}),
                 # Twilio's keyword handling replies to HELP and INFO itself (OptOutType=HELP).
                 answers_help=True,
             ),

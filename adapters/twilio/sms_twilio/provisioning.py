@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from phonenumbers import PhoneNumberType
+
 from sms_core.domain import (
     AvailableNumber,
     NumberCapabilities,
@@ -30,10 +32,15 @@ from sms_core.domain import (
     PhoneNumber,
     ProvisionedNumber,
 )
-from sms_core.exceptions import InvalidPhoneNumberError, InvalidQueryError, ProviderNotFoundError
+from sms_core.exceptions import (
+    InvalidPhoneNumberError,
+    InvalidQueryError,
+    ProviderNotFoundError,
+    UnsupportedFeatureError,
+)
 from sms_twilio import errors
 from sms_twilio.client import TwilioClient
-from sms_twilio.settings import sid_pattern
+from sms_twilio.settings import PROVIDER, sid_pattern
 
 __all__ = [
     "COUNTRIES",
@@ -48,11 +55,17 @@ __all__ = [
 #: for a local number. Others need an address and bundle the SDK does not collect.
 COUNTRIES = frozenset({"US", "CA"})
 #: The number types the adapter searches, by the ``AvailablePhoneNumbers`` list holding them.
+#: Toll-free numbers are not among them: Twilio blocks texts from a toll-free number until its
+#: toll-free verification is approved, a registration path of its own the SDK does not run
+#: (https://www.twilio.com/docs/messaging/compliance/toll-free/api-onboarding).
 NUMBER_TYPES: Mapping[NumberType, str] = {
     NumberType.LOCAL: "local",
     NumberType.MOBILE: "mobile",
-    NumberType.TOLL_FREE: "toll_free",
 }
+_TOLL_FREE_HINT = (
+    "Twilio blocks texts from a toll-free number until its toll-free verification is approved, "
+    "and the SDK does not run that registration yet: search local numbers (10DLC) instead"
+)
 _NUMBER_SID = sid_pattern("PN")
 
 
@@ -62,7 +75,10 @@ def search_numbers(client: TwilioClient, query: NumberQuery) -> list[AvailableNu
     Raises:
         InvalidQueryError: For a country outside :data:`COUNTRIES`, or a type Twilio does not
             sell in the country (Twilio answers 404 for, e.g., US mobile numbers).
+        UnsupportedFeatureError: For toll-free numbers (see :data:`NUMBER_TYPES`).
     """
+    if query.number_type not in NUMBER_TYPES:
+        raise UnsupportedFeatureError(PROVIDER, "toll-free numbers for texting", _TOLL_FREE_HINT)
     if query.country not in COUNTRIES:
         raise InvalidQueryError(
             f"country {query.country!r} is not supported by the Twilio adapter; search "
@@ -118,7 +134,12 @@ def purchase_number(
 
     Raises:
         NumberUnavailableError: When Twilio no longer offers it (21422, 21452).
+        UnsupportedFeatureError: For a toll-free number, before anything is bought.
     """
+    if number.kind() == PhoneNumberType.TOLL_FREE:
+        raise UnsupportedFeatureError(
+            PROVIDER, f"toll-free numbers for texting ({number})", _TOLL_FREE_HINT
+        )
     fields = {key: value for key, value in _fields(settings, number).items() if value}
     bought = client.incoming_phone_numbers.create(phone_number=number.e164, **fields)
     return _provisioned(bought, settings)

@@ -108,7 +108,8 @@ class TestPlugin:
             info.capabilities.max_body_characters,
         )
         assert frozenset({"US", "CA"}) == info.capabilities.countries
-        assert frozenset({NumberType.LOCAL, NumberType.TOLL_FREE}) == info.capabilities.number_types
+        # Toll-free numbers need toll-free verification, which the SDK does not run yet.
+        assert frozenset({NumberType.LOCAL}) == info.capabilities.number_types
 
     def test_connection_pool_is_made_on_first_use_and_closed(self) -> None:
         """An adapter without an HTTP client opens one when needed and closes it on close()."""

@@ -17,6 +17,7 @@ from sms_core import (
     PhoneNumber,
     ProviderNotFoundError,
     ProvisionedNumber,
+    UnsupportedFeatureError,
 )
 from sms_twilio import TwilioAdapter
 from sms_twilio.testing.transport import ScriptedAnswers
@@ -113,15 +114,19 @@ class TestSearch:
         token = base64.b64encode(f"{account_sid}:{auth_token}".encode()).decode()
         assert f"Basic {token}" == recorder.last.headers["authorization"]
 
-    def test_toll_free_numbers_are_searched_in_their_list(
+    def test_toll_free_numbers_are_not_offered(
         self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
     ) -> None:
-        """A toll-free search asks TollFree.json."""
-        recorder.answer(httpx.Response(200, json={"available_phone_numbers": [], "uri": "/"}))
-        query = NumberQuery(number_type=NumberType.TOLL_FREE, sms_enabled=False)
-        adapter.sms_search_numbers(account=account, query=query)
-        assert recorder.last.url.path.endswith("/AvailablePhoneNumbers/US/TollFree.json")
-        assert "SmsEnabled" not in recorder.last.url.params
+        """A toll-free search raises UnsupportedFeatureError naming the fix; nothing is sent.
+
+        Twilio blocks texts from an unverified toll-free number
+        (https://www.twilio.com/docs/messaging/compliance/toll-free/api-onboarding), and the SDK
+        does not run toll-free verification.
+        """
+        query = NumberQuery(number_type=NumberType.TOLL_FREE)
+        with pytest.raises(UnsupportedFeatureError, match=r"toll-free.*local numbers"):
+            adapter.sms_search_numbers(account=account, query=query)
+        assert [] == recorder.requests
 
     def test_a_type_twilio_does_not_sell_is_an_invalid_query(
         self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
@@ -185,6 +190,15 @@ class TestPurchase:
             )
             == bought
         )
+
+    def test_toll_free_number_is_not_bought(
+        self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
+    ) -> None:
+        """Buying a toll-free number raises UnsupportedFeatureError before any request."""
+        toll_free = PhoneNumber.parse("+1 888 555 0100")
+        with pytest.raises(UnsupportedFeatureError, match=r"\+18885550100"):
+            adapter.sms_purchase_number(account=account, number=toll_free, settings=_HOOKS)
+        assert [] == recorder.requests
 
     def test_number_no_longer_offered(
         self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
