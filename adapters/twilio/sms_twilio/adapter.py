@@ -38,6 +38,7 @@ from sms_core.domain import (
     WebhookRequest,
     WebhookResponse,
 )
+from sms_core.exceptions import ConfigurationError, ProviderAuthenticationError
 from sms_core.hookspecs import hookimpl
 from sms_twilio import delivery, provisioning, registration, webhooks
 from sms_twilio.client import TwilioClient, TwilioClients
@@ -82,6 +83,7 @@ class TwilioAdapter:
         self._environ = environ
         self._clock = clock or SystemClock()
         self._lock = threading.Lock()
+        self._proven_keys: set[Credentials] = set()
         self._info = ProviderInfo(
             name=PROVIDER,
             description=(
@@ -134,6 +136,45 @@ class TwilioAdapter:
         settings = settings or self.settings_for(account)
         credentials = self.credentials_for(account, settings)
         return self._pool().get(credentials, region=settings.region, edge=settings.edge)
+
+    def registration_client_for(
+        self, account: Account, settings: TwilioSettings | None = None
+    ) -> TwilioClient:
+        """The client for Trust Hub and Messaging work, its login proven to be the account's.
+
+        Trust Hub and Messaging URLs name no account: Twilio acts for the account that logs
+        in. An API key's account cannot be read from its ``SK…`` SID, so the first time a key
+        is used for registration work it lists one number under ``account_sid`` (a v2010 URL,
+        which names the account). Twilio refuses that to a key of another account ("Main
+        account API Keys are only available to access main account resources"), and the
+        adapter then refuses the configuration before anything is created in the wrong
+        account.
+
+        Raises:
+            ConfigurationError: When the API key cannot act for ``account_sid``; the message
+                says to make the key in that account.
+        """
+        settings = settings or self.settings_for(account)
+        credentials = self.credentials_for(account, settings)
+        client = self._pool().get(credentials, region=settings.region, edge=settings.edge)
+        if credentials.username.startswith("SK"):
+            with self._lock:
+                proven = credentials in self._proven_keys
+            if not proven:
+                try:
+                    client.incoming_phone_numbers.list(limit=1)
+                except ProviderAuthenticationError as err:
+                    raise ConfigurationError(
+                        f"the Twilio API key {credentials.username} cannot act for account "
+                        f"{credentials.account_sid} (Twilio answered {err.code}): it is wrong or "
+                        "revoked, or it was made in another account, and then Trust Hub and "
+                        "Messaging would act for that account. Make an API key while switched "
+                        f"to {credentials.account_sid} in the Twilio Console, or log in with "
+                        "that account's auth token"
+                    ) from err
+                with self._lock:
+                    self._proven_keys.add(credentials)
+        return client
 
     def _pool(self) -> TwilioClients:
         with self._lock:
@@ -197,7 +238,7 @@ class TwilioAdapter:
         if account.provider != PROVIDER:
             return None
         settings = self.settings_for(account)
-        client = self.client_for(account, settings)
+        client = self.registration_client_for(account, settings)
         return registration.submit_brand(client, settings, brand, previous_ref)
 
     @hookimpl
@@ -212,7 +253,7 @@ class TwilioAdapter:
         if account.provider != PROVIDER:
             return None
         settings = self.settings_for(account)
-        client = self.client_for(account, settings)
+        client = self.registration_client_for(account, settings)
         return registration.submit_campaign(
             client,
             settings,
@@ -229,7 +270,7 @@ class TwilioAdapter:
         """Point the campaign's Messaging Service at the webhook app."""
         if account.provider != PROVIDER:
             return None
-        client = self.client_for(account)
+        client = self.registration_client_for(account)
         return registration.submit_messaging_service(client, campaign_ref, settings)
 
     @hookimpl
@@ -239,7 +280,7 @@ class TwilioAdapter:
         """Where a brand, campaign or messaging service stands at Twilio."""
         if account.provider != PROVIDER:
             return None
-        return registration.fetch_registration(self.client_for(account), step, ref)
+        return registration.fetch_registration(self.registration_client_for(account), step, ref)
 
     @hookimpl
     def sms_attach_number(
@@ -248,7 +289,7 @@ class TwilioAdapter:
         """Add a number to the Messaging Service's sender pool."""
         if account.provider != PROVIDER:
             return None
-        registration.attach_number(self.client_for(account), service_ref, number)
+        registration.attach_number(self.registration_client_for(account), service_ref, number)
         return True
 
     # -- delivery ----------------------------------------------------------------------------

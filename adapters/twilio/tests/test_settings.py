@@ -3,7 +3,13 @@ import base64
 import httpx
 import pytest
 
-from sms_core import Account, ConfigurationError, NumberQuery
+from sms_core import (
+    Account,
+    ConfigurationError,
+    NumberQuery,
+    ProviderNotFoundError,
+    RegistrationStep,
+)
 from sms_core.testing import sample_brand
 from sms_twilio import Credentials, PooledHttpClient, TwilioAdapter, TwilioSettings
 from sms_twilio.settings import DEFAULT_A2P_PROFILE_POLICY_SID
@@ -231,6 +237,64 @@ class TestSubaccounts:
         hosts = {request.url.host for request in twilio.requests}
         assert {"trusthub.twilio.com", "messaging.twilio.com", "api.twilio.com"} <= hosts
         assert {login} == {request.headers["authorization"] for request in twilio.requests}
+
+
+class TestApiKeyAccount:
+    """An API key is proven to act for account_sid before any Trust Hub or Messaging work."""
+
+    _KEY = "SK" + "9" * 32
+
+    def _adapter(self, http: PooledHttpClient) -> TwilioAdapter:
+        environ = {
+            "TWILIO_ACCOUNT_SID": _AC,
+            "TWILIO_API_KEY": self._KEY,
+            "TWILIO_API_SECRET": "key-secret-value",
+        }
+        return TwilioAdapter(http=http, environ=environ)
+
+    def test_key_of_another_account_is_refused_before_registration(
+        self, recorder: ScriptedAnswers
+    ) -> None:
+        """Twilio's 20003 on the account's own numbers: ConfigurationError, nothing created.
+
+        "Main account API Keys are only available to access main account resources. Access to
+        subaccount resources will be denied" (Twilio's subaccount docs); on Trust Hub, whose
+        URLs name no account, the same key would silently act for its own account.
+        """
+        recorder.answer(httpx.Response(401, json={"code": 20003, "message": "Authenticate"}))
+        with PooledHttpClient(transport=httpx.MockTransport(recorder)) as http:
+            adapter = self._adapter(http)
+            with pytest.raises(ConfigurationError, match="Make an API key") as caught:
+                adapter.sms_submit_brand(
+                    account=_account(primary_customer_profile_sid="BU" + "1" * 32),
+                    brand=sample_brand(),
+                    previous_ref=None,
+                )
+        assert "key-secret-value" not in str(caught.value)
+        assert [f"/2010-04-01/Accounts/{_AC}/IncomingPhoneNumbers.json"] == [
+            request.url.path for request in recorder.requests
+        ]
+
+    def test_key_is_proven_once(self, recorder: ScriptedAnswers) -> None:
+        """The key's first registration call lists one number; later ones go straight on."""
+        brand_ref = "BN" + "2" * 32
+        recorder.answer(
+            httpx.Response(200, json={"incoming_phone_numbers": [], "uri": "/x"}),
+            httpx.Response(404, json={"code": 20404, "message": "not found"}),
+            httpx.Response(404, json={"code": 20404, "message": "not found"}),
+        )
+        with PooledHttpClient(transport=httpx.MockTransport(recorder)) as http:
+            adapter = self._adapter(http)
+            for _ in range(2):
+                with pytest.raises(ProviderNotFoundError):
+                    adapter.sms_fetch_registration(
+                        account=_account(), step=RegistrationStep.BRAND, ref=brand_ref
+                    )
+        assert [
+            f"/2010-04-01/Accounts/{_AC}/IncomingPhoneNumbers.json",
+            f"/v1/a2p/BrandRegistrations/{brand_ref}",
+            f"/v1/a2p/BrandRegistrations/{brand_ref}",
+        ] == [request.url.path for request in recorder.requests]
 
 
 class TestEnvironmentIsolation:
