@@ -91,6 +91,12 @@ DECLINE_MESSAGE = (
 )
 
 
+# What an inbound text's SmsStatus says; any other status is a delivery report.
+_INBOUND_STATUSES = frozenset({"received", "receiving"})
+# A call's status callback, not its voice webhook (which Twilio sends while it rings).
+_CALL_OVER = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
+
+
 class _Form(dict[str, list[str]]):
     """Form parameters with every value kept, the way ``RequestValidator`` reads a Django form."""
 
@@ -175,12 +181,6 @@ def parse_webhook(request: WebhookRequest, settings: TwilioSettings) -> list[Pro
         "callback (MessageStatus) nor a call (CallSid); point only the number's SmsUrl, "
         "the messages' StatusCallback and the number's VoiceUrl at the webhook app"
     )
-
-
-# What an inbound text's SmsStatus says; any other status is a delivery report.
-_INBOUND_STATUSES = frozenset({"received", "receiving"})
-# A call's status callback, not its voice webhook (which Twilio sends while it rings).
-_CALL_OVER = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 
 
 def _status_update(
