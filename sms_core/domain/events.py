@@ -80,7 +80,9 @@ class InboundMessage:
     """A text a candidate sent to one of the account's lines.
 
     Attributes:
-        provider_keyword: The carrier's own keyword verdict (Twilio's ``OptOutType``), if any.
+        provider_keyword: The keyword the carrier acted on and answered itself, if it did:
+            ``"STOP"``, ``"START"`` or ``"HELP"`` (the adapter reads it from the carrier's
+            webhook, or knows the carrier's default keywords).
     """
 
     provider_message_id: str

@@ -96,7 +96,9 @@ class TwilioAdapter:
                 countries=provisioning.COUNTRIES,
                 # No toll-free numbers: they need toll-free verification (not built yet).
                 number_types=frozenset({NumberType.LOCAL}),
-                # Twilio's keyword handling replies to HELP and INFO itself (OptOutType=HELP).
+                # Twilio replies to HELP and INFO itself, with or without Advanced Opt-Out;
+                # the adapter reports such a text's provider_keyword as "HELP" either way
+                # (sms_twilio.keywords), so the SDK sends no second reply.
                 answers_help=True,
             ),
         )
