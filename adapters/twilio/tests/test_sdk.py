@@ -4,7 +4,9 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from sms_core import (
@@ -23,6 +25,7 @@ from sms_core import (
     WebhookKind,
 )
 from sms_core.testing import sample_brand, sample_campaign
+from sms_core.webhooks import LoopbackServer, create_app
 from sms_twilio import CampaignRef, PooledHttpClient, TwilioAdapter
 from sms_twilio.testing import TwilioDriver, TwilioStandIn, signed_request
 
@@ -221,3 +224,34 @@ class TestSmsadminOnTwilio:
             answer.status,
             answer.body,
         )
+
+    def test_webhook_app_answers_callers_and_call_reports(
+        self,
+        admin: SmsAdmin,
+        acme: AccountAdmin,
+        driver: TwilioDriver,
+        stand_in: TwilioStandIn,
+        line: ProvisionedNumber,
+    ) -> None:
+        """Over HTTP, the webhook app answers a withheld caller and a stray call report 200."""
+        status_url = "https://sms.example.com/webhooks/acme/status"
+        stand_in.state.update_number(
+            _ACCOUNT_SID, line.provider_ref, {"StatusCallback": [status_url]}, line.provider_ref
+        )
+        params, url = stand_in.state.inbound_call(_ACCOUNT_SID, "+266696687", line.number.e164)
+        assert url is not None
+        call = signed_request(url, params, stand_in.auth_token)
+        report = driver.call_status_webhook(acme.account, call)
+        assert report is not None
+        with LoopbackServer() as server, server.serving(create_app(admin)), httpx.Client() as http:
+            answers = [
+                http.post(
+                    server.url(urlsplit(request.url).path),
+                    content=request.body,
+                    headers=dict(request.headers),
+                )
+                for request in (call, report)
+            ]
+        assert [200, 200] == [answer.status_code for answer in answers]
+        assert "<Hangup />" in answers[0].text
+        assert answers[1].text.endswith("<Response />")
