@@ -38,6 +38,9 @@ __all__ = [
     "unreachable",
 ]
 
+# Methods that change nothing at Twilio: a server error's answer to them changed nothing either.
+_READ_ONLY = frozenset({"GET", "HEAD", "OPTIONS"})
+
 # code → (error class, what to do). The code is kept on the error as text.
 _BY_CODE: dict[str, tuple[type[ProviderError], str]] = {
     "20003": (
@@ -119,6 +122,9 @@ def from_response(
 ) -> ProviderError:
     """The typed error for a refused request.
 
+    A server error (5xx) to a request that changes something (``POST``, ``DELETE``) is no
+    refusal: it is :func:`answer_lost`, whatever its body says.
+
     Args:
         status: The HTTP status (400 or more).
         text: The response body; Twilio's JSON error when it sent one.
@@ -127,6 +133,11 @@ def from_response(
         path: The request's path (no host, no query), for the message.
     """
     code, twilio_message = _parse_body(text)
+    if status >= 500 and method.upper() not in _READ_ONLY:
+        # A gateway answers 502/504 when Twilio's answer is late, after the change was made;
+        # no server error proves that a change was not made.
+        reason = f"HTTP {status}: {twilio_message}" if twilio_message else f"HTTP {status}"
+        return answer_lost(method, path, reason, code=code, status=status)
     if code in _BY_CODE:
         kind, advice = _BY_CODE[code]
     elif status in _BY_STATUS:
@@ -168,12 +179,22 @@ def unreachable(method: str, path: str, reason: str) -> ProviderUnavailableError
     )
 
 
-def answer_lost(method: str, path: str, reason: str) -> ProviderTimeoutError:
-    """The request may have reached Twilio but its answer did not come back."""
+def answer_lost(
+    method: str, path: str, reason: str, *, code: str | None = None, status: int | None = None
+) -> ProviderTimeoutError:
+    """The request may have reached Twilio but its answer did not come back.
+
+    Args:
+        reason: What came instead of the answer (a timeout, a dropped connection, a 5xx).
+        code: Twilio's code, when a server error carried one.
+        status: The HTTP status, when a server error came in place of the answer.
+    """
     return ProviderTimeoutError(
-        f"no answer from Twilio for {method} {path} ({reason}); the request may have been "
-        "carried out and was not repeated: fetch its result before trying again",
+        f"no usable answer from Twilio for {method} {path} ({reason}); the request may have "
+        "been carried out and was not repeated: fetch its result before trying again",
         provider=PROVIDER,
+        code=code,
+        status=status,
     )
 
 

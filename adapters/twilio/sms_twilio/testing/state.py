@@ -8,16 +8,29 @@ account SID the request was made for and answers with the JSON Twilio would send
 
 Reviews never finish on their own: :meth:`TwilioState.complete_review` (the driver) finishes
 them, approving or failing as arranged with :meth:`TwilioState.fail_next`.
+
+A gateway in front of Twilio can spoil a create's answer (:meth:`TwilioState.spoil_creates`): a
+502/504 after the text was created, a 503 before, or a dropped connection.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
+from sms_core.clock import Clock
 from sms_twilio.testing import inventory
-from sms_twilio.testing.memory import API_VERSION, Failure, TwilioError, new_sid, not_found
+from sms_twilio.testing.memory import (
+    API_VERSION,
+    CreateFault,
+    CreateFaults,
+    Failure,
+    GatewayError,
+    TwilioError,
+    new_sid,
+    not_found,
+)
 from sms_twilio.testing.registrations import RegistrationsMemory
 from sms_twilio.testing.shapes import (
     available,
@@ -31,7 +44,15 @@ from sms_twilio.testing.shapes import (
     valid_number,
 )
 
-__all__ = ["API_VERSION", "Failure", "TwilioError", "TwilioState", "new_sid"]
+__all__ = [
+    "API_VERSION",
+    "CreateFault",
+    "Failure",
+    "GatewayError",
+    "TwilioError",
+    "TwilioState",
+    "new_sid",
+]
 
 # Twilio's default opt-out handling: single-word keywords and their verdict.
 _KEYWORDS = {
@@ -42,7 +63,23 @@ _KEYWORDS = {
 
 
 class TwilioState(RegistrationsMemory):
-    """Numbers, texts, opt-outs, services, bundles, brands and campaigns of every account."""
+    """Numbers, texts, opt-outs, services, bundles, brands and campaigns of every account.
+
+    Args:
+        clock: The stand-in's time; the wall clock by default.
+    """
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        super().__init__(clock)
+        self._create_faults: CreateFaults | None = None
+
+    def spoil_creates(self, faults: CreateFaults | None) -> None:
+        """Have a gateway spoil the answers to message creates, as ``faults`` decides per form.
+
+        ``None`` stops it. The callable is asked once per create request (retries included).
+        """
+        with self._lock:
+            self._create_faults = faults
 
     # -- numbers ----------------------------------------------------------------------------
 
@@ -149,6 +186,16 @@ class TwilioState(RegistrationsMemory):
         A text from a number outside a service with a verified campaign is accepted and then
         failed with 30034, as Twilio does.
         """
+        with self._lock:
+            fault = self._create_faults(form) if self._create_faults else None
+        if fault is not None and not fault.created:
+            raise GatewayError(fault.status)
+        created = self._create_message(account_sid, form)
+        if fault is not None:
+            raise GatewayError(fault.status)
+        return created
+
+    def _create_message(self, account_sid: str, form: Mapping[str, list[str]]) -> dict[str, Any]:
         to, sender = first(form, "To") or "", first(form, "From")
         service_sid = first(form, "MessagingServiceSid")
         body = first(form, "Body") or ""
@@ -203,7 +250,7 @@ class TwilioState(RegistrationsMemory):
             created = public(dated_rfc(stored, self._resources[sid]))
             if not registered:
                 # Twilio accepts the text, then fails it: US A2P 10DLC, unregistered number.
-                fields.update(status="failed", error_code=30034, _updated=datetime.now(UTC))
+                fields.update(status="failed", error_code=30034, _updated=self.clock.now())
             return created
 
     def message(self, account_sid: str, sid: str, path: str) -> dict[str, Any]:
