@@ -1,3 +1,4 @@
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -7,8 +8,10 @@ import pytest
 
 from sms_core import (
     Account,
+    AmbiguousMessageError,
     DeliveryStatus,
     InvalidRecipientError,
+    ManualClock,
     OutboundMessage,
     PhoneNumber,
     ProviderError,
@@ -20,9 +23,11 @@ from sms_core import (
     StatusUpdate,
     UnregisteredSenderError,
 )
-from sms_twilio import MessageStatus, TwilioAdapter
+from sms_twilio import MessageStatus, PooledHttpClient, TwilioAdapter
 from sms_twilio.delivery import message_id_of, status_callback_url
 from sms_twilio.statuses import delivery_status
+from sms_twilio.testing import TwilioState
+from sms_twilio.testing.memory import CreateFault
 from sms_twilio.testing.transport import ScriptedAnswers, StateAnswers
 
 _SM = "SM" + "c" * 32
@@ -44,19 +49,62 @@ def _message(**changes: Any) -> OutboundMessage:
     return attrs.evolve(message, **changes)
 
 
+#: A Message resource as Twilio publishes it: the fetch answer of twilio-python's own test
+#: (twilio/twilio-python, tests/integration/api/v2010/account/test_message.py,
+#: ``test_fetch_response``), copied as is. Tests override the fields they are about.
+TWILIO_MESSAGE_EXAMPLE: dict[str, Any] = {
+    "account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "api_version": "2010-04-01",
+    "body": "O Slash: \u00d8, PoP: \ud83d\udca9",
+    "date_created": "Thu, 30 Jul 2015 20:12:31 +0000",
+    "date_sent": "Thu, 30 Jul 2015 20:12:33 +0000",
+    "date_updated": "Thu, 30 Jul 2015 20:12:33 +0000",
+    "direction": "outbound-api",
+    "error_code": None,
+    "error_message": None,
+    "from": "+14155552345",
+    "messaging_service_sid": "MGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "num_media": "0",
+    "num_segments": "1",
+    "price": "-0.00750",
+    "price_unit": "USD",
+    "sid": "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "status": "sent",
+    "subresource_uris": {
+        "media": "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages/"
+        "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Media.json"
+    },
+    "to": "+14155552345",
+    "uri": "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages/"
+    "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json",
+}
+
+
 def _twilio_message(**fields: Any) -> dict[str, Any]:
-    return {
-        "sid": _SM,
-        "status": "queued",
-        "to": _CANDIDATE.e164,
-        "from": _LINE.e164,
-        "body": _message().body,
-        "num_segments": "1",
-        "error_code": None,
-        "error_message": None,
-        "date_created": "Mon, 07 Jan 2030 09:00:00 +0000",
-        "date_updated": "Mon, 07 Jan 2030 09:00:01 +0000",
-    } | fields
+    """Twilio's example message, as the line's text to the candidate, queued."""
+    return (
+        TWILIO_MESSAGE_EXAMPLE
+        | {
+            "sid": _SM,
+            "status": "queued",
+            "to": _CANDIDATE.e164,
+            "from": _LINE.e164,
+            "body": _message().body,
+            "messaging_service_sid": None,
+            "date_created": "Mon, 07 Jan 2030 09:00:00 +0000",
+            "date_sent": "Mon, 07 Jan 2030 09:00:00 +0000",
+            "date_updated": "Mon, 07 Jan 2030 09:00:01 +0000",
+            "price": None,
+        }
+        | fields
+    )
+
+
+def _page(*messages: dict[str, Any], next_page_uri: str | None = None) -> httpx.Response:
+    """A v2010 list page (the shape of twilio-python's ``test_read_full_response``)."""
+    return httpx.Response(
+        200, json={"messages": list(messages), "next_page_uri": next_page_uri, "page": 0}
+    )
 
 
 def _refusal(status: int, code: int, message: str, **headers: str) -> httpx.Response:
@@ -93,7 +141,7 @@ class TestSend:
                 raw={
                     "sid": _SM,
                     "status": "queued",
-                    "direction": None,
+                    "direction": "outbound-api",
                     "from": _LINE.e164,
                     "to": _CANDIDATE.e164,
                     "messaging_service_sid": None,
@@ -101,7 +149,7 @@ class TestSend:
                     "error_code": None,
                     "error_message": None,
                     "price": None,
-                    "price_unit": None,
+                    "price_unit": "USD",
                 },
             )
             == receipt
@@ -265,13 +313,14 @@ class TestFetch:
     def test_without_provider_id_lists_by_to_and_from(
         self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers, account_sid: str
     ) -> None:
-        """Texts from the line to the candidate in the window are listed and matched on the text."""
+        """Texts from the line to the candidate since the window's GMT day are matched on the text.
+
+        ``DateSent>`` takes a day, ``YYYY-MM-DD`` ("on and after"), per the Messages list's
+        parameters in Twilio's description (twilio-oai ``spec/json/twilio_api_v2010.json``);
+        ``PageSize`` is the list's maximum, 1000.
+        """
         other = _twilio_message(sid="SM" + "d" * 32, body="Another text")
-        recorder.answer(
-            httpx.Response(
-                200, json={"messages": [other, _twilio_message()], "next_page_uri": None, "page": 0}
-            )
-        )
+        recorder.answer(_page(other, _twilio_message()))
         update = adapter.sms_fetch_message(
             account=account, message=_message(), provider_message_id=None
         )
@@ -282,32 +331,113 @@ class TestFetch:
         assert {
             "To": _CANDIDATE.e164,
             "From": _LINE.e164,
-            "DateSent>": "2030-01-05T10:00:00Z",
-            "PageSize": "200",
+            "DateSent>": "2030-01-05",
+            "PageSize": "1000",
         } == dict(recorder.last.url.params)
         assert isinstance(update, StatusUpdate)
         assert (_SM, "msg-42") == (update.provider_message_id, update.message_id)
 
-    def test_without_provider_id_and_nothing_sent(
-        self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
+    def test_every_page_is_read(
+        self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers, account_sid: str
     ) -> None:
-        """No matching text (or only older ones) means it never reached Twilio."""
-        old = _twilio_message(date_created="Mon, 01 Jan 2029 09:00:00 +0000")
-        recorder.answer(httpx.Response(200, json={"messages": [old], "next_page_uri": None}))
-        with pytest.raises(ProviderNotFoundError, match="never reached Twilio"):
-            adapter.sms_fetch_message(account=account, message=_message(), provider_message_id=None)
-
-    def test_without_provider_id_refuses_to_guess(
-        self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
-    ) -> None:
-        """Two identical texts match: a ProviderError (not "not found"), so nothing is re-sent."""
-        twin = _twilio_message(sid="SM" + "e" * 32)
+        """The text is found on the second page: the lookup follows ``next_page_uri``."""
+        older = [_twilio_message(sid=f"SM{index:032x}", body="Another text") for index in range(3)]
+        next_page = f"/2010-04-01/Accounts/{account_sid}/Messages.json?Page=1&PageToken=PT1"
         recorder.answer(
-            httpx.Response(200, json={"messages": [twin, _twilio_message()], "next_page_uri": None})
+            _page(*older, next_page_uri=next_page),
+            _page(_twilio_message()),
         )
-        with pytest.raises(ProviderError, match="status callback") as caught:
+        update = adapter.sms_fetch_message(
+            account=account, message=_message(), provider_message_id=None
+        )
+        assert (2, _SM) == (len(recorder.requests), update and update.provider_message_id)
+
+    def test_window_crossing_midnight(
+        self,
+        adapter: TwilioAdapter,
+        account: Account,
+        recorder: ScriptedAnswers,
+        clock: ManualClock,
+    ) -> None:
+        """Looked for at 00:30 GMT, a text of 23:59 the day before is asked for and found."""
+        clock.advance(datetime(2030, 1, 9, 0, 30, tzinfo=UTC) - clock.now())
+        settings = {**account.provider_settings, "reconcile_window_hours": "1"}
+        account = attrs.evolve(account, provider_settings=settings)
+        late = _twilio_message(
+            date_created="Tue, 08 Jan 2030 23:59:00 +0000",
+            date_sent="Tue, 08 Jan 2030 23:59:01 +0000",
+        )
+        recorder.answer(_page(late))
+        update = adapter.sms_fetch_message(
+            account=account, message=_message(), provider_message_id=None
+        )
+        assert "2030-01-08" == recorder.last.url.params["DateSent>"]
+        assert update is not None
+        assert _SM == update.provider_message_id
+
+    def test_replies_and_older_texts_are_not_candidates(
+        self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
+    ) -> None:
+        """Only an outbound text created in the window matches; "not listed now" otherwise."""
+        old = _twilio_message(date_created="Mon, 01 Jan 2029 09:00:00 +0000")
+        reply = _twilio_message(sid="SM" + "f" * 32, direction="inbound")
+        recorder.answer(_page(reply, old))
+        with pytest.raises(ProviderNotFoundError, match="look again later") as caught:
             adapter.sms_fetch_message(account=account, message=_message(), provider_message_id=None)
-        assert not isinstance(caught.value, ProviderNotFoundError)
+        assert "20404" == caught.value.code
+
+    def test_without_provider_id_ambiguity_is_its_own_error(
+        self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
+    ) -> None:
+        """Two identical texts match: AmbiguousMessageError naming both SIDs, not "not found".
+
+        Twilio's Message resource returns no field naming the SDK's message: its properties
+        (twilio-oai ``api.v2010.account.message``; the example above) have no status callback.
+        """
+        twin = _twilio_message(sid="SM" + "e" * 32)
+        recorder.answer(_page(twin, _twilio_message()))
+        with pytest.raises(AmbiguousMessageError) as caught:
+            adapter.sms_fetch_message(account=account, message=_message(), provider_message_id=None)
+        assert [] == [
+            part for part in ("SM" + "e" * 32, _SM, "msg-42") if part not in str(caught.value)
+        ]
+
+    def test_the_message_resource_names_no_callback(self) -> None:
+        """Nothing in Twilio's example message could carry the SDK's id back."""
+        assert [] == [key for key in TWILIO_MESSAGE_EXAMPLE if "callback" in key]
+
+
+class TestListLag:
+    """Twilio's list may not show a text it created yet; the lookup only says "not listed now"."""
+
+    def test_lost_send_not_listed_yet_is_found_later(
+        self, clock: ManualClock, account: Account, account_sid: str
+    ) -> None:
+        """A create answered 502 after creation is not listed for 5 minutes, then found."""
+        twilio = StateAnswers(TwilioState(clock, list_lag=timedelta(minutes=5)), auth_token="t")
+        with PooledHttpClient(transport=httpx.MockTransport(twilio)) as http:
+            adapter = TwilioAdapter(
+                http=http,
+                environ={"TWILIO_ACCOUNT_SID": account_sid, "TWILIO_AUTH_TOKEN": "t"},
+                clock=clock,
+            )
+            sender, number_sid, _ = twilio.state.provision_sender(account_sid)
+            message = _message(sender=PhoneNumber.parse(sender), sender_ref=number_sid)
+            twilio.state.spoil_creates(lambda _: CreateFault(status=502))
+            with pytest.raises(ProviderTimeoutError):
+                adapter.sms_send_message(account=account, message=message)
+            with pytest.raises(ProviderNotFoundError, match="look again later"):
+                adapter.sms_fetch_message(
+                    account=account, message=message, provider_message_id=None
+                )
+            clock.advance(timedelta(minutes=5))
+            update = adapter.sms_fetch_message(
+                account=account, message=message, provider_message_id=None
+            )
+        assert update is not None
+        assert [update.provider_message_id] == [
+            m["sid"] for m in twilio.state.messages(account_sid, {})
+        ]
 
 
 class TestUnregisteredSender:

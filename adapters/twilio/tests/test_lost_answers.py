@@ -153,6 +153,9 @@ class TestGatewayAfterCreate:
             dict(held),
             dict(outcomes),
         )
+        reconciled = agency.messages.reconcile()
+        assert [DeliveryStatus.QUEUED] * 20 == [message.status for message in reconciled]
+        assert all(message.provider_message_id for message in reconciled)
 
     def test_connection_dropped_after_the_request(
         self, agency: AccountAdmin, twilio: StateAnswers
@@ -171,6 +174,8 @@ class TestGatewayAfterCreate:
             again.message.id,
         )
         assert {to: 1} == dict(_texts_at_twilio(twilio.state))
+        [found] = agency.messages.reconcile()
+        assert DeliveryStatus.QUEUED == found.status
 
 
 class TestMixedMassTexts:

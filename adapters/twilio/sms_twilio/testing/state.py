@@ -9,14 +9,23 @@ account SID the request was made for and answers with the JSON Twilio would send
 Reviews never finish on their own: :meth:`TwilioState.complete_review` (the driver) finishes
 them, approving or failing as arranged with :meth:`TwilioState.fail_next`.
 
-A gateway in front of Twilio can spoil a create's answer (:meth:`TwilioState.spoil_creates`): a
-502/504 after the text was created, a 503 before, or a dropped connection.
+Texts behave as Twilio documents them where the adapter relies on it:
+
+* a created text is ``queued`` (``accepted`` through a Messaging Service) and stamped
+  ``date_sent`` at once, as every immediate create example of Twilio's description is
+  (``twilio_api_v2010.json``, ``CreateMessage`` examples ``create``,
+  ``createWithQueuedStatus``; only the scheduled ones answer ``date_sent: null``);
+* the message list lags behind creation by ``list_lag`` on the stand-in's clock: a text Twilio
+  created is fetched by its SID at once but listed only later, so a lookup that does not find it
+  proves only that it is not listed *yet*;
+* a gateway in front of Twilio can spoil a create's answer (:meth:`TwilioState.spoil_creates`):
+  a 502/504 after the text was created, a 503 before, or a dropped connection.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sms_core.clock import Clock
@@ -67,10 +76,12 @@ class TwilioState(RegistrationsMemory):
 
     Args:
         clock: The stand-in's time; the wall clock by default.
+        list_lag: How long after its creation a text first shows in the message list.
     """
 
-    def __init__(self, clock: Clock | None = None) -> None:
+    def __init__(self, clock: Clock | None = None, *, list_lag: timedelta = timedelta(0)) -> None:
         super().__init__(clock)
+        self.list_lag = list_lag
         self._create_faults: CreateFaults | None = None
 
     def spoil_creates(self, faults: CreateFaults | None) -> None:
@@ -263,13 +274,16 @@ class TwilioState(RegistrationsMemory):
         """``Messages`` list, newest first, filtered by ``To``, ``From`` and ``DateSent``.
 
         ``DateSent``, ``DateSent<`` and ``DateSent>`` compare days (on, on or before, on or
-        after), as Twilio's do.
+        after), as Twilio's do; a text without ``date_sent`` (a scheduled one) passes none of
+        them. A text shows only ``list_lag`` after its creation.
         """
         with self._lock:
+            listed_before = self.clock.now() - self.list_lag
             found = [
                 resource
                 for resource in self._of_kind(account_sid, "SM")
-                if all(
+                if resource.created <= listed_before
+                and all(
                     query.get(name) in {None, resource.fields[field]}
                     for name, field in (("To", "to"), ("From", "from"))
                 )
