@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
 from types import TracebackType
 
 from sms_core.clock import Clock, SystemClock
@@ -95,6 +96,8 @@ class TwilioAdapter:
                 number_types=frozenset({NumberType.LOCAL, NumberType.TOLL_FREE}),
                 # Twilio's keyword handling replies to HELP and INFO itself (OptOutType=HELP).
                 answers_help=True,
+                # ValidityPeriod: 1 to 36,000 s, "Default value is 36000" (twilio_api_v2010.json).
+                queue_validity=timedelta(seconds=36_000),
             ),
         )
 

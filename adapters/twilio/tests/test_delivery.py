@@ -410,6 +410,16 @@ class TestFetch:
 class TestListLag:
     """Twilio's list may not show a text it created yet; the lookup only says "not listed now"."""
 
+    def test_queue_validity_is_twilios_validity_period(self, adapter: TwilioAdapter) -> None:
+        """The SDK waits Twilio's longest queue time before calling an unlisted text not sent.
+
+        ``ValidityPeriod``: "Accepted values are integers from 1 to 36000. Default value is
+        36000" (twilio-oai ``spec/json/twilio_api_v2010.json``, CreateMessage), and the SDK sets
+        none, so a text Twilio took is sent or failed within 10 hours.
+        """
+        capabilities = adapter.sms_provider_info().capabilities
+        assert timedelta(seconds=36_000) == capabilities.queue_validity
+
     def test_lost_send_not_listed_yet_is_found_later(
         self, clock: ManualClock, account: Account, account_sid: str
     ) -> None:
