@@ -450,6 +450,63 @@ class TestListLag:
         ]
 
 
+class TestErrorAdvice:
+    """Twilio's codes come with what to do, from Twilio's error dictionary pages."""
+
+    @pytest.mark.parametrize(
+        ("code", "words", "advice"),
+        [
+            # https://www.twilio.com/docs/api/errors/30034
+            ("30034", "Message from an unregistered number", "registration with the carriers"),
+            # https://www.twilio.com/docs/api/errors/30024: "while a newly registered sender is
+            # still being provisioned"
+            ("30024", "not provisioned on carrier", "still settling"),
+            # https://www.twilio.com/docs/api/errors/30022
+            ("30022", "Rate limits exceeded", "throughput"),
+            # https://www.twilio.com/docs/api/errors/30032
+            ("30032", "Toll-free number has not been verified", "Toll-Free Verification"),
+            # https://www.twilio.com/docs/api/errors/21408
+            ("21408", "permissions disabled for the destination region", "Geo Permissions"),
+            # https://www.twilio.com/docs/api/errors/14107
+            ("14107", "SMS send rate limit exceeded", "30 seconds"),
+        ],
+    )
+    def test_failed_text_says_what_to_do(
+        self,
+        adapter: TwilioAdapter,
+        account: Account,
+        recorder: ScriptedAnswers,
+        code: str,
+        words: str,
+        advice: str,
+    ) -> None:
+        """A text Twilio failed with the code carries Twilio's words and the advice."""
+        recorder.answer(
+            httpx.Response(
+                200, json=_twilio_message(status="failed", error_code=int(code), error_message=None)
+            )
+        )
+        update = adapter.sms_fetch_message(
+            account=account, message=_message(), provider_message_id=_SM
+        )
+        assert update is not None
+        assert (code, True, True) == (
+            update.error_code,
+            words in (update.error_message or ""),
+            advice in (update.error_message or ""),
+        )
+
+    @pytest.mark.parametrize("code", [30034, 30024])
+    def test_early_send_refused_points_to_settling_registration(
+        self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers, code: int
+    ) -> None:
+        """Refused at create with 30034/30024: UnregisteredSenderError, wait and send again."""
+        recorder.answer(_refusal(400, code, "Twilio's words"))
+        with pytest.raises(UnregisteredSenderError, match="still settling: wait") as caught:
+            adapter.sms_send_message(account=account, message=_message())
+        assert str(code) == caught.value.code
+
+
 class TestUnregisteredSender:
     """Twilio accepts a text from an unregistered number and fails it with 30034 afterwards."""
 
