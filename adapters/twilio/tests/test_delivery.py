@@ -1,4 +1,7 @@
+import json
+import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -402,23 +405,9 @@ class TestFetch:
             part for part in ("SM" + "e" * 32, _SM, "msg-42") if part not in str(caught.value)
         ]
 
-    def test_the_message_resource_names_no_callback(self) -> None:
-        """Nothing in Twilio's example message could carry the SDK's id back."""
-        assert [] == [key for key in TWILIO_MESSAGE_EXAMPLE if "callback" in key]
-
 
 class TestListLag:
     """Twilio's list may not show a text it created yet; the lookup only says "not listed now"."""
-
-    def test_queue_validity_is_twilios_validity_period(self, adapter: TwilioAdapter) -> None:
-        """The SDK waits Twilio's longest queue time before calling an unlisted text not sent.
-
-        ``ValidityPeriod``: "Accepted values are integers from 1 to 36000. Default value is
-        36000" (twilio-oai ``spec/json/twilio_api_v2010.json``, CreateMessage), and the SDK sets
-        none, so a text Twilio took is sent or failed within 10 hours.
-        """
-        capabilities = adapter.sms_provider_info().capabilities
-        assert timedelta(seconds=36_000) == capabilities.queue_validity
 
     def test_lost_send_not_listed_yet_is_found_later(
         self, clock: ManualClock, account: Account, account_sid: str
@@ -448,6 +437,79 @@ class TestListLag:
         assert [update.provider_message_id] == [
             m["sid"] for m in twilio.state.messages(account_sid, {})
         ]
+
+
+class TestTwilioEvidence:
+    """What the delivery path relies on, read from Twilio's own OpenAPI description.
+
+    twilio-oai ``spec/json/twilio_api_v2010.json`` (tag 2.6.7, ``../shared/twilio-oai/``).
+    """
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def api(cls, twilio_oai: Path) -> dict[str, Any]:
+        path = twilio_oai / "twilio_api_v2010.json"
+        if not path.is_file():
+            if os.environ.get("CI"):
+                pytest.fail(f"Twilio's description is missing: {path}", pytrace=False)
+            pytest.skip(f"Twilio's description is missing: {path}")
+        loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return loaded
+
+    def test_every_message_status_is_twilios(self, api: dict[str, Any]) -> None:
+        """MessageStatus is exactly the spec's message_enum_status."""
+        enum = api["components"]["schemas"]["message_enum_status"]["enum"]
+        assert sorted(enum) == sorted(status.value for status in MessageStatus)
+
+    def test_only_outbound_directions_start_with_outbound(self, api: dict[str, Any]) -> None:
+        """The lookup keeps a listed text whose direction starts with "outbound"."""
+        enum = api["components"]["schemas"]["message_enum_direction"]["enum"]
+        assert ["inbound"] == [d for d in enum if not d.startswith("outbound")]
+
+    def test_the_message_resource_names_no_callback(self, api: dict[str, Any]) -> None:
+        """Nothing Twilio returns for a message could carry the SDK's id back."""
+        fields = api["components"]["schemas"]["api.v2010.account.message"]["properties"]
+        assert [] == [name for name in fields if "callback" in name]
+        assert set(TWILIO_MESSAGE_EXAMPLE) == set(fields)
+
+    def test_date_sent_filter_takes_a_day(self, api: dict[str, Any]) -> None:
+        """``DateSent>`` is documented as GMT days, ``YYYY-MM-DD``."""
+        listing = api["paths"]["/2010-04-01/Accounts/{AccountSid}/Messages.json"]["get"]
+        [after] = [p for p in listing["parameters"] if p["name"] == "DateSent>"]
+        assert "YYYY-MM-DD" in after["description"]
+
+    def test_queue_validity_is_twilios_validity_period(
+        self, api: dict[str, Any], adapter: TwilioAdapter
+    ) -> None:
+        """The SDK waits Twilio's longest queue time before calling an unlisted text not sent.
+
+        ``ValidityPeriod``: "Accepted values are integers from 1 to 36000. Default value is
+        36000"; the SDK sets none, so a text Twilio took is sent or failed within that.
+        """
+        create = api["paths"]["/2010-04-01/Accounts/{AccountSid}/Messages.json"]["post"]
+        form = create["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+        description = form["properties"]["ValidityPeriod"]["description"]
+        assert "Default value is `36000`" in description
+        capabilities = adapter.sms_provider_info().capabilities
+        assert timedelta(seconds=36_000) == capabilities.queue_validity
+
+    def test_stand_in_texts_look_like_twilios(self, api: dict[str, Any], account_sid: str) -> None:
+        """The stand-in answers a create with the Message resource's fields and statuses only."""
+        state = TwilioState()
+        sender, _, service = state.provision_sender(account_sid)
+        fields = api["components"]["schemas"]["api.v2010.account.message"]["properties"]
+        enum = api["components"]["schemas"]["message_enum_status"]["enum"]
+        for form in (
+            {"To": ["+12125550100"], "From": [sender], "Body": ["hi"]},
+            {
+                "To": ["+12125550100"],
+                "From": [sender],
+                "Body": ["hi"],
+                "MessagingServiceSid": [service],
+            },
+        ):
+            created = state.create_message(account_sid, form)
+            assert (set(), True) == (set(created) - set(fields), created["status"] in enum)
 
 
 class TestErrorAdvice:
