@@ -1,5 +1,6 @@
 import base64
 import logging
+import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -448,6 +449,35 @@ class TestTransport:
                 http.request("POST", url, data=form, auth=(sid, AUTH_TOKEN))
             stand_in.state.spoil_creates(None)
             assert created == len(stand_in.state.messages(sid, {}))
+
+    @pytest.mark.parametrize("failure", ["tls-handshake", "refused"])
+    def test_failure_before_the_request_left_is_not_sent(
+        self, failure: str, sleeps: list[float]
+    ) -> None:
+        """A TLS handshake that fails, or a refused connection, is "not sent" and retried.
+
+        Real sockets: an https URL to the plain-HTTP stand-in fails in the handshake (httpcore
+        raises ConnectError before a byte of the request is written); a closed port refuses.
+        Nothing reaches Twilio, so the error is ProviderUnavailableError, not a lost answer.
+        """
+        sid = "AC" + "f" * 32
+        url = f"https://api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json"
+        with TwilioStandIn() as stand_in:
+            sender, _, _ = stand_in.state.provision_sender(sid)
+            if failure == "tls-handshake":
+                target = stand_in.url.replace("http://", "https://") + "/api"
+            else:
+                with socket.socket() as unused:
+                    unused.bind(("127.0.0.1", 0))
+                    target = f"http://127.0.0.1:{unused.getsockname()[1]}"
+            with PooledHttpClient(
+                base_urls={"https://api.twilio.com": target}, sleep=sleeps.append
+            ) as http:
+                form = {"To": "+12125550100", "From": sender, "Body": "hi"}
+                with pytest.raises(ProviderUnavailableError) as caught:
+                    http.request("POST", url, data=form, auth=(sid, AUTH_TOKEN))
+            assert not isinstance(caught.value, ProviderTimeoutError)
+            assert (2, []) == (len(sleeps), stand_in.state.messages(sid, {}))
 
 
 class TestLanes:
