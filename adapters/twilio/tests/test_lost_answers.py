@@ -14,13 +14,15 @@ twice after a retry with the same key; with the fix, none.
 
 import itertools
 import random
-from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections import Counter, deque
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sms_core import (
     AccountAdmin,
@@ -204,3 +206,66 @@ class TestMixedMassTexts:
         assert 111 == after_creation
         # The 111 that never reached Twilio stay UNKNOWN (reconciled later), never resent blind.
         assert len(candidates) - 111 == len(held)
+
+
+#: What can come back instead of Twilio's answer to a create; ``None``: Twilio's own answer.
+_FAULTS = (
+    None,
+    CreateFault(status=500),
+    CreateFault(status=502),
+    CreateFault(status=504),
+    CreateFault(status=None),
+    CreateFault(status=503, created=False),
+    CreateFault(status=502, created=False),
+)
+_NUMBERS = itertools.count(5000)
+
+
+class Faults:
+    """Spoils each recipient's creates in turn, as its queue of faults says."""
+
+    def __init__(self, plans: Mapping[str, Sequence[CreateFault | None]]) -> None:
+        self._plans = {to: deque(plan) for to, plan in plans.items()}
+
+    def __call__(self, form: Mapping[str, list[str]]) -> CreateFault | None:
+        plan = self._plans.get((form.get("To") or [""])[0])
+        return plan.popleft() if plan else None
+
+
+class TestAnyGatewayFaults:
+    """Whatever a gateway does to the creates and however often the caller retries."""
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        plans=st.lists(st.lists(st.sampled_from(_FAULTS), max_size=3), min_size=1, max_size=4),
+        retries=st.integers(min_value=0, max_value=3),
+    )
+    def test_never_twice_and_never_failed_while_twilio_has_it(
+        self,
+        agency: AccountAdmin,
+        twilio: StateAnswers,
+        plans: list[list[CreateFault | None]],
+        retries: int,
+    ) -> None:
+        """At most one text per recipient; one Twilio holds is never stored FAILED."""
+        candidates = [_candidate(next(_NUMBERS)) for _ in plans]
+        twilio.state.spoil_creates(Faults(dict(zip(candidates, plans, strict=True))))
+        stored = {}
+        for _ in range(1 + retries):
+            for to in candidates:
+                try:
+                    sent = agency.messages.send(
+                        "rec", candidate_id=None, to=to, body=_BODY, idempotency_key=f"p-{to}"
+                    )
+                except ProviderError:
+                    continue  # refused for now: the caller retries with the same key
+                stored[to] = sent.message.status
+        held = _texts_at_twilio(twilio.state)
+        assert [] == [to for to in candidates if held[to] > 1]
+        assert [] == [
+            to for to in candidates if held[to] and stored.get(to) is DeliveryStatus.FAILED
+        ]
