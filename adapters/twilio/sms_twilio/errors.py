@@ -33,6 +33,7 @@ from sms_twilio.settings import PROVIDER
 __all__ = [
     "CODES",
     "DELIVERY_ERRORS",
+    "SAFE_METHODS",
     "TwilioCode",
     "answer_lost",
     "delivery_error_message",
@@ -42,8 +43,9 @@ __all__ = [
     "unreachable",
 ]
 
-# Methods that change nothing at Twilio: a server error's answer to them changed nothing either.
-_READ_ONLY = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Methods that change nothing at Twilio: one may be asked again after a lost answer, and a
+#: server error's answer to one changed nothing either.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @attrs.frozen
@@ -235,7 +237,7 @@ def from_response(
         path: The request's path (no host, no query), for the message.
     """
     code, twilio_message = _parse_body(text)
-    if status >= 500 and method.upper() not in _READ_ONLY:
+    if status >= 500 and method.upper() not in SAFE_METHODS:
         # A gateway answers 502/504 when Twilio's answer is late, after the change was made;
         # no server error proves that a change was not made.
         reason = f"HTTP {status}: {twilio_message}" if twilio_message else f"HTTP {status}"

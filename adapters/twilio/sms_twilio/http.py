@@ -79,8 +79,6 @@ TWILIO_HOSTS: Mapping[str, str] = {
 DEFAULT_LANES = 8
 #: Connect quickly or give up (nothing was sent); wait longer for an answer.
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0, pool=10.0)
-# Methods that change nothing at Twilio, so an answer lost on the way back may be asked again.
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Failures that happen before a byte of the request left: retrying cannot duplicate anything.
 # httpcore raises ConnectError for a refused connection, a failed DNS lookup and a failed TLS
 # handshake alike, all before the request is written; a connection that breaks while the
@@ -213,7 +211,7 @@ class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class
                 answer = self._client.send(outgoing, auth=auth)
             except httpx.TransportError as err:
                 reason = type(err).__name__
-                if not isinstance(err, _NOT_SENT) and method not in _SAFE_METHODS:
+                if not isinstance(err, _NOT_SENT) and method not in errors.SAFE_METHODS:
                     # The request may have been written: Twilio may have carried it out.
                     raise errors.answer_lost(method, path, reason) from err
                 if (delay := self._retry.delay(attempt, None)) is None:
@@ -228,7 +226,7 @@ class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class
                 time.perf_counter() - started,
             )
             if answer.status_code in _RETRY_STATUSES or (
-                method in _SAFE_METHODS and answer.status_code in _RETRY_STATUSES_IF_SAFE
+                method in errors.SAFE_METHODS and answer.status_code in _RETRY_STATUSES_IF_SAFE
             ):
                 asked = errors.retry_after(answer.headers)
                 if (delay := self._retry.delay(attempt, asked)) is not None:
