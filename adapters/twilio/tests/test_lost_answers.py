@@ -53,14 +53,15 @@ def _candidate(index: int) -> str:
     return f"+1212{200 + index // 10_000:03d}{index % 10_000:04d}"
 
 
-class Spoiler:
-    """Spoils the first create to each planned recipient as planned; later ones go through."""
+class Faults:
+    """Spoils each recipient's creates in turn, as its queue of faults says."""
 
-    def __init__(self, plan: Mapping[str, CreateFault]) -> None:
-        self._plan = dict(plan)
+    def __init__(self, plans: Mapping[str, Sequence[CreateFault | None]]) -> None:
+        self._plans = {to: deque(plan) for to, plan in plans.items()}
 
     def __call__(self, form: Mapping[str, list[str]]) -> CreateFault | None:
-        return self._plan.pop((form.get("To") or [""])[0], None)
+        plan = self._plans.get((form.get("To") or [""])[0])
+        return plan.popleft() if plan else None
 
 
 @pytest.fixture
@@ -136,7 +137,7 @@ class TestGatewayAfterCreate:
         candidates = [_candidate(index) for index in range(20)]
         statuses = itertools.cycle((502, 504))
         twilio.state.spoil_creates(
-            Spoiler({to: CreateFault(status=next(statuses)) for to in candidates})
+            Faults({to: [CreateFault(status=next(statuses))] for to in candidates})
         )
         outcomes = Counter[str]()
         for _ in range(2):  # the caller's retry with the same key
@@ -164,7 +165,7 @@ class TestGatewayAfterCreate:
     ) -> None:
         """A create whose connection drops unanswered is UNKNOWN, and found by reconciling."""
         to = _candidate(0)
-        twilio.state.spoil_creates(Spoiler({to: CreateFault(status=None)}))
+        twilio.state.spoil_creates(Faults({to: [CreateFault(status=None)]}))
         first = agency.messages.send(
             "rec", candidate_id="c", to=to, body=_BODY, idempotency_key="k"
         )
@@ -186,13 +187,13 @@ class TestMixedMassTexts:
     def test_no_recipient_gets_two_texts(self, agency: AccountAdmin, twilio: StateAnswers) -> None:
         """Every 9th create is answered 502/504 after creation, others 503 before; none twice."""
         candidates = [_candidate(index) for index in range(1000)]
-        plan: dict[str, CreateFault] = {}
+        plan: dict[str, list[CreateFault | None]] = {}
         for index, to in enumerate(candidates):
             if index % 9 == 4:  # 111 of 1,000: the gateway gave up on a slow Twilio
-                plan[to] = CreateFault(status=502 if index % 2 else 504)
+                plan[to] = [CreateFault(status=502 if index % 2 else 504)]
             elif index % 9 == 7:  # Twilio was not reached: nothing created
-                plan[to] = CreateFault(status=503, created=False)
-        twilio.state.spoil_creates(Spoiler(plan))
+                plan[to] = [CreateFault(status=503, created=False)]
+        twilio.state.spoil_creates(Faults(plan))
         for _ in range(2):  # the caller's retry with the same key
             for batch in range(20):
                 recipients = [
@@ -202,7 +203,7 @@ class TestMixedMassTexts:
                 agency.messages.send_mass("rec", recipients, _BODY, idempotency_key=f"m-{batch}")
         held = _texts_at_twilio(twilio.state)
         assert 0 == sum(count - 1 for count in held.values())  # was 111
-        after_creation = sum(1 for fault in plan.values() if fault.created)
+        after_creation = sum(1 for [fault] in plan.values() if fault and fault.created)
         assert 111 == after_creation
         # The 111 that never reached Twilio stay UNKNOWN (reconciled later), never resent blind.
         assert len(candidates) - 111 == len(held)
@@ -219,17 +220,6 @@ _FAULTS = (
     CreateFault(status=502, created=False),
 )
 _NUMBERS = itertools.count(5000)
-
-
-class Faults:
-    """Spoils each recipient's creates in turn, as its queue of faults says."""
-
-    def __init__(self, plans: Mapping[str, Sequence[CreateFault | None]]) -> None:
-        self._plans = {to: deque(plan) for to, plan in plans.items()}
-
-    def __call__(self, form: Mapping[str, list[str]]) -> CreateFault | None:
-        plan = self._plans.get((form.get("To") or [""])[0])
-        return plan.popleft() if plan else None
 
 
 class TestAnyGatewayFaults:
