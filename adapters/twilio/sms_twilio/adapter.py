@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
 from types import TracebackType
 
 from sms_core.clock import Clock, SystemClock
@@ -100,6 +101,8 @@ class TwilioAdapter:
                 # the adapter reports such a text's provider_keyword as "HELP" either way
                 # (sms_twilio.keywords), so the SDK sends no second reply.
                 answers_help=True,
+                # ValidityPeriod: 1 to 36,000 s, "Default value is 36000" (twilio_api_v2010.json).
+                queue_validity=timedelta(seconds=36_000),
             ),
         )
 

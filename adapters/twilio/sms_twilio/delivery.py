@@ -5,23 +5,46 @@ known, with a status callback of its own: the SDK's status URL plus ``sms_messag
 id>``. Twilio calls that exact URL with every status change, so a delivery report names the
 SDK's message even when the answer to the create was lost.
 
-A create is sent once. When its answer is lost the HTTP layer raises
-:class:`~sms_core.exceptions.ProviderTimeoutError` and the SDK reconciles with
-:func:`fetch_message`: by Twilio's id when it has one, otherwise by listing the messages from the
-line to the recipient sent since the reconciliation window began (``To``, ``From``,
-``DateSent>``) and matching the text. Twilio's Message resource does not return the status
-callback URL, so the SDK's id cannot be read back from it: when several identical texts match,
-the lookup refuses to guess and the status callback (which names the SDK's id) settles it.
+A create is sent once. When its answer is lost (no answer, a dropped connection, or a server
+error in its place) the HTTP layer raises :class:`~sms_core.exceptions.ProviderTimeoutError`
+and the SDK reconciles with :func:`fetch_message`: by Twilio's id when it has one, otherwise by
+looking the text up in Twilio's message list. That lookup rests on what Twilio documents:
+
+* **Nothing Twilio returns names the SDK's message.** The Message resource's fields are
+  ``body, num_segments, direction, from, to, date_updated, price, error_message, uri,
+  account_sid, num_media, status, messaging_service_sid, sid, date_sent, date_created,
+  error_code, price_unit, api_version, subresource_uris``: the ``StatusCallback`` a create
+  names is not among them (``twilio_api_v2010.json``, schema ``api.v2010.account.message``;
+  https://www.twilio.com/docs/messaging/api/message-resource#message-properties). So the
+  lookup matches what was sent: ``To`` and ``From`` (list filters), then the body, outbound
+  direction and ``date_created`` within ``reconcile_window_hours`` (compared here).
+* **``DateSent`` filters by GMT day.** ``DateSent>`` takes a day (``YYYY-MM-DD``, "on and
+  after"; the Messages list's ``DateSent`` parameters in ``twilio_api_v2010.json``), so the
+  lookup asks for the day the window starts on, whole, and compares ``date_created`` to the
+  window's start itself: a send at 23:59 GMT looked for after midnight is still found. Twilio
+  stamps ``date_sent`` when it takes an immediate create (every non-scheduled create example
+  of ``CreateMessage`` in ``twilio_api_v2010.json`` answers ``queued`` with ``date_sent``
+  set; only scheduled messages answer ``null``, and the SDK schedules none). The lookup reads
+  every page (1,000 messages each, the list's maximum ``PageSize``), never stopping at a limit
+  short of the last page.
+* **Not listed is not "never sent".** Twilio's list can lag behind creation, so
+  :class:`~sms_core.exceptions.ProviderNotFoundError` from the lookup means "Twilio does not
+  list it now"; the SDK keeps the text ``UNKNOWN`` until the carrier's ``queue_validity`` (plus
+  a margin) has passed before it may call it not sent.
+* **Several matches are a true ambiguity.** Identical texts to one candidate from one line in
+  the window cannot be told apart by anything Twilio returns: the lookup raises
+  :class:`~sms_core.exceptions.AmbiguousMessageError` naming their SIDs, which reconciliation
+  skips; the status callback (which names the SDK's id) or an admin settles it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sms_core.domain import OutboundMessage, SendReceipt, StatusUpdate
-from sms_core.exceptions import ProviderError, ProviderNotFoundError
+from sms_core.exceptions import AmbiguousMessageError, ProviderNotFoundError
 from sms_twilio import errors
 from sms_twilio.client import TwilioClient
 from sms_twilio.resources import optional_text, required_text, timestamp
@@ -29,9 +52,10 @@ from sms_twilio.settings import PROVIDER, TwilioSettings, sid_pattern
 from sms_twilio.statuses import delivery_status
 
 __all__ = [
-    "LOOKUP_LIMIT",
+    "LIST_PAGE_SIZE",
     "MESSAGE_ID_PARAM",
     "fetch_message",
+    "find_candidates",
     "message_id_of",
     "send_message",
     "status_callback_url",
@@ -39,8 +63,8 @@ __all__ = [
 
 #: The query parameter of a status callback URL that carries the SDK's message id.
 MESSAGE_ID_PARAM = "sms_message_id"
-#: The most messages between one line and one recipient a lost send is looked for among.
-LOOKUP_LIMIT = 200
+#: Messages per page of a lookup: the list's maximum (``PageSize``, "the maximum is 1000").
+LIST_PAGE_SIZE = 1000
 _SERVICE_SID = sid_pattern("MG")
 _MESSAGE_SID = sid_pattern("(?:SM|MM)")
 
@@ -105,39 +129,57 @@ def fetch_message(
     """Where a sent message stands, found by Twilio's id or, without it, by what was sent.
 
     Raises:
-        ProviderNotFoundError: When Twilio has no such message: it never arrived.
-        ProviderError: When several messages match a lookup without Twilio's id.
+        ProviderNotFoundError: With Twilio's id, when Twilio has no such message. Without it,
+            when Twilio does not list the text now; its list may lag, so this alone does not
+            prove that the text never arrived.
+        AmbiguousMessageError: When several texts Twilio lists could be this one; the error
+            names their SIDs.
     """
     if provider_message_id is not None:
         if not _MESSAGE_SID.fullmatch(provider_message_id):
             raise errors.not_found(f"message id {provider_message_id!r}")
         return status_update(client.messages(provider_message_id).fetch(), message.message_id)
     since = now - timedelta(hours=settings.reconcile_window_hours)
-    listed = client.messages.list(
-        to=message.recipient.e164,
-        from_=message.sender.e164,
-        date_sent_after=since,
-        limit=LOOKUP_LIMIT,
-    )
-    candidates = [
-        found for found in listed if found.body == message.body and _created_since(found, since)
-    ]
+    candidates = find_candidates(client, message, since)
     if not candidates:
         raise ProviderNotFoundError(
-            f"Twilio has no message from {message.sender} to {message.recipient} with this "
-            f"text since {since:%Y-%m-%d %H:%M} UTC: the send never reached Twilio",
+            f"Twilio does not list a message from {message.sender} to {message.recipient} with "
+            f"this text created since {since:%Y-%m-%d %H:%M} UTC; its list can lag behind a "
+            "send, so look again later before taking it as never sent",
             provider=PROVIDER,
             code="20404",
             status=404,
         )
     if len(candidates) > 1:
-        raise ProviderError(
-            f"{len(candidates)} messages from {message.sender} to {message.recipient} have this "
-            "text, so Twilio cannot tell which is this one; its status callback (which names "
-            "the SDK's id) will settle it",
+        sids = ", ".join(required_text(found, "sid") for found in candidates)
+        raise AmbiguousMessageError(
+            f"{len(candidates)} messages from {message.sender} to {message.recipient} have "
+            f"this text ({sids}) and Twilio returns nothing that names the SDK's message "
+            f"{message.message_id!r}; match it by hand in Twilio's console, or wait for its "
+            "status callback, which names it",
             provider=PROVIDER,
         )
     return status_update(candidates[0], message.message_id)
+
+
+def find_candidates(client: TwilioClient, message: OutboundMessage, since: datetime) -> list[Any]:
+    """The texts Twilio lists that could be ``message``, created at or after ``since``.
+
+    Filters on ``To``, ``From`` and the GMT day of ``since`` (``DateSent>``) at Twilio and
+    reads every page; compares the body, the outbound direction and ``date_created`` here.
+    """
+    listed = client.messages.stream(
+        to=message.recipient.e164,
+        from_=message.sender.e164,
+        # A day, as Twilio documents it (a datetime would be sent as ...T10:00:00Z).
+        date_sent_after=f"{since.astimezone(UTC):%Y-%m-%d}",
+        page_size=LIST_PAGE_SIZE,
+    )
+    return [
+        found
+        for found in listed
+        if found.body == message.body and _outbound(found) and _created_since(found, since)
+    ]
 
 
 def status_update(resource: Any, message_id: str | None) -> StatusUpdate:
@@ -167,6 +209,12 @@ def _service_of(settings: TwilioSettings, message: OutboundMessage) -> str | Non
 def _created_since(resource: Any, since: datetime) -> bool:
     created = timestamp(resource.date_created)
     return created is None or created >= since
+
+
+def _outbound(resource: Any) -> bool:
+    """Whether a listed message went out (``outbound-api``…), not a reply that came in."""
+    direction = optional_text(resource.direction)
+    return direction is None or direction.startswith("outbound")
 
 
 def _segments(value: Any) -> int | None:

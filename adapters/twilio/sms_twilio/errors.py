@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+import attrs
+
 from sms_core.exceptions import (
     InvalidRecipientError,
     NumberUnavailableError,
@@ -29,7 +31,10 @@ from sms_core.exceptions import (
 from sms_twilio.settings import PROVIDER
 
 __all__ = [
+    "CODES",
     "DELIVERY_ERRORS",
+    "SAFE_METHODS",
+    "TwilioCode",
     "answer_lost",
     "delivery_error_message",
     "from_response",
@@ -38,64 +43,166 @@ __all__ = [
     "unreachable",
 ]
 
-# code → (error class, what to do). The code is kept on the error as text.
-_BY_CODE: dict[str, tuple[type[ProviderError], str]] = {
-    "20003": (
+#: Methods that change nothing at Twilio: one may be asked again after a lost answer, and a
+#: server error's answer to one changed nothing either.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@attrs.frozen
+class TwilioCode:
+    """What the SDK knows about one Twilio error code.
+
+    Attributes:
+        kind: The SDK error a refused request with this code raises.
+        words: Twilio's title for the code (its error dictionary page).
+        advice: What to do about it, for the user; ``None`` when Twilio's words say enough.
+    """
+
+    kind: type[ProviderError]
+    words: str
+    advice: str | None = None
+
+
+# Settling after approval: Twilio registers each number of a verified campaign with the carriers
+# one by one, "not instantaneous and in some instances can be delayed or can fail"
+# (https://www.twilio.com/docs/messaging/compliance/a2p-10dlc/troubleshooting-a2p-brands).
+_STILL_SETTLING = (
+    "if the campaign was verified recently, the number's registration with the carriers is "
+    "still settling: wait (it can take a few days) and send again; otherwise check the "
+    "campaign and that the number is in its Messaging Service"
+)
+
+#: Twilio's error codes the SDK words, each from its page in Twilio's error dictionary
+#: (https://www.twilio.com/docs/api/errors/<code>). Codes 2xxxx/1xxxx refuse a request; 3xxxx
+#: are delivery failures reported on a text Twilio took (``error_code`` of a status update),
+#: and some are also answered to a create.
+CODES: Mapping[str, TwilioCode] = {
+    "20003": TwilioCode(
         ProviderAuthenticationError,
+        "Authentication failed",
         "check the account's Twilio account SID and auth token (or API key and secret)",
     ),
-    "20404": (ProviderNotFoundError, "check the id; the resource may have been deleted"),
-    "20429": (RateLimitedError, "slow down and try again later"),
-    "21211": (InvalidRecipientError, "correct the recipient's number"),
-    "21614": (
-        InvalidRecipientError,
-        "the recipient's number cannot receive texts (a landline?); ask for a mobile number",
+    "20404": TwilioCode(
+        ProviderNotFoundError,
+        "Resource not found",
+        "check the id; the resource may have been deleted",
     ),
-    "21610": (
+    "20429": TwilioCode(RateLimitedError, "Too many requests", "slow down and try again later"),
+    "21211": TwilioCode(
+        InvalidRecipientError, "Invalid 'To' phone number", "correct the recipient's number"
+    ),
+    # https://www.twilio.com/docs/api/errors/21408: the destination is off in Messaging Geo
+    # Permissions; "New accounts can send only to the home country".
+    "21408": TwilioCode(
+        InvalidRecipientError,
+        "Message blocked: permissions disabled for the destination region",
+        "texts to the recipient's country are turned off for this Twilio account: enable the "
+        "country in Twilio's console (Messaging > Settings > Geo Permissions) if the agency "
+        "texts there, or check the number's country code",
+    ),
+    "21422": TwilioCode(
+        NumberUnavailableError,
+        "Phone number is not available",
+        "search again and pick one of the numbers offered",
+    ),
+    "21452": TwilioCode(
+        NumberUnavailableError,
+        "No phone numbers found in area code",
+        "search again and pick one of the numbers offered",
+    ),
+    "21606": TwilioCode(
+        UnregisteredSenderError,
+        "The 'From' phone number is not a valid, SMS-capable Twilio number",
+        "send from a number of this Twilio account that can text the recipient",
+    ),
+    "21610": TwilioCode(
         RecipientOptedOutError,
+        "Attempt to send to unsubscribed recipient",
         "the recipient replied STOP; they must text START to the line before they can be "
         "texted again",
     ),
-    "21606": (
-        UnregisteredSenderError,
-        "send from a number of this Twilio account that can text the recipient",
+    "21611": TwilioCode(
+        RateLimitedError,
+        "This 'From' number has exceeded the maximum number of queued messages",
+        "the sender's queue is full; send fewer texts at once",
     ),
-    "30034": (
-        UnregisteredSenderError,
-        "finish the brand, campaign and messaging-service registration and attach the number",
+    "21614": TwilioCode(
+        InvalidRecipientError,
+        "'To' number is not a valid mobile number",
+        "the recipient's number cannot receive texts (a landline?); ask for a mobile number",
     ),
-    "21422": (NumberUnavailableError, "search again and pick one of the numbers offered"),
-    "21452": (NumberUnavailableError, "search again and pick one of the numbers offered"),
-    "21611": (RateLimitedError, "the sender's queue is full; send fewer texts at once"),
+    # https://www.twilio.com/docs/api/errors/14107: more than 30 replies between two numbers
+    # within 30 seconds; further ones fail for 30 seconds ("a runaway job or infinite loop").
+    "14107": TwilioCode(
+        RateLimitedError,
+        "SMS send rate limit exceeded",
+        "this line texted this candidate more than 30 times within 30 seconds (a loop?); "
+        "wait 30 seconds before texting them again, and check what keeps sending",
+    ),
+    "30001": TwilioCode(ProviderError, "Queue overflow"),
+    "30002": TwilioCode(ProviderError, "Account suspended"),
+    "30003": TwilioCode(ProviderError, "Unreachable destination handset"),
+    "30004": TwilioCode(ProviderError, "Message blocked"),
+    "30005": TwilioCode(ProviderError, "Unknown destination handset"),
+    "30006": TwilioCode(ProviderError, "Landline or unreachable carrier"),
+    "30007": TwilioCode(ProviderError, "Message filtered by the carrier"),
+    "30008": TwilioCode(ProviderError, "Unknown error"),
+    # https://www.twilio.com/docs/api/errors/30022: the carrier rejected traffic above the
+    # campaign's throughput (or too many texts to one number in a short time).
+    "30022": TwilioCode(
+        RateLimitedError,
+        "US A2P 10DLC - Rate limits exceeded",
+        "the campaign's throughput was exceeded: send fewer texts at once (spread a mass text "
+        "over time), or review the campaign's throughput with Twilio",
+    ),
+    # https://www.twilio.com/docs/api/errors/30024: also "while a newly registered sender is
+    # still being provisioned"; "allow time for carrier provisioning to finish".
+    "30024": TwilioCode(
+        UnregisteredSenderError,
+        "Numeric sender ID not provisioned on carrier",
+        f"the number is not provisioned at the recipient's carrier yet; {_STILL_SETTLING}",
+    ),
+    # https://www.twilio.com/docs/api/errors/30032: toll-free traffic to US/CA is blocked until
+    # Toll-Free Verification is approved.
+    "30032": TwilioCode(
+        UnregisteredSenderError,
+        "Toll-free number has not been verified",
+        "a toll-free number texts only once Twilio's Toll-Free Verification is approved; text "
+        "from a local number on the agency's campaign, or verify the toll-free number",
+    ),
+    # https://www.twilio.com/docs/api/errors/30034: the number is not on a registered campaign.
+    "30034": TwilioCode(
+        UnregisteredSenderError,
+        "US A2P 10DLC - Message from an unregistered number",
+        f"the number is not registered on a verified A2P 10DLC campaign; {_STILL_SETTLING}",
+    ),
 }
 
 # HTTP status → (error class, Twilio's code for it, what to do), when the code is unknown.
-_BY_STATUS: dict[int, tuple[type[ProviderError], str | None, str]] = {
-    401: (ProviderAuthenticationError, "20003", _BY_CODE["20003"][1]),
+_BY_STATUS: dict[int, tuple[type[ProviderError], str | None, str | None]] = {
+    401: (ProviderAuthenticationError, "20003", CODES["20003"].advice),
     403: (ProviderAuthenticationError, None, "the credentials may not use this resource"),
-    404: (ProviderNotFoundError, "20404", _BY_CODE["20404"][1]),
-    429: (RateLimitedError, "20429", _BY_CODE["20429"][1]),
+    404: (ProviderNotFoundError, "20404", CODES["20404"].advice),
+    429: (RateLimitedError, "20429", CODES["20429"].advice),
 }
 
-#: Twilio's delivery error codes and their words, for status updates of failed texts.
+#: Twilio's delivery error codes and their words (a view of :data:`CODES`).
 DELIVERY_ERRORS: Mapping[str, str] = {
-    "30001": "Queue overflow",
-    "30002": "Account suspended",
-    "30003": "Unreachable destination handset",
-    "30004": "Message blocked",
-    "30005": "Unknown destination handset",
-    "30006": "Landline or unreachable carrier",
-    "30007": "Message filtered by the carrier",
-    "30008": "Unknown error",
-    "30034": "Message from an unregistered number (US A2P 10DLC)",
+    code: known.words for code, known in CODES.items() if code.startswith("3")
 }
 
 
 def delivery_error_message(code: str | None) -> str | None:
-    """Twilio's words for a delivery error code; ``None`` without a code."""
+    """Twilio's words for a delivery error code, and what to do when the SDK knows.
+
+    ``None`` without a code.
+    """
     if code is None:
         return None
-    return DELIVERY_ERRORS.get(code, f"Twilio error {code}")
+    known = CODES.get(code)
+    if known is None:
+        return f"Twilio error {code}"
+    return f"{known.words}: {known.advice}" if known.advice else known.words
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:
@@ -119,6 +226,9 @@ def from_response(
 ) -> ProviderError:
     """The typed error for a refused request.
 
+    A server error (5xx) to a request that changes something (``POST``, ``DELETE``) is no
+    refusal: it is :func:`answer_lost`, whatever its body says.
+
     Args:
         status: The HTTP status (400 or more).
         text: The response body; Twilio's JSON error when it sent one.
@@ -127,8 +237,14 @@ def from_response(
         path: The request's path (no host, no query), for the message.
     """
     code, twilio_message = _parse_body(text)
-    if code in _BY_CODE:
-        kind, advice = _BY_CODE[code]
+    if status >= 500 and method.upper() not in SAFE_METHODS:
+        # A gateway answers 502/504 when Twilio's answer is late, after the change was made;
+        # no server error proves that a change was not made.
+        reason = f"HTTP {status}: {twilio_message}" if twilio_message else f"HTTP {status}"
+        return answer_lost(method, path, reason, code=code, status=status)
+    advice: str | None
+    if code is not None and code in CODES:
+        kind, advice = CODES[code].kind, CODES[code].advice or CODES[code].words
     elif status in _BY_STATUS:
         kind, default_code, advice = _BY_STATUS[status]
         code = code or default_code
@@ -137,7 +253,7 @@ def from_response(
     else:
         kind, advice = ProviderError, "see https://www.twilio.com/docs/api/errors"
     words = twilio_message or f"HTTP {status}"
-    message = f"{words} ({method} {path}); {advice}"
+    message = f"{words} ({method} {path})" + (f"; {advice}" if advice else "")
     if kind is RateLimitedError:
         return RateLimitedError(
             message,
@@ -168,12 +284,22 @@ def unreachable(method: str, path: str, reason: str) -> ProviderUnavailableError
     )
 
 
-def answer_lost(method: str, path: str, reason: str) -> ProviderTimeoutError:
-    """The request may have reached Twilio but its answer did not come back."""
+def answer_lost(
+    method: str, path: str, reason: str, *, code: str | None = None, status: int | None = None
+) -> ProviderTimeoutError:
+    """The request may have reached Twilio but its answer did not come back.
+
+    Args:
+        reason: What came instead of the answer (a timeout, a dropped connection, a 5xx).
+        code: Twilio's code, when a server error carried one.
+        status: The HTTP status, when a server error came in place of the answer.
+    """
     return ProviderTimeoutError(
-        f"no answer from Twilio for {method} {path} ({reason}); the request may have been "
-        "carried out and was not repeated: fetch its result before trying again",
+        f"no usable answer from Twilio for {method} {path} ({reason}); the request may have "
+        "been carried out and was not repeated: fetch its result before trying again",
         provider=PROVIDER,
+        code=code,
+        status=status,
     )
 
 

@@ -14,12 +14,27 @@
 * redirects Twilio's hosts through a prefix map, for tests: ``https://api.twilio.com`` can
   become ``http://127.0.0.1:4010``; the map applies to every URL, the absolute paging links of
   Messaging and Trust Hub included;
-* retries only what cannot send anything twice: a connection that could not be opened, a
-  ``GET`` whose answer was lost, and a ``429``/``503`` answer (Twilio did nothing), after the
-  ``Retry-After`` delay or an exponential backoff, a bounded number of times;
-* raises the SDK's typed errors (see :mod:`sms_twilio.errors`): a ``POST`` or ``DELETE`` whose
-  answer was lost raises :class:`~sms_core.exceptions.ProviderTimeoutError` and is never
-  repeated, because Twilio may have carried it out.
+* retries only what cannot send anything twice, after the ``Retry-After`` delay or an
+  exponential backoff, a bounded number of times: a connection that could not be opened (refused,
+  DNS, TLS handshake: not a byte of the request left), a ``429`` (Twilio refused it), and a
+  ``GET`` whose answer was lost or came back as a server error (reading changes nothing);
+* never repeats a ``POST`` or ``DELETE`` that may have reached Twilio. A server error (``500``,
+  a gateway's ``502``/``504``, even ``503``) or a connection dropped after the request was
+  written says nothing about whether Twilio carried it out: a gateway in front of Twilio answers
+  ``502``/``504`` when Twilio's own answer is late or lost, after the message was created. Such a
+  request raises :class:`~sms_core.exceptions.ProviderTimeoutError` (the answer was lost: the
+  SDK stores the text ``UNKNOWN`` and reconciles it) and never
+  :class:`~sms_core.exceptions.ProviderUnavailableError`, which would mean "not sent".
+
+  twilio-python's own clients, for comparison (twilio 9.13.0, ``twilio/http/http_client.py``
+  and ``twilio/http/async_http_client.py``): ``TwilioHttpClient(max_retries=n)`` mounts
+  ``requests``' ``HTTPAdapter(max_retries=n)``, which retries "only failed DNS lookups, socket
+  connections and connection timeouts, never requests where data has made it to the server"
+  (its docstring), the same line as here; ``AsyncTwilioHttpClient(max_retries=n)`` wraps
+  ``aiohttp_retry.ExponentialRetry(attempts=n)``, whose defaults retry every method, ``POST``
+  included, on every 5xx (``retry_all_server_errors=True``, aiohttp-retry 2.9.1
+  ``retry_options.py``/``client.py``): a create answered ``502`` after Twilio created the
+  message is created again.
 
 Credentials pass through as the ``auth`` pair and are never logged.
 """
@@ -64,12 +79,16 @@ TWILIO_HOSTS: Mapping[str, str] = {
 DEFAULT_LANES = 8
 #: Connect quickly or give up (nothing was sent); wait longer for an answer.
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0, pool=10.0)
-# Methods that change nothing at Twilio, so an answer lost on the way back may be asked again.
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Failures that happen before a byte of the request left: retrying cannot duplicate anything.
+# httpcore raises ConnectError for a refused connection, a failed DNS lookup and a failed TLS
+# handshake alike, all before the request is written; a connection that breaks while the
+# request is written or its answer read raises WriteError/ReadError/RemoteProtocolError.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-# Answers that say Twilio did not act on the request: "slow down" and "not now".
-_RETRY_STATUSES = frozenset({429, 503})
+# Answers after which any request may be sent again: Twilio refused it ("slow down", 20429).
+_RETRY_STATUSES = frozenset({429})
+# Answers after which only a request that changes nothing may be sent again: a server error
+# may come after the change was made (a gateway's 502/504 after the message was created).
+_RETRY_STATUSES_IF_SAFE = frozenset({500, 502, 503, 504})
 
 
 @attrs.frozen(kw_only=True)
@@ -173,7 +192,7 @@ class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class
             ProviderError: The typed error for Twilio's refusal (see :mod:`sms_twilio.errors`).
             ProviderUnavailableError: When Twilio could not be reached.
             ProviderTimeoutError: When a ``POST`` or ``DELETE`` may have reached Twilio but
-                its answer was lost.
+                its answer was lost: no answer, or a server error (5xx) in its place.
         """
         method = method.upper()
         url = self.rewrite(uri)
@@ -192,7 +211,8 @@ class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class
                 answer = self._client.send(outgoing, auth=auth)
             except httpx.TransportError as err:
                 reason = type(err).__name__
-                if not isinstance(err, _NOT_SENT) and method not in _SAFE_METHODS:
+                if not isinstance(err, _NOT_SENT) and method not in errors.SAFE_METHODS:
+                    # The request may have been written: Twilio may have carried it out.
                     raise errors.answer_lost(method, path, reason) from err
                 if (delay := self._retry.delay(attempt, None)) is None:
                     raise errors.unreachable(method, path, reason) from err
@@ -205,7 +225,9 @@ class PooledHttpClient(HttpClient):  # type: ignore[misc]  # twilio's base class
                 answer.status_code,
                 time.perf_counter() - started,
             )
-            if answer.status_code in _RETRY_STATUSES:
+            if answer.status_code in _RETRY_STATUSES or (
+                method in errors.SAFE_METHODS and answer.status_code in _RETRY_STATUSES_IF_SAFE
+            ):
                 asked = errors.retry_after(answer.headers)
                 if (delay := self._retry.delay(attempt, asked)) is not None:
                     self._wait(method, path, delay, f"HTTP {answer.status_code}")

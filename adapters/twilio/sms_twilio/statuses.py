@@ -3,6 +3,12 @@
 Twilio adds words over time (``partially_delivered`` and the brand ``DELETION_*`` statuses are
 recent), so every mapping is a table with a fallback: an unknown message status is
 ``UNKNOWN`` (fetch it again later), an unknown registration status is ``IN_PROGRESS``.
+
+The message words are exactly the ``message_enum_status`` of Twilio's description
+(twilio-oai ``spec/json/twilio_api_v2010.json``; the adapter's tests compare them). A text is
+created ``queued``, or ``accepted`` through a Messaging Service (``scheduled`` when scheduled),
+and no status callback reports that first status ("Outbound Message Status in Status
+Callbacks", https://www.twilio.com/docs/messaging/guides/outbound-message-status-in-status-callbacks).
 """
 
 from __future__ import annotations

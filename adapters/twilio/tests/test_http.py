@@ -1,5 +1,6 @@
 import base64
 import logging
+import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -23,6 +24,7 @@ from sms_twilio.client import TwilioClients
 from sms_twilio.http import DEFAULT_TIMEOUT, LanedTransport
 from sms_twilio.settings import Credentials
 from sms_twilio.testing import AUTH_TOKEN, TwilioStandIn
+from sms_twilio.testing.memory import CreateFault
 from sms_twilio.testing.transport import ScriptedAnswers
 
 _MESSAGES = (
@@ -122,7 +124,15 @@ class TestRetries:
         assert 2 == len(sleeps)
 
     @pytest.mark.parametrize(
-        "lost", [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("hung up")], ids=str
+        "lost",
+        [
+            httpx.ReadTimeout("slow"),
+            httpx.RemoteProtocolError("Server disconnected without sending a response."),
+            httpx.ReadError("connection reset"),
+            httpx.WriteError("broken pipe"),
+            httpx.WriteTimeout("slow upload"),
+        ],
+        ids=repr,
     )
     def test_post_whose_answer_was_lost_is_not_repeated(
         self, http: PooledHttpClient, recorder: ScriptedAnswers, lost: Exception
@@ -133,6 +143,52 @@ class TestRetries:
             http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH)
         assert 1 == len(recorder.requests)
         assert "not repeated" in str(caught.value)
+
+    @pytest.mark.parametrize(
+        "not_sent",
+        [httpx.ConnectError("refused"), httpx.ConnectTimeout("no SYN-ACK")],
+        ids=repr,
+    )
+    def test_post_that_never_left_is_retried(
+        self,
+        http: PooledHttpClient,
+        recorder: ScriptedAnswers,
+        sleeps: list[float],
+        not_sent: Exception,
+    ) -> None:
+        """A connection that was never opened (refused, DNS, TLS, timeout) sent nothing."""
+        recorder.answer(not_sent, _created())
+        assert 201 == http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH).status_code
+        assert (2, 1) == (len(recorder.requests), len(sleeps))
+
+    @pytest.mark.parametrize("status", [500, 502, 503, 504])
+    @pytest.mark.parametrize("method", ["POST", "DELETE"])
+    def test_server_error_to_a_change_is_a_lost_answer(
+        self,
+        http: PooledHttpClient,
+        recorder: ScriptedAnswers,
+        sleeps: list[float],
+        status: int,
+        method: str,
+    ) -> None:
+        """A 5xx (a gateway's 502/504 after Twilio created the message) is never "not sent".
+
+        It raises ProviderTimeoutError (the SDK reconciles) rather than
+        ProviderUnavailableError (the SDK frees the key), and is sent once.
+        """
+        gateway = httpx.Response(status, text="<html>Bad Gateway</html>")
+        recorder.answer(gateway, _created())
+        with pytest.raises(ProviderTimeoutError, match=f"HTTP {status}"):
+            http.request(method, _MESSAGES, data={"To": "+1"}, auth=_AUTH)
+        assert ([], 1) == (sleeps, len(recorder.requests))
+
+    def test_twilio_server_error_body_is_kept(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers
+    ) -> None:
+        """Twilio's own words on a 5xx travel in the lost-answer error."""
+        recorder.answer(_error(500, 20500, "Internal Server Error"))
+        with pytest.raises(ProviderTimeoutError, match="Internal Server Error"):
+            http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH)
 
     def test_get_whose_answer_was_lost_is_retried(
         self, http: PooledHttpClient, recorder: ScriptedAnswers
@@ -175,24 +231,26 @@ class TestRetries:
         assert 600.0 == caught.value.retry_after
         assert [] == sleeps
 
-    def test_service_unavailable_is_retried_with_backoff(
-        self, http: PooledHttpClient, recorder: ScriptedAnswers, sleeps: list[float]
+    @pytest.mark.parametrize("status", [500, 502, 503, 504])
+    def test_server_error_to_a_read_is_retried_with_backoff(
+        self, http: PooledHttpClient, recorder: ScriptedAnswers, sleeps: list[float], status: int
     ) -> None:
-        """A 503 (Twilio did nothing) is retried after an exponential backoff."""
-        recorder.answer(_error(503, None), _error(503, None), _created())
-        assert 201 == http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH).status_code
+        """A GET changes nothing, so a 5xx is retried after an exponential backoff."""
+        recorder.answer(_error(status, None), _error(status, None), httpx.Response(200, json={}))
+        assert 200 == http.request("GET", _MESSAGES, auth=_AUTH).status_code
         assert 2 == len(sleeps)
         assert 0.05 <= sleeps[0] <= 0.1
         assert 0.1 <= sleeps[1] <= 0.2
 
-    def test_server_error_is_not_retried(
+    def test_server_error_to_a_read_that_persists_is_unavailable(
         self, http: PooledHttpClient, recorder: ScriptedAnswers, sleeps: list[float]
     ) -> None:
-        """A 500 may have done something: it raises ProviderUnavailableError at once."""
-        recorder.answer(_error(500, None, "Internal Server Error"))
-        with pytest.raises(ProviderUnavailableError):
-            http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH)
-        assert ([], 1) == (sleeps, len(recorder.requests))
+        """A GET answered 5xx on every try raises ProviderUnavailableError: nothing changed."""
+        recorder.answer(_error(502, None, "Bad Gateway"))
+        with pytest.raises(ProviderUnavailableError) as caught:
+            http.request("GET", _MESSAGES, auth=_AUTH)
+        assert not isinstance(caught.value, ProviderTimeoutError)
+        assert (3, 2) == (len(recorder.requests), len(sleeps))
 
 
 class TestRetryPolicy:
@@ -223,7 +281,13 @@ class TestErrorMapping:
             (400, 21422, NumberUnavailableError, "21422"),
             (400, 21452, NumberUnavailableError, "21452"),
             (429, 20429, RateLimitedError, "20429"),
-            (500, None, ProviderUnavailableError, None),
+            (400, 21408, InvalidRecipientError, "21408"),
+            (400, 14107, RateLimitedError, "14107"),
+            (400, 30022, RateLimitedError, "30022"),
+            (400, 30024, UnregisteredSenderError, "30024"),
+            (400, 30032, UnregisteredSenderError, "30032"),
+            (500, None, ProviderTimeoutError, None),
+            (503, 20503, ProviderTimeoutError, "20503"),
             (400, 21617, ProviderError, "21617"),
         ],
     )
@@ -357,6 +421,63 @@ class TestTransport:
             pytest.raises(ProviderTimeoutError),
         ):
             http.request("POST", url, data={"To": "+12125550100", "Body": "hi"}, auth=(sid, "x"))
+
+    @pytest.mark.parametrize(
+        ("fault", "created"),
+        [
+            (CreateFault(status=502), 1),
+            (CreateFault(status=504), 1),
+            (CreateFault(status=None), 1),
+            (CreateFault(status=503, created=False), 0),
+        ],
+        ids=["502-after", "504-after", "dropped-after", "503-before"],
+    )
+    def test_gateway_error_on_a_real_connection_is_a_lost_answer(
+        self, fault: CreateFault, created: int
+    ) -> None:
+        """Over a loopback socket, a gateway's answer or a dropped connection is never retried."""
+        sid = "AC" + "e" * 32
+        url = f"https://api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json"
+        with (
+            TwilioStandIn() as stand_in,
+            PooledHttpClient(base_urls=stand_in.base_urls, sleep=lambda _: None) as http,
+        ):
+            sender, _, _ = stand_in.state.provision_sender(sid)
+            stand_in.state.spoil_creates(lambda _: fault)
+            form = {"To": "+12125550100", "From": sender, "Body": "hi"}
+            with pytest.raises(ProviderTimeoutError):
+                http.request("POST", url, data=form, auth=(sid, AUTH_TOKEN))
+            stand_in.state.spoil_creates(None)
+            assert created == len(stand_in.state.messages(sid, {}))
+
+    @pytest.mark.parametrize("failure", ["tls-handshake", "refused"])
+    def test_failure_before_the_request_left_is_not_sent(
+        self, failure: str, sleeps: list[float]
+    ) -> None:
+        """A TLS handshake that fails, or a refused connection, is "not sent" and retried.
+
+        Real sockets: an https URL to the plain-HTTP stand-in fails in the handshake (httpcore
+        raises ConnectError before a byte of the request is written); a closed port refuses.
+        Nothing reaches Twilio, so the error is ProviderUnavailableError, not a lost answer.
+        """
+        sid = "AC" + "f" * 32
+        url = f"https://api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json"
+        with TwilioStandIn() as stand_in:
+            sender, _, _ = stand_in.state.provision_sender(sid)
+            if failure == "tls-handshake":
+                target = stand_in.url.replace("http://", "https://") + "/api"
+            else:
+                with socket.socket() as unused:
+                    unused.bind(("127.0.0.1", 0))
+                    target = f"http://127.0.0.1:{unused.getsockname()[1]}"
+            with PooledHttpClient(
+                base_urls={"https://api.twilio.com": target}, sleep=sleeps.append
+            ) as http:
+                form = {"To": "+12125550100", "From": sender, "Body": "hi"}
+                with pytest.raises(ProviderUnavailableError) as caught:
+                    http.request("POST", url, data=form, auth=(sid, AUTH_TOKEN))
+            assert not isinstance(caught.value, ProviderTimeoutError)
+            assert (2, []) == (len(sleeps), stand_in.state.messages(sid, {}))
 
 
 class TestLanes:

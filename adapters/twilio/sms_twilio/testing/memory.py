@@ -10,13 +10,25 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import attrs
 
-__all__ = ["API_VERSION", "Failure", "Memory", "Resource", "TwilioError", "new_sid", "not_found"]
+from sms_core.clock import Clock, SystemClock
+
+__all__ = [
+    "API_VERSION",
+    "CreateFault",
+    "Failure",
+    "GatewayError",
+    "Memory",
+    "Resource",
+    "TwilioError",
+    "new_sid",
+    "not_found",
+]
 
 #: The API version Twilio's v2010 answers and webhooks name.
 API_VERSION = "2010-04-01"
@@ -51,6 +63,42 @@ def not_found(path: str) -> TwilioError:
     return TwilioError(404, 20404, f"The requested resource {path} was not found")
 
 
+class GatewayError(Exception):
+    """The answer a gateway in front of Twilio gives instead of Twilio's.
+
+    Attributes:
+        status: The gateway's HTTP status (``502``, ``503``, ``504``…); ``None`` when the
+            connection is dropped without an answer.
+    """
+
+    def __init__(self, status: int | None) -> None:
+        super().__init__(f"gateway answer {status}" if status else "connection dropped")
+        self.status = status
+
+    def body(self) -> bytes:
+        """What a gateway writes: a page of its own, not Twilio's JSON."""
+        return f"<html><body><h1>{self.status} Gateway error</h1></body></html>".encode()
+
+
+@attrs.frozen(kw_only=True)
+class CreateFault:
+    """How one message create goes wrong between the client and Twilio.
+
+    Attributes:
+        status: The gateway's answer (``502``, ``503``, ``504``…); ``None``: the connection
+            is dropped after the request was written, with no answer.
+        created: Whether Twilio created the message before the answer was spoiled (a
+            gateway timing out on a slow Twilio), or the request never reached it.
+    """
+
+    status: int | None = 502
+    created: bool = True
+
+
+#: Decides, from a create's form, whether and how its answer is spoiled.
+CreateFaults = Callable[[Mapping[str, list[str]]], CreateFault | None]
+
+
 @attrs.frozen
 class Failure:
     """A review outcome a test arranged: Twilio's words and code."""
@@ -69,9 +117,15 @@ class Resource:
 
 
 class Memory:
-    """Resources by SID, and the records that span kinds; every change under one lock."""
+    """Resources by SID, and the records that span kinds; every change under one lock.
 
-    def __init__(self) -> None:
+    Args:
+        clock: The stand-in's time (resources' dates, the message list's lag); the wall
+            clock by default.
+    """
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock: Clock = clock or SystemClock()
         self._lock = threading.RLock()
         self._resources: dict[str, Resource] = {}
         self._owned: dict[str, str] = {}  # E.164 → PN SID
@@ -92,7 +146,7 @@ class Memory:
                 yield resource
 
     def _add(self, account_sid: str, sid: str, fields: dict[str, Any]) -> dict[str, Any]:
-        now = datetime.now(UTC)
+        now = self.clock.now()
         fields.setdefault("sid", sid)
         fields.setdefault("account_sid", account_sid)
         self._resources[sid] = Resource(account_sid, fields, now)

@@ -45,6 +45,11 @@ def answer(
 
     Returns:
         The HTTP status and JSON body (empty for 204).
+
+    Raises:
+        GatewayError: When a gateway spoils the answer (see
+            :meth:`~sms_twilio.testing.state.TwilioState.spoil_creates`); the server gives the
+            gateway's answer, or drops the connection.
     """
     parts = urlsplit(target)
     account_sid = _authenticated(headers, auth_token)

@@ -11,7 +11,9 @@ request it
    and the client gets Prism's answer;
 2. answers from :class:`~sms_twilio.testing.state.TwilioState`, which remembers what Prism
    cannot (numbers bought, texts, opt-outs, reviews), with Twilio's JSON and error bodies (see
-   :mod:`sms_twilio.testing.routes`);
+   :mod:`sms_twilio.testing.routes`), or with a gateway's answer (a 502 page, or a dropped
+   connection) where the state was told to spoil one
+   (:meth:`~sms_twilio.testing.state.TwilioState.spoil_creates`);
 3. waits ``latency`` seconds first, if asked (the benchmark's network delay).
 """
 
@@ -31,7 +33,7 @@ import httpx
 
 from sms_twilio.http import TWILIO_HOSTS
 from sms_twilio.testing.routes import answer
-from sms_twilio.testing.state import TwilioState
+from sms_twilio.testing.state import GatewayError, TwilioState
 
 __all__ = ["AUTH_TOKEN", "TwilioStandIn", "Violation"]
 
@@ -201,10 +203,18 @@ def _handler_for(stand_in: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = dict(self.headers.items())
-            status, content = stand_in.handle(self.command, self.path, headers, body)
+            content_type = "application/json"
+            try:
+                status, content = stand_in.handle(self.command, self.path, headers, body)
+            except GatewayError as failure:
+                if failure.status is None:
+                    # The request was read; the connection goes down before any answer.
+                    self.close_connection = True
+                    return
+                status, content, content_type = failure.status, failure.body(), "text/html"
             self.send_response(status)
             if status != 204:
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(content)))
             self.end_headers()
             if content:

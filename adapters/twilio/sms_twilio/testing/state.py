@@ -8,17 +8,39 @@ account SID the request was made for and answers with the JSON Twilio would send
 
 Reviews never finish on their own: :meth:`TwilioState.complete_review` (the driver) finishes
 them, approving or failing as arranged with :meth:`TwilioState.fail_next`.
+
+Texts behave as Twilio documents them where the adapter relies on it:
+
+* a created text is ``queued`` (``accepted`` through a Messaging Service) and stamped
+  ``date_sent`` at once, as every immediate create example of Twilio's description is
+  (``twilio_api_v2010.json``, ``CreateMessage`` examples ``create``,
+  ``createWithQueuedStatus``; only the scheduled ones answer ``date_sent: null``);
+* the message list lags behind creation by ``list_lag`` on the stand-in's clock: a text Twilio
+  created is fetched by its SID at once but listed only later, so a lookup that does not find it
+  proves only that it is not listed *yet*;
+* a gateway in front of Twilio can spoil a create's answer (:meth:`TwilioState.spoil_creates`):
+  a 502/504 after the text was created, a 503 before, or a dropped connection.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from sms_core.clock import Clock
 from sms_twilio.keywords import default_keyword
 from sms_twilio.testing import inventory
-from sms_twilio.testing.memory import API_VERSION, Failure, TwilioError, new_sid, not_found
+from sms_twilio.testing.memory import (
+    API_VERSION,
+    CreateFault,
+    CreateFaults,
+    Failure,
+    GatewayError,
+    TwilioError,
+    new_sid,
+    not_found,
+)
 from sms_twilio.testing.registrations import RegistrationsMemory
 from sms_twilio.testing.shapes import (
     available,
@@ -32,7 +54,15 @@ from sms_twilio.testing.shapes import (
     valid_number,
 )
 
-__all__ = ["API_VERSION", "Failure", "TwilioError", "TwilioState", "new_sid"]
+__all__ = [
+    "API_VERSION",
+    "CreateFault",
+    "Failure",
+    "GatewayError",
+    "TwilioError",
+    "TwilioState",
+    "new_sid",
+]
 
 # How a call a line took ends, in the status callback Twilio posts to the number's
 # StatusCallback (https://www.twilio.com/docs/usage/webhooks/voice-webhooks).
@@ -40,7 +70,25 @@ _CALL_DURATION_SECONDS = "12"
 
 
 class TwilioState(RegistrationsMemory):
-    """Numbers, texts, opt-outs, services, bundles, brands and campaigns of every account."""
+    """Numbers, texts, opt-outs, services, bundles, brands and campaigns of every account.
+
+    Args:
+        clock: The stand-in's time; the wall clock by default.
+        list_lag: How long after its creation a text first shows in the message list.
+    """
+
+    def __init__(self, clock: Clock | None = None, *, list_lag: timedelta = timedelta(0)) -> None:
+        super().__init__(clock)
+        self.list_lag = list_lag
+        self._create_faults: CreateFaults | None = None
+
+    def spoil_creates(self, faults: CreateFaults | None) -> None:
+        """Have a gateway spoil the answers to message creates, as ``faults`` decides per form.
+
+        ``None`` stops it. The callable is asked once per create request (retries included).
+        """
+        with self._lock:
+            self._create_faults = faults
 
     # -- numbers ----------------------------------------------------------------------------
 
@@ -147,6 +195,16 @@ class TwilioState(RegistrationsMemory):
         A text from a number outside a service with a verified campaign is accepted and then
         failed with 30034, as Twilio does.
         """
+        with self._lock:
+            fault = self._create_faults(form) if self._create_faults else None
+        if fault is not None and not fault.created:
+            raise GatewayError(fault.status)
+        created = self._create_message(account_sid, form)
+        if fault is not None:
+            raise GatewayError(fault.status)
+        return created
+
+    def _create_message(self, account_sid: str, form: Mapping[str, list[str]]) -> dict[str, Any]:
         to, sender = first(form, "To") or "", first(form, "From")
         service_sid = first(form, "MessagingServiceSid")
         body = first(form, "Body") or ""
@@ -201,7 +259,7 @@ class TwilioState(RegistrationsMemory):
             created = public(dated_rfc(stored, self._resources[sid]))
             if not registered:
                 # Twilio accepts the text, then fails it: US A2P 10DLC, unregistered number.
-                fields.update(status="failed", error_code=30034, _updated=datetime.now(UTC))
+                fields.update(status="failed", error_code=30034, _updated=self.clock.now())
             return created
 
     def message(self, account_sid: str, sid: str, path: str) -> dict[str, Any]:
@@ -214,13 +272,16 @@ class TwilioState(RegistrationsMemory):
         """``Messages`` list, newest first, filtered by ``To``, ``From`` and ``DateSent``.
 
         ``DateSent``, ``DateSent<`` and ``DateSent>`` compare days (on, on or before, on or
-        after), as Twilio's do.
+        after), as Twilio's do; a text without ``date_sent`` (a scheduled one) passes none of
+        them. A text shows only ``list_lag`` after its creation.
         """
         with self._lock:
+            listed_before = self.clock.now() - self.list_lag
             found = [
                 resource
                 for resource in self._of_kind(account_sid, "SM")
-                if all(
+                if resource.created <= listed_before
+                and all(
                     query.get(name) in {None, resource.fields[field]}
                     for name, field in (("To", "to"), ("From", "from"))
                 )

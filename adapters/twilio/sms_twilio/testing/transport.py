@@ -18,7 +18,7 @@ import httpx
 from sms_twilio.http import TWILIO_HOSTS
 from sms_twilio.testing.routes import answer
 from sms_twilio.testing.standin import AUTH_TOKEN
-from sms_twilio.testing.state import TwilioState
+from sms_twilio.testing.state import GatewayError, TwilioState
 
 __all__ = ["ScriptedAnswers", "StateAnswers"]
 
@@ -75,15 +75,24 @@ class StateAnswers:
         if product is None:
             raise AssertionError(f"{request.url.host} is not a Twilio host the adapter uses")
         target = request.url.raw_path.decode("ascii")
-        status, body = answer(
-            self.state,
-            product=product,
-            method=request.method,
-            target=target,
-            headers=dict(request.headers),
-            body=request.content,
-            auth_token=self.auth_token,
-        )
+        try:
+            status, body = answer(
+                self.state,
+                product=product,
+                method=request.method,
+                target=target,
+                headers=dict(request.headers),
+                body=request.content,
+                auth_token=self.auth_token,
+            )
+        except GatewayError as failure:
+            if failure.status is None:
+                # What httpx raises when the server closes the connection unanswered.
+                raise httpx.RemoteProtocolError(
+                    "Server disconnected without sending a response.", request=request
+                ) from failure
+            headers = {"Content-Type": "text/html"}
+            return httpx.Response(failure.status, content=failure.body(), headers=headers)
         content_type = {"Content-Type": "application/json"} if body else {}
         return httpx.Response(status, content=body, headers=content_type)
 
