@@ -15,7 +15,15 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from sms_core import DeliveryStatus, ManualClock, NumberQuery, PhoneNumber, WebhookRequest
+from sms_core import (
+    CarrierRegistration,
+    DeliveryStatus,
+    ManualClock,
+    NumberQuery,
+    PhoneNumber,
+    WebhookKind,
+    WebhookRequest,
+)
 from sms_core.exceptions import CandidateOptedOutError
 from sms_core.services import AccountAdmin, SmsAdmin
 from sms_core.testing import sample_brand, sample_campaign
@@ -97,12 +105,18 @@ def set_up(sdk: SmsAdmin, carrier: SandboxCarrier) -> AccountAdmin:
     account = sdk.create_account("acme", name="Acme Staffing", provider="fake")
     account.users.upsert("admin", first_name="Dana", last_name="Reyes", permissions=["sms.admin"])
     account.users.upsert("ann", first_name="Ann", last_name="Lee")
+    carrier.set_number_registration_duration(timedelta(0))
     account.registration.register("admin", sample_brand(), sample_campaign())
     for review in REVIEWS:
         carrier.advance(review)
         account.registration.sync()
     [offer] = account.numbers.search("admin", NumberQuery(area_code="415", limit=1))
     account.numbers.purchase("admin", offer.number, ["ann"], accept_terms=True)
+    # The carrier registers the number with the mobile carriers; its events are applied here,
+    # so the outbox holds only what a test makes happen.
+    [summary] = account.numbers.list()
+    for event in carrier.collect_webhooks(subject_sid=summary.line.provider_ref):
+        account.webhooks.handle(WebhookKind.EVENTS, event)
     return account
 
 
@@ -217,6 +231,26 @@ class TestStatusCallbacks:
         message = acme.messages.get("ann", message_id)
         assert DeliveryStatus.UNDELIVERED == message.status
         assert "30003" == message.error_code
+
+
+@pytest.mark.usefixtures("app")
+class TestCarrierEvents:
+    """A number's registration with the mobile carriers, reported to the events URL."""
+
+    def test_registered_through_http(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, client: httpx.Client
+    ) -> None:
+        """The carrier posts pending, then registered, to ``/events``: the line shows it."""
+        [offer] = acme.numbers.search("admin", NumberQuery(area_code="212", limit=1))
+        acme.numbers.purchase("admin", offer.number, ["admin"], accept_terms=True)
+
+        responses = carrier.deliver_webhooks(client)
+
+        assert [(204, "/webhooks/acme/events")] * 2 == [
+            (response.status_code, response.request.url.path) for response in responses
+        ]
+        [summary] = [s for s in acme.numbers.list() if s.line.number == offer.number]
+        assert CarrierRegistration.REGISTERED == summary.line.carrier_registration
 
 
 @pytest.mark.usefixtures("app")

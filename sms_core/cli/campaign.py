@@ -41,7 +41,8 @@ from __future__ import annotations
 import json
 import time
 import tomllib
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -60,7 +61,9 @@ from sms_core.domain import (
     BrandProfile,
     CampaignProfile,
     CampaignUseCase,
+    CarrierRegistration,
     EntityType,
+    Line,
     PhoneNumber,
     PolicySettings,
     PostalAddress,
@@ -324,6 +327,34 @@ def _report_submission(account: AccountAdmin, submission: Submission, done: str)
     _show_status(console, account, submission.status)
 
 
+def _show_carrier_registration(console: Console, lines: Sequence[Line]) -> None:
+    """How many attached numbers the mobile carriers registered, and each failure's reason."""
+    attached = [line for line in lines if line.registered]
+    if not attached:
+        return
+    counts = Counter(line.carrier_registration for line in attached)
+    console.print(
+        f"With the carriers: {counts[CarrierRegistration.REGISTERED]} registered, "
+        f"{counts[CarrierRegistration.PENDING]} pending, "
+        f"{counts[CarrierRegistration.FAILED]} failed",
+        style="dim",
+    )
+    for line in attached:
+        if line.carrier_registration is CarrierRegistration.FAILED:
+            code = f" ({line.carrier_error_code})" if line.carrier_error_code else ""
+            console.print(
+                f"{line.number}: carrier registration failed{code}: "
+                f"{line.carrier_error or 'no reason given'}",
+                style="red",
+            )
+    if counts[CarrierRegistration.PENDING]:
+        output.hint(
+            console,
+            "pending numbers can text, but the mobile carriers may refuse their texts until "
+            "the carrier reports them registered",
+        )
+
+
 def _show_status(console: Console, account: AccountAdmin, status: RegistrationStatus) -> None:
     console.print(render.registration_table(status))
     if (failed := status.failed) is not None and (help_ := render.troubleshooting_text(failed)):
@@ -333,6 +364,7 @@ def _show_status(console: Console, account: AccountAdmin, status: RegistrationSt
     console.print(
         f"Numbers: {registered} registered, {len(lines) - registered} unregistered", style="dim"
     )
+    _show_carrier_registration(console, [summary.line for summary in lines])
     if status.overall is StepStatus.NOT_STARTED:
         output.hint(console, "register with 'smsadmin campaign register --file form.toml'")
     elif status.in_progress:

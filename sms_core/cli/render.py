@@ -20,6 +20,7 @@ from sms_core.domain import (
     Account,
     AuditEntry,
     AvailableNumber,
+    CarrierRegistration,
     Line,
     LineSummary,
     LintIssue,
@@ -34,12 +35,14 @@ from sms_core.domain import (
 )
 
 __all__ = [
+    "CARRIER_CUES",
     "REGISTERED",
     "STEP_CUES",
     "UNREGISTERED",
     "accounts_table",
     "audit_table",
     "available_table",
+    "carrier_cell",
     "change_text",
     "lines_table",
     "lint_table",
@@ -78,6 +81,23 @@ def status_cell(line: Line) -> Text:
     return Text(UNREGISTERED, style="yellow")
 
 
+#: A line's registration with the mobile carriers: its cue and colour.
+CARRIER_CUES: Mapping[CarrierRegistration, tuple[str, str]] = {
+    CarrierRegistration.NOT_ATTACHED: ("○ Not attached", "dim"),
+    CarrierRegistration.PENDING: ("● Pending", "yellow"),
+    CarrierRegistration.REGISTERED: ("✔ Registered", "green"),
+    CarrierRegistration.FAILED: ("✘ Failed", "red"),
+}
+
+
+def carrier_cell(line: Line) -> Text:
+    """Where the number stands with the mobile carriers; a failure names the carrier's code."""
+    cue, style = CARRIER_CUES[line.carrier_registration]
+    if line.carrier_registration is CarrierRegistration.FAILED and line.carrier_error_code:
+        cue = f"{cue} ({line.carrier_error_code})"
+    return Text(cue, style=style)
+
+
 def user_name(user: User) -> Text:
     """A user's name; an inactive user in red, marked "(inactive)"."""
     if user.active:
@@ -101,10 +121,16 @@ def _number(number: PhoneNumber | None) -> str:
 
 
 def lines_table(summaries: Iterable[LineSummary]) -> Table:
-    """The "Manage Existing Phone Numbers" list: status, number, forwarding, users."""
+    """The "Manage Existing Phone Numbers" list: status, number, carriers, forwarding, users.
+
+    "Carriers" is the number's registration with the mobile carriers, which follows the
+    campaign's approval: a number on the approved campaign texts at once, but until the
+    carrier reports it registered the mobile carriers may still refuse its texts.
+    """
     table = Table(title="Phone numbers", title_justify="left")
     table.add_column("Status", no_wrap=True)
     table.add_column("Number", no_wrap=True)
+    table.add_column("Carriers", no_wrap=True)
     table.add_column("Call forwarding", no_wrap=True)
     table.add_column("Users", overflow="fold")
     for summary in summaries:
@@ -112,6 +138,7 @@ def lines_table(summaries: Iterable[LineSummary]) -> Table:
         table.add_row(
             status_cell(line),
             line.number.e164,
+            carrier_cell(line),
             _number(line.forward_to),
             users_cell(summary.users, line.shared_badge),
         )

@@ -1,10 +1,19 @@
 """The domain: value objects that know no wire format and no storage."""
 
-from sms_core.domain.accounts import Account, Line, LineSummary, Seat, SeatSummary, User
+from sms_core.domain.accounts import (
+    Account,
+    CarrierRegistration,
+    Line,
+    LineSummary,
+    Seat,
+    SeatSummary,
+    User,
+)
 from sms_core.domain.audit import AuditAction, AuditEntry
 from sms_core.domain.events import (
     InboundCall,
     InboundMessage,
+    NumberRegistrationUpdate,
     ProviderEvent,
     StatusUpdate,
     WebhookRequest,
@@ -78,6 +87,7 @@ __all__ = [
     "BrandProfile",
     "CampaignProfile",
     "CampaignUseCase",
+    "CarrierRegistration",
     "Decision",
     "DeliveryStatus",
     "Direction",
@@ -95,6 +105,7 @@ __all__ = [
     "NextAction",
     "NumberCapabilities",
     "NumberQuery",
+    "NumberRegistrationUpdate",
     "NumberSettings",
     "NumberType",
     "OptOut",

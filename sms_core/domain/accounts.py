@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 
 import attrs
 
 from sms_core.domain.phone import PhoneNumber
 
-__all__ = ["Account", "Line", "LineSummary", "Seat", "SeatSummary", "User"]
+__all__ = [
+    "Account",
+    "CarrierRegistration",
+    "Line",
+    "LineSummary",
+    "Seat",
+    "SeatSummary",
+    "User",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -51,13 +60,65 @@ class User:
         return f"{self.first_name} {self.last_name}".strip()
 
 
+class CarrierRegistration(StrEnum):
+    """Where a line's number stands with the mobile carriers, as its carrier adapter reports.
+
+    An approved campaign is not yet send-ready: once a number is attached to the campaign's
+    messaging service, the carrier still registers it with the mobile carriers, which takes
+    minutes to days and can fail. Texts from a number whose registration is still pending may
+    be refused by the mobile carriers; the SDK does not hold them back (the carrier's refusal
+    is reported on the message with advice), it shows the state so an admin knows why.
+
+    The state moves only forward (:attr:`rank`): attaching a number makes it ``PENDING``, and
+    the carrier's events move it to ``REGISTERED`` or ``FAILED``; a late or repeated event
+    never moves it back.
+    """
+
+    #: Not attached to an approved messaging service: not a registered sender at all.
+    NOT_ATTACHED = "not_attached"
+    #: Attached; the carrier has not confirmed the registration with the mobile carriers yet.
+    PENDING = "pending"
+    #: The carrier reported the number registered: texts go out as the campaign's.
+    REGISTERED = "registered"
+    #: The carrier reported that registering the number failed; its code says why.
+    FAILED = "failed"
+
+    @property
+    def rank(self) -> int:
+        """The order states follow; an event is applied only when it raises the rank."""
+        return _CARRIER_RANKS[self]
+
+    @property
+    def label(self) -> str:
+        """The state as lists show it."""
+        return _CARRIER_LABELS[self]
+
+
+_CARRIER_RANKS = {
+    CarrierRegistration.NOT_ATTACHED: 0,
+    CarrierRegistration.PENDING: 1,
+    CarrierRegistration.REGISTERED: 2,
+    CarrierRegistration.FAILED: 2,
+}
+_CARRIER_LABELS = {
+    CarrierRegistration.NOT_ATTACHED: "Not attached",
+    CarrierRegistration.PENDING: "Carrier registration pending",
+    CarrierRegistration.REGISTERED: "Registered with carriers",
+    CarrierRegistration.FAILED: "Carrier registration failed",
+}
+
+
 @attrs.frozen(kw_only=True)
 class Line:
     """A phone number the account owns and the users who text from it.
 
     Attributes:
         provider_ref: The carrier's identifier for the number (a Twilio ``PN…`` SID).
-        registered: Whether the number is attached to the approved campaign.
+        registered: Whether the number is attached to the approved campaign (it may text).
+        carrier_registration: Where the number's registration with the mobile carriers
+            stands; see :class:`CarrierRegistration`.
+        carrier_error_code: The carrier's code when that registration failed.
+        carrier_error: What the carrier said about the failure, and what to do.
         forward_to: Where voice calls to the number are forwarded, if anywhere.
         user_ids: The users on the line, in the order they were assigned.
         seat_id: The seat the line belongs to, for seat-based hosts.
@@ -68,6 +129,9 @@ class Line:
     number: PhoneNumber
     provider_ref: str
     registered: bool = False
+    carrier_registration: CarrierRegistration = CarrierRegistration.NOT_ATTACHED
+    carrier_error_code: str | None = None
+    carrier_error: str | None = None
     forward_to: PhoneNumber | None = None
     user_ids: tuple[str, ...] = ()
     seat_id: str | None = None

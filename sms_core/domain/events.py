@@ -8,12 +8,14 @@ from urllib.parse import parse_qs
 
 import attrs
 
+from sms_core.domain.accounts import CarrierRegistration
 from sms_core.domain.messages import DeliveryStatus
 from sms_core.domain.phone import PhoneNumber
 
 __all__ = [
     "InboundCall",
     "InboundMessage",
+    "NumberRegistrationUpdate",
     "ProviderEvent",
     "StatusUpdate",
     "WebhookRequest",
@@ -110,5 +112,40 @@ class InboundCall:
     raw: Mapping[str, object] = attrs.field(factory=dict)
 
 
+@attrs.frozen(kw_only=True)
+class NumberRegistrationUpdate:
+    """A number's registration with the mobile carriers changed (carrier account events).
+
+    The line is found by the carrier's id for the number (``provider_ref``), else by the
+    number; an update about a number the account has no line for is acknowledged and ignored
+    (a carrier account may hold numbers the SDK does not manage).
+
+    Attributes:
+        provider_ref: The carrier's id for the number (a Twilio ``PN…`` SID), when it says.
+        number: The number, when the carrier gives it in a form the SDK can read.
+        state: The new state in the SDK's words; never ``NOT_ATTACHED``.
+        raw_status: The carrier's own word for it.
+        error_code: The carrier's code when the registration failed.
+        error_message: What the carrier said, with what to do, when it failed.
+        occurred_at: When the carrier says it happened.
+        raw: The carrier's payload as it came.
+    """
+
+    provider_ref: str | None
+    number: PhoneNumber | None
+    state: CarrierRegistration
+    raw_status: str
+    error_code: str | None = None
+    error_message: str | None = None
+    occurred_at: datetime | None = None
+    raw: Mapping[str, object] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        if self.provider_ref is None and self.number is None:
+            raise ValueError("a number registration update names the number or its carrier id")
+        if self.state is CarrierRegistration.NOT_ATTACHED:
+            raise ValueError("a number registration update reports pending, registered or failed")
+
+
 #: Every normalized event a webhook can carry.
-ProviderEvent = StatusUpdate | InboundMessage | InboundCall
+ProviderEvent = StatusUpdate | InboundMessage | InboundCall | NumberRegistrationUpdate

@@ -187,3 +187,6 @@ class WebhookKind(StrEnum):
     MESSAGES = "messages"
     #: Calls a line received (``{base}/{account_id}/calls``).
     CALLS = "calls"
+    #: Carrier account events: a number's registration with the mobile carriers
+    #: (``{base}/{account_id}/events``).
+    EVENTS = "events"

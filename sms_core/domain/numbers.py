@@ -148,6 +148,9 @@ class NumberSettings:
         sms_url: The webhook for inbound texts.
         status_callback_url: The webhook for delivery reports of texts sent from the number.
         voice_url: The webhook for inbound calls (answered with the forwarding response).
+        events_url: The webhook for carrier account events (a number's registration with the
+            mobile carriers), for carriers that take it from the SDK; others are set up once
+            per account (see the adapter's README).
         forward_to: The forwarding number, for carriers that forward calls themselves.
         label: A short name the carrier's console shows (at most 64 characters).
     """
@@ -155,6 +158,7 @@ class NumberSettings:
     sms_url: str | None = None
     status_callback_url: str | None = None
     voice_url: str | None = None
+    events_url: str | None = None
     forward_to: PhoneNumber | None = None
     label: str | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.max_len(64))

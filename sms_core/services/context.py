@@ -65,6 +65,10 @@ class WebhookUrls:
         """The URL for calls a line receives."""
         return f"{self.base}/{account.id}/calls"
 
+    def events(self, account: Account) -> str:
+        """The URL for carrier account events (a number's registration with the carriers)."""
+        return f"{self.base}/{account.id}/events"
+
 
 @attrs.define
 class AccountContext:

@@ -33,6 +33,10 @@
      candidate's activity without a user;
    * a call is answered with the adapter's response: forwarded to the line's forwarding
      number, or declined when the line has none;
+   * a number's registration with the mobile carriers (carrier account events, the
+     ``events`` URL) is stored on its line, found by the carrier's id for the number, only
+     forward (:class:`~sms_core.domain.CarrierRegistration`); an update about a number the
+     account has no line for is acknowledged and ignored;
 
 4. **answer** the carrier as its adapter says.
 """
@@ -59,6 +63,7 @@ from sms_core.domain import (
     InboundMessage,
     Line,
     Message,
+    NumberRegistrationUpdate,
     OptOut,
     OptOutSource,
     PhoneNumber,
@@ -90,10 +95,11 @@ FALLBACK_OPT_OUT = (
 )
 
 # The events each webhook URL receives.
-_KINDS: dict[WebhookKind, type[StatusUpdate] | type[InboundMessage] | type[InboundCall]] = {
+_KINDS: dict[WebhookKind, type[ProviderEvent]] = {
     WebhookKind.STATUS: StatusUpdate,
     WebhookKind.MESSAGES: InboundMessage,
     WebhookKind.CALLS: InboundCall,
+    WebhookKind.EVENTS: NumberRegistrationUpdate,
 }
 
 # The carrier's own keyword verdicts (Twilio's OptOutType) in the SDK's words.
@@ -139,6 +145,8 @@ class WebhookReceiver:
                 case InboundCall():
                     forward_to = lines[event.called].forward_to
                     answer = context.hooks.answer_call(context.account, event, forward_to)
+                case NumberRegistrationUpdate():
+                    self._apply_number_registration(event)
         if answer is not None:
             return answer
         return context.hooks.acknowledge_webhook(context.account, events)
@@ -201,6 +209,11 @@ class WebhookReceiver:
                 error_code=update.error_code,
                 error_message=update.error_message,
             )
+
+    def _apply_number_registration(self, update: NumberRegistrationUpdate) -> None:
+        context = self._context
+        with context.database.transaction() as connection:
+            line_store.record_carrier_registration(connection, context.account.id, update)
 
     def _receive_text(self, event: InboundMessage, line: Line) -> None:
         if (readable := _storable(event.body)) != event.body:

@@ -14,6 +14,7 @@ from sms_core.domain import (
     Action,
     AuditAction,
     AvailableNumber,
+    CarrierRegistration,
     Line,
     LineSummary,
     NumberQuery,
@@ -146,12 +147,17 @@ class NumberAdmin:
             users = self._assignable(connection, unique_ids)
         self._check_capacity(wanted, len(users))
         bought = context.hooks.purchase_number(context.account, wanted, self._settings(None))
+        attached = attach_if_registered(context, bought)
         line = Line(
             id=context.make_id(),
             account_id=context.account.id,
             number=bought.number,
             provider_ref=bought.provider_ref,
-            registered=attach_if_registered(context, bought),
+            registered=attached,
+            # Attached now; registered with the mobile carriers once the carrier says so.
+            carrier_registration=(
+                CarrierRegistration.PENDING if attached else CarrierRegistration.NOT_ATTACHED
+            ),
             seat_id=seat.id if seat else None,
         )
         try:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from sms_core.domain import Line, PhoneNumber
+from sms_core.domain import CarrierRegistration, Line, NumberRegistrationUpdate, PhoneNumber
 from sms_core.store.rows import from_row
 from sms_core.store.schema import line_users, lines
 
@@ -19,6 +19,7 @@ __all__ = [
     "insert_line",
     "line_of_user",
     "list_lines",
+    "record_carrier_registration",
     "remove_line_user",
     "update_line",
 ]
@@ -33,6 +34,9 @@ def insert_line(connection: sa.Connection, line: Line, now: datetime) -> None:
             number=line.number.e164,
             provider_ref=line.provider_ref,
             registered=line.registered,
+            carrier_registration=line.carrier_registration.value,
+            carrier_error_code=line.carrier_error_code,
+            carrier_error=line.carrier_error,
             forward_to=line.forward_to.e164 if line.forward_to else None,
             seat_id=line.seat_id,
             user_count=0,
@@ -124,6 +128,43 @@ def update_line(connection: sa.Connection, line: Line) -> None:
             registered=line.registered,
         )
     )
+
+
+def record_carrier_registration(
+    connection: sa.Connection, account_id: str, update: NumberRegistrationUpdate
+) -> bool:
+    """Store a number's new carrier registration state, only forward; one conditional UPDATE.
+
+    The line is the account's active one with the carrier id ``update.provider_ref``, else
+    the one with ``update.number``. Its state changes only when the update's state ranks above
+    it (:attr:`CarrierRegistration.rank`), so a repeated or late event changes nothing.
+
+    Returns:
+        Whether a line changed.
+    """
+    earlier = [state.value for state in CarrierRegistration if state.rank < update.state.rank]
+    which: sa.ColumnElement[bool]
+    if update.provider_ref is not None:
+        which = lines.c.provider_ref == update.provider_ref
+    elif update.number is not None:
+        which = lines.c.number == update.number.e164
+    else:
+        return False
+    changed = connection.execute(
+        lines.update()
+        .where(
+            lines.c.account_id == account_id,
+            lines.c.active,
+            which,
+            lines.c.carrier_registration.in_(earlier),
+        )
+        .values(
+            carrier_registration=update.state.value,
+            carrier_error_code=update.error_code,
+            carrier_error=update.error_message,
+        )
+    )
+    return bool(changed.rowcount)
 
 
 def deactivate_line(connection: sa.Connection, line: Line, now: datetime) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sms_core.domain import (
     BrandProfile,
     CampaignProfile,
+    CarrierRegistration,
     PhoneNumber,
     PolicySettings,
     RegistrationFailure,
@@ -291,11 +292,14 @@ def approved_service_ref(connection: sa.Connection, account_id: str) -> str | No
 
 
 def mark_line_registered(connection: sa.Connection, line_id: str) -> bool:
-    """Mark an active line registered. Returns whether it was not registered before."""
+    """Mark an active line registered. Returns whether it was not registered before.
+
+    Its registration with the mobile carriers starts then: pending until the carrier says.
+    """
     marked = connection.execute(
         lines.update()
         .where(lines.c.id == line_id, lines.c.active, sa.not_(lines.c.registered))
-        .values(registered=True)
+        .values(registered=True, carrier_registration=CarrierRegistration.PENDING.value)
     )
     return marked.rowcount == 1
 

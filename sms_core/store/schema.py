@@ -111,6 +111,10 @@ lines = sa.Table(
     sa.Column("number", sa.String(16), nullable=False),
     sa.Column("provider_ref", sa.String(64), nullable=False),
     sa.Column("registered", sa.Boolean, nullable=False),
+    # CarrierRegistration: the number's registration with the mobile carriers, only forward.
+    sa.Column("carrier_registration", sa.String(16), nullable=False, server_default="not_attached"),
+    sa.Column("carrier_error_code", sa.String(32)),
+    sa.Column("carrier_error", sa.Text),
     sa.Column("forward_to", sa.String(16)),
     sa.Column("seat_id", sa.ForeignKey("seats.id")),
     sa.Column("user_count", sa.Integer, nullable=False, server_default="0"),
@@ -118,6 +122,10 @@ lines = sa.Table(
     sa.Column("created_at", _TIME, nullable=False),
     sa.Column("deactivated_at", _TIME),
     sa.CheckConstraint("user_count >= 0", name="user_count_not_negative"),
+    sa.CheckConstraint(
+        "carrier_registration IN ('not_attached', 'pending', 'registered', 'failed')",
+        name="carrier_registration_known",
+    ),
     # A number belongs to one active line at a time; released lines keep their history.
     sa.Index(
         "uq_lines_active_number",

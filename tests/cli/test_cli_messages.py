@@ -83,12 +83,15 @@ def acme(
 
 
 @pytest.fixture
-def lines(acme: AccountAdmin) -> Lines:
+def lines(acme: AccountAdmin, carrier: SandboxCarrier) -> Lines:
     """Ada on her own registered number; Ben and Cleo sharing one."""
     offers = acme.numbers.search("u-admin", NumberQuery(area_code="415", limit=2))
     acme.numbers.purchase("u-admin", offers[0].number, ["u-ada"], accept_terms=True)
     acme.numbers.purchase("u-admin", offers[1].number, ["u-ben", "u-cleo"], accept_terms=True)
     assert all(summary.line.registered for summary in acme.numbers.list())
+    for summary in acme.numbers.list():  # the carrier's "registration pending" events
+        for event in carrier.collect_webhooks(subject_sid=summary.line.provider_ref):
+            acme.webhooks.handle(WebhookKind.EVENTS, event)
     return Lines(ada=offers[0].number.e164, shared=offers[1].number.e164)
 
 

@@ -162,7 +162,7 @@ class TestStatusCallbacks(Texting):
         """Delivered, then a late sent and the delivered again: it stays delivered."""
         message = acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi").message
         carrier.advance(timedelta(seconds=5))
-        sent, delivered = carrier.collect_webhooks()
+        sent, delivered = carrier.collect_webhooks(subject_sid=message.provider_message_id)
         acme.webhooks.handle(WebhookKind.STATUS, delivered)
         settled = acme.messages.get("ann", message.id)
         acme.webhooks.handle(WebhookKind.STATUS, sent)
@@ -177,7 +177,7 @@ class TestStatusCallbacks(Texting):
         carrier.mark_recipient(PhoneNumber.parse(ALICE), "30003")
         message = acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi").message
         carrier.advance(timedelta(seconds=5))
-        for request in carrier.collect_webhooks():
+        for request in carrier.collect_webhooks(subject_sid=message.provider_message_id):
             acme.webhooks.handle(WebhookKind.STATUS, request)
         failed = acme.messages.get("ann", message.id)
         assert (DeliveryStatus.UNDELIVERED, "30003", "Unreachable destination handset") == (

@@ -34,6 +34,7 @@ from sms_fake import (
     inbound,
     inventory,
     messages,
+    number_registrations,
     numbers,
     optouts,
     outbox,
@@ -255,7 +256,8 @@ class SandboxCarrier:
         new review when it failed.
 
         Args:
-            settings: The inbound and status webhook URLs of numbers that set none themselves.
+            settings: The inbound and status webhook URLs of numbers that set none themselves,
+                and the account's events URL (numbers' registration with the carriers).
 
         Raises:
             ProviderNotFoundError: When the campaign is not the account's.
@@ -272,6 +274,8 @@ class SandboxCarrier:
                 (account_id, step.value, campaign_sid),
             ).fetchone()
             now = self._clock.now(conn)
+            if settings is not None and settings.events_url:
+                number_registrations.set_events_url(conn, account_id, settings.events_url)
             if row is not None:
                 existing = registrations.load(conn, account_id, row["sid"], now)
                 return registrations.restart(conn, existing, existing.label, now)
@@ -337,8 +341,10 @@ class SandboxCarrier:
     def attach_number(self, account_id: str, service_sid: str, number_sid: str) -> CarrierNumber:
         """Put a number in a messaging service's sender pool (moving it from any other).
 
-        Once the service is active, the number is a registered sender. Attaching a number
-        twice is harmless.
+        Once the service is active, the number is registered with the mobile carriers: it is
+        reported pending at once and registered (or failed, see
+        :meth:`fail_next_number_registration`) one number registration time later, to the
+        account's events URL. Attaching a number twice is harmless and reports nothing new.
 
         Raises:
             ProviderNotFoundError: When the service or the number is not the account's.
@@ -357,9 +363,39 @@ class SandboxCarrier:
                     f"messaging service {service_sid} failed ({service.failure.reason}); "
                     "resubmit it before attaching numbers"
                 )
-            numbers.owned(conn, account_id, number_sid)
+            before = numbers.owned(conn, account_id, number_sid)
             numbers.attach(conn, number_sid, service_sid)
-            return numbers.owned(conn, account_id, number_sid)
+            attached = numbers.owned(conn, account_id, number_sid)
+            if before.service_sid != service_sid:
+                starts = max(self._clock.now(conn), service.decided_at)
+                number_registrations.start(conn, attached, starts)
+            return attached
+
+    def number_registration_duration(self) -> timedelta:
+        """How long registering a number attached now takes, in carrier time."""
+        with self._store.read() as conn:
+            return number_registrations.registration_time(conn)
+
+    def set_number_registration_duration(self, duration: timedelta) -> None:
+        """Make number registrations started from now on take ``duration`` of carrier time.
+
+        Raises:
+            ValueError: When ``duration`` is negative.
+        """
+        with self._store.write() as conn:
+            number_registrations.set_registration_time(conn, duration)
+
+    def fail_next_number_registration(
+        self, account_id: str, reason: str, *, code: str = "30126"
+    ) -> None:
+        """Make the registration of the next number the account attaches fail.
+
+        Args:
+            reason: What the failure report says.
+            code: The code it carries.
+        """
+        with self._store.write() as conn:
+            number_registrations.plan_failure(conn, account_id, reason, code)
 
     # -- delivery ----------------------------------------------------------------------------
 

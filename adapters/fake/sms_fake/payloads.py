@@ -17,6 +17,13 @@ format can grow::
     {"event": "call.inbound", "account_id": "acme", "call_sid": "CA…",
      "from": "+14155550199", "to": "+14155550100", "occurred_at": "2030-01-01T12:06:00+00:00"}
 
+    {"event": "number.registration", "account_id": "acme", "number_sid": "PN…",
+     "number": "+14155550100", "status": "failure", "error_code": "30126",
+     "error_message": "…", "occurred_at": "2030-01-02T12:00:00+00:00"}
+
+A number's registration is reported to the account's events URL: ``pending_registration``
+when it is attached to an active messaging service, then ``registered`` or ``failure``.
+
 ``message_id`` is the SDK's own id the text was sent with (``null`` when none was given);
 ``keyword`` is ``STOP``, ``START``, ``HELP`` or ``null``. The answer to a call webhook is a
 JSON object too: ``{"action": "forward", "to": "+14155550111"}`` to forward the call, or
@@ -43,6 +50,7 @@ __all__ = [
     "Event",
     "InboundCallReport",
     "InboundTextReport",
+    "NumberRegistrationReport",
     "Report",
     "StatusReport",
     "decode_answer",
@@ -62,6 +70,8 @@ class Event(StrEnum):
     INBOUND_TEXT = "message.inbound"
     #: A call to a line, waiting to be answered.
     INBOUND_CALL = "call.inbound"
+    #: A number's registration with the mobile carriers changed (the events URL).
+    NUMBER_REGISTRATION = "number.registration"
 
 
 class CallAction(StrEnum):
@@ -114,6 +124,19 @@ class InboundCallReport:
 
 
 @attrs.frozen(kw_only=True)
+class NumberRegistrationReport:
+    """A number's registration with the mobile carriers changed."""
+
+    account_id: str
+    number_sid: str
+    number: PhoneNumber
+    status: str
+    occurred_at: datetime
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+@attrs.frozen(kw_only=True)
 class CallAnswer:
     """The webhook app's answer to a call."""
 
@@ -123,12 +146,13 @@ class CallAnswer:
 
 
 #: Every webhook body the sandbox sends.
-Report = StatusReport | InboundTextReport | InboundCallReport
+Report = StatusReport | InboundTextReport | InboundCallReport | NumberRegistrationReport
 
 _EVENTS: dict[str, type[Report]] = {
     Event.STATUS: StatusReport,
     Event.INBOUND_TEXT: InboundTextReport,
     Event.INBOUND_CALL: InboundCallReport,
+    Event.NUMBER_REGISTRATION: NumberRegistrationReport,
 }
 _EVENT_OF: dict[type[Report], Event] = {kind: Event(name) for name, kind in _EVENTS.items()}
 

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["BrandStatus", "CallStatus", "CampaignStatus", "MessageStatus", "ServiceStatus"]
+__all__ = [
+    "BrandStatus",
+    "CallStatus",
+    "CampaignStatus",
+    "MessageStatus",
+    "NumberRegistrationStatus",
+    "ServiceStatus",
+]
 
 
 class BrandStatus(StrEnum):
@@ -41,6 +48,17 @@ class ServiceStatus(StrEnum):
     ACTIVE = "ACTIVE"
     #: Setup failed; resubmit it.
     FAILED = "FAILED"
+
+
+class NumberRegistrationStatus(StrEnum):
+    """Where a number in a messaging service stands with the mobile carriers."""
+
+    #: Attached to the service; registration with the mobile carriers under way.
+    PENDING = "pending_registration"
+    #: Registered: the number sends as the campaign's.
+    REGISTERED = "registered"
+    #: The registration failed; the report carries the code and the reason.
+    FAILED = "failure"
 
 
 class MessageStatus(StrEnum):

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sms_core.domain import (
+    CarrierRegistration,
     DeliveryStatus,
     InboundCall,
     InboundMessage,
+    NumberRegistrationUpdate,
     ProviderEvent,
     ProvisionedNumber,
     RegistrationState,
@@ -21,12 +23,25 @@ from sms_core.domain import (
     StatusUpdate,
     StepStatus,
 )
-from sms_fake.payloads import InboundCallReport, InboundTextReport, Report, StatusReport
+from sms_fake.payloads import (
+    InboundCallReport,
+    InboundTextReport,
+    NumberRegistrationReport,
+    Report,
+    StatusReport,
+)
 from sms_fake.records import CarrierMessage, CarrierNumber, Registration
-from sms_fake.statuses import BrandStatus, CampaignStatus, MessageStatus, ServiceStatus
+from sms_fake.statuses import (
+    BrandStatus,
+    CampaignStatus,
+    MessageStatus,
+    NumberRegistrationStatus,
+    ServiceStatus,
+)
 
 __all__ = [
     "DELIVERY_STATUSES",
+    "NUMBER_REGISTRATION_STATES",
     "STEP_STATUSES",
     "delivery_status",
     "events",
@@ -59,6 +74,14 @@ DELIVERY_STATUSES: Mapping[str, DeliveryStatus] = {
     MessageStatus.FAILED: DeliveryStatus.FAILED,
     MessageStatus.CANCELED: DeliveryStatus.CANCELED,
     MessageStatus.RECEIVED: DeliveryStatus.RECEIVED,
+}
+
+
+#: The carrier's words for a number's registration; an unknown word is still pending.
+NUMBER_REGISTRATION_STATES: Mapping[str, CarrierRegistration] = {
+    NumberRegistrationStatus.PENDING: CarrierRegistration.PENDING,
+    NumberRegistrationStatus.REGISTERED: CarrierRegistration.REGISTERED,
+    NumberRegistrationStatus.FAILED: CarrierRegistration.FAILED,
 }
 
 
@@ -155,6 +178,21 @@ def events(report: Report, raw: Mapping[str, object]) -> list[ProviderEvent]:
                     provider_call_id=report.call_sid,
                     caller=report.caller,
                     called=report.called,
+                    raw=raw,
+                )
+            ]
+        case NumberRegistrationReport():
+            return [
+                NumberRegistrationUpdate(
+                    provider_ref=report.number_sid,
+                    number=report.number,
+                    state=NUMBER_REGISTRATION_STATES.get(
+                        report.status, CarrierRegistration.PENDING
+                    ),
+                    raw_status=report.status,
+                    error_code=report.error_code,
+                    error_message=report.error_message,
+                    occurred_at=report.occurred_at,
                     raw=raw,
                 )
             ]
