@@ -41,7 +41,7 @@ from sms_core.domain import (
 )
 from sms_core.exceptions import ConfigurationError, ProviderAuthenticationError
 from sms_core.hookspecs import hookimpl
-from sms_twilio import delivery, provisioning, registration, webhooks
+from sms_twilio import delivery, event_streams, provisioning, registration, webhooks
 from sms_twilio.client import TwilioClient, TwilioClients
 from sms_twilio.http import PooledHttpClient
 from sms_twilio.settings import PROVIDER, Credentials, TwilioSettings
@@ -333,10 +333,17 @@ class TwilioAdapter:
     def sms_parse_webhook(
         self, account: Account, request: WebhookRequest
     ) -> Sequence[ProviderEvent] | None:
-        """The status update, inbound text or inbound call a request carries."""
+        """The status update, inbound text or inbound call a request carries.
+
+        An Event Streams delivery (a JSON array of CloudEvents, to the events URL) carries the
+        registration updates of the account's numbers (:mod:`sms_twilio.event_streams`).
+        """
         if account.provider != PROVIDER:
             return None
-        return webhooks.parse_webhook(request, self.settings_for(account))
+        settings = self.settings_for(account)
+        if event_streams.carries_events(request):
+            return event_streams.parse_events(request, settings.account_sid)
+        return webhooks.parse_webhook(request, settings)
 
     @hookimpl
     def sms_answer_call(

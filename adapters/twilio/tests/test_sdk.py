@@ -11,6 +11,7 @@ import pytest
 
 from sms_core import (
     AccountAdmin,
+    CarrierRegistration,
     DeliveryStatus,
     Direction,
     ManualClock,
@@ -134,6 +135,23 @@ class TestSmsadminOnTwilio:
         assert f"sms_message_id={sent.message.id}" in report.url
         acme.webhooks.handle(WebhookKind.STATUS, report)
         assert DeliveryStatus.DELIVERED == acme.messages.get("rec", sent.message.id).status
+
+    def test_number_registered_by_event_streams(
+        self, acme: AccountAdmin, stand_in: TwilioStandIn, line: ProvisionedNumber
+    ) -> None:
+        """Pending once attached; registered when Event Streams' sink delivery says so."""
+        [summary] = acme.numbers.list()
+        assert CarrierRegistration.PENDING == summary.line.carrier_registration
+        sink = TwilioDriver(
+            stand_in.state,
+            stand_in.auth_token,
+            account_sid=_ACCOUNT_SID,
+            events_url="https://sms.example.com/webhooks/acme/events",
+        )
+        for delivery in sink.number_registration_webhooks(acme.account, line):
+            acme.webhooks.handle(WebhookKind.EVENTS, delivery)
+        [summary] = acme.numbers.list()
+        assert CarrierRegistration.REGISTERED == summary.line.carrier_registration
 
     def test_reply_and_call(
         self, acme: AccountAdmin, driver: TwilioDriver, line: ProvisionedNumber

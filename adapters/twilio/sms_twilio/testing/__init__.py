@@ -14,7 +14,7 @@ Example::
         ...
 """
 
-from sms_twilio.testing.driver import TwilioDriver, signed_request
+from sms_twilio.testing.driver import TwilioDriver, signed_events_request, signed_request
 from sms_twilio.testing.prism import PrismError, PrismFleet, install_prism, patch_specs
 from sms_twilio.testing.standin import AUTH_TOKEN, TwilioStandIn, Violation
 from sms_twilio.testing.state import TwilioError, TwilioState
@@ -30,5 +30,6 @@ __all__ = [
     "Violation",
     "install_prism",
     "patch_specs",
+    "signed_events_request",
     "signed_request",
 ]

@@ -7,8 +7,11 @@ signed with ``RequestValidator.compute_signature`` and the account's auth token.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
@@ -28,10 +31,18 @@ from sms_twilio.registration import CampaignRef
 from sms_twilio.settings import TwilioSettings
 from sms_twilio.testing.state import API_VERSION, Failure, TwilioState
 
-__all__ = ["FALLBACK_WEBHOOK_URL", "TwilioDriver", "signed_request"]
+__all__ = [
+    "FALLBACK_EVENTS_URL",
+    "FALLBACK_WEBHOOK_URL",
+    "TwilioDriver",
+    "signed_events_request",
+    "signed_request",
+]
 
 #: Where a webhook claims to go when Twilio has no URL for it.
 FALLBACK_WEBHOOK_URL = "https://hooks.invalid/twilio"
+#: The Event Streams sink's destination when the driver is given none.
+FALLBACK_EVENTS_URL = "https://hooks.invalid/twilio/events"
 
 _RAW_STATUSES = {
     DeliveryStatus.QUEUED: "queued",
@@ -61,6 +72,30 @@ def signed_request(url: str, params: Mapping[str, str], auth_token: str) -> Webh
     )
 
 
+def signed_events_request(
+    url: str, events: Sequence[Mapping[str, Any]], auth_token: str
+) -> WebhookRequest:
+    """An Event Streams webhook sink delivery: a JSON array of CloudEvents, signed as Twilio does.
+
+    The body's SHA-256 (hex) goes in the URL as ``bodySHA256`` and the signature covers the
+    URL alone (https://www.twilio.com/docs/usage/webhooks/webhooks-security, JSON bodies).
+    """
+    body = json.dumps(list(events), separators=(",", ":")).encode("utf-8")
+    separator = "&" if "?" in url else "?"
+    signed_url = f"{url}{separator}bodySHA256={hashlib.sha256(body).hexdigest()}"
+    signature = RequestValidator(auth_token).compute_signature(signed_url, {})
+    return WebhookRequest(
+        method="POST",
+        url=signed_url,
+        headers={
+            "Content-Type": "application/json",
+            "X-Twilio-Signature": signature,
+            "User-Agent": "Twilio-Event-Streams/1.0",
+        },
+        body=body,
+    )
+
+
 class TwilioDriver:
     """Steers a :class:`TwilioState` for the contract suite; also forges signatures.
 
@@ -69,14 +104,38 @@ class TwilioDriver:
         auth_token: The token the stand-in's accounts sign webhooks with.
         account_sid: The Twilio account of accounts whose settings name none (their SID
             comes from the environment).
+        events_url: The destination of the accounts' Event Streams webhook sink.
     """
 
     def __init__(
-        self, state: TwilioState, auth_token: str, *, account_sid: str | None = None
+        self,
+        state: TwilioState,
+        auth_token: str,
+        *,
+        account_sid: str | None = None,
+        events_url: str = FALLBACK_EVENTS_URL,
     ) -> None:
         self._state = state
         self._auth_token = auth_token
         self._default_sid = account_sid
+        self._events_url = events_url
+
+    def fail_next_number_registration(self, account: Account, reason: str, code: str) -> None:
+        """The registration of the account's next number to start fails with ``code``."""
+        self._state.fail_next_number_registration(
+            self._account_sid(account), Failure(reason=reason, code=code)
+        )
+
+    def number_registration_webhooks(
+        self, account: Account, number: ProvisionedNumber
+    ) -> list[WebhookRequest]:
+        """End the number's registration; Event Streams' deliveries about it, in order."""
+        account_sid = self._account_sid(account)
+        self._state.complete_number_registration(account_sid, number.provider_ref)
+        events = self._state.number_registration_events(account_sid, number.provider_ref)
+        return [
+            signed_events_request(self._events_url, [event], self._auth_token) for event in events
+        ]
 
     def complete_registration(self, account: Account, step: RegistrationStep, ref: str) -> None:
         """Finish Twilio's review of a brand or campaign (a service follows its campaign)."""
@@ -162,6 +221,12 @@ class TwilioDriver:
 
     def sign_with_other_secret(self, account: Account, request: WebhookRequest) -> WebhookRequest:
         """The same request signed Twilio's way with a random token."""
+        if "bodySHA256=" in request.url:  # an Event Streams delivery: the URL alone is signed
+            signature = RequestValidator(secrets.token_hex(16)).compute_signature(request.url, {})
+            headers = {**request.headers, "x-twilio-signature": signature}
+            return WebhookRequest(
+                method="POST", url=request.url, headers=headers, body=request.body
+            )
         params = {key: values[0] for key, values in request.form().items()}
         return signed_request(request.url, params, secrets.token_hex(16))
 

@@ -41,7 +41,7 @@ from sms_twilio.testing.memory import (
     new_sid,
     not_found,
 )
-from sms_twilio.testing.registrations import RegistrationsMemory
+from sms_twilio.testing.number_registrations import NumberRegistrationsMemory
 from sms_twilio.testing.shapes import (
     available,
     dated_rfc,
@@ -69,7 +69,7 @@ __all__ = [
 _CALL_DURATION_SECONDS = "12"
 
 
-class TwilioState(RegistrationsMemory):
+class TwilioState(NumberRegistrationsMemory):
     """Numbers, texts, opt-outs, services, bundles, brands and campaigns of every account.
 
     Args:
