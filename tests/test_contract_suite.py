@@ -22,11 +22,13 @@ from sms_core import (
     AvailableNumber,
     BrandProfile,
     CampaignProfile,
+    CarrierRegistration,
     DeliveryStatus,
     InboundCall,
     InboundMessage,
     InvalidQueryError,
     NumberQuery,
+    NumberRegistrationUpdate,
     NumberSettings,
     NumberUnavailableError,
     OutboundMessage,
@@ -101,6 +103,8 @@ class MemoryCarrier:
         self.senders: set[tuple[str, str]] = set()
         self.opted_out: set[tuple[str, str]] = set()
         self.messages: dict[str, tuple[str, OutboundMessage]] = {}
+        self.number_failing: dict[str, RegistrationFailure] = {}
+        self.number_outcomes: dict[str, RegistrationFailure | None] = {}
 
     def serves(self, account: Account) -> bool:
         return account.provider == NAME
@@ -247,6 +251,8 @@ class MemoryCarrier:
         self.fetch(account, RegistrationStep.MESSAGING_SERVICE, service_ref)
         self.holding(account, number)
         self.senders.add((account.id, number.number.e164))
+        if number.provider_ref not in self.number_outcomes:
+            self.number_outcomes[number.provider_ref] = self.number_failing.pop(account.id, None)
         return True
 
     # -- delivery ----------------------------------------------------------------------------
@@ -315,6 +321,16 @@ class MemoryCarrier:
                 raw_status=form["Status"],
                 message_id=form.get("MessageId") or None,
                 error_code=form.get("ErrorCode") or None,
+                raw=form,
+            )
+        if form["Kind"] == "number":
+            return NumberRegistrationUpdate(
+                provider_ref=form["NumberSid"],
+                number=PhoneNumber(e164=form["Number"]),
+                state=CarrierRegistration(form["State"]),
+                raw_status=form["State"],
+                error_code=form.get("ErrorCode") or None,
+                error_message=form.get("ErrorMessage") or None,
                 raw=form,
             )
         if form["Kind"] == "message":
@@ -407,6 +423,29 @@ class MemoryDriver:
             "To": line.number.e164,
         }
         return self.signed(account, line.settings.voice_url, params)
+
+    def fail_next_number_registration(self, account: Account, reason: str, code: str) -> None:
+        self.carrier.number_failing[account.id] = RegistrationFailure(reason=reason, code=code)
+
+    def number_registration_webhooks(
+        self, account: Account, number: ProvisionedNumber
+    ) -> list[WebhookRequest]:
+        failure = self.carrier.number_outcomes[number.provider_ref]
+        final = (
+            {"State": "failed", "ErrorCode": failure.code, "ErrorMessage": failure.reason}
+            if failure
+            else {"State": "registered"}
+        )
+        reports = [{"State": "pending"}, final]
+        return [
+            self.signed(
+                account,
+                "https://memory.example/webhooks/events",
+                {"Kind": "number", "NumberSid": number.provider_ref, "Number": number.number.e164}
+                | report,
+            )
+            for report in reports
+        ]
 
     def sign_with_other_secret(self, account: Account, request: WebhookRequest) -> WebhookRequest:
         signature = _sign(f"not-{self.carrier.secret_for(account)}", request.url, request.body)
@@ -511,6 +550,16 @@ class AcceptsAnySignature(MemoryCarrier):
     @hookimpl
     def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool | None:
         return True if self.serves(account) else None
+
+
+class ReportsNumbersWithoutCodes(MemoryCarrier):
+    """Reports a failed number registration without the carrier's code."""
+
+    def event(self, form: dict[str, str]) -> ProviderEvent:
+        event = super().event(form)
+        if isinstance(event, NumberRegistrationUpdate):
+            return attrs.evolve(event, error_code=None)
+        return event
 
 
 class AnswersEveryAccount(MemoryCarrier):
@@ -686,8 +735,14 @@ class TestBrokenCarriers:
                     "test_tampered_body_is_refused",
                     "test_tampered_url_is_refused[query]",
                     "test_tampered_url_is_refused[host]",
+                    "test_forged_registration_webhook_refused",
                 },
                 id="verify accepts anything",
+            ),
+            pytest.param(
+                ReportsNumbersWithoutCodes,
+                {"test_failed_registration_carries_the_code"},
+                id="number registration loses the code",
             ),
             pytest.param(
                 AnswersEveryAccount,

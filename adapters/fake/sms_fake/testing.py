@@ -99,6 +99,17 @@ class SandboxDriver:
         """Make the next submission of ``step`` fail with ``reason`` and ``code``."""
         self._carrier.fail_next(account.id, step, reason, code)
 
+    def fail_next_number_registration(self, account: Account, reason: str, code: str) -> None:
+        """The registration of the next number the account attaches fails with ``code``."""
+        self._carrier.fail_next_number_registration(account.id, reason, code=code)
+
+    def number_registration_webhooks(
+        self, account: Account, number: ProvisionedNumber
+    ) -> list[WebhookRequest]:
+        """Let a number registration time pass; the webhooks about the number, in order."""
+        self._carrier.advance(self._carrier.number_registration_duration())
+        return self._carrier.collect_webhooks(subject_sid=number.provider_ref)
+
     def opt_out_at_carrier(
         self, account: Account, sender: PhoneNumber, recipient: PhoneNumber
     ) -> None:

@@ -49,5 +49,5 @@ class TestTwilioAgainstPrism(CarrierContract):
         )
 
     @pytest.fixture
-    def driver(self, stand_in: TwilioStandIn) -> CarrierDriver:
-        return TwilioDriver(stand_in.state, stand_in.auth_token)
+    def driver(self, stand_in: TwilioStandIn, events_url: str) -> CarrierDriver:
+        return TwilioDriver(stand_in.state, stand_in.auth_token, events_url=events_url)

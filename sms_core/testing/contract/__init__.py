@@ -24,7 +24,9 @@ The other fixtures have defaults an adapter may override: the number searches
 the candidates' numbers (``recipient``, ``opted_out_recipient``), a forwarding number
 (``forward_number``), the webhook URLs (``webhook_settings``) and the registration forms
 (``brand``, ``campaign``). A driver that also implements :class:`ForgingDriver` lets the suite
-check signatures made with the wrong secret.
+check signatures made with the wrong secret, and one that implements
+:class:`NumberRegistrationDriver` lets it check the reports of a number's registration with
+the mobile carriers (sent to ``events_url``).
 
 The suite calls the carrier only through :class:`~sms_core.Hooks`, as the core does. It does
 not assume a fresh carrier per test: an ``account`` built on ``account_id`` gives every test
@@ -42,12 +44,24 @@ subclass, with the reason::
 import pytest
 
 # Registered before the groups are imported, so a failed check explains itself as in a test.
-_MODULES = ("fixtures", "discovery", "provisioning", "registration", "delivery", "webhooks")
+_MODULES = (
+    "fixtures",
+    "discovery",
+    "provisioning",
+    "registration",
+    "delivery",
+    "webhooks",
+    "number_registration",
+)
 pytest.register_assert_rewrite(*(f"{__name__}.{module}" for module in _MODULES))
 
 from sms_core.testing.contract.delivery import DeliveryContract
 from sms_core.testing.contract.discovery import DiscoveryContract
 from sms_core.testing.contract.fixtures import HOOK_BASE_URL, CarrierFixtures, SentMessage
+from sms_core.testing.contract.number_registration import (
+    NumberRegistrationContract,
+    NumberRegistrationDriver,
+)
 from sms_core.testing.contract.provisioning import ProvisioningContract
 from sms_core.testing.contract.registration import RegistrationContract
 from sms_core.testing.contract.webhooks import ForgingDriver, WebhookContract
@@ -59,6 +73,8 @@ __all__ = [
     "DeliveryContract",
     "DiscoveryContract",
     "ForgingDriver",
+    "NumberRegistrationContract",
+    "NumberRegistrationDriver",
     "ProvisioningContract",
     "RegistrationContract",
     "SentMessage",
@@ -72,5 +88,6 @@ class CarrierContract(
     RegistrationContract,
     DeliveryContract,
     WebhookContract,
+    NumberRegistrationContract,
 ):
     """The whole contract; subclass it as ``TestXxx`` and override the required fixtures."""

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from typing import NoReturn
 
+import attrs
 import pytest
 
 from sms_core.domain import (
@@ -138,6 +139,11 @@ class CarrierFixtures:
         )
 
     @pytest.fixture
+    def events_url(self) -> str:
+        """The account's events URL: where the carrier reports its numbers' registration."""
+        return f"{HOOK_BASE_URL}/sms/events"
+
+    @pytest.fixture
     def brand(self) -> BrandProfile:
         """The brand form the suite registers."""
         return sample_brand()
@@ -205,10 +211,12 @@ class CarrierFixtures:
         driver: CarrierDriver,
         approved_campaign: RegistrationState,
         webhook_settings: NumberSettings,
+        events_url: str,
     ) -> RegistrationState:
         """The messaging service of the approved campaign, set up and approved."""
+        settings = attrs.evolve(webhook_settings, events_url=events_url)
         submitted = hooks.submit_messaging_service(
-            account, approved_campaign.provider_ref, webhook_settings
+            account, approved_campaign.provider_ref, settings
         )
         return _approve(hooks, driver, account, submitted)
 
