@@ -432,7 +432,7 @@ class MemoryDriver:
     ) -> list[WebhookRequest]:
         failure = self.carrier.number_outcomes[number.provider_ref]
         final = (
-            {"State": "failed", "ErrorCode": failure.code, "ErrorMessage": failure.reason}
+            {"State": "failed", "ErrorCode": failure.code or "", "ErrorMessage": failure.reason}
             if failure
             else {"State": "registered"}
         )

@@ -1,3 +1,4 @@
+import json
 import re
 from datetime import timedelta
 
@@ -244,3 +245,72 @@ def _submit(carrier: SandboxCarrier, account_id: str, step: RegistrationStep) ->
         return carrier.submit_campaign(account_id, brand.sid, sample_campaign())
     campaign = _verified_campaign(carrier, account_id)
     return carrier.submit_messaging_service(account_id, campaign.sid)
+
+
+class TestNumberRegistration:
+    """Numbers in an active service are registered with the carriers on the carrier clock."""
+
+    EVENTS = "https://hooks.example/northwind/events"
+
+    def service(self, carrier: SandboxCarrier, account_id: str) -> Registration:
+        campaign = _verified_campaign(carrier, account_id)
+        return carrier.submit_messaging_service(
+            account_id, campaign.sid, NumberSettings(events_url=self.EVENTS)
+        )
+
+    def number_sid(self, carrier: SandboxCarrier, account_id: str) -> str:
+        [offer] = carrier.search_numbers(NumberQuery(area_code="415", limit=1))
+        return carrier.purchase_number(account_id, offer.number).sid
+
+    def reports(self, carrier: SandboxCarrier, number_sid: str) -> list[tuple[str, str | None]]:
+        bodies = [json.loads(r.body) for r in carrier.collect_webhooks(subject_sid=number_sid)]
+        return [(body["status"], body["error_code"]) for body in bodies]
+
+    def test_starts_when_the_service_is_active(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """Attached to a service under review: pending once it is active, registered later."""
+        service = self.service(carrier, account_id)
+        number = self.number_sid(carrier, account_id)
+        carrier.attach_number(account_id, service.sid, number)
+        assert [] == self.reports(carrier, number)
+        carrier.advance(DEFAULT_REVIEW_TIMES[RegistrationStep.MESSAGING_SERVICE])
+        assert [("pending_registration", None)] == self.reports(carrier, number)
+        carrier.advance(carrier.number_registration_duration() - timedelta(microseconds=1))
+        assert [] == self.reports(carrier, number)
+        carrier.advance(timedelta(microseconds=1))
+        assert [("registered", None)] == self.reports(carrier, number)
+
+    def test_planned_failure_and_duration(self, carrier: SandboxCarrier, account_id: str) -> None:
+        """A planned failure fails the next number only; a new duration applies to later ones."""
+        service = carrier.complete_review(account_id, self.service(carrier, account_id).sid)
+        carrier.set_number_registration_duration(timedelta(minutes=10))
+        carrier.fail_next_number_registration(account_id, "flagged", code="30999")
+        first, second = self.number_sid(carrier, account_id), self.number_sid(carrier, account_id)
+        carrier.attach_number(account_id, service.sid, first)
+        carrier.attach_number(account_id, service.sid, second)
+        carrier.attach_number(account_id, service.sid, second)  # twice: nothing new
+        carrier.advance(timedelta(minutes=10))
+        assert [("pending_registration", None), ("failure", "30999")] == self.reports(
+            carrier, first
+        )
+        assert [("pending_registration", None), ("registered", None)] == self.reports(
+            carrier, second
+        )
+
+    def test_without_events_url_nothing_is_sent(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """A service set up without an events URL reports nothing, like an unset webhook."""
+        campaign = _verified_campaign(carrier, account_id)
+        service = carrier.submit_messaging_service(account_id, campaign.sid)
+        service = carrier.complete_review(account_id, service.sid)
+        number = self.number_sid(carrier, account_id)
+        carrier.attach_number(account_id, service.sid, number)
+        carrier.advance(carrier.number_registration_duration())
+        assert [] == self.reports(carrier, number)
+
+    def test_negative_duration_refused(self, carrier: SandboxCarrier) -> None:
+        """A registration cannot take a negative time."""
+        with pytest.raises(ValueError, match="negative"):
+            carrier.set_number_registration_duration(timedelta(seconds=-1))
