@@ -81,11 +81,12 @@ def status_cell(line: Line) -> Text:
     return Text(UNREGISTERED, style="yellow")
 
 
-#: A line's registration with the mobile carriers: its cue and colour.
+#: A line's registration with the mobile carriers: its cue and colour ("Ready" once registered,
+#: so it is not read as the campaign's "Registered").
 CARRIER_CUES: Mapping[CarrierRegistration, tuple[str, str]] = {
     CarrierRegistration.NOT_ATTACHED: ("○ Not attached", "dim"),
     CarrierRegistration.PENDING: ("● Pending", "yellow"),
-    CarrierRegistration.REGISTERED: ("✔ Registered", "green"),
+    CarrierRegistration.REGISTERED: ("✔ Ready", "green"),
     CarrierRegistration.FAILED: ("✘ Failed", "red"),
 }
 

@@ -316,6 +316,8 @@ class TestFlow:
         assert f"✔ Registered {number} with the messaging service" in synced
         assert 3 == synced.count("✔ Approved")
         assert "Numbers: 1 registered, 0 unregistered" in synced
+        assert "With the carriers: 0 registered, 1 pending, 0 failed" in synced
+        assert "● Pending" in widget.ok("numbers", "list").stdout
 
         later = widget.offered("--area-code", "415", "--limit", "1")[0]
         widget.ok("numbers", "purchase", later, "--user", "u-ben", "--accept-terms")

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import io
 
+import attrs
+import pytest
 from rich.console import Console
 
 from sms_core.cli import render
-from sms_core.domain import Line, LineSummary, PhoneNumber, User
+from sms_core.domain import CarrierRegistration, Line, LineSummary, PhoneNumber, User
 
 
 def text(renderable: object) -> str:
@@ -68,3 +70,35 @@ class TestCues:
         cell = render.users_cell([user("a", "[bold]Ada")])
 
         assert "[bold]Ada Lee" == cell.plain
+
+
+class TestCarrierCues:
+    """A line's registration with the mobile carriers, in its own column."""
+
+    @pytest.mark.parametrize(
+        ("state", "cue", "style"),
+        [
+            (CarrierRegistration.NOT_ATTACHED, "○ Not attached", "dim"),
+            (CarrierRegistration.PENDING, "● Pending", "yellow"),
+            (CarrierRegistration.REGISTERED, "✔ Ready", "green"),
+            (CarrierRegistration.FAILED, "✘ Failed", "red"),
+        ],
+    )
+    def test_cue(self, state: CarrierRegistration, cue: str, style: str) -> None:
+        """Each state has its cue and colour."""
+        cell = render.carrier_cell(
+            attrs.evolve(line(registered=True, user_ids=()), carrier_registration=state)
+        )
+        assert (cue, style) == (cell.plain, str(cell.style))
+
+    def test_failure_names_the_code(self) -> None:
+        """A failed registration shows the carrier's code in the list."""
+        failed = attrs.evolve(
+            line(registered=True, user_ids=()),
+            carrier_registration=CarrierRegistration.FAILED,
+            carrier_error_code="30126",
+        )
+        assert "✘ Failed (30126)" == render.carrier_cell(failed).plain
+        listed = text(render.lines_table([LineSummary(line=failed, users=())]))
+        assert "Carriers" in listed
+        assert "✘ Failed (30126)" in listed
