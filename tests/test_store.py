@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -18,7 +19,7 @@ from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import users as user_store
 from sms_core.store.accounts import insert_account
-from sms_core.store.migrate import alembic_config
+from sms_core.store.migrate import alembic_config, upgrade
 from sms_core.store.schema import metadata
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -68,6 +69,54 @@ class TestMigrations:
             revision = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
             assert [head] == [row[0] for row in revision]
         again.close()
+
+
+class TestLineCarrierStateMigration:
+    """0005: lines already attached before carrier registration was tracked read as pending."""
+
+    def test_attached_lines_become_pending(self, database_url: str) -> None:
+        """Attached lines are pending, the others not attached; downgrading drops the columns."""
+        engine = sa.create_engine(database_url)
+        try:
+            upgrade(engine, "0003")
+            with engine.begin() as connection:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO accounts (id, name, provider, provider_settings, created_at) "
+                        "VALUES ('acme', 'Acme', 'fake', '{}', :now)"
+                    ),
+                    {"now": NOW},
+                )
+                for line_id, registered in (("l1", True), ("l2", False)):
+                    connection.execute(
+                        sa.text(
+                            "INSERT INTO lines (account_id, id, number, provider_ref, registered, "
+                            "user_count, active, created_at) VALUES ('acme', :id, :number, "
+                            ":ref, :registered, 0, :active, :now)"
+                        ),
+                        {
+                            "id": line_id,
+                            "number": f"+1415555010{line_id[-1]}",
+                            "ref": f"PN{line_id}",
+                            "registered": registered,
+                            "active": True,
+                            "now": NOW,
+                        },
+                    )
+            upgrade(engine, "0005")
+            with engine.connect() as connection:
+                states = dict(
+                    connection.execute(
+                        sa.text("SELECT id, carrier_registration FROM lines ORDER BY id")
+                    ).all()
+                )
+            assert {"l1": "pending", "l2": "not_attached"} == states
+            command.downgrade(alembic_config(engine), "0003")
+            with engine.connect() as connection:
+                columns = {c["name"] for c in sa.inspect(connection).get_columns("lines")}
+            assert "carrier_registration" not in columns
+        finally:
+            engine.dispose()
 
 
 class TestConstraints:
