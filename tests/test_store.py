@@ -105,11 +105,10 @@ class TestLineCarrierStateMigration:
                     )
             upgrade(engine, "0005")
             with engine.connect() as connection:
-                states = dict(
-                    connection.execute(
-                        sa.text("SELECT id, carrier_registration FROM lines ORDER BY id")
-                    ).all()
+                rows = connection.execute(
+                    sa.text("SELECT id, carrier_registration FROM lines ORDER BY id")
                 )
+                states: dict[str, str] = {row[0]: row[1] for row in rows}
             assert {"l1": "pending", "l2": "not_attached"} == states
             command.downgrade(alembic_config(engine), "0003")
             with engine.connect() as connection:
