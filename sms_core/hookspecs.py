@@ -201,7 +201,8 @@ def sms_submit_messaging_service(
 
     Args:
         campaign_ref: The approved campaign's id.
-        settings: The webhook URLs the service should use for its numbers.
+        settings: The webhook URLs the service should use for its numbers, and the account's
+            ``events_url`` for carriers that report numbers' registration there.
 
     Returns:
         The messaging-service step's state, or ``None`` when the account is not this adapter's.
@@ -231,7 +232,9 @@ def sms_fetch_registration(
 def sms_attach_number(account: Account, service_ref: str, number: ProvisionedNumber) -> bool | None:
     """Add a number to the approved messaging service, making it a registered sender.
 
-    Attaching a number that is already attached succeeds.
+    Attaching a number that is already attached succeeds. The carrier then registers the
+    number with the mobile carriers and reports it (pending, registered or failed) in
+    webhooks that :func:`sms_parse_webhook` turns into ``NumberRegistrationUpdate`` events.
 
     Returns:
         ``True`` once attached, or ``None`` when the account is not this adapter's.
@@ -303,8 +306,8 @@ def sms_parse_webhook(account: Account, request: WebhookRequest) -> Sequence[Pro
     """Turn a verified webhook request into normalized events.
 
     Returns:
-        The events the request carries (status updates, inbound texts, inbound calls), or
-        ``None`` when the account is not this adapter's.
+        The events the request carries (status updates, inbound texts, inbound calls, number
+        registration updates), or ``None`` when the account is not this adapter's.
 
     Raises:
         WebhookPayloadError: When the request lacks what its kind requires.

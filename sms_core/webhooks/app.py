@@ -1,6 +1,6 @@
 """The webhook app: delivery reports, inbound texts and inbound calls, per account.
 
-Every route is ``POST {prefix}/{account_id}/{status|messages|calls}``. A request goes
+Every route is ``POST {prefix}/{account_id}/{status|messages|calls|events}``. A request goes
 validate → parse → dispatch through the account's
 :class:`~sms_core.services.WebhookReceiver`, which verifies the signature through the
 carrier's adapter, applies the events through the services and renders the carrier's answer.
