@@ -2,8 +2,9 @@
 
 Published in the ``smsadmin.cli`` entry-point group, so ``smsadmin`` has a ``sandbox`` command
 whenever sms-core-fake is installed. The commands do what a real carrier would not let anyone
-do: move its clock (reviews end, texts get delivered), plan a registration failure, change how
-long reviews take. They act on the carrier's state file: ``--state``, else ``SMS_FAKE_STATE``,
+do: move its clock (reviews end, texts get delivered), plan a registration failure (of a step,
+or of a number's registration with the mobile carriers), change how long reviews and number
+registrations take. They act on the carrier's state file: ``--state``, else ``SMS_FAKE_STATE``,
 else the default file the adapter uses.
 """
 
@@ -120,3 +121,40 @@ def review_time(
             carrier.set_review_duration(step, _duration(duration))
         current = carrier.review_duration(step)
     typer.echo(f"Reviews of the {step.value.replace('_', ' ')} take {current}.")
+
+
+@app.command("fail-next-number")
+def fail_next_number(
+    ctx: typer.Context,
+    reason: Annotated[str, typer.Argument(help="The carrier's reason, as it would word it.")],
+    *,
+    code: Annotated[str, typer.Option(help="The carrier's error code.")] = "30126",
+    account: Annotated[
+        str | None,
+        typer.Option(metavar="ID", help="The account; default: smsadmin's --account."),
+    ] = None,
+    state: StateOption = None,
+) -> None:
+    """Make the registration of the account's next attached number fail."""
+    account_id = account or ctx.find_root().params.get("account")
+    if not account_id:
+        raise typer.BadParameter("name the account with --account ID", param_hint="'--account'")
+    with _carrier(state) as carrier:
+        carrier.fail_next_number_registration(account_id, reason, code=code)
+    typer.echo(f"The next number {account_id!r} attaches will fail to register: {reason}")
+
+
+@app.command("number-registration-time")
+def number_registration_time(
+    duration: Annotated[
+        str | None,
+        typer.Argument(metavar="[DURATION]", help="The new time; shown when left out."),
+    ] = None,
+    state: StateOption = None,
+) -> None:
+    """Show or set how long registering a number with the carriers takes, in carrier time."""
+    with _carrier(state) as carrier:
+        if duration is not None:
+            carrier.set_number_registration_duration(_duration(duration))
+        current = carrier.number_registration_duration()
+    typer.echo(f"Registering a number with the carriers takes {current}.")
