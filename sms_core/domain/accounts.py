@@ -71,7 +71,9 @@ class CarrierRegistration(StrEnum):
 
     The state moves only forward (:attr:`rank`): attaching a number makes it ``PENDING``, and
     the carrier's events move it to ``REGISTERED`` or ``FAILED``; a late or repeated event
-    never moves it back.
+    never moves it back. ``FAILED`` ranks below ``REGISTERED``: a number fixed and added to
+    the service again at the carrier is registered after all, while a late failure report
+    never undoes a registration.
     """
 
     #: Not attached to an approved messaging service: not a registered sender at all.
@@ -97,8 +99,8 @@ class CarrierRegistration(StrEnum):
 _CARRIER_RANKS = {
     CarrierRegistration.NOT_ATTACHED: 0,
     CarrierRegistration.PENDING: 1,
-    CarrierRegistration.REGISTERED: 2,
     CarrierRegistration.FAILED: 2,
+    CarrierRegistration.REGISTERED: 3,
 }
 _CARRIER_LABELS = {
     CarrierRegistration.NOT_ATTACHED: "Not attached",

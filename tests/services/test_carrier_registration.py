@@ -157,6 +157,23 @@ class TestEvents:
         assert "the number is flagged" == summary.line.carrier_error
         assert summary.line.registered  # still attached: sending is not held back
 
+    def test_failed_then_registered(self, acme: AccountAdmin, carrier: SandboxCarrier) -> None:
+        """A number fixed and re-added at the carrier is registered after a failure, not back."""
+        approve_all(carrier, acme)
+        carrier.fail_next_number_registration("acme", "the number is flagged", code="30126")
+        number = buy(acme, "ann")
+        sid = line_of(acme, number)
+        carrier.advance(carrier.number_registration_duration())
+        pending, failed = carrier.collect_webhooks(subject_sid=sid)
+        body = json.loads(failed.body)
+        body.update(status="registered", error_code=None, error_message=None)
+        registered = carrier.signed_request(failed.url, json.dumps(body).encode())
+        for request in (pending, failed, registered, failed, pending):
+            acme.webhooks.handle(WebhookKind.EVENTS, request)
+        [summary] = acme.numbers.list()
+        assert REGISTERED == summary.line.carrier_registration
+        assert (None, None) == (summary.line.carrier_error_code, summary.line.carrier_error)
+
     def test_unknown_number_acknowledged(self, acme: AccountAdmin, carrier: SandboxCarrier) -> None:
         """An event about a number the account has no line for is answered and ignored."""
         approve_all(carrier, acme)
