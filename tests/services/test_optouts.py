@@ -186,10 +186,10 @@ class TestHelp(Texting):
     ) -> None:
         """The reply is an ordinary outbound message in the thread, sent by no user."""
         acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Shift tomorrow?")
-        carrier.inject_inbound_text(
+        text = carrier.inject_inbound_text(
             "acme", PhoneNumber.parse(ALICE), PhoneNumber.parse(lines[0]), "HELP"
         )
-        [request] = carrier.collect_webhooks()
+        [request] = carrier.collect_webhooks(subject_sid=text.sid)
         acme.webhooks.handle(WebhookKind.MESSAGES, request)
         acme.webhooks.handle(WebhookKind.MESSAGES, request)
         thread = acme.messages.thread("ann", lines[0], ALICE)
@@ -280,10 +280,10 @@ class TestOptOutConfirmed(Texting):
         self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str]
     ) -> None:
         """The phrase "Opt out" is no carrier keyword: the SDK blocks and confirms it."""
-        carrier.inject_inbound_text(
+        text = carrier.inject_inbound_text(
             "acme", PhoneNumber.parse(ALICE), PhoneNumber.parse(lines[0]), "Opt out"
         )
-        [request] = carrier.collect_webhooks()
+        [request] = carrier.collect_webhooks(subject_sid=text.sid)
         acme.webhooks.handle(WebhookKind.MESSAGES, request)
         acme.webhooks.handle(WebhookKind.MESSAGES, request)
         thread = acme.messages.thread("ann", lines[0], ALICE)

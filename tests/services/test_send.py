@@ -97,7 +97,7 @@ class TestSend(Texting):
         """The carrier reports to the account's status URL, and the message ends delivered."""
         message = acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi").message
         carrier.advance(timedelta(seconds=5))
-        requests = carrier.due_webhooks()
+        requests = carrier.due_webhooks(subject_sid=message.provider_message_id)
         deliver_webhooks(acme, carrier)
         assert {f"{WEBHOOK_BASE}/acme/status"} == {request.url for request in requests}
         assert DeliveryStatus.DELIVERED == acme.messages.get("ann", message.id).status
