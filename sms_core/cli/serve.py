@@ -11,6 +11,7 @@ import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
 from sms_core.cli.options import global_options
+from sms_core.cli.params import finite
 from sms_core.services import RegistrationPoller
 from sms_core.services.context import WEBHOOK_BASE_URL_ENV
 from sms_core.webhooks import create_app
@@ -54,10 +55,12 @@ def serve(
         typer.Option(
             "--sync-every",
             min=0,
+            max=86_400,
+            callback=finite,
             metavar="SECONDS",
             help="Sync every registration in progress this often, in the background, so the "
             "messaging service is set up and numbers attached as reviews end; 0 turns it off "
-            "(then schedule 'smsadmin campaign sync').",
+            "(then schedule 'smsadmin campaign sync'); at most a day.",
         ),
     ] = 300,
 ) -> None:

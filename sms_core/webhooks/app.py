@@ -88,8 +88,16 @@ def create_app(
 
     Returns:
         A Starlette app to run with uvicorn (``smsadmin serve``) or mount in a host's app.
+
+    Raises:
+        InvalidInputError: When the public base URL is not an absolute http(s) URL, or the
+            path prefix does not start with ``/``.
     """
     public_base = configured_base(public_base_url, admin.webhooks)
+    if path_prefix and not path_prefix.startswith("/"):
+        raise InvalidInputError(
+            f"the webhook path prefix {path_prefix[:80]!r} must start with '/', like '/webhooks'"
+        )
     prefix = (
         path_prefix.rstrip("/")
         if path_prefix is not None
