@@ -9,6 +9,7 @@ and a message naming what to fix.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -179,3 +180,17 @@ class TestIssueCases:
         result = runner.misused("sandbox", "advance", "1h", "--state", "/proc/nope/state.db")
 
         assert "--state" in result.output
+
+    def test_serve_on_a_taken_port(self, installed: None, environment: Path) -> None:
+        """A port already taken: exit 1 and a message saying what to change."""
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = str(taken.getsockname()[1])
+
+            result = SmsadminRunner(clock=ManualClock(START)).run(
+                "serve", "--host", "127.0.0.1", "--port", port, "--sync-every", "0"
+            )
+
+        check(result, "serve on a taken port", codes=(1,))  # uvicorn logs before the error
+        assert f"could not listen on 127.0.0.1:{port}" in result.stderr
