@@ -276,6 +276,12 @@ _SEGMENTS = st.one_of(
     st.sampled_from(["%00", "%ED%A0%80", "%2F", "..", "x" * 65, "acme%00", "ACME"]),
 )
 _KINDS = st.sampled_from(["status", "messages", "calls", "other"])
+# Query strings: carriers sign them with the URL, and an SDK id may ride in one.
+_QUERIES = st.one_of(
+    st.just(""),
+    st.sampled_from(["?attempt=2", "?sms_message_id=%00", "?a=%ED%A0%80", "?" + "x=1&" * 200]),
+    st.text(max_size=40).map(lambda text: "?" + quote(text, safe="=&")),
+)
 # The headers that frame the request: the HTTP client refuses to send them wrong.
 _FRAMING = frozenset({"content-length", "transfer-encoding", "host", "connection", "expect"})
 # Header values as HTTP carries them: visible ASCII and Latin-1, no edge spaces, sent as bytes.
@@ -355,7 +361,8 @@ class TestGenerated:
         segment = data.draw(_SEGMENTS, label="account segment")
         kind = data.draw(_KINDS, label="kind")
         body = data.draw(_bodies(report.body), label="body")
-        url = server.url(f"/webhooks/{segment}/{kind}")
+        query = data.draw(_QUERIES, label="query string")
+        url = server.url(f"/webhooks/{segment}/{kind}{query}")
         signed = data.draw(st.booleans(), label="signed")
         headers = data.draw(_HEADERS, label="headers")
         if signed:

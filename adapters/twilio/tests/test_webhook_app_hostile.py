@@ -18,6 +18,7 @@ import pytest
 from sms_core import PhoneNumber, SmsAdmin
 from sms_core.webhooks import LoopbackServer, create_app
 from sms_twilio import TwilioAdapter
+from sms_twilio.delivery import MESSAGE_ID_PARAM
 from sms_twilio.testing import signed_request
 
 _SM = "SM" + "c" * 32
@@ -65,9 +66,10 @@ def admin(
 
 
 def post(
-    server: LoopbackServer, kind: str, params: dict[str, str], auth_token: str
+    server: LoopbackServer, kind: str, params: dict[str, str], auth_token: str, query: str = ""
 ) -> httpx.Response:
-    request = signed_request(server.url(f"/webhooks/northwind/{kind}"), params, auth_token)
+    url = server.url(f"/webhooks/northwind/{kind}{query}")
+    request = signed_request(url, params, auth_token)
     with httpx.Client() as client:
         return client.post(request.url, content=request.body, headers=dict(request.headers))
 
@@ -100,3 +102,17 @@ class TestSignedButHostile:
         response = post(server, "status", _STATUS | changes, auth_token)
 
         assert 400 == response.status_code
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            (f"?{MESSAGE_ID_PARAM}=msg-42&attempt=2", 200),
+            (f"?{MESSAGE_ID_PARAM}=msg%00", 400),
+            (f"?{MESSAGE_ID_PARAM}=msg%ED%A0%80", 200),  # decoded as U+FFFD: a harmless id
+        ],
+    )
+    def test_query_string_of_the_callback_url(
+        self, server: LoopbackServer, auth_token: str, query: str, expected: int
+    ) -> None:
+        """The SDK's id in the callback URL's query is held to the same checks as the form."""
+        assert expected == post(server, "status", _STATUS, auth_token, query).status_code
