@@ -31,6 +31,20 @@ class TestLimits:
         body = b'{"body": "say \\"' + b"[" * 100 + b'\\" now"}'
         assert load_json(body)["body"].startswith('say "[[')
 
+    @pytest.mark.parametrize(
+        "body",
+        [b'"' + b'\\"' * 30_000, b'"a' * 30_000, b"\\" * 60_000],
+        ids=["escaped-quotes", "unclosed-strings", "backslashes"],
+    )
+    def test_unclosed_strings_are_one_scan(self, body: bytes) -> None:
+        """Strings that never close are refused as not JSON.
+
+        An earlier pattern searched again from every quote (64 KiB of escaped quotes took
+        about twenty seconds); the time is measured by ``benchmarks/webhook_bodies.py``.
+        """
+        with pytest.raises(WebhookPayloadError, match="not JSON"):
+            load_json(body)
+
     @pytest.mark.parametrize("sign", ["", "-"])
     def test_longest_integer(self, sign: str) -> None:
         """Integers of :data:`MAX_INTEGER_DIGITS` digits are read, of more refused."""

@@ -24,9 +24,9 @@ MAX_DEPTH = 32
 #: The most digits an integer may have: every 18-digit integer fits a signed 64-bit column.
 MAX_INTEGER_DIGITS = 18
 
-# A JSON string, escapes included; removed before counting brackets so "[" in a text is no level.
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
+# A JSON string (escapes included; an unclosed one runs to the end, so the scan stays linear)
+# or a bracket: strings are skipped, so "[" in a text is no level.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
 
 
 def load_json(body: bytes) -> Any:
@@ -56,7 +56,10 @@ def load_json(body: bytes) -> Any:
 def _depth(text: str) -> int:
     """How deep the brackets outside strings nest, counted without recursion."""
     depth = deepest = 0
-    for bracket in _BRACKET.findall(_STRING.sub('""', text)):
+    for token in _TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket[0] == '"':
+            continue
         depth += 1 if bracket in "[{" else -1
         deepest = max(deepest, depth)
         if deepest > MAX_DEPTH:
