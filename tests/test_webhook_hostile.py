@@ -228,6 +228,24 @@ class TestSignedButHostile:
         assert 400 == response.status_code
         assert before == dump(admin)
 
+    @pytest.mark.parametrize("at", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"])
+    def test_times_at_the_ends_of_the_calendar(
+        self,
+        acme: AccountAdmin,
+        report: WebhookRequest,
+        carrier: SandboxCarrier,
+        client: httpx.Client,
+        at: str,
+    ) -> None:
+        """A report time past UTC's calendar is no crash: the SDK stamps reports itself."""
+        body = status_body(report, occurred_at=at)
+
+        response = post(client, carrier.signed_request(report.url, body))
+
+        assert 204 == response.status_code
+        line = acme.numbers.list()[0].line.number
+        assert DeliveryStatus.SENT == acme.messages.thread("ann", line, CANDIDATE)[0].status
+
     def test_report_still_applies(
         self, acme: AccountAdmin, report: WebhookRequest, client: httpx.Client
     ) -> None:
