@@ -59,7 +59,8 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
 
     ConfigurationError
     ├── UnknownProviderError                   no installed adapter serves the account's provider
-    └── UnknownHostError                       no installed host plugin has the requested name
+    ├── UnknownHostError                       no installed host plugin has the requested name
+    └── DatabaseUnavailableError               the database URL cannot be opened or reached
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ __all__ = [
     "AmbiguousMessageError",
     "CandidateOptedOutError",
     "ConfigurationError",
+    "DatabaseUnavailableError",
     "IdempotencyKeyError",
     "InactiveUserError",
     "InvalidInputError",
@@ -554,3 +556,12 @@ class UnknownHostError(ConfigurationError):
         )
         self.host = host
         self.installed = installed
+
+
+class DatabaseUnavailableError(ConfigurationError):
+    """Raised when the database URL cannot be opened, reached, created or migrated.
+
+    That is: not a URL, an engine the SDK does not run on, a driver that is not installed, a
+    server that is down or refuses the login, a SQLite folder that cannot be written. The
+    message names the URL (never its password) and what to fix.
+    """

@@ -55,6 +55,7 @@ from rich.text import Text
 from sms_core.cli import output, prompts, render
 from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
+from sms_core.cli.params import finite
 from sms_core.domain import (
     BrandContact,
     BrandProfile,
@@ -231,10 +232,17 @@ def sync(
         bool, typer.Option("--watch", help="Keep polling until nothing is in progress.")
     ] = False,
     interval: Annotated[
-        float, typer.Option(min=0, metavar="SECONDS", help="Seconds between polls with --watch.")
+        float,
+        typer.Option(
+            min=0,
+            max=86_400,
+            callback=finite,
+            metavar="SECONDS",
+            help="Seconds between polls with --watch (at most a day).",
+        ),
     ] = 60.0,
     max_polls: Annotated[
-        int | None, typer.Option(min=1, help="Stop watching after this many polls.")
+        int | None, typer.Option(min=1, max=1_000_000, help="Stop watching after this many polls.")
     ] = None,
 ) -> None:
     """Ask the carrier for news: submit what is due, attach numbers once approved."""

@@ -10,7 +10,9 @@ import typer
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
+from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
+from sms_core.cli.params import finite
 from sms_core.services import RegistrationPoller
 from sms_core.services.context import WEBHOOK_BASE_URL_ENV
 from sms_core.webhooks import create_app
@@ -54,10 +56,12 @@ def serve(
         typer.Option(
             "--sync-every",
             min=0,
+            max=86_400,
+            callback=finite,
             metavar="SECONDS",
             help="Sync every registration in progress this often, in the background, so the "
             "messaging service is set up and numbers attached as reviews end; 0 turns it off "
-            "(then schedule 'smsadmin campaign sync').",
+            "(then schedule 'smsadmin campaign sync'); at most a day.",
         ),
     ] = 300,
 ) -> None:
@@ -66,4 +70,14 @@ def serve(
         app = create_app(admin, public_base_url=public_url)
         poller = RegistrationPoller(admin, sync_every) if sync_every else nullcontext()
         with poller:
-            uvicorn.run(app, host=host, port=port, log_config=_logging_config())
+            try:
+                uvicorn.run(app, host=host, port=port, log_config=_logging_config())
+            except SystemExit as stopped:
+                # uvicorn logs why it could not start (an unknown host, a port in use) and
+                # exits with its own code 3; the command line keeps to 1 for a failure.
+                if stopped.code not in (0, None):
+                    raise CliError(
+                        f"the webhook app could not listen on {host}:{port} (see the log "
+                        "above); choose another --host or --port"
+                    ) from None
+                raise

@@ -178,9 +178,17 @@ class SmsAdmin:
     def account(self, account_id: str) -> AccountAdmin:
         """The services of one account.
 
+        An id no account can have (see :meth:`create_account`) is refused without a query, so
+        a hostile id (a NUL, a megabyte of text) from a webhook URL never reaches the database.
+
         Raises:
             AccountNotFoundError: When no account has that id.
         """
+        if not _ACCOUNT_ID.fullmatch(account_id):
+            raise AccountNotFoundError(
+                f"no account {account_id!r:.80}: account ids are 1 to 64 letters, digits, '-' "
+                "or '_'; check the id"
+            )
         with self.database.transaction() as connection:
             account = account_store.get_account(connection, account_id)
         if account is None:

@@ -384,6 +384,15 @@ class TestOptOuts:
         sent = stopped.refused("--as", "u-ada", "send", "--to", SAM, "--body", BODY)
         assert "at the carrier" in sent.stderr
 
+    def test_needs_a_viewer(self, stopped: SmsadminRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Listing names its viewer with --as; without one it is a usage error (13.10)."""
+        monkeypatch.delenv("SMS_ACTOR")
+
+        result = stopped.misused("optouts", "--all")
+
+        assert "--as" in result.stderr
+        assert SAM in stopped.ok("--as", "u-ada", "optouts", "--all").stdout
+
     def test_lift_needs_reason(self, stopped: SmsadminRunner) -> None:
         """No reason is a usage error; a blank one is refused, and the block stays."""
         stopped.misused("optouts", "lift", SAM)

@@ -350,7 +350,7 @@ class TestCarrierOptOut(Texting):
         with pytest.raises(RecipientOptedOutError):
             acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k")
         [failed] = acme.messages.thread("ann", line, ALICE)
-        [opt_out] = acme.optouts.list()
+        [opt_out] = acme.optouts.list("admin")
         assert (DeliveryStatus.FAILED, "21610") == (failed.status, failed.error_code)
         assert (ALICE, OptOutSource.CARRIER, line) == (
             opt_out.number.e164,

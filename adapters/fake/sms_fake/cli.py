@@ -10,6 +10,9 @@ else the default file the adapter uses.
 from __future__ import annotations
 
 import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -20,15 +23,17 @@ from sms_core.domain import RegistrationStep
 from sms_fake.adapter import STATE_ENV, default_state_path
 from sms_fake.carrier import SandboxCarrier
 
-__all__ = ["app", "parse_duration"]
+__all__ = ["LONGEST", "app", "parse_duration"]
 
 app = typer.Typer(
     help="Steer the sandbox carrier: move its clock, plan a registration failure.",
     no_args_is_help=True,
 )
 
-_PART = re.compile(r"(\d+)([dhms])")
-_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+_PART = re.compile(r"([0-9]+)([dhms])")
+_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
+#: The longest a duration may be: ten years of carrier time.
+LONGEST = timedelta(days=3_650)
 
 StateOption = Annotated[
     Path | None,
@@ -43,16 +48,23 @@ StateOption = Annotated[
 
 
 def parse_duration(text: str) -> timedelta:
-    """A duration written like ``2h``, ``30m``, ``1d4h`` or ``90s``.
+    """A duration written like ``2h``, ``30m``, ``1d4h`` or ``90s``, of at most :data:`LONGEST`.
 
     Raises:
-        ValueError: When ``text`` is not made of such parts.
+        ValueError: When ``text`` is not made of such parts, or is longer than that.
     """
     compact = text.replace(" ", "").lower()
     parts = _PART.findall(compact)
     if not parts or "".join(number + unit for number, unit in parts) != compact:
-        raise ValueError(f"{text!r} is not a duration; write it like 2h, 30m, 1d4h or 90s")
-    return timedelta(**{_UNITS[unit]: int(number) for number, unit in parts})
+        raise ValueError(f"{text[:40]!r} is not a duration; write it like 2h, 30m, 1d4h or 90s")
+    # Summed in seconds first: timedelta() overflows on a number of days past 999,999,999.
+    seconds = sum(int(number) * _SECONDS[unit] for number, unit in parts)
+    if seconds > LONGEST.total_seconds():
+        raise ValueError(
+            f"{text[:40]!r} is longer than the sandbox moves at once ({LONGEST.days} days); "
+            "give a shorter duration"
+        )
+    return timedelta(seconds=seconds)
 
 
 def _duration(text: str) -> timedelta:
@@ -62,8 +74,25 @@ def _duration(text: str) -> timedelta:
         raise typer.BadParameter(str(err)) from err
 
 
-def _carrier(state: Path | None) -> SandboxCarrier:
-    return SandboxCarrier(state or default_state_path())
+@contextmanager
+def _carrier(state: Path | None) -> Iterator[SandboxCarrier]:
+    """The carrier on its state file; a file that cannot be used is a usage error."""
+    path = state or default_state_path()
+    problem: Exception | None = None
+    if "\x00" in str(path):
+        problem = ValueError("the path holds a NUL character")
+    else:
+        try:
+            with SandboxCarrier(path) as carrier:
+                yield carrier
+                return
+        except (OSError, sqlite3.Error) as err:
+            problem = err
+    raise typer.BadParameter(
+        f"the sandbox state file {str(path)[:80]!r} cannot be used ({problem}); choose a file "
+        "in a folder you can write",
+        param_hint="'--state'",
+    )
 
 
 @app.command("advance")
