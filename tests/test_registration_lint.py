@@ -384,6 +384,35 @@ class TestBrand:
         ] == [issue.field for issue in report.errors]
 
 
+class TestVertical:
+    """A vertical the account's carrier cannot register is refused before it is sent."""
+
+    def test_unmapped_vertical_is_an_error(self) -> None:
+        """Outside the carrier's verticals: an error naming the value and the choices."""
+        report = lint_registration(
+            brand(vertical="postal"),
+            sample_campaign(),
+            verticals=frozenset({"HUMAN_RESOURCES", "PROFESSIONAL"}),
+        )
+        [issue] = report.errors
+        assert ("vertical-unmapped", "brand.vertical") == (issue.rule, issue.field)
+        assert "'postal'" in issue.problem
+        assert "choose one of HUMAN_RESOURCES, PROFESSIONAL" == issue.fix
+
+    def test_case_and_spaces_do_not_matter(self) -> None:
+        """The carrier's verticals are upper case; the form's is compared the same way."""
+        report = lint_registration(
+            brand(vertical=" human_resources "),
+            sample_campaign(),
+            verticals=frozenset({"HUMAN_RESOURCES"}),
+        )
+        assert report.ok
+
+    def test_no_list_accepts_any(self) -> None:
+        """An adapter that names no verticals passes every vertical through."""
+        assert lint_registration(brand(vertical="ANYTHING"), sample_campaign()).ok
+
+
 class TestReport:
     """The report's views."""
 

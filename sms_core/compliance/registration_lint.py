@@ -3,7 +3,8 @@
 The rules come from the carriers' field limits (Twilio's ``UsAppToPerson`` resource) and their
 typical rejection reasons: samples without the brand name or opt-out language (30893), flags
 that contradict the samples (30889), missing policy pages, an EIN in the wrong form, a sole
-proprietor filed under a company name. Every rule runs every time, so an admin sees every
+proprietor filed under a company name, a vertical the account's carrier cannot register.
+Every rule runs every time, so an admin sees every
 problem at once, each with its field and the fix.
 
 Contradicting flags are judged by what the carrier would do: a link or phone number in a sample
@@ -14,7 +15,7 @@ no sample showing it is a warning (allowed, but reviewers often ask for such a s
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from urllib.parse import SplitResult, urlsplit
 
 from sms_core.domain.registration import (
@@ -110,7 +111,11 @@ def _https_problem(parts: SplitResult) -> str | None:
 
 
 def lint_registration(
-    brand: BrandProfile, campaign: CampaignProfile, policy: PolicySettings | None = None
+    brand: BrandProfile,
+    campaign: CampaignProfile,
+    policy: PolicySettings | None = None,
+    *,
+    verticals: Collection[str] | None = None,
 ) -> LintReport:
     """Check a registration form whole and report every problem with its field and fix.
 
@@ -119,6 +124,8 @@ def lint_registration(
         campaign: The campaign form.
         policy: The account's policy settings; they fill the campaign's empty policy URLs
             first, as they will be when the form is submitted.
+        verticals: The verticals the account's carrier can register
+            (``ProviderCapabilities.brand_verticals``); ``None`` accepts any.
 
     Returns:
         The errors (which block submission) and warnings, in form order.
@@ -127,6 +134,7 @@ def lint_registration(
         campaign = policy.apply_to(campaign)
     issues = _Issues()
     _lint_brand(brand, issues)
+    _lint_vertical(brand, verticals, issues)
     _lint_campaign_fields(campaign, issues)
     _lint_samples(brand, campaign, issues)
     _lint_policy_urls(campaign, issues)
@@ -183,6 +191,18 @@ def _lint_brand(brand: BrandProfile, issues: _Issues) -> None:
                     f"enter the {what} (e.g. 'ACME' on 'NASDAQ'), or choose PRIVATE_PROFIT if "
                     "the company is not listed",
                 )
+
+
+def _lint_vertical(brand: BrandProfile, verticals: Collection[str] | None, issues: _Issues) -> None:
+    vertical = brand.vertical.strip()
+    if verticals is None or not vertical or vertical.upper() in verticals:
+        return
+    issues.error(
+        "vertical-unmapped",
+        "brand.vertical",
+        f"the account's carrier cannot register a brand in the vertical {vertical!r}",
+        f"choose one of {', '.join(sorted(verticals))}",
+    )
 
 
 def _lint_tax_id(brand: BrandProfile, issues: _Issues) -> None:

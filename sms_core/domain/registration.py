@@ -20,6 +20,7 @@ __all__ = [
     "FINAL_FAILURE_CODES",
     "BrandContact",
     "BrandProfile",
+    "BrandVertical",
     "CampaignProfile",
     "CampaignUseCase",
     "EntityType",
@@ -92,6 +93,61 @@ class EntityType(StrEnum):
     SOLE_PROPRIETOR = "SOLE_PROPRIETOR"
 
 
+class BrandVertical(StrEnum):
+    """The industry verticals of The Campaign Registry, which ``BrandProfile.vertical`` names.
+
+    Carriers that take another vocabulary (Twilio's ``business_industry``) map these in
+    their adapter and say which they can map (``ProviderCapabilities.brand_verticals``).
+    """
+
+    #: Professional services (consulting, accounting, staffing firms that are not HR).
+    PROFESSIONAL = "PROFESSIONAL"
+    #: Real estate.
+    REAL_ESTATE = "REAL_ESTATE"
+    #: Healthcare and life sciences.
+    HEALTHCARE = "HEALTHCARE"
+    #: Human resources, staffing and recruitment: the default for an agency.
+    HUMAN_RESOURCES = "HUMAN_RESOURCES"
+    #: Energy and utilities.
+    ENERGY = "ENERGY"
+    #: Entertainment and media.
+    ENTERTAINMENT = "ENTERTAINMENT"
+    #: Retail and consumer products.
+    RETAIL = "RETAIL"
+    #: Transportation and logistics.
+    TRANSPORTATION = "TRANSPORTATION"
+    #: Agriculture.
+    AGRICULTURE = "AGRICULTURE"
+    #: Insurance.
+    INSURANCE = "INSURANCE"
+    #: Postal and delivery services.
+    POSTAL = "POSTAL"
+    #: Education.
+    EDUCATION = "EDUCATION"
+    #: Hospitality and travel.
+    HOSPITALITY = "HOSPITALITY"
+    #: Financial services.
+    FINANCIAL = "FINANCIAL"
+    #: Political campaigns and organisations.
+    POLITICAL = "POLITICAL"
+    #: Gambling and lotteries.
+    GAMBLING = "GAMBLING"
+    #: Legal services.
+    LEGAL = "LEGAL"
+    #: Construction and materials.
+    CONSTRUCTION = "CONSTRUCTION"
+    #: Non-governmental and non-profit organisations.
+    NGO = "NGO"
+    #: Manufacturing.
+    MANUFACTURING = "MANUFACTURING"
+    #: Government services and agencies.
+    GOVERNMENT = "GOVERNMENT"
+    #: Information technology.
+    TECHNOLOGY = "TECHNOLOGY"
+    #: Telecommunications.
+    COMMUNICATION = "COMMUNICATION"
+
+
 class CampaignUseCase(StrEnum):
     """The campaign use cases a staffing agency chooses from."""
 
@@ -135,7 +191,8 @@ class BrandProfile:
 
     Attributes:
         tax_id: The EIN (``"12-3456789"``) or, outside the US, the tax id of ``tax_id_country``.
-        vertical: The industry, e.g. ``"HUMAN_RESOURCES"`` or ``"PROFESSIONAL"``.
+        vertical: The industry, one of :class:`BrandVertical` (e.g. ``"HUMAN_RESOURCES"``);
+            the lint refuses one the account's carrier cannot register.
     """
 
     legal_name: str

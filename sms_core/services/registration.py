@@ -87,7 +87,7 @@ class RegistrationAdmin:
 
     def lint(self, brand: BrandProfile, campaign: CampaignProfile) -> LintReport:
         """Check a form as :meth:`register` would, without submitting anything."""
-        return lint_registration(brand, campaign, self._policy.get())
+        return lint_registration(brand, campaign, self._policy.get(), verticals=self._verticals())
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ class RegistrationAdmin:
         context = self._context
         actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
         campaign = self._policy.get().apply_to(campaign)
-        report = _checked(lint_registration(brand, campaign))
+        report = _checked(lint_registration(brand, campaign, verticals=self._verticals()))
         current = self.status()
         if current.overall is not StepStatus.NOT_STARTED:
             raise _exists(current)
@@ -214,6 +214,11 @@ class RegistrationAdmin:
         """
         return RegistrationSync(self._context, self._submitter).run()
 
+    def _verticals(self) -> frozenset[str] | None:
+        """The brand verticals the account's carrier can register (``None``: any)."""
+        info = self._context.hooks.provider_info(self._context.account)
+        return info.capabilities.brand_verticals
+
     @property
     def _submitter(self) -> StepSubmitter:
         return StepSubmitter(self._context, CLAIM_TIMEOUT)
@@ -233,7 +238,7 @@ class RegistrationAdmin:
         assert new_brand is not None  # register() stored both forms
         assert new_campaign is not None
         new_campaign = self._policy.get().apply_to(new_campaign)
-        report = lint_registration(new_brand, new_campaign)
+        report = lint_registration(new_brand, new_campaign, verticals=self._verticals())
         if step is RegistrationStep.CAMPAIGN:
             # The brand is approved already; only the campaign's problems can be fixed now.
             campaign_issues = (i for i in report.issues if i.field.startswith("campaign."))

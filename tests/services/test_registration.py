@@ -579,6 +579,20 @@ class TestHosts:
 class TestSoleProprietor:
     """The lint runs on the brand too."""
 
+    def test_vertical_the_carrier_cannot_register(
+        self, acme: AccountAdmin, carrier: RecordingCarrier
+    ) -> None:
+        """The account's carrier names its verticals; another is refused, nothing submitted."""
+        before = state(acme)
+        brand = attrs.evolve(sample_brand(), vertical="STAFFING")
+        with pytest.raises(RegistrationLintError, match=r"brand\.vertical") as caught:
+            acme.registration.register("admin", brand, sample_campaign())
+        assert ["vertical-unmapped"] == [issue.rule for issue in caught.value.report.errors]
+        linted = acme.registration.lint(brand, sample_campaign())
+        assert "vertical-unmapped" in {issue.rule for issue in linted.errors}
+        assert before == state(acme)
+        assert [] == carrier.submissions
+
     def test_company_name_as_sole_proprietor(self, acme: AccountAdmin) -> None:
         """An LLC filed as a sole proprietor is refused before the carrier sees it."""
         brand = attrs.evolve(sample_brand(), entity_type=EntityType.SOLE_PROPRIETOR)

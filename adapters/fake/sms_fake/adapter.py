@@ -23,6 +23,7 @@ from sms_core.domain import (
     Account,
     AvailableNumber,
     BrandProfile,
+    BrandVertical,
     CampaignProfile,
     InboundCall,
     NumberQuery,
@@ -79,6 +80,8 @@ _INFO = ProviderInfo(
         max_body_characters=MAX_BODY_CHARACTERS,
         countries=frozenset({"US", "CA", "GB"}),
         number_types=frozenset({NumberType.LOCAL, NumberType.TOLL_FREE}),
+        # The sandbox registers with The Campaign Registry's own verticals.
+        brand_verticals=frozenset(BrandVertical),
     ),
 )
 

@@ -39,7 +39,7 @@ from sms_core.domain import (
     WebhookResponse,
 )
 from sms_core.hookspecs import hookimpl
-from sms_twilio import delivery, provisioning, registration, webhooks
+from sms_twilio import delivery, industries, provisioning, registration, webhooks
 from sms_twilio.client import TwilioClient, TwilioClients
 from sms_twilio.http import PooledHttpClient
 from sms_twilio.settings import PROVIDER, Credentials, TwilioSettings
@@ -95,6 +95,7 @@ class TwilioAdapter:
                 number_types=frozenset({NumberType.LOCAL, NumberType.TOLL_FREE}),
                 # Twilio's keyword handling replies to HELP and INFO itself (OptOutType=HELP).
                 answers_help=True,
+                brand_verticals=industries.MAPPABLE_VERTICALS,
             ),
         )
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from sms_core.domain import BrandContact, BrandProfile, EntityType
 from sms_core.exceptions import ProviderError
+from sms_twilio import industries
 from sms_twilio.client import TwilioClient
 from sms_twilio.resources import optional_text, required_text
 from sms_twilio.settings import PROVIDER, TwilioSettings
@@ -37,18 +38,6 @@ _REPRESENTATIVE = "authorized_representative_1"
 _ADDRESS = "customer_profile_address"
 _A2P_PROFILE = "us_a2p_messaging_profile_information"
 
-_COMPANY_TYPES = {
-    EntityType.PRIVATE_PROFIT: "private",
-    EntityType.PUBLIC_PROFIT: "public",
-    EntityType.NON_PROFIT: "non-profit",
-    EntityType.GOVERNMENT: "government",
-}
-_BUSINESS_TYPES = {
-    EntityType.PRIVATE_PROFIT: "Corporation",
-    EntityType.PUBLIC_PROFIT: "Corporation",
-    EntityType.NON_PROFIT: "Non-profit Corporation",
-    EntityType.GOVERNMENT: "Corporation",
-}
 # The tax id kinds Trust Hub knows, by the country that issued the id.
 _REGISTRATION_IDENTIFIERS = {"US": "EIN", "CA": "CBN", "GB": "VAT", "AU": "ACN"}
 # The job positions Trust Hub accepts for a representative, by a word of the contact's title.
@@ -77,6 +66,7 @@ def create_bundles(
             the requirements it found unmet.
     """
     trusthub = client.trusthub.v1
+    end_users, a2p_attributes = _profile_end_users(brand), _a2p_profile(brand)  # checks first
     email = settings.notification_email or brand.contact.email
     profile = trusthub.customer_profiles.create(
         friendly_name=_friendly_name(brand, "customer profile"),
@@ -85,7 +75,7 @@ def create_bundles(
     )
     profile_sid = required_text(profile, "sid")
     assignments = trusthub.customer_profiles(profile_sid).customer_profiles_entity_assignments
-    for end_user_type, attributes in _profile_end_users(brand).items():
+    for end_user_type, attributes in end_users.items():
         end_user = trusthub.end_users.create(
             friendly_name=_friendly_name(brand, end_user_type.replace("_", " ")),
             type=end_user_type,
@@ -117,7 +107,7 @@ def create_bundles(
     a2p_profile = trusthub.end_users.create(
         friendly_name=_friendly_name(brand, "A2P profile information"),
         type=_A2P_PROFILE,
-        attributes=_a2p_profile(brand),
+        attributes=a2p_attributes,
     )
     product_assignments.create(object_sid=required_text(a2p_profile, "sid"))
     product_assignments.create(object_sid=profile_sid)
@@ -137,16 +127,17 @@ def correct_bundles(
     attached.
     """
     trusthub = client.trusthub.v1
+    end_users, a2p_attributes = _profile_end_users(brand), _a2p_profile(brand)  # checks first
     profile_sid, product_sid = bundles
     profile = trusthub.customer_profiles(profile_sid)
     profile_assignments = profile.customer_profiles_entity_assignments
-    for end_user_type, attributes in _profile_end_users(brand).items():
+    for end_user_type, attributes in end_users.items():
         _update_end_user(client, brand, profile_assignments, end_user_type, attributes)
     _update_address(client, brand, profile_assignments)
     _submit(profile, profile.customer_profiles_evaluations, settings.customer_profile_policy_sid)
     product = trusthub.trust_products(product_sid)
     _update_end_user(
-        client, brand, product.trust_products_entity_assignments, _A2P_PROFILE, _a2p_profile(brand)
+        client, brand, product.trust_products_entity_assignments, _A2P_PROFILE, a2p_attributes
     )
     _submit(product, product.trust_products_evaluations, settings.a2p_profile_policy_sid)
 
@@ -212,8 +203,8 @@ def _business_information(brand: BrandProfile) -> dict[str, object]:
         "business_name": brand.legal_name,
         # The agency is the ISV's customer, texting for itself.
         "business_identity": "direct_customer",
-        "business_industry": brand.vertical,
-        "business_type": _BUSINESS_TYPES.get(brand.entity_type, "Corporation"),
+        "business_industry": industries.business_industry(brand),
+        "business_type": industries.business_type(brand.entity_type),
         "business_registration_identifier": _REGISTRATION_IDENTIFIERS.get(
             brand.tax_id_country, "Other"
         ),
@@ -236,7 +227,7 @@ def _representative(brand: BrandProfile) -> dict[str, object]:
 
 
 def _a2p_profile(brand: BrandProfile) -> dict[str, object]:
-    attributes: dict[str, object] = {"company_type": _COMPANY_TYPES[brand.entity_type]}
+    attributes: dict[str, object] = {"company_type": industries.company_type(brand.entity_type)}
     if brand.entity_type is EntityType.PUBLIC_PROFIT:
         attributes["stock_exchange"] = brand.stock_exchange or ""
         attributes["stock_ticker"] = brand.stock_symbol or ""

@@ -12,6 +12,7 @@ from sms_core import (
     CampaignUseCase,
     ConfigurationError,
     EntityType,
+    InvalidInputError,
     NumberSettings,
     PhoneNumber,
     ProviderError,
@@ -23,6 +24,7 @@ from sms_core import (
 )
 from sms_core.testing import sample_brand, sample_campaign
 from sms_twilio import CampaignRef, TwilioAdapter
+from sms_twilio.industries import COMPANY_TYPES, INDUSTRIES, VERTICAL_INDUSTRIES
 from sms_twilio.registration import brand_state, campaign_state
 from sms_twilio.testing.state import Failure
 from sms_twilio.testing.transport import ScriptedAnswers, StateAnswers
@@ -117,7 +119,7 @@ class TestBrandSubmission:
         assert {
             "business_name": "Northwind Staffing LLC",
             "business_identity": "direct_customer",
-            "business_industry": "HUMAN_RESOURCES",
+            "business_industry": "PROFESSIONAL_SERVICES",
             "business_type": "Corporation",
             "business_registration_identifier": "EIN",
             "business_registration_number": "123456789",
@@ -192,6 +194,128 @@ class TestBrandSubmission:
             adapter.sms_submit_brand(account=account, brand=sample_brand(), previous_ref=None)
         assert "22215" == caught.value.code
         assert recorder.last.url.path.endswith("/Evaluations")
+
+
+# Twilio's allowed values, copied from its docs (not from the adapter) so that a typo in the
+# adapter's tables fails here. business_industry, business_type and company_type:
+# https://www.twilio.com/docs/messaging/compliance/a2p-10dlc/collect-business-info
+DOCUMENTED_INDUSTRIES = {
+    *("AUTOMOTIVE", "AGRICULTURE", "BANKING", "CONSTRUCTION", "CONSUMER", "EDUCATION"),
+    *("ENGINEERING", "ENERGY", "OIL_AND_GAS", "FAST_MOVING_CONSUMER_GOODS", "FINANCIAL"),
+    *("FINTECH", "FOOD_AND_BEVERAGE", "GOVERNMENT", "HEALTHCARE", "HOSPITALITY", "INSURANCE"),
+    *("LEGAL", "MANUFACTURING", "MEDIA", "ONLINE", "PROFESSIONAL_SERVICES", "RAW_MATERIALS"),
+    *("REAL_ESTATE", "RELIGION", "RETAIL", "JEWELRY", "TECHNOLOGY", "TELECOMMUNICATIONS"),
+    *("TRANSPORTATION", "TRAVEL", "ELECTRONICS", "NOT_FOR_PROFIT"),
+}
+DOCUMENTED_BUSINESS_TYPES = {
+    *("Sole Proprietorship", "Partnership", "Limited Liability Corporation", "Co-operative"),
+    *("Non-profit Corporation", "Corporation"),
+}
+DOCUMENTED_COMPANY_TYPES = {"private", "public", "non_profit", "government"}
+
+
+def _brand_forms(twilio: StateAnswers) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The business information and A2P profile attributes the adapter sent."""
+    business, _, a2p = _sent(twilio, "POST /v1/EndUsers")
+    return json.loads(business["Attributes"][0]), json.loads(a2p["Attributes"][0])
+
+
+class TestBrandIndustry:
+    """The brand's industry, business and company type are Twilio's words, not TCR's."""
+
+    @pytest.mark.parametrize("vertical", sorted(VERTICAL_INDUSTRIES))
+    @pytest.mark.parametrize(
+        "entity_type",
+        [EntityType.PRIVATE_PROFIT, EntityType.NON_PROFIT, EntityType.GOVERNMENT],
+    )
+    def test_sent_values_are_documented(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        vertical: str,
+        entity_type: EntityType,
+    ) -> None:
+        """Every mapped vertical and entity type sends values from Twilio's own lists."""
+        brand = attrs.evolve(sample_brand(), vertical=vertical, entity_type=entity_type)
+        stateful_adapter.sms_submit_brand(account=stateful_account, brand=brand, previous_ref=None)
+        business, a2p = _brand_forms(twilio)
+        assert business["business_industry"] in DOCUMENTED_INDUSTRIES
+        assert business["business_type"] in DOCUMENTED_BUSINESS_TYPES
+        assert a2p["company_type"] in DOCUMENTED_COMPANY_TYPES
+
+    def test_every_table_value_is_documented(self) -> None:
+        """The adapter's tables hold Twilio's documented values only."""
+        assert set(VERTICAL_INDUSTRIES.values()) <= DOCUMENTED_INDUSTRIES
+        assert DOCUMENTED_INDUSTRIES == set(INDUSTRIES)
+        assert DOCUMENTED_COMPANY_TYPES == set(COMPANY_TYPES)
+
+    def test_staffing_agency(
+        self, stateful_adapter: TwilioAdapter, stateful_account: Account, twilio: StateAnswers
+    ) -> None:
+        """HUMAN_RESOURCES (TCR's word for staffing) is PROFESSIONAL_SERVICES at Twilio."""
+        stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=sample_brand(), previous_ref=None
+        )
+        business, a2p = _brand_forms(twilio)
+        assert ("PROFESSIONAL_SERVICES", "Corporation", "private") == (
+            business["business_industry"],
+            business["business_type"],
+            a2p["company_type"],
+        )
+
+    @pytest.mark.parametrize(
+        ("entity_type", "expected"),
+        [
+            # "Registration for Government and Nonprofit Agencies", ISV section:
+            # https://www.twilio.com/docs/messaging/compliance/a2p-10dlc/onboarding-for-government-and-non-profit-agencies
+            (EntityType.GOVERNMENT, ("GOVERNMENT", "Non-profit Corporation", "government")),
+            (EntityType.NON_PROFIT, ("NOT_FOR_PROFIT", "Non-profit Corporation", "non_profit")),
+        ],
+    )
+    def test_government_and_nonprofit(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        entity_type: EntityType,
+        expected: tuple[str, str, str],
+    ) -> None:
+        """Government and nonprofit brands follow Twilio's rules whatever their vertical."""
+        brand = attrs.evolve(sample_brand(), entity_type=entity_type)
+        stateful_adapter.sms_submit_brand(account=stateful_account, brand=brand, previous_ref=None)
+        business, a2p = _brand_forms(twilio)
+        assert expected == (
+            business["business_industry"],
+            business["business_type"],
+            a2p["company_type"],
+        )
+
+    def test_twilio_industry_passes_as_is(
+        self, stateful_adapter: TwilioAdapter, stateful_account: Account, twilio: StateAnswers
+    ) -> None:
+        """The documented fallback: a vertical that is a Twilio industry is sent unchanged."""
+        brand = attrs.evolve(sample_brand(), vertical="fintech")
+        stateful_adapter.sms_submit_brand(account=stateful_account, brand=brand, previous_ref=None)
+        assert "FINTECH" == _brand_forms(twilio)[0]["business_industry"]
+
+    def test_unmapped_vertical_sends_nothing(
+        self, stateful_adapter: TwilioAdapter, stateful_account: Account, twilio: StateAnswers
+    ) -> None:
+        """A vertical Twilio has no industry for is refused before the first request."""
+        brand = attrs.evolve(sample_brand(), vertical="POSTAL")
+        with pytest.raises(InvalidInputError, match="POSTAL"):
+            stateful_adapter.sms_submit_brand(
+                account=stateful_account, brand=brand, previous_ref=None
+            )
+        assert [] == twilio.requests
+
+    def test_capabilities_name_the_mappable_verticals(self, adapter: TwilioAdapter) -> None:
+        """The lint asks the adapter: TCR's mapped verticals and Twilio's industries pass."""
+        verticals = adapter.sms_provider_info().capabilities.brand_verticals
+        assert verticals is not None
+        assert {"HUMAN_RESOURCES", "PROFESSIONAL_SERVICES"} <= verticals
+        assert "POSTAL" not in verticals
 
 
 class TestBrandResubmission:
