@@ -159,6 +159,29 @@ class TestKeywords:
         [issue] = lint(campaign=campaign(opt_in_message="")).errors
         assert ("opt-in-message-missing", "campaign.opt_in_message") == (issue.rule, issue.field)
 
+    @pytest.mark.parametrize(
+        ("changes", "rule", "field"),
+        [
+            (
+                {"opt_out_keywords": ("STOP", "QUIT"), "opt_out_message": ""},
+                "opt-out-message-missing",
+                "campaign.opt_out_message",
+            ),
+            (
+                {"help_keywords": ("HELP", "INFO"), "help_message": " "},
+                "help-message-missing",
+                "campaign.help_message",
+            ),
+        ],
+    )
+    def test_own_keywords_need_their_message(
+        self, changes: dict[str, object], rule: str, field: str
+    ) -> None:
+        """Keywords beyond STOP and HELP need the reply the campaign sends to them."""
+        [issue] = lint(campaign=campaign(**changes)).errors
+        assert (rule, field) == (issue.rule, issue.field)
+        assert "'QUIT'" in issue.problem or "'INFO'" in issue.problem
+
 
 class TestSamples:
     """Samples name the brand, say how to opt out, and match the link and phone flags."""

@@ -37,6 +37,9 @@ _SAMPLE_COUNT = (2, 5)
 _SAMPLE_LENGTH = (20, 1024)
 _KEYWORD_MESSAGE = (20, 320)
 _KEYWORDS_MAX = 255
+# The keywords every carrier answers itself: a form may list them without its own reply.
+_STANDARD_OPT_OUT = frozenset({"STOP"})
+_STANDARD_HELP = frozenset({"HELP"})
 
 _EIN = re.compile(r"\d{2}-\d{7}")
 _NINE_DIGITS = re.compile(r"\d{9}")
@@ -270,6 +273,46 @@ def _lint_campaign_fields(campaign: CampaignProfile, issues: _Issues) -> None:
             "opt-in keywords are set but there is no opt-in confirmation message",
             "write the reply a candidate gets after texting an opt-in keyword (brand name, "
             "what they will receive, 'Msg & data rates may apply', HELP and STOP)",
+        )
+    _reply_for_keywords(
+        issues,
+        "opt_out",
+        keywords=campaign.opt_out_keywords,
+        message=campaign.opt_out_message,
+        standard=_STANDARD_OPT_OUT,
+        what="the confirmation a candidate gets after opting out (brand name, that no more texts "
+        "will come)",
+    )
+    _reply_for_keywords(
+        issues,
+        "help",
+        keywords=campaign.help_keywords,
+        message=campaign.help_message,
+        standard=_STANDARD_HELP,
+        what="the help reply (brand name, how to reach the agency, how to opt out)",
+    )
+
+
+def _reply_for_keywords(
+    issues: _Issues,
+    kind: str,
+    *,
+    keywords: Sequence[str],
+    message: str,
+    standard: frozenset[str],
+    what: str,
+) -> None:
+    """Own keywords need their own reply; the standard ones the carriers answer themselves."""
+    own = [keyword for keyword in keywords if keyword.strip().upper() not in standard]
+    if own and not message.strip():
+        words = ", ".join(repr(k) for k in own)
+        issues.error(
+            f"{kind.replace('_', '-')}-message-missing",
+            f"campaign.{kind}_message",
+            f"{kind.replace('_', '-')} keywords {words} are set but there is no "
+            f"{kind.replace('_', '-')} message",
+            f"write {what}, or keep only {' and '.join(sorted(standard))}, which the carriers "
+            "answer themselves",
         )
 
 

@@ -296,15 +296,20 @@ def _campaign_fields(campaign: CampaignProfile) -> dict[str, Any]:
         "subscriber_opt_in": campaign.subscriber_opt_in,
         "age_gated": campaign.age_gated,
         "direct_lending": campaign.direct_lending,
-        "opt_in_message": campaign.opt_in_message or None,
-        "opt_out_message": campaign.opt_out_message or None,
-        "help_message": campaign.help_message or None,
-        "opt_in_keywords": list(campaign.opt_in_keywords) or None,
-        "opt_out_keywords": list(campaign.opt_out_keywords) or None,
-        "help_keywords": list(campaign.help_keywords) or None,
         "privacy_policy_url": campaign.privacy_policy_url or None,
         "terms_and_conditions_url": campaign.terms_and_conditions_url or None,
     }
+    # Keywords go only with their reply. CreateUsAppToPerson (twilio_messaging_v1.json,
+    # OptOutKeywords / OptOutMessage / HelpKeywords / HelpMessage) wants both "if managing
+    # opt out keywords yourself (i.e. not using Twilio's Default or Advanced Opt Out
+    # features)"; a form without the reply leaves its keywords to Twilio's default handling.
+    for kind in ("opt_in", "opt_out", "help"):
+        message = getattr(campaign, f"{kind}_message")
+        keywords = list(getattr(campaign, f"{kind}_keywords"))
+        if message.strip():
+            fields[f"{kind}_message"] = message
+            if keywords:
+                fields[f"{kind}_keywords"] = keywords
     return {key: value for key, value in fields.items() if value is not None}
 
 

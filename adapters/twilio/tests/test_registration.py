@@ -436,6 +436,30 @@ class TestCampaign:
         assert ref.service_sid in twilio.requests[1].url.path
         assert (StepStatus.IN_PROGRESS, "PENDING") == (state.status, state.raw_status)
 
+    def test_keywords_only_with_their_messages(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        brand_ref: str,
+    ) -> None:
+        """Without a reply, keywords are left to Twilio's default handling and not sent.
+
+        CreateUsAppToPerson in twilio-oai's twilio_messaging_v1.json: OptOutKeywords and
+        OptOutMessage (HelpKeywords and HelpMessage alike) are "required if managing opt out
+        keywords yourself (i.e. not using Twilio's Default or Advanced Opt Out features)".
+        """
+        campaign = attrs.evolve(sample_campaign(), opt_out_message="", help_message="")
+        stateful_adapter.sms_submit_campaign(
+            account=stateful_account, brand_ref=brand_ref, campaign=campaign, previous_ref=None
+        )
+        [registration] = _sent(twilio, "POST /v1/Services/MG…/Compliance/Usa2p")
+        sent = {"OptOutKeywords", "OptOutMessage", "HelpKeywords", "HelpMessage"} & set(
+            registration
+        )
+        assert set() == sent
+        assert ["START", "YES"] == registration["OptInKeywords"]
+
     def test_fetch_reads_the_campaign_through_its_service(
         self,
         stateful_adapter: TwilioAdapter,
@@ -716,6 +740,7 @@ class TestStatusMapping:
             ("SUSPENDED", StepStatus.FAILED),
             ("DELETION_PENDING", StepStatus.FAILED),
             ("DELETION_FAILED", StepStatus.FAILED),
+            ("DELETED", StepStatus.FAILED),
             ("SOMETHING_NEW", StepStatus.IN_PROGRESS),
         ],
     )
