@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 
 from sms_core.domain import (
+    ANSWER_LOST_CODE,
     Account,
     BrandProfile,
     CampaignProfile,
@@ -45,6 +46,7 @@ from sms_core.exceptions import (
     ConfigurationError,
     ProviderError,
     ProviderNotFoundError,
+    ProviderTimeoutError,
     UnsupportedFeatureError,
 )
 from sms_twilio import errors, trusthub
@@ -99,9 +101,19 @@ def submit_brand(
 ) -> RegistrationState:
     """Register the brand (Trust Hub bundles first), or correct and resubmit a failed one.
 
+    ``previous_ref`` is a failed brand's ``BN…``, or the ``BU…[/BU…]`` bundles a failed first
+    attempt left (see :class:`~sms_twilio.trusthub.Bundles`): the attempt resumes from them.
+
+    Returns:
+        The brand in progress; or, when something fails after the customer profile was made
+        (Trust Hub finds a bundle noncompliant, Twilio refuses a request, an answer is lost),
+        the step failed with the reasons and the bundles made so far as its ``provider_ref``,
+        so a resubmission corrects them in place instead of making new ones.
+
     Raises:
         UnsupportedFeatureError: For a sole-proprietor brand.
         ConfigurationError: When ``primary_customer_profile_sid`` is not configured.
+        ProviderError: When Twilio refuses or cannot be reached before anything was made.
     """
     if brand.entity_type is EntityType.SOLE_PROPRIETOR:
         raise UnsupportedFeatureError(
@@ -110,32 +122,89 @@ def submit_brand(
             "Register a sole proprietor in the Twilio Console (it needs a one-time password "
             "sent to the owner's mobile phone), then configure its messaging_service_sid.",
         )
-    if previous_ref is not None:
-        sid = _sid(previous_ref, "BN", "brand")
-        brands = client.messaging.v1.brand_registrations
-        failed = brands(sid).fetch()
-        bundles = (
-            required_text(failed, "customer_profile_bundle_sid"),
-            required_text(failed, "a2p_profile_bundle_sid"),
-        )
-        trusthub.correct_bundles(client, settings, brand, bundles)
-        return brand_state(brands(sid).update())
+    resumed = trusthub.Bundles.parse(previous_ref) if previous_ref is not None else None
+    if previous_ref is not None and resumed is None:
+        return _resubmit_brand(client, settings, brand, _sid(previous_ref, "BN", "brand"))
     if settings.primary_customer_profile_sid is None:
         raise ConfigurationError(
             "the Twilio provider setting 'primary_customer_profile_sid' is missing: set it to "
             "the SID (BU…) of your approved Primary Customer Profile in Trust Hub, which every "
             "agency's customer profile is attached to"
         )
-    profile_sid, product_sid = trusthub.create_bundles(
-        client, settings, brand, settings.primary_customer_profile_sid
-    )
-    options: dict[str, Any] = {"brand_type": BRAND_TYPE}
-    if settings.mock_registrations:
-        options["mock"] = True
-    created = client.messaging.v1.brand_registrations.create(
-        customer_profile_bundle_sid=profile_sid, a2p_profile_bundle_sid=product_sid, **options
-    )
+    bundles = resumed or trusthub.Bundles()
+    brands = client.messaging.v1.brand_registrations
+    try:
+        if unmet := trusthub.prepare_bundles(
+            client,
+            settings,
+            brand,
+            bundles,
+            primary_profile_sid=settings.primary_customer_profile_sid,
+        ):
+            return _bundles_failed(bundles.ref(), "noncompliant", unmet)
+        if resumed is not None and (registered := _brand_over(client, bundles)) is not None:
+            return brand_state(registered)  # the lost answer's brand: nothing to create again
+        options: dict[str, Any] = {"brand_type": BRAND_TYPE}
+        if settings.mock_registrations:
+            options["mock"] = True
+        created = brands.create(
+            customer_profile_bundle_sid=bundles.profile_sid,
+            a2p_profile_bundle_sid=bundles.product_sid,
+            **options,
+        )
+    except ProviderTimeoutError as err:
+        if bundles.profile_sid is None:
+            raise
+        lost = RegistrationFailure(reason=f"Twilio's answer was lost: {err}", code=ANSWER_LOST_CODE)
+        return _bundles_failed(bundles.ref(), ANSWER_LOST_CODE, (lost,))
+    except ProviderError as err:
+        if bundles.profile_sid is None:
+            raise
+        return _bundles_failed(
+            bundles.ref(), "refused", (RegistrationFailure(reason=str(err), code=err.code),)
+        )
     return brand_state(created)
+
+
+def _resubmit_brand(
+    client: TwilioClient, settings: TwilioSettings, brand: BrandProfile, sid: str
+) -> RegistrationState:
+    """Correct a registered brand's bundles in place and resubmit the brand."""
+    brands = client.messaging.v1.brand_registrations
+    failed = brands(sid).fetch()
+    existing = trusthub.Bundles(
+        required_text(failed, "customer_profile_bundle_sid"),
+        required_text(failed, "a2p_profile_bundle_sid"),
+    )
+    if unmet := trusthub.prepare_bundles(
+        client, settings, brand, existing, primary_profile_sid=None
+    ):
+        return _bundles_failed(sid, "noncompliant", unmet)
+    return brand_state(brands(sid).update())
+
+
+def _bundles_failed(
+    ref: str, raw_status: str, failures: tuple[RegistrationFailure, ...]
+) -> RegistrationState:
+    """The brand step failed before (or while) the brand registration was made."""
+    return RegistrationState(
+        step=RegistrationStep.BRAND,
+        provider_ref=ref,
+        status=StepStatus.FAILED,
+        raw_status=raw_status,
+        failures=failures,
+    )
+
+
+def _brand_over(client: TwilioClient, bundles: trusthub.Bundles) -> Any | None:
+    """The brand registration Twilio already holds over these bundles, if any."""
+    for brand in client.messaging.v1.brand_registrations.stream():
+        if (
+            optional_text(brand.customer_profile_bundle_sid) == bundles.profile_sid
+            and optional_text(brand.a2p_profile_bundle_sid) == bundles.product_sid
+        ):
+            return brand
+    return None
 
 
 def submit_campaign(

@@ -9,8 +9,10 @@ Twilio's onboarding order for an ISV registering an agency (a Standard brand):
    information and the customer profile; evaluated, then submitted;
 3. the brand registration over both bundles (see :mod:`sms_twilio.registration`).
 
-A resubmission after a failed brand corrects the same bundles in place: the end users and the
-address are updated with the corrected form and both bundles are submitted again.
+The step is resumable: every SID is kept the moment Twilio answers (:class:`Bundles`), and a
+resubmission after a failure corrects the same bundles in place (end users and address updated
+with the corrected form, what is missing created) and submits them again, so a failure after
+the customer profile was made never leaves orphaned Trust Hub objects behind.
 """
 
 from __future__ import annotations
@@ -19,18 +21,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sms_core.domain import BrandContact, BrandProfile, EntityType
-from sms_core.exceptions import ProviderError
+import attrs
+
+from sms_core.domain import BrandContact, BrandProfile, EntityType, RegistrationFailure
 from sms_twilio import industries
 from sms_twilio.client import TwilioClient
 from sms_twilio.resources import optional_text, required_text
-from sms_twilio.settings import PROVIDER, TwilioSettings
+from sms_twilio.settings import TwilioSettings
 from sms_twilio.statuses import TrustHubStatus
 
-__all__ = ["Bundles", "correct_bundles", "create_bundles"]
-
-#: The customer profile's and the trust product's SIDs (``BU…``).
-Bundles = tuple[str, str]
+__all__ = ["Bundles", "prepare_bundles", "unmet_requirements"]
 
 # End-user and supporting-document types, as Trust Hub names them.
 _BUSINESS = "customer_profile_business_information"
@@ -51,30 +51,129 @@ _POSITIONS = (
     ("general manager", "GM"),
 )
 _FRIENDLY_NAME_LIMIT = 64
+_SID = re.compile(r"BU[0-9a-fA-F]{32}")
 
 
-def create_bundles(
-    client: TwilioClient, settings: TwilioSettings, brand: BrandProfile, primary_profile_sid: str
-) -> Bundles:
-    """Create, fill, evaluate and submit the customer profile and the A2P trust product.
+@attrs.define
+class Bundles:
+    """The brand's Trust Hub bundles, as far as they exist; filled in as they are created.
+
+    Its :meth:`ref` is the brand step's ``provider_ref`` until the brand registration exists,
+    so that a failure after the customer profile was made (a noncompliant evaluation, a lost
+    answer) leaves the step resumable from what Twilio already holds, never orphaned.
+    """
+
+    profile_sid: str | None = None
+    product_sid: str | None = None
+
+    @classmethod
+    def parse(cls, ref: str) -> Bundles | None:
+        """Read ``"BU…"`` or ``"BU…/BU…"``; ``None`` for any other ref (a brand's ``BN…``)."""
+        sids = ref.split("/")
+        if not 1 <= len(sids) <= 2 or not all(_SID.fullmatch(sid) for sid in sids):
+            return None
+        return cls(sids[0], sids[1] if len(sids) == 2 else None)
+
+    def ref(self) -> str:
+        """``"BU…"`` (profile only) or ``"BU…/BU…"`` (profile and trust product)."""
+        return "/".join(sid for sid in (self.profile_sid, self.product_sid) if sid)
+
+
+def prepare_bundles(
+    client: TwilioClient,
+    settings: TwilioSettings,
+    brand: BrandProfile,
+    bundles: Bundles,
+    *,
+    primary_profile_sid: str | None,
+) -> tuple[RegistrationFailure, ...]:
+    """Make or correct, then evaluate and submit, the customer profile and A2P trust product.
+
+    A bundle ``bundles`` already names is corrected in place (its end users and address
+    updated, what it lacks created and attached); a missing one is created, and its SID is
+    put into ``bundles`` the moment Twilio answers, so a caller that sees an error knows what
+    exists.
 
     Args:
-        primary_profile_sid: The ISV's approved primary customer profile, attached to the new one.
+        primary_profile_sid: The ISV's approved primary customer profile, attached to a new
+            customer profile.
 
-    Raises:
-        ProviderError: When Trust Hub evaluates a bundle as noncompliant; the message lists
-            the requirements it found unmet.
+    Returns:
+        Trust Hub's unmet requirements when it evaluates a bundle as noncompliant (nothing
+        after that bundle is made); empty when both were submitted for review.
     """
     trusthub = client.trusthub.v1
     end_users, a2p_attributes = _profile_end_users(brand), _a2p_profile(brand)  # checks first
     email = settings.notification_email or brand.contact.email
-    profile = trusthub.customer_profiles.create(
-        friendly_name=_friendly_name(brand, "customer profile"),
-        email=email,
-        policy_sid=settings.customer_profile_policy_sid,
+    if bundles.profile_sid is None:
+        profile = trusthub.customer_profiles.create(
+            friendly_name=_friendly_name(brand, "customer profile"),
+            email=email,
+            policy_sid=settings.customer_profile_policy_sid,
+        )
+        bundles.profile_sid = required_text(profile, "sid")
+        assignments = trusthub.customer_profiles(bundles.profile_sid)
+        _fill_profile(client, brand, assignments.customer_profiles_entity_assignments, end_users)
+        if primary_profile_sid is not None:
+            assignments.customer_profiles_entity_assignments.create(object_sid=primary_profile_sid)
+    else:
+        assignments = trusthub.customer_profiles(bundles.profile_sid)
+        for end_user_type, attributes in end_users.items():
+            _update_end_user(
+                client,
+                brand,
+                assignments.customer_profiles_entity_assignments,
+                end_user_type,
+                attributes,
+            )
+        _update_address(client, brand, assignments.customer_profiles_entity_assignments)
+    profile_context = trusthub.customer_profiles(bundles.profile_sid)
+    if unmet := _submit(
+        profile_context,
+        profile_context.customer_profiles_evaluations,
+        settings.customer_profile_policy_sid,
+    ):
+        return unmet
+
+    if bundles.product_sid is None:
+        product = trusthub.trust_products.create(
+            friendly_name=_friendly_name(brand, "A2P messaging profile"),
+            email=email,
+            policy_sid=settings.a2p_profile_policy_sid,
+        )
+        bundles.product_sid = required_text(product, "sid")
+        product_assignments = trusthub.trust_products(
+            bundles.product_sid
+        ).trust_products_entity_assignments
+        a2p_profile = trusthub.end_users.create(
+            friendly_name=_friendly_name(brand, "A2P profile information"),
+            type=_A2P_PROFILE,
+            attributes=a2p_attributes,
+        )
+        product_assignments.create(object_sid=required_text(a2p_profile, "sid"))
+        product_assignments.create(object_sid=bundles.profile_sid)
+    else:
+        _update_end_user(
+            client,
+            brand,
+            trusthub.trust_products(bundles.product_sid).trust_products_entity_assignments,
+            _A2P_PROFILE,
+            a2p_attributes,
+        )
+    product_context = trusthub.trust_products(bundles.product_sid)
+    return _submit(
+        product_context, product_context.trust_products_evaluations, settings.a2p_profile_policy_sid
     )
-    profile_sid = required_text(profile, "sid")
-    assignments = trusthub.customer_profiles(profile_sid).customer_profiles_entity_assignments
+
+
+def _fill_profile(
+    client: TwilioClient,
+    brand: BrandProfile,
+    assignments: Any,
+    end_users: Mapping[str, Mapping[str, object]],
+) -> None:
+    """Create the new customer profile's end users and address and attach them."""
+    trusthub = client.trusthub.v1
     for end_user_type, attributes in end_users.items():
         end_user = trusthub.end_users.create(
             friendly_name=_friendly_name(brand, end_user_type.replace("_", " ")),
@@ -89,57 +188,6 @@ def create_bundles(
         attributes={"address_sids": required_text(address, "sid")},
     )
     assignments.create(object_sid=required_text(document, "sid"))
-    assignments.create(object_sid=primary_profile_sid)
-    profile_context = trusthub.customer_profiles(profile_sid)
-    _submit(
-        profile_context,
-        profile_context.customer_profiles_evaluations,
-        settings.customer_profile_policy_sid,
-    )
-
-    product = trusthub.trust_products.create(
-        friendly_name=_friendly_name(brand, "A2P messaging profile"),
-        email=email,
-        policy_sid=settings.a2p_profile_policy_sid,
-    )
-    product_sid = required_text(product, "sid")
-    product_assignments = trusthub.trust_products(product_sid).trust_products_entity_assignments
-    a2p_profile = trusthub.end_users.create(
-        friendly_name=_friendly_name(brand, "A2P profile information"),
-        type=_A2P_PROFILE,
-        attributes=a2p_attributes,
-    )
-    product_assignments.create(object_sid=required_text(a2p_profile, "sid"))
-    product_assignments.create(object_sid=profile_sid)
-    product_context = trusthub.trust_products(product_sid)
-    _submit(
-        product_context, product_context.trust_products_evaluations, settings.a2p_profile_policy_sid
-    )
-    return profile_sid, product_sid
-
-
-def correct_bundles(
-    client: TwilioClient, settings: TwilioSettings, brand: BrandProfile, bundles: Bundles
-) -> None:
-    """Put the corrected ``brand`` into existing bundles and submit both again.
-
-    An end user or address a bundle lacks (one made in the Console, say) is created and
-    attached.
-    """
-    trusthub = client.trusthub.v1
-    end_users, a2p_attributes = _profile_end_users(brand), _a2p_profile(brand)  # checks first
-    profile_sid, product_sid = bundles
-    profile = trusthub.customer_profiles(profile_sid)
-    profile_assignments = profile.customer_profiles_entity_assignments
-    for end_user_type, attributes in end_users.items():
-        _update_end_user(client, brand, profile_assignments, end_user_type, attributes)
-    _update_address(client, brand, profile_assignments)
-    _submit(profile, profile.customer_profiles_evaluations, settings.customer_profile_policy_sid)
-    product = trusthub.trust_products(product_sid)
-    _update_end_user(
-        client, brand, product.trust_products_entity_assignments, _A2P_PROFILE, a2p_attributes
-    )
-    _submit(product, product.trust_products_evaluations, settings.a2p_profile_policy_sid)
 
 
 def _update_end_user(
@@ -181,17 +229,17 @@ def _update_address(client: TwilioClient, brand: BrandProfile, assignments: Any)
     assignments.create(object_sid=required_text(document, "sid"))
 
 
-def _submit(bundle: Any, evaluations: Any, policy_sid: str) -> None:
-    """Evaluate a bundle against its policy and, when compliant, submit it for review."""
+def _submit(bundle: Any, evaluations: Any, policy_sid: str) -> tuple[RegistrationFailure, ...]:
+    """Evaluate a bundle against its policy and, when compliant, submit it for review.
+
+    Returns:
+        The unmet requirements of a noncompliant evaluation (the bundle stays a draft).
+    """
     evaluation = evaluations.create(policy_sid=policy_sid)
     if optional_text(evaluation.status) != "compliant":
-        raise ProviderError(
-            f"Trust Hub finds the bundle noncompliant with policy {policy_sid}: "
-            f"{_unmet(evaluation.results)}; correct the brand form and submit it again",
-            provider=PROVIDER,
-            code=_first_code(evaluation.results),
-        )
+        return unmet_requirements(evaluation.results)
     bundle.update(status=TrustHubStatus.PENDING_REVIEW.value)
+    return ()
 
 
 def _profile_end_users(brand: BrandProfile) -> dict[str, dict[str, object]]:
@@ -269,25 +317,40 @@ def _address_sids(attributes: object) -> list[str]:
     return []
 
 
-def _unmet(results: object) -> str:
-    """The unmet requirements of an evaluation, in Trust Hub's words."""
-    reasons: list[str] = []
+def unmet_requirements(results: object) -> tuple[RegistrationFailure, ...]:
+    """An evaluation's unmet requirements, in Trust Hub's words, codes and fields.
+
+    Each failed result's invalid fields are one failure each (``error_code`` 22215, 22217…,
+    ``object_field``); a failed result without invalid fields is one failure itself (22214
+    "A Business End-User is missing", 22216 "… is missing"). Shape: the ``results`` of
+    Twilio's Evaluation resource (twilio_trusthub_v1.json, CustomerProfiles Evaluations
+    create example).
+    """
+    found: list[RegistrationFailure] = []
     for result in results if isinstance(results, list) else []:
         if not isinstance(result, Mapping) or result.get("passed"):
             continue
-        invalid = result.get("invalid")
-        reasons.extend(
-            str(field["failure_reason"])
-            for field in (invalid if isinstance(invalid, list) else [])
+        invalid = [
+            field
+            for field in (result.get("invalid") or [])
             if isinstance(field, Mapping) and field.get("failure_reason")
+        ]
+        found.extend(
+            RegistrationFailure(
+                reason=str(field["failure_reason"]),
+                code=optional_text(field.get("error_code")),
+                field=optional_text(field.get("object_field")),
+            )
+            for field in invalid
         )
-        if result.get("failure_reason"):
-            reasons.append(str(result["failure_reason"]))
-    return "; ".join(dict.fromkeys(reasons)) or "no reason given"
-
-
-def _first_code(results: object) -> str | None:
-    for result in results if isinstance(results, list) else []:
-        if isinstance(result, Mapping) and not result.get("passed") and result.get("error_code"):
-            return str(result["error_code"])
-    return None
+        if not invalid:
+            found.append(
+                RegistrationFailure(
+                    reason=str(result.get("failure_reason") or "Trust Hub gave no reason"),
+                    code=optional_text(result.get("error_code")),
+                    field=optional_text(result.get("object_type")),
+                )
+            )
+    return tuple(dict.fromkeys(found)) or (
+        RegistrationFailure(reason="Trust Hub finds the bundle noncompliant and gave no reason"),
+    )

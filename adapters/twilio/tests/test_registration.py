@@ -1,5 +1,6 @@
 import json
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -22,8 +23,9 @@ from sms_core import (
     StepStatus,
     UnsupportedFeatureError,
 )
+from sms_core.domain import ANSWER_LOST_CODE
 from sms_core.testing import sample_brand, sample_campaign
-from sms_twilio import CampaignRef, TwilioAdapter
+from sms_twilio import CampaignRef, PooledHttpClient, TwilioAdapter
 from sms_twilio.industries import COMPANY_TYPES, INDUSTRIES, VERTICAL_INDUSTRIES
 from sms_twilio.registration import brand_state, campaign_state
 from sms_twilio.testing.state import Failure
@@ -173,27 +175,155 @@ class TestBrandSubmission:
             )
         assert [] == twilio.requests
 
-    def test_noncompliant_bundle_is_refused_with_reasons(
-        self, adapter: TwilioAdapter, account: Account, recorder: ScriptedAnswers
+    def test_documented_noncompliant_evaluation(
+        self,
+        adapter: TwilioAdapter,
+        account: Account,
+        recorder: ScriptedAnswers,
+        twilio_oai: Path,
     ) -> None:
-        """A noncompliant evaluation raises ProviderError naming Trust Hub's reasons."""
-        results = [
-            {
-                "passed": False,
-                "error_code": 22215,
-                "failure_reason": "Business information is incomplete",
-                "invalid": [{"failure_reason": "website_url is missing"}],
-            }
-        ]
+        """Twilio's own noncompliant Evaluation example fails the step with its reasons.
+
+        The example is the 201 answer of CustomerProfiles Evaluations create in twilio-oai's
+        ``twilio_trusthub_v1.json`` (2.6.7). The profile made stays the step's ref.
+        """
+        example = _documented_evaluation(twilio_oai)
+        profile_sid = "BU" + "2" * 32
         recorder.answer(
-            httpx.Response(
-                201, json={"sid": "BU" + "2" * 32, "status": "noncompliant", "results": results}
-            )
+            httpx.Response(201, json={"sid": profile_sid, "status": "draft"}),
+            httpx.Response(201, json=example),
         )
-        with pytest.raises(ProviderError, match="website_url is missing") as caught:
-            adapter.sms_submit_brand(account=account, brand=sample_brand(), previous_ref=None)
-        assert "22215" == caught.value.code
+        state = adapter.sms_submit_brand(account=account, brand=sample_brand(), previous_ref=None)
+        assert state is not None
+        assert (StepStatus.FAILED, "noncompliant", profile_sid) == (
+            state.status,
+            state.raw_status,
+            state.provider_ref,
+        )
+        assert (
+            RegistrationFailure(
+                reason="The Business Name is missing. Please enter in a Business Name on the "
+                "Business information.",
+                code="22215",
+                field="business_name",
+            )
+            == state.failures[0]
+        )
+        assert "22216" in {failure.code for failure in state.failures}
         assert recorder.last.url.path.endswith("/Evaluations")
+
+
+def _documented_evaluation(twilio_oai: Path) -> dict[str, Any]:
+    """Twilio's Evaluation create example (noncompliant), from its OpenAPI description."""
+    spec = json.loads((twilio_oai / "twilio_trusthub_v1.json").read_text())
+    operation = spec["paths"]["/v1/CustomerProfiles/{CustomerProfileSid}/Evaluations"]["post"]
+    content = operation["responses"]["201"]["content"]["application/json"]
+    example: dict[str, Any] = content["examples"]["create"]["value"]
+    return example
+
+
+class _LoseAnswer:
+    """The stand-in, except that Twilio's answer to one request is lost after it acted."""
+
+    def __init__(self, twilio: StateAnswers, call: str) -> None:
+        self.twilio, self.call = twilio, call
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        response = self.twilio(request)
+        if self.call == _SID.sub(r"\1…", f"{request.method} {request.url.path}"):
+            self.call = ""
+            raise httpx.ReadTimeout("read timed out", request=request)
+        return response
+
+
+class TestResumableBrand:
+    """A failure after the customer profile was made orphans nothing: the step resumes."""
+
+    def test_review_reads_the_profile_then_corrected_in_place(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+    ) -> None:
+        """A representative without a last name is refused; the fix edits the same profile."""
+        contact = attrs.evolve(sample_brand().contact, last_name="")
+        brand = attrs.evolve(sample_brand(), contact=contact)
+        failed = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=brand, previous_ref=None
+        )
+        assert failed is not None
+        assert (StepStatus.FAILED, "22215", "last_name") == (
+            failed.status,
+            failed.failures[0].code,
+            failed.failures[0].field,
+        )
+        assert failed.provider_ref.startswith("BU")
+        assert "POST /v1/TrustProducts" not in _calls(twilio)
+        made = len(twilio.requests)
+        resubmitted = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=sample_brand(), previous_ref=failed.provider_ref
+        )
+        assert resubmitted is not None
+        assert (StepStatus.IN_PROGRESS, "PENDING") == (
+            resubmitted.status,
+            resubmitted.raw_status,
+        )
+        assert 1 == _calls(twilio).count("POST /v1/CustomerProfiles")  # one profile, ever
+        assert "POST /v1/CustomerProfiles" not in _calls(twilio)[made:]
+        updated = [
+            json.loads(form["Attributes"][0]) for form in _sent(twilio, "POST /v1/EndUsers/IT…")
+        ]
+        assert sample_brand().contact.last_name in {a.get("last_name") for a in updated}
+        [registration] = _sent(twilio, "POST /v1/a2p/BrandRegistrations")
+        assert [failed.provider_ref] == registration["CustomerProfileBundleSid"]
+
+    def test_lost_brand_answer_is_found_not_made_again(
+        self, twilio: StateAnswers, stateful_account: Account, account_sid: str, auth_token: str
+    ) -> None:
+        """The brand made while its answer was lost is found on resubmission, not duplicated."""
+        lossy = _LoseAnswer(twilio, "POST /v1/a2p/BrandRegistrations")
+        environ = {"TWILIO_ACCOUNT_SID": account_sid, "TWILIO_AUTH_TOKEN": auth_token}
+        with PooledHttpClient(transport=httpx.MockTransport(lossy)) as http:
+            adapter = TwilioAdapter(http=http, environ=environ)
+            lost = adapter.sms_submit_brand(
+                account=stateful_account, brand=sample_brand(), previous_ref=None
+            )
+            assert lost is not None
+            assert (StepStatus.FAILED, ANSWER_LOST_CODE) == (lost.status, lost.raw_status)
+            assert 2 == len(lost.provider_ref.split("/"))
+            again = adapter.sms_submit_brand(
+                account=stateful_account, brand=sample_brand(), previous_ref=lost.provider_ref
+            )
+        assert again is not None
+        assert (StepStatus.IN_PROGRESS, True) == (again.status, again.provider_ref.startswith("BN"))
+        assert 1 == _calls(twilio).count("POST /v1/a2p/BrandRegistrations")
+        assert 1 == _calls(twilio).count("POST /v1/TrustProducts")
+
+    def test_stand_in_evaluation_has_twilio_shape(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        twilio_oai: Path,
+        account_sid: str,
+    ) -> None:
+        """The stand-in's noncompliant results carry every key of Twilio's own example."""
+        contact = attrs.evolve(sample_brand().contact, first_name="")
+        failed = stateful_adapter.sms_submit_brand(
+            account=stateful_account,
+            brand=attrs.evolve(sample_brand(), contact=contact),
+            previous_ref=None,
+        )
+        assert failed is not None
+        evaluation = twilio.state.evaluate(
+            account_sid, "CustomerProfiles", failed.provider_ref, "/v1/CustomerProfiles"
+        )
+        documented = _documented_evaluation(twilio_oai)
+        assert set(documented) <= set(evaluation)
+        failed = next(result for result in evaluation["results"] if not result["passed"])
+        assert set(documented["results"][0]) <= set(failed)
+        assert set(documented["results"][0]["invalid"][0]) <= set(failed["invalid"][0])
 
 
 # Twilio's allowed values, copied from its docs (not from the adapter) so that a typo in the

@@ -153,6 +153,11 @@ class RegistrationsMemory(BundlesMemory):
             self._review_outcome[sid] = self._armed.pop((account_sid, "brand"), None)
             return dated_iso(self._add(account_sid, sid, fields), self._resources[sid])
 
+    def brands(self, account_sid: str) -> list[dict[str, Any]]:
+        """``a2p/BrandRegistrations`` list, oldest first."""
+        with self._lock:
+            return [dated_iso(r.fields, r) for r in self._of_kind(account_sid, "BN")]
+
     def brand(self, account_sid: str, sid: str, path: str) -> dict[str, Any]:
         """``a2p/BrandRegistrations/{sid}`` fetch."""
         with self._lock:

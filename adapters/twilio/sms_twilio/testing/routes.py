@@ -323,6 +323,11 @@ def _create_brand(state: TwilioState, request: _Request, params: dict[str, str])
     return _Answer(201, state.create_brand(request.account_sid, request.form))
 
 
+@_route("messaging", "GET", r"/v1/a2p/BrandRegistrations")
+def _brands(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
+    return _Answer(200, _v1_page(request, "data", state.brands(request.account_sid)))
+
+
 @_route("messaging", "GET", _BRAND)
 def _brand(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
     return _Answer(200, state.brand(request.account_sid, params["sid"], request.path))
