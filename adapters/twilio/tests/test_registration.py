@@ -1,5 +1,6 @@
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -14,12 +15,14 @@ from sms_core import (
     ConfigurationError,
     EntityType,
     InvalidInputError,
+    ManualClock,
     NumberSettings,
     PhoneNumber,
     ProviderError,
     ProvisionedNumber,
     RegistrationFailure,
     RegistrationStep,
+    SmsAdmin,
     StepStatus,
     UnsupportedFeatureError,
 )
@@ -928,3 +931,47 @@ class TestStatusMapping:
                 adapter.sms_fetch_registration(account=account, step=step, ref="contract-unknown")
             assert "20404" == caught.value.code
         assert [] == recorder.requests
+
+
+class TestResumableBrandThroughTheSdk:
+    """The core records the failed brand with its bundles, and a resubmission resumes."""
+
+    def test_register_fails_then_resubmits_the_same_profile(
+        self,
+        tmp_path: Path,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+    ) -> None:
+        """Noncompliant on register: FAILED with Trust Hub's reasons; the fix reuses the profile."""
+        with SmsAdmin.open(
+            f"sqlite:///{tmp_path / 'smsadmin.sqlite3'}",
+            plugins=[stateful_adapter],
+            load_entry_points=False,
+            clock=ManualClock(datetime(2026, 3, 2, 15, tzinfo=UTC)),
+            webhook_base_url="https://sms.example.com/webhooks",
+        ) as admin:
+            account = admin.create_account(
+                "northwind",
+                name="Northwind Staffing",
+                provider="twilio",
+                provider_settings=dict(stateful_account.provider_settings),
+            )
+            account.users.upsert(
+                "admin", first_name="Dana", last_name="Reyes", permissions=["sms.admin"]
+            )
+            contact = attrs.evolve(sample_brand().contact, last_name="")
+            submitted = account.registration.register(
+                "admin", attrs.evolve(sample_brand(), contact=contact), sample_campaign()
+            )
+            brand = submitted.status.brand
+            assert (StepStatus.FAILED, "last_name") == (brand.status, brand.failures[0].field)
+            assert brand.provider_ref is not None
+            assert brand.provider_ref.startswith("BU")
+            assert brand.troubleshooting is not None
+            resubmitted = account.registration.resubmit(
+                "admin", RegistrationStep.BRAND, brand=sample_brand()
+            )
+        assert StepStatus.IN_PROGRESS == resubmitted.status.brand.status
+        assert resubmitted.status.brand.provider_ref.startswith("BN")  # type: ignore[union-attr]
+        assert 1 == _calls(twilio).count("POST /v1/CustomerProfiles")
