@@ -389,12 +389,58 @@ class TestBrand:
 
     def test_public_company_needs_stock(self) -> None:
         """A public company names its ticker and exchange."""
-        report = lint(brand=brand(entity_type=EntityType.PUBLIC_PROFIT, stock_exchange="NYSE"))
+        report = lint(
+            brand=brand(
+                entity_type=EntityType.PUBLIC_PROFIT,
+                stock_exchange="NYSE",
+                brand_contact_email="compliance@northwind-staffing.example.com",
+            )
+        )
         assert [(ERROR, "public-company-stock", "brand.stock_symbol")] == found(report)
         listed = brand(
-            entity_type=EntityType.PUBLIC_PROFIT, stock_symbol="NWS", stock_exchange="NYSE"
+            entity_type=EntityType.PUBLIC_PROFIT,
+            stock_symbol="NWS",
+            stock_exchange="NYSE",
+            brand_contact_email="compliance@northwind-staffing.example.com",
         )
         assert lint(brand=listed).ok
+
+
+class TestBrandContactEmail:
+    """A public company's brand contact gets the registry's 2FA e-mail (Authentication+)."""
+
+    @staticmethod
+    def public(email: str) -> BrandProfile:
+        return brand(
+            entity_type=EntityType.PUBLIC_PROFIT,
+            stock_symbol="NWS",
+            stock_exchange="NYSE",
+            brand_contact_email=email,
+        )
+
+    @pytest.mark.parametrize(
+        ("email", "expected"),
+        [
+            ("", [(ERROR, "brand-contact-email-missing", "brand.brand_contact_email")]),
+            ("not-an-address", [(ERROR, "brand-contact-email", "brand.brand_contact_email")]),
+            ("dana@gmail.com", [(ERROR, "brand-contact-free-mail", "brand.brand_contact_email")]),
+            (
+                "ir@northwind.example.org",
+                [(WARNING, "brand-contact-domain", "brand.brand_contact_email")],
+            ),
+            ("ir@northwind-staffing.example.com", []),
+            ("ir@corp.northwind-staffing.example.com", []),
+        ],
+    )
+    def test_public_company(
+        self, email: str, expected: list[tuple[LintSeverity, str, str]]
+    ) -> None:
+        """Required, an address, never free mail; another domain than the website's is a warning."""
+        assert expected == found(lint(brand=self.public(email)))
+
+    def test_private_company_needs_none(self) -> None:
+        """A private company has no brand contact e-mail to give."""
+        assert lint(brand=brand(brand_contact_email="")).ok
 
     def test_required_fields(self) -> None:
         """Empty name, vertical and address parts are each reported."""

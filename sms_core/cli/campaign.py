@@ -10,6 +10,8 @@ table whose keys are the fields of :class:`~sms_core.BrandProfile` and
     tax_id = "12-3456789"
     website = "https://northwind.example.com"
     vertical = "HUMAN_RESOURCES"
+    # a PUBLIC_PROFIT company also needs stock_symbol, stock_exchange and
+    # brand_contact_email (on its own domain: it gets the registry's 2FA e-mail)
 
     [brand.address]
     street = "100 Market Street"
@@ -375,6 +377,9 @@ def _ask(policy: PolicySettings) -> tuple[BrandProfile, CampaignProfile]:
         ),
         stock_symbol=_text("Stock symbol") if public else None,
         stock_exchange=_text("Stock exchange") if public else None,
+        brand_contact_email=(
+            _text("Brand contact e-mail (gets the 2FA confirmation)") if public else ""
+        ),
     )
     typer.echo("Campaign: what recruiters text about, and how candidates agree to it.")
     use_case = _choice("Use case", CampaignUseCase, CampaignUseCase.CUSTOMER_CARE)

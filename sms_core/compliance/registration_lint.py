@@ -184,6 +184,7 @@ def _lint_brand(brand: BrandProfile, issues: _Issues) -> None:
             "choose the company's entity type (e.g. PRIVATE_PROFIT) and enter its EIN, or use "
             "the owner's own name",
         )
+    _lint_brand_contact_email(brand, issues)
     if brand.entity_type is EntityType.PUBLIC_PROFIT:
         for name, what in (("stock_symbol", "ticker symbol"), ("stock_exchange", "exchange")):
             if not (getattr(brand, name) or "").strip():
@@ -234,6 +235,65 @@ def _lint_website(brand: BrandProfile, issues: _Issues) -> None:
             f"the website {brand.website!r} {problem}",
             "enter the agency's public website as an https:// URL, e.g. https://www.example.com",
         )
+
+
+def _lint_brand_contact_email(brand: BrandProfile, issues: _Issues) -> None:
+    """A public company's brand contact gets the 2FA e-mail: own domain, never free mail."""
+    email = brand.brand_contact_email.strip()
+    field = "brand.brand_contact_email"
+    if not email:
+        if brand.entity_type is EntityType.PUBLIC_PROFIT:
+            issues.error(
+                "brand-contact-email-missing",
+                field,
+                "a publicly traded company needs a brand contact e-mail: the registry sends "
+                "it a confirmation link (2FA) before the brand may carry campaigns",
+                "enter the work address of a person at the company who can confirm, on the "
+                "company's own domain, e.g. compliance@example.com",
+            )
+        return
+    match = _EMAIL.fullmatch(email)
+    if match is None:
+        issues.error(
+            "brand-contact-email",
+            field,
+            f"{email!r} is not an e-mail address",
+            "enter the brand contact's work address, e.g. compliance@example.com",
+        )
+        return
+    domain = match.group(1).lower()
+    if domain in _FREE_MAIL:
+        issues.error(
+            "brand-contact-free-mail",
+            field,
+            f"{email!r} is a free mailbox; the registry refuses it for the confirmation e-mail",
+            "use an address on the company's own domain (the one of its website)",
+        )
+    elif (site := _site_domain(brand.website)) and not _same_domain(domain, site):
+        issues.warning(
+            "brand-contact-domain",
+            field,
+            f"{email!r} is not on the website's domain {site!r}; the registry may not be able "
+            "to tie it to the company",
+            f"use an address ending in @{site} if the company has one",
+        )
+
+
+def _site_domain(website: str) -> str | None:
+    try:
+        host = (urlsplit(website.strip()).hostname or "").lower()
+    except ValueError:
+        return None
+    return host.removeprefix("www.") or None
+
+
+def _same_domain(email_domain: str, site: str) -> bool:
+    """Whether the mail domain is the site's, or one is a subdomain of the other."""
+    return (
+        email_domain == site
+        or email_domain.endswith(f".{site}")
+        or site.endswith(f".{email_domain}")
+    )
 
 
 def _lint_contact_email(brand: BrandProfile, issues: _Issues) -> None:

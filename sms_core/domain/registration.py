@@ -193,6 +193,10 @@ class BrandProfile:
         tax_id: The EIN (``"12-3456789"``) or, outside the US, the tax id of ``tax_id_country``.
         vertical: The industry, one of :class:`BrandVertical` (e.g. ``"HUMAN_RESOURCES"``);
             the lint refuses one the account's carrier cannot register.
+        brand_contact_email: A publicly traded company's brand contact (Authentication+):
+            The Campaign Registry e-mails this address a confirmation link (2FA) that must be
+            followed before the brand may carry campaigns. It must be on the company's own
+            domain, never a free mailbox; required for ``PUBLIC_PROFIT``, unused otherwise.
     """
 
     legal_name: str
@@ -206,6 +210,7 @@ class BrandProfile:
     tax_id_country: str = "US"
     stock_symbol: str | None = None
     stock_exchange: str | None = None
+    brand_contact_email: str = ""
 
 
 @attrs.frozen(kw_only=True)

@@ -279,6 +279,9 @@ def _a2p_profile(brand: BrandProfile) -> dict[str, object]:
     if brand.entity_type is EntityType.PUBLIC_PROFIT:
         attributes["stock_exchange"] = brand.stock_exchange or ""
         attributes["stock_ticker"] = brand.stock_symbol or ""
+        # Authentication+: TCR sends its 2FA e-mail here ("Authentication+ for Public Brand
+        # A2P 10DLC Registrations", help.twilio.com article 29499398652059).
+        attributes["brand_contact_email"] = brand.brand_contact_email.strip()
     return attributes
 
 

@@ -424,6 +424,53 @@ class TestBrandIndustry:
             a2p["company_type"],
         )
 
+    def test_public_company_sends_its_brand_contact(
+        self, stateful_adapter: TwilioAdapter, stateful_account: Account, twilio: StateAnswers
+    ) -> None:
+        """Authentication+: the A2P profile carries brand_contact_email for a public company.
+
+        "Authentication+ for Public Brand A2P 10DLC Registrations" (help.twilio.com article
+        29499398652059): "add brand_contact_email as part of the us_a2p_messaging_profile_
+        information" end user; error 21739's page names the same field.
+        """
+        brand = attrs.evolve(
+            sample_brand(),
+            entity_type=EntityType.PUBLIC_PROFIT,
+            stock_symbol="NWS",
+            stock_exchange="NYSE",
+            brand_contact_email="ir@northwind-staffing.example.com",
+        )
+        state = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=brand, previous_ref=None
+        )
+        assert {
+            "company_type": "public",
+            "stock_exchange": "NYSE",
+            "stock_ticker": "NWS",
+            "brand_contact_email": "ir@northwind-staffing.example.com",
+        } == _brand_forms(twilio)[1]
+        assert state is not None
+        assert StepStatus.IN_PROGRESS == state.status
+
+    def test_stand_in_refuses_a_public_company_without_contact(
+        self, stateful_adapter: TwilioAdapter, stateful_account: Account
+    ) -> None:
+        """The stand-in's review needs the brand contact of a public company, as Twilio does."""
+        brand = attrs.evolve(
+            sample_brand(),
+            entity_type=EntityType.PUBLIC_PROFIT,
+            stock_symbol="NWS",
+            stock_exchange="NYSE",
+        )
+        state = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=brand, previous_ref=None
+        )
+        assert state is not None
+        assert (StepStatus.FAILED, "brand_contact_email") == (
+            state.status,
+            state.failures[0].field,
+        )
+
     def test_twilio_industry_passes_as_is(
         self, stateful_adapter: TwilioAdapter, stateful_account: Account, twilio: StateAnswers
     ) -> None:

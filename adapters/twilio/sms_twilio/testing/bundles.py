@@ -256,6 +256,9 @@ def _requirement(requirement: _Requirement, assigned: list[Resource]) -> dict[st
         )
         return result
     attributes = found.fields.get("attributes") or {}
+    if attributes.get("company_type") == "public":
+        # Authentication+: a public company's profile names the brand contact for the 2FA.
+        fields = (*fields, ("brand_contact_email", "Brand Contact Email", None))
     for field, label, allowed in fields:
         value = str(attributes.get(field) or "").strip()
         entry = {"friendly_name": label, "object_field": field}
