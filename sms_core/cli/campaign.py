@@ -95,7 +95,11 @@ _STEP_NAMES = {
 }
 
 
-_OUTCOMES = {StepStatus.APPROVED: "is approved", StepStatus.FAILED: "failed"}
+_OUTCOMES = {
+    StepStatus.APPROVED: "is approved",
+    StepStatus.FAILED: "failed",
+    StepStatus.CONFIRMING: "waits for a confirmation",
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -197,6 +201,18 @@ def resubmit(
             lambda: account.registration.resubmit(actor, step, brand=brand, campaign=campaign)
         )
         _report_submission(account, submission, f"Resubmitted the {_STEP_NAMES[step]}")
+
+
+@app.command("resend-confirmation")
+def resend_confirmation(ctx: typer.Context) -> None:
+    """Have the registry send the brand's confirmation (2FA e-mail or OTP text) again."""
+    options = global_options(ctx)
+    actor = options.actor()
+    with options.account() as account:
+        status = account.registration.resend_confirmation(actor)
+        console = output.out_console()
+        output.success(console, "Asked the registry to send the confirmation again")
+        _show_status(console, account, status)
 
 
 @app.command("lint")
@@ -330,6 +346,10 @@ def _show_status(console: Console, account: AccountAdmin, status: RegistrationSt
     console.print(render.registration_table(status))
     if (failed := status.failed) is not None and (help_ := render.troubleshooting_text(failed)):
         console.print(help_)
+    if (waiting := status.confirming) is not None and (
+        confirm := render.confirmation_text(waiting)
+    ):
+        console.print(confirm)
     lines = account.numbers.list()
     registered = sum(1 for summary in lines if summary.line.registered)
     console.print(

@@ -23,6 +23,8 @@ __all__ = [
     "BrandVertical",
     "CampaignProfile",
     "CampaignUseCase",
+    "Confirmation",
+    "ConfirmationChannel",
     "EntityType",
     "LintIssue",
     "LintReport",
@@ -64,7 +66,7 @@ class RegistrationStep(StrEnum):
 class StepStatus(StrEnum):
     """Where a registration step stands, in the seeds' three colours (and grey before them).
 
-    Carriers answer with the last three only; ``NOT_STARTED`` is the SDK's own word for a step
+    Carriers answer with the last four only; ``NOT_STARTED`` is the SDK's own word for a step
     that waits for the one before it.
     """
 
@@ -72,6 +74,10 @@ class StepStatus(StrEnum):
     NOT_STARTED = "not_started"
     #: Submitted and under review (blue).
     IN_PROGRESS = "in_progress"
+    #: Submitted, and waiting for a person outside the SDK to confirm it: a public company's
+    #: brand contact following the registry's e-mail link (2FA), or a sole proprietor replying
+    #: to the carrier's text (OTP). :attr:`StepRecord.confirmation` says who and how (yellow).
+    CONFIRMING = "confirming"
     #: Approved; the next step may start (green).
     APPROVED = "approved"
     #: Refused; see the failures, fix and resubmit (red).
@@ -361,12 +367,41 @@ class LintReport:
 
 
 class NextAction(StrEnum):
-    """What an admin does about a failed step."""
+    """What an admin does about a failed step, or one that waits for a confirmation."""
 
     #: Correct what the carrier's reasons name and resubmit the step.
     RESUBMIT = "resubmit"
     #: Ask the platform's support team; resubmit only once they say what to correct.
     CONTACT_SUPPORT = "contact_support"
+    #: Have the person named confirm (follow the e-mail link, reply to the text); if the
+    #: message never came or expired, send it again (``resend_confirmation``).
+    CONFIRM = "confirm"
+
+
+class ConfirmationChannel(StrEnum):
+    """How the registry reaches the person who must confirm a brand."""
+
+    #: An e-mail with a link, to a public company's brand contact (Authentication+ 2FA).
+    EMAIL = "email"
+    #: A text to a sole proprietor's mobile number, answered by replying (OTP).
+    TEXT = "text"
+
+
+@attrs.frozen(kw_only=True)
+class Confirmation:
+    """Who must confirm a step that is :attr:`StepStatus.CONFIRMING`, and how.
+
+    Attributes:
+        channel: E-mail (public company) or text (sole proprietor).
+        recipient: The address or number the registry wrote to.
+        advice: The next step, in a sentence or two.
+    """
+
+    step: RegistrationStep
+    channel: ConfirmationChannel
+    recipient: str
+    advice: str
+    action: NextAction = NextAction.CONFIRM
 
 
 @attrs.frozen(kw_only=True)
@@ -446,6 +481,43 @@ class StepRecord:
         return tuple(f.code for f in self.failures if f.code in FINAL_FAILURE_CODES)
 
     @property
+    def confirmation(self) -> Confirmation | None:
+        """Who must confirm the step and how; ``None`` unless it is ``CONFIRMING``.
+
+        Which person and channel follows from the form, the same for every carrier: a sole
+        proprietor confirms by text from the contact's mobile, any other brand (a public
+        company, under Authentication+) by the brand contact's e-mail.
+        """
+        if self.status is not StepStatus.CONFIRMING:
+            return None
+        profile = self.profile
+        if isinstance(profile, BrandProfile) and profile.entity_type is EntityType.SOLE_PROPRIETOR:
+            number = profile.contact.phone.e164
+            return Confirmation(
+                step=self.step,
+                channel=ConfirmationChannel.TEXT,
+                recipient=number,
+                advice=(
+                    f"The registry texted {number} a one-time code: the owner replies to it "
+                    "as the text says. If the text never came or expired, send it again with "
+                    "resend_confirmation ('smsadmin campaign resend-confirmation')."
+                ),
+            )
+        email = profile.brand_contact_email.strip() if isinstance(profile, BrandProfile) else ""
+        to = email or "the brand contact"
+        return Confirmation(
+            step=self.step,
+            channel=ConfirmationChannel.EMAIL,
+            recipient=email,
+            advice=(
+                f"The registry e-mailed {to} a confirmation link (2FA, valid 7 days): the "
+                "contact follows it, then the brand is verified. If the e-mail never came or "
+                "expired, send it again with resend_confirmation ('smsadmin campaign "
+                "resend-confirmation'); each e-mail may be charged."
+            ),
+        )
+
+    @property
     def troubleshooting(self) -> Troubleshooting | None:
         """The reasons and the next step for a failed step; ``None`` unless it failed.
 
@@ -502,7 +574,10 @@ class RegistrationStatus:
 
     @property
     def overall(self) -> StepStatus:
-        """Not started, in progress, approved (send-ready) or failed (some step failed)."""
+        """Not started, in progress, approved (send-ready) or failed (some step failed).
+
+        A step waiting for a confirmation is in progress overall; :attr:`confirming` names it.
+        """
         if self.brand.status is StepStatus.NOT_STARTED:
             return StepStatus.NOT_STARTED
         if any(record.status is StepStatus.FAILED for record in self.steps):
@@ -515,6 +590,11 @@ class RegistrationStatus:
     def in_progress(self) -> bool:
         """Whether a step is under review or waits to be submitted by :meth:`sync`."""
         return self.overall is StepStatus.IN_PROGRESS
+
+    @property
+    def confirming(self) -> StepRecord | None:
+        """The step waiting for a person to confirm it, if one is."""
+        return next((r for r in self.steps if r.status is StepStatus.CONFIRMING), None)
 
     @property
     def send_ready(self) -> bool:

@@ -29,6 +29,7 @@ from sms_core.domain import (
     AuditAction,
     BrandProfile,
     CampaignProfile,
+    EntityType,
     LintIssue,
     LintReport,
     ProvisionedNumber,
@@ -41,6 +42,7 @@ from sms_core.domain import (
 )
 from sms_core.exceptions import (
     InvalidInputError,
+    NothingToConfirmError,
     ProviderError,
     ProviderTimeoutError,
     RegistrationExistsError,
@@ -200,6 +202,45 @@ class RegistrationAdmin:
         )
         return Submission(status=self.status(), warnings=forms.warnings)
 
+    def resend_confirmation(self, actor_id: str) -> RegistrationStatus:
+        """Have the registry send the brand's confirmation again (2FA e-mail or OTP text).
+
+        For a brand that is ``CONFIRMING`` (its e-mail or text never came, or expired) or
+        that failed for lack of the confirmation. The carrier sends a new message to the
+        person :attr:`StepRecord.confirmation` names; the brand waits for it again.
+
+        Raises:
+            PermissionDeniedError: When the actor may not manage the registration.
+            NothingToConfirmError: When the brand neither waits for a confirmation nor failed
+                (or is a kind of brand that needs none).
+            UnsupportedFeatureError: When the account's carrier sends no confirmations.
+        """
+        context = self._context
+        actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
+        with context.database.transaction() as connection:
+            steps = registration_store.load_steps(connection, context.account.id)
+        status = registration_store.registration_status(context.account.id, steps)
+        record = status.brand
+        if not _confirms(record) or record.provider_ref is None:
+            raise _nothing_to_confirm(record)
+        state = context.hooks.resend_confirmation(
+            context.account, RegistrationStep.BRAND, record.provider_ref
+        )
+        stored = steps[RegistrationStep.BRAND]
+        with context.database.transaction() as connection:
+            registration_store.record_state(
+                connection, context.account.id, stored, state, context.now()
+            )
+            self._submitter.audit(
+                connection,
+                actor=actor,
+                action=AuditAction.RESEND_CONFIRMATION,
+                target=RegistrationStep.BRAND.value,
+                before={"status": record.status.value, "raw_status": record.raw_status},
+                after={"status": state.status.value, "raw_status": state.raw_status},
+            )
+        return self.status()
+
     def sync(self) -> SyncReport:
         """Ask the carrier for news and move the registration forward.
 
@@ -311,6 +352,32 @@ def _resubmittable(status: RegistrationStatus, step: RegistrationStep) -> StepRe
             status=record.status,
         )
     return record
+
+
+def _confirms(record: StepRecord) -> bool:
+    """Whether the brand waits for its confirmation, or failed while one was needed."""
+    if record.status is StepStatus.CONFIRMING:
+        return True
+    brand = record.profile
+    return (
+        record.status is StepStatus.FAILED
+        and isinstance(brand, BrandProfile)
+        and (brand.entity_type in (EntityType.PUBLIC_PROFIT, EntityType.SOLE_PROPRIETOR))
+    )
+
+
+def _nothing_to_confirm(record: StepRecord) -> NothingToConfirmError:
+    if record.status is StepStatus.NOT_STARTED:
+        fix = "register first"
+    elif record.status is StepStatus.FAILED:
+        fix = "only public companies and sole proprietors confirm their brand; resubmit it"
+    else:
+        fix = "the brand waits for no confirmation; nothing needs resending"
+    return NothingToConfirmError(
+        f"the brand is {_words(record.status)} and waits for no confirmation: {fix}",
+        step=RegistrationStep.BRAND,
+        status=record.status,
+    )
 
 
 def _exists(status: RegistrationStatus) -> RegistrationExistsError:

@@ -368,6 +368,16 @@ class TestFlow:
         result = widget.refused("campaign", "resubmit", "brand")
         assert "the brand is in progress, not failed" in result.stderr
 
+    def test_resend_confirmation_with_nothing_waiting(
+        self, widget: SmsadminRunner, tmp_path: Path
+    ) -> None:
+        """Nothing to confirm: refused with the brand's state and the fix."""
+        assert "register first" in widget.refused("campaign", "resend-confirmation").stderr
+        with_policy(widget)
+        widget.ok("campaign", "register", "-f", form(tmp_path))
+        result = widget.refused("campaign", "resend-confirmation")
+        assert "the brand is in progress and waits for no confirmation" in result.stderr
+
     def test_watch_until_settled(self, widget: SmsadminRunner, tmp_path: Path) -> None:
         """With instant reviews, one watched sync ends approved."""
         for step in RegistrationStep:
@@ -449,6 +459,7 @@ class TestColours:
             (StepStatus.APPROVED, "green", "✔ Approved"),
             (StepStatus.FAILED, "red", "✘ Failed"),
             (StepStatus.NOT_STARTED, "dim", "○ Not started"),
+            (StepStatus.CONFIRMING, "yellow", "◐ Waiting for confirmation"),
         ],
     )
     def test_step_cell(self, status: StepStatus, style: str, cue: str) -> None:

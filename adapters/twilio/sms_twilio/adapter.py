@@ -39,7 +39,7 @@ from sms_core.domain import (
     WebhookResponse,
 )
 from sms_core.hookspecs import hookimpl
-from sms_twilio import delivery, industries, provisioning, registration, webhooks
+from sms_twilio import delivery, errors, industries, provisioning, registration, webhooks
 from sms_twilio.client import TwilioClient, TwilioClients
 from sms_twilio.http import PooledHttpClient
 from sms_twilio.settings import PROVIDER, Credentials, TwilioSettings
@@ -240,6 +240,17 @@ class TwilioAdapter:
         if account.provider != PROVIDER:
             return None
         return registration.fetch_registration(self.client_for(account), step, ref)
+
+    @hookimpl
+    def sms_resend_confirmation(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState | None:
+        """A new OTP text (sole proprietor) or Authentication+ 2FA e-mail for the brand."""
+        if account.provider != PROVIDER:
+            return None
+        if step is not RegistrationStep.BRAND:
+            raise errors.not_found(f"{step.value} confirmation (only a brand is confirmed)")
+        return registration.resend_confirmation(self.client_for(account), ref)
 
     @hookimpl
     def sms_attach_number(

@@ -60,6 +60,7 @@ __all__ = [
     "CampaignRef",
     "attach_number",
     "fetch_registration",
+    "resend_confirmation",
     "submit_brand",
     "submit_campaign",
     "submit_messaging_service",
@@ -67,6 +68,10 @@ __all__ = [
 
 #: The brand type registered: Standard (sole proprietors register in the Twilio Console).
 BRAND_TYPE = "STANDARD"
+#: A sole proprietor's brand type (``BrandType``), whose confirmation is an OTP text.
+SOLE_PROPRIETOR_BRAND_TYPE = "SOLE_PROPRIETOR"
+_UNVERIFIED = "UNVERIFIED"
+_MESSAGING = "https://messaging.twilio.com"
 # Twilio's code for "this number is already in this Messaging Service".
 _ALREADY_IN_SERVICE = "21710"
 _SIDS = {prefix: sid_pattern(prefix) for prefix in ("BN", "QE", "MG", "PN")}
@@ -303,10 +308,49 @@ def attach_number(client: TwilioClient, service_ref: str, number: ProvisionedNum
             raise
 
 
+def resend_confirmation(client: TwilioClient, ref: str) -> RegistrationState:
+    """Have TCR send the brand's confirmation again: the OTP text or the 2FA e-mail.
+
+    A sole proprietor's brand gets a new OTP (``POST …/BrandRegistrations/{sid}/SmsOtp``,
+    CreateBrandRegistrationOtp in twilio_messaging_v1.json: "retry OTP verification for Sole
+    Proprietor Brand Registrations"); any other brand a new Authentication+ e-mail
+    (``POST …/BrandRegistrations/{sid}/2fa``, "A2P 10DLC - Brand 2FA Verification Resource",
+    https://www.twilio.com/docs/messaging/api/brand-2fa-verify; the 2.6.7 description names
+    the path without operations, and the twilio package has no method for it). Each 2FA
+    e-mail incurs a new Authentication+ fee.
+
+    Returns:
+        The brand waiting for the new confirmation.
+    """
+    sid = _sid(ref, "BN", "brand")
+    brands = client.messaging.v1.brand_registrations
+    brand = brands(sid).fetch()
+    if (optional_text(brand.brand_type) or "").upper() == SOLE_PROPRIETOR_BRAND_TYPE:
+        brands(sid).brand_registration_otps.create()
+    else:
+        client.request("POST", f"{_MESSAGING}/v1/a2p/BrandRegistrations/{sid}/2fa")
+    state = brand_state(brands(sid).fetch())
+    # The new message is on its way whatever the brand said before (a FAILED brand whose
+    # confirmation expired waits again): the person has to act now.
+    return attrs.evolve(state, status=StepStatus.CONFIRMING, failures=())
+
+
 def brand_state(resource: Any) -> RegistrationState:
-    """The brand step as a ``BrandRegistration`` answer describes it."""
+    """The brand step as a ``BrandRegistration`` answer describes it.
+
+    An ``APPROVED`` brand whose ``identity_status`` is still ``UNVERIFIED`` waits for a person
+    to confirm it (``CONFIRMING``): Twilio texts a sole proprietor's mobile an OTP "after the
+    Brand reaches APPROVED. The Brand remains UNVERIFIED until the mobile number owner
+    completes the verification step" (error 30752,
+    https://www.twilio.com/docs/api/errors/30752), and a public company's brand turns
+    VERIFIED once its brand contact completes the 2FA e-mail ("Authentication+ for Public
+    Brand A2P 10DLC Registrations", help.twilio.com article 29499398652059).
+    """
     raw = optional_text(resource.status) or ""
     status = brand_step_status(raw)
+    identity = (optional_text(getattr(resource, "identity_status", None)) or "").upper()
+    if status is StepStatus.APPROVED and identity == _UNVERIFIED:
+        status = StepStatus.CONFIRMING
     return RegistrationState(
         step=RegistrationStep.BRAND,
         provider_ref=required_text(resource, "sid"),

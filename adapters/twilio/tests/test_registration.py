@@ -11,11 +11,15 @@ import pytest
 
 from sms_core import (
     Account,
+    AuditAction,
+    BrandProfile,
     CampaignUseCase,
     ConfigurationError,
+    ConfirmationChannel,
     EntityType,
     InvalidInputError,
     ManualClock,
+    NothingToConfirmError,
     NumberSettings,
     PhoneNumber,
     ProviderError,
@@ -1022,3 +1026,168 @@ class TestResumableBrandThroughTheSdk:
         assert StepStatus.IN_PROGRESS == resubmitted.status.brand.status
         assert resubmitted.status.brand.provider_ref.startswith("BN")  # type: ignore[union-attr]
         assert 1 == _calls(twilio).count("POST /v1/CustomerProfiles")
+
+
+def _public_brand() -> BrandProfile:
+    return attrs.evolve(
+        sample_brand(),
+        entity_type=EntityType.PUBLIC_PROFIT,
+        stock_symbol="NWS",
+        stock_exchange="NYSE",
+        brand_contact_email="ir@northwind-staffing.example.com",
+    )
+
+
+class TestConfirmation:
+    """A brand a person must confirm (Authentication+ e-mail, OTP text) says so, and resends."""
+
+    @pytest.mark.parametrize(
+        ("status", "identity", "expected"),
+        [
+            # Error 30752 (https://www.twilio.com/docs/api/errors/30752): the OTP goes out
+            # "after the Brand reaches APPROVED. The Brand remains UNVERIFIED until the mobile
+            # number owner completes the verification step"; then identity_status is VERIFIED.
+            ("APPROVED", "UNVERIFIED", StepStatus.CONFIRMING),
+            ("APPROVED", "VERIFIED", StepStatus.APPROVED),
+            ("APPROVED", "VETTED_VERIFIED", StepStatus.APPROVED),
+            ("APPROVED", None, StepStatus.APPROVED),
+            ("PENDING", "UNVERIFIED", StepStatus.IN_PROGRESS),
+            ("FAILED", "UNVERIFIED", StepStatus.FAILED),
+        ],
+    )
+    def test_status_mapping(self, status: str, identity: str | None, expected: StepStatus) -> None:
+        """APPROVED but still UNVERIFIED waits for the person; the rest as before."""
+        resource = _Resource(sid=_BN, status=status, identity_status=identity)
+        assert expected == brand_state(resource).status
+
+    def test_public_brand_waits_for_its_contact(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+    ) -> None:
+        """Approved by review, the public brand is CONFIRMING until its contact confirms."""
+        state = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=_public_brand(), previous_ref=None
+        )
+        assert state is not None
+        twilio.state.complete_review(account_sid, state.provider_ref)
+
+        def fetched() -> StepStatus:
+            found = stateful_adapter.sms_fetch_registration(
+                account=stateful_account, step=RegistrationStep.BRAND, ref=state.provider_ref
+            )
+            assert found is not None
+            return found.status
+
+        assert StepStatus.CONFIRMING == fetched()
+        twilio.state.confirm(account_sid, state.provider_ref)
+        assert StepStatus.APPROVED == fetched()
+
+    def test_private_brand_needs_no_confirmation(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+    ) -> None:
+        """A private company's approved brand is approved at once."""
+        state = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=sample_brand(), previous_ref=None
+        )
+        assert state is not None
+        twilio.state.complete_review(account_sid, state.provider_ref)
+        fetched = stateful_adapter.sms_fetch_registration(
+            account=stateful_account, step=RegistrationStep.BRAND, ref=state.provider_ref
+        )
+        assert fetched is not None
+        assert StepStatus.APPROVED == fetched.status
+
+    def test_resend_after_the_2fa_expired(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+    ) -> None:
+        """A brand failed with 21739 gets a new 2FA e-mail through Twilio's 2fa resource.
+
+        https://www.twilio.com/docs/api/errors/21739: "Re-initiate the 2FA request in
+        Console or with the Brand 2FA Verification API"
+        (POST /v1/a2p/BrandRegistrations/{BrandSid}/2fa,
+        https://www.twilio.com/docs/messaging/api/brand-2fa-verify).
+        """
+        twilio.state.fail_next(
+            account_sid, "brand", Failure("2FA Verification Failed or Timed Out", "21739")
+        )
+        state = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=_public_brand(), previous_ref=None
+        )
+        assert state is not None
+        twilio.state.complete_review(account_sid, state.provider_ref)
+        resent = stateful_adapter.sms_resend_confirmation(
+            account=stateful_account, step=RegistrationStep.BRAND, ref=state.provider_ref
+        )
+        assert resent is not None
+        assert (StepStatus.CONFIRMING, ()) == (resent.status, resent.failures)
+        assert "POST /v1/a2p/BrandRegistrations/BN…/2fa" in _calls(twilio)
+        assert ["2fa"] == twilio.state.resent(account_sid, state.provider_ref)
+
+
+class TestConfirmationThroughTheSdk:
+    """The core shows the waiting brand with its next step and resends on request."""
+
+    def test_public_company_confirms_by_email(
+        self,
+        tmp_path: Path,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+    ) -> None:
+        """CONFIRMING blocks the campaign; resend is audited; confirmed, the campaign follows."""
+        with SmsAdmin.open(
+            f"sqlite:///{tmp_path / 'smsadmin.sqlite3'}",
+            plugins=[stateful_adapter],
+            load_entry_points=False,
+            clock=ManualClock(datetime(2026, 3, 2, 15, tzinfo=UTC)),
+            webhook_base_url="https://sms.example.com/webhooks",
+        ) as admin:
+            account = admin.create_account(
+                "northwind",
+                name="Northwind Staffing",
+                provider="twilio",
+                provider_settings=dict(stateful_account.provider_settings),
+            )
+            account.users.upsert(
+                "admin", first_name="Dana", last_name="Reyes", permissions=["sms.admin"]
+            )
+            with pytest.raises(NothingToConfirmError, match="register first"):
+                account.registration.resend_confirmation("admin")
+            submitted = account.registration.register("admin", _public_brand(), sample_campaign())
+            brand_ref = submitted.status.brand.provider_ref
+            assert brand_ref is not None
+            with pytest.raises(NothingToConfirmError, match="waits for no confirmation"):
+                account.registration.resend_confirmation("admin")
+            twilio.state.complete_review(account_sid, brand_ref)
+            status = account.registration.sync().status
+            assert StepStatus.CONFIRMING == status.brand.status
+            assert StepStatus.NOT_STARTED == status.campaign.status
+            assert status.in_progress
+            waiting = status.confirming
+            assert waiting is not None
+            confirmation = waiting.confirmation
+            assert confirmation is not None
+            assert (ConfirmationChannel.EMAIL, "ir@northwind-staffing.example.com") == (
+                confirmation.channel,
+                confirmation.recipient,
+            )
+            assert "resend_confirmation" in confirmation.advice
+            resent = account.registration.resend_confirmation("admin")
+            assert StepStatus.CONFIRMING == resent.brand.status
+            assert AuditAction.RESEND_CONFIRMATION in {e.action for e in account.audit.list()}
+            twilio.state.confirm(account_sid, brand_ref)
+            after = account.registration.sync().status
+        assert StepStatus.APPROVED == after.brand.status
+        assert StepStatus.IN_PROGRESS == after.campaign.status

@@ -338,6 +338,18 @@ def _resubmit_brand(state: TwilioState, request: _Request, params: dict[str, str
     return _Answer(202, state.resubmit_brand(request.account_sid, params["sid"], request.path))
 
 
+@_route("messaging", "POST", rf"{_BRAND}/SmsOtp")
+def _resend_otp(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
+    sent = state.resend_confirmation(request.account_sid, params["sid"], "otp", request.path)
+    return _Answer(201, sent)
+
+
+@_route("messaging", "POST", rf"{_BRAND}/2fa")
+def _resend_2fa(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
+    sent = state.resend_confirmation(request.account_sid, params["sid"], "2fa", request.path)
+    return _Answer(201, sent)
+
+
 # -- trusthub.twilio.com -----------------------------------------------------------------------
 
 _BUNDLE = rf"/v1/(?P<kind>CustomerProfiles|TrustProducts)/(?P<sid>BU{_SID})"
