@@ -406,6 +406,39 @@ class TestBrand:
         assert lint(brand=listed).ok
 
 
+class TestLowVolume:
+    """A low-volume standard brand is for companies, and costs public-sector brands."""
+
+    @pytest.mark.parametrize(
+        ("entity_type", "expected"),
+        [
+            (EntityType.PRIVATE_PROFIT, []),
+            (
+                EntityType.NON_PROFIT,
+                [(WARNING, "low-volume-public-sector", "brand.low_volume")],
+            ),
+            (
+                EntityType.GOVERNMENT,
+                [(WARNING, "low-volume-public-sector", "brand.low_volume")],
+            ),
+        ],
+    )
+    def test_by_entity_type(
+        self, entity_type: EntityType, expected: list[tuple[LintSeverity, str, str]]
+    ) -> None:
+        """Fine for a company; a nonprofit or agency is warned what it gives up."""
+        assert expected == found(lint(brand=brand(entity_type=entity_type, low_volume=True)))
+
+    def test_sole_proprietor(self) -> None:
+        """A sole proprietor cannot also be a low-volume standard brand."""
+        form = brand(
+            entity_type=EntityType.SOLE_PROPRIETOR, legal_name="Dana Reyes", low_volume=True
+        )
+        assert ("low-volume-sole-proprietor", "brand.low_volume") in {
+            (issue.rule, issue.field) for issue in lint(brand=form).errors
+        }
+
+
 class TestBrandContactEmail:
     """A public company's brand contact gets the registry's 2FA e-mail (Authentication+)."""
 

@@ -11,7 +11,8 @@ table whose keys are the fields of :class:`~sms_core.BrandProfile` and
     website = "https://northwind.example.com"
     vertical = "HUMAN_RESOURCES"
     # a PUBLIC_PROFIT company also needs stock_symbol, stock_exchange and
-    # brand_contact_email (on its own domain: it gets the registry's 2FA e-mail)
+    # brand_contact_email (on its own domain: it gets the registry's 2FA e-mail);
+    # low_volume = true registers a cheaper low-volume brand (< ~6,000 segments a day)
 
     [brand.address]
     street = "100 Market Street"

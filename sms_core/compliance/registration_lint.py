@@ -185,6 +185,7 @@ def _lint_brand(brand: BrandProfile, issues: _Issues) -> None:
             "the owner's own name",
         )
     _lint_brand_contact_email(brand, issues)
+    _lint_low_volume(brand, issues)
     if brand.entity_type is EntityType.PUBLIC_PROFIT:
         for name, what in (("stock_symbol", "ticker symbol"), ("stock_exchange", "exchange")):
             if not (getattr(brand, name) or "").strip():
@@ -276,6 +277,27 @@ def _lint_brand_contact_email(brand: BrandProfile, issues: _Issues) -> None:
             f"{email!r} is not on the website's domain {site!r}; the registry may not be able "
             "to tie it to the company",
             f"use an address ending in @{site} if the company has one",
+        )
+
+
+def _lint_low_volume(brand: BrandProfile, issues: _Issues) -> None:
+    if not brand.low_volume:
+        return
+    if brand.entity_type is EntityType.SOLE_PROPRIETOR:
+        issues.error(
+            "low-volume-sole-proprietor",
+            "brand.low_volume",
+            "a sole proprietor's brand is its own low-volume type; it cannot also be a "
+            "low-volume standard brand",
+            "set low_volume to false (a sole proprietor is registered as one anyway)",
+        )
+    elif brand.entity_type in (EntityType.NON_PROFIT, EntityType.GOVERNMENT):
+        issues.warning(
+            "low-volume-public-sector",
+            "brand.low_volume",
+            "a low-volume brand skips the vetting through which nonprofits and government "
+            "agencies get their special throughput and pricing",
+            "set low_volume to false to register a standard brand",
         )
 
 

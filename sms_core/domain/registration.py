@@ -203,6 +203,11 @@ class BrandProfile:
             The Campaign Registry e-mails this address a confirmation link (2FA) that must be
             followed before the brand may carry campaigns. It must be on the company's own
             domain, never a free mailbox; required for ``PUBLIC_PROFIT``, unused otherwise.
+        low_volume: Register a Low-Volume Standard brand: for an agency sending fewer than
+            about 6,000 message segments a day, registered without the automatic secondary
+            vetting, so it costs less and gets the lowest throughput. Not for sole
+            proprietors (a brand type of their own); nonprofits and government agencies
+            lose their special throughput and pricing with it.
     """
 
     legal_name: str
@@ -217,6 +222,7 @@ class BrandProfile:
     stock_symbol: str | None = None
     stock_exchange: str | None = None
     brand_contact_email: str = ""
+    low_volume: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -152,6 +152,12 @@ def submit_brand(
         options: dict[str, Any] = {"brand_type": BRAND_TYPE}
         if settings.mock_registrations:
             options["mock"] = True
+        if brand.low_volume:
+            # A Low-Volume Standard brand is a Standard brand without the automatic secondary
+            # vetting (CreateBrandRegistrations' SkipAutomaticSecVet in
+            # twilio_messaging_v1.json; "A2P 10DLC - Standard and Low-Volume Standard Brand
+            # Onboarding Guide for ISVs").
+            options["skip_automatic_sec_vet"] = True
         created = brands.create(
             customer_profile_bundle_sid=bundles.profile_sid,
             a2p_profile_bundle_sid=bundles.product_sid,

@@ -160,6 +160,40 @@ class TestBrandSubmission:
         [registration] = _sent(twilio, "POST /v1/a2p/BrandRegistrations")
         assert ["true"] == registration["Mock"]
 
+    def test_low_volume_brand_skips_secondary_vetting(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+    ) -> None:
+        """A low-volume brand is a Standard brand with SkipAutomaticSecVet=true.
+
+        CreateBrandRegistrations in twilio-oai's twilio_messaging_v1.json: "A flag to
+        disable automatic secondary vetting for brands which it would otherwise be done."
+        """
+        brand = attrs.evolve(sample_brand(), low_volume=True)
+        state = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=brand, previous_ref=None
+        )
+        [registration] = _sent(twilio, "POST /v1/a2p/BrandRegistrations")
+        assert (["STANDARD"], ["true"]) == (
+            registration["BrandType"],
+            registration["SkipAutomaticSecVet"],
+        )
+        assert state is not None
+        assert twilio.state.brand(account_sid, state.provider_ref, "")["skip_automatic_sec_vet"]
+
+    def test_standard_brand_is_vetted(
+        self, stateful_adapter: TwilioAdapter, stateful_account: Account, twilio: StateAnswers
+    ) -> None:
+        """Without low_volume, secondary vetting is left to Twilio (no flag sent)."""
+        stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=sample_brand(), previous_ref=None
+        )
+        [registration] = _sent(twilio, "POST /v1/a2p/BrandRegistrations")
+        assert "SkipAutomaticSecVet" not in registration
+
     def test_missing_primary_profile_sends_nothing(
         self, stateful_adapter: TwilioAdapter, twilio: StateAnswers
     ) -> None:

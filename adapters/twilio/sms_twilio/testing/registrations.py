@@ -147,6 +147,7 @@ class RegistrationsMemory(BundlesMemory):
                 "brand_feedback": None,
                 "identity_status": None,
                 "mock": (first(form, "Mock") or "false") == "true",
+                "skip_automatic_sec_vet": (first(form, "SkipAutomaticSecVet") or "false") == "true",
                 "url": f"{MESSAGING}/a2p/BrandRegistrations/{sid}",
                 "links": {},
             }
