@@ -6,10 +6,12 @@ import pytest
 from sms_core import (
     BrandProfile,
     CampaignProfile,
+    CampaignUseCase,
     EntityType,
     LintIssue,
     LintReport,
     LintSeverity,
+    PhoneNumber,
     PolicySettings,
     lint_registration,
 )
@@ -358,7 +360,8 @@ class TestBrand:
     def test_sole_proprietor_with_company_name(self, name: str) -> None:
         """A company name filed as a sole proprietor is an error."""
         report = lint(
-            brand=brand(legal_name=name, entity_type=EntityType.SOLE_PROPRIETOR, tax_id="")
+            brand=brand(legal_name=name, entity_type=EntityType.SOLE_PROPRIETOR, tax_id=""),
+            campaign=campaign(use_case=CampaignUseCase.SOLE_PROPRIETOR),
         )
         assert [(ERROR, "sole-proprietor-company-name", "brand.entity_type")] == found(report)
 
@@ -373,7 +376,26 @@ class TestBrand:
         samples = (
             "Dana Reyes: are you free for an interview on [date]? Reply STOP to opt out.",
         ) * 2
-        assert () == lint(sole, campaign(sample_messages=samples)).issues
+        form = campaign(sample_messages=samples, use_case=CampaignUseCase.SOLE_PROPRIETOR)
+        assert () == lint(sole, form).issues
+
+    def test_sole_proprietor_use_case_and_mobile(self) -> None:
+        """One SOLE_PROPRIETOR campaign, for sole proprietors only, confirmed on a +1 mobile."""
+        contact = attrs.evolve(sample_brand().contact, phone=PhoneNumber.parse("+44 20 7946 0958"))
+        sole = brand(
+            legal_name="Dana Reyes",
+            entity_type=EntityType.SOLE_PROPRIETOR,
+            tax_id="",
+            contact=contact,
+        )
+        assert [
+            (ERROR, "sole-proprietor-use-case", "campaign.use_case"),
+            (ERROR, "sole-proprietor-mobile", "brand.contact.phone"),
+        ] == [f for f in found(lint(sole)) if f[1].startswith("sole-proprietor")]
+        company = campaign(use_case=CampaignUseCase.SOLE_PROPRIETOR)
+        assert [(ERROR, "sole-proprietor-use-case", "campaign.use_case")] == found(
+            lint(campaign=company)
+        )
 
     def test_free_mail_is_a_warning(self) -> None:
         """A free mailbox as the contact address is a warning."""

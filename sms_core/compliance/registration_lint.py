@@ -21,6 +21,7 @@ from urllib.parse import SplitResult, urlsplit
 from sms_core.domain.registration import (
     BrandProfile,
     CampaignProfile,
+    CampaignUseCase,
     EntityType,
     LintIssue,
     LintReport,
@@ -138,6 +139,7 @@ def lint_registration(
     issues = _Issues()
     _lint_brand(brand, issues)
     _lint_vertical(brand, verticals, issues)
+    _lint_use_case(brand, campaign, issues)
     _lint_campaign_fields(campaign, issues)
     _lint_samples(brand, campaign, issues)
     _lint_policy_urls(campaign, issues)
@@ -277,6 +279,35 @@ def _lint_brand_contact_email(brand: BrandProfile, issues: _Issues) -> None:
             f"{email!r} is not on the website's domain {site!r}; the registry may not be able "
             "to tie it to the company",
             f"use an address ending in @{site} if the company has one",
+        )
+
+
+def _lint_use_case(brand: BrandProfile, campaign: CampaignProfile, issues: _Issues) -> None:
+    """A sole proprietor's brand carries one SOLE_PROPRIETOR campaign; no other brand does."""
+    sole = brand.entity_type is EntityType.SOLE_PROPRIETOR
+    if sole and campaign.use_case is not CampaignUseCase.SOLE_PROPRIETOR:
+        issues.error(
+            "sole-proprietor-use-case",
+            "campaign.use_case",
+            f"a sole proprietor's brand takes only the SOLE_PROPRIETOR use case, not "
+            f"{campaign.use_case.value}",
+            "choose SOLE_PROPRIETOR (one campaign, one number)",
+        )
+    elif not sole and campaign.use_case is CampaignUseCase.SOLE_PROPRIETOR:
+        issues.error(
+            "sole-proprietor-use-case",
+            "campaign.use_case",
+            "the SOLE_PROPRIETOR use case is only for a sole proprietor's brand",
+            "choose the use case that fits (e.g. CUSTOMER_CARE or MIXED), or register the "
+            "brand as a sole proprietor if it has no EIN",
+        )
+    if sole and brand.contact.phone.e164[:2] != "+1":
+        issues.error(
+            "sole-proprietor-mobile",
+            "brand.contact.phone",
+            f"{brand.contact.phone.e164} is not a US or Canadian number; the registry texts "
+            "the owner's mobile a code to confirm the brand",
+            "enter the owner's US or Canadian mobile number",
         )
 
 

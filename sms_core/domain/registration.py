@@ -167,6 +167,8 @@ class CampaignUseCase(StrEnum):
     MIXED = "MIXED"
     #: Fewer than about 6,000 segments a day across uses.
     LOW_VOLUME = "LOW_VOLUME"
+    #: The one campaign of a sole proprietor's brand (and the only use case it may have).
+    SOLE_PROPRIETOR = "SOLE_PROPRIETOR"
 
 
 @attrs.frozen(kw_only=True)

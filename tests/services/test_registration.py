@@ -13,6 +13,7 @@ from sms_core import (
     AuditAction,
     BrandProfile,
     CampaignProfile,
+    CampaignUseCase,
     ConfirmationChannel,
     EntityType,
     ManualClock,
@@ -603,7 +604,11 @@ class TestSoleProprietor:
         brand = attrs.evolve(
             sample_brand("Dana Reyes"), entity_type=EntityType.SOLE_PROPRIETOR, tax_id=""
         )
-        campaign = attrs.evolve(sample_campaign(), sample_messages=_own_name_samples())
+        campaign = attrs.evolve(
+            sample_campaign(),
+            use_case=CampaignUseCase.SOLE_PROPRIETOR,
+            sample_messages=_own_name_samples(),
+        )
         acme.registration.register("admin", brand, campaign)
         review(carrier, acme, BRAND)
         status = acme.registration.status()

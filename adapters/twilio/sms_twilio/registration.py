@@ -47,12 +47,11 @@ from sms_core.exceptions import (
     ProviderError,
     ProviderNotFoundError,
     ProviderTimeoutError,
-    UnsupportedFeatureError,
 )
 from sms_twilio import errors, trusthub
 from sms_twilio.client import TwilioClient
 from sms_twilio.resources import optional_text, required_text, timestamp
-from sms_twilio.settings import PROVIDER, TwilioSettings, sid_pattern
+from sms_twilio.settings import TwilioSettings, sid_pattern
 from sms_twilio.statuses import brand_step_status, campaign_step_status
 
 __all__ = [
@@ -66,7 +65,7 @@ __all__ = [
     "submit_messaging_service",
 ]
 
-#: The brand type registered: Standard (sole proprietors register in the Twilio Console).
+#: The brand type registered for companies, nonprofits and agencies (low-volume ones too).
 BRAND_TYPE = "STANDARD"
 #: A sole proprietor's brand type (``BrandType``), whose confirmation is an OTP text.
 SOLE_PROPRIETOR_BRAND_TYPE = "SOLE_PROPRIETOR"
@@ -115,18 +114,14 @@ def submit_brand(
         the step failed with the reasons and the bundles made so far as its ``provider_ref``,
         so a resubmission corrects them in place instead of making new ones.
 
+    A sole proprietor is registered as a ``SOLE_PROPRIETOR`` brand over a starter customer
+    profile and a sole-proprietor trust product; once approved it waits for the owner to
+    answer Twilio's OTP text (``CONFIRMING``).
+
     Raises:
-        UnsupportedFeatureError: For a sole-proprietor brand.
         ConfigurationError: When ``primary_customer_profile_sid`` is not configured.
         ProviderError: When Twilio refuses or cannot be reached before anything was made.
     """
-    if brand.entity_type is EntityType.SOLE_PROPRIETOR:
-        raise UnsupportedFeatureError(
-            PROVIDER,
-            "sole-proprietor brand registration",
-            "Register a sole proprietor in the Twilio Console (it needs a one-time password "
-            "sent to the owner's mobile phone), then configure its messaging_service_sid.",
-        )
     resumed = trusthub.Bundles.parse(previous_ref) if previous_ref is not None else None
     if previous_ref is not None and resumed is None:
         return _resubmit_brand(client, settings, brand, _sid(previous_ref, "BN", "brand"))
@@ -149,7 +144,8 @@ def submit_brand(
             return _bundles_failed(bundles.ref(), "noncompliant", unmet)
         if resumed is not None and (registered := _brand_over(client, bundles)) is not None:
             return brand_state(registered)  # the lost answer's brand: nothing to create again
-        options: dict[str, Any] = {"brand_type": BRAND_TYPE}
+        sole = brand.entity_type is EntityType.SOLE_PROPRIETOR
+        options: dict[str, Any] = {"brand_type": SOLE_PROPRIETOR_BRAND_TYPE if sole else BRAND_TYPE}
         if settings.mock_registrations:
             options["mock"] = True
         if brand.low_volume:

@@ -37,6 +37,59 @@ _BUSINESS = "customer_profile_business_information"
 _REPRESENTATIVE = "authorized_representative_1"
 _ADDRESS = "customer_profile_address"
 _A2P_PROFILE = "us_a2p_messaging_profile_information"
+# A sole proprietor's bundles ("New Sole Proprietor A2P 10DLC Registration for ISVs: API
+# Walkthrough", https://www.twilio.com/docs/messaging/compliance/a2p-10dlc/onboarding-isv-api-sole-prop-new):
+# a starter customer profile with the owner's contact details, and a sole-proprietor A2P
+# trust product with the brand name, vertical and the mobile number the OTP is texted to.
+_STARTER_PROFILE = "starter_customer_profile_information"
+_SOLE_PROPRIETOR = "sole_proprietor_information"
+#: The starter customer profile and sole-proprietor A2P trust product policies (Twilio's
+#: walkthrough above; not in the OpenAPI files, see ../shared/reference/twilio.md §2.7).
+SOLE_PROPRIETOR_PROFILE_POLICY = "RN806dd6cd175f314e1f96a9727ee271f4"
+SOLE_PROPRIETOR_PRODUCT_POLICY = "RN670d5d2e282a6130ae063b234b6019c8"
+
+
+@attrs.frozen
+class _Plan:
+    """What a brand's bundles hold: policies, end users and the A2P end user's type."""
+
+    profile_policy: str
+    product_policy: str
+    profile_end_users: dict[str, dict[str, object]]
+    product_end_user: str
+    product_attributes: dict[str, object]
+
+
+def _plan(settings: TwilioSettings, brand: BrandProfile) -> _Plan:
+    if brand.entity_type is EntityType.SOLE_PROPRIETOR:
+        contact = brand.contact
+        return _Plan(
+            profile_policy=SOLE_PROPRIETOR_PROFILE_POLICY,
+            product_policy=SOLE_PROPRIETOR_PRODUCT_POLICY,
+            profile_end_users={
+                _STARTER_PROFILE: {
+                    "first_name": contact.first_name,
+                    "last_name": contact.last_name,
+                    "email": contact.email,
+                    "phone_number": contact.phone.e164,
+                }
+            },
+            product_end_user=_SOLE_PROPRIETOR,
+            product_attributes={
+                "brand_name": brand.display_name.strip() or brand.legal_name,
+                # The Campaign Registry's vertical, as the sole-proprietor bundle takes it.
+                "vertical": brand.vertical.strip().upper(),
+                "mobile_phone_number": contact.phone.e164,
+            },
+        )
+    return _Plan(
+        profile_policy=settings.customer_profile_policy_sid,
+        product_policy=settings.a2p_profile_policy_sid,
+        profile_end_users=_profile_end_users(brand),
+        product_end_user=_A2P_PROFILE,
+        product_attributes=_a2p_profile(brand),
+    )
+
 
 # The tax id kinds Trust Hub knows, by the country that issued the id.
 _REGISTRATION_IDENTIFIERS = {"US": "EIN", "CA": "CBN", "GB": "VAT", "AU": "ACN"}
@@ -103,13 +156,14 @@ def prepare_bundles(
         after that bundle is made); empty when both were submitted for review.
     """
     trusthub = client.trusthub.v1
-    end_users, a2p_attributes = _profile_end_users(brand), _a2p_profile(brand)  # checks first
+    plan = _plan(settings, brand)  # checks the form first
+    end_users = plan.profile_end_users
     email = settings.notification_email or brand.contact.email
     if bundles.profile_sid is None:
         profile = trusthub.customer_profiles.create(
             friendly_name=_friendly_name(brand, "customer profile"),
             email=email,
-            policy_sid=settings.customer_profile_policy_sid,
+            policy_sid=plan.profile_policy,
         )
         bundles.profile_sid = required_text(profile, "sid")
         assignments = trusthub.customer_profiles(bundles.profile_sid)
@@ -131,7 +185,7 @@ def prepare_bundles(
     if unmet := _submit(
         profile_context,
         profile_context.customer_profiles_evaluations,
-        settings.customer_profile_policy_sid,
+        plan.profile_policy,
     ):
         return unmet
 
@@ -139,7 +193,7 @@ def prepare_bundles(
         product = trusthub.trust_products.create(
             friendly_name=_friendly_name(brand, "A2P messaging profile"),
             email=email,
-            policy_sid=settings.a2p_profile_policy_sid,
+            policy_sid=plan.product_policy,
         )
         bundles.product_sid = required_text(product, "sid")
         product_assignments = trusthub.trust_products(
@@ -147,8 +201,8 @@ def prepare_bundles(
         ).trust_products_entity_assignments
         a2p_profile = trusthub.end_users.create(
             friendly_name=_friendly_name(brand, "A2P profile information"),
-            type=_A2P_PROFILE,
-            attributes=a2p_attributes,
+            type=plan.product_end_user,
+            attributes=plan.product_attributes,
         )
         product_assignments.create(object_sid=required_text(a2p_profile, "sid"))
         product_assignments.create(object_sid=bundles.profile_sid)
@@ -157,13 +211,11 @@ def prepare_bundles(
             client,
             brand,
             trusthub.trust_products(bundles.product_sid).trust_products_entity_assignments,
-            _A2P_PROFILE,
-            a2p_attributes,
+            plan.product_end_user,
+            plan.product_attributes,
         )
     product_context = trusthub.trust_products(bundles.product_sid)
-    return _submit(
-        product_context, product_context.trust_products_evaluations, settings.a2p_profile_policy_sid
-    )
+    return _submit(product_context, product_context.trust_products_evaluations, plan.product_policy)
 
 
 def _fill_profile(

@@ -28,7 +28,6 @@ from sms_core import (
     RegistrationStep,
     SmsAdmin,
     StepStatus,
-    UnsupportedFeatureError,
 )
 from sms_core.domain import ANSWER_LOST_CODE
 from sms_core.testing import sample_brand, sample_campaign
@@ -205,16 +204,70 @@ class TestBrandSubmission:
             )
         assert [] == twilio.requests
 
-    def test_sole_proprietor_is_unsupported(
-        self, stateful_adapter: TwilioAdapter, stateful_account: Account, twilio: StateAnswers
+    def test_sole_proprietor_through_the_api(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
     ) -> None:
-        """A sole proprietor is refused with UnsupportedFeatureError before any request."""
-        brand = attrs.evolve(sample_brand(), entity_type=EntityType.SOLE_PROPRIETOR)
-        with pytest.raises(UnsupportedFeatureError, match="Console"):
-            stateful_adapter.sms_submit_brand(
-                account=stateful_account, brand=brand, previous_ref=None
-            )
-        assert [] == twilio.requests
+        """A starter profile, a sole-proprietor trust product, a SOLE_PROPRIETOR brand.
+
+        "New Sole Proprietor A2P 10DLC Registration for ISVs: API Walkthrough"
+        (https://www.twilio.com/docs/messaging/compliance/a2p-10dlc/onboarding-isv-api-sole-prop-new):
+        the owner's contact details in starter_customer_profile_information, the brand name
+        and the mobile the OTP goes to in sole_proprietor_information; the brand then waits
+        for the owner's reply (error 30752's page) and a new OTP is SmsOtp.
+        """
+        brand = _sole_proprietor()
+        state = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=brand, previous_ref=None
+        )
+        assert state is not None
+        profile, product = (
+            form["PolicySid"]
+            for form in _sent(twilio, "POST /v1/CustomerProfiles")
+            + _sent(twilio, "POST /v1/TrustProducts")
+        )
+        assert (["RN806dd6cd175f314e1f96a9727ee271f4"], ["RN670d5d2e282a6130ae063b234b6019c8"]) == (
+            profile,
+            product,
+        )
+        starter, sole = (
+            (form["Type"][0], json.loads(form["Attributes"][0]))
+            for form in _sent(twilio, "POST /v1/EndUsers")
+        )
+        phone = brand.contact.phone.e164
+        assert (
+            "starter_customer_profile_information",
+            {
+                "first_name": brand.contact.first_name,
+                "last_name": brand.contact.last_name,
+                "email": brand.contact.email,
+                "phone_number": phone,
+            },
+        ) == starter
+        assert (
+            "sole_proprietor_information",
+            {
+                "brand_name": "Dana Reyes",
+                "vertical": "HUMAN_RESOURCES",
+                "mobile_phone_number": phone,
+            },
+        ) == sole
+        [registration] = _sent(twilio, "POST /v1/a2p/BrandRegistrations")
+        assert ["SOLE_PROPRIETOR"] == registration["BrandType"]
+        twilio.state.complete_review(account_sid, state.provider_ref)
+        fetched = stateful_adapter.sms_fetch_registration(
+            account=stateful_account, step=RegistrationStep.BRAND, ref=state.provider_ref
+        )
+        assert fetched is not None
+        assert StepStatus.CONFIRMING == fetched.status
+        stateful_adapter.sms_resend_confirmation(
+            account=stateful_account, step=RegistrationStep.BRAND, ref=state.provider_ref
+        )
+        assert "POST /v1/a2p/BrandRegistrations/BN…/SmsOtp" in _calls(twilio)
+        assert ["otp"] == twilio.state.resent(account_sid, state.provider_ref)
 
     def test_documented_noncompliant_evaluation(
         self,
@@ -1060,6 +1113,15 @@ class TestResumableBrandThroughTheSdk:
         assert StepStatus.IN_PROGRESS == resubmitted.status.brand.status
         assert resubmitted.status.brand.provider_ref.startswith("BN")  # type: ignore[union-attr]
         assert 1 == _calls(twilio).count("POST /v1/CustomerProfiles")
+
+
+def _sole_proprietor() -> BrandProfile:
+    return attrs.evolve(
+        sample_brand("Dana Reyes"),
+        entity_type=EntityType.SOLE_PROPRIETOR,
+        tax_id="",
+        display_name="",
+    )
 
 
 def _public_brand() -> BrandProfile:

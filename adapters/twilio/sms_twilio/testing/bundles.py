@@ -21,6 +21,7 @@ from typing import Any
 from sms_twilio import industries
 from sms_twilio.testing.memory import Memory, Resource, new_sid, not_found
 from sms_twilio.testing.shapes import dated_iso, first, iso, public, snake
+from sms_twilio.trusthub import SOLE_PROPRIETOR_PRODUCT_POLICY, SOLE_PROPRIETOR_PROFILE_POLICY
 
 __all__ = ["TRUSTHUB", "BundlesMemory"]
 
@@ -119,7 +120,10 @@ class BundlesMemory(Memory):
         with self._lock:
             bundle = self._bundle(account_sid, kind, sid, path)
             assigned = [self._resources[object_sid] for _, object_sid in bundle.fields["_assigned"]]
-            requirements = _PROFILE if kind == "CustomerProfiles" else _PRODUCT
+            requirements = _REQUIREMENTS.get(
+                str(bundle.fields["policy_sid"]),
+                _PROFILE if kind == "CustomerProfiles" else _PRODUCT,
+            )
             results = [_requirement(requirement, assigned) for requirement in requirements]
             compliant = all(result["passed"] for result in results)
             owner = "customer_profile_sid" if kind == "CustomerProfiles" else "trust_product_sid"
@@ -229,6 +233,39 @@ _PRODUCT: tuple[_Requirement, ...] = (
         (("company_type", "Company Type", _COMPANY_TYPES),),
     ),
 )
+
+
+# A sole proprietor's bundles (Twilio's sole-proprietor ISV walkthrough): the starter profile
+# holds the owner's contact details, the trust product the brand name and OTP mobile.
+_STARTER_PROFILE: tuple[_Requirement, ...] = (
+    (
+        "starter_customer_profile_info",
+        "Starter Customer Profile Information",
+        "starter_customer_profile_information",
+        (
+            ("first_name", "First Name", None),
+            ("last_name", "Last Name", None),
+            ("email", "Email", None),
+            ("phone_number", "Phone Number", None),
+        ),
+    ),
+    ("business_address_info", "Business Address", "customer_profile_address", ()),
+)
+_SOLE_PROPRIETOR_PRODUCT: tuple[_Requirement, ...] = (
+    (
+        "sole_proprietor_info",
+        "Sole Proprietor Information",
+        "sole_proprietor_information",
+        (
+            ("brand_name", "Brand Name", None),
+            ("mobile_phone_number", "Mobile Phone Number", None),
+        ),
+    ),
+)
+_REQUIREMENTS = {
+    SOLE_PROPRIETOR_PROFILE_POLICY: _STARTER_PROFILE,
+    SOLE_PROPRIETOR_PRODUCT_POLICY: _SOLE_PROPRIETOR_PRODUCT,
+}
 
 
 def _requirement(requirement: _Requirement, assigned: list[Resource]) -> dict[str, Any]:
