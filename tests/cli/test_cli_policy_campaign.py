@@ -323,6 +323,37 @@ class TestFlow:
         assert 2 == listed.count("✔ Registered")
         assert {number, later} == set(E164.findall(listed))
 
+    def test_public_company_waits_for_its_contact(
+        self, widget: SmsadminRunner, tmp_path: Path
+    ) -> None:
+        """Reviewed, the brand waits for its contact with the next step; then the campaign."""
+        with_policy(widget)
+        public = (
+            Path(form(tmp_path))
+            .read_text(encoding="utf-8")
+            .replace(
+                'entity_type = "PRIVATE_PROFIT"',
+                'entity_type = "PUBLIC_PROFIT"\nstock_symbol = "NWS"\nstock_exchange = "NYSE"\n'
+                'brand_contact_email = "ir@northwind.example.com"',
+            )
+        )
+        path = tmp_path / "public.toml"
+        path.write_text(public, encoding="utf-8")
+        widget.ok("campaign", "register", "-f", str(path))
+        synced = review(widget)
+        assert "◐ The brand waits for a confirmation" in synced
+        status = widget.ok("campaign", "status").stdout
+        assert "◐ Waiting for confirmation" in status
+        assert "Brand waits for a confirmation. Next step:" in status
+        assert "ir@northwind.example.com" in status
+        assert "Asked the registry" in widget.ok("campaign", "resend-confirmation").stdout
+        brand_ref = sdk_status().brand.provider_ref
+        assert brand_ref is not None
+        assert "is confirmed: APPROVED" in widget.ok("sandbox", "confirm", brand_ref).stdout
+        synced = widget.ok("campaign", "sync").stdout
+        assert "✔ The brand is approved" in synced
+        assert "→ Submitted the campaign" in synced
+
     def test_campaign_failure_fixed(self, widget: SmsadminRunner, tmp_path: Path) -> None:
         """The reasons and next step are shown in red; a fixed form resubmitted is approved."""
         with_policy(widget)
