@@ -158,6 +158,7 @@ def prepare_bundles(
     trusthub = client.trusthub.v1
     plan = _plan(settings, brand)  # checks the form first
     end_users = plan.profile_end_users
+    resuming = bundles.profile_sid is not None
     email = settings.notification_email or brand.contact.email
     if bundles.profile_sid is None:
         profile = trusthub.customer_profiles.create(
@@ -189,6 +190,8 @@ def prepare_bundles(
     ):
         return unmet
 
+    if bundles.product_sid is None and resuming:
+        bundles.product_sid = _made_before(client, brand, plan, bundles.profile_sid)
     if bundles.product_sid is None:
         product = trusthub.trust_products.create(
             friendly_name=_friendly_name(brand, "A2P messaging profile"),
@@ -207,15 +210,42 @@ def prepare_bundles(
         product_assignments.create(object_sid=required_text(a2p_profile, "sid"))
         product_assignments.create(object_sid=bundles.profile_sid)
     else:
+        product_assignments = trusthub.trust_products(
+            bundles.product_sid
+        ).trust_products_entity_assignments
         _update_end_user(
-            client,
-            brand,
-            trusthub.trust_products(bundles.product_sid).trust_products_entity_assignments,
-            plan.product_end_user,
-            plan.product_attributes,
+            client, brand, product_assignments, plan.product_end_user, plan.product_attributes
         )
+        held = {optional_text(a.object_sid) for a in product_assignments.list()}
+        if bundles.profile_sid not in held:
+            product_assignments.create(object_sid=bundles.profile_sid)
     product_context = trusthub.trust_products(bundles.product_sid)
     return _submit(product_context, product_context.trust_products_evaluations, plan.product_policy)
+
+
+def _made_before(
+    client: TwilioClient, brand: BrandProfile, plan: _Plan, profile_sid: str
+) -> str | None:
+    """The trust product an earlier attempt made for this profile, if its answer was lost.
+
+    Trust Hub lists trust products by friendly name and policy (ListTrustProduct's
+    ``FriendlyName`` and ``PolicySid`` in twilio_trusthub_v1.json). Ours holds our customer
+    profile, or, when the answer to its creation was lost before anything was assigned, is
+    a draft holding nothing yet.
+    """
+    trusthub = client.trusthub.v1
+    empty: str | None = None
+    for product in trusthub.trust_products.list(
+        friendly_name=_friendly_name(brand, "A2P messaging profile"),
+        policy_sid=plan.product_policy,
+    ):
+        sid = required_text(product, "sid")
+        assigned = trusthub.trust_products(sid).trust_products_entity_assignments.list()
+        if any(optional_text(a.object_sid) == profile_sid for a in assigned):
+            return sid
+        if not assigned and optional_text(product.status) == TrustHubStatus.DRAFT.value:
+            empty = empty or sid
+    return empty
 
 
 def _fill_profile(

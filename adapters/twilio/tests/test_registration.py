@@ -394,6 +394,28 @@ class TestResumableBrand:
         assert 1 == _calls(twilio).count("POST /v1/a2p/BrandRegistrations")
         assert 1 == _calls(twilio).count("POST /v1/TrustProducts")
 
+    def test_lost_trust_product_answer_is_found_not_made_again(
+        self, twilio: StateAnswers, stateful_account: Account, account_sid: str, auth_token: str
+    ) -> None:
+        """A trust product made while its answer was lost is found by name and profile."""
+        lossy = _LoseAnswer(twilio, "POST /v1/TrustProducts")
+        environ = {"TWILIO_ACCOUNT_SID": account_sid, "TWILIO_AUTH_TOKEN": auth_token}
+        with PooledHttpClient(transport=httpx.MockTransport(lossy)) as http:
+            adapter = TwilioAdapter(http=http, environ=environ)
+            lost = adapter.sms_submit_brand(
+                account=stateful_account, brand=sample_brand(), previous_ref=None
+            )
+            assert lost is not None
+            assert (StepStatus.FAILED, ANSWER_LOST_CODE) == (lost.status, lost.raw_status)
+            assert 1 == len(lost.provider_ref.split("/"))  # only the profile is known
+            again = adapter.sms_submit_brand(
+                account=stateful_account, brand=sample_brand(), previous_ref=lost.provider_ref
+            )
+        assert again is not None
+        assert StepStatus.IN_PROGRESS == again.status
+        assert 1 == _calls(twilio).count("POST /v1/TrustProducts")
+        assert 1 == _calls(twilio).count("POST /v1/CustomerProfiles")
+
     def test_stand_in_evaluation_has_twilio_shape(
         self,
         stateful_adapter: TwilioAdapter,
@@ -632,6 +654,7 @@ class TestBrandResubmission:
             "POST /v1/CustomerProfiles/BU…",
             "GET /v1/TrustProducts/BU…/EntityAssignments",
             "POST /v1/EndUsers/IT…",
+            "GET /v1/TrustProducts/BU…/EntityAssignments",  # the profile is still assigned
             "POST /v1/TrustProducts/BU…/Evaluations",
             "POST /v1/TrustProducts/BU…",
             "POST /v1/a2p/BrandRegistrations/BN…",

@@ -74,6 +74,20 @@ class BundlesMemory(Memory):
             }
             return public(dated_iso(self._add(account_sid, sid, fields), self._resources[sid]))
 
+    def bundles(
+        self, account_sid: str, kind: str, friendly_name: str | None, policy_sid: str | None
+    ) -> list[dict[str, Any]]:
+        """``CustomerProfiles`` or ``TrustProducts`` list, by friendly name and policy."""
+        with self._lock:
+            return [
+                public(dated_iso(resource.fields, resource))
+                for sid, resource in self._resources.items()
+                if resource.account_sid == account_sid
+                and resource.fields.get("_kind") == kind
+                and friendly_name in (None, resource.fields.get("friendly_name"))
+                and policy_sid in (None, resource.fields.get("policy_sid"))
+            ]
+
     def bundle(self, account_sid: str, kind: str, sid: str, path: str) -> dict[str, Any]:
         """``CustomerProfiles/{sid}`` or ``TrustProducts/{sid}`` fetch."""
         with self._lock:

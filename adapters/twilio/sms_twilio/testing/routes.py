@@ -361,6 +361,17 @@ def _create_bundle(state: TwilioState, request: _Request, params: dict[str, str]
     return _Answer(201, state.create_bundle(request.account_sid, params["kind"], request.form))
 
 
+@_route("trusthub", "GET", r"/v1/(?P<kind>CustomerProfiles|TrustProducts)")
+def _bundles(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
+    found = state.bundles(
+        request.account_sid,
+        params["kind"],
+        request.query.get("FriendlyName"),
+        request.query.get("PolicySid"),
+    )
+    return _Answer(200, _v1_page(request, "results", found))
+
+
 @_route("trusthub", "GET", _BUNDLE)
 def _bundle(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
     kind, sid = params["kind"], params["sid"]
