@@ -158,8 +158,11 @@ def prepare_bundles(
     trusthub = client.trusthub.v1
     plan = _plan(settings, brand)  # checks the form first
     end_users = plan.profile_end_users
-    resuming = bundles.profile_sid is not None
     email = settings.notification_email or brand.contact.email
+    if bundles.profile_sid is None:
+        # A draft left by an attempt whose answer was lost is taken over, not duplicated.
+        bundles.profile_sid = _draft_profile(client, brand, plan)
+    resuming = bundles.profile_sid is not None
     if bundles.profile_sid is None:
         profile = trusthub.customer_profiles.create(
             friendly_name=_friendly_name(brand, "customer profile"),
@@ -172,16 +175,16 @@ def prepare_bundles(
         if primary_profile_sid is not None:
             assignments.customer_profiles_entity_assignments.create(object_sid=primary_profile_sid)
     else:
-        assignments = trusthub.customer_profiles(bundles.profile_sid)
+        profile_assignments = trusthub.customer_profiles(
+            bundles.profile_sid
+        ).customer_profiles_entity_assignments
         for end_user_type, attributes in end_users.items():
-            _update_end_user(
-                client,
-                brand,
-                assignments.customer_profiles_entity_assignments,
-                end_user_type,
-                attributes,
-            )
-        _update_address(client, brand, assignments.customer_profiles_entity_assignments)
+            _update_end_user(client, brand, profile_assignments, end_user_type, attributes)
+        _update_address(client, brand, profile_assignments)
+        if primary_profile_sid is not None and primary_profile_sid not in {
+            optional_text(a.object_sid) for a in profile_assignments.list()
+        }:
+            profile_assignments.create(object_sid=primary_profile_sid)
     profile_context = trusthub.customer_profiles(bundles.profile_sid)
     if unmet := _submit(
         profile_context,
@@ -221,6 +224,22 @@ def prepare_bundles(
             product_assignments.create(object_sid=bundles.profile_sid)
     product_context = trusthub.trust_products(bundles.product_sid)
     return _submit(product_context, product_context.trust_products_evaluations, plan.product_policy)
+
+
+def _draft_profile(client: TwilioClient, brand: BrandProfile, plan: _Plan) -> str | None:
+    """A draft customer profile of this brand, left by an attempt whose answer was lost.
+
+    Listed by friendly name, policy and status (ListCustomerProfile's ``FriendlyName``,
+    ``PolicySid`` and ``Status`` in twilio_trusthub_v1.json): a draft was never submitted,
+    so it is this brand's unfinished one.
+    """
+    drafts = client.trusthub.v1.customer_profiles.list(
+        friendly_name=_friendly_name(brand, "customer profile"),
+        policy_sid=plan.profile_policy,
+        status=TrustHubStatus.DRAFT.value,
+        limit=1,
+    )
+    return required_text(drafts[0], "sid") if drafts else None
 
 
 def _made_before(

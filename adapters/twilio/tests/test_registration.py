@@ -23,6 +23,7 @@ from sms_core import (
     NumberSettings,
     PhoneNumber,
     ProviderError,
+    ProviderTimeoutError,
     ProvisionedNumber,
     RegistrationFailure,
     RegistrationStep,
@@ -83,6 +84,7 @@ class TestBrandSubmission:
             account=stateful_account, brand=sample_brand(), previous_ref=None
         )
         assert [
+            "GET /v1/CustomerProfiles",  # a draft left by a lost answer would be taken over
             "POST /v1/CustomerProfiles",
             "POST /v1/EndUsers",
             "POST /v1/CustomerProfiles/BU…/EntityAssignments",
@@ -283,7 +285,9 @@ class TestBrandSubmission:
         """
         example = _documented_evaluation(twilio_oai)
         profile_sid = "BU" + "2" * 32
+        no_drafts = {"results": [], "meta": {"key": "results", "next_page_url": None}}
         recorder.answer(
+            httpx.Response(200, json=no_drafts),
             httpx.Response(201, json={"sid": profile_sid, "status": "draft"}),
             httpx.Response(201, json=example),
         )
@@ -415,6 +419,27 @@ class TestResumableBrand:
         assert StepStatus.IN_PROGRESS == again.status
         assert 1 == _calls(twilio).count("POST /v1/TrustProducts")
         assert 1 == _calls(twilio).count("POST /v1/CustomerProfiles")
+
+    def test_lost_profile_answer_is_found_not_made_again(
+        self, twilio: StateAnswers, stateful_account: Account, account_sid: str, auth_token: str
+    ) -> None:
+        """A customer profile made while its answer was lost is taken over as a draft."""
+        lossy = _LoseAnswer(twilio, "POST /v1/CustomerProfiles")
+        environ = {"TWILIO_ACCOUNT_SID": account_sid, "TWILIO_AUTH_TOKEN": auth_token}
+        with PooledHttpClient(transport=httpx.MockTransport(lossy)) as http:
+            adapter = TwilioAdapter(http=http, environ=environ)
+            with pytest.raises(ProviderTimeoutError):  # nothing known: the core keeps it lost
+                adapter.sms_submit_brand(
+                    account=stateful_account, brand=sample_brand(), previous_ref=None
+                )
+            again = adapter.sms_submit_brand(
+                account=stateful_account, brand=sample_brand(), previous_ref=None
+            )
+        assert again is not None
+        assert StepStatus.IN_PROGRESS == again.status
+        assert 1 == _calls(twilio).count("POST /v1/CustomerProfiles")
+        assert 1 == _calls(twilio).count("POST /v1/a2p/BrandRegistrations")
+        assert 3 == _calls(twilio).count("POST /v1/EndUsers")  # two profile users, one A2P
 
     def test_stand_in_evaluation_has_twilio_shape(
         self,

@@ -75,9 +75,14 @@ class BundlesMemory(Memory):
             return public(dated_iso(self._add(account_sid, sid, fields), self._resources[sid]))
 
     def bundles(
-        self, account_sid: str, kind: str, friendly_name: str | None, policy_sid: str | None
+        self,
+        account_sid: str,
+        kind: str,
+        friendly_name: str | None,
+        policy_sid: str | None,
+        status: str | None = None,
     ) -> list[dict[str, Any]]:
-        """``CustomerProfiles`` or ``TrustProducts`` list, by friendly name and policy."""
+        """``CustomerProfiles`` or ``TrustProducts`` list, by friendly name, policy, status."""
         with self._lock:
             return [
                 public(dated_iso(resource.fields, resource))
@@ -86,6 +91,7 @@ class BundlesMemory(Memory):
                 and resource.fields.get("_kind") == kind
                 and friendly_name in (None, resource.fields.get("friendly_name"))
                 and policy_sid in (None, resource.fields.get("policy_sid"))
+                and status in (None, resource.fields.get("status"))
             ]
 
     def bundle(self, account_sid: str, kind: str, sid: str, path: str) -> dict[str, Any]:

@@ -368,6 +368,7 @@ def _bundles(state: TwilioState, request: _Request, params: dict[str, str]) -> _
         params["kind"],
         request.query.get("FriendlyName"),
         request.query.get("PolicySid"),
+        request.query.get("Status"),
     )
     return _Answer(200, _v1_page(request, "results", found))
 
