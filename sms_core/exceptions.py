@@ -40,6 +40,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   └── RegistrationStateError             the registration is not in a state that allows it
     │       ├── RegistrationExistsError        a second registration while one exists
     │       ├── StepNotFailedError             a resubmission of a step that has not failed
+    │       ├── NothingToConfirmError          a resent confirmation no step waits for
     │       └── ResubmissionRefusedError       the carrier forbids resubmitting the failed step
     ├── UnsupportedFeatureError                an adapter or host cannot do what was asked
     ├── WebhookError                           a webhook request that cannot be accepted
@@ -93,6 +94,7 @@ __all__ = [
     "MessageNotFoundError",
     "NotFoundError",
     "NotOnLineError",
+    "NothingToConfirmError",
     "NumberUnavailableError",
     "OptOutNotFoundError",
     "PermissionDeniedError",
@@ -397,6 +399,10 @@ class RegistrationExistsError(RegistrationStateError):
 
 class StepNotFailedError(RegistrationStateError):
     """Raised when resubmitting a step that has not failed (or was never submitted)."""
+
+
+class NothingToConfirmError(RegistrationStateError):
+    """Raised when resending a confirmation while no step waits for one (or failed for it)."""
 
 
 class ResubmissionRefusedError(RegistrationStateError):

@@ -228,6 +228,34 @@ def sms_fetch_registration(
 
 
 @hookspec(firstresult=True)
+def sms_resend_confirmation(
+    account: Account, step: RegistrationStep, ref: str
+) -> RegistrationState | None:
+    """Have the registry send the confirmation of a step again.
+
+    A step is ``CONFIRMING`` while a person outside the SDK must confirm it: a public
+    company's brand contact follows the registry's e-mail link (2FA), a sole proprietor replies
+    to the carrier's text (OTP). When that message never came or expired, this sends a new
+    one; the old one no longer counts. Also called for a step that failed because the
+    confirmation expired.
+
+    Args:
+        step: The step waiting for (or failed for lack of) the confirmation.
+        ref: The step's id at the carrier.
+
+    Returns:
+        The step's state once the new message is on its way (``CONFIRMING``), or ``None``
+        when the account is not this adapter's.
+
+    Raises:
+        ProviderNotFoundError: When the carrier does not know ``ref``.
+
+    Stops at first non-None result. Implemented by carrier adapters that register brands
+    needing a confirmation; the core refuses with ``UnsupportedFeatureError`` otherwise.
+    """
+
+
+@hookspec(firstresult=True)
 def sms_attach_number(account: Account, service_ref: str, number: ProvisionedNumber) -> bool | None:
     """Add a number to the approved messaging service, making it a registered sender.
 

@@ -182,7 +182,8 @@ registration_steps = sa.Table(
     sa.Column("step", sa.String(32), primary_key=True),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("raw_status", sa.String(64), nullable=False, server_default=""),
-    sa.Column("provider_ref", sa.String(64)),
+    # Room for a reference to two carrier resources ("MG…/QE…", "BU…/BU…").
+    sa.Column("provider_ref", sa.String(128)),
     # The carrier's reasons, and the submitted (or waiting) form, as JSON.
     sa.Column("failures", sa.JSON, nullable=False),
     sa.Column("profile", sa.JSON),
@@ -195,7 +196,8 @@ registration_steps = sa.Table(
     sa.Column("submitted_at", _TIME),
     sa.Column("updated_at", _TIME, nullable=False),
     sa.CheckConstraint(
-        "status IN ('not_started', 'in_progress', 'approved', 'failed')", name="status_known"
+        "status IN ('not_started', 'in_progress', 'confirming', 'approved', 'failed')",
+        name="status_known",
     ),
 )
 

@@ -2,7 +2,8 @@
 
 Published in the ``smsadmin.cli`` entry-point group, so ``smsadmin`` has a ``sandbox`` command
 whenever sms-core-fake is installed. The commands do what a real carrier would not let anyone
-do: move its clock (reviews end, texts get delivered), plan a registration failure, change how
+do: move its clock (reviews end, texts get delivered), plan a registration failure, confirm a
+brand as its person would, change how
 long reviews take. They act on the carrier's state file: ``--state``, else ``SMS_FAKE_STATE``,
 else the default file the adapter uses.
 """
@@ -130,6 +131,26 @@ def fail_next(
     with _carrier(state) as carrier:
         carrier.fail_next(account_id, step, reason, code=code, field=field)
     typer.echo(f"The next {step.value.replace('_', ' ')} of {account_id!r} will fail: {reason}")
+
+
+@app.command("confirm")
+def confirm(
+    ctx: typer.Context,
+    brand: Annotated[str, typer.Argument(metavar="BRAND_ID", help="The brand's carrier id (BN…).")],
+    *,
+    account: Annotated[
+        str | None,
+        typer.Option(metavar="ID", help="The account; default: smsadmin's --account."),
+    ] = None,
+    state: StateOption = None,
+) -> None:
+    """Confirm a brand as its person would: the owner's text reply, the contact's 2FA link."""
+    account_id = account or ctx.find_root().params.get("account")
+    if not account_id:
+        raise typer.BadParameter("name the account with --account ID", param_hint="'--account'")
+    with _carrier(state) as carrier:
+        confirmed = carrier.confirm_brand(account_id, brand)
+    typer.echo(f"Brand {confirmed.sid} of {account_id!r} is confirmed: {confirmed.status}.")
 
 
 @app.command("review-time")
