@@ -154,7 +154,8 @@ class SmsAdmin:
                 characters that cannot be stored.
             SecretSettingError: When a provider setting looks like a secret.
             UnknownProviderError: When no installed adapter is named ``provider``.
-            AlreadyExistsError: When an account has that id.
+            AlreadyExistsError: When an account has that id (also when another process
+                creates it at the same moment).
         """
         if not _is_account_id(account_id):
             raise InvalidInputError(
@@ -178,9 +179,8 @@ class SmsAdmin:
             account
         )  # an unknown carrier is refused before anything is written
         with self.database.transaction() as connection:
-            if account_store.get_account(connection, account_id) is not None:
+            if not account_store.insert_account(connection, account, self.clock.now()):
                 raise AlreadyExistsError(f"account {account_id!r} exists; open it with account()")
-            account_store.insert_account(connection, account, self.clock.now())
         return self._admin(account)
 
     def account(self, account_id: str) -> AccountAdmin:

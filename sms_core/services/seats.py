@@ -63,7 +63,8 @@ class SeatAdmin:
             InvalidFieldError: When the name is not a visible text of at most ``NAME_LENGTH``
                 characters, or the allowance is not a whole number from 0 to ``INT32_MAX``.
             SeatsDisabledError: When the host product has no seats.
-            AlreadyExistsError: When a seat has that name already.
+            AlreadyExistsError: When a seat has that name already (also when another admin
+                creates it at the same moment).
         """
         context = self._context
         inputs.identifier("actor_id", actor_id)
@@ -90,7 +91,11 @@ class SeatAdmin:
         with context.database.transaction() as connection:
             if any(s.name == seat.name for s in seat_store.list_seats(connection, seat.account_id)):
                 raise AlreadyExistsError(f"a seat named {seat.name!r} exists; choose another name")
-            seat_store.insert_seat(connection, seat, context.now())
+            if not seat_store.insert_seat(connection, seat, context.now()):
+                raise AlreadyExistsError(
+                    f"a seat named {seat.name!r} was just created by another admin; "
+                    "choose another name"
+                )
             context.audit(
                 connection,
                 actor=actor,
