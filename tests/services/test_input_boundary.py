@@ -210,8 +210,9 @@ class TestSecrets:
     def test_secret_shapes(self, admin: SmsAdmin, value: str) -> None:
         """A value shaped like a credential is refused under any name, never echoed.
 
-        A token pasted into ``account_sid`` (a Twilio auth token is 32 hex digits:
-        https://www.twilio.com/docs/iam/credentials/api#authtoken) is the case the issue found.
+        A token pasted into ``account_sid`` is the case the issue found; the core's rule is
+        carrier-neutral (a bare hex string the length of common API tokens, a private key, an
+        authorization header, a URL with a password), the adapter's SID check is its own.
         """
         error = refused(
             admin,
