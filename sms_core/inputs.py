@@ -22,10 +22,12 @@ What is checked:
 from __future__ import annotations
 
 import re
+import types
+import typing
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -53,6 +55,7 @@ __all__ = [
     "count",
     "duration",
     "flag",
+    "form",
     "identifier",
     "identifiers",
     "names",
@@ -61,7 +64,6 @@ __all__ = [
     "provider_settings",
     "sequence_of",
     "shown",
-    "strings_of",
     "text",
     "visible_text",
 ]
@@ -289,33 +291,63 @@ def names(
     )
 
 
-def strings_of(field: str, value: object, kind: type[object]) -> None:
-    """Check every text inside a form (an ``attrs`` value such as a registration form).
+def form(field: str, value: object, kind: type[object]) -> None:
+    """Check a form (an ``attrs`` value such as a registration form) against its annotations.
 
-    Lengths and wording are the form's own rules (its lint); here only the type of the form
-    and the characters no database can keep (NUL, lone surrogates) are refused.
+    Every field must hold what its annotation says (``attrs`` does not check): text where
+    ``str`` is declared, ``True``/``False`` where ``bool`` is, a tuple of texts for
+    ``tuple[str, ...]``, and so on into nested forms; every text must be storable (no NUL, no
+    lone surrogate). Lengths and wording are the form's own rules (its lint).
 
     Raises:
-        InvalidFieldError: When ``value`` is not a ``kind`` or a text in it cannot be stored.
+        InvalidFieldError: When ``value`` is not a ``kind``, or a field holds the wrong type or
+            text that cannot be stored.
     """
     if not isinstance(value, kind):
         raise _refuse(field, value, f"a {kind.__name__}")
-    _walk(field, value)
+    _conform(field, value, kind)
 
 
-def _walk(field: str, value: object) -> None:
-    if isinstance(value, str):
+def _conform(field: str, value: object, hint: Any) -> None:
+    """Refuse ``value`` unless it is what the annotation ``hint`` declares."""
+    if hint is str:
         text(field, value, max_length=_FORM_TEXT_LENGTH)
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            _walk(f"{field}[{key!r}]", key)
-            _walk(f"{field}[{key!r}]", item)
-    elif isinstance(value, list | tuple | set | frozenset):
+    elif hint is bool:
+        flag(field, value)
+    elif hint is int:
+        count(field, value, minimum=-INT32_MAX - 1)
+    elif typing.get_origin(hint) in (typing.Union, types.UnionType):
+        _conform_union(field, value, typing.get_args(hint))
+    elif typing.get_origin(hint) is tuple:
+        if not isinstance(value, tuple):
+            raise _refuse(field, value, "a tuple")
         for index, item in enumerate(value):
-            _walk(f"{field}[{index}]", item)
-    elif attrs.has(cls := type(value)):
-        for attribute in attrs.fields(cls):
-            _walk(f"{field}.{attribute.name}", getattr(value, attribute.name))
+            _conform(f"{field}[{index}]", item, typing.get_args(hint)[0])
+    elif isinstance(hint, type):
+        _conform_class(field, value, hint)
+    # Any other shape is one the forms do not use: nothing more to check.
+
+
+def _conform_union(field: str, value: object, options: tuple[Any, ...]) -> None:
+    if value is None and type(None) in options:
+        return
+    kinds = [option for option in options if option is not type(None)]
+    if len(kinds) == 1:
+        _conform(field, value, kinds[0])
+    elif not any(isinstance(value, typing.get_origin(kind) or kind) for kind in kinds):
+        raise _refuse(field, value, f"one of {', '.join(map(str, kinds))}")
+
+
+def _conform_class(field: str, value: object, kind: type[object]) -> None:
+    if not isinstance(value, kind):
+        raise _refuse(field, value, f"a {kind.__name__}")
+    if isinstance(value, str):  # an enum of text
+        text(field, value, max_length=_FORM_TEXT_LENGTH)
+    if attrs.has(kind):
+        hints = typing.get_type_hints(kind)
+        for attribute in attrs.fields(kind):
+            name = attribute.name
+            _conform(f"{field}.{name}", getattr(value, name), hints[name])
 
 
 def body(field: str, value: object) -> str:

@@ -269,7 +269,7 @@ def _check_types(
         ("campaign", campaign, CampaignProfile),
     ):
         if form is not None or not optional:
-            inputs.strings_of(field, form, kind)
+            inputs.form(field, form, kind)
 
 
 @attrs.frozen(kw_only=True)
