@@ -48,6 +48,7 @@ __all__ = [
     "NUMBER_TEXT_LENGTH",
     "PERMISSIONS_MAX",
     "PERMISSION_LENGTH",
+    "REASON_LENGTH",
     "SETTING_KEY_LENGTH",
     "SETTING_VALUE_LENGTH",
     "URL_LENGTH",
@@ -96,6 +97,8 @@ INT32_MAX = 2**31 - 1
 LIST_LIMIT_MAX = 10_000
 #: The longest text body accepted at all; the host and carrier limits are checked later.
 BODY_TEXT_LENGTH = 100_000
+#: Why an admin did something (lifting an opt-out), as free text.
+REASON_LENGTH = 2000
 #: The longest span a caller may ask to look back (``reconcile(stale_after=...)``).
 MAX_DURATION = timedelta(days=3660)
 

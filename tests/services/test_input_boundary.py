@@ -38,6 +38,7 @@ from tests.services.messaging_fixtures import (
     ALICE,
     BRUNO,
     CARLA,
+    START,
     Texting,
     buy_line,
     outbound_at_carrier,
@@ -390,6 +391,25 @@ class TestMessaging(Texting):
         """A mass text's recipients given as text are refused, not read letter by letter."""
         buy_line(acme, "ann")
         refused(admin, lambda: acme.messages.send_mass("ann", ALICE, "Hi"))  # type: ignore[arg-type]
+
+
+class TestOptOuts(Texting):
+    """Lifting and recording opt-outs: the free texts they keep."""
+
+    @pytest.mark.parametrize("reason", ["Consent\x00", "\ud800", "r" * 2001, 5])
+    def test_lift_reason(self, admin: SmsAdmin, acme: AccountAdmin, reason: object) -> None:
+        """A reason that cannot be stored is refused; the opt-out stays in force."""
+        acme.optouts.record(ALICE, source="host", keyword=None, at=START)
+        refused(admin, lambda: acme.optouts.lift("admin", ALICE, reason=reason))  # type: ignore[arg-type]
+        assert acme.optouts.is_opted_out(ALICE)
+
+    @pytest.mark.parametrize("keyword", ["STOP\x00", "\udc00"])
+    def test_record_keyword(self, admin: SmsAdmin, acme: AccountAdmin, keyword: str) -> None:
+        """A keyword text that cannot be stored is refused, not a database error."""
+        refused(
+            admin,
+            lambda: acme.optouts.record(ALICE, source="keyword", keyword=keyword, at=START),
+        )
 
 
 class TestBadRecipientInMassText(Texting):

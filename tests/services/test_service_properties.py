@@ -35,7 +35,7 @@ from sms_core.services import AccountAdmin, SmsAdmin
 from sms_core.testing import sample_brand, sample_campaign
 from sms_fake import SandboxCarrier
 from tests.services.database_dump import dump
-from tests.services.messaging_fixtures import ALICE, BRUNO, Texting, buy_line
+from tests.services.messaging_fixtures import ALICE, BRUNO, START, Texting, buy_line
 
 settings.register_profile(
     "sms-boundary",
@@ -196,6 +196,17 @@ ACCOUNT_CALLS: dict[str, Call] = {
     ),
     "numbers.deactivate": lambda _, acme, d: acme.numbers.deactivate(
         d.draw(ACTORS), d.draw(NUMBERS)
+    ),
+    "optouts.record": lambda _, acme, d: acme.optouts.record(
+        d.draw(NUMBERS),
+        source=d.draw(st.one_of(st.just("host"), ANY_VALUE)),
+        keyword=d.draw(st.one_of(st.none(), ANY_VALUE)),
+        at=d.draw(st.one_of(st.just(START), ANY_VALUE)),
+    ),
+    "optouts.lift": lambda _, acme, d: acme.optouts.lift(
+        d.draw(ACTORS),
+        d.draw(NUMBERS),
+        reason=d.draw(st.one_of(st.just("Consent given again by phone"), ANY_VALUE)),
     ),
     "audit.list": lambda _, acme, d: acme.audit.list(
         action=d.draw(st.one_of(st.none(), st.sampled_from(list(AuditAction)), ANY_VALUE)),
