@@ -34,7 +34,7 @@ __all__ = ["AccountAdmin", "SmsAdmin"]
 _logger = logging.getLogger(__name__)
 
 # An account id: it is a path segment of the account's webhook URLs, and fits its column.
-_ACCOUNT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_ACCOUNT_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{inputs.ID_LENGTH - 1}}}")
 
 
 @attrs.define

@@ -8,6 +8,9 @@ conditional ``UPDATE`` statements, so capacity checks stay correct and a step is
 when several processes act at once. A seat's allowance (``seats.used`` in ``seats.period``) and a
 message's status (``messages.status_rank``, which only grows) change the same way; idempotency
 keys and carrier message ids are unique per account, and a number has one opt-out in force.
+
+Column sizes that callers' values must fit are constants of :mod:`sms_core.inputs`, which
+checks every value against the same constant before a service writes it.
 """
 
 from __future__ import annotations
