@@ -92,6 +92,27 @@ class TestRacingCreates:
             ]
             assert 1 == len(dump(admin)["audit_log"])
 
+    def test_upsert_user(self, database_url: str, tmp_path: Path) -> None:
+        """Racing upserts of one user all succeed (one statement each); one row is left."""
+        with SmsAdmin.open(database_url, clock=ManualClock(START)) as admin:
+            admin.create_account(
+                "acme",
+                name="Acme Staffing",
+                provider="fake",
+                provider_settings={"state_path": str(tmp_path / "carrier.sqlite3")},
+            )
+        outcomes = race(
+            database_url,
+            None,
+            ACCOUNT_RACERS,
+            lambda admin: admin.account("acme").users.upsert(
+                "ann", first_name="Ann", last_name="Lee"
+            ),
+        )
+        assert ["created"] * ACCOUNT_RACERS == outcomes
+        with SmsAdmin.open(database_url, clock=ManualClock(START)) as admin:
+            assert ["ann"] == [user.id for user in admin.account("acme").users.list()]
+
     def test_error_is_typed_without_a_race(self, database_url: str, tmp_path: Path) -> None:
         """The store's skip answers a plain second create the same way."""
         settings = {"state_path": str(tmp_path / "carrier.sqlite3")}
