@@ -104,9 +104,10 @@ MAX_DURATION = timedelta(days=3660)
 
 _T = TypeVar("_T")
 
-# Unicode categories no reader sees: controls, formatting marks (zero-width space, BOM...),
-# lone surrogates, private use and unassigned code points.
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+# Unicode categories no reader sees: controls, formatting marks (zero-width space, BOM...)
+# and lone surrogates. Unassigned code points pass: they may be emoji newer than Python's
+# Unicode tables.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs"})
 # The longest text inside a form; the form's lint has the tighter, per-field limits.
 _FORM_TEXT_LENGTH = 10_000
 # A value shown in an error is cut to this many characters.
@@ -114,7 +115,9 @@ _SHOWN = 40
 
 # Setting names that say the value is a credential.
 _SECRET_NAME = re.compile(
-    r"token|secret|passw|pwd|credential|private|signing|api_?key|auth", re.IGNORECASE
+    r"token|secret|passw|pwd|credential|private_?key|signing_?key|api_?key"
+    r"|(?:^|[_.-])auth(?:$|[_.-])",
+    re.IGNORECASE,
 )
 # Values shaped like a credential whatever their name: a private key, an authorization header,
 # a URL carrying a password, or a bare 128-, 160- or 256-bit hex string (how API tokens are

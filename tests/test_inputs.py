@@ -148,12 +148,18 @@ class TestProviderSettings:
     """Settings are short texts, and never a credential."""
 
     @pytest.mark.parametrize(
-        "key", ["auth_token", "API_SECRET", "password", "client_secret", "private_key"]
+        "key",
+        ["auth_token", "API_SECRET", "password", "client_secret", "private_key", "auth", "x-auth"],
     )
     def test_secret_names(self, key: str) -> None:
         """A credential's name is refused whatever the value."""
         with pytest.raises(SecretSettingError, match=repr(key)):
             inputs.provider_settings({key: "x"})
+
+    @pytest.mark.parametrize("key", ["author", "authority_url", "notification_email", "region"])
+    def test_ordinary_names(self, key: str) -> None:
+        """Names that merely contain a credential word's letters are settings."""
+        assert {key: "x"} == inputs.provider_settings({key: "x"})
 
     @pytest.mark.parametrize("length", [32, 40, 64])
     def test_bare_hex_tokens(self, length: int) -> None:
