@@ -128,6 +128,9 @@ class Messaging:
     ) -> MassSendResult:
         """Text one body to many candidates; see :mod:`.mass_send` for the rules.
 
+        A recipient whose candidate id or number cannot be used is refused on its own line;
+        the others are sent.
+
         Args:
             actor_id: The recruiter sending.
             recipients: The candidates, at most the host's mass-text cap.
@@ -138,9 +141,6 @@ class Messaging:
 
         Returns:
             Every recipient's outcome (sent, refused or failed, with its reason), in order.
-
-        A recipient whose candidate id or number cannot be used is refused on its own line;
-        the others are sent.
 
         Raises:
             TooManyRecipientsError: Over the host's cap, or none; nothing was sent.
