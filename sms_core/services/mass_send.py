@@ -29,6 +29,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 import attrs
 
+from sms_core import inputs
 from sms_core.domain import (
     DeliveryStatus,
     MassSendResult,
@@ -41,7 +42,7 @@ from sms_core.domain import (
 )
 from sms_core.exceptions import (
     IdempotencyKeyError,
-    InvalidPhoneNumberError,
+    InvalidInputError,
     SmsError,
     TooManyRecipientsError,
 )
@@ -166,11 +167,17 @@ class MassSender:
         key: str | None,
     ) -> list[tuple[Recipient, RecipientOutcome | Outgoing]]:
         """Each recipient's outcome when decided without the carrier, else its text."""
-        numbers: list[PhoneNumber | InvalidPhoneNumberError] = []
-        for recipient in recipients:
+        # A recipient that cannot be used (a bad number, an id too long to store) is refused
+        # on its own line; the others go on.
+        numbers: list[PhoneNumber | InvalidInputError] = []
+        for index, recipient in enumerate(recipients):
             try:
+                inputs.optional_identifier(
+                    f"recipients[{index}].candidate_id", recipient.candidate_id
+                )
+                inputs.number(f"recipients[{index}].number", recipient.number)
                 numbers.append(parse_number(recipient.number))
-            except InvalidPhoneNumberError as err:
+            except InvalidInputError as err:
                 numbers.append(err)
         valid = [number for number in numbers if isinstance(number, PhoneNumber)]
         with self._context.database.transaction() as connection:
@@ -180,7 +187,7 @@ class MassSender:
         planned: list[tuple[Recipient, RecipientOutcome | Outgoing]] = []
         first_index: dict[PhoneNumber, int] = {}
         for index, (recipient, number) in enumerate(zip(recipients, numbers, strict=True)):
-            if isinstance(number, InvalidPhoneNumberError):
+            if isinstance(number, InvalidInputError):
                 planned.append((recipient, _refused(recipient, str(number))))
                 continue
             if number in first_index:

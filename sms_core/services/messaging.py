@@ -13,7 +13,9 @@ from datetime import timedelta
 
 import attrs
 
+from sms_core import inputs
 from sms_core.domain import MassSendResult, Message, PhoneNumber, Recipient, SendResult, Thread
+from sms_core.exceptions import InvalidFieldError
 from sms_core.segments import analyze
 from sms_core.services.context import AccountContext
 from sms_core.services.history import MessageHistory
@@ -78,7 +80,13 @@ class Messaging:
             QuietHoursError: When it is outside the number's allowed hours; says when not.
             AllowanceExhaustedError: When the seat's allowance is used up.
             ProviderError: When the carrier refused it (stored as ``FAILED`` with its code).
+            InvalidFieldError: When an id is not one (too long, unstorable characters) or an
+                argument has the wrong type.
         """
+        inputs.identifier("actor_id", actor_id)
+        inputs.optional_identifier("candidate_id", candidate_id)
+        inputs.number("to", to)
+        inputs.body("body", body)
         key = checked_key(idempotency_key)
         recipient = parse_number(to)
         earlier = self._dispatcher.previous(key)
@@ -120,6 +128,9 @@ class Messaging:
     ) -> MassSendResult:
         """Text one body to many candidates; see :mod:`.mass_send` for the rules.
 
+        A recipient whose candidate id or number cannot be used is refused on its own line;
+        the others are sent.
+
         Args:
             actor_id: The recruiter sending.
             recipients: The candidates, at most the host's mass-text cap.
@@ -133,7 +144,18 @@ class Messaging:
 
         Raises:
             TooManyRecipientsError: Over the host's cap, or none; nothing was sent.
+            InvalidFieldError: When ``recipients`` is not a list of :class:`Recipient`, or
+                another argument has the wrong type; nothing was sent.
         """
+        inputs.identifier("actor_id", actor_id)
+        inputs.sequence_of(
+            "recipients", recipients, Recipient, "a Recipient(candidate_id=..., number=...)"
+        )
+        inputs.body("body", body)
+        if progress is not None and not callable(progress):
+            raise InvalidFieldError(
+                field="progress", value=inputs.shown(progress), limit="a callable or None"
+            )
         sender = MassSender(self._context, self._dispatcher)
         return sender.send(
             actor_id, recipients, body, idempotency_key=idempotency_key, progress=progress
@@ -150,7 +172,14 @@ class Messaging:
 
         Returns:
             The messages looked at, as they stand now.
+
+        Raises:
+            InvalidFieldError: When ``message_id`` cannot be a message id, or ``stale_after``
+                is not a ``timedelta`` from 0 to ``MAX_DURATION``.
         """
+        inputs.optional_identifier("message_id", message_id, max_length=inputs.MESSAGE_ID_LENGTH)
+        if stale_after is not None:
+            inputs.duration("stale_after", stale_after)
         return Reconciler(self._context).run(message_id=message_id, stale_after=stale_after)
 
     def get(self, viewer_id: str, message_id: str) -> Message:
@@ -160,6 +189,8 @@ class Messaging:
             PermissionDeniedError: When the host does not let the viewer see message history.
             MessageNotFoundError: When the account has no such message.
         """
+        inputs.identifier("viewer_id", viewer_id)
+        inputs.identifier("message_id", message_id, max_length=inputs.MESSAGE_ID_LENGTH)
         return self._history.get(viewer_id, message_id)
 
     def thread(
@@ -173,6 +204,9 @@ class Messaging:
         Raises:
             PermissionDeniedError: When the host does not let the viewer see message history.
         """
+        inputs.identifier("viewer_id", viewer_id)
+        inputs.number("line_number", line_number)
+        inputs.number("candidate_number", candidate_number)
         return self._history.thread(viewer_id, line_number, candidate_number)
 
     def history(self, viewer_id: str, candidate_id: str) -> builtins.list[Thread]:
@@ -181,4 +215,6 @@ class Messaging:
         Raises:
             PermissionDeniedError: When the host does not let the viewer see message history.
         """
+        inputs.identifier("viewer_id", viewer_id)
+        inputs.identifier("candidate_id", candidate_id)
         return self._history.history(viewer_id, candidate_id)

@@ -16,8 +16,9 @@ from datetime import datetime
 
 import attrs
 
+from sms_core import inputs
 from sms_core.domain import Action, AuditAction, OptOut, OptOutSource, PhoneNumber
-from sms_core.exceptions import InvalidInputError, OptOutNotFoundError
+from sms_core.exceptions import InvalidFieldError, InvalidInputError, OptOutNotFoundError
 from sms_core.services.context import AccountContext
 from sms_core.store import optouts as optout_store
 
@@ -97,7 +98,15 @@ class OptOuts:
 
         Raises:
             InvalidInputError: For an unknown source, or a time without its time zone.
+            InvalidFieldError: When the number or keyword is not text that can be stored.
         """
+        inputs.number("number", number)
+        if keyword is not None:
+            inputs.text("keyword", keyword, max_length=inputs.BODY_TEXT_LENGTH)
+        if not isinstance(at, datetime):
+            raise InvalidFieldError(
+                field="at", value=inputs.shown(at), limit="an aware datetime.datetime"
+            )
         if at.tzinfo is None or at.utcoffset() is None:
             raise InvalidInputError(
                 f"the opt-out time {at.isoformat()} has no time zone; pass an aware datetime, "
@@ -134,8 +143,12 @@ class OptOuts:
             InvalidInputError: When ``reason`` is empty.
             PermissionDeniedError: When the actor may not manage numbers.
             OptOutNotFoundError: When the number has no opt-out in force.
+            InvalidFieldError: When an argument is not text that can be stored.
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        inputs.number("number", number)
+        inputs.text("reason", reason, max_length=inputs.REASON_LENGTH)
         wanted = _parse(number)
         if not reason.strip():
             raise InvalidInputError(

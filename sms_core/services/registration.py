@@ -23,6 +23,7 @@ from datetime import timedelta
 import attrs
 from sqlalchemy.exc import IntegrityError
 
+from sms_core import inputs
 from sms_core.compliance import lint_registration
 from sms_core.domain import (
     Action,
@@ -41,6 +42,7 @@ from sms_core.domain import (
     SyncReport,
 )
 from sms_core.exceptions import (
+    InvalidFieldError,
     InvalidInputError,
     NothingToConfirmError,
     ProviderError,
@@ -89,6 +91,7 @@ class RegistrationAdmin:
 
     def lint(self, brand: BrandProfile, campaign: CampaignProfile) -> LintReport:
         """Check a form as :meth:`register` would, without submitting anything."""
+        _check_types(brand, campaign)
         return lint_registration(brand, campaign, self._policy.get(), verticals=self._verticals())
 
     # -- actions -----------------------------------------------------------------------------
@@ -108,8 +111,11 @@ class RegistrationAdmin:
             PermissionDeniedError: When the actor may not manage the registration.
             RegistrationLintError: When the form has errors; every one is in its report.
             RegistrationExistsError: When the account has a registration already.
+            InvalidFieldError: When a form is not a form, or holds text that cannot be stored.
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        _check_types(brand, campaign)
         actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
         campaign = self._policy.get().apply_to(campaign)
         report = _checked(lint_registration(brand, campaign, verticals=self._verticals()))
@@ -176,8 +182,17 @@ class RegistrationAdmin:
             StepNotFailedError: When the step has not failed (or nothing was registered).
             ResubmissionRefusedError: When the carrier's failure code forbids resubmitting.
             RegistrationLintError: When the form has errors; every one is in its report.
+            InvalidFieldError: When a form is not a form, or holds text that cannot be stored.
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        if not isinstance(step, RegistrationStep):
+            raise InvalidFieldError(
+                field="step",
+                value=inputs.shown(step),
+                limit=f"a RegistrationStep ({', '.join(s.value for s in RegistrationStep)})",
+            )
+        _check_types(brand, campaign, optional=True)
         actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
         _check_forms(step, brand, campaign)
         with context.database.transaction() as connection:
@@ -289,6 +304,18 @@ class RegistrationAdmin:
             waiting = new_campaign if campaign is not None else None
             return _FixedForms(profile=new_brand, waiting_campaign=waiting, warnings=warnings)
         return _FixedForms(profile=new_campaign, warnings=warnings)
+
+
+def _check_types(
+    brand: BrandProfile | None, campaign: CampaignProfile | None, *, optional: bool = False
+) -> None:
+    """Refuse what is not a form, or a form with text no database can store."""
+    for field, form, kind in (
+        ("brand", brand, BrandProfile),
+        ("campaign", campaign, CampaignProfile),
+    ):
+        if form is not None or not optional:
+            inputs.form(field, form, kind)
 
 
 @attrs.frozen(kw_only=True)

@@ -31,6 +31,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from sms_core import inputs
 from sms_core.compliance.quiet_hours import QuietHoursDecision, QuietHoursPolicy
 from sms_core.domain import (
     Action,
@@ -51,6 +52,7 @@ from sms_core.exceptions import (
     AllowanceExhaustedError,
     CandidateOptedOutError,
     IdempotencyKeyError,
+    InvalidFieldError,
     InvalidInputError,
     MessageBodyError,
     ProviderAuthenticationError,
@@ -84,7 +86,7 @@ __all__ = [
 ]
 
 #: The longest idempotency key a caller may pass (a mass text adds the recipient to it).
-MAX_IDEMPOTENCY_KEY_LENGTH = 160
+MAX_IDEMPOTENCY_KEY_LENGTH = inputs.IDEMPOTENCY_KEY_LENGTH
 
 # How many zones a quiet-hours refusal names before it summarizes the rest.
 _ZONES_SHOWN = 3
@@ -161,10 +163,15 @@ def checked_key(key: str | None) -> str | None:
     """The caller's idempotency key, refused when blank or too long.
 
     Raises:
-        IdempotencyKeyError: When the key is blank or longer than 160 characters.
+        IdempotencyKeyError: When the key is not text, is blank, is longer than 160 characters
+            or holds characters that cannot be stored (NUL, lone surrogates).
     """
     if key is None:
         return None
+    if not isinstance(key, str):
+        raise IdempotencyKeyError(
+            f"idempotency key {inputs.shown(key)} is not text; pass a str such as a UUID, or None"
+        )
     if not key.strip():
         raise IdempotencyKeyError(
             "an idempotency key must not be blank; pass a unique id for the request, or None"
@@ -174,7 +181,10 @@ def checked_key(key: str | None) -> str | None:
             f"idempotency key {key[:20]!r}... has {len(key)} characters; use at most "
             f"{MAX_IDEMPOTENCY_KEY_LENGTH}, such as a UUID"
         )
-    return key
+    try:
+        return inputs.text("idempotency_key", key, max_length=MAX_IDEMPOTENCY_KEY_LENGTH)
+    except InvalidFieldError as err:
+        raise IdempotencyKeyError(f"{err}; use letters, digits and punctuation") from None
 
 
 @attrs.define
