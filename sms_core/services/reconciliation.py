@@ -15,6 +15,7 @@ text still being sent by another process could be taken for one that never arriv
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import attrs
@@ -22,18 +23,27 @@ import sqlalchemy as sa
 
 from sms_core.domain import DeliveryStatus, Direction, Message, OutboundMessage
 from sms_core.exceptions import (
+    AmbiguousMessageError,
     MessageNotFoundError,
+    ProviderError,
     ProviderNotFoundError,
-    ProviderUnavailableError,
 )
 from sms_core.services.allowance import refund
 from sms_core.services.context import AccountContext
 from sms_core.store import messages as message_store
 
-__all__ = ["NEVER_ARRIVED", "Reconciler"]
+__all__ = ["AMBIGUOUS", "NEVER_ARRIVED", "Reconciler"]
 
 #: The error recorded on a text the carrier has no trace of.
 NEVER_ARRIVED = "the text never reached the carrier, so it was not sent; send it again if needed"
+
+#: The note left on a text that several carrier texts could be (its status stays ``UNKNOWN``).
+AMBIGUOUS = (
+    "several texts at the carrier could be this one, so its status is still unknown; an admin "
+    "must match it by hand at the carrier (the carrier said: {error})"
+)
+
+_logger = logging.getLogger(__name__)
 
 
 @attrs.define
@@ -58,6 +68,8 @@ class Reconciler:
 
         Raises:
             MessageNotFoundError: When ``message_id`` is not the account's.
+            ProviderError: With ``message_id``, when the carrier could not be asked about it
+                (``AmbiguousMessageError`` after noting it on the message).
         """
         context = self._context
         if message_id is not None:
@@ -69,19 +81,38 @@ class Reconciler:
                 )
             if message.direction is Direction.INBOUND or message.status.is_final:
                 return [message]
-            return [self._reconcile(message)]
+            try:
+                return [self._reconcile(message)]
+            except AmbiguousMessageError as err:
+                self._note(message, AMBIGUOUS.format(error=err))
+                raise
         stale_before = context.now() - stale_after if stale_after is not None else None
         with context.database.transaction() as connection:
             waiting = message_store.needing_reconciliation(
                 connection, context.account.id, stale_before=stale_before
             )
-        reconciled = []
-        for message in waiting:
-            try:
-                reconciled.append(self._reconcile(message))
-            except ProviderUnavailableError:
-                reconciled.append(message)  # the carrier cannot be asked now; next time
-        return reconciled
+        return [self._reconcile_or_skip(message) for message in waiting]
+
+    def _reconcile_or_skip(self, message: Message) -> Message:
+        """Reconcile one text of a batch; a carrier error about it leaves it for next time.
+
+        A carrier error concerns this text alone (an outage, a lookup the carrier refused, a
+        match it cannot make), so it never stops the texts after it from being reconciled.
+        """
+        try:
+            return self._reconcile(message)
+        except AmbiguousMessageError as err:
+            _logger.warning(
+                "message %s matches several texts at the carrier; it is left unknown", message.id
+            )
+            return self._note(message, AMBIGUOUS.format(error=err))
+        except ProviderError as err:
+            _logger.warning(
+                "the carrier could not be asked about message %s (%s); it is tried again next time",
+                message.id,
+                type(err).__name__,
+            )
+            return message
 
     def _reconcile(self, message: Message) -> Message:
         context = self._context
@@ -127,6 +158,13 @@ class Reconciler:
             if failed:
                 refund(connection, message_store.take_charge(connection, account_id, message.id))
                 message_store.release_idempotency_key(connection, account_id, message.id)
+            return self._reload(connection, message)
+
+    def _note(self, message: Message, note: str) -> Message:
+        """Say on a text still short of an answer why reconciliation left it as it is."""
+        context = self._context
+        with context.database.transaction() as connection:
+            message_store.note_unresolved(connection, context.account.id, message.id, note)
             return self._reload(connection, message)
 
     def _reload(self, connection: sa.Connection, message: Message) -> Message:

@@ -31,6 +31,7 @@ __all__ = [
     "insert_messages",
     "last_candidate_id",
     "needing_reconciliation",
+    "note_unresolved",
     "record_first_answer",
     "record_first_answers",
     "record_status",
@@ -192,6 +193,24 @@ def record_status(
         )
     )
     return advanced.rowcount == 1
+
+
+def note_unresolved(connection: sa.Connection, account_id: str, message_id: str, note: str) -> None:
+    """Say on a message still short of a carrier answer why it is (its status stays as it is).
+
+    Only a message whose status is ``PENDING`` or ``UNKNOWN`` takes the note, so a report that
+    came meanwhile is never overwritten; ``updated_at`` is left alone, as nothing happened to
+    the text itself.
+    """
+    connection.execute(
+        messages.update()
+        .where(
+            _m.account_id == account_id,
+            _m.id == message_id,
+            _m.status_rank <= DeliveryStatus.UNKNOWN.rank,
+        )
+        .values(error_message=note)
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -23,12 +23,14 @@ from sms_core import (
     hookimpl,
 )
 from sms_core.exceptions import (
+    AmbiguousMessageError,
     IdempotencyKeyError,
     InvalidInputError,
     InvalidPhoneNumberError,
     MessageBodyError,
     MessageNotFoundError,
     PermissionDeniedError,
+    ProviderError,
     ProviderUnavailableError,
     RateLimitedError,
     RecipientOptedOutError,
@@ -37,11 +39,12 @@ from sms_core.exceptions import (
     UserWithoutLineError,
 )
 from sms_core.segments import Encoding
-from sms_core.services.reconciliation import NEVER_ARRIVED
+from sms_core.services.reconciliation import AMBIGUOUS, NEVER_ARRIVED
 from sms_fake import FakeAdapter, SandboxCarrier
 from tests.services.messaging_fixtures import (
     ALICE,
     BRUNO,
+    CARLA,
     WEBHOOK_BASE,
     ActivityLog,
     Texting,
@@ -474,3 +477,94 @@ class TestReconcileDuringAnOutage(Texting):
         [settled] = acme.messages.reconcile()
         assert DeliveryStatus.QUEUED == settled.status
         assert 1 == len(outbound_at_carrier(carrier))
+
+
+class TroubledLookupsAdapter(FakeAdapter):
+    """The sandbox adapter, but lookups of chosen texts fail with a chosen carrier error."""
+
+    def __init__(self, carrier: SandboxCarrier) -> None:
+        super().__init__(carrier=carrier)
+        self.failures: dict[str, ProviderError] = {}
+
+    @hookimpl
+    def sms_fetch_message(
+        self, account: Account, message: OutboundMessage, provider_message_id: str | None
+    ) -> StatusUpdate | None:
+        """Raise the error arranged for the text, else look it up at the sandbox."""
+        if (failure := self.failures.get(message.message_id)) is not None:
+            raise failure
+        return super().sms_fetch_message(account, message, provider_message_id)
+
+
+class TestReconcileGoesOnPastOneText(Texting):
+    """A carrier error about one text is that text's problem: the later texts are reconciled."""
+
+    @pytest.fixture
+    def adapter(self, carrier: SandboxCarrier) -> FakeAdapter:
+        return TroubledLookupsAdapter(carrier)
+
+    def _three_lost(self, acme: AccountAdmin, carrier: SandboxCarrier) -> list[str]:
+        ids = []
+        for to in (ALICE, BRUNO, CARLA):
+            carrier.time_out_next_send("acme")
+            ids.append(acme.messages.send("ann", candidate_id=None, to=to, body="Hi").message.id)
+        return ids
+
+    def test_ambiguous_text_is_skipped_and_noted(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        adapter: TroubledLookupsAdapter,
+        line: str,
+    ) -> None:
+        """The ambiguous text stays UNKNOWN with a note; the texts after it are found."""
+        first, second, third = self._three_lost(acme, carrier)
+        adapter.failures[first] = AmbiguousMessageError("3 texts match", provider="fake")
+        reconciled = {message.id: message for message in acme.messages.reconcile()}
+        expected_note = AMBIGUOUS.format(error="fake error: 3 texts match")
+        assert (DeliveryStatus.UNKNOWN, expected_note) == (
+            reconciled[first].status,
+            reconciled[first].error_message,
+        )
+        assert [DeliveryStatus.QUEUED, DeliveryStatus.QUEUED] == [
+            reconciled[second].status,
+            reconciled[third].status,
+        ]
+        assert expected_note == acme.messages.get("ann", first).error_message
+
+    def test_ambiguous_text_asked_about_alone_raises(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        adapter: TroubledLookupsAdapter,
+        line: str,
+    ) -> None:
+        """Asked about alone, the ambiguity is raised, and noted on the message too."""
+        first, _, _ = self._three_lost(acme, carrier)
+        adapter.failures[first] = AmbiguousMessageError("2 texts match", provider="fake")
+        with pytest.raises(AmbiguousMessageError):
+            acme.messages.reconcile(message_id=first)
+        stored = acme.messages.get("ann", first)
+        assert (DeliveryStatus.UNKNOWN, AMBIGUOUS.format(error="fake error: 2 texts match")) == (
+            stored.status,
+            stored.error_message,
+        )
+
+    def test_any_carrier_error_leaves_only_its_text(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        adapter: TroubledLookupsAdapter,
+        line: str,
+    ) -> None:
+        """A plain carrier error on the first text leaves it UNKNOWN for next time, untouched."""
+        first, second, third = self._three_lost(acme, carrier)
+        adapter.failures[first] = ProviderError("lookup refused", provider="fake", code="20003")
+        before = acme.messages.get("ann", first)
+        reconciled = {message.id: message for message in acme.messages.reconcile()}
+        assert before == reconciled[first]
+        assert {DeliveryStatus.QUEUED} == {reconciled[second].status, reconciled[third].status}
+        del adapter.failures[first]
+        [settled] = acme.messages.reconcile()
+        assert (first, DeliveryStatus.QUEUED) == (settled.id, settled.status)
+        assert 3 == len(outbound_at_carrier(carrier))
