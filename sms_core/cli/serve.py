@@ -1,4 +1,4 @@
-"""``smsadmin serve``: run the webhook app under uvicorn."""
+"""``smsadmin serve``: run the webhook app under uvicorn, with the background pollers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
 from sms_core.cli.options import global_options
-from sms_core.services import RegistrationPoller
+from sms_core.services import ReconciliationPoller, RegistrationPoller
 from sms_core.services.context import WEBHOOK_BASE_URL_ENV
 from sms_core.webhooks import create_app
 
@@ -28,6 +28,7 @@ def _logging_config() -> dict[str, Any]:
 
 def serve(
     ctx: typer.Context,
+    *,
     host: Annotated[
         str,
         typer.Option(
@@ -60,10 +61,23 @@ def serve(
             "(then schedule 'smsadmin campaign sync').",
         ),
     ] = 300,
+    reconcile_every: Annotated[
+        float,
+        typer.Option(
+            "--reconcile-every",
+            min=0,
+            metavar="SECONDS",
+            help="Settle texts whose send stopped short of the carrier's answer this often, in "
+            "the background: lost answers are looked up, texts a stopped process never handed "
+            "over are sent (once, however many servers run); 0 turns it off (then schedule "
+            "'smsadmin reconcile').",
+        ),
+    ] = 60,
 ) -> None:
     """Take carriers' webhooks: delivery reports, inbound texts and calls (Ctrl+C stops)."""
     with global_options(ctx).sdk() as admin:
         app = create_app(admin, public_base_url=public_url)
-        poller = RegistrationPoller(admin, sync_every) if sync_every else nullcontext()
-        with poller:
+        registrations = RegistrationPoller(admin, sync_every) if sync_every else nullcontext()
+        texts = ReconciliationPoller(admin, reconcile_every) if reconcile_every else nullcontext()
+        with registrations, texts:
             uvicorn.run(app, host=host, port=port, log_config=_logging_config())

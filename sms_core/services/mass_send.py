@@ -47,6 +47,7 @@ from sms_core.exceptions import (
 )
 from sms_core.segments import SegmentAnalysis
 from sms_core.services.context import AccountContext
+from sms_core.services.reconciliation import Reconciler
 from sms_core.services.sending import (
     Dispatcher,
     Outgoing,
@@ -59,13 +60,19 @@ from sms_core.services.sending import (
 )
 from sms_core.store import optouts as optout_store
 
-__all__ = ["LOST_ANSWER", "MassSender", "ProgressCallback"]
+__all__ = ["LOST_ANSWER", "STILL_SENDING", "MassSender", "ProgressCallback"]
 
 #: Called with each recipient's outcome as soon as it is known.
 ProgressCallback = Callable[[RecipientOutcome], None]
 
 #: The reason given for a text whose carrier answer was lost.
 LOST_ANSWER = "the carrier's answer was lost; reconcile() fetches its status (it is never resent)"
+
+#: The reason given for a text another call (with the same key) is still handing over.
+STILL_SENDING = (
+    "another call with the same idempotency key stored it and is handing it to the carrier; "
+    "if that call stopped, recovery (smsadmin reconcile, or serve) sends it"
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -76,6 +83,7 @@ class MassSender:
 
     _context: AccountContext
     _dispatcher: Dispatcher
+    _reconciler: Reconciler
 
     def send(
         self,
@@ -99,7 +107,7 @@ class MassSender:
                 another text; nothing was sent.
         """
         key = checked_key(idempotency_key)
-        sender = self._dispatcher.sender(actor_id)
+        sender = self._dispatcher.sender(actor_id)  # the actor, before any key is looked up
         analysis = self._dispatcher.check_body(sender, body)
         _check_count(len(recipients), sender.policy.mass_text_cap)
         report = _guarded(progress) if progress is not None else _ignore
@@ -132,30 +140,59 @@ class MassSender:
             outcomes[index] = outcome
             report(outcome)
         if stored:
-            capabilities = self._context.hooks.provider_info(self._context.account).capabilities
-            workers = max(1, min(capabilities.max_concurrent_sends, len(stored)))
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sms-send") as pool:
-                pending: dict[Future[SendReceipt | Exception], tuple[int, Recipient, Message]] = {
-                    pool.submit(self._dispatcher.hand_over, sender, message, outgoing): (
-                        index,
-                        recipient,
-                        message,
-                    )
-                    for index, recipient, outgoing, message in stored
-                }
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    batch = [(pending.pop(future), future.result()) for future in done]
-                    deliveries = self._dispatcher.settle_many(
-                        sender, [(message, answer) for (_, _, message), answer in batch]
-                    )
-                    for ((index, recipient, _), _), delivery in zip(batch, deliveries, strict=True):
-                        outcome = _outcome(recipient, delivery.message, duplicate=False)
-                        outcomes[index] = outcome
-                        report(outcome)
+            self._hand_over(sender, stored, outcomes, report)
         return MassSendResult(
             outcomes=[outcome for outcome in outcomes if outcome is not None], segments=analysis
         )
+
+    def _hand_over(
+        self,
+        sender: Sender,
+        stored: Sequence[tuple[int, Recipient, Outgoing, Message]],
+        outcomes: list[RecipientOutcome | None],
+        report: ProgressCallback,
+    ) -> None:
+        """Hand the stored texts to the carrier concurrently and settle their answers.
+
+        Texts are marked as handed over (see :meth:`Dispatcher.mark_handed`) in waves, one
+        transaction per wave, just before their carrier calls: at most twice the carrier's
+        concurrency is marked ahead, so a process that dies leaves few texts whose fate only
+        the carrier knows, and the rest certainly unsent, for recovery to send.
+        """
+        capabilities = self._context.hooks.provider_info(self._context.account).capabilities
+        workers = max(1, min(capabilities.max_concurrent_sends, len(stored)))
+        waiting = list(reversed(stored))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sms-send") as pool:
+            pending: dict[Future[SendReceipt | Exception], tuple[int, Recipient, Message]] = {}
+            while waiting or pending:
+                if waiting and len(pending) <= workers:
+                    ahead = min(len(waiting), 2 * workers - len(pending))
+                    wave = [waiting.pop() for _ in range(ahead)]
+                    marked, taken = self._dispatcher.mark_handed([entry[3] for entry in wave])
+                    by_id = {message.id: message for message in taken}
+                    for (index, recipient, outgoing, message), mine in zip(
+                        wave, marked, strict=True
+                    ):
+                        if mine is None:
+                            # Another call with the same key (or recovery) sends it.
+                            earlier = by_id.get(message.id, message)
+                            outcome = _outcome(recipient, earlier, duplicate=True)
+                            outcomes[index] = outcome
+                            report(outcome)
+                            continue
+                        future = pool.submit(self._dispatcher.hand_over, sender, mine, outgoing)
+                        pending[future] = (index, recipient, mine)
+                    if not pending:
+                        continue
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                batch = [(pending.pop(future), future.result()) for future in done]
+                deliveries = self._dispatcher.settle_many(
+                    sender, [(message, answer) for (_, _, message), answer in batch]
+                )
+                for ((index, recipient, _), _), delivery in zip(batch, deliveries, strict=True):
+                    outcome = _outcome(recipient, delivery.message, duplicate=False)
+                    outcomes[index] = outcome
+                    report(outcome)
 
     def _plan(
         self,
@@ -201,6 +238,12 @@ class MassSender:
             earlier = self._dispatcher.previous(outgoing.idempotency_key)
             if earlier is not None:
                 _check_same_mass_text(key, earlier, sender, outgoing)
+                # Settle what the earlier call left short of an answer (sent now if it never
+                # reached the carrier); a text then known never to have arrived goes again.
+                earlier = self._reconciler.resolve(earlier)
+                if self._dispatcher.previous(outgoing.idempotency_key) is None:
+                    earlier = None
+            if earlier is not None:
                 planned.append((recipient, _outcome(recipient, earlier, duplicate=True)))
             elif number in opted_out:
                 planned.append(
@@ -249,6 +292,14 @@ def _outcome(recipient: Recipient, message: Message, *, duplicate: bool) -> Reci
             recipient=recipient,
             status=RecipientStatus.FAILED,
             reason=message.error_message,
+            message=message,
+            duplicate=duplicate,
+        )
+    if message.status is DeliveryStatus.PENDING:
+        return RecipientOutcome(
+            recipient=recipient,
+            status=RecipientStatus.PENDING,
+            reason=message.error_message or STILL_SENDING,
             message=message,
             duplicate=duplicate,
         )

@@ -13,7 +13,15 @@ from datetime import timedelta
 
 import attrs
 
-from sms_core.domain import MassSendResult, Message, PhoneNumber, Recipient, SendResult, Thread
+from sms_core.domain import (
+    Action,
+    MassSendResult,
+    Message,
+    PhoneNumber,
+    Recipient,
+    SendResult,
+    Thread,
+)
 from sms_core.segments import analyze
 from sms_core.services.context import AccountContext
 from sms_core.services.history import MessageHistory
@@ -52,8 +60,12 @@ class Messaging:
         """Text a candidate from the actor's line.
 
         Every rule is checked before anything is stored or sent (see :mod:`.sending`). A call
-        with the idempotency key of an earlier call returns that call's result, whatever its
-        status, and sends nothing; the key must then name the same text.
+        with the idempotency key of an earlier call returns that call's result and sends
+        nothing; the key must then name the same text. When the earlier call stopped short of
+        the carrier's answer (its process died), its text is settled first (see
+        :meth:`Reconciler.resolve`): sent now if it never reached the carrier, looked up if it
+        may have; a text then known never to have arrived is sent anew. The actor is checked
+        before the key is looked up, so a key reveals nothing to someone who may not send.
 
         Args:
             actor_id: The recruiter sending.
@@ -81,6 +93,9 @@ class Messaging:
         """
         key = checked_key(idempotency_key)
         recipient = parse_number(to)
+        # The actor is checked before the key is looked up, so a key tells nothing to
+        # someone who may not send.
+        self._context.require(actor_id, Action.SEND_MESSAGE)
         earlier = self._dispatcher.previous(key)
         if earlier is not None:
             outgoing = Outgoing(
@@ -91,7 +106,11 @@ class Messaging:
                 idempotency_key=key,
             )
             check_same_request(earlier, actor_id, outgoing)
-            return SendResult(message=earlier, segments=outgoing.analysis, duplicate=True)
+            # The earlier call may have stopped short of the carrier's answer: settle its
+            # text first, so the answer is the truth (it is sent now if it never left).
+            resolved = self._reconciler().resolve(earlier)
+            if self._dispatcher.previous(key) is not None:
+                return SendResult(message=resolved, segments=outgoing.analysis, duplicate=True)
         sender = self._dispatcher.sender(actor_id)
         analysis = self._dispatcher.check_body(sender, body)
         self._dispatcher.check_recipient(sender, recipient)
@@ -134,7 +153,7 @@ class Messaging:
         Raises:
             TooManyRecipientsError: Over the host's cap, or none; nothing was sent.
         """
-        sender = MassSender(self._context, self._dispatcher)
+        sender = MassSender(self._context, self._dispatcher, self._reconciler())
         return sender.send(
             actor_id, recipients, body, idempotency_key=idempotency_key, progress=progress
         )
@@ -151,7 +170,10 @@ class Messaging:
         Returns:
             The messages looked at, as they stand now.
         """
-        return Reconciler(self._context).run(message_id=message_id, stale_after=stale_after)
+        return self._reconciler().run(message_id=message_id, stale_after=stale_after)
+
+    def _reconciler(self) -> Reconciler:
+        return Reconciler(self._context, self._dispatcher)
 
     def get(self, viewer_id: str, message_id: str) -> Message:
         """One message, for a user the host lets see message history.

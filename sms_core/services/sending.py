@@ -8,7 +8,11 @@ The order never changes, so nothing the user asked to send is lost or sent twice
 2. One transaction uses the seat's allowance (metered lines) and stores the message as
    ``PENDING`` with its idempotency key. The key is unique per account in the schema, so two
    calls with one key store one message: the second returns the first one's result.
-3. The carrier is called with the SDK's message id and the account's status callback URL.
+3. A second transaction marks the text as being handed over (``handed_at``), with a
+   conditional ``UPDATE`` that only one process can win; then the carrier is called with the
+   SDK's message id and the account's status callback URL. A ``PENDING`` text without the
+   mark certainly never left, so recovery may send it; one with the mark is only ever looked
+   up at the carrier (see :mod:`.reconciliation`).
 4. Its answer is stored: the carrier's id and first status; or ``UNKNOWN`` when the answer was
    lost (``ProviderTimeoutError``: the text may have gone out, so it is reconciled by fetching
    its status and never sent again); or ``FAILED`` with the carrier's code when it refused.
@@ -310,7 +314,37 @@ class Dispatcher:
         stored = self.store(sender, outgoing)
         if isinstance(stored, Delivery):
             return stored
-        return self.settle(sender, stored, self.hand_over(sender, stored, outgoing))
+        [marked], taken = self.mark_handed([stored])
+        if marked is None:
+            return Delivery(message=taken[0], duplicate=True)
+        return self.settle(sender, marked, self.hand_over(sender, marked, outgoing))
+
+    def mark_handed(self, stored: Sequence[Message]) -> tuple[list[Message | None], list[Message]]:
+        """Mark stored PENDING texts as being handed over, in one committed transaction.
+
+        Only a marked text may be handed to the carrier: the mark is what keeps a text from
+        being sent twice when recovery (or a retry with its key) finds it ``PENDING``.
+
+        Returns:
+            Per text, in order, the text with its mark, or ``None`` when another process
+            marked it first (it hands it over); and those others' texts, as they stand now.
+        """
+        context = self._context
+        now = context.now()
+        with context.database.transaction() as connection:
+            ids = message_store.mark_handed(
+                connection, context.account.id, [message.id for message in stored], now
+            )
+            taken = [
+                message_store.get_message(connection, context.account.id, message.id)
+                for message in stored
+                if message.id not in ids
+            ]
+        marked: list[Message | None] = [
+            attrs.evolve(message, handed_at=now) if message.id in ids else None
+            for message in stored
+        ]
+        return marked, [message for message in taken if message is not None]
 
     def store(self, sender: Sender, outgoing: Outgoing) -> Message | Delivery:
         """Persist the text as PENDING, using the seat's allowance, before any carrier call.

@@ -24,17 +24,20 @@ __all__ = [
     "Charge",
     "FirstAnswer",
     "candidate_messages",
+    "claim_message",
     "find_by_idempotency_key",
     "find_by_provider_id",
     "get_message",
     "insert_message",
     "insert_messages",
     "last_candidate_id",
+    "mark_handed",
     "needing_reconciliation",
     "note_unresolved",
     "record_first_answer",
     "record_first_answers",
     "record_status",
+    "release_claim",
     "release_idempotency_key",
     "take_charge",
     "thread_messages",
@@ -132,6 +135,7 @@ def _row(message: Message, idempotency_key: str | None, charge: Charge | None) -
         "charged_period": charge.period if charge else None,
         "created_at": message.created_at,
         "updated_at": message.updated_at,
+        "handed_at": message.handed_at,
     }
 
 
@@ -210,6 +214,72 @@ def note_unresolved(connection: sa.Connection, account_id: str, message_id: str,
             _m.status_rank <= DeliveryStatus.UNKNOWN.rank,
         )
         .values(error_message=note)
+    )
+
+
+def mark_handed(
+    connection: sa.Connection, account_id: str, message_ids: Sequence[str], now: datetime
+) -> set[str]:
+    """Mark PENDING texts as being handed to the carrier, before the carrier call.
+
+    One conditional ``UPDATE`` marks only the texts nobody marked yet, so however many
+    processes try, exactly one hands each text over: the one whose mark applied. Committed
+    before the carrier is called, the mark tells a text that certainly never left (no mark)
+    from one whose fate only the carrier knows.
+
+    Returns:
+        The ids this call marked; the caller hands over those and no other.
+    """
+    if not message_ids:
+        return set()
+    marked = connection.execute(
+        messages.update()
+        .where(
+            _m.account_id == account_id,
+            _m.id.in_(message_ids),
+            _m.handed_at.is_(None),
+            _m.status == DeliveryStatus.PENDING.value,
+        )
+        .values(handed_at=now)
+        .returning(_m.id)
+    )
+    return set(marked.scalars())
+
+
+def claim_message(
+    connection: sa.Connection,
+    account_id: str,
+    message_id: str,
+    *,
+    claim: str,
+    now: datetime,
+    stale_before: datetime,
+) -> bool:
+    """Claim a message for reconciliation, unless another live process holds it.
+
+    A claim taken before ``stale_before`` belongs to a process that stopped and may be taken.
+
+    Returns:
+        Whether the claim is this caller's.
+    """
+    claimed = connection.execute(
+        messages.update()
+        .where(
+            _m.account_id == account_id,
+            _m.id == message_id,
+            sa.or_(_m.claim.is_(None), _m.claimed_at < stale_before),
+        )
+        .values(claim=claim, claimed_at=now)
+    )
+    return claimed.rowcount == 1
+
+
+def release_claim(connection: sa.Connection, account_id: str, message_id: str, claim: str) -> None:
+    """Give up a reconciliation claim (only the holder's own)."""
+    connection.execute(
+        messages.update()
+        .where(_m.account_id == account_id, _m.id == message_id, _m.claim == claim)
+        .values(claim=None, claimed_at=None)
     )
 
 
@@ -373,7 +443,11 @@ def last_candidate_id(
 
 
 def needing_reconciliation(
-    connection: sa.Connection, account_id: str, *, stale_before: datetime | None
+    connection: sa.Connection,
+    account_id: str,
+    *,
+    stale_before: datetime | None,
+    abandoned_before: datetime | None = None,
 ) -> list[Message]:
     """Outbound messages whose status must be fetched from the carrier, oldest first.
 
@@ -381,10 +455,18 @@ def needing_reconciliation(
         stale_before: Also take every message still short of a final status that has not
             changed since this moment (pending ones included); ``None`` takes only the
             messages whose send's answer was lost (``UNKNOWN``).
+        abandoned_before: Also take the ``PENDING`` messages stored (never handed over) or
+            handed over before this moment, whose sending process is taken to have stopped.
     """
     wanted: sa.ColumnElement[bool] = _m.status == DeliveryStatus.UNKNOWN.value
     if stale_before is not None:
         wanted = sa.or_(wanted, sa.and_(_m.status_rank < _FINAL_RANK, _m.updated_at < stale_before))
+    if abandoned_before is not None:
+        since = sa.func.coalesce(_m.handed_at, _m.created_at)
+        wanted = sa.or_(
+            wanted,
+            sa.and_(_m.status == DeliveryStatus.PENDING.value, since <= abandoned_before),
+        )
     return _many(
         connection,
         _m.account_id == account_id,

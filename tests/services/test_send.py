@@ -31,6 +31,7 @@ from sms_core.exceptions import (
     MessageNotFoundError,
     PermissionDeniedError,
     ProviderError,
+    ProviderNotFoundError,
     ProviderUnavailableError,
     RateLimitedError,
     RecipientOptedOutError,
@@ -39,7 +40,12 @@ from sms_core.exceptions import (
     UserWithoutLineError,
 )
 from sms_core.segments import Encoding
-from sms_core.services.reconciliation import AMBIGUOUS, NEVER_ARRIVED
+from sms_core.services.reconciliation import (
+    AMBIGUOUS,
+    NEVER_ARRIVED,
+    NEVER_ARRIVED_MARGIN,
+    NOT_LISTED_YET,
+)
 from sms_fake import FakeAdapter, SandboxCarrier
 from tests.services.messaging_fixtures import (
     ALICE,
@@ -250,7 +256,7 @@ class TestIdempotency(Texting):
     def test_retry_after_a_lost_answer_is_not_resent(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
     ) -> None:
-        """Even while the first result is unknown, the retry returns it."""
+        """The retry looks the unknown text up at the carrier and returns it, never resent."""
         carrier.time_out_next_send("acme")
         first = acme.messages.send(
             "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
@@ -258,9 +264,14 @@ class TestIdempotency(Texting):
         again = acme.messages.send(
             "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
         )
+        [sent] = outbound_at_carrier(carrier)
         assert DeliveryStatus.UNKNOWN == first.message.status
-        assert first.message == again.message
-        assert 1 == len(outbound_at_carrier(carrier))
+        assert (first.message.id, DeliveryStatus.QUEUED, sent.sid, True) == (
+            again.message.id,
+            again.message.status,
+            again.message.provider_message_id,
+            again.duplicate,
+        )
 
     def test_key_used_for_another_text(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
@@ -390,11 +401,41 @@ class TestLostAnswer(Texting):
         assert DeliveryStatus.DELIVERED == final.status
         assert [] == acme.messages.reconcile()
 
-    def test_never_arrived(self, acme: AccountAdmin, carrier: SandboxCarrier, line: str) -> None:
-        """A text the carrier never got fails, and its key is freed for a knowing retry."""
+    def test_never_arrived(
+        self,
+        admin: SmsAdmin,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        clock: ManualClock,
+        line: str,
+    ) -> None:
+        """Not listed, it stays UNKNOWN for the queue validity plus the margin, then fails.
+
+        Only then is its key freed, so a retry before then sends nothing (issue 10, item 5).
+        """
         carrier.time_out_next_send("acme", reaches_carrier=False)
-        acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k")
+        sent = acme.messages.send(
+            "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
+        ).message
+        validity = admin.hooks.providers()["fake"].capabilities.queue_validity
+        wait = validity + NEVER_ARRIVED_MARGIN
+        assert sent.handed_at is not None
+        deadline = sent.handed_at + wait
+        [waiting] = acme.messages.reconcile()
+        early_retry = acme.messages.send(
+            "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
+        )
+        clock.advance(wait - timedelta(seconds=1))
+        [still_waiting] = acme.messages.reconcile()
+        assert (DeliveryStatus.UNKNOWN, NOT_LISTED_YET.format(deadline=deadline)) == (
+            waiting.status,
+            waiting.error_message,
+        )
+        assert (True, DeliveryStatus.UNKNOWN) == (early_retry.duplicate, still_waiting.status)
+        assert [] == outbound_at_carrier(carrier)
+        clock.advance(timedelta(seconds=1))
         [failed] = acme.messages.reconcile()
+        clock.advance(timedelta(days=1) - wait)  # back in Alice's daytime
         retried = acme.messages.send(
             "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
         )
@@ -568,3 +609,41 @@ class TestReconcileGoesOnPastOneText(Texting):
         [settled] = acme.messages.reconcile()
         assert (first, DeliveryStatus.QUEUED) == (settled.id, settled.status)
         assert 3 == len(outbound_at_carrier(carrier))
+
+
+class TestLaggingCarrierList(Texting):
+    """A carrier's list can lag behind its sends: a lost text not listed yet is not "not sent".
+
+    Twilio documents that its message list may not show a message at once, so a text whose
+    answer was lost is looked up until the carrier's queue validity has passed (issue 10,
+    item 5; ``shared/reference/twilio.md``).
+    """
+
+    @pytest.fixture
+    def adapter(self, carrier: SandboxCarrier) -> FakeAdapter:
+        return TroubledLookupsAdapter(carrier)
+
+    def test_listed_late_is_found_and_never_resent(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        adapter: TroubledLookupsAdapter,
+        clock: ManualClock,
+        line: str,
+    ) -> None:
+        """Unlisted at first, it stays UNKNOWN and its key bound; once listed, it is found."""
+        carrier.time_out_next_send("acme")
+        message = acme.messages.send(
+            "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
+        ).message
+        adapter.failures[message.id] = ProviderNotFoundError("not listed", provider="fake")
+        [unlisted] = acme.messages.reconcile()
+        clock.advance(timedelta(hours=2))
+        retry = acme.messages.send(
+            "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
+        )
+        del adapter.failures[message.id]
+        [found] = acme.messages.reconcile()
+        [sent] = outbound_at_carrier(carrier)
+        assert (DeliveryStatus.UNKNOWN, True) == (unlisted.status, retry.duplicate)
+        assert (DeliveryStatus.DELIVERED, sent.sid) == (found.status, found.provider_message_id)
