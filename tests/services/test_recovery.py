@@ -28,6 +28,7 @@ from sms_core import (
     hookimpl,
 )
 from sms_core.exceptions import PermissionDeniedError, UserNotFoundError
+from sms_core.services import ReconciliationPoller
 from sms_core.services.reconciliation import (
     NEVER_ARRIVED,
     NEVER_ARRIVED_MARGIN,
@@ -92,17 +93,6 @@ def crash_mass_text(acme: AccountAdmin, adapter: CrashingAdapter, at: int) -> No
 def texted(carrier: SandboxCarrier) -> list[str]:
     """The recipients the carrier took a text for, sorted (one entry per text)."""
     return sorted(message.recipient.e164 for message in outbound_at_carrier(carrier))
-
-
-def statuses(acme: AccountAdmin) -> dict[str, DeliveryStatus]:
-    """Each recipient's stored status."""
-    return {
-        outcome.recipient.number: outcome.message.status
-        for outcome in acme.messages.send_mass(
-            "ann", RECIPIENTS, "Hi", idempotency_key="batch"
-        ).outcomes
-        if outcome.message is not None
-    }
 
 
 class TestRecoveryAfterACrash(Texting):
@@ -256,6 +246,22 @@ class TestRecoveryAfterACrash(Texting):
         clock.advance(RECOVERY_LEASE)
         report = admin.reconcile_messages()
         assert ["acme"] == list(report)
+        assert [ALICE, CARLA, DEV] == texted(carrier)
+
+    def test_poller_in_the_background(
+        self,
+        admin: SmsAdmin,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        adapter: CrashingAdapter,
+        clock: ManualClock,
+        line: str,
+    ) -> None:
+        """The poller ``smsadmin serve`` runs sends what a crash left, with no one asking."""
+        crash_mass_text(acme, adapter, at=2)
+        clock.advance(RECOVERY_LEASE)
+        with ReconciliationPoller(admin, interval=0.01) as poller:
+            assert poller.wait_for_passes(1, timeout=60)
         assert [ALICE, CARLA, DEV] == texted(carrier)
 
 
