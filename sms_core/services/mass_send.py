@@ -15,10 +15,17 @@ raises is logged and not called again, and the mass text goes on, so no stored t
 unsent. A carrier call that fails unexpectedly (not with a carrier's refusal) leaves its text
 ``UNKNOWN``, to be reconciled, and the others are settled as usual.
 
+Texts are marked as handed over in waves, just before their carrier calls (see
+:meth:`Dispatcher.mark_handed`), so a process that dies mid-way leaves most of its texts
+certainly unsent, for recovery to send, and only a wave's worth to look up at the carrier.
+
 With an idempotency key, each recipient's text gets its own key (``"{key}:{number}"``), so
-retrying the whole call sends only to the recipients the first call did not reach. A key used
-before for another text (another body, sender or candidate) refuses the whole call before
-anything is sent.
+retrying the whole call sends only to the recipients the first call did not reach. A retry
+settles what the earlier call left short of an answer first (see
+:meth:`Reconciler.resolve`): a text never handed over is sent now, one that may have been is
+looked up, so each outcome is the truth; a text another call is still handing over is
+reported ``PENDING``, never as sent. A key used before for another text (another body, sender
+or candidate) refuses the whole call before anything is sent.
 """
 
 from __future__ import annotations

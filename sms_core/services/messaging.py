@@ -161,7 +161,11 @@ class Messaging:
     def reconcile(
         self, *, message_id: str | None = None, stale_after: timedelta | None = None
     ) -> builtins.list[Message]:
-        """Fetch the carrier's status of texts whose send's answer was lost; never resends.
+        """Settle texts a send left short of the carrier's answer (see :mod:`.reconciliation`).
+
+        Texts whose answer was lost are looked up at the carrier, never sent again; texts a
+        stopped process stored but never handed over are sent, once. ``smsadmin serve`` runs
+        this for every account in the background (``SmsAdmin.reconcile_messages``).
 
         Args:
             message_id: Only this message.

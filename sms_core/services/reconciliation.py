@@ -8,7 +8,8 @@ in one of three states, each resolved its own way, and none is ever sent twice:
 * **Never handed over** (``PENDING`` without the mark): its process stopped after storing it,
   so it certainly never reached the carrier. Recovery marks it (winning the mark is the right
   to send it) and sends it, after checking again what may have changed since: an opt-out
-  refuses it, quiet hours keep it for later, a line that can no longer text fails it. One
+  refuses it, quiet hours keep it for later, a line that can no longer text fails it (the
+  sender's permission is not asked again: they were allowed when they sent it). One
   older than the carrier's queue validity (:attr:`ProviderCapabilities.queue_validity`) is
   not sent that late: it fails with :data:`NEVER_HANDED`, its allowance back and its key
   freed.
@@ -62,6 +63,8 @@ from sms_core.store import users as user_store
 
 __all__ = [
     "AMBIGUOUS",
+    "HELD_FOR_QUIET_HOURS",
+    "LINE_GONE",
     "NEVER_ARRIVED",
     "NEVER_ARRIVED_MARGIN",
     "NEVER_HANDED",
