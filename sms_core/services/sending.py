@@ -33,7 +33,6 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from sms_core.compliance.quiet_hours import QuietHoursDecision, QuietHoursPolicy
 from sms_core.domain import (
@@ -102,6 +101,9 @@ _PASSING_FAILURES = (
 )
 
 _NO_QUIET_HOURS = QuietHoursPolicy.disabled()
+
+# How many times a text is stored while its key is found taken and then free again.
+_STORE_ATTEMPTS = 3
 
 # Unicode categories no reader sees: controls, formatting marks (zero-width space, BOM...),
 # and lone surrogates.
@@ -358,25 +360,39 @@ class Dispatcher:
         """
         context = self._context
         message = self._new_message(sender, outgoing)
-        try:
-            with context.database.transaction() as connection:
-                charge = (
-                    charge_send(
-                        connection, sender.policy, sender.line, outgoing.analysis, context.now()
+        # A key can be freed between the insert that found it taken and the lookup (the
+        # earlier text was refused for a passing reason): the text is then stored anew.
+        for _ in range(_STORE_ATTEMPTS):
+            try:
+                with context.database.transaction() as connection:
+                    charge = (
+                        charge_send(
+                            connection,
+                            sender.policy,
+                            sender.line,
+                            outgoing.analysis,
+                            context.now(),
+                        )
+                        if outgoing.metered
+                        else None
                     )
-                    if outgoing.metered
-                    else None
-                )
-                message_store.insert_message(
-                    connection, message, idempotency_key=outgoing.idempotency_key, charge=charge
-                )
-        except IntegrityError:
-            earlier = self.previous(outgoing.idempotency_key)
-            if earlier is None:
-                raise
-            check_same_request(earlier, sender.user.id if sender.user else None, outgoing)
-            return Delivery(message=earlier, duplicate=True)
-        return message
+                    message_store.insert_message(
+                        connection,
+                        message,
+                        idempotency_key=outgoing.idempotency_key,
+                        charge=charge,
+                    )
+            except message_store.KeyTaken:
+                earlier = self.previous(outgoing.idempotency_key)
+                if earlier is None:
+                    continue
+                check_same_request(earlier, sender.user.id if sender.user else None, outgoing)
+                return Delivery(message=earlier, duplicate=True)
+            return message
+        raise IdempotencyKeyError(
+            f"idempotency key {outgoing.idempotency_key!r} is being taken and freed by other "
+            "calls right now; retry in a moment"
+        )
 
     def store_many(
         self, sender: Sender, outgoings: Sequence[Outgoing]
@@ -403,7 +419,7 @@ class Dispatcher:
                     results.append(message)
                     continue
                 try:
-                    with connection.begin_nested():
+                    with message_store.savepoint(connection):
                         charge = (
                             charge_send(
                                 connection,
@@ -424,7 +440,7 @@ class Dispatcher:
                 except AllowanceExhaustedError as err:
                     results.append(err)
                     continue
-                except IntegrityError:
+                except message_store.KeyTaken:
                     results.append(self._earlier(connection, sender, outgoing))
                     continue
                 results.append(message)

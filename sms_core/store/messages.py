@@ -9,12 +9,14 @@ never move it back. Idempotency keys and carrier ids are unique per account (sch
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from sms_core.domain import DeliveryStatus, Direction, Message
 from sms_core.store.rows import from_row
@@ -23,6 +25,7 @@ from sms_core.store.schema import messages
 __all__ = [
     "Charge",
     "FirstAnswer",
+    "KeyTaken",
     "candidate_messages",
     "claim_message",
     "find_by_idempotency_key",
@@ -39,6 +42,7 @@ __all__ = [
     "record_status",
     "release_claim",
     "release_idempotency_key",
+    "savepoint",
     "take_charge",
     "thread_messages",
 ]
@@ -81,6 +85,14 @@ class Charge:
     period: str
 
 
+class KeyTaken(Exception):  # noqa: N818 - a store signal, not an error shown to anyone
+    """Raised by :func:`insert_message` when the account has a message with the same key.
+
+    The services answer it with the earlier message; the write the insert was part of is
+    rolled back by leaving its transaction (or :func:`savepoint`) with this exception.
+    """
+
+
 def insert_message(
     connection: sa.Connection,
     message: Message,
@@ -91,10 +103,23 @@ def insert_message(
     """Store a new message.
 
     Raises:
-        sqlalchemy.exc.IntegrityError: When the account has a message with the same
-            idempotency key, or with the same carrier id.
+        KeyTaken: When the account has a message with the same idempotency key (the schema's
+            unique constraint decides, so two processes racing with one key store one text).
     """
-    connection.execute(_INSERT, _row(message, idempotency_key, charge))
+    try:
+        with connection.begin_nested():
+            connection.execute(_INSERT, _row(message, idempotency_key, charge))
+    except IntegrityError as err:
+        if idempotency_key is None:
+            raise
+        raise KeyTaken(idempotency_key) from err
+
+
+@contextmanager
+def savepoint(connection: sa.Connection) -> Iterator[None]:
+    """Writes undone on their own, when the block raises, leaving the transaction usable."""
+    with connection.begin_nested():
+        yield
 
 
 def insert_messages(connection: sa.Connection, new: Sequence[Message]) -> None:
