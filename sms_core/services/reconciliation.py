@@ -29,7 +29,8 @@ A ``PENDING`` text is taken for abandoned once :data:`RECOVERY_LEASE` has passed
 stored (or marked), far longer than a carrier call; a retry with the text's idempotency key
 does not wait for that (the mark keeps a still-running call and the retry from both sending
 it). Each text is claimed (a token and a time, one conditional ``UPDATE``) while one process
-reconciles it, so processes running recovery side by side look each text up once.
+reconciles it, so processes running recovery side by side look each text up once; a background
+pass looks a text up again only :data:`LOOKUP_INTERVAL` after the last time.
 
 With ``stale_after``, texts still short of a final status that have not changed for that long
 are fetched too, so a delivery report that never came is replaced by a lookup.
@@ -65,6 +66,7 @@ __all__ = [
     "AMBIGUOUS",
     "HELD_FOR_QUIET_HOURS",
     "LINE_GONE",
+    "LOOKUP_INTERVAL",
     "NEVER_ARRIVED",
     "NEVER_ARRIVED_MARGIN",
     "NEVER_HANDED",
@@ -77,6 +79,11 @@ __all__ = [
 #: over, or between handing it over and storing the answer) before recovery takes its process
 #: for stopped; also how long a reconciliation claim lasts.
 RECOVERY_LEASE = timedelta(minutes=2)
+
+#: How long a background pass leaves a text it looked at before looking it up again, so a
+#: text the carrier does not list yet costs one lookup per interval, however many processes
+#: run recovery (a retry with its key, or asking about one message, looks at once).
+LOOKUP_INTERVAL = timedelta(minutes=5)
 
 #: Waited beyond the carrier's queue validity before a lost text it does not list is declared
 #: never arrived: its message list can lag behind, and clocks differ.
@@ -165,6 +172,7 @@ class Reconciler:
                 context.account.id,
                 stale_before=stale_before,
                 abandoned_before=now - RECOVERY_LEASE,
+                looked_at_before=now - LOOKUP_INTERVAL,
             )
         return [self._claimed(message, skip_errors=True) for message in waiting]
 

@@ -300,11 +300,15 @@ def claim_message(
 
 
 def release_claim(connection: sa.Connection, account_id: str, message_id: str, claim: str) -> None:
-    """Give up a reconciliation claim (only the holder's own)."""
+    """Give up a reconciliation claim (only the holder's own).
+
+    ``claimed_at`` stays: it is when the text was last looked at, so background passes can
+    space their lookups (see :func:`needing_reconciliation`).
+    """
     connection.execute(
         messages.update()
         .where(_m.account_id == account_id, _m.id == message_id, _m.claim == claim)
-        .values(claim=None, claimed_at=None)
+        .values(claim=None)
     )
 
 
@@ -473,6 +477,7 @@ def needing_reconciliation(
     *,
     stale_before: datetime | None,
     abandoned_before: datetime | None = None,
+    looked_at_before: datetime | None = None,
 ) -> list[Message]:
     """Outbound messages whose status must be fetched from the carrier, oldest first.
 
@@ -482,6 +487,7 @@ def needing_reconciliation(
             messages whose send's answer was lost (``UNKNOWN``).
         abandoned_before: Also take the ``PENDING`` messages stored (never handed over) or
             handed over before this moment, whose sending process is taken to have stopped.
+        looked_at_before: Leave out the messages looked at (claimed) after this moment.
     """
     wanted: sa.ColumnElement[bool] = _m.status == DeliveryStatus.UNKNOWN.value
     if stale_before is not None:
@@ -492,6 +498,8 @@ def needing_reconciliation(
             wanted,
             sa.and_(_m.status == DeliveryStatus.PENDING.value, since <= abandoned_before),
         )
+    if looked_at_before is not None:
+        wanted = sa.and_(wanted, sa.or_(_m.claimed_at.is_(None), _m.claimed_at <= looked_at_before))
     return _many(
         connection,
         _m.account_id == account_id,

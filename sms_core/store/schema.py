@@ -235,8 +235,9 @@ messages = sa.Table(
     # only the carrier can say whether it arrived. Set by one conditional UPDATE, so exactly
     # one process hands a text over.
     sa.Column("handed_at", _TIME),
-    # The process reconciling the text right now (a random token), and since when: a claim
-    # older than the recovery lease belongs to a process that stopped.
+    # The process reconciling the text right now (a random token), and when a process last
+    # claimed it: a claim older than the recovery lease belongs to a process that stopped,
+    # and background passes look a text up again only some time after the last time.
     sa.Column("claim", sa.String(32)),
     sa.Column("claimed_at", _TIME),
     sa.UniqueConstraint("account_id", "idempotency_key", name="uq_messages_idempotency_key"),

@@ -42,6 +42,7 @@ from sms_core.exceptions import (
 from sms_core.segments import Encoding
 from sms_core.services.reconciliation import (
     AMBIGUOUS,
+    LOOKUP_INTERVAL,
     NEVER_ARRIVED,
     NEVER_ARRIVED_MARGIN,
     NOT_LISTED_YET,
@@ -426,7 +427,7 @@ class TestLostAnswer(Texting):
             "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
         )
         clock.advance(wait - timedelta(seconds=1))
-        [still_waiting] = acme.messages.reconcile()
+        [still_waiting] = acme.messages.reconcile(message_id=sent.id)
         assert (DeliveryStatus.UNKNOWN, NOT_LISTED_YET.format(deadline=deadline)) == (
             waiting.status,
             waiting.error_message,
@@ -434,7 +435,7 @@ class TestLostAnswer(Texting):
         assert (True, DeliveryStatus.UNKNOWN) == (early_retry.duplicate, still_waiting.status)
         assert [] == outbound_at_carrier(carrier)
         clock.advance(timedelta(seconds=1))
-        [failed] = acme.messages.reconcile()
+        [failed] = acme.messages.reconcile(message_id=sent.id)
         clock.advance(timedelta(days=1) - wait)  # back in Alice's daytime
         retried = acme.messages.send(
             "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
@@ -504,6 +505,7 @@ class TestReconcileDuringAnOutage(Texting):
     def test_left_unknown_then_settled(
         self,
         acme: AccountAdmin,
+        clock: ManualClock,
         carrier: SandboxCarrier,
         adapter: UnreachableAdapter,
         line: str,
@@ -515,8 +517,9 @@ class TestReconcileDuringAnOutage(Texting):
         with pytest.raises(ProviderUnavailableError):
             acme.messages.reconcile(message_id=message.id)
         adapter.reachable = True
+        clock.advance(LOOKUP_INTERVAL)  # a background pass waits that long to ask again
         [settled] = acme.messages.reconcile()
-        assert DeliveryStatus.QUEUED == settled.status
+        assert DeliveryStatus.DELIVERED == settled.status  # the carrier's clock moved on too
         assert 1 == len(outbound_at_carrier(carrier))
 
 
@@ -526,12 +529,14 @@ class TroubledLookupsAdapter(FakeAdapter):
     def __init__(self, carrier: SandboxCarrier) -> None:
         super().__init__(carrier=carrier)
         self.failures: dict[str, ProviderError] = {}
+        self.lookups = 0
 
     @hookimpl
     def sms_fetch_message(
         self, account: Account, message: OutboundMessage, provider_message_id: str | None
     ) -> StatusUpdate | None:
         """Raise the error arranged for the text, else look it up at the sandbox."""
+        self.lookups += 1
         if (failure := self.failures.get(message.message_id)) is not None:
             raise failure
         return super().sms_fetch_message(account, message, provider_message_id)
@@ -594,6 +599,7 @@ class TestReconcileGoesOnPastOneText(Texting):
     def test_any_carrier_error_leaves_only_its_text(
         self,
         acme: AccountAdmin,
+        clock: ManualClock,
         carrier: SandboxCarrier,
         adapter: TroubledLookupsAdapter,
         line: str,
@@ -606,8 +612,9 @@ class TestReconcileGoesOnPastOneText(Texting):
         assert before == reconciled[first]
         assert {DeliveryStatus.QUEUED} == {reconciled[second].status, reconciled[third].status}
         del adapter.failures[first]
+        clock.advance(LOOKUP_INTERVAL)
         [settled] = acme.messages.reconcile()
-        assert (first, DeliveryStatus.QUEUED) == (settled.id, settled.status)
+        assert (first, DeliveryStatus.DELIVERED) == (settled.id, settled.status)
         assert 3 == len(outbound_at_carrier(carrier))
 
 
@@ -643,7 +650,30 @@ class TestLaggingCarrierList(Texting):
             "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
         )
         del adapter.failures[message.id]
+        clock.advance(LOOKUP_INTERVAL)
         [found] = acme.messages.reconcile()
         [sent] = outbound_at_carrier(carrier)
         assert (DeliveryStatus.UNKNOWN, True) == (unlisted.status, retry.duplicate)
         assert (DeliveryStatus.DELIVERED, sent.sid) == (found.status, found.provider_message_id)
+
+    def test_background_passes_space_their_lookups(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        adapter: TroubledLookupsAdapter,
+        clock: ManualClock,
+        line: str,
+    ) -> None:
+        """A text not listed yet is looked up once per interval, however often passes run."""
+        carrier.time_out_next_send("acme")
+        message = acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi").message
+        adapter.failures[message.id] = ProviderNotFoundError("not listed", provider="fake")
+        passes = [acme.messages.reconcile() for _ in range(3)]
+        looked_up_once = adapter.lookups
+        clock.advance(LOOKUP_INTERVAL)
+        acme.messages.reconcile()
+        assert ([[DeliveryStatus.UNKNOWN], [], []], 1, 2) == (
+            [[m.status for m in found] for found in passes],
+            looked_up_once,
+            adapter.lookups,
+        )
