@@ -243,15 +243,17 @@ class MassSender:
                 idempotency_key=f"{key}:{number.e164}" if key else None,
             )
             earlier = self._dispatcher.previous(outgoing.idempotency_key)
+            sent_now = False
             if earlier is not None:
                 _check_same_mass_text(key, earlier, sender, outgoing)
                 # Settle what the earlier call left short of an answer (sent now if it never
                 # reached the carrier); a text then known never to have arrived goes again.
-                earlier = self._reconciler.resolve(earlier)
+                earlier, sent_now = self._reconciler.resolve(earlier)
                 if self._dispatcher.previous(outgoing.idempotency_key) is None:
                     earlier = None
             if earlier is not None:
-                planned.append((recipient, _outcome(recipient, earlier, duplicate=True)))
+                outcome = _outcome(recipient, earlier, duplicate=not sent_now)
+                planned.append((recipient, outcome))
             elif number in opted_out:
                 planned.append(
                     (recipient, _refused(recipient, str(opted_out_error(opted_out[number]))))

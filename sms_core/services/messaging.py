@@ -108,9 +108,11 @@ class Messaging:
             check_same_request(earlier, actor_id, outgoing)
             # The earlier call may have stopped short of the carrier's answer: settle its
             # text first, so the answer is the truth (it is sent now if it never left).
-            resolved = self._reconciler().resolve(earlier)
+            resolved, sent_now = self._reconciler().resolve(earlier)
             if self._dispatcher.previous(key) is not None:
-                return SendResult(message=resolved, segments=outgoing.analysis, duplicate=True)
+                return SendResult(
+                    message=resolved, segments=outgoing.analysis, duplicate=not sent_now
+                )
         sender = self._dispatcher.sender(actor_id)
         analysis = self._dispatcher.check_body(sender, body)
         self._dispatcher.check_recipient(sender, recipient)

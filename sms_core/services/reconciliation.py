@@ -163,7 +163,7 @@ class Reconciler:
                 )
             if message.direction is Direction.INBOUND or message.status.is_final:
                 return [message]
-            return [self._claimed(message, skip_errors=False)]
+            return [self._claimed(message, skip_errors=False)[0]]
         now = context.now()
         stale_before = now - stale_after if stale_after is not None else None
         with context.database.transaction() as connection:
@@ -174,27 +174,32 @@ class Reconciler:
                 abandoned_before=now - RECOVERY_LEASE,
                 looked_at_before=now - LOOKUP_INTERVAL,
             )
-        return [self._claimed(message, skip_errors=True) for message in waiting]
+        return [self._claimed(message, skip_errors=True)[0] for message in waiting]
 
-    def resolve(self, message: Message) -> Message:
+    def resolve(self, message: Message) -> tuple[Message, bool]:
         """Settle one text of an earlier call at once, for a retry with its idempotency key.
 
         A text never handed over is sent now (the mark keeps a still-running call from sending
         it too); one handed over is looked up. A carrier error leaves it as it is.
 
         Returns:
-            The text as it stands afterwards.
+            The text as it stands afterwards, and whether this call handed it to the carrier
+            (then the retry, not the earlier call, sent it).
         """
         if message.direction is Direction.INBOUND or message.status.is_final:
-            return message
+            return message, False
         if message.status not in (DeliveryStatus.PENDING, DeliveryStatus.UNKNOWN):
-            return message  # the carrier took it; its reports will tell
+            return message, False  # the carrier took it; its reports will tell
         return self._claimed(message, skip_errors=True)
 
     # -- one text ----------------------------------------------------------------------------
 
-    def _claimed(self, message: Message, *, skip_errors: bool) -> Message:
-        """Settle ``message`` under a claim; a text another process holds is left to it."""
+    def _claimed(self, message: Message, *, skip_errors: bool) -> tuple[Message, bool]:
+        """Settle ``message`` under a claim; a text another process holds is left to it.
+
+        Returns:
+            The text as it stands afterwards, and whether this call handed it over.
+        """
         context, account_id = self._context, self._context.account.id
         token, now = new_id(), context.now()
         with context.database.transaction() as connection:
@@ -209,13 +214,13 @@ class Reconciler:
             current = message_store.get_message(connection, account_id, message.id)
         assert current is not None, "messages are never deleted"
         if not mine:
-            return current
+            return current, False
         try:
             if current.status is DeliveryStatus.PENDING and current.handed_at is None:
                 return self._send_abandoned(current)
             if not skip_errors:
-                return self._reconcile(current)
-            return self._reconcile_or_skip(current)
+                return self._reconcile(current), False
+            return self._reconcile_or_skip(current), False
         except AmbiguousMessageError as err:
             self._note(current, AMBIGUOUS.format(error=err))
             raise
@@ -315,8 +320,12 @@ class Reconciler:
                 message_store.release_idempotency_key(connection, account_id, message.id)
             return self._reload(connection, message)
 
-    def _send_abandoned(self, message: Message) -> Message:
-        """Send a text whose process stopped before handing it over, if it still may go."""
+    def _send_abandoned(self, message: Message) -> tuple[Message, bool]:
+        """Send a text whose process stopped before handing it over, if it still may go.
+
+        Returns:
+            The text as it stands afterwards, and whether this call handed it over.
+        """
         context, account_id = self._context, self._context.account.id
         with context.database.transaction() as connection:
             line = line_store.get_line(connection, account_id, message.line_id)
@@ -330,12 +339,12 @@ class Reconciler:
         if sender is not None and refusal is None:
             held = self._dispatcher.quiet_hours_refusal(sender, message.recipient, context.now())
             if held is not None:
-                return self._note(message, HELD_FOR_QUIET_HOURS.format(reason=held))
+                return self._note(message, HELD_FOR_QUIET_HOURS.format(reason=held)), False
         [marked], taken = self._dispatcher.mark_handed([message])
         if marked is None:
-            return taken[0] if taken else message  # another process is sending it
+            return (taken[0] if taken else message), False  # another process is sending it
         if refusal is not None:
-            return refusal(marked)
+            return refusal(marked), False
         assert sender is not None, "a text without a sender is refused"
         outgoing = Outgoing(
             recipient=message.recipient,
@@ -345,11 +354,11 @@ class Reconciler:
         )
         answer = self._dispatcher.hand_over(sender, marked, outgoing)
         try:
-            return self._dispatcher.settle(sender, marked, answer).message
+            return self._dispatcher.settle(sender, marked, answer).message, True
         except Exception:  # stored UNKNOWN by settle: looked up next time, never resent
             _logger.exception("recovering message %s failed unexpectedly", message.id)
             with context.database.transaction() as connection:
-                return self._reload(connection, marked)
+                return self._reload(connection, marked), True
 
     def _refusal(
         self, message: Message, sender: Sender | None

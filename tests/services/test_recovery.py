@@ -159,6 +159,8 @@ class TestRecoveryAfterACrash(Texting):
             for outcome in again.outcomes
         ]
         assert (4, 0) == (again.sent, again.pending)
+        # Alice and Bruno were the first call's; Carla and Dev this one's to send.
+        assert [True, True, False, False] == [outcome.duplicate for outcome in again.outcomes]
         third = acme.messages.send_mass("ann", RECIPIENTS, "Hi", idempotency_key="batch")
         assert [True] * 4 == [outcome.duplicate for outcome in third.outcomes]
         assert [ALICE, CARLA, DEV] == texted(carrier)
