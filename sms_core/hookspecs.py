@@ -306,7 +306,13 @@ def sms_fetch_message(
         The message's current status, or ``None`` when the account is not this adapter's.
 
     Raises:
-        ProviderNotFoundError: When the carrier has no such message (it never arrived).
+        ProviderNotFoundError: When the carrier does not list such a message. Without
+            ``provider_message_id`` the core keeps the text ``UNKNOWN`` and asks again until
+            ``ProviderCapabilities.queue_validity`` (plus a margin) has passed since it was
+            handed over, so a list that lags behind is not taken for "never arrived".
+        AmbiguousMessageError: When several carrier messages could be the one asked about;
+            the core leaves the text ``UNKNOWN`` with a note and goes on with the others.
+        ProviderError: Any other failure; the core retries that text on its next pass.
 
     Stops at first non-None result. Implemented by carrier adapters.
     """

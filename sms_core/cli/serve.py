@@ -1,4 +1,4 @@
-"""``smsadmin serve``: run the webhook app under uvicorn."""
+"""``smsadmin serve``: run the webhook app under uvicorn, with the background pollers."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from uvicorn.config import LOGGING_CONFIG
 from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
 from sms_core.cli.params import finite
-from sms_core.services import RegistrationPoller
+from sms_core.services import ReconciliationPoller, RegistrationPoller
 from sms_core.services.context import WEBHOOK_BASE_URL_ENV
 from sms_core.webhooks import create_app
 
@@ -30,6 +30,7 @@ def _logging_config() -> dict[str, Any]:
 
 def serve(
     ctx: typer.Context,
+    *,
     host: Annotated[
         str,
         typer.Option(
@@ -64,12 +65,27 @@ def serve(
             "(then schedule 'smsadmin campaign sync'); at most a day.",
         ),
     ] = 300,
+    reconcile_every: Annotated[
+        float,
+        typer.Option(
+            "--reconcile-every",
+            min=0,
+            max=86_400,
+            callback=finite,
+            metavar="SECONDS",
+            help="Settle texts whose send stopped short of the carrier's answer this often, in "
+            "the background: lost answers are looked up, texts a stopped process never handed "
+            "over are sent (once, however many servers run); 0 turns it off (then schedule "
+            "'smsadmin reconcile'); at most a day.",
+        ),
+    ] = 60,
 ) -> None:
     """Take carriers' webhooks: delivery reports, inbound texts and calls (Ctrl+C stops)."""
     with global_options(ctx).sdk() as admin:
         app = create_app(admin, public_base_url=public_url)
-        poller = RegistrationPoller(admin, sync_every) if sync_every else nullcontext()
-        with poller:
+        registrations = RegistrationPoller(admin, sync_every) if sync_every else nullcontext()
+        texts = ReconciliationPoller(admin, reconcile_every) if reconcile_every else nullcontext()
+        with registrations, texts:
             try:
                 uvicorn.run(app, host=host, port=port, log_config=_logging_config())
             except SystemExit as stopped:

@@ -12,7 +12,7 @@ import attrs
 
 from sms_core import inputs
 from sms_core.clock import Clock, SystemClock
-from sms_core.domain import Account, StepStatus, SyncReport
+from sms_core.domain import Account, Message, StepStatus, SyncReport
 from sms_core.exceptions import AccountNotFoundError, AlreadyExistsError, InvalidInputError
 from sms_core.plugins import Hooks
 from sms_core.services.audit import AuditTrail
@@ -230,6 +230,30 @@ class SmsAdmin:
             except Exception:
                 _logger.exception("syncing the registration of account %r failed", account.id)
         return reports
+
+    def reconcile_messages(self) -> dict[str, list[Message]]:
+        """Settle every account's texts that a send left short of an answer, as a scheduler runs it.
+
+        It is ``messages.reconcile()`` for every account: texts whose send answer was lost are
+        looked up at the carrier, and texts a stopped process stored but never handed over are
+        sent (see :mod:`sms_core.services.reconciliation`). Each text is claimed by one
+        process, so it is safe beside other processes doing the same. An account whose pass
+        fails is logged and skipped, so one carrier outage does not hold the others up.
+
+        Returns:
+            The texts looked at, as they stand now, by account id (accounts with none left
+            out).
+        """
+        reconciled: dict[str, list[Message]] = {}
+        for account in self.accounts():
+            try:
+                messages = self._admin(account).messages.reconcile()
+            except Exception:
+                _logger.exception("reconciling the texts of account %r failed", account.id)
+                continue
+            if messages:
+                reconciled[account.id] = messages
+        return reconciled
 
     def close(self) -> None:
         """Close the database connections."""

@@ -14,7 +14,15 @@ from datetime import timedelta
 import attrs
 
 from sms_core import inputs
-from sms_core.domain import MassSendResult, Message, PhoneNumber, Recipient, SendResult, Thread
+from sms_core.domain import (
+    Action,
+    MassSendResult,
+    Message,
+    PhoneNumber,
+    Recipient,
+    SendResult,
+    Thread,
+)
 from sms_core.exceptions import InvalidFieldError
 from sms_core.segments import analyze
 from sms_core.services.context import AccountContext
@@ -54,8 +62,12 @@ class Messaging:
         """Text a candidate from the actor's line.
 
         Every rule is checked before anything is stored or sent (see :mod:`.sending`). A call
-        with the idempotency key of an earlier call returns that call's result, whatever its
-        status, and sends nothing; the key must then name the same text.
+        with the idempotency key of an earlier call returns that call's result and sends
+        nothing; the key must then name the same text. When the earlier call stopped short of
+        the carrier's answer (its process died), its text is settled first (see
+        :meth:`Reconciler.resolve`): sent now if it never reached the carrier, looked up if it
+        may have; a text then known never to have arrived is sent anew. The actor is checked
+        before the key is looked up, so a key reveals nothing to someone who may not send.
 
         Args:
             actor_id: The recruiter sending.
@@ -89,6 +101,9 @@ class Messaging:
         inputs.body("body", body)
         key = checked_key(idempotency_key)
         recipient = parse_number(to)
+        # The actor is checked before the key is looked up, so a key tells nothing to
+        # someone who may not send.
+        self._context.require(actor_id, Action.SEND_MESSAGE)
         earlier = self._dispatcher.previous(key)
         if earlier is not None:
             outgoing = Outgoing(
@@ -99,7 +114,13 @@ class Messaging:
                 idempotency_key=key,
             )
             check_same_request(earlier, actor_id, outgoing)
-            return SendResult(message=earlier, segments=outgoing.analysis, duplicate=True)
+            # The earlier call may have stopped short of the carrier's answer: settle its
+            # text first, so the answer is the truth (it is sent now if it never left).
+            resolved, sent_now = self._reconciler().resolve(earlier)
+            if self._dispatcher.previous(key) is not None:
+                return SendResult(
+                    message=resolved, segments=outgoing.analysis, duplicate=not sent_now
+                )
         sender = self._dispatcher.sender(actor_id)
         analysis = self._dispatcher.check_body(sender, body)
         self._dispatcher.check_recipient(sender, recipient)
@@ -156,7 +177,7 @@ class Messaging:
             raise InvalidFieldError(
                 field="progress", value=inputs.shown(progress), limit="a callable or None"
             )
-        sender = MassSender(self._context, self._dispatcher)
+        sender = MassSender(self._context, self._dispatcher, self._reconciler())
         return sender.send(
             actor_id, recipients, body, idempotency_key=idempotency_key, progress=progress
         )
@@ -164,7 +185,11 @@ class Messaging:
     def reconcile(
         self, *, message_id: str | None = None, stale_after: timedelta | None = None
     ) -> builtins.list[Message]:
-        """Fetch the carrier's status of texts whose send's answer was lost; never resends.
+        """Settle texts a send left short of the carrier's answer (see :mod:`.reconciliation`).
+
+        Texts whose answer was lost are looked up at the carrier, never sent again; texts a
+        stopped process stored but never handed over are sent, once. ``smsadmin serve`` runs
+        this for every account in the background (``SmsAdmin.reconcile_messages``).
 
         Args:
             message_id: Only this message.
@@ -180,7 +205,10 @@ class Messaging:
         inputs.optional_identifier("message_id", message_id, max_length=inputs.MESSAGE_ID_LENGTH)
         if stale_after is not None:
             inputs.duration("stale_after", stale_after)
-        return Reconciler(self._context).run(message_id=message_id, stale_after=stale_after)
+        return self._reconciler().run(message_id=message_id, stale_after=stale_after)
+
+    def _reconciler(self) -> Reconciler:
+        return Reconciler(self._context, self._dispatcher)
 
     def get(self, viewer_id: str, message_id: str) -> Message:
         """One message, for a user the host lets see message history.

@@ -244,6 +244,16 @@ messages = sa.Table(
     sa.Column("charged_period", sa.String(7)),
     sa.Column("created_at", _TIME, nullable=False),
     sa.Column("updated_at", _TIME, nullable=False),
+    # When the SDK began handing the text to the carrier, committed before the carrier call:
+    # a PENDING text without it was certainly never handed over, so it may be sent; with it,
+    # only the carrier can say whether it arrived. Set by one conditional UPDATE, so exactly
+    # one process hands a text over.
+    sa.Column("handed_at", _TIME),
+    # The process reconciling the text right now (a random token), and when a process last
+    # claimed it: a claim older than the recovery lease belongs to a process that stopped,
+    # and background passes look a text up again only some time after the last time.
+    sa.Column("claim", sa.String(32)),
+    sa.Column("claimed_at", _TIME),
     sa.UniqueConstraint("account_id", "idempotency_key", name="uq_messages_idempotency_key"),
     sa.UniqueConstraint(
         "account_id", "provider_message_id", name="uq_messages_provider_message_id"

@@ -7,7 +7,7 @@ campaign through its messaging service, or a brand's two Trust Hub bundles befor
 exists), which does not fit 64 characters.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
