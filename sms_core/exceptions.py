@@ -6,6 +6,8 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
 
     SmsError
     ├── InvalidInputError (ValueError)         bad input, refused before anything changed
+    │   ├── InvalidFieldError                  a value of the wrong type, size or characters
+    │   ├── SecretSettingError                 a credential passed as a stored provider setting
     │   ├── InvalidPhoneNumberError            not a valid number
     │   ├── InvalidQueryError                  a number search the carrier cannot run
     │   ├── TermsNotAcceptedError              a purchase without accepting the subscription terms
@@ -40,6 +42,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   └── RegistrationStateError             the registration is not in a state that allows it
     │       ├── RegistrationExistsError        a second registration while one exists
     │       ├── StepNotFailedError             a resubmission of a step that has not failed
+    │       ├── NothingToConfirmError          a resent confirmation no step waits for
     │       └── ResubmissionRefusedError       the carrier forbids resubmitting the failed step
     ├── UnsupportedFeatureError                an adapter or host cannot do what was asked
     ├── WebhookError                           a webhook request that cannot be accepted
@@ -59,7 +62,8 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
 
     ConfigurationError
     ├── UnknownProviderError                   no installed adapter serves the account's provider
-    └── UnknownHostError                       no installed host plugin has the requested name
+    ├── UnknownHostError                       no installed host plugin has the requested name
+    └── DatabaseUnavailableError               the database URL cannot be opened or reached
 """
 
 from __future__ import annotations
@@ -78,8 +82,10 @@ __all__ = [
     "AmbiguousMessageError",
     "CandidateOptedOutError",
     "ConfigurationError",
+    "DatabaseUnavailableError",
     "IdempotencyKeyError",
     "InactiveUserError",
+    "InvalidFieldError",
     "InvalidInputError",
     "InvalidPhoneNumberError",
     "InvalidPolicyUrlError",
@@ -91,6 +97,7 @@ __all__ = [
     "MessageNotFoundError",
     "NotFoundError",
     "NotOnLineError",
+    "NothingToConfirmError",
     "NumberUnavailableError",
     "OptOutNotFoundError",
     "PermissionDeniedError",
@@ -112,6 +119,7 @@ __all__ = [
     "SeatRequiredError",
     "SeatWithoutNumberError",
     "SeatsDisabledError",
+    "SecretSettingError",
     "SmsError",
     "StepNotFailedError",
     "TermsNotAcceptedError",
@@ -136,6 +144,45 @@ class SmsError(Exception):
 
 class InvalidInputError(SmsError, ValueError):
     """Raised when input is refused before anything was written or sent."""
+
+
+class InvalidFieldError(InvalidInputError):
+    """Raised when one argument is of the wrong type, too long, out of range, or unstorable.
+
+    Unstorable means characters the database cannot keep (NUL, lone surrogates), or ones a name
+    must not have (controls, invisible marks). Nothing was written. The checks live in
+    :mod:`sms_core.inputs`.
+
+    Attributes:
+        field: The argument refused (``"user_id"``, ``"recipients[3].candidate_id"``).
+        value: The value as the message shows it: its ``repr``, shortened.
+        limit: What the field accepts (``"at most 64 characters"``).
+    """
+
+    def __init__(self, *, field: str, value: str, limit: str) -> None:
+        super().__init__(f"{field} {value} cannot be used: give {limit}")
+        self.field = field
+        self.value = value
+        self.limit = limit
+
+
+class SecretSettingError(InvalidInputError):
+    """Raised when a provider setting looks like a credential (by its name or its shape).
+
+    Settings are stored and shown in lists; secrets never are. The message names the setting
+    but never shows its value.
+
+    Attributes:
+        setting: The setting's name.
+    """
+
+    def __init__(self, setting: str, why: str) -> None:
+        super().__init__(
+            f"provider setting {setting!r} was refused because {why} (its value is not shown). "
+            "Secrets are never stored: put it in the environment variable the carrier adapter "
+            "reads (its README names them), or have the host pass it to the adapter"
+        )
+        self.setting = setting
 
 
 class InvalidPhoneNumberError(InvalidInputError):
@@ -397,6 +444,10 @@ class StepNotFailedError(RegistrationStateError):
     """Raised when resubmitting a step that has not failed (or was never submitted)."""
 
 
+class NothingToConfirmError(RegistrationStateError):
+    """Raised when resending a confirmation while no step waits for one (or failed for it)."""
+
+
 class ResubmissionRefusedError(RegistrationStateError):
     """Raised when the carrier's failure code forbids resubmitting the step (e.g. 30885)."""
 
@@ -554,3 +605,12 @@ class UnknownHostError(ConfigurationError):
         )
         self.host = host
         self.installed = installed
+
+
+class DatabaseUnavailableError(ConfigurationError):
+    """Raised when the database URL cannot be opened, reached, created or migrated.
+
+    That is: not a URL, an engine the SDK does not run on, a driver that is not installed, a
+    server that is down or refuses the login, a SQLite folder that cannot be written. The
+    message names the URL (never its password) and what to fix.
+    """

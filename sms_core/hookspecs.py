@@ -229,6 +229,34 @@ def sms_fetch_registration(
 
 
 @hookspec(firstresult=True)
+def sms_resend_confirmation(
+    account: Account, step: RegistrationStep, ref: str
+) -> RegistrationState | None:
+    """Have the registry send the confirmation of a step again.
+
+    A step is ``CONFIRMING`` while a person outside the SDK must confirm it: a public
+    company's brand contact follows the registry's e-mail link (2FA), a sole proprietor replies
+    to the carrier's text (OTP). When that message never came or expired, this sends a new
+    one; the old one no longer counts. Also called for a step that failed because the
+    confirmation expired.
+
+    Args:
+        step: The step waiting for (or failed for lack of) the confirmation.
+        ref: The step's id at the carrier.
+
+    Returns:
+        The step's state once the new message is on its way (``CONFIRMING``), or ``None``
+        when the account is not this adapter's.
+
+    Raises:
+        ProviderNotFoundError: When the carrier does not know ``ref``.
+
+    Stops at first non-None result. Implemented by carrier adapters that register brands
+    needing a confirmation; the core refuses with ``UnsupportedFeatureError`` otherwise.
+    """
+
+
+@hookspec(firstresult=True)
 def sms_attach_number(account: Account, service_ref: str, number: ProvisionedNumber) -> bool | None:
     """Add a number to the approved messaging service, making it a registered sender.
 
@@ -281,7 +309,13 @@ def sms_fetch_message(
         The message's current status, or ``None`` when the account is not this adapter's.
 
     Raises:
-        ProviderNotFoundError: When the carrier has no such message (it never arrived).
+        ProviderNotFoundError: When the carrier does not list such a message. Without
+            ``provider_message_id`` the core keeps the text ``UNKNOWN`` and asks again until
+            ``ProviderCapabilities.queue_validity`` (plus a margin) has passed since it was
+            handed over, so a list that lags behind is not taken for "never arrived".
+        AmbiguousMessageError: When several carrier messages could be the one asked about;
+            the core leaves the text ``UNKNOWN`` with a note and goes on with the others.
+        ProviderError: Any other failure; the core retries that text on its next pass.
 
     Stops at first non-None result. Implemented by carrier adapters.
     """

@@ -24,6 +24,7 @@ from sms_core import (
     CampaignProfile,
     CarrierRegistration,
     DeliveryStatus,
+    EntityType,
     InboundCall,
     InboundMessage,
     InvalidQueryError,
@@ -34,6 +35,7 @@ from sms_core import (
     OutboundMessage,
     PhoneNumber,
     ProviderCapabilities,
+    ProviderError,
     ProviderEvent,
     ProviderInfo,
     ProviderNotFoundError,
@@ -100,6 +102,7 @@ class MemoryCarrier:
         self.steps: dict[str, tuple[str, RegistrationState]] = {}
         self.outcomes: dict[str, RegistrationFailure | None] = {}
         self.failing: dict[tuple[str, RegistrationStep], RegistrationFailure] = {}
+        self.unconfirmed: set[str] = set()
         self.senders: set[tuple[str, str]] = set()
         self.opted_out: set[tuple[str, str]] = set()
         self.messages: dict[str, tuple[str, OutboundMessage]] = {}
@@ -188,18 +191,24 @@ class MemoryCarrier:
 
     # -- registration ------------------------------------------------------------------------
 
-    def submit(self, account: Account, step: RegistrationStep) -> RegistrationState:
+    def submit(
+        self, account: Account, step: RegistrationStep, *, confirmed_by_a_person: bool = False
+    ) -> RegistrationState:
         state = RegistrationState(
             step=step, provider_ref=_ref("RG"), status=StepStatus.IN_PROGRESS, raw_status="review"
         )
         self.steps[state.provider_ref] = (account.id, state)
         self.outcomes[state.provider_ref] = self.failing.pop((account.id, step), None)
+        if confirmed_by_a_person:
+            self.unconfirmed.add(state.provider_ref)
         return state
 
     def complete(self, account: Account, step: RegistrationStep, ref: str) -> None:
         failure = self.outcomes.pop(ref)
         state = self.fetch(account, step, ref)
-        if failure is None:
+        if failure is None and ref in self.unconfirmed:
+            state = attrs.evolve(state, status=StepStatus.CONFIRMING, raw_status="unconfirmed")
+        elif failure is None:
             state = attrs.evolve(state, status=StepStatus.APPROVED, raw_status="approved")
         else:
             state = attrs.evolve(
@@ -213,9 +222,29 @@ class MemoryCarrier:
             raise _not_found(f"{step} {ref}")
         return state
 
+    def confirm(self, account: Account, ref: str) -> None:
+        state = self.fetch(account, RegistrationStep.BRAND, ref)
+        self.unconfirmed.discard(ref)
+        if state.status is StepStatus.CONFIRMING:
+            self.steps[ref] = (account.id, attrs.evolve(state, status=StepStatus.APPROVED))
+
     @hookimpl
     def sms_submit_brand(self, account: Account, brand: BrandProfile) -> RegistrationState | None:
-        return self.submit(account, RegistrationStep.BRAND) if self.serves(account) else None
+        if not self.serves(account):
+            return None
+        person = brand.entity_type in (EntityType.PUBLIC_PROFIT, EntityType.SOLE_PROPRIETOR)
+        return self.submit(account, RegistrationStep.BRAND, confirmed_by_a_person=person)
+
+    @hookimpl
+    def sms_resend_confirmation(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState | None:
+        if not self.serves(account):
+            return None
+        state = self.fetch(account, step, ref)
+        if state.status is not StepStatus.CONFIRMING:
+            raise ProviderError(f"{ref} waits for no confirmation", provider=NAME, code="409")
+        return state
 
     @hookimpl
     def sms_submit_campaign(
@@ -373,6 +402,9 @@ class MemoryDriver:
 
     def complete_registration(self, account: Account, step: RegistrationStep, ref: str) -> None:
         self.carrier.complete(account, step, ref)
+
+    def confirm_registration(self, account: Account, step: RegistrationStep, ref: str) -> None:
+        self.carrier.confirm(account, ref)
 
     def fail_next_registration(
         self, account: Account, step: RegistrationStep, reason: str, code: str
@@ -670,6 +702,7 @@ _ANY_ACCOUNT_CALLS = (
     "submit_campaign",
     "submit_messaging_service",
     "fetch_registration",
+    "resend_confirmation",
     "attach_number",
     "send_message",
     "fetch_message",

@@ -476,7 +476,7 @@ class TestConfiguration:
 
 
 def bundled_area_codes() -> dict[str, list[str]]:
-    text = resources.files("sms_core.compliance").joinpath("quiet_hours.toml").read_text("utf-8")
+    text = resources.files("sms_core.compliance").joinpath("area_codes.toml").read_text("utf-8")
     codes: dict[str, list[str]] = tomllib.loads(text)["area_codes"]
     return codes
 

@@ -6,10 +6,12 @@ import pytest
 from sms_core import (
     BrandProfile,
     CampaignProfile,
+    CampaignUseCase,
     EntityType,
     LintIssue,
     LintReport,
     LintSeverity,
+    PhoneNumber,
     PolicySettings,
     lint_registration,
 )
@@ -158,6 +160,29 @@ class TestKeywords:
         """Opt-in by keyword needs the confirmation text."""
         [issue] = lint(campaign=campaign(opt_in_message="")).errors
         assert ("opt-in-message-missing", "campaign.opt_in_message") == (issue.rule, issue.field)
+
+    @pytest.mark.parametrize(
+        ("changes", "rule", "field"),
+        [
+            (
+                {"opt_out_keywords": ("STOP", "QUIT"), "opt_out_message": ""},
+                "opt-out-message-missing",
+                "campaign.opt_out_message",
+            ),
+            (
+                {"help_keywords": ("HELP", "INFO"), "help_message": " "},
+                "help-message-missing",
+                "campaign.help_message",
+            ),
+        ],
+    )
+    def test_own_keywords_need_their_message(
+        self, changes: dict[str, object], rule: str, field: str
+    ) -> None:
+        """Keywords beyond STOP and HELP need the reply the campaign sends to them."""
+        [issue] = lint(campaign=campaign(**changes)).errors
+        assert (rule, field) == (issue.rule, issue.field)
+        assert "'QUIT'" in issue.problem or "'INFO'" in issue.problem
 
 
 class TestSamples:
@@ -335,7 +360,8 @@ class TestBrand:
     def test_sole_proprietor_with_company_name(self, name: str) -> None:
         """A company name filed as a sole proprietor is an error."""
         report = lint(
-            brand=brand(legal_name=name, entity_type=EntityType.SOLE_PROPRIETOR, tax_id="")
+            brand=brand(legal_name=name, entity_type=EntityType.SOLE_PROPRIETOR, tax_id=""),
+            campaign=campaign(use_case=CampaignUseCase.SOLE_PROPRIETOR),
         )
         assert [(ERROR, "sole-proprietor-company-name", "brand.entity_type")] == found(report)
 
@@ -350,7 +376,26 @@ class TestBrand:
         samples = (
             "Dana Reyes: are you free for an interview on [date]? Reply STOP to opt out.",
         ) * 2
-        assert () == lint(sole, campaign(sample_messages=samples)).issues
+        form = campaign(sample_messages=samples, use_case=CampaignUseCase.SOLE_PROPRIETOR)
+        assert () == lint(sole, form).issues
+
+    def test_sole_proprietor_use_case_and_mobile(self) -> None:
+        """One SOLE_PROPRIETOR campaign, for sole proprietors only, confirmed on a +1 mobile."""
+        contact = attrs.evolve(sample_brand().contact, phone=PhoneNumber.parse("+44 20 7946 0958"))
+        sole = brand(
+            legal_name="Dana Reyes",
+            entity_type=EntityType.SOLE_PROPRIETOR,
+            tax_id="",
+            contact=contact,
+        )
+        assert [
+            (ERROR, "sole-proprietor-use-case", "campaign.use_case"),
+            (ERROR, "sole-proprietor-mobile", "brand.contact.phone"),
+        ] == [f for f in found(lint(sole)) if f[1].startswith("sole-proprietor")]
+        company = campaign(use_case=CampaignUseCase.SOLE_PROPRIETOR)
+        assert [(ERROR, "sole-proprietor-use-case", "campaign.use_case")] == found(
+            lint(campaign=company)
+        )
 
     def test_free_mail_is_a_warning(self) -> None:
         """A free mailbox as the contact address is a warning."""
@@ -366,12 +411,91 @@ class TestBrand:
 
     def test_public_company_needs_stock(self) -> None:
         """A public company names its ticker and exchange."""
-        report = lint(brand=brand(entity_type=EntityType.PUBLIC_PROFIT, stock_exchange="NYSE"))
+        report = lint(
+            brand=brand(
+                entity_type=EntityType.PUBLIC_PROFIT,
+                stock_exchange="NYSE",
+                brand_contact_email="compliance@northwind-staffing.example.com",
+            )
+        )
         assert [(ERROR, "public-company-stock", "brand.stock_symbol")] == found(report)
         listed = brand(
-            entity_type=EntityType.PUBLIC_PROFIT, stock_symbol="NWS", stock_exchange="NYSE"
+            entity_type=EntityType.PUBLIC_PROFIT,
+            stock_symbol="NWS",
+            stock_exchange="NYSE",
+            brand_contact_email="compliance@northwind-staffing.example.com",
         )
         assert lint(brand=listed).ok
+
+
+class TestLowVolume:
+    """A low-volume standard brand is for companies, and costs public-sector brands."""
+
+    @pytest.mark.parametrize(
+        ("entity_type", "expected"),
+        [
+            (EntityType.PRIVATE_PROFIT, []),
+            (
+                EntityType.NON_PROFIT,
+                [(WARNING, "low-volume-public-sector", "brand.low_volume")],
+            ),
+            (
+                EntityType.GOVERNMENT,
+                [(WARNING, "low-volume-public-sector", "brand.low_volume")],
+            ),
+        ],
+    )
+    def test_by_entity_type(
+        self, entity_type: EntityType, expected: list[tuple[LintSeverity, str, str]]
+    ) -> None:
+        """Fine for a company; a nonprofit or agency is warned what it gives up."""
+        assert expected == found(lint(brand=brand(entity_type=entity_type, low_volume=True)))
+
+    def test_sole_proprietor(self) -> None:
+        """A sole proprietor cannot also be a low-volume standard brand."""
+        form = brand(
+            entity_type=EntityType.SOLE_PROPRIETOR, legal_name="Dana Reyes", low_volume=True
+        )
+        assert ("low-volume-sole-proprietor", "brand.low_volume") in {
+            (issue.rule, issue.field) for issue in lint(brand=form).errors
+        }
+
+
+class TestBrandContactEmail:
+    """A public company's brand contact gets the registry's 2FA e-mail (Authentication+)."""
+
+    @staticmethod
+    def public(email: str) -> BrandProfile:
+        return brand(
+            entity_type=EntityType.PUBLIC_PROFIT,
+            stock_symbol="NWS",
+            stock_exchange="NYSE",
+            brand_contact_email=email,
+        )
+
+    @pytest.mark.parametrize(
+        ("email", "expected"),
+        [
+            ("", [(ERROR, "brand-contact-email-missing", "brand.brand_contact_email")]),
+            ("not-an-address", [(ERROR, "brand-contact-email", "brand.brand_contact_email")]),
+            ("dana@gmail.com", [(ERROR, "brand-contact-free-mail", "brand.brand_contact_email")]),
+            (
+                "ir@northwind.example.org",
+                [(WARNING, "brand-contact-domain", "brand.brand_contact_email")],
+            ),
+            ("ir@northwind-staffing.example.com", []),
+            ("ir@corp.northwind-staffing.example.com", []),
+        ],
+    )
+    def test_public_company(
+        self, email: str, expected: list[tuple[LintSeverity, str, str]]
+    ) -> None:
+        """Required, an address, never free mail; another domain than the website's is a warning."""
+        assert expected == found(lint(brand=self.public(email)))
+
+    def test_private_company_needs_none(self) -> None:
+        """A private company has no brand contact e-mail to give."""
+        assert lint(brand=brand(brand_contact_email="")).ok
 
     def test_required_fields(self) -> None:
         """Empty name, vertical and address parts are each reported."""
@@ -382,6 +506,35 @@ class TestBrand:
             "brand.address.city",
             "brand.address.postal_code",
         ] == [issue.field for issue in report.errors]
+
+
+class TestVertical:
+    """A vertical the account's carrier cannot register is refused before it is sent."""
+
+    def test_unmapped_vertical_is_an_error(self) -> None:
+        """Outside the carrier's verticals: an error naming the value and the choices."""
+        report = lint_registration(
+            brand(vertical="postal"),
+            sample_campaign(),
+            verticals=frozenset({"HUMAN_RESOURCES", "PROFESSIONAL"}),
+        )
+        [issue] = report.errors
+        assert ("vertical-unmapped", "brand.vertical") == (issue.rule, issue.field)
+        assert "'postal'" in issue.problem
+        assert "choose one of HUMAN_RESOURCES, PROFESSIONAL" == issue.fix
+
+    def test_case_and_spaces_do_not_matter(self) -> None:
+        """The carrier's verticals are upper case; the form's is compared the same way."""
+        report = lint_registration(
+            brand(vertical=" human_resources "),
+            sample_campaign(),
+            verticals=frozenset({"HUMAN_RESOURCES"}),
+        )
+        assert report.ok
+
+    def test_no_list_accepts_any(self) -> None:
+        """An adapter that names no verticals passes every vertical through."""
+        assert lint_registration(brand(vertical="ANYTHING"), sample_campaign()).ok
 
 
 class TestReport:

@@ -13,14 +13,27 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import IntegrityError
 
-from sms_core import Account, DeliveryStatus, Direction, Line, Message, PhoneNumber, User
+from sms_core import (
+    Account,
+    DeliveryStatus,
+    Direction,
+    Line,
+    Message,
+    PhoneNumber,
+    RegistrationState,
+    RegistrationStep,
+    StepStatus,
+    User,
+)
 from sms_core.store import Database
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
+from sms_core.store import registrations as registration_store
 from sms_core.store import users as user_store
 from sms_core.store.accounts import insert_account
 from sms_core.store.migrate import alembic_config, upgrade
 from sms_core.store.schema import metadata
+from sms_core.testing import sample_brand, sample_campaign
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 
@@ -313,3 +326,33 @@ class TestMessageBatches:
         assert DeliveryStatus.DELIVERED == first.status
         assert other is not None
         assert (DeliveryStatus.QUEUED, "SM2") == (other.status, other.provider_message_id)
+
+
+class TestRegistrationSteps:
+    """What a carrier answers for a step is stored whole, on SQLite and PostgreSQL."""
+
+    def test_two_resource_ref_and_confirming(self, database: Database) -> None:
+        """A 69-character 'BU…/BU…' ref and the confirming status are stored and read back."""
+        ref = f"BU{'1' * 32}/BU{'2' * 32}"
+        state = RegistrationState(
+            step=RegistrationStep.BRAND,
+            provider_ref=ref,
+            status=StepStatus.CONFIRMING,
+            raw_status="APPROVED",
+        )
+        with database.transaction() as connection:
+            registration_store.insert_registration(
+                connection,
+                "acme",
+                brand=sample_brand(),
+                campaign=sample_campaign(),
+                claim="c1",
+                now=NOW,
+            )
+            registration_store.record_submission(
+                connection, "acme", claim="c1", state=state, profile=None, now=NOW
+            )
+        with database.transaction() as connection:
+            steps = registration_store.load_steps(connection, "acme")
+        record = steps[RegistrationStep.BRAND].record
+        assert (ref, StepStatus.CONFIRMING) == (record.provider_ref, record.status)

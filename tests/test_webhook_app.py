@@ -166,7 +166,7 @@ def state(acme: AccountAdmin, line: PhoneNumber) -> tuple[object, ...]:
     """Everything a webhook could change: the thread and the opt-outs."""
     return (
         tuple(acme.messages.thread("ann", line, CANDIDATE)),
-        tuple(acme.optouts.list(include_lifted=True)),
+        tuple(acme.optouts.list("admin", include_lifted=True)),
     )
 
 
@@ -291,7 +291,7 @@ class TestInbound:
         with pytest.raises(CandidateOptedOutError):
             text_candidate(acme)
 
-        [optout] = acme.optouts.list()
+        [optout] = acme.optouts.list("admin")
         assert CANDIDATE == optout.number
         assert "stop" == optout.keyword
         assert sent_before == len(carrier.messages("acme"))

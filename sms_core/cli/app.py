@@ -13,6 +13,7 @@ from sms_core.cli.demo import demo
 from sms_core.cli.errors import ReportingGroup
 from sms_core.cli.messages import history, send, send_mass, thread
 from sms_core.cli.options import ACCOUNT_ENV, ACTOR_ENV, HOST_ENV, GlobalOptions
+from sms_core.cli.reconcile import reconcile
 from sms_core.cli.serve import serve
 from sms_core.exceptions import ConfigurationError
 from sms_core.store.engine import DATABASE_URL_ENV
@@ -42,6 +43,7 @@ app.command("send-mass")(send_mass)
 app.command("thread")(thread)
 app.command("history")(history)
 app.add_typer(optouts.app, name="optouts")
+app.command("reconcile")(reconcile)
 app.command("serve")(serve)
 app.command("audit")(audit)
 app.command("demo")(demo)

@@ -29,7 +29,9 @@ def audit(
     number: Annotated[
         str | None, typer.Option(help="Only actions on this number, e.g. +14155550100.")
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, help="The most entries to show.")] = 50,
+    limit: Annotated[
+        int, typer.Option(min=1, max=10_000, help="The most entries to show (1-10000).")
+    ] = 50,
 ) -> None:
     """The audit trail, newest first: who, what, when, before → after."""
     with global_options(ctx).account() as account:

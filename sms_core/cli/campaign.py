@@ -10,6 +10,9 @@ table whose keys are the fields of :class:`~sms_core.BrandProfile` and
     tax_id = "12-3456789"
     website = "https://northwind.example.com"
     vertical = "HUMAN_RESOURCES"
+    # a PUBLIC_PROFIT company also needs stock_symbol, stock_exchange and
+    # brand_contact_email (on its own domain: it gets the registry's 2FA e-mail);
+    # low_volume = true registers a cheaper low-volume brand (< ~6,000 segments a day)
 
     [brand.address]
     street = "100 Market Street"
@@ -56,6 +59,7 @@ from rich.text import Text
 from sms_core.cli import output, prompts, render
 from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
+from sms_core.cli.params import finite
 from sms_core.domain import (
     BrandContact,
     BrandProfile,
@@ -96,7 +100,11 @@ _STEP_NAMES = {
 }
 
 
-_OUTCOMES = {StepStatus.APPROVED: "is approved", StepStatus.FAILED: "failed"}
+_OUTCOMES = {
+    StepStatus.APPROVED: "is approved",
+    StepStatus.FAILED: "failed",
+    StepStatus.CONFIRMING: "waits for a confirmation",
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -200,6 +208,18 @@ def resubmit(
         _report_submission(account, submission, f"Resubmitted the {_STEP_NAMES[step]}")
 
 
+@app.command("resend-confirmation")
+def resend_confirmation(ctx: typer.Context) -> None:
+    """Have the registry send the brand's confirmation (2FA e-mail or OTP text) again."""
+    options = global_options(ctx)
+    actor = options.actor()
+    with options.account() as account:
+        status = account.registration.resend_confirmation(actor)
+        console = output.out_console()
+        output.success(console, "Asked the registry to send the confirmation again")
+        _show_status(console, account, status)
+
+
 @app.command("lint")
 def lint(
     ctx: typer.Context,
@@ -234,10 +254,17 @@ def sync(
         bool, typer.Option("--watch", help="Keep polling until nothing is in progress.")
     ] = False,
     interval: Annotated[
-        float, typer.Option(min=0, metavar="SECONDS", help="Seconds between polls with --watch.")
+        float,
+        typer.Option(
+            min=0,
+            max=86_400,
+            callback=finite,
+            metavar="SECONDS",
+            help="Seconds between polls with --watch (at most a day).",
+        ),
     ] = 60.0,
     max_polls: Annotated[
-        int | None, typer.Option(min=1, help="Stop watching after this many polls.")
+        int | None, typer.Option(min=1, max=1_000_000, help="Stop watching after this many polls.")
     ] = None,
 ) -> None:
     """Ask the carrier for news: submit what is due, attach numbers once approved."""
@@ -359,6 +386,10 @@ def _show_status(console: Console, account: AccountAdmin, status: RegistrationSt
     console.print(render.registration_table(status))
     if (failed := status.failed) is not None and (help_ := render.troubleshooting_text(failed)):
         console.print(help_)
+    if (waiting := status.confirming) is not None and (
+        confirm := render.confirmation_text(waiting)
+    ):
+        console.print(confirm)
     lines = account.numbers.list()
     registered = sum(1 for summary in lines if summary.line.registered)
     console.print(
@@ -407,6 +438,9 @@ def _ask(policy: PolicySettings) -> tuple[BrandProfile, CampaignProfile]:
         ),
         stock_symbol=_text("Stock symbol") if public else None,
         stock_exchange=_text("Stock exchange") if public else None,
+        brand_contact_email=(
+            _text("Brand contact e-mail (gets the 2FA confirmation)") if public else ""
+        ),
     )
     typer.echo("Campaign: what recruiters text about, and how candidates agree to it.")
     use_case = _choice("Use case", CampaignUseCase, CampaignUseCase.CUSTOMER_CARE)

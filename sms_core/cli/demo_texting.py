@@ -150,13 +150,13 @@ def _opt_out(
     story.step("Lee texts STOP to the shared number: blocked on every line of the agency")
     carrier.inject_inbound_text(_ACCOUNT, lee, _line_of(account, "u-ben"), "STOP")
     _deliver(story, carrier, client)
-    story.show(optouts_table(account.optouts.list(), display_names(account)))
+    story.show(optouts_table(account.optouts.list("u-eve"), display_names(account)))
 
     story.step("Eve texts Lee from her own line")
 
     def messages_and_carrier() -> object:
         return (
-            account.optouts.list(),
+            account.optouts.list("u-eve"),
             account.messages.history("u-eve", _LEE[0]),
             carrier.messages(_ACCOUNT),
         )

@@ -26,10 +26,26 @@ class ReportingGroup(TyperGroup):
     """The top-level command group: reports SDK errors in one place, without a traceback.
 
     SDK and configuration errors print as ``Error: ...`` on stderr and exit with code 1; usage
-    errors keep Typer's code 2. Anything else is a bug and keeps its traceback.
+    errors keep Typer's code 2, and so does a word that is not text (a NUL, bytes that are not
+    UTF-8). Anything else is a bug and keeps its traceback.
     """
 
     # Typed loosely: the context class Typer declares here is not part of its public API.
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Refuse, as a usage error, words no command can take.
+
+        That is text with a NUL, or bytes that are not UTF-8 (Python hands them over as lone
+        surrogates, which no database stores and no terminal prints).
+        """
+        for word in args:
+            if "\x00" in word or any("\ud800" <= char <= "\udfff" for char in word):
+                raise typer.BadParameter(
+                    f"{word[:40]!r} is not text: it holds a NUL or bytes that are not UTF-8; "
+                    "retype it, or set a UTF-8 locale (LANG=C.UTF-8)",
+                    ctx=ctx,
+                )
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:
         """Run the command, turning expected failures into an error message and exit code 1."""
         try:

@@ -52,6 +52,7 @@ _OUTCOME_CUES: Mapping[RecipientStatus, tuple[str, str]] = {
     RecipientStatus.SENT: ("✔ sent", "green"),
     RecipientStatus.REFUSED: ("⊘ refused", "yellow"),
     RecipientStatus.FAILED: ("✘ failed", "red"),
+    RecipientStatus.PENDING: ("… pending", "yellow"),
 }
 
 

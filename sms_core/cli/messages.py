@@ -174,7 +174,10 @@ def send_mass(
     with options.account() as account:
         result = send_with_progress(console, account, actor, recipients, body, key=key)
     console.print(outcomes_table(result.outcomes))
-    output.success(console, f"{result.sent} sent, {result.refused} refused, {result.failed} failed")
+    summary = f"{result.sent} sent, {result.refused} refused, {result.failed} failed"
+    if result.pending:
+        summary += f", {result.pending} still being sent by an earlier call"
+    output.success(console, summary)
 
 
 def thread(

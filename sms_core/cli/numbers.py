@@ -54,7 +54,9 @@ def search(
     contains: Annotated[
         str | None, typer.Option(help="Digits or letters the number contains, e.g. JOBS.")
     ] = None,
-    limit: Annotated[int, typer.Option(help="The most numbers to show (1-100).")] = 20,
+    limit: Annotated[
+        int, typer.Option(min=1, max=100, help="The most numbers to show (1-100).")
+    ] = 20,
 ) -> None:
     """Numbers for sale; an empty answer comes with a hint."""
     options = global_options(ctx)

@@ -31,9 +31,11 @@ def optouts(ctx: typer.Context, include_lifted: AllOption = False) -> None:
 
 @app.command("list")
 def list_optouts(ctx: typer.Context, include_lifted: AllOption = False) -> None:
-    """The opt-outs in force, oldest first; with --all, lifted ones too."""
-    with global_options(ctx).account() as account:
-        found = account.optouts.list(include_lifted=include_lifted)
+    """The opt-outs in force, oldest first; with --all, lifted ones too (--as a viewer)."""
+    options = global_options(ctx)
+    viewer = options.actor()
+    with options.account() as account:
+        found = account.optouts.list(viewer, include_lifted=include_lifted)
         names = display_names(account)
     console = output.out_console()
     if found:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import typer
 
-__all__ = ["AcceptTerms", "AssumeYes", "NumberArg", "UserArg"]
+__all__ = ["AcceptTerms", "AssumeYes", "NumberArg", "UserArg", "finite"]
 
 #: A phone number as the user types it.
 NumberArg = Annotated[
@@ -26,3 +27,13 @@ AcceptTerms = Annotated[
         "--accept-terms", help="Agree to the subscription terms (asked at a terminal otherwise)."
     ),
 ]
+
+
+def finite(value: float | None) -> float | None:
+    """Refuse ``nan`` and ``inf`` in a float option (a typer callback).
+
+    Click's ranges let ``nan`` through: it is neither below a minimum nor above a maximum.
+    """
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of seconds; give one such as 60")
+    return value

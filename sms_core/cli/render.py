@@ -44,6 +44,7 @@ __all__ = [
     "available_table",
     "carrier_cell",
     "change_text",
+    "confirmation_text",
     "lines_table",
     "lint_table",
     "policy_table",
@@ -66,6 +67,7 @@ UNREGISTERED = "⚠ Unregistered"
 STEP_CUES: Mapping[StepStatus, tuple[str, str]] = {
     StepStatus.NOT_STARTED: ("○ Not started", "dim"),
     StepStatus.IN_PROGRESS: ("● In progress", "blue"),
+    StepStatus.CONFIRMING: ("◐ Waiting for confirmation", "yellow"),
     StepStatus.APPROVED: ("✔ Approved", "green"),
     StepStatus.FAILED: ("✘ Failed", "red"),
 }
@@ -317,6 +319,18 @@ def registration_table(status: RegistrationStatus, *, carrier_ids: bool = True) 
         ]
         table.add_row(*cells)
     return table
+
+
+def confirmation_text(record: StepRecord) -> Text | None:
+    """Who must confirm a waiting step and how; ``None`` unless it waits for a confirmation."""
+    confirmation = record.confirmation
+    if confirmation is None:
+        return None
+    text = Text()
+    text.append(f"{_STEP_NAMES[record.step.value]} waits for a confirmation. ", style="bold yellow")
+    text.append("Next step: ", style="bold")
+    text.append(confirmation.advice)
+    return text
 
 
 def troubleshooting_text(record: StepRecord) -> Text | None:

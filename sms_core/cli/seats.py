@@ -50,7 +50,12 @@ def create(
     name: Annotated[str, typer.Argument(help="The seat's name, e.g. 'Seat 1'.")],
     allowance: Annotated[
         int | None,
-        typer.Option("--allowance", help="Messages per month; the host's default otherwise."),
+        typer.Option(
+            "--allowance",
+            min=0,
+            max=1_000_000,
+            help="Messages per month (up to 1000000); the host's default otherwise.",
+        ),
     ] = None,
 ) -> None:
     """Add a seat."""

@@ -1,4 +1,4 @@
-"""``smsadmin serve``: run the webhook app under uvicorn."""
+"""``smsadmin serve``: run the webhook app under uvicorn, with the background pollers."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import typer
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
+from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
-from sms_core.services import RegistrationPoller
+from sms_core.cli.params import finite
+from sms_core.services import ReconciliationPoller, RegistrationPoller
 from sms_core.services.context import WEBHOOK_BASE_URL_ENV
 from sms_core.webhooks import create_app
 
@@ -28,6 +30,7 @@ def _logging_config() -> dict[str, Any]:
 
 def serve(
     ctx: typer.Context,
+    *,
     host: Annotated[
         str,
         typer.Option(
@@ -54,16 +57,43 @@ def serve(
         typer.Option(
             "--sync-every",
             min=0,
+            max=86_400,
+            callback=finite,
             metavar="SECONDS",
             help="Sync every registration in progress this often, in the background, so the "
             "messaging service is set up and numbers attached as reviews end; 0 turns it off "
-            "(then schedule 'smsadmin campaign sync').",
+            "(then schedule 'smsadmin campaign sync'); at most a day.",
         ),
     ] = 300,
+    reconcile_every: Annotated[
+        float,
+        typer.Option(
+            "--reconcile-every",
+            min=0,
+            max=86_400,
+            callback=finite,
+            metavar="SECONDS",
+            help="Settle texts whose send stopped short of the carrier's answer this often, in "
+            "the background: lost answers are looked up, texts a stopped process never handed "
+            "over are sent (once, however many servers run); 0 turns it off (then schedule "
+            "'smsadmin reconcile'); at most a day.",
+        ),
+    ] = 60,
 ) -> None:
     """Take carriers' webhooks: delivery reports, inbound texts and calls (Ctrl+C stops)."""
     with global_options(ctx).sdk() as admin:
         app = create_app(admin, public_base_url=public_url)
-        poller = RegistrationPoller(admin, sync_every) if sync_every else nullcontext()
-        with poller:
-            uvicorn.run(app, host=host, port=port, log_config=_logging_config())
+        registrations = RegistrationPoller(admin, sync_every) if sync_every else nullcontext()
+        texts = ReconciliationPoller(admin, reconcile_every) if reconcile_every else nullcontext()
+        with registrations, texts:
+            try:
+                uvicorn.run(app, host=host, port=port, log_config=_logging_config())
+            except SystemExit as stopped:
+                # uvicorn logs why it could not start (an unknown host, a port in use) and
+                # exits with its own code 3; the command line keeps to 1 for a failure.
+                if stopped.code not in (0, None):
+                    raise CliError(
+                        f"the webhook app could not listen on {host}:{port} (see the log "
+                        "above); choose another --host or --port"
+                    ) from None
+                raise

@@ -1,6 +1,7 @@
 """Quiet hours: whether a text may reach a recipient now, in the recipient's local time.
 
-The rules are data (``quiet_hours.toml`` beside this module, ``sms-rules.md`` §4):
+The rules are data (``quiet_hours.toml`` beside this module, ``sms-rules.md`` §4; a number's
+state comes from the project's area-code table, :mod:`sms_core.compliance.area_codes`):
 
 * A default window, the federal 8 a.m. to 9 p.m. of 47 CFR 64.1200(c)(1), applies to every
   number, whatever its country.
@@ -36,6 +37,7 @@ import attrs
 import phonenumbers
 from phonenumbers import timezone as phonenumbers_timezone
 
+from sms_core.compliance.area_codes import US_AREA_CODES, state_of_area_code
 from sms_core.domain.phone import PhoneNumber
 
 __all__ = [
@@ -203,7 +205,7 @@ def _read_window(row: Mapping[str, Any]) -> LocalWindow:
     )
 
 
-def _read_data() -> tuple[LocalWindow, tuple[StateRule, ...], dict[str, str]]:
+def _read_data() -> tuple[LocalWindow, tuple[StateRule, ...]]:
     data = tomllib.loads(
         resources.files("sms_core.compliance")
         .joinpath("quiet_hours.toml")
@@ -219,11 +221,10 @@ def _read_data() -> tuple[LocalWindow, tuple[StateRule, ...], dict[str, str]]:
         )
         for row in data["states"]
     )
-    area_codes = {code: state for state, codes in data["area_codes"].items() for code in codes}
-    return _read_window(data["default"]), rules, area_codes
+    return _read_window(data["default"]), rules
 
 
-_default_window, _state_rules, _AREA_CODE_STATES = _read_data()
+_default_window, _state_rules = _read_data()
 #: 8 a.m. to 9 p.m. at the called party's location, 47 CFR 64.1200(c)(1).
 FEDERAL_WINDOW: Final = _default_window
 #: The bundled state rules: Florida, Oklahoma and others, each with its source and basis.
@@ -238,7 +239,7 @@ def area_code_state(number: PhoneNumber) -> str | None:
     """
     if number.country_code != 1:
         return None
-    return _AREA_CODE_STATES.get(number.e164[2:5])
+    return state_of_area_code(number.e164[2:5])
 
 
 def _time_zones(number: PhoneNumber) -> tuple[str, ...]:
@@ -256,7 +257,7 @@ def _check_rules(
     states = [rule.state for rule in value]
     if duplicates := sorted({state for state in states if states.count(state) > 1}):
         raise ValueError(f"one rule per state, but {duplicates} have several")
-    known = set(_AREA_CODE_STATES.values())
+    known = set(US_AREA_CODES)
     if unknown := sorted(set(states) - known):
         raise ValueError(
             f"no area codes are known for {unknown}; state rules take USPS codes of US states"

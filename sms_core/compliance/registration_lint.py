@@ -3,7 +3,8 @@
 The rules come from the carriers' field limits (Twilio's ``UsAppToPerson`` resource) and their
 typical rejection reasons: samples without the brand name or opt-out language (30893), flags
 that contradict the samples (30889), missing policy pages, an EIN in the wrong form, a sole
-proprietor filed under a company name. Every rule runs every time, so an admin sees every
+proprietor filed under a company name, a vertical the account's carrier cannot register.
+Every rule runs every time, so an admin sees every
 problem at once, each with its field and the fix.
 
 Contradicting flags are judged by what the carrier would do: a link or phone number in a sample
@@ -14,12 +15,13 @@ no sample showing it is a warning (allowed, but reviewers often ask for such a s
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from urllib.parse import SplitResult, urlsplit
 
 from sms_core.domain.registration import (
     BrandProfile,
     CampaignProfile,
+    CampaignUseCase,
     EntityType,
     LintIssue,
     LintReport,
@@ -36,6 +38,9 @@ _SAMPLE_COUNT = (2, 5)
 _SAMPLE_LENGTH = (20, 1024)
 _KEYWORD_MESSAGE = (20, 320)
 _KEYWORDS_MAX = 255
+# The keywords every carrier answers itself: a form may list them without its own reply.
+_STANDARD_OPT_OUT = frozenset({"STOP"})
+_STANDARD_HELP = frozenset({"HELP"})
 
 _EIN = re.compile(r"\d{2}-\d{7}")
 _NINE_DIGITS = re.compile(r"\d{9}")
@@ -110,7 +115,11 @@ def _https_problem(parts: SplitResult) -> str | None:
 
 
 def lint_registration(
-    brand: BrandProfile, campaign: CampaignProfile, policy: PolicySettings | None = None
+    brand: BrandProfile,
+    campaign: CampaignProfile,
+    policy: PolicySettings | None = None,
+    *,
+    verticals: Collection[str] | None = None,
 ) -> LintReport:
     """Check a registration form whole and report every problem with its field and fix.
 
@@ -119,6 +128,8 @@ def lint_registration(
         campaign: The campaign form.
         policy: The account's policy settings; they fill the campaign's empty policy URLs
             first, as they will be when the form is submitted.
+        verticals: The verticals the account's carrier can register
+            (``ProviderCapabilities.brand_verticals``); ``None`` accepts any.
 
     Returns:
         The errors (which block submission) and warnings, in form order.
@@ -127,6 +138,8 @@ def lint_registration(
         campaign = policy.apply_to(campaign)
     issues = _Issues()
     _lint_brand(brand, issues)
+    _lint_vertical(brand, verticals, issues)
+    _lint_use_case(brand, campaign, issues)
     _lint_campaign_fields(campaign, issues)
     _lint_samples(brand, campaign, issues)
     _lint_policy_urls(campaign, issues)
@@ -173,6 +186,8 @@ def _lint_brand(brand: BrandProfile, issues: _Issues) -> None:
             "choose the company's entity type (e.g. PRIVATE_PROFIT) and enter its EIN, or use "
             "the owner's own name",
         )
+    _lint_brand_contact_email(brand, issues)
+    _lint_low_volume(brand, issues)
     if brand.entity_type is EntityType.PUBLIC_PROFIT:
         for name, what in (("stock_symbol", "ticker symbol"), ("stock_exchange", "exchange")):
             if not (getattr(brand, name) or "").strip():
@@ -183,6 +198,18 @@ def _lint_brand(brand: BrandProfile, issues: _Issues) -> None:
                     f"enter the {what} (e.g. 'ACME' on 'NASDAQ'), or choose PRIVATE_PROFIT if "
                     "the company is not listed",
                 )
+
+
+def _lint_vertical(brand: BrandProfile, verticals: Collection[str] | None, issues: _Issues) -> None:
+    vertical = brand.vertical.strip()
+    if verticals is None or not vertical or vertical.upper() in verticals:
+        return
+    issues.error(
+        "vertical-unmapped",
+        "brand.vertical",
+        f"the account's carrier cannot register a brand in the vertical {vertical!r}",
+        f"choose one of {', '.join(sorted(verticals))}",
+    )
 
 
 def _lint_tax_id(brand: BrandProfile, issues: _Issues) -> None:
@@ -211,6 +238,115 @@ def _lint_website(brand: BrandProfile, issues: _Issues) -> None:
             f"the website {brand.website!r} {problem}",
             "enter the agency's public website as an https:// URL, e.g. https://www.example.com",
         )
+
+
+def _lint_brand_contact_email(brand: BrandProfile, issues: _Issues) -> None:
+    """A public company's brand contact gets the 2FA e-mail: own domain, never free mail."""
+    email = brand.brand_contact_email.strip()
+    field = "brand.brand_contact_email"
+    if not email:
+        if brand.entity_type is EntityType.PUBLIC_PROFIT:
+            issues.error(
+                "brand-contact-email-missing",
+                field,
+                "a publicly traded company needs a brand contact e-mail: the registry sends "
+                "it a confirmation link (2FA) before the brand may carry campaigns",
+                "enter the work address of a person at the company who can confirm, on the "
+                "company's own domain, e.g. compliance@example.com",
+            )
+        return
+    match = _EMAIL.fullmatch(email)
+    if match is None:
+        issues.error(
+            "brand-contact-email",
+            field,
+            f"{email!r} is not an e-mail address",
+            "enter the brand contact's work address, e.g. compliance@example.com",
+        )
+        return
+    domain = match.group(1).lower()
+    if domain in _FREE_MAIL:
+        issues.error(
+            "brand-contact-free-mail",
+            field,
+            f"{email!r} is a free mailbox; the registry refuses it for the confirmation e-mail",
+            "use an address on the company's own domain (the one of its website)",
+        )
+    elif (site := _site_domain(brand.website)) and not _same_domain(domain, site):
+        issues.warning(
+            "brand-contact-domain",
+            field,
+            f"{email!r} is not on the website's domain {site!r}; the registry may not be able "
+            "to tie it to the company",
+            f"use an address ending in @{site} if the company has one",
+        )
+
+
+def _lint_use_case(brand: BrandProfile, campaign: CampaignProfile, issues: _Issues) -> None:
+    """A sole proprietor's brand carries one SOLE_PROPRIETOR campaign; no other brand does."""
+    sole = brand.entity_type is EntityType.SOLE_PROPRIETOR
+    if sole and campaign.use_case is not CampaignUseCase.SOLE_PROPRIETOR:
+        issues.error(
+            "sole-proprietor-use-case",
+            "campaign.use_case",
+            f"a sole proprietor's brand takes only the SOLE_PROPRIETOR use case, not "
+            f"{campaign.use_case.value}",
+            "choose SOLE_PROPRIETOR (one campaign, one number)",
+        )
+    elif not sole and campaign.use_case is CampaignUseCase.SOLE_PROPRIETOR:
+        issues.error(
+            "sole-proprietor-use-case",
+            "campaign.use_case",
+            "the SOLE_PROPRIETOR use case is only for a sole proprietor's brand",
+            "choose the use case that fits (e.g. CUSTOMER_CARE or MIXED), or register the "
+            "brand as a sole proprietor if it has no EIN",
+        )
+    if sole and brand.contact.phone.e164[:2] != "+1":
+        issues.error(
+            "sole-proprietor-mobile",
+            "brand.contact.phone",
+            f"{brand.contact.phone.e164} is not a US or Canadian number; the registry texts "
+            "the owner's mobile a code to confirm the brand",
+            "enter the owner's US or Canadian mobile number",
+        )
+
+
+def _lint_low_volume(brand: BrandProfile, issues: _Issues) -> None:
+    if not brand.low_volume:
+        return
+    if brand.entity_type is EntityType.SOLE_PROPRIETOR:
+        issues.error(
+            "low-volume-sole-proprietor",
+            "brand.low_volume",
+            "a sole proprietor's brand is its own low-volume type; it cannot also be a "
+            "low-volume standard brand",
+            "set low_volume to false (a sole proprietor is registered as one anyway)",
+        )
+    elif brand.entity_type in (EntityType.NON_PROFIT, EntityType.GOVERNMENT):
+        issues.warning(
+            "low-volume-public-sector",
+            "brand.low_volume",
+            "a low-volume brand skips the vetting through which nonprofits and government "
+            "agencies get their special throughput and pricing",
+            "set low_volume to false to register a standard brand",
+        )
+
+
+def _site_domain(website: str) -> str | None:
+    try:
+        host = (urlsplit(website.strip()).hostname or "").lower()
+    except ValueError:
+        return None
+    return host.removeprefix("www.") or None
+
+
+def _same_domain(email_domain: str, site: str) -> bool:
+    """Whether the mail domain is the site's, or one is a subdomain of the other."""
+    return (
+        email_domain == site
+        or email_domain.endswith(f".{site}")
+        or site.endswith(f".{email_domain}")
+    )
 
 
 def _lint_contact_email(brand: BrandProfile, issues: _Issues) -> None:
@@ -250,6 +386,46 @@ def _lint_campaign_fields(campaign: CampaignProfile, issues: _Issues) -> None:
             "opt-in keywords are set but there is no opt-in confirmation message",
             "write the reply a candidate gets after texting an opt-in keyword (brand name, "
             "what they will receive, 'Msg & data rates may apply', HELP and STOP)",
+        )
+    _reply_for_keywords(
+        issues,
+        "opt_out",
+        keywords=campaign.opt_out_keywords,
+        message=campaign.opt_out_message,
+        standard=_STANDARD_OPT_OUT,
+        what="the confirmation a candidate gets after opting out (brand name, that no more texts "
+        "will come)",
+    )
+    _reply_for_keywords(
+        issues,
+        "help",
+        keywords=campaign.help_keywords,
+        message=campaign.help_message,
+        standard=_STANDARD_HELP,
+        what="the help reply (brand name, how to reach the agency, how to opt out)",
+    )
+
+
+def _reply_for_keywords(
+    issues: _Issues,
+    kind: str,
+    *,
+    keywords: Sequence[str],
+    message: str,
+    standard: frozenset[str],
+    what: str,
+) -> None:
+    """Own keywords need their own reply; the standard ones the carriers answer themselves."""
+    own = [keyword for keyword in keywords if keyword.strip().upper() not in standard]
+    if own and not message.strip():
+        words = ", ".join(repr(k) for k in own)
+        issues.error(
+            f"{kind.replace('_', '-')}-message-missing",
+            f"campaign.{kind}_message",
+            f"{kind.replace('_', '-')} keywords {words} are set but there is no "
+            f"{kind.replace('_', '-')} message",
+            f"write {what}, or keep only {' and '.join(sorted(standard))}, which the carriers "
+            "answer themselves",
         )
 
 

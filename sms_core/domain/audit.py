@@ -38,6 +38,8 @@ class AuditAction(StrEnum):
     SUBMIT_STEP = "submit_step"
     #: ``sync`` found a step approved or failed at the carrier.
     STEP_DECIDED = "step_decided"
+    #: The registry was asked to send a step's confirmation (2FA e-mail, OTP text) again.
+    RESEND_CONFIRMATION = "resend_confirmation"
     #: A number was attached to the approved messaging service and became registered.
     REGISTER_NUMBER = "register_number"
     #: A candidate's opt-out was lifted by a user, with the reason they gave.

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 from urllib.parse import parse_qs
 
 import attrs
 
 from sms_core.domain.accounts import CarrierRegistration
+from sms_core.domain.json_body import load_json
 from sms_core.domain.messages import DeliveryStatus
 from sms_core.domain.phone import PhoneNumber
 
@@ -46,6 +48,15 @@ class WebhookRequest:
     def form(self) -> dict[str, list[str]]:
         """The body decoded as ``application/x-www-form-urlencoded``, every value kept."""
         return parse_qs(self.body.decode("utf-8"), keep_blank_values=True)
+
+    def json(self) -> Any:
+        """The body decoded as JSON, within the limits of :mod:`sms_core.domain.json_body`.
+
+        Raises:
+            WebhookPayloadError: When the body is not JSON, or nests too deep or holds numbers
+                too large for any webhook.
+        """
+        return load_json(self.body)
 
 
 @attrs.frozen(kw_only=True)

@@ -126,6 +126,8 @@ class Message:
         keyword: For an inbound message, what it asks for (``"opt_out"``, ``"opt_in"``,
             ``"help"`` or ``"possible_opt_out"``, see
             :func:`sms_core.compliance.keywords.classify_keyword`); ``None`` for plain text.
+        handed_at: When the SDK began handing the outbound text to the carrier (stored before
+            the carrier call); ``None`` while it certainly has not been handed over.
     """
 
     id: str
@@ -145,3 +147,4 @@ class Message:
     error_message: str | None = None
     segments: int = 1
     keyword: str | None = None
+    handed_at: datetime | None = None

@@ -66,6 +66,10 @@ class RecipientStatus(StrEnum):
     REFUSED = "refused"
     #: The carrier refused it; ``reason`` carries the carrier's words and the message its code.
     FAILED = "failed"
+    #: Stored by an earlier call with the same idempotency key and not handed to the carrier
+    #: yet (that call is still sending it, or recovery holds it for quiet hours); ``reason``
+    #: says which. Never counted as sent.
+    PENDING = "pending"
 
 
 @attrs.frozen(kw_only=True)
@@ -114,6 +118,11 @@ class MassSendResult:
     def failed(self) -> int:
         """How many recipients the carrier refused."""
         return self._count(RecipientStatus.FAILED)
+
+    @property
+    def pending(self) -> int:
+        """How many recipients' texts an earlier call stored and has not handed over yet."""
+        return self._count(RecipientStatus.PENDING)
 
     def _count(self, status: RecipientStatus) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status is status)

@@ -27,6 +27,10 @@ class ProviderCapabilities:
             up on it. A text whose send answer was lost and that the carrier still does not
             list after this (plus a margin) never reached it; before then, a carrier whose
             message list lags may simply not show it yet.
+        brand_verticals: The brand verticals (``BrandProfile.vertical``, The Campaign
+            Registry's words such as ``HUMAN_RESOURCES``) the carrier can register a brand
+            under, upper case; ``None`` when the adapter passes any vertical through. The
+            registration lint refuses a vertical outside this set before anything is sent.
     """
 
     max_concurrent_sends: int
@@ -35,6 +39,7 @@ class ProviderCapabilities:
     number_types: frozenset[NumberType] = frozenset({NumberType.LOCAL})
     answers_help: bool = False
     queue_validity: timedelta = timedelta(hours=10)
+    brand_verticals: frozenset[str] | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -20,8 +20,11 @@ __all__ = [
     "FINAL_FAILURE_CODES",
     "BrandContact",
     "BrandProfile",
+    "BrandVertical",
     "CampaignProfile",
     "CampaignUseCase",
+    "Confirmation",
+    "ConfirmationChannel",
     "EntityType",
     "LintIssue",
     "LintReport",
@@ -63,7 +66,7 @@ class RegistrationStep(StrEnum):
 class StepStatus(StrEnum):
     """Where a registration step stands, in the seeds' three colours (and grey before them).
 
-    Carriers answer with the last three only; ``NOT_STARTED`` is the SDK's own word for a step
+    Carriers answer with the last four only; ``NOT_STARTED`` is the SDK's own word for a step
     that waits for the one before it.
     """
 
@@ -71,6 +74,10 @@ class StepStatus(StrEnum):
     NOT_STARTED = "not_started"
     #: Submitted and under review (blue).
     IN_PROGRESS = "in_progress"
+    #: Submitted, and waiting for a person outside the SDK to confirm it: a public company's
+    #: brand contact following the registry's e-mail link (2FA), or a sole proprietor replying
+    #: to the carrier's text (OTP). :attr:`StepRecord.confirmation` says who and how (yellow).
+    CONFIRMING = "confirming"
     #: Approved; the next step may start (green).
     APPROVED = "approved"
     #: Refused; see the failures, fix and resubmit (red).
@@ -92,6 +99,61 @@ class EntityType(StrEnum):
     SOLE_PROPRIETOR = "SOLE_PROPRIETOR"
 
 
+class BrandVertical(StrEnum):
+    """The industry verticals of The Campaign Registry, which ``BrandProfile.vertical`` names.
+
+    Carriers that take another vocabulary (Twilio's ``business_industry``) map these in
+    their adapter and say which they can map (``ProviderCapabilities.brand_verticals``).
+    """
+
+    #: Professional services (consulting, accounting, staffing firms that are not HR).
+    PROFESSIONAL = "PROFESSIONAL"
+    #: Real estate.
+    REAL_ESTATE = "REAL_ESTATE"
+    #: Healthcare and life sciences.
+    HEALTHCARE = "HEALTHCARE"
+    #: Human resources, staffing and recruitment: the default for an agency.
+    HUMAN_RESOURCES = "HUMAN_RESOURCES"
+    #: Energy and utilities.
+    ENERGY = "ENERGY"
+    #: Entertainment and media.
+    ENTERTAINMENT = "ENTERTAINMENT"
+    #: Retail and consumer products.
+    RETAIL = "RETAIL"
+    #: Transportation and logistics.
+    TRANSPORTATION = "TRANSPORTATION"
+    #: Agriculture.
+    AGRICULTURE = "AGRICULTURE"
+    #: Insurance.
+    INSURANCE = "INSURANCE"
+    #: Postal and delivery services.
+    POSTAL = "POSTAL"
+    #: Education.
+    EDUCATION = "EDUCATION"
+    #: Hospitality and travel.
+    HOSPITALITY = "HOSPITALITY"
+    #: Financial services.
+    FINANCIAL = "FINANCIAL"
+    #: Political campaigns and organisations.
+    POLITICAL = "POLITICAL"
+    #: Gambling and lotteries.
+    GAMBLING = "GAMBLING"
+    #: Legal services.
+    LEGAL = "LEGAL"
+    #: Construction and materials.
+    CONSTRUCTION = "CONSTRUCTION"
+    #: Non-governmental and non-profit organisations.
+    NGO = "NGO"
+    #: Manufacturing.
+    MANUFACTURING = "MANUFACTURING"
+    #: Government services and agencies.
+    GOVERNMENT = "GOVERNMENT"
+    #: Information technology.
+    TECHNOLOGY = "TECHNOLOGY"
+    #: Telecommunications.
+    COMMUNICATION = "COMMUNICATION"
+
+
 class CampaignUseCase(StrEnum):
     """The campaign use cases a staffing agency chooses from."""
 
@@ -105,6 +167,8 @@ class CampaignUseCase(StrEnum):
     MIXED = "MIXED"
     #: Fewer than about 6,000 segments a day across uses.
     LOW_VOLUME = "LOW_VOLUME"
+    #: The one campaign of a sole proprietor's brand (and the only use case it may have).
+    SOLE_PROPRIETOR = "SOLE_PROPRIETOR"
 
 
 @attrs.frozen(kw_only=True)
@@ -135,7 +199,17 @@ class BrandProfile:
 
     Attributes:
         tax_id: The EIN (``"12-3456789"``) or, outside the US, the tax id of ``tax_id_country``.
-        vertical: The industry, e.g. ``"HUMAN_RESOURCES"`` or ``"PROFESSIONAL"``.
+        vertical: The industry, one of :class:`BrandVertical` (e.g. ``"HUMAN_RESOURCES"``);
+            the lint refuses one the account's carrier cannot register.
+        brand_contact_email: A publicly traded company's brand contact (Authentication+):
+            The Campaign Registry e-mails this address a confirmation link (2FA) that must be
+            followed before the brand may carry campaigns. It must be on the company's own
+            domain, never a free mailbox; required for ``PUBLIC_PROFIT``, unused otherwise.
+        low_volume: Register a Low-Volume Standard brand: for an agency sending fewer than
+            about 6,000 message segments a day, registered without the automatic secondary
+            vetting, so it costs less and gets the lowest throughput. Not for sole
+            proprietors (a brand type of their own); nonprofits and government agencies
+            lose their special throughput and pricing with it.
     """
 
     legal_name: str
@@ -149,6 +223,8 @@ class BrandProfile:
     tax_id_country: str = "US"
     stock_symbol: str | None = None
     stock_exchange: str | None = None
+    brand_contact_email: str = ""
+    low_volume: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -299,12 +375,41 @@ class LintReport:
 
 
 class NextAction(StrEnum):
-    """What an admin does about a failed step."""
+    """What an admin does about a failed step, or one that waits for a confirmation."""
 
     #: Correct what the carrier's reasons name and resubmit the step.
     RESUBMIT = "resubmit"
     #: Ask the platform's support team; resubmit only once they say what to correct.
     CONTACT_SUPPORT = "contact_support"
+    #: Have the person named confirm (follow the e-mail link, reply to the text); if the
+    #: message never came or expired, send it again (``resend_confirmation``).
+    CONFIRM = "confirm"
+
+
+class ConfirmationChannel(StrEnum):
+    """How the registry reaches the person who must confirm a brand."""
+
+    #: An e-mail with a link, to a public company's brand contact (Authentication+ 2FA).
+    EMAIL = "email"
+    #: A text to a sole proprietor's mobile number, answered by replying (OTP).
+    TEXT = "text"
+
+
+@attrs.frozen(kw_only=True)
+class Confirmation:
+    """Who must confirm a step that is :attr:`StepStatus.CONFIRMING`, and how.
+
+    Attributes:
+        channel: E-mail (public company) or text (sole proprietor).
+        recipient: The address or number the registry wrote to.
+        advice: The next step, in a sentence or two.
+    """
+
+    step: RegistrationStep
+    channel: ConfirmationChannel
+    recipient: str
+    advice: str
+    action: NextAction = NextAction.CONFIRM
 
 
 @attrs.frozen(kw_only=True)
@@ -384,6 +489,43 @@ class StepRecord:
         return tuple(f.code for f in self.failures if f.code in FINAL_FAILURE_CODES)
 
     @property
+    def confirmation(self) -> Confirmation | None:
+        """Who must confirm the step and how; ``None`` unless it is ``CONFIRMING``.
+
+        Which person and channel follows from the form, the same for every carrier: a sole
+        proprietor confirms by text from the contact's mobile, any other brand (a public
+        company, under Authentication+) by the brand contact's e-mail.
+        """
+        if self.status is not StepStatus.CONFIRMING:
+            return None
+        profile = self.profile
+        if isinstance(profile, BrandProfile) and profile.entity_type is EntityType.SOLE_PROPRIETOR:
+            number = profile.contact.phone.e164
+            return Confirmation(
+                step=self.step,
+                channel=ConfirmationChannel.TEXT,
+                recipient=number,
+                advice=(
+                    f"The registry texted {number} a one-time code: the owner replies to it "
+                    "as the text says. If the text never came or expired, send it again with "
+                    "resend_confirmation ('smsadmin campaign resend-confirmation')."
+                ),
+            )
+        email = profile.brand_contact_email.strip() if isinstance(profile, BrandProfile) else ""
+        to = email or "the brand contact"
+        return Confirmation(
+            step=self.step,
+            channel=ConfirmationChannel.EMAIL,
+            recipient=email,
+            advice=(
+                f"The registry e-mailed {to} a confirmation link (2FA, valid 7 days): the "
+                "contact follows it, then the brand is verified. If the e-mail never came or "
+                "expired, send it again with resend_confirmation ('smsadmin campaign "
+                "resend-confirmation'); each e-mail may be charged."
+            ),
+        )
+
+    @property
     def troubleshooting(self) -> Troubleshooting | None:
         """The reasons and the next step for a failed step; ``None`` unless it failed.
 
@@ -440,7 +582,10 @@ class RegistrationStatus:
 
     @property
     def overall(self) -> StepStatus:
-        """Not started, in progress, approved (send-ready) or failed (some step failed)."""
+        """Not started, in progress, approved (send-ready) or failed (some step failed).
+
+        A step waiting for a confirmation is in progress overall; :attr:`confirming` names it.
+        """
         if self.brand.status is StepStatus.NOT_STARTED:
             return StepStatus.NOT_STARTED
         if any(record.status is StepStatus.FAILED for record in self.steps):
@@ -453,6 +598,11 @@ class RegistrationStatus:
     def in_progress(self) -> bool:
         """Whether a step is under review or waits to be submitted by :meth:`sync`."""
         return self.overall is StepStatus.IN_PROGRESS
+
+    @property
+    def confirming(self) -> StepRecord | None:
+        """The step waiting for a person to confirm it, if one is."""
+        return next((r for r in self.steps if r.status is StepStatus.CONFIRMING), None)
 
     @property
     def send_ready(self) -> bool:

@@ -179,6 +179,15 @@ class Hooks:
         )
         return self._answered(account, state, "registration status")
 
+    def resend_confirmation(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState:
+        """Have the registry send a step's confirmation message (e-mail or text) again."""
+        state: RegistrationState | None = self._hook.sms_resend_confirmation(
+            account=account, step=step, ref=ref
+        )
+        return self._answered(account, state, "resending registration confirmations")
+
     def attach_number(self, account: Account, service_ref: str, number: ProvisionedNumber) -> None:
         """Add ``number`` to the approved messaging service."""
         attached: bool | None = self._hook.sms_attach_number(

@@ -9,6 +9,7 @@ from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
 from sms_core.services.optouts import OptOuts
 from sms_core.services.policy_settings import PolicySettingsAdmin
+from sms_core.services.reconciliation_poller import ReconciliationPoller
 from sms_core.services.registration import RegistrationAdmin
 from sms_core.services.registration_poller import RegistrationPoller
 from sms_core.services.seats import SeatAdmin, allowance_period
@@ -21,6 +22,7 @@ __all__ = [
     "NumberAdmin",
     "OptOuts",
     "PolicySettingsAdmin",
+    "ReconciliationPoller",
     "RegistrationAdmin",
     "RegistrationPoller",
     "SeatAdmin",

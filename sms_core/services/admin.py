@@ -10,8 +10,9 @@ from types import TracebackType
 
 import attrs
 
+from sms_core import inputs
 from sms_core.clock import Clock, SystemClock
-from sms_core.domain import Account, StepStatus, SyncReport
+from sms_core.domain import Account, Message, StepStatus, SyncReport
 from sms_core.exceptions import AccountNotFoundError, AlreadyExistsError, InvalidInputError
 from sms_core.plugins import Hooks
 from sms_core.services.audit import AuditTrail
@@ -33,7 +34,7 @@ __all__ = ["AccountAdmin", "SmsAdmin"]
 _logger = logging.getLogger(__name__)
 
 # An account id: it is a path segment of the account's webhook URLs, and fits its column.
-_ACCOUNT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_ACCOUNT_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{inputs.ID_LENGTH - 1}}}")
 
 
 @attrs.define
@@ -146,41 +147,56 @@ class SmsAdmin:
         """Add an agency with its carrier and non-secret carrier settings.
 
         Secrets (auth tokens) are never passed here: adapters read them from the environment
-        or the host.
+        or the host. A setting named or shaped like a credential is refused, its value unshown.
 
         Raises:
+            InvalidFieldError: When an argument is of the wrong type, too long, or holds
+                characters that cannot be stored.
+            SecretSettingError: When a provider setting looks like a secret.
             UnknownProviderError: When no installed adapter is named ``provider``.
-            AlreadyExistsError: When an account has that id.
+            AlreadyExistsError: When an account has that id (also when another process
+                creates it at the same moment).
         """
-        if not _ACCOUNT_ID.fullmatch(account_id):
+        if not _is_account_id(account_id):
             raise InvalidInputError(
-                f"account id {account_id!r} cannot be used: it names the account in its webhook "
-                "URLs, so use 1 to 64 letters, digits, '-' or '_', starting with a letter or "
-                "digit (such as 'acme-staffing')"
+                f"account id {inputs.shown(account_id)} cannot be used: it names the account in "
+                "its webhook URLs, so use 1 to 64 letters, digits, '-' or '_', starting with a "
+                "letter or digit (such as 'acme-staffing')"
             )
+        inputs.text("name", name, max_length=inputs.ACCOUNT_NAME_LENGTH)
         if not name.strip():
             raise InvalidInputError(f"account {account_id!r} needs a name; give the agency's name")
+        inputs.visible_text("name", name, max_length=inputs.ACCOUNT_NAME_LENGTH)
+        inputs.identifier("provider", provider)
+        settings = inputs.provider_settings(provider_settings)
         account = Account(
             id=account_id,
             name=name,
             provider=provider,
-            provider_settings=dict(provider_settings or {}),
+            provider_settings=settings,
         )
         self.hooks.provider_info(
             account
         )  # an unknown carrier is refused before anything is written
         with self.database.transaction() as connection:
-            if account_store.get_account(connection, account_id) is not None:
+            if not account_store.insert_account(connection, account, self.clock.now()):
                 raise AlreadyExistsError(f"account {account_id!r} exists; open it with account()")
-            account_store.insert_account(connection, account, self.clock.now())
         return self._admin(account)
 
     def account(self, account_id: str) -> AccountAdmin:
         """The services of one account.
 
+        An id no account can have (see :meth:`create_account`) is refused without a query, so
+        a hostile id (a NUL, a megabyte of text) from a webhook URL never reaches the database.
+
         Raises:
-            AccountNotFoundError: When no account has that id.
+            AccountNotFoundError: When no account has that id (or it cannot be one).
         """
+        if not _is_account_id(account_id):
+            raise AccountNotFoundError(
+                f"no account {inputs.shown(account_id)}: an account id has 1 to 64 letters, "
+                "digits, '-' or '_'; list the accounts to find it"
+            )
         with self.database.transaction() as connection:
             account = account_store.get_account(connection, account_id)
         if account is None:
@@ -215,6 +231,30 @@ class SmsAdmin:
                 _logger.exception("syncing the registration of account %r failed", account.id)
         return reports
 
+    def reconcile_messages(self) -> dict[str, list[Message]]:
+        """Settle every account's texts that a send left short of an answer, as a scheduler runs it.
+
+        It is ``messages.reconcile()`` for every account: texts whose send answer was lost are
+        looked up at the carrier, and texts a stopped process stored but never handed over are
+        sent (see :mod:`sms_core.services.reconciliation`). Each text is claimed by one
+        process, so it is safe beside other processes doing the same. An account whose pass
+        fails is logged and skipped, so one carrier outage does not hold the others up.
+
+        Returns:
+            The texts looked at, as they stand now, by account id (accounts with none left
+            out).
+        """
+        reconciled: dict[str, list[Message]] = {}
+        for account in self.accounts():
+            try:
+                messages = self._admin(account).messages.reconcile()
+            except Exception:
+                _logger.exception("reconciling the texts of account %r failed", account.id)
+                continue
+            if messages:
+                reconciled[account.id] = messages
+        return reconciled
+
     def close(self) -> None:
         """Close the database connections."""
         self.database.close()
@@ -241,6 +281,11 @@ class SmsAdmin:
             rng=self.rng,
         )
         return AccountAdmin.build(context)
+
+
+def _is_account_id(value: object) -> bool:
+    """Whether ``value`` can be an account id (checked before it is used in a query)."""
+    return isinstance(value, str) and _ACCOUNT_ID.fullmatch(value) is not None
 
 
 def _needs_sync(account: AccountAdmin) -> bool:

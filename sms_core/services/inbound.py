@@ -102,6 +102,10 @@ _KINDS: dict[WebhookKind, type[ProviderEvent]] = {
     WebhookKind.EVENTS: NumberRegistrationUpdate,
 }
 
+# The longest value the event fields kept in a column may have: the column's width
+# (sms_core/store/schema.py, ``messages``); a test holds the two together.
+_FIELD_WIDTHS: dict[str, int] = {"provider_message_id": 64, "error_code": 32}
+
 # The carrier's own keyword verdicts (Twilio's OptOutType) in the SDK's words.
 _CARRIER_KEYWORDS = {
     "STOP": KeywordClass.OPT_OUT,
@@ -134,6 +138,8 @@ class WebhookReceiver:
         context.hooks.verify_webhook(context.account, request)
         events = context.hooks.parse_webhook(context.account, request)
         self._check_kind(kind, events)
+        for event in events:
+            _check_storable(event)
         lines = self._lines_of(events)
         answer: WebhookResponse | None = None
         for event in events:
@@ -357,6 +363,32 @@ class WebhookReceiver:
         return registration_store.registration_status(
             self._context.account.id, steps
         ).campaign_profile
+
+
+def _check_storable(event: ProviderEvent) -> None:
+    """Refuse an event whose ids or codes no database could store or look up.
+
+    A text's body is kept whatever it holds (see :func:`_storable`); every other text field
+    must be free of NUL and lone surrogates and fit its column.
+
+    Raises:
+        WebhookPayloadError: Naming the field, its start and the limit.
+    """
+    for field in attrs.fields(type(event)):
+        value = getattr(event, field.name)
+        if field.name == "body" or not isinstance(value, str):
+            continue
+        if _storable(value) != value:
+            raise WebhookPayloadError(
+                f"the webhook's {field.name} {value[:40]!r} holds a NUL or a lone surrogate, "
+                "which no carrier sends; the request was not applied"
+            )
+        width = _FIELD_WIDTHS.get(field.name)
+        if width is not None and len(value) > width:
+            raise WebhookPayloadError(
+                f"the webhook's {field.name} {value[:40]!r}… is {len(value)} characters long; "
+                f"at most {width} are kept, so the request was not applied"
+            )
 
 
 def _storable(body: str) -> str:

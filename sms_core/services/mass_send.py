@@ -15,10 +15,17 @@ raises is logged and not called again, and the mass text goes on, so no stored t
 unsent. A carrier call that fails unexpectedly (not with a carrier's refusal) leaves its text
 ``UNKNOWN``, to be reconciled, and the others are settled as usual.
 
+Texts are marked as handed over in waves, just before their carrier calls (see
+:meth:`Dispatcher.mark_handed`), so a process that dies mid-way leaves most of its texts
+certainly unsent, for recovery to send, and only a wave's worth to look up at the carrier.
+
 With an idempotency key, each recipient's text gets its own key (``"{key}:{number}"``), so
-retrying the whole call sends only to the recipients the first call did not reach. A key used
-before for another text (another body, sender or candidate) refuses the whole call before
-anything is sent.
+retrying the whole call sends only to the recipients the first call did not reach. A retry
+settles what the earlier call left short of an answer first (see
+:meth:`Reconciler.resolve`): a text never handed over is sent now, one that may have been is
+looked up, so each outcome is the truth; a text another call is still handing over is
+reported ``PENDING``, never as sent. A key used before for another text (another body, sender
+or candidate) refuses the whole call before anything is sent.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 import attrs
 
+from sms_core import inputs
 from sms_core.domain import (
     DeliveryStatus,
     MassSendResult,
@@ -41,12 +49,13 @@ from sms_core.domain import (
 )
 from sms_core.exceptions import (
     IdempotencyKeyError,
-    InvalidPhoneNumberError,
+    InvalidInputError,
     SmsError,
     TooManyRecipientsError,
 )
 from sms_core.segments import SegmentAnalysis
 from sms_core.services.context import AccountContext
+from sms_core.services.reconciliation import Reconciler
 from sms_core.services.sending import (
     Dispatcher,
     Outgoing,
@@ -59,13 +68,19 @@ from sms_core.services.sending import (
 )
 from sms_core.store import optouts as optout_store
 
-__all__ = ["LOST_ANSWER", "MassSender", "ProgressCallback"]
+__all__ = ["LOST_ANSWER", "STILL_SENDING", "MassSender", "ProgressCallback"]
 
 #: Called with each recipient's outcome as soon as it is known.
 ProgressCallback = Callable[[RecipientOutcome], None]
 
 #: The reason given for a text whose carrier answer was lost.
 LOST_ANSWER = "the carrier's answer was lost; reconcile() fetches its status (it is never resent)"
+
+#: The reason given for a text another call (with the same key) is still handing over.
+STILL_SENDING = (
+    "another call with the same idempotency key stored it and is handing it to the carrier; "
+    "if that call stopped, recovery (smsadmin reconcile, or serve) sends it"
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -76,6 +91,7 @@ class MassSender:
 
     _context: AccountContext
     _dispatcher: Dispatcher
+    _reconciler: Reconciler
 
     def send(
         self,
@@ -99,7 +115,7 @@ class MassSender:
                 another text; nothing was sent.
         """
         key = checked_key(idempotency_key)
-        sender = self._dispatcher.sender(actor_id)
+        sender = self._dispatcher.sender(actor_id)  # the actor, before any key is looked up
         analysis = self._dispatcher.check_body(sender, body)
         _check_count(len(recipients), sender.policy.mass_text_cap)
         report = _guarded(progress) if progress is not None else _ignore
@@ -132,30 +148,59 @@ class MassSender:
             outcomes[index] = outcome
             report(outcome)
         if stored:
-            capabilities = self._context.hooks.provider_info(self._context.account).capabilities
-            workers = max(1, min(capabilities.max_concurrent_sends, len(stored)))
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sms-send") as pool:
-                pending: dict[Future[SendReceipt | Exception], tuple[int, Recipient, Message]] = {
-                    pool.submit(self._dispatcher.hand_over, sender, message, outgoing): (
-                        index,
-                        recipient,
-                        message,
-                    )
-                    for index, recipient, outgoing, message in stored
-                }
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    batch = [(pending.pop(future), future.result()) for future in done]
-                    deliveries = self._dispatcher.settle_many(
-                        sender, [(message, answer) for (_, _, message), answer in batch]
-                    )
-                    for ((index, recipient, _), _), delivery in zip(batch, deliveries, strict=True):
-                        outcome = _outcome(recipient, delivery.message, duplicate=False)
-                        outcomes[index] = outcome
-                        report(outcome)
+            self._hand_over(sender, stored, outcomes, report)
         return MassSendResult(
             outcomes=[outcome for outcome in outcomes if outcome is not None], segments=analysis
         )
+
+    def _hand_over(
+        self,
+        sender: Sender,
+        stored: Sequence[tuple[int, Recipient, Outgoing, Message]],
+        outcomes: list[RecipientOutcome | None],
+        report: ProgressCallback,
+    ) -> None:
+        """Hand the stored texts to the carrier concurrently and settle their answers.
+
+        Texts are marked as handed over (see :meth:`Dispatcher.mark_handed`) in waves, one
+        transaction per wave, just before their carrier calls: at most twice the carrier's
+        concurrency is marked ahead, so a process that dies leaves few texts whose fate only
+        the carrier knows, and the rest certainly unsent, for recovery to send.
+        """
+        capabilities = self._context.hooks.provider_info(self._context.account).capabilities
+        workers = max(1, min(capabilities.max_concurrent_sends, len(stored)))
+        waiting = list(reversed(stored))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sms-send") as pool:
+            pending: dict[Future[SendReceipt | Exception], tuple[int, Recipient, Message]] = {}
+            while waiting or pending:
+                if waiting and len(pending) <= workers:
+                    ahead = min(len(waiting), 2 * workers - len(pending))
+                    wave = [waiting.pop() for _ in range(ahead)]
+                    marked, taken = self._dispatcher.mark_handed([entry[3] for entry in wave])
+                    by_id = {message.id: message for message in taken}
+                    for (index, recipient, outgoing, message), mine in zip(
+                        wave, marked, strict=True
+                    ):
+                        if mine is None:
+                            # Another call with the same key (or recovery) sends it.
+                            earlier = by_id.get(message.id, message)
+                            outcome = _outcome(recipient, earlier, duplicate=True)
+                            outcomes[index] = outcome
+                            report(outcome)
+                            continue
+                        future = pool.submit(self._dispatcher.hand_over, sender, mine, outgoing)
+                        pending[future] = (index, recipient, mine)
+                    if not pending:
+                        continue
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                batch = [(pending.pop(future), future.result()) for future in done]
+                deliveries = self._dispatcher.settle_many(
+                    sender, [(message, answer) for (_, _, message), answer in batch]
+                )
+                for ((index, recipient, _), _), delivery in zip(batch, deliveries, strict=True):
+                    outcome = _outcome(recipient, delivery.message, duplicate=False)
+                    outcomes[index] = outcome
+                    report(outcome)
 
     def _plan(
         self,
@@ -166,11 +211,17 @@ class MassSender:
         key: str | None,
     ) -> list[tuple[Recipient, RecipientOutcome | Outgoing]]:
         """Each recipient's outcome when decided without the carrier, else its text."""
-        numbers: list[PhoneNumber | InvalidPhoneNumberError] = []
-        for recipient in recipients:
+        # A recipient that cannot be used (a bad number, an id too long to store) is refused
+        # on its own line; the others go on.
+        numbers: list[PhoneNumber | InvalidInputError] = []
+        for index, recipient in enumerate(recipients):
             try:
+                inputs.optional_identifier(
+                    f"recipients[{index}].candidate_id", recipient.candidate_id
+                )
+                inputs.number(f"recipients[{index}].number", recipient.number)
                 numbers.append(parse_number(recipient.number))
-            except InvalidPhoneNumberError as err:
+            except InvalidInputError as err:
                 numbers.append(err)
         valid = [number for number in numbers if isinstance(number, PhoneNumber)]
         with self._context.database.transaction() as connection:
@@ -180,7 +231,7 @@ class MassSender:
         planned: list[tuple[Recipient, RecipientOutcome | Outgoing]] = []
         first_index: dict[PhoneNumber, int] = {}
         for index, (recipient, number) in enumerate(zip(recipients, numbers, strict=True)):
-            if isinstance(number, InvalidPhoneNumberError):
+            if isinstance(number, InvalidInputError):
                 planned.append((recipient, _refused(recipient, str(number))))
                 continue
             if number in first_index:
@@ -199,9 +250,17 @@ class MassSender:
                 idempotency_key=f"{key}:{number.e164}" if key else None,
             )
             earlier = self._dispatcher.previous(outgoing.idempotency_key)
+            sent_now = False
             if earlier is not None:
                 _check_same_mass_text(key, earlier, sender, outgoing)
-                planned.append((recipient, _outcome(recipient, earlier, duplicate=True)))
+                # Settle what the earlier call left short of an answer (sent now if it never
+                # reached the carrier); a text then known never to have arrived goes again.
+                earlier, sent_now = self._reconciler.resolve(earlier)
+                if self._dispatcher.previous(outgoing.idempotency_key) is None:
+                    earlier = None
+            if earlier is not None:
+                outcome = _outcome(recipient, earlier, duplicate=not sent_now)
+                planned.append((recipient, outcome))
             elif number in opted_out:
                 planned.append(
                     (recipient, _refused(recipient, str(opted_out_error(opted_out[number]))))
@@ -249,6 +308,14 @@ def _outcome(recipient: Recipient, message: Message, *, duplicate: bool) -> Reci
             recipient=recipient,
             status=RecipientStatus.FAILED,
             reason=message.error_message,
+            message=message,
+            duplicate=duplicate,
+        )
+    if message.status is DeliveryStatus.PENDING:
+        return RecipientOutcome(
+            recipient=recipient,
+            status=RecipientStatus.PENDING,
+            reason=message.error_message or STILL_SENDING,
             message=message,
             duplicate=duplicate,
         )

@@ -13,7 +13,17 @@ from datetime import timedelta
 
 import attrs
 
-from sms_core.domain import MassSendResult, Message, PhoneNumber, Recipient, SendResult, Thread
+from sms_core import inputs
+from sms_core.domain import (
+    Action,
+    MassSendResult,
+    Message,
+    PhoneNumber,
+    Recipient,
+    SendResult,
+    Thread,
+)
+from sms_core.exceptions import InvalidFieldError
 from sms_core.segments import analyze
 from sms_core.services.context import AccountContext
 from sms_core.services.history import MessageHistory
@@ -52,8 +62,12 @@ class Messaging:
         """Text a candidate from the actor's line.
 
         Every rule is checked before anything is stored or sent (see :mod:`.sending`). A call
-        with the idempotency key of an earlier call returns that call's result, whatever its
-        status, and sends nothing; the key must then name the same text.
+        with the idempotency key of an earlier call returns that call's result and sends
+        nothing; the key must then name the same text. When the earlier call stopped short of
+        the carrier's answer (its process died), its text is settled first (see
+        :meth:`Reconciler.resolve`): sent now if it never reached the carrier, looked up if it
+        may have; a text then known never to have arrived is sent anew. The actor is checked
+        before the key is looked up, so a key reveals nothing to someone who may not send.
 
         Args:
             actor_id: The recruiter sending.
@@ -78,9 +92,18 @@ class Messaging:
             QuietHoursError: When it is outside the number's allowed hours; says when not.
             AllowanceExhaustedError: When the seat's allowance is used up.
             ProviderError: When the carrier refused it (stored as ``FAILED`` with its code).
+            InvalidFieldError: When an id is not one (too long, unstorable characters) or an
+                argument has the wrong type.
         """
+        inputs.identifier("actor_id", actor_id)
+        inputs.optional_identifier("candidate_id", candidate_id)
+        inputs.number("to", to)
+        inputs.body("body", body)
         key = checked_key(idempotency_key)
         recipient = parse_number(to)
+        # The actor is checked before the key is looked up, so a key tells nothing to
+        # someone who may not send.
+        self._context.require(actor_id, Action.SEND_MESSAGE)
         earlier = self._dispatcher.previous(key)
         if earlier is not None:
             outgoing = Outgoing(
@@ -91,7 +114,13 @@ class Messaging:
                 idempotency_key=key,
             )
             check_same_request(earlier, actor_id, outgoing)
-            return SendResult(message=earlier, segments=outgoing.analysis, duplicate=True)
+            # The earlier call may have stopped short of the carrier's answer: settle its
+            # text first, so the answer is the truth (it is sent now if it never left).
+            resolved, sent_now = self._reconciler().resolve(earlier)
+            if self._dispatcher.previous(key) is not None:
+                return SendResult(
+                    message=resolved, segments=outgoing.analysis, duplicate=not sent_now
+                )
         sender = self._dispatcher.sender(actor_id)
         analysis = self._dispatcher.check_body(sender, body)
         self._dispatcher.check_recipient(sender, recipient)
@@ -120,6 +149,9 @@ class Messaging:
     ) -> MassSendResult:
         """Text one body to many candidates; see :mod:`.mass_send` for the rules.
 
+        A recipient whose candidate id or number cannot be used is refused on its own line;
+        the others are sent.
+
         Args:
             actor_id: The recruiter sending.
             recipients: The candidates, at most the host's mass-text cap.
@@ -133,8 +165,19 @@ class Messaging:
 
         Raises:
             TooManyRecipientsError: Over the host's cap, or none; nothing was sent.
+            InvalidFieldError: When ``recipients`` is not a list of :class:`Recipient`, or
+                another argument has the wrong type; nothing was sent.
         """
-        sender = MassSender(self._context, self._dispatcher)
+        inputs.identifier("actor_id", actor_id)
+        inputs.sequence_of(
+            "recipients", recipients, Recipient, "a Recipient(candidate_id=..., number=...)"
+        )
+        inputs.body("body", body)
+        if progress is not None and not callable(progress):
+            raise InvalidFieldError(
+                field="progress", value=inputs.shown(progress), limit="a callable or None"
+            )
+        sender = MassSender(self._context, self._dispatcher, self._reconciler())
         return sender.send(
             actor_id, recipients, body, idempotency_key=idempotency_key, progress=progress
         )
@@ -142,7 +185,11 @@ class Messaging:
     def reconcile(
         self, *, message_id: str | None = None, stale_after: timedelta | None = None
     ) -> builtins.list[Message]:
-        """Fetch the carrier's status of texts whose send's answer was lost; never resends.
+        """Settle texts a send left short of the carrier's answer (see :mod:`.reconciliation`).
+
+        Texts whose answer was lost are looked up at the carrier, never sent again; texts a
+        stopped process stored but never handed over are sent, once. ``smsadmin serve`` runs
+        this for every account in the background (``SmsAdmin.reconcile_messages``).
 
         Args:
             message_id: Only this message.
@@ -150,8 +197,18 @@ class Messaging:
 
         Returns:
             The messages looked at, as they stand now.
+
+        Raises:
+            InvalidFieldError: When ``message_id`` cannot be a message id, or ``stale_after``
+                is not a ``timedelta`` from 0 to ``MAX_DURATION``.
         """
-        return Reconciler(self._context).run(message_id=message_id, stale_after=stale_after)
+        inputs.optional_identifier("message_id", message_id, max_length=inputs.MESSAGE_ID_LENGTH)
+        if stale_after is not None:
+            inputs.duration("stale_after", stale_after)
+        return self._reconciler().run(message_id=message_id, stale_after=stale_after)
+
+    def _reconciler(self) -> Reconciler:
+        return Reconciler(self._context, self._dispatcher)
 
     def get(self, viewer_id: str, message_id: str) -> Message:
         """One message, for a user the host lets see message history.
@@ -160,6 +217,8 @@ class Messaging:
             PermissionDeniedError: When the host does not let the viewer see message history.
             MessageNotFoundError: When the account has no such message.
         """
+        inputs.identifier("viewer_id", viewer_id)
+        inputs.identifier("message_id", message_id, max_length=inputs.MESSAGE_ID_LENGTH)
         return self._history.get(viewer_id, message_id)
 
     def thread(
@@ -173,6 +232,9 @@ class Messaging:
         Raises:
             PermissionDeniedError: When the host does not let the viewer see message history.
         """
+        inputs.identifier("viewer_id", viewer_id)
+        inputs.number("line_number", line_number)
+        inputs.number("candidate_number", candidate_number)
         return self._history.thread(viewer_id, line_number, candidate_number)
 
     def history(self, viewer_id: str, candidate_id: str) -> builtins.list[Thread]:
@@ -181,4 +243,6 @@ class Messaging:
         Raises:
             PermissionDeniedError: When the host does not let the viewer see message history.
         """
+        inputs.identifier("viewer_id", viewer_id)
+        inputs.identifier("candidate_id", candidate_id)
         return self._history.history(viewer_id, candidate_id)

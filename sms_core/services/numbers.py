@@ -10,6 +10,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from sms_core import inputs
 from sms_core.domain import (
     Action,
     AuditAction,
@@ -27,6 +28,7 @@ from sms_core.domain import (
 from sms_core.exceptions import (
     AlreadyExistsError,
     InactiveUserError,
+    InvalidFieldError,
     InvalidInputError,
     LineFullError,
     LineNotFoundError,
@@ -70,6 +72,9 @@ class NumberAdmin:
         Raises:
             PermissionDeniedError: When the actor may not manage numbers.
         """
+        inputs.identifier("actor_id", actor_id)
+        if not isinstance(query, NumberQuery):
+            raise InvalidFieldError(field="query", value=inputs.shown(query), limit="a NumberQuery")
         self._context.require(actor_id, Action.MANAGE_NUMBERS)
         return self._context.hooks.search_numbers(self._context.account, query)
 
@@ -85,6 +90,7 @@ class NumberAdmin:
         Raises:
             LineNotFoundError: When the account has no active line for ``number``.
         """
+        inputs.number("number", number)
         with self._context.database.transaction() as connection:
             line = self._line(connection, number)
             return self._summaries(connection, [line])[0]
@@ -127,6 +133,10 @@ class NumberAdmin:
     ) -> LineSummary:
         """Buy a number for users and, for seat-based hosts, a seat (see :meth:`purchase`)."""
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        inputs.number("number", number)
+        inputs.identifiers("user_ids", user_ids)
+        inputs.flag("accept_terms", accept_terms)
         actor = context.require(actor_id, Action.MANAGE_NUMBERS)
         if seat is None and context.policy().seats_enabled:
             raise SeatRequiredError(
@@ -229,6 +239,9 @@ class NumberAdmin:
             InactiveUserError, UserAlreadyHasLineError, LineFullError: As the rules say.
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        inputs.number("number", number)
+        inputs.identifiers("user_ids", user_ids)
         actor = context.require(actor_id, Action.MANAGE_NUMBERS)
         wanted = _unique_ids(user_ids)
         try:
@@ -252,6 +265,9 @@ class NumberAdmin:
             NotOnLineError: When the user is not on the line.
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        inputs.number("number", number)
+        inputs.identifier("user_id", user_id)
         actor = context.require(actor_id, Action.MANAGE_NUMBERS)
         with context.database.transaction() as connection:
             line = self._line(connection, number)
@@ -272,6 +288,10 @@ class NumberAdmin:
             UserAlreadyHasLineError: When ``to_user_id`` already has a line.
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        inputs.number("number", number)
+        inputs.identifier("from_user_id", from_user_id)
+        inputs.identifier("to_user_id", to_user_id)
         actor = context.require(actor_id, Action.MANAGE_NUMBERS)
         try:
             with context.database.transaction() as connection:
@@ -309,6 +329,10 @@ class NumberAdmin:
             PermissionDeniedError: When the actor is neither on the line nor an admin.
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        inputs.number("number", number)
+        if forward_to is not None:
+            inputs.number("forward_to", forward_to)
         target = PhoneNumber.parse(forward_to) if forward_to is not None else None
         with context.database.transaction() as connection:
             actor = context.actor(connection, actor_id)
@@ -340,6 +364,8 @@ class NumberAdmin:
         Its message history stays. A number the carrier no longer holds is removed too.
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        inputs.number("number", number)
         actor = context.require(actor_id, Action.MANAGE_NUMBERS)
         with context.database.transaction() as connection:
             line = self._line(connection, number)

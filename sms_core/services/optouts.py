@@ -16,8 +16,9 @@ from datetime import datetime
 
 import attrs
 
+from sms_core import inputs
 from sms_core.domain import Action, AuditAction, OptOut, OptOutSource, PhoneNumber
-from sms_core.exceptions import InvalidInputError, OptOutNotFoundError
+from sms_core.exceptions import InvalidFieldError, InvalidInputError, OptOutNotFoundError
 from sms_core.services.context import AccountContext
 from sms_core.store import optouts as optout_store
 
@@ -30,22 +31,48 @@ class OptOuts:
 
     _context: AccountContext
 
-    def list(self, *, include_lifted: bool = False) -> builtins.list[OptOut]:
-        """The opt-outs in force, oldest first; with ``include_lifted``, lifted ones too."""
+    def list(self, viewer_id: str, *, include_lifted: bool = False) -> builtins.list[OptOut]:
+        """The opt-outs in force, oldest first; with ``include_lifted``, lifted ones too.
+
+        Args:
+            viewer_id: The user reading them, whom the host must allow
+                ``Action.VIEW_HISTORY``: an opt-out holds the candidate's number and what they
+                wrote.
+
+        Raises:
+            PermissionDeniedError: When the host does not let the viewer see message history.
+        """
+        self._context.require(viewer_id, Action.VIEW_HISTORY)
         with self._context.database.transaction() as connection:
             return optout_store.list_opt_outs(
                 connection, self._context.account.id, include_lifted=include_lifted
             )
 
-    def get(self, number: str | PhoneNumber) -> OptOut | None:
-        """The number's opt-out in force, if it has one."""
-        wanted = _parse(number)
-        with self._context.database.transaction() as connection:
-            return optout_store.in_force(connection, self._context.account.id, [wanted]).get(wanted)
+    def get(self, viewer_id: str, number: str | PhoneNumber) -> OptOut | None:
+        """The number's opt-out in force, if it has one.
+
+        Args:
+            viewer_id: The user reading it, whom the host must allow ``Action.VIEW_HISTORY``.
+            number: The candidate's number.
+
+        Raises:
+            PermissionDeniedError: When the host does not let the viewer see message history.
+            InvalidPhoneNumberError: When ``number`` is not valid.
+        """
+        self._context.require(viewer_id, Action.VIEW_HISTORY)
+        return self._in_force(_parse(number))
 
     def is_opted_out(self, number: str | PhoneNumber) -> bool:
-        """Whether texts to ``number`` are refused."""
-        return self.get(number) is not None
+        """Whether texts to ``number`` are refused.
+
+        It names no viewer: a host asks it before offering to text a number, and the answer
+        says no more than a refused send would.
+        """
+        return self._in_force(_parse(number)) is not None
+
+    def _in_force(self, number: PhoneNumber) -> OptOut | None:
+        with self._context.database.transaction() as connection:
+            return optout_store.in_force(connection, self._context.account.id, [number]).get(number)
 
     def record(
         self,
@@ -71,7 +98,15 @@ class OptOuts:
 
         Raises:
             InvalidInputError: For an unknown source, or a time without its time zone.
+            InvalidFieldError: When the number or keyword is not text that can be stored.
         """
+        inputs.number("number", number)
+        if keyword is not None:
+            inputs.text("keyword", keyword, max_length=inputs.BODY_TEXT_LENGTH)
+        if not isinstance(at, datetime):
+            raise InvalidFieldError(
+                field="at", value=inputs.shown(at), limit="an aware datetime.datetime"
+            )
         if at.tzinfo is None or at.utcoffset() is None:
             raise InvalidInputError(
                 f"the opt-out time {at.isoformat()} has no time zone; pass an aware datetime, "
@@ -108,8 +143,12 @@ class OptOuts:
             InvalidInputError: When ``reason`` is empty.
             PermissionDeniedError: When the actor may not manage numbers.
             OptOutNotFoundError: When the number has no opt-out in force.
+            InvalidFieldError: When an argument is not text that can be stored.
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        inputs.number("number", number)
+        inputs.text("reason", reason, max_length=inputs.REASON_LENGTH)
         wanted = _parse(number)
         if not reason.strip():
             raise InvalidInputError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from sms_core import inputs
 from sms_core.compliance import https_url_problem
 from sms_core.domain import Action, AuditAction, PolicySettings
 from sms_core.exceptions import InvalidPolicyUrlError
@@ -45,8 +46,17 @@ class PolicySettingsAdmin:
         Raises:
             PermissionDeniedError: When the actor may not manage the registration.
             InvalidPolicyUrlError: Naming the first URL that is not an absolute https URL.
+            InvalidFieldError: When a URL is not text, longer than ``URL_LENGTH`` or holds
+                characters that cannot be stored.
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        for field, value in (
+            ("privacy_policy_url", privacy_policy_url),
+            ("terms_and_conditions_url", terms_and_conditions_url),
+        ):
+            if value is not None:
+                inputs.text(field, value, max_length=inputs.URL_LENGTH)
         actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
         privacy = _checked("privacy_policy_url", privacy_policy_url)
         terms = _checked("terms_and_conditions_url", terms_and_conditions_url)

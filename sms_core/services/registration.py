@@ -23,12 +23,14 @@ from datetime import timedelta
 import attrs
 from sqlalchemy.exc import IntegrityError
 
+from sms_core import inputs
 from sms_core.compliance import lint_registration
 from sms_core.domain import (
     Action,
     AuditAction,
     BrandProfile,
     CampaignProfile,
+    EntityType,
     LintIssue,
     LintReport,
     ProvisionedNumber,
@@ -40,7 +42,9 @@ from sms_core.domain import (
     SyncReport,
 )
 from sms_core.exceptions import (
+    InvalidFieldError,
     InvalidInputError,
+    NothingToConfirmError,
     ProviderError,
     ProviderTimeoutError,
     RegistrationExistsError,
@@ -87,7 +91,8 @@ class RegistrationAdmin:
 
     def lint(self, brand: BrandProfile, campaign: CampaignProfile) -> LintReport:
         """Check a form as :meth:`register` would, without submitting anything."""
-        return lint_registration(brand, campaign, self._policy.get())
+        _check_types(brand, campaign)
+        return lint_registration(brand, campaign, self._policy.get(), verticals=self._verticals())
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -106,11 +111,14 @@ class RegistrationAdmin:
             PermissionDeniedError: When the actor may not manage the registration.
             RegistrationLintError: When the form has errors; every one is in its report.
             RegistrationExistsError: When the account has a registration already.
+            InvalidFieldError: When a form is not a form, or holds text that cannot be stored.
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        _check_types(brand, campaign)
         actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
         campaign = self._policy.get().apply_to(campaign)
-        report = _checked(lint_registration(brand, campaign))
+        report = _checked(lint_registration(brand, campaign, verticals=self._verticals()))
         current = self.status()
         if current.overall is not StepStatus.NOT_STARTED:
             raise _exists(current)
@@ -174,8 +182,17 @@ class RegistrationAdmin:
             StepNotFailedError: When the step has not failed (or nothing was registered).
             ResubmissionRefusedError: When the carrier's failure code forbids resubmitting.
             RegistrationLintError: When the form has errors; every one is in its report.
+            InvalidFieldError: When a form is not a form, or holds text that cannot be stored.
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        if not isinstance(step, RegistrationStep):
+            raise InvalidFieldError(
+                field="step",
+                value=inputs.shown(step),
+                limit=f"a RegistrationStep ({', '.join(s.value for s in RegistrationStep)})",
+            )
+        _check_types(brand, campaign, optional=True)
         actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
         _check_forms(step, brand, campaign)
         with context.database.transaction() as connection:
@@ -200,6 +217,45 @@ class RegistrationAdmin:
         )
         return Submission(status=self.status(), warnings=forms.warnings)
 
+    def resend_confirmation(self, actor_id: str) -> RegistrationStatus:
+        """Have the registry send the brand's confirmation again (2FA e-mail or OTP text).
+
+        For a brand that is ``CONFIRMING`` (its e-mail or text never came, or expired) or
+        that failed for lack of the confirmation. The carrier sends a new message to the
+        person :attr:`StepRecord.confirmation` names; the brand waits for it again.
+
+        Raises:
+            PermissionDeniedError: When the actor may not manage the registration.
+            NothingToConfirmError: When the brand neither waits for a confirmation nor failed
+                (or is a kind of brand that needs none).
+            UnsupportedFeatureError: When the account's carrier sends no confirmations.
+        """
+        context = self._context
+        actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
+        with context.database.transaction() as connection:
+            steps = registration_store.load_steps(connection, context.account.id)
+        status = registration_store.registration_status(context.account.id, steps)
+        record = status.brand
+        if not _confirms(record) or record.provider_ref is None:
+            raise _nothing_to_confirm(record)
+        state = context.hooks.resend_confirmation(
+            context.account, RegistrationStep.BRAND, record.provider_ref
+        )
+        stored = steps[RegistrationStep.BRAND]
+        with context.database.transaction() as connection:
+            registration_store.record_state(
+                connection, context.account.id, stored, state, context.now()
+            )
+            self._submitter.audit(
+                connection,
+                actor=actor,
+                action=AuditAction.RESEND_CONFIRMATION,
+                target=RegistrationStep.BRAND.value,
+                before={"status": record.status.value, "raw_status": record.raw_status},
+                after={"status": state.status.value, "raw_status": state.raw_status},
+            )
+        return self.status()
+
     def sync(self) -> SyncReport:
         """Ask the carrier for news and move the registration forward.
 
@@ -213,6 +269,11 @@ class RegistrationAdmin:
                 the next call tries again.
         """
         return RegistrationSync(self._context, self._submitter).run()
+
+    def _verticals(self) -> frozenset[str] | None:
+        """The brand verticals the account's carrier can register (``None``: any)."""
+        info = self._context.hooks.provider_info(self._context.account)
+        return info.capabilities.brand_verticals
 
     @property
     def _submitter(self) -> StepSubmitter:
@@ -233,7 +294,7 @@ class RegistrationAdmin:
         assert new_brand is not None  # register() stored both forms
         assert new_campaign is not None
         new_campaign = self._policy.get().apply_to(new_campaign)
-        report = lint_registration(new_brand, new_campaign)
+        report = lint_registration(new_brand, new_campaign, verticals=self._verticals())
         if step is RegistrationStep.CAMPAIGN:
             # The brand is approved already; only the campaign's problems can be fixed now.
             campaign_issues = (i for i in report.issues if i.field.startswith("campaign."))
@@ -243,6 +304,18 @@ class RegistrationAdmin:
             waiting = new_campaign if campaign is not None else None
             return _FixedForms(profile=new_brand, waiting_campaign=waiting, warnings=warnings)
         return _FixedForms(profile=new_campaign, warnings=warnings)
+
+
+def _check_types(
+    brand: BrandProfile | None, campaign: CampaignProfile | None, *, optional: bool = False
+) -> None:
+    """Refuse what is not a form, or a form with text no database can store."""
+    for field, form, kind in (
+        ("brand", brand, BrandProfile),
+        ("campaign", campaign, CampaignProfile),
+    ):
+        if form is not None or not optional:
+            inputs.form(field, form, kind)
 
 
 @attrs.frozen(kw_only=True)
@@ -306,6 +379,32 @@ def _resubmittable(status: RegistrationStatus, step: RegistrationStep) -> StepRe
             status=record.status,
         )
     return record
+
+
+def _confirms(record: StepRecord) -> bool:
+    """Whether the brand waits for its confirmation, or failed while one was needed."""
+    if record.status is StepStatus.CONFIRMING:
+        return True
+    brand = record.profile
+    return (
+        record.status is StepStatus.FAILED
+        and isinstance(brand, BrandProfile)
+        and (brand.entity_type in (EntityType.PUBLIC_PROFIT, EntityType.SOLE_PROPRIETOR))
+    )
+
+
+def _nothing_to_confirm(record: StepRecord) -> NothingToConfirmError:
+    if record.status is StepStatus.NOT_STARTED:
+        fix = "register first"
+    elif record.status is StepStatus.FAILED:
+        fix = "only public companies and sole proprietors confirm their brand; resubmit it"
+    else:
+        fix = "the brand waits for no confirmation; nothing needs resending"
+    return NothingToConfirmError(
+        f"the brand is {_words(record.status)} and waits for no confirmation: {fix}",
+        step=RegistrationStep.BRAND,
+        status=record.status,
+    )
 
 
 def _exists(status: RegistrationStatus) -> RegistrationExistsError:

@@ -232,7 +232,7 @@ class RegistrationSync:
             return False  # never registered, or every step approved
         if stored.claim is not None and not self._submitter.is_stale(stored):
             return False  # another process is submitting it
-        if stored.status is StepStatus.IN_PROGRESS:
+        if stored.status in (StepStatus.IN_PROGRESS, StepStatus.CONFIRMING):
             return self._refresh(stored)
         if stored.status is StepStatus.NOT_STARTED:
             return self._submit_waiting(stored, steps)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import attrs
 
+from sms_core import inputs
 from sms_core.domain import (
     Action,
     AuditAction,
@@ -59,10 +60,17 @@ class SeatAdmin:
         """Add a seat; its allowance defaults to the host policy's.
 
         Raises:
+            InvalidFieldError: When the name is not a visible text of at most ``NAME_LENGTH``
+                characters, or the allowance is not a whole number from 0 to ``INT32_MAX``.
             SeatsDisabledError: When the host product has no seats.
-            AlreadyExistsError: When a seat has that name already.
+            AlreadyExistsError: When a seat has that name already (also when another admin
+                creates it at the same moment).
         """
         context = self._context
+        inputs.identifier("actor_id", actor_id)
+        inputs.visible_text("name", name, max_length=inputs.NAME_LENGTH)
+        if monthly_allowance is not None:
+            inputs.count("monthly_allowance", monthly_allowance, unit="messages")
         policy = self._policy_with_seats()
         actor = context.require(actor_id, Action.MANAGE_NUMBERS)
         allowance = policy.monthly_allowance if monthly_allowance is None else monthly_allowance
@@ -83,7 +91,11 @@ class SeatAdmin:
         with context.database.transaction() as connection:
             if any(s.name == seat.name for s in seat_store.list_seats(connection, seat.account_id)):
                 raise AlreadyExistsError(f"a seat named {seat.name!r} exists; choose another name")
-            seat_store.insert_seat(connection, seat, context.now())
+            if not seat_store.insert_seat(connection, seat, context.now()):
+                raise AlreadyExistsError(
+                    f"a seat named {seat.name!r} was just created by another admin; "
+                    "choose another name"
+                )
             context.audit(
                 connection,
                 actor=actor,
@@ -121,6 +133,7 @@ class SeatAdmin:
         Raises:
             SeatNotFoundError: When the account has no such seat.
         """
+        inputs.identifier("seat_id", seat_id)
         for summary in self.list():
             if summary.seat.id == seat_id:
                 return summary
@@ -134,6 +147,9 @@ class SeatAdmin:
         self, actor_id: str, area_code: str, *, country: str = "US"
     ) -> builtins.list[AvailableNumber]:
         """Numbers available in an area code, to pick one from ("Choose Number")."""
+        inputs.identifier("actor_id", actor_id)
+        inputs.identifier("area_code", area_code, max_length=8)
+        inputs.identifier("country", country, max_length=2)
         self._policy_with_seats()
         query = NumberQuery(country=country, area_code=area_code, limit=CHOICES)
         return self._numbers.search(actor_id, query)
@@ -142,6 +158,9 @@ class SeatAdmin:
         self, actor_id: str, seat_id: str, number: str | PhoneNumber, *, accept_terms: bool
     ) -> SeatSummary:
         """Buy the chosen number for the seat."""
+        inputs.identifier("actor_id", actor_id)
+        inputs.number("number", number)
+        inputs.flag("accept_terms", accept_terms)
         seat = self._seat_without_number(seat_id)
         self._numbers.provision(actor_id, number, (), seat=seat, accept_terms=accept_terms)
         return self.get(seat_id)
@@ -154,6 +173,9 @@ class SeatAdmin:
         Raises:
             NumberUnavailableError: When the carrier offers no number at all.
         """
+        inputs.identifier("actor_id", actor_id)
+        inputs.flag("accept_terms", accept_terms)
+        inputs.identifier("country", country, max_length=2)
         seat = self._seat_without_number(seat_id)
         offered = self._numbers.search(actor_id, NumberQuery(country=country, limit=CHOICES))
         if not offered:
@@ -173,11 +195,15 @@ class SeatAdmin:
 
         At most the host's limit share a number, and a user is on one seat only.
         """
+        inputs.identifier("actor_id", actor_id)
+        inputs.identifiers("user_ids", user_ids)
         self._numbers.assign_many(actor_id, self._line_of(seat_id), user_ids)
         return self.get(seat_id)
 
     def remove_user(self, actor_id: str, seat_id: str, user_id: str) -> SeatSummary:
         """Take a user off the seat's number."""
+        inputs.identifier("actor_id", actor_id)
+        inputs.identifier("user_id", user_id)
         self._numbers.unassign(actor_id, self._line_of(seat_id), user_id)
         return self.get(seat_id)
 

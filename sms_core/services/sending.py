@@ -8,7 +8,11 @@ The order never changes, so nothing the user asked to send is lost or sent twice
 2. One transaction uses the seat's allowance (metered lines) and stores the message as
    ``PENDING`` with its idempotency key. The key is unique per account in the schema, so two
    calls with one key store one message: the second returns the first one's result.
-3. The carrier is called with the SDK's message id and the account's status callback URL.
+3. A second transaction marks the text as being handed over (``handed_at``), with a
+   conditional ``UPDATE`` that only one process can win; then the carrier is called with the
+   SDK's message id and the account's status callback URL. A ``PENDING`` text without the
+   mark certainly never left, so recovery may send it; one with the mark is only ever looked
+   up at the carrier (see :mod:`.reconciliation`).
 4. Its answer is stored: the carrier's id and first status; or ``UNKNOWN`` when the answer was
    lost (``ProviderTimeoutError``: the text may have gone out, so it is reconciled by fetching
    its status and never sent again); or ``FAILED`` with the carrier's code when it refused.
@@ -29,8 +33,8 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
+from sms_core import inputs
 from sms_core.compliance.quiet_hours import QuietHoursDecision, QuietHoursPolicy
 from sms_core.domain import (
     Action,
@@ -51,6 +55,7 @@ from sms_core.exceptions import (
     AllowanceExhaustedError,
     CandidateOptedOutError,
     IdempotencyKeyError,
+    InvalidFieldError,
     InvalidInputError,
     MessageBodyError,
     ProviderAuthenticationError,
@@ -84,7 +89,7 @@ __all__ = [
 ]
 
 #: The longest idempotency key a caller may pass (a mass text adds the recipient to it).
-MAX_IDEMPOTENCY_KEY_LENGTH = 160
+MAX_IDEMPOTENCY_KEY_LENGTH = inputs.IDEMPOTENCY_KEY_LENGTH
 
 # How many zones a quiet-hours refusal names before it summarizes the rest.
 _ZONES_SHOWN = 3
@@ -98,6 +103,9 @@ _PASSING_FAILURES = (
 )
 
 _NO_QUIET_HOURS = QuietHoursPolicy.disabled()
+
+# How many times a text is stored while its key is found taken and then free again.
+_STORE_ATTEMPTS = 3
 
 # Unicode categories no reader sees: controls, formatting marks (zero-width space, BOM...),
 # and lone surrogates.
@@ -161,10 +169,15 @@ def checked_key(key: str | None) -> str | None:
     """The caller's idempotency key, refused when blank or too long.
 
     Raises:
-        IdempotencyKeyError: When the key is blank or longer than 160 characters.
+        IdempotencyKeyError: When the key is not text, is blank, is longer than 160 characters
+            or holds characters that cannot be stored (NUL, lone surrogates).
     """
     if key is None:
         return None
+    if not isinstance(key, str):
+        raise IdempotencyKeyError(
+            f"idempotency key {inputs.shown(key)} is not text; pass a str such as a UUID, or None"
+        )
     if not key.strip():
         raise IdempotencyKeyError(
             "an idempotency key must not be blank; pass a unique id for the request, or None"
@@ -174,7 +187,10 @@ def checked_key(key: str | None) -> str | None:
             f"idempotency key {key[:20]!r}... has {len(key)} characters; use at most "
             f"{MAX_IDEMPOTENCY_KEY_LENGTH}, such as a UUID"
         )
-    return key
+    try:
+        return inputs.text("idempotency_key", key, max_length=MAX_IDEMPOTENCY_KEY_LENGTH)
+    except InvalidFieldError as err:
+        raise IdempotencyKeyError(f"{err}; use letters, digits and punctuation") from None
 
 
 @attrs.define
@@ -310,7 +326,37 @@ class Dispatcher:
         stored = self.store(sender, outgoing)
         if isinstance(stored, Delivery):
             return stored
-        return self.settle(sender, stored, self.hand_over(sender, stored, outgoing))
+        [marked], taken = self.mark_handed([stored])
+        if marked is None:
+            return Delivery(message=taken[0], duplicate=True)
+        return self.settle(sender, marked, self.hand_over(sender, marked, outgoing))
+
+    def mark_handed(self, stored: Sequence[Message]) -> tuple[list[Message | None], list[Message]]:
+        """Mark stored PENDING texts as being handed over, in one committed transaction.
+
+        Only a marked text may be handed to the carrier: the mark is what keeps a text from
+        being sent twice when recovery (or a retry with its key) finds it ``PENDING``.
+
+        Returns:
+            Per text, in order, the text with its mark, or ``None`` when another process
+            marked it first (it hands it over); and those others' texts, as they stand now.
+        """
+        context = self._context
+        now = context.now()
+        with context.database.transaction() as connection:
+            ids = message_store.mark_handed(
+                connection, context.account.id, [message.id for message in stored], now
+            )
+            taken = [
+                message_store.get_message(connection, context.account.id, message.id)
+                for message in stored
+                if message.id not in ids
+            ]
+        marked: list[Message | None] = [
+            attrs.evolve(message, handed_at=now) if message.id in ids else None
+            for message in stored
+        ]
+        return marked, [message for message in taken if message is not None]
 
     def store(self, sender: Sender, outgoing: Outgoing) -> Message | Delivery:
         """Persist the text as PENDING, using the seat's allowance, before any carrier call.
@@ -324,25 +370,39 @@ class Dispatcher:
         """
         context = self._context
         message = self._new_message(sender, outgoing)
-        try:
-            with context.database.transaction() as connection:
-                charge = (
-                    charge_send(
-                        connection, sender.policy, sender.line, outgoing.analysis, context.now()
+        # A key can be freed between the insert that found it taken and the lookup (the
+        # earlier text was refused for a passing reason): the text is then stored anew.
+        for _ in range(_STORE_ATTEMPTS):
+            try:
+                with context.database.transaction() as connection:
+                    charge = (
+                        charge_send(
+                            connection,
+                            sender.policy,
+                            sender.line,
+                            outgoing.analysis,
+                            context.now(),
+                        )
+                        if outgoing.metered
+                        else None
                     )
-                    if outgoing.metered
-                    else None
-                )
-                message_store.insert_message(
-                    connection, message, idempotency_key=outgoing.idempotency_key, charge=charge
-                )
-        except IntegrityError:
-            earlier = self.previous(outgoing.idempotency_key)
-            if earlier is None:
-                raise
-            check_same_request(earlier, sender.user.id if sender.user else None, outgoing)
-            return Delivery(message=earlier, duplicate=True)
-        return message
+                    message_store.insert_message(
+                        connection,
+                        message,
+                        idempotency_key=outgoing.idempotency_key,
+                        charge=charge,
+                    )
+            except message_store.KeyTaken:
+                earlier = self.previous(outgoing.idempotency_key)
+                if earlier is None:
+                    continue
+                check_same_request(earlier, sender.user.id if sender.user else None, outgoing)
+                return Delivery(message=earlier, duplicate=True)
+            return message
+        raise IdempotencyKeyError(
+            f"idempotency key {outgoing.idempotency_key!r} is being taken and freed by other "
+            "calls right now; retry in a moment"
+        )
 
     def store_many(
         self, sender: Sender, outgoings: Sequence[Outgoing]
@@ -369,7 +429,7 @@ class Dispatcher:
                     results.append(message)
                     continue
                 try:
-                    with connection.begin_nested():
+                    with message_store.savepoint(connection):
                         charge = (
                             charge_send(
                                 connection,
@@ -390,7 +450,7 @@ class Dispatcher:
                 except AllowanceExhaustedError as err:
                     results.append(err)
                     continue
-                except IntegrityError:
+                except message_store.KeyTaken:
                     results.append(self._earlier(connection, sender, outgoing))
                     continue
                 results.append(message)

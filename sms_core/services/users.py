@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from sms_core import inputs
 from sms_core.domain import User
 from sms_core.exceptions import InvalidInputError, UserNotFoundError
 from sms_core.services.context import AccountContext
@@ -38,7 +39,14 @@ class UserDirectory:
 
         Raises:
             InvalidInputError: When the id or both names are empty.
+            InvalidFieldError: When an argument is of the wrong type (``permissions`` must be a
+                collection of names, not one text), too long or holds unstorable characters.
         """
+        inputs.identifier("user_id", user_id)
+        for field, value in (("first_name", first_name), ("last_name", last_name)):
+            inputs.visible_text(field, value, max_length=inputs.NAME_LENGTH, allow_empty=True)
+        inputs.flag("active", active)
+        granted = inputs.names("permissions", permissions)
         if not user_id.strip():
             raise InvalidInputError("a user needs a non-empty id; pass the host's user id")
         if not (first_name.strip() or last_name.strip()):
@@ -49,7 +57,7 @@ class UserDirectory:
             first_name=first_name.strip(),
             last_name=last_name.strip(),
             active=active,
-            permissions=frozenset(permissions),
+            permissions=granted,
         )
         with self._context.database.transaction() as connection:
             user_store.upsert_user(connection, user, self._context.now())
@@ -69,11 +77,13 @@ class UserDirectory:
         Raises:
             UserNotFoundError: When the account has no such user.
         """
+        inputs.identifier("user_id", user_id)
         with self._context.database.transaction() as connection:
             return self._context.actor(connection, user_id)
 
     def list(self, *, active_only: bool = False) -> builtins.list[User]:
         """Every user, by last and first name."""
+        inputs.flag("active_only", active_only)
         with self._context.database.transaction() as connection:
             return user_store.list_users(
                 connection, self._context.account.id, active_only=active_only
@@ -81,12 +91,15 @@ class UserDirectory:
 
     def search(self, text: str, *, active_only: bool = False) -> builtins.list[User]:
         """Users whose first or last name contains ``text``, ignoring case."""
+        inputs.text("text", text, max_length=2 * inputs.NAME_LENGTH + 1)
+        inputs.flag("active_only", active_only)
         with self._context.database.transaction() as connection:
             return user_store.search_users(
                 connection, self._context.account.id, text, active_only=active_only
             )
 
     def _set_active(self, user_id: str, *, active: bool) -> User:
+        inputs.identifier("user_id", user_id)
         with self._context.database.transaction() as connection:
             user = user_store.get_user(connection, self._context.account.id, user_id)
             if user is None:

@@ -7,23 +7,32 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from sms_core.domain import Account
+from sms_core.store import dialects
 from sms_core.store.rows import from_row
 from sms_core.store.schema import accounts
 
 __all__ = ["get_account", "insert_account", "list_accounts"]
 
 
-def insert_account(connection: sa.Connection, account: Account, now: datetime) -> None:
-    """Store a new account."""
-    connection.execute(
-        accounts.insert().values(
-            id=account.id,
-            name=account.name,
-            provider=account.provider,
-            provider_settings=dict(account.provider_settings),
-            created_at=now,
-        )
+def insert_account(connection: sa.Connection, account: Account, now: datetime) -> bool:
+    """Store a new account, unless one has its id.
+
+    One statement that skips the row on a clash, so two processes creating the same account
+    at once see one success and one ``False``, never a constraint error.
+
+    Returns:
+        Whether the account was stored; ``False`` when an account has that id.
+    """
+    statement = dialects.insert(connection, accounts).values(
+        id=account.id,
+        name=account.name,
+        provider=account.provider,
+        provider_settings=dict(account.provider_settings),
+        created_at=now,
     )
+    # RETURNING, not rowcount: psycopg reports no row count for a skipped INSERT.
+    skip = statement.on_conflict_do_nothing(index_elements=["id"]).returning(accounts.c.id)
+    return connection.execute(skip).first() is not None
 
 
 def get_account(connection: sa.Connection, account_id: str) -> Account | None:

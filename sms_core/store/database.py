@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import attrs
 import sqlalchemy as sa
 
+from sms_core.exceptions import DatabaseUnavailableError
 from sms_core.store.engine import create_engine, default_database_url
 from sms_core.store.migrate import upgrade
 
@@ -26,9 +27,23 @@ class Database:
 
     @classmethod
     def open(cls, url: str | None = None) -> Database:
-        """Open ``url`` (default: ``SMS_DATABASE_URL`` or the user's SQLite file) and migrate it."""
-        engine = create_engine(url or default_database_url())
-        upgrade(engine)
+        """Open ``url`` (default: ``SMS_DATABASE_URL`` or the user's SQLite file) and migrate it.
+
+        Raises:
+            DatabaseUnavailableError: When the URL is not one, names an engine other than
+                SQLite or PostgreSQL or a driver that is not installed, or the database cannot
+                be reached, created or migrated.
+        """
+        engine = _engine(url or default_database_url())
+        try:
+            upgrade(engine)
+        except (sa.exc.DBAPIError, OSError) as err:
+            engine.dispose()
+            raise DatabaseUnavailableError(
+                f"the database {_shown(engine.url)} cannot be opened ({_reason(err)}); check "
+                "that the server is running and the URL's host, port, user, password and "
+                "database name, or for SQLite that its folder can be written"
+            ) from err
         return cls(engine)
 
     @property
@@ -45,3 +60,46 @@ class Database:
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+#: The engines the SDK runs on (and tests against).
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+def _engine(url: str) -> sa.Engine:
+    """The engine for ``url``, every way the URL can be unusable told apart."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError as err:
+        raise DatabaseUnavailableError(
+            "the database URL is not a SQLAlchemy URL; write it like "
+            "sqlite:////home/me/smsadmin.sqlite3 or postgresql://user@db.example.com/smsadmin"
+        ) from err
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise DatabaseUnavailableError(
+            f"the database URL {_shown(parsed)} is for {backend!r}; the SDK runs on "
+            f"{' and '.join(SUPPORTED_BACKENDS)} only (sqlite:///PATH or postgresql://...)"
+        )
+    try:
+        return create_engine(url)
+    except (ImportError, sa.exc.ArgumentError) as err:
+        raise DatabaseUnavailableError(
+            f"the database URL {_shown(parsed)} needs a driver that is not installed "
+            f"({_reason(err)}); for PostgreSQL install sms-core[postgresql]"
+        ) from err
+    except (OSError, ValueError) as err:
+        raise DatabaseUnavailableError(
+            f"the SQLite database {_shown(parsed)} cannot be created ({_reason(err)}); choose "
+            "a path in a folder you can write"
+        ) from err
+
+
+def _shown(url: sa.URL) -> str:
+    return repr(url.render_as_string(hide_password=True))
+
+
+def _reason(err: BaseException) -> str:
+    """The driver's own words on one line, without SQLAlchemy's background link."""
+    cause = err.orig if isinstance(err, sa.exc.DBAPIError) else err
+    return " ".join(str(cause).split())[:300]

@@ -9,12 +9,14 @@ never move it back. Idempotency keys and carrier ids are unique per account (sch
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from sms_core.domain import DeliveryStatus, Direction, Message
 from sms_core.store.rows import from_row
@@ -23,18 +25,24 @@ from sms_core.store.schema import messages
 __all__ = [
     "Charge",
     "FirstAnswer",
+    "KeyTaken",
     "candidate_messages",
+    "claim_message",
     "find_by_idempotency_key",
     "find_by_provider_id",
     "get_message",
     "insert_message",
     "insert_messages",
     "last_candidate_id",
+    "mark_handed",
     "needing_reconciliation",
+    "note_unresolved",
     "record_first_answer",
     "record_first_answers",
     "record_status",
+    "release_claim",
     "release_idempotency_key",
+    "savepoint",
     "take_charge",
     "thread_messages",
 ]
@@ -77,6 +85,14 @@ class Charge:
     period: str
 
 
+class KeyTaken(Exception):  # noqa: N818 - a store signal, not an error shown to anyone
+    """Raised by :func:`insert_message` when the account has a message with the same key.
+
+    The services answer it with the earlier message; the write the insert was part of is
+    rolled back by leaving its transaction (or :func:`savepoint`) with this exception.
+    """
+
+
 def insert_message(
     connection: sa.Connection,
     message: Message,
@@ -87,10 +103,23 @@ def insert_message(
     """Store a new message.
 
     Raises:
-        sqlalchemy.exc.IntegrityError: When the account has a message with the same
-            idempotency key, or with the same carrier id.
+        KeyTaken: When the account has a message with the same idempotency key (the schema's
+            unique constraint decides, so two processes racing with one key store one text).
     """
-    connection.execute(_INSERT, _row(message, idempotency_key, charge))
+    try:
+        with connection.begin_nested():
+            connection.execute(_INSERT, _row(message, idempotency_key, charge))
+    except IntegrityError as err:
+        if idempotency_key is None:
+            raise
+        raise KeyTaken(idempotency_key) from err
+
+
+@contextmanager
+def savepoint(connection: sa.Connection) -> Iterator[None]:
+    """Writes undone on their own, when the block raises, leaving the transaction usable."""
+    with connection.begin_nested():
+        yield
 
 
 def insert_messages(connection: sa.Connection, new: Sequence[Message]) -> None:
@@ -131,6 +160,7 @@ def _row(message: Message, idempotency_key: str | None, charge: Charge | None) -
         "charged_period": charge.period if charge else None,
         "created_at": message.created_at,
         "updated_at": message.updated_at,
+        "handed_at": message.handed_at,
     }
 
 
@@ -192,6 +222,94 @@ def record_status(
         )
     )
     return advanced.rowcount == 1
+
+
+def note_unresolved(connection: sa.Connection, account_id: str, message_id: str, note: str) -> None:
+    """Say on a message still short of a carrier answer why it is (its status stays as it is).
+
+    Only a message whose status is ``PENDING`` or ``UNKNOWN`` takes the note, so a report that
+    came meanwhile is never overwritten; ``updated_at`` is left alone, as nothing happened to
+    the text itself.
+    """
+    connection.execute(
+        messages.update()
+        .where(
+            _m.account_id == account_id,
+            _m.id == message_id,
+            _m.status_rank <= DeliveryStatus.UNKNOWN.rank,
+        )
+        .values(error_message=note)
+    )
+
+
+def mark_handed(
+    connection: sa.Connection, account_id: str, message_ids: Sequence[str], now: datetime
+) -> set[str]:
+    """Mark PENDING texts as being handed to the carrier, before the carrier call.
+
+    One conditional ``UPDATE`` marks only the texts nobody marked yet, so however many
+    processes try, exactly one hands each text over: the one whose mark applied. Committed
+    before the carrier is called, the mark tells a text that certainly never left (no mark)
+    from one whose fate only the carrier knows.
+
+    Returns:
+        The ids this call marked; the caller hands over those and no other.
+    """
+    if not message_ids:
+        return set()
+    marked = connection.execute(
+        messages.update()
+        .where(
+            _m.account_id == account_id,
+            _m.id.in_(message_ids),
+            _m.handed_at.is_(None),
+            _m.status == DeliveryStatus.PENDING.value,
+        )
+        .values(handed_at=now)
+        .returning(_m.id)
+    )
+    return set(marked.scalars())
+
+
+def claim_message(
+    connection: sa.Connection,
+    account_id: str,
+    message_id: str,
+    *,
+    claim: str,
+    now: datetime,
+    stale_before: datetime,
+) -> bool:
+    """Claim a message for reconciliation, unless another live process holds it.
+
+    A claim taken before ``stale_before`` belongs to a process that stopped and may be taken.
+
+    Returns:
+        Whether the claim is this caller's.
+    """
+    claimed = connection.execute(
+        messages.update()
+        .where(
+            _m.account_id == account_id,
+            _m.id == message_id,
+            sa.or_(_m.claim.is_(None), _m.claimed_at < stale_before),
+        )
+        .values(claim=claim, claimed_at=now)
+    )
+    return claimed.rowcount == 1
+
+
+def release_claim(connection: sa.Connection, account_id: str, message_id: str, claim: str) -> None:
+    """Give up a reconciliation claim (only the holder's own).
+
+    ``claimed_at`` stays: it is when the text was last looked at, so background passes can
+    space their lookups (see :func:`needing_reconciliation`).
+    """
+    connection.execute(
+        messages.update()
+        .where(_m.account_id == account_id, _m.id == message_id, _m.claim == claim)
+        .values(claim=None)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -354,7 +472,12 @@ def last_candidate_id(
 
 
 def needing_reconciliation(
-    connection: sa.Connection, account_id: str, *, stale_before: datetime | None
+    connection: sa.Connection,
+    account_id: str,
+    *,
+    stale_before: datetime | None,
+    abandoned_before: datetime | None = None,
+    looked_at_before: datetime | None = None,
 ) -> list[Message]:
     """Outbound messages whose status must be fetched from the carrier, oldest first.
 
@@ -362,10 +485,21 @@ def needing_reconciliation(
         stale_before: Also take every message still short of a final status that has not
             changed since this moment (pending ones included); ``None`` takes only the
             messages whose send's answer was lost (``UNKNOWN``).
+        abandoned_before: Also take the ``PENDING`` messages stored (never handed over) or
+            handed over before this moment, whose sending process is taken to have stopped.
+        looked_at_before: Leave out the messages looked at (claimed) after this moment.
     """
     wanted: sa.ColumnElement[bool] = _m.status == DeliveryStatus.UNKNOWN.value
     if stale_before is not None:
         wanted = sa.or_(wanted, sa.and_(_m.status_rank < _FINAL_RANK, _m.updated_at < stale_before))
+    if abandoned_before is not None:
+        since = sa.func.coalesce(_m.handed_at, _m.created_at)
+        wanted = sa.or_(
+            wanted,
+            sa.and_(_m.status == DeliveryStatus.PENDING.value, since <= abandoned_before),
+        )
+    if looked_at_before is not None:
+        wanted = sa.and_(wanted, sa.or_(_m.claimed_at.is_(None), _m.claimed_at <= looked_at_before))
     return _many(
         connection,
         _m.account_id == account_id,

@@ -11,9 +11,9 @@ from datetime import datetime
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from sms_core.domain import OptOut, PhoneNumber
+from sms_core.store import dialects
 from sms_core.store.rows import from_row
 from sms_core.store.schema import opt_outs
 
@@ -29,9 +29,8 @@ def record_opt_out(connection: sa.Connection, account_id: str, opt_out: OptOut) 
     Returns:
         The opt-out in force: the new one, or the earlier one that already blocked the number.
     """
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     connection.execute(
-        insert(opt_outs)
+        dialects.insert(connection, opt_outs)
         .values(
             account_id=account_id,
             number=opt_out.number.e164,

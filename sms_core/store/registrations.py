@@ -15,7 +15,6 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 from cattrs.preconf.json import make_converter
-from sqlalchemy.dialects import postgresql, sqlite
 
 from sms_core.domain import (
     BrandProfile,
@@ -30,6 +29,7 @@ from sms_core.domain import (
     StepRecord,
     StepStatus,
 )
+from sms_core.store import dialects
 from sms_core.store.schema import lines, policy_settings, registration_steps
 
 __all__ = [
@@ -337,8 +337,7 @@ def save_policy_settings(
         "updated_at": settings.updated_at,
         "updated_by": settings.updated_by,
     }
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(policy_settings).values(**values)
+    statement = dialects.insert(connection, policy_settings).values(**values)
     changed = {key: statement.excluded[key] for key in values if key != "account_id"}
     connection.execute(statement.on_conflict_do_update(index_elements=["account_id"], set_=changed))
 

@@ -8,6 +8,9 @@ conditional ``UPDATE`` statements, so capacity checks stay correct and a step is
 when several processes act at once. A seat's allowance (``seats.used`` in ``seats.period``) and a
 message's status (``messages.status_rank``, which only grows) change the same way; idempotency
 keys and carrier message ids are unique per account, and a number has one opt-out in force.
+
+Column sizes that callers' values must fit are constants of :mod:`sms_core.inputs`, which
+checks every value against the same constant before a service writes it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+
+from sms_core.inputs import (
+    ACCOUNT_NAME_LENGTH,
+    ID_LENGTH,
+    IDEMPOTENCY_KEY_COLUMN_LENGTH,
+    MESSAGE_ID_LENGTH,
+    NAME_LENGTH,
+    URL_LENGTH,
+)
 
 __all__ = [
     "accounts",
@@ -70,9 +82,9 @@ _TIME = UtcDateTime()
 accounts = sa.Table(
     "accounts",
     metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("provider", sa.String(64), nullable=False),
+    sa.Column("id", sa.String(ID_LENGTH), primary_key=True),
+    sa.Column("name", sa.String(ACCOUNT_NAME_LENGTH), nullable=False),
+    sa.Column("provider", sa.String(ID_LENGTH), nullable=False),
     sa.Column("provider_settings", sa.JSON, nullable=False),
     sa.Column("created_at", _TIME, nullable=False),
 )
@@ -81,9 +93,9 @@ users = sa.Table(
     "users",
     metadata,
     sa.Column("account_id", sa.ForeignKey("accounts.id"), primary_key=True),
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("first_name", sa.String(100), nullable=False),
-    sa.Column("last_name", sa.String(100), nullable=False),
+    sa.Column("id", sa.String(ID_LENGTH), primary_key=True),
+    sa.Column("first_name", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("last_name", sa.String(NAME_LENGTH), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("permissions", sa.JSON, nullable=False),
     sa.Column("updated_at", _TIME, nullable=False),
@@ -93,8 +105,8 @@ seats = sa.Table(
     "seats",
     metadata,
     sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("id", sa.String(ID_LENGTH), primary_key=True),
+    sa.Column("name", sa.String(NAME_LENGTH), nullable=False),
     sa.Column("monthly_allowance", sa.Integer, nullable=False),
     sa.Column("used", sa.Integer, nullable=False, server_default="0"),
     sa.Column("period", sa.String(7), nullable=False),
@@ -107,9 +119,9 @@ lines = sa.Table(
     "lines",
     metadata,
     sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
-    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("id", sa.String(ID_LENGTH), primary_key=True),
     sa.Column("number", sa.String(16), nullable=False),
-    sa.Column("provider_ref", sa.String(64), nullable=False),
+    sa.Column("provider_ref", sa.String(ID_LENGTH), nullable=False),
     sa.Column("registered", sa.Boolean, nullable=False),
     # CarrierRegistration: the number's registration with the mobile carriers, only forward.
     sa.Column("carrier_registration", sa.String(16), nullable=False, server_default="not_attached"),
@@ -147,9 +159,9 @@ lines = sa.Table(
 line_users = sa.Table(
     "line_users",
     metadata,
-    sa.Column("account_id", sa.String(64), nullable=False),
+    sa.Column("account_id", sa.String(ID_LENGTH), nullable=False),
     sa.Column("line_id", sa.ForeignKey("lines.id"), primary_key=True),
-    sa.Column("user_id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(ID_LENGTH), primary_key=True),
     sa.Column("assigned_at", _TIME, nullable=False),
     sa.ForeignKeyConstraint(
         ["account_id", "user_id"], ["users.account_id", "users.id"], name="fk_line_users_user"
@@ -164,9 +176,9 @@ audit_log = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
     sa.Column("at", _TIME, nullable=False),
-    sa.Column("actor_id", sa.String(64), nullable=False),
-    sa.Column("action", sa.String(64), nullable=False),
-    sa.Column("target", sa.String(64), nullable=False),
+    sa.Column("actor_id", sa.String(ID_LENGTH), nullable=False),
+    sa.Column("action", sa.String(ID_LENGTH), nullable=False),
+    sa.Column("target", sa.String(ID_LENGTH), nullable=False),
     sa.Column("before", sa.JSON),
     sa.Column("after", sa.JSON),
     sa.Index("ix_audit_log_account_at", "account_id", "at"),
@@ -176,10 +188,10 @@ policy_settings = sa.Table(
     "policy_settings",
     metadata,
     sa.Column("account_id", sa.ForeignKey("accounts.id"), primary_key=True),
-    sa.Column("privacy_policy_url", sa.String(2048)),
-    sa.Column("terms_and_conditions_url", sa.String(2048)),
+    sa.Column("privacy_policy_url", sa.String(URL_LENGTH)),
+    sa.Column("terms_and_conditions_url", sa.String(URL_LENGTH)),
     sa.Column("updated_at", _TIME, nullable=False),
-    sa.Column("updated_by", sa.String(64), nullable=False),
+    sa.Column("updated_by", sa.String(ID_LENGTH), nullable=False),
 )
 
 # One row per step of the account's registration, created together by ``register``.
@@ -189,8 +201,9 @@ registration_steps = sa.Table(
     sa.Column("account_id", sa.ForeignKey("accounts.id"), primary_key=True),
     sa.Column("step", sa.String(32), primary_key=True),
     sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("raw_status", sa.String(64), nullable=False, server_default=""),
-    sa.Column("provider_ref", sa.String(64)),
+    sa.Column("raw_status", sa.String(ID_LENGTH), nullable=False, server_default=""),
+    # Room for a reference to two carrier resources ("MG…/QE…", "BU…/BU…").
+    sa.Column("provider_ref", sa.String(128)),
     # The carrier's reasons, and the submitted (or waiting) form, as JSON.
     sa.Column("failures", sa.JSON, nullable=False),
     sa.Column("profile", sa.JSON),
@@ -203,7 +216,8 @@ registration_steps = sa.Table(
     sa.Column("submitted_at", _TIME),
     sa.Column("updated_at", _TIME, nullable=False),
     sa.CheckConstraint(
-        "status IN ('not_started', 'in_progress', 'approved', 'failed')", name="status_known"
+        "status IN ('not_started', 'in_progress', 'confirming', 'approved', 'failed')",
+        name="status_known",
     ),
 )
 
@@ -213,31 +227,41 @@ messages = sa.Table(
     "messages",
     metadata,
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("id", sa.String(32), nullable=False, unique=True),
+    sa.Column("id", sa.String(MESSAGE_ID_LENGTH), nullable=False, unique=True),
     sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
     sa.Column("line_id", sa.ForeignKey("lines.id"), nullable=False),
     sa.Column("direction", sa.String(8), nullable=False),
     # The thread: the account's number and the candidate's, whichever way the text went.
     sa.Column("line_number", sa.String(16), nullable=False),
     sa.Column("candidate_number", sa.String(16), nullable=False),
-    sa.Column("candidate_id", sa.String(64)),
-    sa.Column("user_id", sa.String(64)),
+    sa.Column("candidate_id", sa.String(ID_LENGTH)),
+    sa.Column("user_id", sa.String(ID_LENGTH)),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("segments", sa.Integer, nullable=False),
     sa.Column("keyword", sa.String(32)),
     sa.Column("status", sa.String(16), nullable=False),
     # DeliveryStatus.rank of ``status``: a report is stored only if it raises the rank.
     sa.Column("status_rank", sa.Integer, nullable=False),
-    sa.Column("provider_message_id", sa.String(64)),
+    sa.Column("provider_message_id", sa.String(ID_LENGTH)),
     sa.Column("error_code", sa.String(32)),
     sa.Column("error_message", sa.Text),
-    sa.Column("idempotency_key", sa.String(200)),
+    sa.Column("idempotency_key", sa.String(IDEMPOTENCY_KEY_COLUMN_LENGTH)),
     # What the send used of a seat's allowance, so a send that never left can give it back.
-    sa.Column("charged_seat_id", sa.String(64)),
+    sa.Column("charged_seat_id", sa.String(ID_LENGTH)),
     sa.Column("charged_units", sa.Integer, nullable=False, server_default="0"),
     sa.Column("charged_period", sa.String(7)),
     sa.Column("created_at", _TIME, nullable=False),
     sa.Column("updated_at", _TIME, nullable=False),
+    # When the SDK began handing the text to the carrier, committed before the carrier call:
+    # a PENDING text without it was certainly never handed over, so it may be sent; with it,
+    # only the carrier can say whether it arrived. Set by one conditional UPDATE, so exactly
+    # one process hands a text over.
+    sa.Column("handed_at", _TIME),
+    # The process reconciling the text right now (a random token), and when a process last
+    # claimed it: a claim older than the recovery lease belongs to a process that stopped,
+    # and background passes look a text up again only some time after the last time.
+    sa.Column("claim", sa.String(32)),
+    sa.Column("claimed_at", _TIME),
     sa.UniqueConstraint("account_id", "idempotency_key", name="uq_messages_idempotency_key"),
     sa.UniqueConstraint(
         "account_id", "provider_message_id", name="uq_messages_provider_message_id"
@@ -259,7 +283,7 @@ opt_outs = sa.Table(
     sa.Column("keyword", sa.Text),
     sa.Column("line_number", sa.String(16)),
     sa.Column("lifted_at", _TIME),
-    sa.Column("lifted_by", sa.String(64)),
+    sa.Column("lifted_by", sa.String(ID_LENGTH)),
     sa.Column("lift_reason", sa.Text),
     # One opt-out in force per number and account.
     sa.Index(

@@ -13,25 +13,34 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from sms_core.domain import Seat
+from sms_core.store import dialects
 from sms_core.store.rows import from_row
 from sms_core.store.schema import seats
 
 __all__ = ["get_seat", "insert_seat", "list_seats", "refund_allowance", "use_allowance"]
 
 
-def insert_seat(connection: sa.Connection, seat: Seat, now: datetime) -> None:
-    """Store a new seat."""
-    connection.execute(
-        seats.insert().values(
-            account_id=seat.account_id,
-            id=seat.id,
-            name=seat.name,
-            monthly_allowance=seat.monthly_allowance,
-            used=seat.used,
-            period=seat.period,
-            created_at=now,
-        )
+def insert_seat(connection: sa.Connection, seat: Seat, now: datetime) -> bool:
+    """Store a new seat, unless the account has a seat with its name (or its id).
+
+    One statement that skips the row on a clash, so two admins creating the same seat at once
+    see one success and one ``False``, never a constraint error.
+
+    Returns:
+        Whether the seat was stored.
+    """
+    statement = dialects.insert(connection, seats).values(
+        account_id=seat.account_id,
+        id=seat.id,
+        name=seat.name,
+        monthly_allowance=seat.monthly_allowance,
+        used=seat.used,
+        period=seat.period,
+        created_at=now,
     )
+    # RETURNING, not rowcount: psycopg reports no row count for a skipped INSERT.
+    skip = statement.on_conflict_do_nothing().returning(seats.c.id)
+    return connection.execute(skip).first() is not None
 
 
 def get_seat(connection: sa.Connection, account_id: str, seat_id: str) -> Seat | None:

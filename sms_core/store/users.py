@@ -6,9 +6,9 @@ from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from sms_core.domain import User
+from sms_core.store import dialects
 from sms_core.store.rows import from_row, to_row
 from sms_core.store.schema import users
 
@@ -18,8 +18,7 @@ __all__ = ["get_user", "get_users", "list_users", "search_users", "upsert_user"]
 def upsert_user(connection: sa.Connection, user: User, now: datetime) -> None:
     """Insert the user, or update every field of the existing one, in one statement."""
     values = {**to_row(user), "updated_at": now}
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(users).values(**values)
+    statement = dialects.insert(connection, users).values(**values)
     changed = {key: statement.excluded[key] for key in values if key not in ("account_id", "id")}
     connection.execute(
         statement.on_conflict_do_update(index_elements=["account_id", "id"], set_=changed)

@@ -34,6 +34,14 @@ class CarrierDriver(Protocol):
         """
         ...
 
+    def confirm_registration(self, account: Account, step: RegistrationStep, ref: str) -> None:
+        """The person a reviewed brand waits for confirms it (``StepStatus.CONFIRMING``).
+
+        A sole proprietor's owner replies to the carrier's text, a public company's brand
+        contact follows the registry's 2FA e-mail link; the brand is then approved.
+        """
+        ...
+
     def fail_next_registration(
         self, account: Account, step: RegistrationStep, reason: str, code: str
     ) -> None:

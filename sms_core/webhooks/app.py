@@ -7,6 +7,12 @@ carrier's adapter, applies the events through the services and renders the carri
 The app holds no rule of its own: it turns HTTP into a
 :class:`~sms_core.domain.WebhookRequest` and the receiver's answer or refusal back into HTTP.
 
+The account is looked up before its carrier checks the signature (the carrier's secret is
+the account's), but an id no account can have (a NUL, a lone surrogate, 65 characters) is
+refused before any query. Past the signature, a body is read within limits
+(:mod:`sms_core.domain.json_body`: depth, integer size, finite numbers) and every id or code
+an event carries must fit the column it goes to, so a signed but hostile body is a ``400``.
+
 Refusals change nothing and answer a short plain-text reason:
 
 ======  =====================================================================
@@ -82,8 +88,16 @@ def create_app(
 
     Returns:
         A Starlette app to run with uvicorn (``smsadmin serve``) or mount in a host's app.
+
+    Raises:
+        InvalidInputError: When the public base URL is not an absolute http(s) URL, or the
+            path prefix does not start with ``/``.
     """
     public_base = configured_base(public_base_url, admin.webhooks)
+    if path_prefix and not path_prefix.startswith("/"):
+        raise InvalidInputError(
+            f"the webhook path prefix {path_prefix[:80]!r} must start with '/', like '/webhooks'"
+        )
     prefix = (
         path_prefix.rstrip("/")
         if path_prefix is not None

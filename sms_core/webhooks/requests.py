@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 
 from sms_core.domain import WebhookRequest
+from sms_core.exceptions import InvalidInputError
 from sms_core.services.context import WebhookUrls
 
 __all__ = ["configured_base", "routes_prefix", "signed_url", "webhook_request"]
@@ -26,12 +27,29 @@ def configured_base(public_base_url: str | None, urls: WebhookUrls) -> str | Non
         public_base_url: The base the caller gave explicitly; it wins.
         urls: The SDK's webhook URLs (``webhook_base_url`` or ``SMS_WEBHOOK_BASE_URL``). Their
             base counts as configured unless it is the local ``smsadmin serve`` default.
+
+    Raises:
+        InvalidInputError: When the base is not an absolute ``http`` or ``https`` URL.
     """
     if public_base_url:
-        return public_base_url.rstrip("/")
+        return _absolute(public_base_url.rstrip("/"))
     if urls.base != WebhookUrls.from_environ({}).base:
-        return urls.base
+        return _absolute(urls.base)
     return None
+
+
+def _absolute(base: str) -> str:
+    try:
+        parts = urlsplit(base)
+        absolute = parts.scheme in {"http", "https"} and bool(parts.hostname)
+    except ValueError:  # such as an unclosed IPv6 bracket
+        absolute = False
+    if not absolute:
+        raise InvalidInputError(
+            f"the public webhook URL {base[:80]!r} is not an absolute http(s) URL; give the "
+            "one carriers call, such as https://sms.example.com/webhooks"
+        )
+    return base
 
 
 def routes_prefix(base: str) -> str:

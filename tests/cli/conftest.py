@@ -52,6 +52,9 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SMS_FAKE_STATE", str(tmp_path / "sandbox-carrier.sqlite3"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("NO_COLOR", "1")
+    # A relative path given to a command (a hostile --state or --database) lands here, never
+    # in the checkout.
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "200")
     return tmp_path
 

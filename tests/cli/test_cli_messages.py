@@ -13,7 +13,7 @@ import attrs
 import httpx
 import pytest
 
-from sms_core import ManualClock, NumberQuery, PhoneNumber, WebhookKind
+from sms_core import DeliveryStatus, ManualClock, NumberQuery, PhoneNumber, WebhookKind
 from sms_core.cli.testing import SmsadminRunner
 from sms_core.services import AccountAdmin, SmsAdmin
 from sms_core.testing import sample_brand, sample_campaign
@@ -387,6 +387,15 @@ class TestOptOuts:
         sent = stopped.refused("--as", "u-ada", "send", "--to", SAM, "--body", BODY)
         assert "at the carrier" in sent.stderr
 
+    def test_needs_a_viewer(self, stopped: SmsadminRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Listing names its viewer with --as; without one it is a usage error (13.10)."""
+        monkeypatch.delenv("SMS_ACTOR")
+
+        result = stopped.misused("optouts", "--all")
+
+        assert "--as" in result.stderr
+        assert SAM in stopped.ok("--as", "u-ada", "optouts", "--all").stdout
+
     def test_lift_needs_reason(self, stopped: SmsadminRunner) -> None:
         """No reason is a usage error; a blank one is refused, and the block stays."""
         stopped.misused("optouts", "lift", SAM)
@@ -510,6 +519,62 @@ class TestServe:
             registration = sdk.account("acme").registration.status()
         assert "approved" == registration.brand.status.value
         assert "in_progress" == registration.campaign.status.value
+
+    def test_reconciles_in_the_background(
+        self,
+        widget: SmsadminRunner,
+        environment: Path,
+        clock: ManualClock,
+        carrier: SandboxCarrier,
+        lines: Lines,
+    ) -> None:
+        """A text whose send answer was lost is looked up by serve, with no one asking."""
+        carrier.time_out_next_send("acme")
+        with open_sdk(environment, clock, "hcm_widget") as sdk:
+            lost = sdk.account("acme").messages.send("u-ada", candidate_id=None, to=SAM, body=BODY)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        with subprocess.Popen(
+            [
+                smsadmin_script(),
+                "serve",
+                "--port",
+                "0",
+                "--sync-every",
+                "0",
+                "--reconcile-every",
+                "0.2",
+            ],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        ) as server:
+            assert server.stderr is not None
+            # Stops the server, and so the reading, should the pass never be logged.
+            watchdog = threading.Timer(60, server.send_signal, [signal.SIGINT])
+            watchdog.start()
+            try:
+                reconciled = any(
+                    "reconciled 1 texts of account acme" in line
+                    for line in iter(server.stderr.readline, "")
+                )
+            finally:
+                watchdog.cancel()
+                server.send_signal(signal.SIGINT)
+                server.communicate(timeout=30)
+
+        assert reconciled
+        assert 0 == server.returncode
+        with open_sdk(environment, clock, "hcm_widget") as sdk:
+            settled = sdk.account("acme").messages.get("u-ada", lost.message.id)
+        # Found at the carrier, as far as the sandbox's own clock has taken it by now.
+        assert DeliveryStatus.UNKNOWN == lost.message.status
+        assert settled.status in {
+            DeliveryStatus.QUEUED,
+            DeliveryStatus.SENT,
+            DeliveryStatus.DELIVERED,
+        }
+        assert settled.provider_message_id is not None
 
 
 def _any_number(widget: SmsadminRunner) -> PhoneNumber:

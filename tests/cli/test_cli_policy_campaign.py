@@ -325,6 +325,37 @@ class TestFlow:
         assert 2 == listed.count("✔ Registered")
         assert {number, later} == set(E164.findall(listed))
 
+    def test_public_company_waits_for_its_contact(
+        self, widget: SmsadminRunner, tmp_path: Path
+    ) -> None:
+        """Reviewed, the brand waits for its contact with the next step; then the campaign."""
+        with_policy(widget)
+        public = (
+            Path(form(tmp_path))
+            .read_text(encoding="utf-8")
+            .replace(
+                'entity_type = "PRIVATE_PROFIT"',
+                'entity_type = "PUBLIC_PROFIT"\nstock_symbol = "NWS"\nstock_exchange = "NYSE"\n'
+                'brand_contact_email = "ir@northwind.example.com"',
+            )
+        )
+        path = tmp_path / "public.toml"
+        path.write_text(public, encoding="utf-8")
+        widget.ok("campaign", "register", "-f", str(path))
+        synced = review(widget)
+        assert "◐ The brand waits for a confirmation" in synced
+        status = widget.ok("campaign", "status").stdout
+        assert "◐ Waiting for confirmation" in status
+        assert "Brand waits for a confirmation. Next step:" in status
+        assert "ir@northwind.example.com" in status
+        assert "Asked the registry" in widget.ok("campaign", "resend-confirmation").stdout
+        brand_ref = sdk_status().brand.provider_ref
+        assert brand_ref is not None
+        assert "is confirmed: APPROVED" in widget.ok("sandbox", "confirm", brand_ref).stdout
+        synced = widget.ok("campaign", "sync").stdout
+        assert "✔ The brand is approved" in synced
+        assert "→ Submitted the campaign" in synced
+
     def test_campaign_failure_fixed(self, widget: SmsadminRunner, tmp_path: Path) -> None:
         """The reasons and next step are shown in red; a fixed form resubmitted is approved."""
         with_policy(widget)
@@ -369,6 +400,16 @@ class TestFlow:
         widget.ok("campaign", "register", "-f", form(tmp_path))
         result = widget.refused("campaign", "resubmit", "brand")
         assert "the brand is in progress, not failed" in result.stderr
+
+    def test_resend_confirmation_with_nothing_waiting(
+        self, widget: SmsadminRunner, tmp_path: Path
+    ) -> None:
+        """Nothing to confirm: refused with the brand's state and the fix."""
+        assert "register first" in widget.refused("campaign", "resend-confirmation").stderr
+        with_policy(widget)
+        widget.ok("campaign", "register", "-f", form(tmp_path))
+        result = widget.refused("campaign", "resend-confirmation")
+        assert "the brand is in progress and waits for no confirmation" in result.stderr
 
     def test_watch_until_settled(self, widget: SmsadminRunner, tmp_path: Path) -> None:
         """With instant reviews, one watched sync ends approved."""
@@ -451,6 +492,7 @@ class TestColours:
             (StepStatus.APPROVED, "green", "✔ Approved"),
             (StepStatus.FAILED, "red", "✘ Failed"),
             (StepStatus.NOT_STARTED, "dim", "○ Not started"),
+            (StepStatus.CONFIRMING, "yellow", "◐ Waiting for confirmation"),
         ],
     )
     def test_step_cell(self, status: StepStatus, style: str, cue: str) -> None:

@@ -212,7 +212,7 @@ def snapshot(account: AccountAdmin, carrier: SandboxCarrier) -> tuple[object, ..
     ]
     return (
         threads,
-        account.optouts.list(include_lifted=True),
+        account.optouts.list(viewer, include_lifted=True),
         account.seats.list(),
         outbound_at_carrier(carrier, account.account.id),
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,6 +17,7 @@ from sms_core import (
     RecipientStatus,
 )
 from sms_core.exceptions import AllowanceExhaustedError, RecipientOptedOutError
+from sms_core.services.reconciliation import NEVER_ARRIVED_MARGIN
 from sms_fake import SandboxCarrier
 from tests.services.messaging_fixtures import (
     ALICE,
@@ -110,12 +111,19 @@ class TestAllowance(Texting):
         assert (3, 3) == allowance(acme, seat)
 
     def test_lost_answer_keeps_the_unit_until_reconciled(
-        self, acme: AccountAdmin, carrier: SandboxCarrier, seat: str
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock, seat: str
     ) -> None:
-        """A text that may have gone out is counted; one found never to have arrived is not."""
+        """A text that may have gone out is counted; one found never to have arrived is not.
+
+        It is found never to have arrived once the carrier's queue validity and the margin
+        have passed without the carrier listing it.
+        """
         carrier.time_out_next_send("acme", reaches_carrier=False)
         assert DeliveryStatus.UNKNOWN == send(acme)
         assert (2, 3) == allowance(acme, seat)
+        acme.messages.reconcile()
+        assert (2, 3) == allowance(acme, seat)
+        clock.advance(timedelta(hours=10) + NEVER_ARRIVED_MARGIN)  # the sandbox's validity
         acme.messages.reconcile()
         assert (3, 3) == allowance(acme, seat)
 

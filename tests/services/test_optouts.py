@@ -24,6 +24,7 @@ from sms_core.exceptions import (
     InvalidInputError,
     OptOutNotFoundError,
     PermissionDeniedError,
+    UserNotFoundError,
 )
 from sms_core.services.inbound import FALLBACK_HELP
 from sms_core.testing import sample_campaign
@@ -37,6 +38,7 @@ from tests.services.messaging_fixtures import (
     buy_line,
     outbound_at_carrier,
     reply,
+    seat_line,
     snapshot,
 )
 
@@ -58,7 +60,7 @@ class TestKeywordOptOut(Texting):
         ann_line, bob_line = lines
         acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Shift tomorrow?")
         reply(acme, carrier, ALICE, ann_line, body)
-        [opt_out] = acme.optouts.list()
+        [opt_out] = acme.optouts.list("admin")
         assert (ALICE, START, OptOutSource.KEYWORD, body.strip(), ann_line) == (
             opt_out.number.e164,
             opt_out.opted_out_at,
@@ -100,7 +102,7 @@ class TestKeywordOptOut(Texting):
         reply(acme, carrier, ALICE, lines[0], "STOP")
         clock.advance(timedelta(hours=1))
         reply(acme, carrier, ALICE, lines[1], "QUIT")
-        [opt_out] = acme.optouts.list(include_lifted=True)
+        [opt_out] = acme.optouts.list("admin", include_lifted=True)
         assert (START, "STOP") == (opt_out.opted_out_at, opt_out.keyword)
 
 
@@ -118,8 +120,8 @@ class TestOptIn(Texting):
         reply(acme, carrier, ALICE, lines[0], "STOP")
         clock.advance(timedelta(minutes=10))
         reply(acme, carrier, ALICE, lines[0], "start")
-        [lifted] = acme.optouts.list(include_lifted=True)
-        assert [] == acme.optouts.list()
+        [lifted] = acme.optouts.list("admin", include_lifted=True)
+        assert [] == acme.optouts.list("admin")
         assert (START + timedelta(minutes=10), None) == (lifted.lifted_at, lifted.lifted_by)
         assert f"texted 'start' to {lines[0]}" in (lifted.lift_reason or "")
         message = acme.messages.send(
@@ -146,7 +148,7 @@ class TestLift(Texting):
             lifted.lifted_by,
             lifted.lift_reason,
         )
-        assert [lifted] == acme.optouts.list(include_lifted=True)
+        assert [lifted] == acme.optouts.list("admin", include_lifted=True)
         [entry] = acme.audit.list(action=AuditAction.LIFT_OPT_OUT)
         assert ("admin", ALICE) == (entry.actor_id, entry.target)
         assert not acme.optouts.is_opted_out(ALICE)
@@ -267,7 +269,7 @@ class TestCampaignKeywords(Texting):
             sample_campaign().help_message == account.messages.thread("eve", line, ALICE)[-1].body
         )
         reply(account, carrier, ALICE, line, "remove")
-        [opt_out] = account.optouts.list()
+        [opt_out] = account.optouts.list("admin")
         assert (OptOutSource.KEYWORD, "remove") == (opt_out.source, opt_out.keyword)
         reply(account, carrier, ALICE, line, "JOBS")
         assert not account.optouts.is_opted_out(ALICE)
@@ -372,3 +374,52 @@ class TestCarrierAnswersHelp(Texting):
         line = buy_line(beta, "eve").e164
         reply(beta, carrier, ALICE, line, "ayuda")
         assert sample_campaign().help_message == beta.messages.thread("eve", line, ALICE)[-1].body
+
+
+class TestWhoMayRead(Texting):
+    """Opt-outs hold candidates' numbers and words: only history viewers read them (13.10)."""
+
+    @pytest.fixture
+    def host(self) -> str:
+        return "ats_seats"
+
+    @pytest.fixture
+    def line(self, acme: AccountAdmin) -> str:
+        return seat_line(acme, 100, "ann")[1]
+
+    def test_without_page_access(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """A user without the ATS's candidate pages reads no opt-out; a recruiter reads them."""
+        reply(acme, carrier, ALICE, line, "STOP")
+        acme.users.upsert("dee", first_name="Dee", last_name="Ox")
+        for read in (
+            lambda: acme.optouts.list("dee"),
+            lambda: acme.optouts.list("dee", include_lifted=True),
+            lambda: acme.optouts.get("dee", ALICE),
+        ):
+            with pytest.raises(PermissionDeniedError, match="which Dee Ox does not have"):
+                read()
+        [opt_out] = acme.optouts.list("ann")
+        assert opt_out == acme.optouts.get("ann", ALICE)
+        assert acme.optouts.get("ann", BRUNO) is None
+
+    def test_unknown_and_inactive_viewers(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """An id the account does not have, or a deactivated user, reads nothing."""
+        reply(acme, carrier, ALICE, line, "STOP")
+        with pytest.raises(UserNotFoundError):
+            acme.optouts.list("nobody")
+        acme.users.deactivate("ann")
+        with pytest.raises(PermissionDeniedError, match="inactive"):
+            acme.optouts.get("ann", ALICE)
+
+    def test_check_names_nobody(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """``is_opted_out`` answers yes or no, no more than a refused send would."""
+        reply(acme, carrier, ALICE, line, "STOP")
+
+        assert acme.optouts.is_opted_out(ALICE)
+        assert not acme.optouts.is_opted_out(BRUNO)

@@ -13,6 +13,8 @@ from sms_core import (
     AuditAction,
     BrandProfile,
     CampaignProfile,
+    CampaignUseCase,
+    ConfirmationChannel,
     EntityType,
     ManualClock,
     NextAction,
@@ -579,11 +581,72 @@ class TestHosts:
 class TestSoleProprietor:
     """The lint runs on the brand too."""
 
+    def test_vertical_the_carrier_cannot_register(
+        self, acme: AccountAdmin, carrier: RecordingCarrier
+    ) -> None:
+        """The account's carrier names its verticals; another is refused, nothing submitted."""
+        before = state(acme)
+        brand = attrs.evolve(sample_brand(), vertical="STAFFING")
+        with pytest.raises(RegistrationLintError, match=r"brand\.vertical") as caught:
+            acme.registration.register("admin", brand, sample_campaign())
+        assert ["vertical-unmapped"] == [issue.rule for issue in caught.value.report.errors]
+        linted = acme.registration.lint(brand, sample_campaign())
+        assert "vertical-unmapped" in {issue.rule for issue in linted.errors}
+        assert before == state(acme)
+        assert [] == carrier.submissions
+
+    def test_owner_confirms_by_text(self, acme: AccountAdmin, carrier: RecordingCarrier) -> None:
+        """Reviewed, the brand waits for the owner's text reply; then the campaign follows.
+
+        The extra step is the carrier-neutral CONFIRMING status with its next action: who
+        confirms (the contact's mobile) and how to have the text sent again.
+        """
+        brand = attrs.evolve(
+            sample_brand("Dana Reyes"), entity_type=EntityType.SOLE_PROPRIETOR, tax_id=""
+        )
+        campaign = attrs.evolve(
+            sample_campaign(),
+            use_case=CampaignUseCase.SOLE_PROPRIETOR,
+            sample_messages=_own_name_samples(),
+        )
+        acme.registration.register("admin", brand, campaign)
+        review(carrier, acme, BRAND)
+        status = acme.registration.status()
+        assert (StepStatus.CONFIRMING, StepStatus.NOT_STARTED) == (
+            status.brand.status,
+            status.campaign.status,
+        )
+        confirmation = status.brand.confirmation
+        assert confirmation is not None
+        assert (ConfirmationChannel.TEXT, brand.contact.phone.e164, NextAction.CONFIRM) == (
+            confirmation.channel,
+            confirmation.recipient,
+            confirmation.action,
+        )
+        assert StepStatus.CONFIRMING == acme.registration.resend_confirmation("admin").brand.status
+        assert 1 == carrier.confirmations_sent("acme", status.brand.provider_ref or "")
+        assert [BRAND] == carrier.submissions
+        carrier.confirm_brand("acme", status.brand.provider_ref or "")
+        acme.registration.sync()
+        after = acme.registration.status()
+        assert (StepStatus.APPROVED, StepStatus.IN_PROGRESS) == (
+            after.brand.status,
+            after.campaign.status,
+        )
+        assert [BRAND, CAMPAIGN] == carrier.submissions
+
     def test_company_name_as_sole_proprietor(self, acme: AccountAdmin) -> None:
         """An LLC filed as a sole proprietor is refused before the carrier sees it."""
         brand = attrs.evolve(sample_brand(), entity_type=EntityType.SOLE_PROPRIETOR)
         with pytest.raises(RegistrationLintError, match=r"brand\.entity_type"):
             acme.registration.register("admin", brand, sample_campaign())
+
+
+def _own_name_samples() -> tuple[str, ...]:
+    return (
+        "Dana Reyes: are you free for an interview on [date]? Reply STOP to opt out.",
+        "Dana Reyes: your shift starts at 9am tomorrow. Reply STOP to opt out.",
+    )
 
 
 class OutageFor(FakeAdapter):

@@ -23,12 +23,15 @@ from sms_core import (
     hookimpl,
 )
 from sms_core.exceptions import (
+    AmbiguousMessageError,
     IdempotencyKeyError,
     InvalidInputError,
     InvalidPhoneNumberError,
     MessageBodyError,
     MessageNotFoundError,
     PermissionDeniedError,
+    ProviderError,
+    ProviderNotFoundError,
     ProviderUnavailableError,
     RateLimitedError,
     RecipientOptedOutError,
@@ -37,11 +40,18 @@ from sms_core.exceptions import (
     UserWithoutLineError,
 )
 from sms_core.segments import Encoding
-from sms_core.services.reconciliation import NEVER_ARRIVED
+from sms_core.services.reconciliation import (
+    AMBIGUOUS,
+    LOOKUP_INTERVAL,
+    NEVER_ARRIVED,
+    NEVER_ARRIVED_MARGIN,
+    NOT_LISTED_YET,
+)
 from sms_fake import FakeAdapter, SandboxCarrier
 from tests.services.messaging_fixtures import (
     ALICE,
     BRUNO,
+    CARLA,
     WEBHOOK_BASE,
     ActivityLog,
     Texting,
@@ -247,7 +257,7 @@ class TestIdempotency(Texting):
     def test_retry_after_a_lost_answer_is_not_resent(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
     ) -> None:
-        """Even while the first result is unknown, the retry returns it."""
+        """The retry looks the unknown text up at the carrier and returns it, never resent."""
         carrier.time_out_next_send("acme")
         first = acme.messages.send(
             "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
@@ -255,9 +265,14 @@ class TestIdempotency(Texting):
         again = acme.messages.send(
             "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
         )
+        [sent] = outbound_at_carrier(carrier)
         assert DeliveryStatus.UNKNOWN == first.message.status
-        assert first.message == again.message
-        assert 1 == len(outbound_at_carrier(carrier))
+        assert (first.message.id, DeliveryStatus.QUEUED, sent.sid, True) == (
+            again.message.id,
+            again.message.status,
+            again.message.provider_message_id,
+            again.duplicate,
+        )
 
     def test_key_used_for_another_text(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
@@ -350,7 +365,7 @@ class TestCarrierOptOut(Texting):
         with pytest.raises(RecipientOptedOutError):
             acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k")
         [failed] = acme.messages.thread("ann", line, ALICE)
-        [opt_out] = acme.optouts.list()
+        [opt_out] = acme.optouts.list("admin")
         assert (DeliveryStatus.FAILED, "21610") == (failed.status, failed.error_code)
         assert (ALICE, OptOutSource.CARRIER, line) == (
             opt_out.number.e164,
@@ -387,11 +402,41 @@ class TestLostAnswer(Texting):
         assert DeliveryStatus.DELIVERED == final.status
         assert [] == acme.messages.reconcile()
 
-    def test_never_arrived(self, acme: AccountAdmin, carrier: SandboxCarrier, line: str) -> None:
-        """A text the carrier never got fails, and its key is freed for a knowing retry."""
+    def test_never_arrived(
+        self,
+        admin: SmsAdmin,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        clock: ManualClock,
+        line: str,
+    ) -> None:
+        """Not listed, it stays UNKNOWN for the queue validity plus the margin, then fails.
+
+        Only then is its key freed, so a retry before then sends nothing (issue 10, item 5).
+        """
         carrier.time_out_next_send("acme", reaches_carrier=False)
-        acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k")
-        [failed] = acme.messages.reconcile()
+        sent = acme.messages.send(
+            "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
+        ).message
+        validity = admin.hooks.providers()["fake"].capabilities.queue_validity
+        wait = validity + NEVER_ARRIVED_MARGIN
+        assert sent.handed_at is not None
+        deadline = sent.handed_at + wait
+        [waiting] = acme.messages.reconcile()
+        early_retry = acme.messages.send(
+            "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
+        )
+        clock.advance(wait - timedelta(seconds=1))
+        [still_waiting] = acme.messages.reconcile(message_id=sent.id)
+        assert (DeliveryStatus.UNKNOWN, NOT_LISTED_YET.format(deadline=deadline)) == (
+            waiting.status,
+            waiting.error_message,
+        )
+        assert (True, DeliveryStatus.UNKNOWN) == (early_retry.duplicate, still_waiting.status)
+        assert [] == outbound_at_carrier(carrier)
+        clock.advance(timedelta(seconds=1))
+        [failed] = acme.messages.reconcile(message_id=sent.id)
+        clock.advance(timedelta(days=1) - wait)  # back in Alice's daytime
         retried = acme.messages.send(
             "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
         )
@@ -460,6 +505,7 @@ class TestReconcileDuringAnOutage(Texting):
     def test_left_unknown_then_settled(
         self,
         acme: AccountAdmin,
+        clock: ManualClock,
         carrier: SandboxCarrier,
         adapter: UnreachableAdapter,
         line: str,
@@ -471,6 +517,163 @@ class TestReconcileDuringAnOutage(Texting):
         with pytest.raises(ProviderUnavailableError):
             acme.messages.reconcile(message_id=message.id)
         adapter.reachable = True
+        clock.advance(LOOKUP_INTERVAL)  # a background pass waits that long to ask again
         [settled] = acme.messages.reconcile()
-        assert DeliveryStatus.QUEUED == settled.status
+        assert DeliveryStatus.DELIVERED == settled.status  # the carrier's clock moved on too
         assert 1 == len(outbound_at_carrier(carrier))
+
+
+class TroubledLookupsAdapter(FakeAdapter):
+    """The sandbox adapter, but lookups of chosen texts fail with a chosen carrier error."""
+
+    def __init__(self, carrier: SandboxCarrier) -> None:
+        super().__init__(carrier=carrier)
+        self.failures: dict[str, ProviderError] = {}
+        self.lookups = 0
+
+    @hookimpl
+    def sms_fetch_message(
+        self, account: Account, message: OutboundMessage, provider_message_id: str | None
+    ) -> StatusUpdate | None:
+        """Raise the error arranged for the text, else look it up at the sandbox."""
+        self.lookups += 1
+        if (failure := self.failures.get(message.message_id)) is not None:
+            raise failure
+        return super().sms_fetch_message(account, message, provider_message_id)
+
+
+class TestReconcileGoesOnPastOneText(Texting):
+    """A carrier error about one text is that text's problem: the later texts are reconciled."""
+
+    @pytest.fixture
+    def adapter(self, carrier: SandboxCarrier) -> FakeAdapter:
+        return TroubledLookupsAdapter(carrier)
+
+    def _three_lost(self, acme: AccountAdmin, carrier: SandboxCarrier) -> list[str]:
+        ids = []
+        for to in (ALICE, BRUNO, CARLA):
+            carrier.time_out_next_send("acme")
+            ids.append(acme.messages.send("ann", candidate_id=None, to=to, body="Hi").message.id)
+        return ids
+
+    def test_ambiguous_text_is_skipped_and_noted(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        adapter: TroubledLookupsAdapter,
+        line: str,
+    ) -> None:
+        """The ambiguous text stays UNKNOWN with a note; the texts after it are found."""
+        first, second, third = self._three_lost(acme, carrier)
+        adapter.failures[first] = AmbiguousMessageError("3 texts match", provider="fake")
+        reconciled = {message.id: message for message in acme.messages.reconcile()}
+        expected_note = AMBIGUOUS.format(error="fake error: 3 texts match")
+        assert (DeliveryStatus.UNKNOWN, expected_note) == (
+            reconciled[first].status,
+            reconciled[first].error_message,
+        )
+        assert [DeliveryStatus.QUEUED, DeliveryStatus.QUEUED] == [
+            reconciled[second].status,
+            reconciled[third].status,
+        ]
+        assert expected_note == acme.messages.get("ann", first).error_message
+
+    def test_ambiguous_text_asked_about_alone_raises(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        adapter: TroubledLookupsAdapter,
+        line: str,
+    ) -> None:
+        """Asked about alone, the ambiguity is raised, and noted on the message too."""
+        first, _, _ = self._three_lost(acme, carrier)
+        adapter.failures[first] = AmbiguousMessageError("2 texts match", provider="fake")
+        with pytest.raises(AmbiguousMessageError):
+            acme.messages.reconcile(message_id=first)
+        stored = acme.messages.get("ann", first)
+        assert (DeliveryStatus.UNKNOWN, AMBIGUOUS.format(error="fake error: 2 texts match")) == (
+            stored.status,
+            stored.error_message,
+        )
+
+    def test_any_carrier_error_leaves_only_its_text(
+        self,
+        acme: AccountAdmin,
+        clock: ManualClock,
+        carrier: SandboxCarrier,
+        adapter: TroubledLookupsAdapter,
+        line: str,
+    ) -> None:
+        """A plain carrier error on the first text leaves it UNKNOWN for next time, untouched."""
+        first, second, third = self._three_lost(acme, carrier)
+        adapter.failures[first] = ProviderError("lookup refused", provider="fake", code="20003")
+        before = acme.messages.get("ann", first)
+        reconciled = {message.id: message for message in acme.messages.reconcile()}
+        assert before == reconciled[first]
+        assert {DeliveryStatus.QUEUED} == {reconciled[second].status, reconciled[third].status}
+        del adapter.failures[first]
+        clock.advance(LOOKUP_INTERVAL)
+        [settled] = acme.messages.reconcile()
+        assert (first, DeliveryStatus.DELIVERED) == (settled.id, settled.status)
+        assert 3 == len(outbound_at_carrier(carrier))
+
+
+class TestLaggingCarrierList(Texting):
+    """A carrier's list can lag behind its sends: a lost text not listed yet is not "not sent".
+
+    Twilio documents that its message list may not show a message at once, so a text whose
+    answer was lost is looked up until the carrier's queue validity has passed (issue 10,
+    item 5; ``shared/reference/twilio.md``).
+    """
+
+    @pytest.fixture
+    def adapter(self, carrier: SandboxCarrier) -> FakeAdapter:
+        return TroubledLookupsAdapter(carrier)
+
+    def test_listed_late_is_found_and_never_resent(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        adapter: TroubledLookupsAdapter,
+        clock: ManualClock,
+        line: str,
+    ) -> None:
+        """Unlisted at first, it stays UNKNOWN and its key bound; once listed, it is found."""
+        carrier.time_out_next_send("acme")
+        message = acme.messages.send(
+            "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
+        ).message
+        adapter.failures[message.id] = ProviderNotFoundError("not listed", provider="fake")
+        [unlisted] = acme.messages.reconcile()
+        clock.advance(timedelta(hours=2))
+        retry = acme.messages.send(
+            "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
+        )
+        del adapter.failures[message.id]
+        clock.advance(LOOKUP_INTERVAL)
+        [found] = acme.messages.reconcile()
+        [sent] = outbound_at_carrier(carrier)
+        assert (DeliveryStatus.UNKNOWN, True) == (unlisted.status, retry.duplicate)
+        assert (DeliveryStatus.DELIVERED, sent.sid) == (found.status, found.provider_message_id)
+
+    def test_background_passes_space_their_lookups(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        adapter: TroubledLookupsAdapter,
+        clock: ManualClock,
+        line: str,
+    ) -> None:
+        """A text not listed yet is looked up once per interval, however often passes run."""
+        carrier.time_out_next_send("acme")
+        message = acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi").message
+        adapter.failures[message.id] = ProviderNotFoundError("not listed", provider="fake")
+        passes = [acme.messages.reconcile() for _ in range(3)]
+        looked_up_once = adapter.lookups
+        clock.advance(LOOKUP_INTERVAL)
+        acme.messages.reconcile()
+        assert ([[DeliveryStatus.UNKNOWN], [], []], 1, 2) == (
+            [[m.status for m in found] for found in passes],
+            looked_up_once,
+            adapter.lookups,
+        )

@@ -23,6 +23,7 @@ from sms_core.domain import (
     Account,
     AvailableNumber,
     BrandProfile,
+    BrandVertical,
     CampaignProfile,
     InboundCall,
     NumberQuery,
@@ -46,7 +47,7 @@ from sms_core.hookspecs import hookimpl
 from sms_fake import translation
 from sms_fake.carrier import SandboxCarrier
 from sms_fake.delivery import MAX_BODY_CHARACTERS
-from sms_fake.errors import PROVIDER
+from sms_fake.errors import PROVIDER, not_found
 from sms_fake.payloads import CallAction, CallAnswer, decode_report, encode_answer
 from sms_fake.signing import auth_token_from
 
@@ -79,6 +80,8 @@ _INFO = ProviderInfo(
         max_body_characters=MAX_BODY_CHARACTERS,
         countries=frozenset({"US", "CA", "GB"}),
         number_types=frozenset({NumberType.LOCAL, NumberType.TOLL_FREE}),
+        # The sandbox registers with The Campaign Registry's own verticals.
+        brand_verticals=frozenset(BrandVertical),
     ),
 )
 
@@ -236,6 +239,18 @@ class FakeAdapter:
         if carrier is None:
             return None
         return translation.registration_state(carrier.registration(account.id, ref, step))
+
+    @hookimpl
+    def sms_resend_confirmation(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState | None:
+        """Send a brand's confirmation (OTP text or 2FA e-mail) again."""
+        carrier = self._serving(account)
+        if carrier is None:
+            return None
+        if step is not RegistrationStep.BRAND:
+            raise not_found(f"{step.value} {ref!r} to confirm (only a brand is confirmed)")
+        return translation.registration_state(carrier.resend_confirmation(account.id, ref))
 
     @hookimpl
     def sms_attach_number(

@@ -21,6 +21,7 @@ from sms_core.domain import (
     AvailableNumber,
     BrandProfile,
     CampaignProfile,
+    EntityType,
     NumberQuery,
     NumberSettings,
     PhoneNumber,
@@ -48,6 +49,10 @@ from sms_fake.signing import WebhookSigner, auth_token_from
 from sms_fake.store import MEMORY, Store
 
 __all__ = ["SandboxCarrier"]
+
+# Brands The Campaign Registry has a person confirm after review: a sole proprietor by a code
+# texted to the owner's mobile, a public company by a 2FA e-mail to its brand contact.
+_CONFIRMED_BY_A_PERSON = frozenset({EntityType.SOLE_PROPRIETOR, EntityType.PUBLIC_PROFIT})
 
 
 class SandboxCarrier:
@@ -206,7 +211,8 @@ class SandboxCarrier:
         """Submit a brand for review, or resubmit the failed brand ``previous_sid``.
 
         Resubmitting starts a new review under the same id; resubmitting a brand that did not
-        fail changes nothing.
+        fail changes nothing. A sole proprietor's or public company's brand must then be
+        confirmed by its person (:meth:`confirm_brand`) before it is approved.
 
         Raises:
             ProviderNotFoundError: When ``previous_sid`` is not one of the account's brands.
@@ -219,7 +225,44 @@ class SandboxCarrier:
                 brand.legal_name,
                 parent_sid=None,
                 previous_sid=previous_sid,
+                needs_confirmation=brand.entity_type in _CONFIRMED_BY_A_PERSON,
             )
+
+    def confirm_brand(self, account_id: str, sid: str) -> Registration:
+        """The brand's person confirms, and the brand is approved.
+
+        The owner replies to the text, or the brand contact follows the e-mail link.
+
+        Raises:
+            ProviderNotFoundError: When the account has no such brand.
+            ProviderError: When the brand waits for no confirmation (code 20409).
+        """
+        with self._store.write() as conn:
+            now = self._clock.now(conn)
+            brand = registrations.load_step(conn, account_id, RegistrationStep.BRAND, sid, now)
+            registrations.confirm(conn, brand)
+            return registrations.load(conn, account_id, sid, now)
+
+    def resend_confirmation(self, account_id: str, sid: str) -> Registration:
+        """Send the brand's confirmation (text or e-mail) again.
+
+        Raises:
+            ProviderNotFoundError: When the account has no such brand.
+            ProviderError: When the brand waits for no confirmation (code 20409).
+        """
+        with self._store.write() as conn:
+            now = self._clock.now(conn)
+            brand = registrations.load_step(conn, account_id, RegistrationStep.BRAND, sid, now)
+            registrations.resend_confirmation(conn, brand)
+            return registrations.load(conn, account_id, sid, now)
+
+    def confirmations_sent(self, account_id: str, sid: str) -> int:
+        """How often a brand's confirmation was sent again."""
+        with self._store.read() as conn:
+            registrations.load_step(
+                conn, account_id, RegistrationStep.BRAND, sid, self._clock.now(conn)
+            )
+            return registrations.confirmations_sent(conn, sid)
 
     def submit_campaign(
         self,
@@ -653,13 +696,22 @@ class SandboxCarrier:
         *,
         parent_sid: str | None,
         previous_sid: str | None,
+        needs_confirmation: bool = False,
     ) -> Registration:
         now = self._clock.now(conn)
         if previous_sid is not None:
             previous = registrations.load_step(conn, account_id, step, previous_sid, now)
-            return registrations.restart(conn, previous, label, now)
+            return registrations.restart(
+                conn, previous, label, now, needs_confirmation=needs_confirmation
+            )
         return registrations.submit(
-            conn, account_id=account_id, step=step, label=label, parent_sid=parent_sid, now=now
+            conn,
+            account_id=account_id,
+            step=step,
+            label=label,
+            parent_sid=parent_sid,
+            now=now,
+            needs_confirmation=needs_confirmation,
         )
 
     def _sign(self, item: outbox.Pending, now: datetime) -> WebhookRequest:

@@ -3,14 +3,17 @@
 Published in the ``smsadmin.cli`` entry-point group, so ``smsadmin`` has a ``sandbox`` command
 whenever sms-core-fake is installed. The commands do what a real carrier would not let anyone
 do: move its clock (reviews end, texts get delivered), plan a registration failure (of a step,
-or of a number's registration with the mobile carriers), change how long reviews and number
-registrations take. They act on the carrier's state file: ``--state``, else ``SMS_FAKE_STATE``,
-else the default file the adapter uses.
+or of a number's registration with the mobile carriers), confirm a brand as its person would,
+change how long reviews and number registrations take. They act on the carrier's state file:
+``--state``, else ``SMS_FAKE_STATE``, else the default file the adapter uses.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -21,15 +24,17 @@ from sms_core.domain import RegistrationStep
 from sms_fake.adapter import STATE_ENV, default_state_path
 from sms_fake.carrier import SandboxCarrier
 
-__all__ = ["app", "parse_duration"]
+__all__ = ["LONGEST", "app", "parse_duration"]
 
 app = typer.Typer(
     help="Steer the sandbox carrier: move its clock, plan a registration failure.",
     no_args_is_help=True,
 )
 
-_PART = re.compile(r"(\d+)([dhms])")
-_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+_PART = re.compile(r"([0-9]+)([dhms])")
+_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
+#: The longest a duration may be: ten years of carrier time.
+LONGEST = timedelta(days=3_650)
 
 StateOption = Annotated[
     Path | None,
@@ -44,16 +49,23 @@ StateOption = Annotated[
 
 
 def parse_duration(text: str) -> timedelta:
-    """A duration written like ``2h``, ``30m``, ``1d4h`` or ``90s``.
+    """A duration written like ``2h``, ``30m``, ``1d4h`` or ``90s``, of at most :data:`LONGEST`.
 
     Raises:
-        ValueError: When ``text`` is not made of such parts.
+        ValueError: When ``text`` is not made of such parts, or is longer than that.
     """
     compact = text.replace(" ", "").lower()
     parts = _PART.findall(compact)
     if not parts or "".join(number + unit for number, unit in parts) != compact:
-        raise ValueError(f"{text!r} is not a duration; write it like 2h, 30m, 1d4h or 90s")
-    return timedelta(**{_UNITS[unit]: int(number) for number, unit in parts})
+        raise ValueError(f"{text[:40]!r} is not a duration; write it like 2h, 30m, 1d4h or 90s")
+    # Summed in seconds first: timedelta() overflows on a number of days past 999,999,999.
+    seconds = sum(int(number) * _SECONDS[unit] for number, unit in parts)
+    if seconds > LONGEST.total_seconds():
+        raise ValueError(
+            f"{text[:40]!r} is longer than the sandbox moves at once ({LONGEST.days} days); "
+            "give a shorter duration"
+        )
+    return timedelta(seconds=seconds)
 
 
 def _duration(text: str) -> timedelta:
@@ -63,8 +75,25 @@ def _duration(text: str) -> timedelta:
         raise typer.BadParameter(str(err)) from err
 
 
-def _carrier(state: Path | None) -> SandboxCarrier:
-    return SandboxCarrier(state or default_state_path())
+@contextmanager
+def _carrier(state: Path | None) -> Iterator[SandboxCarrier]:
+    """The carrier on its state file; a file that cannot be used is a usage error."""
+    path = state or default_state_path()
+    problem: Exception | None = None
+    if "\x00" in str(path):
+        problem = ValueError("the path holds a NUL character")
+    else:
+        try:
+            with SandboxCarrier(path) as carrier:
+                yield carrier
+                return
+        except (OSError, sqlite3.Error) as err:
+            problem = err
+    raise typer.BadParameter(
+        f"the sandbox state file {str(path)[:80]!r} cannot be used ({problem}); choose a file "
+        "in a folder you can write",
+        param_hint="'--state'",
+    )
 
 
 @app.command("advance")
@@ -102,6 +131,26 @@ def fail_next(
     with _carrier(state) as carrier:
         carrier.fail_next(account_id, step, reason, code=code, field=field)
     typer.echo(f"The next {step.value.replace('_', ' ')} of {account_id!r} will fail: {reason}")
+
+
+@app.command("confirm")
+def confirm(
+    ctx: typer.Context,
+    brand: Annotated[str, typer.Argument(metavar="BRAND_ID", help="The brand's carrier id (BN…).")],
+    *,
+    account: Annotated[
+        str | None,
+        typer.Option(metavar="ID", help="The account; default: smsadmin's --account."),
+    ] = None,
+    state: StateOption = None,
+) -> None:
+    """Confirm a brand as its person would: the owner's text reply, the contact's 2FA link."""
+    account_id = account or ctx.find_root().params.get("account")
+    if not account_id:
+        raise typer.BadParameter("name the account with --account ID", param_hint="'--account'")
+    with _carrier(state) as carrier:
+        confirmed = carrier.confirm_brand(account_id, brand)
+    typer.echo(f"Brand {confirmed.sid} of {account_id!r} is confirmed: {confirmed.status}.")
 
 
 @app.command("review-time")

@@ -42,6 +42,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from sms_core.domain import PhoneNumber
+from sms_core.domain.json_body import load_json
 from sms_core.exceptions import WebhookPayloadError
 
 __all__ = [
@@ -220,9 +221,9 @@ def decode_answer(body: bytes) -> CallAnswer:
 
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise WebhookPayloadError(f"sandbox body is not JSON: {err}") from err
+        data = load_json(body)
+    except WebhookPayloadError as err:
+        raise WebhookPayloadError(f"sandbox {err}") from err
     if not isinstance(data, dict):
         raise WebhookPayloadError(f"sandbox body is JSON but not an object: {body[:60]!r}")
     return data

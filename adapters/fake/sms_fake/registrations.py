@@ -4,6 +4,10 @@ A submission starts a review that ends one review time later on the carrier cloc
 approved, unless a failure was planned for that step (``fail_next``): the next submission of
 the step takes the oldest planned failure and ends failed with its reason and code. A new
 review time applies to reviews started after it is set.
+
+A brand a person must confirm (a sole proprietor: a one-time code texted to the owner's
+mobile; a public company: a 2FA e-mail to its brand contact, as The Campaign Registry asks)
+is ``UNCONFIRMED`` after passing review, and approved only once confirmed (:func:`confirm`).
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ from sms_fake.store import read_setting, write_setting
 
 __all__ = [
     "DEFAULT_REVIEW_TIMES",
+    "confirm",
+    "confirmations_sent",
     "is_approved",
     "load",
     "load_step",
     "plan_failure",
     "require_approved",
+    "resend_confirmation",
     "restart",
     "review_time",
     "service_settings",
@@ -101,12 +108,14 @@ def submit(
     parent_sid: str | None,
     now: datetime,
     settings: NumberSettings | None = None,
+    needs_confirmation: bool = False,
 ) -> Registration:
-    """Start the review of a new submission."""
+    """Start the review of a new submission (a brand its person must then confirm or not)."""
     sid = new_sid(_SID_KINDS[step])
     conn.execute(
         "INSERT INTO registrations (sid, account_id, step, parent_sid, label, submitted_us, "
-        "decided_us, sms_url, status_callback_url) VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?)",
+        "decided_us, sms_url, status_callback_url, awaiting_confirmation) "
+        "VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?)",
         (
             sid,
             account_id,
@@ -115,6 +124,7 @@ def submit(
             label,
             settings.sms_url if settings else None,
             settings.status_callback_url if settings else None,
+            int(needs_confirmation),
         ),
     )
     _start_review(conn, account_id, step, sid, now)
@@ -122,12 +132,20 @@ def submit(
 
 
 def restart(
-    conn: sqlite3.Connection, registration: Registration, label: str, now: datetime
+    conn: sqlite3.Connection,
+    registration: Registration,
+    label: str,
+    now: datetime,
+    *,
+    needs_confirmation: bool = False,
 ) -> Registration:
     """Review a failed submission again under the same id; other states are left as they are."""
     if registration.status != _WORDS[registration.step][2]:
         return registration
-    conn.execute("UPDATE registrations SET label = ? WHERE sid = ?", (label, registration.sid))
+    conn.execute(
+        "UPDATE registrations SET label = ?, awaiting_confirmation = ? WHERE sid = ?",
+        (label, int(needs_confirmation), registration.sid),
+    )
     _start_review(conn, registration.account_id, registration.step, registration.sid, now)
     return load(conn, registration.account_id, registration.sid, now)
 
@@ -154,6 +172,8 @@ def load(conn: sqlite3.Connection, account_id: str, sid: str, now: datetime) -> 
         failure = RegistrationFailure(
             reason=row["failure_reason"], code=row["failure_code"], field=row["failure_field"]
         )
+    elif row["awaiting_confirmation"]:
+        status = BrandStatus.UNCONFIRMED
     else:
         status = approved
     return Registration(
@@ -199,6 +219,46 @@ def require_approved(
             "submitted once it is approved"
         )
     return registration
+
+
+def confirm(conn: sqlite3.Connection, registration: Registration) -> None:
+    """The brand's person confirmed (replied to the text, followed the e-mail link).
+
+    Raises:
+        ProviderError: When the brand waits for no confirmation (code 20409).
+    """
+    _require_unconfirmed(registration, "confirm")
+    conn.execute(
+        "UPDATE registrations SET awaiting_confirmation = 0 WHERE sid = ?", (registration.sid,)
+    )
+
+
+def resend_confirmation(conn: sqlite3.Connection, registration: Registration) -> None:
+    """Send the brand's confirmation (text or e-mail) again; the earlier one no longer counts.
+
+    Raises:
+        ProviderError: When the brand waits for no confirmation (code 20409).
+    """
+    _require_unconfirmed(registration, "resend the confirmation of")
+    conn.execute(
+        "UPDATE registrations SET confirmations_sent = confirmations_sent + 1 WHERE sid = ?",
+        (registration.sid,),
+    )
+
+
+def confirmations_sent(conn: sqlite3.Connection, sid: str) -> int:
+    """How often a brand's confirmation was sent again."""
+    row = conn.execute("SELECT confirmations_sent FROM registrations WHERE sid = ?", (sid,))
+    found = row.fetchone()
+    return int(found["confirmations_sent"]) if found else 0
+
+
+def _require_unconfirmed(registration: Registration, what: str) -> None:
+    if registration.status != BrandStatus.UNCONFIRMED:
+        raise conflict(
+            f"cannot {what} brand {registration.sid}: it is {registration.status}, and only a "
+            "brand that passed review and waits for its person's confirmation can be confirmed"
+        )
 
 
 def is_approved(registration: Registration) -> bool:

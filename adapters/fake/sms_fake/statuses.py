@@ -24,6 +24,9 @@ class BrandStatus(StrEnum):
     PENDING = "PENDING"
     #: Registered; campaigns may be submitted under it.
     APPROVED = "APPROVED"
+    #: Passed review, but its person has not confirmed yet (a sole proprietor's OTP text, a
+    #: public company's 2FA e-mail); no campaign until they do.
+    UNCONFIRMED = "UNCONFIRMED"
     #: Refused; see the failure reason, fix the form and resubmit.
     FAILED = "FAILED"
 

@@ -24,7 +24,17 @@ __all__ = ["MEMORY", "Store", "read_setting", "write_setting"]
 #: The path that keeps the state in memory, for one process.
 MEMORY = ":memory:"
 
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2
+
+# What each schema version adds to the one before; a file is brought up to date on open.
+_UPGRADES: dict[int, tuple[str, ...]] = {
+    # Brands a person must confirm (a sole proprietor's OTP text, a public company's 2FA
+    # e-mail): whether the confirmation is still awaited, and how often it was sent again.
+    2: (
+        "ALTER TABLE registrations ADD COLUMN awaiting_confirmation INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE registrations ADD COLUMN confirmations_sent INTEGER NOT NULL DEFAULT 0",
+    ),
+}
 
 _SCHEMA = (
     """CREATE TABLE settings (
@@ -215,7 +225,11 @@ class Store:
             if version == 0:
                 for statement in _SCHEMA:
                     conn.execute(statement)
-                conn.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
+                version = 1
+            for upgrade in range(version + 1, _SCHEMA_VERSION + 1):
+                for statement in _UPGRADES[upgrade]:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
 
 
 @contextmanager

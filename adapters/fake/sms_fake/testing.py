@@ -93,6 +93,11 @@ class SandboxDriver:
         self._carrier.registration(account.id, ref, step)  # the ref must be of that step
         self._carrier.complete_review(account.id, ref)
 
+    def confirm_registration(self, account: Account, step: RegistrationStep, ref: str) -> None:
+        """The brand's person confirms it (replies to the OTP text, follows the 2FA link)."""
+        if step is RegistrationStep.BRAND:
+            self._carrier.confirm_brand(account.id, ref)
+
     def fail_next_registration(
         self, account: Account, step: RegistrationStep, reason: str, code: str
     ) -> None:

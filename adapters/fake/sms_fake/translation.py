@@ -56,6 +56,7 @@ __all__ = [
 STEP_STATUSES: Mapping[str, StepStatus] = {
     BrandStatus.PENDING: StepStatus.IN_PROGRESS,
     BrandStatus.APPROVED: StepStatus.APPROVED,
+    BrandStatus.UNCONFIRMED: StepStatus.CONFIRMING,
     BrandStatus.FAILED: StepStatus.FAILED,
     CampaignStatus.IN_PROGRESS: StepStatus.IN_PROGRESS,
     CampaignStatus.VERIFIED: StepStatus.APPROVED,

@@ -362,12 +362,14 @@ class TestStatusTables:
     @pytest.mark.parametrize("raw", [*BrandStatus, *CampaignStatus, *ServiceStatus])
     def test_every_registration_word_is_mapped(self, raw: str) -> None:
         """Each word the sandbox uses has its own step status."""
-        expected = {"APPROVED", "VERIFIED", "ACTIVE"}, {"FAILED"}
+        expected = {"APPROVED", "VERIFIED", "ACTIVE"}, {"FAILED"}, {"UNCONFIRMED"}
         status = step_status(raw)
         if raw in expected[0]:
             assert StepStatus.APPROVED == status
         elif raw in expected[1]:
             assert StepStatus.FAILED == status
+        elif raw in expected[2]:
+            assert StepStatus.CONFIRMING == status
         else:
             assert StepStatus.IN_PROGRESS == status
 

@@ -15,6 +15,7 @@ from sms_core import (
     PhoneNumber,
     ProviderNotFoundError,
 )
+from sms_core.compliance.area_codes import US_AREA_CODES
 from sms_fake import SandboxCarrier
 
 
@@ -61,6 +62,30 @@ class TestSearch:
         assert 20 == len(found)
         assert all(offer.number.e164.startswith(prefix) for offer in found)
         _assert_valid(found, country)
+
+    def test_every_us_area_code_the_project_knows(self, carrier: SandboxCarrier) -> None:
+        """Each code of the core's one table is sold, in its state (issue 13.13: 310 was not).
+
+        The quiet-hours rules read the same table, so the sandbox sells a number wherever the
+        SDK knows a state's texting hours.
+        """
+        unsold = []
+        for state, codes in US_AREA_CODES.items():
+            for code in codes:
+                query = NumberQuery(country="US", region=state, area_code=code, limit=1)
+                found = carrier.search_numbers(query)
+                if not found or not found[0].number.e164.startswith(f"+1{code}"):
+                    unsold.append(f"{code} ({state})")
+                _assert_valid(found, "US")
+        assert [] == unsold
+
+    @pytest.mark.parametrize(("state", "code"), [("CA", "310"), ("NY", "718"), ("TX", "713")])
+    def test_codes_once_missing(self, carrier: SandboxCarrier, state: str, code: str) -> None:
+        """Los Angeles' 310, Brooklyn's 718 and Houston's 713 are for sale in their states."""
+        query = NumberQuery(country="US", region=state, area_code=code, limit=3)
+        found = carrier.search_numbers(query)
+        assert 3 == len(found)
+        assert all(offer.number.e164.startswith(f"+1{code}") for offer in found)
 
     def test_area_code_of_another_country_finds_nothing(self, carrier: SandboxCarrier) -> None:
         """A Canadian area code searched in the US is an empty answer."""

@@ -1,10 +1,15 @@
 import json
 import re
+import sqlite3
 from datetime import timedelta
+from pathlib import Path
 
+import attrs
 import pytest
 
 from sms_core import (
+    BrandProfile,
+    EntityType,
     NumberQuery,
     NumberSettings,
     ProviderError,
@@ -314,3 +319,67 @@ class TestNumberRegistration:
         """A registration cannot take a negative time."""
         with pytest.raises(ValueError, match="negative"):
             carrier.set_number_registration_duration(timedelta(seconds=-1))
+
+
+def _sole_proprietor() -> BrandProfile:
+    return attrs.evolve(sample_brand("Dana Reyes"), entity_type=EntityType.SOLE_PROPRIETOR)
+
+
+class TestConfirmation:
+    """A sole proprietor's or public company's brand waits for its person after review."""
+
+    @pytest.mark.parametrize(
+        "entity_type", [EntityType.SOLE_PROPRIETOR, EntityType.PUBLIC_PROFIT], ids=str
+    )
+    def test_unconfirmed_until_confirmed(
+        self, carrier: SandboxCarrier, account_id: str, entity_type: EntityType
+    ) -> None:
+        """Reviewed: UNCONFIRMED, no campaign yet; confirmed: APPROVED, campaigns welcome."""
+        brand = attrs.evolve(_sole_proprietor(), entity_type=entity_type)
+        submitted = carrier.submit_brand(account_id, brand)
+        assert "UNCONFIRMED" == carrier.complete_review(account_id, submitted.sid).status
+        with pytest.raises(ProviderError, match="only be submitted once it is approved"):
+            carrier.submit_campaign(account_id, submitted.sid, sample_campaign())
+        assert "APPROVED" == carrier.confirm_brand(account_id, submitted.sid).status
+        carrier.submit_campaign(account_id, submitted.sid, sample_campaign())
+
+    def test_resend_counts_and_needs_a_waiting_brand(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """Resending works only while the brand waits; the carrier counts each one."""
+        submitted = carrier.submit_brand(account_id, _sole_proprietor())
+        with pytest.raises(ProviderError, match="waits for its person"):
+            carrier.resend_confirmation(account_id, submitted.sid)
+        carrier.complete_review(account_id, submitted.sid)
+        carrier.resend_confirmation(account_id, submitted.sid)
+        carrier.resend_confirmation(account_id, submitted.sid)
+        assert 2 == carrier.confirmations_sent(account_id, submitted.sid)
+        carrier.confirm_brand(account_id, submitted.sid)
+        with pytest.raises(ProviderError, match="it is APPROVED"):
+            carrier.confirm_brand(account_id, submitted.sid)
+
+    def test_private_company_is_approved_at_once(
+        self, carrier: SandboxCarrier, account_id: str
+    ) -> None:
+        """A private company's brand needs no one to confirm it."""
+        assert "APPROVED" == _approved_brand(carrier, account_id).status
+
+
+class TestStateFileUpgrade:
+    """A sandbox file written by the previous version is brought up to date on open."""
+
+    def test_version_1_file(self, tmp_path: Path, account_id: str) -> None:
+        """Its brands gain the confirmation columns and keep working."""
+        path = tmp_path / "old.sqlite3"
+        SandboxCarrier(path).close()
+        with sqlite3.connect(path) as conn:  # back to version 1: without the new columns
+            conn.execute("ALTER TABLE registrations DROP COLUMN awaiting_confirmation")
+            conn.execute("ALTER TABLE registrations DROP COLUMN confirmations_sent")
+            conn.execute("PRAGMA user_version=1")
+        conn.close()
+        carrier = SandboxCarrier(path)
+        try:
+            submitted = carrier.submit_brand(account_id, _sole_proprietor())
+            assert "UNCONFIRMED" == carrier.complete_review(account_id, submitted.sid).status
+        finally:
+            carrier.close()

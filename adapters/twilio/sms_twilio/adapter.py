@@ -41,7 +41,15 @@ from sms_core.domain import (
 )
 from sms_core.exceptions import ConfigurationError, ProviderAuthenticationError
 from sms_core.hookspecs import hookimpl
-from sms_twilio import delivery, event_streams, provisioning, registration, webhooks
+from sms_twilio import (
+    delivery,
+    errors,
+    event_streams,
+    industries,
+    provisioning,
+    registration,
+    webhooks,
+)
 from sms_twilio.client import TwilioClient, TwilioClients
 from sms_twilio.http import PooledHttpClient
 from sms_twilio.settings import PROVIDER, Credentials, TwilioSettings
@@ -103,6 +111,7 @@ class TwilioAdapter:
                 answers_help=True,
                 # ValidityPeriod: 1 to 36,000 s, "Default value is 36000" (twilio_api_v2010.json).
                 queue_validity=timedelta(seconds=36_000),
+                brand_verticals=industries.MAPPABLE_VERTICALS,
             ),
         )
 
@@ -286,6 +295,17 @@ class TwilioAdapter:
         if account.provider != PROVIDER:
             return None
         return registration.fetch_registration(self.registration_client_for(account), step, ref)
+
+    @hookimpl
+    def sms_resend_confirmation(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState | None:
+        """A new OTP text (sole proprietor) or Authentication+ 2FA e-mail for the brand."""
+        if account.provider != PROVIDER:
+            return None
+        if step is not RegistrationStep.BRAND:
+            raise errors.not_found(f"{step.value} confirmation (only a brand is confirmed)")
+        return registration.resend_confirmation(self.registration_client_for(account), ref)
 
     @hookimpl
     def sms_attach_number(

@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 
 from sms_core.domain import (
+    ANSWER_LOST_CODE,
     Account,
     BrandProfile,
     CampaignProfile,
@@ -45,12 +46,12 @@ from sms_core.exceptions import (
     ConfigurationError,
     ProviderError,
     ProviderNotFoundError,
-    UnsupportedFeatureError,
+    ProviderTimeoutError,
 )
 from sms_twilio import errors, trusthub
 from sms_twilio.client import TwilioClient
 from sms_twilio.resources import optional_text, required_text, timestamp
-from sms_twilio.settings import PROVIDER, TwilioSettings, sid_pattern
+from sms_twilio.settings import TwilioSettings, sid_pattern
 from sms_twilio.statuses import brand_step_status, campaign_step_status
 
 __all__ = [
@@ -58,13 +59,18 @@ __all__ = [
     "CampaignRef",
     "attach_number",
     "fetch_registration",
+    "resend_confirmation",
     "submit_brand",
     "submit_campaign",
     "submit_messaging_service",
 ]
 
-#: The brand type registered: Standard (sole proprietors register in the Twilio Console).
+#: The brand type registered for companies, nonprofits and agencies (low-volume ones too).
 BRAND_TYPE = "STANDARD"
+#: A sole proprietor's brand type (``BrandType``), whose confirmation is an OTP text.
+SOLE_PROPRIETOR_BRAND_TYPE = "SOLE_PROPRIETOR"
+_UNVERIFIED = "UNVERIFIED"
+_MESSAGING = "https://messaging.twilio.com"
 # Twilio's code for "this number is already in this Messaging Service".
 _ALREADY_IN_SERVICE = "21710"
 _SIDS = {prefix: sid_pattern(prefix) for prefix in ("BN", "QE", "MG", "PN")}
@@ -99,43 +105,113 @@ def submit_brand(
 ) -> RegistrationState:
     """Register the brand (Trust Hub bundles first), or correct and resubmit a failed one.
 
+    ``previous_ref`` is a failed brand's ``BN…``, or the ``BU…[/BU…]`` bundles a failed first
+    attempt left (see :class:`~sms_twilio.trusthub.Bundles`): the attempt resumes from them.
+
+    Returns:
+        The brand in progress; or, when something fails after the customer profile was made
+        (Trust Hub finds a bundle noncompliant, Twilio refuses a request, an answer is lost),
+        the step failed with the reasons and the bundles made so far as its ``provider_ref``,
+        so a resubmission corrects them in place instead of making new ones.
+
+    A sole proprietor is registered as a ``SOLE_PROPRIETOR`` brand over a starter customer
+    profile and a sole-proprietor trust product; once approved it waits for the owner to
+    answer Twilio's OTP text (``CONFIRMING``).
+
     Raises:
-        UnsupportedFeatureError: For a sole-proprietor brand.
         ConfigurationError: When ``primary_customer_profile_sid`` is not configured.
+        ProviderError: When Twilio refuses or cannot be reached before anything was made.
     """
-    if brand.entity_type is EntityType.SOLE_PROPRIETOR:
-        raise UnsupportedFeatureError(
-            PROVIDER,
-            "sole-proprietor brand registration",
-            "Register a sole proprietor in the Twilio Console (it needs a one-time password "
-            "sent to the owner's mobile phone), then configure its messaging_service_sid.",
-        )
-    if previous_ref is not None:
-        sid = _sid(previous_ref, "BN", "brand")
-        brands = client.messaging.v1.brand_registrations
-        failed = brands(sid).fetch()
-        bundles = (
-            required_text(failed, "customer_profile_bundle_sid"),
-            required_text(failed, "a2p_profile_bundle_sid"),
-        )
-        trusthub.correct_bundles(client, settings, brand, bundles)
-        return brand_state(brands(sid).update())
+    resumed = trusthub.Bundles.parse(previous_ref) if previous_ref is not None else None
+    if previous_ref is not None and resumed is None:
+        return _resubmit_brand(client, settings, brand, _sid(previous_ref, "BN", "brand"))
     if settings.primary_customer_profile_sid is None:
         raise ConfigurationError(
             "the Twilio provider setting 'primary_customer_profile_sid' is missing: set it to "
             "the SID (BU…) of your approved Primary Customer Profile in Trust Hub, which every "
             "agency's customer profile is attached to"
         )
-    profile_sid, product_sid = trusthub.create_bundles(
-        client, settings, brand, settings.primary_customer_profile_sid
-    )
-    options: dict[str, Any] = {"brand_type": BRAND_TYPE}
-    if settings.mock_registrations:
-        options["mock"] = True
-    created = client.messaging.v1.brand_registrations.create(
-        customer_profile_bundle_sid=profile_sid, a2p_profile_bundle_sid=product_sid, **options
-    )
+    bundles = resumed or trusthub.Bundles()
+    brands = client.messaging.v1.brand_registrations
+    try:
+        if unmet := trusthub.prepare_bundles(
+            client,
+            settings,
+            brand,
+            bundles,
+            primary_profile_sid=settings.primary_customer_profile_sid,
+        ):
+            return _bundles_failed(bundles.ref(), "noncompliant", unmet)
+        if resumed is not None and (registered := _brand_over(client, bundles)) is not None:
+            return brand_state(registered)  # the lost answer's brand: nothing to create again
+        sole = brand.entity_type is EntityType.SOLE_PROPRIETOR
+        options: dict[str, Any] = {"brand_type": SOLE_PROPRIETOR_BRAND_TYPE if sole else BRAND_TYPE}
+        if settings.mock_registrations:
+            options["mock"] = True
+        if brand.low_volume:
+            # A Low-Volume Standard brand is a Standard brand without the automatic secondary
+            # vetting (CreateBrandRegistrations' SkipAutomaticSecVet in
+            # twilio_messaging_v1.json; "A2P 10DLC - Standard and Low-Volume Standard Brand
+            # Onboarding Guide for ISVs").
+            options["skip_automatic_sec_vet"] = True
+        created = brands.create(
+            customer_profile_bundle_sid=bundles.profile_sid,
+            a2p_profile_bundle_sid=bundles.product_sid,
+            **options,
+        )
+    except ProviderTimeoutError as err:
+        if bundles.profile_sid is None:
+            raise
+        lost = RegistrationFailure(reason=f"Twilio's answer was lost: {err}", code=ANSWER_LOST_CODE)
+        return _bundles_failed(bundles.ref(), ANSWER_LOST_CODE, (lost,))
+    except ProviderError as err:
+        if bundles.profile_sid is None:
+            raise
+        return _bundles_failed(
+            bundles.ref(), "refused", (RegistrationFailure(reason=str(err), code=err.code),)
+        )
     return brand_state(created)
+
+
+def _resubmit_brand(
+    client: TwilioClient, settings: TwilioSettings, brand: BrandProfile, sid: str
+) -> RegistrationState:
+    """Correct a registered brand's bundles in place and resubmit the brand."""
+    brands = client.messaging.v1.brand_registrations
+    failed = brands(sid).fetch()
+    existing = trusthub.Bundles(
+        required_text(failed, "customer_profile_bundle_sid"),
+        required_text(failed, "a2p_profile_bundle_sid"),
+    )
+    if unmet := trusthub.prepare_bundles(
+        client, settings, brand, existing, primary_profile_sid=None
+    ):
+        return _bundles_failed(sid, "noncompliant", unmet)
+    return brand_state(brands(sid).update())
+
+
+def _bundles_failed(
+    ref: str, raw_status: str, failures: tuple[RegistrationFailure, ...]
+) -> RegistrationState:
+    """The brand step failed before (or while) the brand registration was made."""
+    return RegistrationState(
+        step=RegistrationStep.BRAND,
+        provider_ref=ref,
+        status=StepStatus.FAILED,
+        raw_status=raw_status,
+        failures=failures,
+    )
+
+
+def _brand_over(client: TwilioClient, bundles: trusthub.Bundles) -> Any | None:
+    """The brand registration Twilio already holds over these bundles, if any."""
+    for brand in client.messaging.v1.brand_registrations.stream():
+        if (
+            optional_text(brand.customer_profile_bundle_sid) == bundles.profile_sid
+            and optional_text(brand.a2p_profile_bundle_sid) == bundles.product_sid
+        ):
+            return brand
+    return None
 
 
 def submit_campaign(
@@ -234,10 +310,49 @@ def attach_number(client: TwilioClient, service_ref: str, number: ProvisionedNum
             raise
 
 
+def resend_confirmation(client: TwilioClient, ref: str) -> RegistrationState:
+    """Have TCR send the brand's confirmation again: the OTP text or the 2FA e-mail.
+
+    A sole proprietor's brand gets a new OTP (``POST …/BrandRegistrations/{sid}/SmsOtp``,
+    CreateBrandRegistrationOtp in twilio_messaging_v1.json: "retry OTP verification for Sole
+    Proprietor Brand Registrations"); any other brand a new Authentication+ e-mail
+    (``POST …/BrandRegistrations/{sid}/2fa``, "A2P 10DLC - Brand 2FA Verification Resource",
+    https://www.twilio.com/docs/messaging/api/brand-2fa-verify; the 2.6.7 description names
+    the path without operations, and the twilio package has no method for it). Each 2FA
+    e-mail incurs a new Authentication+ fee.
+
+    Returns:
+        The brand waiting for the new confirmation.
+    """
+    sid = _sid(ref, "BN", "brand")
+    brands = client.messaging.v1.brand_registrations
+    brand = brands(sid).fetch()
+    if (optional_text(brand.brand_type) or "").upper() == SOLE_PROPRIETOR_BRAND_TYPE:
+        brands(sid).brand_registration_otps.create()
+    else:
+        client.request("POST", f"{_MESSAGING}/v1/a2p/BrandRegistrations/{sid}/2fa")
+    state = brand_state(brands(sid).fetch())
+    # The new message is on its way whatever the brand said before (a FAILED brand whose
+    # confirmation expired waits again): the person has to act now.
+    return attrs.evolve(state, status=StepStatus.CONFIRMING, failures=())
+
+
 def brand_state(resource: Any) -> RegistrationState:
-    """The brand step as a ``BrandRegistration`` answer describes it."""
+    """The brand step as a ``BrandRegistration`` answer describes it.
+
+    An ``APPROVED`` brand whose ``identity_status`` is still ``UNVERIFIED`` waits for a person
+    to confirm it (``CONFIRMING``): Twilio texts a sole proprietor's mobile an OTP "after the
+    Brand reaches APPROVED. The Brand remains UNVERIFIED until the mobile number owner
+    completes the verification step" (error 30752,
+    https://www.twilio.com/docs/api/errors/30752), and a public company's brand turns
+    VERIFIED once its brand contact completes the 2FA e-mail ("Authentication+ for Public
+    Brand A2P 10DLC Registrations", help.twilio.com article 29499398652059).
+    """
     raw = optional_text(resource.status) or ""
     status = brand_step_status(raw)
+    identity = (optional_text(getattr(resource, "identity_status", None)) or "").upper()
+    if status is StepStatus.APPROVED and identity == _UNVERIFIED:
+        status = StepStatus.CONFIRMING
     return RegistrationState(
         step=RegistrationStep.BRAND,
         provider_ref=required_text(resource, "sid"),
@@ -296,15 +411,20 @@ def _campaign_fields(campaign: CampaignProfile) -> dict[str, Any]:
         "subscriber_opt_in": campaign.subscriber_opt_in,
         "age_gated": campaign.age_gated,
         "direct_lending": campaign.direct_lending,
-        "opt_in_message": campaign.opt_in_message or None,
-        "opt_out_message": campaign.opt_out_message or None,
-        "help_message": campaign.help_message or None,
-        "opt_in_keywords": list(campaign.opt_in_keywords) or None,
-        "opt_out_keywords": list(campaign.opt_out_keywords) or None,
-        "help_keywords": list(campaign.help_keywords) or None,
         "privacy_policy_url": campaign.privacy_policy_url or None,
         "terms_and_conditions_url": campaign.terms_and_conditions_url or None,
     }
+    # Keywords go only with their reply. CreateUsAppToPerson (twilio_messaging_v1.json,
+    # OptOutKeywords / OptOutMessage / HelpKeywords / HelpMessage) wants both "if managing
+    # opt out keywords yourself (i.e. not using Twilio's Default or Advanced Opt Out
+    # features)"; a form without the reply leaves its keywords to Twilio's default handling.
+    for kind in ("opt_in", "opt_out", "help"):
+        message = getattr(campaign, f"{kind}_message")
+        keywords = list(getattr(campaign, f"{kind}_keywords"))
+        if message.strip():
+            fields[f"{kind}_message"] = message
+            if keywords:
+                fields[f"{kind}_keywords"] = keywords
     return {key: value for key, value in fields.items() if value is not None}
 
 

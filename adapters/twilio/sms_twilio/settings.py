@@ -115,11 +115,14 @@ def _sid(settings: Mapping[str, str], key: str, prefix: str) -> str | None:
     if not value:
         return None
     if not sid_pattern(prefix).fullmatch(value):
-        # The value is not shown: an auth token pasted here would end up in logs.
+        # The value is not shown: an auth token or API secret pasted into a SID field must
+        # not end up in a log or on a screen.
         raise ConfigurationError(
             f"provider setting {key!r} is not a Twilio {prefix}… SID ({prefix} followed by 32 "
-            f"hex digits; the value given has {len(value)} characters); copy the SID from the "
-            "Twilio Console, and keep tokens out of provider settings, which are stored"
+            f"hex digits; the value given has {len(value)} characters and is not shown); copy "
+            "the SID from the Twilio Console. Never put the auth token or an API secret in a "
+            "provider setting: set them in the environment (TWILIO_AUTH_TOKEN, "
+            "TWILIO_API_KEY and TWILIO_API_SECRET, or your env_prefix)"
         )
     return value
 

@@ -76,6 +76,9 @@ class BrandStatus(StrEnum):
     DELETION_PENDING = "DELETION_PENDING"
     #: A deletion that did not go through.
     DELETION_FAILED = "DELETION_FAILED"
+    #: Deleted. Not in the 2.6.7 spec's enum, but a deleted brand reports it; it can carry no
+    #: campaign, so it is a failure, never "in progress" (issue 10, item 13).
+    DELETED = "DELETED"
 
 
 class CampaignStatus(StrEnum):
@@ -133,6 +136,7 @@ _BRAND: dict[str, StepStatus] = {
     BrandStatus.SUSPENDED: StepStatus.FAILED,
     BrandStatus.DELETION_PENDING: StepStatus.FAILED,
     BrandStatus.DELETION_FAILED: StepStatus.FAILED,
+    BrandStatus.DELETED: StepStatus.FAILED,
 }
 
 _CAMPAIGN: dict[str, StepStatus] = {

@@ -9,8 +9,10 @@ Twilio's onboarding order for an ISV registering an agency (a Standard brand):
    information and the customer profile; evaluated, then submitted;
 3. the brand registration over both bundles (see :mod:`sms_twilio.registration`).
 
-A resubmission after a failed brand corrects the same bundles in place: the end users and the
-address are updated with the corrected form and both bundles are submitted again.
+The step is resumable: every SID is kept the moment Twilio answers (:class:`Bundles`), and a
+resubmission after a failure corrects the same bundles in place (end users and address updated
+with the corrected form, what is missing created) and submits them again, so a failure after
+the customer profile was made never leaves orphaned Trust Hub objects behind.
 """
 
 from __future__ import annotations
@@ -19,36 +21,76 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sms_core.domain import BrandContact, BrandProfile, EntityType
-from sms_core.exceptions import ProviderError
+import attrs
+
+from sms_core.domain import BrandContact, BrandProfile, EntityType, RegistrationFailure
+from sms_twilio import industries
 from sms_twilio.client import TwilioClient
 from sms_twilio.resources import optional_text, required_text
-from sms_twilio.settings import PROVIDER, TwilioSettings
+from sms_twilio.settings import TwilioSettings
 from sms_twilio.statuses import TrustHubStatus
 
-__all__ = ["Bundles", "correct_bundles", "create_bundles"]
-
-#: The customer profile's and the trust product's SIDs (``BU…``).
-Bundles = tuple[str, str]
+__all__ = ["Bundles", "prepare_bundles", "unmet_requirements"]
 
 # End-user and supporting-document types, as Trust Hub names them.
 _BUSINESS = "customer_profile_business_information"
 _REPRESENTATIVE = "authorized_representative_1"
 _ADDRESS = "customer_profile_address"
 _A2P_PROFILE = "us_a2p_messaging_profile_information"
+# A sole proprietor's bundles ("New Sole Proprietor A2P 10DLC Registration for ISVs: API
+# Walkthrough", https://www.twilio.com/docs/messaging/compliance/a2p-10dlc/onboarding-isv-api-sole-prop-new):
+# a starter customer profile with the owner's contact details, and a sole-proprietor A2P
+# trust product with the brand name, vertical and the mobile number the OTP is texted to.
+_STARTER_PROFILE = "starter_customer_profile_information"
+_SOLE_PROPRIETOR = "sole_proprietor_information"
+#: The starter customer profile and sole-proprietor A2P trust product policies (Twilio's
+#: walkthrough above; not in the OpenAPI files, see ../shared/reference/twilio.md §2.7).
+SOLE_PROPRIETOR_PROFILE_POLICY = "RN806dd6cd175f314e1f96a9727ee271f4"
+SOLE_PROPRIETOR_PRODUCT_POLICY = "RN670d5d2e282a6130ae063b234b6019c8"
 
-_COMPANY_TYPES = {
-    EntityType.PRIVATE_PROFIT: "private",
-    EntityType.PUBLIC_PROFIT: "public",
-    EntityType.NON_PROFIT: "non-profit",
-    EntityType.GOVERNMENT: "government",
-}
-_BUSINESS_TYPES = {
-    EntityType.PRIVATE_PROFIT: "Corporation",
-    EntityType.PUBLIC_PROFIT: "Corporation",
-    EntityType.NON_PROFIT: "Non-profit Corporation",
-    EntityType.GOVERNMENT: "Corporation",
-}
+
+@attrs.frozen
+class _Plan:
+    """What a brand's bundles hold: policies, end users and the A2P end user's type."""
+
+    profile_policy: str
+    product_policy: str
+    profile_end_users: dict[str, dict[str, object]]
+    product_end_user: str
+    product_attributes: dict[str, object]
+
+
+def _plan(settings: TwilioSettings, brand: BrandProfile) -> _Plan:
+    if brand.entity_type is EntityType.SOLE_PROPRIETOR:
+        contact = brand.contact
+        return _Plan(
+            profile_policy=SOLE_PROPRIETOR_PROFILE_POLICY,
+            product_policy=SOLE_PROPRIETOR_PRODUCT_POLICY,
+            profile_end_users={
+                _STARTER_PROFILE: {
+                    "first_name": contact.first_name,
+                    "last_name": contact.last_name,
+                    "email": contact.email,
+                    "phone_number": contact.phone.e164,
+                }
+            },
+            product_end_user=_SOLE_PROPRIETOR,
+            product_attributes={
+                "brand_name": brand.display_name.strip() or brand.legal_name,
+                # The Campaign Registry's vertical, as the sole-proprietor bundle takes it.
+                "vertical": brand.vertical.strip().upper(),
+                "mobile_phone_number": contact.phone.e164,
+            },
+        )
+    return _Plan(
+        profile_policy=settings.customer_profile_policy_sid,
+        product_policy=settings.a2p_profile_policy_sid,
+        profile_end_users=_profile_end_users(brand),
+        product_end_user=_A2P_PROFILE,
+        product_attributes=_a2p_profile(brand),
+    )
+
+
 # The tax id kinds Trust Hub knows, by the country that issued the id.
 _REGISTRATION_IDENTIFIERS = {"US": "EIN", "CA": "CBN", "GB": "VAT", "AU": "ACN"}
 # The job positions Trust Hub accepts for a representative, by a word of the contact's title.
@@ -62,30 +104,178 @@ _POSITIONS = (
     ("general manager", "GM"),
 )
 _FRIENDLY_NAME_LIMIT = 64
+_SID = re.compile(r"BU[0-9a-fA-F]{32}")
 
 
-def create_bundles(
-    client: TwilioClient, settings: TwilioSettings, brand: BrandProfile, primary_profile_sid: str
-) -> Bundles:
-    """Create, fill, evaluate and submit the customer profile and the A2P trust product.
+@attrs.define
+class Bundles:
+    """The brand's Trust Hub bundles, as far as they exist; filled in as they are created.
+
+    Its :meth:`ref` is the brand step's ``provider_ref`` until the brand registration exists,
+    so that a failure after the customer profile was made (a noncompliant evaluation, a lost
+    answer) leaves the step resumable from what Twilio already holds, never orphaned.
+    """
+
+    profile_sid: str | None = None
+    product_sid: str | None = None
+
+    @classmethod
+    def parse(cls, ref: str) -> Bundles | None:
+        """Read ``"BU…"`` or ``"BU…/BU…"``; ``None`` for any other ref (a brand's ``BN…``)."""
+        sids = ref.split("/")
+        if not 1 <= len(sids) <= 2 or not all(_SID.fullmatch(sid) for sid in sids):
+            return None
+        return cls(sids[0], sids[1] if len(sids) == 2 else None)
+
+    def ref(self) -> str:
+        """``"BU…"`` (profile only) or ``"BU…/BU…"`` (profile and trust product)."""
+        return "/".join(sid for sid in (self.profile_sid, self.product_sid) if sid)
+
+
+def prepare_bundles(
+    client: TwilioClient,
+    settings: TwilioSettings,
+    brand: BrandProfile,
+    bundles: Bundles,
+    *,
+    primary_profile_sid: str | None,
+) -> tuple[RegistrationFailure, ...]:
+    """Make or correct, then evaluate and submit, the customer profile and A2P trust product.
+
+    A bundle ``bundles`` already names is corrected in place (its end users and address
+    updated, what it lacks created and attached); a missing one is created, and its SID is
+    put into ``bundles`` the moment Twilio answers, so a caller that sees an error knows what
+    exists.
 
     Args:
-        primary_profile_sid: The ISV's approved primary customer profile, attached to the new one.
+        primary_profile_sid: The ISV's approved primary customer profile, attached to a new
+            customer profile.
 
-    Raises:
-        ProviderError: When Trust Hub evaluates a bundle as noncompliant; the message lists
-            the requirements it found unmet.
+    Returns:
+        Trust Hub's unmet requirements when it evaluates a bundle as noncompliant (nothing
+        after that bundle is made); empty when both were submitted for review.
     """
     trusthub = client.trusthub.v1
+    plan = _plan(settings, brand)  # checks the form first
+    end_users = plan.profile_end_users
     email = settings.notification_email or brand.contact.email
-    profile = trusthub.customer_profiles.create(
+    if bundles.profile_sid is None:
+        # A draft left by an attempt whose answer was lost is taken over, not duplicated.
+        bundles.profile_sid = _draft_profile(client, brand, plan)
+    resuming = bundles.profile_sid is not None
+    if bundles.profile_sid is None:
+        profile = trusthub.customer_profiles.create(
+            friendly_name=_friendly_name(brand, "customer profile"),
+            email=email,
+            policy_sid=plan.profile_policy,
+        )
+        bundles.profile_sid = required_text(profile, "sid")
+        assignments = trusthub.customer_profiles(bundles.profile_sid)
+        _fill_profile(client, brand, assignments.customer_profiles_entity_assignments, end_users)
+        if primary_profile_sid is not None:
+            assignments.customer_profiles_entity_assignments.create(object_sid=primary_profile_sid)
+    else:
+        profile_assignments = trusthub.customer_profiles(
+            bundles.profile_sid
+        ).customer_profiles_entity_assignments
+        for end_user_type, attributes in end_users.items():
+            _update_end_user(client, brand, profile_assignments, end_user_type, attributes)
+        _update_address(client, brand, profile_assignments)
+        if primary_profile_sid is not None and primary_profile_sid not in {
+            optional_text(a.object_sid) for a in profile_assignments.list()
+        }:
+            profile_assignments.create(object_sid=primary_profile_sid)
+    profile_context = trusthub.customer_profiles(bundles.profile_sid)
+    if unmet := _submit(
+        profile_context,
+        profile_context.customer_profiles_evaluations,
+        plan.profile_policy,
+    ):
+        return unmet
+
+    if bundles.product_sid is None and resuming:
+        bundles.product_sid = _made_before(client, brand, plan, bundles.profile_sid)
+    if bundles.product_sid is None:
+        product = trusthub.trust_products.create(
+            friendly_name=_friendly_name(brand, "A2P messaging profile"),
+            email=email,
+            policy_sid=plan.product_policy,
+        )
+        bundles.product_sid = required_text(product, "sid")
+        product_assignments = trusthub.trust_products(
+            bundles.product_sid
+        ).trust_products_entity_assignments
+        a2p_profile = trusthub.end_users.create(
+            friendly_name=_friendly_name(brand, "A2P profile information"),
+            type=plan.product_end_user,
+            attributes=plan.product_attributes,
+        )
+        product_assignments.create(object_sid=required_text(a2p_profile, "sid"))
+        product_assignments.create(object_sid=bundles.profile_sid)
+    else:
+        product_assignments = trusthub.trust_products(
+            bundles.product_sid
+        ).trust_products_entity_assignments
+        _update_end_user(
+            client, brand, product_assignments, plan.product_end_user, plan.product_attributes
+        )
+        held = {optional_text(a.object_sid) for a in product_assignments.list()}
+        if bundles.profile_sid not in held:
+            product_assignments.create(object_sid=bundles.profile_sid)
+    product_context = trusthub.trust_products(bundles.product_sid)
+    return _submit(product_context, product_context.trust_products_evaluations, plan.product_policy)
+
+
+def _draft_profile(client: TwilioClient, brand: BrandProfile, plan: _Plan) -> str | None:
+    """A draft customer profile of this brand, left by an attempt whose answer was lost.
+
+    Listed by friendly name, policy and status (ListCustomerProfile's ``FriendlyName``,
+    ``PolicySid`` and ``Status`` in twilio_trusthub_v1.json): a draft was never submitted,
+    so it is this brand's unfinished one.
+    """
+    drafts = client.trusthub.v1.customer_profiles.list(
         friendly_name=_friendly_name(brand, "customer profile"),
-        email=email,
-        policy_sid=settings.customer_profile_policy_sid,
+        policy_sid=plan.profile_policy,
+        status=TrustHubStatus.DRAFT.value,
+        limit=1,
     )
-    profile_sid = required_text(profile, "sid")
-    assignments = trusthub.customer_profiles(profile_sid).customer_profiles_entity_assignments
-    for end_user_type, attributes in _profile_end_users(brand).items():
+    return required_text(drafts[0], "sid") if drafts else None
+
+
+def _made_before(
+    client: TwilioClient, brand: BrandProfile, plan: _Plan, profile_sid: str
+) -> str | None:
+    """The trust product an earlier attempt made for this profile, if its answer was lost.
+
+    Trust Hub lists trust products by friendly name and policy (ListTrustProduct's
+    ``FriendlyName`` and ``PolicySid`` in twilio_trusthub_v1.json). Ours holds our customer
+    profile, or, when the answer to its creation was lost before anything was assigned, is
+    a draft holding nothing yet.
+    """
+    trusthub = client.trusthub.v1
+    empty: str | None = None
+    for product in trusthub.trust_products.list(
+        friendly_name=_friendly_name(brand, "A2P messaging profile"),
+        policy_sid=plan.product_policy,
+    ):
+        sid = required_text(product, "sid")
+        assigned = trusthub.trust_products(sid).trust_products_entity_assignments.list()
+        if any(optional_text(a.object_sid) == profile_sid for a in assigned):
+            return sid
+        if not assigned and optional_text(product.status) == TrustHubStatus.DRAFT.value:
+            empty = empty or sid
+    return empty
+
+
+def _fill_profile(
+    client: TwilioClient,
+    brand: BrandProfile,
+    assignments: Any,
+    end_users: Mapping[str, Mapping[str, object]],
+) -> None:
+    """Create the new customer profile's end users and address and attach them."""
+    trusthub = client.trusthub.v1
+    for end_user_type, attributes in end_users.items():
         end_user = trusthub.end_users.create(
             friendly_name=_friendly_name(brand, end_user_type.replace("_", " ")),
             type=end_user_type,
@@ -99,56 +289,6 @@ def create_bundles(
         attributes={"address_sids": required_text(address, "sid")},
     )
     assignments.create(object_sid=required_text(document, "sid"))
-    assignments.create(object_sid=primary_profile_sid)
-    profile_context = trusthub.customer_profiles(profile_sid)
-    _submit(
-        profile_context,
-        profile_context.customer_profiles_evaluations,
-        settings.customer_profile_policy_sid,
-    )
-
-    product = trusthub.trust_products.create(
-        friendly_name=_friendly_name(brand, "A2P messaging profile"),
-        email=email,
-        policy_sid=settings.a2p_profile_policy_sid,
-    )
-    product_sid = required_text(product, "sid")
-    product_assignments = trusthub.trust_products(product_sid).trust_products_entity_assignments
-    a2p_profile = trusthub.end_users.create(
-        friendly_name=_friendly_name(brand, "A2P profile information"),
-        type=_A2P_PROFILE,
-        attributes=_a2p_profile(brand),
-    )
-    product_assignments.create(object_sid=required_text(a2p_profile, "sid"))
-    product_assignments.create(object_sid=profile_sid)
-    product_context = trusthub.trust_products(product_sid)
-    _submit(
-        product_context, product_context.trust_products_evaluations, settings.a2p_profile_policy_sid
-    )
-    return profile_sid, product_sid
-
-
-def correct_bundles(
-    client: TwilioClient, settings: TwilioSettings, brand: BrandProfile, bundles: Bundles
-) -> None:
-    """Put the corrected ``brand`` into existing bundles and submit both again.
-
-    An end user or address a bundle lacks (one made in the Console, say) is created and
-    attached.
-    """
-    trusthub = client.trusthub.v1
-    profile_sid, product_sid = bundles
-    profile = trusthub.customer_profiles(profile_sid)
-    profile_assignments = profile.customer_profiles_entity_assignments
-    for end_user_type, attributes in _profile_end_users(brand).items():
-        _update_end_user(client, brand, profile_assignments, end_user_type, attributes)
-    _update_address(client, brand, profile_assignments)
-    _submit(profile, profile.customer_profiles_evaluations, settings.customer_profile_policy_sid)
-    product = trusthub.trust_products(product_sid)
-    _update_end_user(
-        client, brand, product.trust_products_entity_assignments, _A2P_PROFILE, _a2p_profile(brand)
-    )
-    _submit(product, product.trust_products_evaluations, settings.a2p_profile_policy_sid)
 
 
 def _update_end_user(
@@ -190,17 +330,17 @@ def _update_address(client: TwilioClient, brand: BrandProfile, assignments: Any)
     assignments.create(object_sid=required_text(document, "sid"))
 
 
-def _submit(bundle: Any, evaluations: Any, policy_sid: str) -> None:
-    """Evaluate a bundle against its policy and, when compliant, submit it for review."""
+def _submit(bundle: Any, evaluations: Any, policy_sid: str) -> tuple[RegistrationFailure, ...]:
+    """Evaluate a bundle against its policy and, when compliant, submit it for review.
+
+    Returns:
+        The unmet requirements of a noncompliant evaluation (the bundle stays a draft).
+    """
     evaluation = evaluations.create(policy_sid=policy_sid)
     if optional_text(evaluation.status) != "compliant":
-        raise ProviderError(
-            f"Trust Hub finds the bundle noncompliant with policy {policy_sid}: "
-            f"{_unmet(evaluation.results)}; correct the brand form and submit it again",
-            provider=PROVIDER,
-            code=_first_code(evaluation.results),
-        )
+        return unmet_requirements(evaluation.results)
     bundle.update(status=TrustHubStatus.PENDING_REVIEW.value)
+    return ()
 
 
 def _profile_end_users(brand: BrandProfile) -> dict[str, dict[str, object]]:
@@ -212,8 +352,8 @@ def _business_information(brand: BrandProfile) -> dict[str, object]:
         "business_name": brand.legal_name,
         # The agency is the ISV's customer, texting for itself.
         "business_identity": "direct_customer",
-        "business_industry": brand.vertical,
-        "business_type": _BUSINESS_TYPES.get(brand.entity_type, "Corporation"),
+        "business_industry": industries.business_industry(brand),
+        "business_type": industries.business_type(brand.entity_type),
         "business_registration_identifier": _REGISTRATION_IDENTIFIERS.get(
             brand.tax_id_country, "Other"
         ),
@@ -236,10 +376,13 @@ def _representative(brand: BrandProfile) -> dict[str, object]:
 
 
 def _a2p_profile(brand: BrandProfile) -> dict[str, object]:
-    attributes: dict[str, object] = {"company_type": _COMPANY_TYPES[brand.entity_type]}
+    attributes: dict[str, object] = {"company_type": industries.company_type(brand.entity_type)}
     if brand.entity_type is EntityType.PUBLIC_PROFIT:
         attributes["stock_exchange"] = brand.stock_exchange or ""
         attributes["stock_ticker"] = brand.stock_symbol or ""
+        # Authentication+: TCR sends its 2FA e-mail here ("Authentication+ for Public Brand
+        # A2P 10DLC Registrations", help.twilio.com article 29499398652059).
+        attributes["brand_contact_email"] = brand.brand_contact_email.strip()
     return attributes
 
 
@@ -278,25 +421,40 @@ def _address_sids(attributes: object) -> list[str]:
     return []
 
 
-def _unmet(results: object) -> str:
-    """The unmet requirements of an evaluation, in Trust Hub's words."""
-    reasons: list[str] = []
+def unmet_requirements(results: object) -> tuple[RegistrationFailure, ...]:
+    """An evaluation's unmet requirements, in Trust Hub's words, codes and fields.
+
+    Each failed result's invalid fields are one failure each (``error_code`` 22215, 22217…,
+    ``object_field``); a failed result without invalid fields is one failure itself (22214
+    "A Business End-User is missing", 22216 "… is missing"). Shape: the ``results`` of
+    Twilio's Evaluation resource (twilio_trusthub_v1.json, CustomerProfiles Evaluations
+    create example).
+    """
+    found: list[RegistrationFailure] = []
     for result in results if isinstance(results, list) else []:
         if not isinstance(result, Mapping) or result.get("passed"):
             continue
-        invalid = result.get("invalid")
-        reasons.extend(
-            str(field["failure_reason"])
-            for field in (invalid if isinstance(invalid, list) else [])
+        invalid = [
+            field
+            for field in (result.get("invalid") or [])
             if isinstance(field, Mapping) and field.get("failure_reason")
+        ]
+        found.extend(
+            RegistrationFailure(
+                reason=str(field["failure_reason"]),
+                code=optional_text(field.get("error_code")),
+                field=optional_text(field.get("object_field")),
+            )
+            for field in invalid
         )
-        if result.get("failure_reason"):
-            reasons.append(str(result["failure_reason"]))
-    return "; ".join(dict.fromkeys(reasons)) or "no reason given"
-
-
-def _first_code(results: object) -> str | None:
-    for result in results if isinstance(results, list) else []:
-        if isinstance(result, Mapping) and not result.get("passed") and result.get("error_code"):
-            return str(result["error_code"])
-    return None
+        if not invalid:
+            found.append(
+                RegistrationFailure(
+                    reason=str(result.get("failure_reason") or "Trust Hub gave no reason"),
+                    code=optional_text(result.get("error_code")),
+                    field=optional_text(result.get("object_type")),
+                )
+            )
+    return tuple(dict.fromkeys(found)) or (
+        RegistrationFailure(reason="Trust Hub finds the bundle noncompliant and gave no reason"),
+    )

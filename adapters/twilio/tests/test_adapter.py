@@ -50,6 +50,9 @@ _HOOKS: dict[str, Callable[[TwilioAdapter], Any]] = {
     "fetch_registration": lambda a: a.sms_fetch_registration(
         account=_FAKE, step=RegistrationStep.BRAND, ref="BN"
     ),
+    "resend_confirmation": lambda a: a.sms_resend_confirmation(
+        account=_FAKE, step=RegistrationStep.BRAND, ref="BN"
+    ),
     "attach_number": lambda a: a.sms_attach_number(account=_FAKE, service_ref="MG", number=_NUMBER),
     "send_message": lambda a: a.sms_send_message(account=_FAKE, message=_MESSAGE),
     "fetch_message": lambda a: a.sms_fetch_message(

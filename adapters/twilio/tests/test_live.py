@@ -3,6 +3,8 @@
 Test credentials (Console > Account > API keys & tokens > Test credentials) charge nothing
 and send nothing; Twilio answers them with its "magic" numbers. Set ``TWILIO_TEST_ACCOUNT_SID``
 and ``TWILIO_TEST_AUTH_TOKEN`` to run this tier; it never runs in CI.
+
+:class:`TestLiveMockBrand` registers a mock brand on a real account (``TWILIO_LIVE_*``).
 """
 
 import os
@@ -20,7 +22,10 @@ from sms_core import (
     ProviderAuthenticationError,
     ProviderError,
     RecipientOptedOutError,
+    RegistrationStep,
+    StepStatus,
 )
+from sms_core.testing import sample_brand
 from sms_twilio import TwilioAdapter
 
 _PREFIX = "TWILIO_TEST_"
@@ -37,10 +42,6 @@ _CANDIDATE = PhoneNumber.parse("+1 206 555 0142")
 pytestmark = [
     pytest.mark.live,
     pytest.mark.skipif(bool(os.environ.get("CI")), reason="the live tier never runs in CI"),
-    pytest.mark.skipif(
-        not all(os.environ.get(name) for name in _CREDENTIALS),
-        reason=f"set {' and '.join(_CREDENTIALS)} (Twilio test credentials) to run the live tier",
-    ),
 ]
 
 
@@ -53,6 +54,10 @@ def _message(recipient: PhoneNumber) -> OutboundMessage:
     )
 
 
+@pytest.mark.skipif(
+    not all(os.environ.get(name) for name in _CREDENTIALS),
+    reason=f"set {' and '.join(_CREDENTIALS)} (Twilio test credentials) to run the live tier",
+)
 class TestLiveTestCredentials:
     """Twilio's real API answers the adapter's requests as the mapping expects."""
 
@@ -114,3 +119,60 @@ class TestLiveTestCredentials:
         }
         with TwilioAdapter(environ=environ) as wrong, pytest.raises(ProviderAuthenticationError):
             wrong.sms_send_message(account=account, message=_message(_CANDIDATE))
+
+
+_LIVE = "TWILIO_LIVE_"
+_LIVE_SETTINGS = (f"{_LIVE}ACCOUNT_SID", f"{_LIVE}AUTH_TOKEN", f"{_LIVE}PRIMARY_PROFILE_SID")
+
+
+@pytest.mark.skipif(
+    not all(os.environ.get(name) for name in _LIVE_SETTINGS),
+    reason=(
+        f"set {', '.join(_LIVE_SETTINGS)} (a real account and its approved primary customer "
+        "profile) to register a mock brand"
+    ),
+)
+class TestLiveMockBrand:
+    """A real account registers a *mock* brand end to end: Trust Hub bundles, then the brand.
+
+    Test credentials cannot reach Trust Hub or A2P, so this runs on a real (sub)account.
+    ``Mock=true`` is Twilio's documented test path: CreateBrandRegistrations' ``Mock`` in
+    twilio-oai's twilio_messaging_v1.json ("If true, brand will be registered as a mock
+    brand"); a mock brand is not sent to The Campaign Registry, costs no brand fee, and its
+    campaigns are mock too. The Trust Hub customer profile and trust product it creates stay
+    in the account (named after the brand, "Northwind Staffing LLC: …"); delete them in the
+    Console when done.
+    """
+
+    @pytest.fixture
+    def live(self) -> Iterator[TwilioAdapter]:
+        with TwilioAdapter() as adapter:
+            yield adapter
+
+    @pytest.fixture
+    def account(self) -> Account:
+        return Account(
+            id="live-mock",
+            name="Live mock brand",
+            provider="twilio",
+            provider_settings={
+                "env_prefix": _LIVE,
+                "primary_customer_profile_sid": os.environ[_LIVE_SETTINGS[2]],
+                "mock_registrations": "true",
+            },
+        )
+
+    def test_mock_brand(self, live: TwilioAdapter, account: Account) -> None:
+        """The bundles pass Trust Hub's evaluation and Twilio takes the brand as a mock."""
+        state = live.sms_submit_brand(account=account, brand=sample_brand(), previous_ref=None)
+        assert state is not None
+        assert [] == list(state.failures), state.failures
+        assert state.provider_ref.startswith("BN")
+        assert state.status in {StepStatus.IN_PROGRESS, StepStatus.APPROVED}
+        brand = live.client_for(account).messaging.v1.brand_registrations(state.provider_ref)
+        assert brand.fetch().mock is True
+        fetched = live.sms_fetch_registration(
+            account=account, step=RegistrationStep.BRAND, ref=state.provider_ref
+        )
+        assert fetched is not None
+        assert state.provider_ref == fetched.provider_ref

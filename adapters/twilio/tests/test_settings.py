@@ -93,6 +93,20 @@ class TestSettings:
             TwilioSettings.from_account(_account(**{key: value}))
         assert key in str(caught.value)
 
+    @pytest.mark.parametrize("key", ["account_sid", "messaging_service_sid"])
+    def test_pasted_secret_is_not_echoed(self, key: str) -> None:
+        """A secret pasted into a SID setting is refused without being shown (issue 13 item 11).
+
+        An account SID is "AC" and 32 hex digits, 34 characters in all
+        (https://www.twilio.com/docs/api/errors/21470); the auth token is a secret that must be
+        kept private (https://www.twilio.com/docs/iam/api/secondary_authtoken).
+        """
+        token = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+        with pytest.raises(ConfigurationError, match="environment") as caught:
+            TwilioSettings.from_account(_account(**{key: token}))
+        assert token not in str(caught.value)
+        assert token[:8] not in str(caught.value)
+
 
 class TestCredentials:
     """Secrets come from the environment (or the host) and are never shown."""

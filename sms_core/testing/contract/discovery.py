@@ -38,6 +38,7 @@ _PROVIDER_CALLS = (
     "submit_campaign",
     "submit_messaging_service",
     "fetch_registration",
+    "resend_confirmation",
     "attach_number",
     "send_message",
     "fetch_message",
@@ -98,6 +99,9 @@ class DiscoveryContract(CarrierFixtures):
                 stranger, "unknown-campaign", webhook_settings
             ),
             "fetch_registration": lambda: hooks.fetch_registration(
+                stranger, RegistrationStep.BRAND, "unknown-brand"
+            ),
+            "resend_confirmation": lambda: hooks.resend_confirmation(
                 stranger, RegistrationStep.BRAND, "unknown-brand"
             ),
             "attach_number": lambda: hooks.attach_number(stranger, "unknown-service", number),

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
+import attrs
 import pytest
 
 from sms_core.domain import (
     Account,
     BrandProfile,
     CampaignProfile,
+    EntityType,
     NumberSettings,
     ProvisionedNumber,
     RegistrationState,
@@ -108,6 +111,31 @@ class RegistrationContract(CarrierFixtures):
         assert StepStatus.IN_PROGRESS == resubmitted.status
         assert StepStatus.APPROVED == review_step(hooks, driver, account, resubmitted).status
 
+    def test_public_company_brand_is_confirmed_by_its_contact(
+        self, hooks: Hooks, account: Account, driver: CarrierDriver, brand: BrandProfile
+    ) -> None:
+        """A public company's reviewed brand is CONFIRMING; resent and confirmed, approved.
+
+        The Campaign Registry's Authentication+ has the brand contact confirm by e-mail (2FA)
+        before the brand may carry campaigns.
+        """
+        public = attrs.evolve(
+            brand,
+            entity_type=EntityType.PUBLIC_PROFIT,
+            stock_symbol="NWS",
+            stock_exchange="NYSE",
+            brand_contact_email=f"ir@{_domain(brand.website)}",
+        )
+        submitted = hooks.submit_brand(account, public, None)
+        reviewed = review_step(hooks, driver, account, submitted)
+        assert (StepStatus.CONFIRMING, ()) == (reviewed.status, reviewed.failures)
+        assert reviewed.provider_ref == submitted.provider_ref
+        resent = hooks.resend_confirmation(account, RegistrationStep.BRAND, reviewed.provider_ref)
+        assert StepStatus.CONFIRMING == resent.status
+        driver.confirm_registration(account, RegistrationStep.BRAND, reviewed.provider_ref)
+        confirmed = hooks.fetch_registration(account, RegistrationStep.BRAND, reviewed.provider_ref)
+        assert StepStatus.APPROVED == confirmed.status
+
     def test_messaging_service_is_approved(
         self,
         hooks: Hooks,
@@ -142,3 +170,8 @@ class RegistrationContract(CarrierFixtures):
         """Fetching a step the carrier never saw raises ProviderNotFoundError."""
         with pytest.raises(ProviderNotFoundError):
             hooks.fetch_registration(account, step, f"contract-unknown-{uuid.uuid4().hex}")
+
+
+def _domain(website: str) -> str:
+    host = urlsplit(website).hostname or "example.com"
+    return host.removeprefix("www.")

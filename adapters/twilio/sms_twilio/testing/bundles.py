@@ -1,7 +1,14 @@
 """The Twilio stand-in's Trust Hub: customer profiles, trust products, end users, documents.
 
-Bundles start as drafts; an evaluation is compliant once anything is assigned. Every ISV's
-account has an approved primary customer profile (:meth:`BundlesMemory.primary_profile`).
+Bundles start as drafts. An evaluation reads what is assigned, as Trust Hub does: a customer
+profile needs its business information (with a name, a registration number and one of
+Twilio's industries and business types), an authorized representative with a first and last
+name, and an address document; a trust product needs its A2P profile information (one of
+Twilio's company types) and a customer profile. What is missing or invalid comes back in
+Trust Hub's ``results`` shape and codes (22214 an end user missing, 22215 a field missing or
+invalid, 22216 a document missing), as in the Evaluation example of twilio-oai's
+``twilio_trusthub_v1.json``. Every ISV's account has an approved primary customer profile
+(:meth:`BundlesMemory.primary_profile`).
 """
 
 from __future__ import annotations
@@ -11,8 +18,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from sms_twilio import industries
 from sms_twilio.testing.memory import Memory, Resource, new_sid, not_found
 from sms_twilio.testing.shapes import dated_iso, first, iso, public, snake
+from sms_twilio.trusthub import SOLE_PROPRIETOR_PRODUCT_POLICY, SOLE_PROPRIETOR_PROFILE_POLICY
 
 __all__ = ["TRUSTHUB", "BundlesMemory"]
 
@@ -65,6 +74,26 @@ class BundlesMemory(Memory):
             }
             return public(dated_iso(self._add(account_sid, sid, fields), self._resources[sid]))
 
+    def bundles(
+        self,
+        account_sid: str,
+        kind: str,
+        friendly_name: str | None,
+        policy_sid: str | None,
+        status: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """``CustomerProfiles`` or ``TrustProducts`` list, by friendly name, policy, status."""
+        with self._lock:
+            return [
+                public(dated_iso(resource.fields, resource))
+                for sid, resource in self._resources.items()
+                if resource.account_sid == account_sid
+                and resource.fields.get("_kind") == kind
+                and friendly_name in (None, resource.fields.get("friendly_name"))
+                and policy_sid in (None, resource.fields.get("policy_sid"))
+                and status in (None, resource.fields.get("status"))
+            ]
+
     def bundle(self, account_sid: str, kind: str, sid: str, path: str) -> dict[str, Any]:
         """``CustomerProfiles/{sid}`` or ``TrustProducts/{sid}`` fetch."""
         with self._lock:
@@ -107,10 +136,16 @@ class BundlesMemory(Memory):
             ]
 
     def evaluate(self, account_sid: str, kind: str, sid: str, path: str) -> dict[str, Any]:
-        """``{bundle}/Evaluations`` create: compliant when anything is assigned."""
+        """``{bundle}/Evaluations`` create: the bundle's requirements, read from what it holds."""
         with self._lock:
             bundle = self._bundle(account_sid, kind, sid, path)
-            compliant = bool(bundle.fields["_assigned"])
+            assigned = [self._resources[object_sid] for _, object_sid in bundle.fields["_assigned"]]
+            requirements = _REQUIREMENTS.get(
+                str(bundle.fields["policy_sid"]),
+                _PROFILE if kind == "CustomerProfiles" else _PRODUCT,
+            )
+            results = [_requirement(requirement, assigned) for requirement in requirements]
+            compliant = all(result["passed"] for result in results)
             owner = "customer_profile_sid" if kind == "CustomerProfiles" else "trust_product_sid"
             evaluation = new_sid("EL")
             return {
@@ -119,7 +154,7 @@ class BundlesMemory(Memory):
                 "policy_sid": bundle.fields["policy_sid"],
                 owner: sid,
                 "status": "compliant" if compliant else "noncompliant",
-                "results": [],
+                "results": results,
                 "date_created": iso(datetime.now(UTC)),
                 "url": f"{TRUSTHUB}/{kind}/{sid}/Evaluations/{evaluation}",
             }
@@ -177,3 +212,125 @@ class BundlesMemory(Memory):
             "date_created": iso(bundle.created),
             "url": f"{TRUSTHUB}/{kind}/{sid}/EntityAssignments/{assignment}",
         }
+
+
+# -- evaluation ---------------------------------------------------------------------------------
+
+# Twilio's allowed values: sms_twilio.industries, which the tests hold against Twilio's docs.
+_INDUSTRIES = industries.INDUSTRIES
+_BUSINESS_TYPES = industries.BUSINESS_TYPES
+_COMPANY_TYPES = industries.COMPANY_TYPES
+
+#: One requirement: (requirement_name, friendly name, object type, the attributes it needs as
+#: (field, friendly name, allowed values or None for "not empty")).
+_Requirement = tuple[str, str, str, tuple[tuple[str, str, frozenset[str] | None], ...]]
+
+_PROFILE: tuple[_Requirement, ...] = (
+    (
+        "business_info",
+        "Business",
+        "customer_profile_business_information",
+        (
+            ("business_name", "Business Name", None),
+            ("business_registration_number", "Business Registration Number", None),
+            ("business_industry", "Business Industry", _INDUSTRIES),
+            ("business_type", "Business Type", _BUSINESS_TYPES),
+        ),
+    ),
+    (
+        "authorized_representative_1_info",
+        "Authorized Representative 1",
+        "authorized_representative_1",
+        (("first_name", "First Name", None), ("last_name", "Last Name", None)),
+    ),
+    ("business_address_info", "Business Address", "customer_profile_address", ()),
+)
+_PRODUCT: tuple[_Requirement, ...] = (
+    (
+        "us_a2p_messaging_profile_info",
+        "US A2P Messaging Profile Information",
+        "us_a2p_messaging_profile_information",
+        (("company_type", "Company Type", _COMPANY_TYPES),),
+    ),
+)
+
+
+# A sole proprietor's bundles (Twilio's sole-proprietor ISV walkthrough): the starter profile
+# holds the owner's contact details, the trust product the brand name and OTP mobile.
+_STARTER_PROFILE: tuple[_Requirement, ...] = (
+    (
+        "starter_customer_profile_info",
+        "Starter Customer Profile Information",
+        "starter_customer_profile_information",
+        (
+            ("first_name", "First Name", None),
+            ("last_name", "Last Name", None),
+            ("email", "Email", None),
+            ("phone_number", "Phone Number", None),
+        ),
+    ),
+    ("business_address_info", "Business Address", "customer_profile_address", ()),
+)
+_SOLE_PROPRIETOR_PRODUCT: tuple[_Requirement, ...] = (
+    (
+        "sole_proprietor_info",
+        "Sole Proprietor Information",
+        "sole_proprietor_information",
+        (
+            ("brand_name", "Brand Name", None),
+            ("mobile_phone_number", "Mobile Phone Number", None),
+        ),
+    ),
+)
+_REQUIREMENTS = {
+    SOLE_PROPRIETOR_PROFILE_POLICY: _STARTER_PROFILE,
+    SOLE_PROPRIETOR_PRODUCT_POLICY: _SOLE_PROPRIETOR_PRODUCT,
+}
+
+
+def _requirement(requirement: _Requirement, assigned: list[Resource]) -> dict[str, Any]:
+    """One ``results`` entry of an evaluation, in Trust Hub's shape."""
+    name, friendly_name, object_type, fields = requirement
+    found = next((r for r in assigned if r.fields.get("type") == object_type), None)
+    result: dict[str, Any] = {
+        "friendly_name": friendly_name,
+        "object_type": object_type,
+        "passed": found is not None,
+        "failure_reason": None,
+        "error_code": None,
+        "valid": [],
+        "invalid": [],
+        "requirement_friendly_name": friendly_name,
+        "requirement_name": name,
+    }
+    if found is None:
+        document = object_type.endswith("address")
+        what = "document" if document else "End-User"
+        result.update(
+            failure_reason=f"A {friendly_name} {what} is missing. Please add one to the "
+            "regulatory bundle.",
+            error_code=22216 if document else 22214,
+        )
+        return result
+    attributes = found.fields.get("attributes") or {}
+    if attributes.get("company_type") == "public":
+        # Authentication+: a public company's profile names the brand contact for the 2FA.
+        fields = (*fields, ("brand_contact_email", "Brand Contact Email", None))
+    for field, label, allowed in fields:
+        value = str(attributes.get(field) or "").strip()
+        entry = {"friendly_name": label, "object_field": field}
+        if not value:
+            reason = f"The {label} is missing. Please enter in a {label} on the {friendly_name}."
+        elif allowed is not None and value not in allowed:
+            reason = f"The {label} {value!r} is not one of the allowed values."
+        else:
+            result["valid"].append({**entry, "failure_reason": None, "error_code": None})
+            continue
+        result["invalid"].append({**entry, "failure_reason": reason, "error_code": 22215})
+    if result["invalid"]:
+        result.update(
+            passed=False,
+            failure_reason=f"The {friendly_name} is incomplete or invalid.",
+            error_code=22215,
+        )
+    return result

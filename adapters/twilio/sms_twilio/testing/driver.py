@@ -148,6 +148,11 @@ class TwilioDriver:
             for campaign in self._state.campaigns(account_sid, ref, ref):
                 self._state.complete_review(account_sid, campaign["sid"])
 
+    def confirm_registration(self, account: Account, step: RegistrationStep, ref: str) -> None:
+        """The brand's person confirms (OTP reply, 2FA link): its identity turns VERIFIED."""
+        if step is RegistrationStep.BRAND:
+            self._state.confirm(self._account_sid(account), ref)
+
     def fail_next_registration(
         self, account: Account, step: RegistrationStep, reason: str, code: str
     ) -> None:

@@ -147,11 +147,17 @@ class RegistrationsMemory(BundlesMemory):
                 "brand_feedback": None,
                 "identity_status": None,
                 "mock": (first(form, "Mock") or "false") == "true",
+                "skip_automatic_sec_vet": (first(form, "SkipAutomaticSecVet") or "false") == "true",
                 "url": f"{MESSAGING}/a2p/BrandRegistrations/{sid}",
                 "links": {},
             }
             self._review_outcome[sid] = self._armed.pop((account_sid, "brand"), None)
             return dated_iso(self._add(account_sid, sid, fields), self._resources[sid])
+
+    def brands(self, account_sid: str) -> list[dict[str, Any]]:
+        """``a2p/BrandRegistrations`` list, oldest first."""
+        with self._lock:
+            return [dated_iso(r.fields, r) for r in self._of_kind(account_sid, "BN")]
 
     def brand(self, account_sid: str, sid: str, path: str) -> dict[str, Any]:
         """``a2p/BrandRegistrations/{sid}`` fetch."""
@@ -166,6 +172,42 @@ class RegistrationsMemory(BundlesMemory):
             resource.fields.update(status="PENDING", errors=[], failure_reason=None)
             self._review_outcome[sid] = self._armed.pop((account_sid, "brand"), None)
             return dated_iso(resource.fields, resource)
+
+    def _confirms(self, account_sid: str, brand: Resource) -> bool:
+        if brand.fields["brand_type"] == "SOLE_PROPRIETOR":
+            return True
+        product = self._resources.get(str(brand.fields["a2p_profile_bundle_sid"]))
+        for _, object_sid in product.fields["_assigned"] if product else ():
+            attributes = self._resources[object_sid].fields.get("attributes") or {}
+            if attributes.get("company_type") == "public":
+                return True
+        return False
+
+    def confirm(self, account_sid: str, sid: str) -> None:
+        """The brand's person confirms (follows the 2FA link, replies YES to the OTP text)."""
+        with self._lock:
+            resource = self._get(account_sid, sid, sid)
+            resource.fields.update(identity_status="VERIFIED", _updated=datetime.now(UTC))
+
+    def resend_confirmation(
+        self, account_sid: str, sid: str, channel: str, path: str
+    ) -> dict[str, Any]:
+        """``…/SmsOtp`` or ``…/2fa`` create: a new OTP text or 2FA e-mail is on its way.
+
+        A brand that failed for want of the confirmation waits for it again.
+        """
+        with self._lock:
+            resource = self._get(account_sid, sid, path)
+            resource.fields.setdefault("_resent", []).append(channel)
+            if resource.fields["status"] == "FAILED":
+                resource.fields.update(status="APPROVED", errors=[], failure_reason=None)
+            resource.fields.update(identity_status="UNVERIFIED", _updated=datetime.now(UTC))
+            return {"account_sid": account_sid, "brand_registration_sid": sid}
+
+    def resent(self, account_sid: str, sid: str) -> list[str]:
+        """The confirmations sent again for a brand (``"otp"``, ``"2fa"``), in order."""
+        with self._lock:
+            return list(self._get(account_sid, sid, sid).fields.get("_resent", []))
 
     def create_campaign(
         self, account_sid: str, service_sid: str, form: Mapping[str, list[str]], path: str
@@ -249,6 +291,11 @@ class RegistrationsMemory(BundlesMemory):
             if sid.startswith("BN"):
                 resource.fields["failure_reason"] = failure.reason if failure else None
                 resource.fields["tcr_id"] = resource.fields["tcr_id"] or f"B{sid[2:8].upper()}"
+                if not failure:
+                    # A sole proprietor's or public company's brand stays UNVERIFIED until its
+                    # person confirms (OTP text, Authentication+ e-mail): see confirm().
+                    waits = self._confirms(account_sid, resource)
+                    resource.fields["identity_status"] = "UNVERIFIED" if waits else "VERIFIED"
             else:
                 resource.fields["campaign_id"] = (
                     resource.fields["campaign_id"] or f"C{sid[2:8].upper()}"

@@ -328,6 +328,11 @@ def _create_brand(state: TwilioState, request: _Request, params: dict[str, str])
     return _Answer(201, state.create_brand(request.account_sid, request.form))
 
 
+@_route("messaging", "GET", r"/v1/a2p/BrandRegistrations")
+def _brands(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
+    return _Answer(200, _v1_page(request, "data", state.brands(request.account_sid)))
+
+
 @_route("messaging", "GET", _BRAND)
 def _brand(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
     return _Answer(200, state.brand(request.account_sid, params["sid"], request.path))
@@ -336,6 +341,18 @@ def _brand(state: TwilioState, request: _Request, params: dict[str, str]) -> _An
 @_route("messaging", "POST", _BRAND)
 def _resubmit_brand(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
     return _Answer(202, state.resubmit_brand(request.account_sid, params["sid"], request.path))
+
+
+@_route("messaging", "POST", rf"{_BRAND}/SmsOtp")
+def _resend_otp(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
+    sent = state.resend_confirmation(request.account_sid, params["sid"], "otp", request.path)
+    return _Answer(201, sent)
+
+
+@_route("messaging", "POST", rf"{_BRAND}/2fa")
+def _resend_2fa(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
+    sent = state.resend_confirmation(request.account_sid, params["sid"], "2fa", request.path)
+    return _Answer(201, sent)
 
 
 # -- trusthub.twilio.com -----------------------------------------------------------------------
@@ -347,6 +364,18 @@ _ENTITY = rf"/v1/(?P<kind>EndUsers|SupportingDocuments)/(?P<sid>(?:IT|RD){_SID})
 @_route("trusthub", "POST", r"/v1/(?P<kind>CustomerProfiles|TrustProducts)")
 def _create_bundle(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
     return _Answer(201, state.create_bundle(request.account_sid, params["kind"], request.form))
+
+
+@_route("trusthub", "GET", r"/v1/(?P<kind>CustomerProfiles|TrustProducts)")
+def _bundles(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
+    found = state.bundles(
+        request.account_sid,
+        params["kind"],
+        request.query.get("FriendlyName"),
+        request.query.get("PolicySid"),
+        request.query.get("Status"),
+    )
+    return _Answer(200, _v1_page(request, "results", found))
 
 
 @_route("trusthub", "GET", _BUNDLE)

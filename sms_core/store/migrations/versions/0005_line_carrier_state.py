@@ -4,7 +4,7 @@ Lines attached to the approved campaign before this revision become ``pending``:
 has not told the SDK that they are registered, and only its event may say so.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,102 @@
+"""The Twilio crash test's child: one keyed mass text on Twilio, SIGKILLed at a chosen point.
+
+Run as ``python twilio_crash_child.py DATABASE_URL BASE_URLS_JSON POINT NTH NOW KEY NUMBER...``:
+it opens the SDK with the Twilio adapter talking to the parent's stand-in (so what Twilio took
+survives the child), sends the keyed mass text from user ``rec`` on a manual clock set to
+``NOW``, and kills itself with SIGKILL the ``NTH`` time execution reaches ``POINT``:
+``after_store``, ``after_mark``, ``twilio_before``/``twilio_after`` (a message create, before
+it is sent or after its answer came back) or ``settling``. Only this child is patched.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sms_core import ManualClock, Recipient, SmsAdmin
+from sms_core.services.sending import Dispatcher
+from sms_twilio import PooledHttpClient, TwilioAdapter, delivery
+from sms_twilio.testing import AUTH_TOKEN
+
+#: The stand-in account the parent registered.
+ACCOUNT_SID = "AC" + "c7" * 16
+#: The body of every text.
+BODY = "Forklift shift Monday 7am at Northwind; reply YES to take it."
+#: Where the SDK tells Twilio to report (never called: the stand-in posts nothing here).
+HOOKS_URL = "https://crash.invalid/webhooks"
+
+
+class Killer:
+    """Counts arrivals at the chosen point and kills the process at the chosen one."""
+
+    def __init__(self, point: str, nth: int) -> None:
+        self._point, self._nth = point, nth
+        self._arrivals = 0
+        self._lock = threading.Lock()
+
+    def reached(self, point: str) -> None:
+        """Die here if this is the chosen arrival at the chosen point."""
+        if point != self._point:
+            return
+        with self._lock:
+            self._arrivals += 1
+            if self._arrivals == self._nth:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    def around(self, owner: object, name: str, before: str | None, after: str | None) -> None:
+        """Wrap ``owner.name`` so that ``before`` and ``after`` are reached around each call."""
+        original: Callable[..., Any] = getattr(owner, name)
+
+        @functools.wraps(original)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if before is not None:
+                self.reached(before)
+            result = original(*args, **kwargs)
+            if after is not None:
+                self.reached(after)
+            return result
+
+        setattr(owner, name, wrapped)
+
+
+def open_sdk(
+    database_url: str, base_urls: dict[str, str], http: PooledHttpClient, now: datetime
+) -> SmsAdmin:
+    """The SDK on the Twilio adapter, talking to the stand-in at ``base_urls``."""
+    environ = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
+    return SmsAdmin.open(
+        database_url,
+        plugins=[TwilioAdapter(http=http, environ=environ)],
+        load_entry_points=False,
+        clock=ManualClock(now),
+        webhook_base_url=HOOKS_URL,
+    )
+
+
+def main(argv: list[str]) -> int:
+    """Send the mass text; 0 when it was not killed first."""
+    database_url, base_urls, point, nth, now, key, *numbers = argv
+    killer = Killer(point, int(nth))
+    killer.around(Dispatcher, "store_many", None, "after_store")
+    killer.around(Dispatcher, "mark_handed", None, "after_mark")
+    killer.around(delivery, "send_message", "twilio_before", "twilio_after")
+    killer.around(Dispatcher, "settle_many", "settling", None)
+    urls = json.loads(base_urls)
+    with (
+        PooledHttpClient(base_urls=urls) as http,
+        open_sdk(database_url, urls, http, datetime.fromisoformat(now)) as admin,
+    ):
+        recipients = [Recipient(candidate_id=None, number=number) for number in numbers]
+        admin.account("acme").messages.send_mass("rec", recipients, BODY, idempotency_key=key)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
