@@ -67,6 +67,8 @@ HOSTILE_TEXT = st.one_of(
     st.sampled_from(["", " ", "\x00", "\ud800", "a\u200bb", "x" * 3000, "\t\n"]),
 )
 ANY_VALUE = st.one_of(HOSTILE_TEXT, NOT_TEXT)
+#: Anything that can be a mapping's key (a list cannot).
+ANY_KEY = st.one_of(HOSTILE_TEXT, st.none(), st.booleans(), st.integers(), st.binary(max_size=8))
 
 
 def ids(*known: str) -> st.SearchStrategy[Any]:
@@ -142,7 +144,7 @@ ACCOUNT_CALLS: dict[str, Call] = {
         provider_settings=d.draw(
             st.one_of(
                 st.none(),
-                st.dictionaries(ANY_VALUE, ANY_VALUE, max_size=2),
+                st.dictionaries(ANY_KEY, ANY_VALUE, max_size=2),
                 st.sampled_from([{"auth_token": "x"}, {"account_sid": "ab" * 16}]),
                 ANY_VALUE,
             )
