@@ -79,6 +79,8 @@ ACCOUNT_NAME_LENGTH = 200
 URL_LENGTH = 2048
 #: The SDK's own message ids.
 MESSAGE_ID_LENGTH = 32
+#: A carrier's error code as a delivery report or registration event gives it.
+ERROR_CODE_LENGTH = 32
 #: A caller's idempotency key; a mass text stores ``"{key}:{number}"``, so the column is wider.
 IDEMPOTENCY_KEY_LENGTH = 160
 #: The stored idempotency key: the caller's key, a colon and an E.164 number (at most 16).

@@ -49,6 +49,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from sms_core import inputs
 from sms_core.compliance.keywords import (
     DEFAULT_KEYWORDS,
     KeywordClass,
@@ -102,11 +103,14 @@ _KINDS: dict[WebhookKind, type[ProviderEvent]] = {
     WebhookKind.EVENTS: NumberRegistrationUpdate,
 }
 
-# The longest value the event fields kept in a column may have: the column's width
-# (sms_core/store/schema.py, ``messages``); a test holds the two together.
-_FIELD_WIDTHS: dict[str, int] = {"provider_message_id": 64, "error_code": 32}
+# The longest value the event fields kept in a column may have: the column's width, from the
+# one place the schema takes it too.
+_FIELD_WIDTHS: dict[str, int] = {
+    "provider_message_id": inputs.ID_LENGTH,
+    "error_code": inputs.ERROR_CODE_LENGTH,
+}
 
-# The carrier's own keyword verdicts (Twilio's OptOutType) in the SDK's words.
+# The carrier's own keyword verdicts (InboundMessage.provider_keyword) in the SDK's words.
 _CARRIER_KEYWORDS = {
     "STOP": KeywordClass.OPT_OUT,
     "START": KeywordClass.OPT_IN,

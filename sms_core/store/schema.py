@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from sms_core.inputs import (
     ACCOUNT_NAME_LENGTH,
+    ERROR_CODE_LENGTH,
     ID_LENGTH,
     IDEMPOTENCY_KEY_COLUMN_LENGTH,
     MESSAGE_ID_LENGTH,
@@ -125,7 +126,7 @@ lines = sa.Table(
     sa.Column("registered", sa.Boolean, nullable=False),
     # CarrierRegistration: the number's registration with the mobile carriers, only forward.
     sa.Column("carrier_registration", sa.String(16), nullable=False, server_default="not_attached"),
-    sa.Column("carrier_error_code", sa.String(32)),
+    sa.Column("carrier_error_code", sa.String(ERROR_CODE_LENGTH)),
     sa.Column("carrier_error", sa.Text),
     sa.Column("forward_to", sa.String(16)),
     sa.Column("seat_id", sa.ForeignKey("seats.id")),
@@ -243,7 +244,7 @@ messages = sa.Table(
     # DeliveryStatus.rank of ``status``: a report is stored only if it raises the rank.
     sa.Column("status_rank", sa.Integer, nullable=False),
     sa.Column("provider_message_id", sa.String(ID_LENGTH)),
-    sa.Column("error_code", sa.String(32)),
+    sa.Column("error_code", sa.String(ERROR_CODE_LENGTH)),
     sa.Column("error_message", sa.Text),
     sa.Column("idempotency_key", sa.String(IDEMPOTENCY_KEY_COLUMN_LENGTH)),
     # What the send used of a seat's allowance, so a send that never left can give it back.
