@@ -21,6 +21,9 @@ from sms_twilio.testing import PrismError, PrismFleet, TwilioStandIn, install_pr
 from sms_twilio.testing.prism import PRISM_PACKAGE
 from sms_twilio.testing.transport import ScriptedAnswers, StateAnswers
 
+# SQLite and PostgreSQL databases (database_url), as in the core tests.
+pytest_plugins = ("sms_core.testing.databases",)
+
 #: The Twilio account the mock-transport tests use, and its auth token.
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "unit-test-auth-token"

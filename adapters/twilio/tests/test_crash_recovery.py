@@ -9,9 +9,7 @@ reach Twilio twice, nothing may be left pending, and a text Twilio lists must be
 day later (past the queue validity and the margin), reconciliation and one more retry must
 leave every candidate with exactly one text at Twilio.
 
-Bounded: 6 runs, a few seconds each. On SQLite only: on PostgreSQL the Twilio campaign's
-reference (``MG…/QE…``, 67 characters) does not fit ``registration_steps.provider_ref``
-(64), so the agency cannot be registered there yet; the sandbox suite covers PostgreSQL.
+Bounded: 6 runs per database (SQLite and PostgreSQL), a few seconds each.
 """
 
 from __future__ import annotations
@@ -81,9 +79,8 @@ def stand_in() -> Iterator[TwilioStandIn]:
 
 
 @pytest.fixture
-def agency(tmp_path: Path, stand_in: TwilioStandIn) -> str:
+def agency(database_url: str, stand_in: TwilioStandIn) -> str:
     """An agency on Twilio, its campaign verified, with recruiter ``rec`` on a line."""
-    database_url = f"sqlite:///{tmp_path / 'smsadmin.sqlite3'}"
     with (
         PooledHttpClient(base_urls=stand_in.base_urls) as http,
         open_sdk(database_url, stand_in.base_urls, http, START) as admin,
