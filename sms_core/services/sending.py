@@ -375,23 +375,7 @@ class Dispatcher:
         for _ in range(_STORE_ATTEMPTS):
             try:
                 with context.database.transaction() as connection:
-                    charge = (
-                        charge_send(
-                            connection,
-                            sender.policy,
-                            sender.line,
-                            outgoing.analysis,
-                            context.now(),
-                        )
-                        if outgoing.metered
-                        else None
-                    )
-                    message_store.insert_message(
-                        connection,
-                        message,
-                        idempotency_key=outgoing.idempotency_key,
-                        charge=charge,
-                    )
+                    self._charge_and_insert(connection, sender, outgoing, message)
             except message_store.KeyTaken:
                 earlier = self.previous(outgoing.idempotency_key)
                 if earlier is None:
@@ -402,6 +386,26 @@ class Dispatcher:
         raise IdempotencyKeyError(
             f"idempotency key {outgoing.idempotency_key!r} is being taken and freed by other "
             "calls right now; retry in a moment"
+        )
+
+    def _charge_and_insert(
+        self, connection: sa.Connection, sender: Sender, outgoing: Outgoing, message: Message
+    ) -> None:
+        """Use the seat's allowance (metered lines) and store the text, in ``connection``.
+
+        Raises:
+            AllowanceExhaustedError: When the seat's allowance is used up.
+            KeyTaken: When the idempotency key is stored already.
+        """
+        charge = (
+            charge_send(
+                connection, sender.policy, sender.line, outgoing.analysis, self._context.now()
+            )
+            if outgoing.metered
+            else None
+        )
+        message_store.insert_message(
+            connection, message, idempotency_key=outgoing.idempotency_key, charge=charge
         )
 
     def store_many(
@@ -430,23 +434,7 @@ class Dispatcher:
                     continue
                 try:
                     with message_store.savepoint(connection):
-                        charge = (
-                            charge_send(
-                                connection,
-                                sender.policy,
-                                sender.line,
-                                outgoing.analysis,
-                                context.now(),
-                            )
-                            if outgoing.metered
-                            else None
-                        )
-                        message_store.insert_message(
-                            connection,
-                            message,
-                            idempotency_key=outgoing.idempotency_key,
-                            charge=charge,
-                        )
+                        self._charge_and_insert(connection, sender, outgoing, message)
                 except AllowanceExhaustedError as err:
                     results.append(err)
                     continue
