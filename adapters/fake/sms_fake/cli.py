@@ -36,6 +36,10 @@ _SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
 #: The longest a duration may be: ten years of carrier time.
 LONGEST = timedelta(days=3_650)
 
+AccountOption = Annotated[
+    str | None,
+    typer.Option(metavar="ID", help="The account; default: smsadmin's --account."),
+]
 StateOption = Annotated[
     Path | None,
     typer.Option(
@@ -73,6 +77,14 @@ def _duration(text: str) -> timedelta:
         return parse_duration(text)
     except ValueError as err:
         raise typer.BadParameter(str(err)) from err
+
+
+def _account_id(ctx: typer.Context, account: str | None) -> str:
+    """The account a command acts on: its own --account, else smsadmin's."""
+    account_id = account or ctx.find_root().params.get("account")
+    if not account_id:
+        raise typer.BadParameter("name the account with --account ID", param_hint="'--account'")
+    return str(account_id)
 
 
 @contextmanager
@@ -118,16 +130,11 @@ def fail_next(
     *,
     code: Annotated[str | None, typer.Option(help="The carrier's error code, e.g. 30893.")] = None,
     field: Annotated[str | None, typer.Option(help="The form field the reason is about.")] = None,
-    account: Annotated[
-        str | None,
-        typer.Option(metavar="ID", help="The account; default: smsadmin's --account."),
-    ] = None,
+    account: AccountOption = None,
     state: StateOption = None,
 ) -> None:
     """Make the account's next submission of a step fail when its review ends."""
-    account_id = account or ctx.find_root().params.get("account")
-    if not account_id:
-        raise typer.BadParameter("name the account with --account ID", param_hint="'--account'")
+    account_id = _account_id(ctx, account)
     with _carrier(state) as carrier:
         carrier.fail_next(account_id, step, reason, code=code, field=field)
     typer.echo(f"The next {step.value.replace('_', ' ')} of {account_id!r} will fail: {reason}")
@@ -138,16 +145,11 @@ def confirm(
     ctx: typer.Context,
     brand: Annotated[str, typer.Argument(metavar="BRAND_ID", help="The brand's carrier id (BN…).")],
     *,
-    account: Annotated[
-        str | None,
-        typer.Option(metavar="ID", help="The account; default: smsadmin's --account."),
-    ] = None,
+    account: AccountOption = None,
     state: StateOption = None,
 ) -> None:
     """Confirm a brand as its person would: the owner's text reply, the contact's 2FA link."""
-    account_id = account or ctx.find_root().params.get("account")
-    if not account_id:
-        raise typer.BadParameter("name the account with --account ID", param_hint="'--account'")
+    account_id = _account_id(ctx, account)
     with _carrier(state) as carrier:
         confirmed = carrier.confirm_brand(account_id, brand)
     typer.echo(f"Brand {confirmed.sid} of {account_id!r} is confirmed: {confirmed.status}.")
@@ -178,16 +180,11 @@ def fail_next_number(
     reason: Annotated[str, typer.Argument(help="The carrier's reason, as it would word it.")],
     *,
     code: Annotated[str, typer.Option(help="The carrier's error code.")] = "30126",
-    account: Annotated[
-        str | None,
-        typer.Option(metavar="ID", help="The account; default: smsadmin's --account."),
-    ] = None,
+    account: AccountOption = None,
     state: StateOption = None,
 ) -> None:
     """Make the registration of the account's next attached number fail."""
-    account_id = account or ctx.find_root().params.get("account")
-    if not account_id:
-        raise typer.BadParameter("name the account with --account ID", param_hint="'--account'")
+    account_id = _account_id(ctx, account)
     with _carrier(state) as carrier:
         carrier.fail_next_number_registration(account_id, reason, code=code)
     typer.echo(f"The next number {account_id!r} attaches will fail to register: {reason}")
