@@ -16,55 +16,17 @@ Only this child is patched: the SDK under test is the real one, and nothing catc
 
 from __future__ import annotations
 
-import functools
-import os
-import signal
 import sys
-import threading
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from sms_core import ManualClock
 from sms_core.cli.testing import SmsadminRunner
 from sms_core.services.sending import Dispatcher
+from sms_core.testing.crash import Killer
 from sms_fake import SandboxCarrier
 
 #: The body every crash run sends.
 BODY = "Forklift shift Monday 7am at Northwind; reply YES to take it."
-
-
-class Killer:
-    """Counts arrivals at the chosen point and kills the process at the chosen one."""
-
-    def __init__(self, point: str, nth: int) -> None:
-        self._point, self._nth = point, nth
-        self._arrivals = 0
-        self._lock = threading.Lock()
-
-    def reached(self, point: str) -> None:
-        """Die here if this is the chosen arrival at the chosen point."""
-        if point != self._point:
-            return
-        with self._lock:
-            self._arrivals += 1
-            if self._arrivals == self._nth:
-                os.kill(os.getpid(), signal.SIGKILL)
-
-    def around(self, owner: type, name: str, before: str | None, after: str | None) -> None:
-        """Wrap ``owner.name`` so that ``before`` and ``after`` are reached around each call."""
-        original: Callable[..., Any] = getattr(owner, name)
-
-        @functools.wraps(original)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if before is not None:
-                self.reached(before)
-            result = original(*args, **kwargs)
-            if after is not None:
-                self.reached(after)
-            return result
-
-        setattr(owner, name, wrapped)
 
 
 def main(argv: list[str]) -> int:

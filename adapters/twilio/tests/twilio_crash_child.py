@@ -10,18 +10,13 @@ it is sent or after its answer came back) or ``settling``. Only this child is pa
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import signal
 import sys
-import threading
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from sms_core import ManualClock, Recipient, SmsAdmin
 from sms_core.services.sending import Dispatcher
+from sms_core.testing.crash import Killer
 from sms_twilio import PooledHttpClient, TwilioAdapter, delivery
 from sms_twilio.testing import AUTH_TOKEN
 
@@ -31,39 +26,6 @@ ACCOUNT_SID = "AC" + "c7" * 16
 BODY = "Forklift shift Monday 7am at Northwind; reply YES to take it."
 #: Where the SDK tells Twilio to report (never called: the stand-in posts nothing here).
 HOOKS_URL = "https://crash.invalid/webhooks"
-
-
-class Killer:
-    """Counts arrivals at the chosen point and kills the process at the chosen one."""
-
-    def __init__(self, point: str, nth: int) -> None:
-        self._point, self._nth = point, nth
-        self._arrivals = 0
-        self._lock = threading.Lock()
-
-    def reached(self, point: str) -> None:
-        """Die here if this is the chosen arrival at the chosen point."""
-        if point != self._point:
-            return
-        with self._lock:
-            self._arrivals += 1
-            if self._arrivals == self._nth:
-                os.kill(os.getpid(), signal.SIGKILL)
-
-    def around(self, owner: object, name: str, before: str | None, after: str | None) -> None:
-        """Wrap ``owner.name`` so that ``before`` and ``after`` are reached around each call."""
-        original: Callable[..., Any] = getattr(owner, name)
-
-        @functools.wraps(original)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if before is not None:
-                self.reached(before)
-            result = original(*args, **kwargs)
-            if after is not None:
-                self.reached(after)
-            return result
-
-        setattr(owner, name, wrapped)
 
 
 def open_sdk(
