@@ -305,19 +305,24 @@ class Reconciler:
             return self._reload(connection, message)
 
     def _never_arrived(self, message: Message, reason: str = NEVER_ARRIVED) -> Message:
+        """Fail a text the carrier never had; its key is freed, so it may be sent knowingly."""
+        return self._fail(message, reason, free_key=True)
+
+    def _fail(self, message: Message, reason: str, *, free_key: bool) -> Message:
+        """Store a text as FAILED with ``reason`` and give its allowance back."""
         context, account_id = self._context, self._context.account.id
         with context.database.transaction() as connection:
-            failed = message_store.record_status(
+            if message_store.record_status(
                 connection,
                 account_id,
                 message.id,
                 status=DeliveryStatus.FAILED,
                 now=context.now(),
                 error_message=reason,
-            )
-            if failed:
+            ):
                 refund(connection, message_store.take_charge(connection, account_id, message.id))
-                message_store.release_idempotency_key(connection, account_id, message.id)
+                if free_key:
+                    message_store.release_idempotency_key(connection, account_id, message.id)
             return self._reload(connection, message)
 
     def _send_abandoned(self, message: Message) -> tuple[Message, bool]:
@@ -384,18 +389,7 @@ class Reconciler:
 
     def _refused(self, message: Message, reason: str) -> Message:
         """Fail a recovered text the SDK itself now refuses; the key stays bound to it."""
-        context, account_id = self._context, self._context.account.id
-        with context.database.transaction() as connection:
-            if message_store.record_status(
-                connection,
-                account_id,
-                message.id,
-                status=DeliveryStatus.FAILED,
-                now=context.now(),
-                error_message=reason,
-            ):
-                refund(connection, message_store.take_charge(connection, account_id, message.id))
-            return self._reload(connection, message)
+        return self._fail(message, reason, free_key=False)
 
     def _note(self, message: Message, note: str) -> Message:
         """Say on a text still short of an answer why it is left as it is."""
