@@ -13,6 +13,7 @@ from sms_core.cli.demo import demo
 from sms_core.cli.errors import ReportingGroup
 from sms_core.cli.messages import history, send, send_mass, thread
 from sms_core.cli.options import ACCOUNT_ENV, ACTOR_ENV, HOST_ENV, GlobalOptions
+from sms_core.cli.plugins import plugins
 from sms_core.cli.reconcile import reconcile
 from sms_core.cli.serve import serve
 from sms_core.exceptions import ConfigurationError
@@ -47,6 +48,7 @@ app.command("reconcile")(reconcile)
 app.command("serve")(serve)
 app.command("audit")(audit)
 app.command("demo")(demo)
+app.command("plugins")(plugins)
 
 
 def _add_plugin_commands(group: typer.Typer) -> None:

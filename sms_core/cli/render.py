@@ -33,6 +33,7 @@ from sms_core.domain import (
     StepStatus,
     User,
 )
+from sms_core.plugins.manager import InstalledCarrier, InstalledHost, PluginOrigin
 
 __all__ = [
     "CARRIER_CUES",
@@ -43,8 +44,10 @@ __all__ = [
     "audit_table",
     "available_table",
     "carrier_cell",
+    "carriers_table",
     "change_text",
     "confirmation_text",
+    "hosts_table",
     "lines_table",
     "lint_table",
     "policy_table",
@@ -394,4 +397,63 @@ def policy_table(settings: PolicySettings) -> Table:
                 f"{settings.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC by {settings.updated_by}"
             ),
         )
+    return table
+
+
+def _origin_cells(origin: PluginOrigin) -> tuple[Text, Text]:
+    """The distribution and version cells; a plugin passed in code has neither."""
+    if origin.distribution is None:
+        return Text("passed in code", style="dim"), Text(_NONE)
+    return Text(origin.distribution), Text(origin.version or _NONE)
+
+
+def carriers_table(carriers: Iterable[InstalledCarrier]) -> Table:
+    """Installed carrier adapters with their distribution and what they can do."""
+    table = Table(title="Carriers", title_justify="left")
+    table.add_column("Carrier", no_wrap=True)
+    table.add_column("Distribution", no_wrap=True)
+    table.add_column("Version", no_wrap=True)
+    table.add_column("Capabilities", overflow="fold")
+    for carrier in carriers:
+        caps = carrier.info.capabilities
+        verticals = caps.brand_verticals
+        lines = [
+            f"{caps.max_concurrent_sends} concurrent sends, bodies up to "
+            f"{caps.max_body_characters:,} characters",
+            f"countries {', '.join(sorted(caps.countries))}; numbers "
+            + ", ".join(sorted(kind.value for kind in caps.number_types)),
+            f"keeps trying a text for {caps.queue_validity.total_seconds() / 3600:g} h",
+            "answers help keywords itself" if caps.answers_help else "help answered by the SDK",
+            "any brand vertical" if verticals is None else f"{len(verticals)} brand verticals",
+        ]
+        table.add_row(
+            Text(carrier.info.name), *_origin_cells(carrier.origin), Text("\n".join(lines))
+        )
+    return table
+
+
+def hosts_table(hosts: Iterable[InstalledHost]) -> Table:
+    """Host plugins with their distribution and the policy they set."""
+    table = Table(title="Hosts", title_justify="left")
+    table.add_column("Host", no_wrap=True)
+    table.add_column("Distribution", no_wrap=True)
+    table.add_column("Version", no_wrap=True)
+    table.add_column("Policy", overflow="fold")
+    for host in hosts:
+        policy = host.policy
+        sharing = policy.users_per_number
+        body = policy.max_body_characters
+        lines = [
+            f"users per number: {'no limit' if sharing is None else sharing}",
+            f"mass text cap: {policy.mass_text_cap}",
+            "body limit: the carrier's" if body is None else f"body limit: {body:,} characters",
+            (
+                f"seats: {policy.monthly_allowance:,} {policy.allowance_unit.value}s a month"
+                + (", inbound counted" if policy.count_inbound else "")
+            )
+            if policy.seats_enabled
+            else "seats: off",
+            f"quiet hours: {'enforced' if policy.quiet_hours else 'off'}",
+        ]
+        table.add_row(Text(host.name), *_origin_cells(host.origin), Text("\n".join(lines)))
     return table

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import pluggy
 
@@ -37,7 +37,14 @@ from sms_core.exceptions import (
     UnsupportedFeatureError,
     WebhookSignatureError,
 )
-from sms_core.plugins.manager import host_name_of, make_plugin_manager
+from sms_core.plugins.manager import (
+    InstalledCarrier,
+    InstalledHost,
+    host_name_of,
+    installed_host_names,
+    make_plugin_manager,
+    plugin_origin,
+)
 
 __all__ = ["Hooks"]
 
@@ -96,6 +103,47 @@ class Hooks:
         if account.provider not in installed:
             raise UnknownProviderError(account.provider, tuple(sorted(installed)))
         return installed[account.provider]
+
+    def installed_carriers(self) -> list[InstalledCarrier]:
+        """The registered carrier adapters with their distributions, by name."""
+        found = []
+        for impl in self._hook.sms_provider_info.get_hookimpls():
+            info = cast("ProviderInfo", impl.function())
+            found.append(InstalledCarrier(info=info, origin=plugin_origin(self._pm, impl.plugin)))
+        return sorted(found, key=lambda carrier: carrier.info.name)
+
+    def active_host(self, account: Account) -> InstalledHost | None:
+        """The active host plugin with the policy it sets for ``account``; ``None`` without one."""
+        for plugin in self._pm.get_plugins():
+            if (name := host_name_of(plugin)) is not None:
+                origin = plugin_origin(self._pm, plugin)
+                return InstalledHost(name=name, origin=origin, policy=self.host_policy(account))
+        return None
+
+    @classmethod
+    def installed_hosts(
+        cls,
+        account: Account,
+        *,
+        plugins: Iterable[object] = (),
+        load_entry_points: bool = True,
+        environ: Mapping[str, str] | None = None,
+    ) -> list[InstalledHost]:
+        """Every host plugin that could be activated, by name, with its policy for ``account``.
+
+        Takes the arguments of :meth:`create` (but ``host``); each host is
+        activated on a manager of its own, so its policy is read through its hooks alone.
+        """
+        found = []
+        for name in installed_host_names(
+            plugins=plugins, load_entry_points=load_entry_points, environ=environ
+        ):
+            hooks = cls.create(
+                host=name, plugins=plugins, load_entry_points=load_entry_points, environ=environ
+            )
+            if (host := hooks.active_host(account)) is not None:
+                found.append(host)
+        return found
 
     @property
     def host_name(self) -> str | None:

@@ -6,14 +6,24 @@ import os
 from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
 
+import attrs
 import pluggy
 
 from sms_core import hookspecs
-from sms_core.domain import ProviderInfo
+from sms_core.domain import HostPolicy, ProviderInfo
 from sms_core.exceptions import ConfigurationError, UnknownHostError
 from sms_core.plugins import defaults
 
-__all__ = ["DISABLED_PLUGINS_ENV", "host_name_of", "make_plugin_manager"]
+__all__ = [
+    "DISABLED_PLUGINS_ENV",
+    "InstalledCarrier",
+    "InstalledHost",
+    "PluginOrigin",
+    "host_name_of",
+    "installed_host_names",
+    "make_plugin_manager",
+    "plugin_origin",
+]
 
 #: Comma-separated entry-point names of plugins not to load.
 DISABLED_PLUGINS_ENV = "SMS_CORE_DISABLED_PLUGINS"
@@ -26,6 +36,68 @@ def host_name_of(plugin: object) -> str | None:
     """The host name a plugin declares, or ``None`` for a carrier adapter."""
     name = getattr(plugin, HOST_NAME_ATTRIBUTE, None)
     return name if isinstance(name, str) else None
+
+
+@attrs.frozen(kw_only=True)
+class PluginOrigin:
+    """Where a registered plugin comes from.
+
+    Attributes:
+        name: Its name in the plugin manager: the entry point's name for an installed plugin.
+        distribution: The installed distribution that publishes it; ``None`` for a plugin
+            passed in code.
+        version: That distribution's version; ``None`` likewise.
+    """
+
+    name: str
+    distribution: str | None = None
+    version: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class InstalledCarrier:
+    """A registered carrier adapter: what it says about itself and where it comes from."""
+
+    info: ProviderInfo
+    origin: PluginOrigin
+
+
+@attrs.frozen(kw_only=True)
+class InstalledHost:
+    """A host plugin: its name, where it comes from and the policy it sets.
+
+    Attributes:
+        policy: The limits it answers for the account it was asked about.
+    """
+
+    name: str
+    origin: PluginOrigin
+    policy: HostPolicy
+
+
+def plugin_origin(pm: pluggy.PluginManager, plugin: object) -> PluginOrigin:
+    """The registration name of ``plugin`` in ``pm`` and the distribution that installed it."""
+    name = str(pm.get_name(plugin))
+    for loaded, dist in pm.list_plugin_distinfo():
+        if loaded is plugin:
+            return PluginOrigin(name=name, distribution=dist.project_name, version=dist.version)
+    return PluginOrigin(name=name)
+
+
+def installed_host_names(
+    *,
+    plugins: Iterable[object] = (),
+    load_entry_points: bool = True,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[str, ...]:
+    """The names of the host plugins that :func:`make_plugin_manager` could activate, sorted.
+
+    Takes the arguments of :func:`make_plugin_manager` (but ``host``); a plugin blocked by
+    ``SMS_CORE_DISABLED_PLUGINS`` is not among them.
+    """
+    pm = _loaded_manager(plugins=plugins, load_entry_points=load_entry_points, environ=environ)
+    names = {name for plugin in pm.get_plugins() if (name := host_name_of(plugin)) is not None}
+    return tuple(sorted(names))
 
 
 def make_plugin_manager(
@@ -53,6 +125,19 @@ def make_plugin_manager(
     Raises:
         UnknownHostError: When ``host`` names no registered host plugin.
     """
+    pm = _loaded_manager(plugins=plugins, load_entry_points=load_entry_points, environ=environ)
+    _activate_host(pm, host)
+    pm.check_pending()
+    return pm
+
+
+def _loaded_manager(
+    *,
+    plugins: Iterable[object],
+    load_entry_points: bool,
+    environ: Mapping[str, str] | None,
+) -> pluggy.PluginManager:
+    """A manager with the specs, the defaults and every plugin, before a host is chosen."""
     env = os.environ if environ is None else environ
     pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
@@ -70,8 +155,6 @@ def make_plugin_manager(
         pm.load_setuptools_entrypoints(hookspecs.PROJECT_NAME)
     for plugin in explicit:
         pm.register(plugin)
-    _activate_host(pm, host)
-    pm.check_pending()
     return pm
 
 
