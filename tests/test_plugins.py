@@ -25,6 +25,7 @@ from sms_core import (
     make_plugin_manager,
 )
 from sms_core.domain import AvailableNumber
+from sms_core.plugins import PluginOrigin
 from sms_core.plugins.defaults import ADMIN_PERMISSION, DEFAULT_POLICY
 
 
@@ -258,3 +259,81 @@ def _install_distribution(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "[sms_core]\ngamma = gamma_adapter\ngamma-host = gamma_host\n"
     )
     monkeypatch.syspath_prepend(str(root))
+
+
+class TestInstalledListing:
+    """What ``smsadmin plugins`` reads: registered carriers and every host, with their origin."""
+
+    def test_carriers_by_name_with_origin(self) -> None:
+        """Carriers come sorted by name; one passed in code has no distribution."""
+        hooks = Hooks.create(
+            plugins=[SearchOnlyAdapter("zeta", "212"), SearchOnlyAdapter("alpha", "415")],
+            load_entry_points=False,
+        )
+
+        carriers = hooks.installed_carriers()
+
+        assert [carrier.info.name for carrier in carriers] == ["alpha", "zeta"]
+        assert all(carrier.origin.distribution is None for carrier in carriers)
+        assert all(carrier.origin.version is None for carrier in carriers)
+
+    def test_installed_plugins_name_their_distribution(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Entry-point plugins name their entry point, distribution and version."""
+        _install_distribution(tmp_path, monkeypatch)
+
+        carriers = {c.info.name: c for c in Hooks.create(environ={}).installed_carriers()}
+        hosts = {h.name: h for h in Hooks.installed_hosts(account("x"), environ={})}
+
+        assert carriers["gamma"].origin == PluginOrigin(
+            name="gamma", distribution="gamma-adapter", version="1.0"
+        )
+        assert hosts["strict"].origin == PluginOrigin(
+            name="gamma-host", distribution="gamma-adapter", version="1.0"
+        )
+        assert hosts["strict"].policy.users_per_number == 7
+
+    def test_disabled_plugins_are_not_listed(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Entry points named in SMS_CORE_DISABLED_PLUGINS are neither carriers nor hosts."""
+        _install_distribution(tmp_path, monkeypatch)
+        environ = {"SMS_CORE_DISABLED_PLUGINS": "gamma,gamma-host"}
+
+        carriers = Hooks.create(environ=environ).installed_carriers()
+        hosts = Hooks.installed_hosts(account("x"), environ=environ)
+
+        assert "gamma" not in {carrier.info.name for carrier in carriers}
+        assert "strict" not in {host.name for host in hosts}
+
+    def test_every_host_with_its_policy(self) -> None:
+        """Each host is listed with the policy it sets, whichever would be active."""
+        hosts = Hooks.installed_hosts(
+            account("x"), plugins=[StrictHost(), OtherHost()], load_entry_points=False
+        )
+
+        assert [(host.name, host.policy.users_per_number) for host in hosts] == [
+            ("other", 9),
+            ("strict", 2),
+        ]
+
+    def test_no_host_without_one(self) -> None:
+        """Without host plugins there is no active host and none to list."""
+        hooks = Hooks.create(load_entry_points=False)
+
+        assert hooks.active_host(account("x")) is None
+        assert Hooks.installed_hosts(account("x"), load_entry_points=False) == []
+
+    def test_passed_host_replaces_installed_one(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A host passed in code under an installed host's name is listed once, as passed."""
+        _install_distribution(tmp_path, monkeypatch)
+
+        hosts = Hooks.installed_hosts(account("x"), plugins=[StrictHost()], environ={})
+
+        strict = [host for host in hosts if host.name == "strict"]
+        assert [(host.policy.users_per_number, host.origin.distribution) for host in strict] == [
+            (2, None)
+        ]
