@@ -29,7 +29,7 @@ app = typer.Typer(
     name="smsadmin",
     cls=ReportingGroup,
     help="Administer business texting: accounts, users, numbers, seats, campaign registration, "
-    "texting, opt-outs, the webhook app and the audit trail.",
+    "texting, opt-outs, the webhook app, the audit trail and the installed plugins.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
