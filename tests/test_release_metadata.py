@@ -21,7 +21,6 @@ from packaging.version import Version
 ROOT = Path(__file__).parent.parent
 PLUGINS = ("adapters/fake", "adapters/twilio", "plugins/hcm_widget", "plugins/ats_seats")
 DISTRIBUTIONS = (".", *PLUGINS)
-URLS = ("Homepage", "Source", "Issues", "Changelog")
 
 
 def _project(folder: str) -> dict[str, Any]:
@@ -66,12 +65,6 @@ class TestEveryDistribution:
         assert root.startswith("MIT License\n")
         assert "the smsadmin authors" in root
         assert root == (ROOT / folder / "LICENSE").read_text(encoding="utf-8")
-
-    def test_project_urls(self, folder: str) -> None:
-        """Home, source, issue tracker and changelog are linked, over HTTPS."""
-        urls = _project(folder)["project"].get("urls", {})
-        assert set(URLS) <= set(urls)
-        assert [] == [name for name, url in urls.items() if not url.startswith("https://")]
 
     def test_classifiers(self, folder: str) -> None:
         """The distribution says it is typed and which Python it runs on."""
