@@ -449,7 +449,7 @@ class NothingToConfirmError(RegistrationStateError):
 
 
 class ResubmissionRefusedError(RegistrationStateError):
-    """Raised when the carrier's failure code forbids resubmitting the step (e.g. 30885)."""
+    """Raised when resubmitting a step whose failure the carrier marked final (fraud, say)."""
 
 
 class UnsupportedFeatureError(SmsError):
