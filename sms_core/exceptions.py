@@ -483,7 +483,7 @@ class ProviderError(SmsError):
     """Raised when the carrier refused or failed a request.
 
     Attributes:
-        provider: The adapter's name (``"fake"``, ``"twilio"``).
+        provider: The adapter's name (``"fake"``, say).
         code: The carrier's own error code, as text, when it gave one.
         status: The HTTP status of the carrier's answer, when there was one.
     """

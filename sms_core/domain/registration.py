@@ -97,7 +97,7 @@ class EntityType(StrEnum):
 class BrandVertical(StrEnum):
     """The industry verticals of The Campaign Registry, which ``BrandProfile.vertical`` names.
 
-    Carriers that take another vocabulary (Twilio's ``business_industry``) map these in
+    Carriers that take another vocabulary (an industry list of their own) map these in
     their adapter and say which they can map (``ProviderCapabilities.brand_verticals``).
     """
 
