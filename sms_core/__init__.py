@@ -9,7 +9,6 @@ from importlib.metadata import PackageNotFoundError, version
 from sms_core.clock import Clock, ManualClock, SystemClock
 from sms_core.compliance import lint_registration
 from sms_core.domain import (
-    FINAL_FAILURE_CODES,
     Account,
     Action,
     Activity,
@@ -158,7 +157,6 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
-    "FINAL_FAILURE_CODES",
     "Account",
     "AccountAdmin",
     "AccountNotFoundError",

@@ -449,7 +449,7 @@ class NothingToConfirmError(RegistrationStateError):
 
 
 class ResubmissionRefusedError(RegistrationStateError):
-    """Raised when the carrier's failure code forbids resubmitting the step (e.g. 30885)."""
+    """Raised when resubmitting a step whose failure the carrier marked final (fraud, say)."""
 
 
 class UnsupportedFeatureError(SmsError):
@@ -483,7 +483,7 @@ class ProviderError(SmsError):
     """Raised when the carrier refused or failed a request.
 
     Attributes:
-        provider: The adapter's name (``"fake"``, ``"twilio"``).
+        provider: The adapter's name (``"fake"``, say).
         code: The carrier's own error code, as text, when it gave one.
         status: The HTTP status of the carrier's answer, when there was one.
     """

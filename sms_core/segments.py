@@ -1,6 +1,6 @@
 r"""How many SMS segments a text takes, and in which encoding.
 
-The count follows Twilio's reference segment calculator (npm ``sms-segments-calculator`` 1.3.0):
+The count follows the reference segment calculator (npm ``sms-segments-calculator`` 1.3.0):
 
 * A text is GSM-7 when every character is in the GSM 03.38 basic table (7 bits) or its
   extension table (14 bits: an escape plus the code). Anything else, including ESC and the
@@ -108,7 +108,7 @@ def analyze(text: str) -> SegmentAnalysis:
     """Work out how a text is encoded and how many segments it takes.
 
     An empty text is GSM-7 with 0 units and 1 segment, as the reference calculator reports;
-    Twilio itself rejects an empty body, so callers should check for that separately.
+    carriers reject an empty body, so callers should check for that separately.
 
     Args:
         text: The message body, exactly as it will be sent.

@@ -7,9 +7,14 @@ from sms_core import (
     InvalidQueryError,
     Line,
     ManualClock,
+    NextAction,
     NumberQuery,
     PhoneNumber,
+    RegistrationFailure,
+    RegistrationStep,
     Seat,
+    StepRecord,
+    StepStatus,
     WebhookRequest,
 )
 
@@ -119,3 +124,31 @@ class TestManualClock:
         """A clock without a timezone would make local-time rules ambiguous."""
         with pytest.raises(ValueError, match="aware"):
             ManualClock(datetime(2026, 1, 1))
+
+
+class TestFinalFailures:
+    """The core reads a failure's ``final`` flag, never the carrier's code behind it."""
+
+    def test_final_flag_forbids_resubmission_whatever_the_code(self) -> None:
+        """A final failure, even without a code, means support; the advice names its words."""
+        record = StepRecord(
+            step=RegistrationStep.BRAND,
+            status=StepStatus.FAILED,
+            failures=(RegistrationFailure(reason="refused as high risk", final=True),),
+        )
+        troubleshooting = record.troubleshooting
+        assert troubleshooting is not None
+        assert (False, NextAction.CONTACT_SUPPORT) == (
+            record.resubmittable,
+            troubleshooting.action,
+        )
+        assert "refused as high risk" in troubleshooting.advice
+
+    def test_a_code_alone_decides_nothing(self) -> None:
+        """A code the core once treated as final (30885) is resubmittable unless flagged."""
+        record = StepRecord(
+            step=RegistrationStep.BRAND,
+            status=StepStatus.FAILED,
+            failures=(RegistrationFailure(reason="High risk brand", code="30885"),),
+        )
+        assert (True, ()) == (record.resubmittable, record.final_failures)

@@ -236,7 +236,7 @@ class TestSamples:
         ],
     )
     def test_link_without_the_flag(self, link: str) -> None:
-        """A link while has_embedded_links is false is an error (30889)."""
+        """A link while has_embedded_links is false is an error (carriers reject the mismatch)."""
         samples = (f"Northwind Staffing: apply at {link} today. Reply STOP to opt out.",) * 2
         [issue] = lint(campaign=campaign(sample_messages=samples)).errors
         assert ("flag-contradicts-samples", "campaign.has_embedded_links") == (

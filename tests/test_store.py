@@ -20,6 +20,7 @@ from sms_core import (
     Line,
     Message,
     PhoneNumber,
+    RegistrationFailure,
     RegistrationState,
     RegistrationStep,
     StepStatus,
@@ -32,7 +33,7 @@ from sms_core.store import registrations as registration_store
 from sms_core.store import users as user_store
 from sms_core.store.accounts import insert_account
 from sms_core.store.migrate import alembic_config, upgrade
-from sms_core.store.schema import metadata
+from sms_core.store.schema import metadata, registration_steps
 from sms_core.testing import sample_brand, sample_campaign
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -356,3 +357,46 @@ class TestRegistrationSteps:
             steps = registration_store.load_steps(connection, "acme")
         record = steps[RegistrationStep.BRAND].record
         assert (ref, StepStatus.CONFIRMING) == (record.provider_ref, record.status)
+
+    def test_final_failure_round_trips(self, database: Database) -> None:
+        """A failure's ``final`` flag is stored with it; one stored before the flag is not final."""
+        final = RegistrationFailure(reason="refused as high risk", final=True)
+        state = RegistrationState(
+            step=RegistrationStep.BRAND,
+            provider_ref="BN1",
+            status=StepStatus.FAILED,
+            raw_status="FAILED",
+            failures=(final, RegistrationFailure(reason="EIN mismatch", code="E1")),
+        )
+        with database.transaction() as connection:
+            registration_store.insert_registration(
+                connection,
+                "acme",
+                brand=sample_brand(),
+                campaign=sample_campaign(),
+                claim="c1",
+                now=NOW,
+            )
+            registration_store.record_submission(
+                connection, "acme", claim="c1", state=state, profile=None, now=NOW
+            )
+        with database.transaction() as connection:
+            record = registration_store.load_steps(connection, "acme")[
+                RegistrationStep.BRAND
+            ].record
+        assert (state.failures, False) == (record.failures, record.resubmittable)
+        with database.transaction() as connection:
+            # As the row was written before failures had the flag.
+            connection.execute(
+                sa.update(registration_steps)
+                .where(registration_steps.c.account_id == "acme")
+                .values(failures=[{"reason": "older", "code": "E2", "field": None}])
+            )
+        with database.transaction() as connection:
+            record = registration_store.load_steps(connection, "acme")[
+                RegistrationStep.BRAND
+            ].record
+        assert ((RegistrationFailure(reason="older", code="E2"),), True) == (
+            record.failures,
+            record.resubmittable,
+        )

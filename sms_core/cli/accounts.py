@@ -38,7 +38,7 @@ def create(
     account_id: Annotated[str, typer.Argument(metavar="ID", help="The host's id for the agency.")],
     name: Annotated[str, typer.Option("--name", help="The agency's display name.")],
     provider: Annotated[
-        str, typer.Option("--provider", help="The carrier adapter's name, e.g. fake or twilio.")
+        str, typer.Option("--provider", help="The carrier adapter's name, e.g. fake.")
     ],
     setting: Annotated[
         list[str] | None,

@@ -432,7 +432,6 @@ def _troubleshooting_story(
         "harbor",
         RegistrationStep.CAMPAIGN,
         "Opt-in is unclear: the message flow must say candidates agree to texts and why",
-        code="30841",
         field="message_flow",
     )
     campaign = sample_campaign(name)

@@ -7,11 +7,11 @@ The rule (``sms-rules.md`` §3, "Recommended SDK rule"):
    collapsed to one space, and surrounding whitespace and trailing punctuation (``.!?``, the
    ellipsis and every other Unicode punctuation mark) removed.
 2. A body that then equals a keyword exactly is an opt-out, opt-in or help request. The sets
-   default to Twilio's default keywords (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE,
-   OPTOUT; START, YES, UNSTOP; HELP, INFO), as the Twilio support article "Twilio support for
-   opt-out keywords (SMS STOP filtering)" and the Advanced Opt-Out tutorial list them, plus the
-   FCC's phrase ``opt out``, its hyphenated form ``opt-out`` (an AWS default) and ``stop all``
-   (a Telnyx default).
+   default to the keywords US messaging platforms commonly act on by default (STOP, STOPALL,
+   UNSUBSCRIBE, CANCEL, END, QUIT, with REVOKE and OPTOUT added after the FCC rule; START, YES,
+   UNSTOP; HELP, INFO; the sources are listed in ``sms-rules.md`` §3), plus the FCC's phrase
+   ``opt out``, its hyphenated form ``opt-out`` and the two-word ``stop all``, which some
+   platforms accept too.
 3. Any other body that contains a revocation word as a whole word (``please stop texting me``,
    ``STOP PLEASE``, ``"STOP"``) is a *possible* opt-out: the FCC treats a reply containing
    "stop", "quit", "end", "revoke", "opt out", "cancel" or "unsubscribe" as a revocation
@@ -93,23 +93,24 @@ def _revocation_words(values: Iterable[str]) -> frozenset[str]:
 class KeywordSets:
     """The keywords :func:`classify_keyword` recognizes; entries are matched case-insensitively.
 
-    The defaults are Twilio's default keywords (REVOKE and OPTOUT since 14 May 2025, after the
-    FCC rule) plus the phrases ``opt out``, ``opt-out`` and ``stop all``. An entry may hold
-    spaces: it then matches a body of exactly those words. Build another set for a sender
-    whose carrier or Messaging Service uses other keywords, for example with Advanced Opt-Out.
+    The defaults are the keywords US messaging platforms commonly act on by default (REVOKE and
+    OPTOUT added in 2025, after the FCC rule) plus the phrases ``opt out``, ``opt-out`` and
+    ``stop all``. An entry may hold spaces: it then matches a body of exactly those words.
+    Build another set for a sender whose carrier uses other keywords (custom opt-out words
+    configured at the carrier, say).
 
     Attributes:
         opt_out: Bodies that are an opt-out.
         opt_in: Bodies that lift an opt-out.
         help: Bodies that ask for the help message.
         revocation_words: Words or phrases that make any other body a possible opt-out; by
-            default the FCC's per se revocation words (47 CFR 64.1200(a)(10)), Twilio's
-            one-word STOPALL and OPTOUT, and "opt me out", the CTIA's plain-language example.
+            default the FCC's per se revocation words (47 CFR 64.1200(a)(10)), the one-word
+            STOPALL and OPTOUT, and "opt me out", the CTIA's plain-language example.
     """
 
     opt_out: frozenset[str] = attrs.field(
         default=frozenset(
-            # Twilio's defaults.
+            # The common platform defaults (sms-rules.md §3).
             {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
             # The FCC's phrase, its hyphenated form, and the two-word STOPALL.
             | {"opt out", "opt-out", "stop all"}
@@ -124,7 +125,7 @@ class KeywordSets:
         default=frozenset(
             # The FCC's words.
             {"stop", "quit", "end", "revoke", "opt out", "cancel", "unsubscribe"}
-            # Twilio's one-word forms, and the CTIA's plain-language example.
+            # The one-word forms, and the CTIA's plain-language example.
             | {"stopall", "optout", "opt me out"}
         ),
         converter=_revocation_words,
@@ -161,7 +162,7 @@ class KeywordSets:
                 )
 
 
-#: Twilio's default keywords plus the FCC phrase "opt out"; see :class:`KeywordSets`.
+#: The common platform default keywords plus the FCC phrase "opt out"; see :class:`KeywordSets`.
 DEFAULT_KEYWORDS: Final = KeywordSets()
 
 
@@ -170,7 +171,7 @@ def classify_keyword(body: str, keywords: KeywordSets = DEFAULT_KEYWORDS) -> Key
 
     Args:
         body: The inbound text as received.
-        keywords: The keyword sets to match against; Twilio's defaults unless given.
+        keywords: The keyword sets to match against; :data:`DEFAULT_KEYWORDS` unless given.
 
     Returns:
         The class, or ``None`` for an ordinary message (an empty one included).

@@ -1,11 +1,11 @@
 """Lint for the 10DLC registration form: the mistakes that get brands and campaigns rejected.
 
-The rules come from the carriers' field limits (Twilio's ``UsAppToPerson`` resource) and their
-typical rejection reasons: samples without the brand name or opt-out language (30893), flags
-that contradict the samples (30889), missing policy pages, an EIN in the wrong form, a sole
-proprietor filed under a company name, a vertical the account's carrier cannot register.
-Every rule runs every time, so an admin sees every
-problem at once, each with its field and the fix.
+The rules come from the 10DLC campaign form's documented field limits and the typical rejection
+reasons (``sms-rules.md`` §6 lists both with their sources): samples without the brand name or
+opt-out language, flags that contradict the samples, missing policy pages, an EIN in the wrong
+form, a sole proprietor filed under a company name, a vertical the account's carrier cannot
+register. Every rule runs every time, so an admin sees every problem at once, each with its
+field and the fix.
 
 Contradicting flags are judged by what the carrier would do: a link or phone number in a sample
 while its flag says there is none is an error (the carriers reject that), while a flag set with
@@ -31,7 +31,7 @@ from sms_core.domain.registration import (
 
 __all__ = ["https_url_problem", "lint_registration"]
 
-# Twilio's documented limits for the campaign form (inclusive).
+# The campaign form's documented field limits (inclusive; sms-rules.md §6).
 _DESCRIPTION = (40, 4096)
 _MESSAGE_FLOW = (40, 2048)
 _SAMPLE_COUNT = (2, 5)
@@ -482,8 +482,7 @@ def _flag_matches_samples(
         issues.error(
             "flag-contradicts-samples",
             f"campaign.{flag}",
-            f"sample {listed} contains a {what} but {flag} is false (carriers reject the "
-            "mismatch, error 30889)",
+            f"sample {listed} contains a {what} but {flag} is false (carriers reject the mismatch)",
             f"set {flag} to true, or take the {what} out of the samples",
         )
     elif value and not showing:

@@ -50,7 +50,6 @@ from sms_core.domain.policy import Action, Activity, AllowanceUnit, Decision, Ho
 from sms_core.domain.providers import ProviderCapabilities, ProviderInfo
 from sms_core.domain.registration import (
     ANSWER_LOST_CODE,
-    FINAL_FAILURE_CODES,
     BrandContact,
     BrandProfile,
     BrandVertical,
@@ -78,7 +77,6 @@ from sms_core.domain.registration import (
 
 __all__ = [
     "ANSWER_LOST_CODE",
-    "FINAL_FAILURE_CODES",
     "Account",
     "Action",
     "Activity",

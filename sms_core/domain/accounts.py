@@ -27,7 +27,7 @@ class Account:
     Attributes:
         id: The host's identifier for the agency.
         name: A display name.
-        provider: The carrier adapter's name (``"fake"``, ``"twilio"``).
+        provider: The carrier adapter's name (``"fake"``, say).
         provider_settings: Non-secret carrier settings (a sandbox file, a public webhook
             base URL). Secrets never live here: adapters read them from the environment
             or the host.
@@ -115,7 +115,7 @@ class Line:
     """A phone number the account owns and the users who text from it.
 
     Attributes:
-        provider_ref: The carrier's identifier for the number (a Twilio ``PN…`` SID).
+        provider_ref: The carrier's identifier for the number (a phone number SID, say).
         registered: Whether the number is attached to the approved campaign (it may text).
         carrier_registration: Where the number's registration with the mobile carriers
             stands; see :class:`CarrierRegistration`.

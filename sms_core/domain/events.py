@@ -132,7 +132,7 @@ class NumberRegistrationUpdate:
     (a carrier account may hold numbers the SDK does not manage).
 
     Attributes:
-        provider_ref: The carrier's id for the number (a Twilio ``PN…`` SID), when it says.
+        provider_ref: The carrier's id for the number (a phone number SID, say), when it says.
         number: The number, when the carrier gives it in a form the SDK can read.
         state: The new state in the SDK's words; never ``NOT_ATTACHED``.
         raw_status: The carrier's own word for it.

@@ -150,7 +150,7 @@ class OptOutSource(StrEnum):
 
     #: The candidate texted an opt-out keyword (STOP, "opt out", ...) to one of the lines.
     KEYWORD = "keyword"
-    #: The carrier refused a send because the recipient opted out there (Twilio 21610).
+    #: The carrier refused a send because the recipient opted out there.
     CARRIER = "carrier"
     #: The host product recorded it (a request made by phone, email or in person).
     HOST = "host"

@@ -25,8 +25,8 @@ _AREA_CODE = re.compile(r"[0-9]{2,5}")
 # North American area codes: three digits, the first 2-9 (NANP).
 _NANP_AREA_CODE = re.compile(r"[2-9][0-9]{2}")
 _NANP_COUNTRIES = frozenset({"US", "CA"})
-# Twilio's rule for Contains, which other carriers accept too: 2-16 of digits,
-# letters and the wildcards * % + $.
+# The common rule for a number search's "contains" pattern: 2-16 of digits, letters and the
+# wildcards * % + $.
 _CONTAINS = re.compile(r"[0-9A-Za-z*%+$]{2,16}")
 
 

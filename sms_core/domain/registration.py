@@ -17,7 +17,6 @@ from sms_core.domain.phone import PhoneNumber
 
 __all__ = [
     "ANSWER_LOST_CODE",
-    "FINAL_FAILURE_CODES",
     "BrandContact",
     "BrandProfile",
     "BrandVertical",
@@ -42,10 +41,6 @@ __all__ = [
     "SyncReport",
     "Troubleshooting",
 ]
-
-#: Carrier error codes after which a step may not be resubmitted: 30885 is a brand or campaign
-#: refused as high risk or fraud. Only support can help then.
-FINAL_FAILURE_CODES = frozenset({"30885"})
 
 #: The failure code of a step whose submission's answer was lost: the carrier may have taken
 #: it, so it is never submitted again on its own; an admin checks, then resubmits.
@@ -102,7 +97,7 @@ class EntityType(StrEnum):
 class BrandVertical(StrEnum):
     """The industry verticals of The Campaign Registry, which ``BrandProfile.vertical`` names.
 
-    Carriers that take another vocabulary (Twilio's ``business_industry``) map these in
+    Carriers that take another vocabulary (an industry list of their own) map these in
     their adapter and say which they can map (``ProviderCapabilities.brand_verticals``).
     """
 
@@ -261,13 +256,18 @@ class RegistrationFailure:
     """One reason the carrier gave for refusing a step.
 
     Attributes:
-        code: The carrier's error code (``"30893"``), when it gave one.
+        code: The carrier's own error code, kept as given for troubleshooting, when it gave one.
+            The SDK never interprets it; the adapter does (see ``final``).
         field: The form field the reason is about, when known.
+        final: Whether the carrier forbids resubmitting the step after this reason (a brand or
+            campaign refused as high risk or fraud, say); only support can help then. The
+            adapter sets it from the carrier's code.
     """
 
     reason: str
     code: str | None = None
     field: str | None = None
+    final: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -481,12 +481,17 @@ class StepRecord:
     @property
     def resubmittable(self) -> bool:
         """Whether the step failed with reasons that allow a resubmission."""
-        return self.status is StepStatus.FAILED and not self.final_failure_codes
+        return self.status is StepStatus.FAILED and not self.final_failures
+
+    @property
+    def final_failures(self) -> tuple[RegistrationFailure, ...]:
+        """The failures that forbid a resubmission (their ``final`` flag is set)."""
+        return tuple(failure for failure in self.failures if failure.final)
 
     @property
     def final_failure_codes(self) -> tuple[str, ...]:
-        """The failure codes that forbid a resubmission (see :data:`FINAL_FAILURE_CODES`)."""
-        return tuple(f.code for f in self.failures if f.code in FINAL_FAILURE_CODES)
+        """How :attr:`final_failures` are named: by the carrier's code, else by its words."""
+        return tuple(failure.code or failure.reason for failure in self.final_failures)
 
     @property
     def confirmation(self) -> Confirmation | None:
@@ -531,7 +536,7 @@ class StepRecord:
 
         A failed brand or campaign needs support, as the HCM widget's help says (support
         knows what reviewers want corrected); a failed messaging service is resubmitted. A
-        failure code in :data:`FINAL_FAILURE_CODES` always means contacting support.
+        failure marked ``final`` always means contacting support.
         """
         if self.status is not StepStatus.FAILED:
             return None
@@ -547,7 +552,7 @@ class StepRecord:
             action = NextAction.CONTACT_SUPPORT
             advice = (
                 f"The carrier does not allow this {_words(self.step)} to be resubmitted "
-                f"(error {', '.join(codes)}); contact support."
+                f"({'; '.join(codes)}); contact support."
             )
         return Troubleshooting(step=self.step, action=action, reasons=self.failures, advice=advice)
 

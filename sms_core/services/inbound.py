@@ -19,15 +19,15 @@
      registered, and acted on:
 
      * an opt-out blocks the number on every line. When the carrier did not act on it itself
-       (Twilio acts on single-word keywords only, not on "opt out"), the line confirms it with
-       the campaign's opt-out message (see :data:`FALLBACK_OPT_OUT`), the one text a number
-       that opted out still gets;
+       (carriers commonly act on single-word keywords only, not on "opt out"), the line
+       confirms it with the campaign's opt-out message (see :data:`FALLBACK_OPT_OUT`), the one
+       text a number that opted out still gets;
      * an opt-in lifts a block the candidate made by keyword or at the carrier. A block the
        host recorded (the candidate asked a recruiter, say) stays until an admin lifts it: a
        "Yes" to an old shift offer must not undo it;
      * a help request is answered from the line with the campaign's help message (see
        :data:`FALLBACK_HELP`), unless the carrier reported it and replies itself
-       (``ProviderCapabilities.answers_help``, as on Twilio).
+       (``ProviderCapabilities.answers_help``).
 
      It uses the seat's allowance when the host counts received texts, and is recorded on the
      candidate's activity without a user;

@@ -5,7 +5,7 @@ candidate's side the agency is one sender, whichever recruiter's number they rep
 block is lifted when the candidate texts an opt-in keyword, or by a user who records why
 (consent given again by other means); lifting needs the admin permission, since it overrides
 the candidate's own word. The SDK's block is lifted at once, but a carrier that blocked the
-number itself (Twilio's STOP handling) keeps refusing until the candidate texts START; such a
+number itself (its own STOP handling) keeps refusing until the candidate texts START; such a
 send fails with the carrier's opt-out code and is recorded as a carrier opt-out again.
 """
 

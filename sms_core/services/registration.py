@@ -180,7 +180,7 @@ class RegistrationAdmin:
             PermissionDeniedError: When the actor may not manage the registration.
             InvalidInputError: When a form is given that the step does not submit.
             StepNotFailedError: When the step has not failed (or nothing was registered).
-            ResubmissionRefusedError: When the carrier's failure code forbids resubmitting.
+            ResubmissionRefusedError: When the carrier marked the step's failure final.
             RegistrationLintError: When the form has errors; every one is in its report.
             InvalidFieldError: When a form is not a form, or holds text that cannot be stored.
         """
@@ -373,8 +373,8 @@ def _resubmittable(status: RegistrationStatus, step: RegistrationStep) -> StepRe
         raise _not_failed(status, step)
     if codes := record.final_failure_codes:
         raise ResubmissionRefusedError(
-            f"the carrier refused the {_words(step)} with error {', '.join(codes)}, after "
-            "which it takes no resubmission; contact support",
+            f"the carrier refused the {_words(step)} for good ({'; '.join(codes)}) and takes "
+            "no resubmission after that; contact support",
             step=step,
             status=record.status,
         )

@@ -16,10 +16,11 @@ The order never changes, so nothing the user asked to send is lost or sent twice
 4. Its answer is stored: the carrier's id and first status; or ``UNKNOWN`` when the answer was
    lost (``ProviderTimeoutError``: the text may have gone out, so it is reconciled by fetching
    its status and never sent again); or ``FAILED`` with the carrier's code when it refused.
-   A refused send gives its allowance back. A refusal for opt-out (Twilio 21610) also blocks
-   the number on every line. The key stays bound to a refusal about the text itself (its
-   recipient); after a passing failure (rate limit, outage, credentials, unregistered sender)
-   it is freed, so a retry with the same key sends anew.
+   A refused send gives its allowance back. A refusal for opt-out
+   (``RecipientOptedOutError``) also blocks the number on every line. The key stays bound to
+   a refusal about the text itself (its recipient); after a passing failure (rate limit,
+   outage, credentials, unregistered sender) it is freed, so a retry with the same key sends
+   anew.
 5. The host records the stored message on the candidate's activity, with the sending user.
 """
 

@@ -26,6 +26,7 @@ from sms_fake.store import read_setting, write_setting
 
 __all__ = [
     "DEFAULT_REVIEW_TIMES",
+    "FINAL_FAILURE_CODES",
     "confirm",
     "confirmations_sent",
     "is_approved",
@@ -86,6 +87,12 @@ def set_review_time(conn: sqlite3.Connection, step: RegistrationStep, duration: 
     if duration < timedelta(0):
         raise ValueError(f"a review cannot take a negative time, got {duration}")
     write_setting(conn, _review_key(step), str(duration // timedelta(microseconds=1)))
+
+
+#: The sandbox speaks Twilio's registration error codes; after 30885 (a brand or campaign
+#: refused as high risk or fraud, https://www.twilio.com/docs/api/errors/30885) a step takes no
+#: resubmission, so a failure with it is ``final``.
+FINAL_FAILURE_CODES = frozenset({"30885"})
 
 
 def plan_failure(
@@ -170,7 +177,10 @@ def load(conn: sqlite3.Connection, account_id: str, sid: str, now: datetime) -> 
     elif row["failure_reason"] is not None:
         status = failed
         failure = RegistrationFailure(
-            reason=row["failure_reason"], code=row["failure_code"], field=row["failure_field"]
+            reason=row["failure_reason"],
+            code=row["failure_code"],
+            field=row["failure_field"],
+            final=row["failure_code"] in FINAL_FAILURE_CODES,
         )
     elif row["awaiting_confirmation"]:
         status = BrandStatus.UNCONFIRMED

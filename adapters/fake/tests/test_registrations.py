@@ -112,6 +112,22 @@ class TestFailures:
         expected = RegistrationFailure(reason="TAX_ID mismatch", code="30794", field="tax_id")
         assert expected == failed.failure
 
+    @pytest.mark.parametrize(("code", "final"), [("30885", True), ("30794", False), (None, False)])
+    def test_high_risk_failure_is_final(
+        self, carrier: SandboxCarrier, account_id: str, code: str | None, final: bool
+    ) -> None:
+        """Like Twilio, a 30885 (high risk or fraud) failure takes no resubmission: ``final``.
+
+        Source: https://www.twilio.com/docs/api/errors/30885 ("no resubmission allowed", as
+        /work/shared/reference/sms-rules.md section 6 sums it up).
+        """
+        carrier.fail_next(account_id, RegistrationStep.BRAND, "High risk brand", code)
+        brand = carrier.submit_brand(account_id, sample_brand())
+        failed = carrier.complete_review(account_id, brand.sid)
+        assert RegistrationFailure(reason="High risk brand", code=code, final=final) == (
+            failed.failure
+        )
+
     def test_failure_is_used_once(self, carrier: SandboxCarrier, account_id: str) -> None:
         """Only the next submission fails; the one after it is approved."""
         carrier.fail_next(account_id, RegistrationStep.BRAND, "TAX_ID mismatch")

@@ -56,6 +56,7 @@ from sms_twilio.statuses import brand_step_status, campaign_step_status
 
 __all__ = [
     "BRAND_TYPE",
+    "FINAL_FAILURE_CODES",
     "CampaignRef",
     "attach_number",
     "fetch_registration",
@@ -75,6 +76,10 @@ _MESSAGING = "https://messaging.twilio.com"
 _ALREADY_IN_SERVICE = "21710"
 _SIDS = {prefix: sid_pattern(prefix) for prefix in ("BN", "QE", "MG", "PN")}
 _FRIENDLY_NAME_LIMIT = 64
+#: Twilio's failure codes after which a brand or campaign may not be resubmitted: 30885 is a
+#: registration refused as high risk or fraud, and only support can help then
+#: (https://www.twilio.com/docs/api/errors/30885). A failure with one of them is ``final``.
+FINAL_FAILURE_CODES = frozenset({"30885"})
 
 
 @attrs.frozen
@@ -471,11 +476,13 @@ def _failures(resource: Any) -> tuple[RegistrationFailure, ...]:
         field = optional_text(fields[0]) if isinstance(fields, list) and fields else None
         if isinstance(fields, str):
             field = optional_text(fields)
+        code = optional_text(error.get("code") or error.get("error_code"))
         found.append(
             RegistrationFailure(
                 reason=reason or "Twilio gave no description",
-                code=optional_text(error.get("code") or error.get("error_code")),
+                code=code,
                 field=field,
+                final=code in FINAL_FAILURE_CODES,
             )
         )
     if found:

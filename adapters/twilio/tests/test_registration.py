@@ -692,6 +692,36 @@ class TestBrandResubmission:
             resubmitted.status,
         )
 
+    @pytest.mark.parametrize(("code", "final"), [("30885", True), ("30794", False)])
+    def test_high_risk_refusal_is_final(
+        self,
+        stateful_adapter: TwilioAdapter,
+        stateful_account: Account,
+        twilio: StateAnswers,
+        account_sid: str,
+        code: str,
+        final: bool,
+    ) -> None:
+        """Error 30885 (high risk or fraud) takes no resubmission: the failure says ``final``.
+
+        Twilio's error catalogue (https://www.twilio.com/docs/api/errors/30885, summarised in
+        /work/shared/reference/sms-rules.md section 6: "30885: high risk / fraud (no
+        resubmission allowed)"); 30794 (EIN mismatch) is corrected and resubmitted. The core
+        reads only the flag.
+        """
+        twilio.state.fail_next(account_sid, "brand", Failure("High risk brand", code))
+        failed = stateful_adapter.sms_submit_brand(
+            account=stateful_account, brand=sample_brand(), previous_ref=None
+        )
+        assert failed is not None
+        twilio.state.complete_review(account_sid, failed.provider_ref)
+        fetched = stateful_adapter.sms_fetch_registration(
+            account=stateful_account, step=RegistrationStep.BRAND, ref=failed.provider_ref
+        )
+        assert fetched is not None
+        expected = RegistrationFailure(reason="High risk brand", code=code, final=final)
+        assert (StepStatus.FAILED, (expected,)) == (fetched.status, fetched.failures)
+
 
 class TestCampaign:
     """A campaign is registered under a Messaging Service; its ref names both."""
