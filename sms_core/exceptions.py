@@ -63,6 +63,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     ConfigurationError
     ├── UnknownProviderError                   no installed adapter serves the account's provider
     ├── UnknownHostError                       no installed host plugin has the requested name
+    ├── PluginContractError                    a plugin breaks the hook contract; names the fix
     └── DatabaseUnavailableError               the database URL cannot be opened or reached
 """
 
@@ -101,6 +102,7 @@ __all__ = [
     "NumberUnavailableError",
     "OptOutNotFoundError",
     "PermissionDeniedError",
+    "PluginContractError",
     "ProviderAuthenticationError",
     "ProviderError",
     "ProviderNotFoundError",
@@ -605,6 +607,31 @@ class UnknownHostError(ConfigurationError):
         )
         self.host = host
         self.installed = installed
+
+
+class PluginContractError(ConfigurationError):
+    """Raised when a plugin breaks the hook contract.
+
+    A hook answered with the wrong type, a host policy is out of bounds, two adapters claim
+    one provider name, a plugin implements host hooks without declaring itself: the plugin
+    is wrong, not the input, so no retry helps. The message names the plugin, the hook and the
+    fix.
+
+    Attributes:
+        plugin: The plugin's name in the plugin manager (an entry point's name, or the name
+            pluggy gave a plugin passed in code).
+        hook: The hook concerned (``sms_host_policy``, ...), or ``""`` for the plugin as a whole.
+        problem: What is wrong, without the plugin and hook names.
+        fix: What the plugin's author should change.
+    """
+
+    def __init__(self, *, plugin: str, hook: str, problem: str, fix: str) -> None:
+        where = f"plugin {plugin!r}" + (f", hook {hook}" if hook else "")
+        super().__init__(f"{where}: {problem}. {fix}")
+        self.plugin = plugin
+        self.hook = hook
+        self.problem = problem
+        self.fix = fix
 
 
 class DatabaseUnavailableError(ConfigurationError):
