@@ -94,7 +94,7 @@ class TestCarrierAdapterTutorial:
                 path.write_text(block.code, encoding="utf-8")
             elif block.lang == "python":
                 code = compile(block.code, f"{PAGE.name}:{block.line}", "exec")
-                exec(code, namespace)  # noqa: S102 - running the page's own code is the test
+                exec(code, namespace)  # running the page's own code is the test
         tests = sorted(str(path.relative_to(workdir)) for path in workdir.rglob("test_*.py"))
         assert tests, "the page writes no test module"
         result = subprocess.run(
