@@ -4,23 +4,28 @@ The page's code blocks follow the docs' convention: a ``python`` or ``toml`` blo
 line is ``# file: <path>`` is written to that path in a fresh folder; every other ``python``
 block runs, in order, in one namespace, with that folder as the working directory and on
 ``sys.path``; a ``test_*.py`` file written by the page then runs under pytest and must pass
-with nothing skipped. ``console`` blocks are shown, not run (the page's only ones install
-packages). The generic executor of every docs page follows the same rules.
+with nothing skipped. In ``console`` blocks, ``$ pip install`` lines are checked (they name
+distributions of this repository, with extras they have), not run; the page has no
+``$ smsadmin`` line to run. The generic executor of every docs page follows the same rules.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
 import pytest
+from packaging.requirements import Requirement
 
-PAGE = Path(__file__).parents[1] / "docs" / "tutorials" / "write-a-carrier-adapter.md"
+ROOT = Path(__file__).parents[1]
+PAGE = ROOT / "docs" / "tutorials" / "write-a-carrier-adapter.md"
 
 _FENCE = re.compile(r"^```(?P<lang>[\w-]*)\n(?P<code>.*?)^```$", re.MULTILINE | re.DOTALL)
 _FILE = re.compile(r"#\s*file:\s*(?P<path>\S+)")
@@ -66,6 +71,15 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
             del sys.modules[name]
 
 
+def distributions() -> dict[str, set[str]]:
+    """This repository's distributions by name, with their extras."""
+    found = {}
+    for pyproject in [ROOT / "pyproject.toml", *ROOT.glob("*/*/pyproject.toml")]:
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+        found[project["name"]] = set(project.get("optional-dependencies", {}))
+    return found
+
+
 class TestCarrierAdapterTutorial:
     """The tutorial's code runs, and the adapter it builds passes the contract suite."""
 
@@ -81,8 +95,27 @@ class TestCarrierAdapterTutorial:
             "sms_loopback/adapter.py",
             "sms_loopback/testing.py",
             "tests/test_contract.py",
+            "tests/test_adapter.py",
         } == written
         assert any(block.lang == "python" and block.target is None for block in page)
+
+    def test_console_lines_install_this_repos_distributions(self) -> None:
+        """Every ``$`` line is a pip install of a distribution (and extras) this repo has."""
+        known = distributions()
+        commands = [
+            line.removeprefix("$ ")
+            for block in blocks(PAGE.read_text(encoding="utf-8"))
+            if block.lang == "console"
+            for line in block.code.splitlines()
+            if line.startswith("$ ")
+        ]
+        assert commands
+        for command in commands:
+            pip, install, *requirements = shlex.split(command)
+            assert ("pip", "install") == (pip, install), command
+            for requirement in map(Requirement, requirements):
+                assert requirement.name in known, command
+                assert requirement.extras <= known[requirement.name], command
 
     def test_blocks_run_and_contract_passes_without_skips(self, workdir: Path) -> None:
         """Every block runs in order; then the page's contract tests all pass, none skipped."""
