@@ -29,7 +29,7 @@ import sysconfig
 import tempfile
 import zipfile
 from importlib import import_module
-from importlib.metadata import entry_points, version
+from importlib.metadata import EntryPoint, entry_points, version
 from pathlib import Path
 
 #: Each distribution's folder in the repository and the package its wheel installs.
@@ -121,6 +121,16 @@ def check_wheel_contents(wheel_dir: Path, root: Path) -> None:
         print(f"{wheel.name}: LICENSE, py.typed and all {len(tracked)} files of {package}")
 
 
+def _load(entry_point: EntryPoint) -> None:
+    try:
+        entry_point.load()
+    except Exception as err:
+        raise PackagingError(
+            f"entry point {entry_point.group}:{entry_point.name} = {entry_point.value} does "
+            f"not load: {err!r}"
+        ) from err
+
+
 def check_installed(root: Path) -> None:
     """Every package imports from site-packages, and every entry point loads."""
     site = Path(sysconfig.get_paths()["purelib"]).resolve()
@@ -136,9 +146,9 @@ def check_installed(root: Path) -> None:
         if set(found) != expected:
             raise PackagingError(f"entry points of {group!r}: {sorted(found)}, not {expected}")
         for entry_point in found.values():
-            entry_point.load()
+            _load(entry_point)
     [script] = entry_points(group="console_scripts", name="smsadmin")
-    script.load()
+    _load(script)
     print("every entry point loads")
 
 
