@@ -1,8 +1,8 @@
 r"""Every code block of the docs and of every README is checked, and no block is skipped.
 
-The pages are ``README.md``, ``adapters/*/README.md``, ``plugins/*/README.md`` and
-``docs/**/*.md``. Each page gets a fresh temporary folder, and its fenced blocks are taken in
-order, by their fence language:
+The pages are ``README.md``, ``adapters/*/README.md``, ``plugins/*/README.md``,
+``docs/**/*.md`` and ``CHANGELOG.md`` (which the site includes). Each page gets a fresh
+temporary folder, and its fenced blocks are taken in order, by their fence language:
 
 ``python``
     A block whose first line is ``# file: <relative path>`` is written to that path in the
@@ -63,6 +63,7 @@ ROOT = Path(__file__).parent.parent
 PAGES = sorted(
     [
         ROOT / "README.md",
+        ROOT / "CHANGELOG.md",  # the docs site includes it
         *ROOT.glob("adapters/*/README.md"),
         *ROOT.glob("plugins/*/README.md"),
         *(page for page in ROOT.glob("docs/**/*.md") if "_hooks" not in page.parts),
