@@ -2,9 +2,10 @@
 
 The five distributions (the core, two adapters, two hosts) are built from their own folders,
 so each must name its licence and ship the licence text from its own folder (PEP 639: a
-``license-files`` path may not leave the project directory), link back to the project, and
-(for the plugins) bound the ``sms-core`` series whose hook specs it was written for
-(CHANGELOG.md, "Versioning and deprecation of the plugin API").
+``license-files`` path may not leave the project directory) and (for the plugins) bound the
+``sms-core`` series whose hook specs it was written for (CHANGELOG.md, "Versioning and
+deprecation of the plugin API"). ``[project.urls]`` is left out on purpose until the project
+has a public address. ``tox -e wheels`` checks what the built wheels actually carry.
 """
 
 from __future__ import annotations
