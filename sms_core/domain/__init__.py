@@ -49,6 +49,7 @@ from sms_core.domain.phone import PhoneNumber
 from sms_core.domain.policy import (
     Action,
     Activity,
+    AllowancePool,
     AllowanceScope,
     AllowanceUnit,
     Decision,
@@ -87,6 +88,7 @@ __all__ = [
     "Account",
     "Action",
     "Activity",
+    "AllowancePool",
     "AllowanceScope",
     "AllowanceUnit",
     "AuditAction",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 import attrs
@@ -12,6 +13,7 @@ from sms_core.domain.messages import Message
 __all__ = [
     "Action",
     "Activity",
+    "AllowancePool",
     "AllowanceScope",
     "AllowanceUnit",
     "Decision",
@@ -74,6 +76,31 @@ class AllowanceScope(StrEnum):
     ACCOUNT = "account"
     #: Texts are not metered.
     NONE = "none"
+
+
+@attrs.frozen(kw_only=True)
+class AllowancePool:
+    """An account's monthly pool (``AllowanceScope.ACCOUNT``) as it stands this month.
+
+    Attributes:
+        monthly_allowance: The pool per calendar month (the host policy's).
+        used: What this month's texts have used of it.
+        period: This month, ``"YYYY-MM"`` (UTC).
+        unit: What it counts (messages or segments).
+        resets_at: When next month's pool starts (UTC).
+    """
+
+    account_id: str
+    monthly_allowance: int
+    used: int
+    period: str
+    unit: AllowanceUnit
+    resets_at: datetime
+
+    @property
+    def remaining(self) -> int:
+        """What is left of this month's pool."""
+        return max(self.monthly_allowance - self.used, 0)
 
 
 def _default_scope(policy: HostPolicy) -> AllowanceScope:

@@ -661,7 +661,11 @@ class Dispatcher:
                 error_code=err.code,
                 error_message=str(err),
             )
-            refund(connection, message_store.take_charge(connection, account_id, message.id))
+            refund(
+                connection,
+                account_id,
+                message_store.take_charge(connection, account_id, message.id),
+            )
             if isinstance(err, RecipientOptedOutError):
                 opt_out = OptOut(
                     number=message.recipient,

@@ -202,7 +202,7 @@ def history_viewer(account: AccountAdmin) -> str:
 
 
 def snapshot(account: AccountAdmin, carrier: SandboxCarrier) -> tuple[object, ...]:
-    """Everything a send could change: messages, opt-outs, seats, and the carrier's texts."""
+    """Everything a send could change: messages, opt-outs, seats, the pool, the carrier's texts."""
     lines = [summary.line.number for summary in account.numbers.list()]
     viewer = history_viewer(account)
     threads = [
@@ -214,5 +214,6 @@ def snapshot(account: AccountAdmin, carrier: SandboxCarrier) -> tuple[object, ..
         threads,
         account.optouts.list(viewer, include_lifted=True),
         account.seats.list(),
+        account.allowance.pool(),
         outbound_at_carrier(carrier, account.account.id),
     )
