@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar
 
 import pytest
 
@@ -18,12 +17,10 @@ from sms_core import (
     AllowancePool,
     AllowanceScope,
     AllowanceUnit,
-    HostPolicy,
     ManualClock,
     PhoneNumber,
     Recipient,
     RecipientStatus,
-    hookimpl,
 )
 from sms_core.exceptions import AllowanceExhaustedError, RecipientOptedOutError
 from sms_core.services.reconciliation import NEVER_ARRIVED_MARGIN
@@ -33,6 +30,7 @@ from tests.services.messaging_fixtures import (
     BRUNO,
     CARLA,
     DEV,
+    PooledHost,
     Texting,
     buy_line,
     deliver_webhooks,
@@ -42,31 +40,6 @@ from tests.services.messaging_fixtures import (
 
 #: A two-segment text: 40 emoji are 80 UTF-16 units, over UCS-2's 70.
 TWO_SEGMENTS = "😀" * 40
-
-
-class PooledHost:
-    """A host product that sells the agency one monthly pool of texts, shared by every line."""
-
-    sms_host_name: ClassVar[str] = "pooled"
-
-    def __init__(
-        self,
-        *,
-        monthly_allowance: int = 3,
-        allowance_unit: AllowanceUnit = AllowanceUnit.MESSAGE,
-        count_inbound: bool = False,
-    ) -> None:
-        self.policy = HostPolicy(
-            allowance_scope=AllowanceScope.ACCOUNT,
-            monthly_allowance=monthly_allowance,
-            allowance_unit=allowance_unit,
-            count_inbound=count_inbound,
-        )
-
-    @hookimpl
-    def sms_host_policy(self) -> HostPolicy:
-        """The pooled policy, the same for every account."""
-        return self.policy
 
 
 def pool(account: AccountAdmin) -> tuple[int, int]:
