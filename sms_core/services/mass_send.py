@@ -115,7 +115,8 @@ class MassSender:
                 another text; nothing was sent.
         """
         key = checked_key(idempotency_key)
-        sender = self._dispatcher.sender(actor_id)  # the actor, before any key is looked up
+        # The actor, before any key is looked up; the host hears how many were selected.
+        sender = self._dispatcher.sender(actor_id, recipients=len(recipients))
         analysis = self._dispatcher.check_body(sender, body)
         _check_count(len(recipients), sender.policy.mass_text_cap)
         report = _guarded(progress) if progress is not None else _ignore

@@ -208,8 +208,11 @@ class Dispatcher:
 
     # -- checks ------------------------------------------------------------------------------
 
-    def sender(self, actor_id: str) -> Sender:
+    def sender(self, actor_id: str, *, recipients: int = 1) -> Sender:
         """The actor's line, checked: the actor may text, and the line is registered.
+
+        Args:
+            recipients: How many candidates the actor asks to text (the host is told).
 
         Raises:
             UserNotFoundError: When the account has no such user.
@@ -219,7 +222,7 @@ class Dispatcher:
             UnregisteredLineError: When the line is not attached to the approved campaign.
         """
         context = self._context
-        actor = context.require(actor_id, Action.SEND_MESSAGE)
+        actor = context.require(actor_id, Action.SEND_MESSAGE, recipients=recipients)
         with context.database.transaction() as connection:
             line = line_store.line_of_user(connection, context.account.id, actor.id)
         if line is None:

@@ -9,20 +9,30 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 import pytest
 
 from sms_core import (
     AccountAdmin,
+    Action,
     AllowancePool,
     AllowanceScope,
     AllowanceUnit,
+    Decision,
     ManualClock,
+    NumberQuery,
     PhoneNumber,
     Recipient,
     RecipientStatus,
+    User,
+    hookimpl,
 )
-from sms_core.exceptions import AllowanceExhaustedError, RecipientOptedOutError
+from sms_core.exceptions import (
+    AllowanceExhaustedError,
+    PermissionDeniedError,
+    RecipientOptedOutError,
+)
 from sms_core.services.reconciliation import NEVER_ARRIVED_MARGIN
 from sms_fake import SandboxCarrier
 from tests.services.messaging_fixtures import (
@@ -250,3 +260,61 @@ class TestUnmetered(Texting):
             send(acme, to=number)
         assert (AllowanceScope.NONE, None) == (acme.allowance.scope(), acme.allowance.pool())
         assert 4 == len(outbound_at_carrier(carrier))
+
+
+class CountingHost:
+    """A host that hears how many candidates each texting action reaches, and caps it at 2."""
+
+    sms_host_name: ClassVar[str] = "counting"
+
+    def __init__(self) -> None:
+        self.heard: list[tuple[Action, int]] = []
+
+    @hookimpl
+    def sms_authorize(self, actor: User, action: Action, recipients: int) -> Decision | None:
+        """Refuse texting more than two candidates at once; the core decides the rest."""
+        self.heard.append((action, recipients))
+        if action is Action.SEND_MESSAGE and recipients > 2:
+            return Decision.deny(f"{actor.id} may text at most 2 candidates at once")
+        return None
+
+
+class TestAuthorizeHearsTheCount(Texting):
+    """``sms_authorize`` is told how many candidates a text reaches."""
+
+    @pytest.fixture
+    def counting(self) -> CountingHost:
+        return CountingHost()
+
+    @pytest.fixture
+    def host(self) -> str:
+        return CountingHost.sms_host_name
+
+    @pytest.fixture
+    def plugins(self, counting: CountingHost) -> Sequence[object]:
+        return [counting]
+
+    def test_single_text_counts_one(self, acme: AccountAdmin, counting: CountingHost) -> None:
+        """A single text asks with 1 recipient; admin actions that text no one with 0."""
+        buy_line(acme, "ann")
+        counting.heard.clear()
+        send(acme)
+        assert {(Action.SEND_MESSAGE, 1)} == set(counting.heard)
+        acme.numbers.search("admin", NumberQuery(area_code="415", limit=1))
+        assert (Action.MANAGE_NUMBERS, 0) == counting.heard[-1]
+
+    def test_mass_text_counts_those_selected(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, counting: CountingHost
+    ) -> None:
+        """A mass text asks with the number selected; refused, it sends nothing."""
+        buy_line(acme, "ann")
+        before = snapshot(acme, carrier)  # reads history, which the host hears too
+        counting.heard.clear()
+        selected = [Recipient(candidate_id=None, number=n) for n in (ALICE, BRUNO, CARLA)]
+        with pytest.raises(PermissionDeniedError, match="at most 2 candidates"):
+            acme.messages.send_mass("ann", selected, "Hi")
+        assert [(Action.SEND_MESSAGE, 3)] == counting.heard
+        assert before == snapshot(acme, carrier)
+        counting.heard.clear()
+        result = acme.messages.send_mass("ann", selected[:2], "Hi")
+        assert (2, [(Action.SEND_MESSAGE, 2)]) == (result.sent, counting.heard)
