@@ -5,14 +5,14 @@ not fit, or there are more recipients than the host's cap (or none). Otherwise e
 is checked on its own, in the calling thread: an invalid number, a number given twice (it is
 texted once), an opted-out number, or one in quiet hours is reported with its reason and not
 sent. The others are stored first, in the calling thread and one transaction, each using the
-seat's allowance (when it runs out, the rest are refused); then they are handed to the carrier
-concurrently, at most as many at once as the adapter allows
-(``ProviderCapabilities.max_concurrent_sends``), and the answers are stored in the calling
-thread as they come: the same store-send-update cycle as a single text, with only the
-carrier's waiting done in parallel. The progress callback
-runs in the calling thread, once per recipient, as each outcome is known; a callback that
-raises is logged and not called again, and the mass text goes on, so no stored text is left
-unsent. A carrier call that fails unexpectedly (not with a carrier's refusal) leaves its text
+allowance, per recipient (a seat's or the account's pool; when it runs out, the rest are
+refused, see :mod:`.allowance`); then they are handed to the carrier concurrently, at most as
+many at once as the adapter allows (``ProviderCapabilities.max_concurrent_sends``), and the
+answers are stored in the calling thread as they come: the same store-send-update cycle as a
+single text, with only the carrier's waiting done in parallel. The progress callback runs in
+the calling thread, once per recipient, as each outcome is known; a callback that raises is
+logged and not called again, and the mass text goes on, so no stored text is left unsent. A
+carrier call that fails unexpectedly (not with a carrier's refusal) leaves its text
 ``UNKNOWN``, to be reconciled, and the others are settled as usual.
 
 Texts are marked as handed over in waves, just before their carrier calls (see

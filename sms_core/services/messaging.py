@@ -2,7 +2,8 @@
 
 Every rule is in the services this class wires together (:mod:`.sending` for the checks and
 the store-send-update cycle, :mod:`.mass_send`, :mod:`.reconciliation`, :mod:`.history`, and
-:mod:`.allowance` for seats); this is the account's one entry point to them.
+:mod:`.allowance` for seats' and accounts' allowances); this is the account's one entry point
+to them.
 """
 
 from __future__ import annotations
