@@ -38,7 +38,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── UnregisteredLineError              the sender's line is not on an approved campaign
     │   ├── CandidateOptedOutError             the recipient opted out of the account's texts
     │   ├── QuietHoursError                    outside the recipient's allowed local hours
-    │   ├── AllowanceExhaustedError            the seat's monthly allowance is used up
+    │   ├── AllowanceExhaustedError            the seat's or account's monthly allowance is used up
     │   └── RegistrationStateError             the registration is not in a state that allows it
     │       ├── RegistrationExistsError        a second registration while one exists
     │       ├── StepNotFailedError             a resubmission of a step that has not failed
@@ -74,6 +74,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from sms_core.domain.policy import AllowanceScope
     from sms_core.domain.registration import LintReport, RegistrationStep, StepStatus
 
 __all__ = [
@@ -396,25 +397,27 @@ class QuietHoursError(RuleViolationError):
 
 
 class AllowanceExhaustedError(RuleViolationError):
-    """Raised when a seat's monthly allowance cannot cover a send; the carrier was not called.
+    """Raised when a monthly allowance cannot cover a send; the carrier was not called.
 
     Attributes:
-        seat_id: The seat.
+        seat_id: The seat, when its allowance was short (``AllowanceScope.SEAT``).
         remaining: What is left of this month's allowance.
-        total: The seat's monthly allowance.
+        total: The monthly allowance.
         needed: What the send would use (1 per message, or its segments).
         resets_at: When the next month's allowance starts (UTC).
+        scope: Whose allowance was short: a seat's, or the account's pool.
     """
 
     def __init__(
         self,
         message: str,
         *,
-        seat_id: str,
+        seat_id: str | None,
         remaining: int,
         total: int,
         needed: int,
         resets_at: datetime,
+        scope: AllowanceScope,
     ) -> None:
         super().__init__(message)
         self.seat_id = seat_id
@@ -422,6 +425,7 @@ class AllowanceExhaustedError(RuleViolationError):
         self.total = total
         self.needed = needed
         self.resets_at = resets_at
+        self.scope = scope
 
 
 class RegistrationStateError(RuleViolationError):

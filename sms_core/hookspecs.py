@@ -398,8 +398,20 @@ def sms_host_policy(account: Account) -> HostPolicy | None:
 
 
 @hookspec(firstresult=True)
-def sms_authorize(account: Account, actor: User, action: Action) -> Decision | None:
+def sms_authorize(
+    account: Account, actor: User, action: Action, recipients: int
+) -> Decision | None:
     """Decide whether a user may perform an action.
+
+    Args:
+        account: The account the action is in.
+        actor: The user acting.
+        action: What they want to do.
+        recipients: How many candidates the action texts: 1 for a single text, the number
+            selected for a mass text (before invalid or repeated numbers are refused), 0 for
+            an action that texts no one. A host can refuse a mass text by its size or price it
+            against its own quota. Appended in 0.2; an implementation that does not name it
+            is called as before.
 
     Returns:
         The decision, with a reason naming the missing permission when refused; ``None`` lets

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sms_core.cli import accounts, campaign, numbers, optouts, policy, seats, users
+from sms_core.cli.allowance import allowance
 from sms_core.cli.audit import audit
 from sms_core.cli.demo import demo
 from sms_core.cli.errors import ReportingGroup
@@ -37,6 +38,7 @@ app.add_typer(accounts.app, name="accounts")
 app.add_typer(users.app, name="users")
 app.add_typer(numbers.app, name="numbers")
 app.add_typer(seats.app, name="seats")
+app.command("allowance")(allowance)
 app.add_typer(policy.app, name="policy")
 app.add_typer(campaign.app, name="campaign")
 app.command("send")(send)
@@ -108,7 +110,8 @@ def configure(
     ] = None,
 ) -> None:
     """Administer business texting from the command line."""
-    # A program running the commands in-process may pass options of its own (a clock) as obj.
+    # A program running the commands in-process may pass options of its own (a clock, plugin
+    # objects) as obj.
     embedded = ctx.obj if isinstance(ctx.obj, GlobalOptions) else GlobalOptions()
     ctx.obj = GlobalOptions(
         database_url=database,
@@ -116,6 +119,7 @@ def configure(
         account_id=account,
         actor_id=actor,
         clock=embedded.clock,
+        plugins=embedded.plugins,
     )
 
 

@@ -322,6 +322,8 @@ def _seat_story(story: Narrator, sdk: SmsAdmin, carrier_state: str) -> None:
     story.step("Hana goes on Seat 2; the seats with their remaining / total allowance")
     seats.assign_users(admin, seat_2, ["u-hana"])
     story.show(render.seats_table(seats.list()))
+    policy = sdk.hooks.host_policy(account.account)
+    story.show(f"Allowance: {render.allowance_policy_text(policy)}")
 
 
 # -- campaign registration: policy URLs, brand → campaign → messaging service ------------------

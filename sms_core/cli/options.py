@@ -46,6 +46,9 @@ class GlobalOptions:
         clock: The SDK's time source; the wall clock when ``None``. No command-line option sets
             it: a program that runs the commands in-process passes it (tests, a fixed-time
             sandbox), see :class:`sms_core.cli.testing.SmsadminRunner`.
+        plugins: Plugin objects to load besides the installed ones (a host application's own
+            host plugin, a test's); like ``clock``, passed only by a program running the
+            commands in-process.
     """
 
     database_url: str | None = attrs.field(default=None, converter=_blank_to_none)
@@ -53,11 +56,14 @@ class GlobalOptions:
     account_id: str | None = attrs.field(default=None, converter=_blank_to_none)
     actor_id: str | None = attrs.field(default=None, converter=_blank_to_none)
     clock: Clock | None = None
+    plugins: tuple[object, ...] = ()
 
     @contextmanager
     def sdk(self) -> Iterator[SmsAdmin]:
         """The SDK opened on the database with the host plugin, closed afterwards."""
-        admin = SmsAdmin.open(self.database_url, host=self.host, clock=self.clock)
+        admin = SmsAdmin.open(
+            self.database_url, host=self.host, plugins=self.plugins, clock=self.clock
+        )
         try:
             yield admin
         finally:

@@ -18,9 +18,12 @@ from rich.text import Text
 
 from sms_core.domain import (
     Account,
+    AllowancePool,
+    AllowanceScope,
     AuditEntry,
     AvailableNumber,
     CarrierRegistration,
+    HostPolicy,
     Line,
     LineSummary,
     LintIssue,
@@ -41,6 +44,7 @@ __all__ = [
     "STEP_CUES",
     "UNREGISTERED",
     "accounts_table",
+    "allowance_policy_text",
     "audit_table",
     "available_table",
     "carrier_cell",
@@ -51,6 +55,7 @@ __all__ = [
     "lines_table",
     "lint_table",
     "policy_table",
+    "pool_text",
     "registration_table",
     "seats_table",
     "status_cell",
@@ -214,6 +219,31 @@ def seats_table(seats: Iterable[SeatSummary]) -> Table:
             f"{seat.remaining:,} / {seat.monthly_allowance:,}",
         )
     return table
+
+
+def allowance_policy_text(policy: HostPolicy) -> str:
+    """Whose monthly allowance texts use under ``policy``, how much and what counts."""
+    if policy.allowance_scope is AllowanceScope.NONE:
+        return "none (texts are not metered)"
+    whose = "per seat" if policy.allowance_scope is AllowanceScope.SEAT else "one pool per account"
+    default = " (a new seat's default)" if policy.allowance_scope is AllowanceScope.SEAT else ""
+    return (
+        f"{whose}, {policy.monthly_allowance:,} {policy.allowance_unit.value}s a month{default}"
+        + (", inbound counted" if policy.count_inbound else "")
+    )
+
+
+def pool_text(pool: AllowancePool) -> Text:
+    """The account's pool as the seats page shows a seat's: remaining / total, and the reset."""
+    text = Text("Account pool: ")
+    text.append(f"{pool.remaining:,} / {pool.monthly_allowance:,}", style="bold")
+    text.append(
+        f" {pool.unit.value}s left this month ({pool.period}); "
+        f"resets on {pool.resets_at:%Y-%m-%d %H:%M} UTC"
+    )
+    if pool.remaining == 0:
+        text.stylize("red")
+    return text
 
 
 def accounts_table(accounts: Iterable[Account]) -> Table:
@@ -447,12 +477,8 @@ def hosts_table(hosts: Iterable[InstalledHost]) -> Table:
             f"users per number: {'no limit' if sharing is None else sharing}",
             f"mass text cap: {policy.mass_text_cap}",
             "body limit: the carrier's" if body is None else f"body limit: {body:,} characters",
-            (
-                f"seats: {policy.monthly_allowance:,} {policy.allowance_unit.value}s a month"
-                + (", inbound counted" if policy.count_inbound else "")
-            )
-            if policy.seats_enabled
-            else "seats: off",
+            "seats: on" if policy.seats_enabled else "seats: off",
+            f"allowance: {allowance_policy_text(policy)}",
             f"quiet hours: {'enforced' if policy.quiet_hours else 'off'}",
         ]
         table.add_row(Text(host.name), *_origin_cells(host.origin), Text("\n".join(lines)))

@@ -69,13 +69,21 @@ def create(
 
 @app.command("list")
 def list_seats(ctx: typer.Context) -> None:
-    """Every seat with its number, users and this month's remaining/total allowance."""
+    """Every seat with its number, users and this month's remaining/total allowance.
+
+    When the host pools the allowance for the whole account, the pool is shown below: it is
+    what texts use then, not the seats' own allowances.
+    """
     with global_options(ctx).account() as account:
         summaries = account.seats.list()
+        pool = account.allowance.pool()
+    console = output.out_console()
     if not summaries:
-        output.hint(output.out_console(), "no seats yet: add one with 'smsadmin seats create'")
-        return
-    _show(summaries)
+        output.hint(console, "no seats yet: add one with 'smsadmin seats create'")
+    else:
+        _show(summaries)
+    if pool is not None:
+        console.print(render.pool_text(pool))
 
 
 @app.command("auto-assign")

@@ -44,10 +44,13 @@ class SmsadminRunner:
         clock: The time the commands' SDK sees (a :class:`~sms_core.clock.ManualClock`, so
             quiet hours and allowances do not depend on the hour a test runs); the wall clock
             when ``None``.
+        plugins: Plugin objects the commands' SDK loads besides the installed ones (a host
+            plugin under test, activated with ``SMS_HOST``).
     """
 
     runner: CliRunner = attrs.field(factory=CliRunner)
     clock: Clock | None = None
+    plugins: tuple[object, ...] = ()
 
     def run(self, *args: str, input: str | None = None) -> Result:
         """Run a command line, whatever its exit code.
@@ -56,7 +59,7 @@ class SmsadminRunner:
             args: The arguments after ``smsadmin``.
             input: What a person would type at the prompts.
         """
-        options = GlobalOptions(clock=self.clock) if self.clock is not None else None
+        options = GlobalOptions(clock=self.clock, plugins=self.plugins)
         return self.runner.invoke(app, list(args), input=input, obj=options)
 
     def ok(self, *args: str, input: str | None = None) -> Result:

@@ -46,7 +46,15 @@ from sms_core.domain.numbers import (
     ProvisionedNumber,
 )
 from sms_core.domain.phone import PhoneNumber
-from sms_core.domain.policy import Action, Activity, AllowanceUnit, Decision, HostPolicy
+from sms_core.domain.policy import (
+    Action,
+    Activity,
+    AllowancePool,
+    AllowanceScope,
+    AllowanceUnit,
+    Decision,
+    HostPolicy,
+)
 from sms_core.domain.providers import ProviderCapabilities, ProviderInfo
 from sms_core.domain.registration import (
     ANSWER_LOST_CODE,
@@ -80,6 +88,8 @@ __all__ = [
     "Account",
     "Action",
     "Activity",
+    "AllowancePool",
+    "AllowanceScope",
     "AllowanceUnit",
     "AuditAction",
     "AuditEntry",

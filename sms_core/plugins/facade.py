@@ -305,9 +305,13 @@ class Hooks:
         policy: HostPolicy = self._hook.sms_host_policy(account=account)
         return policy
 
-    def authorize(self, account: Account, actor: User, action: Action) -> Decision:
-        """Whether ``actor`` may perform ``action`` in ``account``."""
-        decision: Decision = self._hook.sms_authorize(account=account, actor=actor, action=action)
+    def authorize(
+        self, account: Account, actor: User, action: Action, *, recipients: int = 0
+    ) -> Decision:
+        """Whether ``actor`` may perform ``action`` in ``account``, texting ``recipients``."""
+        decision: Decision = self._hook.sms_authorize(
+            account=account, actor=actor, action=action, recipients=recipients
+        )
         return decision
 
     def record_activity(self, account: Account, activity: Activity) -> None:

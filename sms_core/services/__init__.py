@@ -2,6 +2,7 @@
 
 from sms_core.domain import WebhookKind
 from sms_core.services.admin import AccountAdmin, SmsAdmin
+from sms_core.services.allowance import AllowanceAdmin, allowance_period
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import WebhookUrls
 from sms_core.services.inbound import WebhookReceiver
@@ -12,11 +13,12 @@ from sms_core.services.policy_settings import PolicySettingsAdmin
 from sms_core.services.reconciliation_poller import ReconciliationPoller
 from sms_core.services.registration import RegistrationAdmin
 from sms_core.services.registration_poller import RegistrationPoller
-from sms_core.services.seats import SeatAdmin, allowance_period
+from sms_core.services.seats import SeatAdmin
 from sms_core.services.users import UserDirectory
 
 __all__ = [
     "AccountAdmin",
+    "AllowanceAdmin",
     "AuditTrail",
     "Messaging",
     "NumberAdmin",

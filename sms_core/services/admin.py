@@ -15,6 +15,7 @@ from sms_core.clock import Clock, SystemClock
 from sms_core.domain import Account, Message, StepStatus, SyncReport
 from sms_core.exceptions import AccountNotFoundError, AlreadyExistsError, InvalidInputError
 from sms_core.plugins import Hooks
+from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
 from sms_core.services.inbound import WebhookReceiver
@@ -51,6 +52,7 @@ class AccountAdmin:
         messages: Texting candidates, one or many, and the message history.
         optouts: The numbers that opted out, blocked on every line.
         webhooks: Applies the carrier's delivery reports, inbound texts and calls.
+        allowance: The account's monthly allowance: its scope, and the account's pool.
     """
 
     account: Account
@@ -63,6 +65,7 @@ class AccountAdmin:
     messages: Messaging
     optouts: OptOuts
     webhooks: WebhookReceiver
+    allowance: AllowanceAdmin
 
     @classmethod
     def build(cls, context: AccountContext) -> AccountAdmin:
@@ -81,6 +84,7 @@ class AccountAdmin:
             messages=Messaging(context, dispatcher),
             optouts=OptOuts(context),
             webhooks=WebhookReceiver(context, dispatcher),
+            allowance=AllowanceAdmin(context),
         )
 
 

@@ -104,21 +104,24 @@ class AccountContext:
             )
         return user
 
-    def authorize(self, actor: User, action: Action) -> None:
+    def authorize(self, actor: User, action: Action, *, recipients: int = 0) -> None:
         """Ask the host whether ``actor`` may perform ``action``.
+
+        Args:
+            recipients: How many candidates the action texts (see ``sms_authorize``).
 
         Raises:
             PermissionDeniedError: With the host's reason, when refused.
         """
-        decision = self.hooks.authorize(self.account, actor, action)
+        decision = self.hooks.authorize(self.account, actor, action, recipients=recipients)
         if not decision.allowed:
             raise PermissionDeniedError(actor.id, action.value, decision.reason)
 
-    def require(self, actor_id: str, action: Action) -> User:
+    def require(self, actor_id: str, action: Action, *, recipients: int = 0) -> User:
         """Load the actor and check the action in one step."""
         with self.database.transaction() as connection:
             actor = self.actor(connection, actor_id)
-        self.authorize(actor, action)
+        self.authorize(actor, action, recipients=recipients)
         return actor
 
     def audit(

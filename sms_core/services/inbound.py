@@ -29,8 +29,8 @@
        :data:`FALLBACK_HELP`), unless the carrier reported it and replies itself
        (``ProviderCapabilities.answers_help``).
 
-     It uses the seat's allowance when the host counts received texts, and is recorded on the
-     candidate's activity without a user;
+     It uses the allowance (the seat's or the account's) when the host counts received texts,
+     and is recorded on the candidate's activity without a user;
    * a call is answered with the adapter's response: forwarded to the line's forwarding
      number, or declined when the line has none;
    * a number's registration with the mobile carriers (carrier account events, the

@@ -5,14 +5,14 @@ not fit, or there are more recipients than the host's cap (or none). Otherwise e
 is checked on its own, in the calling thread: an invalid number, a number given twice (it is
 texted once), an opted-out number, or one in quiet hours is reported with its reason and not
 sent. The others are stored first, in the calling thread and one transaction, each using the
-seat's allowance (when it runs out, the rest are refused); then they are handed to the carrier
-concurrently, at most as many at once as the adapter allows
-(``ProviderCapabilities.max_concurrent_sends``), and the answers are stored in the calling
-thread as they come: the same store-send-update cycle as a single text, with only the
-carrier's waiting done in parallel. The progress callback
-runs in the calling thread, once per recipient, as each outcome is known; a callback that
-raises is logged and not called again, and the mass text goes on, so no stored text is left
-unsent. A carrier call that fails unexpectedly (not with a carrier's refusal) leaves its text
+allowance, per recipient (a seat's or the account's pool; when it runs out, the rest are
+refused, see :mod:`.allowance`); then they are handed to the carrier concurrently, at most as
+many at once as the adapter allows (``ProviderCapabilities.max_concurrent_sends``), and the
+answers are stored in the calling thread as they come: the same store-send-update cycle as a
+single text, with only the carrier's waiting done in parallel. The progress callback runs in
+the calling thread, once per recipient, as each outcome is known; a callback that raises is
+logged and not called again, and the mass text goes on, so no stored text is left unsent. A
+carrier call that fails unexpectedly (not with a carrier's refusal) leaves its text
 ``UNKNOWN``, to be reconciled, and the others are settled as usual.
 
 Texts are marked as handed over in waves, just before their carrier calls (see
@@ -115,7 +115,8 @@ class MassSender:
                 another text; nothing was sent.
         """
         key = checked_key(idempotency_key)
-        sender = self._dispatcher.sender(actor_id)  # the actor, before any key is looked up
+        # The actor, before any key is looked up; the host hears how many were selected.
+        sender = self._dispatcher.sender(actor_id, recipients=len(recipients))
         analysis = self._dispatcher.check_body(sender, body)
         _check_count(len(recipients), sender.policy.mass_text_cap)
         report = _guarded(progress) if progress is not None else _ignore

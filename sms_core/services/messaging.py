@@ -2,7 +2,8 @@
 
 Every rule is in the services this class wires together (:mod:`.sending` for the checks and
 the store-send-update cycle, :mod:`.mass_send`, :mod:`.reconciliation`, :mod:`.history`, and
-:mod:`.allowance` for seats); this is the account's one entry point to them.
+:mod:`.allowance` for seats' and accounts' allowances); this is the account's one entry point
+to them.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ class Messaging:
             MessageBodyError: When the body is empty or too long.
             CandidateOptedOutError: When the number opted out.
             QuietHoursError: When it is outside the number's allowed hours; says when not.
-            AllowanceExhaustedError: When the seat's allowance is used up.
+            AllowanceExhaustedError: When the seat's or the account's monthly allowance is
+                used up.
             ProviderError: When the carrier refused it (stored as ``FAILED`` with its code).
             InvalidFieldError: When an id is not one (too long, unstorable characters) or an
                 argument has the wrong type.
@@ -103,7 +105,7 @@ class Messaging:
         recipient = parse_number(to)
         # The actor is checked before the key is looked up, so a key tells nothing to
         # someone who may not send.
-        self._context.require(actor_id, Action.SEND_MESSAGE)
+        self._context.require(actor_id, Action.SEND_MESSAGE, recipients=1)
         earlier = self._dispatcher.previous(key)
         if earlier is not None:
             outgoing = Outgoing(

@@ -320,7 +320,11 @@ class Reconciler:
                 now=context.now(),
                 error_message=reason,
             ):
-                refund(connection, message_store.take_charge(connection, account_id, message.id))
+                refund(
+                    connection,
+                    account_id,
+                    message_store.take_charge(connection, account_id, message.id),
+                )
                 if free_key:
                     message_store.release_idempotency_key(connection, account_id, message.id)
             return self._reload(connection, message)

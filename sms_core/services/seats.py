@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 import attrs
 
@@ -28,6 +27,7 @@ from sms_core.exceptions import (
     SeatsDisabledError,
     SeatWithoutNumberError,
 )
+from sms_core.services.allowance import allowance_period
 from sms_core.services.context import AccountContext
 from sms_core.services.numbers import NumberAdmin
 from sms_core.store import lines as line_store
@@ -38,15 +38,6 @@ __all__ = ["SeatAdmin", "allowance_period"]
 
 #: How many numbers "Choose Number" offers for an area code.
 CHOICES = 10
-
-
-def allowance_period(moment: datetime) -> str:
-    """The allowance period ``moment`` falls in: its calendar month in UTC, as ``"YYYY-MM"``.
-
-    A seat's count belongs to one period; when the clock enters a new month the count reads as
-    zero and the next use starts the new period, so no scheduled reset job is needed.
-    """
-    return moment.astimezone(UTC).strftime("%Y-%m")
 
 
 @attrs.define

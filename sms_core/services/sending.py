@@ -5,9 +5,10 @@ The order never changes, so nothing the user asked to send is lost or sent twice
 1. Every rule is checked before anything is written: the sender is an active user the host
    allows to text, on a registered line; the recipient is a valid number that has not opted
    out and is within its quiet hours; the body is not empty and fits the host's limit.
-2. One transaction uses the seat's allowance (metered lines) and stores the message as
-   ``PENDING`` with its idempotency key. The key is unique per account in the schema, so two
-   calls with one key store one message: the second returns the first one's result.
+2. One transaction uses the allowance (a seat's or the account's pool, see :mod:`.allowance`)
+   and stores the message as ``PENDING`` with its idempotency key. The key is unique per
+   account in the schema, so two calls with one key store one message: the second returns the
+   first one's result.
 3. A second transaction marks the text as being handed over (``handed_at``), with a
    conditional ``UPDATE`` that only one process can win; then the carrier is called with the
    SDK's message id and the account's status callback URL. A ``PENDING`` text without the
@@ -135,7 +136,7 @@ class Outgoing:
     """A checked text for one recipient.
 
     Attributes:
-        metered: Whether it uses the seat's allowance (the SDK's own replies do not).
+        metered: Whether it uses the allowance (the SDK's own replies do not).
     """
 
     recipient: PhoneNumber
@@ -208,8 +209,11 @@ class Dispatcher:
 
     # -- checks ------------------------------------------------------------------------------
 
-    def sender(self, actor_id: str) -> Sender:
+    def sender(self, actor_id: str, *, recipients: int = 1) -> Sender:
         """The actor's line, checked: the actor may text, and the line is registered.
+
+        Args:
+            recipients: How many candidates the actor asks to text (the host is told).
 
         Raises:
             UserNotFoundError: When the account has no such user.
@@ -219,7 +223,7 @@ class Dispatcher:
             UnregisteredLineError: When the line is not attached to the approved campaign.
         """
         context = self._context
-        actor = context.require(actor_id, Action.SEND_MESSAGE)
+        actor = context.require(actor_id, Action.SEND_MESSAGE, recipients=recipients)
         with context.database.transaction() as connection:
             line = line_store.line_of_user(connection, context.account.id, actor.id)
         if line is None:
@@ -321,7 +325,7 @@ class Dispatcher:
             The stored message, with the carrier's refusal when it refused.
 
         Raises:
-            AllowanceExhaustedError: When the seat cannot cover it; nothing was written.
+            AllowanceExhaustedError: When the allowance cannot cover it; nothing was written.
             IdempotencyKeyError: When the key was used for another text.
         """
         stored = self.store(sender, outgoing)
@@ -360,13 +364,13 @@ class Dispatcher:
         return marked, [message for message in taken if message is not None]
 
     def store(self, sender: Sender, outgoing: Outgoing) -> Message | Delivery:
-        """Persist the text as PENDING, using the seat's allowance, before any carrier call.
+        """Persist the text as PENDING, using the allowance, before any carrier call.
 
         Returns:
             The new PENDING message, or the earlier delivery an idempotency key points to.
 
         Raises:
-            AllowanceExhaustedError: When the seat cannot cover it; nothing was written.
+            AllowanceExhaustedError: When the allowance cannot cover it; nothing was written.
             IdempotencyKeyError: When the key was used for another text.
         """
         context = self._context
@@ -392,10 +396,10 @@ class Dispatcher:
     def _charge_and_insert(
         self, connection: sa.Connection, sender: Sender, outgoing: Outgoing, message: Message
     ) -> None:
-        """Use the seat's allowance (metered lines) and store the text, in ``connection``.
+        """Use the allowance (metered lines) and store the text, in ``connection``.
 
         Raises:
-            AllowanceExhaustedError: When the seat's allowance is used up.
+            AllowanceExhaustedError: When the allowance is used up.
             KeyTaken: When the idempotency key is stored already.
         """
         charge = (
@@ -415,7 +419,7 @@ class Dispatcher:
         """Store several texts as PENDING in one transaction (a mass text's first step).
 
         Each text is stored, or answered as :meth:`store` would answer it, on its own: a text
-        whose idempotency key was used before, or that the seat cannot cover, does not keep
+        whose idempotency key was used before, or that the allowance cannot cover, does not keep
         the others from being stored.
 
         Returns:
@@ -661,7 +665,11 @@ class Dispatcher:
                 error_code=err.code,
                 error_message=str(err),
             )
-            refund(connection, message_store.take_charge(connection, account_id, message.id))
+            refund(
+                connection,
+                account_id,
+                message_store.take_charge(connection, account_id, message.id),
+            )
             if isinstance(err, RecipientOptedOutError):
                 opt_out = OptOut(
                     number=message.recipient,
@@ -691,7 +699,7 @@ def _sendable(character: str) -> bool:
 
 
 def _uses_allowance(sender: Sender, outgoing: Outgoing) -> bool:
-    """Whether storing the text uses a seat's allowance, which may refuse it."""
+    """Whether storing the text uses an allowance, which may refuse it."""
     return outgoing.metered and is_metered(sender.policy, sender.line)
 
 

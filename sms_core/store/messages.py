@@ -18,7 +18,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from sms_core.domain import DeliveryStatus, Direction, Message
+from sms_core.domain import AllowanceScope, DeliveryStatus, Direction, Message
 from sms_core.store.rows import from_row
 from sms_core.store.schema import messages
 
@@ -72,17 +72,19 @@ _FINAL_RANK = DeliveryStatus.DELIVERED.rank
 
 @attrs.frozen(kw_only=True)
 class Charge:
-    """What a message used of a seat's allowance.
+    """What a message used of an allowance.
 
     Attributes:
-        seat_id: The seat charged.
-        units: How much of its allowance (messages or segments).
+        scope: Whose allowance: a seat's (``seat_id`` says which) or the account's pool.
+        units: How much of it (messages or segments).
         period: The month the units were used in, ``"YYYY-MM"``.
+        seat_id: The seat charged, for a seat's allowance.
     """
 
-    seat_id: str
+    scope: AllowanceScope
     units: int
     period: str
+    seat_id: str | None = None
 
 
 class KeyTaken(Exception):  # noqa: N818 - a store signal, not an error shown to anyone
@@ -155,6 +157,7 @@ def _row(message: Message, idempotency_key: str | None, charge: Charge | None) -
         "error_code": message.error_code,
         "error_message": message.error_message,
         "idempotency_key": idempotency_key,
+        "charged_scope": charge.scope.value if charge else None,
         "charged_seat_id": charge.seat_id if charge else None,
         "charged_units": charge.units if charge else 0,
         "charged_period": charge.period if charge else None,
@@ -391,20 +394,24 @@ def release_idempotency_key(connection: sa.Connection, account_id: str, message_
 
 
 def take_charge(connection: sa.Connection, account_id: str, message_id: str) -> Charge | None:
-    """Clear what the message used of a seat's allowance, and return it for a refund.
+    """Clear what the message used of an allowance, and return it for a refund.
 
     Clearing first makes a refund happen once, however many processes try.
     """
     row = (
         connection.execute(
-            sa.select(_m.charged_seat_id, _m.charged_units, _m.charged_period).where(
-                _m.account_id == account_id, _m.id == message_id, _m.charged_units > 0
-            )
+            sa.select(
+                _m.charged_scope, _m.charged_seat_id, _m.charged_units, _m.charged_period
+            ).where(_m.account_id == account_id, _m.id == message_id, _m.charged_units > 0)
         )
         .mappings()
         .first()
     )
-    if row is None or row["charged_seat_id"] is None or row["charged_period"] is None:
+    if row is None or row["charged_period"] is None:
+        return None
+    # Rows charged before scopes existed have no scope: all of them were seat charges.
+    scope = AllowanceScope(row["charged_scope"] or AllowanceScope.SEAT)
+    if scope is AllowanceScope.SEAT and row["charged_seat_id"] is None:
         return None
     cleared = connection.execute(
         messages.update()
@@ -414,7 +421,10 @@ def take_charge(connection: sa.Connection, account_id: str, message_id: str) -> 
     if cleared.rowcount != 1:
         return None
     return Charge(
-        seat_id=row["charged_seat_id"], units=row["charged_units"], period=row["charged_period"]
+        scope=scope,
+        units=row["charged_units"],
+        period=row["charged_period"],
+        seat_id=row["charged_seat_id"],
     )
 
 

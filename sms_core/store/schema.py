@@ -5,7 +5,8 @@ owned by one active line at a time, a user is on a line once, a seat holds one l
 has one registration (one row per step). Counters (``lines.user_count``, ``users.line_count``)
 and registration steps (``registration_steps.version`` and ``claim``) are changed only by
 conditional ``UPDATE`` statements, so capacity checks stay correct and a step is submitted once
-when several processes act at once. A seat's allowance (``seats.used`` in ``seats.period``) and a
+when several processes act at once. A seat's allowance (``seats.used`` in ``seats.period``), an
+account's pool (``account_allowances.used`` in its ``period``) and a
 message's status (``messages.status_rank``, which only grows) change the same way; idempotency
 keys and carrier message ids are unique per account, and a number has one opt-out in force.
 
@@ -30,6 +31,7 @@ from sms_core.inputs import (
 )
 
 __all__ = [
+    "account_allowances",
     "accounts",
     "audit_log",
     "line_users",
@@ -113,6 +115,18 @@ seats = sa.Table(
     sa.Column("period", sa.String(7), nullable=False),
     sa.Column("created_at", _TIME, nullable=False),
     sa.UniqueConstraint("account_id", "name", name="uq_seats_account_name"),
+    sa.CheckConstraint("used >= 0", name="used_not_negative"),
+)
+
+# An account's monthly pool (AllowanceScope.ACCOUNT): ``used`` counts within ``period``, like a
+# seat's; its size is the host policy's ``monthly_allowance``, read at each use. The row is made
+# by the account's first metered text.
+account_allowances = sa.Table(
+    "account_allowances",
+    metadata,
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), primary_key=True),
+    sa.Column("used", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("period", sa.String(7), nullable=False),
     sa.CheckConstraint("used >= 0", name="used_not_negative"),
 )
 
@@ -247,7 +261,10 @@ messages = sa.Table(
     sa.Column("error_code", sa.String(ERROR_CODE_LENGTH)),
     sa.Column("error_message", sa.Text),
     sa.Column("idempotency_key", sa.String(IDEMPOTENCY_KEY_COLUMN_LENGTH)),
-    # What the send used of a seat's allowance, so a send that never left can give it back.
+    # What the send used of an allowance, so a send that never left can give it back: the
+    # scope charged (AllowanceScope; NULL on rows older than scopes, all seat charges) and,
+    # for a seat, which one.
+    sa.Column("charged_scope", sa.String(16)),
     sa.Column("charged_seat_id", sa.String(ID_LENGTH)),
     sa.Column("charged_units", sa.Integer, nullable=False, server_default="0"),
     sa.Column("charged_period", sa.String(7)),

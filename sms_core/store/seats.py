@@ -1,6 +1,7 @@
 """Reading and writing seats, and using their monthly allowance.
 
-The allowance is changed only by conditional ``UPDATE`` statements: a use that the seat cannot
+The allowance is changed only by the conditional ``UPDATE`` statements of
+:mod:`sms_core.store.allowances` (shared with an account's pool): a use that the seat cannot
 cover changes nothing, so concurrent sends never overspend it. A seat's ``used`` counts within
 its ``period`` (a calendar month, ``"YYYY-MM"``); the first use in a new month starts the new
 period in the same statement, so no scheduled job resets anything.
@@ -13,7 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from sms_core.domain import Seat
-from sms_core.store import dialects
+from sms_core.store import allowances, dialects
 from sms_core.store.rows import from_row
 from sms_core.store.schema import seats
 
@@ -59,19 +60,20 @@ def list_seats(connection: sa.Connection, account_id: str) -> list[Seat]:
 def use_allowance(connection: sa.Connection, seat_id: str, *, units: int, period: str) -> bool:
     """Use ``units`` of the seat's allowance in ``period``, if it has that many left.
 
-    One statement: when the seat's count belongs to an earlier period it starts again from
-    zero, and the row changes only if the allowance covers the use.
+    See :func:`sms_core.store.allowances.use`: the seat's count starts again from zero in a new
+    period, and the row changes only if the allowance covers the use.
 
     Returns:
         Whether the units were used; ``False`` leaves the seat unchanged.
     """
-    used_in_period = sa.case((seats.c.period == period, seats.c.used), else_=0)
-    used = connection.execute(
-        seats.update()
-        .where(seats.c.id == seat_id, used_in_period + units <= seats.c.monthly_allowance)
-        .values(used=used_in_period + units, period=period)
+    return allowances.use(
+        connection,
+        seats,
+        seats.c.id == seat_id,
+        units=units,
+        period=period,
+        allowance=seats.c.monthly_allowance,
     )
-    return used.rowcount == 1
 
 
 def refund_allowance(connection: sa.Connection, seat_id: str, *, units: int, period: str) -> bool:
@@ -82,9 +84,4 @@ def refund_allowance(connection: sa.Connection, seat_id: str, *, units: int, per
     Returns:
         Whether the units were given back.
     """
-    refunded = connection.execute(
-        seats.update()
-        .where(seats.c.id == seat_id, seats.c.period == period, seats.c.used >= units)
-        .values(used=seats.c.used - units)
-    )
-    return refunded.rowcount == 1
+    return allowances.refund(connection, seats, seats.c.id == seat_id, units=units, period=period)

@@ -31,6 +31,7 @@ KEY_LINES = (
     "Eli Brooks, Fay Nguyen, Gus Patel",
     "1,000 / 1,000",
     "500 / 500",
+    "Allowance: per seat, 1,000 messages a month",
     "Encoding: GSM-7, 1 segment",
     "Warning: this text splits into 2 segments",
     "Sending ━",

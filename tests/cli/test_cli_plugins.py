@@ -27,12 +27,14 @@ class TestPluginsTable:
         ats = hosts[hosts.index("ats_seats") : hosts.index("hcm_widget")]
         assert "sms-core-ats-seats" in ats
         assert "users per number: 3" in ats
-        assert "seats: 1,000 messages a month" in ats
+        assert "seats: on" in ats
+        assert "allowance: per seat, 1,000 messages a month (a new seat's default)" in ats
         # hcm_widget: four users share a number, no seats.
         widget = hosts[hosts.index("hcm_widget") :]
         assert "sms-core-hcm-widget" in widget
         assert "users per number: 4" in widget
         assert "seats: off" in widget
+        assert "allowance: none (texts are not metered)" in widget
 
     def test_every_host_is_listed_whichever_is_active(self, cli: SmsadminRunner) -> None:
         """``--host`` activates one host for the other commands; the listing shows them all."""
@@ -62,6 +64,8 @@ class TestPluginsJson:
             assert set(host) == ORIGIN_KEYS | {"policy"}
         assert hosts["ats_seats"]["policy"]["seats_enabled"] is True
         assert hosts["ats_seats"]["policy"]["allowance_unit"] == "message"
+        assert hosts["ats_seats"]["policy"]["allowance_scope"] == "seat"
+        assert hosts["hcm_widget"]["policy"]["allowance_scope"] == "none"
         assert hosts["hcm_widget"]["policy"]["users_per_number"] == 4
 
 

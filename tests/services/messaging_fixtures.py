@@ -11,14 +11,18 @@ import random
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from sms_core import (
     AccountAdmin,
     Activity,
+    AllowanceScope,
+    AllowanceUnit,
     CampaignProfile,
     Direction,
+    HostPolicy,
     ManualClock,
     NumberQuery,
     PhoneNumber,
@@ -202,7 +206,7 @@ def history_viewer(account: AccountAdmin) -> str:
 
 
 def snapshot(account: AccountAdmin, carrier: SandboxCarrier) -> tuple[object, ...]:
-    """Everything a send could change: messages, opt-outs, seats, and the carrier's texts."""
+    """Everything a send could change: messages, opt-outs, seats, the pool, the carrier's texts."""
     lines = [summary.line.number for summary in account.numbers.list()]
     viewer = history_viewer(account)
     threads = [
@@ -214,5 +218,31 @@ def snapshot(account: AccountAdmin, carrier: SandboxCarrier) -> tuple[object, ..
         threads,
         account.optouts.list(viewer, include_lifted=True),
         account.seats.list(),
+        account.allowance.pool(),
         outbound_at_carrier(carrier, account.account.id),
     )
+
+
+class PooledHost:
+    """A host product that sells the agency one monthly pool of texts, shared by every line."""
+
+    sms_host_name: ClassVar[str] = "pooled"
+
+    def __init__(
+        self,
+        *,
+        monthly_allowance: int = 3,
+        allowance_unit: AllowanceUnit = AllowanceUnit.MESSAGE,
+        count_inbound: bool = False,
+    ) -> None:
+        self.policy = HostPolicy(
+            allowance_scope=AllowanceScope.ACCOUNT,
+            monthly_allowance=monthly_allowance,
+            allowance_unit=allowance_unit,
+            count_inbound=count_inbound,
+        )
+
+    @hookimpl
+    def sms_host_policy(self) -> HostPolicy:
+        """The pooled policy, the same for every account."""
+        return self.policy
