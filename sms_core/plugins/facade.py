@@ -426,7 +426,7 @@ class Hooks:
             UnsupportedFeatureError: When the adapter answers ``None`` (it lacks the feature).
         """
         route = self._routes().route(account.provider)
-        answer = route.call(hook, account=account, **kwargs)
+        answer: object = route.callers[hook](account=account, **kwargs)
         if answer is None:
             raise UnsupportedFeatureError(
                 route.info.name, feature, "Choose a carrier adapter that provides it."

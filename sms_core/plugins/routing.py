@@ -76,11 +76,6 @@ class ProviderRoute:
     info: ProviderInfo
     callers: Mapping[str, pluggy.HookCaller]
 
-    def call(self, hook: str, **kwargs: object) -> object:
-        """Call ``hook`` on this adapter alone; ``None`` when it does not implement it."""
-        answer: object = self.callers[hook](**kwargs)
-        return answer
-
 
 @attrs.frozen(kw_only=True)
 class ProviderRoutes:
