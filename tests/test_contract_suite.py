@@ -53,6 +53,7 @@ from sms_core import (
     WebhookResponse,
     hookimpl,
 )
+from sms_core.testing import contract
 
 pytest_plugins = ("pytester",)
 
@@ -750,3 +751,12 @@ class TestSuiteShape:
         pytester.makepyfile(test_imports="from sms_core.testing.contract import *  # noqa: F403")
         result = pytester.runpytest("-p", "no:cacheprovider")
         assert pytest.ExitCode.NO_TESTS_COLLECTED == result.ret
+
+    def test_docstring_example_runs(self, pytester: pytest.Pytester) -> None:
+        """The example in the suite's docstring is a working adapter test (the sandbox's own)."""
+        doc = contract.__doc__ or ""
+        example = doc.split(" reads::\n", 1)[1].split("\nThe adapter is reached", 1)[0]
+        pytester.makepyfile(test_example=textwrap.dedent(example))
+        chosen = "test_provider_info_names_the_account_provider or test_capabilities_are_sane"
+        result = pytester.runpytest("-p", "no:cacheprovider", "-W", "error", "-k", chosen)
+        result.assert_outcomes(passed=2)
