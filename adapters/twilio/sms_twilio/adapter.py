@@ -1,11 +1,12 @@
 """The Twilio carrier adapter, published as the ``twilio`` entry point.
 
-The adapter answers for accounts whose ``provider`` is ``"twilio"`` and returns ``None`` for
-every other account. It holds one :class:`~sms_twilio.http.PooledHttpClient` (made on first
-use) and one ``twilio.rest.Client`` per set of credentials over it; each hook reads the
-account's settings (:class:`~sms_twilio.settings.TwilioSettings`) and credentials, then hands
-the work to the module of its group: :mod:`~sms_twilio.provisioning`,
-:mod:`~sms_twilio.registration`, :mod:`~sms_twilio.delivery` and :mod:`~sms_twilio.webhooks`.
+The core routes to the adapter the calls of accounts whose ``provider`` is ``"twilio"`` (the
+adapter never checks whose account it is given). It holds one
+:class:`~sms_twilio.http.PooledHttpClient` (made on first use) and one ``twilio.rest.Client``
+per set of credentials over it; each hook reads the account's settings
+(:class:`~sms_twilio.settings.TwilioSettings`) and credentials, then hands the work to the
+module of its group: :mod:`~sms_twilio.provisioning`, :mod:`~sms_twilio.registration`,
+:mod:`~sms_twilio.delivery` and :mod:`~sms_twilio.webhooks`.
 """
 
 from __future__ import annotations
@@ -208,38 +209,28 @@ class TwilioAdapter:
     # -- provisioning ------------------------------------------------------------------------
 
     @hookimpl
-    def sms_search_numbers(
-        self, account: Account, query: NumberQuery
-    ) -> Sequence[AvailableNumber] | None:
+    def sms_search_numbers(self, account: Account, query: NumberQuery) -> Sequence[AvailableNumber]:
         """Numbers Twilio offers (``AvailablePhoneNumbers``)."""
-        if account.provider != PROVIDER:
-            return None
         return provisioning.search_numbers(self.client_for(account), query)
 
     @hookimpl
     def sms_purchase_number(
         self, account: Account, number: PhoneNumber, settings: NumberSettings
-    ) -> ProvisionedNumber | None:
+    ) -> ProvisionedNumber:
         """Buy a number (``IncomingPhoneNumbers``) with the SDK's webhooks."""
-        if account.provider != PROVIDER:
-            return None
         return provisioning.purchase_number(self.client_for(account), number, settings)
 
     @hookimpl
-    def sms_release_number(self, account: Account, number: ProvisionedNumber) -> bool | None:
+    def sms_release_number(self, account: Account, number: ProvisionedNumber) -> bool:
         """Release a number."""
-        if account.provider != PROVIDER:
-            return None
         provisioning.release_number(self.client_for(account), number)
         return True
 
     @hookimpl
     def sms_configure_number(
         self, account: Account, number: ProvisionedNumber, settings: NumberSettings
-    ) -> ProvisionedNumber | None:
+    ) -> ProvisionedNumber:
         """Replace a number's webhooks and label."""
-        if account.provider != PROVIDER:
-            return None
         return provisioning.configure_number(self.client_for(account), number, settings)
 
     # -- registration ------------------------------------------------------------------------
@@ -247,10 +238,8 @@ class TwilioAdapter:
     @hookimpl
     def sms_submit_brand(
         self, account: Account, brand: BrandProfile, previous_ref: str | None
-    ) -> RegistrationState | None:
+    ) -> RegistrationState:
         """Register the brand through Trust Hub, or correct and resubmit a failed one."""
-        if account.provider != PROVIDER:
-            return None
         settings = self.settings_for(account)
         client = self.registration_client_for(account, settings)
         return registration.submit_brand(client, settings, brand, previous_ref)
@@ -262,10 +251,8 @@ class TwilioAdapter:
         brand_ref: str,
         campaign: CampaignProfile,
         previous_ref: str | None,
-    ) -> RegistrationState | None:
+    ) -> RegistrationState:
         """Register the campaign (``UsAppToPerson``), or resubmit a failed one."""
-        if account.provider != PROVIDER:
-            return None
         settings = self.settings_for(account)
         client = self.registration_client_for(account, settings)
         return registration.submit_campaign(
@@ -280,29 +267,23 @@ class TwilioAdapter:
     @hookimpl
     def sms_submit_messaging_service(
         self, account: Account, campaign_ref: str, settings: NumberSettings
-    ) -> RegistrationState | None:
+    ) -> RegistrationState:
         """Point the campaign's Messaging Service at the webhook app."""
-        if account.provider != PROVIDER:
-            return None
         client = self.registration_client_for(account)
         return registration.submit_messaging_service(client, campaign_ref, settings)
 
     @hookimpl
     def sms_fetch_registration(
         self, account: Account, step: RegistrationStep, ref: str
-    ) -> RegistrationState | None:
+    ) -> RegistrationState:
         """Where a brand, campaign or messaging service stands at Twilio."""
-        if account.provider != PROVIDER:
-            return None
         return registration.fetch_registration(self.registration_client_for(account), step, ref)
 
     @hookimpl
     def sms_resend_confirmation(
         self, account: Account, step: RegistrationStep, ref: str
-    ) -> RegistrationState | None:
+    ) -> RegistrationState:
         """A new OTP text (sole proprietor) or Authentication+ 2FA e-mail for the brand."""
-        if account.provider != PROVIDER:
-            return None
         if step is not RegistrationStep.BRAND:
             raise errors.not_found(f"{step.value} confirmation (only a brand is confirmed)")
         return registration.resend_confirmation(self.registration_client_for(account), ref)
@@ -310,30 +291,24 @@ class TwilioAdapter:
     @hookimpl
     def sms_attach_number(
         self, account: Account, service_ref: str, number: ProvisionedNumber
-    ) -> bool | None:
+    ) -> bool:
         """Add a number to the Messaging Service's sender pool."""
-        if account.provider != PROVIDER:
-            return None
         registration.attach_number(self.registration_client_for(account), service_ref, number)
         return True
 
     # -- delivery ----------------------------------------------------------------------------
 
     @hookimpl
-    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt:
         """Create the message at Twilio, once."""
-        if account.provider != PROVIDER:
-            return None
         settings = self.settings_for(account)
         return delivery.send_message(self.client_for(account, settings), settings, message)
 
     @hookimpl
     def sms_fetch_message(
         self, account: Account, message: OutboundMessage, provider_message_id: str | None
-    ) -> StatusUpdate | None:
+    ) -> StatusUpdate:
         """A message's status, by Twilio's id or by what was sent."""
-        if account.provider != PROVIDER:
-            return None
         settings = self.settings_for(account)
         client = self.client_for(account, settings)
         return delivery.fetch_message(
@@ -341,10 +316,8 @@ class TwilioAdapter:
         )
 
     @hookimpl
-    def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool | None:
+    def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool:
         """Check ``X-Twilio-Signature`` against the public URL and the form."""
-        if account.provider != PROVIDER:
-            return None
         settings = self.settings_for(account)
         credentials = self.credentials_for(account, settings)
         return webhooks.verify_webhook(request, credentials, settings)
@@ -352,14 +325,12 @@ class TwilioAdapter:
     @hookimpl
     def sms_parse_webhook(
         self, account: Account, request: WebhookRequest
-    ) -> Sequence[ProviderEvent] | None:
+    ) -> Sequence[ProviderEvent]:
         """The status update, inbound text or inbound call a request carries.
 
         An Event Streams delivery (a JSON array of CloudEvents, to the events URL) carries the
         registration updates of the account's numbers (:mod:`sms_twilio.event_streams`).
         """
-        if account.provider != PROVIDER:
-            return None
         settings = self.settings_for(account)
         if event_streams.carries_events(request):
             return event_streams.parse_events(request, settings.account_sid)
@@ -368,19 +339,15 @@ class TwilioAdapter:
     @hookimpl
     def sms_answer_call(
         self, account: Account, call: InboundCall, forward_to: PhoneNumber | None
-    ) -> WebhookResponse | None:
+    ) -> WebhookResponse:
         """TwiML ``<Dial>`` to the forwarding number, or a polite goodbye."""
-        if account.provider != PROVIDER:
-            return None
         return webhooks.answer_call(forward_to)
 
     @hookimpl
     def sms_acknowledge_webhook(
         self, account: Account, events: Sequence[ProviderEvent]
-    ) -> WebhookResponse | None:
+    ) -> WebhookResponse:
         """An empty TwiML ``<Response/>``."""
-        if account.provider != PROVIDER:
-            return None
         return webhooks.acknowledge()
 
 
