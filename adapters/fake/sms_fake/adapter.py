@@ -153,20 +153,22 @@ class FakeAdapter:
     # -- provisioning ------------------------------------------------------------------------
 
     @hookimpl
-    def sms_search_numbers(self, account: Account, query: NumberQuery) -> Sequence[AvailableNumber]:
+    def sms_search_numbers(
+        self, account: Account, query: NumberQuery
+    ) -> Sequence[AvailableNumber] | None:
         """Numbers for sale in the sandbox's inventory."""
         return self.carrier_for(account).search_numbers(query)
 
     @hookimpl
     def sms_purchase_number(
         self, account: Account, number: PhoneNumber, settings: NumberSettings
-    ) -> ProvisionedNumber:
+    ) -> ProvisionedNumber | None:
         """Buy a number from the sandbox."""
         carrier = self.carrier_for(account)
         return translation.provisioned(carrier.purchase_number(account.id, number, settings))
 
     @hookimpl
-    def sms_release_number(self, account: Account, number: ProvisionedNumber) -> bool:
+    def sms_release_number(self, account: Account, number: ProvisionedNumber) -> bool | None:
         """Give a number back to the sandbox."""
         carrier = self.carrier_for(account)
         carrier.release_number(account.id, number.provider_ref)
@@ -175,7 +177,7 @@ class FakeAdapter:
     @hookimpl
     def sms_configure_number(
         self, account: Account, number: ProvisionedNumber, settings: NumberSettings
-    ) -> ProvisionedNumber:
+    ) -> ProvisionedNumber | None:
         """Replace a number's settings at the sandbox."""
         carrier = self.carrier_for(account)
         configured = carrier.configure_number(account.id, number.provider_ref, settings)
@@ -186,7 +188,7 @@ class FakeAdapter:
     @hookimpl
     def sms_submit_brand(
         self, account: Account, brand: BrandProfile, previous_ref: str | None
-    ) -> RegistrationState:
+    ) -> RegistrationState | None:
         """Submit or resubmit the brand for the sandbox's review."""
         carrier = self.carrier_for(account)
         return translation.registration_state(carrier.submit_brand(account.id, brand, previous_ref))
@@ -198,7 +200,7 @@ class FakeAdapter:
         brand_ref: str,
         campaign: CampaignProfile,
         previous_ref: str | None,
-    ) -> RegistrationState:
+    ) -> RegistrationState | None:
         """Submit or resubmit the campaign for the sandbox's review."""
         carrier = self.carrier_for(account)
         submitted = carrier.submit_campaign(account.id, brand_ref, campaign, previous_ref)
@@ -207,7 +209,7 @@ class FakeAdapter:
     @hookimpl
     def sms_submit_messaging_service(
         self, account: Account, campaign_ref: str, settings: NumberSettings
-    ) -> RegistrationState:
+    ) -> RegistrationState | None:
         """Set up the messaging service of the verified campaign."""
         carrier = self.carrier_for(account)
         submitted = carrier.submit_messaging_service(account.id, campaign_ref, settings)
@@ -216,7 +218,7 @@ class FakeAdapter:
     @hookimpl
     def sms_fetch_registration(
         self, account: Account, step: RegistrationStep, ref: str
-    ) -> RegistrationState:
+    ) -> RegistrationState | None:
         """Where a registration step stands at carrier time."""
         carrier = self.carrier_for(account)
         return translation.registration_state(carrier.registration(account.id, ref, step))
@@ -224,7 +226,7 @@ class FakeAdapter:
     @hookimpl
     def sms_resend_confirmation(
         self, account: Account, step: RegistrationStep, ref: str
-    ) -> RegistrationState:
+    ) -> RegistrationState | None:
         """Send a brand's confirmation (OTP text or 2FA e-mail) again."""
         carrier = self.carrier_for(account)
         if step is not RegistrationStep.BRAND:
@@ -234,7 +236,7 @@ class FakeAdapter:
     @hookimpl
     def sms_attach_number(
         self, account: Account, service_ref: str, number: ProvisionedNumber
-    ) -> bool:
+    ) -> bool | None:
         """Put a number in the messaging service's sender pool."""
         carrier = self.carrier_for(account)
         carrier.attach_number(account.id, service_ref, number.provider_ref)
@@ -243,7 +245,7 @@ class FakeAdapter:
     # -- delivery ----------------------------------------------------------------------------
 
     @hookimpl
-    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt:
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
         """Hand a text to the sandbox, which sends from ``message.sender``."""
         carrier = self.carrier_for(account)
         sent = carrier.send_message(
@@ -259,7 +261,7 @@ class FakeAdapter:
     @hookimpl
     def sms_fetch_message(
         self, account: Account, message: OutboundMessage, provider_message_id: str | None
-    ) -> StatusUpdate:
+    ) -> StatusUpdate | None:
         """A text's status at carrier time, found by the SDK's id when the carrier's is lost."""
         carrier = self.carrier_for(account)
         if provider_message_id is None:
@@ -269,14 +271,14 @@ class FakeAdapter:
         return translation.status_update(found)
 
     @hookimpl
-    def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool:
+    def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool | None:
         """Check the request's ``X-Sandbox-Signature``."""
         return self.carrier_for(account).verify_webhook(request)
 
     @hookimpl
     def sms_parse_webhook(
         self, account: Account, request: WebhookRequest
-    ) -> Sequence[ProviderEvent]:
+    ) -> Sequence[ProviderEvent] | None:
         """The events in a sandbox webhook body.
 
         Raises:
@@ -293,7 +295,7 @@ class FakeAdapter:
     @hookimpl
     def sms_answer_call(
         self, account: Account, call: InboundCall, forward_to: PhoneNumber | None
-    ) -> WebhookResponse:
+    ) -> WebhookResponse | None:
         """Tell the sandbox to forward the call, or to decline it politely."""
         answer = (
             CallAnswer(action=CallAction.DECLINE, say=DECLINE_MESSAGE)
@@ -307,7 +309,7 @@ class FakeAdapter:
     @hookimpl
     def sms_acknowledge_webhook(
         self, account: Account, events: Sequence[ProviderEvent]
-    ) -> WebhookResponse:
+    ) -> WebhookResponse | None:
         """An empty ``204`` answer: the sandbox expects nothing back."""
         return WebhookResponse(status=204, content_type="text/plain", body=b"")
 

@@ -209,19 +209,21 @@ class TwilioAdapter:
     # -- provisioning ------------------------------------------------------------------------
 
     @hookimpl
-    def sms_search_numbers(self, account: Account, query: NumberQuery) -> Sequence[AvailableNumber]:
+    def sms_search_numbers(
+        self, account: Account, query: NumberQuery
+    ) -> Sequence[AvailableNumber] | None:
         """Numbers Twilio offers (``AvailablePhoneNumbers``)."""
         return provisioning.search_numbers(self.client_for(account), query)
 
     @hookimpl
     def sms_purchase_number(
         self, account: Account, number: PhoneNumber, settings: NumberSettings
-    ) -> ProvisionedNumber:
+    ) -> ProvisionedNumber | None:
         """Buy a number (``IncomingPhoneNumbers``) with the SDK's webhooks."""
         return provisioning.purchase_number(self.client_for(account), number, settings)
 
     @hookimpl
-    def sms_release_number(self, account: Account, number: ProvisionedNumber) -> bool:
+    def sms_release_number(self, account: Account, number: ProvisionedNumber) -> bool | None:
         """Release a number."""
         provisioning.release_number(self.client_for(account), number)
         return True
@@ -229,7 +231,7 @@ class TwilioAdapter:
     @hookimpl
     def sms_configure_number(
         self, account: Account, number: ProvisionedNumber, settings: NumberSettings
-    ) -> ProvisionedNumber:
+    ) -> ProvisionedNumber | None:
         """Replace a number's webhooks and label."""
         return provisioning.configure_number(self.client_for(account), number, settings)
 
@@ -238,7 +240,7 @@ class TwilioAdapter:
     @hookimpl
     def sms_submit_brand(
         self, account: Account, brand: BrandProfile, previous_ref: str | None
-    ) -> RegistrationState:
+    ) -> RegistrationState | None:
         """Register the brand through Trust Hub, or correct and resubmit a failed one."""
         settings = self.settings_for(account)
         client = self.registration_client_for(account, settings)
@@ -251,7 +253,7 @@ class TwilioAdapter:
         brand_ref: str,
         campaign: CampaignProfile,
         previous_ref: str | None,
-    ) -> RegistrationState:
+    ) -> RegistrationState | None:
         """Register the campaign (``UsAppToPerson``), or resubmit a failed one."""
         settings = self.settings_for(account)
         client = self.registration_client_for(account, settings)
@@ -267,7 +269,7 @@ class TwilioAdapter:
     @hookimpl
     def sms_submit_messaging_service(
         self, account: Account, campaign_ref: str, settings: NumberSettings
-    ) -> RegistrationState:
+    ) -> RegistrationState | None:
         """Point the campaign's Messaging Service at the webhook app."""
         client = self.registration_client_for(account)
         return registration.submit_messaging_service(client, campaign_ref, settings)
@@ -275,14 +277,14 @@ class TwilioAdapter:
     @hookimpl
     def sms_fetch_registration(
         self, account: Account, step: RegistrationStep, ref: str
-    ) -> RegistrationState:
+    ) -> RegistrationState | None:
         """Where a brand, campaign or messaging service stands at Twilio."""
         return registration.fetch_registration(self.registration_client_for(account), step, ref)
 
     @hookimpl
     def sms_resend_confirmation(
         self, account: Account, step: RegistrationStep, ref: str
-    ) -> RegistrationState:
+    ) -> RegistrationState | None:
         """A new OTP text (sole proprietor) or Authentication+ 2FA e-mail for the brand."""
         if step is not RegistrationStep.BRAND:
             raise errors.not_found(f"{step.value} confirmation (only a brand is confirmed)")
@@ -291,7 +293,7 @@ class TwilioAdapter:
     @hookimpl
     def sms_attach_number(
         self, account: Account, service_ref: str, number: ProvisionedNumber
-    ) -> bool:
+    ) -> bool | None:
         """Add a number to the Messaging Service's sender pool."""
         registration.attach_number(self.registration_client_for(account), service_ref, number)
         return True
@@ -299,7 +301,7 @@ class TwilioAdapter:
     # -- delivery ----------------------------------------------------------------------------
 
     @hookimpl
-    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt:
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
         """Create the message at Twilio, once."""
         settings = self.settings_for(account)
         return delivery.send_message(self.client_for(account, settings), settings, message)
@@ -307,7 +309,7 @@ class TwilioAdapter:
     @hookimpl
     def sms_fetch_message(
         self, account: Account, message: OutboundMessage, provider_message_id: str | None
-    ) -> StatusUpdate:
+    ) -> StatusUpdate | None:
         """A message's status, by Twilio's id or by what was sent."""
         settings = self.settings_for(account)
         client = self.client_for(account, settings)
@@ -316,7 +318,7 @@ class TwilioAdapter:
         )
 
     @hookimpl
-    def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool:
+    def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool | None:
         """Check ``X-Twilio-Signature`` against the public URL and the form."""
         settings = self.settings_for(account)
         credentials = self.credentials_for(account, settings)
@@ -325,7 +327,7 @@ class TwilioAdapter:
     @hookimpl
     def sms_parse_webhook(
         self, account: Account, request: WebhookRequest
-    ) -> Sequence[ProviderEvent]:
+    ) -> Sequence[ProviderEvent] | None:
         """The status update, inbound text or inbound call a request carries.
 
         An Event Streams delivery (a JSON array of CloudEvents, to the events URL) carries the
@@ -339,14 +341,14 @@ class TwilioAdapter:
     @hookimpl
     def sms_answer_call(
         self, account: Account, call: InboundCall, forward_to: PhoneNumber | None
-    ) -> WebhookResponse:
+    ) -> WebhookResponse | None:
         """TwiML ``<Dial>`` to the forwarding number, or a polite goodbye."""
         return webhooks.answer_call(forward_to)
 
     @hookimpl
     def sms_acknowledge_webhook(
         self, account: Account, events: Sequence[ProviderEvent]
-    ) -> WebhookResponse:
+    ) -> WebhookResponse | None:
         """An empty TwiML ``<Response/>``."""
         return webhooks.acknowledge()
 
