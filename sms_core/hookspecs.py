@@ -3,10 +3,22 @@
 Two kinds of plugin implement these hooks, both found through the ``sms_core`` entry-point
 group:
 
-* **carrier adapters** implement the provisioning, registration and delivery hooks. Every
-  installed adapter is registered; each provider hook takes the ``account`` and an adapter
-  answers only for accounts whose ``provider`` is its own name, returning ``None`` otherwise.
-  The hooks are ``firstresult``, so the one adapter that answers is the answer.
+* **carrier adapters** implement :func:`sms_provider_info` and the provisioning, registration
+  and delivery hooks (the *provider hooks*). The core routes every provider call: when
+  :class:`sms_core.plugins.Hooks` is built it reads each adapter's ``sms_provider_info`` once
+  (provider name to adapter), and for each provider name it builds pluggy subset callers
+  (``pm.subset_hook_caller(hook, remove_plugins=<every other adapter>)``). A provider call for
+  an account goes to the adapter whose name is ``account.provider`` alone, so an adapter never
+  checks whose account it is given. The core refuses, with ``PluginContractError``, two
+  adapters claiming one provider name and a plugin that implements provider hooks without
+  ``sms_provider_info``; it raises ``UnknownProviderError`` before any call when no adapter
+  has the account's provider name. An adapter returns ``None`` from a provider hook only to
+  say it does not provide that feature (the core raises ``UnsupportedFeatureError``); any other
+  answer must have the type the spec names, which the façade checks (``PluginContractError``
+  naming the adapter and the hook otherwise). The provider hooks stay ``firstresult``, so a
+  call answers one value. Plugins registered at run time go through
+  :meth:`sms_core.plugins.Hooks.register`; the route table also follows plugins registered on
+  the manager directly, before its next provider call.
 * **host plugins** implement the host hooks. Exactly one is active per plugin manager, chosen
   by name; the core's defaults (:mod:`sms_core.plugins.defaults`) answer when it does not.
 
@@ -64,9 +76,12 @@ def sms_provider_info() -> ProviderInfo:  # type: ignore[empty-body]
     """Describe the carrier adapter: its name and capabilities.
 
     Returns:
-        The adapter's name (what ``Account.provider`` says to select it) and capabilities.
+        The adapter's name (what ``Account.provider`` says to select it) and capabilities. The
+        name is unique among the installed adapters.
 
-    Called for every plugin; all results are collected. Implemented by every carrier adapter.
+    Called once per adapter when the façade is built (and again only when plugins are
+    registered at run time); the answers make the core's route table. Implemented by every
+    carrier adapter; a plugin implementing provider hooks without it is refused.
     """
 
 
@@ -84,16 +99,17 @@ def sms_search_numbers(account: Account, query: NumberQuery) -> Sequence[Availab
     list is a normal answer.
 
     Args:
-        account: The account searching; answer only if it is served by this adapter.
+        account: The account searching, always one of this adapter's.
         query: The filters and the most numbers to return.
 
     Returns:
-        At most ``query.limit`` numbers, or ``None`` when the account is not this adapter's.
+        At most ``query.limit`` numbers.
 
     Raises:
         InvalidQueryError: For a filter the carrier cannot honour (an unsupported country).
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -109,13 +125,13 @@ def sms_purchase_number(
         settings: Webhook URLs and label to configure on the number.
 
     Returns:
-        The number as the carrier now holds it for the account, or ``None`` when the account
-        is not this adapter's.
+        The number as the carrier now holds it for the account.
 
     Raises:
         NumberUnavailableError: When the number was taken or is no longer offered.
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -124,12 +140,13 @@ def sms_release_number(account: Account, number: ProvisionedNumber) -> bool | No
     """Give a number back to the carrier; the account stops paying for it.
 
     Returns:
-        ``True`` once released, or ``None`` when the account is not this adapter's.
+        ``True`` once released.
 
     Raises:
         ProviderNotFoundError: When the carrier does not hold the number for the account.
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -142,12 +159,13 @@ def sms_configure_number(
     ``settings`` replaces the number's settings whole, forwarding included.
 
     Returns:
-        The number with its new settings, or ``None`` when the account is not this adapter's.
+        The number with its new settings.
 
     Raises:
         ProviderNotFoundError: When the carrier does not hold the number for the account.
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -167,10 +185,10 @@ def sms_submit_brand(
         previous_ref: The failed brand's id when this is a resubmission, else ``None``.
 
     Returns:
-        The brand step's state right after submission (usually in progress), or ``None`` when
-        the account is not this adapter's.
+        The brand step's state right after submission (usually in progress).
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -186,10 +204,10 @@ def sms_submit_campaign(
         previous_ref: The failed campaign's id when this is a resubmission, else ``None``.
 
     Returns:
-        The campaign step's state right after submission, or ``None`` when the account is not
-        this adapter's.
+        The campaign step's state right after submission.
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -205,9 +223,10 @@ def sms_submit_messaging_service(
             ``events_url`` for carriers that report numbers' registration there.
 
     Returns:
-        The messaging-service step's state, or ``None`` when the account is not this adapter's.
+        The messaging-service step's state.
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -218,13 +237,13 @@ def sms_fetch_registration(
     """Ask the carrier where a submitted step stands.
 
     Returns:
-        The step's current state with the carrier's raw status and, on failure, its reasons;
-        ``None`` when the account is not this adapter's.
+        The step's current state with the carrier's raw status and, on failure, its reasons.
 
     Raises:
         ProviderNotFoundError: When the carrier does not know ``ref``.
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -245,14 +264,14 @@ def sms_resend_confirmation(
         ref: The step's id at the carrier.
 
     Returns:
-        The step's state once the new message is on its way (``CONFIRMING``), or ``None``
-        when the account is not this adapter's.
+        The step's state once the new message is on its way (``CONFIRMING``).
 
     Raises:
         ProviderNotFoundError: When the carrier does not know ``ref``.
 
-    Stops at first non-None result. Implemented by carrier adapters that register brands
-    needing a confirmation; the core refuses with ``UnsupportedFeatureError`` otherwise.
+    Called only for accounts whose ``provider`` is the adapter's name. Implemented by carrier
+    adapters that register brands needing a confirmation; the core refuses with
+    ``UnsupportedFeatureError`` for an adapter that does not implement it or answers ``None``.
     """
 
 
@@ -265,9 +284,10 @@ def sms_attach_number(account: Account, service_ref: str, number: ProvisionedNum
     webhooks that :func:`sms_parse_webhook` turns into ``NumberRegistrationUpdate`` events.
 
     Returns:
-        ``True`` once attached, or ``None`` when the account is not this adapter's.
+        ``True`` once attached.
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -283,14 +303,15 @@ def sms_send_message(account: Account, message: OutboundMessage) -> SendReceipt 
     Must not retry anything that could send the message twice.
 
     Returns:
-        The carrier's id and first status, or ``None`` when the account is not this adapter's.
+        The carrier's id and first status.
 
     Raises:
         ProviderError: A subclass naming the carrier's code (opted-out recipient, unregistered
             sender, invalid recipient, rate limit).
         ProviderTimeoutError: When the request may have reached the carrier but no answer came.
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -306,7 +327,7 @@ def sms_fetch_message(
             the adapter must find the message by what it was sent with.
 
     Returns:
-        The message's current status, or ``None`` when the account is not this adapter's.
+        The message's current status.
 
     Raises:
         ProviderNotFoundError: When the carrier does not list such a message. Without
@@ -317,7 +338,8 @@ def sms_fetch_message(
             the core leaves the text ``UNKNOWN`` with a note and goes on with the others.
         ProviderError: Any other failure; the core retries that text on its next pass.
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -329,9 +351,10 @@ def sms_verify_webhook(account: Account, request: WebhookRequest) -> bool | None
 
     Returns:
         ``True`` when the signature is present and valid, ``False`` when it is missing or
-        wrong, ``None`` when the account is not this adapter's.
+        wrong.
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -341,12 +364,13 @@ def sms_parse_webhook(account: Account, request: WebhookRequest) -> Sequence[Pro
 
     Returns:
         The events the request carries (status updates, inbound texts, inbound calls, number
-        registration updates), or ``None`` when the account is not this adapter's.
+        registration updates).
 
     Raises:
         WebhookPayloadError: When the request lacks what its kind requires.
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -361,9 +385,10 @@ def sms_answer_call(
         forward_to: The line's forwarding number; ``None`` when the line forwards nowhere.
 
     Returns:
-        The HTTP answer the carrier expects, or ``None`` when the account is not this adapter's.
+        The HTTP answer the carrier expects.
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 
@@ -374,10 +399,10 @@ def sms_acknowledge_webhook(
     """Render the answer to a webhook request whose events were applied.
 
     Returns:
-        The HTTP answer the carrier expects (an empty TwiML response, a 204, …), or ``None``
-        when the account is not this adapter's.
+        The HTTP answer the carrier expects (an empty TwiML response, a 204, …).
 
-    Stops at first non-None result. Implemented by carrier adapters.
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
     """
 
 

@@ -45,11 +45,7 @@ class SearchOnlyAdapter:
         )
 
     @hookimpl
-    def sms_search_numbers(
-        self, account: Account, query: NumberQuery
-    ) -> list[AvailableNumber] | None:
-        if account.provider != self.name:
-            return None
+    def sms_search_numbers(self, account: Account, query: NumberQuery) -> list[AvailableNumber]:
         number = PhoneNumber.parse(f"+1 {self.prefix} 555 0100")
         return [AvailableNumber(number=number, country="US")]
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TypeVar, cast
+from typing import TypeVar, get_args
 
 import pluggy
 
@@ -33,7 +34,7 @@ from sms_core.domain import (
     WebhookResponse,
 )
 from sms_core.exceptions import (
-    UnknownProviderError,
+    PluginContractError,
     UnsupportedFeatureError,
     WebhookSignatureError,
 )
@@ -45,23 +46,37 @@ from sms_core.plugins.manager import (
     make_plugin_manager,
     plugin_origin,
 )
+from sms_core.plugins.routing import ProviderRoute, ProviderRoutes, checked, checked_sequence
 
 __all__ = ["Hooks"]
 
 _T = TypeVar("_T")
 
+#: The event types ``sms_parse_webhook`` may answer with.
+_PROVIDER_EVENTS: tuple[type[ProviderEvent], ...] = get_args(ProviderEvent)
+
 
 class Hooks:
     """Typed, per-account calls into the installed adapters and the active host plugin.
 
-    A provider call goes to the adapter named by ``account.provider``. When no adapter
-    answers, the call fails with :class:`UnknownProviderError` if no such adapter is installed,
-    or :class:`UnsupportedFeatureError` if the adapter does not implement the hook.
+    The core routes each provider call: when the façade is built it reads every adapter's
+    ``sms_provider_info`` once and calls a provider hook on the adapter named by
+    ``account.provider`` alone (see :mod:`sms_core.plugins.routing`). A call for a provider no
+    adapter has raises :class:`UnknownProviderError` before anything is called; an adapter
+    answering ``None`` lacks the feature (:class:`UnsupportedFeatureError`); an answer of the
+    wrong type raises :class:`PluginContractError` naming the adapter and the hook.
+
+    Raises:
+        PluginContractError: When built on a manager whose adapters do not decide who answers
+            (two adapters with one provider name, provider hooks without
+            ``sms_provider_info``, a provider info that is no ``ProviderInfo``).
     """
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self._pm = pm
         self._hook = pm.hook
+        self._routes_lock = threading.Lock()
+        self._provider_routes = ProviderRoutes.build(pm)
 
     @classmethod
     def create(
@@ -84,14 +99,49 @@ class Hooks:
 
     @property
     def plugin_manager(self) -> pluggy.PluginManager:
-        """The wrapped manager, for registering plugins at run time."""
+        """The wrapped manager.
+
+        Register plugins at run time with :meth:`register`, which checks them at once. A
+        plugin registered on the manager directly is routed too: the route table is built
+        again at the next provider call, which raises :class:`PluginContractError` then if
+        the plugin breaks the contract.
+        """
         return self._pm
+
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        """Register ``plugin`` at run time and route provider calls with it.
+
+        Args:
+            plugin: An adapter or other plugin.
+            name: Its name in the plugin manager; pluggy makes one up by default.
+
+        Returns:
+            The name it was registered under, or ``None`` when that name is blocked.
+
+        Raises:
+            PluginContractError: When the plugin breaks the contract (an adapter with an
+                installed adapter's provider name, say); it is not registered then.
+        """
+        registered = self._pm.register(plugin, name=name)
+        with self._routes_lock:
+            try:
+                self._provider_routes = ProviderRoutes.build(self._pm)
+            except PluginContractError:
+                self._pm.unregister(plugin)
+                raise
+        return registered
+
+    def unregister(self, plugin: object) -> None:
+        """Unregister ``plugin``; provider calls stop reaching it at once."""
+        self._pm.unregister(plugin)
+        with self._routes_lock:
+            self._provider_routes = ProviderRoutes.build(self._pm)
 
     # -- discovery ---------------------------------------------------------------------------
 
     def providers(self) -> dict[str, ProviderInfo]:
         """The installed carrier adapters by name."""
-        return {info.name: info for info in self._hook.sms_provider_info()}
+        return {name: route.info for name, route in self._routes().routes.items()}
 
     def provider_info(self, account: Account) -> ProviderInfo:
         """The adapter that serves ``account``.
@@ -99,18 +149,14 @@ class Hooks:
         Raises:
             UnknownProviderError: When no installed adapter has the account's provider name.
         """
-        installed = self.providers()
-        if account.provider not in installed:
-            raise UnknownProviderError(account.provider, tuple(sorted(installed)))
-        return installed[account.provider]
+        return self._routes().route(account.provider).info
 
     def installed_carriers(self) -> list[InstalledCarrier]:
         """The registered carrier adapters with their distributions, by name."""
-        found = []
-        for impl in self._hook.sms_provider_info.get_hookimpls():
-            info = cast("ProviderInfo", impl.function())
-            found.append(InstalledCarrier(info=info, origin=plugin_origin(self._pm, impl.plugin)))
-        return sorted(found, key=lambda carrier: carrier.info.name)
+        return [
+            InstalledCarrier(info=route.info, origin=plugin_origin(self._pm, route.plugin))
+            for _, route in sorted(self._routes().routes.items())
+        ]
 
     def active_host(self, account: Account) -> InstalledHost | None:
         """The active host plugin with the policy it sets for ``account``; ``None`` without one."""
@@ -157,33 +203,39 @@ class Hooks:
 
     def search_numbers(self, account: Account, query: NumberQuery) -> list[AvailableNumber]:
         """Numbers for sale that match ``query``; empty when none do."""
-        found: Sequence[AvailableNumber] | None = self._hook.sms_search_numbers(
-            account=account, query=query
+        return self._many(
+            account, "sms_search_numbers", "number search", AvailableNumber, query=query
         )
-        return list(self._answered(account, found, "number search"))
 
     def purchase_number(
         self, account: Account, number: PhoneNumber, settings: NumberSettings
     ) -> ProvisionedNumber:
         """Buy ``number`` for the account with its webhooks configured."""
-        bought: ProvisionedNumber | None = self._hook.sms_purchase_number(
-            account=account, number=number, settings=settings
+        return self._one(
+            account,
+            "sms_purchase_number",
+            "number purchase",
+            ProvisionedNumber,
+            number=number,
+            settings=settings,
         )
-        return self._answered(account, bought, "number purchase")
 
     def release_number(self, account: Account, number: ProvisionedNumber) -> None:
         """Give ``number`` back to the carrier."""
-        released: bool | None = self._hook.sms_release_number(account=account, number=number)
-        self._answered(account, released, "number release")
+        self._one(account, "sms_release_number", "number release", bool, number=number)
 
     def configure_number(
         self, account: Account, number: ProvisionedNumber, settings: NumberSettings
     ) -> ProvisionedNumber:
         """Replace the number's webhook and forwarding settings."""
-        configured: ProvisionedNumber | None = self._hook.sms_configure_number(
-            account=account, number=number, settings=settings
+        return self._one(
+            account,
+            "sms_configure_number",
+            "number configuration",
+            ProvisionedNumber,
+            number=number,
+            settings=settings,
         )
-        return self._answered(account, configured, "number configuration")
 
     # -- registration ------------------------------------------------------------------------
 
@@ -191,10 +243,14 @@ class Hooks:
         self, account: Account, brand: BrandProfile, previous_ref: str | None = None
     ) -> RegistrationState:
         """Submit (or resubmit) the brand."""
-        state: RegistrationState | None = self._hook.sms_submit_brand(
-            account=account, brand=brand, previous_ref=previous_ref
+        return self._one(
+            account,
+            "sms_submit_brand",
+            "brand registration",
+            RegistrationState,
+            brand=brand,
+            previous_ref=previous_ref,
         )
-        return self._answered(account, state, "brand registration")
 
     def submit_campaign(
         self,
@@ -204,60 +260,86 @@ class Hooks:
         previous_ref: str | None = None,
     ) -> RegistrationState:
         """Submit (or resubmit) the campaign under an approved brand."""
-        state: RegistrationState | None = self._hook.sms_submit_campaign(
-            account=account, brand_ref=brand_ref, campaign=campaign, previous_ref=previous_ref
+        return self._one(
+            account,
+            "sms_submit_campaign",
+            "campaign registration",
+            RegistrationState,
+            brand_ref=brand_ref,
+            campaign=campaign,
+            previous_ref=previous_ref,
         )
-        return self._answered(account, state, "campaign registration")
 
     def submit_messaging_service(
         self, account: Account, campaign_ref: str, settings: NumberSettings
     ) -> RegistrationState:
         """Set up the messaging service for an approved campaign."""
-        state: RegistrationState | None = self._hook.sms_submit_messaging_service(
-            account=account, campaign_ref=campaign_ref, settings=settings
+        return self._one(
+            account,
+            "sms_submit_messaging_service",
+            "messaging service setup",
+            RegistrationState,
+            campaign_ref=campaign_ref,
+            settings=settings,
         )
-        return self._answered(account, state, "messaging service setup")
 
     def fetch_registration(
         self, account: Account, step: RegistrationStep, ref: str
     ) -> RegistrationState:
         """Where a submitted registration step stands at the carrier."""
-        state: RegistrationState | None = self._hook.sms_fetch_registration(
-            account=account, step=step, ref=ref
+        return self._one(
+            account,
+            "sms_fetch_registration",
+            "registration status",
+            RegistrationState,
+            step=step,
+            ref=ref,
         )
-        return self._answered(account, state, "registration status")
 
     def resend_confirmation(
         self, account: Account, step: RegistrationStep, ref: str
     ) -> RegistrationState:
         """Have the registry send a step's confirmation message (e-mail or text) again."""
-        state: RegistrationState | None = self._hook.sms_resend_confirmation(
-            account=account, step=step, ref=ref
+        return self._one(
+            account,
+            "sms_resend_confirmation",
+            "resending registration confirmations",
+            RegistrationState,
+            step=step,
+            ref=ref,
         )
-        return self._answered(account, state, "resending registration confirmations")
 
     def attach_number(self, account: Account, service_ref: str, number: ProvisionedNumber) -> None:
         """Add ``number`` to the approved messaging service."""
-        attached: bool | None = self._hook.sms_attach_number(
-            account=account, service_ref=service_ref, number=number
+        self._one(
+            account,
+            "sms_attach_number",
+            "attaching numbers to a messaging service",
+            bool,
+            service_ref=service_ref,
+            number=number,
         )
-        self._answered(account, attached, "attaching numbers to a messaging service")
 
     # -- delivery ----------------------------------------------------------------------------
 
     def send_message(self, account: Account, message: OutboundMessage) -> SendReceipt:
         """Hand one text to the carrier."""
-        receipt: SendReceipt | None = self._hook.sms_send_message(account=account, message=message)
-        return self._answered(account, receipt, "sending messages")
+        return self._one(
+            account, "sms_send_message", "sending messages", SendReceipt, message=message
+        )
 
     def fetch_message(
         self, account: Account, message: OutboundMessage, provider_message_id: str | None
     ) -> StatusUpdate:
         """The carrier's current status for a sent message."""
-        update: StatusUpdate | None = self._hook.sms_fetch_message(
-            account=account, message=message, provider_message_id=provider_message_id
+        return self._one(
+            account,
+            "sms_fetch_message",
+            "message status lookup",
+            StatusUpdate,
+            message=message,
+            provider_message_id=provider_message_id,
         )
-        return self._answered(account, update, "message status lookup")
 
     def verify_webhook(self, account: Account, request: WebhookRequest) -> None:
         """Check the request's signature.
@@ -265,8 +347,10 @@ class Hooks:
         Raises:
             WebhookSignatureError: When the signature is missing or does not match.
         """
-        valid: bool | None = self._hook.sms_verify_webhook(account=account, request=request)
-        if not self._answered(account, valid, "webhook verification"):
+        valid = self._one(
+            account, "sms_verify_webhook", "webhook verification", bool, request=request
+        )
+        if not valid:
             raise WebhookSignatureError(
                 f"webhook to {request.url!r} for account {account.id!r} is unsigned or its "
                 f"{account.provider} signature does not match; check the carrier's auth token "
@@ -275,28 +359,34 @@ class Hooks:
 
     def parse_webhook(self, account: Account, request: WebhookRequest) -> list[ProviderEvent]:
         """The normalized events a verified request carries."""
-        events: Sequence[ProviderEvent] | None = self._hook.sms_parse_webhook(
-            account=account, request=request
+        return self._many(
+            account, "sms_parse_webhook", "webhook parsing", _PROVIDER_EVENTS, request=request
         )
-        return list(self._answered(account, events, "webhook parsing"))
 
     def answer_call(
         self, account: Account, call: InboundCall, forward_to: PhoneNumber | None
     ) -> WebhookResponse:
         """The carrier's answer to an inbound call: forward it or decline."""
-        response: WebhookResponse | None = self._hook.sms_answer_call(
-            account=account, call=call, forward_to=forward_to
+        return self._one(
+            account,
+            "sms_answer_call",
+            "answering calls",
+            WebhookResponse,
+            call=call,
+            forward_to=forward_to,
         )
-        return self._answered(account, response, "answering calls")
 
     def acknowledge_webhook(
         self, account: Account, events: Sequence[ProviderEvent]
     ) -> WebhookResponse:
         """The carrier's answer to a webhook whose events were applied."""
-        response: WebhookResponse | None = self._hook.sms_acknowledge_webhook(
-            account=account, events=events
+        return self._one(
+            account,
+            "sms_acknowledge_webhook",
+            "webhook answers",
+            WebhookResponse,
+            events=events,
         )
-        return self._answered(account, response, "webhook answers")
 
     # -- host --------------------------------------------------------------------------------
 
@@ -320,10 +410,49 @@ class Hooks:
 
     # -- dispatch ----------------------------------------------------------------------------
 
-    def _answered(self, account: Account, result: _T | None, feature: str) -> _T:
-        if result is not None:
-            return result
-        info = self.provider_info(account)  # raises when the adapter is not installed
-        raise UnsupportedFeatureError(
-            info.name, feature, "Choose a carrier adapter that provides it."
-        )
+    def _routes(self) -> ProviderRoutes:
+        """The route table, built again first when plugins were (un)registered since."""
+        routes = self._provider_routes
+        if not routes.is_current(self._pm):
+            with self._routes_lock:
+                routes = self._provider_routes
+                if not routes.is_current(self._pm):
+                    routes = self._provider_routes = ProviderRoutes.build(self._pm)
+        return routes
+
+    def _call(
+        self, account: Account, hook: str, feature: str, /, **kwargs: object
+    ) -> tuple[ProviderRoute, object]:
+        """Call ``hook`` on the adapter of the account's provider alone; its route and answer.
+
+        Raises:
+            UnknownProviderError: Before any call, when no adapter has the account's provider.
+            UnsupportedFeatureError: When the adapter answers ``None`` (it lacks the feature).
+        """
+        route = self._routes().route(account.provider)
+        answer: object = route.callers[hook](account=account, **kwargs)
+        if answer is None:
+            raise UnsupportedFeatureError(
+                route.info.name, feature, "Choose a carrier adapter that provides it."
+            )
+        return route, answer
+
+    def _one(
+        self, account: Account, hook: str, feature: str, expected: type[_T], /, **kwargs: object
+    ) -> _T:
+        """The adapter's answer to ``hook``, checked to be an ``expected``."""
+        route, answer = self._call(account, hook, feature, **kwargs)
+        return checked(route.plugin_name, hook, answer, expected)
+
+    def _many(
+        self,
+        account: Account,
+        hook: str,
+        feature: str,
+        item: type[_T] | tuple[type[_T], ...],
+        /,
+        **kwargs: object,
+    ) -> list[_T]:
+        """The adapter's answer to ``hook``, checked to be a sequence of ``item`` values."""
+        route, answer = self._call(account, hook, feature, **kwargs)
+        return checked_sequence(route.plugin_name, hook, answer, item)

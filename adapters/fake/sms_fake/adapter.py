@@ -1,6 +1,7 @@
 """The sandbox carrier as an smsadmin carrier adapter, published as the ``fake`` entry point.
 
-The adapter answers for accounts whose ``provider`` is ``"fake"``. Their carrier lives in the
+The core routes to the adapter the calls of accounts whose ``provider`` is ``"fake"`` (the
+adapter never checks whose account it is given). Their carrier lives in the
 SQLite file named by ``account.provider_settings["state_path"]``, else by ``SMS_FAKE_STATE``,
 else in ``$XDG_DATA_HOME/smsadmin/sandbox-carrier.sqlite3`` (``~/.local/share`` when
 ``XDG_DATA_HOME`` is unset); ``":memory:"`` keeps it in the process. The adapter opens one
@@ -142,9 +143,6 @@ class FakeAdapter:
                 carrier.close()
             self._opened.clear()
 
-    def _serving(self, account: Account) -> SandboxCarrier | None:
-        return self.carrier_for(account) if account.provider == PROVIDER else None
-
     # -- discovery ---------------------------------------------------------------------------
 
     @hookimpl
@@ -159,25 +157,20 @@ class FakeAdapter:
         self, account: Account, query: NumberQuery
     ) -> Sequence[AvailableNumber] | None:
         """Numbers for sale in the sandbox's inventory."""
-        carrier = self._serving(account)
-        return None if carrier is None else carrier.search_numbers(query)
+        return self.carrier_for(account).search_numbers(query)
 
     @hookimpl
     def sms_purchase_number(
         self, account: Account, number: PhoneNumber, settings: NumberSettings
     ) -> ProvisionedNumber | None:
         """Buy a number from the sandbox."""
-        carrier = self._serving(account)
-        if carrier is None:
-            return None
+        carrier = self.carrier_for(account)
         return translation.provisioned(carrier.purchase_number(account.id, number, settings))
 
     @hookimpl
     def sms_release_number(self, account: Account, number: ProvisionedNumber) -> bool | None:
         """Give a number back to the sandbox."""
-        carrier = self._serving(account)
-        if carrier is None:
-            return None
+        carrier = self.carrier_for(account)
         carrier.release_number(account.id, number.provider_ref)
         return True
 
@@ -186,9 +179,7 @@ class FakeAdapter:
         self, account: Account, number: ProvisionedNumber, settings: NumberSettings
     ) -> ProvisionedNumber | None:
         """Replace a number's settings at the sandbox."""
-        carrier = self._serving(account)
-        if carrier is None:
-            return None
+        carrier = self.carrier_for(account)
         configured = carrier.configure_number(account.id, number.provider_ref, settings)
         return translation.provisioned(configured)
 
@@ -199,9 +190,7 @@ class FakeAdapter:
         self, account: Account, brand: BrandProfile, previous_ref: str | None
     ) -> RegistrationState | None:
         """Submit or resubmit the brand for the sandbox's review."""
-        carrier = self._serving(account)
-        if carrier is None:
-            return None
+        carrier = self.carrier_for(account)
         return translation.registration_state(carrier.submit_brand(account.id, brand, previous_ref))
 
     @hookimpl
@@ -213,9 +202,7 @@ class FakeAdapter:
         previous_ref: str | None,
     ) -> RegistrationState | None:
         """Submit or resubmit the campaign for the sandbox's review."""
-        carrier = self._serving(account)
-        if carrier is None:
-            return None
+        carrier = self.carrier_for(account)
         submitted = carrier.submit_campaign(account.id, brand_ref, campaign, previous_ref)
         return translation.registration_state(submitted)
 
@@ -224,9 +211,7 @@ class FakeAdapter:
         self, account: Account, campaign_ref: str, settings: NumberSettings
     ) -> RegistrationState | None:
         """Set up the messaging service of the verified campaign."""
-        carrier = self._serving(account)
-        if carrier is None:
-            return None
+        carrier = self.carrier_for(account)
         submitted = carrier.submit_messaging_service(account.id, campaign_ref, settings)
         return translation.registration_state(submitted)
 
@@ -235,9 +220,7 @@ class FakeAdapter:
         self, account: Account, step: RegistrationStep, ref: str
     ) -> RegistrationState | None:
         """Where a registration step stands at carrier time."""
-        carrier = self._serving(account)
-        if carrier is None:
-            return None
+        carrier = self.carrier_for(account)
         return translation.registration_state(carrier.registration(account.id, ref, step))
 
     @hookimpl
@@ -245,9 +228,7 @@ class FakeAdapter:
         self, account: Account, step: RegistrationStep, ref: str
     ) -> RegistrationState | None:
         """Send a brand's confirmation (OTP text or 2FA e-mail) again."""
-        carrier = self._serving(account)
-        if carrier is None:
-            return None
+        carrier = self.carrier_for(account)
         if step is not RegistrationStep.BRAND:
             raise not_found(f"{step.value} {ref!r} to confirm (only a brand is confirmed)")
         return translation.registration_state(carrier.resend_confirmation(account.id, ref))
@@ -257,9 +238,7 @@ class FakeAdapter:
         self, account: Account, service_ref: str, number: ProvisionedNumber
     ) -> bool | None:
         """Put a number in the messaging service's sender pool."""
-        carrier = self._serving(account)
-        if carrier is None:
-            return None
+        carrier = self.carrier_for(account)
         carrier.attach_number(account.id, service_ref, number.provider_ref)
         return True
 
@@ -268,9 +247,7 @@ class FakeAdapter:
     @hookimpl
     def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
         """Hand a text to the sandbox, which sends from ``message.sender``."""
-        carrier = self._serving(account)
-        if carrier is None:
-            return None
+        carrier = self.carrier_for(account)
         sent = carrier.send_message(
             account.id,
             sender=message.sender,
@@ -286,9 +263,7 @@ class FakeAdapter:
         self, account: Account, message: OutboundMessage, provider_message_id: str | None
     ) -> StatusUpdate | None:
         """A text's status at carrier time, found by the SDK's id when the carrier's is lost."""
-        carrier = self._serving(account)
-        if carrier is None:
-            return None
+        carrier = self.carrier_for(account)
         if provider_message_id is None:
             found = carrier.find_message(account.id, message.message_id)
         else:
@@ -298,8 +273,7 @@ class FakeAdapter:
     @hookimpl
     def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool | None:
         """Check the request's ``X-Sandbox-Signature``."""
-        carrier = self._serving(account)
-        return None if carrier is None else carrier.verify_webhook(request)
+        return self.carrier_for(account).verify_webhook(request)
 
     @hookimpl
     def sms_parse_webhook(
@@ -310,8 +284,6 @@ class FakeAdapter:
         Raises:
             WebhookPayloadError: When the body is malformed or reports on another account.
         """
-        if account.provider != PROVIDER:
-            return None
         report, raw = decode_report(request.body)
         if report.account_id != account.id:
             raise WebhookPayloadError(
@@ -325,8 +297,6 @@ class FakeAdapter:
         self, account: Account, call: InboundCall, forward_to: PhoneNumber | None
     ) -> WebhookResponse | None:
         """Tell the sandbox to forward the call, or to decline it politely."""
-        if account.provider != PROVIDER:
-            return None
         answer = (
             CallAnswer(action=CallAction.DECLINE, say=DECLINE_MESSAGE)
             if forward_to is None
@@ -341,8 +311,6 @@ class FakeAdapter:
         self, account: Account, events: Sequence[ProviderEvent]
     ) -> WebhookResponse | None:
         """An empty ``204`` answer: the sandbox expects nothing back."""
-        if account.provider != PROVIDER:
-            return None
         return WebhookResponse(status=204, content_type="text/plain", body=b"")
 
 

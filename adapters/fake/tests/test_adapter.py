@@ -17,14 +17,19 @@ from sms_core import (
     NumberSettings,
     OutboundMessage,
     PhoneNumber,
+    ProviderCapabilities,
+    ProviderInfo,
     ProviderNotFoundError,
+    ProvisionedNumber,
     RegistrationFailure,
     RegistrationStep,
     StatusUpdate,
     StepStatus,
+    UnsupportedFeatureError,
     WebhookPayloadError,
     WebhookRequest,
     WebhookSignatureError,
+    hookimpl,
     make_plugin_manager,
 )
 from sms_core.testing import sample_brand, sample_campaign
@@ -48,40 +53,61 @@ def _request(body: bytes = b"{}") -> WebhookRequest:
     return WebhookRequest(method="POST", url="http://127.0.0.1/hooks", body=body)
 
 
-class TestOtherProviders:
-    """The adapter stays silent for accounts of other carriers."""
+_NUMBER = ProvisionedNumber(number=_LINE, provider_ref="PN1")
+_MESSAGE = OutboundMessage(message_id="m", sender=_LINE, recipient=_LINE, body="hi")
+_CALLS: dict[str, Callable[[Hooks], object]] = {
+    "search_numbers": lambda h: h.search_numbers(_TWILIO, NumberQuery()),
+    "purchase_number": lambda h: h.purchase_number(_TWILIO, _LINE, NumberSettings()),
+    "release_number": lambda h: h.release_number(_TWILIO, _NUMBER),
+    "configure_number": lambda h: h.configure_number(_TWILIO, _NUMBER, NumberSettings()),
+    "submit_brand": lambda h: h.submit_brand(_TWILIO, sample_brand()),
+    "submit_campaign": lambda h: h.submit_campaign(_TWILIO, "BN", sample_campaign()),
+    "submit_messaging_service": lambda h: h.submit_messaging_service(
+        _TWILIO, "QE", NumberSettings()
+    ),
+    "fetch_registration": lambda h: h.fetch_registration(_TWILIO, RegistrationStep.BRAND, "BN"),
+    "resend_confirmation": lambda h: h.resend_confirmation(_TWILIO, RegistrationStep.BRAND, "BN"),
+    "attach_number": lambda h: h.attach_number(_TWILIO, "MG", _NUMBER),
+    "send_message": lambda h: h.send_message(_TWILIO, _MESSAGE),
+    "fetch_message": lambda h: h.fetch_message(_TWILIO, _MESSAGE, None),
+    "verify_webhook": lambda h: h.verify_webhook(_TWILIO, _request()),
+    "parse_webhook": lambda h: h.parse_webhook(_TWILIO, _request()),
+    "answer_call": lambda h: h.answer_call(
+        _TWILIO, InboundCall(provider_call_id="CA1", caller=_LINE, called=_LINE), None
+    ),
+    "acknowledge_webhook": lambda h: h.acknowledge_webhook(_TWILIO, ()),
+}
 
-    @pytest.mark.parametrize(
-        "call",
-        [
-            lambda a: a.sms_search_numbers(account=_TWILIO, query=NumberQuery()),
-            lambda a: a.sms_purchase_number(
-                account=_TWILIO, number=_LINE, settings=NumberSettings()
-            ),
-            lambda a: a.sms_release_number(account=_TWILIO, number=None),
-            lambda a: a.sms_configure_number(account=_TWILIO, number=None, settings=None),
-            lambda a: a.sms_submit_brand(account=_TWILIO, brand=None, previous_ref=None),
-            lambda a: a.sms_submit_campaign(
-                account=_TWILIO, brand_ref="BN", campaign=None, previous_ref=None
-            ),
-            lambda a: a.sms_submit_messaging_service(
-                account=_TWILIO, campaign_ref="QE", settings=None
-            ),
-            lambda a: a.sms_fetch_registration(account=_TWILIO, step=None, ref="BN"),
-            lambda a: a.sms_attach_number(account=_TWILIO, service_ref="MG", number=None),
-            lambda a: a.sms_send_message(account=_TWILIO, message=None),
-            lambda a: a.sms_fetch_message(account=_TWILIO, message=None, provider_message_id=None),
-            lambda a: a.sms_verify_webhook(account=_TWILIO, request=None),
-            lambda a: a.sms_parse_webhook(account=_TWILIO, request=None),
-            lambda a: a.sms_answer_call(account=_TWILIO, call=None, forward_to=None),
-            lambda a: a.sms_acknowledge_webhook(account=_TWILIO, events=()),
-        ],
-    )
-    def test_every_provider_hook_returns_none(
-        self, carrier: SandboxCarrier, call: Callable[[FakeAdapter], object]
+
+class IdleCarrier:
+    """Another carrier's adapter that provides no feature at all."""
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        return ProviderInfo(
+            name=_TWILIO.provider,
+            description="a carrier that does nothing",
+            capabilities=ProviderCapabilities(max_concurrent_sends=1),
+        )
+
+
+class TestOtherProviders:
+    """Calls for accounts of other carriers never reach the sandbox (the core routes them)."""
+
+    @pytest.mark.parametrize("call", list(_CALLS))
+    def test_other_carriers_account_reaches_only_its_carrier(
+        self, carrier: SandboxCarrier, call: str
     ) -> None:
-        """Each provider hook answers None for a Twilio account, touching nothing."""
-        assert call(FakeAdapter(carrier=carrier)) is None
+        """The adapter, which no longer checks the account, does not answer another's call.
+
+        The other carrier provides nothing, so the call is refused as unsupported by it.
+        """
+        sandbox = FakeAdapter(carrier=carrier)
+        hooks = Hooks(
+            make_plugin_manager(plugins=[sandbox, IdleCarrier()], load_entry_points=False)
+        )
+        with pytest.raises(UnsupportedFeatureError, match="provider 'twilio'"):
+            _CALLS[call](hooks)
 
 
 class TestProviderInfo:

@@ -1,11 +1,12 @@
 """The Twilio carrier adapter, published as the ``twilio`` entry point.
 
-The adapter answers for accounts whose ``provider`` is ``"twilio"`` and returns ``None`` for
-every other account. It holds one :class:`~sms_twilio.http.PooledHttpClient` (made on first
-use) and one ``twilio.rest.Client`` per set of credentials over it; each hook reads the
-account's settings (:class:`~sms_twilio.settings.TwilioSettings`) and credentials, then hands
-the work to the module of its group: :mod:`~sms_twilio.provisioning`,
-:mod:`~sms_twilio.registration`, :mod:`~sms_twilio.delivery` and :mod:`~sms_twilio.webhooks`.
+The core routes to the adapter the calls of accounts whose ``provider`` is ``"twilio"`` (the
+adapter never checks whose account it is given). It holds one
+:class:`~sms_twilio.http.PooledHttpClient` (made on first use) and one ``twilio.rest.Client``
+per set of credentials over it; each hook reads the account's settings
+(:class:`~sms_twilio.settings.TwilioSettings`) and credentials, then hands the work to the
+module of its group: :mod:`~sms_twilio.provisioning`, :mod:`~sms_twilio.registration`,
+:mod:`~sms_twilio.delivery` and :mod:`~sms_twilio.webhooks`.
 """
 
 from __future__ import annotations
@@ -212,8 +213,6 @@ class TwilioAdapter:
         self, account: Account, query: NumberQuery
     ) -> Sequence[AvailableNumber] | None:
         """Numbers Twilio offers (``AvailablePhoneNumbers``)."""
-        if account.provider != PROVIDER:
-            return None
         return provisioning.search_numbers(self.client_for(account), query)
 
     @hookimpl
@@ -221,15 +220,11 @@ class TwilioAdapter:
         self, account: Account, number: PhoneNumber, settings: NumberSettings
     ) -> ProvisionedNumber | None:
         """Buy a number (``IncomingPhoneNumbers``) with the SDK's webhooks."""
-        if account.provider != PROVIDER:
-            return None
         return provisioning.purchase_number(self.client_for(account), number, settings)
 
     @hookimpl
     def sms_release_number(self, account: Account, number: ProvisionedNumber) -> bool | None:
         """Release a number."""
-        if account.provider != PROVIDER:
-            return None
         provisioning.release_number(self.client_for(account), number)
         return True
 
@@ -238,8 +233,6 @@ class TwilioAdapter:
         self, account: Account, number: ProvisionedNumber, settings: NumberSettings
     ) -> ProvisionedNumber | None:
         """Replace a number's webhooks and label."""
-        if account.provider != PROVIDER:
-            return None
         return provisioning.configure_number(self.client_for(account), number, settings)
 
     # -- registration ------------------------------------------------------------------------
@@ -249,8 +242,6 @@ class TwilioAdapter:
         self, account: Account, brand: BrandProfile, previous_ref: str | None
     ) -> RegistrationState | None:
         """Register the brand through Trust Hub, or correct and resubmit a failed one."""
-        if account.provider != PROVIDER:
-            return None
         settings = self.settings_for(account)
         client = self.registration_client_for(account, settings)
         return registration.submit_brand(client, settings, brand, previous_ref)
@@ -264,8 +255,6 @@ class TwilioAdapter:
         previous_ref: str | None,
     ) -> RegistrationState | None:
         """Register the campaign (``UsAppToPerson``), or resubmit a failed one."""
-        if account.provider != PROVIDER:
-            return None
         settings = self.settings_for(account)
         client = self.registration_client_for(account, settings)
         return registration.submit_campaign(
@@ -282,8 +271,6 @@ class TwilioAdapter:
         self, account: Account, campaign_ref: str, settings: NumberSettings
     ) -> RegistrationState | None:
         """Point the campaign's Messaging Service at the webhook app."""
-        if account.provider != PROVIDER:
-            return None
         client = self.registration_client_for(account)
         return registration.submit_messaging_service(client, campaign_ref, settings)
 
@@ -292,8 +279,6 @@ class TwilioAdapter:
         self, account: Account, step: RegistrationStep, ref: str
     ) -> RegistrationState | None:
         """Where a brand, campaign or messaging service stands at Twilio."""
-        if account.provider != PROVIDER:
-            return None
         return registration.fetch_registration(self.registration_client_for(account), step, ref)
 
     @hookimpl
@@ -301,8 +286,6 @@ class TwilioAdapter:
         self, account: Account, step: RegistrationStep, ref: str
     ) -> RegistrationState | None:
         """A new OTP text (sole proprietor) or Authentication+ 2FA e-mail for the brand."""
-        if account.provider != PROVIDER:
-            return None
         if step is not RegistrationStep.BRAND:
             raise errors.not_found(f"{step.value} confirmation (only a brand is confirmed)")
         return registration.resend_confirmation(self.registration_client_for(account), ref)
@@ -312,8 +295,6 @@ class TwilioAdapter:
         self, account: Account, service_ref: str, number: ProvisionedNumber
     ) -> bool | None:
         """Add a number to the Messaging Service's sender pool."""
-        if account.provider != PROVIDER:
-            return None
         registration.attach_number(self.registration_client_for(account), service_ref, number)
         return True
 
@@ -322,8 +303,6 @@ class TwilioAdapter:
     @hookimpl
     def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
         """Create the message at Twilio, once."""
-        if account.provider != PROVIDER:
-            return None
         settings = self.settings_for(account)
         return delivery.send_message(self.client_for(account, settings), settings, message)
 
@@ -332,8 +311,6 @@ class TwilioAdapter:
         self, account: Account, message: OutboundMessage, provider_message_id: str | None
     ) -> StatusUpdate | None:
         """A message's status, by Twilio's id or by what was sent."""
-        if account.provider != PROVIDER:
-            return None
         settings = self.settings_for(account)
         client = self.client_for(account, settings)
         return delivery.fetch_message(
@@ -343,8 +320,6 @@ class TwilioAdapter:
     @hookimpl
     def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool | None:
         """Check ``X-Twilio-Signature`` against the public URL and the form."""
-        if account.provider != PROVIDER:
-            return None
         settings = self.settings_for(account)
         credentials = self.credentials_for(account, settings)
         return webhooks.verify_webhook(request, credentials, settings)
@@ -358,8 +333,6 @@ class TwilioAdapter:
         An Event Streams delivery (a JSON array of CloudEvents, to the events URL) carries the
         registration updates of the account's numbers (:mod:`sms_twilio.event_streams`).
         """
-        if account.provider != PROVIDER:
-            return None
         settings = self.settings_for(account)
         if event_streams.carries_events(request):
             return event_streams.parse_events(request, settings.account_sid)
@@ -370,8 +343,6 @@ class TwilioAdapter:
         self, account: Account, call: InboundCall, forward_to: PhoneNumber | None
     ) -> WebhookResponse | None:
         """TwiML ``<Dial>`` to the forwarding number, or a polite goodbye."""
-        if account.provider != PROVIDER:
-            return None
         return webhooks.answer_call(forward_to)
 
     @hookimpl
@@ -379,8 +350,6 @@ class TwilioAdapter:
         self, account: Account, events: Sequence[ProviderEvent]
     ) -> WebhookResponse | None:
         """An empty TwiML ``<Response/>``."""
-        if account.provider != PROVIDER:
-            return None
         return webhooks.acknowledge()
 
 

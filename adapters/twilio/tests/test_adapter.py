@@ -6,18 +6,24 @@ import pytest
 
 from sms_core import (
     Account,
+    Hooks,
     InboundCall,
     NumberQuery,
     NumberSettings,
     NumberType,
     OutboundMessage,
     PhoneNumber,
+    ProviderCapabilities,
+    ProviderInfo,
     ProvisionedNumber,
     RegistrationStep,
+    UnsupportedFeatureError,
     WebhookRequest,
+    hookimpl,
     make_plugin_manager,
 )
 from sms_core.hookspecs import PROJECT_NAME
+from sms_core.plugins.routing import PROVIDER_HOOKS
 from sms_core.testing import sample_brand, sample_campaign
 from sms_twilio import PROVIDER, TwilioAdapter, adapter
 from sms_twilio.testing.transport import ScriptedAnswers
@@ -29,68 +35,59 @@ _MESSAGE = OutboundMessage(message_id="m", sender=_LINE, recipient=_LINE, body="
 _REQUEST = WebhookRequest(method="POST", url="https://sms.example.com/hooks")
 _CALL = InboundCall(provider_call_id="CA1", caller=_LINE, called=_LINE)
 
-_HOOKS: dict[str, Callable[[TwilioAdapter], Any]] = {
-    "search_numbers": lambda a: a.sms_search_numbers(account=_FAKE, query=NumberQuery()),
-    "purchase_number": lambda a: a.sms_purchase_number(
-        account=_FAKE, number=_LINE, settings=NumberSettings()
-    ),
-    "release_number": lambda a: a.sms_release_number(account=_FAKE, number=_NUMBER),
-    "configure_number": lambda a: a.sms_configure_number(
-        account=_FAKE, number=_NUMBER, settings=NumberSettings()
-    ),
-    "submit_brand": lambda a: a.sms_submit_brand(
-        account=_FAKE, brand=sample_brand(), previous_ref=None
-    ),
-    "submit_campaign": lambda a: a.sms_submit_campaign(
-        account=_FAKE, brand_ref="BN", campaign=sample_campaign(), previous_ref=None
-    ),
-    "submit_messaging_service": lambda a: a.sms_submit_messaging_service(
-        account=_FAKE, campaign_ref="QE", settings=NumberSettings()
-    ),
-    "fetch_registration": lambda a: a.sms_fetch_registration(
-        account=_FAKE, step=RegistrationStep.BRAND, ref="BN"
-    ),
-    "resend_confirmation": lambda a: a.sms_resend_confirmation(
-        account=_FAKE, step=RegistrationStep.BRAND, ref="BN"
-    ),
-    "attach_number": lambda a: a.sms_attach_number(account=_FAKE, service_ref="MG", number=_NUMBER),
-    "send_message": lambda a: a.sms_send_message(account=_FAKE, message=_MESSAGE),
-    "fetch_message": lambda a: a.sms_fetch_message(
-        account=_FAKE, message=_MESSAGE, provider_message_id=None
-    ),
-    "verify_webhook": lambda a: a.sms_verify_webhook(account=_FAKE, request=_REQUEST),
-    "parse_webhook": lambda a: a.sms_parse_webhook(account=_FAKE, request=_REQUEST),
-    "answer_call": lambda a: a.sms_answer_call(account=_FAKE, call=_CALL, forward_to=None),
-    "acknowledge_webhook": lambda a: a.sms_acknowledge_webhook(account=_FAKE, events=()),
+# Every provider call of the façade, for an account of another carrier.
+_CALLS: dict[str, Callable[[Hooks], Any]] = {
+    "search_numbers": lambda h: h.search_numbers(_FAKE, NumberQuery()),
+    "purchase_number": lambda h: h.purchase_number(_FAKE, _LINE, NumberSettings()),
+    "release_number": lambda h: h.release_number(_FAKE, _NUMBER),
+    "configure_number": lambda h: h.configure_number(_FAKE, _NUMBER, NumberSettings()),
+    "submit_brand": lambda h: h.submit_brand(_FAKE, sample_brand()),
+    "submit_campaign": lambda h: h.submit_campaign(_FAKE, "BN", sample_campaign()),
+    "submit_messaging_service": lambda h: h.submit_messaging_service(_FAKE, "QE", NumberSettings()),
+    "fetch_registration": lambda h: h.fetch_registration(_FAKE, RegistrationStep.BRAND, "BN"),
+    "resend_confirmation": lambda h: h.resend_confirmation(_FAKE, RegistrationStep.BRAND, "BN"),
+    "attach_number": lambda h: h.attach_number(_FAKE, "MG", _NUMBER),
+    "send_message": lambda h: h.send_message(_FAKE, _MESSAGE),
+    "fetch_message": lambda h: h.fetch_message(_FAKE, _MESSAGE, None),
+    "verify_webhook": lambda h: h.verify_webhook(_FAKE, _REQUEST),
+    "parse_webhook": lambda h: h.parse_webhook(_FAKE, _REQUEST),
+    "answer_call": lambda h: h.answer_call(_FAKE, _CALL, None),
+    "acknowledge_webhook": lambda h: h.acknowledge_webhook(_FAKE, ()),
 }
 
 
+class IdleCarrier:
+    """Another carrier's adapter that provides no feature at all."""
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        return ProviderInfo(
+            name=_FAKE.provider,
+            description="a carrier that does nothing",
+            capabilities=ProviderCapabilities(max_concurrent_sends=1),
+        )
+
+
 class TestOtherProviders:
-    """Every provider hook is silent for accounts of other carriers."""
+    """Calls for accounts of other carriers never reach the adapter (the core routes them)."""
 
     def test_every_provider_hook_is_covered(self) -> None:
-        """The table below names every provider hook of the spec."""
-        pm = make_plugin_manager(load_entry_points=False)
-        provider_hooks = {
-            name.removeprefix("sms_")
-            for name in dir(pm.hook)
-            if name.startswith("sms_")
-            and name
-            not in {
-                "sms_provider_info",
-                "sms_host_policy",
-                "sms_authorize",
-                "sms_record_activity",
-            }
-        }
-        assert provider_hooks == set(_HOOKS)
+        """The table below names every hook the core routes to an adapter."""
+        assert {hook.removeprefix("sms_") for hook in PROVIDER_HOOKS} == set(_CALLS)
 
-    @pytest.mark.parametrize("hook", list(_HOOKS))
-    def test_returns_none_without_a_request(
-        self, adapter: TwilioAdapter, recorder: ScriptedAnswers, hook: str
+    @pytest.mark.parametrize("call", list(_CALLS))
+    def test_other_carriers_account_reaches_only_its_carrier(
+        self, adapter: TwilioAdapter, recorder: ScriptedAnswers, call: str
     ) -> None:
-        """The hook answers None and sends nothing."""
-        assert None is _HOOKS[hook](adapter)
+        """The adapter, which no longer checks the account, is not called and sends nothing.
+
+        The other carrier provides nothing, so the call is refused as unsupported by it.
+        """
+        hooks = Hooks(
+            make_plugin_manager(plugins=[adapter, IdleCarrier()], load_entry_points=False)
+        )
+        with pytest.raises(UnsupportedFeatureError, match=f"provider '{_FAKE.provider}'"):
+            _CALLS[call](hooks)
         assert [] == recorder.requests
 
 

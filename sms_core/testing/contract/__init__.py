@@ -1,23 +1,49 @@
 """The adapter contract suite: the tests every carrier adapter passes.
 
 An adapter's tests subclass :class:`CarrierContract` (or one of its groups) and override the
-three fixtures that tie the suite to their carrier::
+three fixtures that tie the suite to their carrier. The sandbox carrier's own contract test
+(``adapters/fake/tests/test_contract.py``) reads::
 
+    from collections.abc import Iterator
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from sms_core import Account, Hooks, ManualClock, make_plugin_manager
+    from sms_core.testing import CarrierDriver
     from sms_core.testing.contract import CarrierContract
+    from sms_fake import FakeAdapter, SandboxCarrier
+    from sms_fake.testing import SandboxDriver
 
 
-    class TestFakeCarrier(CarrierContract):
+    class TestSandboxCarrier(CarrierContract):
+        @pytest.fixture(scope="class")
+        @classmethod
+        def shared_carrier(
+            cls, tmp_path_factory: pytest.TempPathFactory
+        ) -> Iterator[SandboxCarrier]:
+            path = tmp_path_factory.mktemp("contract") / "sandbox-carrier.sqlite3"
+            clock = ManualClock(datetime(2030, 1, 7, 9, 0, tzinfo=UTC))
+            with SandboxCarrier(path, clock=clock, auth_token="contract-token") as carrier:
+                yield carrier
+
         @pytest.fixture
-        def hooks(self, carrier: FakeCarrier) -> Hooks:
-            return Hooks(make_plugin_manager(plugins=[carrier], load_entry_points=False))
+        def hooks(self, shared_carrier: SandboxCarrier) -> Hooks:
+            adapter = FakeAdapter(carrier=shared_carrier)
+            return Hooks(make_plugin_manager(plugins=[adapter], load_entry_points=False))
 
         @pytest.fixture
         def account(self, account_id: str) -> Account:
-            return Account(id=account_id, name="Contract tests", provider="fake")
+            return Account(id=account_id, name="Contract Staffing", provider="fake")
 
         @pytest.fixture
-        def driver(self, carrier: FakeCarrier) -> CarrierDriver:
-            return FakeDriver(carrier)
+        def driver(self, shared_carrier: SandboxCarrier) -> CarrierDriver:
+            return SandboxDriver(shared_carrier)
+
+The adapter is reached the way the core reaches it: through :class:`~sms_core.Hooks`, which
+routes each provider call to the adapter named by ``account.provider`` and checks the type of
+its answer. So an adapter written for the suite needs no check of whose account it is given,
+and an answer of the wrong type fails the test that got it with ``PluginContractError``.
 
 The other fixtures have defaults an adapter may override: the number searches
 (``search_query``, ``region_query``, ``postal_query``, ``contains_query``, ``empty_query``),
@@ -28,11 +54,10 @@ check signatures made with the wrong secret, and one that implements
 :class:`NumberRegistrationDriver` lets it check the reports of a number's registration with
 the mobile carriers (sent to ``events_url``).
 
-The suite calls the carrier only through :class:`~sms_core.Hooks`, as the core does. It does
-not assume a fresh carrier per test: an ``account`` built on ``account_id`` gives every test
-an account of its own, and every number a test buys is released afterwards. A test that a
-carrier's stand-in cannot honour (a mock server that keeps no state) is marked in the
-subclass, with the reason::
+The suite does not assume a fresh carrier per test: an ``account`` built on ``account_id``
+gives every test an account of its own, and every number a test buys is released afterwards.
+A test that a carrier's stand-in cannot honour (a mock server that keeps no state) is marked
+in the subclass, with the reason::
 
     test_bought_number_leaves_search = pytest.mark.xfail(reason="Prism keeps no state")(
         CarrierContract.test_bought_number_leaves_search

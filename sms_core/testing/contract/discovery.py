@@ -1,4 +1,4 @@
-"""The discovery contract: the adapter names itself and answers only for its accounts."""
+"""The discovery contract: the adapter names itself, and is reached for its accounts only."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from sms_core.testing.contract.fixtures import HOOK_BASE_URL, CarrierFixtures, o
 
 __all__ = ["DiscoveryContract"]
 
-# Every provider call of the façade, each of which must refuse an account no adapter serves.
+# Every provider call of the façade, each of which must refuse an account no adapter serves
+# (the core refuses it before calling any adapter).
 _PROVIDER_CALLS = (
     "provider_info",
     "search_numbers",
@@ -50,7 +51,7 @@ _PROVIDER_CALLS = (
 
 
 class DiscoveryContract(CarrierFixtures):
-    """The adapter describes itself and answers only for its own accounts."""
+    """The adapter describes itself; the core routes only its own accounts' calls to it."""
 
     def test_provider_info_names_the_account_provider(self, hooks: Hooks, account: Account) -> None:
         """The adapter serving the account is named as the account's provider."""
