@@ -2,7 +2,7 @@
 
 Every route is ``POST {prefix}/{account_id}/{status|messages|calls|events}``. A request goes
 validate → parse → dispatch through the account's
-:class:`~sms_core.services.WebhookReceiver`, which verifies the signature through the
+:class:`~sms_core.webhooks.pipeline.WebhookReceiver`, which verifies the signature through the
 carrier's adapter, applies the events through the services and renders the carrier's answer.
 The app holds no rule of its own: it turns HTTP into a
 :class:`~sms_core.domain.WebhookRequest` and the receiver's answer or refusal back into HTTP.
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -46,13 +47,15 @@ from sms_core.exceptions import (
     WebhookError,
     WebhookSignatureError,
 )
-from sms_core.services import SmsAdmin
 from sms_core.webhooks.requests import (
     configured_base,
     routes_prefix,
     signed_url,
     webhook_request,
 )
+
+if TYPE_CHECKING:
+    from sms_core.services import SmsAdmin
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
 
