@@ -572,3 +572,51 @@ class TestMounted:
 
             assert [204, 204] == [response.status_code for response in responses]
             assert DeliveryStatus.DELIVERED == account.messages.get("ann", message_id).status
+
+
+class TestConfiguredUrlIsVerified:
+    """The URL the SDK configures at the carrier is the URL the app verifies against.
+
+    Both come from :func:`sms_core.webhooks.urls.webhook_url`: the carrier signs what the SDK
+    configured on the number (and the messaging service), and the app rebuilds that URL from
+    the same base, with carriers calling it directly and through a proxy that serves the
+    public path prefix ``/sms/webhooks`` from the app's ``/webhooks``.
+    """
+
+    PROXIED = "https://sms.example.test/sms/webhooks"
+
+    @pytest.mark.parametrize("proxied", [False, True], ids=["direct", "proxy-with-prefix"])
+    def test_every_kind_verifies(
+        self,
+        tmp_path: Path,
+        clock: ManualClock,
+        carrier: SandboxCarrier,
+        server: LoopbackServer,
+        post: Post,
+        proxied: bool,
+    ) -> None:
+        """Each kind of webhook arrives at its configured URL, and that URL's signature holds."""
+        base = self.PROXIED if proxied else server.url("/webhooks")
+        with open_sdk(tmp_path, clock, carrier, base) as sdk:
+            acme = set_up(sdk, carrier)
+            [summary] = acme.numbers.list()
+            app = create_app(sdk, path_prefix="/webhooks") if proxied else create_app(sdk)
+            with server.serving(app):
+                text_candidate(acme)
+                carrier.inject_inbound_text("acme", CANDIDATE, summary.line.number, "Sure")
+                carrier.inject_inbound_call("acme", CANDIDATE, summary.line.number)
+                [offer] = acme.numbers.search("admin", NumberQuery(area_code="212", limit=1))
+                acme.numbers.purchase("admin", offer.number, ["admin"], accept_terms=True)
+                carrier.advance(timedelta(minutes=5))
+                requests = carrier.collect_webhooks()
+
+                answers: dict[WebhookKind, list[int]] = {}
+                for request in requests:
+                    configured, _, _ = request.url.partition("?")
+                    kind = WebhookKind(configured.rsplit("/", 1)[-1])
+                    assert sdk.webhooks.url(acme.account, kind) == configured
+                    local = request.url.replace(base, server.url("/webhooks"), 1)
+                    answers.setdefault(kind, []).append(post(request, url=local).status_code)
+
+        assert set(WebhookKind) == set(answers)
+        assert all(200 <= status < 300 for statuses in answers.values() for status in statuses)

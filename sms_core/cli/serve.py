@@ -14,8 +14,8 @@ from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
 from sms_core.cli.params import finite
 from sms_core.services import ReconciliationPoller, RegistrationPoller
-from sms_core.services.context import WEBHOOK_BASE_URL_ENV
 from sms_core.webhooks import create_app
+from sms_core.webhooks.urls import WEBHOOK_BASE_URL_ENV
 
 __all__ = ["serve"]
 

@@ -47,12 +47,7 @@ from sms_core.exceptions import (
     WebhookError,
     WebhookSignatureError,
 )
-from sms_core.webhooks.requests import (
-    configured_base,
-    routes_prefix,
-    signed_url,
-    webhook_request,
-)
+from sms_core.webhooks.urls import configured_base, routes_prefix, signed_url
 
 if TYPE_CHECKING:
     from sms_core.services import SmsAdmin
@@ -122,8 +117,16 @@ def _endpoint(admin: SmsAdmin, kind: WebhookKind, public_base: str | None) -> En
     async def receive(request: Request) -> Response:
         account_id: str = request.path_params["account_id"]
         body = await request.body()
-        url = signed_url(request, public_base, account_id, kind.value)
-        webhook = webhook_request(request, url, body)
+        url = signed_url(
+            public_base,
+            account_id,
+            kind,
+            arrived=str(request.url),
+            query=request.scope.get("query_string", b"").decode("latin-1"),
+        )
+        webhook = WebhookRequest(
+            method=request.method, url=url, headers=dict(request.headers.items()), body=body
+        )
         try:
             answer = await run_in_threadpool(_handle, admin, account_id, kind, webhook)
         except SmsError as err:
