@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -620,3 +621,78 @@ class TestConfiguredUrlIsVerified:
 
         assert set(WebhookKind) == set(answers)
         assert all(200 <= status < 300 for statuses in answers.values() for status in statuses)
+
+
+@pytest.mark.usefixtures("app")
+class TestRefusalHandlers:
+    """Each refusal is answered by the app's exception handler for its class, and logged."""
+
+    @pytest.fixture
+    def refusals(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, server: LoopbackServer
+    ) -> dict[str, tuple[WebhookRequest, int, str]]:
+        """Requests the pipeline refuses, with the code and the error class each one meets."""
+        text_candidate(acme)
+        report = status_reports(carrier)[0]
+        line = acme.numbers.list()[0].line.number
+        carrier.inject_inbound_text("acme", CANDIDATE, line, "Friday works")
+        [text] = carrier.collect_webhooks()
+        text_body = json.loads(text.body) | {"to": "+14155550100"}
+        return {
+            "forged": (
+                SandboxDriver(carrier).sign_with_other_secret(acme.account, report),
+                403,
+                "WebhookSignatureError",
+            ),
+            "malformed": (carrier.signed_request(report.url, b"[]"), 400, "WebhookPayloadError"),
+            "other kind": (
+                carrier.signed_request(report.url.replace("/status", "/calls"), report.body),
+                400,
+                "WebhookPayloadError",
+            ),
+            "unknown line": (
+                carrier.signed_request(text.url, json.dumps(text_body).encode()),
+                404,
+                "LineNotFoundError",
+            ),
+            "unknown account": (
+                carrier.signed_request(server.url("/webhooks/nobody/status"), report.body),
+                404,
+                "AccountNotFoundError",
+            ),
+        }
+
+    @pytest.mark.parametrize(
+        "case", ["forged", "malformed", "other kind", "unknown line", "unknown account"]
+    )
+    def test_code_reason_and_log(
+        self,
+        acme: AccountAdmin,
+        refusals: dict[str, tuple[WebhookRequest, int, str]],
+        post: Post,
+        caplog: pytest.LogCaptureFixture,
+        case: str,
+    ) -> None:
+        """The code and reason of the error's closest class; the log names no body or number."""
+        request, status, error = refusals[case]
+        line = acme.numbers.list()[0].line.number
+        before = state(acme, line)
+        kind = request.url.partition("?")[0].rsplit("/", 1)[-1]
+        account = request.url.partition("?")[0].rsplit("/", 2)[-2]
+
+        with caplog.at_level(logging.INFO, logger="sms_core.webhooks.app"):
+            response = post(request)
+
+        reasons = {403: "Forbidden", 400: "Bad Request", 404: "Not Found"}
+        assert (status, reasons[status]) == (
+            response.status_code,
+            response.text.partition(":")[0],
+        )
+        assert "text/plain" in response.headers["content-type"]
+        assert [f"refused {kind} webhook for account {account!r}: {error} ({status})"] == [
+            record.getMessage() for record in caplog.records
+        ]
+        logged = " ".join(record.getMessage() for record in caplog.records)
+        assert CANDIDATE.e164 not in logged
+        assert request.body.decode(errors="replace") not in logged
+        assert before == state(acme, line)
