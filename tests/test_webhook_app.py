@@ -13,6 +13,7 @@ from typing import Protocol
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
@@ -696,3 +697,23 @@ class TestRefusalHandlers:
         assert CANDIDATE.e164 not in logged
         assert request.body.decode(errors="replace") not in logged
         assert before == state(acme, line)
+
+    def test_unmapped_error_is_a_500(
+        self,
+        admin: SmsAdmin,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        post: Post,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        """An error no handler maps (the messages table is gone) is a 500: the carrier retries."""
+        text_candidate(acme)
+        report = status_reports(carrier)[0]
+        with admin.database.engine.begin() as connection:
+            connection.execute(sa.text("ALTER TABLE messages RENAME TO messages_gone"))
+
+        with caplog.at_level(logging.INFO, logger="sms_core.webhooks.app"):
+            response = post(report)
+
+        assert 500 == response.status_code
+        assert [] == [record for record in caplog.records if "refused" in record.getMessage()]
