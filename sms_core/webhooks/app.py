@@ -50,7 +50,7 @@ from sms_core.exceptions import (
     WebhookError,
     WebhookSignatureError,
 )
-from sms_core.webhooks.urls import configured_base, routes_prefix, signed_url
+from sms_core.webhooks.urls import configured_base, routes_prefix, signed_url, webhook_url
 
 if TYPE_CHECKING:
     from sms_core.services import SmsAdmin
@@ -125,7 +125,7 @@ def create_app(
     )
     routes = [
         Route(
-            f"{prefix}/{{account_id}}/{kind.value}",
+            webhook_url(prefix, "{account_id}", kind),  # the shape of every configured URL
             _endpoint(admin, kind, public_base),
             methods=["POST"],
             name=f"webhook-{kind.value}",
