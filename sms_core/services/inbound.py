@@ -74,6 +74,22 @@ from sms_core.store import registrations as registration_store
 
 __all__ = ["FALLBACK_HELP", "FALLBACK_OPT_OUT", "EventApplier"]
 
+
+def __getattr__(name: str) -> object:
+    """``WebhookReceiver`` moved to :mod:`sms_core.webhooks.pipeline`; the old path warns."""
+    if name == "WebhookReceiver":
+        warnings.warn(
+            "sms_core.services.inbound.WebhookReceiver moved: import WebhookReceiver from "
+            "sms_core (or sms_core.webhooks.pipeline); this path goes in 0.3",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from sms_core.webhooks.pipeline import WebhookReceiver  # noqa: PLC0415 (a cycle)
+
+        return WebhookReceiver
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 #: The help reply when the campaign on record has no help message; ``{name}`` is the account's.
 FALLBACK_HELP = (
     "{name}: reply to reach your recruiter. Msg & data rates may apply. Reply STOP to opt out."
@@ -342,18 +358,3 @@ def _keyword(event: InboundMessage, keywords: KeywordSets) -> KeywordClass | Non
     if ours in _DEFINITE:
         return ours
     return _carrier_keyword(event) or ours
-
-
-def __getattr__(name: str) -> object:
-    """``WebhookReceiver`` moved to :mod:`sms_core.webhooks.pipeline`; the old path warns."""
-    if name == "WebhookReceiver":
-        warnings.warn(
-            "sms_core.services.inbound.WebhookReceiver moved: import WebhookReceiver from "
-            "sms_core (or sms_core.webhooks.pipeline); this path goes in 0.3",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        from sms_core.webhooks.pipeline import WebhookReceiver  # noqa: PLC0415 (a cycle)
-
-        return WebhookReceiver
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
