@@ -348,6 +348,9 @@ def sms_verify_webhook(account: Account, request: WebhookRequest) -> bool | None
     """Check that a webhook request was signed by the carrier for this account.
 
     Must compare in constant time and cover the whole request (URL and every parameter).
+    ``request.url`` is the URL the carrier signed: behind a proxy the core has already rebuilt
+    it from the SDK's public webhook base (:func:`sms_core.webhooks.urls.signed_url`), so
+    verify against it as given and rebuild nothing.
 
     Returns:
         ``True`` when the signature is present and valid, ``False`` when it is missing or

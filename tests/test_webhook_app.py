@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -12,6 +13,7 @@ from typing import Protocol
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
@@ -572,3 +574,146 @@ class TestMounted:
 
             assert [204, 204] == [response.status_code for response in responses]
             assert DeliveryStatus.DELIVERED == account.messages.get("ann", message_id).status
+
+
+class TestConfiguredUrlIsVerified:
+    """The URL the SDK configures at the carrier is the URL the app verifies against.
+
+    Both come from :func:`sms_core.webhooks.urls.webhook_url`: the carrier signs what the SDK
+    configured on the number (and the messaging service), and the app rebuilds that URL from
+    the same base, with carriers calling it directly and through a proxy that serves the
+    public path prefix ``/sms/webhooks`` from the app's ``/webhooks``.
+    """
+
+    PROXIED = "https://sms.example.test/sms/webhooks"
+
+    @pytest.mark.parametrize("proxied", [False, True], ids=["direct", "proxy-with-prefix"])
+    def test_every_kind_verifies(
+        self,
+        tmp_path: Path,
+        clock: ManualClock,
+        carrier: SandboxCarrier,
+        server: LoopbackServer,
+        post: Post,
+        proxied: bool,
+    ) -> None:
+        """Each kind of webhook arrives at its configured URL, and that URL's signature holds."""
+        base = self.PROXIED if proxied else server.url("/webhooks")
+        with open_sdk(tmp_path, clock, carrier, base) as sdk:
+            acme = set_up(sdk, carrier)
+            [summary] = acme.numbers.list()
+            app = create_app(sdk, path_prefix="/webhooks") if proxied else create_app(sdk)
+            with server.serving(app):
+                text_candidate(acme)
+                carrier.inject_inbound_text("acme", CANDIDATE, summary.line.number, "Sure")
+                carrier.inject_inbound_call("acme", CANDIDATE, summary.line.number)
+                [offer] = acme.numbers.search("admin", NumberQuery(area_code="212", limit=1))
+                acme.numbers.purchase("admin", offer.number, ["admin"], accept_terms=True)
+                carrier.advance(timedelta(minutes=5))
+                requests = carrier.collect_webhooks()
+
+                answers: dict[WebhookKind, list[int]] = {}
+                for request in requests:
+                    configured, _, _ = request.url.partition("?")
+                    kind = WebhookKind(configured.rsplit("/", 1)[-1])
+                    assert sdk.webhooks.url(acme.account, kind) == configured
+                    local = request.url.replace(base, server.url("/webhooks"), 1)
+                    answers.setdefault(kind, []).append(post(request, url=local).status_code)
+
+        assert set(WebhookKind) == set(answers)
+        assert all(200 <= status < 300 for statuses in answers.values() for status in statuses)
+
+
+@pytest.mark.usefixtures("app")
+class TestRefusalHandlers:
+    """Each refusal is answered by the app's exception handler for its class, and logged."""
+
+    @pytest.fixture
+    def refusals(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, server: LoopbackServer
+    ) -> dict[str, tuple[WebhookRequest, int, str]]:
+        """Requests the pipeline refuses, with the code and the error class each one meets."""
+        text_candidate(acme)
+        report = status_reports(carrier)[0]
+        line = acme.numbers.list()[0].line.number
+        carrier.inject_inbound_text("acme", CANDIDATE, line, "Friday works")
+        [text] = carrier.collect_webhooks()
+        text_body = json.loads(text.body) | {"to": "+14155550100"}
+        return {
+            "forged": (
+                SandboxDriver(carrier).sign_with_other_secret(acme.account, report),
+                403,
+                "WebhookSignatureError",
+            ),
+            "malformed": (carrier.signed_request(report.url, b"[]"), 400, "WebhookPayloadError"),
+            "other kind": (
+                carrier.signed_request(report.url.replace("/status", "/calls"), report.body),
+                400,
+                "WebhookPayloadError",
+            ),
+            "unknown line": (
+                carrier.signed_request(text.url, json.dumps(text_body).encode()),
+                404,
+                "LineNotFoundError",
+            ),
+            "unknown account": (
+                carrier.signed_request(server.url("/webhooks/nobody/status"), report.body),
+                404,
+                "AccountNotFoundError",
+            ),
+        }
+
+    @pytest.mark.parametrize(
+        "case", ["forged", "malformed", "other kind", "unknown line", "unknown account"]
+    )
+    def test_code_reason_and_log(
+        self,
+        acme: AccountAdmin,
+        refusals: dict[str, tuple[WebhookRequest, int, str]],
+        post: Post,
+        caplog: pytest.LogCaptureFixture,
+        case: str,
+    ) -> None:
+        """The code and reason of the error's closest class; the log names no body or number."""
+        request, status, error = refusals[case]
+        line = acme.numbers.list()[0].line.number
+        before = state(acme, line)
+        kind = request.url.partition("?")[0].rsplit("/", 1)[-1]
+        account = request.url.partition("?")[0].rsplit("/", 2)[-2]
+
+        with caplog.at_level(logging.INFO, logger="sms_core.webhooks.app"):
+            response = post(request)
+
+        reasons = {403: "Forbidden", 400: "Bad Request", 404: "Not Found"}
+        assert (status, reasons[status]) == (
+            response.status_code,
+            response.text.partition(":")[0],
+        )
+        assert "text/plain" in response.headers["content-type"]
+        assert [f"refused {kind} webhook for account {account!r}: {error} ({status})"] == [
+            record.getMessage() for record in caplog.records
+        ]
+        logged = " ".join(record.getMessage() for record in caplog.records)
+        assert CANDIDATE.e164 not in logged
+        assert request.body.decode(errors="replace") not in logged
+        assert before == state(acme, line)
+
+    def test_unmapped_error_is_a_500(
+        self,
+        admin: SmsAdmin,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        post: Post,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        """An error no handler maps (the messages table is gone) is a 500: the carrier retries."""
+        text_candidate(acme)
+        report = status_reports(carrier)[0]
+        with admin.database.engine.begin() as connection:
+            connection.execute(sa.text("ALTER TABLE messages RENAME TO messages_gone"))
+
+        with caplog.at_level(logging.INFO, logger="sms_core.webhooks.app"):
+            response = post(report)
+
+        assert 500 == response.status_code
+        assert [] == [record for record in caplog.records if "refused" in record.getMessage()]

@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 from sms_core import DeliveryStatus, ManualClock, NumberQuery, PhoneNumber, WebhookRequest
 from sms_core.domain.json_body import MAX_DEPTH, MAX_INTEGER_DIGITS
 from sms_core.services import AccountAdmin, SmsAdmin
-from sms_core.services.inbound import _FIELD_WIDTHS
 from sms_core.store import schema
 from sms_core.testing import sample_brand, sample_campaign
 from sms_core.webhooks import MAX_BODY_BYTES, LoopbackServer, create_app
+from sms_core.webhooks.pipeline import _FIELD_WIDTHS
 from sms_fake import FakeAdapter, SandboxCarrier
 
 #: A Tuesday afternoon in every US time zone, so quiet hours never get in the way.

@@ -59,10 +59,19 @@ class GlobalOptions:
     plugins: tuple[object, ...] = ()
 
     @contextmanager
-    def sdk(self) -> Iterator[SmsAdmin]:
-        """The SDK opened on the database with the host plugin, closed afterwards."""
+    def sdk(self, *, webhook_base_url: str | None = None) -> Iterator[SmsAdmin]:
+        """The SDK opened on the database with the host plugin, closed afterwards.
+
+        Args:
+            webhook_base_url: The public webhook base URL the SDK configures at the carrier;
+                default ``SMS_WEBHOOK_BASE_URL`` or the local ``smsadmin serve`` address.
+        """
         admin = SmsAdmin.open(
-            self.database_url, host=self.host, plugins=self.plugins, clock=self.clock
+            self.database_url,
+            host=self.host,
+            plugins=self.plugins,
+            clock=self.clock,
+            webhook_base_url=webhook_base_url,
         )
         try:
             yield admin

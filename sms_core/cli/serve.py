@@ -14,8 +14,8 @@ from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
 from sms_core.cli.params import finite
 from sms_core.services import ReconciliationPoller, RegistrationPoller
-from sms_core.services.context import WEBHOOK_BASE_URL_ENV
 from sms_core.webhooks import create_app
+from sms_core.webhooks.urls import WEBHOOK_BASE_URL_ENV
 
 __all__ = ["serve"]
 
@@ -48,8 +48,9 @@ def serve(
             envvar=WEBHOOK_BASE_URL_ENV,
             show_envvar=True,
             help="The public base URL carriers call, e.g. https://sms.example.com/webhooks. "
-            "Signatures cover it, so behind a proxy it is required. Default: the URL each "
-            "request arrives at.",
+            "Signatures cover it, so behind a proxy it is required; the background sync "
+            "configures it at the carrier too (give other commands the same base through "
+            f"{WEBHOOK_BASE_URL_ENV}). Default: the URL each request arrives at.",
         ),
     ] = None,
     sync_every: Annotated[
@@ -81,7 +82,9 @@ def serve(
     ] = 60,
 ) -> None:
     """Take carriers' webhooks: delivery reports, inbound texts and calls (Ctrl+C stops)."""
-    with global_options(ctx).sdk() as admin:
+    # The base the app verifies signatures against is the one the background sync configures
+    # at the carrier (a messaging service's webhook URLs), so both come from --public-url.
+    with global_options(ctx).sdk(webhook_base_url=public_url) as admin:
         app = create_app(admin, public_base_url=public_url)
         registrations = RegistrationPoller(admin, sync_every) if sync_every else nullcontext()
         texts = ReconciliationPoller(admin, reconcile_every) if reconcile_every else nullcontext()

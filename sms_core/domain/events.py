@@ -35,7 +35,9 @@ class WebhookRequest:
 
     Attributes:
         url: The full public URL the carrier called, query string included; signatures
-            are computed over it, so behind a proxy it must be the outside URL.
+            are computed over it, so behind a proxy it must be the outside URL. The webhook
+            app rebuilds it once (:func:`sms_core.webhooks.urls.signed_url`); adapters verify
+            against it as given.
         headers: The request headers, names lower-cased.
         body: The raw body.
     """

@@ -5,7 +5,6 @@ from sms_core.services.admin import AccountAdmin, SmsAdmin
 from sms_core.services.allowance import AllowanceAdmin, allowance_period
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import WebhookUrls
-from sms_core.services.inbound import WebhookReceiver
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
 from sms_core.services.optouts import OptOuts
@@ -15,6 +14,7 @@ from sms_core.services.registration import RegistrationAdmin
 from sms_core.services.registration_poller import RegistrationPoller
 from sms_core.services.seats import SeatAdmin
 from sms_core.services.users import UserDirectory
+from sms_core.webhooks.pipeline import WebhookReceiver
 
 __all__ = [
     "AccountAdmin",

@@ -18,7 +18,6 @@ from sms_core.plugins import Hooks
 from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
-from sms_core.services.inbound import WebhookReceiver
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
 from sms_core.services.optouts import OptOuts
@@ -29,6 +28,7 @@ from sms_core.services.sending import Dispatcher
 from sms_core.services.users import UserDirectory
 from sms_core.store import Database
 from sms_core.store import accounts as account_store
+from sms_core.webhooks.pipeline import WebhookReceiver
 
 __all__ = ["AccountAdmin", "SmsAdmin"]
 

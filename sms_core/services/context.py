@@ -1,8 +1,11 @@
-"""What every account-scoped service shares: the account, its database, plugins and clock."""
+"""What every account-scoped service shares: the account, its database, plugins and clock.
+
+:class:`WebhookUrls` and :data:`WEBHOOK_BASE_URL_ENV` live in :mod:`sms_core.webhooks.urls`
+and are importable from here as before.
+"""
 
 from __future__ import annotations
 
-import os
 import random
 import uuid
 from collections.abc import Callable, Mapping
@@ -18,56 +21,14 @@ from sms_core.plugins import Hooks
 from sms_core.store import Database
 from sms_core.store.audit import record_audit
 from sms_core.store.users import get_user
+from sms_core.webhooks.urls import WEBHOOK_BASE_URL_ENV, WebhookUrls
 
 __all__ = ["WEBHOOK_BASE_URL_ENV", "AccountContext", "WebhookUrls", "new_id"]
-
-#: The environment variable with the public base URL of the webhook app.
-WEBHOOK_BASE_URL_ENV = "SMS_WEBHOOK_BASE_URL"
-
-_DEFAULT_WEBHOOK_BASE_URL = "http://127.0.0.1:8000/webhooks"
 
 
 def new_id() -> str:
     """A fresh random identifier for lines and seats."""
     return uuid.uuid4().hex
-
-
-def _strip_slash(url: str) -> str:
-    return url.rstrip("/")
-
-
-@attrs.frozen(kw_only=True)
-class WebhookUrls:
-    """Where carriers reach the webhook app; every URL names the account.
-
-    Attributes:
-        base: The public base URL (``https://sms.example.com/webhooks``). Behind a proxy it
-            must be the outside URL, because carriers sign the URL they call.
-    """
-
-    base: str = attrs.field(converter=_strip_slash)
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str] | None = None) -> WebhookUrls:
-        """``SMS_WEBHOOK_BASE_URL``, or the local ``smsadmin serve`` address."""
-        env = os.environ if environ is None else environ
-        return cls(base=env.get(WEBHOOK_BASE_URL_ENV) or _DEFAULT_WEBHOOK_BASE_URL)
-
-    def inbound_messages(self, account: Account) -> str:
-        """The URL for texts a line receives."""
-        return f"{self.base}/{account.id}/messages"
-
-    def status(self, account: Account) -> str:
-        """The URL for delivery reports."""
-        return f"{self.base}/{account.id}/status"
-
-    def calls(self, account: Account) -> str:
-        """The URL for calls a line receives."""
-        return f"{self.base}/{account.id}/calls"
-
-    def events(self, account: Account) -> str:
-        """The URL for carrier account events (a number's registration with the carriers)."""
-        return f"{self.base}/{account.id}/events"
 
 
 @attrs.define

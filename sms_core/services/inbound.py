@@ -1,14 +1,7 @@
-"""Webhooks: delivery reports, texts and calls the carrier reports, applied to the account.
+"""Applying what carriers report: delivery reports, texts, calls and numbers' registration.
 
-:meth:`WebhookReceiver.handle` is what the webhook app calls for each request:
-
-1. **verify** the carrier's signature over the whole request; a forged, unsigned or tampered
-   request is refused with :class:`WebhookSignatureError` and changes nothing;
-2. **parse** it through the adapter into normalized events; one that lacks what its kind
-   needs, or carries events of another kind than its URL, is refused with
-   :class:`WebhookPayloadError`; a text or call to a number that is not one of the account's
-   active lines is refused with :class:`LineNotFoundError`; nothing is applied then;
-3. **apply** each event:
+The webhook pipeline (:class:`sms_core.webhooks.pipeline.WebhookReceiver`) verifies a request
+and parses it into checked events; :meth:`EventApplier.apply` then applies each event here:
 
    * a delivery report is matched by the SDK's message id, else by the carrier's id, and
      stored only forward (never back to an earlier status; duplicates change nothing);
@@ -31,25 +24,23 @@
 
      It uses the allowance (the seat's or the account's) when the host counts received texts,
      and is recorded on the candidate's activity without a user;
-   * a call is answered with the adapter's response: forwarded to the line's forwarding
-     number, or declined when the line has none;
+   * a call changes nothing here: the pipeline answers it with the adapter's response,
+     forwarded to the line's forwarding number or declined when the line has none;
    * a number's registration with the mobile carriers (carrier account events, the
      ``events`` URL) is stored on its line, found by the carrier's id for the number, only
      forward (:class:`~sms_core.domain.CarrierRegistration`); an update about a number the
-     account has no line for is acknowledged and ignored;
-
-4. **answer** the carrier as its adapter says.
+     account has no line for is acknowledged and ignored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
 
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from sms_core import inputs
 from sms_core.compliance.keywords import (
     DEFAULT_KEYWORDS,
     KeywordClass,
@@ -70,11 +61,8 @@ from sms_core.domain import (
     PhoneNumber,
     ProviderEvent,
     StatusUpdate,
-    WebhookKind,
-    WebhookRequest,
-    WebhookResponse,
 )
-from sms_core.exceptions import LineNotFoundError, WebhookPayloadError
+from sms_core.exceptions import LineNotFoundError
 from sms_core.segments import analyze
 from sms_core.services.allowance import charge_inbound
 from sms_core.services.context import AccountContext
@@ -84,7 +72,23 @@ from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
 from sms_core.store import registrations as registration_store
 
-__all__ = ["FALLBACK_HELP", "FALLBACK_OPT_OUT", "WebhookReceiver"]
+__all__ = ["FALLBACK_HELP", "FALLBACK_OPT_OUT", "EventApplier"]
+
+
+def __getattr__(name: str) -> object:
+    """``WebhookReceiver`` moved to :mod:`sms_core.webhooks.pipeline`; the old path warns."""
+    if name == "WebhookReceiver":
+        warnings.warn(
+            "sms_core.services.inbound.WebhookReceiver moved: import WebhookReceiver from "
+            "sms_core (or sms_core.webhooks.pipeline); this path goes in 0.3",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from sms_core.webhooks.pipeline import WebhookReceiver  # noqa: PLC0415 (a cycle)
+
+        return WebhookReceiver
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: The help reply when the campaign on record has no help message; ``{name}`` is the account's.
 FALLBACK_HELP = (
@@ -94,21 +98,6 @@ FALLBACK_HELP = (
 FALLBACK_OPT_OUT = (
     "{name}: you are unsubscribed and will get no more texts from us. Reply START to resubscribe."
 )
-
-# The events each webhook URL receives.
-_KINDS: dict[WebhookKind, type[ProviderEvent]] = {
-    WebhookKind.STATUS: StatusUpdate,
-    WebhookKind.MESSAGES: InboundMessage,
-    WebhookKind.CALLS: InboundCall,
-    WebhookKind.EVENTS: NumberRegistrationUpdate,
-}
-
-# The longest value the event fields kept in a column may have: the column's width, from the
-# one place the schema takes it too.
-_FIELD_WIDTHS: dict[str, int] = {
-    "provider_message_id": inputs.ID_LENGTH,
-    "error_code": inputs.ERROR_CODE_LENGTH,
-}
 
 # The carrier's own keyword verdicts (InboundMessage.provider_keyword) in the SDK's words.
 _CARRIER_KEYWORDS = {
@@ -120,64 +109,34 @@ _DEFINITE = frozenset({KeywordClass.OPT_OUT, KeywordClass.OPT_IN, KeywordClass.H
 
 
 @attrs.define
-class WebhookReceiver:
-    """Verifies, parses and applies the carrier's webhook requests for one account."""
+class EventApplier:
+    """Applies the events of a verified, parsed webhook to one account (see the module)."""
 
     _context: AccountContext
     _dispatcher: Dispatcher
 
-    def handle(self, kind: WebhookKind, request: WebhookRequest) -> WebhookResponse:
-        """Apply one webhook request and return the answer the carrier expects.
+    def apply(self, events: Sequence[ProviderEvent], lines: Mapping[PhoneNumber, Line]) -> None:
+        """Apply each event in turn; a call changes nothing (it is answered, not stored).
 
         Args:
-            kind: Which of the account's webhook URLs was called.
-            request: The request as it arrived, with the public URL the carrier called.
-
-        Raises:
-            WebhookSignatureError: When the request is not signed by the account's carrier.
-            WebhookPayloadError: When it is signed but malformed, or of another kind.
-            LineNotFoundError: When a text or call is for a number the account has no line for.
+            events: The request's events, checked by the webhook pipeline.
+            lines: The account's lines the texts and calls went to (:meth:`lines_of`).
         """
-        context = self._context
-        context.hooks.verify_webhook(context.account, request)
-        events = context.hooks.parse_webhook(context.account, request)
-        self._check_kind(kind, events)
-        for event in events:
-            _check_storable(event)
-        lines = self._lines_of(events)
-        answer: WebhookResponse | None = None
         for event in events:
             match event:
                 case StatusUpdate():
                     self._apply_status(event)
                 case InboundMessage():
                     self._receive_text(event, lines[event.recipient])
-                case InboundCall():
-                    forward_to = lines[event.called].forward_to
-                    answer = context.hooks.answer_call(context.account, event, forward_to)
                 case NumberRegistrationUpdate():
                     self._apply_number_registration(event)
-        if answer is not None:
-            return answer
-        return context.hooks.acknowledge_webhook(context.account, events)
 
-    # -- checks ------------------------------------------------------------------------------
+    def lines_of(self, events: Sequence[ProviderEvent]) -> dict[PhoneNumber, Line]:
+        """The lines the texts and calls went to; every one must be the account's.
 
-    def _check_kind(self, kind: WebhookKind, events: Sequence[ProviderEvent]) -> None:
-        expected = _KINDS[WebhookKind(kind)]
-        if stray := [event for event in events if not isinstance(event, expected)]:
-            raise WebhookPayloadError(
-                f"the {kind} webhook of account {self._context.account.id!r} received "
-                f"{type(stray[0]).__name__} events; check the webhook URLs configured on the "
-                "account's numbers"
-            )
-        if kind == WebhookKind.CALLS and len(events) != 1:
-            raise WebhookPayloadError(
-                f"a calls webhook carries one call, this one {len(events)}; check the adapter"
-            )
-
-    def _lines_of(self, events: Sequence[ProviderEvent]) -> dict[PhoneNumber, Line]:
-        """The lines the texts and calls went to; every one must be the account's."""
+        Raises:
+            LineNotFoundError: When one is not an active line of the account.
+        """
         numbers = {
             event.recipient if isinstance(event, InboundMessage) else event.called
             for event in events
@@ -367,32 +326,6 @@ class WebhookReceiver:
         return registration_store.registration_status(
             self._context.account.id, steps
         ).campaign_profile
-
-
-def _check_storable(event: ProviderEvent) -> None:
-    """Refuse an event whose ids or codes no database could store or look up.
-
-    A text's body is kept whatever it holds (see :func:`_storable`); every other text field
-    must be free of NUL and lone surrogates and fit its column.
-
-    Raises:
-        WebhookPayloadError: Naming the field, its start and the limit.
-    """
-    for field in attrs.fields(type(event)):
-        value = getattr(event, field.name)
-        if field.name == "body" or not isinstance(value, str):
-            continue
-        if _storable(value) != value:
-            raise WebhookPayloadError(
-                f"the webhook's {field.name} {value[:40]!r} holds a NUL or a lone surrogate, "
-                "which no carrier sends; the request was not applied"
-            )
-        width = _FIELD_WIDTHS.get(field.name)
-        if width is not None and len(value) > width:
-            raise WebhookPayloadError(
-                f"the webhook's {field.name} {value[:40]!r}… is {len(value)} characters long; "
-                f"at most {width} are kept, so the request was not applied"
-            )
 
 
 def _storable(body: str) -> str:

@@ -1,11 +1,11 @@
 """The webhook app: delivery reports, inbound texts and inbound calls, per account.
 
-Every route is ``POST {prefix}/{account_id}/{status|messages|calls|events}``. A request goes
-validate → parse → dispatch through the account's
-:class:`~sms_core.services.WebhookReceiver`, which verifies the signature through the
-carrier's adapter, applies the events through the services and renders the carrier's answer.
-The app holds no rule of its own: it turns HTTP into a
-:class:`~sms_core.domain.WebhookRequest` and the receiver's answer or refusal back into HTTP.
+Every route is ``POST {prefix}/{account_id}/{status|messages|calls|events}``. The app turns
+HTTP into a :class:`~sms_core.domain.WebhookRequest` carrying the URL the carrier signed
+(rebuilt once, by :func:`sms_core.webhooks.urls.signed_url`) and hands it to the account's
+pipeline, :class:`~sms_core.webhooks.pipeline.WebhookReceiver` (verify → parse → apply →
+answer). It holds no rule of its own: the pipeline's answer becomes the response, and its
+refusals become status codes through Starlette's exception handlers.
 
 The account is looked up before its carrier checks the signature (the carrier's secret is
 the account's), but an id no account can have (a NUL, a lone surrogate, 65 characters) is
@@ -13,14 +13,18 @@ refused before any query. Past the signature, a body is read within limits
 (:mod:`sms_core.domain.json_body`: depth, integer size, finite numbers) and every id or code
 an event carries must fit the column it goes to, so a signed but hostile body is a ``400``.
 
-Refusals change nothing and answer a short plain-text reason:
+Refusals change nothing and answer a short plain-text reason, one exception handler per
+class of error (the closest class wins, so a signature error is a 403, not a 400):
 
 ======  =====================================================================
-403     unsigned, forged or tampered (the signature does not match)
-400     signed but malformed
-404     an unknown account or line (or an unknown kind of webhook)
-405     any method but ``POST``
-413     a body over :data:`MAX_BODY_BYTES`
+403     unsigned, forged or tampered (the signature does not match):
+        :class:`~sms_core.exceptions.WebhookSignatureError`
+400     signed but malformed: :class:`~sms_core.exceptions.WebhookError`,
+        :class:`~sms_core.exceptions.InvalidInputError`
+404     an unknown account or line: :class:`~sms_core.exceptions.NotFoundError`;
+        or an unknown kind of webhook (Starlette's routing)
+405     any method but ``POST`` (Starlette's routing)
+413     a body over :data:`MAX_BODY_BYTES` (Starlette's body limit)
 ======  =====================================================================
 
 Anything else that fails is the server's fault and answers ``500``, so the carrier retries.
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -42,17 +47,13 @@ from sms_core.domain import WebhookKind, WebhookRequest, WebhookResponse
 from sms_core.exceptions import (
     InvalidInputError,
     NotFoundError,
-    SmsError,
     WebhookError,
     WebhookSignatureError,
 )
-from sms_core.services import SmsAdmin
-from sms_core.webhooks.requests import (
-    configured_base,
-    routes_prefix,
-    signed_url,
-    webhook_request,
-)
+from sms_core.webhooks.urls import configured_base, routes_prefix, signed_url, webhook_url
+
+if TYPE_CHECKING:
+    from sms_core.services import SmsAdmin
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
 
@@ -61,15 +62,34 @@ MAX_BODY_BYTES = 64 * 1024
 
 logger = logging.getLogger(__name__)
 
-# Checked in order: the first class the error is an instance of gives the answer.
-_REFUSALS: tuple[tuple[type[SmsError], int, str], ...] = (
-    (WebhookSignatureError, 403, "Forbidden: webhook signature missing or invalid"),
-    (WebhookError, 400, "Bad Request: malformed webhook"),
-    (InvalidInputError, 400, "Bad Request: malformed webhook"),
-    (NotFoundError, 404, "Not Found: unknown account or line"),
-)
-
 Endpoint = Callable[[Request], Awaitable[Response]]
+Refusal = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _refusal(status: int, reason: str) -> Refusal:
+    """An exception handler that answers ``status`` with ``reason`` and logs the outcome."""
+
+    async def refuse(request: Request, err: Exception) -> Response:
+        logger.warning(
+            "refused %s webhook for account %r: %s (%d)",
+            getattr(request.state, "webhook_kind", "unknown"),
+            request.path_params.get("account_id"),
+            type(err).__name__,
+            status,
+        )
+        return PlainTextResponse(reason, status_code=status)
+
+    return refuse
+
+
+# Starlette answers with the handler of the error's closest class, so a signature error is a
+# 403 although it is also a WebhookError. Every other error is the server's: a 500.
+_EXCEPTION_HANDLERS: dict[type[Exception], Refusal] = {
+    WebhookSignatureError: _refusal(403, "Forbidden: webhook signature missing or invalid"),
+    WebhookError: _refusal(400, "Bad Request: malformed webhook"),
+    InvalidInputError: _refusal(400, "Bad Request: malformed webhook"),
+    NotFoundError: _refusal(404, "Not Found: unknown account or line"),
+}
 
 
 def create_app(
@@ -105,37 +125,36 @@ def create_app(
     )
     routes = [
         Route(
-            f"{prefix}/{{account_id}}/{kind.value}",
+            webhook_url(prefix, "{account_id}", kind),  # the shape of every configured URL
             _endpoint(admin, kind, public_base),
             methods=["POST"],
             name=f"webhook-{kind.value}",
         )
         for kind in WebhookKind
     ]
-    return Starlette(routes=routes, max_body_size=MAX_BODY_BYTES)
+    return Starlette(
+        routes=routes,
+        exception_handlers=dict(_EXCEPTION_HANDLERS),
+        max_body_size=MAX_BODY_BYTES,
+    )
 
 
 def _endpoint(admin: SmsAdmin, kind: WebhookKind, public_base: str | None) -> Endpoint:
     async def receive(request: Request) -> Response:
+        request.state.webhook_kind = kind.value  # for the refusal's log line
         account_id: str = request.path_params["account_id"]
         body = await request.body()
-        url = signed_url(request, public_base, account_id, kind.value)
-        webhook = webhook_request(request, url, body)
-        try:
-            answer = await run_in_threadpool(_handle, admin, account_id, kind, webhook)
-        except SmsError as err:
-            refusal = next((r for r in _REFUSALS if isinstance(err, r[0])), None)
-            if refusal is None:
-                raise
-            _, status, reason = refusal
-            logger.warning(
-                "refused %s webhook for account %r: %s (%d)",
-                kind.value,
-                account_id,
-                type(err).__name__,
-                status,
-            )
-            return PlainTextResponse(reason, status_code=status)
+        url = signed_url(
+            public_base,
+            account_id,
+            kind,
+            arrived=str(request.url),
+            query=request.scope.get("query_string", b"").decode("latin-1"),
+        )
+        webhook = WebhookRequest(
+            method=request.method, url=url, headers=dict(request.headers.items()), body=body
+        )
+        answer = await run_in_threadpool(_handle, admin, account_id, kind, webhook)
         logger.info("%s webhook for account %r answered %d", kind.value, account_id, answer.status)
         return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
 

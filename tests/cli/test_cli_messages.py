@@ -3,9 +3,11 @@ from __future__ import annotations
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -479,6 +481,53 @@ class TestServe:
         assert SAM in widget.ok("optouts").stdout
         assert "refused messages webhook for account 'acme': WebhookSignatureError" in logged
         assert SAM not in logged
+
+    def test_public_url_is_configured_by_the_background_sync(
+        self,
+        widget: SmsadminRunner,
+        environment: Path,
+        clock: ManualClock,
+        carrier: SandboxCarrier,
+    ) -> None:
+        """``--public-url`` is also the base the sync configures: what is set is what verifies."""
+        with open_sdk(environment, clock, "hcm_widget") as sdk:
+            account = sdk.account("acme")
+            account.registration.register("u-admin", sample_brand(), sample_campaign())
+            carrier.advance(REVIEWS[0])
+            account.registration.sync()
+        carrier.advance(REVIEWS[1])
+        public = "https://sms.example.test/webhooks"
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        command = [smsadmin_script(), "serve", "--port", "0", "--sync-every", "0.2"]
+        with subprocess.Popen(
+            [*command, "--public-url", public],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        ) as server:
+            assert server.stderr is not None
+            # Stops the server, and so the reading, should the sync never be logged.
+            watchdog = threading.Timer(60, server.send_signal, [signal.SIGINT])
+            watchdog.start()
+            try:
+                synced = any(
+                    "synced the registrations of acme" in line
+                    for line in iter(server.stderr.readline, "")
+                )
+            finally:
+                watchdog.cancel()
+                server.send_signal(signal.SIGINT)
+                server.communicate(timeout=30)
+
+        assert synced
+        # The sandbox keeps the messaging service's webhook URLs in its own state file.
+        with closing(sqlite3.connect(environment / "sandbox-carrier.sqlite3")) as state:
+            configured = state.execute(
+                "SELECT sms_url, status_callback_url FROM registrations WHERE step = ?",
+                ("messaging_service",),
+            ).fetchall()
+        assert [(f"{public}/acme/messages", f"{public}/acme/status")] == configured
 
     def test_syncs_registrations_in_the_background(
         self,

@@ -16,8 +16,11 @@ never stored, logged or shown.
 ``customer_profile_policy_sid``    Trust Hub policy of the customer profile (``RN…``)
 ``a2p_profile_policy_sid``         Trust Hub policy of the A2P messaging profile (``RN…``)
 ``notification_email``             where Trust Hub sends review news; else the brand contact's
-``public_webhook_base_url``        the outside URL of the webhook app when it sits behind a
-                                   proxy that changes scheme, host or path prefix
+``public_webhook_base_url``        deprecated (goes in 0.3; warns): the outside URL of the
+                                   webhook app behind a proxy. The core rebuilds the URL
+                                   Twilio called from the SDK's webhook base URL
+                                   (``SMS_WEBHOOK_BASE_URL``, ``webhook_base_url=``,
+                                   ``smsadmin serve --public-url``); set that instead
 ``region`` / ``edge``              Twilio's regional processing (``ie1``, ``dublin``); the
                                    ``TWILIO_REGION``/``TWILIO_EDGE`` variables are never read
 ``mock_registrations``             ``"true"`` registers mock brands (Twilio charges no fee and
@@ -57,6 +60,7 @@ An error never shows a secret, nor a value given as an SID that is not one (a to
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -190,6 +194,17 @@ class TwilioSettings:
                 f"account {account.id!r} has unknown Twilio provider settings {unknown}; "
                 f"the known ones are {sorted(_KNOWN_KEYS)}"
             )
+        public_webhook_base_url = _base_url(raw, "public_webhook_base_url")
+        if public_webhook_base_url is not None:
+            warnings.warn(
+                f"the Twilio provider setting 'public_webhook_base_url' of account "
+                f"{account.id!r} is deprecated and goes in 0.3: the core rebuilds the URL Twilio "
+                "signed from the SDK's webhook base URL; set SMS_WEBHOOK_BASE_URL (or "
+                "webhook_base_url=, or smsadmin serve --public-url) to the public URL and "
+                "remove the setting",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         return cls(
             account_sid=_sid(raw, "account_sid", "AC"),
             env_prefix=raw.get("env_prefix", "").strip() or DEFAULT_ENV_PREFIX,
@@ -200,7 +215,7 @@ class TwilioSettings:
             a2p_profile_policy_sid=_sid(raw, "a2p_profile_policy_sid", "RN")
             or DEFAULT_A2P_PROFILE_POLICY_SID,
             notification_email=raw.get("notification_email", "").strip() or None,
-            public_webhook_base_url=_base_url(raw, "public_webhook_base_url"),
+            public_webhook_base_url=public_webhook_base_url,
             region=raw.get("region", "").strip() or None,
             edge=raw.get("edge", "").strip() or None,
             mock_registrations=_flag(raw, "mock_registrations"),

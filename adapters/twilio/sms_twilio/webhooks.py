@@ -3,9 +3,13 @@
 Twilio signs each request over the exact URL it called (query string included) and every form
 parameter, with the account's auth token (HMAC-SHA1), or with a webhook SharedKey when the
 ``X-Twilio-Webhooks-Signature-Settings`` header says ``algorithm=HMAC_SHA256``.
-:class:`twilio.request_validator.RequestValidator` checks it in constant time. Behind a proxy
-that changes the scheme, host or path prefix, configure ``public_webhook_base_url``: the URL is
-then rebuilt on that base. (``X-Forwarded-*`` headers are not trusted: any client can send them.)
+:class:`twilio.request_validator.RequestValidator` checks it in constant time, over
+``request.url`` as the core hands it over: behind a proxy the core has already rebuilt the URL
+Twilio called from the SDK's public webhook base (``SMS_WEBHOOK_BASE_URL``,
+``webhook_base_url=`` or ``smsadmin serve --public-url``), in one place,
+:func:`sms_core.webhooks.urls.signed_url`. The deprecated ``public_webhook_base_url`` setting
+still rebases the URL until 0.3. (``X-Forwarded-*`` headers are not trusted: any client can
+send them.)
 
 Three kinds of request arrive. They are told apart by the status Twilio reports first, the
 way Twilio's own parameter tables tell them apart, never by whether a ``Body`` is present:
@@ -107,8 +111,9 @@ class _Form(dict[str, list[str]]):
 def public_url(request: WebhookRequest, settings: TwilioSettings) -> str:
     """The URL Twilio called: the request's, rebased on ``public_webhook_base_url`` if set.
 
-    The base replaces the scheme and host and is put before the path unless the path already
-    starts with the base's path.
+    Deprecated with that setting (it goes in 0.3): the core hands over the URL Twilio called
+    already, rebuilt from the SDK's public webhook base. The base replaces the scheme and host
+    and is put before the path unless the path already starts with the base's path.
     """
     base = settings.public_webhook_base_url
     if base is None:

@@ -41,23 +41,24 @@ class TestSettings:
         )
 
     def test_every_key_is_read(self) -> None:
-        """Each documented key lands in its field."""
-        settings = TwilioSettings.from_account(
-            _account(
-                account_sid=_AC,
-                env_prefix="ACME_TWILIO_",
-                messaging_service_sid="MG" + "1" * 32,
-                primary_customer_profile_sid="BU" + "2" * 32,
-                customer_profile_policy_sid="RN" + "3" * 32,
-                a2p_profile_policy_sid="RN" + "4" * 32,
-                notification_email="ops@acme.example",
-                public_webhook_base_url="https://sms.acme.example/",
-                region="ie1",
-                edge="dublin",
-                mock_registrations="true",
-                reconcile_window_hours="6",
+        """Each documented key lands in its field (the deprecated one with a warning)."""
+        with pytest.warns(DeprecationWarning, match="public_webhook_base_url"):
+            settings = TwilioSettings.from_account(
+                _account(
+                    account_sid=_AC,
+                    env_prefix="ACME_TWILIO_",
+                    messaging_service_sid="MG" + "1" * 32,
+                    primary_customer_profile_sid="BU" + "2" * 32,
+                    customer_profile_policy_sid="RN" + "3" * 32,
+                    a2p_profile_policy_sid="RN" + "4" * 32,
+                    notification_email="ops@acme.example",
+                    public_webhook_base_url="https://sms.acme.example/",
+                    region="ie1",
+                    edge="dublin",
+                    mock_registrations="true",
+                    reconcile_window_hours="6",
+                )
             )
-        )
         assert (
             TwilioSettings(
                 account_sid=_AC,

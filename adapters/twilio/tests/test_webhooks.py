@@ -110,11 +110,12 @@ class TestSignature:
     def test_public_base_url_behind_a_proxy(
         self, adapter: TwilioAdapter, account: Account, auth_token: str
     ) -> None:
-        """Behind a proxy the URL is rebuilt on public_webhook_base_url."""
+        """Behind a proxy the URL is rebuilt on the deprecated public_webhook_base_url."""
         signed = signed_request(f"{_URL}?tenant=7", _INBOUND, auth_token)
         inside = attrs.evolve(signed, url="http://10.0.0.5:8000/northwind/messages?tenant=7")
         proxied = _with(account, public_webhook_base_url="https://sms.example.com/webhooks")
-        assert adapter.sms_verify_webhook(account=proxied, request=inside)
+        with pytest.warns(DeprecationWarning, match="SMS_WEBHOOK_BASE_URL"):
+            assert adapter.sms_verify_webhook(account=proxied, request=inside)
         assert False is adapter.sms_verify_webhook(account=account, request=inside)
 
     def test_hmac_sha256_shared_key(self, account: Account) -> None:
