@@ -4,7 +4,9 @@ import pytest
 
 from sms_core import (
     DeliveryStatus,
+    InboundMessage,
     InvalidQueryError,
+    KeywordClass,
     Line,
     ManualClock,
     NextAction,
@@ -152,3 +154,31 @@ class TestFinalFailures:
             failures=(RegistrationFailure(reason="High risk brand", code="30885"),),
         )
         assert (True, ()) == (record.resubmittable, record.final_failures)
+
+
+class TestCarrierKeyword:
+    """An inbound text's carrier verdict is a definite keyword class, or nothing."""
+
+    def test_possible_opt_out_is_no_carrier_verdict(self) -> None:
+        """A carrier acts on keywords, never on a hint: the adapter is told what to report."""
+        with pytest.raises(ValueError, match="carrier_keyword 'possible_opt_out'"):
+            _inbound(carrier_keyword=KeywordClass.POSSIBLE_OPT_OUT)
+
+    def test_provider_keyword_warns(self) -> None:
+        """The deprecated word still builds the event, with a warning that names the fix."""
+        with pytest.warns(DeprecationWarning, match="carrier_keyword=KeywordClass"):
+            event = _inbound(provider_keyword="STOP")
+        assert (None, "STOP") == (event.carrier_keyword, event.provider_keyword)
+
+
+def _inbound(
+    *, carrier_keyword: KeywordClass | None = None, provider_keyword: str | None = None
+) -> InboundMessage:
+    return InboundMessage(
+        provider_message_id="m-1",
+        sender=PhoneNumber(e164="+14155550199"),
+        recipient=PhoneNumber(e164="+14155550100"),
+        body="STOP",
+        carrier_keyword=carrier_keyword,
+        provider_keyword=provider_keyword,
+    )

@@ -1,5 +1,6 @@
 """The domain: value objects that know no wire format and no storage."""
 
+from sms_core.compliance.keywords import KeywordClass
 from sms_core.domain.accounts import (
     Account,
     CarrierRegistration,
@@ -99,6 +100,7 @@ __all__ = [
     "HostPolicy",
     "InboundCall",
     "InboundMessage",
+    "KeywordClass",
     "Line",
     "LineSummary",
     "LintIssue",

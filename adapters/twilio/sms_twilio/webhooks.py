@@ -212,7 +212,7 @@ def _inbound_text(fields: Mapping[str, str], settings: TwilioSettings) -> list[P
             sender=sender,
             recipient=_number(fields, "To"),
             body=fields.get("Body", ""),
-            provider_keyword=twilio_keyword(fields, advanced_opt_out=settings.advanced_opt_out),
+            carrier_keyword=twilio_keyword(fields, advanced_opt_out=settings.advanced_opt_out),
             raw=dict(fields),
         )
     ]

@@ -166,8 +166,8 @@ class TestTwilioDocumentedPayloads:
                     params["MessageSid"],
                     PhoneNumber(e164=params["From"]),
                     params["Body"],
-                    expect["provider_keyword"],
-                ) == (event.provider_message_id, event.sender, event.body, event.provider_keyword)
+                    expect["carrier_keyword"],
+                ) == (event.provider_message_id, event.sender, event.body, event.carrier_keyword)
             case "calls":
                 assert isinstance(event, InboundCall)
                 assert (
