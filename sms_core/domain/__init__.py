@@ -20,6 +20,7 @@ from sms_core.domain.events import (
     WebhookRequest,
     WebhookResponse,
 )
+from sms_core.domain.failures import FailureReason
 from sms_core.domain.messages import (
     DeliveryStatus,
     Direction,
@@ -97,6 +98,7 @@ __all__ = [
     "DeliveryStatus",
     "Direction",
     "EntityType",
+    "FailureReason",
     "HostPolicy",
     "InboundCall",
     "InboundMessage",

@@ -12,6 +12,7 @@ import attrs
 
 from sms_core.compliance.keywords import KeywordClass
 from sms_core.domain.accounts import CarrierRegistration
+from sms_core.domain.failures import FailureReason
 from sms_core.domain.json_body import load_json
 from sms_core.domain.messages import DeliveryStatus
 from sms_core.domain.phone import PhoneNumber
@@ -77,6 +78,10 @@ class StatusUpdate:
     Attributes:
         message_id: The SDK's message id, when the carrier echoed it back.
         raw_status: The carrier's own status word.
+        error_code: The carrier's own code for a failure, as it came.
+        failure_reason: Why the text failed, in the SDK's words: the adapter maps its
+            carrier's ``error_code`` with a table, :attr:`FailureReason.OTHER` for a code it
+            does not know; ``None`` while nothing failed.
         raw: The carrier's payload as it came.
     """
 
@@ -86,6 +91,7 @@ class StatusUpdate:
     message_id: str | None = None
     error_code: str | None = None
     error_message: str | None = None
+    failure_reason: FailureReason | None = None
     occurred_at: datetime | None = None
     raw: Mapping[str, object] = attrs.field(factory=dict)
 

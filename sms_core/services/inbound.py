@@ -212,6 +212,7 @@ class WebhookReceiver:
                 provider_message_id=update.provider_message_id,
                 error_code=update.error_code,
                 error_message=update.error_message,
+                failure_reason=update.failure_reason,
             )
 
     def _apply_number_registration(self, update: NumberRegistrationUpdate) -> None:

@@ -660,6 +660,7 @@ class Dispatcher:
                 now=now,
                 error_code=err.code,
                 error_message=str(err),
+                failure_reason=err.reason,
             )
             refund(connection, message_store.take_charge(connection, account_id, message.id))
             if isinstance(err, RecipientOptedOutError):

@@ -335,7 +335,7 @@ class TestThreadAndHistory:
         out = widget.ok("history", "cand-7").stdout
 
         assert "✘ undelivered" in row(out, "Ada Lee")
-        assert "30003" in row(out, "Ada Lee")
+        assert "unreachable (30003)" in row(out, "Ada Lee")
 
     def test_nothing_yet(self, widget: SmsadminRunner, lines: Lines) -> None:
         """Without messages, a hint instead of an empty table."""

@@ -24,6 +24,7 @@ from sms_core.domain import (
     StatusUpdate,
     StepStatus,
 )
+from sms_fake.errors import failure_reason
 from sms_fake.optouts import Keyword
 from sms_fake.payloads import (
     InboundCallReport,
@@ -151,6 +152,7 @@ def status_update(message: CarrierMessage) -> StatusUpdate:
         message_id=message.message_id,
         error_code=message.error_code,
         error_message=message.error_message,
+        failure_reason=failure_reason(message.error_code),
         occurred_at=message.status_changed_at,
         raw=_resource(message),
     )
@@ -168,6 +170,7 @@ def events(report: Report, raw: Mapping[str, object]) -> list[ProviderEvent]:
                     message_id=report.message_id,
                     error_code=report.error_code,
                     error_message=report.error_message,
+                    failure_reason=failure_reason(report.error_code),
                     occurred_at=report.occurred_at,
                     raw=raw,
                 )

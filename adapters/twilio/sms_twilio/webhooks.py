@@ -194,6 +194,7 @@ def _status_update(
         message_id=message_id_of(request.url),
         error_code=code,
         error_message=fields.get("ErrorMessage") or errors.delivery_error_message(code),
+        failure_reason=errors.failure_reason(code),
         raw=dict(fields),
     )
 

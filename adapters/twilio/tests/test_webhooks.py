@@ -9,6 +9,7 @@ from sms_core import (
     Account,
     ConfigurationError,
     DeliveryStatus,
+    FailureReason,
     InboundCall,
     InboundMessage,
     KeywordClass,
@@ -201,6 +202,7 @@ class TestParsing:
                 message_id="msg-42",
                 error_code="30003",
                 error_message="Unreachable destination handset",
+                failure_reason=FailureReason.UNREACHABLE,
                 raw=params | {"sms_message_id": "msg-42"},
             )
             == update
