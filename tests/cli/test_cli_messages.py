@@ -139,6 +139,14 @@ class TestSend:
         assert "already sent with key 'req-1': nothing was sent again" in again
         assert 1 == len(carrier.messages("acme"))
 
+    def test_carrier_refusal_leads_with_the_reason(
+        self, widget: SmsadminRunner, carrier: SandboxCarrier, lines: Lines
+    ) -> None:
+        """A text the carrier refuses names the reason first, the carrier's code beside it."""
+        carrier.opt_out("acme", PhoneNumber.parse(lines.ada), PhoneNumber.parse(SAM))
+        result = widget.refused("--as", "u-ada", "send", "--to", SAM, "--body", BODY)
+        assert result.stderr.startswith("Error: opted out: fake error 21610: ")
+
     def test_too_long(self, widget: SmsadminRunner, carrier: SandboxCarrier) -> None:
         """Over the host's 160 characters is refused, naming the limit."""
         result = widget.refused("--as", "u-ada", "send", "--to", SAM, "--body", "x" * 161)
