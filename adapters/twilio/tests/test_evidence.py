@@ -159,7 +159,14 @@ class TestTwilioDocumentedPayloads:
                     expect["raw_status"],
                     DeliveryStatus(expect["status"]),
                     expect.get("error_code"),
-                ) == (event.provider_message_id, event.raw_status, event.status, event.error_code)
+                    expect.get("failure_reason"),
+                ) == (
+                    event.provider_message_id,
+                    event.raw_status,
+                    event.status,
+                    event.error_code,
+                    event.failure_reason,
+                )
             case "messages":
                 assert isinstance(event, InboundMessage)
                 assert (
