@@ -69,7 +69,9 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
+
+from sms_core.domain.failures import FailureReason
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -492,7 +494,13 @@ class ProviderError(SmsError):
         provider: The adapter's name (``"fake"``, say).
         code: The carrier's own error code, as text, when it gave one.
         status: The HTTP status of the carrier's answer, when there was one.
+        reason: Why the carrier refused a text, in the SDK's words: what the adapter says
+            (from the carrier's ``code``), else the subclass's :attr:`default_reason`;
+            ``None`` for a refusal that is about no text (a number search, say).
     """
+
+    #: The reason of a refusal of this kind when the adapter names none.
+    default_reason: ClassVar[FailureReason | None] = None
 
     def __init__(
         self,
@@ -501,16 +509,20 @@ class ProviderError(SmsError):
         provider: str,
         code: str | None = None,
         status: int | None = None,
+        reason: FailureReason | None = None,
     ) -> None:
         prefix = f"{provider} error {code}" if code else f"{provider} error"
         super().__init__(f"{prefix}: {message}")
         self.provider = provider
         self.code = code
         self.status = status
+        self.reason = reason if reason is not None else self.default_reason
 
 
 class ProviderAuthenticationError(ProviderError):
     """Raised when the carrier refuses the account's credentials."""
+
+    default_reason = FailureReason.ACCOUNT_PROBLEM
 
 
 class ProviderNotFoundError(ProviderError):
@@ -524,13 +536,19 @@ class NumberUnavailableError(ProviderError):
 class InvalidRecipientError(ProviderError):
     """Raised when the carrier refuses a recipient number as invalid or unreachable."""
 
+    default_reason = FailureReason.INVALID_RECIPIENT
+
 
 class RecipientOptedOutError(ProviderError):
     """Raised when the carrier refuses a send because the recipient opted out."""
 
+    default_reason = FailureReason.OPTED_OUT
+
 
 class UnregisteredSenderError(ProviderError):
     """Raised when the sending number is not attached to an approved campaign."""
+
+    default_reason = FailureReason.UNREGISTERED_SENDER
 
 
 class RateLimitedError(ProviderError):
@@ -540,6 +558,8 @@ class RateLimitedError(ProviderError):
         retry_after: Seconds the carrier asked to wait, when it said.
     """
 
+    default_reason = FailureReason.RATE_LIMITED
+
     def __init__(
         self,
         message: str,
@@ -548,8 +568,9 @@ class RateLimitedError(ProviderError):
         code: str | None = None,
         status: int | None = None,
         retry_after: float | None = None,
+        reason: FailureReason | None = None,
     ) -> None:
-        super().__init__(message, provider=provider, code=code, status=status)
+        super().__init__(message, provider=provider, code=code, status=status, reason=reason)
         self.retry_after = retry_after
 
 

@@ -25,6 +25,7 @@ from sms_core import (
     CarrierRegistration,
     DeliveryStatus,
     EntityType,
+    FailureReason,
     InboundCall,
     InboundMessage,
     InvalidQueryError,
@@ -80,6 +81,12 @@ CATALOGUE = tuple(
     for area, region, locality, postal_code in _AREAS
 )
 _STATUSES = {status.value: status for status in DeliveryStatus}
+# The memory carrier's delivery codes and what each means; the suite gets a code from the driver.
+_DELIVERY_CODES = {
+    "M-UNREACHABLE": FailureReason.UNREACHABLE,
+    "M-FILTERED": FailureReason.FILTERED,
+    "M-UNREGISTERED": FailureReason.UNREGISTERED_SENDER,
+}
 
 
 def _ref(prefix: str) -> str:
@@ -272,11 +279,11 @@ class MemoryCarrier:
     def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
         if (account.id, message.sender.e164) not in self.senders:
             raise UnregisteredSenderError(
-                f"{message.sender} is on no approved campaign", provider=NAME, code="30034"
+                f"{message.sender} is on no approved campaign", provider=NAME, code="M-UNREGISTERED"
             )
         if (message.sender.e164, message.recipient.e164) in self.opted_out:
             raise RecipientOptedOutError(
-                f"{message.recipient} opted out", provider=NAME, code="21610"
+                f"{message.recipient} opted out", provider=NAME, code="M-OPTED-OUT"
             )
         sid = _ref("SM")
         self.messages[sid] = (account.id, message)
@@ -324,6 +331,8 @@ class MemoryCarrier:
                 raw_status=form["Status"],
                 message_id=form.get("MessageId") or None,
                 error_code=form.get("ErrorCode") or None,
+                failure_reason=_DELIVERY_CODES.get(form.get("ErrorCode") or "")
+                or (FailureReason.OTHER if form.get("ErrorCode") else None),
                 raw=form,
             )
         if form["Kind"] == "number":
@@ -382,6 +391,15 @@ class MemoryDriver:
         self, account: Account, step: RegistrationStep, reason: str, code: str
     ) -> None:
         self.carrier.failing[account.id, step] = RegistrationFailure(reason=reason, code=code)
+
+    def review_failure_code(self, step: RegistrationStep) -> str:
+        return "M-REVIEW"
+
+    def delivery_failure_code(self, reason: FailureReason) -> str:
+        return next(code for code, known in _DELIVERY_CODES.items() if known is reason)
+
+    def number_registration_failure_code(self) -> str:
+        return "M-NUMBER"
 
     def opt_out_at_carrier(
         self, account: Account, sender: PhoneNumber, recipient: PhoneNumber
@@ -564,6 +582,29 @@ class ReportsNumbersWithoutCodes(MemoryCarrier):
         return event
 
 
+class ReportsNoFailureReason(MemoryCarrier):
+    """Reports a delivery failure's code without saying what it means."""
+
+    def event(self, form: dict[str, str]) -> ProviderEvent:
+        event = super().event(form)
+        if isinstance(event, StatusUpdate):
+            return attrs.evolve(event, failure_reason=None)
+        return event
+
+
+class RefusesWithoutReason(MemoryCarrier):
+    """Refuses a send to an opted-out recipient as another, unnamed failure."""
+
+    @hookimpl
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
+        try:
+            return super().sms_send_message(account, message)
+        except RecipientOptedOutError as err:
+            raise RecipientOptedOutError(
+                str(err), provider=NAME, code=err.code, reason=FailureReason.OTHER
+            ) from err
+
+
 # ---------------------------------------------------------------------------------------------
 # Running the suite
 # ---------------------------------------------------------------------------------------------
@@ -719,6 +760,19 @@ class TestBrokenCarriers:
                 ReportsNumbersWithoutCodes,
                 {"test_failed_registration_carries_the_code"},
                 id="number registration loses the code",
+            ),
+            pytest.param(
+                ReportsNoFailureReason,
+                {
+                    "test_status_webhook_parses_to_one_update[undelivered]",
+                    "test_status_webhook_parses_to_one_update[failed]",
+                },
+                id="delivery reports name no reason",
+            ),
+            pytest.param(
+                RefusesWithoutReason,
+                {"test_opted_out_recipient_is_refused"},
+                id="opt-out refusal names another reason",
             ),
         ],
     )

@@ -4,9 +4,14 @@ import pytest
 
 from sms_core import (
     DeliveryStatus,
+    Direction,
+    FailureReason,
+    InboundMessage,
     InvalidQueryError,
+    KeywordClass,
     Line,
     ManualClock,
+    Message,
     NextAction,
     NumberQuery,
     PhoneNumber,
@@ -152,3 +157,73 @@ class TestFinalFailures:
             failures=(RegistrationFailure(reason="High risk brand", code="30885"),),
         )
         assert (True, ()) == (record.resubmittable, record.final_failures)
+
+
+class TestCarrierKeyword:
+    """An inbound text's carrier verdict is a definite keyword class, or nothing."""
+
+    def test_possible_opt_out_is_no_carrier_verdict(self) -> None:
+        """A carrier acts on keywords, never on a hint: the adapter is told what to report."""
+        with pytest.raises(ValueError, match="carrier_keyword 'possible_opt_out'"):
+            _inbound(carrier_keyword=KeywordClass.POSSIBLE_OPT_OUT)
+
+    def test_provider_keyword_warns(self) -> None:
+        """The deprecated word still builds the event, with a warning that names the fix."""
+        with pytest.warns(DeprecationWarning, match="carrier_keyword=KeywordClass"):
+            event = _inbound(provider_keyword="STOP")
+        assert (None, "STOP") == (event.carrier_keyword, event.provider_keyword)
+
+
+def _inbound(
+    *, carrier_keyword: KeywordClass | None = None, provider_keyword: str | None = None
+) -> InboundMessage:
+    return InboundMessage(
+        provider_message_id="m-1",
+        sender=PhoneNumber(e164="+14155550199"),
+        recipient=PhoneNumber(e164="+14155550100"),
+        body="STOP",
+        carrier_keyword=carrier_keyword,
+        provider_keyword=provider_keyword,
+    )
+
+
+class TestFailureText:
+    """A failed text reads as the SDK's reason, with the carrier's code and words beside it."""
+
+    def test_reason_code_and_words(self) -> None:
+        """The reason first, then the code, then the carrier's words."""
+        failed = _message(FailureReason.UNREACHABLE, "30003", "Unreachable destination handset")
+        assert "unreachable (30003): Unreachable destination handset" == failed.failure_text
+
+    def test_code_not_repeated(self) -> None:
+        """Words that already name the code (a refused send) do not get it twice."""
+        failed = _message(FailureReason.OPTED_OUT, "21610", "fake error 21610: opted out")
+        assert "opted out: fake error 21610: opted out" == failed.failure_text
+
+    def test_before_reasons(self) -> None:
+        """A text that failed before adapters named reasons shows its code and words."""
+        failed = _message(None, "30003", "Unreachable destination handset")
+        assert "30003 Unreachable destination handset" == failed.failure_text
+
+    def test_nothing_failed(self) -> None:
+        """No failure, no text."""
+        assert _message(None, None, None).failure_text is None
+
+
+def _message(reason: FailureReason | None, code: str | None, words: str | None) -> Message:
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    return Message(
+        id="m-1",
+        account_id="acme",
+        line_id="l-1",
+        direction=Direction.OUTBOUND,
+        sender=PhoneNumber(e164="+14155550100"),
+        recipient=PhoneNumber(e164="+14155550199"),
+        body="Hi",
+        status=DeliveryStatus.UNDELIVERED if code else DeliveryStatus.DELIVERED,
+        created_at=now,
+        updated_at=now,
+        error_code=code,
+        error_message=words,
+        failure_reason=reason,
+    )

@@ -17,6 +17,7 @@ from sms_core import (
     Account,
     DeliveryStatus,
     Direction,
+    FailureReason,
     Line,
     Message,
     PhoneNumber,
@@ -400,3 +401,48 @@ class TestRegistrationSteps:
             record.failures,
             record.resubmittable,
         )
+
+
+class TestFailureReason:
+    """A text's failure reason is stored beside the carrier's code (migration 0008)."""
+
+    def test_stored_with_the_report_and_kept(self, database: Database) -> None:
+        """The reason comes with its report; a later, lower report changes none of it."""
+        line = add_line(database, "l1", "+14155550100")
+        with database.transaction() as connection:
+            message_store.insert_messages(connection, [pending_message("m1", line, "+12125550101")])
+            for status in (DeliveryStatus.UNDELIVERED, DeliveryStatus.SENT):
+                message_store.record_status(
+                    connection,
+                    "acme",
+                    "m1",
+                    status=status,
+                    now=NOW,
+                    error_code="E42" if status is DeliveryStatus.UNDELIVERED else None,
+                    failure_reason=(
+                        FailureReason.FILTERED if status is DeliveryStatus.UNDELIVERED else None
+                    ),
+                )
+            read = message_store.get_message(connection, "acme", "m1")
+        assert read is not None
+        assert (DeliveryStatus.UNDELIVERED, "E42", FailureReason.FILTERED) == (
+            read.status,
+            read.error_code,
+            read.failure_reason,
+        )
+
+    def test_migration_adds_and_drops_the_column(self, database_url: str) -> None:
+        """Upgrading from 0007 adds an empty column; downgrading drops it again."""
+        engine = sa.create_engine(database_url)
+        try:
+            upgrade(engine, "0007")
+            upgrade(engine, "0008")
+            with engine.connect() as connection:
+                columns = {c["name"] for c in sa.inspect(connection).get_columns("messages")}
+            assert "failure_reason" in columns
+            command.downgrade(alembic_config(engine), "0007")
+            with engine.connect() as connection:
+                columns = {c["name"] for c in sa.inspect(connection).get_columns("messages")}
+            assert "failure_reason" not in columns
+        finally:
+            engine.dispose()

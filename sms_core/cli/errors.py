@@ -8,7 +8,12 @@ import typer
 from typer.core import TyperGroup
 
 from sms_core.cli import output
-from sms_core.exceptions import ConfigurationError, SmsError, TermsNotAcceptedError
+from sms_core.exceptions import (
+    ConfigurationError,
+    ProviderError,
+    SmsError,
+    TermsNotAcceptedError,
+)
 
 __all__ = ["CliError", "ReportingGroup"]
 
@@ -25,7 +30,9 @@ class CliError(Exception):
 class ReportingGroup(TyperGroup):
     """The top-level command group: reports SDK errors in one place, without a traceback.
 
-    SDK and configuration errors print as ``Error: ...`` on stderr and exit with code 1; usage
+    SDK and configuration errors print as ``Error: ...`` on stderr and exit with code 1 (a
+    carrier's refusal of a text leads with its reason in the SDK's words, the carrier's code
+    and words follow: ``Error: opted out: fake error …``); usage
     errors keep Typer's code 2, and so does a word that is not text (a NUL, bytes that are not
     UTF-8). Anything else is a bug and keeps its traceback.
     """
@@ -52,5 +59,8 @@ class ReportingGroup(TyperGroup):
             return super().invoke(ctx)
         except (SmsError, ConfigurationError, CliError) as err:
             hint = next((text for kind, text in _CLI_HINTS.items() if isinstance(err, kind)), "")
-            output.error(f"{err} {hint}".strip())
+            reason = (
+                f"{err.reason.words}: " if isinstance(err, ProviderError) and err.reason else ""
+            )
+            output.error(f"{reason}{err} {hint}".strip())
             raise typer.Exit(code=1) from None

@@ -79,10 +79,8 @@ def segments_text(analysis: SegmentAnalysis) -> Text:
 
 
 def _error(message: Message) -> Text:
-    if message.error_code is None and message.error_message is None:
-        return Text("")
-    words = " ".join(part for part in (message.error_code, message.error_message) if part)
-    return Text(words, style="red")
+    words = message.failure_text
+    return Text(words, style="red") if words else Text("")
 
 
 def _author(message: Message, names: Mapping[str, str]) -> Text:

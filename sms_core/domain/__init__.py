@@ -1,5 +1,6 @@
 """The domain: value objects that know no wire format and no storage."""
 
+from sms_core.compliance.keywords import KeywordClass
 from sms_core.domain.accounts import (
     Account,
     CarrierRegistration,
@@ -19,6 +20,7 @@ from sms_core.domain.events import (
     WebhookRequest,
     WebhookResponse,
 )
+from sms_core.domain.failures import FailureReason
 from sms_core.domain.messages import (
     DeliveryStatus,
     Direction,
@@ -106,9 +108,11 @@ __all__ = [
     "DeliveryStatus",
     "Direction",
     "EntityType",
+    "FailureReason",
     "HostPolicy",
     "InboundCall",
     "InboundMessage",
+    "KeywordClass",
     "Line",
     "LineSummary",
     "LintIssue",

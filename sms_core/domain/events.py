@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -9,7 +10,9 @@ from urllib.parse import parse_qs
 
 import attrs
 
+from sms_core.compliance.keywords import KeywordClass
 from sms_core.domain.accounts import CarrierRegistration
+from sms_core.domain.failures import FailureReason
 from sms_core.domain.json_body import load_json
 from sms_core.domain.messages import DeliveryStatus
 from sms_core.domain.phone import PhoneNumber
@@ -77,6 +80,10 @@ class StatusUpdate:
     Attributes:
         message_id: The SDK's message id, when the carrier echoed it back.
         raw_status: The carrier's own status word.
+        error_code: The carrier's own code for a failure, as it came.
+        failure_reason: Why the text failed, in the SDK's words: the adapter maps its
+            carrier's ``error_code`` with a table, :attr:`FailureReason.OTHER` for a code it
+            does not know; ``None`` while nothing failed.
         raw: The carrier's payload as it came.
     """
 
@@ -86,8 +93,23 @@ class StatusUpdate:
     message_id: str | None = None
     error_code: str | None = None
     error_message: str | None = None
+    failure_reason: FailureReason | None = None
     occurred_at: datetime | None = None
     raw: Mapping[str, object] = attrs.field(factory=dict)
+
+
+#: The keyword classes a carrier can act on itself: a possible opt-out is the SDK's own hint.
+CARRIER_KEYWORD_CLASSES = frozenset({KeywordClass.OPT_OUT, KeywordClass.OPT_IN, KeywordClass.HELP})
+
+
+def _carrier_keyword(
+    instance: InboundMessage, attribute: attrs.Attribute[KeywordClass | None], value: object
+) -> None:
+    if value is not None and value not in CARRIER_KEYWORD_CLASSES:
+        raise ValueError(
+            f"carrier_keyword '{value}' is no keyword a carrier acts on: report OPT_OUT, "
+            "OPT_IN or HELP for the keyword the carrier acted on and answered, else None"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -95,9 +117,15 @@ class InboundMessage:
     """A text a candidate sent to one of the account's lines.
 
     Attributes:
-        provider_keyword: The keyword the carrier acted on and answered itself, if it did:
-            ``"STOP"``, ``"START"`` or ``"HELP"`` (the adapter reads it from the carrier's
-            webhook, or knows the carrier's default keywords).
+        carrier_keyword: The keyword the carrier acted on and answered itself, if it did, in
+            the SDK's words: :attr:`~KeywordClass.OPT_OUT`, :attr:`~KeywordClass.OPT_IN` or
+            :attr:`~KeywordClass.HELP` (the adapter reads it from the carrier's webhook, or
+            knows the carrier's default keywords). ``None`` when the carrier left the text
+            alone; the SDK then reads the body itself either way.
+        provider_keyword: Deprecated since 0.2, removed in 0.3: use ``carrier_keyword``. The
+            same verdict as a word (``"STOP"``, ``"START"`` or ``"HELP"``); setting it warns
+            with a :class:`DeprecationWarning`, and the SDK still honours it, read with its
+            default keywords, when ``carrier_keyword`` is ``None``.
     """
 
     provider_message_id: str
@@ -105,8 +133,20 @@ class InboundMessage:
     recipient: PhoneNumber
     body: str
     received_at: datetime | None = None
+    carrier_keyword: KeywordClass | None = attrs.field(default=None, validator=_carrier_keyword)
     provider_keyword: str | None = None
     raw: Mapping[str, object] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        if self.provider_keyword is not None:
+            warnings.warn(
+                "InboundMessage.provider_keyword is deprecated and will be removed in "
+                "sms-core 0.3: hand the core the keyword class the carrier acted on as "
+                f"carrier_keyword=KeywordClass.… instead of {self.provider_keyword!r}",
+                DeprecationWarning,
+                # the adapter's line that builds the event (past attrs' generated __init__)
+                stacklevel=3,
+            )
 
 
 @attrs.frozen(kw_only=True)

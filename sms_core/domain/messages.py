@@ -8,6 +8,7 @@ from enum import StrEnum
 
 import attrs
 
+from sms_core.domain.failures import FailureReason
 from sms_core.domain.phone import PhoneNumber
 
 __all__ = ["DeliveryStatus", "Direction", "Message", "OutboundMessage", "SendReceipt"]
@@ -122,7 +123,10 @@ class Message:
         user_id: The recruiter who sent it (outbound only; ``None`` for the SDK's own
             replies to a help request).
         candidate_id: The host's id for the candidate, when known.
-        error_code: The carrier's error code for a failed message.
+        error_code: The carrier's error code for a failed message, as the carrier gave it.
+        failure_reason: Why it failed, in the SDK's words (the adapter's reading of
+            ``error_code``); ``None`` while nothing failed, and for a text that failed before
+            adapters named reasons.
         keyword: For an inbound message, what it asks for (``"opt_out"``, ``"opt_in"``,
             ``"help"`` or ``"possible_opt_out"``, see
             :func:`sms_core.compliance.keywords.classify_keyword`); ``None`` for plain text.
@@ -148,3 +152,21 @@ class Message:
     segments: int = 1
     keyword: str | None = None
     handed_at: datetime | None = None
+    failure_reason: FailureReason | None = None
+
+    @property
+    def failure_text(self) -> str | None:
+        """Why the text failed, for a person; ``None`` when no failure was recorded.
+
+        The reason in the SDK's words first, the carrier's code beside it (unless its words
+        already name it), then the carrier's words: ``unreachable (E42): Handset switched
+        off``. Without a reason (a text that failed before adapters named
+        reasons), the code and the words.
+        """
+        code, words = self.error_code, self.error_message
+        if self.failure_reason is None:
+            return " ".join(part for part in (code, words) if part) or None
+        head = self.failure_reason.words
+        if code and code not in (words or ""):
+            head = f"{head} ({code})"
+        return f"{head}: {words}" if words else head

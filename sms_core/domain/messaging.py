@@ -64,7 +64,8 @@ class RecipientStatus(StrEnum):
     #: Not sent: the SDK refused it before the carrier was called (invalid number, opted out,
     #: quiet hours, allowance used up); ``reason`` says which.
     REFUSED = "refused"
-    #: The carrier refused it; ``reason`` carries the carrier's words and the message its code.
+    #: The carrier refused it; ``reason`` says why in the SDK's words with the carrier's code
+    #: and words beside it (``Message.failure_text``), the message keeps all three.
     FAILED = "failed"
     #: Stored by an earlier call with the same idempotency key and not handed to the carrier
     #: yet (that call is still sending it, or recovery holds it for quiet hours); ``reason``

@@ -21,8 +21,8 @@ class ProviderCapabilities:
         countries: ISO codes of the countries whose numbers can be searched and bought.
         number_types: The kinds of number that can be searched.
         answers_help: Whether the carrier itself replies to a help keyword it reports
-            (``InboundMessage.provider_keyword``); the SDK then sends no
-            second reply.
+            (``InboundMessage.carrier_keyword`` is ``KeywordClass.HELP``); the SDK then sends
+            no second reply.
         queue_validity: How long the carrier keeps trying a text it accepted before it gives
             up on it. A text whose send answer was lost and that the carrier still does not
             list after this (plus a margin) never reached it; before then, a carrier whose

@@ -99,12 +99,6 @@ FALLBACK_OPT_OUT = (
     "{name}: you are unsubscribed and will get no more texts from us. Reply START to resubscribe."
 )
 
-# The carrier's own keyword verdicts (InboundMessage.provider_keyword) in the SDK's words.
-_CARRIER_KEYWORDS = {
-    "STOP": KeywordClass.OPT_OUT,
-    "START": KeywordClass.OPT_IN,
-    "HELP": KeywordClass.HELP,
-}
 _DEFINITE = frozenset({KeywordClass.OPT_OUT, KeywordClass.OPT_IN, KeywordClass.HELP})
 
 
@@ -177,6 +171,7 @@ class EventApplier:
                 provider_message_id=update.provider_message_id,
                 error_code=update.error_code,
                 error_message=update.error_message,
+                failure_reason=update.failure_reason,
             )
 
     def _apply_number_registration(self, update: NumberRegistrationUpdate) -> None:
@@ -348,8 +343,17 @@ def _keyword_sets(campaign: CampaignProfile | None) -> KeywordSets:
 
 
 def _carrier_keyword(event: InboundMessage) -> KeywordClass | None:
-    """The keyword the carrier acted on itself (and answered), if it says so."""
-    return _CARRIER_KEYWORDS.get((event.provider_keyword or "").upper())
+    """The keyword the carrier acted on itself (and answered), if the adapter says so.
+
+    An adapter written before ``carrier_keyword`` may still report the verdict as a word in
+    the deprecated ``provider_keyword``: that word is read as a whole body with the default
+    keywords, so ``"STOP"`` is an opt-out, and anything that is no definite keyword is no
+    verdict.
+    """
+    if event.carrier_keyword is not None or event.provider_keyword is None:
+        return event.carrier_keyword
+    word = classify_keyword(event.provider_keyword, DEFAULT_KEYWORDS)
+    return word if word in _DEFINITE else None
 
 
 def _keyword(event: InboundMessage, keywords: KeywordSets) -> KeywordClass | None:

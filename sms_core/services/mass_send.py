@@ -308,7 +308,7 @@ def _outcome(recipient: Recipient, message: Message, *, duplicate: bool) -> Reci
         return RecipientOutcome(
             recipient=recipient,
             status=RecipientStatus.FAILED,
-            reason=message.error_message,
+            reason=message.failure_text,
             message=message,
             duplicate=duplicate,
         )

@@ -279,6 +279,7 @@ class Reconciler:
                 provider_message_id=update.provider_message_id,
                 error_code=update.error_code,
                 error_message=update.error_message,
+                failure_reason=update.failure_reason,
             )
             return self._reload(connection, message)
 

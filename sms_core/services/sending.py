@@ -664,6 +664,7 @@ class Dispatcher:
                 now=now,
                 error_code=err.code,
                 error_message=str(err),
+                failure_reason=err.reason,
             )
             refund(
                 connection,

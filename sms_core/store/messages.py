@@ -18,7 +18,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from sms_core.domain import AllowanceScope, DeliveryStatus, Direction, Message
+from sms_core.domain import AllowanceScope, DeliveryStatus, Direction, FailureReason, Message
 from sms_core.store.rows import from_row
 from sms_core.store.schema import messages
 
@@ -156,6 +156,7 @@ def _row(message: Message, idempotency_key: str | None, charge: Charge | None) -
         "provider_message_id": message.provider_message_id,
         "error_code": message.error_code,
         "error_message": message.error_message,
+        "failure_reason": message.failure_reason,
         "idempotency_key": idempotency_key,
         "charged_scope": charge.scope.value if charge else None,
         "charged_seat_id": charge.seat_id if charge else None,
@@ -196,12 +197,14 @@ def record_status(
     provider_message_id: str | None = None,
     error_code: str | None = None,
     error_message: str | None = None,
+    failure_reason: FailureReason | None = None,
 ) -> bool:
     """Store a status report for a message, never moving its status back.
 
-    The carrier's id is kept when the message had none yet. The status, and the error that
-    comes with it, are stored only when ``status`` ranks above the stored status; an equal or
-    lower rank (a duplicate, or a report overtaken by a later one) changes nothing else.
+    The carrier's id is kept when the message had none yet. The status, and the error (code,
+    words and reason) that comes with it, are stored only when ``status`` ranks above the
+    stored status; an equal or lower rank (a duplicate, or a report overtaken by a later one)
+    changes nothing else.
 
     Returns:
         Whether the status changed.
@@ -221,6 +224,7 @@ def record_status(
             status_rank=status.rank,
             error_code=error_code,
             error_message=error_message,
+            failure_reason=failure_reason,
             updated_at=now,
         )
     )

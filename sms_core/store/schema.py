@@ -260,6 +260,8 @@ messages = sa.Table(
     sa.Column("provider_message_id", sa.String(ID_LENGTH)),
     sa.Column("error_code", sa.String(ERROR_CODE_LENGTH)),
     sa.Column("error_message", sa.Text),
+    # FailureReason: the adapter's reading of error_code, in the SDK's words.
+    sa.Column("failure_reason", sa.String(32)),
     sa.Column("idempotency_key", sa.String(IDEMPOTENCY_KEY_COLUMN_LENGTH)),
     # What the send used of an allowance, so a send that never left can give it back: the
     # scope charged (AllowanceScope; NULL on rows older than scopes, all seat charges) and,

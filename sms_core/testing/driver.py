@@ -1,4 +1,10 @@
-"""What the contract suite needs from a carrier beyond its hooks: a way to steer it."""
+"""What the contract suite needs from a carrier beyond its hooks: a way to steer it.
+
+The suite itself names no carrier's codes: where it must arrange a situation that only a
+carrier's own code can produce (a delivery that failed for a given reason, a review that
+refused a step), it asks the driver for that code, and then expects the adapter to read it
+back in the SDK's words.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from typing import Protocol
 from sms_core.domain import (
     Account,
     DeliveryStatus,
+    FailureReason,
     OutboundMessage,
     PhoneNumber,
     ProvisionedNumber,
@@ -46,6 +53,18 @@ class CarrierDriver(Protocol):
         self, account: Account, step: RegistrationStep, reason: str, code: str
     ) -> None:
         """Arrange for the next submission of ``step`` to fail with a carrier-style reason."""
+        ...
+
+    def review_failure_code(self, step: RegistrationStep) -> str:
+        """A code the carrier refuses ``step`` with on review, one it will review again."""
+        ...
+
+    def delivery_failure_code(self, reason: FailureReason) -> str:
+        """The carrier's code for a text that failed for ``reason``, for :meth:`status_webhook`.
+
+        The suite puts it in a delivery report and expects the adapter to read ``reason``
+        back from it, with the code kept beside it.
+        """
         ...
 
     def opt_out_at_carrier(

@@ -141,6 +141,14 @@ class TestSend:
         assert "already sent with key 'req-1': nothing was sent again" in again
         assert 1 == len(carrier.messages("acme"))
 
+    def test_carrier_refusal_leads_with_the_reason(
+        self, widget: SmsadminRunner, carrier: SandboxCarrier, lines: Lines
+    ) -> None:
+        """A text the carrier refuses names the reason first, the carrier's code beside it."""
+        carrier.opt_out("acme", PhoneNumber.parse(lines.ada), PhoneNumber.parse(SAM))
+        result = widget.refused("--as", "u-ada", "send", "--to", SAM, "--body", BODY)
+        assert result.stderr.startswith("Error: opted out: fake error 21610: ")
+
     def test_too_long(self, widget: SmsadminRunner, carrier: SandboxCarrier) -> None:
         """Over the host's 160 characters is refused, naming the limit."""
         result = widget.refused("--as", "u-ada", "send", "--to", SAM, "--body", "x" * 161)
@@ -337,7 +345,7 @@ class TestThreadAndHistory:
         out = widget.ok("history", "cand-7").stdout
 
         assert "✘ undelivered" in row(out, "Ada Lee")
-        assert "30003" in row(out, "Ada Lee")
+        assert "unreachable (30003)" in row(out, "Ada Lee")
 
     def test_nothing_yet(self, widget: SmsadminRunner, lines: Lines) -> None:
         """Without messages, a hint instead of an empty table."""

@@ -11,6 +11,7 @@ from sms_core import (
     AccountAdmin,
     DeliveryStatus,
     Direction,
+    FailureReason,
     NumberQuery,
     OutboundMessage,
     PhoneNumber,
@@ -173,18 +174,19 @@ class TestStatusCallbacks(Texting):
     def test_error_code_recorded(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
     ) -> None:
-        """An undelivered report keeps the carrier's code and words."""
+        """An undelivered report keeps the carrier's code and words, and the adapter's reason."""
         carrier.mark_recipient(PhoneNumber.parse(ALICE), "30003")
         message = acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi").message
         carrier.advance(timedelta(seconds=5))
         for request in carrier.collect_webhooks(subject_sid=message.provider_message_id):
             acme.webhooks.handle(WebhookKind.STATUS, request)
         failed = acme.messages.get("ann", message.id)
-        assert (DeliveryStatus.UNDELIVERED, "30003", "Unreachable destination handset") == (
-            failed.status,
-            failed.error_code,
-            failed.error_message,
-        )
+        assert (
+            DeliveryStatus.UNDELIVERED,
+            "30003",
+            "Unreachable destination handset",
+            FailureReason.UNREACHABLE,
+        ) == (failed.status, failed.error_code, failed.error_message, failed.failure_reason)
 
     def test_matched_by_carrier_id(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str

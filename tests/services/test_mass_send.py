@@ -8,6 +8,7 @@ import pytest
 from sms_core import (
     AccountAdmin,
     DeliveryStatus,
+    FailureReason,
     OutboundMessage,
     PhoneNumber,
     ProviderCapabilities,
@@ -134,8 +135,11 @@ class TestMixedRecipients(Texting):
         assert RecipientStatus.SENT == sent.status
         assert RecipientStatus.FAILED == failed.status
         assert failed.message is not None
-        assert "21610" == failed.message.error_code
-        assert "21610" in (failed.reason or "")
+        assert ("21610", FailureReason.OPTED_OUT) == (
+            failed.message.error_code,
+            failed.message.failure_reason,
+        )
+        assert (failed.reason or "").startswith("opted out: fake error 21610: ")
         assert acme.optouts.is_opted_out(BRUNO)
 
     def test_lost_answer_is_sent_and_reconcilable(

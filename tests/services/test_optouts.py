@@ -1,22 +1,28 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import attrs
 import pytest
 
 from sms_core import (
+    Account,
     AccountAdmin,
     AuditAction,
     DeliveryStatus,
     Direction,
+    InboundMessage,
+    KeywordClass,
     ManualClock,
     OptOutSource,
     PhoneNumber,
+    ProviderEvent,
     ProviderInfo,
     SmsAdmin,
     WebhookKind,
+    WebhookRequest,
     hookimpl,
 )
 from sms_core.exceptions import (
@@ -374,6 +380,56 @@ class TestCarrierAnswersHelp(Texting):
         line = buy_line(beta, "eve").e164
         reply(beta, carrier, ALICE, line, "ayuda")
         assert sample_campaign().help_message == beta.messages.thread("eve", line, ALICE)[-1].body
+
+
+class WordKeywordCarrier(HelpAnsweringCarrier):
+    """An adapter written before ``carrier_keyword``: it reports the carrier's verdict as a word."""
+
+    @hookimpl
+    def sms_parse_webhook(
+        self, account: Account, request: WebhookRequest
+    ) -> Sequence[ProviderEvent] | None:
+        """The sandbox's events, each keyword verdict moved into ``provider_keyword``."""
+        events = super().sms_parse_webhook(account=account, request=request) or []
+        return [
+            attrs.evolve(
+                event, carrier_keyword=None, provider_keyword=_WORDS[event.carrier_keyword]
+            )
+            if isinstance(event, InboundMessage) and event.carrier_keyword is not None
+            else event
+            for event in events
+        ]
+
+
+# The words adapters set in provider_keyword before carrier_keyword replaced it.
+_WORDS = {KeywordClass.OPT_OUT: "STOP", KeywordClass.OPT_IN: "START", KeywordClass.HELP: "HELP"}
+
+
+class TestDeprecatedProviderKeyword(Texting):
+    """An adapter still setting ``provider_keyword`` is honoured for one series, with a warning."""
+
+    @pytest.fixture
+    def adapter(self, carrier: SandboxCarrier) -> FakeAdapter:
+        return WordKeywordCarrier(carrier=carrier)
+
+    def test_help_the_carrier_answered_is_not_answered_again(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str]
+    ) -> None:
+        """``provider_keyword="HELP"`` still means the carrier replied: the SDK stays silent."""
+        with pytest.warns(DeprecationWarning, match="provider_keyword is deprecated"):
+            reply(acme, carrier, ALICE, lines[0], "HELP")
+        [request] = acme.messages.thread("ann", lines[0], ALICE)
+        assert "help" == request.keyword
+        assert [] == outbound_at_carrier(carrier)
+
+    def test_stop_the_carrier_acted_on_is_not_confirmed_again(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, lines: tuple[str, str]
+    ) -> None:
+        """``provider_keyword="STOP"`` still means the carrier confirmed the opt-out itself."""
+        with pytest.warns(DeprecationWarning, match="provider_keyword is deprecated"):
+            reply(acme, carrier, ALICE, lines[0], "STOP")
+        assert acme.optouts.is_opted_out(ALICE)
+        assert ["STOP"] == [m.body for m in acme.messages.thread("ann", lines[0], ALICE)]
 
 
 class TestWhoMayRead(Texting):

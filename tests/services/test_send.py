@@ -12,6 +12,7 @@ from sms_core import (
     AccountAdmin,
     DeliveryStatus,
     Direction,
+    FailureReason,
     ManualClock,
     OptOutSource,
     OutboundMessage,
@@ -348,7 +349,11 @@ class TestPassingRefusal(Texting):
         retried = acme.messages.send(
             "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k"
         )
-        assert (DeliveryStatus.FAILED, "20429") == (failed.status, failed.error_code)
+        assert (DeliveryStatus.FAILED, "20429", FailureReason.RATE_LIMITED) == (
+            failed.status,
+            failed.error_code,
+            failed.failure_reason,
+        )
         assert not retried.duplicate
         assert DeliveryStatus.QUEUED == retried.message.status
         assert 1 == len(outbound_at_carrier(carrier))
@@ -366,7 +371,11 @@ class TestCarrierOptOut(Texting):
             acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k")
         [failed] = acme.messages.thread("ann", line, ALICE)
         [opt_out] = acme.optouts.list("admin")
-        assert (DeliveryStatus.FAILED, "21610") == (failed.status, failed.error_code)
+        assert (DeliveryStatus.FAILED, "21610", FailureReason.OPTED_OUT) == (
+            failed.status,
+            failed.error_code,
+            failed.failure_reason,
+        )
         assert (ALICE, OptOutSource.CARRIER, line) == (
             opt_out.number.e164,
             opt_out.source,
@@ -401,6 +410,22 @@ class TestLostAnswer(Texting):
         )
         assert DeliveryStatus.DELIVERED == final.status
         assert [] == acme.messages.reconcile()
+
+    def test_reconciled_failure_keeps_code_and_reason(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """A lost text the carrier could not deliver is stored with its code and reason."""
+        carrier.mark_recipient(PhoneNumber.parse(ALICE), "30007")
+        carrier.time_out_next_send("acme")
+        result = acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi")
+        carrier.advance(timedelta(minutes=5))
+        [final] = acme.messages.reconcile(message_id=result.message.id)
+        assert (DeliveryStatus.UNDELIVERED, "30007", FailureReason.FILTERED) == (
+            final.status,
+            final.error_code,
+            final.failure_reason,
+        )
+        assert final.failure_text == "filtered (30007): Message filtered by the carrier"
 
     def test_never_arrived(
         self,

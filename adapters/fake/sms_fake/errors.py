@@ -6,8 +6,10 @@ sandbox meets familiar numbers; the one refusal Twilio has no code for uses the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
+from sms_core.domain import FailureReason
 from sms_core.exceptions import (
     InvalidRecipientError,
     NumberUnavailableError,
@@ -24,6 +26,8 @@ __all__ = [
     "ErrorCode",
     "conflict",
     "delivery_error_message",
+    "failure_code",
+    "failure_reason",
     "invalid_recipient",
     "not_found",
     "number_unavailable",
@@ -61,16 +65,27 @@ class ErrorCode(StrEnum):
     UNREGISTERED_SENDER = "30034"
 
 
-# What each delivery error code means, for the error_message of a failed report.
-_DELIVERY_ERRORS = {
-    "30001": "Queue overflow",
-    "30002": "Account suspended",
-    "30003": "Unreachable destination handset",
-    "30004": "Message blocked by the recipient",
-    "30005": "Unknown destination handset",
-    "30006": "Landline or unreachable carrier",
-    "30007": "Message filtered by the carrier",
-    "30008": "Unknown error",
+# What each delivery error code means, for the error_message of a failed report, and why the
+# text failed in the SDK's words.
+_DELIVERY_ERRORS: Mapping[str, tuple[str, FailureReason]] = {
+    "30001": ("Queue overflow", FailureReason.RATE_LIMITED),
+    "30002": ("Account suspended", FailureReason.ACCOUNT_PROBLEM),
+    "30003": ("Unreachable destination handset", FailureReason.UNREACHABLE),
+    "30004": ("Message blocked by the recipient", FailureReason.OTHER),
+    "30005": ("Unknown destination handset", FailureReason.INVALID_RECIPIENT),
+    "30006": ("Landline or unreachable carrier", FailureReason.LANDLINE_OR_UNSUPPORTED),
+    "30007": ("Message filtered by the carrier", FailureReason.FILTERED),
+    "30008": ("Unknown error", FailureReason.OTHER),
+}
+
+# Why a send the sandbox refused failed, for the refusals that concern a text.
+_REFUSALS: Mapping[str, FailureReason] = {
+    ErrorCode.INVALID_RECIPIENT: FailureReason.INVALID_RECIPIENT,
+    ErrorCode.BODY_REQUIRED: FailureReason.OTHER,
+    ErrorCode.SENDER_NOT_OWNED: FailureReason.UNREGISTERED_SENDER,
+    ErrorCode.OPTED_OUT: FailureReason.OPTED_OUT,
+    ErrorCode.BODY_TOO_LONG: FailureReason.OTHER,
+    ErrorCode.UNREGISTERED_SENDER: FailureReason.UNREGISTERED_SENDER,
 }
 
 #: Delivery codes that end a message as ``failed`` (never sent); all others as ``undelivered``.
@@ -79,7 +94,33 @@ FAILED_DELIVERY_CODES = frozenset({"30001", "30002"})
 
 def delivery_error_message(code: str) -> str:
     """The human words for a delivery error code."""
-    return _DELIVERY_ERRORS.get(code, "Delivery failed")
+    known = _DELIVERY_ERRORS.get(code)
+    return known[0] if known else "Delivery failed"
+
+
+def failure_code(reason: FailureReason) -> str:
+    """The sandbox's first code for a text that failed for ``reason`` (delivery codes first).
+
+    Raises:
+        ValueError: For a reason no sandbox code has (the sandbox never lets a text expire).
+    """
+    codes = {code: known[1] for code, known in _DELIVERY_ERRORS.items()} | dict(_REFUSALS)
+    for code, known in codes.items():
+        if known is reason:
+            return code
+    raise ValueError(f"the sandbox has no code for a text that failed as {reason.value!r}")
+
+
+def failure_reason(code: str | None) -> FailureReason | None:
+    """Why a text failed with the sandbox's ``code``; ``OTHER`` for a code it does not know.
+
+    ``None`` without a code.
+    """
+    if code is None:
+        return None
+    if code in _DELIVERY_ERRORS:
+        return _DELIVERY_ERRORS[code][1]
+    return _REFUSALS.get(code, FailureReason.OTHER)
 
 
 def not_found(what: str) -> ProviderNotFoundError:
@@ -151,7 +192,13 @@ def opted_out(sender: str, recipient: str) -> RecipientOptedOutError:
 
 def refused_body(code: ErrorCode, why: str) -> ProviderError:
     """A send whose body the carrier refuses (empty or too long)."""
-    return ProviderError(f"the message body {why}", provider=PROVIDER, code=code, status=400)
+    return ProviderError(
+        f"the message body {why}",
+        provider=PROVIDER,
+        code=code,
+        status=400,
+        reason=failure_reason(code),
+    )
 
 
 def send_timed_out(message_id: str | None) -> ProviderTimeoutError:

@@ -14,6 +14,7 @@ import secrets
 from sms_core.domain import (
     Account,
     DeliveryStatus,
+    FailureReason,
     NumberQuery,
     NumberSettings,
     OutboundMessage,
@@ -25,7 +26,7 @@ from sms_core.domain import (
 )
 from sms_core.testing import sample_brand, sample_campaign
 from sms_fake.carrier import SandboxCarrier
-from sms_fake.errors import delivery_error_message
+from sms_fake.errors import delivery_error_message, failure_code
 from sms_fake.payloads import StatusReport, encode_report
 from sms_fake.records import CarrierNumber
 from sms_fake.signing import WebhookSigner
@@ -104,9 +105,21 @@ class SandboxDriver:
         """Make the next submission of ``step`` fail with ``reason`` and ``code``."""
         self._carrier.fail_next(account.id, step, reason, code)
 
+    def review_failure_code(self, step: RegistrationStep) -> str:
+        """A code the sandbox refuses a step with and reviews again: ``30893``, any step."""
+        return "30893"
+
+    def delivery_failure_code(self, reason: FailureReason) -> str:
+        """The sandbox's code for a text that failed for ``reason``."""
+        return failure_code(reason)
+
     def fail_next_number_registration(self, account: Account, reason: str, code: str) -> None:
         """The registration of the next number the account attaches fails with ``code``."""
         self._carrier.fail_next_number_registration(account.id, reason, code=code)
+
+    def number_registration_failure_code(self) -> str:
+        """The sandbox's code for a number whose registration failed: ``30126``."""
+        return "30126"
 
     def number_registration_webhooks(
         self, account: Account, number: ProvisionedNumber

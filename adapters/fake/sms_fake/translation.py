@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sms_core.compliance.keywords import KeywordClass
 from sms_core.domain import (
     CarrierRegistration,
     DeliveryStatus,
@@ -23,6 +24,8 @@ from sms_core.domain import (
     StatusUpdate,
     StepStatus,
 )
+from sms_fake.errors import failure_reason
+from sms_fake.optouts import Keyword
 from sms_fake.payloads import (
     InboundCallReport,
     InboundTextReport,
@@ -41,6 +44,7 @@ from sms_fake.statuses import (
 
 __all__ = [
     "DELIVERY_STATUSES",
+    "KEYWORD_CLASSES",
     "NUMBER_REGISTRATION_STATES",
     "STEP_STATUSES",
     "delivery_status",
@@ -83,6 +87,14 @@ NUMBER_REGISTRATION_STATES: Mapping[str, CarrierRegistration] = {
     NumberRegistrationStatus.PENDING: CarrierRegistration.PENDING,
     NumberRegistrationStatus.REGISTERED: CarrierRegistration.REGISTERED,
     NumberRegistrationStatus.FAILED: CarrierRegistration.FAILED,
+}
+
+#: The keywords the carrier acts on and answers itself, in the SDK's words; a word the table
+#: does not know is no verdict, and the SDK reads the body itself.
+KEYWORD_CLASSES: Mapping[str, KeywordClass] = {
+    Keyword.STOP: KeywordClass.OPT_OUT,
+    Keyword.START: KeywordClass.OPT_IN,
+    Keyword.HELP: KeywordClass.HELP,
 }
 
 
@@ -140,6 +152,7 @@ def status_update(message: CarrierMessage) -> StatusUpdate:
         message_id=message.message_id,
         error_code=message.error_code,
         error_message=message.error_message,
+        failure_reason=failure_reason(message.error_code),
         occurred_at=message.status_changed_at,
         raw=_resource(message),
     )
@@ -157,6 +170,7 @@ def events(report: Report, raw: Mapping[str, object]) -> list[ProviderEvent]:
                     message_id=report.message_id,
                     error_code=report.error_code,
                     error_message=report.error_message,
+                    failure_reason=failure_reason(report.error_code),
                     occurred_at=report.occurred_at,
                     raw=raw,
                 )
@@ -169,7 +183,7 @@ def events(report: Report, raw: Mapping[str, object]) -> list[ProviderEvent]:
                     recipient=report.recipient,
                     body=report.body,
                     received_at=report.received_at,
-                    provider_keyword=report.keyword,
+                    carrier_keyword=KEYWORD_CLASSES.get(report.keyword or ""),
                     raw=raw,
                 )
             ]

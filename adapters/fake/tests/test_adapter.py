@@ -12,6 +12,7 @@ from sms_core import (
     Hooks,
     InboundCall,
     InboundMessage,
+    KeywordClass,
     ManualClock,
     NumberQuery,
     NumberSettings,
@@ -278,11 +279,11 @@ class TestWebhookParsing:
         [text] = hooks.parse_webhook(account, text_request)
         [call] = hooks.parse_webhook(account, call_request)
         assert isinstance(text, InboundMessage)
-        assert (recipient, sender.number, "STOP", "STOP") == (
+        assert (recipient, sender.number, "STOP", KeywordClass.OPT_OUT) == (
             text.sender,
             text.recipient,
             text.body,
-            text.provider_keyword,
+            text.carrier_keyword,
         )
         assert "message.inbound" == text.raw["event"]
         assert isinstance(call, InboundCall)

@@ -6,6 +6,7 @@ from sms_core import (
     Hooks,
     InboundCall,
     InboundMessage,
+    KeywordClass,
     OutboundMessage,
     PhoneNumber,
     ProviderNotFoundError,
@@ -147,10 +148,10 @@ class TestSandboxDriver:
         hooks.verify_webhook(account, request)
         [inbound] = hooks.parse_webhook(account, request)
         assert isinstance(inbound, InboundMessage)
-        assert (recipient, line.number, "STOP") == (
+        assert (recipient, line.number, KeywordClass.OPT_OUT) == (
             inbound.sender,
             inbound.recipient,
-            inbound.provider_keyword,
+            inbound.carrier_keyword,
         )
         assert line.settings.sms_url == request.url
         assert carrier.is_opted_out(account.id, line.number, recipient)

@@ -107,7 +107,7 @@ class TwilioAdapter:
                 # No toll-free numbers: they need toll-free verification (not built yet).
                 number_types=frozenset({NumberType.LOCAL}),
                 # Twilio replies to HELP and INFO itself, with or without Advanced Opt-Out;
-                # the adapter reports such a text's provider_keyword as "HELP" either way
+                # the adapter reports such a text's carrier_keyword as HELP either way
                 # (sms_twilio.keywords), so the SDK sends no second reply.
                 answers_help=True,
                 # ValidityPeriod: 1 to 36,000 s, "Default value is 36000" (twilio_api_v2010.json).

@@ -193,6 +193,7 @@ def status_update(resource: Any, message_id: str | None) -> StatusUpdate:
         message_id=message_id,
         error_code=code,
         error_message=optional_text(resource.error_message) or errors.delivery_error_message(code),
+        failure_reason=errors.failure_reason(code),
         occurred_at=timestamp(resource.date_updated),
         raw=_raw(resource),
     )

@@ -27,10 +27,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from sms_core.compliance.keywords import KeywordClass
+
 __all__ = ["DEFAULT_KEYWORDS", "OPT_OUT_TYPES", "default_keyword", "twilio_keyword"]
 
-#: The values of ``OptOutType``: what Twilio did with the text.
-OPT_OUT_TYPES: Final = frozenset({"STOP", "START", "HELP"})
+#: The values of ``OptOutType`` (what Twilio did with the text), each in the SDK's words.
+OPT_OUT_TYPES: Final[Mapping[str, KeywordClass]] = {
+    "STOP": KeywordClass.OPT_OUT,
+    "START": KeywordClass.OPT_IN,
+    "HELP": KeywordClass.HELP,
+}
 
 #: Twilio's default keywords on long codes, each with the ``OptOutType`` it stands for.
 DEFAULT_KEYWORDS: Final[Mapping[str, str]] = {
@@ -51,7 +57,7 @@ def default_keyword(body: str) -> str | None:
     return DEFAULT_KEYWORDS.get(body.strip().upper())
 
 
-def twilio_keyword(fields: Mapping[str, str], *, advanced_opt_out: bool) -> str | None:
+def twilio_keyword(fields: Mapping[str, str], *, advanced_opt_out: bool) -> KeywordClass | None:
     """The keyword Twilio acted on (and replied to) for an inbound text's webhook fields.
 
     Args:
@@ -60,11 +66,13 @@ def twilio_keyword(fields: Mapping[str, str], *, advanced_opt_out: bool) -> str 
             only ``OptOutType`` says what Twilio did, else Twilio's default keywords do.
 
     Returns:
-        ``"STOP"``, ``"START"`` or ``"HELP"``, or ``None`` when Twilio left the text alone.
+        The keyword class of Twilio's ``OptOutType`` (``STOP`` is an opt-out, ``START`` an
+        opt-in, ``HELP`` a help request), or ``None`` when Twilio left the text alone.
     """
     reported = fields.get("OptOutType", "").strip().upper()
     if reported in OPT_OUT_TYPES:
-        return reported
+        return OPT_OUT_TYPES[reported]
     if advanced_opt_out:
         return None
-    return default_keyword(fields.get("Body", ""))
+    default = default_keyword(fields.get("Body", ""))
+    return None if default is None else OPT_OUT_TYPES[default]

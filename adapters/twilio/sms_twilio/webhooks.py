@@ -199,6 +199,7 @@ def _status_update(
         message_id=message_id_of(request.url),
         error_code=code,
         error_message=fields.get("ErrorMessage") or errors.delivery_error_message(code),
+        failure_reason=errors.failure_reason(code),
         raw=dict(fields),
     )
 
@@ -217,7 +218,7 @@ def _inbound_text(fields: Mapping[str, str], settings: TwilioSettings) -> list[P
             sender=sender,
             recipient=_number(fields, "To"),
             body=fields.get("Body", ""),
-            provider_keyword=twilio_keyword(fields, advanced_opt_out=settings.advanced_opt_out),
+            carrier_keyword=twilio_keyword(fields, advanced_opt_out=settings.advanced_opt_out),
             raw=dict(fields),
         )
     ]

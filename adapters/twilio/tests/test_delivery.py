@@ -13,6 +13,7 @@ from sms_core import (
     Account,
     AmbiguousMessageError,
     DeliveryStatus,
+    FailureReason,
     InvalidRecipientError,
     ManualClock,
     OutboundMessage,
@@ -304,12 +305,14 @@ class TestFetch:
             DeliveryStatus.UNDELIVERED,
             "30003",
             "Unreachable destination handset",
+            FailureReason.UNREACHABLE,
             "msg-42",
         ) == (
             update.provider_message_id,
             update.status,
             update.error_code,
             update.error_message,
+            update.failure_reason,
             update.message_id,
         )
 
@@ -593,5 +596,9 @@ class TestUnregisteredSender:
             provider_message_id=receipt.provider_message_id,
         )
         assert update is not None
-        assert (DeliveryStatus.FAILED, "30034") == (update.status, update.error_code)
+        assert (DeliveryStatus.FAILED, "30034", FailureReason.UNREGISTERED_SENDER) == (
+            update.status,
+            update.error_code,
+            update.failure_reason,
+        )
         assert "unregistered" in (update.error_message or "")

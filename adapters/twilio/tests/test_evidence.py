@@ -159,15 +159,22 @@ class TestTwilioDocumentedPayloads:
                     expect["raw_status"],
                     DeliveryStatus(expect["status"]),
                     expect.get("error_code"),
-                ) == (event.provider_message_id, event.raw_status, event.status, event.error_code)
+                    expect.get("failure_reason"),
+                ) == (
+                    event.provider_message_id,
+                    event.raw_status,
+                    event.status,
+                    event.error_code,
+                    event.failure_reason,
+                )
             case "messages":
                 assert isinstance(event, InboundMessage)
                 assert (
                     params["MessageSid"],
                     PhoneNumber(e164=params["From"]),
                     params["Body"],
-                    expect["provider_keyword"],
-                ) == (event.provider_message_id, event.sender, event.body, event.provider_keyword)
+                    expect["carrier_keyword"],
+                ) == (event.provider_message_id, event.sender, event.body, event.carrier_keyword)
             case "calls":
                 assert isinstance(event, InboundCall)
                 assert (

@@ -19,6 +19,7 @@ from sms_core import (
     RecipientOptedOutError,
     UnregisteredSenderError,
 )
+from sms_core.domain import FailureReason
 from sms_twilio import PooledHttpClient, RetryPolicy
 from sms_twilio.client import TwilioClients
 from sms_twilio.http import DEFAULT_TIMEOUT, LanedTransport
@@ -269,26 +270,26 @@ class TestErrorMapping:
     """Twilio's answers become the SDK's typed errors, keeping Twilio's code."""
 
     @pytest.mark.parametrize(
-        ("status", "code", "expected", "expected_code"),
+        ("status", "code", "expected", "expected_code", "expected_reason"),
         [
-            (401, 20003, ProviderAuthenticationError, "20003"),
-            (401, None, ProviderAuthenticationError, "20003"),
-            (404, 20404, ProviderNotFoundError, "20404"),
-            (400, 21211, InvalidRecipientError, "21211"),
-            (400, 21614, InvalidRecipientError, "21614"),
-            (400, 21610, RecipientOptedOutError, "21610"),
-            (400, 30034, UnregisteredSenderError, "30034"),
-            (400, 21422, NumberUnavailableError, "21422"),
-            (400, 21452, NumberUnavailableError, "21452"),
-            (429, 20429, RateLimitedError, "20429"),
-            (400, 21408, InvalidRecipientError, "21408"),
-            (400, 14107, RateLimitedError, "14107"),
-            (400, 30022, RateLimitedError, "30022"),
-            (400, 30024, UnregisteredSenderError, "30024"),
-            (400, 30032, UnregisteredSenderError, "30032"),
-            (500, None, ProviderTimeoutError, None),
-            (503, 20503, ProviderTimeoutError, "20503"),
-            (400, 21617, ProviderError, "21617"),
+            (401, 20003, ProviderAuthenticationError, "20003", FailureReason.ACCOUNT_PROBLEM),
+            (401, None, ProviderAuthenticationError, "20003", FailureReason.ACCOUNT_PROBLEM),
+            (404, 20404, ProviderNotFoundError, "20404", None),
+            (400, 21211, InvalidRecipientError, "21211", FailureReason.INVALID_RECIPIENT),
+            (400, 21614, InvalidRecipientError, "21614", FailureReason.LANDLINE_OR_UNSUPPORTED),
+            (400, 21610, RecipientOptedOutError, "21610", FailureReason.OPTED_OUT),
+            (400, 30034, UnregisteredSenderError, "30034", FailureReason.UNREGISTERED_SENDER),
+            (400, 21422, NumberUnavailableError, "21422", None),
+            (400, 21452, NumberUnavailableError, "21452", None),
+            (429, 20429, RateLimitedError, "20429", FailureReason.RATE_LIMITED),
+            (400, 21408, InvalidRecipientError, "21408", FailureReason.ACCOUNT_PROBLEM),
+            (400, 14107, RateLimitedError, "14107", FailureReason.RATE_LIMITED),
+            (400, 30022, RateLimitedError, "30022", FailureReason.RATE_LIMITED),
+            (400, 30024, UnregisteredSenderError, "30024", FailureReason.UNREGISTERED_SENDER),
+            (400, 30032, UnregisteredSenderError, "30032", FailureReason.UNREGISTERED_SENDER),
+            (500, None, ProviderTimeoutError, None, None),
+            (503, 20503, ProviderTimeoutError, "20503", None),
+            (400, 21617, ProviderError, "21617", None),
         ],
     )
     def test_answer_is_mapped(
@@ -299,16 +300,23 @@ class TestErrorMapping:
         code: int | None,
         expected: type[ProviderError],
         expected_code: str | None,
+        expected_reason: FailureReason | None,
     ) -> None:
-        """Each code (or, without one, each status) raises its error class with the code."""
+        """Each code (or, without one, each status) raises its error class with the code.
+
+        The reason is the one each code's page in Twilio's error dictionary gives
+        (https://www.twilio.com/docs/api/errors/<code>; see ``sms_twilio.errors.CODES``);
+        a refusal about no text (a number search, a lost answer) has none.
+        """
         recorder.answer(_error(status, code, "Twilio's words"))
         with pytest.raises(ProviderError) as caught:
             http.request("POST", _MESSAGES, data={"To": "+1"}, auth=_AUTH)
         assert expected is type(caught.value)
-        assert (expected_code, status, "twilio") == (
+        assert (expected_code, status, "twilio", expected_reason) == (
             caught.value.code,
             caught.value.status,
             caught.value.provider,
+            caught.value.reason,
         )
         assert "Twilio's words" in str(caught.value)
 

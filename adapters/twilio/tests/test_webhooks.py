@@ -9,8 +9,10 @@ from sms_core import (
     Account,
     ConfigurationError,
     DeliveryStatus,
+    FailureReason,
     InboundCall,
     InboundMessage,
+    KeywordClass,
     PhoneNumber,
     StatusUpdate,
     WebhookPayloadError,
@@ -201,6 +203,7 @@ class TestParsing:
                 message_id="msg-42",
                 error_code="30003",
                 error_message="Unreachable destination handset",
+                failure_reason=FailureReason.UNREACHABLE,
                 raw=params | {"sms_message_id": "msg-42"},
             )
             == update
@@ -213,12 +216,12 @@ class TestParsing:
         request = signed_request(_URL, _INBOUND, auth_token)
         [inbound] = adapter.sms_parse_webhook(account=account, request=request) or []
         assert isinstance(inbound, InboundMessage)
-        assert (_SM, _CANDIDATE, _LINE, "STOP", "STOP") == (
+        assert (_SM, _CANDIDATE, _LINE, "STOP", KeywordClass.OPT_OUT) == (
             inbound.provider_message_id,
             inbound.sender,
             inbound.recipient,
             inbound.body,
-            inbound.provider_keyword,
+            inbound.carrier_keyword,
         )
 
     def test_inbound_call(self, adapter: TwilioAdapter, account: Account, auth_token: str) -> None:
@@ -406,7 +409,7 @@ class TestCallers:
 
 
 class TestTwilioKeywords:
-    """What Twilio itself acted on is reported as provider_keyword, with or without the field."""
+    """What Twilio itself acted on is reported as carrier_keyword, with or without the field."""
 
     def test_default_keywords_are_twilios(self) -> None:
         """The lists are Twilio's published defaults.
@@ -427,19 +430,19 @@ class TestTwilioKeywords:
     @pytest.mark.parametrize(
         ("body", "expected"),
         [
-            ("STOP", "STOP"),
-            ("sToP", "STOP"),
-            ("unsubscribe ", "STOP"),
-            ("Help", "HELP"),
-            ("info", "HELP"),
-            ("yes", "START"),
+            ("STOP", KeywordClass.OPT_OUT),
+            ("sToP", KeywordClass.OPT_OUT),
+            ("unsubscribe ", KeywordClass.OPT_OUT),
+            ("Help", KeywordClass.HELP),
+            ("info", KeywordClass.HELP),
+            ("yes", KeywordClass.OPT_IN),
             ("Stop please", None),
             ("STOP.", None),
             ("Can you help?", None),
         ],
     )
     def test_without_advanced_opt_out_the_body_decides(
-        self, adapter: TwilioAdapter, account: Account, body: str, expected: str | None
+        self, adapter: TwilioAdapter, account: Account, body: str, expected: KeywordClass | None
     ) -> None:
         """Twilio's default handling: the whole body is a keyword, in any case.
 
@@ -449,7 +452,7 @@ class TestTwilioKeywords:
         params = {k: v for k, v in _INBOUND.items() if k != "OptOutType"}
         [text] = _parse(adapter, account, params | {"Body": body})
         assert isinstance(text, InboundMessage)
-        assert expected == text.provider_keyword
+        assert expected == text.carrier_keyword
 
     def test_with_advanced_opt_out_only_the_field_decides(
         self, adapter: TwilioAdapter, account: Account
@@ -465,7 +468,7 @@ class TestTwilioKeywords:
         [custom] = _parse(adapter, advanced, plain | {"Body": "ARRET", "OptOutType": "STOP"})
         assert isinstance(unreported, InboundMessage)
         assert isinstance(custom, InboundMessage)
-        assert (None, "STOP") == (unreported.provider_keyword, custom.provider_keyword)
+        assert (None, KeywordClass.OPT_OUT) == (unreported.carrier_keyword, custom.carrier_keyword)
 
     def test_setting_must_be_a_flag(self, adapter: TwilioAdapter, account: Account) -> None:
         """A value that is not true or false is refused, naming the key."""

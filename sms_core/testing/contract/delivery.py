@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from sms_core.domain import Account, DeliveryStatus, NumberSettings, PhoneNumber, ProvisionedNumber
+from sms_core.domain import (
+    Account,
+    DeliveryStatus,
+    FailureReason,
+    NumberSettings,
+    PhoneNumber,
+    ProvisionedNumber,
+)
 from sms_core.exceptions import (
     ProviderNotFoundError,
     RecipientOptedOutError,
@@ -31,22 +38,24 @@ class DeliveryContract(CarrierFixtures):
         recipient: PhoneNumber,
         webhook_settings: NumberSettings,
     ) -> None:
-        """A text from a number on no approved campaign is refused with 30034.
+        """A text from a number on no approved campaign fails as ``UNREGISTERED_SENDER``.
 
         A carrier may refuse it at once (UnregisteredSenderError), or accept it and fail it
-        afterwards, as Twilio does: then fetching it reports FAILED with 30034. The SDK
-        handles both: a refusal frees the text's idempotency key, and a later failure
-        reaches the message through the status callback or reconciliation.
+        afterwards: then fetching it reports FAILED. Either way the reason is
+        ``UNREGISTERED_SENDER`` with the carrier's code beside it. The SDK handles both: a
+        refusal frees the text's idempotency key, and a later failure reaches the message
+        through the status callback or reconciliation.
         """
         message = outbound_message(purchased_number, recipient, webhook_settings)
         try:
             receipt = hooks.send_message(account, message)
         except UnregisteredSenderError as refused:
-            status, code = DeliveryStatus.FAILED, refused.code
+            status, reason, code = DeliveryStatus.FAILED, refused.reason, refused.code
         else:
             update = hooks.fetch_message(account, message, receipt.provider_message_id)
-            status, code = update.status, update.error_code
-        assert (DeliveryStatus.FAILED, "30034") == (status, code)
+            status, reason, code = update.status, update.failure_reason, update.error_code
+        assert (DeliveryStatus.FAILED, FailureReason.UNREGISTERED_SENDER) == (status, reason)
+        assert code, "the carrier's code is kept beside the reason"
 
     def test_send_returns_provider_id_and_initial_status(self, sent_message: SentMessage) -> None:
         """A send from a registered number has a carrier id and is queued, sent or delivered."""
@@ -92,9 +101,13 @@ class DeliveryContract(CarrierFixtures):
         opted_out_recipient: PhoneNumber,
         webhook_settings: NumberSettings,
     ) -> None:
-        """A send to a recipient opted out at the carrier raises RecipientOptedOutError 21610."""
+        """A send to a recipient opted out at the carrier raises RecipientOptedOutError.
+
+        Its reason is ``OPTED_OUT`` and the carrier's code is kept beside it.
+        """
         driver.opt_out_at_carrier(account, sending_number.number, opted_out_recipient)
         message = outbound_message(sending_number, opted_out_recipient, webhook_settings)
         with pytest.raises(RecipientOptedOutError) as caught:
             hooks.send_message(account, message)
-        assert "21610" == caught.value.code
+        assert FailureReason.OPTED_OUT is caught.value.reason
+        assert caught.value.code, "the carrier's code is kept beside the reason"

@@ -29,8 +29,6 @@ from sms_core.testing.driver import CarrierDriver
 
 __all__ = ["NumberRegistrationContract", "NumberRegistrationDriver"]
 
-_FAILURE_CODE = "30126"
-
 
 @runtime_checkable
 class NumberRegistrationDriver(Protocol):
@@ -38,6 +36,10 @@ class NumberRegistrationDriver(Protocol):
 
     def fail_next_number_registration(self, account: Account, reason: str, code: str) -> None:
         """Make the registration of the account's next attached number fail with ``code``."""
+        ...
+
+    def number_registration_failure_code(self) -> str:
+        """A code the carrier fails a number's registration with."""
         ...
 
     def number_registration_webhooks(
@@ -80,14 +82,15 @@ class NumberRegistrationContract(CarrierFixtures):
         purchased_number: ProvisionedNumber,
     ) -> None:
         """A failed registration is reported failed, with the carrier's code and words."""
+        code = registration_driver.number_registration_failure_code()
         registration_driver.fail_next_number_registration(
-            account, "The number could not be registered", _FAILURE_CODE
+            account, "The number could not be registered", code
         )
         hooks.attach_number(account, messaging_service.provider_ref, purchased_number)
         updates = _updates(hooks, account, registration_driver, purchased_number)
         failed = updates[-1]
         assert CarrierRegistration.FAILED == failed.state
-        assert _FAILURE_CODE == failed.error_code
+        assert code == failed.error_code
         assert failed.error_message
 
     def test_forged_registration_webhook_refused(

@@ -27,8 +27,8 @@ from sms_core.testing.driver import CarrierDriver
 
 __all__ = ["RegistrationContract"]
 
-# The refusal the suite arranges: a carrier-style reason and code.
-_REVIEW_FAILURE = ("The legal name does not match the tax id on record.", "30893")
+# The refusal the suite arranges, with a code of the driver's carrier.
+_REVIEW_FAILURE = "The legal name does not match the tax id on record."
 
 # Submits the step under test, given the failed submission's ref when resubmitting.
 _Submit = Callable[[str | None], RegistrationState]
@@ -88,7 +88,9 @@ class RegistrationContract(CarrierFixtures):
         submit_step: _Submit,
     ) -> None:
         """A refused step is failed with at least one reason that has a carrier code."""
-        driver.fail_next_registration(account, reviewed_step, *_REVIEW_FAILURE)
+        driver.fail_next_registration(
+            account, reviewed_step, _REVIEW_FAILURE, driver.review_failure_code(reviewed_step)
+        )
         reviewed = review_step(hooks, driver, account, submit_step(None))
         assert StepStatus.FAILED == reviewed.status
         assert any(failure.reason.strip() and failure.code for failure in reviewed.failures), (
@@ -104,7 +106,9 @@ class RegistrationContract(CarrierFixtures):
         submit_step: _Submit,
     ) -> None:
         """A failed step resubmitted goes back in progress, then is approved."""
-        driver.fail_next_registration(account, reviewed_step, *_REVIEW_FAILURE)
+        driver.fail_next_registration(
+            account, reviewed_step, _REVIEW_FAILURE, driver.review_failure_code(reviewed_step)
+        )
         failed = review_step(hooks, driver, account, submit_step(None))
         assert StepStatus.FAILED == failed.status
         resubmitted = submit_step(failed.provider_ref)

@@ -12,6 +12,7 @@ import pytest
 from sms_core.domain import (
     Account,
     DeliveryStatus,
+    FailureReason,
     InboundCall,
     InboundMessage,
     PhoneNumber,
@@ -95,11 +96,11 @@ class WebhookContract(CarrierFixtures):
         return _only(hooks.parse_webhook(account, request), InboundCall)
 
     @pytest.mark.parametrize(
-        ("status", "error_code"),
+        ("status", "reason"),
         [
             pytest.param(DeliveryStatus.DELIVERED, None, id="delivered"),
-            pytest.param(DeliveryStatus.UNDELIVERED, "30003", id="undelivered"),
-            pytest.param(DeliveryStatus.FAILED, "30007", id="failed"),
+            pytest.param(DeliveryStatus.UNDELIVERED, FailureReason.UNREACHABLE, id="undelivered"),
+            pytest.param(DeliveryStatus.FAILED, FailureReason.FILTERED, id="failed"),
         ],
     )
     def test_status_webhook_parses_to_one_update(
@@ -109,17 +110,25 @@ class WebhookContract(CarrierFixtures):
         driver: CarrierDriver,
         sent_message: SentMessage,
         status: DeliveryStatus,
-        error_code: str | None,
+        reason: FailureReason | None,
     ) -> None:
-        """A delivery report verifies and parses to one update with both ids and the code."""
+        """A delivery report parses to one update with both ids, the reason and the code.
+
+        The carrier's code for the failure comes from the driver; the adapter reads it back
+        as the reason and keeps it beside.
+        """
         message, receipt = sent_message
+        error_code = None if reason is None else driver.delivery_failure_code(reason)
         request = driver.status_webhook(account, message, receipt, status, error_code)
         hooks.verify_webhook(account, request)
         update = _only(hooks.parse_webhook(account, request), StatusUpdate)
         assert receipt.provider_message_id == update.provider_message_id
         assert message.message_id == update.message_id
-        assert status == update.status
-        assert error_code == update.error_code
+        assert (status, reason, error_code) == (
+            update.status,
+            update.failure_reason,
+            update.error_code,
+        )
 
     def test_inbound_text_parses_to_message(
         self,

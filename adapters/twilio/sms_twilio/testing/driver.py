@@ -19,6 +19,7 @@ from twilio.request_validator import RequestValidator  # type: ignore[import-unt
 from sms_core.domain import (
     Account,
     DeliveryStatus,
+    FailureReason,
     OutboundMessage,
     PhoneNumber,
     ProvisionedNumber,
@@ -27,6 +28,7 @@ from sms_core.domain import (
     WebhookRequest,
 )
 from sms_twilio.delivery import status_callback_url
+from sms_twilio.errors import CODES
 from sms_twilio.registration import CampaignRef
 from sms_twilio.settings import TwilioSettings
 from sms_twilio.testing.state import API_VERSION, Failure, TwilioState
@@ -54,6 +56,14 @@ _RAW_STATUSES = {
     DeliveryStatus.RECEIVED: "received",
 }
 _STEPS = {RegistrationStep.BRAND: "brand", RegistrationStep.CAMPAIGN: "campaign"}
+# Codes Twilio refuses a reviewed step with, and reviews again once it is fixed:
+# https://www.twilio.com/docs/api/errors/30799 (brand feedback: the registration data could not
+# be verified, e.g. the legal name does not match the EIN) and
+# https://www.twilio.com/docs/api/errors/30893 (campaign vetting rejection, sample messages).
+_REVIEW_FAILURE_CODES = {RegistrationStep.BRAND: "30799", RegistrationStep.CAMPAIGN: "30893"}
+# https://www.twilio.com/docs/api/errors/30126, the code Event Streams reports a number's
+# registration failure with in Twilio's example (see sms_twilio.event_streams).
+_NUMBER_REGISTRATION_FAILURE_CODE = "30126"
 
 
 def signed_request(url: str, params: Mapping[str, str], auth_token: str) -> WebhookRequest:
@@ -125,6 +135,28 @@ class TwilioDriver:
         self._state.fail_next_number_registration(
             self._account_sid(account), Failure(reason=reason, code=code)
         )
+
+    def number_registration_failure_code(self) -> str:
+        """Twilio's code for a number whose registration with the carriers failed."""
+        return _NUMBER_REGISTRATION_FAILURE_CODE
+
+    def review_failure_code(self, step: RegistrationStep) -> str:
+        """A code Twilio refuses a brand or campaign with on review, and reviews again."""
+        if step not in _REVIEW_FAILURE_CODES:
+            raise ValueError(f"Twilio does not review a {step.value}; only brands and campaigns")
+        return _REVIEW_FAILURE_CODES[step]
+
+    def delivery_failure_code(self, reason: FailureReason) -> str:
+        """Twilio's code for a text that failed for ``reason``, from ``sms_twilio.errors.CODES``.
+
+        A delivery code (3xxxx, reported on a status callback) where one has the reason, else
+        the code a create is refused with.
+        """
+        matching = [code for code, known in CODES.items() if known.reason is reason]
+        delivery = [code for code in matching if code.startswith("3")]
+        if not matching:
+            raise ValueError(f"no Twilio code in sms_twilio.errors.CODES means {reason.value!r}")
+        return (delivery or matching)[0]
 
     def number_registration_webhooks(
         self, account: Account, number: ProvisionedNumber
