@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar, cast
 
+import attrs
 import pluggy
 
 from sms_core.domain import (
@@ -15,6 +16,7 @@ from sms_core.domain import (
     BrandProfile,
     CampaignProfile,
     Decision,
+    HostEvent,
     HostPolicy,
     InboundCall,
     NumberQuery,
@@ -32,6 +34,13 @@ from sms_core.domain import (
     WebhookRequest,
     WebhookResponse,
 )
+from sms_core.domain.host_events import (
+    InboundTextStored,
+    LineChanged,
+    MessageStatusChanged,
+    OptOutChanged,
+    RegistrationStepChanged,
+)
 from sms_core.exceptions import (
     UnknownProviderError,
     UnsupportedFeatureError,
@@ -46,7 +55,7 @@ from sms_core.plugins.manager import (
     plugin_origin,
 )
 
-__all__ = ["Hooks"]
+__all__ = ["HookFailure", "Hooks"]
 
 _T = TypeVar("_T")
 
@@ -314,6 +323,28 @@ class Hooks:
         """Tell every interested plugin about a stored message."""
         self._hook.sms_record_activity(account=account, activity=activity)
 
+    def notify_host_event(self, account: Account, event: HostEvent) -> list[HookFailure]:
+        """Tell every plugin that implements the event's hook, each on its own.
+
+        An implementation that raises does not keep the others from being called: its error
+        is returned, for the caller to log and to deliver the event again later.
+
+        Returns:
+            The implementations that raised; empty when every one returned.
+        """
+        name = _EVENT_HOOKS[type(event)]
+        plugins = list(
+            dict.fromkeys(impl.plugin for impl in getattr(self._hook, name).get_hookimpls())
+        )
+        failures = []
+        for plugin in reversed(plugins):  # in pluggy's own order: the last registered first
+            others = [other for other in plugins if other is not plugin]
+            try:
+                self._pm.subset_hook_caller(name, others)(account=account, event=event)
+            except Exception as err:  # a plugin's bug must not stop the others
+                failures.append(HookFailure(plugin=self._pm.get_name(plugin) or "?", error=err))
+        return failures
+
     # -- dispatch ----------------------------------------------------------------------------
 
     def _answered(self, account: Account, result: _T | None, feature: str) -> _T:
@@ -323,3 +354,26 @@ class Hooks:
         raise UnsupportedFeatureError(
             info.name, feature, "Choose a carrier adapter that provides it."
         )
+
+
+# The hook that tells plugins about each kind of host event.
+_EVENT_HOOKS: dict[type[HostEvent], str] = {
+    MessageStatusChanged: "sms_message_status_changed",
+    InboundTextStored: "sms_inbound_text_stored",
+    OptOutChanged: "sms_opt_out_changed",
+    RegistrationStepChanged: "sms_registration_step_changed",
+    LineChanged: "sms_line_changed",
+}
+
+
+@attrs.frozen(kw_only=True)
+class HookFailure:
+    """A plugin's implementation of a notification hook that raised.
+
+    Attributes:
+        plugin: The plugin's registered name.
+        error: What it raised.
+    """
+
+    plugin: str
+    error: Exception

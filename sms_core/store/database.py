@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import attrs
@@ -12,7 +12,10 @@ from sms_core.exceptions import DatabaseUnavailableError
 from sms_core.store.engine import create_engine, default_database_url
 from sms_core.store.migrate import upgrade
 
-__all__ = ["Database"]
+__all__ = ["Database", "after_commit"]
+
+# Where a transaction keeps the callbacks to run once it commits (``Connection.info``).
+_AFTER_COMMIT = "sms_core.after_commit"
 
 
 @attrs.define
@@ -53,13 +56,36 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
-        """A connection in a transaction that commits on success and rolls back on error."""
+        """A connection in a transaction that commits on success and rolls back on error.
+
+        Callbacks registered with :func:`after_commit` run, in order, once it has committed;
+        never when it rolls back.
+        """
+        callbacks: list[Callable[[], object]] = []
         with self.engine.begin() as connection:
-            yield connection
+            connection.info[_AFTER_COMMIT] = callbacks
+            try:
+                yield connection
+            finally:
+                del connection.info[_AFTER_COMMIT]
+        for callback in callbacks:
+            callback()
 
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def after_commit(connection: sa.Connection, callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the transaction of ``connection`` has committed.
+
+    Raises:
+        RuntimeError: When ``connection`` is not one of :meth:`Database.transaction`.
+    """
+    callbacks: list[Callable[[], object]] | None = connection.info.get(_AFTER_COMMIT)
+    if callbacks is None:
+        raise RuntimeError("after_commit() needs a connection of Database.transaction()")
+    callbacks.append(callback)
 
 
 #: The engines the SDK runs on (and tests against).
