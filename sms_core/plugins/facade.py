@@ -323,6 +323,10 @@ class Hooks:
         """Tell every interested plugin about a stored message."""
         self._hook.sms_record_activity(account=account, activity=activity)
 
+    def listens_to(self, kind: type[object]) -> bool:
+        """Whether any plugin implements the hook that tells about ``kind`` events."""
+        return bool(getattr(self._hook, _EVENT_HOOKS[kind]).get_hookimpls())
+
     def notify_host_event(self, account: Account, event: HostEvent) -> list[HookFailure]:
         """Tell every plugin that implements the event's hook, each on its own.
 
@@ -357,7 +361,7 @@ class Hooks:
 
 
 # The hook that tells plugins about each kind of host event.
-_EVENT_HOOKS: dict[type[HostEvent], str] = {
+_EVENT_HOOKS: dict[type[object], str] = {
     MessageStatusChanged: "sms_message_status_changed",
     InboundTextStored: "sms_inbound_text_stored",
     OptOutChanged: "sms_opt_out_changed",

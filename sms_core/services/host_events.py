@@ -13,7 +13,7 @@ The rule, in one place:
 * an event left undelivered (an implementation raised, or the process stopped between the
   commit and the delivery) is delivered again, to every implementation, by
   :meth:`HostEventDelivery.deliver_due` (``SmsAdmin.deliver_host_events()``, the
-  :class:`HostEventPoller` in ``smsadmin serve``, ``smsadmin events deliver``), after a
+  :class:`HostEventPoller` in ``smsadmin serve``, ``smsadmin deliver-events``), after a
   backoff that doubles from :data:`FIRST_RETRY_DELAY` up to :data:`MAX_RETRY_DELAY` and keeps
   retrying at that pace, its last error recorded. A claim older than :data:`CLAIM_LEASE`
   belongs to a process that stopped and is taken over.
@@ -34,13 +34,26 @@ import attrs
 import sqlalchemy as sa
 
 from sms_core.clock import Clock
-from sms_core.domain import Account, DeliveryStatus, Line, Message, OptOut, PhoneNumber
+from sms_core.domain import (
+    Account,
+    DeliveryStatus,
+    Line,
+    Message,
+    OptOut,
+    PhoneNumber,
+    RegistrationState,
+    StepStatus,
+    User,
+)
 from sms_core.domain.host_events import (
     HostEvent,
     InboundTextStored,
+    LineChange,
+    LineChanged,
     MessageStatusChanged,
     OptOutChange,
     OptOutChanged,
+    RegistrationStepChanged,
 )
 from sms_core.plugins import Hooks
 from sms_core.plugins.facade import HookFailure
@@ -49,6 +62,7 @@ from sms_core.services.poller import Poller
 from sms_core.store import Database
 from sms_core.store import accounts as account_store
 from sms_core.store import host_events as event_store
+from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
 from sms_core.store import users as user_store
@@ -63,9 +77,11 @@ __all__ = [
     "HostEventPoller",
     "emit",
     "lift_opt_out",
+    "line_changed",
     "record_opt_out",
     "record_status",
     "status_changed",
+    "step_changed",
     "text_stored",
 ]
 
@@ -97,10 +113,12 @@ def emit(
         facts: The event's own fields (all but ``id``, ``account_id`` and ``occurred_at``).
 
     Returns:
-        The event written.
+        The event; it is neither written nor delivered when no plugin implements its hook.
     """
     now = context.now()
     event = kind(id=uuid.uuid4().hex, account_id=context.account.id, occurred_at=now, **facts)
+    if not context.hooks.listens_to(kind):
+        return event  # nobody to tell: keep no outbox row
     event_store.insert_event(connection, event, now)
     delivery = HostEventDelivery(
         database=context.database, hooks=context.hooks, clock=context.clock
@@ -320,8 +338,10 @@ def record_opt_out(context: AccountContext, connection: sa.Connection, opt_out: 
     Returns:
         The opt-out in force.
     """
-    current = optout_store.record_opt_out(connection, context.account.id, opt_out)
-    if current == opt_out:  # this one, not an earlier one that blocked the number already
+    account_id = context.account.id
+    blocked = opt_out.number in optout_store.in_force(connection, account_id, [opt_out.number])
+    current = optout_store.record_opt_out(connection, account_id, opt_out)
+    if not blocked:
         emit(
             context,
             connection,
@@ -381,4 +401,50 @@ def text_stored(
         candidate_id=message.candidate_id,
         line=line,
         users=tuple(users[user_id] for user_id in line.user_ids if user_id in users),
+    )
+
+
+def step_changed(
+    context: AccountContext,
+    connection: sa.Connection,
+    old_status: StepStatus,
+    state: RegistrationState,
+) -> None:
+    """Emit :class:`RegistrationStepChanged` for a step stored as ``state``, if its status moved."""
+    if state.status is old_status:
+        return
+    emit(
+        context,
+        connection,
+        RegistrationStepChanged,
+        step=state.step,
+        old_status=old_status,
+        new_status=state.status,
+        failures=state.failures,
+    )
+
+
+def line_changed(
+    context: AccountContext,
+    connection: sa.Connection,
+    change: LineChange,
+    before: Line,
+    *,
+    by: User | None,
+) -> None:
+    """Emit :class:`LineChanged` for ``before``, its users and forwarding read back after it."""
+    after = line_store.get_line(connection, context.account.id, before.id)
+    if change is LineChange.DEACTIVATED:
+        after = None  # released: no users, no forwarding
+    emit(
+        context,
+        connection,
+        LineChanged,
+        line_id=before.id,
+        number=before.number,
+        change=change,
+        users_before=before.user_ids,
+        users_after=() if after is None else after.user_ids,
+        forward_to=None if after is None else after.forward_to,
+        by=by.id if by is not None else None,
     )
