@@ -430,7 +430,7 @@ def sms_record_activity(account: Account, activity: Activity) -> None:
 # (any plugin may, not only the active host). Delivery is at least once: the event is written
 # in the change's own transaction and delivered after the commit; an implementation that raises
 # is logged and the event is delivered again later (to every implementation) by the host-event
-# poller (``smsadmin serve``, ``smsadmin events deliver``, ``SmsAdmin.deliver_host_events()``).
+# poller (``smsadmin serve``, ``smsadmin deliver-events``, ``SmsAdmin.deliver_host_events()``).
 # So dedupe on ``event.id``, which stays the same on every delivery. Order is not guaranteed,
 # not even per account: an event delivered again comes after later ones; compare
 # ``event.occurred_at`` (or the statuses, which only move forward) when order matters. An
