@@ -116,7 +116,7 @@ def emit(
         The event; it is neither written nor delivered when no plugin implements its hook.
     """
     now = context.now()
-    event = kind(id=uuid.uuid4().hex, account_id=context.account.id, occurred_at=now, **facts)
+    event = kind(id=context.make_id(), account_id=context.account.id, occurred_at=now, **facts)
     if not context.hooks.listens_to(kind):
         return event  # nobody to tell: keep no outbox row
     event_store.insert_event(connection, event, now)
@@ -197,9 +197,14 @@ class HostEventDelivery:
                     due_at=self.clock.now() + _backoff(attempts),
                 )
                 return False
-        except Exception:  # the database failed: the poller delivers it later
-            _logger.exception(
-                "host event %s of account %s could not be delivered now", event.id, account.id
+        except Exception as err:  # the database failed: the poller delivers it later
+            # The error's type only: a database error's text quotes the statement's values.
+            _logger.error(
+                "host event %s of account %s could not be delivered now (%s); it will be "
+                "delivered again",
+                event.id,
+                account.id,
+                type(err).__name__,
             )
             return False
 

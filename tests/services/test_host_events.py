@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Sequence
 from datetime import timedelta
@@ -430,6 +434,43 @@ class TestCrashBeforeDelivery(Events):
         assert (event.id,) == admin.deliver_host_events().delivered
 
 
+class TestKilledBeforeDelivery:
+    """A process SIGKILLed between the commit and the delivery loses no event."""
+
+    @pytest.mark.crash
+    def test_delivered_by_the_next_pass(
+        self, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The child records an opt-out and dies as delivery starts; a pass delivers it once."""
+        clock = ManualClock(START)
+        log = EventLog()
+        with SandboxCarrier(tmp_path / "carrier.sqlite3", clock=clock) as carrier:
+            with open_admin(database_url, clock, None, [FakeAdapter(carrier=carrier)]) as admin:
+                admin.create_account("acme", name="Acme Staffing", provider="fake")
+            monkeypatch.setenv("SMS_DATABASE_URL", database_url)
+            child = subprocess.run(
+                [sys.executable, "-m", "tests.host_events_child", START.isoformat()],
+                cwd=Path(__file__).parent.parent.parent,
+                env=os.environ.copy(),
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert -signal.SIGKILL == child.returncode, child.stdout + child.stderr
+            assert "delivered" not in child.stdout
+            with open_admin(
+                database_url, clock, None, [FakeAdapter(carrier=carrier), log]
+            ) as admin:
+                assert acme_opted_out(admin)
+                [row] = undelivered(admin)
+                report = admin.deliver_host_events()
+                again = admin.deliver_host_events()
+        [event] = log.events
+        assert (row["id"], (row["id"],), ()) == (event.id, report.delivered, again.delivered)
+        assert (OptOutChange.RECORDED, PhoneNumber.parse(ALICE)) == (event.change, event.number)
+
+
 class TestConcurrentPollers:
     """Pollers in several processes deliver each event once per pass (PostgreSQL)."""
 
@@ -465,6 +506,10 @@ class TestConcurrentPollers:
         delivered = [event.id for event in log.events]
         assert (written, 60) == (set(delivered), len(delivered))
         assert written == {i for report in reports for i in report.delivered}
+
+
+def acme_opted_out(admin: SmsAdmin) -> bool:
+    return admin.account("acme").optouts.is_opted_out(ALICE)
 
 
 def account_context(admin: SmsAdmin, account: Account) -> AccountContext:
