@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import attrs
@@ -76,6 +76,7 @@ __all__ = [
     "HostEventDelivery",
     "HostEventPoller",
     "emit",
+    "first_answers_stored",
     "lift_opt_out",
     "line_changed",
     "record_opt_out",
@@ -453,3 +454,28 @@ def line_changed(
         forward_to=None if after is None else after.forward_to,
         by=by.id if by is not None else None,
     )
+
+
+def first_answers_stored(
+    context: AccountContext,
+    connection: sa.Connection,
+    answers: Sequence[message_store.FirstAnswer],
+    *,
+    all_applied: bool,
+    now: datetime,
+) -> None:
+    """Emit :class:`MessageStatusChanged` for the answers ``record_first_answers`` stored.
+
+    When not every answer applied, the rows are read back in the same transaction: an answer
+    applied when its row holds its status and carrier id with ``updated_at`` at ``now``.
+    """
+    for answer in answers:
+        if not all_applied:
+            stored = message_store.get_message(connection, context.account.id, answer.message.id)
+            if stored is None or (stored.status, stored.provider_message_id, stored.updated_at) != (
+                answer.status,
+                answer.provider_message_id,
+                now,
+            ):
+                continue
+        status_changed(context, connection, answer.message, answer.status)

@@ -481,19 +481,20 @@ class Dispatcher:
         receipts = [
             (message, answer) for message, answer in answered if isinstance(answer, SendReceipt)
         ]
+        answers = [
+            message_store.FirstAnswer(
+                message=message,
+                status=receipt.status,
+                provider_message_id=receipt.provider_message_id,
+            )
+            for message, receipt in receipts
+        ]
         with context.database.transaction() as connection:
             all_applied = message_store.record_first_answers(
-                connection,
-                context.account.id,
-                [
-                    message_store.FirstAnswer(
-                        message=message,
-                        status=receipt.status,
-                        provider_message_id=receipt.provider_message_id,
-                    )
-                    for message, receipt in receipts
-                ],
-                now,
+                connection, context.account.id, answers, now
+            )
+            host_events.first_answers_stored(
+                context, connection, answers, all_applied=all_applied, now=now
             )
         # When every answer applied, nothing else touched those rows since they were stored:
         # they need not be read back. Otherwise each is settled on its own.

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -29,6 +30,7 @@ from sms_core import (
     OptOutChanged,
     OptOutSource,
     PhoneNumber,
+    Recipient,
     RegistrationFailure,
     RegistrationStep,
     RegistrationStepChanged,
@@ -51,12 +53,16 @@ from sms_fake import FakeAdapter, SandboxCarrier
 from tests.services.messaging_fixtures import (
     ADMIN_PERMISSIONS,
     ALICE,
+    BRUNO,
+    CARLA,
     START,
     Texting,
     buy_line,
     deliver_webhooks,
     open_admin,
 )
+
+_E = TypeVar("_E", bound=HostEvent)
 
 
 class EventLog:
@@ -90,7 +96,7 @@ class EventLog:
     def sms_line_changed(self, event: LineChanged) -> None:
         self._keep(event)
 
-    def of(self, kind: type[HostEvent]) -> list[HostEvent]:
+    def of(self, kind: type[_E]) -> list[_E]:
         return [event for event in self.events if isinstance(event, kind)]
 
 
@@ -162,6 +168,24 @@ class TestMessageStatusChanged(Events):
         } == {(c.account_id, c.message_id, c.candidate_id, c.line, c.candidate) for c in changes}
         assert 3 == len({change.id for change in changes})
         assert [] == undelivered(admin)
+
+    def test_mass_text(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, events: EventLog, line: str
+    ) -> None:
+        """Each recipient's text of a mass text is told once when the carrier takes it."""
+        recipients = [Recipient(candidate_id=None, number=n) for n in (ALICE, BRUNO, CARLA)]
+        result = acme.messages.send_mass("ann", recipients, "New shifts")
+        sent = {
+            outcome.message.id: outcome.message.status
+            for outcome in result.outcomes
+            if outcome.message is not None
+        }
+        assert sent == {
+            change.message_id: change.new_status
+            for change in events.of(MessageStatusChanged)
+            if change.old_status is DeliveryStatus.PENDING
+        }
+        assert 3 == len(events.of(MessageStatusChanged))
 
     def test_failure_code(
         self, acme: AccountAdmin, carrier: SandboxCarrier, events: EventLog, line: str
@@ -466,7 +490,7 @@ class TestKilledBeforeDelivery:
                 [row] = undelivered(admin)
                 report = admin.deliver_host_events()
                 again = admin.deliver_host_events()
-        [event] = log.events
+        [event] = log.of(OptOutChanged)
         assert (row["id"], (row["id"],), ()) == (event.id, report.delivered, again.delivered)
         assert (OptOutChange.RECORDED, PhoneNumber.parse(ALICE)) == (event.change, event.number)
 
