@@ -445,8 +445,9 @@ def sms_message_status_changed(account: Account, event: MessageStatusChanged) ->
 
     A duplicate or out-of-order delivery report changes nothing and emits nothing.
 
-    Called for every plugin that implements it, after commit, at least once (dedupe on
-    ``event.id``). Implemented by host plugins that mirror delivery onto their records.
+    Called for every plugin that implements it, after commit, at least once: dedupe on
+    ``event.id``. Order is not guaranteed, not even per account.
+    Implemented by host plugins that mirror delivery onto their records.
     """
 
 
@@ -456,8 +457,9 @@ def sms_inbound_text_stored(account: Account, event: InboundTextStored) -> None:
 
     A webhook delivered twice stores the text once and emits once.
 
-    Called for every plugin that implements it, after commit, at least once (dedupe on
-    ``event.id``). Implemented by host plugins that notify recruiters.
+    Called for every plugin that implements it, after commit, at least once: dedupe on
+    ``event.id``. Order is not guaranteed, not even per account.
+    Implemented by host plugins that notify recruiters.
     """
 
 
@@ -465,8 +467,9 @@ def sms_inbound_text_stored(account: Account, event: InboundTextStored) -> None:
 def sms_opt_out_changed(account: Account, event: OptOutChanged) -> None:
     """Hear that a number opted out (by keyword, at the carrier, by the host) or was let back.
 
-    Called for every plugin that implements it, after commit, at least once (dedupe on
-    ``event.id``). Implemented by host plugins that mirror consent onto the talent record.
+    Called for every plugin that implements it, after commit, at least once: dedupe on
+    ``event.id``. Order is not guaranteed, not even per account.
+    Implemented by host plugins that mirror consent onto the talent record.
     """
 
 
@@ -474,8 +477,9 @@ def sms_opt_out_changed(account: Account, event: OptOutChanged) -> None:
 def sms_registration_step_changed(account: Account, event: RegistrationStepChanged) -> None:
     """Hear that the brand, campaign or messaging service moved to another status.
 
-    Called for every plugin that implements it, after commit, at least once (dedupe on
-    ``event.id``). Implemented by host plugins that tell admins about registration.
+    Called for every plugin that implements it, after commit, at least once: dedupe on
+    ``event.id``. Order is not guaranteed, not even per account.
+    Implemented by host plugins that tell admins about registration.
     """
 
 
@@ -483,6 +487,7 @@ def sms_registration_step_changed(account: Account, event: RegistrationStepChang
 def sms_line_changed(account: Account, event: LineChanged) -> None:
     """Hear that a line was assigned, unassigned, re-allocated, deactivated or re-forwarded.
 
-    Called for every plugin that implements it, after commit, at least once (dedupe on
-    ``event.id``). Implemented by host plugins that show who holds which number.
+    Called for every plugin that implements it, after commit, at least once: dedupe on
+    ``event.id``. Order is not guaranteed, not even per account.
+    Implemented by host plugins that show who holds which number.
     """

@@ -13,9 +13,8 @@ from uvicorn.config import LOGGING_CONFIG
 from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
 from sms_core.cli.params import finite
-from sms_core.services import ReconciliationPoller, RegistrationPoller
+from sms_core.services import HostEventPoller, ReconciliationPoller, RegistrationPoller
 from sms_core.services.context import WEBHOOK_BASE_URL_ENV
-from sms_core.services.host_events import HostEventPoller
 from sms_core.webhooks import create_app
 
 __all__ = ["serve"]

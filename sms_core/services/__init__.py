@@ -4,6 +4,7 @@ from sms_core.domain import WebhookKind
 from sms_core.services.admin import AccountAdmin, SmsAdmin
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import WebhookUrls
+from sms_core.services.host_events import HostEventPoller, HostEventReport
 from sms_core.services.inbound import WebhookReceiver
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
@@ -18,6 +19,8 @@ from sms_core.services.users import UserDirectory
 __all__ = [
     "AccountAdmin",
     "AuditTrail",
+    "HostEventPoller",
+    "HostEventReport",
     "Messaging",
     "NumberAdmin",
     "OptOuts",

@@ -17,7 +17,7 @@ from sms_core.exceptions import AccountNotFoundError, AlreadyExistsError, Invali
 from sms_core.plugins import Hooks
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
-from sms_core.services.host_events import DeliveryReport, HostEventDelivery
+from sms_core.services.host_events import HostEventDelivery, HostEventReport
 from sms_core.services.inbound import WebhookReceiver
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
@@ -256,7 +256,7 @@ class SmsAdmin:
                 reconciled[account.id] = messages
         return reconciled
 
-    def deliver_host_events(self) -> DeliveryReport:
+    def deliver_host_events(self) -> HostEventReport:
         """Deliver the host events left undelivered, as a scheduler runs it.
 
         Events are delivered right after the change they report commits; this delivers those

@@ -72,9 +72,9 @@ __all__ = [
     "CLAIM_LEASE",
     "FIRST_RETRY_DELAY",
     "MAX_RETRY_DELAY",
-    "DeliveryReport",
     "HostEventDelivery",
     "HostEventPoller",
+    "HostEventReport",
     "emit",
     "first_answers_stored",
     "lift_opt_out",
@@ -130,7 +130,7 @@ def emit(
 
 
 @attrs.frozen(kw_only=True)
-class DeliveryReport:
+class HostEventReport:
     """What one pass over the due events did.
 
     Attributes:
@@ -209,7 +209,7 @@ class HostEventDelivery:
             )
             return False
 
-    def deliver_due(self, *, limit: int = 500) -> DeliveryReport:
+    def deliver_due(self, *, limit: int = 500) -> HostEventReport:
         """Deliver every event that is due and held by no live process, oldest first.
 
         Safe beside other processes doing the same: each event is delivered by the one that
@@ -241,7 +241,7 @@ class HostEventDelivery:
                 delivered.append(event.id)
             elif outcome is False:
                 failed.append(event.id)
-        return DeliveryReport(delivered=tuple(delivered), failed=tuple(failed))
+        return HostEventReport(delivered=tuple(delivered), failed=tuple(failed))
 
 
 class HostEventPoller(Poller):
