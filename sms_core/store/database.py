@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -14,8 +15,12 @@ from sms_core.store.migrate import upgrade
 
 __all__ = ["Database", "after_commit"]
 
-# Where a transaction keeps the callbacks to run once it commits (``Connection.info``).
-_AFTER_COMMIT = "sms_core.after_commit"
+# The callbacks each open transaction runs once it commits, by its connection. Kept beside the
+# connection rather than in ``Connection.info``, which belongs to the pooled DBAPI connection
+# and cannot be read once that connection is invalidated.
+_after_commit: weakref.WeakKeyDictionary[sa.Connection, list[Callable[[], object]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @attrs.define
@@ -63,11 +68,11 @@ class Database:
         """
         callbacks: list[Callable[[], object]] = []
         with self.engine.begin() as connection:
-            connection.info[_AFTER_COMMIT] = callbacks
+            _after_commit[connection] = callbacks
             try:
                 yield connection
             finally:
-                del connection.info[_AFTER_COMMIT]
+                del _after_commit[connection]
         for callback in callbacks:
             callback()
 
@@ -82,7 +87,7 @@ def after_commit(connection: sa.Connection, callback: Callable[[], object]) -> N
     Raises:
         RuntimeError: When ``connection`` is not one of :meth:`Database.transaction`.
     """
-    callbacks: list[Callable[[], object]] | None = connection.info.get(_AFTER_COMMIT)
+    callbacks = _after_commit.get(connection)
     if callbacks is None:
         raise RuntimeError("after_commit() needs a connection of Database.transaction()")
     callbacks.append(callback)
