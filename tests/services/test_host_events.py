@@ -11,7 +11,6 @@ import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +19,6 @@ from sms_core import (
     Account,
     AccountAdmin,
     DeliveryStatus,
-    HostEvent,
     InboundTextStored,
     LineChange,
     LineChanged,
@@ -48,7 +46,7 @@ from sms_core.services.host_events import (
 )
 from sms_core.store import host_events as event_store
 from sms_core.store.schema import host_events
-from sms_core.testing import sample_brand, sample_campaign
+from sms_core.testing import HostEventLog, sample_brand, sample_campaign
 from sms_fake import FakeAdapter, SandboxCarrier
 from tests.services.messaging_fixtures import (
     ADMIN_PERMISSIONS,
@@ -61,43 +59,6 @@ from tests.services.messaging_fixtures import (
     deliver_webhooks,
     open_admin,
 )
-
-_E = TypeVar("_E", bound=HostEvent)
-
-
-class EventLog:
-    """A plugin that keeps every host event it hears, as a host mirroring them would."""
-
-    def __init__(self) -> None:
-        self.events: list[HostEvent] = []
-        self._lock = threading.Lock()
-
-    def _keep(self, event: HostEvent) -> None:
-        with self._lock:
-            self.events.append(event)
-
-    @hookimpl
-    def sms_message_status_changed(self, event: MessageStatusChanged) -> None:
-        self._keep(event)
-
-    @hookimpl
-    def sms_inbound_text_stored(self, event: InboundTextStored) -> None:
-        self._keep(event)
-
-    @hookimpl
-    def sms_opt_out_changed(self, event: OptOutChanged) -> None:
-        self._keep(event)
-
-    @hookimpl
-    def sms_registration_step_changed(self, event: RegistrationStepChanged) -> None:
-        self._keep(event)
-
-    @hookimpl
-    def sms_line_changed(self, event: LineChanged) -> None:
-        self._keep(event)
-
-    def of(self, kind: type[_E]) -> list[_E]:
-        return [event for event in self.events if isinstance(event, kind)]
 
 
 class Broken:
@@ -118,15 +79,15 @@ class Events(Texting):
     """Texting fixtures with an event log (and a broken plugin registered before it)."""
 
     @pytest.fixture
-    def events(self) -> EventLog:
-        return EventLog()
+    def events(self) -> HostEventLog:
+        return HostEventLog()
 
     @pytest.fixture
     def broken(self) -> Broken:
         return Broken()
 
     @pytest.fixture
-    def plugins(self, events: EventLog) -> Sequence[object]:
+    def plugins(self, events: HostEventLog) -> Sequence[object]:
         return (events,)
 
     @pytest.fixture
@@ -148,7 +109,7 @@ class TestMessageStatusChanged(Events):
         acme: AccountAdmin,
         admin: SmsAdmin,
         carrier: SandboxCarrier,
-        events: EventLog,
+        events: HostEventLog,
         line: str,
     ) -> None:
         """Queued at the send, then sent and delivered; the same reports again add nothing."""
@@ -170,7 +131,7 @@ class TestMessageStatusChanged(Events):
         assert [] == undelivered(admin)
 
     def test_mass_text(
-        self, acme: AccountAdmin, carrier: SandboxCarrier, events: EventLog, line: str
+        self, acme: AccountAdmin, carrier: SandboxCarrier, events: HostEventLog, line: str
     ) -> None:
         """Each recipient's text of a mass text is told once when the carrier takes it."""
         recipients = [Recipient(candidate_id=None, number=n) for n in (ALICE, BRUNO, CARLA)]
@@ -188,7 +149,7 @@ class TestMessageStatusChanged(Events):
         assert 3 == len(events.of(MessageStatusChanged))
 
     def test_failure_code(
-        self, acme: AccountAdmin, carrier: SandboxCarrier, events: EventLog, line: str
+        self, acme: AccountAdmin, carrier: SandboxCarrier, events: HostEventLog, line: str
     ) -> None:
         """An undelivered report carries the carrier's code."""
         carrier.mark_recipient(PhoneNumber.parse(ALICE), "30003")
@@ -203,7 +164,7 @@ class TestInboundTextStored(Events):
     """A candidate's text is told once, with the line and its users, after it is committed."""
 
     def test_once_with_users(
-        self, acme: AccountAdmin, carrier: SandboxCarrier, events: EventLog, line: str
+        self, acme: AccountAdmin, carrier: SandboxCarrier, events: HostEventLog, line: str
     ) -> None:
         """The same webhook twice: one text, one event, naming the line's user."""
         text = carrier.inject_inbound_text(
@@ -239,7 +200,7 @@ class TestInboundTextStored(Events):
         assert [1] == seen
 
     def test_rolled_back_emits_nothing(
-        self, acme: AccountAdmin, admin: SmsAdmin, events: EventLog, line: str
+        self, acme: AccountAdmin, admin: SmsAdmin, events: HostEventLog, line: str
     ) -> None:
         """An event written in a transaction that rolls back is neither stored nor told."""
         context = account_context(admin, acme.account)
@@ -268,7 +229,7 @@ class TestOptOutChanged(Events):
     """An opt-out is told when it begins and when it is lifted, never for a repeat."""
 
     def test_keyword_and_host(
-        self, acme: AccountAdmin, carrier: SandboxCarrier, events: EventLog, line: str
+        self, acme: AccountAdmin, carrier: SandboxCarrier, events: HostEventLog, line: str
     ) -> None:
         """STOP, STOP again, START; then the host's own record and an admin's lift."""
         for body in ("STOP", "STOP", "START"):
@@ -301,7 +262,7 @@ class TestRegistrationStepChanged(Events):
         return account
 
     def test_submitted_approved_failed(
-        self, acme: AccountAdmin, carrier: SandboxCarrier, events: EventLog
+        self, acme: AccountAdmin, carrier: SandboxCarrier, events: HostEventLog
     ) -> None:
         """The brand is approved, the campaign refused; syncing again adds nothing."""
         failure = RegistrationFailure(reason="Sample messages lack the brand", code="30893")
@@ -326,7 +287,7 @@ class TestRegistrationStepChanged(Events):
 class TestLineChanged(Events):
     """Each change of who holds a line, or where it forwards, is told once."""
 
-    def test_life_of_a_line(self, acme: AccountAdmin, events: EventLog) -> None:
+    def test_life_of_a_line(self, acme: AccountAdmin, events: HostEventLog) -> None:
         """Bought for Ann, handed on, forwarded (twice the same: once told), released."""
         number = buy_line(acme, "ann")
         acme.numbers.unassign("admin", number, "ann")
@@ -365,7 +326,7 @@ class TestFailingImplementation(Events):
     """A plugin that raises keeps neither the change nor other plugins from happening."""
 
     @pytest.fixture
-    def plugins(self, events: EventLog, broken: Broken) -> Sequence[object]:
+    def plugins(self, events: HostEventLog, broken: Broken) -> Sequence[object]:
         return (events, broken)
 
     def test_redelivered_after_backoff(
@@ -374,7 +335,7 @@ class TestFailingImplementation(Events):
         admin: SmsAdmin,
         carrier: SandboxCarrier,
         clock: ManualClock,
-        events: EventLog,
+        events: HostEventLog,
         broken: Broken,
         line: str,
         caplog: pytest.LogCaptureFixture,
@@ -429,7 +390,7 @@ class TestCrashBeforeDelivery(Events):
     """An event committed by a process that stopped before delivering it is delivered later."""
 
     def test_poller_delivers_once(
-        self, acme: AccountAdmin, admin: SmsAdmin, events: EventLog, line: str
+        self, acme: AccountAdmin, admin: SmsAdmin, events: HostEventLog, line: str
     ) -> None:
         """Written with its change but never delivered: the poller delivers it, once."""
         event = written_not_delivered(admin, acme.account, line)
@@ -444,7 +405,7 @@ class TestCrashBeforeDelivery(Events):
         acme: AccountAdmin,
         admin: SmsAdmin,
         clock: ManualClock,
-        events: EventLog,
+        events: HostEventLog,
         line: str,
     ) -> None:
         """A process that claimed an event and stopped loses it once its lease ran out."""
@@ -467,7 +428,7 @@ class TestKilledBeforeDelivery:
     ) -> None:
         """The child records an opt-out and dies as delivery starts; a pass delivers it once."""
         clock = ManualClock(START)
-        log = EventLog()
+        log = HostEventLog()
         with SandboxCarrier(tmp_path / "carrier.sqlite3", clock=clock) as carrier:
             with open_admin(database_url, clock, None, [FakeAdapter(carrier=carrier)]) as admin:
                 admin.create_account("acme", name="Acme Staffing", provider="fake")
@@ -501,7 +462,7 @@ class TestConcurrentPollers:
     def test_each_event_once(self, postgres_url: str, tmp_path: Path) -> None:
         """Two SDKs on two engines deliver 60 pending events at the same moment."""
         clock = ManualClock(START)
-        log = EventLog()
+        log = HostEventLog()
         with SandboxCarrier(tmp_path / "carrier.sqlite3", clock=clock) as carrier:
             opened = [
                 open_admin(postgres_url, clock, None, [FakeAdapter(carrier=carrier), log])
