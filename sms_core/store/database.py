@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -15,12 +14,10 @@ from sms_core.store.migrate import upgrade
 
 __all__ = ["Database", "after_commit"]
 
-# The callbacks each open transaction runs once it commits, by its connection. Kept beside the
-# connection rather than in ``Connection.info``, which belongs to the pooled DBAPI connection
-# and cannot be read once that connection is invalidated.
-_after_commit: weakref.WeakKeyDictionary[sa.Connection, list[Callable[[], object]]] = (
-    weakref.WeakKeyDictionary()
-)
+# The callbacks each open transaction runs once it commits, by its connection (removed when the
+# transaction ends). Kept beside the connection rather than in ``Connection.info``, which
+# belongs to the pooled DBAPI connection and cannot be read once it is invalidated.
+_after_commit: dict[sa.Connection, list[Callable[[], object]]] = {}
 
 
 @attrs.define
