@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.script import ScriptDirectory
 
 from sms_core import (
     Account,
@@ -45,6 +47,7 @@ from sms_core.services.host_events import (
     emit,
 )
 from sms_core.store import host_events as event_store
+from sms_core.store.migrate import alembic_config, upgrade
 from sms_core.store.schema import host_events
 from sms_core.testing import HostEventLog, sample_brand, sample_campaign
 from sms_fake import FakeAdapter, SandboxCarrier
@@ -454,6 +457,26 @@ class TestKilledBeforeDelivery:
         [event] = log.of(OptOutChanged)
         assert (row["id"], (row["id"],), ()) == (event.id, report.delivered, again.delivered)
         assert (OptOutChange.RECORDED, PhoneNumber.parse(ALICE)) == (event.change, event.number)
+
+
+class TestOutboxMigration:
+    """0008: the outbox table comes and goes with its migration."""
+
+    def test_down_and_up(self, database_url: str) -> None:
+        """Downgrading below 0008 drops the table; upgrading again brings it back, empty."""
+        engine = sa.create_engine(database_url)
+        try:
+            upgrade(engine)
+            config = alembic_config(engine)
+            below = ScriptDirectory.from_config(config).get_revision("0008").down_revision
+            assert isinstance(below, str)
+            command.downgrade(config, below)
+            assert "host_events" not in sa.inspect(engine).get_table_names()
+            upgrade(engine)
+            with engine.connect() as connection:
+                assert 0 == event_store.count_undelivered(connection)
+        finally:
+            engine.dispose()
 
 
 class TestConcurrentPollers:
