@@ -345,9 +345,7 @@ def record_opt_out(context: AccountContext, connection: sa.Connection, opt_out: 
         The opt-out in force.
     """
     account_id = context.account.id
-    blocked = opt_out.number in optout_store.in_force(connection, account_id, [opt_out.number])
-    current = optout_store.record_opt_out(connection, account_id, opt_out)
-    if not blocked:
+    if optout_store.insert_opt_out(connection, account_id, opt_out):
         emit(
             context,
             connection,
@@ -357,7 +355,7 @@ def record_opt_out(context: AccountContext, connection: sa.Connection, opt_out: 
             source=opt_out.source,
             line=opt_out.line,
         )
-    return current
+    return optout_store.in_force(connection, account_id, [opt_out.number])[opt_out.number]
 
 
 def lift_opt_out(

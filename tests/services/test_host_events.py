@@ -26,6 +26,7 @@ from sms_core import (
     LineChanged,
     ManualClock,
     MessageStatusChanged,
+    OptOut,
     OptOutChange,
     OptOutChanged,
     OptOutSource,
@@ -45,6 +46,7 @@ from sms_core.services.host_events import (
     MAX_RETRY_DELAY,
     HostEventPoller,
     emit,
+    record_opt_out,
 )
 from sms_core.store import host_events as event_store
 from sms_core.store.migrate import alembic_config, upgrade
@@ -477,6 +479,62 @@ class TestOutboxMigration:
                 assert 0 == event_store.count_undelivered(connection)
         finally:
             engine.dispose()
+
+
+class TestConcurrentOptOuts:
+    """Two processes recording one number's opt-out at once tell it once (PostgreSQL)."""
+
+    def test_second_waits_then_tells_nothing(self, postgres_url: str, tmp_path: Path) -> None:
+        """The second insert waits on the first's uncommitted row, then stores and tells nothing."""
+        clock = ManualClock(START)
+        log = HostEventLog()
+        with SandboxCarrier(tmp_path / "carrier.sqlite3", clock=clock) as carrier:
+            first, second = (
+                open_admin(postgres_url, clock, None, [FakeAdapter(carrier=carrier), log])
+                for _ in range(2)
+            )
+            try:
+                account = first.create_account("acme", name="Acme", provider="fake").account
+                done = threading.Event()
+
+                def record_again() -> None:
+                    second.account("acme").optouts.record(
+                        ALICE, source="carrier", keyword=None, at=START
+                    )
+                    done.set()
+
+                blocked = threading.Thread(target=record_again)
+                with first.database.transaction() as connection:
+                    opt_out = OptOut(
+                        number=PhoneNumber.parse(ALICE),
+                        opted_out_at=START,
+                        source=OptOutSource.HOST,
+                    )
+                    record_opt_out(account_context(first, account), connection, opt_out)
+                    blocked.start()
+                    assert wait_for_lock_wait(first)  # the second insert waits on this row
+                    assert not done.is_set()
+                blocked.join(timeout=60)
+            finally:
+                first.close()
+                second.close()
+        assert [(OptOutChange.RECORDED, OptOutSource.HOST)] == [
+            (event.change, event.source) for event in log.of(OptOutChanged)
+        ]
+
+
+def wait_for_lock_wait(admin: SmsAdmin) -> bool:
+    """Whether another session of the database is waiting on a lock, within half a minute."""
+    query = sa.text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock'"
+    )
+    for _ in range(600):
+        with admin.database.engine.connect() as connection:
+            if connection.execute(query).scalar_one():
+                return True
+        threading.Event().wait(0.05)
+    return False
 
 
 class TestConcurrentPollers:
