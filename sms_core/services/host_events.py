@@ -296,7 +296,8 @@ def record_status(
         Whether the status changed.
     """
     account_id = context.account.id
-    before = message_store.get_message(connection, account_id, message_id)
+    # Locked, so the status read is the one the update replaces, also beside other writers.
+    before = message_store.lock_message(connection, account_id, message_id)
     changed = message_store.record_status(
         connection,
         account_id,

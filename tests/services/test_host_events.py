@@ -47,6 +47,7 @@ from sms_core.services.host_events import (
     HostEventPoller,
     emit,
     record_opt_out,
+    record_status,
 )
 from sms_core.store import host_events as event_store
 from sms_core.store.migrate import alembic_config, upgrade
@@ -61,6 +62,7 @@ from tests.services.messaging_fixtures import (
     START,
     Texting,
     buy_line,
+    create_acme,
     deliver_webhooks,
     open_admin,
 )
@@ -535,6 +537,50 @@ def wait_for_lock_wait(admin: SmsAdmin) -> bool:
                 return True
         threading.Event().wait(0.05)
     return False
+
+
+class TestConcurrentStatusReports:
+    """Two reports about one text applied at once tell the true old status (PostgreSQL)."""
+
+    def test_second_reads_what_the_first_wrote(self, postgres_url: str, tmp_path: Path) -> None:
+        """Delivered waits for sent to commit, then is told as sent → delivered."""
+        clock = ManualClock(START)
+        log = HostEventLog()
+        with SandboxCarrier(tmp_path / "carrier.sqlite3", clock=clock) as carrier:
+            first, second = (
+                open_admin(postgres_url, clock, None, [FakeAdapter(carrier=carrier), log])
+                for _ in range(2)
+            )
+            try:
+                acme = create_acme(first, carrier)
+                buy_line(acme, "ann")
+                message = acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi").message
+                done = threading.Event()
+
+                def report_delivered() -> None:
+                    context = account_context(second, acme.account)
+                    with second.database.transaction() as connection:
+                        record_status(
+                            context, connection, message.id, status=DeliveryStatus.DELIVERED
+                        )
+                    done.set()
+
+                blocked = threading.Thread(target=report_delivered)
+                context = account_context(first, acme.account)
+                with first.database.transaction() as connection:
+                    record_status(context, connection, message.id, status=DeliveryStatus.SENT)
+                    blocked.start()
+                    assert wait_for_lock_wait(first)  # the second report waits on this row
+                    assert not done.is_set()
+                blocked.join(timeout=60)
+            finally:
+                first.close()
+                second.close()
+        assert [
+            (DeliveryStatus.PENDING, message.status),
+            (message.status, DeliveryStatus.SENT),
+            (DeliveryStatus.SENT, DeliveryStatus.DELIVERED),
+        ] == [(e.old_status, e.new_status) for e in log.of(MessageStatusChanged)]
 
 
 class TestConcurrentPollers:
