@@ -43,8 +43,12 @@ from sms_core.domain import (
     Decision,
     HostPolicy,
     InboundCall,
+    InboundTextStored,
+    LineChanged,
+    MessageStatusChanged,
     NumberQuery,
     NumberSettings,
+    OptOutChanged,
     OutboundMessage,
     PhoneNumber,
     ProviderEvent,
@@ -52,6 +56,7 @@ from sms_core.domain import (
     ProvisionedNumber,
     RegistrationState,
     RegistrationStep,
+    RegistrationStepChanged,
     SendReceipt,
     StatusUpdate,
     User,
@@ -455,4 +460,74 @@ def sms_record_activity(account: Account, activity: Activity) -> None:
 
     Called for every plugin that implements it, after the message is stored. Implemented by
     host plugins that keep their own activity record.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Host events
+#
+# Called after the change they report is committed, for every plugin that implements them
+# (any plugin may, not only the active host). Delivery is at least once: the event is written
+# in the change's own transaction and delivered after the commit; an implementation that raises
+# is logged and the event is delivered again later (to every implementation) by the host-event
+# poller (``smsadmin serve``, ``smsadmin deliver-events``, ``SmsAdmin.deliver_host_events()``).
+# So dedupe on ``event.id``, which stays the same on every delivery. Order is not guaranteed,
+# not even per account: an event delivered again comes after later ones; compare
+# ``event.occurred_at`` (or the statuses, which only move forward) when order matters. An
+# implementation that raises never undoes the change and never keeps the others from being
+# called. Implementations should be quick: they run in the request or call that made the change.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def sms_message_status_changed(account: Account, event: MessageStatusChanged) -> None:
+    """Hear that a sent text moved to a later delivery status (queued, sent, delivered, failed).
+
+    A duplicate or out-of-order delivery report changes nothing and emits nothing.
+
+    Called for every plugin that implements it, after commit, at least once: dedupe on
+    ``event.id``. Order is not guaranteed, not even per account.
+    Implemented by host plugins that mirror delivery onto their records.
+    """
+
+
+@hookspec
+def sms_inbound_text_stored(account: Account, event: InboundTextStored) -> None:
+    """Hear that a candidate's text was stored, with the line's users to notify.
+
+    A webhook delivered twice stores the text once and emits once.
+
+    Called for every plugin that implements it, after commit, at least once: dedupe on
+    ``event.id``. Order is not guaranteed, not even per account.
+    Implemented by host plugins that notify recruiters.
+    """
+
+
+@hookspec
+def sms_opt_out_changed(account: Account, event: OptOutChanged) -> None:
+    """Hear that a number opted out (by keyword, at the carrier, by the host) or was let back.
+
+    Called for every plugin that implements it, after commit, at least once: dedupe on
+    ``event.id``. Order is not guaranteed, not even per account.
+    Implemented by host plugins that mirror consent onto the talent record.
+    """
+
+
+@hookspec
+def sms_registration_step_changed(account: Account, event: RegistrationStepChanged) -> None:
+    """Hear that the brand, campaign or messaging service moved to another status.
+
+    Called for every plugin that implements it, after commit, at least once: dedupe on
+    ``event.id``. Order is not guaranteed, not even per account.
+    Implemented by host plugins that tell admins about registration.
+    """
+
+
+@hookspec
+def sms_line_changed(account: Account, event: LineChanged) -> None:
+    """Hear that a line was assigned, unassigned, re-allocated, deactivated or re-forwarded.
+
+    Called for every plugin that implements it, after commit, at least once: dedupe on
+    ``event.id``. Order is not guaranteed, not even per account.
+    Implemented by host plugins that show who holds which number.
     """

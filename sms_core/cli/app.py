@@ -12,6 +12,7 @@ from sms_core.cli.allowance import allowance
 from sms_core.cli.audit import audit
 from sms_core.cli.demo import demo
 from sms_core.cli.errors import ReportingGroup
+from sms_core.cli.host_events import deliver_events
 from sms_core.cli.messages import history, send, send_mass, thread
 from sms_core.cli.options import ACCOUNT_ENV, ACTOR_ENV, HOST_ENV, GlobalOptions
 from sms_core.cli.plugins import plugins
@@ -47,6 +48,7 @@ app.command("thread")(thread)
 app.command("history")(history)
 app.add_typer(optouts.app, name="optouts")
 app.command("reconcile")(reconcile)
+app.command("deliver-events")(deliver_events)
 app.command("serve")(serve)
 app.command("audit")(audit)
 app.command("demo")(demo)

@@ -13,7 +13,7 @@ from uvicorn.config import LOGGING_CONFIG
 from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
 from sms_core.cli.params import finite
-from sms_core.services import ReconciliationPoller, RegistrationPoller
+from sms_core.services import HostEventPoller, ReconciliationPoller, RegistrationPoller
 from sms_core.webhooks import create_app
 from sms_core.webhooks.urls import WEBHOOK_BASE_URL_ENV
 
@@ -80,6 +80,20 @@ def serve(
             "'smsadmin reconcile'); at most a day.",
         ),
     ] = 60,
+    deliver_events_every: Annotated[
+        float,
+        typer.Option(
+            "--deliver-events-every",
+            min=0,
+            max=86_400,
+            callback=finite,
+            metavar="SECONDS",
+            help="Deliver host events left undelivered this often, in the background: those "
+            "a plugin failed on (after their backoff) and those a stopped process committed "
+            "but never delivered (once per pass, however many servers run); 0 turns it off "
+            "(then schedule 'smsadmin deliver-events'); at most a day.",
+        ),
+    ] = 30,
 ) -> None:
     """Take carriers' webhooks: delivery reports, inbound texts and calls (Ctrl+C stops)."""
     # The base the app verifies signatures against is the one the background sync configures
@@ -88,7 +102,12 @@ def serve(
         app = create_app(admin, public_base_url=public_url)
         registrations = RegistrationPoller(admin, sync_every) if sync_every else nullcontext()
         texts = ReconciliationPoller(admin, reconcile_every) if reconcile_every else nullcontext()
-        with registrations, texts:
+        events = (
+            HostEventPoller(admin.host_event_delivery(), deliver_events_every)
+            if deliver_events_every
+            else nullcontext()
+        )
+        with registrations, texts, events:
             try:
                 uvicorn.run(app, host=host, port=port, log_config=_logging_config())
             except SystemExit as stopped:

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar, get_args
 
+import attrs
 import pluggy
 
 from sms_core.domain import (
@@ -16,6 +17,7 @@ from sms_core.domain import (
     BrandProfile,
     CampaignProfile,
     Decision,
+    HostEvent,
     HostPolicy,
     InboundCall,
     NumberQuery,
@@ -33,6 +35,13 @@ from sms_core.domain import (
     WebhookRequest,
     WebhookResponse,
 )
+from sms_core.domain.host_events import (
+    InboundTextStored,
+    LineChanged,
+    MessageStatusChanged,
+    OptOutChanged,
+    RegistrationStepChanged,
+)
 from sms_core.exceptions import (
     PluginContractError,
     UnsupportedFeatureError,
@@ -48,7 +57,7 @@ from sms_core.plugins.manager import (
 )
 from sms_core.plugins.routing import ProviderRoute, ProviderRoutes, checked, checked_sequence
 
-__all__ = ["Hooks"]
+__all__ = ["HookFailure", "Hooks"]
 
 _T = TypeVar("_T")
 
@@ -408,6 +417,32 @@ class Hooks:
         """Tell every interested plugin about a stored message."""
         self._hook.sms_record_activity(account=account, activity=activity)
 
+    def listens_to(self, kind: type[object]) -> bool:
+        """Whether any plugin implements the hook that tells about ``kind`` events."""
+        return bool(getattr(self._hook, _EVENT_HOOKS[kind]).get_hookimpls())
+
+    def notify_host_event(self, account: Account, event: HostEvent) -> list[HookFailure]:
+        """Tell every plugin that implements the event's hook, each on its own.
+
+        An implementation that raises does not keep the others from being called: its error
+        is returned, for the caller to log and to deliver the event again later.
+
+        Returns:
+            The implementations that raised; empty when every one returned.
+        """
+        name = _EVENT_HOOKS[type(event)]
+        plugins = list(
+            dict.fromkeys(impl.plugin for impl in getattr(self._hook, name).get_hookimpls())
+        )
+        failures = []
+        for plugin in reversed(plugins):  # in pluggy's own order: the last registered first
+            others = [other for other in plugins if other is not plugin]
+            try:
+                self._pm.subset_hook_caller(name, others)(account=account, event=event)
+            except Exception as err:  # a plugin's bug must not stop the others
+                failures.append(HookFailure(plugin=self._pm.get_name(plugin) or "?", error=err))
+        return failures
+
     # -- dispatch ----------------------------------------------------------------------------
 
     def _routes(self) -> ProviderRoutes:
@@ -456,3 +491,26 @@ class Hooks:
         """The adapter's answer to ``hook``, checked to be a sequence of ``item`` values."""
         route, answer = self._call(account, hook, feature, **kwargs)
         return checked_sequence(route.plugin_name, hook, answer, item)
+
+
+# The hook that tells plugins about each kind of host event.
+_EVENT_HOOKS: dict[type[object], str] = {
+    MessageStatusChanged: "sms_message_status_changed",
+    InboundTextStored: "sms_inbound_text_stored",
+    OptOutChanged: "sms_opt_out_changed",
+    RegistrationStepChanged: "sms_registration_step_changed",
+    LineChanged: "sms_line_changed",
+}
+
+
+@attrs.frozen(kw_only=True)
+class HookFailure:
+    """A plugin's implementation of a notification hook that raised.
+
+    Attributes:
+        plugin: The plugin's registered name.
+        error: What it raised.
+    """
+
+    plugin: str
+    error: Exception

@@ -5,6 +5,7 @@ from sms_core.services.admin import AccountAdmin, SmsAdmin
 from sms_core.services.allowance import AllowanceAdmin, allowance_period
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import WebhookUrls
+from sms_core.services.host_events import HostEventPoller, HostEventReport
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
 from sms_core.services.optouts import OptOuts
@@ -20,6 +21,8 @@ __all__ = [
     "AccountAdmin",
     "AllowanceAdmin",
     "AuditTrail",
+    "HostEventPoller",
+    "HostEventReport",
     "Messaging",
     "NumberAdmin",
     "OptOuts",

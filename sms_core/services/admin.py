@@ -18,6 +18,7 @@ from sms_core.plugins import Hooks
 from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
+from sms_core.services.host_events import HostEventDelivery, HostEventReport
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
 from sms_core.services.optouts import OptOuts
@@ -258,6 +259,23 @@ class SmsAdmin:
             if messages:
                 reconciled[account.id] = messages
         return reconciled
+
+    def deliver_host_events(self) -> HostEventReport:
+        """Deliver the host events left undelivered, as a scheduler runs it.
+
+        Events are delivered right after the change they report commits; this delivers those
+        whose delivery failed (after their backoff) or whose process stopped first. Each event
+        is claimed by one process, so it is safe beside other processes doing the same (see
+        :mod:`sms_core.services.host_events`).
+
+        Returns:
+            The ids of the events delivered, and of those that failed again.
+        """
+        return self.host_event_delivery().deliver_due()
+
+    def host_event_delivery(self) -> HostEventDelivery:
+        """The delivery of host events over this SDK's database, plugins and clock."""
+        return HostEventDelivery(database=self.database, hooks=self.hooks, clock=self.clock)
 
     def close(self) -> None:
         """Close the database connections."""

@@ -64,6 +64,7 @@ from sms_core.domain import (
 )
 from sms_core.exceptions import LineNotFoundError
 from sms_core.segments import analyze
+from sms_core.services import host_events
 from sms_core.services.allowance import charge_inbound
 from sms_core.services.context import AccountContext
 from sms_core.services.sending import Dispatcher, Outgoing
@@ -162,12 +163,11 @@ class EventApplier:
             )
             if message is None or message.direction is Direction.INBOUND:
                 return  # not a text this SDK sent: nothing to update
-            message_store.record_status(
+            host_events.record_status(
+                context,
                 connection,
-                account_id,
                 message.id,
                 status=update.status,
-                now=context.now(),
                 provider_message_id=update.provider_message_id,
                 error_code=update.error_code,
                 error_message=update.error_message,
@@ -226,6 +226,7 @@ class EventApplier:
                 )
                 charge = charge_inbound(connection, policy, line, analysis, now)
                 message_store.insert_message(connection, message, charge=charge)
+                host_events.text_stored(context, connection, message, line)
                 self._apply_keyword(connection, keyword, event, line)
         except IntegrityError:
             return None  # the same text, stored by a concurrent delivery of the webhook
@@ -247,18 +248,18 @@ class EventApplier:
                 keyword=event.body.strip(),
                 line=line.number,
             )
-            optout_store.record_opt_out(connection, account_id, opt_out)
+            host_events.record_opt_out(context, connection, opt_out)
         elif keyword is KeywordClass.OPT_IN:
             current = optout_store.in_force(connection, account_id, [event.sender])
             if event.sender not in current or current[event.sender].source is OptOutSource.HOST:
                 return  # a block the host recorded is lifted by an admin only
-            optout_store.lift_opt_out(
+            host_events.lift_opt_out(
+                context,
                 connection,
-                account_id,
                 event.sender,
-                at=context.now(),
                 by=None,
                 reason=f"the candidate texted {event.body.strip()!r} to {line.number}",
+                line=line.number,
             )
 
     def _carrier_answered_help(self, event: InboundMessage) -> bool:

@@ -25,6 +25,7 @@ from sms_core.domain import (
     Seat,
     User,
 )
+from sms_core.domain.host_events import LineChange
 from sms_core.exceptions import (
     AlreadyExistsError,
     InactiveUserError,
@@ -42,6 +43,7 @@ from sms_core.exceptions import (
     UserAlreadyHasLineError,
     UserNotFoundError,
 )
+from sms_core.services import host_events
 from sms_core.services.context import AccountContext
 from sms_core.services.registration import attach_if_registered
 from sms_core.store import lines as line_store
@@ -174,6 +176,10 @@ class NumberAdmin:
             with context.database.transaction() as connection:
                 line_store.insert_line(connection, line, context.now())
                 self._add_users(connection, line, users)
+                if users:
+                    host_events.line_changed(
+                        context, connection, LineChange.ASSIGNED, line, by=actor
+                    )
                 context.audit(
                     connection,
                     actor=actor,
@@ -251,6 +257,7 @@ class NumberAdmin:
                 before = _snapshot(line, self._users_of(connection, line))
                 self._add_users(connection, line, users)
                 self._audit_membership(connection, actor, AuditAction.ASSIGN, line, before)
+                host_events.line_changed(context, connection, LineChange.ASSIGNED, line, by=actor)
         except IntegrityError as err:
             raise UserAlreadyHasLineError(
                 f"one of {', '.join(map(repr, wanted))} was just put on another line; "
@@ -275,6 +282,7 @@ class NumberAdmin:
             if not line_store.remove_line_user(connection, line, user_id):
                 raise NotOnLineError(f"user {user_id!r} is not on {line.number}; nothing to remove")
             self._audit_membership(connection, actor, AuditAction.UNASSIGN, line, before)
+            host_events.line_changed(context, connection, LineChange.UNASSIGNED, line, by=actor)
         return self.get(line.number)
 
     def reallocate(
@@ -305,6 +313,9 @@ class NumberAdmin:
                 line_store.remove_line_user(connection, line, from_user_id)
                 self._add_users(connection, line, [to_user])
                 self._audit_membership(connection, actor, AuditAction.REALLOCATE, line, before)
+                host_events.line_changed(
+                    context, connection, LineChange.REALLOCATED, line, by=actor
+                )
         except IntegrityError as err:
             raise UserAlreadyHasLineError(
                 f"user {to_user_id!r} was just put on another line; unassign them there first"
@@ -348,6 +359,10 @@ class NumberAdmin:
         changed = attrs.evolve(line, forward_to=target)
         with context.database.transaction() as connection:
             line_store.update_line(connection, changed)
+            if target != line.forward_to:
+                host_events.line_changed(
+                    context, connection, LineChange.FORWARDING_CHANGED, line, by=actor
+                )
             context.audit(
                 connection,
                 actor=actor,
@@ -375,6 +390,7 @@ class NumberAdmin:
             context.hooks.release_number(context.account, _provisioned(line))
         with context.database.transaction() as connection:
             line_store.deactivate_line(connection, line, context.now())
+            host_events.line_changed(context, connection, LineChange.DEACTIVATED, line, by=actor)
             context.audit(
                 connection,
                 actor=actor,

@@ -19,6 +19,7 @@ import attrs
 from sms_core import inputs
 from sms_core.domain import Action, AuditAction, OptOut, OptOutSource, PhoneNumber
 from sms_core.exceptions import InvalidFieldError, InvalidInputError, OptOutNotFoundError
+from sms_core.services import host_events
 from sms_core.services.context import AccountContext
 from sms_core.store import optouts as optout_store
 
@@ -127,7 +128,7 @@ class OptOuts:
             line=line,
         )
         with self._context.database.transaction() as connection:
-            return optout_store.record_opt_out(connection, self._context.account.id, opt_out)
+            return host_events.record_opt_out(self._context, connection, opt_out)
 
     def lift(self, actor_id: str, number: str | PhoneNumber, *, reason: str) -> OptOut:
         """Lift a number's opt-out, recording who lifted it, when and why.
@@ -157,13 +158,8 @@ class OptOuts:
             )
         actor = context.require(actor_id, Action.MANAGE_NUMBERS)
         with context.database.transaction() as connection:
-            lifted = optout_store.lift_opt_out(
-                connection,
-                context.account.id,
-                wanted,
-                at=context.now(),
-                by=actor.id,
-                reason=reason.strip(),
+            lifted = host_events.lift_opt_out(
+                context, connection, wanted, by=actor.id, reason=reason.strip()
             )
             if lifted is None:
                 raise OptOutNotFoundError(

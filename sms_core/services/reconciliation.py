@@ -54,6 +54,7 @@ from sms_core.exceptions import (
     ProviderNotFoundError,
 )
 from sms_core.segments import analyze
+from sms_core.services import host_events
 from sms_core.services.allowance import refund
 from sms_core.services.context import AccountContext, new_id
 from sms_core.services.sending import Dispatcher, Outgoing, Sender, opted_out_error
@@ -270,12 +271,11 @@ class Reconciler:
                 return self._not_listed_yet(message, deadline)
             return self._never_arrived(message)
         with context.database.transaction() as connection:
-            message_store.record_status(
+            host_events.record_status(
+                context,
                 connection,
-                context.account.id,
                 message.id,
                 status=update.status,
-                now=context.now(),
                 provider_message_id=update.provider_message_id,
                 error_code=update.error_code,
                 error_message=update.error_message,
@@ -293,12 +293,8 @@ class Reconciler:
         """Keep a lost text the carrier does not list yet ``UNKNOWN``, saying until when."""
         context, account_id = self._context, self._context.account.id
         with context.database.transaction() as connection:
-            message_store.record_status(
-                connection,
-                account_id,
-                message.id,
-                status=DeliveryStatus.UNKNOWN,
-                now=context.now(),
+            host_events.record_status(
+                context, connection, message.id, status=DeliveryStatus.UNKNOWN
             )
             message_store.note_unresolved(
                 connection, account_id, message.id, NOT_LISTED_YET.format(deadline=deadline)
@@ -313,13 +309,8 @@ class Reconciler:
         """Store a text as FAILED with ``reason`` and give its allowance back."""
         context, account_id = self._context, self._context.account.id
         with context.database.transaction() as connection:
-            if message_store.record_status(
-                connection,
-                account_id,
-                message.id,
-                status=DeliveryStatus.FAILED,
-                now=context.now(),
-                error_message=reason,
+            if host_events.record_status(
+                context, connection, message.id, status=DeliveryStatus.FAILED, error_message=reason
             ):
                 refund(
                     connection,

@@ -53,6 +53,7 @@ from sms_core.exceptions import (
     StepNotFailedError,
     UnsupportedFeatureError,
 )
+from sms_core.services import host_events
 from sms_core.services.context import AccountContext
 from sms_core.services.policy_settings import PolicySettingsAdmin
 from sms_core.services.registration_sync import (
@@ -243,9 +244,10 @@ class RegistrationAdmin:
         )
         stored = steps[RegistrationStep.BRAND]
         with context.database.transaction() as connection:
-            registration_store.record_state(
+            if registration_store.record_state(
                 connection, context.account.id, stored, state, context.now()
-            )
+            ):
+                host_events.step_changed(context, connection, stored.status, state)
             self._submitter.audit(
                 connection,
                 actor=actor,

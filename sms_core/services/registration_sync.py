@@ -37,6 +37,7 @@ from sms_core.domain import (
     User,
 )
 from sms_core.exceptions import ProviderError, ProviderTimeoutError
+from sms_core.services import host_events
 from sms_core.services.context import AccountContext
 from sms_core.store import lines as line_store
 from sms_core.store import registrations as registration_store
@@ -138,10 +139,12 @@ class StepSubmitter:
         context = self._context
         now = context.now()
         with context.database.transaction() as connection:
+            steps = registration_store.load_steps(connection, context.account.id)
             if not registration_store.record_submission(
                 connection, context.account.id, claim=claim, state=state, profile=profile, now=now
             ):
                 return False
+            host_events.step_changed(context, connection, steps[state.step].status, state)
             if waiting_campaign is not None:
                 registration_store.replace_waiting_profile(
                     connection,
@@ -252,6 +255,8 @@ class RegistrationSync:
             won = registration_store.record_state(
                 connection, context.account.id, stored, state, context.now()
             )
+            if won:
+                host_events.step_changed(context, connection, stored.status, state)
             if won and state.status in (StepStatus.APPROVED, StepStatus.FAILED):
                 self._submitter.audit(
                     connection,

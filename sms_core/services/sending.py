@@ -73,6 +73,7 @@ from sms_core.exceptions import (
     UserWithoutLineError,
 )
 from sms_core.segments import SegmentAnalysis, analyze
+from sms_core.services import host_events
 from sms_core.services.allowance import charge_send, is_metered, refund
 from sms_core.services.context import AccountContext
 from sms_core.store import lines as line_store
@@ -484,19 +485,20 @@ class Dispatcher:
         receipts = [
             (message, answer) for message, answer in answered if isinstance(answer, SendReceipt)
         ]
+        answers = [
+            message_store.FirstAnswer(
+                message=message,
+                status=receipt.status,
+                provider_message_id=receipt.provider_message_id,
+            )
+            for message, receipt in receipts
+        ]
         with context.database.transaction() as connection:
             all_applied = message_store.record_first_answers(
-                connection,
-                context.account.id,
-                [
-                    message_store.FirstAnswer(
-                        message=message,
-                        status=receipt.status,
-                        provider_message_id=receipt.provider_message_id,
-                    )
-                    for message, receipt in receipts
-                ],
-                now,
+                connection, context.account.id, answers, now
+            )
+            host_events.first_answers_stored(
+                context, connection, answers, all_applied=all_applied, now=now
             )
         # When every answer applied, nothing else touched those rows since they were stored:
         # they need not be read back. Otherwise each is settled on its own.
@@ -636,15 +638,15 @@ class Dispatcher:
                 now=now,
             ):
                 # Nothing else touched the row since it was stored: no need to read it back.
+                host_events.status_changed(context, connection, message, status)
                 return attrs.evolve(
                     message, status=status, provider_message_id=provider_message_id, updated_at=now
                 )
-            message_store.record_status(
+            host_events.record_status(
+                context,
                 connection,
-                context.account.id,
                 message.id,
                 status=status,
-                now=now,
                 provider_message_id=provider_message_id,
             )
             stored = message_store.get_message(connection, context.account.id, message.id)
@@ -656,12 +658,11 @@ class Dispatcher:
         context, account_id = self._context, self._context.account.id
         now = context.now()
         with context.database.transaction() as connection:
-            message_store.record_status(
+            host_events.record_status(
+                context,
                 connection,
-                account_id,
                 message.id,
                 status=DeliveryStatus.FAILED,
-                now=now,
                 error_code=err.code,
                 error_message=str(err),
                 failure_reason=err.reason,
@@ -678,7 +679,7 @@ class Dispatcher:
                     source=OptOutSource.CARRIER,
                     line=sender.line.number,
                 )
-                optout_store.record_opt_out(connection, account_id, opt_out)
+                host_events.record_opt_out(context, connection, opt_out)
             if isinstance(err, _PASSING_FAILURES):
                 message_store.release_idempotency_key(connection, account_id, message.id)
             stored = message_store.get_message(connection, account_id, message.id)

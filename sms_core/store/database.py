@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import attrs
@@ -12,7 +12,12 @@ from sms_core.exceptions import DatabaseUnavailableError
 from sms_core.store.engine import create_engine, default_database_url
 from sms_core.store.migrate import upgrade
 
-__all__ = ["Database"]
+__all__ = ["Database", "after_commit"]
+
+# The callbacks each open transaction runs once it commits, by its connection (removed when the
+# transaction ends). Kept beside the connection rather than in ``Connection.info``, which
+# belongs to the pooled DBAPI connection and cannot be read once it is invalidated.
+_after_commit: dict[sa.Connection, list[Callable[[], object]]] = {}
 
 
 @attrs.define
@@ -53,13 +58,36 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
-        """A connection in a transaction that commits on success and rolls back on error."""
+        """A connection in a transaction that commits on success and rolls back on error.
+
+        Callbacks registered with :func:`after_commit` run, in order, once it has committed;
+        never when it rolls back.
+        """
+        callbacks: list[Callable[[], object]] = []
         with self.engine.begin() as connection:
-            yield connection
+            _after_commit[connection] = callbacks
+            try:
+                yield connection
+            finally:
+                del _after_commit[connection]
+        for callback in callbacks:
+            callback()
 
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def after_commit(connection: sa.Connection, callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the transaction of ``connection`` has committed.
+
+    Raises:
+        RuntimeError: When ``connection`` is not one of :meth:`Database.transaction`.
+    """
+    callbacks = _after_commit.get(connection)
+    if callbacks is None:
+        raise RuntimeError("after_commit() needs a connection of Database.transaction()")
+    callbacks.append(callback)
 
 
 #: The engines the SDK runs on (and tests against).

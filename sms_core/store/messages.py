@@ -34,6 +34,7 @@ __all__ = [
     "insert_message",
     "insert_messages",
     "last_candidate_id",
+    "lock_message",
     "mark_handed",
     "needing_reconciliation",
     "note_unresolved",
@@ -171,6 +172,17 @@ def _row(message: Message, idempotency_key: str | None, charge: Charge | None) -
 def get_message(connection: sa.Connection, account_id: str, message_id: str) -> Message | None:
     """The account's message with the SDK's id ``message_id``, if any."""
     return _one(connection, _m.account_id == account_id, _m.id == message_id)
+
+
+def lock_message(connection: sa.Connection, account_id: str, message_id: str) -> Message | None:
+    """The message, its row locked until the transaction ends, so nothing changes it meanwhile.
+
+    On PostgreSQL a concurrent writer of the row waits (``SELECT ... FOR UPDATE``); SQLite's
+    write transactions run one at a time already.
+    """
+    query = messages.select().where(_m.account_id == account_id, _m.id == message_id)
+    row = connection.execute(query.with_for_update()).mappings().first()
+    return _message(row) if row is not None else None
 
 
 def find_by_idempotency_key(connection: sa.Connection, account_id: str, key: str) -> Message | None:

@@ -17,7 +17,7 @@ from sms_core.store import dialects
 from sms_core.store.rows import from_row
 from sms_core.store.schema import opt_outs
 
-__all__ = ["in_force", "lift_opt_out", "list_opt_outs", "record_opt_out"]
+__all__ = ["in_force", "insert_opt_out", "lift_opt_out", "list_opt_outs", "record_opt_out"]
 
 _o = opt_outs.c
 _IN_FORCE = sa.text("lifted_at IS NULL")
@@ -29,7 +29,19 @@ def record_opt_out(connection: sa.Connection, account_id: str, opt_out: OptOut) 
     Returns:
         The opt-out in force: the new one, or the earlier one that already blocked the number.
     """
-    connection.execute(
+    insert_opt_out(connection, account_id, opt_out)
+    current = in_force(connection, account_id, [opt_out.number])
+    return current[opt_out.number]
+
+
+def insert_opt_out(connection: sa.Connection, account_id: str, opt_out: OptOut) -> bool:
+    """Store an opt-out unless the number has one in force already (then nothing changes).
+
+    Returns:
+        Whether this one was stored; ``False`` when the number was blocked already, also by a
+        concurrent transaction (the insert waits for it, then does nothing).
+    """
+    inserted = connection.execute(
         dialects.insert(connection, opt_outs)
         .values(
             account_id=account_id,
@@ -40,9 +52,9 @@ def record_opt_out(connection: sa.Connection, account_id: str, opt_out: OptOut) 
             line_number=opt_out.line.e164 if opt_out.line else None,
         )
         .on_conflict_do_nothing(index_elements=["account_id", "number"], index_where=_IN_FORCE)
+        .returning(_o.seq)
     )
-    current = in_force(connection, account_id, [opt_out.number])
-    return current[opt_out.number]
+    return inserted.first() is not None
 
 
 def in_force(

@@ -34,6 +34,7 @@ __all__ = [
     "account_allowances",
     "accounts",
     "audit_log",
+    "host_events",
     "line_users",
     "lines",
     "messages",
@@ -313,5 +314,34 @@ opt_outs = sa.Table(
         unique=True,
         sqlite_where=sa.text("lifted_at IS NULL"),
         postgresql_where=sa.text("lifted_at IS NULL"),
+    ),
+)
+
+# The host-event outbox: each event is written in the transaction of the change it reports and
+# delivered to the plugins after commit. ``claim`` and ``claimed_at`` work as on ``messages``:
+# a process takes an event with one conditional UPDATE, so one process delivers it at a time; a
+# claim older than the lease belongs to a process that stopped. An event whose delivery failed
+# waits until ``due_at`` (a bounded backoff) with its ``last_error``.
+host_events = sa.Table(
+    "host_events",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(ID_LENGTH), nullable=False, unique=True),
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("occurred_at", _TIME, nullable=False),
+    sa.Column("due_at", _TIME, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text),
+    sa.Column("claim", sa.String(32)),
+    sa.Column("claimed_at", _TIME),
+    sa.Column("delivered_at", _TIME),
+    # The events still to deliver, soonest first.
+    sa.Index(
+        "ix_host_events_undelivered",
+        "due_at",
+        sqlite_where=sa.text("delivered_at IS NULL"),
+        postgresql_where=sa.text("delivered_at IS NULL"),
     ),
 )

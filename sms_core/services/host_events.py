@@ -1,0 +1,493 @@
+"""Host events: told to plugins after commit, at least once, each with an id to dedupe on.
+
+The rule, in one place:
+
+* a service that changes something a host mirrors (a delivery status, an inbound text, an
+  opt-out, a registration step, a line) calls :func:`emit` inside the transaction of the
+  change: the event is written to the outbox in that transaction, so a change that rolls back
+  leaves no event and a committed change always has one;
+* once the transaction commits, the event is delivered (:meth:`HostEventDelivery.deliver`):
+  taken with one conditional UPDATE, handed to every implementation of its hook, each on its
+  own, and marked delivered. An implementation that raises is logged with ids only (never a
+  body or a phone number) and never undoes the change nor keeps the others from hearing;
+* an event left undelivered (an implementation raised, or the process stopped between the
+  commit and the delivery) is delivered again, to every implementation, by
+  :meth:`HostEventDelivery.deliver_due` (``SmsAdmin.deliver_host_events()``, the
+  :class:`HostEventPoller` in ``smsadmin serve``, ``smsadmin deliver-events``), after a
+  backoff that doubles from :data:`FIRST_RETRY_DELAY` up to :data:`MAX_RETRY_DELAY` and keeps
+  retrying at that pace, its last error recorded. A claim older than :data:`CLAIM_LEASE`
+  belongs to a process that stopped and is taken over.
+
+So delivery is **at least once**: hosts dedupe on ``event.id``. Order is **not** guaranteed,
+not even within an account (an event delivered again arrives after later ones).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+import attrs
+import sqlalchemy as sa
+
+from sms_core.clock import Clock
+from sms_core.domain import (
+    Account,
+    DeliveryStatus,
+    FailureReason,
+    Line,
+    Message,
+    OptOut,
+    PhoneNumber,
+    RegistrationState,
+    StepStatus,
+    User,
+)
+from sms_core.domain.host_events import (
+    HostEvent,
+    InboundTextStored,
+    LineChange,
+    LineChanged,
+    MessageStatusChanged,
+    OptOutChange,
+    OptOutChanged,
+    RegistrationStepChanged,
+)
+from sms_core.plugins import Hooks
+from sms_core.plugins.facade import HookFailure
+from sms_core.services.context import AccountContext
+from sms_core.services.poller import Poller
+from sms_core.store import Database
+from sms_core.store import accounts as account_store
+from sms_core.store import host_events as event_store
+from sms_core.store import lines as line_store
+from sms_core.store import messages as message_store
+from sms_core.store import optouts as optout_store
+from sms_core.store import users as user_store
+from sms_core.store.database import after_commit
+
+__all__ = [
+    "CLAIM_LEASE",
+    "FIRST_RETRY_DELAY",
+    "MAX_RETRY_DELAY",
+    "HostEventDelivery",
+    "HostEventPoller",
+    "HostEventReport",
+    "emit",
+    "first_answers_stored",
+    "lift_opt_out",
+    "line_changed",
+    "record_opt_out",
+    "record_status",
+    "status_changed",
+    "step_changed",
+    "text_stored",
+]
+
+_logger = logging.getLogger(__name__)
+
+#: How long after a failed delivery the event is tried again the first time.
+FIRST_RETRY_DELAY = timedelta(seconds=30)
+#: The longest wait between two deliveries of an event: the backoff stops doubling here.
+MAX_RETRY_DELAY = timedelta(hours=1)
+#: How long a claim holds: a process that stopped mid-delivery loses its events after this.
+CLAIM_LEASE = timedelta(minutes=5)
+
+_E = TypeVar("_E", bound=HostEvent)
+
+
+def emit(
+    context: AccountContext,
+    connection: sa.Connection,
+    kind: type[_E],
+    **facts: Any,
+) -> _E:
+    """Write a host event in the transaction of ``connection``, delivered once it commits.
+
+    Args:
+        context: The account's :class:`~sms_core.services.context.AccountContext`: it gives
+            the event's id, account and time, and the plugins and clock to deliver with.
+        connection: The change's transaction (from ``Database.transaction()``).
+        kind: The event type.
+        facts: The event's own fields (all but ``id``, ``account_id`` and ``occurred_at``).
+
+    Returns:
+        The event; it is neither written nor delivered when no plugin implements its hook.
+    """
+    now = context.now()
+    event = kind(id=context.make_id(), account_id=context.account.id, occurred_at=now, **facts)
+    if not context.hooks.listens_to(kind):
+        return event  # nobody to tell: keep no outbox row
+    event_store.insert_event(connection, event, now)
+    delivery = HostEventDelivery(
+        database=context.database, hooks=context.hooks, clock=context.clock
+    )
+    account = context.account
+    after_commit(connection, lambda: delivery.deliver(account, event))
+    return event
+
+
+@attrs.frozen(kw_only=True)
+class HostEventReport:
+    """What one pass over the due events did.
+
+    Attributes:
+        delivered: The ids of the events every implementation took.
+        failed: The ids of the events an implementation raised on (to be delivered again).
+    """
+
+    delivered: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+
+
+@attrs.define
+class HostEventDelivery:
+    """Delivers host events to the plugins, each held by one process at a time."""
+
+    database: Database
+    hooks: Hooks
+    clock: Clock
+    make_claim: Callable[[], str] = lambda: uuid.uuid4().hex
+
+    def deliver(self, account: Account, event: HostEvent) -> bool | None:
+        """Deliver one event, unless another process holds it or it was delivered.
+
+        Never raises: the change the event reports is committed, whatever happens here.
+
+        Returns:
+            ``True`` when every implementation took it, ``False`` when one raised (it will be
+            delivered again), ``None`` when it was not this caller's to deliver.
+        """
+        claim = self.make_claim()
+        try:
+            now = self.clock.now()
+            with self.database.transaction() as connection:
+                if not event_store.claim_event(
+                    connection,
+                    event.id,
+                    claim=claim,
+                    now=now,
+                    stale_before=now - CLAIM_LEASE,
+                ):
+                    return None
+            failures = self.hooks.notify_host_event(account, event)
+            for failure in failures:
+                _logger.error(
+                    "host event %s (%s) of account %s: plugin %s raised %s; it will be "
+                    "delivered again",
+                    event.id,
+                    type(event).__name__,
+                    account.id,
+                    failure.plugin,
+                    type(failure.error).__name__,
+                )
+            with self.database.transaction() as connection:
+                if not failures:
+                    event_store.mark_delivered(
+                        connection, event.id, claim=claim, now=self.clock.now()
+                    )
+                    return True
+                attempts = event_store.attempts(connection, event.id)
+                event_store.mark_failed(
+                    connection,
+                    event.id,
+                    claim=claim,
+                    error=_described(failures),
+                    due_at=self.clock.now() + _backoff(attempts),
+                )
+                return False
+        except Exception as err:  # the database failed: the poller delivers it later
+            # The error's type only: a database error's text quotes the statement's values.
+            _logger.error(
+                "host event %s of account %s could not be delivered now (%s); it will be "
+                "delivered again",
+                event.id,
+                account.id,
+                type(err).__name__,
+            )
+            return False
+
+    def deliver_due(self, *, limit: int = 500) -> HostEventReport:
+        """Deliver every event that is due and held by no live process, oldest first.
+
+        Safe beside other processes doing the same: each event is delivered by the one that
+        claims it.
+
+        Args:
+            limit: The most events to look at in this pass.
+        """
+        now = self.clock.now()
+        with self.database.transaction() as connection:
+            pending = event_store.due_events(
+                connection, now=now, stale_before=now - CLAIM_LEASE, limit=limit
+            )
+        accounts: dict[str, Account | None] = {}
+        delivered: list[str] = []
+        failed: list[str] = []
+        for item in pending:
+            event = item.event
+            if event.account_id not in accounts:
+                with self.database.transaction() as connection:
+                    accounts[event.account_id] = account_store.get_account(
+                        connection, event.account_id
+                    )
+            account = accounts[event.account_id]
+            if account is None:  # pragma: no cover - an event's account is never deleted
+                continue
+            outcome = self.deliver(account, event)
+            if outcome is True:
+                delivered.append(event.id)
+            elif outcome is False:
+                failed.append(event.id)
+        return HostEventReport(delivered=tuple(delivered), failed=tuple(failed))
+
+
+class HostEventPoller(Poller):
+    """Delivers the host events left undelivered, now and then every ``interval`` seconds."""
+
+    name = "sms-host-event-poller"
+
+    def __init__(self, delivery: HostEventDelivery, interval: float) -> None:
+        super().__init__(interval)
+        self._delivery = delivery
+
+    def run_pass(self) -> None:
+        """Deliver every due event."""
+        report = self._delivery.deliver_due()
+        if report.delivered or report.failed:
+            _logger.info(
+                "delivered %d host events, %d failed again",
+                len(report.delivered),
+                len(report.failed),
+            )
+
+
+def _backoff(attempts: int) -> timedelta:
+    """The wait before delivery number ``attempts + 2``: doubling, at most an hour."""
+    delay = FIRST_RETRY_DELAY * (1 << min(attempts, 16))
+    return min(delay, MAX_RETRY_DELAY)
+
+
+def _described(failures: Sequence[HookFailure]) -> str:
+    """The failures by plugin and error type: no message, which may hold a body or a number."""
+    return "; ".join(
+        f"{failure.plugin} raised {type(failure.error).__name__}" for failure in failures
+    )
+
+
+def record_status(
+    context: AccountContext,
+    connection: sa.Connection,
+    message_id: str,
+    *,
+    status: DeliveryStatus,
+    provider_message_id: str | None = None,
+    error_code: str | None = None,
+    error_message: str | None = None,
+    failure_reason: FailureReason | None = None,
+) -> bool:
+    """Store a status report on a sent text, and emit :class:`MessageStatusChanged` if it moved.
+
+    It is :func:`sms_core.store.messages.record_status` (never backwards; a duplicate changes
+    nothing and so emits nothing) plus the event, in the caller's transaction.
+
+    Returns:
+        Whether the status changed.
+    """
+    account_id = context.account.id
+    # Locked, so the status read is the one the update replaces, also beside other writers.
+    before = message_store.lock_message(connection, account_id, message_id)
+    changed = message_store.record_status(
+        connection,
+        account_id,
+        message_id,
+        status=status,
+        now=context.now(),
+        provider_message_id=provider_message_id,
+        error_code=error_code,
+        error_message=error_message,
+        failure_reason=failure_reason,
+    )
+    if changed and before is not None:
+        status_changed(
+            context,
+            connection,
+            before,
+            status,
+            error_code=error_code,
+            failure_reason=failure_reason,
+        )
+    return changed
+
+
+def status_changed(
+    context: AccountContext,
+    connection: sa.Connection,
+    before: Message,
+    status: DeliveryStatus,
+    *,
+    error_code: str | None = None,
+    failure_reason: FailureReason | None = None,
+) -> None:
+    """Emit :class:`MessageStatusChanged` for a text stored as ``before`` that is ``status`` now."""
+    emit(
+        context,
+        connection,
+        MessageStatusChanged,
+        message_id=before.id,
+        candidate_id=before.candidate_id,
+        line_id=before.line_id,
+        line=before.sender,
+        candidate=before.recipient,
+        old_status=before.status,
+        new_status=status,
+        error_code=error_code,
+        failure_reason=failure_reason,
+    )
+
+
+def record_opt_out(context: AccountContext, connection: sa.Connection, opt_out: OptOut) -> OptOut:
+    """Block a number, and emit :class:`OptOutChanged` when the block is new.
+
+    It is :func:`sms_core.store.optouts.record_opt_out` (an opt-out in force already is kept)
+    plus the event, in the caller's transaction.
+
+    Returns:
+        The opt-out in force.
+    """
+    account_id = context.account.id
+    if optout_store.insert_opt_out(connection, account_id, opt_out):
+        emit(
+            context,
+            connection,
+            OptOutChanged,
+            number=opt_out.number,
+            change=OptOutChange.RECORDED,
+            source=opt_out.source,
+            line=opt_out.line,
+        )
+    return optout_store.in_force(connection, account_id, [opt_out.number])[opt_out.number]
+
+
+def lift_opt_out(
+    context: AccountContext,
+    connection: sa.Connection,
+    number: PhoneNumber,
+    *,
+    by: str | None,
+    reason: str,
+    line: PhoneNumber | None = None,
+) -> OptOut | None:
+    """Lift a number's opt-out, and emit :class:`OptOutChanged` when one was lifted.
+
+    It is :func:`sms_core.store.optouts.lift_opt_out` plus the event, in the caller's
+    transaction.
+
+    Returns:
+        The lifted opt-out, or ``None`` when none was in force.
+    """
+    lifted = optout_store.lift_opt_out(
+        connection, context.account.id, number, at=context.now(), by=by, reason=reason
+    )
+    if lifted is not None:
+        emit(
+            context,
+            connection,
+            OptOutChanged,
+            number=number,
+            change=OptOutChange.LIFTED,
+            source=lifted.source,
+            by=by,
+            line=line,
+        )
+    return lifted
+
+
+def text_stored(
+    context: AccountContext, connection: sa.Connection, message: Message, line: Line
+) -> None:
+    """Emit :class:`InboundTextStored` for a text just stored on ``line``, with its users."""
+    users = user_store.get_users(connection, context.account.id, line.user_ids)
+    emit(
+        context,
+        connection,
+        InboundTextStored,
+        message=message,
+        candidate_id=message.candidate_id,
+        line=line,
+        users=tuple(users[user_id] for user_id in line.user_ids if user_id in users),
+    )
+
+
+def step_changed(
+    context: AccountContext,
+    connection: sa.Connection,
+    old_status: StepStatus,
+    state: RegistrationState,
+) -> None:
+    """Emit :class:`RegistrationStepChanged` for a step stored as ``state``, if its status moved."""
+    if state.status is old_status:
+        return
+    emit(
+        context,
+        connection,
+        RegistrationStepChanged,
+        step=state.step,
+        old_status=old_status,
+        new_status=state.status,
+        failures=state.failures,
+    )
+
+
+def line_changed(
+    context: AccountContext,
+    connection: sa.Connection,
+    change: LineChange,
+    before: Line,
+    *,
+    by: User | None,
+) -> None:
+    """Emit :class:`LineChanged` for ``before``, its users and forwarding read back after it."""
+    after = line_store.get_line(connection, context.account.id, before.id)
+    if change is LineChange.DEACTIVATED:
+        after = None  # released: no users, no forwarding
+    emit(
+        context,
+        connection,
+        LineChanged,
+        line_id=before.id,
+        number=before.number,
+        change=change,
+        users_before=before.user_ids,
+        users_after=() if after is None else after.user_ids,
+        forward_to=None if after is None else after.forward_to,
+        by=by.id if by is not None else None,
+    )
+
+
+def first_answers_stored(
+    context: AccountContext,
+    connection: sa.Connection,
+    answers: Sequence[message_store.FirstAnswer],
+    *,
+    all_applied: bool,
+    now: datetime,
+) -> None:
+    """Emit :class:`MessageStatusChanged` for the answers ``record_first_answers`` stored.
+
+    When not every answer applied, the rows are read back in the same transaction: an answer
+    applied when its row holds its status and carrier id with ``updated_at`` at ``now``.
+    """
+    for answer in answers:
+        if not all_applied:
+            stored = message_store.get_message(connection, context.account.id, answer.message.id)
+            if stored is None or (stored.status, stored.provider_message_id, stored.updated_at) != (
+                answer.status,
+                answer.provider_message_id,
+                now,
+            ):
+                continue
+        status_changed(context, connection, answer.message, answer.status)
