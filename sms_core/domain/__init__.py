@@ -46,7 +46,14 @@ from sms_core.domain.numbers import (
     ProvisionedNumber,
 )
 from sms_core.domain.phone import PhoneNumber
-from sms_core.domain.policy import Action, Activity, AllowanceUnit, Decision, HostPolicy
+from sms_core.domain.policy import (
+    Action,
+    Activity,
+    AllowanceUnit,
+    Decision,
+    HostInfo,
+    HostPolicy,
+)
 from sms_core.domain.providers import ProviderCapabilities, ProviderInfo
 from sms_core.domain.registration import (
     ANSWER_LOST_CODE,
@@ -96,6 +103,7 @@ __all__ = [
     "DeliveryStatus",
     "Direction",
     "EntityType",
+    "HostInfo",
     "HostPolicy",
     "InboundCall",
     "InboundMessage",
