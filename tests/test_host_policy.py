@@ -43,7 +43,7 @@ class TestHostPolicyBounds:
 
     def test_seats_need_an_allowance(self) -> None:
         """With seats on, an allowance of 0 would leave every seat unable to text."""
-        with pytest.raises(HostDeclarationError, match="at least 1 when seats_enabled"):
+        with pytest.raises(HostDeclarationError, match="at least 1 when seats are enabled"):
             HostPolicy(seats_enabled=True, monthly_allowance=0)
 
     @pytest.mark.parametrize(

@@ -129,12 +129,12 @@ def _check_monthly_allowance(
     policy: HostPolicy, attribute: attrs.Attribute[Any], value: int
 ) -> None:
     """Never negative; at least one when seats are on, or no seat could ever text."""
+    if policy.seats_enabled and (not _is_int(value) or value < 1):
+        raise HostDeclarationError(
+            attribute.name, value, "a whole number of at least 1 when seats are enabled"
+        )
     if not _is_int(value) or value < 0:
         raise HostDeclarationError(attribute.name, value, "a whole number of at least 0")
-    if policy.seats_enabled and value < 1:
-        raise HostDeclarationError(
-            attribute.name, value, "at least 1 when seats_enabled is True (or turn seats off)"
-        )
 
 
 @attrs.frozen(kw_only=True)
