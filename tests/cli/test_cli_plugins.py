@@ -26,6 +26,7 @@ class TestPluginsTable:
         # ats_seats: three users share a number, a 1,000-message monthly seat allowance.
         ats = hosts[hosts.index("ats_seats") : hosts.index("hcm_widget")]
         assert "sms-core-ats-seats" in ats
+        assert "sells texting by" in ats  # its declared description
         assert "users per number: 3" in ats
         assert "seats: 1,000 messages a month" in ats
         # hcm_widget: four users share a number, no seats.
@@ -59,10 +60,12 @@ class TestPluginsJson:
         hosts = {host["name"]: host for host in listed["hosts"]}
         assert sorted(hosts) == ["ats_seats", "hcm_widget"]
         for host in hosts.values():
-            assert set(host) == ORIGIN_KEYS | {"policy"}
+            assert set(host) == ORIGIN_KEYS | {"declared_version", "description", "policy"}
+            assert host["declared_version"] == host["version"]  # both from the distribution
         assert hosts["ats_seats"]["policy"]["seats_enabled"] is True
         assert hosts["ats_seats"]["policy"]["allowance_unit"] == "message"
         assert hosts["hcm_widget"]["policy"]["users_per_number"] == 4
+        assert hosts["hcm_widget"]["description"].startswith("An HCM whose marketplace widget")
 
 
 class TestDisabledPlugins:
