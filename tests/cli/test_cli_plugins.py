@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +87,33 @@ class TestDisabledPlugins:
         assert disabled not in names
         assert disabled not in table
         assert names >= {"ats_seats", "fake", "hcm_widget"} - {disabled}
+
+
+class TestMisconfiguredHost:
+    """An installed host whose declaration is out of bounds fails the listing at once."""
+
+    def test_names_the_plugin_hook_and_fix(
+        self, cli: SmsadminRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Even inactive, the broken host is reported: plugin, hook and bound, no traceback."""
+        (tmp_path / "broken_host.py").write_text(
+            textwrap.dedent(
+                """
+                from sms_core import HostInfo, HostPolicy, hookimpl
+
+                @hookimpl
+                def sms_host_info():
+                    return HostInfo(name="broken", policy=HostPolicy(max_body_characters=5000))
+                """
+            )
+        )
+        info = tmp_path / "broken_host-1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-host\nVersion: 1.0\n")
+        (info / "entry_points.txt").write_text("[sms_core]\nbroken = broken_host\n")
+        monkeypatch.syspath_prepend(str(tmp_path))
+
+        refused = cli.refused("plugins")
+
+        assert "plugin 'broken', hook sms_host_info" in refused.stderr
+        assert "max_body_characters must be" in refused.stderr
