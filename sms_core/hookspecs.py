@@ -403,11 +403,9 @@ def sms_host_info() -> HostInfo:  # type: ignore[empty-body]
 
     Returns:
         The declaration. It is read and checked when the plugin manager loads, for every
-        installed host, active or not.
-
-    Raises:
-        Nothing: a declaration that cannot be built (``HostDeclarationError``) or is no
-        ``HostInfo`` makes loading fail with ``PluginContractError`` naming the plugin.
+        installed host, active or not: a declaration that cannot be built
+        (``HostDeclarationError``) or is no ``HostInfo`` makes loading fail with
+        ``PluginContractError`` naming the plugin.
 
     Called for every plugin; all results are collected. Implemented by every host plugin,
     and by nothing else. Replaces the ``sms_host_name`` attribute, deprecated since 0.2.
