@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar, cast
 
 import pluggy
+from pluggy import HookCaller
 
 from sms_core.domain import (
     Account,
@@ -67,6 +68,7 @@ class Hooks:
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self._pm = pm
         self._hook = pm.hook
+        self._host_callers: dict[str, HookCaller] = {}
 
     @classmethod
     def create(
@@ -362,7 +364,11 @@ class Hooks:
         A ``HostDeclarationError`` raised while the host builds its answer (a policy out of
         bounds for one account) becomes the ``PluginContractError`` naming the host.
         """
-        caller = self._pm.subset_hook_caller(hook, remove_plugins=[defaults])
+        caller = self._host_callers.get(hook)
+        if caller is None:
+            # A subset caller filters at call time, so it stays right as plugins come and go.
+            caller = self._pm.subset_hook_caller(hook, remove_plugins=[defaults])
+            self._host_callers[hook] = caller
         try:
             return caller(**kwargs)
         except HostDeclarationError as err:
