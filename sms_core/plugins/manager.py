@@ -127,7 +127,7 @@ def host_name_of(plugin: object) -> str | None:
 
 
 def registered_hosts(pm: pluggy.PluginManager) -> list[tuple[object, HostInfo]]:
-    """The host plugins registered in ``pm`` with their declarations, in registration order.
+    """The host plugins registered in ``pm`` with their declarations, in no particular order.
 
     After :func:`make_plugin_manager` there is at most one: the active host.
     """
