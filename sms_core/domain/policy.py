@@ -24,13 +24,11 @@ __all__ = [
     "HostPolicy",
 ]
 
-#: The largest ``HostPolicy.max_body_characters``. It is the longest body the shipped carriers
-#: accept and ``ProviderCapabilities.max_body_characters``' default: Twilio refuses a body over
-#: 1,600 characters (error 21617,
-#: https://www.twilio.com/docs/messaging/api/message-resource), which is ten and more
-#: segments (:mod:`sms_core.segments`: 153 GSM-7 or 67 UCS-2 characters per part of a long
-#: text). The core sends at most the smaller of the host's and the carrier's limit, so a host
-#: limit above every carrier's would never be the one that applies.
+#: The largest ``HostPolicy.max_body_characters``: ``ProviderCapabilities.max_body_characters``'
+#: default and the longest body each shipped carrier adapter says its carrier accepts, which
+#: is ten and more segments (:mod:`sms_core.segments`: 153 GSM-7 or 67 UCS-2 characters per
+#: part of a long text). The core sends at most the smaller of the host's and the carrier's
+#: limit, so a host limit above every carrier's would never be the one that applies.
 MAX_BODY_CHARACTERS_LIMIT: Final = 1600
 
 #: The largest ``HostPolicy.mass_text_cap``. A mass text is stored, checked and handed to the
