@@ -57,6 +57,9 @@ _HOST_MODULE = textwrap.dedent(
                 return None
             if not actor.active and BROKEN != "lets inactive users":
                 return Decision.deny("inactive users cannot text; reactivate them")
+            if action is Action.CONFIGURE_FORWARDING and BROKEN == "refuses unlisted actions":
+                if "Boss" not in actor.permissions:
+                    return Decision.deny("needs 'Boss'")
             if action is Action.MANAGE_NUMBERS and "Boss" not in actor.permissions:
                 reason = "" if BROKEN == "refuses without a reason" else "needs 'Boss'"
                 return Decision.deny(reason)
@@ -107,12 +110,16 @@ class TestHostContractSuite:
             ("records nothing", {"test_sent_text_reaches_the_activity_record"}),
             ("defers sending", {"test_decides_every_action[send_message]"}),
             (
+                "refuses unlisted actions",
+                {"test_refuses_only_the_refused_naming_the_grant[configure_forwarding]"},
+            ),
+            (
                 "lets inactive users",
                 {f"test_refuses_inactive_users[{action}]" for action in _EVERY_ACTION},
             ),
             (
                 "refuses without a reason",
-                {"test_refuses_the_refused_naming_the_grant[manage_numbers]"},
+                {"test_refuses_only_the_refused_naming_the_grant[manage_numbers]"},
             ),
         ],
     )

@@ -171,7 +171,10 @@ class HostContract:
 
     @pytest.fixture
     def refused_users(self) -> Mapping[Action, Refusal]:
-        """For actions only some users may do, an active user refused it and what grants it."""
+        """For actions only some users may do, an active user refused it and what grants it.
+
+        An action left out is one every active user may do, and the suite checks that.
+        """
         return {}
 
     @pytest.fixture
@@ -339,17 +342,31 @@ class HostContract:
         assert decision.allowed, f"{user.id} was refused {action}: {decision.reason}"
 
     @pytest.mark.parametrize("action", list(Action))
-    def test_refuses_the_refused_naming_the_grant(
+    def test_refuses_only_the_refused_naming_the_grant(
         self,
         hooks: Hooks,
         account: Account,
         refused_users: Mapping[Action, Refusal],
         action: Action,
     ) -> None:
-        """Each refused user is refused, with a reason that names what grants the right."""
+        """Each refused user is refused, with a reason that names what grants the right.
+
+        An action without a refusal is one every active user may do: a user holding no
+        permission at all is allowed it.
+        """
         refusal = refused_users.get(action)
         if refusal is None:
-            # Every active user may do it: nobody to refuse. The inactive test still runs.
+            nobody = User(
+                id="host-contract-no-permissions",
+                account_id=account.id,
+                first_name="Noel",
+                last_name="Plain",
+            )
+            decision = hooks.authorize(account, nobody, action)
+            assert decision.allowed, (
+                f"an active user with no permission was refused {action} ({decision.reason}); "
+                "if only some users may do it, give refused_users a Refusal for it"
+            )
             return
         decision = hooks.authorize(account, _moved(refusal.user, account), action)
         assert not decision.allowed, f"{refusal.user.id} was allowed {action}"
