@@ -27,7 +27,8 @@ plugin:
   policy within :class:`~sms_core.HostPolicy`'s bounds, and activates by that name;
 * **decides every action**: ``sms_authorize`` answers a ``Decision`` for every ``Action``
   (never leaving one to the core's defaults), allows the allowed users, refuses the refused
-  ones with a reason naming what grants the right, and refuses inactive users;
+  ones with a reason naming what grants the right, lets every active user do the actions no
+  refusal is given for, and refuses inactive users;
 * **has its policy enforced end to end**: a real :class:`~sms_core.SmsAdmin` on a SQLite file
   with the sandbox carrier (``sms-core-fake``, a test dependency of every host plugin) refuses
   a mass text over the cap, a body over the limit, a number shared by more users than allowed
