@@ -605,7 +605,8 @@ class UnknownHostError(ConfigurationError):
         names = ", ".join(installed) or "none"
         super().__init__(
             f"no host plugin named {host!r} is installed (installed: {names}). "
-            "Install the host's distribution or choose one of the installed names."
+            "Install the host's distribution or choose one of the installed names; a host "
+            "plugin is known by the name its sms_host_info hook declares."
         )
         self.host = host
         self.installed = installed

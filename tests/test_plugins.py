@@ -150,9 +150,16 @@ class TestHostSelection:
         assert facade.host_name is None
 
     def test_unknown_host_is_refused(self) -> None:
-        """Choosing a host that is not installed names the installed ones."""
-        with pytest.raises(UnknownHostError, match=r"'ats'.*installed: other, strict"):
+        """Choosing a host that is not installed names the installed ones and the hook."""
+        with pytest.raises(
+            UnknownHostError, match=r"'ats'.*installed: other, strict.*sms_host_info hook"
+        ):
             hooks(StrictHost(), OtherHost(), host="ats")
+
+    def test_a_plugin_that_only_observes_is_no_host(self) -> None:
+        """Passed under a name it never declares, an observer is not found as that host."""
+        with pytest.raises(UnknownHostError, match=r"'observer'.*installed: none"):
+            hooks(ActivityObserver(), host="observer")
 
     def test_host_that_decides_nothing_falls_back_to_defaults(self) -> None:
         """A host returning None from sms_authorize leaves the decision to the core."""
