@@ -64,6 +64,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     ├── UnknownProviderError                   no installed adapter serves the account's provider
     ├── UnknownHostError                       no installed host plugin has the requested name
     ├── PluginContractError                    a plugin breaks the hook contract; names the fix
+    ├── HostDeclarationError (ValueError)      a HostPolicy or HostInfo value out of bounds
     └── DatabaseUnavailableError               the database URL cannot be opened or reached
 """
 
@@ -87,6 +88,7 @@ __all__ = [
     "CandidateOptedOutError",
     "ConfigurationError",
     "DatabaseUnavailableError",
+    "HostDeclarationError",
     "IdempotencyKeyError",
     "InactiveUserError",
     "InvalidFieldError",
@@ -628,7 +630,8 @@ class UnknownHostError(ConfigurationError):
         names = ", ".join(installed) or "none"
         super().__init__(
             f"no host plugin named {host!r} is installed (installed: {names}). "
-            "Install the host's distribution or choose one of the installed names."
+            "Install the host's distribution or choose one of the installed names; a host "
+            "plugin is known by the name its sms_host_info hook declares."
         )
         self.host = host
         self.installed = installed
@@ -657,6 +660,26 @@ class PluginContractError(ConfigurationError):
         self.hook = hook
         self.problem = problem
         self.fix = fix
+
+
+class HostDeclarationError(ConfigurationError, ValueError):
+    """Raised when a ``HostPolicy`` or ``HostInfo`` is built with a value out of bounds.
+
+    The value cannot be built at all, so a bad policy never reaches a service. When a host
+    plugin's hook produced it, the façade and the plugin loader report it as a
+    :class:`PluginContractError` naming the plugin and the hook, with this error as its cause.
+
+    Attributes:
+        field: The field that is out of bounds (``mass_text_cap``, ...).
+        value: The value it was given.
+        bounds: What it must be instead, worded as in the message.
+    """
+
+    def __init__(self, field: str, value: object, bounds: str) -> None:
+        super().__init__(f"{field} must be {bounds}; got {value!r}")
+        self.field = field
+        self.value = value
+        self.bounds = bounds
 
 
 class DatabaseUnavailableError(ConfigurationError):

@@ -41,6 +41,7 @@ from sms_core.domain import (
     BrandProfile,
     CampaignProfile,
     Decision,
+    HostInfo,
     HostPolicy,
     InboundCall,
     InboundTextStored,
@@ -417,16 +418,46 @@ def sms_acknowledge_webhook(
 # ---------------------------------------------------------------------------------------------
 # Host product
 # ---------------------------------------------------------------------------------------------
+#
+# A host plugin declares itself with sms_host_info. Of the host hooks, two decide for the
+# active host (sms_host_policy, sms_authorize): only a declared host may implement them, and a
+# plugin that does without declaring itself is refused at load with PluginContractError. The
+# observer hooks (sms_record_activity, and the notifications after it) may be implemented by
+# any plugin, host or not: every implementation is called.
+
+
+@hookspec
+def sms_host_info() -> HostInfo:  # type: ignore[empty-body]
+    """Declare the plugin a host product: its name, version, description and policy.
+
+    ``HostInfo.name`` is what activates the host (``make_plugin_manager(host=name)``) and what
+    an explicitly passed plugin replaces an installed one by; ``HostInfo.policy`` is the
+    host's limits for every account (``sms_host_policy`` may answer per account and wins).
+
+    Returns:
+        The declaration. It is read and checked when the plugin manager loads, for every
+        installed host, active or not: a declaration that cannot be built
+        (``HostDeclarationError``) or is no ``HostInfo`` makes loading fail with
+        ``PluginContractError`` naming the plugin.
+
+    Called for every plugin; all results are collected. Implemented by every host plugin,
+    and by nothing else. Replaces the ``sms_host_name`` attribute, deprecated since 0.2.
+    """
 
 
 @hookspec(firstresult=True)
 def sms_host_policy(account: Account) -> HostPolicy | None:
-    """Give the host product's limits for an account.
+    """Give the host product's limits for one account.
 
     Returns:
-        The policy; ``None`` lets the core defaults apply.
+        The policy for ``account``; ``None`` lets the policy ``sms_host_info`` declares
+        apply. A value of another type, or a ``HostPolicy`` out of bounds
+        (``HostDeclarationError`` while building it), makes the call fail with
+        ``PluginContractError`` naming the plugin.
 
-    Stops at first non-None result. Implemented by the active host plugin.
+    Stops at first non-None result. Implemented by the active host plugin only (a host-deciding
+    hook: a plugin that implements it must declare itself with ``sms_host_info``). A host
+    whose limits are the same for every account need not implement it.
     """
 
 
@@ -447,10 +478,12 @@ def sms_authorize(
             is called as before.
 
     Returns:
-        The decision, with a reason naming the missing permission when refused; ``None`` lets
-        the core defaults decide.
+        The decision, with a reason naming what grants the right when refused; ``None`` lets
+        the core defaults decide. A value of another type makes the call fail with
+        ``PluginContractError`` naming the plugin.
 
-    Stops at first non-None result. Implemented by the active host plugin.
+    Stops at first non-None result. Implemented by the active host plugin only (a host-deciding
+    hook: a plugin that implements it must declare itself with ``sms_host_info``).
     """
 
 
@@ -458,8 +491,9 @@ def sms_authorize(
 def sms_record_activity(account: Account, activity: Activity) -> None:
     """Record a sent or received message on the candidate's activity history.
 
-    Called for every plugin that implements it, after the message is stored. Implemented by
-    host plugins that keep their own activity record.
+    Called for every plugin that implements it, after the message is stored. An observer
+    hook: implemented by host plugins that keep their own activity record, and by any other
+    plugin that wants to hear about stored messages.
     """
 
 

@@ -9,12 +9,18 @@ import pytest
 from sms_core import (
     Account,
     Action,
+    Activity,
     ConfigurationError,
+    Decision,
+    Direction,
     Hooks,
+    HostDeclarationError,
+    HostInfo,
     HostPolicy,
     NumberQuery,
     NumberSettings,
     PhoneNumber,
+    PluginContractError,
     ProviderCapabilities,
     ProviderInfo,
     UnknownHostError,
@@ -25,8 +31,9 @@ from sms_core import (
     make_plugin_manager,
 )
 from sms_core.domain import AvailableNumber
-from sms_core.plugins import PluginOrigin
+from sms_core.plugins import PluginOrigin, host_name_of
 from sms_core.plugins.defaults import ADMIN_PERMISSION, DEFAULT_POLICY
+from sms_core.testing import sample_activity
 
 
 class SearchOnlyAdapter:
@@ -53,7 +60,9 @@ class SearchOnlyAdapter:
 class StrictHost:
     """A host plugin that shares numbers with two users and trusts nobody."""
 
-    sms_host_name = "strict"
+    @hookimpl
+    def sms_host_info(self) -> HostInfo:
+        return HostInfo(name="strict", version="2.1", description="Strict test host")
 
     @hookimpl
     def sms_host_policy(self, account: Account) -> HostPolicy:
@@ -65,13 +74,11 @@ class StrictHost:
 
 
 class OtherHost:
-    """A second installed host plugin."""
-
-    sms_host_name = "other"
+    """A second installed host plugin, whose declared policy holds for every account."""
 
     @hookimpl
-    def sms_host_policy(self, account: Account) -> HostPolicy:
-        return HostPolicy(users_per_number=9)
+    def sms_host_info(self) -> HostInfo:
+        return HostInfo(name="other", policy=HostPolicy(users_per_number=9))
 
 
 def account(provider: str) -> Account:
@@ -139,9 +146,16 @@ class TestHostSelection:
         assert facade.host_name is None
 
     def test_unknown_host_is_refused(self) -> None:
-        """Choosing a host that is not installed names the installed ones."""
-        with pytest.raises(UnknownHostError, match=r"'ats'.*installed: other, strict"):
+        """Choosing a host that is not installed names the installed ones and the hook."""
+        with pytest.raises(
+            UnknownHostError, match=r"'ats'.*installed: other, strict.*sms_host_info hook"
+        ):
             hooks(StrictHost(), OtherHost(), host="ats")
+
+    def test_a_plugin_that_only_observes_is_no_host(self) -> None:
+        """Passed under a name it never declares, an observer is not found as that host."""
+        with pytest.raises(UnknownHostError, match=r"'observer'.*installed: none"):
+            hooks(ActivityObserver(), host="observer")
 
     def test_host_that_decides_nothing_falls_back_to_defaults(self) -> None:
         """A host returning None from sms_authorize leaves the decision to the core."""
@@ -209,7 +223,7 @@ class TestHostReplacement:
         _install_distribution(tmp_path, monkeypatch)
         configured = StrictHost()
         pm = make_plugin_manager(host="strict", plugins=[configured], environ={})
-        hosts = [plugin for plugin in pm.get_plugins() if getattr(plugin, "sms_host_name", None)]
+        hosts = [plugin for plugin in pm.get_plugins() if host_name_of(plugin) is not None]
         assert [configured] == hosts
 
     def test_two_explicit_hosts_with_one_name_are_refused(self) -> None:
@@ -238,13 +252,11 @@ def _install_distribution(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (root / "gamma_host.py").write_text(
         textwrap.dedent(
             """
-            from sms_core import HostPolicy, hookimpl
-
-            sms_host_name = "strict"
+            from sms_core import HostInfo, HostPolicy, hookimpl
 
             @hookimpl
-            def sms_host_policy(account):
-                return HostPolicy(users_per_number=7)
+            def sms_host_info():
+                return HostInfo(name="strict", policy=HostPolicy(users_per_number=7))
             """
         )
     )
@@ -333,3 +345,180 @@ class TestInstalledListing:
         assert [(host.policy.users_per_number, host.origin.distribution) for host in strict] == [
             (2, None)
         ]
+
+
+class UndeclaredPolicyHost:
+    """Implements a host-deciding hook but never says it is a host."""
+
+    @hookimpl
+    def sms_host_policy(self, account: Account) -> HostPolicy:
+        return HostPolicy(users_per_number=None)
+
+
+class UndeclaredAuthorizer:
+    """Lets everyone do everything, without saying it is a host."""
+
+    @hookimpl
+    def sms_authorize(self) -> Decision:
+        return Decision.allow()
+
+
+class ActivityObserver:
+    """A plugin that only listens to stored messages: no host, and needs not be one."""
+
+    def __init__(self) -> None:
+        self.seen: list[Activity] = []
+
+    @hookimpl
+    def sms_record_activity(self, activity: Activity) -> None:
+        self.seen.append(activity)
+
+
+class LegacyHost:
+    """A host that names itself the pre-0.2 way."""
+
+    sms_host_name = "legacy"
+
+    @hookimpl
+    def sms_host_policy(self) -> HostPolicy:
+        return HostPolicy(mass_text_cap=5)
+
+
+class DeclaringHost:
+    """A host whose declaration and answers a test chooses."""
+
+    def __init__(
+        self,
+        declaration: object = None,
+        *,
+        policy: object = None,
+        decision: object = None,
+    ) -> None:
+        self.declaration = declaration
+        self.policy = policy
+        self.decision = decision
+
+    @hookimpl
+    def sms_host_info(self) -> object:
+        if self.declaration is None:
+            return HostInfo(name="declaring", policy=HostPolicy(mass_text_cap=7))
+        return self.declaration() if callable(self.declaration) else self.declaration
+
+    @hookimpl
+    def sms_host_policy(self) -> object:
+        return self.policy() if callable(self.policy) else self.policy
+
+    @hookimpl
+    def sms_authorize(self) -> object:
+        return self.decision
+
+
+class TestHostDeclaration:
+    """Hosts declare themselves through ``sms_host_info``; loading checks every declaration."""
+
+    @pytest.mark.parametrize(
+        ("plugin", "hook"),
+        [(UndeclaredPolicyHost(), "sms_host_policy"), (UndeclaredAuthorizer(), "sms_authorize")],
+    )
+    def test_host_hooks_without_declaration_are_refused(self, plugin: object, hook: str) -> None:
+        """Such a plugin would override the active host: refused at load, naming the fix."""
+        with pytest.raises(PluginContractError) as caught:
+            hooks(plugin, StrictHost(), host="strict")
+        assert (type(plugin).__name__, hook) == (caught.value.plugin, caught.value.hook)
+        assert "does not declare itself a host" in caught.value.problem
+        assert "sms_host_info" in caught.value.fix
+
+    def test_an_observer_needs_no_declaration(self) -> None:
+        """``sms_record_activity`` alone is an observer: it loads, and is no host."""
+        observer = ActivityObserver()
+        facade = hooks(observer, StrictHost(), host="strict")
+        facade.record_activity(account("alpha"), sample_activity(Direction.INBOUND, None))
+        assert ("strict", 1) == (facade.host_name, len(observer.seen))
+
+    def test_declared_policy_applies_for_every_account(self) -> None:
+        """Without ``sms_host_policy``, the declared policy is the host's policy."""
+        facade = hooks(OtherHost(), host="other")
+        assert HostPolicy(users_per_number=9) == facade.host_policy(account("alpha"))
+
+    def test_per_account_answer_wins_over_declaration(self) -> None:
+        """``sms_host_policy`` answering for an account overrides the declared policy."""
+        facade = hooks(StrictHost(), host="strict")
+        assert HostInfo(name="strict", version="2.1", description="Strict test host") == (
+            facade.host_info()
+        )
+        assert 2 == facade.host_policy(account("alpha")).users_per_number
+
+    def test_no_host_declares_nothing(self) -> None:
+        """Without an active host there is no declaration and the defaults apply."""
+        facade = hooks(StrictHost())
+        assert (None, DEFAULT_POLICY) == (facade.host_info(), facade.host_policy(account("a")))
+
+    def test_the_attribute_still_works_with_a_warning(self) -> None:
+        """``sms_host_name`` keeps working for 0.2, warning with the fix."""
+        with pytest.warns(DeprecationWarning, match=r"'sms_host_name'.*sms_host_info.*'legacy'"):
+            facade = hooks(LegacyHost(), host="legacy")
+        assert ("legacy", 5) == (facade.host_name, facade.host_policy(account("a")).mass_text_cap)
+
+    @pytest.mark.parametrize(
+        ("declaration", "problem"),
+        [
+            ("declaring", r"returned str 'declaring', not a sms_core\.HostInfo"),
+            ({"name": "declaring"}, r"returned dict .*, not a sms_core\.HostInfo"),
+            (lambda: HostInfo(name="Vendor Portal"), "out of bounds: name must be a short"),
+            (
+                lambda: HostInfo(name="declaring", policy=HostPolicy(mass_text_cap=0)),
+                "out of bounds: mass_text_cap must be a whole number from 1 to 1000; got 0",
+            ),
+            (
+                lambda: HostInfo(name="declaring", policy=HostPolicy(max_body_characters=5000)),
+                "out of bounds: max_body_characters must be .*; got 5000",
+            ),
+        ],
+    )
+    def test_a_bad_declaration_fails_at_load_even_when_inactive(
+        self, declaration: object, problem: str
+    ) -> None:
+        """Every host's declaration is read at load, so a misconfigured install fails fast."""
+        with pytest.raises(PluginContractError, match=problem) as caught:
+            hooks(DeclaringHost(declaration), StrictHost(), host="strict")
+        assert ("DeclaringHost", "sms_host_info") == (caught.value.plugin, caught.value.hook)
+        with pytest.raises(PluginContractError, match=problem):
+            Hooks.installed_hosts(
+                account("a"), plugins=[DeclaringHost(declaration)], load_entry_points=False
+            )
+
+
+class TestHostAnswersChecked:
+    """The façade checks each host hook's answer and names the plugin that gave a wrong one."""
+
+    def test_policy_of_the_wrong_type(self) -> None:
+        """A mapping instead of a ``HostPolicy`` fails at once, not in a service."""
+        facade = hooks(DeclaringHost(policy={"mass_text_cap": 5}), host="declaring")
+        with pytest.raises(
+            PluginContractError,
+            match=r"^plugin 'DeclaringHost', hook sms_host_policy: it returned dict .*, not a "
+            r"sms_core\.HostPolicy, or None\. Return",
+        ):
+            facade.host_policy(account("a"))
+
+    def test_policy_out_of_bounds_for_one_account(self) -> None:
+        """A policy the host cannot build for an account names the host and the bound."""
+        facade = hooks(DeclaringHost(policy=lambda: HostPolicy(mass_text_cap=0)), host="declaring")
+        with pytest.raises(PluginContractError, match="mass_text_cap must be") as caught:
+            facade.host_policy(account("a"))
+        assert ("DeclaringHost", "sms_host_policy") == (caught.value.plugin, caught.value.hook)
+        assert isinstance(caught.value.__cause__, HostDeclarationError)
+
+    @pytest.mark.parametrize("answer", [True, "allow", {"allowed": True}])
+    def test_decision_of_the_wrong_type(self, answer: object) -> None:
+        """Anything but a ``Decision`` (or ``None``) from ``sms_authorize`` is refused."""
+        facade = hooks(DeclaringHost(decision=answer), host="declaring")
+        with pytest.raises(PluginContractError, match=r"not a sms_core\.Decision") as caught:
+            facade.authorize(account("a"), user(), Action.SEND_MESSAGE)
+        assert ("DeclaringHost", "sms_authorize") == (caught.value.plugin, caught.value.hook)
+
+    def test_none_still_leaves_it_to_the_defaults(self) -> None:
+        """``None`` from both host hooks: the declared policy and the core's permissions."""
+        facade = hooks(DeclaringHost(), host="declaring")
+        assert 7 == facade.host_policy(account("a")).mass_text_cap
+        assert not facade.authorize(account("a"), user(), Action.MANAGE_NUMBERS).allowed

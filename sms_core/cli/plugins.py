@@ -58,7 +58,13 @@ def listing(
             for carrier in carriers
         ],
         "hosts": [
-            {"name": host.name, **_origin(host.origin), "policy": _fields(host.policy)}
+            {
+                "name": host.name,
+                **_origin(host.origin),
+                "declared_version": host.info.version if host.info is not None else None,
+                "description": host.info.description if host.info is not None else "",
+                "policy": _fields(host.policy),
+            }
             for host in hosts
         ],
     }
@@ -70,6 +76,9 @@ def plugins(
     ] = False,
 ) -> None:
     """The installed carriers and hosts: distribution, version, capabilities and policy.
+
+    A host's version and description are the ones it declares; in JSON, ``version`` is its
+    distribution's and ``declared_version`` the one it declares.
 
     Plugins disabled with SMS_CORE_DISABLED_PLUGINS are not listed.
 

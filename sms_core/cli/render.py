@@ -463,9 +463,9 @@ def carriers_table(carriers: Iterable[InstalledCarrier]) -> Table:
 
 
 def hosts_table(hosts: Iterable[InstalledHost]) -> Table:
-    """Host plugins with their distribution and the policy they set."""
+    """Host plugins with their distribution, declared version and description, and policy."""
     table = Table(title="Hosts", title_justify="left")
-    table.add_column("Host", no_wrap=True)
+    table.add_column("Host", max_width=40)
     table.add_column("Distribution", no_wrap=True)
     table.add_column("Version", no_wrap=True)
     table.add_column("Policy", overflow="fold")
@@ -481,5 +481,11 @@ def hosts_table(hosts: Iterable[InstalledHost]) -> Table:
             f"allowance: {allowance_policy_text(policy)}",
             f"quiet hours: {'enforced' if policy.quiet_hours else 'off'}",
         ]
-        table.add_row(Text(host.name), *_origin_cells(host.origin), Text("\n".join(lines)))
+        distribution, version = _origin_cells(host.origin)
+        name = Text(host.name)
+        if host.info is not None and host.info.version:
+            version = Text(host.info.version)
+        if host.info is not None and host.info.description:
+            name.append(f"\n{host.info.description}", style="dim")
+        table.add_row(name, distribution, version, Text("\n".join(lines)))
     return table

@@ -65,6 +65,7 @@ from sms_core.domain.policy import (
     AllowanceScope,
     AllowanceUnit,
     Decision,
+    HostInfo,
     HostPolicy,
 )
 from sms_core.domain.providers import ProviderCapabilities, ProviderInfo
@@ -120,6 +121,7 @@ __all__ = [
     "EntityType",
     "FailureReason",
     "HostEvent",
+    "HostInfo",
     "HostPolicy",
     "InboundCall",
     "InboundMessage",

@@ -2,23 +2,47 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
+from typing import Any, Final
 
 import attrs
 
 from sms_core.domain.accounts import User
 from sms_core.domain.messages import Message
+from sms_core.exceptions import HostDeclarationError
 
 __all__ = [
+    "HOST_NAME_PATTERN",
+    "MAX_BODY_CHARACTERS_LIMIT",
+    "MAX_MASS_TEXT_CAP",
     "Action",
     "Activity",
     "AllowancePool",
     "AllowanceScope",
     "AllowanceUnit",
     "Decision",
+    "HostInfo",
     "HostPolicy",
 ]
+
+#: The largest ``HostPolicy.max_body_characters``: ``ProviderCapabilities.max_body_characters``'
+#: default and the longest body each shipped carrier adapter says its carrier accepts, which
+#: is ten and more segments (:mod:`sms_core.segments`: 153 GSM-7 or 67 UCS-2 characters per
+#: part of a long text). The core sends at most the smaller of the host's and the carrier's
+#: limit, so a host limit above every carrier's would never be the one that applies.
+MAX_BODY_CHARACTERS_LIMIT: Final = 1600
+
+#: The largest ``HostPolicy.mass_text_cap``. A mass text is stored, checked and handed to the
+#: carrier within the one call that sends it, and one call takes at most this many ids
+#: (``sms_core.inputs.identifiers``); larger sends are a bulk campaign, which a recruiter's
+#: low-volume 10DLC campaign is not registered for.
+MAX_MASS_TEXT_CAP: Final = 1000
+
+#: What a host's name may look like: a short lower-case identifier, as typed in
+#: ``make_plugin_manager(host=...)`` and shown by ``smsadmin plugins``.
+HOST_NAME_PATTERN: Final = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 
 
 class Action(StrEnum):
@@ -116,30 +140,84 @@ def _coherent_scope(
     Runs once every field is set (attrs runs validators after ``__init__`` assigns them all).
 
     Raises:
-        ValueError: When ``SEAT`` is chosen without seats, ``SEAT`` or ``ACCOUNT`` without an
-            allowance of at least 1, or ``NONE`` with an allowance.
+        HostDeclarationError: When ``SEAT`` is chosen without seats, ``SEAT`` or ``ACCOUNT``
+            without an allowance of at least 1, or ``NONE`` with an allowance.
     """
     if not isinstance(scope, AllowanceScope):
-        raise ValueError(
-            f"allowance_scope={scope!r} is not an AllowanceScope; use one of "
-            f"{', '.join(f'AllowanceScope.{member.name}' for member in AllowanceScope)}"
+        raise HostDeclarationError(
+            attribute.name,
+            scope,
+            f"one of {', '.join(f'AllowanceScope.{member.name}' for member in AllowanceScope)}",
         )
     allowance = policy.monthly_allowance
     if scope is AllowanceScope.SEAT and not policy.seats_enabled:
-        raise ValueError(
-            "allowance_scope=AllowanceScope.SEAT needs seats_enabled=True; enable seats, or "
-            "use AllowanceScope.ACCOUNT for one pool for the whole account"
+        raise HostDeclarationError(
+            attribute.name,
+            scope,
+            "AllowanceScope.ACCOUNT (one pool for the whole account) or NONE without seats; "
+            "AllowanceScope.SEAT needs seats_enabled=True",
         )
     if scope is not AllowanceScope.NONE and allowance < 1:
-        raise ValueError(
-            f"allowance_scope=AllowanceScope.{scope.name} needs a monthly_allowance of 1 or "
-            f"more, not {allowance!r}; set one, or use AllowanceScope.NONE to meter nothing"
+        raise HostDeclarationError(
+            "monthly_allowance",
+            allowance,
+            f"1 or more with allowance_scope=AllowanceScope.{scope.name}, or use "
+            "AllowanceScope.NONE to meter nothing",
         )
     if scope is AllowanceScope.NONE and allowance != 0:
-        raise ValueError(
-            f"monthly_allowance={allowance!r} would be ignored with AllowanceScope.NONE; "
-            "choose AllowanceScope.SEAT or AllowanceScope.ACCOUNT, or leave the allowance 0"
+        raise HostDeclarationError(
+            "monthly_allowance",
+            allowance,
+            "0 with AllowanceScope.NONE, where it would be ignored; choose AllowanceScope.SEAT "
+            "or AllowanceScope.ACCOUNT to meter texts",
         )
+
+
+def _at_least_one_or_none(field: str, value: int | None) -> None:
+    if value is not None and (not _is_int(value) or value < 1):
+        raise HostDeclarationError(field, value, "a whole number of at least 1, or None")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_users_per_number(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    """At least one user per number; ``None`` lifts the limit."""
+    _at_least_one_or_none(attribute.name, value)
+
+
+def _check_mass_text_cap(_: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    """A mass text reaches at least one candidate and at most :data:`MAX_MASS_TEXT_CAP`."""
+    if not _is_int(value) or not 1 <= value <= MAX_MASS_TEXT_CAP:
+        raise HostDeclarationError(
+            attribute.name, value, f"a whole number from 1 to {MAX_MASS_TEXT_CAP}"
+        )
+
+
+def _check_max_body_characters(
+    _: object, attribute: attrs.Attribute[Any], value: int | None
+) -> None:
+    """From 1 to :data:`MAX_BODY_CHARACTERS_LIMIT` characters; ``None`` for the carrier's limit."""
+    if value is not None and (not _is_int(value) or not 1 <= value <= MAX_BODY_CHARACTERS_LIMIT):
+        raise HostDeclarationError(
+            attribute.name,
+            value,
+            f"a whole number from 1 to {MAX_BODY_CHARACTERS_LIMIT} (the longest body a carrier "
+            "takes), or None for the carrier's limit",
+        )
+
+
+def _check_monthly_allowance(
+    policy: HostPolicy, attribute: attrs.Attribute[Any], value: int
+) -> None:
+    """Never negative; at least one when seats are on, or no seat could ever text."""
+    if policy.seats_enabled and (not _is_int(value) or value < 1):
+        raise HostDeclarationError(
+            attribute.name, value, "a whole number of at least 1 when seats are enabled"
+        )
+    if not _is_int(value) or value < 0:
+        raise HostDeclarationError(attribute.name, value, "a whole number of at least 0")
 
 
 @attrs.frozen(kw_only=True)
@@ -147,12 +225,16 @@ class HostPolicy:
     """The limits a host product sets; the core enforces them.
 
     A user is on at most one line per account under every host (both reference products
-    say so), which the schema itself enforces.
+    say so), which the schema itself enforces. A value out of bounds cannot be built: it
+    raises :class:`~sms_core.exceptions.HostDeclarationError` (a ``ValueError``).
 
     Attributes:
-        users_per_number: How many users may share one number; ``None`` for no limit.
-        mass_text_cap: The most recipients one mass text may have.
-        max_body_characters: The longest body a user may send; ``None`` for the carrier's limit.
+        users_per_number: How many users may share one number, at least 1; ``None`` for no
+            limit.
+        mass_text_cap: The most recipients one mass text may have, from 1 to
+            :data:`MAX_MASS_TEXT_CAP`.
+        max_body_characters: The longest body a user may send, from 1 to
+            :data:`MAX_BODY_CHARACTERS_LIMIT`; ``None`` for the carrier's limit.
         seats_enabled: Whether numbers belong to seats with a monthly allowance.
         monthly_allowance: Per calendar month: a new seat's allowance (``SEAT`` scope), or the
             account's pool (``ACCOUNT`` scope); 0 with ``NONE``.
@@ -164,17 +246,59 @@ class HostPolicy:
             above when the policy is made.
     """
 
-    users_per_number: int | None = 1
-    mass_text_cap: int = 50
-    max_body_characters: int | None = None
+    users_per_number: int | None = attrs.field(default=1, validator=_check_users_per_number)
+    mass_text_cap: int = attrs.field(default=50, validator=_check_mass_text_cap)
+    max_body_characters: int | None = attrs.field(
+        default=None, validator=_check_max_body_characters
+    )
     seats_enabled: bool = False
-    monthly_allowance: int = 0
+    monthly_allowance: int = attrs.field(default=0, validator=_check_monthly_allowance)
     allowance_unit: AllowanceUnit = AllowanceUnit.MESSAGE
     count_inbound: bool = False
     quiet_hours: bool = True
     allowance_scope: AllowanceScope = attrs.field(
         default=attrs.Factory(_default_scope, takes_self=True), validator=_coherent_scope
     )
+
+
+def _check_host_name(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or HOST_NAME_PATTERN.fullmatch(value) is None:
+        raise HostDeclarationError(
+            attribute.name,
+            value,
+            "a short identifier: a lower-case letter, then up to 39 lower-case letters, digits, "
+            "'_' or '-' (such as 'vendor_portal')",
+        )
+
+
+def _check_text(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise HostDeclarationError(attribute.name, value, "text (a str)")
+
+
+def _check_policy(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, HostPolicy):
+        raise HostDeclarationError(attribute.name, value, "a sms_core.HostPolicy")
+
+
+@attrs.frozen(kw_only=True)
+class HostInfo:
+    """What a host plugin declares about itself through ``sms_host_info``.
+
+    Attributes:
+        name: What activates it, ``make_plugin_manager(host=name)``: a short lower-case
+            identifier (:data:`HOST_NAME_PATTERN`).
+        version: The plugin's version, shown by ``smsadmin plugins``; usually its
+            distribution's ``__version__``.
+        description: One line on the host product, shown by ``smsadmin plugins``.
+        policy: The host's limits for every account. ``sms_host_policy(account)`` may still
+            answer for one account, and its answer wins.
+    """
+
+    name: str = attrs.field(validator=_check_host_name)
+    version: str = attrs.field(default="", validator=_check_text)
+    description: str = attrs.field(default="", validator=_check_text)
+    policy: HostPolicy = attrs.field(factory=HostPolicy, validator=_check_policy)
 
 
 @attrs.frozen(kw_only=True)

@@ -8,6 +8,7 @@ from typing import TypeVar, get_args
 
 import attrs
 import pluggy
+from pluggy import HookCaller
 
 from sms_core.domain import (
     Account,
@@ -18,6 +19,7 @@ from sms_core.domain import (
     CampaignProfile,
     Decision,
     HostEvent,
+    HostInfo,
     HostPolicy,
     InboundCall,
     NumberQuery,
@@ -43,17 +45,20 @@ from sms_core.domain.host_events import (
     RegistrationStepChanged,
 )
 from sms_core.exceptions import (
+    HostDeclarationError,
     PluginContractError,
     UnsupportedFeatureError,
     WebhookSignatureError,
 )
+from sms_core.plugins import defaults
 from sms_core.plugins.manager import (
     InstalledCarrier,
     InstalledHost,
-    host_name_of,
     installed_host_names,
     make_plugin_manager,
+    plugin_label,
     plugin_origin,
+    registered_hosts,
 )
 from sms_core.plugins.routing import ProviderRoute, ProviderRoutes, checked, checked_sequence
 
@@ -86,6 +91,7 @@ class Hooks:
         self._hook = pm.hook
         self._routes_lock = threading.Lock()
         self._provider_routes = ProviderRoutes.build(pm)
+        self._host_callers: dict[str, HookCaller] = {}
 
     @classmethod
     def create(
@@ -169,10 +175,13 @@ class Hooks:
 
     def active_host(self, account: Account) -> InstalledHost | None:
         """The active host plugin with the policy it sets for ``account``; ``None`` without one."""
-        for plugin in self._pm.get_plugins():
-            if (name := host_name_of(plugin)) is not None:
-                origin = plugin_origin(self._pm, plugin)
-                return InstalledHost(name=name, origin=origin, policy=self.host_policy(account))
+        for plugin, info in registered_hosts(self._pm):
+            return InstalledHost(
+                name=info.name,
+                origin=plugin_origin(self._pm, plugin),
+                policy=self.host_policy(account),
+                info=info,
+            )
         return None
 
     @classmethod
@@ -203,10 +212,8 @@ class Hooks:
     @property
     def host_name(self) -> str | None:
         """The active host plugin's name, or ``None`` when the core defaults apply."""
-        for plugin in self._pm.get_plugins():
-            if (name := host_name_of(plugin)) is not None:
-                return name
-        return None
+        info = self.host_info()
+        return None if info is None else info.name
 
     # -- provisioning ------------------------------------------------------------------------
 
@@ -399,18 +406,54 @@ class Hooks:
 
     # -- host --------------------------------------------------------------------------------
 
+    def host_info(self) -> HostInfo | None:
+        """What the active host declares about itself; ``None`` when the core defaults apply.
+
+        Raises:
+            PluginContractError: When its ``sms_host_info`` answers no valid ``HostInfo``.
+        """
+        for _, info in registered_hosts(self._pm):
+            return info
+        return None
+
     def host_policy(self, account: Account) -> HostPolicy:
-        """The active host's limits for ``account`` (the core defaults without a host)."""
-        policy: HostPolicy = self._hook.sms_host_policy(account=account)
+        """The active host's limits for ``account``.
+
+        The host's ``sms_host_policy`` answer for the account wins; without one, the policy
+        its ``sms_host_info`` declares applies; without a host, the core defaults.
+
+        Raises:
+            PluginContractError: When the host answers something other than a ``HostPolicy``,
+                or builds one out of bounds.
+        """
+        hook = "sms_host_policy"
+        policy = self._host_answer(hook, {"account": account})
+        if policy is None:
+            info = self.host_info()
+            return defaults.DEFAULT_POLICY if info is None else info.policy
+        if not isinstance(policy, HostPolicy):
+            raise self._wrong_answer(hook, policy, "a sms_core.HostPolicy, or None")
         return policy
 
     def authorize(
         self, account: Account, actor: User, action: Action, *, recipients: int = 0
     ) -> Decision:
-        """Whether ``actor`` may perform ``action`` in ``account``, texting ``recipients``."""
-        decision: Decision = self._hook.sms_authorize(
-            account=account, actor=actor, action=action, recipients=recipients
+        """Whether ``actor`` may perform ``action`` in ``account``, texting ``recipients``.
+
+        The active host decides; when it answers ``None`` (or there is none), the core
+        defaults do.
+
+        Raises:
+            PluginContractError: When the host answers something other than a ``Decision``.
+        """
+        hook = "sms_authorize"
+        decision = self._host_answer(
+            hook, {"account": account, "actor": actor, "action": action, "recipients": recipients}
         )
+        if decision is None:
+            return defaults.sms_authorize(account=account, actor=actor, action=action)
+        if not isinstance(decision, Decision):
+            raise self._wrong_answer(hook, decision, "a sms_core.Decision, or None")
         return decision
 
     def record_activity(self, account: Account, activity: Activity) -> None:
@@ -442,6 +485,45 @@ class Hooks:
             except Exception as err:  # a plugin's bug must not stop the others
                 failures.append(HookFailure(plugin=self._pm.get_name(plugin) or "?", error=err))
         return failures
+
+    def _host_answer(self, hook: str, kwargs: Mapping[str, object]) -> object:
+        """The first answer of a host-deciding hook from a plugin other than the defaults.
+
+        A ``HostDeclarationError`` raised while the host builds its answer (a policy out of
+        bounds for one account) becomes the ``PluginContractError`` naming the host.
+        """
+        caller = self._host_callers.get(hook)
+        if caller is None:
+            # A subset caller filters at call time, so it stays right as plugins come and go.
+            caller = self._pm.subset_hook_caller(hook, remove_plugins=[defaults])
+            self._host_callers[hook] = caller
+        try:
+            return caller(**kwargs)
+        except HostDeclarationError as err:
+            raise PluginContractError(
+                plugin=self._implementers(hook),
+                hook=hook,
+                problem=f"its answer is out of bounds: {err}",
+                fix="Correct that value in the policy it returns",
+            ) from err
+
+    def _wrong_answer(self, hook: str, answer: object, expected: str) -> PluginContractError:
+        shown = repr(answer)
+        return PluginContractError(
+            plugin=self._implementers(hook),
+            hook=hook,
+            problem=f"it returned {type(answer).__name__} {shown[:60]}, not {expected}",
+            fix=f"Return {expected} from {hook}, as sms_core.hookspecs documents",
+        )
+
+    def _implementers(self, hook: str) -> str:
+        """The names of the plugins besides the defaults that implement ``hook``."""
+        names = [
+            plugin_label(self._pm, impl.plugin)
+            for impl in getattr(self._hook, hook).get_hookimpls()
+            if impl.plugin is not defaults
+        ]
+        return ", ".join(names) or "?"
 
     # -- dispatch ----------------------------------------------------------------------------
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +28,7 @@ class TestPluginsTable:
         # ats_seats: three users share a number, a 1,000-message monthly seat allowance.
         ats = hosts[hosts.index("ats_seats") : hosts.index("hcm_widget")]
         assert "sms-core-ats-seats" in ats
+        assert "sells texting by" in ats  # its declared description
         assert "users per number: 3" in ats
         assert "seats: on" in ats
         assert "allowance: per seat, 1,000 messages a month (a new seat's default)" in ats
@@ -61,12 +64,14 @@ class TestPluginsJson:
         hosts = {host["name"]: host for host in listed["hosts"]}
         assert sorted(hosts) == ["ats_seats", "hcm_widget"]
         for host in hosts.values():
-            assert set(host) == ORIGIN_KEYS | {"policy"}
+            assert set(host) == ORIGIN_KEYS | {"declared_version", "description", "policy"}
+            assert host["declared_version"] == host["version"]  # both from the distribution
         assert hosts["ats_seats"]["policy"]["seats_enabled"] is True
         assert hosts["ats_seats"]["policy"]["allowance_unit"] == "message"
         assert hosts["ats_seats"]["policy"]["allowance_scope"] == "seat"
         assert hosts["hcm_widget"]["policy"]["allowance_scope"] == "none"
         assert hosts["hcm_widget"]["policy"]["users_per_number"] == 4
+        assert hosts["hcm_widget"]["description"].startswith("An HCM whose marketplace widget")
 
 
 class TestDisabledPlugins:
@@ -86,3 +91,33 @@ class TestDisabledPlugins:
         assert disabled not in names
         assert disabled not in table
         assert names >= {"ats_seats", "fake", "hcm_widget"} - {disabled}
+
+
+class TestMisconfiguredHost:
+    """An installed host whose declaration is out of bounds fails the listing at once."""
+
+    def test_names_the_plugin_hook_and_fix(
+        self, cli: SmsadminRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Even inactive, the broken host is reported: plugin, hook and bound, no traceback."""
+        (tmp_path / "broken_host.py").write_text(
+            textwrap.dedent(
+                """
+                from sms_core import HostInfo, HostPolicy, hookimpl
+
+                @hookimpl
+                def sms_host_info():
+                    return HostInfo(name="broken", policy=HostPolicy(max_body_characters=5000))
+                """
+            )
+        )
+        info = tmp_path / "broken_host-1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-host\nVersion: 1.0\n")
+        (info / "entry_points.txt").write_text("[sms_core]\nbroken = broken_host\n")
+        monkeypatch.syspath_prepend(str(tmp_path))
+
+        refused = cli.refused("plugins")
+
+        assert "plugin 'broken', hook sms_host_info" in refused.stderr
+        assert "max_body_characters must be" in refused.stderr

@@ -7,7 +7,15 @@ from typing import ClassVar
 
 import pytest
 
-from sms_core import AccountAdmin, HostPolicy, ManualClock, Recipient, RecipientStatus, hookimpl
+from sms_core import (
+    AccountAdmin,
+    HostInfo,
+    HostPolicy,
+    ManualClock,
+    Recipient,
+    RecipientStatus,
+    hookimpl,
+)
 from sms_core.exceptions import QuietHoursError
 from sms_fake import SandboxCarrier
 from tests.services.messaging_fixtures import (
@@ -92,12 +100,12 @@ class TestQuietHours(Texting):
 class AnyTimeHost:
     """A host product that does not enforce quiet hours."""
 
-    sms_host_name: ClassVar[str] = "any_time"
+    name: ClassVar[str] = "any_time"
 
     @hookimpl
-    def sms_host_policy(self) -> HostPolicy:
-        """The core defaults without quiet hours."""
-        return HostPolicy(quiet_hours=False)
+    def sms_host_info(self) -> HostInfo:
+        """The core defaults without quiet hours, for every account."""
+        return HostInfo(name=self.name, policy=HostPolicy(quiet_hours=False))
 
 
 class TestDisabledByHost(Texting):
@@ -105,7 +113,7 @@ class TestDisabledByHost(Texting):
 
     @pytest.fixture
     def host(self) -> str:
-        return AnyTimeHost.sms_host_name
+        return AnyTimeHost.name
 
     @pytest.fixture
     def plugins(self) -> Sequence[object]:

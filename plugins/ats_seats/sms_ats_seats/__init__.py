@@ -10,9 +10,7 @@ The ``sms_core`` entry point ``ats_seats`` registers :data:`host`, an instance w
 defaults; activate it with ``make_plugin_manager(host="ats_seats")``.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-from sms_ats_seats.host import HOST_NAME, AtsSeatsHost
+from sms_ats_seats.host import DESCRIPTION, HOST_NAME, VERSION, AtsSeatsHost
 from sms_ats_seats.permissions import (
     ADMIN_ACTIONS,
     ADMINISTRATION,
@@ -33,10 +31,8 @@ from sms_ats_seats.policy import (
 )
 from sms_core.plugins.activity import ActivitySink, log_activity
 
-try:
-    __version__ = version("sms-core-ats-seats")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+#: The installed distribution's version.
+__version__ = VERSION
 
 #: The host with its defaults: what the ``ats_seats`` entry point registers.
 host = AtsSeatsHost()
@@ -49,6 +45,7 @@ __all__ = [
     "DEFAULT_ALLOWANCE_UNIT",
     "DEFAULT_COUNT_INBOUND",
     "DEFAULT_MONTHLY_ALLOWANCE",
+    "DESCRIPTION",
     "HOST_NAME",
     "JOB_POSTINGS",
     "MASS_TEXT_CAP",

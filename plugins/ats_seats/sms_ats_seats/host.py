@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from importlib.metadata import PackageNotFoundError, version
+from typing import Final
 
 import attrs
 
@@ -13,13 +14,29 @@ from sms_ats_seats.policy import (
     DEFAULT_MONTHLY_ALLOWANCE,
     seat_policy,
 )
-from sms_core import Action, Activity, AllowanceUnit, Decision, HostPolicy, User, hookimpl
+from sms_core import Action, Activity, AllowanceUnit, Decision, HostInfo, HostPolicy, User, hookimpl
 from sms_core.plugins.activity import ActivitySink, log_activity
 
-__all__ = ["HOST_NAME", "AtsSeatsHost"]
+__all__ = ["DESCRIPTION", "HOST_NAME", "VERSION", "AtsSeatsHost"]
 
 #: The name that activates this host: ``make_plugin_manager(host=HOST_NAME)``.
 HOST_NAME: Final = "ats_seats"
+
+#: What ``smsadmin plugins`` says about this host.
+DESCRIPTION: Final = (
+    "An ATS that sells texting by the seat: one number, up to three users, a monthly allowance."
+)
+
+
+def _installed_version() -> str:
+    try:
+        return version("sms-core-ats-seats")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+#: The installed distribution's version, which the host declares.
+VERSION: Final = _installed_version()
 
 
 # Compared by identity: pluggy refuses a plugin equal to one already registered, and two hosts
@@ -29,12 +46,12 @@ class AtsSeatsHost:
     """An ATS that sells texting by the seat: one number, up to three users, a monthly allowance.
 
     The installed distribution registers an instance with the defaults. A host application that
-    wants other settings registers its own instance instead, with entry points not loaded::
+    wants other settings passes its own instance, which replaces the installed one (both declare
+    the name ``ats_seats``)::
 
         make_plugin_manager(
             host="ats_seats",
             plugins=[AtsSeatsHost(monthly_allowance=500, activity_sink=save_to_candidate)],
-            load_entry_points=False,
         )
 
     Attributes:
@@ -45,8 +62,6 @@ class AtsSeatsHost:
             message is logged by its ids (:func:`log_activity`).
     """
 
-    sms_host_name: ClassVar[str] = HOST_NAME
-
     monthly_allowance: int = attrs.field(default=DEFAULT_MONTHLY_ALLOWANCE)
     allowance_unit: AllowanceUnit = DEFAULT_ALLOWANCE_UNIT
     count_inbound: bool = DEFAULT_COUNT_INBOUND
@@ -54,8 +69,12 @@ class AtsSeatsHost:
 
     @monthly_allowance.validator
     def _check_monthly_allowance(self, _: attrs.Attribute[int], value: int) -> None:
-        if value < 1:
-            raise ValueError(f"monthly_allowance must be at least 1; got {value}")
+        """Refuses an allowance the seat policy cannot take (``HostDeclarationError``)."""
+        seat_policy(
+            monthly_allowance=value,
+            allowance_unit=DEFAULT_ALLOWANCE_UNIT,
+            count_inbound=DEFAULT_COUNT_INBOUND,
+        )
 
     @property
     def policy(self) -> HostPolicy:
@@ -67,9 +86,11 @@ class AtsSeatsHost:
         )
 
     @hookimpl
-    def sms_host_policy(self) -> HostPolicy:
-        """The seat limits; the same for every account."""
-        return self.policy
+    def sms_host_info(self) -> HostInfo:
+        """Declares this host, with the seat limits: the same for every account."""
+        return HostInfo(
+            name=HOST_NAME, version=VERSION, description=DESCRIPTION, policy=self.policy
+        )
 
     @hookimpl
     def sms_authorize(self, actor: User, action: Action) -> Decision | None:

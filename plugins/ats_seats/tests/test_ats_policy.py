@@ -3,7 +3,14 @@ from __future__ import annotations
 import pytest
 
 from sms_ats_seats import AtsSeatsHost
-from sms_core import Account, AllowanceUnit, Hooks, HostPolicy, make_plugin_manager
+from sms_core import (
+    Account,
+    AllowanceUnit,
+    Hooks,
+    HostDeclarationError,
+    HostPolicy,
+    make_plugin_manager,
+)
 
 
 def seat_hooks(host: AtsSeatsHost) -> Hooks:
@@ -97,5 +104,8 @@ class TestAllowanceSettings:
     @pytest.mark.parametrize("allowance", [0, -5])
     def test_allowance_below_one_is_refused(self, allowance: int) -> None:
         """A seat must be able to send at least one message a month."""
-        with pytest.raises(ValueError, match=rf"at least 1; got {allowance}"):
+        with pytest.raises(
+            HostDeclarationError,
+            match=rf"^monthly_allowance must be .*at least 1.*; got {allowance}$",
+        ):
             AtsSeatsHost(monthly_allowance=allowance)

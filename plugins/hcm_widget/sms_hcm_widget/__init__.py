@@ -9,10 +9,8 @@ The ``sms_core`` entry point ``hcm_widget`` registers :data:`host`, an instance 
 defaults; activate it with ``make_plugin_manager(host="hcm_widget")``.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from sms_core.plugins.activity import ActivitySink, log_activity
-from sms_hcm_widget.host import HOST_NAME, HcmWidgetHost
+from sms_hcm_widget.host import DESCRIPTION, HOST_NAME, VERSION, HcmWidgetHost
 from sms_hcm_widget.permissions import ADMIN_ACTIONS, MARKETPLACE_ADMIN, USER_ACTIONS
 from sms_hcm_widget.policy import (
     DEFAULT_USERS_PER_NUMBER,
@@ -20,10 +18,8 @@ from sms_hcm_widget.policy import (
     MAX_BODY_CHARACTERS,
 )
 
-try:
-    __version__ = version("sms-core-hcm-widget")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+#: The installed distribution's version.
+__version__ = VERSION
 
 #: The host with its defaults: what the ``hcm_widget`` entry point registers.
 host = HcmWidgetHost()
@@ -31,6 +27,7 @@ host = HcmWidgetHost()
 __all__ = [
     "ADMIN_ACTIONS",
     "DEFAULT_USERS_PER_NUMBER",
+    "DESCRIPTION",
     "HOST_NAME",
     "MARKETPLACE_ADMIN",
     "MASS_TEXT_CAP",

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from sms_core import Account, AllowanceUnit, Hooks, HostPolicy, make_plugin_manager
+from sms_core import (
+    Account,
+    AllowanceUnit,
+    Hooks,
+    HostDeclarationError,
+    HostPolicy,
+    make_plugin_manager,
+)
 from sms_hcm_widget import HcmWidgetHost
 
 
@@ -80,5 +87,8 @@ class TestSharingLimit:
     @pytest.mark.parametrize("limit", [0, -1])
     def test_limit_below_one_is_refused(self, limit: int) -> None:
         """A number must serve at least one user."""
-        with pytest.raises(ValueError, match=rf"at least 1, or None for no limit; got {limit}"):
+        with pytest.raises(
+            HostDeclarationError,
+            match=rf"^users_per_number must be .*at least 1, or None; got {limit}$",
+        ):
             HcmWidgetHost(users_per_number=limit)
