@@ -82,7 +82,7 @@ class TestLastOfThePool(Texting):
 
     @pytest.fixture
     def host(self) -> str:
-        return PooledHost.sms_host_name
+        return PooledHost.name
 
     @pytest.fixture
     def plugins(self) -> Sequence[object]:
@@ -109,7 +109,7 @@ class TestLastOfThePool(Texting):
             open_admin(
                 database_url,
                 clock,
-                PooledHost.sms_host_name,
+                PooledHost.name,
                 [FakeAdapter(carrier=carrier), PooledHost(monthly_allowance=ALLOWANCE)],
             )
             for _ in range(RACERS)
@@ -149,7 +149,7 @@ class TestFirstUseOfThePool(Texting):
 
     @pytest.fixture
     def host(self) -> str:
-        return PooledHost.sms_host_name
+        return PooledHost.name
 
     @pytest.fixture
     def plugins(self) -> Sequence[object]:
@@ -170,7 +170,7 @@ class TestFirstUseOfThePool(Texting):
             open_admin(
                 database_url,
                 clock,
-                PooledHost.sms_host_name,
+                PooledHost.name,
                 [FakeAdapter(carrier=carrier), PooledHost(monthly_allowance=LEFT)],
             )
             for _ in range(RACERS)

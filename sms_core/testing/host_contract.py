@@ -488,7 +488,8 @@ def _moved(user: User, account: Account) -> User:
 def _host_decision(hooks: Hooks, account: Account, actor: User, action: Action) -> Any:
     """What the host's own ``sms_authorize`` answers, without the core's defaults."""
     caller = hooks.plugin_manager.subset_hook_caller("sms_authorize", remove_plugins=[defaults])
-    return caller(account=account, actor=actor, action=action)
+    recipients = 1 if action is Action.SEND_MESSAGE else 0
+    return caller(account=account, actor=actor, action=action, recipients=recipients)
 
 
 def _upsert(account: AccountAdmin, user: User) -> None:

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from sms_core import AllowanceScope, AllowanceUnit, HostPolicy, ManualClock, NumberQuery, hookimpl
+from sms_core import (
+    AllowanceScope,
+    AllowanceUnit,
+    HostInfo,
+    HostPolicy,
+    ManualClock,
+    NumberQuery,
+    hookimpl,
+)
 from sms_core.cli.testing import SmsadminRunner
 from sms_core.services import AccountAdmin, SmsAdmin
 from sms_core.testing import sample_brand, sample_campaign
@@ -23,17 +31,20 @@ REVIEWS = (timedelta(hours=1), timedelta(hours=4), timedelta(days=1))
 class AgencyPoolHost:
     """A host product selling the agency 3 texts a month for everyone, with seats for numbers."""
 
-    sms_host_name = "agency_pool"
+    name = "agency_pool"
 
     @hookimpl
-    def sms_host_policy(self) -> HostPolicy:
+    def sms_host_info(self) -> HostInfo:
         """Seats hold the numbers; the allowance is one pool for the account."""
-        return HostPolicy(
-            seats_enabled=True,
-            allowance_scope=AllowanceScope.ACCOUNT,
-            monthly_allowance=3,
-            allowance_unit=AllowanceUnit.MESSAGE,
-            users_per_number=3,
+        return HostInfo(
+            name=self.name,
+            policy=HostPolicy(
+                seats_enabled=True,
+                allowance_scope=AllowanceScope.ACCOUNT,
+                monthly_allowance=3,
+                allowance_unit=AllowanceUnit.MESSAGE,
+                users_per_number=3,
+            ),
         )
 
 
@@ -46,7 +57,7 @@ def clock() -> ManualClock:
 def pooled(installed: None, clock: ManualClock, monkeypatch: pytest.MonkeyPatch) -> SmsadminRunner:
     """Account ``acme`` under :class:`AgencyPoolHost`, acting as its admin (``sms.admin``)."""
     cli = SmsadminRunner(clock=clock, plugins=(AgencyPoolHost(),))
-    monkeypatch.setenv("SMS_HOST", AgencyPoolHost.sms_host_name)
+    monkeypatch.setenv("SMS_HOST", AgencyPoolHost.name)
     cli.ok("accounts", "create", "acme", "--name", "Acme Staffing", "--provider", "fake")
     monkeypatch.setenv("SMS_ACCOUNT", "acme")
     monkeypatch.setenv("SMS_ACTOR", "u-admin")
@@ -72,7 +83,7 @@ def acme(pooled: SmsadminRunner, environment: Path, clock: ManualClock) -> Itera
         SandboxCarrier(environment / "sandbox-carrier.sqlite3") as carrier,
         SmsAdmin.open(
             f"sqlite:///{environment / 'smsadmin.sqlite3'}",
-            host=AgencyPoolHost.sms_host_name,
+            host=AgencyPoolHost.name,
             plugins=[AgencyPoolHost()],
             clock=clock,
         ) as sdk,

@@ -22,6 +22,7 @@ from sms_core import (
     AllowanceUnit,
     CampaignProfile,
     Direction,
+    HostInfo,
     HostPolicy,
     ManualClock,
     NumberQuery,
@@ -226,7 +227,7 @@ def snapshot(account: AccountAdmin, carrier: SandboxCarrier) -> tuple[object, ..
 class PooledHost:
     """A host product that sells the agency one monthly pool of texts, shared by every line."""
 
-    sms_host_name: ClassVar[str] = "pooled"
+    name: ClassVar[str] = "pooled"
 
     def __init__(
         self,
@@ -243,6 +244,6 @@ class PooledHost:
         )
 
     @hookimpl
-    def sms_host_policy(self) -> HostPolicy:
+    def sms_host_info(self) -> HostInfo:
         """The pooled policy, the same for every account."""
-        return self.policy
+        return HostInfo(name=self.name, policy=self.policy)

@@ -20,6 +20,7 @@ from sms_core import (
     AllowanceScope,
     AllowanceUnit,
     Decision,
+    HostInfo,
     ManualClock,
     NumberQuery,
     PhoneNumber,
@@ -68,7 +69,7 @@ class Pooled(Texting):
 
     @pytest.fixture
     def host(self) -> str:
-        return PooledHost.sms_host_name
+        return PooledHost.name
 
     @pytest.fixture
     def plugins(self) -> Sequence[object]:
@@ -265,10 +266,15 @@ class TestUnmetered(Texting):
 class CountingHost:
     """A host that hears how many candidates each texting action reaches, and caps it at 2."""
 
-    sms_host_name: ClassVar[str] = "counting"
+    name: ClassVar[str] = "counting"
 
     def __init__(self) -> None:
         self.heard: list[tuple[Action, int]] = []
+
+    @hookimpl
+    def sms_host_info(self) -> HostInfo:
+        """The core default policy under this host's name."""
+        return HostInfo(name=self.name)
 
     @hookimpl
     def sms_authorize(self, actor: User, action: Action, recipients: int) -> Decision | None:
@@ -288,7 +294,7 @@ class TestAuthorizeHearsTheCount(Texting):
 
     @pytest.fixture
     def host(self) -> str:
-        return CountingHost.sms_host_name
+        return CountingHost.name
 
     @pytest.fixture
     def plugins(self, counting: CountingHost) -> Sequence[object]:
