@@ -68,11 +68,9 @@ _FIELD_WIDTHS: dict[str, int] = {
 class WebhookReceiver:
     """Verifies, parses, applies and answers the carrier's webhook requests for one account.
 
-    ``admin.account(id).webhooks`` is the account's receiver.
-
-    Args:
-        context: The account and its collaborators.
-        dispatcher: Sends the replies an inbound text asks for (help, opt-out confirmation).
+    ``admin.account(id).webhooks`` is the account's receiver. It is built on the account's
+    context (the account and its collaborators) and the dispatcher that sends the replies an
+    inbound text asks for (help, opt-out confirmation).
     """
 
     _context: AccountContext
