@@ -25,6 +25,36 @@ LEFT = 3
 ALLOWANCE = 10
 
 
+def race_sends(admins: Sequence[SmsAdmin], users: Sequence[str], body: str) -> list[bool]:
+    """Each SDK sends one text at the same moment, by turns from ``users``; who got through.
+
+    Each admin stands for a process of its own (its own engine and connection pool). They
+    all start at one barrier, so they race on the allowance's conditional ``UPDATE``.
+    """
+    start = threading.Barrier(len(admins))
+
+    def race(index: int, admin: SmsAdmin) -> bool:
+        account = admin.account("acme")
+        start.wait(timeout=60)
+        try:
+            account.messages.send(
+                users[index % len(users)],
+                candidate_id=None,
+                to=f"+1212555{3000 + index}",
+                body=body,
+            )
+        except AllowanceExhaustedError:
+            return False
+        return True
+
+    try:
+        with ThreadPoolExecutor(max_workers=len(admins)) as pool:
+            return list(pool.map(race, range(len(admins)), admins))
+    finally:
+        for admin in admins:
+            admin.close()
+
+
 class TestLastAllowance(Texting):
     """Sends racing for a seat's last messages, each over its own connections, never overspend."""
 
@@ -48,28 +78,7 @@ class TestLastAllowance(Texting):
             open_admin(database_url, clock, "ats_seats", [FakeAdapter(carrier=carrier)])
             for _ in range(RACERS)
         ]
-        start = threading.Barrier(RACERS)
-
-        def race(index: int, admin: SmsAdmin) -> bool:
-            account = admin.account("acme")
-            start.wait(timeout=60)
-            try:
-                account.messages.send(
-                    ("ann", "bob", "cy")[index % 3],
-                    candidate_id=None,
-                    to=f"+1212555{3000 + index}",
-                    body="Last call for Saturday's shift",
-                )
-            except AllowanceExhaustedError:
-                return False
-            return True
-
-        try:
-            with ThreadPoolExecutor(max_workers=RACERS) as pool:
-                outcomes = list(pool.map(race, range(RACERS), admins))
-        finally:
-            for admin in admins:
-                admin.close()
+        outcomes = race_sends(admins, ("ann", "bob", "cy"), "Last call for Saturday's shift")
 
         seat = acme.seats.get(seat_id).seat
         assert LEFT == sum(outcomes)
@@ -114,28 +123,7 @@ class TestLastOfThePool(Texting):
             )
             for _ in range(RACERS)
         ]
-        start = threading.Barrier(RACERS)
-
-        def race(index: int, admin: SmsAdmin) -> bool:
-            account = admin.account("acme")
-            start.wait(timeout=60)
-            try:
-                account.messages.send(
-                    users[index % 3],
-                    candidate_id=None,
-                    to=f"+1212555{3000 + index}",
-                    body="Last call for Saturday's shift",
-                )
-            except AllowanceExhaustedError:
-                return False
-            return True
-
-        try:
-            with ThreadPoolExecutor(max_workers=RACERS) as pool:
-                outcomes = list(pool.map(race, range(RACERS), admins))
-        finally:
-            for admin in admins:
-                admin.close()
+        outcomes = race_sends(admins, users, "Last call for Saturday's shift")
 
         remaining = acme.allowance.pool()
         assert remaining is not None
@@ -175,25 +163,7 @@ class TestFirstUseOfThePool(Texting):
             )
             for _ in range(RACERS)
         ]
-        start = threading.Barrier(RACERS)
-
-        def race(index: int, admin: SmsAdmin) -> bool:
-            account = admin.account("acme")
-            start.wait(timeout=60)
-            try:
-                account.messages.send(
-                    users[index % 3], candidate_id=None, to=f"+1212555{3000 + index}", body="Hi"
-                )
-            except AllowanceExhaustedError:
-                return False
-            return True
-
-        try:
-            with ThreadPoolExecutor(max_workers=RACERS) as pool:
-                outcomes = list(pool.map(race, range(RACERS), admins))
-        finally:
-            for admin in admins:
-                admin.close()
+        outcomes = race_sends(admins, users, "Hi")
 
         assert LEFT == sum(outcomes)
         assert LEFT == len(outbound_at_carrier(carrier))
