@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,32 @@ def smsadmin_script() -> str:
     if found is None:
         pytest.fail("the smsadmin console script is not installed: pip install -e .")
     return found
+
+
+def serve_until_logged(options: list[str], logged: str) -> tuple[bool, int]:
+    """Run ``smsadmin serve --port 0`` with ``options`` until stderr shows ``logged``, then stop.
+
+    Returns:
+        Whether the line was logged (within a minute), and the server's exit code after Ctrl+C.
+    """
+    with subprocess.Popen(
+        [smsadmin_script(), "serve", "--port", "0", *options],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    ) as server:
+        assert server.stderr is not None
+        # Stops the server, and so the reading, should the line never be logged.
+        watchdog = threading.Timer(60, server.send_signal, [signal.SIGINT])
+        watchdog.start()
+        try:
+            seen = any(logged in line for line in iter(server.stderr.readline, ""))
+        finally:
+            watchdog.cancel()
+            server.send_signal(signal.SIGINT)
+            server.communicate(timeout=30)
+    return seen, server.returncode
 
 
 class TestDemo:

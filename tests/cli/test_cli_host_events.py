@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import threading
 from datetime import UTC, datetime
 
 from sms_core import OptOutChange, OptOutChanged, OptOutSource, PhoneNumber, SmsAdmin
 from sms_core.cli.testing import SmsadminRunner
 from sms_core.store import host_events as event_store
 
-from .test_cli_demo import smsadmin_script
+from .test_cli_demo import serve_until_logged
 
 
 class TestDeliverEvents:
@@ -29,38 +26,11 @@ class TestDeliverEvents:
     def test_serve_delivers_in_the_background(self, cli: SmsadminRunner) -> None:
         """``serve --deliver-events-every`` delivers what was left, with no one asking."""
         left_undelivered()
-        with subprocess.Popen(
-            [
-                smsadmin_script(),
-                "serve",
-                "--port",
-                "0",
-                "--sync-every",
-                "0",
-                "--reconcile-every",
-                "0",
-                "--deliver-events-every",
-                "0.2",
-            ],
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        ) as server:
-            assert server.stderr is not None
-            # Stops the server, and so the reading, should the pass never be logged.
-            watchdog = threading.Timer(60, server.send_signal, [signal.SIGINT])
-            watchdog.start()
-            try:
-                delivered = any(
-                    "delivered 1 host events, 0 failed again" in line
-                    for line in iter(server.stderr.readline, "")
-                )
-            finally:
-                watchdog.cancel()
-                server.send_signal(signal.SIGINT)
-                server.communicate(timeout=30)
-        assert (True, 0) == (delivered, server.returncode)
+        delivered, returncode = serve_until_logged(
+            ["--sync-every", "0", "--reconcile-every", "0", "--deliver-events-every", "0.2"],
+            "delivered 1 host events, 0 failed again",
+        )
+        assert (True, 0) == (delivered, returncode)
         assert "no host events due" in cli.ok("deliver-events").stdout
 
 

@@ -5,7 +5,6 @@ import re
 import signal
 import sqlite3
 import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
@@ -21,7 +20,7 @@ from sms_core.services import AccountAdmin, SmsAdmin
 from sms_core.testing import sample_brand, sample_campaign
 from sms_fake import SandboxCarrier
 
-from .test_cli_demo import smsadmin_script
+from .test_cli_demo import serve_until_logged, smsadmin_script
 
 #: A Tuesday afternoon in every US time zone: quiet hours allow texting everyone.
 START = datetime(2026, 3, 10, 19, 0, tzinfo=UTC)
@@ -505,28 +504,9 @@ class TestServe:
             account.registration.sync()
         carrier.advance(REVIEWS[1])
         public = "https://sms.example.test/webhooks"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        command = [smsadmin_script(), "serve", "--port", "0", "--sync-every", "0.2"]
-        with subprocess.Popen(
-            [*command, "--public-url", public],
-            env=env,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        ) as server:
-            assert server.stderr is not None
-            # Stops the server, and so the reading, should the sync never be logged.
-            watchdog = threading.Timer(60, server.send_signal, [signal.SIGINT])
-            watchdog.start()
-            try:
-                synced = any(
-                    "synced the registrations of acme" in line
-                    for line in iter(server.stderr.readline, "")
-                )
-            finally:
-                watchdog.cancel()
-                server.send_signal(signal.SIGINT)
-                server.communicate(timeout=30)
+        synced, _ = serve_until_logged(
+            ["--sync-every", "0.2", "--public-url", public], "synced the registrations of acme"
+        )
 
         assert synced
         # The sandbox keeps the messaging service's webhook URLs in its own state file.
@@ -548,30 +528,12 @@ class TestServe:
         with open_sdk(environment, clock, "hcm_widget") as sdk:
             sdk.account("acme").registration.register("u-admin", sample_brand(), sample_campaign())
         carrier.advance(REVIEWS[0])
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        with subprocess.Popen(
-            [smsadmin_script(), "serve", "--port", "0", "--sync-every", "0.2"],
-            env=env,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        ) as server:
-            assert server.stderr is not None
-            # Stops the server, and so the reading, should the sync never be logged.
-            watchdog = threading.Timer(60, server.send_signal, [signal.SIGINT])
-            watchdog.start()
-            try:
-                synced = any(
-                    "synced the registrations of acme" in line
-                    for line in iter(server.stderr.readline, "")
-                )
-            finally:
-                watchdog.cancel()
-                server.send_signal(signal.SIGINT)
-                server.communicate(timeout=30)
+        synced, returncode = serve_until_logged(
+            ["--sync-every", "0.2"], "synced the registrations of acme"
+        )
 
         assert synced
-        assert 0 == server.returncode
+        assert 0 == returncode
         with open_sdk(environment, clock, "hcm_widget") as sdk:
             registration = sdk.account("acme").registration.status()
         assert "approved" == registration.brand.status.value
@@ -589,39 +551,12 @@ class TestServe:
         carrier.time_out_next_send("acme")
         with open_sdk(environment, clock, "hcm_widget") as sdk:
             lost = sdk.account("acme").messages.send("u-ada", candidate_id=None, to=SAM, body=BODY)
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        with subprocess.Popen(
-            [
-                smsadmin_script(),
-                "serve",
-                "--port",
-                "0",
-                "--sync-every",
-                "0",
-                "--reconcile-every",
-                "0.2",
-            ],
-            env=env,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        ) as server:
-            assert server.stderr is not None
-            # Stops the server, and so the reading, should the pass never be logged.
-            watchdog = threading.Timer(60, server.send_signal, [signal.SIGINT])
-            watchdog.start()
-            try:
-                reconciled = any(
-                    "reconciled 1 texts of account acme" in line
-                    for line in iter(server.stderr.readline, "")
-                )
-            finally:
-                watchdog.cancel()
-                server.send_signal(signal.SIGINT)
-                server.communicate(timeout=30)
+        reconciled, returncode = serve_until_logged(
+            ["--sync-every", "0", "--reconcile-every", "0.2"], "reconciled 1 texts of account acme"
+        )
 
         assert reconciled
-        assert 0 == server.returncode
+        assert 0 == returncode
         with open_sdk(environment, clock, "hcm_widget") as sdk:
             settled = sdk.account("acme").messages.get("u-ada", lost.message.id)
         # Found at the carrier, as far as the sandbox's own clock has taken it by now.
