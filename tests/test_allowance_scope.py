@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sms_core import AllowanceScope, HostPolicy
+from sms_core import AllowanceScope, HostDeclarationError, HostPolicy
 
 
 class TestDefaultScope:
@@ -40,27 +40,28 @@ class TestIncoherentScope:
             ),
             (
                 {"seats_enabled": True},
-                "AllowanceScope.SEAT needs a monthly_allowance of 1 or more, not 0",
+                "monthly_allowance must be a whole number of at least 1 when seats are enabled",
             ),
             (
                 {"allowance_scope": AllowanceScope.ACCOUNT},
-                "AllowanceScope.ACCOUNT needs a monthly_allowance of 1 or more, not 0",
+                "monthly_allowance must be 1 or more with allowance_scope=AllowanceScope.ACCOUNT",
             ),
             (
                 {"allowance_scope": AllowanceScope.ACCOUNT, "monthly_allowance": -5},
-                "needs a monthly_allowance of 1 or more, not -5",
+                "monthly_allowance must be a whole number of at least 0; got -5",
             ),
             (
                 {"monthly_allowance": 300},
-                "monthly_allowance=300 would be ignored with AllowanceScope.NONE",
+                "monthly_allowance must be 0 with AllowanceScope.NONE, where it would be ignored",
             ),
             (
                 {"allowance_scope": "pool", "monthly_allowance": 300},
-                "allowance_scope='pool' is not an AllowanceScope",
+                "allowance_scope must be one of AllowanceScope.SEAT, AllowanceScope.ACCOUNT, "
+                "AllowanceScope.NONE; got 'pool'",
             ),
         ],
     )
     def test_refused_naming_the_fix(self, fields: dict[str, Any], expected: str) -> None:
         """The error names the field, the value and what to choose instead."""
-        with pytest.raises(ValueError, match=re.escape(expected)):
+        with pytest.raises(HostDeclarationError, match=re.escape(expected)):
             HostPolicy(**fields)
