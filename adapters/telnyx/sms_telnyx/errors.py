@@ -38,6 +38,8 @@ T = TypeVar("T")
 #: The SDK's reason for each code Telnyx documents a text failing or being refused with.
 FAILURE_REASONS: Mapping[str, FailureReason] = {
     "10002": FailureReason.INVALID_RECIPIENT,  # Invalid phone number
+    "10009": FailureReason.ACCOUNT_PROBLEM,  # Authentication failed
+    "10011": FailureReason.RATE_LIMITED,  # Too many requests
     "10016": FailureReason.INVALID_RECIPIENT,  # Phone number must be in +E.164 format
     "40001": FailureReason.LANDLINE_OR_UNSUPPORTED,  # Not routable: landline/non-routable
     "40002": FailureReason.FILTERED,  # Blocked as spam (temporary)
