@@ -7,8 +7,12 @@ SDK's status URL plus ``sms_message_id=<the SDK's id>``. Telnyx sends that messa
 where webhooks related to this message will be sent", the ``send`` parameters of the
 ``telnyx`` package, ``telnyx/resources/messages/messages.py``), and echoes it in the record's
 ``webhook_url``, so a delivery report names the SDK's message even when the send's answer was
-lost. The SDK's id also goes as the request's ``Idempotency-Key`` header (the package's
-``idempotency_key`` argument).
+lost. The same URL is the message's ``webhook_failover_url``, and ``use_profile_webhooks`` is
+false ("If the profile this number is associated with has webhooks, use them for delivery
+notifications. If webhooks are also specified on the message itself, they will be attempted
+first, then those on the profile", same source): the profile's webhook URL is the SDK's
+*messages* URL, for inbound texts, and a report sent there would be refused. The SDK's id also
+goes as the request's ``Idempotency-Key`` header (the package's ``idempotency_key`` argument).
 
 A send is made once: the client never retries (:mod:`sms_telnyx.client`). When its answer is
 lost the adapter raises :class:`~sms_core.exceptions.ProviderTimeoutError` and the SDK
@@ -59,7 +63,10 @@ def send_message(
     if settings.messaging_profile_id:
         fields["messaging_profile_id"] = settings.messaging_profile_id
     if message.status_callback_url:
-        fields["webhook_url"] = webhook_url(message.status_callback_url, message.message_id)
+        url = webhook_url(message.status_callback_url, message.message_id)
+        # The message's own URL, also as its failover, and not the profile's: the profile's
+        # webhook URL is the SDK's messages URL (inbound texts), which takes no reports.
+        fields |= {"webhook_url": url, "webhook_failover_url": url, "use_profile_webhooks": False}
     answer = calling(lambda: client.messages.send(**fields), creates=True)
     data = _data(answer)
     provider_id = text(data.get("id"))

@@ -69,6 +69,10 @@ class TestSend:
             "text": "Your shift starts at 9",
             "messaging_profile_id": PROFILE,
             "webhook_url": "https://sms.example/webhooks/acme/status?sms_message_id=msg_1",
+            "webhook_failover_url": (
+                "https://sms.example/webhooks/acme/status?sms_message_id=msg_1"
+            ),
+            "use_profile_webhooks": False,
         } == recorder.json()
         assert "msg_1" == request.headers["idempotency-key"]
         assert receipt is not None
