@@ -46,6 +46,9 @@ __all__ = ["DEFAULT_MAX_CONCURRENT_SENDS", "CredentialSource", "TelnyxAdapter", 
 #: connections are enough and more would only lengthen its queue.
 DEFAULT_MAX_CONCURRENT_SENDS = 10
 
+#: How often a read (never a send) is repeated after a failure or a lost answer.
+READ_RETRIES = 2
+
 #: Gives the credentials of an account; a host that keeps Telnyx secrets itself passes one.
 CredentialSource = Callable[[Account, TelnyxSettings], Credentials]
 
@@ -172,7 +175,9 @@ class TelnyxAdapter:
         self, account: Account, message: OutboundMessage, provider_message_id: str | None
     ) -> StatusUpdate | None:
         """A text's status, by Telnyx's id."""
-        return delivery.fetch_message(self.client_for(account), message, provider_message_id)
+        settings = self.settings_for(account)
+        reader = self._pool().get(self.credentials_for(account, settings), retries=READ_RETRIES)
+        return delivery.fetch_message(reader, message, provider_message_id)
 
     # -- webhooks ----------------------------------------------------------------------------
 

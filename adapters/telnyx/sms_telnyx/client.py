@@ -8,8 +8,8 @@ itself), and the headers it read from ``TELNYX_CUSTOM_HEADERS`` are dropped, so 
 process environment can redirect or re-authenticate it. Only the ``base_url`` argument of
 :class:`TelnyxClients` (tests: a stand-in on 127.0.0.1) sends it elsewhere.
 
-The client never retries (``max_retries=0``): a send whose answer was lost must be reconciled,
-never sent again; the adapter retries its own safe reads.
+A client for sends never retries (``max_retries=0``): a send whose answer was lost must be
+reconciled, never sent again; reads go through a client of their own that may retry.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class TelnyxClients:
     def __init__(self, http: httpx.Client, *, base_url: str = TELNYX_BASE_URL) -> None:
         self._http = http
         self._base_url = base_url
-        self._clients: dict[str, telnyx.Telnyx] = {}
+        self._clients: dict[tuple[str, int], telnyx.Telnyx] = {}
         self._lock = threading.Lock()
 
     @property
@@ -56,10 +56,18 @@ class TelnyxClients:
         """The HTTP client under every Telnyx client."""
         return self._http
 
-    def get(self, credentials: Credentials) -> telnyx.Telnyx:
-        """The client that logs in with ``credentials.api_key``."""
+    def get(self, credentials: Credentials, *, retries: int = 0) -> telnyx.Telnyx:
+        """The client that logs in with ``credentials.api_key``.
+
+        Args:
+            retries: How often the package may repeat a request that failed or went
+                unanswered: 0 (the default) for anything that creates, more only for reads.
+                Each count has a client of its own: ``Telnyx.with_options`` would build its
+                copy through ``__init__``, which reads ``TELNYX_CUSTOM_HEADERS`` again.
+        """
+        key = (credentials.api_key, retries)
         with self._lock:
-            client = self._clients.get(credentials.api_key)
+            client = self._clients.get(key)
             if client is None:
                 client = telnyx.Telnyx(
                     api_key=credentials.api_key,
@@ -67,9 +75,9 @@ class TelnyxClients:
                     public_key="",
                     base_url=self._base_url,
                     http_client=self._http,
-                    max_retries=0,
+                    max_retries=retries,
                 )
                 # TELNYX_CUSTOM_HEADERS is read into these whatever the arguments say.
                 client._custom_headers = {}
-                self._clients[credentials.api_key] = client
+                self._clients[key] = client
             return client

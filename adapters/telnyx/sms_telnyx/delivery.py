@@ -88,9 +88,11 @@ def send_message(
 
 
 def fetch_message(
-    client: telnyx.Telnyx, message: OutboundMessage, provider_message_id: str | None
+    reader: telnyx.Telnyx, message: OutboundMessage, provider_message_id: str | None
 ) -> StatusUpdate:
     """Where a sent text stands, by Telnyx's id (``GET /v2/messages/{id}``).
+
+    ``reader`` is a client that may retry: a read is safe to repeat.
 
     Raises:
         ProviderNotFoundError: When Telnyx has no such message, or no id is known (Telnyx
@@ -103,7 +105,6 @@ def fetch_message(
             f"names the SDK's message {message.message_id!r} and settles it, so wait for it",
             provider=PROVIDER,
         )
-    reader = client.with_options(max_retries=2)  # a read is safe to repeat
     answer = calling(lambda: reader.messages.retrieve(provider_message_id), creates=False)
     data = _data(answer)
     if not data:

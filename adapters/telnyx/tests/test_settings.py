@@ -98,6 +98,24 @@ class TestClient:
         assert "x-leak" not in request.headers
         assert f"Bearer {API_KEY}" == request.headers["authorization"]
 
+    def test_environment_cannot_add_headers_to_reads(
+        self, make_adapter: MakeAdapter, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A read goes through a client that retries, made the same way.
+
+        ``Telnyx.with_options`` builds its copy through ``__init__``, which reads
+        ``TELNYX_CUSTOM_HEADERS`` again; the adapter does not copy clients that way.
+        """
+        monkeypatch.setenv("TELNYX_CUSTOM_HEADERS", "X-Leak: yes")
+        monkeypatch.setenv("TELNYX_BASE_URL", "https://evil.example/v2")
+        adapter, recorder = make_adapter(
+            lambda _: httpx.Response(200, json={"data": message_record()})
+        )
+        adapter.sms_fetch_message(account(), _message(), "40385f64-5717-4562-b3fc-2c963f66afa6")
+        [request] = recorder.requests
+        assert str(request.url).startswith(f"{BASE_URL}/messages/")
+        assert "x-leak" not in request.headers
+
     def test_one_pooled_client_serves_every_account(self, make_adapter: MakeAdapter) -> None:
         adapter, _ = make_adapter(lambda _: httpx.Response(200, json={"data": message_record()}))
         first = adapter.client_for(account())
