@@ -102,10 +102,12 @@ class TelnyxAdapter:
                 # built and checked.
                 countries=frozenset({"US"}),
                 number_types=frozenset({NumberType.LOCAL}),
-                # Telnyx answers STOP, START and HELP itself and names the keyword in the
-                # inbound text's autoresponse_type, which the adapter hands the core as
-                # carrier_keyword: the SDK sends no second reply (sms_telnyx.webhooks).
-                answers_help=True,
+                # Without configuration Telnyx acts on and answers opt-out and opt-in keywords
+                # only; a HELP answer exists once the account configures one ("help" auto-
+                # response; https://developers.telnyx.com/docs/messaging/messages/advanced-opt-in-out/index).
+                # So the SDK answers HELP, unless an inbound text's autoresponse_type says
+                # Telnyx did (carrier_keyword, sms_telnyx.webhooks).
+                answers_help=False,
                 # "If the queue time is more than 4 hours, the message will immediately be
                 # rejected" (configuration-and-usage page above; 40014 "Expired in queue").
                 queue_validity=timedelta(hours=4),

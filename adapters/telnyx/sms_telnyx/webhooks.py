@@ -19,9 +19,9 @@ timestamp, not the URL: the URL's ``sms_message_id`` query is trusted because Te
 
 * ``message.received``: an inbound text (``payload.from.phone_number``,
   ``payload.to[0].phone_number``, ``payload.text``). When Telnyx answered an opt-out, opt-in
-  or help keyword itself, ``payload.autoresponse_type`` names it ("Automatic response type
-  triggered by an inbound opt-in, opt-out, or help keyword. Examples include START, STOP, and
-  HELP", ``MessagingInboundMessagePayload`` of the ``telnyx`` package); it becomes
+  or (configured) help keyword itself, ``payload.autoresponse_type`` names it ("Automatic
+  response type triggered by an inbound opt-in, opt-out, or help keyword. Examples include
+  START, STOP, and HELP", ``MessagingInboundMessagePayload`` of the ``telnyx`` package); it becomes
   ``carrier_keyword``. A text from something that is not a phone number (a short code) is
   acknowledged and not stored: no one could text it back;
 * ``message.sent`` and ``message.finalized``: a delivery report of a text the SDK sent, whose
@@ -74,11 +74,18 @@ TIMESTAMP_HEADER = "telnyx-timestamp"
 #: How far the signing time may be from now, either way (the ``telnyx`` package's 300 s).
 TIMESTAMP_TOLERANCE = timedelta(seconds=300)
 
-# Telnyx's autoresponse_type words, in the SDK's keyword classes.
+# Telnyx's autoresponse_type, in the SDK's keyword classes: the operation names (start, stop,
+# help, and info as the API's autoresp_configs call it) and, should the keyword itself be
+# reported, Telnyx's default keywords of each ("STOP, STOPALL, STOP ALL, UNSUBSCRIBE, CANCEL,
+# END, QUIT"; "START, UNSTOP"; "HELP";
+# https://developers.telnyx.com/docs/messaging/messages/advanced-opt-in-out/index).
 _AUTORESPONSES = {
-    "STOP": KeywordClass.OPT_OUT,
-    "START": KeywordClass.OPT_IN,
-    "HELP": KeywordClass.HELP,
+    **dict.fromkeys(
+        ("STOP", "STOPALL", "STOP ALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"),
+        KeywordClass.OPT_OUT,
+    ),
+    **dict.fromkeys(("START", "UNSTOP"), KeywordClass.OPT_IN),
+    **dict.fromkeys(("HELP", "INFO"), KeywordClass.HELP),
 }
 _STATUS_EVENTS = frozenset({"message.sent", "message.finalized"})
 

@@ -237,6 +237,11 @@ class TestParse:
             ("START", KeywordClass.OPT_IN),
             ("HELP", KeywordClass.HELP),
             ("help", KeywordClass.HELP),
+            ("unsubscribe", KeywordClass.OPT_OUT),
+            ("UNSTOP", KeywordClass.OPT_IN),
+            ("info", KeywordClass.HELP),
+            ("", None),
+            ("YES", None),
             (None, None),
         ],
     )
