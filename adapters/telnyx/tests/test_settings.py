@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import httpx
@@ -115,6 +116,17 @@ class TestClient:
         [request] = recorder.requests
         assert str(request.url).startswith(f"{BASE_URL}/messages/")
         assert "x-leak" not in request.headers
+
+    def test_the_api_key_is_never_logged(
+        self, make_adapter: MakeAdapter, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Not even at DEBUG, where the package logs every request's options."""
+        adapter, _ = make_adapter(lambda _: httpx.Response(200, json={"data": message_record()}))
+        with caplog.at_level(logging.DEBUG):
+            adapter.sms_send_message(account(), _message())
+            adapter.sms_fetch_message(account(), _message(), "40385f64-5717-4562-b3fc-2c963f66afa6")
+        assert "Request options" in caplog.text
+        assert API_KEY not in caplog.text
 
     def test_one_pooled_client_serves_every_account(self, make_adapter: MakeAdapter) -> None:
         adapter, _ = make_adapter(lambda _: httpx.Response(200, json={"data": message_record()}))
