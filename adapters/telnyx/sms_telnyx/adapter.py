@@ -15,9 +15,9 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
-import telnyx
 
 from sms_core.clock import Clock, SystemClock
 from sms_core.domain import (
@@ -36,6 +36,9 @@ from sms_core.hookspecs import hookimpl
 from sms_telnyx import delivery, webhooks
 from sms_telnyx.client import TELNYX_BASE_URL, TelnyxClients, default_http_client
 from sms_telnyx.settings import PROVIDER, Credentials, TelnyxSettings
+
+if TYPE_CHECKING:
+    import telnyx
 
 __all__ = ["DEFAULT_MAX_CONCURRENT_SENDS", "CredentialSource", "TelnyxAdapter", "adapter"]
 

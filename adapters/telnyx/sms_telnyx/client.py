@@ -15,11 +15,14 @@ reconciled, never sent again; reads go through a client of their own that may re
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import httpx
-import telnyx
 
 from sms_telnyx.settings import Credentials
+
+if TYPE_CHECKING:
+    import telnyx
 
 __all__ = ["TELNYX_BASE_URL", "TelnyxClients", "default_http_client"]
 
@@ -65,6 +68,8 @@ class TelnyxClients:
                 Each count has a client of its own: ``Telnyx.with_options`` would build its
                 copy through ``__init__``, which reads ``TELNYX_CUSTOM_HEADERS`` again.
         """
+        import telnyx  # noqa: PLC0415 - the package takes a second to import; only when used
+
         key = (credentials.api_key, retries)
         with self._lock:
             client = self._clients.get(key)

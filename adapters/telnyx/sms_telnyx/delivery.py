@@ -24,9 +24,7 @@ what was sent, so without the id the lookup answers
 
 from __future__ import annotations
 
-from typing import Any
-
-import telnyx
+from typing import TYPE_CHECKING, Any
 
 from sms_core.domain import OutboundMessage, SendReceipt, StatusUpdate
 from sms_core.exceptions import ProviderNotFoundError
@@ -34,6 +32,9 @@ from sms_telnyx.errors import calling
 from sms_telnyx.payloads import recipient_status, status_update, text, webhook_url
 from sms_telnyx.settings import PROVIDER, TelnyxSettings
 from sms_telnyx.statuses import delivery_status
+
+if TYPE_CHECKING:
+    import telnyx
 
 __all__ = ["fetch_message", "send_message"]
 

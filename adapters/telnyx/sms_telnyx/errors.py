@@ -12,10 +12,9 @@ HTTP 409). Telnyx answers an error as ``{"errors": [{"code": "40300", "title": .
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
-import telnyx
 
 from sms_core.domain import FailureReason
 from sms_core.exceptions import (
@@ -30,6 +29,9 @@ from sms_core.exceptions import (
     UnregisteredSenderError,
 )
 from sms_telnyx.settings import PROVIDER
+
+if TYPE_CHECKING:
+    import telnyx
 
 __all__ = ["FAILURE_REASONS", "calling", "failure_reason", "provider_error"]
 
@@ -99,6 +101,8 @@ def provider_error(  # noqa: PLR0911 - one return per kind of refusal reads best
             error in its place is then :class:`ProviderTimeoutError` (it may have been done;
             reconcile, never repeat), not :class:`ProviderUnavailableError`.
     """
+    import telnyx  # noqa: PLC0415 - imported when a client exists, not with the adapter
+
     if isinstance(err, telnyx.APIConnectionError):
         never_sent = isinstance(err.__cause__, httpx.ConnectError | httpx.ConnectTimeout)
         if creates and not never_sent:
@@ -172,6 +176,8 @@ def provider_error(  # noqa: PLR0911 - one return per kind of refusal reads best
 
 def calling(call: Callable[[], T], *, creates: bool) -> T:
     """``call()``, with what the ``telnyx`` package raises turned into the SDK's errors."""
+    import telnyx  # noqa: PLC0415 - imported when a client exists, not with the adapter
+
     try:
         return call()
     except telnyx.APIError as err:

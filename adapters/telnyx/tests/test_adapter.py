@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from collections.abc import Callable
 from datetime import timedelta
@@ -41,6 +43,18 @@ class TestPlugin:
             points = tomllib.load(file)["project"]["entry-points"]["sms_core"]
         value = points[PROVIDER]
         assert adapter is EntryPoint(name=PROVIDER, value=value, group="sms_core").load()
+
+    def test_loading_the_plugin_does_not_import_the_telnyx_package(self) -> None:
+        """The ``telnyx`` package is imported when an account first needs a client.
+
+        Every ``smsadmin`` command loads the entry points, and ``telnyx`` takes about a second
+        to import.
+        """
+        code = "import sys, sms_telnyx; print(sorted(m for m in sys.modules if m == 'telnyx'))"
+        found = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+        )
+        assert "[]" == found.stdout.strip()
 
     def test_the_core_routes_telnyx_accounts_to_it(self) -> None:
         info = _hooks(TelnyxAdapter(environ={})).provider_info(account())
