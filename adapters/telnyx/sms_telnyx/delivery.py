@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from sms_core.domain import OutboundMessage, SendReceipt, StatusUpdate
 from sms_core.exceptions import ProviderNotFoundError
-from sms_telnyx.errors import calling
+from sms_telnyx.errors import calling, unreadable_answer
 from sms_telnyx.payloads import recipient_status, status_update, text, webhook_url
 from sms_telnyx.settings import PROVIDER, TelnyxSettings
 from sms_telnyx.statuses import delivery_status
@@ -40,7 +40,7 @@ __all__ = ["fetch_message", "send_message"]
 
 
 def _data(answer: Any) -> dict[str, Any]:
-    dumped = answer.to_dict() if answer is not None else {}
+    dumped = answer.to_dict(warnings=False) if answer is not None else {}
     data = dumped.get("data") if isinstance(dumped, dict) else None
     return data if isinstance(data, dict) else {}
 
@@ -72,11 +72,8 @@ def send_message(
     data = _data(answer)
     provider_id = text(data.get("id"))
     if provider_id is None:
-        raise ProviderNotFoundError(
-            "Telnyx accepted the send but its answer names no message id; fetch the message's "
-            "status from its delivery webhook",
-            provider=PROVIDER,
-        )
+        # A 2xx answer without the message's id: it may exist, and only its webhook can say.
+        raise unreadable_answer(creates=True)
     raw_status = recipient_status(data) or "queued"
     parts = data.get("parts")
     return SendReceipt(

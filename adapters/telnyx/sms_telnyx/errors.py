@@ -33,7 +33,13 @@ from sms_telnyx.settings import PROVIDER
 if TYPE_CHECKING:
     import telnyx
 
-__all__ = ["FAILURE_REASONS", "calling", "failure_reason", "provider_error"]
+__all__ = [
+    "FAILURE_REASONS",
+    "calling",
+    "failure_reason",
+    "provider_error",
+    "unreadable_answer",
+]
 
 T = TypeVar("T")
 
@@ -182,3 +188,21 @@ def calling(call: Callable[[], T], *, creates: bool) -> T:
         return call()
     except telnyx.APIError as err:
         raise provider_error(err, creates=creates) from err
+    except ValueError as err:
+        # The package lets a body that is not JSON (a proxy's page, a cut answer) escape as
+        # json.JSONDecodeError: an answer came, but what it says is lost.
+        raise unreadable_answer(creates=creates) from err
+
+
+def unreadable_answer(*, creates: bool) -> ProviderError:
+    """The error for an answer that came but cannot be read (not JSON, no message id)."""
+    if creates:
+        return ProviderTimeoutError(
+            "Telnyx's answer to the send could not be read; the message may have been created: "
+            "fetch its status before anything else, never send it again",
+            provider=PROVIDER,
+        )
+    return ProviderUnavailableError(
+        "Telnyx's answer could not be read (not the JSON Telnyx answers with); try later",
+        provider=PROVIDER,
+    )

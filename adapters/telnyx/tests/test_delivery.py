@@ -161,6 +161,36 @@ class TestSend:
             adapter.sms_send_message(account(), _message())
         assert 1 == len(recorder.requests)
 
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            httpx.Response(
+                200, content=b"<html>proxy</html>", headers={"content-type": "application/json"}
+            ),
+            httpx.Response(200, json={"data": "nope"}),
+            httpx.Response(200, json={"data": {"to": [{"status": "queued"}]}}),
+        ],
+        ids=["not-json", "no-record", "no-id"],
+    )
+    def test_an_unreadable_answer_is_a_lost_answer(
+        self, make_adapter: MakeAdapter, answer: httpx.Response
+    ) -> None:
+        """A 2xx whose body cannot be read may stand for a created message."""
+        adapter, recorder = make_adapter(lambda _: answer)
+        with pytest.raises(ProviderTimeoutError):
+            adapter.sms_send_message(account(), _message())
+        assert 1 == len(recorder.requests)
+
+    def test_an_unreadable_answer_to_a_read_is_unavailable(self, make_adapter: MakeAdapter) -> None:
+        adapter, _ = make_adapter(
+            lambda _: httpx.Response(
+                200, content=b"<html/>", headers={"content-type": "application/json"}
+            )
+        )
+        with pytest.raises(ProviderUnavailableError) as caught:
+            adapter.sms_fetch_message(account(), _message(), _TELNYX_ID)
+        assert not isinstance(caught.value, ProviderTimeoutError)
+
     def test_a_refused_connection_is_unavailable_not_lost(self, make_adapter: MakeAdapter) -> None:
         """Nothing reached Telnyx: no reconciliation is needed."""
 
