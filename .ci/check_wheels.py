@@ -1,4 +1,4 @@
-"""Build the five distributions' wheels, install them, and check them from outside the checkout.
+"""Build the six distributions' wheels, install them, and check them from outside the checkout.
 
 ``tox -e wheels`` runs ``build`` from the repository root, then ``smoke`` from a temporary
 folder with ``python -I``, so nothing from the source tree can be imported and every check sees
@@ -37,10 +37,11 @@ DISTRIBUTIONS = {
     "sms-core": (".", "sms_core"),
     "sms-core-fake": ("adapters/fake", "sms_fake"),
     "sms-core-twilio": ("adapters/twilio", "sms_twilio"),
+    "sms-core-telnyx": ("adapters/telnyx", "sms_telnyx"),
     "sms-core-hcm-widget": ("plugins/hcm_widget", "sms_hcm_widget"),
     "sms-core-ats-seats": ("plugins/ats_seats", "sms_ats_seats"),
 }
-CARRIERS = {"fake", "twilio"}
+CARRIERS = {"fake", "twilio", "telnyx"}
 HOSTS = {"hcm_widget", "ats_seats"}
 # Package data the core's wheel must hold, named as well as found in the source tree.
 REQUIRED_DATA = (

@@ -24,7 +24,7 @@ temporary folder, and its fenced blocks are taken in order, by their fence langu
       account, a public server, carrier credentials), it is **parsed** by the real command
       tree: every command, option and argument must exist and fit.
     * ``pip install``: what it names must exist here (a requirements file, a folder with a
-      ``pyproject.toml``, one of the five distributions' names, extras those declare).
+      ``pyproject.toml``, one of the six distributions' names, extras those declare).
     * ``tox``: every ``-e`` environment must be defined in ``tox.ini``.
     * ``python``/``python3``: ``-m venv`` or a script that exists in the repository.
     * ``. x/bin/activate``, ``export NAME=...``: accepted as they are.
@@ -73,6 +73,7 @@ DISTRIBUTION_FOLDERS = (
     ".",
     "adapters/fake",
     "adapters/twilio",
+    "adapters/telnyx",
     "plugins/hcm_widget",
     "plugins/ats_seats",
 )

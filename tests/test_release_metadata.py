@@ -1,6 +1,6 @@
 """Every distribution's pyproject.toml carries what a release needs.
 
-The five distributions (the core, two adapters, two hosts) are built from their own folders,
+The six distributions (the core, three adapters, two hosts) are built from their own folders,
 so each must name its licence and ship the licence text from its own folder (PEP 639: a
 ``license-files`` path may not leave the project directory) and (for the plugins) bound the
 ``sms-core`` series whose hook specs it was written for (CHANGELOG.md, "Versioning and
@@ -20,7 +20,13 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 ROOT = Path(__file__).parent.parent
-PLUGINS = ("adapters/fake", "adapters/twilio", "plugins/hcm_widget", "plugins/ats_seats")
+PLUGINS = (
+    "adapters/fake",
+    "adapters/twilio",
+    "adapters/telnyx",
+    "plugins/hcm_widget",
+    "plugins/ats_seats",
+)
 DISTRIBUTIONS = (".", *PLUGINS)
 
 

@@ -1,0 +1,213 @@
+"""The Telnyx carrier adapter, published as the ``telnyx`` entry point.
+
+The core routes to the adapter the calls of accounts whose ``provider`` is ``"telnyx"`` (the
+adapter never checks whose account it is given). It holds one pooled ``httpx.Client`` (made on
+first use unless injected) and one ``telnyx.Telnyx`` per API key over it. This first slice
+implements discovery, delivery and webhooks; the provisioning and registration hooks are not
+implemented yet, so the core answers them with
+:class:`~sms_core.exceptions.UnsupportedFeatureError`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import httpx
+
+from sms_core.clock import Clock, SystemClock
+from sms_core.domain import (
+    Account,
+    NumberType,
+    OutboundMessage,
+    ProviderCapabilities,
+    ProviderEvent,
+    ProviderInfo,
+    SendReceipt,
+    StatusUpdate,
+    WebhookRequest,
+    WebhookResponse,
+)
+from sms_core.hookspecs import hookimpl
+from sms_telnyx import delivery, webhooks
+from sms_telnyx.client import TELNYX_BASE_URL, TelnyxClients, default_http_client
+from sms_telnyx.settings import PROVIDER, Credentials, TelnyxSettings
+
+if TYPE_CHECKING:
+    import telnyx
+
+__all__ = ["DEFAULT_MAX_CONCURRENT_SENDS", "CredentialSource", "TelnyxAdapter", "adapter"]
+
+#: Sends in flight at once for one account. Telnyx queues what exceeds an account's rate
+#: ("By default, your Telnyx Portal account is limited to sending one message per second ...
+#: Telnyx will queue up the messages and send them at a reduced rate",
+#: https://developers.telnyx.com/docs/messaging/messages/configuration-and-usage), so a few
+#: connections are enough and more would only lengthen its queue.
+DEFAULT_MAX_CONCURRENT_SENDS = 10
+
+#: How often a read (never a send) is repeated after a failure or a lost answer.
+READ_RETRIES = 2
+
+#: Gives the credentials of an account; a host that keeps Telnyx secrets itself passes one.
+CredentialSource = Callable[[Account, TelnyxSettings], Credentials]
+
+
+class TelnyxAdapter:
+    """The ``telnyx`` carrier adapter: discovery, delivery and webhooks.
+
+    Args:
+        http: The pooled HTTP client to send through (tests pass one with a mock
+            transport); by default one is made on first use and closed by :meth:`close`.
+        base_url: Where Telnyx's API is; only tests point it elsewhere (a stand-in). No
+            environment variable can change it.
+        credentials: Where the host keeps the accounts' Telnyx secrets; by default they are
+            read from ``environ`` (see :mod:`sms_telnyx.settings`).
+        environ: The environment to read secrets from; ``os.environ`` by default.
+        clock: The time webhook timestamps are checked against; the wall clock by default.
+        max_concurrent_sends: How many sends the SDK may run at once for one account.
+    """
+
+    def __init__(
+        self,
+        *,
+        http: httpx.Client | None = None,
+        base_url: str = TELNYX_BASE_URL,
+        credentials: CredentialSource | None = None,
+        environ: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+        max_concurrent_sends: int = DEFAULT_MAX_CONCURRENT_SENDS,
+    ) -> None:
+        self._http = http
+        self._owns_http = http is None
+        self._base_url = base_url
+        self._clients: TelnyxClients | None = None
+        self._credentials = credentials
+        self._environ = environ
+        self._clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._info = ProviderInfo(
+            name=PROVIDER,
+            description=(
+                "Telnyx: texts through a messaging profile and Ed25519-signed webhooks, with "
+                "the official telnyx package (numbers and 10DLC registration not yet)"
+            ),
+            capabilities=ProviderCapabilities(
+                max_concurrent_sends=max_concurrent_sends,
+                # At most 10 segments, "1,530 GSM-7 characters or 670 UCS-2 characters";
+                # longer is refused with 40302 unless the profile chunks
+                # (https://developers.telnyx.com/docs/messaging/messages/sms-chunking).
+                max_body_characters=1530,
+                # Texts to US numbers only until provisioning (numbers of other countries) is
+                # built and checked.
+                countries=frozenset({"US"}),
+                number_types=frozenset({NumberType.LOCAL}),
+                # Without configuration Telnyx acts on and answers opt-out and opt-in keywords
+                # only; a HELP answer exists once the account configures one ("help" auto-
+                # response; https://developers.telnyx.com/docs/messaging/messages/advanced-opt-in-out/index).
+                # So the SDK answers HELP, unless an inbound text's autoresponse_type says
+                # Telnyx did (carrier_keyword, sms_telnyx.webhooks).
+                answers_help=False,
+                # "If the queue time is more than 4 hours, the message will immediately be
+                # rejected" (configuration-and-usage page above; 40014 "Expired in queue").
+                queue_validity=timedelta(hours=4),
+            ),
+        )
+
+    def close(self) -> None:
+        """Close the connection pool, if the adapter made it."""
+        with self._lock:
+            if self._owns_http and self._http is not None:
+                self._http.close()
+                self._http = None
+            self._clients = None
+
+    def __enter__(self) -> TelnyxAdapter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def settings_for(self, account: Account) -> TelnyxSettings:
+        """The account's Telnyx settings, checked."""
+        return TelnyxSettings.from_account(account)
+
+    def credentials_for(self, account: Account, settings: TelnyxSettings) -> Credentials:
+        """The account's Telnyx secrets, from the host or the environment."""
+        if self._credentials is not None:
+            return self._credentials(account, settings)
+        environ = os.environ if self._environ is None else self._environ
+        return Credentials.from_environ(environ, settings, account)
+
+    def client_for(self, account: Account, settings: TelnyxSettings | None = None) -> telnyx.Telnyx:
+        """The ``telnyx.Telnyx`` client serving ``account`` (whose settings may be given)."""
+        settings = settings or self.settings_for(account)
+        return self._pool().get(self.credentials_for(account, settings))
+
+    def _pool(self) -> TelnyxClients:
+        with self._lock:
+            if self._clients is None:
+                if self._http is None:
+                    self._http = default_http_client()
+                self._clients = TelnyxClients(self._http, base_url=self._base_url)
+            return self._clients
+
+    # -- discovery ---------------------------------------------------------------------------
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        """Telnyx's name and capabilities."""
+        return self._info
+
+    # -- delivery ----------------------------------------------------------------------------
+
+    @hookimpl
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
+        """Send the text at Telnyx, once."""
+        settings = self.settings_for(account)
+        return delivery.send_message(self.client_for(account, settings), settings, message)
+
+    @hookimpl
+    def sms_fetch_message(
+        self, account: Account, message: OutboundMessage, provider_message_id: str | None
+    ) -> StatusUpdate | None:
+        """A text's status, by Telnyx's id."""
+        settings = self.settings_for(account)
+        reader = self._pool().get(self.credentials_for(account, settings), retries=READ_RETRIES)
+        return delivery.fetch_message(reader, message, provider_message_id)
+
+    # -- webhooks ----------------------------------------------------------------------------
+
+    @hookimpl
+    def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool | None:
+        """Check ``telnyx-signature-ed25519`` over the timestamp and the body."""
+        settings = self.settings_for(account)
+        credentials = self.credentials_for(account, settings)
+        return webhooks.verify_webhook(request, credentials.public_key, self._clock.now())
+
+    @hookimpl
+    def sms_parse_webhook(
+        self, account: Account, request: WebhookRequest
+    ) -> Sequence[ProviderEvent] | None:
+        """The status update or inbound text a ``message.*`` webhook carries."""
+        return webhooks.parse_webhook(request)
+
+    @hookimpl
+    def sms_acknowledge_webhook(
+        self, account: Account, events: Sequence[ProviderEvent]
+    ) -> WebhookResponse | None:
+        """An empty 200."""
+        return webhooks.acknowledge()
+
+
+#: The plugin object the ``telnyx`` entry point publishes; it reads secrets from the
+#: environment and opens its connection pool on first use.
+adapter = TelnyxAdapter()
