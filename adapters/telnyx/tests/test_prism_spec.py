@@ -1,0 +1,204 @@
+"""Prism serving the trimmed, patched copy of Telnyx's OpenAPI description.
+
+The description is Telnyx's own (``team-telnyx/openapi``, ``openapi/spec3.yml``); the request
+bodies below follow its ``CreateMessageRequest`` schema and the "Send a message" reference,
+https://developers.telnyx.com/api-reference/messages/send-a-message (``Authorization: Bearer``
+with an API v2 key, ``to`` required).
+"""
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from sms_core.testing.prism import PrismError, PrismServer, raise_for_prism_rejection
+from sms_telnyx.testing import (
+    BASE_PATH,
+    PATCHES,
+    PATHS,
+    SPEC_FILE,
+    WEBHOOKS,
+    load_spec,
+    trim_spec,
+    write_test_spec,
+)
+
+#: A made-up API v2 key; Prism checks only that a bearer token is present.
+API_KEY = "KEY0123456789ABCDEF_test"
+#: A text as the "Send a message" reference sends it (numbers from its own example).
+TEXT = {
+    "from": "+18445550001",
+    "to": "+18665550001",
+    "text": "Hello, World!",
+    "type": "SMS",
+    "webhook_url": "https://example.com/webhooks",
+}
+
+
+def _resolve(spec: dict[str, Any], ref: str) -> Any:
+    node: Any = spec
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [ref for value in node.values() for ref in _refs(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in _refs(value)]
+    return []
+
+
+@pytest.fixture(scope="module")
+def trimmed(telnyx_spec: Path) -> dict[str, Any]:
+    """The copy Prism serves, as data."""
+    loaded: dict[str, Any] = json.loads(telnyx_spec.read_text(encoding="utf-8"))
+    return loaded
+
+
+@pytest.fixture
+def api(telnyx_api_url: str) -> Iterator[httpx.Client]:
+    """A client of the Prism-served API, with a bearer key, as the live API expects."""
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    with httpx.Client(base_url=telnyx_api_url, headers=headers, timeout=10) as client:
+        yield client
+
+
+class TestTrimmedSpec:
+    """The test-time copy holds what a texting adapter calls, and nothing dangles."""
+
+    def test_holds_exactly_the_wanted_paths_and_webhooks(self, trimmed: dict[str, Any]) -> None:
+        """Every wanted path (under /v2) and webhook, and no other."""
+        assert {BASE_PATH + path for path in PATHS} == set(trimmed["paths"])
+        assert set(WEBHOOKS) == set(trimmed["webhooks"])
+
+    def test_every_ref_resolves(self, trimmed: dict[str, Any]) -> None:
+        """Every $ref points at a component the copy holds."""
+        refs = set(_refs(trimmed))
+
+        assert refs
+        assert all(ref.startswith("#/components/") for ref in refs)
+        for ref in refs:
+            assert _resolve(trimmed, ref) is not None, ref
+
+    def test_keeps_the_security_scheme_of_the_default_requirement(
+        self, trimmed: dict[str, Any]
+    ) -> None:
+        """Bearer authentication stays declared, so Prism still demands the key."""
+        assert [{"bearerAuth": []}] == trimmed["security"]
+        assert "bearer" == trimmed["components"]["securitySchemes"]["bearerAuth"]["scheme"]
+
+    def test_is_a_small_part_of_the_description(self, telnyx_oai: Path, telnyx_spec: Path) -> None:
+        """The trimmed copy is under a tenth of the whole description."""
+        whole = (telnyx_oai / SPEC_FILE).stat().st_size
+
+        assert telnyx_spec.stat().st_size < whole / 10
+
+    def test_every_patch_changes_the_copy(self, telnyx_oai: Path, tmp_path: Path) -> None:
+        """A patch that finds nothing to change means the description moved on: drop it."""
+        applied = write_test_spec(telnyx_oai / SPEC_FILE, tmp_path / "telnyx.json")
+
+        assert [patch.__name__ for patch in PATCHES] == applied
+
+
+class TestTrimErrors:
+    """A description that lacks what the adapter needs is a clear error."""
+
+    def test_missing_description(self, tmp_path: Path) -> None:
+        """A missing file names itself and the setting that points elsewhere."""
+        with pytest.raises(PrismError, match="SMS_TELNYX_OAI_DIR"):
+            load_spec(tmp_path / SPEC_FILE)
+
+    def test_missing_path(self) -> None:
+        """A wanted path the description lacks is named."""
+        spec: dict[str, Any] = {"paths": {"/messages": {}}, "webhooks": {}}
+
+        with pytest.raises(PrismError, match="/number_orders"):
+            trim_spec(spec, paths=("/messages", "/number_orders"), webhooks=())
+
+    def test_dangling_ref(self) -> None:
+        """A $ref to a component the description lacks is named."""
+        operation = {"post": {"requestBody": {"$ref": "#/components/requestBodies/Gone"}}}
+        spec: dict[str, Any] = {"paths": {"/messages": operation}, "webhooks": {}, "components": {}}
+
+        with pytest.raises(PrismError, match="#/components/requestBodies/Gone"):
+            trim_spec(spec, paths=("/messages",), webhooks=())
+
+
+class TestPrismValidates:
+    """Prism answers what the description allows and refuses what it forbids."""
+
+    def test_listens_on_loopback(self, telnyx_prism: PrismServer) -> None:
+        """No request of these tests leaves 127.0.0.1."""
+        assert "127.0.0.1" == urlsplit(telnyx_prism.base_url).hostname
+
+    def test_valid_text_is_answered(self, api: httpx.Client) -> None:
+        """A text with the fields of CreateMessageRequest gets a 2xx with a message."""
+        answer = raise_for_prism_rejection(api.post("/messages", json=TEXT))
+
+        assert answer.is_success
+        assert "message" == answer.json()["data"]["record_type"]
+
+    def test_text_without_to_is_refused(self, api: httpx.Client) -> None:
+        """`to` is required: Prism refuses with a 422 and the helper fails with its reason."""
+        body = {key: value for key, value in TEXT.items() if key != "to"}
+        answer = api.post("/messages", json=body)
+
+        assert 422 == answer.status_code
+        with pytest.raises(AssertionError, match="required property 'to'"):
+            raise_for_prism_rejection(answer)
+
+    def test_text_without_key_is_refused(self, telnyx_api_url: str) -> None:
+        """Without a bearer key Prism answers 401, which the helper also reports."""
+        answer = httpx.post(f"{telnyx_api_url}/messages", json=TEXT, timeout=10)
+
+        assert 401 == answer.status_code
+        with pytest.raises(AssertionError, match="security"):
+            raise_for_prism_rejection(answer)
+
+    def test_a_carrier_error_is_not_a_rejection(self) -> None:
+        """A 4xx that Prism did not make (no violations) passes through untouched."""
+        request = httpx.Request("GET", "http://127.0.0.1/v2/messages/x")
+        answer = httpx.Response(404, json={"errors": []}, request=request)
+
+        assert answer is raise_for_prism_rejection(answer)
+
+
+class TestPrismServer:
+    """The server starts, is found where the patch puts the paths, and stops by its pid."""
+
+    def test_unpatched_copy_misses_v2_and_the_server_stops(
+        self, telnyx_prism: PrismServer, telnyx_oai: Path, tmp_path: Path
+    ) -> None:
+        """Without serve_under_base_path a /v2 client gets 404; stopping leaves no process."""
+        spec = tmp_path / "unpatched.json"
+        spec.write_text(json.dumps(trim_spec(load_spec(telnyx_oai / SPEC_FILE))))
+        headers = {"Authorization": f"Bearer {API_KEY}"}
+        with PrismServer(telnyx_prism.executable, spec) as server:
+            pid = server.pid
+            unprefixed = httpx.post(f"{server.base_url}/messages", json=TEXT, headers=headers)
+            prefixed = httpx.post(f"{server.base_url}/v2/messages", json=TEXT, headers=headers)
+
+        assert unprefixed.is_success
+        assert 404 == prefixed.status_code
+        assert server.pid is None
+        assert pid is not None
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+    def test_a_description_prism_cannot_read_is_an_error(
+        self, telnyx_prism: PrismServer, tmp_path: Path
+    ) -> None:
+        """Prism exiting at start is a PrismError with its output, and no process is left."""
+        server = PrismServer(telnyx_prism.executable, tmp_path / "absent.json", startup_timeout=30)
+
+        with pytest.raises(PrismError, match="did not start"):
+            server.start()
+        assert server.pid is None
