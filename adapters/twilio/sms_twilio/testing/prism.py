@@ -1,7 +1,7 @@
 """Stoplight Prism serving Twilio's OpenAPI descriptions, for tests on loopback.
 
-* :func:`install_prism` installs ``@stoplight/prism-cli`` with npm into a cache directory
-  (never into the project), once;
+* :func:`install_prism` (from :mod:`sms_core.testing.prism`, shared by the adapters) installs
+  ``@stoplight/prism-cli`` with npm into a cache directory (never into the project), once;
 * :func:`patch_specs` writes test-time copies of Twilio's description files, with two
   corrections (see :func:`patch_spec`); the originals are read, never changed or copied into
   the project;
@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -22,6 +21,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from sms_core.testing.prism import PRISM_PACKAGE, PrismError, install_prism
 
 __all__ = [
     "PRISM_PACKAGE",
@@ -33,8 +34,6 @@ __all__ = [
     "patch_specs",
 ]
 
-#: The Prism release used: the newest whose engines allow Node 20.
-PRISM_PACKAGE = "@stoplight/prism-cli@5.14.2"
 #: Twilio's description files, by the host name of :data:`sms_twilio.http.TWILIO_HOSTS`.
 SPEC_FILES: Mapping[str, str] = {
     "api": "twilio_api_v2010.json",
@@ -45,47 +44,6 @@ _LISTENING = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
 _FORM = "application/x-www-form-urlencoded"
 # Operations whose URL fields Twilio clears when given an empty string.
 _CLEARABLE_URLS = {"UpdateIncomingPhoneNumber"}
-
-
-class PrismError(RuntimeError):
-    """Raised when Prism cannot be installed or started; the message says why."""
-
-
-def install_prism(cache_dir: Path, *, npm: str | None = None) -> Path:
-    """Install Prism into ``cache_dir`` unless it is there already.
-
-    Args:
-        cache_dir: Where the npm project lives (outside the repository, or under ``.tox``).
-        npm: The npm executable; found on ``PATH`` by default.
-
-    Returns:
-        The ``prism`` executable.
-
-    Raises:
-        PrismError: When npm is missing or the install fails.
-    """
-    prism = cache_dir / "node_modules" / ".bin" / "prism"
-    if prism.exists():
-        return prism
-    npm = npm or shutil.which("npm")
-    if npm is None:
-        raise PrismError("npm is not on PATH: install Node.js 20 (with npm) to run Prism")
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    command = [
-        npm,
-        "install",
-        "--no-audit",
-        "--no-fund",
-        "--ignore-scripts",
-        "--no-save",
-        "--prefix",
-        str(cache_dir),
-        PRISM_PACKAGE,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-    if done.returncode != 0 or not prism.exists():
-        raise PrismError(f"'npm install {PRISM_PACKAGE}' failed:\n{done.stderr[-2000:]}")
-    return prism
 
 
 def patch_spec(source: Path, target: Path) -> int:
