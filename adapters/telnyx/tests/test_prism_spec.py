@@ -6,15 +6,17 @@ https://developers.telnyx.com/api-reference/messages/send-a-message (``Authoriza
 with an API v2 key, ``to`` required).
 """
 
+import contextlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import telnyx
 
 from sms_core.testing.prism import PrismError, PrismServer, raise_for_prism_rejection
 from sms_telnyx.testing import (
@@ -202,3 +204,131 @@ class TestPrismServer:
         with pytest.raises(PrismError, match="did not start"):
             server.start()
         assert server.pid is None
+
+
+#: Ids in the shapes Telnyx uses (from the description's own examples).
+_NUMBER_ID = "1293384261075731499"
+_PROFILE_ID = "abc85f64-5717-4562-b3fc-2c9600000000"
+_MESSAGE_ID = "40385f64-5717-4562-b3fc-2c963f66afa6"
+_ORDER_ID = "12ade33a-21c0-473b-b055-b3c836e1c292"
+_BRAND_ID = "4b20017f-8da9-a992-a6c0-683072fb7729"
+_CAMPAIGN_ID = "4b300178-131c-d902-d54e-72d90ba1620a"
+_LINE = "+13125550001"
+
+#: What a texting adapter asks of Telnyx, through the official ``telnyx`` package.
+SDK_CALLS: dict[str, Callable[[telnyx.Telnyx], object]] = {
+    "send a text": lambda api: api.messages.send(
+        to="+18665550001", from_=_LINE, text="Your shift starts at 9.", type="SMS"
+    ),
+    "send through a profile": lambda api: api.messages.send(
+        to="+18665550001", messaging_profile_id=_PROFILE_ID, text="Hi", send_at=None
+    ),
+    "read a text": lambda api: api.messages.retrieve(_MESSAGE_ID),
+    "search by area code": lambda api: api.available_phone_numbers.list(
+        filter={
+            "country_code": "US",
+            "national_destination_code": "312",
+            "features": ["sms", "voice"],
+            "limit": 5,
+        }
+    ),
+    "search by region, locality, contains": lambda api: api.available_phone_numbers.list(
+        filter={
+            "country_code": "US",
+            "administrative_area": "IL",
+            "locality": "Chicago",
+            "phone_number": {"contains": "555"},
+        }
+    ),
+    "order a number": lambda api: api.number_orders.create(
+        phone_numbers=[{"phone_number": _LINE}], messaging_profile_id=_PROFILE_ID
+    ),
+    "poll the order": lambda api: api.number_orders.retrieve(_ORDER_ID),
+    "find a number": lambda api: api.phone_numbers.list(filter={"phone_number": _LINE}),
+    "release a number": lambda api: api.phone_numbers.delete(_NUMBER_ID),
+    "set the profile on a number": lambda api: api.phone_numbers.messaging.update(
+        _NUMBER_ID, messaging_profile_id=_PROFILE_ID
+    ),
+    "forward calls": lambda api: api.phone_numbers.voice.update(
+        _NUMBER_ID,
+        call_forwarding={
+            "call_forwarding_enabled": True,
+            "forwards_to": "+13125550002",
+            "forwarding_type": "always",
+        },
+    ),
+    "create a messaging profile": lambda api: api.messaging_profiles.create(
+        name="Agency", whitelisted_destinations=["US"], webhook_url="https://example.com/h"
+    ),
+    "set the profile's webhooks": lambda api: api.messaging_profiles.update(
+        _PROFILE_ID, webhook_url="https://example.com/h", webhook_failover_url=None
+    ),
+    "register a brand": lambda api: api.messaging_10dlc.brand.create(
+        entity_type="PRIVATE_PROFIT",
+        display_name="Acme Staffing",
+        company_name="Acme Staffing Inc",
+        ein="111111111",
+        country="US",
+        email="ops@example.com",
+        vertical="PROFESSIONAL",
+        phone="+13125550003",
+        street="1 Main St",
+        city="Chicago",
+        state="IL",
+        postal_code="60601",
+        website="https://example.com",
+    ),
+    "read a brand": lambda api: api.messaging_10dlc.brand.retrieve(_BRAND_ID),
+    "read a brand's feedback": lambda api: api.messaging_10dlc.brand.get_feedback(_BRAND_ID),
+    "build a campaign": lambda api: api.messaging_10dlc.campaign_builder.submit(
+        brand_id=_BRAND_ID,
+        usecase="CUSTOMER_CARE",
+        description="Shift and application updates to candidates who applied.",
+        sample1="Hi Ana, your shift at Acme starts at 9am. Reply STOP to opt out.",
+        sample2="Your application was received. Reply HELP for help.",
+        message_flow="Candidates tick an opt-in box on the application form.",
+        help_message="Acme Staffing: reply STOP to opt out.",
+        optout_message="You are unsubscribed and will get no more texts.",
+        subscriber_optin=True,
+        subscriber_optout=True,
+        subscriber_help=True,
+        embedded_link=False,
+        embedded_phone=False,
+        number_pool=False,
+        age_gated=False,
+        direct_lending=False,
+    ),
+    "read a campaign": lambda api: api.messaging_10dlc.campaign.retrieve(_CAMPAIGN_ID),
+    "assign a number": lambda api: api.messaging_10dlc.phone_number_campaigns.create(
+        phone_number=_LINE, campaign_id=_CAMPAIGN_ID
+    ),
+    "read an assignment": lambda api: api.messaging_10dlc.phone_number_campaigns.retrieve(_LINE),
+    "list a campaign's numbers": lambda api: api.messaging_10dlc.phone_number_campaigns.list(
+        filter={"telnyx_campaign_id": _CAMPAIGN_ID}
+    ),
+    "read an enum": lambda api: api.messaging_10dlc.get_enum("vertical"),
+}
+
+
+class TestOfficialPackage:
+    """Every call an adapter makes through the ``telnyx`` package is one Prism accepts."""
+
+    @pytest.mark.parametrize("call", SDK_CALLS.values(), ids=SDK_CALLS.keys())
+    def test_prism_accepts(
+        self, telnyx_api_url: str, call: Callable[[telnyx.Telnyx], object]
+    ) -> None:
+        """The request the package builds passes Prism's validation."""
+        answers: list[httpx.Response] = []
+        with httpx.Client(event_hooks={"response": [answers.append]}) as http:
+            api = telnyx.Telnyx(
+                api_key=API_KEY, base_url=telnyx_api_url, http_client=http, max_retries=0
+            )
+            # Prism's reasons, if it refused, are in the answer checked below.
+            with contextlib.suppress(telnyx.APIStatusError):
+                call(api)
+
+        assert 1 == len(answers)
+        answer = answers[0]
+        answer.read()
+        raise_for_prism_rejection(answer)
+        assert answer.is_success

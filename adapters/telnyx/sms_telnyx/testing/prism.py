@@ -42,15 +42,19 @@ __all__ = [
 
 #: The description's file name in Telnyx's ``team-telnyx/openapi`` repository.
 SPEC_FILE = "spec3.yml"
-#: The paths a texting adapter calls (the list in the description's README).
+#: The paths a texting adapter calls: the list in the description's README, the order it polls
+#: until a purchase completes (``GET /number_orders/{number_order_id}``) and the messaging
+#: profile whose webhook URLs it sets (``PATCH /messaging_profiles/{id}``).
 PATHS: tuple[str, ...] = (
     "/available_phone_numbers",
     "/number_orders",
+    "/number_orders/{number_order_id}",
     "/phone_numbers",
     "/phone_numbers/{id}",
     "/phone_numbers/{id}/messaging",
     "/phone_numbers/{id}/voice",
     "/messaging_profiles",
+    "/messaging_profiles/{id}",
     "/messages",
     "/messages/{id}",
     "/10dlc/brand",
