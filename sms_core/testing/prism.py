@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -87,18 +88,21 @@ def install_prism(cache_dir: Path, *, npm: str | None = None) -> Path:
 class PrismServer:
     """``prism mock`` serving one description on ``127.0.0.1``; a context manager.
 
+    :meth:`start` launches Prism and waits for it; to start several at once, call
+    :meth:`launch` on each and then :meth:`wait_listening` on each.
+
     Args:
         prism: The ``prism`` executable.
         spec: The description file.
         errors: Pass ``--errors``: a request the description forbids is answered with a 4xx
             (and Prism's reasons) instead of a mocked success.
         extra_args: More ``prism mock`` options (``--dynamic``...).
-        startup_timeout: Seconds to wait for Prism to listen.
+        startup_timeout: Seconds :meth:`start` waits for Prism to listen.
+        name: What error messages call this Prism (the description's file name by default).
 
     Attributes:
         executable: The ``prism`` executable.
-        base_url: ``http://127.0.0.1:<port>`` once started.
-        pid: The process id of the running Prism, ``None`` when stopped.
+        base_url: ``http://127.0.0.1:<port>`` once listening.
     """
 
     def __init__(
@@ -109,6 +113,7 @@ class PrismServer:
         errors: bool = True,
         extra_args: Sequence[str] = (),
         startup_timeout: float = 60.0,
+        name: str | None = None,
     ) -> None:
         self.executable = prism
         self._command = [str(prism), "mock", str(spec), "--host", "127.0.0.1", "--port", "0"]
@@ -116,8 +121,10 @@ class PrismServer:
             self._command.append("--errors")
         self._command.extend(extra_args)
         self._timeout = startup_timeout
+        self._name = name or spec.name
         self._process: subprocess.Popen[str] | None = None
         self._drain: threading.Thread | None = None
+        self._ready = threading.Event()
         self._output: list[str] = []
         self.base_url = ""
 
@@ -132,20 +139,62 @@ class PrismServer:
         Raises:
             PrismError: When it exits or stays silent past the timeout.
         """
+        self.launch()
+        try:
+            self.wait_listening(time.monotonic() + self._timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def launch(self) -> None:
+        """Start the Prism process and read its output in the background; do not wait."""
         env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0"}
-        self._process = subprocess.Popen(
+        process = subprocess.Popen(
             self._command,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             env=env,
         )
-        try:
-            self.base_url = self._listening(self._process)
-        except BaseException:
-            self.stop()
-            raise
-        return self
+        self._process = process
+        assert process.stdout is not None  # started with stdout=PIPE
+        stdout = process.stdout
+
+        def read() -> None:
+            # Keep reading after the address is known, so Prism never blocks on a full pipe.
+            for line in stdout:
+                if not self._ready.is_set():
+                    self._output.append(line)
+                    if match := _LISTENING.search(line):
+                        self.base_url = match.group(1)
+                        self._ready.set()
+            self._ready.set()
+
+        self._drain = threading.Thread(target=read, name=f"prism-{self._name}", daemon=True)
+        self._drain.start()
+
+    def wait_listening(self, deadline: float) -> str:
+        """Wait until the launched Prism says where it listens, at most until ``deadline``.
+
+        Args:
+            deadline: A :func:`time.monotonic` instant.
+
+        Returns:
+            Its base URL.
+
+        Raises:
+            PrismError: When it exits first or stays silent past the deadline (it is left
+                running: :meth:`stop` it).
+        """
+        self._ready.wait(max(deadline - time.monotonic(), 0))
+        if not self.base_url:
+            exit_code = self._process.poll() if self._process is not None else None
+            raise PrismError(
+                f"Prism for {self._name} did not start (exit code {exit_code}):\n"
+                + "".join(self._output[-20:])
+            )
+        return self.base_url
 
     def stop(self) -> None:
         """Stop the Prism this server started (by its process), and wait for it."""
@@ -175,32 +224,6 @@ class PrismServer:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
-
-    def _listening(self, process: subprocess.Popen[str]) -> str:
-        """Read Prism's output until it names its address; keep draining it afterwards."""
-        assert process.stdout is not None  # started with stdout=PIPE
-        stdout = process.stdout
-        found: list[str] = []
-        ready = threading.Event()
-
-        def read() -> None:
-            for line in stdout:
-                if not ready.is_set():
-                    self._output.append(line)
-                    if match := _LISTENING.search(line):
-                        found.append(match.group(1))
-                        ready.set()
-            ready.set()
-
-        self._drain = threading.Thread(target=read, name="prism", daemon=True)
-        self._drain.start()
-        ready.wait(self._timeout)
-        if not found:
-            raise PrismError(
-                f"Prism did not start within {self._timeout:g}s (exit code {process.poll()}):\n"
-                + "".join(self._output[-20:])
-            )
-        return found[0]
 
 
 def prism_violations(response: httpx.Response) -> list[str]:
