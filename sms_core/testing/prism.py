@@ -79,7 +79,12 @@ def install_prism(cache_dir: Path, *, npm: str | None = None) -> Path:
         str(cache_dir),
         PRISM_PACKAGE,
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    except OSError as err:
+        raise PrismError(f"cannot run npm ({npm}): {err}; install Node.js 20 with npm") from err
+    except subprocess.TimeoutExpired as err:
+        raise PrismError(f"'npm install {PRISM_PACKAGE}' took over 10 minutes") from err
     if done.returncode != 0 or not prism.exists():
         raise PrismError(f"'npm install {PRISM_PACKAGE}' failed:\n{done.stderr[-2000:]}")
     return prism
