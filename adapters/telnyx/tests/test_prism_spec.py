@@ -110,6 +110,41 @@ class TestTrimmedSpec:
         assert [patch.__name__ for patch in PATCHES] == applied
 
 
+class TestTrimRefs:
+    """References are followed the way JSON Pointer spells them."""
+
+    def test_ref_into_a_component_keeps_the_component(self) -> None:
+        """A $ref to a property of a schema keeps the whole schema, and what it refers to."""
+        schemas = {
+            "Message": {"properties": {"to": {"$ref": "#/components/schemas/ToNumber"}}},
+            "ToNumber": {"type": "string"},
+            "Unused": {"type": "string"},
+        }
+        body = {"$ref": "#/components/schemas/Message/properties/to"}
+        spec: dict[str, Any] = {
+            "paths": {"/messages": {"post": {"requestBody": body}}},
+            "webhooks": {},
+            "components": {"schemas": schemas},
+        }
+
+        trimmed = trim_spec(spec, paths=("/messages",), webhooks=())
+
+        assert {"Message", "ToNumber"} == set(trimmed["components"]["schemas"])
+
+    def test_escaped_name(self) -> None:
+        """``~1`` in a ref is a ``/`` in the component's name."""
+        body = {"$ref": "#/components/requestBodies/a~1b"}
+        spec: dict[str, Any] = {
+            "paths": {"/messages": {"post": {"requestBody": body}}},
+            "webhooks": {},
+            "components": {"requestBodies": {"a/b": {"content": {}}}},
+        }
+
+        trimmed = trim_spec(spec, paths=("/messages",), webhooks=())
+
+        assert {"a/b"} == set(trimmed["components"]["requestBodies"])
+
+
 class TestTrimErrors:
     """A description that lacks what the adapter needs is a clear error."""
 

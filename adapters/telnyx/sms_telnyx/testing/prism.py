@@ -140,7 +140,9 @@ def trim_spec(
     pending = [trimmed["paths"], trimmed["webhooks"]]
     while pending:
         for ref in _refs(pending.pop()):
-            section, _, name = ref.removeprefix(_COMPONENT_REF).partition("/")
+            # A ref may point into a component (".../Foo/properties/bar"): keep all of Foo.
+            section, _, rest = ref.removeprefix(_COMPONENT_REF).partition("/")
+            name = rest.split("/", 1)[0].replace("~1", "/").replace("~0", "~")
             if name in components.get(section, {}):
                 continue
             target = spec.get("components", {}).get(section, {}).get(name)
