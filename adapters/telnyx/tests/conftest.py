@@ -1,4 +1,4 @@
-"""Fixtures of the Telnyx adapter's unit tests."""
+"""Fixtures of the Telnyx adapter's tests."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ sys.path.insert(0, str(Path(__file__).parent))  # for telnyx_helpers (importlib 
 from telnyx_helpers import API_KEY, BASE_URL, Handler, Recorder
 
 from sms_telnyx import TelnyxAdapter
+
+# Prism serving Telnyx's trimmed description: telnyx_oai, telnyx_spec, telnyx_prism,
+# telnyx_api_url.
+pytest_plugins = ("sms_telnyx.testing.fixtures",)
 
 
 @pytest.fixture

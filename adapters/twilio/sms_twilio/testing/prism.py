@@ -1,7 +1,7 @@
 """Stoplight Prism serving Twilio's OpenAPI descriptions, for tests on loopback.
 
-* :func:`install_prism` installs ``@stoplight/prism-cli`` with npm into a cache directory
-  (never into the project), once;
+* :func:`install_prism` (from :mod:`sms_core.testing.prism`, shared by the adapters) installs
+  ``@stoplight/prism-cli`` with npm into a cache directory (never into the project), once;
 * :func:`patch_specs` writes test-time copies of Twilio's description files, with two
   corrections (see :func:`patch_spec`); the originals are read, never changed or copied into
   the project;
@@ -12,16 +12,13 @@
 from __future__ import annotations
 
 import json
-import os
-import re
-import shutil
-import subprocess
-import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from sms_core.testing.prism import PRISM_PACKAGE, PrismError, PrismServer, install_prism
 
 __all__ = [
     "PRISM_PACKAGE",
@@ -33,59 +30,15 @@ __all__ = [
     "patch_specs",
 ]
 
-#: The Prism release used: the newest whose engines allow Node 20.
-PRISM_PACKAGE = "@stoplight/prism-cli@5.14.2"
 #: Twilio's description files, by the host name of :data:`sms_twilio.http.TWILIO_HOSTS`.
 SPEC_FILES: Mapping[str, str] = {
     "api": "twilio_api_v2010.json",
     "messaging": "twilio_messaging_v1.json",
     "trusthub": "twilio_trusthub_v1.json",
 }
-_LISTENING = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
 _FORM = "application/x-www-form-urlencoded"
 # Operations whose URL fields Twilio clears when given an empty string.
 _CLEARABLE_URLS = {"UpdateIncomingPhoneNumber"}
-
-
-class PrismError(RuntimeError):
-    """Raised when Prism cannot be installed or started; the message says why."""
-
-
-def install_prism(cache_dir: Path, *, npm: str | None = None) -> Path:
-    """Install Prism into ``cache_dir`` unless it is there already.
-
-    Args:
-        cache_dir: Where the npm project lives (outside the repository, or under ``.tox``).
-        npm: The npm executable; found on ``PATH`` by default.
-
-    Returns:
-        The ``prism`` executable.
-
-    Raises:
-        PrismError: When npm is missing or the install fails.
-    """
-    prism = cache_dir / "node_modules" / ".bin" / "prism"
-    if prism.exists():
-        return prism
-    npm = npm or shutil.which("npm")
-    if npm is None:
-        raise PrismError("npm is not on PATH: install Node.js 20 (with npm) to run Prism")
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    command = [
-        npm,
-        "install",
-        "--no-audit",
-        "--no-fund",
-        "--ignore-scripts",
-        "--no-save",
-        "--prefix",
-        str(cache_dir),
-        PRISM_PACKAGE,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-    if done.returncode != 0 or not prism.exists():
-        raise PrismError(f"'npm install {PRISM_PACKAGE}' failed:\n{done.stderr[-2000:]}")
-    return prism
 
 
 def patch_spec(source: Path, target: Path) -> int:
@@ -148,6 +101,9 @@ def patch_specs(source_dir: Path, target_dir: Path) -> dict[str, Path]:
 class PrismFleet:
     """One Prism mock server per description, on loopback; a context manager.
 
+    Each is a :class:`~sms_core.testing.prism.PrismServer` without ``--errors`` (the stand-in
+    reads Prism's verdict itself); all are launched before any is waited for.
+
     Args:
         prism: The ``prism`` executable.
         specs: The description file of each host name.
@@ -157,11 +113,10 @@ class PrismFleet:
     def __init__(
         self, prism: Path, specs: Mapping[str, Path], *, startup_timeout: float = 60.0
     ) -> None:
-        self._prism = prism
-        self._specs = dict(specs)
+        self._servers = {
+            name: PrismServer(prism, spec, errors=False, name=name) for name, spec in specs.items()
+        }
         self._timeout = startup_timeout
-        self._processes: dict[str, subprocess.Popen[str]] = {}
-        self._drains: list[threading.Thread] = []
         self.base_urls: dict[str, str] = {}
 
     def start(self) -> PrismFleet:
@@ -170,19 +125,12 @@ class PrismFleet:
         Raises:
             PrismError: When one exits or stays silent past the timeout.
         """
-        env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0"}
         try:
-            for name, spec in self._specs.items():
-                self._processes[name] = subprocess.Popen(
-                    [str(self._prism), "mock", str(spec), "--host", "127.0.0.1", "--port", "0"],
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                    env=env,
-                )
+            for server in self._servers.values():
+                server.launch()
             deadline = time.monotonic() + self._timeout
-            for name, process in self._processes.items():
-                self.base_urls[name] = self._listening(name, process, deadline)
+            for name, server in self._servers.items():
+                self.base_urls[name] = server.wait_listening(deadline)
         except BaseException:
             self.stop()
             raise
@@ -190,22 +138,8 @@ class PrismFleet:
 
     def stop(self) -> None:
         """Stop every Prism this fleet started (by its process), and wait for them."""
-        for process in self._processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self._processes.values():
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-        for drain in self._drains:
-            drain.join(timeout=5)
-        for process in self._processes.values():
-            if process.stdout is not None:
-                process.stdout.close()
-        self._processes.clear()
-        self._drains.clear()
+        for server in self._servers.values():
+            server.stop()
 
     def __enter__(self) -> PrismFleet:
         return self.start()
@@ -217,30 +151,3 @@ class PrismFleet:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
-
-    def _listening(self, name: str, process: subprocess.Popen[str], deadline: float) -> str:
-        """Read Prism's output until it names its address; keep draining it afterwards."""
-        assert process.stdout is not None  # started with stdout=PIPE
-        seen: list[str] = []
-        found: list[str] = []
-        ready = threading.Event()
-
-        def read() -> None:
-            for line in process.stdout:  # type: ignore[union-attr]  # checked above
-                if not ready.is_set():
-                    seen.append(line)
-                    if match := _LISTENING.search(line):
-                        found.append(match.group(1))
-                        ready.set()
-            ready.set()
-
-        drain = threading.Thread(target=read, name=f"prism-{name}", daemon=True)
-        drain.start()
-        self._drains.append(drain)
-        ready.wait(max(deadline - time.monotonic(), 0))
-        if not found:
-            raise PrismError(
-                f"Prism for {name} did not start (exit code {process.poll()}):\n"
-                + "".join(seen[-20:])
-            )
-        return found[0]
