@@ -3,8 +3,8 @@
 The core routes to the adapter the calls of accounts whose ``provider`` is ``"telnyx"`` (the
 adapter never checks whose account it is given). It holds one pooled ``httpx.Client`` (made on
 first use unless injected) and one ``telnyx.Telnyx`` per API key over it. This first slice
-implements discovery, delivery and webhooks; the provisioning and registration hooks are not
-implemented yet, so the core answers them with
+implements discovery, numbers (:mod:`sms_telnyx.provisioning`), delivery and webhooks; the
+registration hooks are not implemented yet, so the core answers them with
 :class:`~sms_core.exceptions.UnsupportedFeatureError`.
 """
 
@@ -63,7 +63,7 @@ CredentialSource = Callable[[Account, TelnyxSettings], Credentials]
 
 
 class TelnyxAdapter:
-    """The ``telnyx`` carrier adapter: discovery, delivery and webhooks.
+    """The ``telnyx`` carrier adapter: discovery, numbers, delivery and webhooks.
 
     Args:
         http: The pooled HTTP client to send through (tests pass one with a mock
@@ -103,7 +103,7 @@ class TelnyxAdapter:
             name=PROVIDER,
             description=(
                 "Telnyx: texts through a messaging profile and Ed25519-signed webhooks, with "
-                "the official telnyx package (numbers and 10DLC registration not yet)"
+                "the official telnyx package (10DLC registration not yet)"
             ),
             capabilities=ProviderCapabilities(
                 max_concurrent_sends=max_concurrent_sends,
@@ -111,8 +111,8 @@ class TelnyxAdapter:
                 # longer is refused with 40302 unless the profile chunks
                 # (https://developers.telnyx.com/docs/messaging/messages/sms-chunking).
                 max_body_characters=1530,
-                # Texts to US numbers only until provisioning (numbers of other countries) is
-                # built and checked.
+                # Texts to US numbers, and buys US local numbers only
+                # (sms_telnyx.provisioning.COUNTRIES and NUMBER_TYPES).
                 countries=frozenset({"US"}),
                 number_types=frozenset({NumberType.LOCAL}),
                 # Without configuration Telnyx acts on and answers opt-out and opt-in keywords
