@@ -303,9 +303,14 @@ def _profile(settings: TelnyxSettings) -> str:
 
 
 def _held(reader: telnyx.Telnyx, number: PhoneNumber) -> tuple[str, str] | None:
-    """The id and status of ``number`` among the account's numbers, or ``None``."""
+    """The id and status of ``number`` among the account's numbers, or ``None``.
+
+    ``filter[phone_number]`` takes digits only: "Non-numerical characters will result in no
+    values being returned" (``ListPhoneNumbers`` in the description), so no ``+``.
+    """
+    digits = number.e164.removeprefix("+")
     answer = calling(
-        lambda: reader.phone_numbers.list(filter={"phone_number": number.e164}), creates=False
+        lambda: reader.phone_numbers.list(filter={"phone_number": digits}), creates=False
     )
     items = _data(answer)
     for item in items if isinstance(items, list) else []:

@@ -276,7 +276,9 @@ class TestPurchase:
             ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}/voice"),
             ("PATCH", f"/v2/messaging_profiles/{PROFILE}"),
         ]
-        assert _query(recorder.requests[0]) == {"filter[phone_number]": [NUMBER]}
+        # Digits only: "Non-numerical characters will result in no values being returned"
+        # (ListPhoneNumbers, filter[phone_number], in the description).
+        assert _query(recorder.requests[0]) == {"filter[phone_number]": ["14155550123"]}
         assert recorder.json(1) == {
             "phone_numbers": [{"phone_number": NUMBER}],
             "messaging_profile_id": PROFILE,
