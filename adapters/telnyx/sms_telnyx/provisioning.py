@@ -10,13 +10,19 @@ Evidence: the operations and fields of Telnyx's OpenAPI description
 Search (``GET /v2/available_phone_numbers``) takes ``filter[country_code]``,
 ``filter[national_destination_code]`` (the area code), ``filter[administrative_area]`` (a US
 state), ``filter[phone_number][contains]``, ``filter[features]``, ``filter[phone_number_type]``
-and ``filter[limit]``. It has no postal-code filter, so a search by postal code is refused with
-:class:`~sms_core.exceptions.InvalidQueryError` rather than silently widened.
+and ``filter[limit]`` (https://developers.telnyx.com/api/numbers/list-available-phone-numbers;
+``administrative_area`` is a "US state/CA province" such as ``IL`` and ``features`` goes
+comma-joined, ``voice,sms``, https://developers.telnyx.com/docs/api/v2/numbers/Number-Search).
+A region that is not a two-letter state code is refused. There is no postal-code filter, so a
+search by postal code is refused with :class:`~sms_core.exceptions.InvalidQueryError` rather
+than silently widened.
 ``filter[best_effort]`` is sent false, and any number Telnyx still marks ``best_effort`` (not an
 exact match) is dropped, so every number returned matches every filter.
 
 Purchase is a number order (``POST /v2/number_orders``), whose ``status`` is ``pending``,
-``success`` or ``failure`` (``NumberOrder.status`` in the description). **Decision**: the
+``success`` or ``failure`` (``NumberOrder.status`` in the description). "If the order does not
+have regulatory requirements, then it should activate momentarily with no further user action"
+(https://developers.telnyx.com/docs/numbers/phone-numbers/number-orders). **Decision**: the
 adapter polls the order (``GET /v2/number_orders/{id}``) a bounded number of times
 (:data:`ORDER_POLLS`, :data:`ORDER_POLL_INTERVAL` seconds apart, about 10 seconds in all); a
 US local number without regulatory requirements normally completes in that time. When it is
@@ -101,6 +107,7 @@ _TOLL_FREE_HINT = (
     "search local numbers (10DLC) instead"
 )
 _DIGITS = re.compile(r"[0-9]{2,16}")
+_STATE = re.compile(r"[A-Z]{2}")
 # Telnyx's phone number ids are integers written as strings ('1293384261075731499', IntId).
 _NUMBER_ID = re.compile(r"[0-9]{1,30}")
 
@@ -116,8 +123,9 @@ def search_numbers(client: telnyx.Telnyx, query: NumberQuery) -> list[AvailableN
     """Numbers Telnyx offers that match every filter of ``query``.
 
     Raises:
-        InvalidQueryError: For a country outside :data:`COUNTRIES`, a mobile number, a postal
-            code (Telnyx offers no such filter) or a pattern other than digits.
+        InvalidQueryError: For a country outside :data:`COUNTRIES`, a mobile number, a region
+            other than a two-letter state code, a postal code (Telnyx offers no such filter) or
+            a pattern other than digits.
         UnsupportedFeatureError: For toll-free numbers.
     """
     if query.number_type is NumberType.TOLL_FREE:
@@ -136,6 +144,11 @@ def search_numbers(client: telnyx.Telnyx, query: NumberQuery) -> list[AvailableN
         raise InvalidQueryError(
             f"Telnyx cannot search by postal code ({query.postal_code!r}); search by area code "
             "or region instead"
+        )
+    if query.region is not None and not _STATE.fullmatch(query.region):
+        raise InvalidQueryError(
+            f"region {query.region!r} cannot be searched at Telnyx: use the state's two-letter "
+            "code, such as 'CA' or 'IL'"
         )
     if query.contains is not None and not _DIGITS.fullmatch(query.contains):
         raise InvalidQueryError(

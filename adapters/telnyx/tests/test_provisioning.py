@@ -196,7 +196,9 @@ class TestSearch:
             "filter[national_destination_code]": ["415"],
             "filter[administrative_area]": ["CA"],
             "filter[phone_number][contains]": ["555"],
-            "filter[features]": ["sms,voice"],  # the package joins the list
+            # Comma-joined, as Telnyx's example "voice,sms"
+            # (https://developers.telnyx.com/docs/api/v2/numbers/Number-Search).
+            "filter[features]": ["sms,voice"],
         }
 
     def test_only_valid_exact_matches_are_returned(self, make_adapter: MakeAdapter) -> None:
@@ -229,6 +231,7 @@ class TestSearch:
             (NumberQuery(country="GB"), InvalidQueryError),
             (NumberQuery(number_type=NumberType.MOBILE), InvalidQueryError),
             (NumberQuery(postal_code="94105"), InvalidQueryError),
+            (NumberQuery(region="California"), InvalidQueryError),  # "IL", not a name
             (NumberQuery(contains="JOBS"), InvalidQueryError),
             (NumberQuery(number_type=NumberType.TOLL_FREE), UnsupportedFeatureError),
         ],
