@@ -42,7 +42,8 @@ version 2). Delivery reports need nothing on the number: each text names its own
 (:mod:`sms_telnyx.delivery`). Calls reach a Telnyx *connection*, not a URL on the number, so
 ``voice_url`` cannot be set per number; forwarding is Telnyx's own
 (``PATCH /v2/phone_numbers/{id}/voice``, ``call_forwarding``), and ``connection_id`` is never
-sent (the description refuses ``null`` there).
+sent (the description refuses ``null`` there). A label becomes the number's
+``customer_reference`` (``PATCH /v2/phone_numbers/{id}``).
 """
 
 from __future__ import annotations
@@ -363,10 +364,20 @@ def _configure(
     wanted: NumberSettings,
 ) -> ProvisionedNumber:
     profile = _profile(settings)
-    messaging: dict[str, Any] = {"messaging_profile_id": profile}
+    calling(
+        lambda: client.phone_numbers.messaging.update(number_id, messaging_profile_id=profile),
+        creates=False,
+    )
     if wanted.label:
-        messaging["tags"] = [wanted.label]
-    calling(lambda: client.phone_numbers.messaging.update(number_id, **messaging), creates=False)
+        # The label as the number's customer reference ("A customer reference string for
+        # customer look ups", UpdatePhoneNumberRequest), not its tags, which would replace the
+        # tags the account set. Only that field is sent: the description refuses a
+        # connection_id of null, and the package leaves an omitted argument out.
+        label = wanted.label
+        calling(
+            lambda: client.phone_numbers.update(number_id, customer_reference=label),
+            creates=False,
+        )
     forwarding: CallForwardingParam
     if wanted.forward_to is not None:
         forwarding = {

@@ -163,6 +163,7 @@ def _configured() -> Routes:
     return {
         ("PATCH", f"/phone_numbers/{NUMBER_ID}/messaging"): _json({"data": {"id": NUMBER_ID}}),
         ("PATCH", f"/phone_numbers/{NUMBER_ID}/voice"): _json({"data": {"id": NUMBER_ID}}),
+        ("PATCH", f"/phone_numbers/{NUMBER_ID}"): _json({"data": {"id": NUMBER_ID}}),
         ("PATCH", f"/messaging_profiles/{PROFILE}"): _json({"data": {"id": PROFILE}}),
     }
 
@@ -276,6 +277,7 @@ class TestPurchase:
             ("GET", f"/v2/number_orders/{ORDER_ID}"),
             ("GET", "/v2/phone_numbers"),
             ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}/messaging"),
+            ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}"),
             ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}/voice"),
             ("PATCH", f"/v2/messaging_profiles/{PROFILE}"),
         ]
@@ -286,15 +288,17 @@ class TestPurchase:
             "phone_numbers": [{"phone_number": NUMBER}],
             "messaging_profile_id": PROFILE,
         }
-        assert recorder.json(5) == {"messaging_profile_id": PROFILE, "tags": ["Recruiting desk"]}
-        assert recorder.json(6) == {
+        assert recorder.json(5) == {"messaging_profile_id": PROFILE}
+        # The label only: no connection_id (the description refuses null there), no tags.
+        assert recorder.json(6) == {"customer_reference": "Recruiting desk"}
+        assert recorder.json(7) == {
             "call_forwarding": {
                 "call_forwarding_enabled": True,
                 "forwards_to": "+12065550142",
                 "forwarding_type": "always",
             }
         }
-        assert recorder.json(7) == {
+        assert recorder.json(8) == {
             "webhook_url": "https://sms.example/webhooks/acme/messages",
             "webhook_api_version": "2",
         }
@@ -492,8 +496,10 @@ class TestPrism:
             ("GET", "/phone_numbers"),
             ("PATCH", f"/phone_numbers/{NUMBER_ID}/messaging"),
             ("PATCH", f"/phone_numbers/{NUMBER_ID}/voice"),
+            ("PATCH", f"/phone_numbers/{NUMBER_ID}"),
             ("PATCH", f"/messaging_profiles/{PROFILE}"),
             ("DELETE", f"/phone_numbers/{NUMBER_ID}"),
+            ("POST", "/number_orders"),
         } <= paths
         for answer in answers:
             raise_for_prism_rejection(answer)
