@@ -127,6 +127,7 @@ def search_numbers(client: telnyx.Telnyx, query: NumberQuery) -> list[AvailableN
         InvalidQueryError: For a country outside :data:`COUNTRIES`, a mobile number, a region
             other than a two-letter state code, a postal code (Telnyx offers no such filter) or
             a pattern other than digits.
+            Also when Telnyx itself refuses the filters (400 or 422).
         UnsupportedFeatureError: For toll-free numbers.
     """
     if query.number_type is NumberType.TOLL_FREE:
@@ -156,7 +157,16 @@ def search_numbers(client: telnyx.Telnyx, query: NumberQuery) -> list[AvailableN
             f"pattern {query.contains!r} cannot be searched at Telnyx: use 2-16 digits only"
         )
     search = _filter(query)
-    answer = calling(lambda: client.available_phone_numbers.list(filter=search), creates=False)
+    try:
+        answer = calling(lambda: client.available_phone_numbers.list(filter=search), creates=False)
+    except ProviderError as err:
+        if err.status in {400, 422}:
+            # Telnyx's own refusal of a filter (ListAvailablePhoneNumbers answers 400 or 422
+            # for a bad request in the description): the query, not the carrier, is wrong.
+            raise InvalidQueryError(
+                f"Telnyx cannot search with these filters ({err}); change the query"
+            ) from err
+        raise
     items = _data(answer)
     found: list[AvailableNumber] = []
     for item in items if isinstance(items, list) else []:

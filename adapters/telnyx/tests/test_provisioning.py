@@ -245,6 +245,16 @@ class TestSearch:
             adapter.sms_search_numbers(_account(), query)
         assert recorder.requests == []
 
+    def test_telnyx_refusing_the_filters_is_an_invalid_query(
+        self, make_adapter: MakeAdapter
+    ) -> None:
+        """ListAvailablePhoneNumbers documents 400 and 422 answers for a bad request."""
+        refusal = {"errors": [{"code": "10015", "title": "Bad Request", "detail": "bad filter"}]}
+        telnyx = Telnyx({("GET", "/available_phone_numbers"): _json(refusal, status=400)})
+        adapter, _ = make_adapter(telnyx)
+        with pytest.raises(InvalidQueryError, match="bad filter"):
+            adapter.sms_search_numbers(_account(), NumberQuery(area_code="415"))
+
 
 class TestPurchase:
     """A number order on the account's messaging profile, awaited a bounded time."""
