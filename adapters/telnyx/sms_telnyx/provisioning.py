@@ -38,9 +38,10 @@ Where texts and reports go: on Telnyx inbound texts follow the number's **messag
 messaging profile (``messaging_profile_id`` on the order and again with
 ``PATCH /v2/phone_numbers/{id}/messaging``) and, when the SDK gives an inbound URL, the
 profile's ``webhook_url`` is set to it (``PATCH /v2/messaging_profiles/{id}``, webhook API
-version 2). Delivery reports need nothing on the number: each text names its own webhook URL
-(:mod:`sms_telnyx.delivery`). Calls reach a Telnyx *connection*, not a URL on the number, so
-``voice_url`` cannot be set per number; forwarding is Telnyx's own
+version 2). Settings without an inbound URL leave the profile's webhook as it is: the profile
+serves every number on it. Delivery reports need nothing on the number: each text names its
+own webhook URL (:mod:`sms_telnyx.delivery`). Calls reach a Telnyx *connection*, not a URL on
+the number, so ``voice_url`` cannot be set per number; forwarding is Telnyx's own
 (``PATCH /v2/phone_numbers/{id}/voice``, ``call_forwarding``), and ``connection_id`` is never
 sent (the description refuses ``null`` there). A label becomes the number's
 ``customer_reference`` (``PATCH /v2/phone_numbers/{id}``).
