@@ -110,6 +110,10 @@ _TOLL_FREE_HINT = (
 )
 _DIGITS = re.compile(r"[0-9]{2,16}")
 _STATE = re.compile(r"[A-Z]{2}")
+# PhoneNumber.status values of a number the account no longer holds (the description's enum:
+# purchase-pending, purchase-failed, port-pending, port-failed, active, deleted, emergency-only,
+# ported-out).
+_GONE = frozenset({"deleted", "ported-out"})
 # Telnyx's phone number ids are integers written as strings ('1293384261075731499', IntId).
 _NUMBER_ID = re.compile(r"[0-9]{1,30}")
 
@@ -339,7 +343,9 @@ def _held(reader: telnyx.Telnyx, number: PhoneNumber) -> tuple[str, str] | None:
     )
     items = _data(answer)
     for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict) and item.get("phone_number") == number.e164 and item.get("id"):
+        if not isinstance(item, dict) or item.get("status") in _GONE:
+            continue
+        if item.get("phone_number") == number.e164 and item.get("id"):
             return str(item["id"]), str(item.get("status", ""))
     return None
 

@@ -351,6 +351,30 @@ class TestPurchase:
             adapter.sms_purchase_number(_account(), PhoneNumber.parse(NUMBER), SETTINGS)
         assert not [r for r in recorder.requests if r.method == "PATCH"]
 
+    def test_a_held_number_whose_purchase_failed_is_unavailable(
+        self, make_adapter: MakeAdapter
+    ) -> None:
+        telnyx = Telnyx({("GET", "/phone_numbers"): _json(_held("purchase-failed"))})
+        adapter, recorder = make_adapter(telnyx)
+        with pytest.raises(NumberUnavailableError):
+            adapter.sms_purchase_number(_account(), PhoneNumber.parse(NUMBER), SETTINGS)
+        assert [r.method for r in recorder.requests] == ["GET"]
+
+    def test_a_number_released_before_is_ordered_again(self, make_adapter: MakeAdapter) -> None:
+        looks = iter([_held("deleted"), _held("active")])
+        telnyx = Telnyx(
+            {
+                ("GET", "/phone_numbers"): lambda _: httpx.Response(200, json=next(looks)),
+                ("POST", "/number_orders"): _json(_order("success")),
+                **_configured(),
+            }
+        )
+        adapter, recorder = make_adapter(telnyx)
+        bought = adapter.sms_purchase_number(_account(), PhoneNumber.parse(NUMBER), SETTINGS)
+        assert bought is not None
+        assert len([r for r in recorder.requests if r.method == "POST"]) == 1
+        assert telnyx.slept == []  # complete at once: no wait
+
     def test_a_refused_order_is_an_unavailable_number(self, make_adapter: MakeAdapter) -> None:
         refusal = {"errors": [{"code": "10015", "title": "Invalid phone number"}]}
         telnyx = Telnyx(
