@@ -188,8 +188,8 @@ class TestSearch:
         query = NumberQuery(
             area_code="415", region="CA", contains="555", voice_enabled=True, limit=5
         )
-        assert adapter.sms_search_numbers(_account(), query) == []
-        assert _query(recorder.requests[0]) == {
+        assert [] == adapter.sms_search_numbers(_account(), query)
+        assert {
             "filter[country_code]": ["US"],
             "filter[phone_number_type]": ["local"],
             "filter[limit]": ["5"],
@@ -200,7 +200,7 @@ class TestSearch:
             # Comma-joined, as Telnyx's example "voice,sms"
             # (https://developers.telnyx.com/docs/api/v2/numbers/Number-Search).
             "filter[features]": ["sms,voice"],
-        }
+        } == _query(recorder.requests[0])
 
     def test_only_valid_exact_matches_are_returned(self, make_adapter: MakeAdapter) -> None:
         offered = [
@@ -212,9 +212,9 @@ class TestSearch:
         telnyx = Telnyx({("GET", "/available_phone_numbers"): _json({"data": offered})})
         adapter, _ = make_adapter(telnyx)
         found = adapter.sms_search_numbers(_account(), NumberQuery(limit=1)) or []
-        assert [item.number.e164 for item in found] == ["+14155550123"]
-        assert found[0].region == "CA"
-        assert found[0].locality == "SAN FRANCISCO"
+        assert ["+14155550123"] == [item.number.e164 for item in found]
+        assert "CA" == found[0].region
+        assert "SAN FRANCISCO" == found[0].locality
         assert found[0].capabilities.voice
         assert found[0].capabilities.mms
 
@@ -223,8 +223,8 @@ class TestSearch:
         telnyx = Telnyx({("GET", "/available_phone_numbers"): _json({"data": offered})})
         adapter, recorder = make_adapter(telnyx)
         found = adapter.sms_search_numbers(_account(), NumberQuery(voice_enabled=False)) or []
-        assert [item.number.e164 for item in found] == ["+14155550125"]
-        assert _query(recorder.requests[0])["filter[features]"] == ["sms"]
+        assert ["+14155550125"] == [item.number.e164 for item in found]
+        assert ["sms"] == _query(recorder.requests[0])["filter[features]"]
 
     @pytest.mark.parametrize(
         ("query", "error"),
@@ -243,7 +243,7 @@ class TestSearch:
         adapter, recorder = make_adapter(Telnyx({}))
         with pytest.raises(error):
             adapter.sms_search_numbers(_account(), query)
-        assert recorder.requests == []
+        assert [] == recorder.requests
 
     def test_telnyx_refusing_the_filters_is_an_invalid_query(
         self, make_adapter: MakeAdapter
@@ -275,12 +275,12 @@ class TestPurchase:
         adapter, recorder = make_adapter(telnyx)
         bought = adapter.sms_purchase_number(_account(), PhoneNumber.parse(NUMBER), SETTINGS)
         assert bought is not None
-        assert bought.provider_ref == NUMBER_ID
-        assert bought.number.e164 == NUMBER
-        assert bought.settings.forward_to == SETTINGS.forward_to
+        assert NUMBER_ID == bought.provider_ref
+        assert NUMBER == bought.number.e164
+        assert SETTINGS.forward_to == bought.settings.forward_to
         assert bought.settings.voice_url is None  # calls reach a Telnyx connection, not a URL
         calls = [(r.method, r.url.path) for r in recorder.requests]
-        assert calls == [
+        assert [
             ("GET", "/v2/phone_numbers"),
             ("POST", "/v2/number_orders"),
             ("GET", f"/v2/number_orders/{ORDER_ID}"),
@@ -290,29 +290,29 @@ class TestPurchase:
             ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}"),
             ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}/voice"),
             ("PATCH", f"/v2/messaging_profiles/{PROFILE}"),
-        ]
+        ] == calls
         # Digits only: "Non-numerical characters will result in no values being returned"
         # (ListPhoneNumbers, filter[phone_number], in the description).
-        assert _query(recorder.requests[0]) == {"filter[phone_number]": ["14155550123"]}
-        assert recorder.json(1) == {
+        assert {"filter[phone_number]": ["14155550123"]} == _query(recorder.requests[0])
+        assert {
             "phone_numbers": [{"phone_number": NUMBER}],
             "messaging_profile_id": PROFILE,
-        }
-        assert recorder.json(5) == {"messaging_profile_id": PROFILE}
+        } == recorder.json(1)
+        assert {"messaging_profile_id": PROFILE} == recorder.json(5)
         # The label only: no connection_id (the description refuses null there), no tags.
-        assert recorder.json(6) == {"customer_reference": "Recruiting desk"}
-        assert recorder.json(7) == {
+        assert {"customer_reference": "Recruiting desk"} == recorder.json(6)
+        assert {
             "call_forwarding": {
                 "call_forwarding_enabled": True,
                 "forwards_to": "+12065550142",
                 "forwarding_type": "always",
             }
-        }
-        assert recorder.json(8) == {
+        } == recorder.json(7)
+        assert {
             "webhook_url": "https://sms.example/webhooks/acme/messages",
             "webhook_api_version": "2",
-        }
-        assert telnyx.slept == [ORDER_POLL_INTERVAL, ORDER_POLL_INTERVAL]
+        } == recorder.json(8)
+        assert [ORDER_POLL_INTERVAL, ORDER_POLL_INTERVAL] == telnyx.slept
 
     def test_a_pending_order_is_reported_then_finished_without_a_second_order(
         self, make_adapter: MakeAdapter
@@ -330,14 +330,14 @@ class TestPurchase:
         number = PhoneNumber.parse(NUMBER)
         with pytest.raises(ProviderTimeoutError, match="still pending"):
             adapter.sms_purchase_number(_account(), number, SETTINGS)
-        assert len(telnyx.slept) == ORDER_POLLS  # bounded
+        assert ORDER_POLLS == len(telnyx.slept)  # bounded
         with pytest.raises(ProviderTimeoutError, match="still pending"):
             adapter.sms_purchase_number(_account(), number, SETTINGS)
         bought = adapter.sms_purchase_number(_account(), number, SETTINGS)
         assert bought is not None
-        assert bought.provider_ref == NUMBER_ID
+        assert NUMBER_ID == bought.provider_ref
         orders = [r for r in recorder.requests if r.method == "POST"]
-        assert len(orders) == 1
+        assert 1 == len(orders)
 
     def test_a_failed_order_is_an_unavailable_number(self, make_adapter: MakeAdapter) -> None:
         telnyx = Telnyx(
@@ -349,7 +349,7 @@ class TestPurchase:
         adapter, recorder = make_adapter(telnyx)
         with pytest.raises(NumberUnavailableError):
             adapter.sms_purchase_number(_account(), PhoneNumber.parse(NUMBER), SETTINGS)
-        assert not [r for r in recorder.requests if r.method == "PATCH"]
+        assert [] == [r for r in recorder.requests if r.method == "PATCH"]
 
     def test_a_held_number_whose_purchase_failed_is_unavailable(
         self, make_adapter: MakeAdapter
@@ -358,7 +358,7 @@ class TestPurchase:
         adapter, recorder = make_adapter(telnyx)
         with pytest.raises(NumberUnavailableError):
             adapter.sms_purchase_number(_account(), PhoneNumber.parse(NUMBER), SETTINGS)
-        assert [r.method for r in recorder.requests] == ["GET"]
+        assert ["GET"] == [r.method for r in recorder.requests]
 
     def test_a_number_released_before_is_ordered_again(self, make_adapter: MakeAdapter) -> None:
         looks = iter([_held("deleted"), _held("active")])
@@ -372,8 +372,8 @@ class TestPurchase:
         adapter, recorder = make_adapter(telnyx)
         bought = adapter.sms_purchase_number(_account(), PhoneNumber.parse(NUMBER), SETTINGS)
         assert bought is not None
-        assert len([r for r in recorder.requests if r.method == "POST"]) == 1
-        assert telnyx.slept == []  # complete at once: no wait
+        assert 1 == len([r for r in recorder.requests if r.method == "POST"])
+        assert [] == telnyx.slept  # complete at once: no wait
 
     def test_a_refused_order_is_an_unavailable_number(self, make_adapter: MakeAdapter) -> None:
         refusal = {"errors": [{"code": "10015", "title": "Invalid phone number"}]}
@@ -399,7 +399,7 @@ class TestPurchase:
         adapter, recorder = make_adapter(telnyx)
         with pytest.raises(ProviderTimeoutError):
             adapter.sms_purchase_number(_account(), PhoneNumber.parse(NUMBER), SETTINGS)
-        assert len([r for r in recorder.requests if r.method == "POST"]) == 1
+        assert 1 == len([r for r in recorder.requests if r.method == "POST"])
 
     def test_without_a_messaging_profile_nothing_is_ordered(
         self, make_adapter: MakeAdapter
@@ -407,7 +407,7 @@ class TestPurchase:
         adapter, recorder = make_adapter(Telnyx({}))
         with pytest.raises(ConfigurationError, match="messaging_profile_id"):
             adapter.sms_purchase_number(account(), PhoneNumber.parse(NUMBER), SETTINGS)
-        assert recorder.requests == []
+        assert [] == recorder.requests
 
     def test_a_toll_free_number_is_refused_before_any_request(
         self, make_adapter: MakeAdapter
@@ -415,13 +415,15 @@ class TestPurchase:
         adapter, recorder = make_adapter(Telnyx({}))
         with pytest.raises(UnsupportedFeatureError):
             adapter.sms_purchase_number(_account(), PhoneNumber.parse("+18005550199"), SETTINGS)
-        assert recorder.requests == []
+        assert [] == recorder.requests
 
 
 _PROVISIONED = ProvisionedNumber(number=PhoneNumber.parse(NUMBER), provider_ref=NUMBER_ID)
 
 
 class TestConfigureAndRelease:
+    """The messaging, voice and profile settings of a held number, and its release."""
+
     def test_no_forwarding_disables_it_and_sends_no_connection_id(
         self, make_adapter: MakeAdapter
     ) -> None:
@@ -429,12 +431,12 @@ class TestConfigureAndRelease:
         done = adapter.sms_configure_number(_account(), _PROVISIONED, NumberSettings())
         assert done is not None
         assert done.settings.forward_to is None
-        assert [(r.method, r.url.path) for r in recorder.requests] == [
+        assert [
             ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}/messaging"),
             ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}/voice"),
-        ]
-        assert recorder.json(0) == {"messaging_profile_id": PROFILE}
-        assert recorder.json(1) == {"call_forwarding": {"call_forwarding_enabled": False}}
+        ] == [(r.method, r.url.path) for r in recorder.requests]
+        assert {"messaging_profile_id": PROFILE} == recorder.json(0)
+        assert {"call_forwarding": {"call_forwarding_enabled": False}} == recorder.json(1)
 
     def test_an_unknown_number_is_not_found(self, make_adapter: MakeAdapter) -> None:
         adapter, _ = make_adapter(Telnyx({}))
@@ -448,7 +450,7 @@ class TestConfigureAndRelease:
         other = ProvisionedNumber(number=PhoneNumber.parse(NUMBER), provider_ref="PN0123")
         with pytest.raises(ProviderNotFoundError):
             adapter.sms_release_number(_account(), other)
-        assert recorder.requests == []
+        assert [] == recorder.requests
 
     def test_release(self, make_adapter: MakeAdapter) -> None:
         telnyx = Telnyx(
@@ -456,8 +458,8 @@ class TestConfigureAndRelease:
         )
         adapter, recorder = make_adapter(telnyx)
         assert adapter.sms_release_number(_account(), _PROVISIONED) is True
-        assert [(r.method, r.url.path) for r in recorder.requests] == [
-            ("DELETE", f"/v2/phone_numbers/{NUMBER_ID}")
+        assert [("DELETE", f"/v2/phone_numbers/{NUMBER_ID}")] == [
+            (r.method, r.url.path) for r in recorder.requests
         ]
 
 
@@ -476,14 +478,14 @@ class TestThroughTheFacade:
         adapter, recorder = make_adapter(telnyx)
         hooks = Hooks(make_plugin_manager(plugins=[adapter], load_entry_points=False))
         found = hooks.search_numbers(_account(), NumberQuery())
-        assert [item.number.e164 for item in found] == [NUMBER]
+        assert [NUMBER] == [item.number.e164 for item in found]
         bought = hooks.purchase_number(_account(), found[0].number, SETTINGS)
-        assert bought.provider_ref == NUMBER_ID
-        assert not [r for r in recorder.requests if r.method == "POST"]  # held: not re-ordered
+        assert NUMBER_ID == bought.provider_ref
+        assert [] == [r for r in recorder.requests if r.method == "POST"]  # held: not re-ordered
         changed = hooks.configure_number(_account(), bought, NumberSettings())
-        assert changed.settings == NumberSettings()
+        assert NumberSettings() == changed.settings
         hooks.release_number(_account(), changed)
-        assert recorder.requests[-1].method == "DELETE"
+        assert "DELETE" == recorder.requests[-1].method
 
 
 class TestPrism:
