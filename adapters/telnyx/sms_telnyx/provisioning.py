@@ -381,7 +381,7 @@ def _configure(
     wanted: NumberSettings,
 ) -> ProvisionedNumber:
     profile = _profile(settings)
-    calling(
+    messaging = calling(
         lambda: client.phone_numbers.messaging.update(number_id, messaging_profile_id=profile),
         creates=False,
     )
@@ -418,7 +418,7 @@ def _configure(
     return ProvisionedNumber(
         number=number,
         provider_ref=number_id,
-        capabilities=NumberCapabilities(sms=True, mms=False, voice=True),
+        capabilities=_messaging_capabilities(_data(messaging)),
         settings=NumberSettings(
             sms_url=wanted.sms_url,
             status_callback_url=wanted.status_callback_url,
@@ -427,6 +427,25 @@ def _configure(
             label=wanted.label,
         ),
     )
+
+
+def _messaging_capabilities(settings: Any) -> NumberCapabilities:
+    """Texting capabilities from ``PhoneNumberWithMessagingSettings.features``.
+
+    ``features.sms`` and ``features.mms`` are each a ``MessagingFeatureSet`` or ``null``; a set
+    with ``domestic_two_way`` means the number texts in its country (the description's
+    ``MessagingFeatureSet``). Voice is not among them: a Telnyx number takes calls.
+    Without ``features`` in the answer, the defaults (SMS and voice) stand.
+    """
+    features = settings.get("features") if isinstance(settings, dict) else None
+    if not isinstance(features, dict):
+        return NumberCapabilities()
+
+    def two_way(kind: str) -> bool:
+        found = features.get(kind)
+        return isinstance(found, dict) and bool(found.get("domestic_two_way"))
+
+    return NumberCapabilities(sms=two_way("sms"), mms=two_way("mms"), voice=True)
 
 
 def release_number(client: telnyx.Telnyx, number: ProvisionedNumber) -> None:

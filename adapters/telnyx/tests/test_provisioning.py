@@ -32,6 +32,7 @@ from sms_core import (
     make_plugin_manager,
 )
 from sms_core.domain import (
+    NumberCapabilities,
     NumberQuery,
     NumberSettings,
     NumberType,
@@ -437,6 +438,34 @@ class TestConfigureAndRelease:
         ] == [(r.method, r.url.path) for r in recorder.requests]
         assert {"messaging_profile_id": PROFILE} == recorder.json(0)
         assert {"call_forwarding": {"call_forwarding_enabled": False}} == recorder.json(1)
+
+    def test_capabilities_come_from_the_messaging_features(self, make_adapter: MakeAdapter) -> None:
+        """``features`` as in PhoneNumberWithMessagingSettings, MMS on (a feature set)."""
+        answer = {
+            "data": {
+                "id": NUMBER_ID,
+                "record_type": "messaging_settings",
+                "phone_number": NUMBER,
+                "messaging_profile_id": PROFILE,
+                "features": {
+                    "mms": {
+                        "domestic_two_way": True,
+                        "international_inbound": False,
+                        "international_outbound": False,
+                    },
+                    "sms": {
+                        "domestic_two_way": True,
+                        "international_inbound": True,
+                        "international_outbound": True,
+                    },
+                },
+            }
+        }
+        routes = _configured() | {("PATCH", f"/phone_numbers/{NUMBER_ID}/messaging"): _json(answer)}
+        adapter, _ = make_adapter(Telnyx(routes))
+        done = adapter.sms_configure_number(_account(), _PROVISIONED, NumberSettings())
+        assert done is not None
+        assert NumberCapabilities(sms=True, mms=True, voice=True) == done.capabilities
 
     def test_an_unknown_number_is_not_found(self, make_adapter: MakeAdapter) -> None:
         adapter, _ = make_adapter(Telnyx({}))
