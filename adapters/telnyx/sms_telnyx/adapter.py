@@ -3,8 +3,8 @@
 The core routes to the adapter the calls of accounts whose ``provider`` is ``"telnyx"`` (the
 adapter never checks whose account it is given). It holds one pooled ``httpx.Client`` (made on
 first use unless injected) and one ``telnyx.Telnyx`` per API key over it. This first slice
-implements discovery, delivery and webhooks; the provisioning and registration hooks are not
-implemented yet, so the core answers them with
+implements discovery, numbers (:mod:`sms_telnyx.provisioning`), delivery and webhooks; the
+registration hooks are not implemented yet, so the core answers them with
 :class:`~sms_core.exceptions.UnsupportedFeatureError`.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from types import TracebackType
@@ -22,18 +23,23 @@ import httpx
 from sms_core.clock import Clock, SystemClock
 from sms_core.domain import (
     Account,
+    AvailableNumber,
+    NumberQuery,
+    NumberSettings,
     NumberType,
     OutboundMessage,
+    PhoneNumber,
     ProviderCapabilities,
     ProviderEvent,
     ProviderInfo,
+    ProvisionedNumber,
     SendReceipt,
     StatusUpdate,
     WebhookRequest,
     WebhookResponse,
 )
 from sms_core.hookspecs import hookimpl
-from sms_telnyx import delivery, webhooks
+from sms_telnyx import delivery, provisioning, webhooks
 from sms_telnyx.client import TELNYX_BASE_URL, TelnyxClients, default_http_client
 from sms_telnyx.settings import PROVIDER, Credentials, TelnyxSettings
 
@@ -57,7 +63,7 @@ CredentialSource = Callable[[Account, TelnyxSettings], Credentials]
 
 
 class TelnyxAdapter:
-    """The ``telnyx`` carrier adapter: discovery, delivery and webhooks.
+    """The ``telnyx`` carrier adapter: discovery, numbers, delivery and webhooks.
 
     Args:
         http: The pooled HTTP client to send through (tests pass one with a mock
@@ -69,6 +75,8 @@ class TelnyxAdapter:
         environ: The environment to read secrets from; ``os.environ`` by default.
         clock: The time webhook timestamps are checked against; the wall clock by default.
         max_concurrent_sends: How many sends the SDK may run at once for one account.
+        sleep: How the adapter waits between looks at a pending number order; ``time.sleep``
+            by default (tests pass one that does not wait).
     """
 
     def __init__(
@@ -80,6 +88,7 @@ class TelnyxAdapter:
         environ: Mapping[str, str] | None = None,
         clock: Clock | None = None,
         max_concurrent_sends: int = DEFAULT_MAX_CONCURRENT_SENDS,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._http = http
         self._owns_http = http is None
@@ -89,11 +98,12 @@ class TelnyxAdapter:
         self._environ = environ
         self._clock = clock or SystemClock()
         self._lock = threading.Lock()
+        self._sleep = sleep
         self._info = ProviderInfo(
             name=PROVIDER,
             description=(
                 "Telnyx: texts through a messaging profile and Ed25519-signed webhooks, with "
-                "the official telnyx package (numbers and 10DLC registration not yet)"
+                "the official telnyx package (10DLC registration not yet)"
             ),
             capabilities=ProviderCapabilities(
                 max_concurrent_sends=max_concurrent_sends,
@@ -101,8 +111,8 @@ class TelnyxAdapter:
                 # longer is refused with 40302 unless the profile chunks
                 # (https://developers.telnyx.com/docs/messaging/messages/sms-chunking).
                 max_body_characters=1530,
-                # Texts to US numbers only until provisioning (numbers of other countries) is
-                # built and checked.
+                # Texts to US numbers, and buys US local numbers only
+                # (sms_telnyx.provisioning.COUNTRIES and NUMBER_TYPES).
                 countries=frozenset({"US"}),
                 number_types=frozenset({NumberType.LOCAL}),
                 # Without configuration Telnyx acts on and answers opt-out and opt-in keywords
@@ -183,6 +193,51 @@ class TelnyxAdapter:
         settings = self.settings_for(account)
         reader = self._pool().get(self.credentials_for(account, settings), retries=READ_RETRIES)
         return delivery.fetch_message(reader, message, provider_message_id)
+
+    # -- provisioning ------------------------------------------------------------------------
+
+    def _reader(self, account: Account, settings: TelnyxSettings) -> telnyx.Telnyx:
+        return self._pool().get(self.credentials_for(account, settings), retries=READ_RETRIES)
+
+    @hookimpl
+    def sms_search_numbers(
+        self, account: Account, query: NumberQuery
+    ) -> Sequence[AvailableNumber] | None:
+        """Numbers Telnyx offers (``GET /v2/available_phone_numbers``), exact matches only."""
+        settings = self.settings_for(account)
+        return provisioning.search_numbers(self._reader(account, settings), query)
+
+    @hookimpl
+    def sms_purchase_number(
+        self, account: Account, number: PhoneNumber, settings: NumberSettings
+    ) -> ProvisionedNumber | None:
+        """Order the number on the account's messaging profile and configure it."""
+        telnyx_settings = self.settings_for(account)
+        return provisioning.purchase_number(
+            self.client_for(account, telnyx_settings),
+            self._reader(account, telnyx_settings),
+            telnyx_settings,
+            number,
+            settings,
+            sleep=self._sleep,
+        )
+
+    @hookimpl
+    def sms_configure_number(
+        self, account: Account, number: ProvisionedNumber, settings: NumberSettings
+    ) -> ProvisionedNumber | None:
+        """Messaging profile, its inbound webhook and call forwarding of the number."""
+        telnyx_settings = self.settings_for(account)
+        return provisioning.configure_number(
+            self.client_for(account, telnyx_settings), telnyx_settings, number, settings
+        )
+
+    @hookimpl
+    def sms_release_number(self, account: Account, number: ProvisionedNumber) -> bool | None:
+        """Release the number (``DELETE /v2/phone_numbers/{id}``)."""
+        settings = self.settings_for(account)
+        provisioning.release_number(self.client_for(account, settings), number)
+        return True
 
     # -- webhooks ----------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from telnyx_helpers import Handler, Recorder, account, message_record
 from sms_core import (
     DeliveryStatus,
     Hooks,
-    NumberQuery,
     OutboundMessage,
     PhoneNumber,
     UnsupportedFeatureError,
@@ -97,13 +96,10 @@ class TestThroughTheFacade:
 
     @pytest.mark.parametrize(
         "call",
-        [
-            lambda hooks: hooks.search_numbers(account(), NumberQuery(country="US")),
-            lambda hooks: hooks.submit_brand(account(), sample_brand()),
-        ],
-        ids=["provisioning", "registration"],
+        [lambda hooks: hooks.submit_brand(account(), sample_brand())],
+        ids=["registration"],
     )
-    def test_provisioning_and_registration_are_not_built_yet(
+    def test_registration_is_not_built_yet(
         self, make_adapter: MakeAdapter, call: Callable[[Hooks], object]
     ) -> None:
         telnyx_adapter, recorder = make_adapter(lambda _: httpx.Response(500))
