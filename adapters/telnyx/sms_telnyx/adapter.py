@@ -3,8 +3,8 @@
 The core routes to the adapter the calls of accounts whose ``provider`` is ``"telnyx"`` (the
 adapter never checks whose account it is given). It holds one pooled ``httpx.Client`` (made on
 first use unless injected) and one ``telnyx.Telnyx`` per API key over it. This first slice
-implements discovery, delivery and webhooks; the provisioning and registration hooks are not
-implemented yet, so the core answers them with
+implements discovery, delivery, webhooks and 10DLC registration; the provisioning hooks are
+not implemented yet, so the core answers them with
 :class:`~sms_core.exceptions.UnsupportedFeatureError`.
 """
 
@@ -22,18 +22,24 @@ import httpx
 from sms_core.clock import Clock, SystemClock
 from sms_core.domain import (
     Account,
+    BrandProfile,
+    CampaignProfile,
+    NumberSettings,
     NumberType,
     OutboundMessage,
     ProviderCapabilities,
     ProviderEvent,
     ProviderInfo,
+    ProvisionedNumber,
+    RegistrationState,
+    RegistrationStep,
     SendReceipt,
     StatusUpdate,
     WebhookRequest,
     WebhookResponse,
 )
 from sms_core.hookspecs import hookimpl
-from sms_telnyx import delivery, webhooks
+from sms_telnyx import delivery, registration, webhooks
 from sms_telnyx.client import TELNYX_BASE_URL, TelnyxClients, default_http_client
 from sms_telnyx.settings import PROVIDER, Credentials, TelnyxSettings
 
@@ -93,7 +99,7 @@ class TelnyxAdapter:
             name=PROVIDER,
             description=(
                 "Telnyx: texts through a messaging profile and Ed25519-signed webhooks, with "
-                "the official telnyx package (numbers and 10DLC registration not yet)"
+                "the official telnyx package, with 10DLC registration (numbers not yet)"
             ),
             capabilities=ProviderCapabilities(
                 max_concurrent_sends=max_concurrent_sends,
@@ -114,6 +120,8 @@ class TelnyxAdapter:
                 # "If the queue time is more than 4 hours, the message will immediately be
                 # rejected" (configuration-and-usage page above; 40014 "Expired in queue").
                 queue_validity=timedelta(hours=4),
+                # Telnyx takes The Campaign Registry's verticals as they are.
+                brand_verticals=registration.BRAND_VERTICALS,
             ),
         )
 
@@ -183,6 +191,53 @@ class TelnyxAdapter:
         settings = self.settings_for(account)
         reader = self._pool().get(self.credentials_for(account, settings), retries=READ_RETRIES)
         return delivery.fetch_message(reader, message, provider_message_id)
+
+    # -- registration (10DLC) ----------------------------------------------------------------
+
+    @hookimpl
+    def sms_submit_brand(
+        self, account: Account, brand: BrandProfile, previous_ref: str | None
+    ) -> RegistrationState | None:
+        """Create the brand (``POST /10dlc/brand``) or correct a failed one (``PUT``)."""
+        return registration.submit_brand(self.client_for(account), brand, previous_ref)
+
+    @hookimpl
+    def sms_submit_campaign(
+        self,
+        account: Account,
+        brand_ref: str,
+        campaign: CampaignProfile,
+        previous_ref: str | None,
+    ) -> RegistrationState | None:
+        """Create the campaign with the campaign builder (a resubmission is a new campaign)."""
+        return registration.submit_campaign(self.client_for(account), brand_ref, campaign)
+
+    @hookimpl
+    def sms_submit_messaging_service(
+        self, account: Account, campaign_ref: str, settings: NumberSettings
+    ) -> RegistrationState | None:
+        """Create or update the messaging profile with the SDK's webhook URL."""
+        telnyx_settings = self.settings_for(account)
+        return registration.submit_messaging_service(
+            self.client_for(account, telnyx_settings), telnyx_settings, campaign_ref, settings
+        )
+
+    @hookimpl
+    def sms_fetch_registration(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState | None:
+        """The brand's, campaign's or messaging profile's state at Telnyx."""
+        settings = self.settings_for(account)
+        reader = self._pool().get(self.credentials_for(account, settings), retries=READ_RETRIES)
+        return registration.fetch_registration(reader, step, ref)
+
+    @hookimpl
+    def sms_attach_number(
+        self, account: Account, service_ref: str, number: ProvisionedNumber
+    ) -> bool | None:
+        """Put the number on the messaging profile and assign it to the campaign."""
+        registration.attach_number(self.client_for(account), service_ref, number)
+        return True
 
     # -- webhooks ----------------------------------------------------------------------------
 

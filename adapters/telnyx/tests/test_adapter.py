@@ -20,6 +20,7 @@ from sms_core import (
     NumberQuery,
     OutboundMessage,
     PhoneNumber,
+    StepStatus,
     UnsupportedFeatureError,
     WebhookRequest,
     WebhookSignatureError,
@@ -97,16 +98,21 @@ class TestThroughTheFacade:
 
     @pytest.mark.parametrize(
         "call",
-        [
-            lambda hooks: hooks.search_numbers(account(), NumberQuery(country="US")),
-            lambda hooks: hooks.submit_brand(account(), sample_brand()),
-        ],
-        ids=["provisioning", "registration"],
+        [lambda hooks: hooks.search_numbers(account(), NumberQuery(country="US"))],
+        ids=["provisioning"],
     )
-    def test_provisioning_and_registration_are_not_built_yet(
+    def test_provisioning_is_not_built_yet(
         self, make_adapter: MakeAdapter, call: Callable[[Hooks], object]
     ) -> None:
         telnyx_adapter, recorder = make_adapter(lambda _: httpx.Response(500))
         with pytest.raises(UnsupportedFeatureError, match="telnyx"):
             call(_hooks(telnyx_adapter))
         assert [] == recorder.requests
+
+    def test_registration_reaches_the_adapter(self, make_adapter: MakeAdapter) -> None:
+        telnyx_adapter, recorder = make_adapter(
+            lambda _: httpx.Response(200, json={"brandId": "b-1", "status": "REGISTRATION_PENDING"})
+        )
+        state = _hooks(telnyx_adapter).submit_brand(account(), sample_brand())
+        assert ("b-1", StepStatus.IN_PROGRESS) == (state.provider_ref, state.status)
+        assert ["/v2/10dlc/brand"] == [r.url.path for r in recorder.requests]
