@@ -232,6 +232,15 @@ class TelnyxAdapter:
         return registration.fetch_registration(reader, step, ref)
 
     @hookimpl
+    def sms_resend_confirmation(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState | None:
+        """E-mail a public company's brand contact the 2FA link again."""
+        if step is not RegistrationStep.BRAND:
+            return None
+        return registration.resend_confirmation(self.client_for(account), ref)
+
+    @hookimpl
     def sms_attach_number(
         self, account: Account, service_ref: str, number: ProvisionedNumber
     ) -> bool | None:

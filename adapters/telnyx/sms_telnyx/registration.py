@@ -36,7 +36,7 @@ from sms_core.domain import (
     RegistrationStep,
     StepStatus,
 )
-from sms_core.exceptions import ProviderError, ProviderNotFoundError
+from sms_core.exceptions import ProviderError, ProviderNotFoundError, UnsupportedFeatureError
 from sms_telnyx.errors import calling, unreadable_answer
 from sms_telnyx.settings import PROVIDER, TelnyxSettings
 
@@ -52,6 +52,7 @@ __all__ = [
     "campaign_fields",
     "campaign_state",
     "fetch_registration",
+    "resend_confirmation",
     "submit_brand",
     "submit_campaign",
     "submit_messaging_service",
@@ -89,9 +90,24 @@ BRAND_VERTICALS: frozenset[str] = frozenset(
 )
 
 #: Brand identities TCR confirmed ("VERIFIED: Brand identity confirmed", "VETTED_VERIFIED:
-#: External vetting completed successfully", "SELF_DECLARED: Sole proprietor — limited
-#: verification"; https://developers.telnyx.com/docs/messaging/10dlc/troubleshooting).
-_BRAND_IDENTIFIED = frozenset({"VERIFIED", "VETTED_VERIFIED", "SELF_DECLARED"})
+#: External vetting completed successfully";
+#: https://developers.telnyx.com/docs/messaging/10dlc/troubleshooting).
+_BRAND_IDENTIFIED = frozenset({"VERIFIED", "VETTED_VERIFIED"})
+#: A sole proprietor's brand before its one-time PIN is verified ("SELF_DECLARED: Sole
+#: proprietor — limited verification", same page); once it is, "The brand's
+#: ``identityStatus`` changes to ``VERIFIED``" and "Campaigns cannot be created until OTP
+#: verification is complete" (``PUT``/``POST /10dlc/brand/{brandId}/smsOtp`` in ``spec3.yml``).
+_BRAND_AWAITING_OTP = "SELF_DECLARED"
+_SOLE_PROPRIETOR_HINT = (
+    "Telnyx verifies a sole proprietor's one-time PIN through its API (PUT "
+    "/v2/10dlc/brand/{brandId}/smsOtp), not by a reply to the text, and the SDK has no step "
+    "for entering it: register the sole proprietor with another carrier, or in Mission Control"
+)
+#: Brands whose contact must confirm them: a public company's (2FA e-mail) and a sole
+#: proprietor's (one-time PIN).
+_CONFIRMED_BY_A_PERSON = frozenset(
+    {EntityType.PUBLIC_PROFIT.value, EntityType.SOLE_PROPRIETOR.value}
+)
 
 #: Campaign statuses (``campaignStatus`` of ``TelnyxCampaignCSP``). A campaign is approved
 #: once the mobile carriers provisioned it; the ``*_FAILED``, ``MNO_REJECTED``, suspended and
@@ -178,9 +194,13 @@ def submit_brand(
     """Create the brand, or correct the failed brand ``previous_ref`` in place.
 
     Raises:
+        UnsupportedFeatureError: For a sole proprietor, before anything is sent.
         ProviderTimeoutError: When the creation's answer was lost (the brand may exist).
         ProviderNotFoundError: When Telnyx does not know ``previous_ref``.
     """
+    if brand.entity_type is EntityType.SOLE_PROPRIETOR:
+        # Refused before a brand (a $4 charge) exists: see resend_confirmation.
+        raise UnsupportedFeatureError(PROVIDER, "sole proprietor brands", _SOLE_PROPRIETOR_HINT)
     fields = brand_fields(brand)
     brands = client.messaging_10dlc.brand
     if previous_ref is None:
@@ -222,11 +242,7 @@ def brand_state(
     identity = _text(record.get("identityStatus")) or ""
     raw = f"{status}/{identity}" if identity else status
     if status == "REGISTRATION_FAILED" or (status == "OK" and identity == "UNVERIFIED"):
-        if (
-            status == "OK"
-            and not feedback
-            and record.get("entityType") == EntityType.PUBLIC_PROFIT.value
-        ):
+        if status == "OK" and not feedback and record.get("entityType") in _CONFIRMED_BY_A_PERSON:
             return _state(RegistrationStep.BRAND, ref, StepStatus.CONFIRMING, raw)
         failures = feedback or _reasons(record.get("failureReasons"))
         if not failures:
@@ -234,7 +250,33 @@ def brand_state(
         return _state(RegistrationStep.BRAND, ref, StepStatus.FAILED, raw, failures)
     if status == "OK" and identity in _BRAND_IDENTIFIED:
         return _state(RegistrationStep.BRAND, ref, StepStatus.APPROVED, raw)
+    if status == "OK" and identity == _BRAND_AWAITING_OTP:
+        return _state(RegistrationStep.BRAND, ref, StepStatus.CONFIRMING, raw)
     return _state(RegistrationStep.BRAND, ref, StepStatus.IN_PROGRESS, raw)
+
+
+def resend_confirmation(client: telnyx.Telnyx, ref: str) -> RegistrationState:
+    """Have Telnyx e-mail a public company's brand contact the 2FA link again.
+
+    ``POST /10dlc/brand/{brandId}/2faEmail`` ("Resend brand 2FA email", ``spec3.yml``;
+    https://telnyx.com/release-notes/10dlc-api-authentication-update-for-brand-verification).
+    A sole proprietor's one-time PIN can be sent again (``POST /10dlc/brand/{brandId}/smsOtp``)
+    but not answered by text: the owner's PIN goes back through Telnyx's API
+    (``PUT /10dlc/brand/{brandId}/smsOtp``: "User submits the OTP pin through this
+    endpoint"), for which the SDK has no hook, so that is refused.
+
+    Raises:
+        ProviderNotFoundError: When Telnyx does not know the brand ``ref``.
+        UnsupportedFeatureError: For a sole proprietor's brand.
+    """
+    brands = client.messaging_10dlc.brand
+    record = _dump(calling(lambda: brands.retrieve(ref), creates=False))
+    if record.get("entityType") == EntityType.SOLE_PROPRIETOR.value:
+        raise UnsupportedFeatureError(
+            PROVIDER, "confirming a sole proprietor's brand", _SOLE_PROPRIETOR_HINT
+        )
+    calling(lambda: brands.resend_2fa_email(ref), creates=False)
+    return _state(RegistrationStep.BRAND, ref, StepStatus.CONFIRMING, "2FA_EMAIL_SENT")
 
 
 def _brand_feedback(client: telnyx.Telnyx, brand_id: str) -> tuple[RegistrationFailure, ...]:

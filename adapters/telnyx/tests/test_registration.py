@@ -27,12 +27,13 @@ from sms_core import (
     ProvisionedNumber,
     RegistrationStep,
     StepStatus,
+    UnsupportedFeatureError,
 )
 from sms_core.domain import BrandVertical
 from sms_core.testing.prism import prism_violations
 from sms_core.testing.samples import sample_brand, sample_campaign
 from sms_telnyx import TelnyxAdapter
-from sms_telnyx.registration import BRAND_VERTICALS
+from sms_telnyx.registration import BRAND_VERTICALS, brand_fields
 
 MakeAdapter = Callable[[Handler], tuple[TelnyxAdapter, Recorder]]
 BRAND_ID = "4b20017f-8da9-a992-a6c0-683072fb7729"
@@ -62,6 +63,15 @@ def _brand(status: str = "REGISTRATION_PENDING", identity: str | None = None, **
     if identity is not None:
         record["identityStatus"] = identity
     return record | extra
+
+
+PUBLIC = attrs.evolve(
+    sample_brand(),
+    entity_type=EntityType.PUBLIC_PROFIT,
+    stock_symbol="NWS",
+    stock_exchange="NASDAQ",
+    brand_contact_email="ir@northwind-staffing.example.com",
+)
 
 
 def _campaign(status: str = "TCR_PENDING", **extra: Any) -> dict[str, Any]:
@@ -102,33 +112,35 @@ class TestBrand:
         )
         assert state.raw_status == "REGISTRATION_PENDING"
 
-    def test_public_and_sole_proprietor_fields(self, make_adapter: MakeAdapter) -> None:
-        """A public company names its stock and its 2FA contact; a sole proprietor its mobile.
-
-        "businessContactEmail: Required if entityType is PUBLIC_PROFIT" (the package's
-        ``brand.create``); no company name or EIN for a sole proprietor.
-        """
+    def test_a_public_company_names_its_stock_and_2fa_contact(
+        self, make_adapter: MakeAdapter
+    ) -> None:
+        """Telnyx: "businessContactEmail: Required if entityType is PUBLIC_PROFIT"."""
         adapter, recorder = make_adapter(_json(_brand()))
-        public = attrs.evolve(
-            sample_brand(),
-            entity_type=EntityType.PUBLIC_PROFIT,
-            stock_symbol="NWS",
-            stock_exchange="NASDAQ",
-            brand_contact_email="ir@northwind-staffing.example.com",
-        )
-        adapter.sms_submit_brand(account(), public, None)
+        adapter.sms_submit_brand(account(), PUBLIC, None)
         sent = recorder.json()
         assert (sent["stockSymbol"], sent["stockExchange"]) == ("NWS", "NASDAQ")
         assert sent["businessContactEmail"] == "ir@northwind-staffing.example.com"
         assert "mobilePhone" not in sent
 
+    def test_a_sole_proprietor_is_refused_before_anything_is_sent(
+        self, make_adapter: MakeAdapter
+    ) -> None:
+        """Its PIN is verified through Telnyx's API, not by a reply.
+
+        "User submits the OTP pin through this endpoint" (``PUT /10dlc/brand/{brandId}/smsOtp``
+        in ``spec3.yml``); the SDK has no step for entering a PIN.
+        """
+        adapter, recorder = make_adapter(_json(_brand()))
         sole = attrs.evolve(sample_brand(), entity_type=EntityType.SOLE_PROPRIETOR)
-        adapter.sms_submit_brand(account(), sole, None)
-        sent = recorder.json()
-        assert sent["mobilePhone"] == "+14155550134"
-        assert "companyName" not in sent
-        assert "ein" not in sent
-        assert "businessContactEmail" not in sent
+        with pytest.raises(UnsupportedFeatureError, match="smsOtp"):
+            adapter.sms_submit_brand(account(), sole, None)
+        assert recorder.requests == []
+        # The form itself maps as Telnyx wants it: no company or EIN, the mobile for the PIN.
+        fields = brand_fields(sole)
+        assert fields["mobile_phone"] == "+14155550134"
+        assert "company_name" not in fields
+        assert "ein" not in fields
 
     def test_a_failed_brand_is_corrected_in_place(self, make_adapter: MakeAdapter) -> None:
         """Update Brand (``PUT /10dlc/brand/{brandId}``); revetting is for verified ones."""
@@ -159,7 +171,7 @@ class TestBrand:
             ("REGISTRATION_PENDING", None, StepStatus.IN_PROGRESS),
             ("OK", "VERIFIED", StepStatus.APPROVED),
             ("OK", "VETTED_VERIFIED", StepStatus.APPROVED),
-            ("OK", "SELF_DECLARED", StepStatus.APPROVED),
+            ("OK", "SELF_DECLARED", StepStatus.CONFIRMING),
         ],
     )
     def test_status_without_failure(
@@ -250,6 +262,39 @@ class TestBrand:
         capabilities = adapter.sms_provider_info().capabilities
         assert capabilities.brand_verticals == BRAND_VERTICALS
         assert {vertical.value for vertical in BrandVertical} == BRAND_VERTICALS
+
+
+class TestResendConfirmation:
+    """``POST /10dlc/brand/{brandId}/2faEmail`` ("Resend brand 2FA email", ``spec3.yml``)."""
+
+    def test_a_public_companys_2fa_email_is_sent_again(self, make_adapter: MakeAdapter) -> None:
+        def answer(request: httpx.Request) -> httpx.Response:
+            if request.method == "POST":
+                return httpx.Response(200)
+            return httpx.Response(200, json=_brand("OK", "UNVERIFIED", entityType="PUBLIC_PROFIT"))
+
+        adapter, recorder = make_adapter(answer)
+        state = adapter.sms_resend_confirmation(account(), RegistrationStep.BRAND, BRAND_ID)
+        assert [(r.method, r.url.path) for r in recorder.requests] == [
+            ("GET", f"/v2/10dlc/brand/{BRAND_ID}"),
+            ("POST", f"/v2/10dlc/brand/{BRAND_ID}/2faEmail"),
+        ]
+        assert state is not None
+        assert (state.provider_ref, state.status) == (BRAND_ID, StepStatus.CONFIRMING)
+
+    def test_a_sole_proprietors_pin_is_not_sent(self, make_adapter: MakeAdapter) -> None:
+        adapter, recorder = make_adapter(
+            _json(_brand("OK", "SELF_DECLARED", entityType="SOLE_PROPRIETOR"))
+        )
+        with pytest.raises(UnsupportedFeatureError, match="sole proprietor"):
+            adapter.sms_resend_confirmation(account(), RegistrationStep.BRAND, BRAND_ID)
+        assert [r.method for r in recorder.requests] == ["GET"]
+
+    def test_other_steps_have_nothing_to_confirm(self, make_adapter: MakeAdapter) -> None:
+        adapter, recorder = make_adapter(_json({}))
+        step = RegistrationStep.CAMPAIGN
+        assert adapter.sms_resend_confirmation(account(), step, CAMPAIGN_ID) is None
+        assert recorder.requests == []
 
 
 class TestCampaign:
@@ -511,16 +556,9 @@ def test_every_registration_request_passes_prism(
     Prism serves the trimmed copy of Telnyx's OpenAPI description.
     """
     adapter, violations = prism_adapter
-    public = attrs.evolve(
-        sample_brand(),
-        entity_type=EntityType.PUBLIC_PROFIT,
-        stock_symbol="NWS",
-        stock_exchange="NASDAQ",
-        brand_contact_email="ir@northwind-staffing.example.com",
-    )
-    sole = attrs.evolve(sample_brand(), entity_type=EntityType.SOLE_PROPRIETOR)
-    for brand in (sample_brand(), public, sole):
+    for brand in (sample_brand(), PUBLIC):
         adapter.sms_submit_brand(account(), brand, None)
+    adapter.sms_resend_confirmation(account(), RegistrationStep.BRAND, BRAND_ID)
     adapter.sms_submit_brand(account(), sample_brand(), BRAND_ID)
     adapter.sms_submit_campaign(account(), BRAND_ID, sample_campaign(), None)
     adapter.sms_submit_messaging_service(account(), CAMPAIGN_ID, URLS)
