@@ -212,15 +212,11 @@ def submit_brand(
     record = _dump(answer)
     if _text(record.get("brandId")) is None:
         raise unreadable_answer(creates=previous_ref is None)
-    # Right after submission TCR has not judged the brand yet: never read an approval here.
+    # The answer still shows the verdict on the form before it (a failed brand, for a
+    # correction): the new verdict, with TCR's feedback, is read by fetch_registration.
     state = brand_state(record, ())
-    if state.status is StepStatus.APPROVED:
-        return state
-    return RegistrationState(
-        step=RegistrationStep.BRAND,
-        provider_ref=state.provider_ref,
-        status=StepStatus.IN_PROGRESS if state.status is StepStatus.FAILED else state.status,
-        raw_status=state.raw_status,
+    return _state(
+        RegistrationStep.BRAND, state.provider_ref, StepStatus.IN_PROGRESS, state.raw_status
     )
 
 
@@ -244,9 +240,11 @@ def brand_state(
     if status == "REGISTRATION_FAILED" or (status == "OK" and identity == "UNVERIFIED"):
         if status == "OK" and not feedback and record.get("entityType") in _CONFIRMED_BY_A_PERSON:
             return _state(RegistrationStep.BRAND, ref, StepStatus.CONFIRMING, raw)
-        failures = feedback or _reasons(record.get("failureReasons"))
+        failures = feedback or _reasons(record.get("failureReasons"), status)
         if not failures:
-            failures = (RegistrationFailure(reason=f"Telnyx reports the brand as {raw}"),)
+            failures = (
+                RegistrationFailure(reason=f"Telnyx reports the brand as {raw}", code=status),
+            )
         return _state(RegistrationStep.BRAND, ref, StepStatus.FAILED, raw, failures)
     if status == "OK" and identity in _BRAND_IDENTIFIED:
         return _state(RegistrationStep.BRAND, ref, StepStatus.APPROVED, raw)
@@ -371,8 +369,8 @@ def campaign_state(record: Mapping[str, Any]) -> RegistrationState:
     submission = _text(record.get("submissionStatus")) or ""
     raw = status or submission
     if status in _CAMPAIGN_FAILED or submission == "FAILED":
-        failures = _reasons(record.get("failureReasons")) or (
-            RegistrationFailure(reason=f"Telnyx reports the campaign as {raw}"),
+        failures = _reasons(record.get("failureReasons"), raw) or (
+            RegistrationFailure(reason=f"Telnyx reports the campaign as {raw}", code=raw),
         )
         return _state(RegistrationStep.CAMPAIGN, ref, StepStatus.FAILED, raw, failures)
     if status in _CAMPAIGN_APPROVED:
@@ -544,10 +542,15 @@ def _current_assignment(call: Callable[[], Any]) -> dict[str, Any]:
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _reasons(value: object) -> tuple[RegistrationFailure, ...]:
-    """``failureReasons`` (free text) as failures; none when it is empty."""
+def _reasons(value: object, status: str) -> tuple[RegistrationFailure, ...]:
+    """``failureReasons`` (free text) as failures, coded with the status; none when empty.
+
+    Telnyx gives the campaign's (and a brand's) reasons as text without a code of their own;
+    the status they came with (``TELNYX_FAILED``, ``MNO_REJECTED``...) is the code support
+    and the troubleshooting advice go by.
+    """
     text = _text(value)
-    return (RegistrationFailure(reason=text),) if text else ()
+    return (RegistrationFailure(reason=text, code=status or None),) if text else ()
 
 
 def _state(

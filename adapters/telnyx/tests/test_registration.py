@@ -154,6 +154,15 @@ class TestBrand:
         assert state is not None
         assert state.status is StepStatus.IN_PROGRESS
 
+    def test_the_verdict_is_read_by_fetching_not_from_the_submission(
+        self, make_adapter: MakeAdapter
+    ) -> None:
+        """A submission is in progress whatever the answer still shows; fetching judges it."""
+        adapter, _ = make_adapter(_json(_brand("OK", "VERIFIED")))
+        state = adapter.sms_submit_brand(account(), sample_brand(), None)
+        assert state is not None
+        assert (state.status, state.raw_status) == (StepStatus.IN_PROGRESS, "OK/VERIFIED")
+
     def test_a_lost_answer_is_never_submitted_again(self, make_adapter: MakeAdapter) -> None:
         """A brand costs $4 ("an upfront, non-refundable $4 expense", ``brand.create``)."""
 
@@ -249,7 +258,9 @@ class TestBrand:
         state = adapter.sms_fetch_registration(account(), RegistrationStep.BRAND, BRAND_ID)
         assert state is not None
         assert state.status is StepStatus.FAILED
-        assert [f.reason for f in state.failures] == ["Address not found"]
+        assert [(f.reason, f.code) for f in state.failures] == [
+            ("Address not found", "REGISTRATION_FAILED")
+        ]
 
     def test_an_unknown_brand_is_not_found(self, make_adapter: MakeAdapter) -> None:
         adapter, _ = make_adapter(_json({"errors": [{"code": "10005", "title": "Not found"}]}, 404))
@@ -386,7 +397,9 @@ class TestCampaign:
         assert state is not None
         assert (state.status, state.raw_status) == (expected, status)
         if expected is StepStatus.FAILED:
-            assert [(f.reason, f.final) for f in state.failures] == [("Bad samples", False)]
+            assert [(f.reason, f.code, f.final) for f in state.failures] == [
+                ("Bad samples", status, False)
+            ]
         else:
             assert state.failures == ()
 
