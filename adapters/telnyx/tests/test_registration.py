@@ -587,3 +587,56 @@ def test_every_registration_request_passes_prism(
     with pytest.raises(ProviderError, match="FAILED_ASSIGNMENT"):
         adapter.sms_attach_number(account(), f"{PROFILE}:{CAMPAIGN_ID}", NUMBER)
     assert violations == []
+
+
+# -- through the core ------------------------------------------------------------------------
+
+
+class _Telnyx10dlc:
+    """Just enough of Telnyx's 10DLC API for the core's registration to run through it."""
+
+    def __init__(self) -> None:
+        self.reviewed = False
+        self.calls: list[tuple[str, str]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/v2")
+        self.calls.append((request.method, path))
+        if (request.method, path) == ("POST", "/10dlc/brand"):
+            return httpx.Response(200, json=_brand())
+        if (request.method, path) == ("GET", f"/10dlc/brand/{BRAND_ID}"):
+            return httpx.Response(200, json=_brand(*(("OK", "VERIFIED") if self.reviewed else ())))
+        if (request.method, path) == ("POST", "/10dlc/campaignBuilder"):
+            return httpx.Response(200, json=_campaign())
+        if (request.method, path) == ("GET", f"/10dlc/campaign/{CAMPAIGN_ID}"):
+            return httpx.Response(200, json=_campaign("MNO_PROVISIONED"))
+        if path in {"/messaging_profiles", f"/messaging_profiles/{PROFILE}"}:
+            return httpx.Response(200, json={"data": {"id": PROFILE, "enabled": True}})
+        return httpx.Response(404, json={"errors": [{"code": "10005", "title": "Not found"}]})
+
+
+def test_the_core_registers_an_account_through_telnyx() -> None:
+    """``register`` then ``sync``: brand, campaign and messaging profile, to send-ready."""
+    from sms_core import SmsAdmin  # noqa: PLC0415 - only this test needs the whole SDK
+
+    telnyx_api = _Telnyx10dlc()
+    http = httpx.Client(transport=httpx.MockTransport(telnyx_api))
+    adapter = TelnyxAdapter(
+        http=http, base_url="http://127.0.0.1:9/v2", environ={"TELNYX_API_KEY": API_KEY}
+    )
+    with SmsAdmin.open(plugins=[adapter]) as admin:
+        northwind = admin.create_account("northwind", name="Northwind", provider="telnyx")
+        northwind.users.upsert(
+            "dana", first_name="Dana", last_name="Reyes", permissions=["sms.admin"]
+        )
+        northwind.registration.register("dana", sample_brand(), sample_campaign())
+        assert StepStatus.IN_PROGRESS == northwind.registration.sync().status.overall
+        telnyx_api.reviewed = True
+        for _ in range(3):
+            status = northwind.registration.sync().status
+        assert StepStatus.APPROVED == status.overall
+        assert f"{PROFILE}:{CAMPAIGN_ID}" == status.messaging_service.provider_ref
+    http.close()
+    assert ("POST", "/10dlc/brand") in telnyx_api.calls
+    assert ("POST", "/10dlc/campaignBuilder") in telnyx_api.calls
+    assert ("POST", "/messaging_profiles") in telnyx_api.calls
