@@ -424,7 +424,6 @@ def submit_messaging_service(
     fields = _omit_empty(
         {
             "webhook_url": urls.sms_url,
-            "webhook_failover_url": None,
             "webhook_api_version": "2",
             "whitelisted_destinations": ["US"],
             "enabled": True,

@@ -586,6 +586,9 @@ def test_every_registration_request_passes_prism(
     # refusal is the example's; only the requests are judged here.
     with pytest.raises(ProviderError, match="FAILED_ASSIGNMENT"):
         adapter.sms_attach_number(account(), f"{PROFILE}:{CAMPAIGN_ID}", NUMBER)
+    # What attaching asks when the assignment is refused (is the number already assigned?).
+    assignments = adapter.client_for(account()).messaging_10dlc.phone_number_campaigns
+    assignments.retrieve(NUMBER.number.e164)
     assert violations == []
 
 
