@@ -10,6 +10,7 @@ https://developers.telnyx.com/docs/messaging/10dlc/troubleshooting.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -618,7 +619,7 @@ class _Telnyx10dlc:
         return httpx.Response(404, json={"errors": [{"code": "10005", "title": "Not found"}]})
 
 
-def test_the_core_registers_an_account_through_telnyx() -> None:
+def test_the_core_registers_an_account_through_telnyx(tmp_path: Path) -> None:
     """``register`` then ``sync``: brand, campaign and messaging profile, to send-ready."""
     from sms_core import SmsAdmin  # noqa: PLC0415 - only this test needs the whole SDK
 
@@ -627,7 +628,8 @@ def test_the_core_registers_an_account_through_telnyx() -> None:
     adapter = TelnyxAdapter(
         http=http, base_url="http://127.0.0.1:9/v2", environ={"TELNYX_API_KEY": API_KEY}
     )
-    with SmsAdmin.open(plugins=[adapter]) as admin:
+    database = f"sqlite:///{tmp_path / 'sms.sqlite3'}"
+    with SmsAdmin.open(database_url=database, plugins=[adapter]) as admin:
         northwind = admin.create_account("northwind", name="Northwind", provider="telnyx")
         northwind.users.upsert(
             "dana", first_name="Dana", last_name="Reyes", permissions=["sms.admin"]
