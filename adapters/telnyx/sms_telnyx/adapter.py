@@ -63,7 +63,7 @@ CredentialSource = Callable[[Account, TelnyxSettings], Credentials]
 
 
 class TelnyxAdapter:
-    """The ``telnyx`` carrier adapter: discovery, delivery and webhooks.
+    """The ``telnyx`` carrier adapter: discovery, delivery, webhooks and 10DLC registration.
 
     Args:
         http: The pooled HTTP client to send through (tests pass one with a mock
