@@ -3,8 +3,9 @@
 The core routes to the adapter the calls of accounts whose ``provider`` is ``"telnyx"`` (the
 adapter never checks whose account it is given). It holds one pooled ``httpx.Client`` (made on
 first use unless injected) and one ``telnyx.Telnyx`` per API key over it. This first slice
-implements discovery, numbers (:mod:`sms_telnyx.provisioning`), delivery and webhooks; the
-registration hooks are not implemented yet, so the core answers them with
+implements discovery, numbers (:mod:`sms_telnyx.provisioning`), 10DLC registration
+(:mod:`sms_telnyx.registration`), delivery and webhooks; what it does not implement (calls)
+the core answers with
 :class:`~sms_core.exceptions.UnsupportedFeatureError`.
 """
 
@@ -24,6 +25,8 @@ from sms_core.clock import Clock, SystemClock
 from sms_core.domain import (
     Account,
     AvailableNumber,
+    BrandProfile,
+    CampaignProfile,
     NumberQuery,
     NumberSettings,
     NumberType,
@@ -33,13 +36,15 @@ from sms_core.domain import (
     ProviderEvent,
     ProviderInfo,
     ProvisionedNumber,
+    RegistrationState,
+    RegistrationStep,
     SendReceipt,
     StatusUpdate,
     WebhookRequest,
     WebhookResponse,
 )
 from sms_core.hookspecs import hookimpl
-from sms_telnyx import delivery, provisioning, webhooks
+from sms_telnyx import delivery, provisioning, registration, webhooks
 from sms_telnyx.client import TELNYX_BASE_URL, TelnyxClients, default_http_client
 from sms_telnyx.settings import PROVIDER, Credentials, TelnyxSettings
 
@@ -63,7 +68,7 @@ CredentialSource = Callable[[Account, TelnyxSettings], Credentials]
 
 
 class TelnyxAdapter:
-    """The ``telnyx`` carrier adapter: discovery, numbers, delivery and webhooks.
+    """The ``telnyx`` carrier adapter: discovery, numbers, 10DLC, delivery and webhooks.
 
     Args:
         http: The pooled HTTP client to send through (tests pass one with a mock
@@ -103,7 +108,7 @@ class TelnyxAdapter:
             name=PROVIDER,
             description=(
                 "Telnyx: texts through a messaging profile and Ed25519-signed webhooks, with "
-                "the official telnyx package (10DLC registration not yet)"
+                "the official telnyx package, with numbers and 10DLC registration"
             ),
             capabilities=ProviderCapabilities(
                 max_concurrent_sends=max_concurrent_sends,
@@ -124,6 +129,8 @@ class TelnyxAdapter:
                 # "If the queue time is more than 4 hours, the message will immediately be
                 # rejected" (configuration-and-usage page above; 40014 "Expired in queue").
                 queue_validity=timedelta(hours=4),
+                # Telnyx takes The Campaign Registry's verticals as they are.
+                brand_verticals=registration.BRAND_VERTICALS,
             ),
         )
 
@@ -237,6 +244,62 @@ class TelnyxAdapter:
         """Release the number (``DELETE /v2/phone_numbers/{id}``)."""
         settings = self.settings_for(account)
         provisioning.release_number(self.client_for(account, settings), number)
+        return True
+
+    # -- registration (10DLC) ----------------------------------------------------------------
+
+    @hookimpl
+    def sms_submit_brand(
+        self, account: Account, brand: BrandProfile, previous_ref: str | None
+    ) -> RegistrationState | None:
+        """Create the brand (``POST /10dlc/brand``) or correct a failed one (``PUT``)."""
+        return registration.submit_brand(self.client_for(account), brand, previous_ref)
+
+    @hookimpl
+    def sms_submit_campaign(
+        self,
+        account: Account,
+        brand_ref: str,
+        campaign: CampaignProfile,
+        previous_ref: str | None,
+    ) -> RegistrationState | None:
+        """Create the campaign with the campaign builder (a resubmission is a new campaign)."""
+        return registration.submit_campaign(self.client_for(account), brand_ref, campaign)
+
+    @hookimpl
+    def sms_submit_messaging_service(
+        self, account: Account, campaign_ref: str, settings: NumberSettings
+    ) -> RegistrationState | None:
+        """Create or update the messaging profile with the SDK's webhook URL."""
+        telnyx_settings = self.settings_for(account)
+        return registration.submit_messaging_service(
+            self.client_for(account, telnyx_settings), telnyx_settings, campaign_ref, settings
+        )
+
+    @hookimpl
+    def sms_fetch_registration(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState | None:
+        """The brand's, campaign's or messaging profile's state at Telnyx."""
+        settings = self.settings_for(account)
+        reader = self._pool().get(self.credentials_for(account, settings), retries=READ_RETRIES)
+        return registration.fetch_registration(reader, step, ref)
+
+    @hookimpl
+    def sms_resend_confirmation(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> RegistrationState | None:
+        """E-mail a public company's brand contact the 2FA link again."""
+        if step is not RegistrationStep.BRAND:
+            return None
+        return registration.resend_confirmation(self.client_for(account), ref)
+
+    @hookimpl
+    def sms_attach_number(
+        self, account: Account, service_ref: str, number: ProvisionedNumber
+    ) -> bool | None:
+        """Put the number on the messaging profile and assign it to the campaign."""
+        registration.attach_number(self.client_for(account), service_ref, number)
         return True
 
     # -- webhooks ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sms_core import (
     Hooks,
     OutboundMessage,
     PhoneNumber,
-    UnsupportedFeatureError,
+    StepStatus,
     WebhookRequest,
     WebhookSignatureError,
     make_plugin_manager,
@@ -94,15 +94,10 @@ class TestThroughTheFacade:
         with pytest.raises(WebhookSignatureError):
             _hooks(telnyx_adapter).verify_webhook(account(), request)
 
-    @pytest.mark.parametrize(
-        "call",
-        [lambda hooks: hooks.submit_brand(account(), sample_brand())],
-        ids=["registration"],
-    )
-    def test_registration_is_not_built_yet(
-        self, make_adapter: MakeAdapter, call: Callable[[Hooks], object]
-    ) -> None:
-        telnyx_adapter, recorder = make_adapter(lambda _: httpx.Response(500))
-        with pytest.raises(UnsupportedFeatureError, match="telnyx"):
-            call(_hooks(telnyx_adapter))
-        assert [] == recorder.requests
+    def test_registration_reaches_the_adapter(self, make_adapter: MakeAdapter) -> None:
+        telnyx_adapter, recorder = make_adapter(
+            lambda _: httpx.Response(200, json={"brandId": "b-1", "status": "REGISTRATION_PENDING"})
+        )
+        state = _hooks(telnyx_adapter).submit_brand(account(), sample_brand())
+        assert ("b-1", StepStatus.IN_PROGRESS) == (state.provider_ref, state.status)
+        assert ["/v2/10dlc/brand"] == [r.url.path for r in recorder.requests]

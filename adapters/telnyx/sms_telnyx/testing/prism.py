@@ -43,8 +43,9 @@ __all__ = [
 #: The description's file name in Telnyx's ``team-telnyx/openapi`` repository.
 SPEC_FILE = "spec3.yml"
 #: The paths a texting adapter calls: the list in the description's README, the order it polls
-#: until a purchase completes (``GET /number_orders/{number_order_id}``) and the messaging
-#: profile whose webhook URLs it sets (``PATCH /messaging_profiles/{id}``).
+#: until a purchase completes (``GET /number_orders/{number_order_id}``), the messaging
+#: profile whose webhook URLs it sets (``PATCH /messaging_profiles/{id}``) and the resending of
+#: a brand's 2FA e-mail (``POST /10dlc/brand/{brandId}/2faEmail``).
 PATHS: tuple[str, ...] = (
     "/available_phone_numbers",
     "/number_orders",
@@ -60,6 +61,7 @@ PATHS: tuple[str, ...] = (
     "/10dlc/brand",
     "/10dlc/brand/{brandId}",
     "/10dlc/brand/feedback/{brandId}",
+    "/10dlc/brand/{brandId}/2faEmail",
     "/10dlc/campaignBuilder",
     "/10dlc/campaign/{campaignId}",
     "/10dlc/phone_number_campaigns",
