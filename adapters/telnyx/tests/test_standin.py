@@ -239,7 +239,10 @@ def _brand(client: telnyx.Telnyx) -> dict[str, Any]:
 def test_brand_review_is_approved_or_failed(
     stand_in: TelnyxStandIn, client: telnyx.Telnyx, driver: TelnyxDriver
 ) -> None:
-    """A brand waits ``REGISTRATION_PENDING``; the driver approves it or fails it with reasons."""
+    """A brand waits ``REGISTRATION_PENDING``; the driver approves it or fails it with reasons.
+
+    A refused brand's feedback names the category (``TAX_ID``) and the words.
+    """
     brand = _brand(client)
     assert "REGISTRATION_PENDING" == brand["status"]
     driver.complete_registration(_ACCOUNT, RegistrationStep.BRAND, brand["brandId"])
@@ -250,7 +253,11 @@ def test_brand_review_is_approved_or_failed(
     driver.fail_next_registration(_ACCOUNT, RegistrationStep.BRAND, "EIN mismatch", code)
     driver.complete_registration(_ACCOUNT, RegistrationStep.BRAND, refused["brandId"])
     failed = _dump(client.messaging_10dlc.brand.retrieve(refused["brandId"]))
-    assert (code, "EIN mismatch") == (failed["status"], failed["failureReasons"])
+    assert ("REGISTRATION_FAILED", "EIN mismatch") == (failed["status"], failed["failureReasons"])
+    feedback = _dump(client.messaging_10dlc.brand.get_feedback(refused["brandId"]))
+    assert [("TAX_ID", "EIN mismatch")] == [
+        (item["id"], item["description"]) for item in feedback["category"]
+    ]
     assert [] == stand_in.take_violations()
 
 
@@ -331,3 +338,29 @@ def test_delivery_failure_codes_are_telnyx_delivery_codes(driver: TelnyxDriver) 
     """40006 "Recipient unavailable" and 40002 "Blocked as spam" (messaging error codes page)."""
     assert "40006" == driver.delivery_failure_code(FailureReason.UNREACHABLE)
     assert "40002" == driver.delivery_failure_code(FailureReason.FILTERED)
+
+
+def test_changed_brand_is_reviewed_again(
+    stand_in: TelnyxStandIn, client: telnyx.Telnyx, driver: TelnyxDriver
+) -> None:
+    """A refused brand changed with ``PUT /10dlc/brand/{brandId}`` waits for review again."""
+    brand = _brand(client)
+    driver.fail_next_registration(_ACCOUNT, RegistrationStep.BRAND, "EIN mismatch", "TAX_ID")
+    driver.complete_registration(_ACCOUNT, RegistrationStep.BRAND, brand["brandId"])
+    changed = _dump(
+        client.messaging_10dlc.brand.update(
+            brand["brandId"],
+            country="US",
+            display_name="Northwind Staffing",
+            email="compliance@northwind.example",
+            entity_type="PRIVATE_PROFIT",
+            vertical="PROFESSIONAL",
+            ein="98-7654321",
+        )
+    )
+    assert ("REGISTRATION_PENDING", None) == (changed["status"], changed.get("failureReasons"))
+    driver.complete_registration(_ACCOUNT, RegistrationStep.BRAND, brand["brandId"])
+    assert "OK" == _dump(client.messaging_10dlc.brand.retrieve(brand["brandId"]))["status"]
+    feedback = _dump(client.messaging_10dlc.brand.get_feedback(brand["brandId"]))
+    assert [] == feedback["category"]
+    assert [] == stand_in.take_violations()

@@ -51,11 +51,14 @@ _REVIEWED = {
     RegistrationStep.BRAND: "brand",
     RegistrationStep.CAMPAIGN: "campaign",
 }
-# Telnyx reports a refused brand with status REGISTRATION_FAILED and a campaign with
-# campaignStatus TCR_FAILED, the reasons in failureReasons (the brand and campaign schemas of
-# spec3.yml); a resubmission is reviewed again. The statuses stand as the codes.
+# The code a refused review is reported with. A brand: the id of its feedback category
+# (GET /10dlc/brand/feedback/{brandId}; "One of TAX_ID, STOCK_SYMBOL, GOVERNMENT_ENTITY,
+# NONPROFIT, and OTHERS", BrandFeedbackCategory.id in spec3.yml), TAX_ID matching the suite's
+# refusal ("the legal name does not match the tax id"); its status is REGISTRATION_FAILED with
+# the words in failureReasons. A campaign: its campaignStatus, TCR_FAILED (the registry refused
+# it), with the words in failureReasons. Either is reviewed again once changed (PUT).
 _REVIEW_FAILURE_CODES = {
-    RegistrationStep.BRAND: "REGISTRATION_FAILED",
+    RegistrationStep.BRAND: "TAX_ID",
     RegistrationStep.CAMPAIGN: "TCR_FAILED",
 }
 
@@ -139,7 +142,7 @@ class TelnyxDriver:
         self._state.fail_next(_REVIEWED[step], Failure(reason=reason, code=code))
 
     def review_failure_code(self, step: RegistrationStep) -> str:
-        """The status Telnyx reports a refused brand or campaign with."""
+        """The code Telnyx reports a refused brand (feedback id) or campaign (status) with."""
         if step not in _REVIEW_FAILURE_CODES:
             raise ValueError(f"Telnyx does not review a {step.value}; only brands and campaigns")
         return _REVIEW_FAILURE_CODES[step]

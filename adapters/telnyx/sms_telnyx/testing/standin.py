@@ -521,21 +521,91 @@ class TelnyxState:
                         else self.profiles[profile_id]
                     )
                     return {"data": dict(record)}
-            case ("POST", "10dlc", "brand"):
-                return self.brand(body)
-            case ("GET", "10dlc", "brand", brand_id):
-                return _public(self._get(self.brands, brand_id, "brand"))
-            case ("POST", "10dlc", "campaignBuilder"):
-                return self.campaign(body)
-            case ("GET", "10dlc", "campaign", campaign_id):
-                return _public(self._get(self.campaigns, campaign_id, "campaign"))
-            case ("POST", "10dlc", "phone_number_campaigns"):
-                return self.assign(body)
-            case ("GET", "10dlc", "phone_number_campaigns", number):
-                return dict(self._get(self.assignments, number, "campaign assignment"))
+            case (_, "10dlc", *rest):
+                return self._registry(method, tuple(rest), body)
         raise ApiError(
             404, "10005", "Resource not found", f"the stand-in serves no {method} {path}"
         )
+
+    def _registry(self, method: str, parts: tuple[str, ...], body: Record) -> Record:  # noqa: PLR0911 - one return per route
+        """The 10DLC routes (``/10dlc/...``): brands, campaigns and number assignments.
+
+        Answers are not wrapped in ``data`` (``TelnyxBrand``, ``TelnyxCampaign_CSP``,
+        ``PhoneNumberCampaign``, ``BrandFeedback`` of ``spec3.yml``). Changing a brand or a
+        campaign (``PUT``) puts it back under review, as a resubmission.
+        """
+        match (method, *parts):
+            case ("POST", "brand"):
+                return self.brand(body)
+            case ("GET", "brand"):
+                with self.lock:
+                    rows = [_public(brand) for brand in self.brands.values()]
+                return {"records": rows, "page": 1, "totalRecords": len(rows)}
+            case ("GET", "brand", "feedback", brand_id):
+                return self.feedback(brand_id)
+            case ("GET" | "PUT" | "DELETE", "brand", brand_id):
+                return self._change(self.brands, brand_id, "brand", method, body)
+            case ("POST", "campaignBuilder"):
+                return self.campaign(body)
+            case ("GET" | "PUT" | "DELETE", "campaign", campaign_id):
+                return self._change(self.campaigns, campaign_id, "campaign", method, body)
+            case ("POST", "phone_number_campaigns"):
+                return self.assign(body)
+            case ("GET", "phone_number_campaigns"):
+                with self.lock:
+                    rows = [dict(item) for item in self.assignments.values()]
+                return {"records": rows, "page": 1, "totalRecords": len(rows)}
+            case ("PUT", "phone_number_campaigns", number):
+                return self.assign(body | {"phoneNumber": number})
+            case ("GET" | "DELETE", "phone_number_campaigns", number):
+                with self.lock:
+                    found = self._get(self.assignments, number, "campaign assignment")
+                    if method == "DELETE":
+                        del self.assignments[number]
+                    return dict(found)
+        raise ApiError(
+            404, "10005", "Resource not found", f"the stand-in serves no {method} /10dlc"
+        )
+
+    def feedback(self, brand_id: str) -> Record:
+        """``GET /10dlc/brand/feedback/{brandId}``: why the brand's review failed.
+
+        A ``BrandFeedback``: its ``category`` items have an ``id`` ("One of ``TAX_ID``,
+        ``STOCK_SYMBOL``, ``GOVERNMENT_ENTITY``, ``NONPROFIT``, and ``OTHERS``"), a
+        ``displayName``, a ``description`` and the brand ``fields`` concerned (``spec3.yml``).
+        """
+        with self.lock:
+            brand = self._get(self.brands, brand_id, "brand")
+            code = brand.get("_failure_code")
+            category = (
+                []
+                if code is None
+                else [
+                    {
+                        "id": code,
+                        "displayName": code.replace("_", " ").title(),
+                        "description": brand.get("failureReasons") or "",
+                        "fields": [],
+                    }
+                ]
+            )
+            return {"brandId": brand_id, "category": category}
+
+    def _change(
+        self, table: dict[str, Record], key: str, what: str, method: str, body: Record
+    ) -> Record:
+        with self.lock:
+            record = self._get(table, key, what)
+            if method == "DELETE":
+                del table[key]
+            elif method == "PUT":
+                record.update(body)
+                record.pop("_failure_code", None)
+                if what == "brand":
+                    record |= {"status": "REGISTRATION_PENDING", "failureReasons": None}
+                else:
+                    record |= {"campaignStatus": "TCR_PENDING", "failureReasons": None}
+            return _public(record)
 
     def _get(self, table: dict[str, Record], key: str, what: str) -> Record:
         with self.lock:
