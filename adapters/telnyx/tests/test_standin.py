@@ -27,8 +27,11 @@ from sms_core.domain import (
     PhoneNumber,
     RegistrationStep,
     SendReceipt,
+    StatusUpdate,
 )
+from sms_core.exceptions import ProviderTimeoutError
 from sms_core.testing.prism import PrismServer
+from sms_telnyx import TelnyxAdapter
 from sms_telnyx.testing.driver import TelnyxDriver
 from sms_telnyx.testing.standin import API_KEY, STAND_IN_BASE_URL, TelnyxStandIn, TelnyxState
 from sms_telnyx.webhooks import verify_webhook
@@ -364,3 +367,46 @@ def test_changed_brand_is_reviewed_again(
     feedback = _dump(client.messaging_10dlc.brand.get_feedback(brand["brandId"]))
     assert [] == feedback["category"]
     assert [] == stand_in.take_violations()
+
+
+@pytest.mark.parametrize("how", ["502", "drop"])
+def test_lost_send_is_made_once_and_settled_by_its_webhook(
+    stand_in: TelnyxStandIn, driver: TelnyxDriver, how: str
+) -> None:
+    """A send whose answer is lost raises ProviderTimeoutError; the text exists once.
+
+    Its ``message.finalized`` webhook then names the SDK's message (``sms_message_id`` in the
+    ``webhook_url`` the send gave), so it is settled without a second send.
+    """
+    sender = _line(stand_in, driver, on_campaign=True)
+    http = httpx.Client(transport=stand_in.transport())
+    adapter = TelnyxAdapter(
+        http=http,
+        base_url=STAND_IN_BASE_URL,
+        environ={"TELNYX_API_KEY": API_KEY, "TELNYX_PUBLIC_KEY": driver.public_key},
+        clock=ManualClock(_NOW),
+    )
+    account = Account(id="acme", name="Acme", provider="telnyx")
+    message = OutboundMessage(
+        message_id="sdk-lost-1",
+        sender=PhoneNumber.parse(sender),
+        recipient=PhoneNumber.parse("+12065550142"),
+        body="Hi Sam",
+        status_callback_url="https://hooks.example/sms/status",
+    )
+    stand_in.lose_next_sends(how)
+    with pytest.raises(ProviderTimeoutError):
+        adapter.sms_send_message(account, message)
+    [made] = stand_in.state.messages.values()
+    receipt = SendReceipt(
+        provider_message_id=made["id"], status=DeliveryStatus.QUEUED, raw_status="queued"
+    )
+    report = driver.status_webhook(account, message, receipt, DeliveryStatus.DELIVERED)
+    assert adapter.sms_verify_webhook(account, report)
+    [update] = adapter.sms_parse_webhook(account, report) or []
+    assert isinstance(update, StatusUpdate)
+    assert ("sdk-lost-1", made["id"]) == (update.message_id, update.provider_message_id)
+    assert 1 == len(stand_in.state.messages), "the send was not repeated"
+    assert [] == stand_in.take_violations()
+    adapter.close()
+    http.close()

@@ -11,7 +11,11 @@ each request sent to Prism on loopback. For each request it
    (:meth:`TelnyxStandIn.take_violations`) and the client gets Prism's answer;
 2. answers from :class:`TelnyxState`, which remembers what Prism cannot: messages, numbers
    for sale and bought, number orders, messaging profiles, 10DLC brands, campaigns and the
-   numbers assigned to campaigns.
+   numbers assigned to campaigns;
+3. spoils the answer to a send when told to (:meth:`TelnyxStandIn.lose_next_sends`): the
+   message is made, and the client gets a gateway's 502 page or a dropped connection in place
+   of the answer, the case the adapter must reconcile without sending again;
+4. waits ``latency`` seconds first, if asked (the benchmark's network delay).
 
 Bodies follow Telnyx's description (``/work/shared/telnyx-oai/spec3.yml``, the schemas named
 beside each builder) and its error format ``{"errors": [{"code", "title", "detail"}]}``
@@ -30,6 +34,7 @@ import itertools
 import json
 import re
 import threading
+import time
 import uuid
 from collections.abc import Mapping
 from datetime import UTC
@@ -699,6 +704,7 @@ class TelnyxStandIn:
         state: The memory to answer from; a fresh one by default.
         prism: Prism's base URL (``http://127.0.0.1:4010``); without it nothing is validated.
         api_key: The bearer key every request must carry.
+        latency: Seconds every answer is held back, to stand for the network.
     """
 
     def __init__(
@@ -707,9 +713,12 @@ class TelnyxStandIn:
         *,
         prism: str | None = None,
         api_key: str = API_KEY,
+        latency: float = 0.0,
     ) -> None:
         self.state = state or TelnyxState()
         self.api_key = api_key
+        self.latency = latency
+        self._lost_sends: list[str] = []
         self.requests: list[httpx.Request] = []
         self._prism = prism
         self._forwarder = httpx.Client(timeout=30.0, trust_env=False) if prism else None
@@ -732,12 +741,26 @@ class TelnyxStandIn:
         if self._forwarder is not None:
             self._forwarder.close()
 
+    def lose_next_sends(self, *how: str) -> None:
+        """Spoil the answers to the next sends, one per item, after the message is made.
+
+        ``"502"``: a gateway's HTML error page; ``"drop"``: the connection closes unanswered
+        (``httpx.RemoteProtocolError``, what httpx raises then).
+        """
+        unknown = set(how) - {"502", "drop"}
+        if unknown:
+            raise ValueError(f"a send's answer is lost as '502' or 'drop', not {unknown}")
+        with self._lock:
+            self._lost_sends.extend(how)
+
     def transport(self) -> httpx.MockTransport:
         """A transport answered by this stand-in."""
         return httpx.MockTransport(self)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         """Validate ``request`` with Prism, then answer it from the state."""
+        if self.latency:
+            time.sleep(self.latency)
         with self._lock:
             self.requests.append(request)
         path = request.url.path
@@ -758,7 +781,20 @@ class TelnyxStandIn:
             answer = self.state.answer(request.method, path[len("/v2") :], query, body)
         except ApiError as error:
             return _json(error.status, error.body())
-        return _json(200, answer)
+        spoiled = self._spoiled(request) if path == "/v2/messages" else None
+        return spoiled or _json(200, answer)
+
+    def _spoiled(self, request: httpx.Request) -> httpx.Response | None:
+        with self._lock:
+            how = self._lost_sends.pop(0) if self._lost_sends else None
+        if how == "drop":
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a response.", request=request
+            )
+        if how == "502":
+            page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+            return httpx.Response(502, content=page, headers={"Content-Type": "text/html"})
+        return None
 
     def _validate(self, request: httpx.Request) -> httpx.Response | None:
         if self._forwarder is None:
