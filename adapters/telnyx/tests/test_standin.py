@@ -288,6 +288,7 @@ def test_campaign_and_number_assignment_are_reviewed(
     driver.complete_registration(_ACCOUNT, RegistrationStep.CAMPAIGN, campaign["campaignId"])
     reviewed = _dump(client.messaging_10dlc.campaign.retrieve(campaign["campaignId"]))
     assert "MNO_PROVISIONED" == reviewed["campaignStatus"]
+    stand_in.state.complete_assignments_at_once = False
     line = stand_in.state.available({"filter[national_destination_code]": "510"})[0]
     driver.add_line(PhoneNumber.parse(line["phone_number"]))
     assigned = _dump(
@@ -410,3 +411,27 @@ def test_lost_send_is_made_once_and_settled_by_its_webhook(
     assert [] == stand_in.take_violations()
     adapter.close()
     http.close()
+
+
+def test_number_on_a_provisioned_campaign_is_assigned_at_once(
+    stand_in: TelnyxStandIn, client: telnyx.Telnyx, driver: TelnyxDriver
+) -> None:
+    """By default an assignment to a provisioned campaign is ``ASSIGNED``, and the line sends."""
+    brand = _brand(client)
+    driver.complete_registration(_ACCOUNT, RegistrationStep.BRAND, brand["brandId"])
+    campaign = _dump(
+        client.messaging_10dlc.campaign_builder.submit(
+            brand_id=brand["brandId"], usecase="CUSTOMER_CARE", description="Shift offers."
+        )
+    )
+    driver.complete_registration(_ACCOUNT, RegistrationStep.CAMPAIGN, campaign["campaignId"])
+    sender = _line(stand_in, driver, on_campaign=False)
+    assigned = _dump(
+        client.messaging_10dlc.phone_number_campaigns.create(
+            campaign_id=campaign["campaignId"], phone_number=sender
+        )
+    )
+    assert "ASSIGNED" == assigned["assignmentStatus"]
+    sent = _dump(client.messages.send(from_=sender, to="+12065550142", text="Hi"))["data"]
+    assert "queued" == sent["to"][0]["status"]
+    assert [] == stand_in.take_violations()

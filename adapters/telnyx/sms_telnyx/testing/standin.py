@@ -21,9 +21,12 @@ Bodies follow Telnyx's description (``/work/shared/telnyx-oai/spec3.yml``, the s
 beside each builder) and its error format ``{"errors": [{"code", "title", "detail"}]}``
 (https://developers.telnyx.com/development/api-fundamentals/api-errors/index).
 
-Reviews never finish on their own: a brand stays ``REGISTRATION_PENDING``, a campaign
-``TCR_PENDING``, an assignment ``PENDING_ASSIGNMENT`` and a number order ``pending`` until the
-driver (:class:`~sms_telnyx.testing.driver.TelnyxDriver`) approves or fails them. A message is
+Reviews never finish on their own: a brand stays ``REGISTRATION_PENDING`` and a campaign
+``TCR_PENDING`` until the driver (:class:`~sms_telnyx.testing.driver.TelnyxDriver`) approves
+or fails them. A number order and a number's assignment to a provisioned campaign finish at
+once by default (the contract suite has no step to wait for them); with
+``complete_orders_at_once`` / ``complete_assignments_at_once`` off they stay ``pending`` and
+``PENDING_ASSIGNMENT`` until the driver ends them. A message is
 ``queued`` when accepted and moves on (``sent``, then ``delivered`` or a failure) when the
 driver reports it.
 """
@@ -133,7 +136,11 @@ class TelnyxState:
         self.campaigns: dict[str, Record] = {}
         self.assignments: dict[str, Record] = {}
         self.opt_outs: set[tuple[str, str]] = set()
+        #: Whether a number order succeeds as soon as it is placed (else the driver ends it).
         self.complete_orders_at_once = True
+        #: Whether a number assigned to a provisioned campaign is ``ASSIGNED`` at once (else
+        #: it stays ``PENDING_ASSIGNMENT`` until the driver ends its review).
+        self.complete_assignments_at_once = True
         self._failures: dict[str, list[Failure]] = {}
         self._for_sale = {
             f"+1{area}{exchange}{8000 + n:04d}": (area, state, city, postal)
@@ -476,6 +483,9 @@ class TelnyxState:
             if current is None or current["campaignId"] != campaign_id:
                 current = self._assignment(number, campaign_id, "PENDING_ASSIGNMENT")
                 self.assignments[number] = current
+                provisioned = self.campaigns[campaign_id]["campaignStatus"] == "MNO_PROVISIONED"
+                if self.complete_assignments_at_once and provisioned:
+                    self._review_assignment(current)
             return dict(current)
 
     def answer(self, method: str, path: str, query: Mapping[str, str], body: Record) -> Any:  # noqa: PLR0911, PLR0912 - one branch per route reads best
