@@ -508,13 +508,7 @@ class TelnyxState:
                         raise _not_found(f"number order {order_id}")
                     return {"data": _copy(self.number_orders[order_id])}
             case ("GET", "phone_numbers"):
-                wanted = query.get("filter[phone_number]")
-                with self.lock:
-                    rows = [
-                        _public(record)
-                        for record in self.phone_numbers.values()
-                        if wanted is None or record["phone_number"] == wanted
-                    ]
+                rows = self.numbers(query.get("filter[phone_number]"))
                 return {"data": rows, "meta": _page(len(rows))}
             case ("GET" | "PATCH" | "DELETE", "phone_numbers", number_id, *rest):
                 return {"data": self._phone_number(method, number_id, tuple(rest), body)}
@@ -621,6 +615,22 @@ class TelnyxState:
                 else:
                     record |= {"campaignStatus": "TCR_PENDING", "failureReasons": None}
             return _public(record)
+
+    def numbers(self, wanted: str | None) -> list[Record]:
+        """``GET /phone_numbers``, filtered by ``filter[phone_number]`` when given.
+
+        The filter matches digits within the number: "Filter by phone number. Requires at
+        least three digits. Non-numerical characters will result in no values being
+        returned" (``ListPhoneNumbers`` in ``spec3.yml``); so ``+1415...`` finds nothing.
+        """
+        if wanted is not None and not (wanted.isdigit() and len(wanted) >= 3):
+            return []
+        with self.lock:
+            return [
+                _public(record)
+                for record in self.phone_numbers.values()
+                if wanted is None or wanted in record["phone_number"]
+            ]
 
     def _get(self, table: dict[str, Record], key: str, what: str) -> Record:
         with self.lock:
