@@ -204,5 +204,5 @@ class TestTelnyxProvisioning(TelnyxFixtures, ProvisioningContract):
 
 
 @pytest.mark.skipif(not _REGISTRATION, reason="the adapter has no registration hooks yet")
-class TestTelnyxRegistration(TelnyxFixtures, RegistrationContract):
+class TestTelnyxRegistration(_LinesFromTheStandIn, RegistrationContract):
     """Brand, campaign (campaign builder) and messaging profile registration."""

@@ -438,3 +438,24 @@ def test_number_on_a_provisioned_campaign_is_assigned_at_once(
     sent = _dump(client.messages.send(from_=sender, to="+12065550142", text="Hi"))["data"]
     assert "queued" == sent["to"][0]["status"]
     assert [] == stand_in.take_violations()
+
+
+def test_brand_2fa_email_is_resent_with_an_empty_answer(driver: TelnyxDriver) -> None:
+    """``POST /10dlc/brand/{brandId}/2faEmail`` answers 200 without a body (spec3.yml).
+
+    Without Prism: the path is added to the trimmed description by the registration work.
+    """
+    stand_in = TelnyxStandIn(driver_state := TelnyxState(ManualClock(_NOW)))
+    brand = driver_state.brand({"displayName": "Northwind", "entityType": "PUBLIC_PROFIT"})
+    with httpx.Client(transport=stand_in.transport()) as http:
+        answer = http.post(
+            f"{STAND_IN_BASE_URL}/10dlc/brand/{brand['brandId']}/2faEmail",
+            headers={"Authorization": f"Bearer {API_KEY}"},
+        )
+        unknown = http.post(
+            f"{STAND_IN_BASE_URL}/10dlc/brand/no-such-brand/2faEmail",
+            headers={"Authorization": f"Bearer {API_KEY}"},
+        )
+    assert (200, b"") == (answer.status_code, answer.content)
+    assert 1 == driver_state.brands[brand["brandId"]]["_2fa_emails"]
+    assert 404 == unknown.status_code

@@ -550,6 +550,8 @@ class TelnyxState:
                 with self.lock:
                     rows = [_public(brand) for brand in self.brands.values()]
                 return {"records": rows, "page": 1, "totalRecords": len(rows)}
+            case ("POST", "brand", brand_id, "2faEmail"):
+                return self.resend_2fa_email(brand_id)
             case ("GET", "brand", "feedback", brand_id):
                 return self.feedback(brand_id)
             case ("GET" | "PUT" | "DELETE", "brand", brand_id):
@@ -575,6 +577,16 @@ class TelnyxState:
         raise ApiError(
             404, "10005", "Resource not found", f"the stand-in serves no {method} /10dlc"
         )
+
+    def resend_2fa_email(self, brand_id: str) -> Record:
+        """``POST /10dlc/brand/{brandId}/2faEmail`` (``ResendBrand2faEmail``): counted.
+
+        Telnyx answers 200 with no body (``spec3.yml``); the stand-in's transport does too.
+        """
+        with self.lock:
+            brand = self._get(self.brands, brand_id, "brand")
+            brand["_2fa_emails"] = int(brand.get("_2fa_emails", 0)) + 1
+            return {}
 
     def feedback(self, brand_id: str) -> Record:
         """``GET /10dlc/brand/feedback/{brandId}``: why the brand's review failed.
@@ -802,7 +814,8 @@ class TelnyxStandIn:
         except ApiError as error:
             return _json(error.status, error.body())
         spoiled = self._spoiled(request) if path == "/v2/messages" else None
-        return spoiled or _json(200, answer)
+        # {} stands for an operation Telnyx answers without a body.
+        return spoiled or (_json(200, answer) if answer != {} else httpx.Response(200))
 
     def _spoiled(self, request: httpx.Request) -> httpx.Response | None:
         with self._lock:
