@@ -74,6 +74,9 @@ _INVENTORY = (
     ("312", "IL", "Chicago", "60601"),
 )
 _EXCHANGES = ("555", "246")
+# Numbers per exchange: enough that a class of contract tests sharing one stand-in, each
+# buying a 415 number and never getting it back for sale, does not run out.
+_PER_EXCHANGE = 40
 
 
 @attrs.frozen
@@ -146,7 +149,7 @@ class TelnyxState:
             f"+1{area}{exchange}{8000 + n:04d}": (area, state, city, postal)
             for area, state, city, postal in _INVENTORY
             for exchange in _EXCHANGES
-            for n in range(12)
+            for n in range(_PER_EXCHANGE)
         }
 
     def now(self) -> str:
