@@ -3,7 +3,10 @@
 * :mod:`sms_telnyx.testing.prism` trims Telnyx's OpenAPI 3.1 description to the paths a
   texting adapter calls, patches that copy (each patch named, with its evidence) and writes it
   for Prism;
-* Prism is installed and run by :mod:`sms_core.testing.prism`, shared with the other adapters.
+* Prism is installed and run by :mod:`sms_core.testing.prism`, shared with the other adapters;
+* :mod:`sms_telnyx.testing.standin` is a stateful Telnyx stand-in (an ``httpx`` transport
+  that has Prism check each request first) and :mod:`sms_telnyx.testing.driver` steers it for
+  the shared contract suite (:class:`TelnyxDriver`).
 
 Example::
 
@@ -21,6 +24,7 @@ from sms_core.testing.prism import (
     prism_violations,
     raise_for_prism_rejection,
 )
+from sms_telnyx.testing.driver import TelnyxDriver
 from sms_telnyx.testing.prism import (
     BASE_PATH,
     PATCHES,
@@ -32,15 +36,28 @@ from sms_telnyx.testing.prism import (
     trim_spec,
     write_test_spec,
 )
+from sms_telnyx.testing.standin import (
+    API_KEY,
+    STAND_IN_BASE_URL,
+    TelnyxStandIn,
+    TelnyxState,
+    Violation,
+)
 
 __all__ = [
+    "API_KEY",
     "BASE_PATH",
     "PATCHES",
     "PATHS",
     "SPEC_FILE",
+    "STAND_IN_BASE_URL",
     "WEBHOOKS",
     "PrismError",
     "PrismServer",
+    "TelnyxDriver",
+    "TelnyxStandIn",
+    "TelnyxState",
+    "Violation",
     "install_prism",
     "load_spec",
     "prism_violations",
