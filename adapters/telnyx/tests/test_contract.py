@@ -3,10 +3,10 @@
 Every request the official ``telnyx`` package makes goes first to Prism serving Telnyx's
 trimmed description; a refusal is a violation and fails the test that caused it.
 
-Groups run today: discovery, delivery and webhooks. Provisioning and registration run once
-the adapter implements their hooks (``sms_search_numbers``, ``sms_submit_brand``); until then
-they are skipped with that reason, and the delivery and webhook groups get their lines from
-the stand-in itself (:meth:`TelnyxDriver.add_line`) rather than by buying and registering them.
+Groups run: discovery, provisioning, registration, delivery and webhooks (number registration
+is not driven yet). The delivery and webhook groups get their lines from the stand-in itself
+(:meth:`TelnyxDriver.add_line`) rather than by buying and registering them. What Telnyx
+cannot do as the suite expects is marked, strictly, with the reason.
 """
 
 from __future__ import annotations
@@ -198,9 +198,37 @@ class TestTelnyxWebhooks(_LinesFromTheStandIn, WebhookContract):
     )(WebhookContract.test_tampered_url_is_refused)
 
 
+# Telnyx routes a number's calls to a connection, not to a URL set on the number, so the
+# adapter returns the settings without ``voice_url`` (adapters/telnyx/README.md, "configure").
+_NO_VOICE_URL = pytest.mark.xfail(
+    strict=True,
+    reason="Telnyx sends a number's calls to a connection; no voice URL is set per number",
+)
+
+
 @pytest.mark.skipif(not _PROVISIONING, reason="the adapter has no provisioning hooks yet")
 class TestTelnyxProvisioning(TelnyxFixtures, ProvisioningContract):
     """Searching, buying, configuring and releasing numbers."""
+
+    # GET /v2/available_phone_numbers has no postal-code filter (spec3.yml, its filter[...]
+    # parameters), so the adapter refuses one with InvalidQueryError rather than guess.
+    test_search_by_postal_code = pytest.mark.xfail(
+        strict=True,
+        reason="Telnyx's number search has no postal-code filter; the adapter refuses it",
+    )(ProvisioningContract.test_search_by_postal_code)
+    test_purchase_returns_number_with_ref_and_settings = _NO_VOICE_URL(
+        ProvisioningContract.test_purchase_returns_number_with_ref_and_settings
+    )
+    test_configure_replaces_settings = _NO_VOICE_URL(
+        ProvisioningContract.test_configure_replaces_settings
+    )
+    # The adapter finishes an order whose answer was lost when the same number is bought
+    # again (it finds the number among the account's own), where the suite expects a refusal.
+    # Which is right for Telnyx's asynchronous number orders is open (issue 11).
+    test_buying_a_bought_number_is_refused = pytest.mark.xfail(
+        strict=True,
+        reason="buying a number the account already holds finishes its order, not a refusal",
+    )(ProvisioningContract.test_buying_a_bought_number_is_refused)
 
 
 @pytest.mark.skipif(not _REGISTRATION, reason="the adapter has no registration hooks yet")
