@@ -92,6 +92,9 @@ class Hooks:
         self._routes_lock = threading.Lock()
         self._provider_routes = ProviderRoutes.build(pm)
         self._host_callers: dict[str, HookCaller] = {}
+        # The active host's declaration and the plugins it was read among: read again only
+        # when plugins come or go, not on every policy lookup of every send.
+        self._declared: tuple[frozenset[object], HostInfo | None] | None = None
 
     @classmethod
     def create(
@@ -412,9 +415,12 @@ class Hooks:
         Raises:
             PluginContractError: When its ``sms_host_info`` answers no valid ``HostInfo``.
         """
-        for _, info in registered_hosts(self._pm):
-            return info
-        return None
+        plugins = frozenset(self._pm.get_plugins())
+        declared = self._declared
+        if declared is None or declared[0] != plugins:
+            hosts = registered_hosts(self._pm)
+            declared = self._declared = (plugins, hosts[0][1] if hosts else None)
+        return declared[1]
 
     def host_policy(self, account: Account) -> HostPolicy:
         """The active host's limits for ``account``.
