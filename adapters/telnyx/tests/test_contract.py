@@ -4,9 +4,8 @@ Every request the official ``telnyx`` package makes goes first to Prism serving 
 trimmed description; a refusal is a violation and fails the test that caused it.
 
 Groups run: discovery, provisioning, registration, delivery and webhooks (number registration
-is not driven yet). The delivery and webhook groups get their lines from the stand-in itself
-(:meth:`TelnyxDriver.add_line`) rather than by buying and registering them. What Telnyx
-cannot do as the suite expects is marked, strictly, with the reason.
+is not driven yet); lines are bought and registered through the adapter, as the suite does.
+What Telnyx cannot do as the suite expects is marked, strictly, with the reason.
 """
 
 from __future__ import annotations
@@ -19,10 +18,7 @@ import pytest
 
 from sms_core import Account, Hooks, ManualClock, make_plugin_manager
 from sms_core.domain import (
-    NumberQuery,
     NumberSettings,
-    PhoneNumber,
-    ProvisionedNumber,
 )
 from sms_core.exceptions import UnsupportedFeatureError
 from sms_core.testing.contract import (
@@ -36,14 +32,6 @@ from sms_core.testing.prism import PrismServer
 from sms_telnyx import TelnyxAdapter
 from sms_telnyx.testing.driver import TelnyxDriver
 from sms_telnyx.testing.standin import API_KEY, STAND_IN_BASE_URL, TelnyxStandIn, TelnyxState
-
-
-def _implements(hook: str) -> bool:
-    return callable(getattr(TelnyxAdapter, hook, None))
-
-
-_PROVISIONING = _implements("sms_search_numbers") and _implements("sms_purchase_number")
-_REGISTRATION = _implements("sms_submit_brand") and _implements("sms_attach_number")
 
 
 class TelnyxFixtures:
@@ -105,55 +93,9 @@ class TelnyxFixtures:
             provider_settings={"messaging_profile_id": messaging_profile_id},
         )
 
-    def _seeded_line(
-        self,
-        stand_in: TelnyxStandIn,
-        driver: TelnyxDriver,
-        query: NumberQuery,
-        profile_id: str,
-        campaign_id: str | None,
-    ) -> ProvisionedNumber:
-        offered = stand_in.state.available(
-            {"filter[national_destination_code]": query.area_code or "415"}
-        )
-        number = PhoneNumber.parse(offered[0]["phone_number"])
-        return driver.add_line(number, messaging_profile_id=profile_id, campaign_id=campaign_id)
-
 
 class TestTelnyxDiscovery(TelnyxFixtures, DiscoveryContract):
     """The adapter names itself; the core routes only Telnyx accounts to it."""
-
-
-class _LinesFromTheStandIn(TelnyxFixtures):
-    """Lines seeded in the stand-in while the adapter cannot buy and register them."""
-
-    if not _PROVISIONING:
-
-        @pytest.fixture
-        def purchased_number(
-            self,
-            stand_in: TelnyxStandIn,
-            driver: TelnyxDriver,
-            search_query: NumberQuery,
-            messaging_profile_id: str,
-        ) -> ProvisionedNumber:
-            """A line the account holds, on no campaign."""
-            return self._seeded_line(stand_in, driver, search_query, messaging_profile_id, None)
-
-    if not _REGISTRATION:
-
-        @pytest.fixture
-        def sending_number(
-            self,
-            stand_in: TelnyxStandIn,
-            driver: TelnyxDriver,
-            search_query: NumberQuery,
-            messaging_profile_id: str,
-        ) -> ProvisionedNumber:
-            """A line the account holds, assigned to an approved campaign."""
-            return self._seeded_line(
-                stand_in, driver, search_query, messaging_profile_id, "contract-campaign"
-            )
 
 
 _NO_LOOKUP_WITHOUT_ID = pytest.mark.xfail(
@@ -170,7 +112,7 @@ _NO_CALL_EVENTS = pytest.mark.xfail(
 )
 
 
-class TestTelnyxDelivery(_LinesFromTheStandIn, DeliveryContract):
+class TestTelnyxDelivery(TelnyxFixtures, DeliveryContract):
     """Sending texts at Telnyx and looking them up."""
 
     test_fetch_message_without_provider_id = _NO_LOOKUP_WITHOUT_ID(
@@ -178,7 +120,7 @@ class TestTelnyxDelivery(_LinesFromTheStandIn, DeliveryContract):
     )
 
 
-class TestTelnyxWebhooks(_LinesFromTheStandIn, WebhookContract):
+class TestTelnyxWebhooks(TelnyxFixtures, WebhookContract):
     """Ed25519-signed webhooks: verified, parsed and answered."""
 
     test_inbound_call_parses_to_call = _NO_CALL_EVENTS(
@@ -206,7 +148,6 @@ _NO_VOICE_URL = pytest.mark.xfail(
 )
 
 
-@pytest.mark.skipif(not _PROVISIONING, reason="the adapter has no provisioning hooks yet")
 class TestTelnyxProvisioning(TelnyxFixtures, ProvisioningContract):
     """Searching, buying, configuring and releasing numbers."""
 
@@ -231,6 +172,5 @@ class TestTelnyxProvisioning(TelnyxFixtures, ProvisioningContract):
     )(ProvisioningContract.test_buying_a_bought_number_is_refused)
 
 
-@pytest.mark.skipif(not _REGISTRATION, reason="the adapter has no registration hooks yet")
-class TestTelnyxRegistration(_LinesFromTheStandIn, RegistrationContract):
+class TestTelnyxRegistration(TelnyxFixtures, RegistrationContract):
     """Brand, campaign (campaign builder) and messaging profile registration."""
