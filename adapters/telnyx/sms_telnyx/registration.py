@@ -52,6 +52,7 @@ __all__ = [
     "campaign_fields",
     "campaign_state",
     "fetch_registration",
+    "point_campaign_webhook",
     "resend_confirmation",
     "submit_brand",
     "submit_campaign",
@@ -416,11 +417,16 @@ def submit_messaging_service(
     The profile's ``webhook_url`` takes inbound texts (delivery reports name their own URL,
     :mod:`sms_telnyx.delivery`), webhook API version 2 (what :mod:`sms_telnyx.webhooks`
     parses), US destinations only (``whitelisted_destinations``, required on creation).
+    The campaign's own webhook is pointed at the account's events URL first
+    (:func:`point_campaign_webhook`), so the numbers attached next are reported there.
 
     Raises:
         ProviderTimeoutError: When the creation's answer was lost (the profile may exist).
-        ProviderNotFoundError: When the account's ``messaging_profile_id`` is unknown.
+        ProviderNotFoundError: When the account's ``messaging_profile_id`` is unknown, or
+            Telnyx does not know the campaign.
     """
+    if urls.events_url:
+        point_campaign_webhook(client, campaign_ref, urls.events_url)
     fields = _omit_empty(
         {
             "webhook_url": urls.sms_url,
@@ -442,6 +448,24 @@ def submit_messaging_service(
     if created is None:
         raise unreadable_answer(creates=not profile_id)
     return _profile_state(record, ServiceRef(created, campaign_ref))
+
+
+def point_campaign_webhook(client: telnyx.Telnyx, campaign_ref: str, events_url: str) -> None:
+    """Have Telnyx post the campaign's 10DLC events to ``events_url``.
+
+    ``PUT /10dlc/campaign/{campaignId}`` with ``webhookURL`` ("Webhook to which campaign
+    status updates are sent", ``UpdateCampaignRequest`` of ``spec3.yml``); "Webhooks
+    configured for a campaign are also leveraged for event notifications with phone numbers
+    associated with that campaign" (https://developers.telnyx.com/docs/messaging/10dlc/
+    event-notifications), which :mod:`sms_telnyx.registration_events` parses. The campaign
+    builder's hook is not given the SDK's URLs, so the campaign is created without one and
+    pointed here, before any number is assigned to it. Setting the same URL again is harmless.
+
+    Raises:
+        ProviderNotFoundError: When Telnyx does not know the campaign.
+    """
+    campaigns = client.messaging_10dlc.campaign
+    calling(lambda: campaigns.update(campaign_ref, webhook_url=events_url), creates=False)
 
 
 def _profile_state(record: Mapping[str, Any], ref: ServiceRef) -> RegistrationState:

@@ -26,6 +26,7 @@ timestamp, not the URL: the URL's ``sms_message_id`` query is trusted because Te
   acknowledged and not stored: no one could text it back;
 * ``message.sent`` and ``message.finalized``: a delivery report of a text the SDK sent, whose
   ``webhook_url`` (and the URL called) carries the SDK's message id;
+* 10DLC brand, campaign and phone number updates: :mod:`sms_telnyx.registration_events`;
 * any other event type is acknowledged and ignored.
 
 Telnyx counts any 2xx answer as delivered and retries otherwise; the adapter answers 200 with
@@ -55,6 +56,7 @@ from sms_core.domain import (
 )
 from sms_core.exceptions import ConfigurationError, InvalidPhoneNumberError, WebhookPayloadError
 from sms_telnyx.payloads import message_id_of, status_update, text, timestamp
+from sms_telnyx.registration_events import parse_registration_webhook
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -165,6 +167,8 @@ def parse_webhook(request: WebhookRequest) -> list[ProviderEvent]:
         WebhookPayloadError: When the body is not a Telnyx event, or a message event lacks
             what its kind requires.
     """
+    if (registration := parse_registration_webhook(request)) is not None:
+        return registration  # 10DLC updates: sms_telnyx.registration_events
     data = _event(request)
     kind = text(data.get("event_type")) or ""
     payload: Mapping[str, Any] = data["payload"]

@@ -3,8 +3,9 @@
 Every request the official ``telnyx`` package makes goes first to Prism serving Telnyx's
 trimmed description; a refusal is a violation and fails the test that caused it.
 
-Groups run: discovery, provisioning, registration, delivery and webhooks (number registration
-is not driven yet); lines are bought and registered through the adapter, as the suite does.
+Groups run: discovery, provisioning, registration, number registration (a number's
+assignment to the campaign, reported by ``10dlc.phone_number.update`` webhooks), delivery and
+webhooks; lines are bought and registered through the adapter, as the suite does.
 What Telnyx cannot do as the suite expects is marked, strictly, with the reason.
 """
 
@@ -24,6 +25,7 @@ from sms_core.exceptions import UnsupportedFeatureError
 from sms_core.testing.contract import (
     DeliveryContract,
     DiscoveryContract,
+    NumberRegistrationContract,
     ProvisioningContract,
     RegistrationContract,
     WebhookContract,
@@ -174,3 +176,7 @@ class TestTelnyxProvisioning(TelnyxFixtures, ProvisioningContract):
 
 class TestTelnyxRegistration(TelnyxFixtures, RegistrationContract):
     """Brand, campaign (campaign builder) and messaging profile registration."""
+
+
+class TestTelnyxNumberRegistration(TelnyxFixtures, NumberRegistrationContract):
+    """A number assigned to the campaign is reported assigned, or failed, by 10DLC webhook."""

@@ -9,6 +9,7 @@ https://developers.telnyx.com/docs/messaging/10dlc/troubleshooting.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -435,6 +436,33 @@ class TestMessagingProfile:
         assert (request.method, request.url.path) == ("PATCH", f"/v2/messaging_profiles/{PROFILE}")
         assert recorder.json()["webhook_url"] == "https://sms.example/webhooks/acme/messages"
 
+    def test_the_campaign_reports_to_the_events_url(self, make_adapter: MakeAdapter) -> None:
+        """``PUT /10dlc/campaign/{campaignId}`` sets ``webhookURL`` before the profile.
+
+        ``UpdateCampaignRequest.webhookURL`` of ``spec3.yml``; the campaign's webhook also
+        carries its numbers' events
+        (https://developers.telnyx.com/docs/messaging/10dlc/event-notifications).
+        """
+        adapter, recorder = make_adapter(_json({"data": {"id": PROFILE, "enabled": True}}))
+        events = "https://sms.example/webhooks/acme/events"
+        adapter.sms_submit_messaging_service(
+            account(messaging_profile_id=PROFILE),
+            CAMPAIGN_ID,
+            attrs.evolve(URLS, events_url=events),
+        )
+        first = recorder.requests[0]
+        assert (first.method, first.url.path) == ("PUT", f"/v2/10dlc/campaign/{CAMPAIGN_ID}")
+        assert {"webhookURL": events} == recorder.json(0)
+        assert ("PATCH", f"/v2/messaging_profiles/{PROFILE}") == (
+            recorder.requests[-1].method,
+            recorder.requests[-1].url.path,
+        )
+
+    def test_without_an_events_url_the_campaign_is_left(self, make_adapter: MakeAdapter) -> None:
+        adapter, recorder = make_adapter(_json({"data": {"id": PROFILE, "enabled": True}}))
+        adapter.sms_submit_messaging_service(account(), CAMPAIGN_ID, URLS)
+        assert ["/v2/messaging_profiles"] == [r.url.path for r in recorder.requests]
+
     def test_status_is_the_profiles(self, make_adapter: MakeAdapter) -> None:
         adapter, recorder = make_adapter(_json({"data": {"id": PROFILE, "enabled": False}}))
         ref = f"{PROFILE}:{CAMPAIGN_ID}"
@@ -577,6 +605,8 @@ def test_every_registration_request_passes_prism(
     adapter.sms_submit_campaign(account(), BRAND_ID, sample_campaign(), None)
     adapter.sms_submit_messaging_service(account(), CAMPAIGN_ID, URLS)
     adapter.sms_submit_messaging_service(account(messaging_profile_id=PROFILE), CAMPAIGN_ID, URLS)
+    with_events = attrs.evolve(URLS, events_url="https://sms.example/webhooks/acme/events")
+    adapter.sms_submit_messaging_service(account(), CAMPAIGN_ID, with_events)
     for step, ref in (
         (RegistrationStep.BRAND, BRAND_ID),
         (RegistrationStep.CAMPAIGN, CAMPAIGN_ID),
@@ -602,8 +632,9 @@ class _Telnyx10dlc:
     def __init__(self) -> None:
         self.reviewed = False
         self.calls: list[tuple[str, str]] = []
+        self.campaign_webhook: str | None = None
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx.Request) -> httpx.Response:  # noqa: PLR0911 - one return per route
         path = request.url.path.removeprefix("/v2")
         self.calls.append((request.method, path))
         if (request.method, path) == ("POST", "/10dlc/brand"):
@@ -613,6 +644,9 @@ class _Telnyx10dlc:
         if (request.method, path) == ("POST", "/10dlc/campaignBuilder"):
             return httpx.Response(200, json=_campaign())
         if (request.method, path) == ("GET", f"/10dlc/campaign/{CAMPAIGN_ID}"):
+            return httpx.Response(200, json=_campaign("MNO_PROVISIONED"))
+        if (request.method, path) == ("PUT", f"/10dlc/campaign/{CAMPAIGN_ID}"):
+            self.campaign_webhook = json.loads(request.content)["webhookURL"]
             return httpx.Response(200, json=_campaign("MNO_PROVISIONED"))
         if path in {"/messaging_profiles", f"/messaging_profiles/{PROFILE}"}:
             return httpx.Response(200, json={"data": {"id": PROFILE, "enabled": True}})
@@ -629,7 +663,10 @@ def test_the_core_registers_an_account_through_telnyx(tmp_path: Path) -> None:
         http=http, base_url="http://127.0.0.1:9/v2", environ={"TELNYX_API_KEY": API_KEY}
     )
     database = f"sqlite:///{tmp_path / 'sms.sqlite3'}"
-    with SmsAdmin.open(database_url=database, plugins=[adapter]) as admin:
+    hooks_at = "https://sms.example/webhooks"
+    with SmsAdmin.open(
+        database_url=database, plugins=[adapter], webhook_base_url=hooks_at
+    ) as admin:
         northwind = admin.create_account("northwind", name="Northwind", provider="telnyx")
         northwind.users.upsert(
             "dana", first_name="Dana", last_name="Reyes", permissions=["sms.admin"]
@@ -645,3 +682,5 @@ def test_the_core_registers_an_account_through_telnyx(tmp_path: Path) -> None:
     assert ("POST", "/10dlc/brand") in telnyx_api.calls
     assert ("POST", "/10dlc/campaignBuilder") in telnyx_api.calls
     assert ("POST", "/messaging_profiles") in telnyx_api.calls
+    # The campaign's 10DLC webhooks (and its numbers') go to the account's events URL.
+    assert f"{hooks_at}/northwind/events" == telnyx_api.campaign_webhook

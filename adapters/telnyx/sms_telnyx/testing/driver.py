@@ -30,6 +30,7 @@ from sms_core.domain import (
     WebhookRequest,
 )
 from sms_telnyx.errors import FAILURE_REASONS
+from sms_telnyx.registration_events import ASSIGNMENT_FAILURE_CODE
 from sms_telnyx.testing.standin import Failure, TelnyxState
 
 __all__ = ["FALLBACK_WEBHOOK_URL", "TelnyxDriver", "signed_request"]
@@ -151,6 +152,42 @@ class TelnyxDriver:
         """Finish a pending number order (when the state does not finish them at once)."""
         self._state.complete_order(order_id)
 
+    # -- number registration (a number's assignment to the campaign) -------------------------
+
+    def fail_next_number_registration(self, account: Account, reason: str, code: str) -> None:
+        """The next number assigned to a campaign fails its assignment with ``reason``.
+
+        Telnyx reports the failure in words (``reasons``; ``failureReasons`` of the
+        assignment) without a code, so ``code`` is not part of what it sends: a failed
+        assignment is coded :data:`~sms_telnyx.registration_events.ASSIGNMENT_FAILURE_CODE`.
+        """
+        self._state.fail_next("assignment", Failure(reason=reason, code=code))
+
+    def number_registration_failure_code(self) -> str:
+        """The code a failed assignment is reported with: ``FAILED_ASSIGNMENT``."""
+        return ASSIGNMENT_FAILURE_CODE
+
+    def number_registration_webhooks(
+        self, account: Account, number: ProvisionedNumber
+    ) -> list[WebhookRequest]:
+        """End the number's pending assignment; the ``10dlc.phone_number.update`` webhooks.
+
+        Each goes to the campaign's ``webhookURL`` (the account's events URL once the adapter
+        set up the messaging profile), in the envelope of every API v2 webhook.
+        """
+        e164 = number.number.e164
+        if self._state.assignment_pending(e164):
+            self._state.review(e164)
+        return [
+            self._signed(
+                event["url"] or FALLBACK_WEBHOOK_URL,
+                event["event_type"],
+                event["payload"],
+                occurred_at=event["occurred_at"],
+            )
+            for event in self._state.take_registry_events(e164)
+        ]
+
     # -- delivery ----------------------------------------------------------------------------
 
     def delivery_failure_code(self, reason: FailureReason) -> str:
@@ -251,13 +288,20 @@ class TelnyxDriver:
         }
         return WebhookRequest(method="POST", url=request.url, headers=headers, body=request.body)
 
-    def _signed(self, url: str, event_type: str, payload: dict[str, Any]) -> WebhookRequest:
+    def _signed(
+        self,
+        url: str,
+        event_type: str,
+        payload: dict[str, Any],
+        *,
+        occurred_at: str | None = None,
+    ) -> WebhookRequest:
         event = {
             "data": {
                 "record_type": "event",
                 "event_type": event_type,
                 "id": str(uuid.uuid4()),
-                "occurred_at": self._state.now(),
+                "occurred_at": occurred_at or self._state.now(),
                 "payload": payload,
             },
             "meta": {"attempt": 1, "delivered_to": url},

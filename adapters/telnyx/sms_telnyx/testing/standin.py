@@ -26,7 +26,11 @@ Reviews never finish on their own: a brand stays ``REGISTRATION_PENDING`` and a 
 or fails them. A number order and a number's assignment to a provisioned campaign finish at
 once by default (the contract suite has no step to wait for them); with
 ``complete_orders_at_once`` / ``complete_assignments_at_once`` off they stay ``pending`` and
-``PENDING_ASSIGNMENT`` until the driver ends them. A message is
+``PENDING_ASSIGNMENT`` until the driver ends them; an assignment the driver made fail stays
+``PENDING_ASSIGNMENT`` when made and fails at its review, as Telnyx reports a failed
+assignment by webhook after accepting it. Each change of an assignment's status is also kept
+as the ``10dlc.phone_number.update`` event Telnyx posts to the campaign's ``webhookURL``
+(:attr:`TelnyxState.registry_events`, :mod:`sms_telnyx.registration_events`). A message is
 ``queued`` when accepted and moves on (``sent``, then ``delivered`` or a failure) when the
 driver reports it.
 """
@@ -139,6 +143,9 @@ class TelnyxState:
         self.campaigns: dict[str, Record] = {}
         self.assignments: dict[str, Record] = {}
         self.opt_outs: set[tuple[str, str]] = set()
+        #: The 10DLC webhooks Telnyx would have posted, oldest first: ``event_type``,
+        #: ``payload``, ``occurred_at`` and ``url`` (the campaign's ``webhookURL``, if set).
+        self.registry_events: list[Record] = []
         #: Whether a number order succeeds as soon as it is placed (else the driver ends it).
         self.complete_orders_at_once = True
         #: Whether a number assigned to a provisioned campaign is ``ASSIGNED`` at once (else
@@ -226,6 +233,54 @@ class TelnyxState:
                 "failureReasons": failure.reason,
             }
         assignment["updatedAt"] = self.now()
+        self._assignment_event(assignment, failure)
+
+    def _assignment_event(self, assignment: Record, failure: Failure | None) -> None:
+        """Keep the ``10dlc.phone_number.update`` Telnyx posts about a reviewed assignment.
+
+        Payload ``type`` ``ASSIGNMENT``, ``status`` ``success`` or ``failed`` with the
+        ``reasons`` (https://developers.telnyx.com/docs/messaging/10dlc/event-notifications).
+        """
+        campaign = self.campaigns.get(str(assignment["campaignId"]), {})
+        payload: Record = {
+            "type": "ASSIGNMENT",
+            "phoneNumber": assignment["phoneNumber"],
+            "campaignId": assignment["campaignId"],
+            "brandId": campaign.get("brandId"),
+            "status": "success" if failure is None else "failed",
+            "description": (
+                f"Phone number {assignment['phoneNumber']} "
+                f"{'assigned to' if failure is None else 'failed to be assigned to'} campaign "
+                f"{campaign.get('tcrCampaignId', assignment['campaignId'])}"
+            ),
+        }
+        if failure is not None:
+            payload["reasons"] = [failure.reason]
+        self.registry_events.append(
+            {
+                "event_type": "10dlc.phone_number.update",
+                "payload": payload,
+                "occurred_at": self.now(),
+                "url": campaign.get("webhookURL"),
+            }
+        )
+
+    def take_registry_events(self, phone_number: str) -> list[Record]:
+        """The 10DLC webhooks about ``phone_number`` not taken yet, oldest first."""
+        with self.lock:
+            taken: list[Record] = []
+            kept: list[Record] = []
+            for event in self.registry_events:
+                about = event["payload"].get("phoneNumber") == phone_number
+                (taken if about else kept).append(event)
+            self.registry_events = kept
+            return [_copy(event) for event in taken]
+
+    def assignment_pending(self, phone_number: str) -> bool:
+        """Whether ``phone_number``'s assignment to a campaign awaits its review."""
+        with self.lock:
+            found = self.assignments.get(phone_number) or {}
+            return found.get("assignmentStatus") == "PENDING_ASSIGNMENT"
 
     def complete_order(self, order_id: str) -> Record:
         """Finish a pending number order: its numbers become the account's."""
@@ -487,7 +542,8 @@ class TelnyxState:
                 current = self._assignment(number, campaign_id, "PENDING_ASSIGNMENT")
                 self.assignments[number] = current
                 provisioned = self.campaigns[campaign_id]["campaignStatus"] == "MNO_PROVISIONED"
-                if self.complete_assignments_at_once and provisioned:
+                failing = bool(self._failures.get("assignment"))
+                if self.complete_assignments_at_once and provisioned and not failing:
                     self._review_assignment(current)
             return dict(current)
 
@@ -543,8 +599,9 @@ class TelnyxState:
         """The 10DLC routes (``/10dlc/...``): brands, campaigns and number assignments.
 
         Answers are not wrapped in ``data`` (``TelnyxBrand``, ``TelnyxCampaign_CSP``,
-        ``PhoneNumberCampaign``, ``BrandFeedback`` of ``spec3.yml``). Changing a brand or a
-        campaign (``PUT``) puts it back under review, as a resubmission.
+        ``PhoneNumberCampaign``, ``BrandFeedback`` of ``spec3.yml``). Changing a brand
+        (``PUT``) puts it back under review, as a resubmission; changing a campaign (its
+        samples or webhooks) does not.
         """
         match (method, *parts):
             case ("POST", "brand"):
@@ -622,13 +679,14 @@ class TelnyxState:
             record = self._get(table, key, what)
             if method == "DELETE":
                 del table[key]
+            elif method == "PUT" and what == "campaign":
+                # UpdateCampaign: "only sample messages are editable" (and the webhooks,
+                # UpdateCampaignRequest in spec3.yml); no new review.
+                record.update(body)
             elif method == "PUT":
                 record.update(body)
                 record.pop("_failure_code", None)
-                if what == "brand":
-                    record |= {"status": "REGISTRATION_PENDING", "failureReasons": None}
-                else:
-                    record |= {"campaignStatus": "TCR_PENDING", "failureReasons": None}
+                record |= {"status": "REGISTRATION_PENDING", "failureReasons": None}
             return _public(record)
 
     def numbers(self, wanted: str | None) -> list[Record]:

@@ -1,0 +1,290 @@
+"""Telnyx's 10DLC webhooks: phone number, campaign and brand updates, signed as Telnyx signs.
+
+Shapes from https://developers.telnyx.com/docs/messaging/10dlc/event-notifications: the API v2
+envelope (``data.event_type``, ``data.id``, ``data.occurred_at``, ``data.payload``,
+``data.record_type: event``, ``meta``), the event types ``10dlc.brand.update``,
+``10dlc.campaign.update`` and ``10dlc.phone_number.update``, the brand example's payload
+(``brandId``, ``tcrBrandId``, ``eventType: BRAND_ADD``, ``status: success``,
+``type: TCR_BRAND_UPDATE``) and the phone number payload types (``ASSIGNMENT``, ``DELETION``,
+``STATUS_UPDATE``). The bare campaign update is ``CampaignStatusUpdateEvent`` of ``spec3.yml``
+(the ``campaignStatusUpdate`` webhook, whose example status is ``DORMANT``); assignment
+statuses are ``PhoneNumberCampaign.assignmentStatus`` of ``spec3.yml``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from nacl.signing import SigningKey
+from telnyx_helpers import API_KEY, account
+
+from sms_core import (
+    CarrierRegistration,
+    ManualClock,
+    NumberQuery,
+    NumberRegistrationUpdate,
+    PhoneNumber,
+    ProvisionedNumber,
+    RegistrationStep,
+    SmsAdmin,
+    StepStatus,
+    WebhookPayloadError,
+    WebhookRequest,
+)
+from sms_core.testing.samples import sample_brand, sample_campaign
+from sms_core.webhooks import LoopbackServer, create_app
+from sms_telnyx import TelnyxAdapter
+from sms_telnyx.registration_events import ASSIGNMENT_FAILURE_CODE
+from sms_telnyx.testing.driver import TelnyxDriver
+from sms_telnyx.testing.standin import API_KEY as STAND_IN_KEY
+from sms_telnyx.testing.standin import STAND_IN_BASE_URL, TelnyxStandIn, TelnyxState
+
+_NOW = datetime(2026, 12, 6, 21, 0, tzinfo=UTC)
+_URL = "https://sms.example/webhooks/acme/events"
+_KEY = SigningKey.generate()
+_NUMBER = "+14152345678"
+_CAMPAIGN = "4b300178-131c-d902-d54e-72d90ba1620j"
+
+
+def _signed(body: dict[str, Any], key: SigningKey = _KEY) -> WebhookRequest:
+    raw = json.dumps(body).encode()
+    stamp = str(int(_NOW.timestamp()))
+    signature = key.sign(stamp.encode() + b"|" + raw).signature
+    return WebhookRequest(
+        method="POST",
+        url=_URL,
+        headers={
+            "Content-Type": "application/json",
+            "Telnyx-Signature-Ed25519": base64.b64encode(signature).decode(),
+            "Telnyx-Timestamp": stamp,
+        },
+        body=raw,
+    )
+
+
+def _event(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "data": {
+            "event_type": kind,
+            "id": "02d4f0e2-7a9d-4ebf-86b9-3df81e862d49",
+            "occurred_at": "2026-12-06T20:59:58.000+00:00",
+            "payload": payload,
+            "record_type": "event",
+        },
+        "meta": {"attempt": 1, "delivered_to": _URL},
+    }
+
+
+def _number_update(**payload: Any) -> dict[str, Any]:
+    fields = {"type": "ASSIGNMENT", "phoneNumber": _NUMBER, "campaignId": _CAMPAIGN}
+    return _event("10dlc.phone_number.update", fields | payload)
+
+
+@pytest.fixture
+def adapter() -> TelnyxAdapter:
+    public_key = base64.b64encode(bytes(_KEY.verify_key)).decode()
+    return TelnyxAdapter(
+        environ={"TELNYX_API_KEY": API_KEY, "TELNYX_PUBLIC_KEY": public_key},
+        clock=ManualClock(_NOW),
+    )
+
+
+def _parse(adapter: TelnyxAdapter, body: dict[str, Any]) -> list[Any]:
+    request = _signed(body)
+    assert adapter.sms_verify_webhook(account(), request) is True
+    return list(adapter.sms_parse_webhook(account(), request) or [])
+
+
+class TestPhoneNumberUpdates:
+    """``10dlc.phone_number.update``: the number's assignment to the campaign."""
+
+    def test_an_assignment_is_a_registration(self, adapter: TelnyxAdapter) -> None:
+        [update] = _parse(adapter, _number_update(status="success"))
+        assert isinstance(update, NumberRegistrationUpdate)
+        assert (PhoneNumber.parse(_NUMBER), None) == (update.number, update.provider_ref)
+        assert (CarrierRegistration.REGISTERED, "success") == (update.state, update.raw_status)
+        assert (None, None) == (update.error_code, update.error_message)
+        assert datetime(2026, 12, 6, 20, 59, 58, tzinfo=UTC) == update.occurred_at
+
+    def test_a_failed_assignment_carries_the_reasons(self, adapter: TelnyxAdapter) -> None:
+        """Telnyx's words are kept, coded with the assignment status, with what to do."""
+        body = _number_update(status="failed", reasons=["Number is not messaging enabled"])
+        [update] = _parse(adapter, body)
+        assert CarrierRegistration.FAILED == update.state
+        assert ASSIGNMENT_FAILURE_CODE == update.error_code
+        assert update.error_message.startswith("Number is not messaging enabled. ")
+        assert "attach the number" in update.error_message
+
+    @pytest.mark.parametrize(
+        ("words", "expected"),
+        [
+            ({"reasons": [{"description": "Campaign is not active"}]}, "Campaign is not active"),
+            ({"failureReasons": "Already assigned elsewhere"}, "Already assigned elsewhere"),
+            ({"description": "Assignment failed"}, "Assignment failed"),
+            ({}, "Telnyx reported the number's assignment to the campaign failed"),
+        ],
+    )
+    def test_failure_words_wherever_telnyx_puts_them(
+        self, adapter: TelnyxAdapter, words: dict[str, Any], expected: str
+    ) -> None:
+        [update] = _parse(adapter, _number_update(status="failed", **words))
+        assert update.error_message.startswith(f"{expected}. ")
+
+    @pytest.mark.parametrize(
+        ("status", "expected"),
+        [
+            ("ASSIGNED", CarrierRegistration.REGISTERED),
+            ("PENDING_ASSIGNMENT", CarrierRegistration.PENDING),
+            ("FAILED_ASSIGNMENT", CarrierRegistration.FAILED),
+        ],
+    )
+    def test_an_assignment_status_is_read_too(
+        self, adapter: TelnyxAdapter, status: str, expected: CarrierRegistration
+    ) -> None:
+        """A payload with the assignment record's ``assignmentStatus`` is read by it."""
+        body = _number_update(type="STATUS_UPDATE", assignmentStatus=status)
+        [update] = _parse(adapter, body)
+        assert (expected, status) == (update.state, update.raw_status)
+
+    @pytest.mark.parametrize(
+        "payload",
+        [
+            {"type": "DELETION", "status": "success"},
+            {"status": "PENDING_UNASSIGNMENT"},
+            {"status": "FAILED_UNASSIGNMENT"},
+        ],
+    )
+    def test_leaving_the_campaign_is_acknowledged(
+        self, adapter: TelnyxAdapter, payload: dict[str, Any]
+    ) -> None:
+        """A number leaving its campaign is no registration: nothing to apply."""
+        assert [] == _parse(adapter, _number_update(**payload))
+
+    def test_an_unreadable_number_is_refused(self, adapter: TelnyxAdapter) -> None:
+        request = _signed(_number_update(status="success", phoneNumber="not a number"))
+        with pytest.raises(WebhookPayloadError, match="phoneNumber"):
+            adapter.sms_parse_webhook(account(), request)
+
+    def test_another_key_does_not_verify(self, adapter: TelnyxAdapter) -> None:
+        request = _signed(_number_update(status="success"), key=SigningKey.generate())
+        assert adapter.sms_verify_webhook(account(), request) is False
+
+
+class TestBrandAndCampaignUpdates:
+    """Brand and campaign updates are acknowledged; registration sync reads the steps."""
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            _event(
+                "10dlc.brand.update",
+                {
+                    "brandId": "97091164-e814-435c-9c1b-14ab2d18e987",
+                    "brandName": "Some Brand LLC",
+                    "description": "Brand BBRAND1 is added",
+                    "eventType": "BRAND_ADD",
+                    "status": "success",
+                    "tcrBrandId": "BBRAND1",
+                    "type": "TCR_BRAND_UPDATE",
+                },
+            ),
+            _event(
+                "10dlc.campaign.update",
+                {"campaignId": _CAMPAIGN, "type": "MNO_REVIEW", "status": "ACCEPTED"},
+            ),
+            {
+                "brandId": "d88dd2aa-1bb9-4ef0-9ec8-1752b80316a5",
+                "campaignId": _CAMPAIGN,
+                "type": "TELNYX_EVENT",
+                "description": "Campaign has been marked as dormant",
+                "status": "DORMANT",
+            },
+        ],
+        ids=["brand", "campaign", "campaignStatusUpdate"],
+    )
+    def test_acknowledged_without_events(
+        self, adapter: TelnyxAdapter, body: dict[str, Any]
+    ) -> None:
+        assert [] == _parse(adapter, body)
+        answer = adapter.sms_acknowledge_webhook(account(), [])
+        assert answer is not None
+        assert 200 == answer.status
+
+
+# -- through the core's webhook app ----------------------------------------------------------
+
+
+@pytest.fixture
+def stand_in() -> Iterator[TelnyxStandIn]:
+    stand_in = TelnyxStandIn(TelnyxState(ManualClock(_NOW)))
+    yield stand_in
+    stand_in.close()
+
+
+def test_an_assignment_reaches_the_line_through_the_app(
+    tmp_path: Path, stand_in: TelnyxStandIn
+) -> None:
+    """Registered over Telnyx, a bought line is pending; the campaign's webhook registers it.
+
+    The stand-in keeps the ``10dlc.phone_number.update`` Telnyx posts to the campaign's
+    ``webhookURL`` (the account's events URL, set by the adapter); posted over HTTP to the
+    webhook app, it moves the line to registered.
+    """
+    driver = TelnyxDriver(stand_in.state, signing_key=_KEY)
+    environ = {"TELNYX_API_KEY": STAND_IN_KEY, "TELNYX_PUBLIC_KEY": driver.public_key}
+    http = httpx.Client(transport=stand_in.transport())
+    adapter = TelnyxAdapter(
+        http=http, base_url=STAND_IN_BASE_URL, environ=environ, clock=stand_in.state.clock
+    )
+    with (
+        SmsAdmin.open(
+            f"sqlite:///{tmp_path / 'smsadmin.sqlite3'}",
+            plugins=[adapter],
+            load_entry_points=False,
+            clock=ManualClock(_NOW),
+            webhook_base_url="https://sms.example/webhooks",
+        ) as admin,
+        LoopbackServer() as server,
+        server.serving(create_app(admin, path_prefix="/webhooks")),
+    ):
+        profile = stand_in.state.profile({"name": "Acme Staffing"})
+        acme = admin.create_account(
+            "acme",
+            name="Acme Staffing",
+            provider="telnyx",
+            provider_settings={"messaging_profile_id": str(profile["id"])},
+        )
+        acme.users.upsert("admin", first_name="Dana", last_name="Reyes", permissions=["sms.admin"])
+        acme.users.upsert("rec", first_name="Ann", last_name="Lee")
+        acme.registration.register("admin", sample_brand(), sample_campaign())
+        for _ in RegistrationStep:
+            status = acme.registration.status()
+            for step in (status.brand, status.campaign):
+                if step.status is StepStatus.IN_PROGRESS and step.provider_ref:
+                    driver.complete_registration(acme.account, step.step, step.provider_ref)
+            acme.registration.sync()
+        assert acme.registration.status().send_ready
+        [offer] = acme.numbers.search("admin", NumberQuery(area_code="415", limit=1))
+        acme.numbers.purchase("admin", offer.number, ["rec"], accept_terms=True)
+        [summary] = acme.numbers.list()
+        assert CarrierRegistration.PENDING == summary.line.carrier_registration
+
+        line = summary.line
+        held = ProvisionedNumber(number=line.number, provider_ref=line.provider_ref or "")
+        [webhook] = driver.number_registration_webhooks(acme.account, held)
+        assert "https://sms.example/webhooks/acme/events" == webhook.url
+        with httpx.Client() as client:
+            answer = client.post(
+                server.url("/webhooks/acme/events"), content=webhook.body, headers=webhook.headers
+            )
+        assert 200 == answer.status_code
+        [summary] = acme.numbers.list()
+        assert CarrierRegistration.REGISTERED == summary.line.carrier_registration
+    http.close()
