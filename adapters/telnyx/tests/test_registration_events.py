@@ -44,7 +44,7 @@ from sms_telnyx import TelnyxAdapter
 from sms_telnyx.registration_events import ASSIGNMENT_FAILURE_CODE
 from sms_telnyx.testing.driver import TelnyxDriver
 from sms_telnyx.testing.standin import API_KEY as STAND_IN_KEY
-from sms_telnyx.testing.standin import STAND_IN_BASE_URL, TelnyxStandIn, TelnyxState
+from sms_telnyx.testing.standin import STAND_IN_BASE_URL, Failure, TelnyxStandIn, TelnyxState
 
 _NOW = datetime(2026, 12, 6, 21, 0, tzinfo=UTC)
 _URL = "https://sms.example/webhooks/acme/events"
@@ -264,13 +264,26 @@ def test_an_assignment_reaches_the_line_through_the_app(
         acme.users.upsert("admin", first_name="Dana", last_name="Reyes", permissions=["sms.admin"])
         acme.users.upsert("rec", first_name="Ann", last_name="Lee")
         acme.registration.register("admin", sample_brand(), sample_campaign())
+        reviewed: list[str] = []
         for _ in RegistrationStep:
             status = acme.registration.status()
             for step in (status.brand, status.campaign):
                 if step.status is StepStatus.IN_PROGRESS and step.provider_ref:
                     driver.complete_registration(acme.account, step.step, step.provider_ref)
+                    reviewed.append(step.provider_ref)
             acme.registration.sync()
         assert acme.registration.status().send_ready
+        with httpx.Client() as client:
+            # The brand's and campaign's own updates reach the events URL: acknowledged.
+            for ref in reviewed:
+                for update in driver.registration_webhooks(ref):
+                    answer = client.post(
+                        server.url("/webhooks/acme/events"),
+                        content=update.body,
+                        headers=update.headers,
+                    )
+                    assert 200 == answer.status_code
+        assert 2 == len(reviewed)
         [offer] = acme.numbers.search("admin", NumberQuery(area_code="415", limit=1))
         acme.numbers.purchase("admin", offer.number, ["rec"], accept_terms=True)
         [summary] = acme.numbers.list()
@@ -288,3 +301,30 @@ def test_an_assignment_reaches_the_line_through_the_app(
         [summary] = acme.numbers.list()
         assert CarrierRegistration.REGISTERED == summary.line.carrier_registration
     http.close()
+
+
+class TestStandInEvents:
+    """The stand-in keeps the 10DLC update Telnyx posts whenever a review ends."""
+
+    def test_a_failed_brand_and_campaign_carry_their_reasons(self) -> None:
+        state = TelnyxState(ManualClock(_NOW))
+        driver = TelnyxDriver(state, signing_key=_KEY)
+        brand = state.brand({"displayName": "Acme Staffing", "entityType": "PRIVATE_PROFIT"})
+        state.fail_next("brand", Failure(reason="EIN does not match", code="TAX_ID"))
+        state.review(brand["brandId"])
+        [failed] = driver.registration_webhooks(brand["brandId"])
+        data = json.loads(failed.body)["data"]
+        assert "10dlc.brand.update" == data["event_type"]
+        assert ("REGISTRATION", "failed", ["EIN does not match"]) == (
+            data["payload"]["type"],
+            data["payload"]["status"],
+            data["payload"]["reasons"],
+        )
+        state.brands[brand["brandId"]]["status"] = "OK"
+        campaign = state.campaign({"brandId": brand["brandId"], "webhookURL": _URL})
+        state.review(campaign["campaignId"])
+        [accepted] = driver.registration_webhooks(campaign["campaignId"])
+        payload = json.loads(accepted.body)["data"]["payload"]
+        assert _URL == accepted.url
+        assert ("MNO_REVIEW", "ACCEPTED") == (payload["type"], payload["status"])
+        assert [] == driver.registration_webhooks(campaign["campaignId"])

@@ -178,6 +178,17 @@ class TelnyxDriver:
         e164 = number.number.e164
         if self._state.assignment_pending(e164):
             self._state.review(e164)
+        return self._registry_webhooks(e164)
+
+    def registration_webhooks(self, ref: str) -> list[WebhookRequest]:
+        """The signed ``10dlc.brand.update``/``10dlc.campaign.update`` webhooks about ``ref``.
+
+        ``ref`` is a brand or campaign id; each review of it made one, sent to its
+        ``webhookURL`` (the fallback URL when it has none).
+        """
+        return self._registry_webhooks(ref)
+
+    def _registry_webhooks(self, subject: str) -> list[WebhookRequest]:
         return [
             self._signed(
                 event["url"] or FALLBACK_WEBHOOK_URL,
@@ -185,7 +196,7 @@ class TelnyxDriver:
                 event["payload"],
                 occurred_at=event["occurred_at"],
             )
-            for event in self._state.take_registry_events(e164)
+            for event in self._state.take_registry_events(subject)
         ]
 
     # -- delivery ----------------------------------------------------------------------------

@@ -29,7 +29,8 @@ once by default (the contract suite has no step to wait for them); with
 ``PENDING_ASSIGNMENT`` until the driver ends them; an assignment the driver made fail stays
 ``PENDING_ASSIGNMENT`` when made and fails at its review, as Telnyx reports a failed
 assignment by webhook after accepting it. Each change of an assignment's status is also kept
-as the ``10dlc.phone_number.update`` event Telnyx posts to the campaign's ``webhookURL``
+as the ``10dlc.phone_number.update`` event Telnyx posts to the campaign's ``webhookURL``, and
+each review of a brand or campaign as its ``10dlc.brand.update`` or ``10dlc.campaign.update``
 (:attr:`TelnyxState.registry_events`, :mod:`sms_telnyx.registration_events`). A message is
 ``queued`` when accepted and moves on (``sent``, then ``delivered`` or a failure) when the
 driver reports it.
@@ -144,7 +145,8 @@ class TelnyxState:
         self.assignments: dict[str, Record] = {}
         self.opt_outs: set[tuple[str, str]] = set()
         #: The 10DLC webhooks Telnyx would have posted, oldest first: ``event_type``,
-        #: ``payload``, ``occurred_at`` and ``url`` (the campaign's ``webhookURL``, if set).
+        #: ``subject`` (brand id, campaign id or phone number), ``payload``, ``occurred_at``
+        #: and ``url`` (the brand's or campaign's ``webhookURL``, if set).
         self.registry_events: list[Record] = []
         #: Whether a number order succeeds as soon as it is placed (else the driver ends it).
         self.complete_orders_at_once = True
@@ -208,6 +210,23 @@ class TelnyxState:
             brand |= {"status": "REGISTRATION_FAILED", "failureReasons": failure.reason}
             brand["_failure_code"] = failure.code
         brand["updatedAt"] = self.now()
+        # The event-notifications page's brand example (TCR_BRAND_UPDATE, BRAND_ADD, success);
+        # a failure is a REGISTRATION update with its reasons.
+        ok = failure is None
+        self._keep_event(
+            "10dlc.brand.update",
+            str(brand["brandId"]),
+            {
+                "brandId": brand["brandId"],
+                "tcrBrandId": brand.get("tcrBrandId"),
+                "brandName": brand.get("displayName"),
+                "type": "TCR_BRAND_UPDATE" if ok else "REGISTRATION",
+                "status": "success" if ok else "failed",
+                "description": f"Brand {brand.get('tcrBrandId')} is {'added' if ok else 'failed'}",
+            }
+            | ({"eventType": "BRAND_ADD"} if failure is None else {"reasons": [failure.reason]}),
+            brand.get("webhookURL"),
+        )
 
     def confirm_brand(self, brand_id: str) -> None:
         """The brand's contact confirms it: its identity turns ``VERIFIED``."""
@@ -222,6 +241,25 @@ class TelnyxState:
             campaign |= {"campaignStatus": "TCR_FAILED", "failureReasons": failure.reason}
             campaign["_failure_code"] = failure.code
         campaign["updateDate"] = self.now()
+        # CampaignStatusUpdateEvent (spec3.yml): MNO_REVIEW ACCEPTED once provisioned; a
+        # refused registration is a REGISTRATION update, failed, with its reasons.
+        ok = failure is None
+        self._keep_event(
+            "10dlc.campaign.update",
+            str(campaign["campaignId"]),
+            {
+                "campaignId": campaign["campaignId"],
+                "brandId": campaign.get("brandId"),
+                "type": "MNO_REVIEW" if ok else "REGISTRATION",
+                "status": "ACCEPTED" if ok else "failed",
+                "description": (
+                    f"Campaign {campaign.get('tcrCampaignId')} "
+                    f"{'provisioned by the carriers' if ok else 'failed registration'}"
+                ),
+            }
+            | ({} if failure is None else {"reasons": [failure.reason]}),
+            campaign.get("webhookURL"),
+        )
 
     def _review_assignment(self, assignment: Record) -> None:
         failure = self._take_failure("assignment")
@@ -256,23 +294,30 @@ class TelnyxState:
         }
         if failure is not None:
             payload["reasons"] = [failure.reason]
+        number = str(assignment["phoneNumber"])
+        self._keep_event("10dlc.phone_number.update", number, payload, campaign.get("webhookURL"))
+
+    def _keep_event(self, event_type: str, subject: str, payload: Record, url: object) -> None:
         self.registry_events.append(
             {
-                "event_type": "10dlc.phone_number.update",
+                "event_type": event_type,
+                "subject": subject,
                 "payload": payload,
                 "occurred_at": self.now(),
-                "url": campaign.get("webhookURL"),
+                "url": url if isinstance(url, str) and url else None,
             }
         )
 
-    def take_registry_events(self, phone_number: str) -> list[Record]:
-        """The 10DLC webhooks about ``phone_number`` not taken yet, oldest first."""
+    def take_registry_events(self, subject: str) -> list[Record]:
+        """The 10DLC webhooks about ``subject`` not taken yet, oldest first.
+
+        ``subject`` is a phone number (its assignment), a campaign id or a brand id.
+        """
         with self.lock:
             taken: list[Record] = []
             kept: list[Record] = []
             for event in self.registry_events:
-                about = event["payload"].get("phoneNumber") == phone_number
-                (taken if about else kept).append(event)
+                (taken if event["subject"] == subject else kept).append(event)
             self.registry_events = kept
             return [_copy(event) for event in taken]
 
