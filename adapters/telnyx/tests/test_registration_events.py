@@ -228,14 +228,25 @@ def stand_in() -> Iterator[TelnyxStandIn]:
     stand_in.close()
 
 
+@pytest.mark.parametrize(
+    ("refused", "expected", "code"),
+    [
+        (False, CarrierRegistration.REGISTERED, None),
+        (True, CarrierRegistration.FAILED, ASSIGNMENT_FAILURE_CODE),
+    ],
+)
 def test_an_assignment_reaches_the_line_through_the_app(
-    tmp_path: Path, stand_in: TelnyxStandIn
+    tmp_path: Path,
+    stand_in: TelnyxStandIn,
+    refused: bool,
+    expected: CarrierRegistration,
+    code: str | None,
 ) -> None:
-    """Registered over Telnyx, a bought line is pending; the campaign's webhook registers it.
+    """Registered over Telnyx, a bought line is pending; the campaign's webhook settles it.
 
     The stand-in keeps the ``10dlc.phone_number.update`` Telnyx posts to the campaign's
     ``webhookURL`` (the account's events URL, set by the adapter); posted over HTTP to the
-    webhook app, it moves the line to registered.
+    webhook app, it moves the line to registered, or failed with the code.
     """
     driver = TelnyxDriver(stand_in.state, signing_key=_KEY)
     environ = {"TELNYX_API_KEY": STAND_IN_KEY, "TELNYX_PUBLIC_KEY": driver.public_key}
@@ -284,6 +295,9 @@ def test_an_assignment_reaches_the_line_through_the_app(
                     )
                     assert 200 == answer.status_code
         assert 2 == len(reviewed)
+        if refused:
+            failure = Failure(reason="Number is not messaging enabled", code="any")
+            stand_in.state.fail_next("assignment", failure)
         [offer] = acme.numbers.search("admin", NumberQuery(area_code="415", limit=1))
         acme.numbers.purchase("admin", offer.number, ["rec"], accept_terms=True)
         [summary] = acme.numbers.list()
@@ -299,7 +313,8 @@ def test_an_assignment_reaches_the_line_through_the_app(
             )
         assert 200 == answer.status_code
         [summary] = acme.numbers.list()
-        assert CarrierRegistration.REGISTERED == summary.line.carrier_registration
+        assert expected == summary.line.carrier_registration
+        assert code == summary.line.carrier_error_code
     http.close()
 
 
