@@ -133,11 +133,13 @@ def _json(body: bytes) -> Mapping[str, Any] | None:
 def _number_update(
     payload: Mapping[str, Any], data: Mapping[str, Any]
 ) -> NumberRegistrationUpdate | None:
-    kind = (text(payload.get("type")) or "").upper()
+    # The brand example names its kind twice (type TCR_BRAND_UPDATE, eventType BRAND_ADD):
+    # a deletion is recognized in either.
+    kinds = {(text(payload.get(key)) or "").upper() for key in ("type", "eventType")}
     raw_status = text(payload.get("assignmentStatus")) or text(payload.get("status")) or ""
     state = _STATES.get(raw_status.upper())
-    if kind in _DELETIONS or state is None:
-        _log.info("a Telnyx phone number update (%s, %r) was acknowledged", kind, raw_status)
+    if kinds & _DELETIONS or state is None:
+        _log.info("a Telnyx phone number update (%s, %r) was acknowledged", kinds, raw_status)
         return None
     number = _number(text(payload.get("phoneNumber")))
     failed = state is CarrierRegistration.FAILED

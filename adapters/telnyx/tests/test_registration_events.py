@@ -157,6 +157,7 @@ class TestPhoneNumberUpdates:
         "payload",
         [
             {"type": "DELETION", "status": "success"},
+            {"type": "TCR_PHONE_NUMBER_UPDATE", "eventType": "DELETION", "status": "success"},
             {"status": "PENDING_UNASSIGNMENT"},
             {"status": "FAILED_UNASSIGNMENT"},
         ],
