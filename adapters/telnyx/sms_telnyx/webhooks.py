@@ -28,6 +28,10 @@ timestamp, not the URL: the URL's ``sms_message_id`` query is trusted because Te
   ``webhook_url`` (and the URL called) carries the SDK's message id;
 * any other event type is acknowledged and ignored.
 
+A call reaches the number's TeXML application's voice URL as form fields, not a JSON event,
+signed the same way; :mod:`sms_telnyx.voice` parses it (a request naming a ``CallSid``) and
+renders its TeXML answer.
+
 Telnyx counts any 2xx answer as delivered and retries otherwise; the adapter answers 200 with
 an empty body.
 """
@@ -54,6 +58,7 @@ from sms_core.domain import (
     WebhookResponse,
 )
 from sms_core.exceptions import ConfigurationError, InvalidPhoneNumberError, WebhookPayloadError
+from sms_telnyx import voice
 from sms_telnyx.payloads import message_id_of, status_update, text, timestamp
 
 __all__ = [
@@ -165,6 +170,9 @@ def parse_webhook(request: WebhookRequest) -> list[ProviderEvent]:
         WebhookPayloadError: When the body is not a Telnyx event, or a message event lacks
             what its kind requires.
     """
+    if voice.is_call(request):
+        # A TeXML call request (form fields, not a JSON event): sms_telnyx.voice.
+        return list(voice.parse_call(request))
     data = _event(request)
     kind = text(data.get("event_type")) or ""
     payload: Mapping[str, Any] = data["payload"]
