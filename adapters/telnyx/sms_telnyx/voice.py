@@ -44,10 +44,13 @@ and ``telnyx-signature-ed25519``, "Ed25519 signature of timestamp|payload"). Wit
 over (``completed``, ``busy``, ``failed``, ``no-answer``, ``canceled``: a progress callback)
 carries no call to answer.
 
-**The answer.** TeXML, Telnyx's Twilio-compatible markup: ``<Response><Dial><Number>`` to
-forward ("The ``<Dial>`` verb transfers an existing call to another destination",
-https://developers.telnyx.com/docs/voice/programmable-voice/texml-verbs/dial), else ``<Say>``
-and ``<Hangup/>``.
+**The answer.** TeXML, Telnyx's Twilio-compatible markup (verbs ``Say``, ``Dial``, ``Hangup``,
+``Reject``..., https://developers.telnyx.com/docs/voice/programmable-voice/texml-verbs):
+``<Response><Dial><Number>`` to forward ("The ``<Dial>`` verb transfers an existing call to
+another destination", .../texml-verbs/dial), else ``<Say>`` and ``<Hangup/>``, the same polite
+decline the Twilio adapter gives. ``<Reject>`` would leave the call unanswered and unbilled
+(.../texml-verbs/reject), but the caller would hear only a tone, not that the number takes
+texts.
 """
 
 from __future__ import annotations
