@@ -124,7 +124,10 @@ def texml_application(
     params: dict[str, Any] = {"friendly_name": name, "voice_url": voice_url, "voice_method": "post"}
     if outbound_voice_profile_id is not None:
         params["outbound"] = {"outbound_voice_profile_id": outbound_voice_profile_id}
-    created = _data(calling(lambda: client.texml_applications.create(**params), creates=True))
+    # Made once, by the client that never repeats a request. A lost answer is reported as an
+    # ordinary failure ("try later", creates=False: no text is at stake): configuring again
+    # finds an application that was made after all, by its name and URL, and makes no second.
+    created = _data(calling(lambda: client.texml_applications.create(**params), creates=False))
     if not isinstance(created, dict) or not created.get("id"):
         raise ProviderError(
             "Telnyx's answer to creating a TeXML application named no id; configure the number "

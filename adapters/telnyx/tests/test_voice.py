@@ -233,6 +233,30 @@ class TestVoiceUrl:
             )
         assert [] == [r for r in recorder.requests if r.method == "PATCH"]
 
+    def test_an_application_whose_answer_was_lost_is_not_made_twice(
+        self, make_adapter: MakeAdapter
+    ) -> None:
+        """Telnyx made it but the answer was lost: configuring again finds it by name and URL."""
+        made: list[dict[str, Any]] = []
+
+        def create(request: httpx.Request) -> httpx.Response:
+            made.append(_application())
+            return httpx.Response(502, text="<html>Bad Gateway</html>")
+
+        routes = _routes(_listed())
+        routes[("GET", "/texml_applications")] = lambda _: httpx.Response(200, json=_listed(*made))
+        routes[("POST", "/texml_applications")] = create
+        adapter, recorder = make_adapter(routes)
+        wanted = NumberSettings(voice_url=VOICE_URL)
+        with pytest.raises(ProviderError):
+            adapter.sms_configure_number(account(messaging_profile_id=PROFILE), NUMBER, wanted)
+        assert [] == [r for r in recorder.requests if r.method == "PATCH"]
+        done = adapter.sms_configure_number(account(messaging_profile_id=PROFILE), NUMBER, wanted)
+        assert done is not None
+        assert VOICE_URL == done.settings.voice_url
+        assert 1 == len([r for r in recorder.requests if r.method == "POST"])
+        assert {"connection_id": APP_ID} == _body(recorder, "PATCH", f"/phone_numbers/{NUMBER_ID}")
+
     def test_a_malformed_outbound_voice_profile_is_refused(self) -> None:
         adapter = TelnyxAdapter(environ={"TELNYX_API_KEY": API_KEY})
         with pytest.raises(ConfigurationError, match="outbound_voice_profile_id"):
