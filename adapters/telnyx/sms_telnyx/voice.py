@@ -39,10 +39,11 @@ Twilio's names: ``AccountSid``, ``CallSid`` (the call control id), ``From``, ``T
 ``telnyx-signature-ed25519`` over ``f"{telnyx-timestamp}|{body}"``
 (https://developers.telnyx.com/api-reference/callbacks/texml-call-initiated and
 ``texml-call-answered``: "Body application/x-www-form-urlencoded", headers ``telnyx-timestamp``
-and ``telnyx-signature-ed25519``, "Ed25519 signature of timestamp|payload"). With
-``voice_method`` ``get`` the fields come in the query string; both are read. A call already
-over (``completed``, ``busy``, ``failed``, ``no-answer``, ``canceled``: a progress callback)
-carries no call to answer.
+and ``telnyx-signature-ed25519``, "Ed25519 signature of timestamp|payload"). The signature
+does not cover the URL, so only the body is read: an application switched to ``voice_method``
+``get`` (fields in the query string) is refused with a hint. A call already over
+(``completed``, ``busy``, ``failed``, ``no-answer``, ``canceled``: a progress callback) carries
+no call to answer.
 
 **The answer.** TeXML, Telnyx's Twilio-compatible markup (verbs ``Say``, ``Dial``, ``Hangup``,
 ``Reject``..., https://developers.telnyx.com/docs/voice/programmable-voice/texml-verbs):
@@ -143,27 +144,41 @@ def _data(answer: Any) -> Any:
 
 
 def _fields(request: WebhookRequest) -> dict[str, str]:
-    """The request's fields: the query string, then a form body; first value of each."""
-    fields = dict(parse_qsl(urlsplit(request.url).query, keep_blank_values=True))
+    """The form body's fields, first value of each: the only fields the signature covers."""
     content_type = request.headers.get("content-type", "")
-    if request.body and content_type.startswith("application/x-www-form-urlencoded"):
-        fields.update({key: values[0] for key, values in request.form().items() if values})
-    return fields
+    if not (request.body and content_type.startswith("application/x-www-form-urlencoded")):
+        return {}
+    return {key: values[0] for key, values in request.form().items() if values}
+
+
+def _query(request: WebhookRequest) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(request.url).query, keep_blank_values=True))
 
 
 def is_call(request: WebhookRequest) -> bool:
     """Whether the request is a TeXML call request (it names a ``CallSid``)."""
-    return bool(_fields(request).get("CallSid", "").strip())
+    return any(fields.get("CallSid", "").strip() for fields in (_fields(request), _query(request)))
 
 
 def parse_call(request: WebhookRequest) -> list[InboundCall]:
     """The call a TeXML request carries; none when it reports a call already over.
 
+    Only the form body is read: Telnyx signs the body and the timestamp, not the URL, so call
+    fields in a query string (an application set to ``voice_method`` ``get``) could have been
+    changed by anyone and are refused.
+
     Raises:
-        WebhookPayloadError: When ``CallSid`` or a ``To`` phone number is missing.
+        WebhookPayloadError: When ``CallSid`` or a ``To`` phone number is missing, or the
+            fields came in the URL.
     """
     fields = _fields(request)
     call_sid = fields.get("CallSid", "").strip()
+    if not call_sid and _query(request).get("CallSid", "").strip():
+        raise WebhookPayloadError(
+            "a Telnyx TeXML call request carried its fields in the URL, which Telnyx's "
+            "signature does not cover; set the TeXML application's voice_method to post "
+            "(Mission Control, the 'smsadmin calls' application)"
+        )
     if not call_sid:
         raise WebhookPayloadError("a Telnyx TeXML call request has no CallSid")
     if fields.get("CallStatus", "").strip().lower() in _CALL_OVER:

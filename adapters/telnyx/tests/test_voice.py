@@ -273,7 +273,7 @@ class _Telnyx:
     def call(
         self, fields: dict[str, str] | None = None, *, at: datetime = _NOW, sign: bool = True
     ) -> WebhookRequest:
-        body = urlencode(fields or _CALL).encode()
+        body = urlencode(_CALL if fields is None else fields).encode()
         stamp = str(int(at.timestamp()))
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if sign:
@@ -341,14 +341,35 @@ class TestCallRequest:
             account(), telnyx_side.call(_CALL | {"CallStatus": "completed"})
         )
 
-    def test_the_fields_of_a_get_request_are_read(self, hooks: Hooks) -> None:
-        """With ``voice_method`` ``get`` the fields come in the query string."""
+    def test_call_fields_in_the_url_are_refused(self, hooks: Hooks, telnyx_side: _Telnyx) -> None:
+        """The signature covers the body, not the URL: fields there could have been changed."""
+        signed_empty_body = telnyx_side.call({})
         request = WebhookRequest(
-            method="GET", url=f"{_CALL_URL}?{urlencode(_CALL)}", headers={}, body=b""
+            method="POST",
+            url=f"{_CALL_URL}?{urlencode(_CALL)}",
+            headers=signed_empty_body.headers,
+            body=signed_empty_body.body,
+        )
+        hooks.verify_webhook(account(), request)
+        with pytest.raises(WebhookPayloadError, match="voice_method to post"):
+            hooks.parse_webhook(account(), request)
+
+    def test_signed_fields_win_over_fields_in_the_url(
+        self, hooks: Hooks, telnyx_side: _Telnyx
+    ) -> None:
+        signed = telnyx_side.call()
+        request = WebhookRequest(
+            method="POST",
+            url=f"{_CALL_URL}?To=%2B14155550199&From=%2B12065550100",
+            headers=signed.headers,
+            body=signed.body,
         )
         [call] = hooks.parse_webhook(account(), request)
         assert isinstance(call, InboundCall)
-        assert _CALL["CallSid"] == call.provider_call_id
+        assert (PhoneNumber.parse("+35319605860"), PhoneNumber.parse("+14155550123")) == (
+            call.caller,
+            call.called,
+        )
 
     def test_a_call_without_a_called_number_is_refused(
         self, hooks: Hooks, telnyx_side: _Telnyx
