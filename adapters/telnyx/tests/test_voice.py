@@ -259,6 +259,8 @@ class TestVoiceUrl:
 
     def test_a_malformed_outbound_voice_profile_is_refused(self) -> None:
         adapter = TelnyxAdapter(environ={"TELNYX_API_KEY": API_KEY})
+        read = adapter.settings_for(account(outbound_voice_profile_id=" 1293384261075731499 "))
+        assert "1293384261075731499" == read.outbound_voice_profile_id
         with pytest.raises(ConfigurationError, match="outbound_voice_profile_id"):
             adapter.settings_for(account(outbound_voice_profile_id="ovp-1"))
 
