@@ -44,6 +44,7 @@ from sms_core import (
 )
 from sms_core.domain import NumberSettings, ProvisionedNumber
 from sms_core.exceptions import ProviderError
+from sms_core.testing.prism import raise_for_prism_rejection
 from sms_telnyx import TelnyxAdapter
 from sms_telnyx.voice import DECLINE_MESSAGE, TEXML_CONTENT_TYPE, application_name
 
@@ -401,3 +402,36 @@ class TestAnswer:
             + DECLINE_MESSAGE.encode()
             + b"</Say><Hangup/></Response>"
         ) == response.body
+
+
+class TestPrism:
+    """What the package sends for a voice URL passes Prism (the trimmed description)."""
+
+    def test_finding_making_and_pointing_at_an_application_pass(self, telnyx_api_url: str) -> None:
+        answers: list[httpx.Response] = []
+
+        def keep(response: httpx.Response) -> None:
+            response.read()
+            answers.append(response)
+
+        http = httpx.Client(event_hooks={"response": [keep]}, trust_env=False)
+        adapter = TelnyxAdapter(
+            http=http, base_url=telnyx_api_url, environ={"TELNYX_API_KEY": API_KEY}
+        )
+        settings = {"messaging_profile_id": PROFILE, "outbound_voice_profile_id": "1293384261"}
+        # Prism's example application has another URL, so one is made (with the profile).
+        wanted = NumberSettings(voice_url=VOICE_URL, forward_to=FORWARD, label="Front desk")
+        try:
+            adapter.sms_configure_number(account(**settings), NUMBER, wanted)
+        finally:
+            adapter.close()
+            http.close()
+        paths = {(r.request.method, r.request.url.path.split("/v2", 1)[-1]) for r in answers}
+        assert {
+            ("GET", "/texml_applications"),
+            ("POST", "/texml_applications"),
+            ("PATCH", f"/phone_numbers/{NUMBER_ID}"),
+            ("PATCH", f"/phone_numbers/{NUMBER_ID}/voice"),
+        } <= paths
+        for answer in answers:
+            raise_for_prism_rejection(answer)
