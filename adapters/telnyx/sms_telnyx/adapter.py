@@ -4,9 +4,8 @@ The core routes to the adapter the calls of accounts whose ``provider`` is ``"te
 adapter never checks whose account it is given). It holds one pooled ``httpx.Client`` (made on
 first use unless injected) and one ``telnyx.Telnyx`` per API key over it. This first slice
 implements discovery, numbers (:mod:`sms_telnyx.provisioning`), 10DLC registration
-(:mod:`sms_telnyx.registration`), delivery and webhooks; what it does not implement (calls)
-the core answers with
-:class:`~sms_core.exceptions.UnsupportedFeatureError`.
+(:mod:`sms_telnyx.registration`), delivery, webhooks and calls through a TeXML application
+(:mod:`sms_telnyx.voice`).
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from sms_core.domain import (
     AvailableNumber,
     BrandProfile,
     CampaignProfile,
+    InboundCall,
     NumberQuery,
     NumberSettings,
     NumberType,
@@ -44,7 +44,7 @@ from sms_core.domain import (
     WebhookResponse,
 )
 from sms_core.hookspecs import hookimpl
-from sms_telnyx import delivery, provisioning, registration, webhooks
+from sms_telnyx import delivery, provisioning, registration, voice, webhooks
 from sms_telnyx.client import TELNYX_BASE_URL, TelnyxClients, default_http_client
 from sms_telnyx.settings import PROVIDER, Credentials, TelnyxSettings
 
@@ -233,10 +233,14 @@ class TelnyxAdapter:
     def sms_configure_number(
         self, account: Account, number: ProvisionedNumber, settings: NumberSettings
     ) -> ProvisionedNumber | None:
-        """Messaging profile, its inbound webhook and call forwarding of the number."""
+        """Messaging profile, its inbound webhook, the TeXML application and forwarding."""
         telnyx_settings = self.settings_for(account)
         return provisioning.configure_number(
-            self.client_for(account, telnyx_settings), telnyx_settings, number, settings
+            self.client_for(account, telnyx_settings),
+            telnyx_settings,
+            number,
+            settings,
+            reader=self._reader(account, telnyx_settings),
         )
 
     @hookimpl
@@ -315,8 +319,17 @@ class TelnyxAdapter:
     def sms_parse_webhook(
         self, account: Account, request: WebhookRequest
     ) -> Sequence[ProviderEvent] | None:
-        """The status update or inbound text a ``message.*`` webhook carries."""
+        """The status update or inbound text of a ``message.*`` webhook, or a TeXML call."""
         return webhooks.parse_webhook(request)
+
+    # -- calls (TeXML) -----------------------------------------------------------------------
+
+    @hookimpl
+    def sms_answer_call(
+        self, account: Account, call: InboundCall, forward_to: PhoneNumber | None
+    ) -> WebhookResponse | None:
+        """TeXML ``<Dial>`` to the forwarding number, or a polite goodbye."""
+        return voice.answer_call(forward_to)
 
     @hookimpl
     def sms_acknowledge_webhook(

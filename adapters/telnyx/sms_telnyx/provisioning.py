@@ -41,10 +41,14 @@ profile's ``webhook_url`` is set to it (``PATCH /v2/messaging_profiles/{id}``, w
 version 2). Settings without an inbound URL leave the profile's webhook as it is: the profile
 serves every number on it. Delivery reports need nothing on the number: each text names its
 own webhook URL (:mod:`sms_telnyx.delivery`). Calls reach a Telnyx *connection*, not a URL on
-the number, so ``voice_url`` cannot be set per number; forwarding is Telnyx's own
-(``PATCH /v2/phone_numbers/{id}/voice``, ``call_forwarding``), and ``connection_id`` is never
-sent (the description refuses ``null`` there). A label becomes the number's
-``customer_reference`` (``PATCH /v2/phone_numbers/{id}``).
+the number: a ``voice_url`` is served by a TeXML application with that URL
+(:mod:`sms_telnyx.voice`, found or created), and the number's ``connection_id`` is pointed at
+it (``PATCH /v2/phone_numbers/{id}``); Telnyx's own forwarding
+(``PATCH /v2/phone_numbers/{id}/voice``, ``call_forwarding``) is then switched off, as the
+TeXML answer forwards. Without a voice URL Telnyx forwards by itself (``always``), or not at
+all; the number keeps the connection it has, since the description refuses a ``null``
+``connection_id`` and documents no other way to detach one (the SDK's own services always give
+the account's calls URL). A label becomes the number's ``customer_reference`` (same ``PATCH``).
 """
 
 from __future__ import annotations
@@ -74,12 +78,14 @@ from sms_core.exceptions import (
     ProviderTimeoutError,
     UnsupportedFeatureError,
 )
+from sms_telnyx import voice
 from sms_telnyx.errors import calling
 from sms_telnyx.settings import PROVIDER, TelnyxSettings
 
 if TYPE_CHECKING:
     import telnyx
     from telnyx.types.available_phone_number_list_params import Filter
+    from telnyx.types.phone_number_update_params import PhoneNumberUpdateParams
     from telnyx.types.phone_numbers.call_forwarding_param import CallForwardingParam
 
 __all__ = [
@@ -309,7 +315,7 @@ def purchase_number(
             f"Telnyx could not complete the purchase of {number}; search again and pick another",
             provider=PROVIDER,
         )
-    return _configure(client, settings, number, number_id, wanted)
+    return _configure(client, reader, settings, number=number, number_id=number_id, wanted=wanted)
 
 
 def _pending(number: PhoneNumber, order_id: str | None) -> ProviderTimeoutError:
@@ -355,11 +361,15 @@ def configure_number(
     settings: TelnyxSettings,
     number: ProvisionedNumber,
     wanted: NumberSettings,
+    *,
+    reader: telnyx.Telnyx | None = None,
 ) -> ProvisionedNumber:
-    """Configure the number: its messaging profile, the profile's webhook, call forwarding.
+    """Configure the number: its messaging profile, the profile's webhook, its calls.
 
     The number joins the account's messaging profile, the profile's inbound webhook is pointed
-    at the SDK when ``wanted.sms_url`` is given, and forwarding is set or switched off.
+    at the SDK when ``wanted.sms_url`` is given, calls go to the TeXML application of
+    ``wanted.voice_url`` when given, and Telnyx's own forwarding is set or switched off.
+    ``reader`` (lookups, which may be retried) defaults to ``client``.
 
     Raises:
         ProviderNotFoundError: When the account does not hold the number.
@@ -370,39 +380,60 @@ def configure_number(
             f"'1293384261075731499'), so {number.number} is not one of the account's numbers",
             provider=PROVIDER,
         )
-    return _configure(client, settings, number.number, number.provider_ref, wanted)
+    return _configure(
+        client,
+        reader or client,
+        settings,
+        number=number.number,
+        number_id=number.provider_ref,
+        wanted=wanted,
+    )
 
 
 def _configure(
     client: telnyx.Telnyx,
+    reader: telnyx.Telnyx,
     settings: TelnyxSettings,
+    *,
     number: PhoneNumber,
     number_id: str,
     wanted: NumberSettings,
 ) -> ProvisionedNumber:
     profile = _profile(settings)
+    voice_url: str | None = None
+    number_fields: PhoneNumberUpdateParams = {}
+    if wanted.voice_url:
+        # Found or made before the number changes, so a refusal leaves the number as it was.
+        connection_id, voice_url = voice.texml_application(
+            client,
+            reader,
+            wanted.voice_url,
+            outbound_voice_profile_id=settings.outbound_voice_profile_id,
+        )
+        number_fields["connection_id"] = connection_id
+    if wanted.label:
+        # The label as the number's customer reference ("A customer reference string for
+        # customer look ups", UpdatePhoneNumberRequest), not its tags, which would replace the
+        # tags the account set.
+        number_fields["customer_reference"] = wanted.label
     messaging = calling(
         lambda: client.phone_numbers.messaging.update(number_id, messaging_profile_id=profile),
         creates=False,
     )
-    if wanted.label:
-        # The label as the number's customer reference ("A customer reference string for
-        # customer look ups", UpdatePhoneNumberRequest), not its tags, which would replace the
-        # tags the account set. Only that field is sent: the description refuses a
-        # connection_id of null, and the package leaves an omitted argument out.
-        label = wanted.label
-        calling(
-            lambda: client.phone_numbers.update(number_id, customer_reference=label),
-            creates=False,
-        )
+    if number_fields:
+        # Only these fields are sent: the description refuses a connection_id of null, and
+        # the package leaves an omitted argument out.
+        calling(lambda: client.phone_numbers.update(number_id, **number_fields), creates=False)
     forwarding: CallForwardingParam
-    if wanted.forward_to is not None:
+    if wanted.forward_to is not None and voice_url is None:
         forwarding = {
             "call_forwarding_enabled": True,
             "forwards_to": wanted.forward_to.e164,
             "forwarding_type": "always",
         }
     else:
+        # Off without a forwarding number, and off with a voice URL: the TeXML answer
+        # forwards then (sms_telnyx.voice), and a call is never forwarded twice.
         forwarding = {"call_forwarding_enabled": False}
     calling(
         lambda: client.phone_numbers.voice.update(number_id, call_forwarding=forwarding),
@@ -422,7 +453,7 @@ def _configure(
         settings=NumberSettings(
             sms_url=wanted.sms_url,
             status_callback_url=wanted.status_callback_url,
-            voice_url=None,
+            voice_url=voice_url,
             forward_to=wanted.forward_to,
             label=wanted.label,
         ),

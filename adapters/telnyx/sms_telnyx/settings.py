@@ -4,13 +4,16 @@ Non-secret settings live in ``Account.provider_settings`` (the SDK stores them);
 from the environment, or from the host through the adapter's ``credentials`` callable, and are
 never stored, logged or shown.
 
-=========================  =====================================================================
-``provider_settings`` key  meaning
-=========================  =====================================================================
-``messaging_profile_id``   the Telnyx messaging profile (a UUID) texts are sent through; the
-                           sending number must be assigned to it in Mission Control
-``env_prefix``             prefix of the secret variables (``TELNYX_`` by default)
-=========================  =====================================================================
+=============================  =================================================================
+``provider_settings`` key      meaning
+=============================  =================================================================
+``messaging_profile_id``       the Telnyx messaging profile (a UUID) texts are sent through; the
+                               sending number must be assigned to it in Mission Control
+``env_prefix``                 prefix of the secret variables (``TELNYX_`` by default)
+``outbound_voice_profile_id``  the outbound voice profile (digits) set on the TeXML application
+                               the adapter makes for calls, so its ``<Dial>`` can forward them
+                               (:mod:`sms_telnyx.voice`)
+=============================  =================================================================
 
 Secrets, read as ``{env_prefix}NAME``: ``API_KEY`` (the REST API's bearer key, Mission Control,
 "API Keys") and ``PUBLIC_KEY`` (the account's base64 Ed25519 public key that webhooks are
@@ -36,11 +39,14 @@ PROVIDER = "telnyx"
 #: The prefix of the environment variables holding the secrets.
 DEFAULT_ENV_PREFIX = "TELNYX_"
 
-_KNOWN_KEYS = frozenset({"messaging_profile_id", "env_prefix"})
+_KNOWN_KEYS = frozenset({"messaging_profile_id", "env_prefix", "outbound_voice_profile_id"})
 # Secrets by the names an operator would give them; refused whatever their value.
 _SECRET_KEYS = frozenset({"api_key", "public_key", "webhook_public_key", "api_v1_key"})
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _ENV_PREFIX = re.compile(r"[A-Z][A-Z0-9_]{0,40}")
+# Telnyx's outbound voice profile ids are integers written as strings (OutboundVoiceProfileId's
+# example '1293384261075731499' in spec3.yml).
+_INT_ID = re.compile(r"[0-9]{1,30}")
 
 
 @attrs.frozen(kw_only=True)
@@ -49,6 +55,7 @@ class TelnyxSettings:
 
     messaging_profile_id: str | None = None
     env_prefix: str = DEFAULT_ENV_PREFIX
+    outbound_voice_profile_id: str | None = None
 
     @classmethod
     def from_account(cls, account: Account) -> TelnyxSettings:
@@ -85,7 +92,19 @@ class TelnyxSettings:
                 f"provider setting 'env_prefix' of account {account.id!r} is {prefix!r}; use "
                 "capital letters, digits and underscores, such as 'TELNYX_AGENCY1_'"
             )
-        return cls(messaging_profile_id=profile, env_prefix=prefix)
+        voice_profile = raw.get("outbound_voice_profile_id", "").strip() or None
+        if voice_profile is not None and not _INT_ID.fullmatch(voice_profile):
+            raise ConfigurationError(
+                f"provider setting 'outbound_voice_profile_id' of account {account.id!r} is "
+                f"{voice_profile!r}, not a Telnyx outbound voice profile id (digits, such as "
+                "'1293384261075731499'); copy it from Mission Control, Voice, Outbound Voice "
+                "Profiles"
+            )
+        return cls(
+            messaging_profile_id=profile,
+            env_prefix=prefix,
+            outbound_voice_profile_id=voice_profile,
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -29,6 +29,10 @@ timestamp, not the URL: the URL's ``sms_message_id`` query is trusted because Te
 * 10DLC brand, campaign and phone number updates: :mod:`sms_telnyx.registration_events`;
 * any other event type is acknowledged and ignored.
 
+A call reaches the number's TeXML application's voice URL as form fields, not a JSON event,
+signed the same way; :mod:`sms_telnyx.voice` parses it (a request naming a ``CallSid``) and
+renders its TeXML answer.
+
 Telnyx counts any 2xx answer as delivered and retries otherwise; the adapter answers 200 with
 an empty body.
 """
@@ -55,6 +59,7 @@ from sms_core.domain import (
     WebhookResponse,
 )
 from sms_core.exceptions import ConfigurationError, InvalidPhoneNumberError, WebhookPayloadError
+from sms_telnyx import voice
 from sms_telnyx.payloads import message_id_of, status_update, text, timestamp
 from sms_telnyx.registration_events import parse_registration_webhook
 
@@ -167,6 +172,9 @@ def parse_webhook(request: WebhookRequest) -> list[ProviderEvent]:
         WebhookPayloadError: When the body is not a Telnyx event, or a message event lacks
             what its kind requires.
     """
+    if voice.is_call(request):
+        # A TeXML call request (form fields, not a JSON event): sms_telnyx.voice.
+        return list(voice.parse_call(request))
     if (registration := parse_registration_webhook(request)) is not None:
         return registration  # 10DLC updates: sms_telnyx.registration_events
     data = _event(request)

@@ -21,7 +21,6 @@ from sms_core import Account, Hooks, ManualClock, make_plugin_manager
 from sms_core.domain import (
     NumberSettings,
 )
-from sms_core.exceptions import UnsupportedFeatureError
 from sms_core.testing.contract import (
     DeliveryContract,
     DiscoveryContract,
@@ -107,11 +106,6 @@ _NO_LOOKUP_WITHOUT_ID = pytest.mark.xfail(
         "search; the adapter answers ProviderNotFoundError and the message's webhook settles it"
     ),
 )
-_NO_CALL_EVENTS = pytest.mark.xfail(
-    strict=True,
-    raises=(AssertionError, UnsupportedFeatureError),
-    reason="the adapter parses no call.* events and answers no calls yet (issue 11, webhooks)",
-)
 
 
 class TestTelnyxDelivery(TelnyxFixtures, DeliveryContract):
@@ -125,13 +119,6 @@ class TestTelnyxDelivery(TelnyxFixtures, DeliveryContract):
 class TestTelnyxWebhooks(TelnyxFixtures, WebhookContract):
     """Ed25519-signed webhooks: verified, parsed and answered."""
 
-    test_inbound_call_parses_to_call = _NO_CALL_EVENTS(
-        WebhookContract.test_inbound_call_parses_to_call
-    )
-    test_answer_call_forwards = _NO_CALL_EVENTS(WebhookContract.test_answer_call_forwards)
-    test_answer_call_without_forwarding_declines = _NO_CALL_EVENTS(
-        WebhookContract.test_answer_call_without_forwarding_declines
-    )
     # Telnyx signs f"{timestamp}|{body}" and nothing of the URL
     # (https://developers.telnyx.com/docs/development/sdk/python/webhooks; the telnyx package's
     # telnyx/lib/webhook_verification.py), so a request replayed to another URL still verifies.
@@ -140,14 +127,6 @@ class TestTelnyxWebhooks(TelnyxFixtures, WebhookContract):
         strict=True,
         reason="Telnyx's Ed25519 signature covers the timestamp and body, not the URL",
     )(WebhookContract.test_tampered_url_is_refused)
-
-
-# Telnyx routes a number's calls to a connection, not to a URL set on the number, so the
-# adapter returns the settings without ``voice_url`` (adapters/telnyx/README.md, "configure").
-_NO_VOICE_URL = pytest.mark.xfail(
-    strict=True,
-    reason="Telnyx sends a number's calls to a connection; no voice URL is set per number",
-)
 
 
 class TestTelnyxProvisioning(TelnyxFixtures, ProvisioningContract):
@@ -159,12 +138,6 @@ class TestTelnyxProvisioning(TelnyxFixtures, ProvisioningContract):
         strict=True,
         reason="Telnyx's number search has no postal-code filter; the adapter refuses it",
     )(ProvisioningContract.test_search_by_postal_code)
-    test_purchase_returns_number_with_ref_and_settings = _NO_VOICE_URL(
-        ProvisioningContract.test_purchase_returns_number_with_ref_and_settings
-    )
-    test_configure_replaces_settings = _NO_VOICE_URL(
-        ProvisioningContract.test_configure_replaces_settings
-    )
     # The adapter finishes an order whose answer was lost when the same number is bought
     # again (it finds the number among the account's own), where the suite expects a refusal.
     # Which is right for Telnyx's asynchronous number orders is open (issue 11).

@@ -41,6 +41,7 @@ from sms_core.domain import (
 from sms_core.testing.prism import raise_for_prism_rejection
 from sms_telnyx import TelnyxAdapter
 from sms_telnyx.provisioning import ORDER_POLL_INTERVAL, ORDER_POLLS
+from sms_telnyx.voice import application_name
 
 NUMBER = "+14155550123"
 NUMBER_ID = "1293384261075731499"
@@ -160,13 +161,41 @@ _NOT_HELD = {
 }
 
 
+APP_ID = "1293384261075731500"
+
+
+def _application(voice_url: str | None = None) -> dict[str, Any]:
+    """A ``TexmlApplication`` (spec3.yml) serving ``voice_url`` (SETTINGS' by default)."""
+    url = voice_url or SETTINGS.voice_url
+    return {
+        "id": APP_ID,
+        "record_type": "texml_application",
+        "friendly_name": application_name(str(url)),
+        "voice_url": url,
+        "voice_method": "post",
+    }
+
+
+_NO_APPLICATIONS = {
+    "data": [],
+    "meta": {"total_pages": 0, "total_results": 0, "page_number": 1, "page_size": 250},
+}
+
+
 def _configured() -> Routes:
     return {
+        ("GET", "/texml_applications"): _json(_NO_APPLICATIONS),
+        ("POST", "/texml_applications"): _json({"data": _application()}, 201),
         ("PATCH", f"/phone_numbers/{NUMBER_ID}/messaging"): _json({"data": {"id": NUMBER_ID}}),
         ("PATCH", f"/phone_numbers/{NUMBER_ID}/voice"): _json({"data": {"id": NUMBER_ID}}),
         ("PATCH", f"/phone_numbers/{NUMBER_ID}"): _json({"data": {"id": NUMBER_ID}}),
         ("PATCH", f"/messaging_profiles/{PROFILE}"): _json({"data": {"id": PROFILE}}),
     }
+
+
+def _orders(recorder: Recorder) -> list[httpx.Request]:
+    """The number orders placed."""
+    return [r for r in recorder.requests if (r.method, r.url.path) == ("POST", "/v2/number_orders")]
 
 
 def _query(request: httpx.Request) -> dict[str, list[str]]:
@@ -278,8 +307,7 @@ class TestPurchase:
         assert bought is not None
         assert NUMBER_ID == bought.provider_ref
         assert NUMBER == bought.number.e164
-        assert SETTINGS.forward_to == bought.settings.forward_to
-        assert bought.settings.voice_url is None  # calls reach a Telnyx connection, not a URL
+        assert SETTINGS == bought.settings
         calls = [(r.method, r.url.path) for r in recorder.requests]
         assert [
             ("GET", "/v2/phone_numbers"),
@@ -287,6 +315,8 @@ class TestPurchase:
             ("GET", f"/v2/number_orders/{ORDER_ID}"),
             ("GET", f"/v2/number_orders/{ORDER_ID}"),
             ("GET", "/v2/phone_numbers"),
+            ("GET", "/v2/texml_applications"),
+            ("POST", "/v2/texml_applications"),
             ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}/messaging"),
             ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}"),
             ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}/voice"),
@@ -299,20 +329,22 @@ class TestPurchase:
             "phone_numbers": [{"phone_number": NUMBER}],
             "messaging_profile_id": PROFILE,
         } == recorder.json(1)
-        assert {"messaging_profile_id": PROFILE} == recorder.json(5)
-        # The label only: no connection_id (the description refuses null there), no tags.
-        assert {"customer_reference": "Recruiting desk"} == recorder.json(6)
         assert {
-            "call_forwarding": {
-                "call_forwarding_enabled": True,
-                "forwards_to": "+12065550142",
-                "forwarding_type": "always",
-            }
-        } == recorder.json(7)
+            "friendly_name": application_name(str(SETTINGS.voice_url)),
+            "voice_url": SETTINGS.voice_url,
+            "voice_method": "post",
+        } == recorder.json(6)
+        assert {"messaging_profile_id": PROFILE} == recorder.json(7)
+        # The TeXML application and the label; no tags, which would replace the account's.
+        assert {"connection_id": APP_ID, "customer_reference": "Recruiting desk"} == recorder.json(
+            8
+        )
+        # The TeXML answer forwards (sms_telnyx.voice): Telnyx's own forwarding is off.
+        assert {"call_forwarding": {"call_forwarding_enabled": False}} == recorder.json(9)
         assert {
             "webhook_url": "https://sms.example/webhooks/acme/messages",
             "webhook_api_version": "2",
-        } == recorder.json(8)
+        } == recorder.json(10)
         assert [ORDER_POLL_INTERVAL, ORDER_POLL_INTERVAL] == telnyx.slept
 
     def test_a_pending_order_is_reported_then_finished_without_a_second_order(
@@ -337,8 +369,7 @@ class TestPurchase:
         bought = adapter.sms_purchase_number(_account(), number, SETTINGS)
         assert bought is not None
         assert NUMBER_ID == bought.provider_ref
-        orders = [r for r in recorder.requests if r.method == "POST"]
-        assert 1 == len(orders)
+        assert 1 == len(_orders(recorder))
 
     def test_a_failed_order_is_an_unavailable_number(self, make_adapter: MakeAdapter) -> None:
         telnyx = Telnyx(
@@ -373,7 +404,7 @@ class TestPurchase:
         adapter, recorder = make_adapter(telnyx)
         bought = adapter.sms_purchase_number(_account(), PhoneNumber.parse(NUMBER), SETTINGS)
         assert bought is not None
-        assert 1 == len([r for r in recorder.requests if r.method == "POST"])
+        assert 1 == len(_orders(recorder))
         assert [] == telnyx.slept  # complete at once: no wait
 
     def test_a_refused_order_is_an_unavailable_number(self, make_adapter: MakeAdapter) -> None:
@@ -510,7 +541,7 @@ class TestThroughTheFacade:
         assert [NUMBER] == [item.number.e164 for item in found]
         bought = hooks.purchase_number(_account(), found[0].number, SETTINGS)
         assert NUMBER_ID == bought.provider_ref
-        assert [] == [r for r in recorder.requests if r.method == "POST"]  # held: not re-ordered
+        assert [] == _orders(recorder)  # held: not re-ordered
         changed = hooks.configure_number(_account(), bought, NumberSettings())
         assert NumberSettings() == changed.settings
         hooks.release_number(_account(), changed)
@@ -565,6 +596,8 @@ class TestPrism:
             ("PATCH", f"/messaging_profiles/{PROFILE}"),
             ("DELETE", f"/phone_numbers/{NUMBER_ID}"),
             ("POST", "/number_orders"),
+            ("GET", "/texml_applications"),
+            ("POST", "/texml_applications"),
         } <= paths
         for answer in answers:
             raise_for_prism_rejection(answer)

@@ -15,6 +15,7 @@ import base64
 import json
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from nacl.signing import SigningKey
 
@@ -33,10 +34,18 @@ from sms_telnyx.errors import FAILURE_REASONS
 from sms_telnyx.registration_events import ASSIGNMENT_FAILURE_CODE
 from sms_telnyx.testing.standin import Failure, TelnyxState
 
-__all__ = ["FALLBACK_WEBHOOK_URL", "TelnyxDriver", "signed_request"]
+__all__ = [
+    "FALLBACK_WEBHOOK_URL",
+    "FORM_CONTENT_TYPE",
+    "TelnyxDriver",
+    "signed_body",
+    "signed_request",
+]
 
 #: Where a webhook claims to go when Telnyx has no URL for it.
 FALLBACK_WEBHOOK_URL = "https://hooks.invalid/telnyx"
+#: How Telnyx posts a TeXML call request.
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 # The SDK's statuses as Telnyx reports them in to[0].status (statuses of sms_telnyx.statuses),
 # and the event that carries each: message.sent for a text handed to the network,
@@ -69,13 +78,20 @@ def signed_request(
 ) -> WebhookRequest:
     """A webhook ``POST`` of ``event`` to ``url``, signed the way Telnyx signs it."""
     body = json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return signed_body(url, body, key, timestamp, "application/json")
+
+
+def signed_body(
+    url: str, body: bytes, key: SigningKey, timestamp: int, content_type: str
+) -> WebhookRequest:
+    """A webhook ``POST`` of ``body`` to ``url``, signed the way Telnyx signs any body."""
     stamp = str(timestamp)
     signature = key.sign(stamp.encode("ascii") + b"|" + body).signature
     return WebhookRequest(
         method="POST",
         url=url,
         headers={
-            "content-type": "application/json",
+            "content-type": content_type,
             "user-agent": "telnyx-webhooks",
             "telnyx-signature-ed25519": base64.b64encode(signature).decode("ascii"),
             "telnyx-timestamp": stamp,
@@ -271,23 +287,31 @@ class TelnyxDriver:
     def inbound_call_webhook(
         self, account: Account, caller: PhoneNumber, line: ProvisionedNumber
     ) -> WebhookRequest:
-        """``caller`` calls ``line``: Call Control's ``call.initiated`` webhook.
+        """``caller`` calls ``line``: the TeXML request to its application's voice URL.
 
-        Payload fields of https://developers.telnyx.com/docs/voice/programmable-voice/
-        receiving-webhooks (``call_control_id``, ``call_leg_id``, ``call_session_id``,
-        ``from``, ``to``, ``direction: incoming``, ``state: parked``).
+        Form fields and headers as in https://developers.telnyx.com/api-reference/callbacks/
+        texml-call-initiated (``AccountSid``, ``CallSid``, ``CallSidLegacy``, ``CallStatus``,
+        ``ConnectionId``, ``From``, ``To``, ``Timestamp``; ``application/x-www-form-urlencoded``
+        signed over ``f"{telnyx-timestamp}|{body}"``), posted to the ``voice_url`` of the
+        TeXML application the number's ``connection_id`` names (:mod:`sms_telnyx.voice`).
         """
-        payload = {
-            "call_control_id": f"v3:{uuid.uuid4().hex}",
-            "call_leg_id": str(uuid.uuid4()),
-            "call_session_id": str(uuid.uuid4()),
-            "connection_id": "1494404757140276705",
-            "from": caller.e164,
-            "to": line.number.e164,
-            "direction": "incoming",
-            "state": "parked",
+        record = self._state.line(line.number.e164) or {}
+        call_sid = f"v3:{uuid.uuid4().hex}"
+        fields = {
+            "AccountSid": str(uuid.uuid4()),
+            "CallSid": call_sid,
+            "CallSidLegacy": call_sid,
+            "CallStatus": "ringing",
+            "ConnectionId": str(record.get("connection_id") or ""),
+            "Direction": "inbound",
+            "From": caller.e164,
+            "To": line.number.e164,
+            "Timestamp": self._state.now(),
         }
-        return self._signed(FALLBACK_WEBHOOK_URL, "call.initiated", payload)
+        url = self._state.voice_url_of(line.number.e164) or FALLBACK_WEBHOOK_URL
+        body = urlencode(fields).encode("ascii")
+        stamp = int(self._state.clock.now().timestamp())
+        return signed_body(url, body, self._key, stamp, FORM_CONTENT_TYPE)
 
     def sign_with_other_secret(self, account: Account, request: WebhookRequest) -> WebhookRequest:
         """The same request signed Telnyx's way with another, random key."""

@@ -44,8 +44,9 @@ __all__ = [
 SPEC_FILE = "spec3.yml"
 #: The paths a texting adapter calls: the list in the description's README, the order it polls
 #: until a purchase completes (``GET /number_orders/{number_order_id}``), the messaging
-#: profile whose webhook URLs it sets (``PATCH /messaging_profiles/{id}``) and the resending of
-#: a brand's 2FA e-mail (``POST /10dlc/brand/{brandId}/2faEmail``).
+#: profile whose webhook URLs it sets (``PATCH /messaging_profiles/{id}``), the resending of
+#: a brand's 2FA e-mail (``POST /10dlc/brand/{brandId}/2faEmail``) and the TeXML applications
+#: a number's calls are posted through (``/texml_applications``, :mod:`sms_telnyx.voice`).
 PATHS: tuple[str, ...] = (
     "/available_phone_numbers",
     "/number_orders",
@@ -67,6 +68,8 @@ PATHS: tuple[str, ...] = (
     "/10dlc/phone_number_campaigns",
     "/10dlc/phone_number_campaigns/{phoneNumber}",
     "/10dlc/enum/{endpoint}",
+    "/texml_applications",
+    "/texml_applications/{id}",
 )
 #: The webhooks it receives: inbound texts, delivery reports, campaign and order status.
 WEBHOOKS: tuple[str, ...] = (

@@ -143,6 +143,7 @@ class TelnyxState:
         self.brands: dict[str, Record] = {}
         self.campaigns: dict[str, Record] = {}
         self.assignments: dict[str, Record] = {}
+        self.texml_applications: dict[str, Record] = {}
         self.opt_outs: set[tuple[str, str]] = set()
         #: The 10DLC webhooks Telnyx would have posted, oldest first: ``event_type``,
         #: ``subject`` (brand id, campaign id or phone number), ``payload``, ``occurred_at``
@@ -636,6 +637,8 @@ class TelnyxState:
                     return {"data": dict(record)}
             case (_, "10dlc", *rest):
                 return self._registry(method, tuple(rest), body)
+            case (_, "texml_applications", *rest):
+                return self.texml_application(method, tuple(rest), query, body)
         raise ApiError(
             404, "10005", "Resource not found", f"the stand-in serves no {method} {path}"
         )
@@ -734,6 +737,55 @@ class TelnyxState:
                 record |= {"status": "REGISTRATION_PENDING", "failureReasons": None}
             return _public(record)
 
+    def texml_application(
+        self, method: str, parts: tuple[str, ...], query: Mapping[str, str], body: Record
+    ) -> Record:
+        """``/texml_applications``: list (``filter[friendly_name]``), create, read, change.
+
+        A ``TexmlApplication`` of ``spec3.yml``. The name filter matches "applications with
+        ``friendly_name`` containing the given value ... not case-sensitive" (the ``telnyx``
+        package's ``texml_application_list_params.Filter``); the list is sorted by
+        ``created_at``, oldest first, as ``sort=created_at`` asks.
+        """
+        with self.lock:
+            match (method, *parts):
+                case ("GET",):
+                    wanted = query.get("filter[friendly_name]", "").lower()
+                    rows = [
+                        dict(app)
+                        for app in self.texml_applications.values()
+                        if wanted in str(app.get("friendly_name", "")).lower()
+                    ]
+                    return {"data": rows, "meta": _page(len(rows))}
+                case ("POST",):
+                    app_id = str(_snowflake())
+                    self.texml_applications[app_id] = {
+                        "record_type": "texml_application",
+                        "id": app_id,
+                        "active": True,
+                        "voice_method": "post",
+                        "status_callback": None,
+                        "created_at": self.now(),
+                    } | dict(body)
+                    app = self.texml_applications[app_id]
+                case ("GET" | "PATCH" | "DELETE", app_id):
+                    app = self._get(self.texml_applications, app_id, "TeXML application")
+                    if method == "PATCH":
+                        app.update(body)
+                    elif method == "DELETE":
+                        del self.texml_applications[app_id]
+                case _:
+                    raise _not_found("such TeXML application route")
+            app["updated_at"] = self.now()
+            return {"data": dict(app)}
+
+    def voice_url_of(self, number: str) -> str | None:
+        """Where Telnyx would fetch instructions for a call to ``number``: its TeXML app's URL."""
+        with self.lock:
+            record = self.line(number) or {}
+            app = self.texml_applications.get(str(record.get("connection_id")))
+            return None if app is None else str(app["voice_url"])
+
     def numbers(self, wanted: str | None) -> list[Record]:
         """``GET /phone_numbers``, filtered by ``filter[phone_number]`` when given.
 
@@ -774,9 +826,8 @@ class TelnyxState:
                     "call_forwarding": dict(record["_voice"]),
                 }
             if rest in {("messaging",), ()} and method == "PATCH":
-                record.update(
-                    {k: v for k, v in body.items() if k in {"messaging_profile_id", "tags"}}
-                )
+                changed = {"messaging_profile_id", "tags", "connection_id", "customer_reference"}
+                record.update({k: v for k, v in body.items() if k in changed})
                 record["updated_at"] = self.now()
             if rest == ("messaging",):
                 return {
