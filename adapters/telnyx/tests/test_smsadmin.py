@@ -352,3 +352,58 @@ class TestSmsadminOnTelnyx:
             m["to"][0]["phone_number"] for m in stand_in.state.messages.values()
         )
         assert 3 == len(stand_in.state.messages), again.stdout
+
+
+class TestSmsadminRefusesOnTelnyx:
+    """What a user gets wrong about Telnyx is refused with its fix, and nothing changes."""
+
+    @pytest.fixture
+    def acme(self, smsadmin: SmsadminRunner, monkeypatch: pytest.MonkeyPatch) -> SmsadminRunner:
+        """Account ``acme`` on Telnyx with its administrator; nothing bought or registered."""
+        smsadmin.ok("accounts", "create", "acme", "--name", "Acme", "--provider", "telnyx")
+        monkeypatch.setenv("SMS_ACCOUNT", "acme")
+        monkeypatch.setenv("SMS_ACTOR", "admin")
+        smsadmin.ok(
+            "users", "upsert", "admin", "--first", "Dana", "--last", "Reyes",
+            "--permission", "sms.admin",
+        )  # fmt: skip
+        return smsadmin
+
+    def test_secret_setting_is_refused(self, smsadmin: SmsadminRunner) -> None:
+        """An API key given as a setting is refused unshown, and no account is made."""
+        refused = smsadmin.refused(
+            "accounts", "create", "acme", "--name", "Acme", "--provider", "telnyx",
+            "--setting", "api_key=KEYsecret0123",
+        )  # fmt: skip
+        assert "KEYsecret0123" not in refused.output
+        assert "acme" not in smsadmin.ok("accounts", "list").stdout
+
+    def test_missing_api_key_names_the_variable(
+        self, acme: SmsadminRunner, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Without ``TELNYX_API_KEY`` the search says which variable to set."""
+        monkeypatch.delenv("TELNYX_API_KEY")
+        refused = acme.refused("numbers", "search", "--area-code", "415")
+        assert "set TELNYX_API_KEY in the environment" in refused.stderr
+
+    def test_wrong_api_key_names_the_variable(
+        self, acme: SmsadminRunner, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Telnyx's 401 (10009) points at the variable the key came from, never the key.
+
+        10009 "Authentication failed":
+        https://developers.telnyx.com/development/api-fundamentals/api-errors/index
+        """
+        monkeypatch.setenv("TELNYX_API_KEY", "KEYwrong0123456789")
+        refused = acme.refused("numbers", "search", "--area-code", "415")
+        assert "TELNYX_API_KEY" in refused.stderr
+        assert "KEYwrong0123456789" not in refused.output
+
+    def test_buying_without_a_messaging_profile_is_refused(self, acme: SmsadminRunner) -> None:
+        """No ``messaging_profile_id``: the purchase says which setting to add; nothing bought."""
+        [offer] = E164.findall(
+            acme.ok("numbers", "search", "--area-code", "415", "--limit", "1").stdout
+        )
+        refused = acme.refused("numbers", "purchase", offer, "--user", "admin", "--accept-terms")
+        assert "messaging_profile_id" in refused.stderr
+        assert offer not in acme.ok("numbers", "list").stdout
