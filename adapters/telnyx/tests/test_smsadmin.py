@@ -20,7 +20,7 @@ https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -318,6 +318,45 @@ class TestSmsadminOnTelnyx:
         assert "delivered" in _row(history, BODY)
         thread = smsadmin.ok("--as", "rec", "thread", line.number.e164, CANDIDATE).stdout
         assert "received" in _row(thread, "Yes, Friday works")
+
+    def test_lost_answer_is_never_sent_again(
+        self,
+        smsadmin: SmsadminRunner,
+        stand_in: TelnyxStandIn,
+        driver: TelnyxDriver,
+        monkeypatch: pytest.MonkeyPatch,
+        clock: ManualClock,
+        account: Account,
+        line: ProvisionedNumber,
+    ) -> None:
+        """The send's answer is lost: ``reconcile`` sends nothing again; the report settles it.
+
+        Telnyx looks a message up by its id only (``GET /v2/messages/{id}``), which a lost
+        answer never gave; the report's URL names the SDK's message (``sms_message_id``).
+        """
+        stand_in.lose_next_sends("drop")
+        sent = smsadmin.ok(
+            "--as", "rec", "send", "--to", CANDIDATE, "--body", BODY, "--candidate", "c-1"
+        )  # fmt: skip
+        assert "never resent" in sent.stdout
+        clock.advance(timedelta(minutes=5))
+        smsadmin.ok("reconcile")
+        assert 1 == len(stand_in.state.messages)
+        record = _outbound(stand_in, CANDIDATE)
+        text = OutboundMessage(
+            message_id="-", sender=line.number, recipient=PhoneNumber.parse(CANDIDATE), body=BODY
+        )
+        receipt = SendReceipt(
+            provider_message_id=record["id"], status=DeliveryStatus.QUEUED, raw_status="queued"
+        )
+        report = driver.status_webhook(account, text, receipt, DeliveryStatus.DELIVERED)
+
+        [answer] = _webhook_via_serve(smsadmin, monkeypatch, report)
+
+        assert 200 == answer.status_code
+        assert "delivered" in _row(smsadmin.ok("--as", "rec", "history", "c-1").stdout, BODY)
+        assert "nothing to reconcile" in smsadmin.ok("reconcile").stdout
+        assert 1 == len(stand_in.state.messages)
 
     def test_unsigned_reply_is_refused(
         self,
