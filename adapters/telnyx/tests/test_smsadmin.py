@@ -19,8 +19,18 @@ https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks).
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +39,7 @@ import attrs
 import httpx
 import pytest
 import uvicorn
+from nacl.signing import SigningKey
 
 from sms_core import Account, ManualClock, SmsAdmin
 from sms_core.cli.testing import E164, SmsadminRunner
@@ -43,7 +54,7 @@ from sms_core.domain import (
 from sms_core.testing.prism import PrismServer
 from sms_core.webhooks import LoopbackServer
 from sms_telnyx import TelnyxAdapter
-from sms_telnyx.testing.driver import TelnyxDriver
+from sms_telnyx.testing.driver import TelnyxDriver, signed_request
 from sms_telnyx.testing.server import StandInServer
 from sms_telnyx.testing.standin import API_KEY, TelnyxStandIn, TelnyxState
 
@@ -108,9 +119,15 @@ def stand_in(clock: ManualClock, telnyx_prism: PrismServer) -> Iterator[TelnyxSt
 
 
 @pytest.fixture
-def driver(stand_in: TelnyxStandIn) -> TelnyxDriver:
+def signing_key() -> SigningKey:
+    """The account's Ed25519 key pair at Telnyx, made for the test."""
+    return SigningKey.generate()
+
+
+@pytest.fixture
+def driver(stand_in: TelnyxStandIn, signing_key: SigningKey) -> TelnyxDriver:
     """Ends reviews and signs Telnyx's webhooks with the account's key."""
-    return TelnyxDriver(stand_in.state)
+    return TelnyxDriver(stand_in.state, signing_key)
 
 
 @pytest.fixture
@@ -446,3 +463,86 @@ class TestSmsadminRefusesOnTelnyx:
         refused = acme.refused("numbers", "purchase", offer, "--user", "admin", "--accept-terms")
         assert "messaging_profile_id" in refused.stderr
         assert offer not in acme.ok("numbers", "list").stdout
+
+
+def _smsadmin_as_installed() -> str:
+    """The ``smsadmin`` console script, with the ``telnyx`` entry point beside it; else skip.
+
+    On CI (``tox -e adapter-telnyx`` installs both) their absence fails the test.
+    """
+    beside = Path(sys.executable).with_name("smsadmin")
+    script = str(beside) if beside.exists() else shutil.which("smsadmin")
+    published = {point.name for point in entry_points(group="sms_core")}
+    if script is not None and "telnyx" in published:
+        return script
+    reason = "smsadmin and the sms-core-telnyx entry point must be installed (pip install -e)"
+    if os.environ.get("CI"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+def _served_url(stderr: Any) -> str:
+    """The address uvicorn logs once it listens."""
+    for logged in iter(stderr.readline, ""):
+        if found := re.search(r"Uvicorn running on (http://127\.0\.0\.1:\d+)", logged):
+            return found.group(1)
+    raise AssertionError("smsadmin serve stopped before listening")
+
+
+class TestServeAsInstalled:
+    """``smsadmin serve`` in a process of its own, Telnyx loaded from its entry point."""
+
+    def test_signed_reply_is_stored_forged_refused(
+        self,
+        smsadmin: SmsadminRunner,
+        driver: TelnyxDriver,
+        signing_key: SigningKey,
+        account: Account,
+        line: ProvisionedNumber,
+    ) -> None:
+        """Only ``TELNYX_PUBLIC_KEY`` in its environment: a signed reply lands, a forgery is 403.
+
+        The server has no ``TELNYX_API_KEY``, so it could not call Telnyx even by mistake. It
+        checks signatures against its own clock, so the reply is signed with the time it is
+        sent (Telnyx's 5-minute tolerance, :mod:`sms_telnyx.webhooks`).
+        """
+        script = _smsadmin_as_installed()
+        built = driver.inbound_message_webhook(
+            account, PhoneNumber.parse(CANDIDATE), line, "Yes, Friday works"
+        )
+        environ = {
+            key: value for key, value in os.environ.items() if not key.startswith("TELNYX_API")
+        }
+        environ["PYTHONUNBUFFERED"] = "1"
+        with subprocess.Popen(
+            [script, "serve", "--port", "0", "--public-url", PUBLIC_URL, "--sync-every", "0",
+             "--reconcile-every", "0", "--deliver-events-every", "0"],
+            env=environ,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        ) as server:  # fmt: skip
+            # Stops the server should it never listen.
+            watchdog = threading.Timer(60, server.send_signal, [signal.SIGINT])
+            watchdog.start()
+            try:
+                url = _served_url(server.stderr) + urlsplit(built.url).path
+                reply = signed_request(
+                    built.url, json.loads(built.body), signing_key, int(time.time())
+                )
+                forged = attrs.evolve(reply, body=reply.body.replace(b"Yes", b"Nah"))
+                with httpx.Client() as http:
+                    answers = [
+                        http.post(url, content=request.body, headers=dict(request.headers))
+                        for request in (reply, forged)
+                    ]
+            finally:
+                watchdog.cancel()
+                server.send_signal(signal.SIGINT)
+                logged = server.communicate(timeout=30)[1]
+
+        assert ([200, 403], 0) == ([answer.status_code for answer in answers], server.returncode)
+        thread = smsadmin.ok("--as", "rec", "thread", line.number.e164, CANDIDATE).stdout
+        assert "received" in _row(thread, "Yes, Friday works")
+        assert "Nah" not in thread
+        assert CANDIDATE not in logged
