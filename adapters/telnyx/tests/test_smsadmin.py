@@ -375,6 +375,30 @@ class TestSmsadminOnTelnyx:
         assert "nothing to reconcile" in smsadmin.ok("reconcile").stdout
         assert 1 == len(stand_in.state.messages)
 
+    def test_forward_then_deactivate(
+        self, smsadmin: SmsadminRunner, stand_in: TelnyxStandIn, agency: str
+    ) -> None:
+        """Calls forwarded through the number's voice settings, then the number released.
+
+        ``PATCH /v2/phone_numbers/{id}/voice`` with ``call_forwarding`` (``forwards_to``), and
+        ``DELETE /v2/phone_numbers/{id}`` (the ``telnyx`` package's ``phone_numbers.voice``
+        and ``phone_numbers.delete``).
+        """
+        held = stand_in.state.line(agency)
+        assert held is not None
+        smsadmin.ok("numbers", "forward", agency, "+14155550199")
+        forwarding = stand_in.state.phone_numbers[held["id"]]["_voice"]
+        assert ("+14155550199", True) == (
+            forwarding["forwards_to"],
+            forwarding["call_forwarding_enabled"],
+        )
+        assert "+14155550199" in _row(smsadmin.ok("numbers", "list").stdout, agency)
+
+        smsadmin.ok("numbers", "deactivate", agency, "--yes")
+
+        assert stand_in.state.line(agency) is None
+        assert agency not in smsadmin.ok("numbers", "list").stdout
+
     def test_unsigned_reply_is_refused(
         self,
         smsadmin: SmsadminRunner,
