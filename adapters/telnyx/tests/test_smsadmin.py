@@ -514,7 +514,17 @@ def _served_url(stderr: Any) -> str:
 
 
 class TestServeAsInstalled:
-    """``smsadmin serve`` in a process of its own, Telnyx loaded from its entry point."""
+    """``smsadmin`` in a process of its own, Telnyx loaded from its entry point."""
+
+    def test_plugins_lists_telnyx(self, environment: Path) -> None:
+        """``smsadmin plugins`` names the carrier, its distribution and what it can do."""
+        script = _smsadmin_as_installed()
+        listed = subprocess.run(
+            [script, "plugins"], capture_output=True, text=True, check=True, timeout=120
+        ).stdout
+        row = _row(listed, " telnyx ")
+        assert "sms-core-telnyx" in row
+        assert "bodies up to 1,530 characters" in row
 
     def test_signed_reply_is_stored_forged_refused(
         self,
