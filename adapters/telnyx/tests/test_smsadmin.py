@@ -15,6 +15,10 @@ Webhooks go through ``smsadmin serve``: its uvicorn is replaced by the same app 
 loopback port, to which the tests post what Telnyx would, signed with Ed25519 by the driver
 (``telnyx-signature-ed25519`` over ``f"{telnyx-timestamp}|{body}"``,
 https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks).
+
+:class:`TestServeAsInstalled` runs the installed console script in a process of its own,
+Telnyx loaded from its ``sms_core`` entry point with nothing injected: ``smsadmin plugins``, and
+``smsadmin serve`` holding only the public key.
 """
 
 from __future__ import annotations
