@@ -123,9 +123,10 @@ class TelnyxAdapter:
                 # Without configuration Telnyx acts on and answers opt-out and opt-in keywords
                 # only; a HELP answer exists once the account configures one ("help" auto-
                 # response; https://developers.telnyx.com/docs/messaging/messages/advanced-opt-in-out/index).
-                # So the SDK answers HELP, unless an inbound text's autoresponse_type says
-                # Telnyx did (carrier_keyword, sms_telnyx.webhooks).
-                answers_help=False,
+                # The adapter reports a text's carrier_keyword as HELP only from its
+                # autoresponse_type, that is when Telnyx did answer (sms_telnyx.webhooks): so
+                # Telnyx answers the help keywords it reports, and the SDK answers the rest.
+                answers_help=True,
                 # "If the queue time is more than 4 hours, the message will immediately be
                 # rejected" (configuration-and-usage page above; 40014 "Expired in queue").
                 queue_validity=timedelta(hours=4),

@@ -403,6 +403,43 @@ class TestSmsadminOnTelnyx:
         assert stand_in.state.line(agency) is None
         assert agency not in smsadmin.ok("numbers", "list").stdout
 
+    @pytest.mark.parametrize(
+        ("autoresponse_type", "replies"),
+        # Telnyx names the auto-response it sent in autoresponse_type ("Automatic response
+        # type triggered by an inbound opt-in, opt-out, or help keyword. Examples include
+        # START, STOP, and HELP", MessagingInboundMessagePayload of the telnyx package); a
+        # help auto-response exists only once the account configures one
+        # (https://developers.telnyx.com/docs/messaging/messages/advanced-opt-in-out/index).
+        [(None, 1), ("HELP", 0)],
+    )
+    def test_help_is_answered_once(
+        self,
+        smsadmin: SmsadminRunner,
+        stand_in: TelnyxStandIn,
+        driver: TelnyxDriver,
+        signing_key: SigningKey,
+        monkeypatch: pytest.MonkeyPatch,
+        clock: ManualClock,
+        account: Account,
+        line: ProvisionedNumber,
+        autoresponse_type: str | None,
+        replies: int,
+    ) -> None:
+        """HELP gets one answer: the SDK's, unless Telnyx says its auto-response answered."""
+        built = driver.inbound_message_webhook(account, PhoneNumber.parse(CANDIDATE), line, "HELP")
+        event = json.loads(built.body)
+        if autoresponse_type is not None:
+            event["data"]["payload"]["autoresponse_type"] = autoresponse_type
+        help_request = signed_request(built.url, event, signing_key, int(clock.now().timestamp()))
+
+        [answer] = _webhook_via_serve(smsadmin, monkeypatch, help_request)
+
+        assert 200 == answer.status_code
+        thread = smsadmin.ok("--as", "rec", "thread", line.number.e164, CANDIDATE).stdout
+        assert "received" in _row(thread, "HELP")
+        assert replies == len(stand_in.state.messages)
+        assert replies == thread.count("→")
+
     def test_unsigned_reply_is_refused(
         self,
         smsadmin: SmsadminRunner,
