@@ -440,6 +440,43 @@ class TestSmsadminOnTelnyx:
         assert replies == len(stand_in.state.messages)
         assert replies == thread.count("→")
 
+    @pytest.mark.parametrize(
+        ("body", "autoresponse_type", "replies"),
+        # Telnyx acts on and answers its opt-out keywords itself and says so in
+        # autoresponse_type (advanced-opt-in-out page above); "opt out" is the FCC's phrase,
+        # no Telnyx keyword: the SDK confirms it itself.
+        [("STOP", "STOP", 0), ("opt out", None, 1)],
+    )
+    def test_opt_out_blocks_later_texts(
+        self,
+        smsadmin: SmsadminRunner,
+        stand_in: TelnyxStandIn,
+        driver: TelnyxDriver,
+        signing_key: SigningKey,
+        monkeypatch: pytest.MonkeyPatch,
+        clock: ManualClock,
+        account: Account,
+        line: ProvisionedNumber,
+        body: str,
+        autoresponse_type: str | None,
+        replies: int,
+    ) -> None:
+        """An opt-out is confirmed once, blocks the number, and a later text never leaves."""
+        built = driver.inbound_message_webhook(account, PhoneNumber.parse(CANDIDATE), line, body)
+        event = json.loads(built.body)
+        if autoresponse_type is not None:
+            event["data"]["payload"]["autoresponse_type"] = autoresponse_type
+        opt_out = signed_request(built.url, event, signing_key, int(clock.now().timestamp()))
+
+        [answer] = _webhook_via_serve(smsadmin, monkeypatch, opt_out)
+
+        assert 200 == answer.status_code
+        assert replies == len(stand_in.state.messages)
+        assert CANDIDATE in smsadmin.ok("optouts").stdout
+        refused = smsadmin.refused("--as", "rec", "send", "--to", CANDIDATE, "--body", BODY)
+        assert f"texted {body!r}" in refused.stderr
+        assert replies == len(stand_in.state.messages)
+
     def test_unsigned_reply_is_refused(
         self,
         smsadmin: SmsadminRunner,
