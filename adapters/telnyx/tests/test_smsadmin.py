@@ -557,6 +557,24 @@ class TestSmsadminRefusesOnTelnyx:
         assert "TELNYX_API_KEY" in refused.stderr
         assert "KEYwrong0123456789" not in refused.output
 
+    def test_env_prefix_names_the_accounts_own_key(
+        self, smsadmin: SmsadminRunner, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With ``env_prefix``, an account logs in with its own variable, not TELNYX_API_KEY."""
+        smsadmin.ok(
+            "accounts", "create", "beta", "--name", "Beta", "--provider", "telnyx",
+            "--setting", "env_prefix=TELNYX_BETA_",
+        )  # fmt: skip
+        monkeypatch.setenv("TELNYX_API_KEY", "KEYsomeoneelse0123")
+        monkeypatch.setenv("TELNYX_BETA_API_KEY", API_KEY)
+        beta = ("--account", "beta", "--as", "admin")
+        smsadmin.ok(*beta, "users", "upsert", "admin", "--first", "Al", "--last", "Ma",
+                    "--permission", "sms.admin")  # fmt: skip
+        assert E164.findall(smsadmin.ok(*beta, "numbers", "search", "--area-code", "415").stdout)
+        monkeypatch.delenv("TELNYX_BETA_API_KEY")
+        refused = smsadmin.refused(*beta, "numbers", "search", "--area-code", "415")
+        assert "set TELNYX_BETA_API_KEY" in refused.stderr
+
     def test_buying_without_a_messaging_profile_is_refused(self, acme: SmsadminRunner) -> None:
         """No ``messaging_profile_id``: the purchase says which setting to add; nothing bought."""
         [offer] = E164.findall(
