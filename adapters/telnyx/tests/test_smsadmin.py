@@ -52,6 +52,7 @@ from sms_core.domain import (
     OutboundMessage,
     PhoneNumber,
     ProvisionedNumber,
+    RegistrationStep,
     SendReceipt,
     WebhookRequest,
 )
@@ -556,6 +557,52 @@ class TestSmsadminRefusesOnTelnyx:
         refused = acme.refused("numbers", "search", "--area-code", "415")
         assert "TELNYX_API_KEY" in refused.stderr
         assert "KEYwrong0123456789" not in refused.output
+
+    def test_refused_brand_is_troubleshot_and_resubmitted(
+        self,
+        acme: SmsadminRunner,
+        stand_in: TelnyxStandIn,
+        driver: TelnyxDriver,
+        environment: Path,
+    ) -> None:
+        """TCR's reason and the next step are shown; the fixed form resubmits the same brand.
+
+        A failed brand is ``REGISTRATION_FAILED`` with its reasons from ``GET
+        /v2/10dlc/brand/feedback/{brandId}``, corrected with ``PUT /v2/10dlc/brand/{brandId}``
+        (``sms_telnyx.registration``).
+        """
+        acme.ok(
+            "policy", "set", "--privacy-policy-url", "https://acme.example.com/privacy",
+            "--terms-url", "https://acme.example.com/terms",
+        )  # fmt: skip
+        (environment / "form.toml").write_text(FORM, encoding="utf-8")
+        acme.ok("campaign", "register", "--file", "form.toml")
+        [brand_id] = stand_in.state.brands
+        reason = "The legal name does not match the tax id"
+        driver.fail_next_registration(
+            Account(id="acme", name="Acme", provider="telnyx"),
+            RegistrationStep.BRAND,
+            reason,
+            driver.review_failure_code(RegistrationStep.BRAND),
+        )
+        _review_everything(stand_in.state)
+        acme.ok("campaign", "sync")
+        status = acme.ok("campaign", "status").stdout
+        assert "Failed" in _row(status, " Brand ")
+        assert f"{reason} (error TAX_ID)" in status
+        assert "Next step:" in status
+
+        fixed = FORM.replace("Acme Staffing LLC", "Acme Staffing Inc")
+        (environment / "fixed.toml").write_text(fixed, encoding="utf-8")
+        acme.ok("campaign", "resubmit", "brand", "--file", "fixed.toml")
+        _review_everything(stand_in.state)
+        acme.ok("campaign", "sync")
+
+        assert [brand_id] == list(stand_in.state.brands)
+        assert "Acme Staffing Inc" == stand_in.state.brands[brand_id]["companyName"]
+        status = acme.ok("campaign", "status").stdout
+        assert "Approved" in _row(status, " Brand ")
+        assert "In progress" in _row(status, " Campaign ")
 
     def test_env_prefix_names_the_accounts_own_key(
         self, smsadmin: SmsadminRunner, monkeypatch: pytest.MonkeyPatch
