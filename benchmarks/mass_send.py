@@ -21,6 +21,9 @@ CPU time per text: the loop's, the SDK's, the part of the SDK's that the carrier
 and the SDK's overhead on top of those requests: checking, storing and settling each text.
 It asserts nothing. The SDK runs on a manual clock, so quiet hours never depend on when it
 runs.
+
+The Telnyx column is its sibling, ``benchmarks/mass_send_telnyx.py``: the same sides and
+figures against the Telnyx stand-in and ``telnyx.Telnyx().messages.send`` in a loop.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """sms-core-telnyx: Telnyx as an smsadmin carrier, through the official ``telnyx`` package.
 
-:class:`TelnyxAdapter` implements, for accounts whose provider is ``"telnyx"``, discovery,
-texts (``POST /v2/messages``, ``GET /v2/messages/{id}``) and Ed25519-signed webhooks
-(``message.received``, ``message.sent``, ``message.finalized``). Numbers and 10DLC
-registration are not implemented yet: the core answers them with
-:class:`~sms_core.exceptions.UnsupportedFeatureError`.
+:class:`TelnyxAdapter` implements, for accounts whose provider is ``"telnyx"``, every provider
+hook: number search, number orders, configuration and release; 10DLC brand, campaign (through
+the campaign builder), messaging profile and number assignment; texts (``POST /v2/messages``)
+and their lookup; Ed25519-signed webhooks (texts, delivery reports, 10DLC updates) and calls
+through a TeXML application. What Telnyx cannot do raises
+:class:`~sms_core.exceptions.UnsupportedFeatureError` with the reason; the README lists it.
 """
 
 from importlib.metadata import PackageNotFoundError, version

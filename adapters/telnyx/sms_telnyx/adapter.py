@@ -46,7 +46,7 @@ from sms_core.domain import (
 from sms_core.hookspecs import hookimpl
 from sms_telnyx import delivery, provisioning, registration, voice, webhooks
 from sms_telnyx.client import TELNYX_BASE_URL, TelnyxClients, default_http_client
-from sms_telnyx.settings import PROVIDER, Credentials, TelnyxSettings
+from sms_telnyx.settings import PROVIDER, Credentials, TelnyxSettings, public_key_from_environ
 
 if TYPE_CHECKING:
     import telnyx
@@ -123,9 +123,10 @@ class TelnyxAdapter:
                 # Without configuration Telnyx acts on and answers opt-out and opt-in keywords
                 # only; a HELP answer exists once the account configures one ("help" auto-
                 # response; https://developers.telnyx.com/docs/messaging/messages/advanced-opt-in-out/index).
-                # So the SDK answers HELP, unless an inbound text's autoresponse_type says
-                # Telnyx did (carrier_keyword, sms_telnyx.webhooks).
-                answers_help=False,
+                # The adapter reports a text's carrier_keyword as HELP only from its
+                # autoresponse_type, that is when Telnyx did answer (sms_telnyx.webhooks): so
+                # Telnyx answers the help keywords it reports, and the SDK answers the rest.
+                answers_help=True,
                 # "If the queue time is more than 4 hours, the message will immediately be
                 # rejected" (configuration-and-usage page above; 40014 "Expired in queue").
                 queue_validity=timedelta(hours=4),
@@ -312,8 +313,13 @@ class TelnyxAdapter:
     def sms_verify_webhook(self, account: Account, request: WebhookRequest) -> bool | None:
         """Check ``telnyx-signature-ed25519`` over the timestamp and the body."""
         settings = self.settings_for(account)
-        credentials = self.credentials_for(account, settings)
-        return webhooks.verify_webhook(request, credentials.public_key, self._clock.now())
+        if self._credentials is not None:
+            public_key = self._credentials(account, settings).public_key
+        else:
+            # The public key alone: a server that only takes webhooks needs no API key.
+            environ = os.environ if self._environ is None else self._environ
+            public_key = public_key_from_environ(environ, settings)
+        return webhooks.verify_webhook(request, public_key, self._clock.now())
 
     @hookimpl
     def sms_parse_webhook(

@@ -145,7 +145,9 @@ def provider_error(  # noqa: PLR0911 - one return per kind of refusal reads best
         )
     if status in {401, 403} or code == "10009":
         return ProviderAuthenticationError(
-            f"{words}; check the account's API_KEY variable (Mission Control, API Keys)",
+            f"{words}; check the account's API key: the environment variable "
+            "{env_prefix}API_KEY, TELNYX_API_KEY unless the account's env_prefix setting "
+            "names another prefix (Mission Control, API Keys)",
             provider=PROVIDER,
             code=code,
             status=status,

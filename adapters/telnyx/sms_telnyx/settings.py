@@ -32,7 +32,13 @@ import attrs
 from sms_core.domain import Account
 from sms_core.exceptions import ConfigurationError, SecretSettingError
 
-__all__ = ["DEFAULT_ENV_PREFIX", "PROVIDER", "Credentials", "TelnyxSettings"]
+__all__ = [
+    "DEFAULT_ENV_PREFIX",
+    "PROVIDER",
+    "Credentials",
+    "TelnyxSettings",
+    "public_key_from_environ",
+]
 
 #: The adapter's name, as ``Account.provider`` spells it and errors report it.
 PROVIDER = "telnyx"
@@ -136,5 +142,13 @@ class Credentials:
                 f"no Telnyx API key for account {account.id!r}: set {prefix}API_KEY in the "
                 f"environment (Mission Control, API Keys), and {prefix}PUBLIC_KEY for webhooks"
             )
-        public_key = environ.get(f"{prefix}PUBLIC_KEY", "").strip() or None
-        return cls(api_key=api_key, public_key=public_key)
+        return cls(api_key=api_key, public_key=public_key_from_environ(environ, settings))
+
+
+def public_key_from_environ(environ: Mapping[str, str], settings: TelnyxSettings) -> str | None:
+    """The webhook public key named by ``settings.env_prefix`` in ``environ``, if set.
+
+    Verifying a webhook needs this key alone: a server that only takes webhooks may run
+    without the API key.
+    """
+    return environ.get(f"{settings.env_prefix}PUBLIC_KEY", "").strip() or None

@@ -59,7 +59,7 @@ class TestPlugin:
         info = _hooks(TelnyxAdapter(environ={})).provider_info(account())
         assert PROVIDER == info.name
         capabilities = info.capabilities
-        assert (1530, frozenset({"US"}), False, timedelta(hours=4)) == (
+        assert (1530, frozenset({"US"}), True, timedelta(hours=4)) == (
             capabilities.max_body_characters,
             capabilities.countries,
             capabilities.answers_help,

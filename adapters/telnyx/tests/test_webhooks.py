@@ -206,6 +206,14 @@ class TestSignature:
             adapter.sms_verify_webhook(account(), request)
         assert "c2VjcmV0" not in str(caught.value)
 
+    def test_the_public_key_alone_verifies(self, telnyx_side: _Telnyx) -> None:
+        """A server that only takes webhooks may hold the public key without the API key."""
+        adapter = TelnyxAdapter(
+            environ={"TELNYX_AGENCY1_PUBLIC_KEY": telnyx_side.public_key}, clock=ManualClock(_NOW)
+        )
+        request = telnyx_side.request(_event("message.received", _inbound()))
+        assert adapter.sms_verify_webhook(account(env_prefix="TELNYX_AGENCY1_"), request) is True
+
 
 class TestParse:
     """``message.received``, ``message.sent`` and ``message.finalized`` as the core's events."""
