@@ -448,6 +448,16 @@ class TelnyxState:
                 self.complete_order(order["id"])
             return _copy(order)
 
+    def orders(self, customer_reference: str | None) -> list[Record]:
+        """``GET /number_orders``, with ``filter[customer_reference]`` matched exactly."""
+        with self.lock:
+            return [
+                _copy(order)
+                for order in self.number_orders.values()
+                if customer_reference is None
+                or order.get("customer_reference") == customer_reference
+            ]
+
     def profile(self, body: Record, profile_id: str | None = None) -> Record:
         """Create (``POST``) or update (``PATCH``) a messaging profile."""
         with self.lock:
@@ -546,11 +556,22 @@ class TelnyxState:
                 return {"data": found, "metadata": {"total_results": len(found)}}
             case ("POST", "number_orders"):
                 return {"data": self.order(body)}
-            case ("GET", "number_orders", order_id):
+            case ("GET", "number_orders"):
+                rows = self.orders(query.get("filter[customer_reference]"))
+                return {"data": rows, "meta": _page(len(rows))}
+            case ("GET" | "PATCH", "number_orders", order_id):
                 with self.lock:
                     if order_id not in self.number_orders:
                         raise _not_found(f"number order {order_id}")
-                    return {"data": _copy(self.number_orders[order_id])}
+                    order = self.number_orders[order_id]
+                    if method == "PATCH" and "customer_reference" in body:
+                        # UpdateNumberOrderRequest: "A customer reference string for
+                        # customer look ups".
+                        order |= {
+                            "customer_reference": body["customer_reference"],
+                            "updated_at": self.now(),
+                        }
+                    return {"data": _copy(order)}
             case ("GET", "phone_numbers"):
                 rows = self.numbers(query.get("filter[phone_number]"))
                 return {"data": rows, "meta": _page(len(rows))}
