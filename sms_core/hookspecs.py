@@ -102,7 +102,8 @@ def sms_search_numbers(account: Account, query: NumberQuery) -> Sequence[Availab
 
     Every filter of ``query`` is honoured (country, area code, region, postal code, contains,
     number type, capabilities) and every number returned is valid for its country. An empty
-    list is a normal answer.
+    list is a normal answer. A query using a filter the adapter does not declare in
+    ``ProviderCapabilities.search_filters`` is refused by the core before this is called.
 
     Args:
         account: The account searching, always one of this adapter's.

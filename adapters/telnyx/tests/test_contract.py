@@ -146,11 +146,9 @@ class TestTelnyxProvisioning(TelnyxFixtures, ProvisioningContract):
     """Searching, buying, configuring and releasing numbers."""
 
     # GET /v2/available_phone_numbers has no postal-code filter (spec3.yml, its filter[...]
-    # parameters), so the adapter refuses one with InvalidQueryError rather than guess.
-    test_search_by_postal_code = pytest.mark.xfail(
-        strict=True,
-        reason="Telnyx's number search has no postal-code filter; the adapter refuses it",
-    )(ProvisioningContract.test_search_by_postal_code)
+    # parameters, and no postal code in region_information), so the adapter declares the
+    # filters it honours (ProviderCapabilities.search_filters, without POSTAL_CODE) and
+    # test_search_by_postal_code checks that the core refuses a postal-code search.
     test_purchase_returns_number_with_ref_and_settings = _NO_VOICE_URL(
         ProvisioningContract.test_purchase_returns_number_with_ref_and_settings
     )
