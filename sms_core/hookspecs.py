@@ -354,7 +354,10 @@ def sms_fetch_message(
 def sms_verify_webhook(account: Account, request: WebhookRequest) -> bool | None:
     """Check that a webhook request was signed by the carrier for this account.
 
-    Must compare in constant time and cover the whole request (URL and every parameter).
+    Must compare in constant time and cover the whole request (URL and every parameter), as
+    far as the carrier's signature does: an adapter whose carrier signs no URL declares
+    ``ProviderCapabilities.signature_covers_url=False`` and refuses a request older than its
+    declared ``signature_max_age``.
     ``request.url`` is the URL the carrier signed: behind a proxy the core has already rebuilt
     it from the SDK's public webhook base (:func:`sms_core.webhooks.urls.signed_url`), so
     verify against it as given and rebuild nothing.

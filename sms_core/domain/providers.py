@@ -57,6 +57,13 @@ class ProviderCapabilities:
         search_filters: The number search filters the carrier honours exactly; all of them by
             default. The core refuses a search using any other with ``InvalidQueryError``
             before the adapter is called, rather than let it widen or ignore the filter.
+        signature_covers_url: Whether the carrier's webhook signature covers the URL the
+            request was sent to, so a signed request replayed to another URL (another query
+            string, another host) fails verification. ``False`` for a carrier that signs
+            only the body and a time; then ``signature_max_age`` must bound replays.
+        signature_max_age: How old a signed webhook may be before verification refuses it,
+            for a carrier whose signature covers the time it was made; ``None`` when the
+            signature carries no time.
     """
 
     max_concurrent_sends: int
@@ -67,6 +74,8 @@ class ProviderCapabilities:
     queue_validity: timedelta = timedelta(hours=10)
     brand_verticals: frozenset[str] | None = None
     search_filters: frozenset[SearchFilter] = frozenset(SearchFilter)
+    signature_covers_url: bool = True
+    signature_max_age: timedelta | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -86,6 +86,10 @@ _INFO = ProviderInfo(
         brand_verticals=frozenset(BrandVertical),
         # The sandbox's inventory knows each number's area, region, postal code and digits.
         search_filters=frozenset(SearchFilter),
+        # Signed over its time, the URL and the body (sms_fake.signing); the time is checked
+        # only by a carrier given a signature_tolerance, so none is promised here.
+        signature_covers_url=True,
+        signature_max_age=None,
     ),
 )
 

@@ -140,6 +140,12 @@ class TelnyxAdapter:
                 search_filters=frozenset(
                     {SearchFilter.AREA_CODE, SearchFilter.REGION, SearchFilter.CONTAINS}
                 ),
+                # Telnyx signs f"{telnyx-timestamp}|{body}" with Ed25519, nothing of the URL
+                # (https://developers.telnyx.com/docs/development/sdk/python/webhooks; the
+                # telnyx package's lib/webhook_verification.py); a timestamp more than five
+                # minutes from now is refused (sms_telnyx.webhooks.TIMESTAMP_TOLERANCE).
+                signature_covers_url=False,
+                signature_max_age=webhooks.TIMESTAMP_TOLERANCE,
             ),
         )
 

@@ -117,6 +117,10 @@ class TwilioAdapter:
                 # AvailablePhoneNumbers takes AreaCode, InRegion, InPostalCode and Contains
                 # (sms_twilio.provisioning.search_numbers).
                 search_filters=frozenset(SearchFilter),
+                # X-Twilio-Signature signs the exact URL and every form parameter, and no
+                # time (sms_twilio.webhooks).
+                signature_covers_url=True,
+                signature_max_age=None,
             ),
         )
 
