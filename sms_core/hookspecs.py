@@ -102,7 +102,8 @@ def sms_search_numbers(account: Account, query: NumberQuery) -> Sequence[Availab
 
     Every filter of ``query`` is honoured (country, area code, region, postal code, contains,
     number type, capabilities) and every number returned is valid for its country. An empty
-    list is a normal answer.
+    list is a normal answer. A query using a filter the adapter does not declare in
+    ``ProviderCapabilities.search_filters`` is refused by the core before this is called.
 
     Args:
         account: The account searching, always one of this adapter's.
@@ -353,7 +354,10 @@ def sms_fetch_message(
 def sms_verify_webhook(account: Account, request: WebhookRequest) -> bool | None:
     """Check that a webhook request was signed by the carrier for this account.
 
-    Must compare in constant time and cover the whole request (URL and every parameter).
+    Must compare in constant time and cover the whole request (URL and every parameter), as
+    far as the carrier's signature does: an adapter whose carrier signs no URL declares
+    ``ProviderCapabilities.signature_covers_url=False`` and refuses a request older than its
+    declared ``signature_max_age``.
     ``request.url`` is the URL the carrier signed: behind a proxy the core has already rebuilt
     it from the SDK's public webhook base (:func:`sms_core.webhooks.urls.signed_url`), so
     verify against it as given and rebuild nothing.

@@ -45,6 +45,7 @@ from sms_core import (
     RegistrationFailure,
     RegistrationState,
     RegistrationStep,
+    SearchFilter,
     SendReceipt,
     StatusUpdate,
     StepStatus,
@@ -572,6 +573,39 @@ class AcceptsAnySignature(MemoryCarrier):
         return True
 
 
+class SearchIgnoresPostalCode(MemoryCarrier):
+    """Declares the postal-code filter, and offers numbers from any postal code."""
+
+    @hookimpl
+    def sms_search_numbers(
+        self, account: Account, query: NumberQuery
+    ) -> list[AvailableNumber] | None:
+        return super().sms_search_numbers(account, attrs.evolve(query, postal_code=None))
+
+
+class SearchesPostalCodesUndeclared(MemoryCarrier):
+    """Leaves the postal-code filter out of its declaration: the core refuses such searches."""
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        info = super().sms_provider_info()
+        filters = frozenset(SearchFilter) - {SearchFilter.POSTAL_CODE}
+        return attrs.evolve(
+            info, capabilities=attrs.evolve(info.capabilities, search_filters=filters)
+        )
+
+
+class ClaimsItSignsNoUrl(MemoryCarrier):
+    """Says its signature covers no URL (it does), and bounds no replay by time."""
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        info = super().sms_provider_info()
+        return attrs.evolve(
+            info, capabilities=attrs.evolve(info.capabilities, signature_covers_url=False)
+        )
+
+
 class ReportsNumbersWithoutCodes(MemoryCarrier):
     """Reports a failed number registration without the carrier's code."""
 
@@ -773,6 +807,25 @@ class TestBrokenCarriers:
                 RefusesWithoutReason,
                 {"test_opted_out_recipient_is_refused"},
                 id="opt-out refusal names another reason",
+            ),
+            pytest.param(
+                SearchIgnoresPostalCode,
+                {"test_search_by_postal_code"},
+                id="search ignores the declared postal code",
+            ),
+            pytest.param(
+                SearchesPostalCodesUndeclared,
+                set(),
+                id="postal code undeclared: the core refuses, as the suite expects",
+            ),
+            pytest.param(
+                ClaimsItSignsNoUrl,
+                {
+                    "test_tampered_url_is_refused[query]",
+                    "test_tampered_url_is_refused[host]",
+                    "test_replay_outside_signature_max_age_is_refused",
+                },
+                id="signature covers neither the URL nor a time",
             ),
         ],
     )

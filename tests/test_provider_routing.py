@@ -19,6 +19,7 @@ from sms_core import (
     DeliveryStatus,
     Hooks,
     InboundCall,
+    InvalidQueryError,
     ManualClock,
     NumberQuery,
     NumberSettings,
@@ -29,6 +30,7 @@ from sms_core import (
     ProviderInfo,
     ProvisionedNumber,
     RegistrationStep,
+    SearchFilter,
     SendReceipt,
     UnknownProviderError,
     UnsupportedFeatureError,
@@ -507,3 +509,46 @@ class TestRunTimeRegistration:
         with pytest.raises(UnknownProviderError):
             hooks.send_message(account("relay"), message())
         assert [] == relay.calls
+
+
+class NoPostalCodes(Relay):
+    """An adapter whose carrier's number search has no postal-code filter."""
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        return ProviderInfo(
+            name=self.name,
+            description="no postal codes",
+            capabilities=ProviderCapabilities(
+                max_concurrent_sends=1,
+                search_filters=frozenset({SearchFilter.AREA_CODE, SearchFilter.CONTAINS}),
+            ),
+        )
+
+
+class TestSearchFilters:
+    """A search using a filter the carrier does not declare is refused before it is asked."""
+
+    def test_an_undeclared_filter_is_refused_without_calling_the_adapter(self) -> None:
+        adapter = NoPostalCodes()
+        hooks = Hooks(make_plugin_manager(plugins=[adapter], load_entry_points=False))
+        account = Account(id="acme", name="Acme", provider="relay")
+        query = NumberQuery(area_code="415", postal_code="94105", region="CA")
+        with pytest.raises(InvalidQueryError, match="by postal_code, region;") as caught:
+            hooks.search_numbers(account, query)
+        assert "area_code, contains" in str(caught.value)  # what it can search by instead
+        assert [] == adapter.calls
+
+    def test_declared_filters_reach_the_adapter(self) -> None:
+        adapter = NoPostalCodes()
+        hooks = Hooks(make_plugin_manager(plugins=[adapter], load_entry_points=False))
+        account = Account(id="acme", name="Acme", provider="relay")
+        found = hooks.search_numbers(account, NumberQuery(area_code="415", contains="555"))
+        assert [RELAY_NUMBER] == [offer.number for offer in found]
+        assert [("sms_search_numbers", "acme")] == adapter.calls
+
+    def test_every_filter_is_declared_by_default(self) -> None:
+        """Adapters written before the capability keep every search they had."""
+        assert frozenset(SearchFilter) == info("relay").capabilities.search_filters
+        query = NumberQuery(area_code="415", region="CA", postal_code="94105", contains="55")
+        assert frozenset(SearchFilter) == SearchFilter.used_by(query)

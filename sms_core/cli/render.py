@@ -11,7 +11,7 @@ markup, so a name with brackets prints as typed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from rich.table import Table
 from rich.text import Text
@@ -455,11 +455,24 @@ def carriers_table(carriers: Iterable[InstalledCarrier]) -> Table:
             f"keeps trying a text for {caps.queue_validity.total_seconds() / 3600:g} h",
             "answers help keywords itself" if caps.answers_help else "help answered by the SDK",
             "any brand vertical" if verticals is None else f"{len(verticals)} brand verticals",
+            "searches numbers by "
+            + (", ".join(sorted(item.value for item in caps.search_filters)) or "nothing"),
+            _signature_line(caps.signature_covers_url, caps.signature_max_age),
         ]
         table.add_row(
             Text(carrier.info.name), *_origin_cells(carrier.origin), Text("\n".join(lines))
         )
     return table
+
+
+def _signature_line(covers_url: bool, max_age: timedelta | None) -> str:
+    """What the carrier's webhook signature protects, in a few words."""
+    covered = (
+        "webhook signature covers the URL" if covers_url else "webhook signature covers no URL"
+    )
+    if max_age is None:
+        return covered
+    return f"{covered}; signed requests expire after {max_age.total_seconds() / 60:g} min"
 
 
 def hosts_table(hosts: Iterable[InstalledHost]) -> Table:

@@ -68,7 +68,7 @@ from sms_core.domain.policy import (
     HostInfo,
     HostPolicy,
 )
-from sms_core.domain.providers import ProviderCapabilities, ProviderInfo
+from sms_core.domain.providers import ProviderCapabilities, ProviderInfo, SearchFilter
 from sms_core.domain.registration import (
     ANSWER_LOST_CODE,
     BrandContact,
@@ -163,6 +163,7 @@ __all__ = [
     "RegistrationStatus",
     "RegistrationStep",
     "RegistrationStepChanged",
+    "SearchFilter",
     "Seat",
     "SeatSummary",
     "SendReceipt",

@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
 import attrs
 
-from sms_core.domain.numbers import NumberType
+from sms_core.domain.numbers import NumberQuery, NumberType
 
-__all__ = ["ProviderCapabilities", "ProviderInfo"]
+__all__ = ["ProviderCapabilities", "ProviderInfo", "SearchFilter"]
+
+
+class SearchFilter(StrEnum):
+    """A filter of a number search (a field of :class:`NumberQuery`) a carrier may not offer.
+
+    Country and number type are declared on their own (``countries``, ``number_types``); a
+    query always has them.
+    """
+
+    #: ``NumberQuery.area_code``.
+    AREA_CODE = "area_code"
+    #: ``NumberQuery.region``, a state or province.
+    REGION = "region"
+    #: ``NumberQuery.postal_code``.
+    POSTAL_CODE = "postal_code"
+    #: ``NumberQuery.contains``, a pattern in the number.
+    CONTAINS = "contains"
+
+    @classmethod
+    def used_by(cls, query: NumberQuery) -> frozenset[SearchFilter]:
+        """The filters ``query`` sets (its optional fields that are not empty)."""
+        return frozenset(item for item in cls if getattr(query, item.value) is not None)
 
 
 @attrs.frozen(kw_only=True)
@@ -31,6 +54,16 @@ class ProviderCapabilities:
             Registry's words such as ``HUMAN_RESOURCES``) the carrier can register a brand
             under, upper case; ``None`` when the adapter passes any vertical through. The
             registration lint refuses a vertical outside this set before anything is sent.
+        search_filters: The number search filters the carrier honours exactly; all of them by
+            default. The core refuses a search using any other with ``InvalidQueryError``
+            before the adapter is called, rather than let it widen or ignore the filter.
+        signature_covers_url: Whether the carrier's webhook signature covers the URL the
+            request was sent to, so a signed request replayed to another URL (another query
+            string, another host) fails verification. ``False`` for a carrier that signs
+            only the body and a time; then ``signature_max_age`` must bound replays.
+        signature_max_age: How old a signed webhook may be before verification refuses it,
+            for a carrier whose signature covers the time it was made; ``None`` when the
+            signature carries no time.
     """
 
     max_concurrent_sends: int
@@ -40,6 +73,9 @@ class ProviderCapabilities:
     answers_help: bool = False
     queue_validity: timedelta = timedelta(hours=10)
     brand_verticals: frozenset[str] | None = None
+    search_filters: frozenset[SearchFilter] = frozenset(SearchFilter)
+    signature_covers_url: bool = True
+    signature_max_age: timedelta | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -31,6 +31,7 @@ from sms_core.domain import (
     ProvisionedNumber,
     RegistrationState,
     RegistrationStep,
+    SearchFilter,
     SendReceipt,
     StatusUpdate,
     User,
@@ -46,6 +47,7 @@ from sms_core.domain.host_events import (
 )
 from sms_core.exceptions import (
     HostDeclarationError,
+    InvalidQueryError,
     PluginContractError,
     UnsupportedFeatureError,
     WebhookSignatureError,
@@ -221,7 +223,21 @@ class Hooks:
     # -- provisioning ------------------------------------------------------------------------
 
     def search_numbers(self, account: Account, query: NumberQuery) -> list[AvailableNumber]:
-        """Numbers for sale that match ``query``; empty when none do."""
+        """Numbers for sale that match ``query``; empty when none do.
+
+        Raises:
+            InvalidQueryError: When ``query`` uses a filter the account's carrier does not
+                declare (``ProviderCapabilities.search_filters``); the adapter is not called.
+        """
+        offered = self.provider_info(account).capabilities.search_filters
+        unsupported = sorted(SearchFilter.used_by(query) - offered)
+        if unsupported:
+            names = ", ".join(item.value for item in unsupported)
+            kept = ", ".join(sorted(item.value for item in offered)) or "none"
+            raise InvalidQueryError(
+                f"{account.provider} cannot search numbers by {names}; search again without "
+                f"it (the filters {account.provider} honours: {kept})"
+            )
         return self._many(
             account, "sms_search_numbers", "number search", AvailableNumber, query=query
         )

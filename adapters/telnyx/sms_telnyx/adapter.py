@@ -38,6 +38,7 @@ from sms_core.domain import (
     ProvisionedNumber,
     RegistrationState,
     RegistrationStep,
+    SearchFilter,
     SendReceipt,
     StatusUpdate,
     WebhookRequest,
@@ -132,6 +133,20 @@ class TelnyxAdapter:
                 queue_validity=timedelta(hours=4),
                 # Telnyx takes The Campaign Registry's verticals as they are.
                 brand_verticals=registration.BRAND_VERTICALS,
+                # GET /v2/available_phone_numbers filters by national_destination_code,
+                # administrative_area and phone_number[contains], and by no postal code; its
+                # answer's region_information names no postal code either (spec3.yml,
+                # ListAvailablePhoneNumbers and RegionInformation). So the core refuses a
+                # search by postal code before asking.
+                search_filters=frozenset(
+                    {SearchFilter.AREA_CODE, SearchFilter.REGION, SearchFilter.CONTAINS}
+                ),
+                # Telnyx signs f"{telnyx-timestamp}|{body}" with Ed25519, nothing of the URL
+                # (https://developers.telnyx.com/docs/development/sdk/python/webhooks; the
+                # telnyx package's lib/webhook_verification.py); a timestamp more than five
+                # minutes from now is refused (sms_telnyx.webhooks.TIMESTAMP_TOLERANCE).
+                signature_covers_url=False,
+                signature_max_age=webhooks.TIMESTAMP_TOLERANCE,
             ),
         )
 

@@ -27,11 +27,25 @@ adapter polls the order (``GET /v2/number_orders/{id}``) a bounded number of tim
 (:data:`ORDER_POLLS`, :data:`ORDER_POLL_INTERVAL` seconds apart, about 10 seconds in all); a
 US local number without regulatory requirements normally completes in that time. When it is
 still pending the purchase raises :class:`~sms_core.exceptions.ProviderTimeoutError` (a
-retryable error) and orders nothing more: a later purchase of the same number first looks the
-number up among the account's (``GET /v2/phone_numbers?filter[phone_number]=...``) and finishes
-the purchase there (configures and returns it) instead of ordering it twice. A number listed
-``purchase-pending`` is still pending; ``purchase-failed`` or an order in ``failure`` is
+retryable error) and orders nothing more. A number listed ``purchase-pending`` is still
+pending; ``purchase-failed`` or an order in ``failure`` is
 :class:`~sms_core.exceptions.NumberUnavailableError`.
+
+**Decision: a number the account already holds is refused, unless its purchase is the SDK's,
+unfinished.** Every order carries a ``customer_reference`` naming the SDK's purchase of that
+number on that messaging profile (:func:`order_reference`; "A customer reference string for
+customer look ups", ``CreateNumberOrderRequest``), and once the number is configured the
+adapter closes the purchase by changing the order's reference (``PATCH
+/v2/number_orders/{id}``, ``UpdateNumberOrderRequest``). Buying a number the account holds
+(``GET /v2/phone_numbers?filter[phone_number]=...``) then looks for an order still open under
+that reference (``GET /v2/number_orders?filter[customer_reference]=...``): found, it is an
+earlier purchase whose answer was lost or that was still pending, and the adapter finishes it
+(configures the number, closes the order) without ordering again, so the number is neither
+bought twice nor left paid for and unseen; not found, the number was bought before (by the SDK,
+finished, or outside it), and the purchase is refused with
+:class:`~sms_core.exceptions.NumberUnavailableError`, code ``10012``, Telnyx's "Duplicate
+resource" (https://developers.telnyx.com/development/api-fundamentals/api-errors/index),
+rather than taking over a number another system may be using.
 
 Where texts and reports go: on Telnyx inbound texts follow the number's **messaging profile**
 (its ``webhook_url``), not a URL on the number. So the number is assigned to the account's
@@ -89,11 +103,13 @@ if TYPE_CHECKING:
     from telnyx.types.phone_numbers.call_forwarding_param import CallForwardingParam
 
 __all__ = [
+    "ALREADY_HELD_CODE",
     "COUNTRIES",
     "NUMBER_TYPES",
     "ORDER_POLLS",
     "ORDER_POLL_INTERVAL",
     "configure_number",
+    "order_reference",
     "purchase_number",
     "release_number",
     "search_numbers",
@@ -109,6 +125,11 @@ NUMBER_TYPES = {NumberType.LOCAL: "local"}
 ORDER_POLLS = 10
 #: Seconds between two looks at a pending number order.
 ORDER_POLL_INTERVAL = 1.0
+#: The code a purchase of a number the account already holds is refused with: Telnyx's
+#: "Duplicate resource" (https://developers.telnyx.com/development/api-fundamentals/api-errors/index).
+ALREADY_HELD_CODE = "10012"
+#: Appended to an order's ``customer_reference`` once the SDK finished its purchase.
+_CLOSED = ":configured"
 
 _TOLL_FREE_HINT = (
     "toll-free numbers text only after toll-free verification, which the SDK does not run; "
@@ -256,12 +277,16 @@ def purchase_number(
 ) -> ProvisionedNumber:
     """Order ``number`` on the account's messaging profile, then configure it.
 
-    ``client`` never retries (it creates the order); ``reader`` may (lookups).
+    ``client`` never retries (it creates the order); ``reader`` may (lookups). A number the
+    account holds is bought only by finishing the SDK's own unfinished order for it.
 
     Raises:
-        NumberUnavailableError: When the order fails or Telnyx refuses it.
+        NumberUnavailableError: When the order fails or Telnyx refuses it, or the account
+            already holds the number and no unfinished purchase of it is the SDK's (code
+            ``10012``).
         ProviderTimeoutError: When the order is still pending after :data:`ORDER_POLLS`
-            looks; purchase the same number again later to finish (nothing is ordered twice).
+            looks, or its answer was lost; purchase the same number again later to finish
+            (nothing is ordered twice).
         UnsupportedFeatureError: For a toll-free number, before anything is ordered.
         ConfigurationError: When the account has no messaging profile (texts could not reach
             the number).
@@ -271,42 +296,16 @@ def purchase_number(
             PROVIDER, f"toll-free numbers for texting ({number})", _TOLL_FREE_HINT
         )
     profile = _profile(settings)
+    reference = order_reference(profile, number)
     held = _held(reader, number)
+    order_id = None
     if held is None:
-        order: dict[str, Any] = {
-            "phone_numbers": [{"phone_number": number.e164}],
-            "messaging_profile_id": profile,
-        }
-        try:
-            answer = calling(lambda: client.number_orders.create(**order), creates=True)
-        except ProviderError as err:
-            if err.status in {400, 404, 422}:
-                raise NumberUnavailableError(
-                    f"Telnyx refused to order {number} ({err}); search again and pick another",
-                    provider=PROVIDER,
-                    code=err.code,
-                    status=err.status,
-                ) from err
-            raise
-        created = _data(answer)
-        order_id = str(created.get("id", "")) if isinstance(created, dict) else ""
-        status = str(created.get("status", "")) if isinstance(created, dict) else ""
-        polls = 0
-        while status == "pending" and order_id and polls < ORDER_POLLS:
-            sleep(ORDER_POLL_INTERVAL)
-            polls += 1
-            looked = _data(calling(lambda: reader.number_orders.retrieve(order_id), creates=False))
-            status = str(looked.get("status", "")) if isinstance(looked, dict) else ""
-        if status == "failure":
-            raise NumberUnavailableError(
-                f"Telnyx's order {order_id} for {number} failed; search again and pick another",
-                provider=PROVIDER,
-            )
-        if status != "success":
-            raise _pending(number, order_id)
+        order_id = _order(client, reader, number, profile, reference, sleep=sleep)
+    if order_id is not None:
         held = _held(reader, number)
         if held is None:
             raise _pending(number, order_id)
+    assert held is not None, "an order either lists the number or raised"
     number_id, held_status = held
     if held_status == "purchase-pending":
         raise _pending(number, None)
@@ -315,7 +314,94 @@ def purchase_number(
             f"Telnyx could not complete the purchase of {number}; search again and pick another",
             provider=PROVIDER,
         )
-    return _configure(client, reader, settings, number=number, number_id=number_id, wanted=wanted)
+    order_id = order_id or _unfinished_order(reader, reference)
+    if order_id is None:
+        raise NumberUnavailableError(
+            f"the Telnyx account already holds {number} and no unfinished purchase of it is "
+            "the SDK's, so it is not bought again; search again and pick another number (to "
+            "text from this one, release it at Telnyx first, or let the SDK's admin keep it)",
+            provider=PROVIDER,
+            code=ALREADY_HELD_CODE,
+        )
+    provisioned = _configure(
+        client, reader, settings, number=number, number_id=number_id, wanted=wanted
+    )
+    closed = f"{reference}{_CLOSED}"
+    calling(lambda: client.number_orders.update(order_id, customer_reference=closed), creates=False)
+    return provisioned
+
+
+def order_reference(profile: str, number: PhoneNumber) -> str:
+    """The ``customer_reference`` of the SDK's open order for ``number`` on ``profile``."""
+    return f"smsadmin:{profile}:{number.e164}"
+
+
+def _order(
+    client: telnyx.Telnyx,
+    reader: telnyx.Telnyx,
+    number: PhoneNumber,
+    profile: str,
+    reference: str,
+    *,
+    sleep: Sleep,
+) -> str:
+    """Place the order and wait for it a bounded time; its id once it succeeded.
+
+    Raises:
+        NumberUnavailableError: When Telnyx refuses the order or it fails.
+        ProviderTimeoutError: When it is still pending, or its answer was lost.
+    """
+    order: dict[str, Any] = {
+        "phone_numbers": [{"phone_number": number.e164}],
+        "messaging_profile_id": profile,
+        "customer_reference": reference,
+    }
+    try:
+        answer = calling(lambda: client.number_orders.create(**order), creates=True)
+    except ProviderError as err:
+        if err.status in {400, 404, 422}:
+            raise NumberUnavailableError(
+                f"Telnyx refused to order {number} ({err}); search again and pick another",
+                provider=PROVIDER,
+                code=err.code,
+                status=err.status,
+            ) from err
+        raise
+    created = _data(answer)
+    order_id = str(created.get("id", "")) if isinstance(created, dict) else ""
+    status = str(created.get("status", "")) if isinstance(created, dict) else ""
+    polls = 0
+    while status == "pending" and order_id and polls < ORDER_POLLS:
+        sleep(ORDER_POLL_INTERVAL)
+        polls += 1
+        looked = _data(calling(lambda: reader.number_orders.retrieve(order_id), creates=False))
+        status = str(looked.get("status", "")) if isinstance(looked, dict) else ""
+    if status == "failure":
+        raise NumberUnavailableError(
+            f"Telnyx's order {order_id} for {number} failed; search again and pick another",
+            provider=PROVIDER,
+        )
+    if status != "success" or not order_id:
+        raise _pending(number, order_id or None)
+    return order_id
+
+
+def _unfinished_order(reader: telnyx.Telnyx, reference: str) -> str | None:
+    """The id of the SDK's order still open under ``reference`` that Telnyx completed."""
+    answer = calling(
+        lambda: reader.number_orders.list(filter={"customer_reference": reference}),
+        creates=False,
+    )
+    items = _data(answer)
+    for item in items if isinstance(items, list) else []:
+        if (
+            isinstance(item, dict)
+            and item.get("customer_reference") == reference
+            and item.get("status") == "success"
+            and item.get("id")
+        ):
+            return str(item["id"])
+    return None
 
 
 def _pending(number: PhoneNumber, order_id: str | None) -> ProviderTimeoutError:

@@ -99,21 +99,13 @@ class TestTelnyxDiscovery(TelnyxFixtures, DiscoveryContract):
     """The adapter names itself; the core routes only Telnyx accounts to it."""
 
 
-_NO_LOOKUP_WITHOUT_ID = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Telnyx looks a message up by its id only (GET /v2/messages/{id}) and lists none to "
-        "search; the adapter answers ProviderNotFoundError and the message's webhook settles it"
-    ),
-)
-
-
 class TestTelnyxDelivery(TelnyxFixtures, DeliveryContract):
-    """Sending texts at Telnyx and looking them up."""
+    """Sending texts at Telnyx and looking them up.
 
-    test_fetch_message_without_provider_id = _NO_LOOKUP_WITHOUT_ID(
-        DeliveryContract.test_fetch_message_without_provider_id
-    )
+    A text whose send answer was lost is found among Telnyx's message detail records by the
+    SDK's id its status URL carries (``GET /v2/detail_records``; ``sms_telnyx.delivery``), so
+    ``test_fetch_message_without_provider_id`` runs as the suite wrote it.
+    """
 
 
 class TestTelnyxWebhooks(TelnyxFixtures, WebhookContract):
@@ -121,30 +113,22 @@ class TestTelnyxWebhooks(TelnyxFixtures, WebhookContract):
 
     # Telnyx signs f"{timestamp}|{body}" and nothing of the URL
     # (https://developers.telnyx.com/docs/development/sdk/python/webhooks; the telnyx package's
-    # telnyx/lib/webhook_verification.py), so a request replayed to another URL still verifies.
-    # The suite's check holds for Twilio, whose signature covers the URL; for Telnyx it cannot.
-    test_tampered_url_is_refused = pytest.mark.xfail(
-        strict=True,
-        reason="Telnyx's Ed25519 signature covers the timestamp and body, not the URL",
-    )(WebhookContract.test_tampered_url_is_refused)
+    # telnyx/lib/webhook_verification.py), so the adapter declares signature_covers_url=False
+    # and its 5-minute signature_max_age: test_tampered_url_is_refused checks that a moved
+    # request verifies, as declared, and test_replay_outside_signature_max_age_is_refused that
+    # a request signed longer ago is refused (TelnyxDriver.signed_ago).
 
 
 class TestTelnyxProvisioning(TelnyxFixtures, ProvisioningContract):
     """Searching, buying, configuring and releasing numbers."""
 
     # GET /v2/available_phone_numbers has no postal-code filter (spec3.yml, its filter[...]
-    # parameters), so the adapter refuses one with InvalidQueryError rather than guess.
-    test_search_by_postal_code = pytest.mark.xfail(
-        strict=True,
-        reason="Telnyx's number search has no postal-code filter; the adapter refuses it",
-    )(ProvisioningContract.test_search_by_postal_code)
-    # The adapter finishes an order whose answer was lost when the same number is bought
-    # again (it finds the number among the account's own), where the suite expects a refusal.
-    # Which is right for Telnyx's asynchronous number orders is open (issue 11).
-    test_buying_a_bought_number_is_refused = pytest.mark.xfail(
-        strict=True,
-        reason="buying a number the account already holds finishes its order, not a refusal",
-    )(ProvisioningContract.test_buying_a_bought_number_is_refused)
+    # parameters, and no postal code in region_information), so the adapter declares the
+    # filters it honours (ProviderCapabilities.search_filters, without POSTAL_CODE) and
+    # test_search_by_postal_code checks that the core refuses a postal-code search.
+    # test_buying_a_bought_number_is_refused runs as the suite wrote it: a number the account
+    # holds is refused (code 10012) unless the SDK's own order for it is still open, which
+    # the adapter finishes instead (sms_telnyx.provisioning, "Decision"; README, "Decisions").
 
 
 class TestTelnyxRegistration(TelnyxFixtures, RegistrationContract):

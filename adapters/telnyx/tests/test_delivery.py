@@ -15,6 +15,7 @@ import pytest
 from telnyx_helpers import BASE_URL, PROFILE, Handler, Recorder, account, message_record
 
 from sms_core import (
+    AmbiguousMessageError,
     DeliveryStatus,
     FailureReason,
     InvalidRecipientError,
@@ -246,12 +247,6 @@ class TestFetch:
         with pytest.raises(ProviderNotFoundError):
             adapter.sms_fetch_message(account(), _message(), _TELNYX_ID)
 
-    def test_without_an_id_nothing_is_asked(self, make_adapter: MakeAdapter) -> None:
-        adapter, recorder = make_adapter(lambda _: httpx.Response(500))
-        with pytest.raises(ProviderNotFoundError, match="webhook"):
-            adapter.sms_fetch_message(account(), _message(), None)
-        assert [] == recorder.requests
-
     def test_every_documented_status_is_mapped(self) -> None:
         """The ``to[].status`` enum of ``telnyx/types/outbound_message_payload.py``."""
         documented = {
@@ -268,3 +263,97 @@ class TestFetch:
             STATUSES["sending_failed"],
             STATUSES["delivery_failed"],
         }
+
+
+def _detail_record(uuid: str, message_id: str = "msg_1") -> dict[str, object]:
+    """A ``MessageDetailRecord`` (spec3.yml) of a text sent with the SDK's status URL."""
+    return {
+        "record_type": "message_detail_record",
+        "uuid": uuid,
+        "direction": "outbound",
+        "cli": "+14152345678",
+        "cld": "+12065550142",
+        "delivery_status_webhook_url": (
+            f"https://sms.example/webhooks/acme/status?sms_message_id={message_id}"
+        ),
+    }
+
+
+def _records(*records: dict[str, object]) -> httpx.Response:
+    meta = {"total_pages": 1, "page_number": 1, "page_size": 20, "total_results": len(records)}
+    return httpx.Response(200, json={"data": list(records), "meta": meta})
+
+
+class TestFetchWithoutTelnyxId:
+    """A lost send is found in Telnyx's message detail records by the SDK's id.
+
+    "Telnyx creates an MDR when a message is submitted"
+    (https://developers.telnyx.com/docs/messaging/messages/message-detail-records); the search is
+    ``GET /v2/detail_records`` with ``filter[record_type]=messaging`` and a filter on any field
+    of the record (spec3.yml, ``SearchDetailRecords`` and ``MessageDetailRecord``).
+    """
+
+    def test_the_search_then_the_message(self, make_adapter: MakeAdapter) -> None:
+        answers = iter(
+            [
+                _records(_detail_record(_TELNYX_ID)),
+                httpx.Response(200, json={"data": message_record()}),
+            ]
+        )
+        adapter, recorder = make_adapter(lambda _: next(answers))
+        update = adapter.sms_fetch_message(account(), _message(), None)
+        search, lookup = recorder.requests
+        assert ("GET", "/v2/detail_records") == (search.method, search.url.path)
+        assert {
+            "filter[record_type]": "messaging",
+            "filter[direction]": "outbound",
+            "filter[cli]": "+14152345678",
+            "filter[cld]": "+12065550142",
+            "filter[delivery_status_webhook_url][contains]": "sms_message_id=msg_1",
+            "page[size]": "20",
+        } == dict(search.url.params)
+        assert ("GET", f"/v2/messages/{_TELNYX_ID}") == (lookup.method, lookup.url.path)
+        assert update is not None
+        assert (_TELNYX_ID, DeliveryStatus.QUEUED, "msg_1") == (
+            update.provider_message_id,
+            update.status,
+            update.message_id,
+        )
+
+    def test_a_longer_id_that_contains_the_sdks_is_not_it(self, make_adapter: MakeAdapter) -> None:
+        """``contains`` also matches ``msg_10``; only the exact id counts."""
+        adapter, recorder = make_adapter(lambda _: _records(_detail_record(_TELNYX_ID, "msg_10")))
+        with pytest.raises(ProviderNotFoundError, match="no record"):
+            adapter.sms_fetch_message(account(), _message(), None)
+        assert 1 == len(recorder.requests)
+
+    def test_no_record_is_not_found(self, make_adapter: MakeAdapter) -> None:
+        adapter, _ = make_adapter(lambda _: _records())
+        with pytest.raises(ProviderNotFoundError):
+            adapter.sms_fetch_message(account(), _message(), None)
+
+    def test_two_records_are_ambiguous(self, make_adapter: MakeAdapter) -> None:
+        other = "50385f64-5717-4562-b3fc-2c963f66afa6"
+        adapter, _ = make_adapter(
+            lambda _: _records(_detail_record(_TELNYX_ID), _detail_record(other))
+        )
+        with pytest.raises(AmbiguousMessageError, match=other):
+            adapter.sms_fetch_message(account(), _message(), None)
+
+    def test_without_a_status_url_nothing_can_match(self, make_adapter: MakeAdapter) -> None:
+        """A text sent without a status URL carries the SDK's id nowhere: never "not found"."""
+        adapter, recorder = make_adapter(lambda _: _records(_detail_record(_TELNYX_ID)))
+        with pytest.raises(AmbiguousMessageError, match="by hand"):
+            adapter.sms_fetch_message(account(), _message(callback=None), None)
+        assert [] == recorder.requests
+
+    def test_a_record_past_the_message_api_keeps_the_text_known(
+        self, make_adapter: MakeAdapter
+    ) -> None:
+        """Its record exists but ``GET /messages/{id}`` keeps 10 days: UNKNOWN, with its id."""
+        gone = httpx.Response(404, json={"errors": [{"code": "10005", "title": "Not found"}]})
+        answers = iter([_records(_detail_record(_TELNYX_ID)), gone])
+        adapter, _ = make_adapter(lambda _: next(answers))
+        update = adapter.sms_fetch_message(account(), _message(), None)
+        assert update is not None
+        assert (_TELNYX_ID, DeliveryStatus.UNKNOWN) == (update.provider_message_id, update.status)

@@ -121,12 +121,17 @@ def _offered(number: str, *, best_effort: bool = False, voice: bool = True) -> d
     }
 
 
-def _order(status: str) -> dict[str, Any]:
+#: The SDK's open order for NUMBER on PROFILE (``customer_reference``).
+REFERENCE = f"smsadmin:{PROFILE}:{NUMBER}"
+
+
+def _order(status: str, reference: str = REFERENCE) -> dict[str, Any]:
     return {
         "data": {
             "id": ORDER_ID,
             "record_type": "number_order",
             "status": status,
+            "customer_reference": reference,
             "phone_numbers_count": 1,
             "messaging_profile_id": PROFILE,
             "phone_numbers": [
@@ -190,12 +195,27 @@ def _configured() -> Routes:
         ("PATCH", f"/phone_numbers/{NUMBER_ID}/voice"): _json({"data": {"id": NUMBER_ID}}),
         ("PATCH", f"/phone_numbers/{NUMBER_ID}"): _json({"data": {"id": NUMBER_ID}}),
         ("PATCH", f"/messaging_profiles/{PROFILE}"): _json({"data": {"id": PROFILE}}),
+        ("PATCH", f"/number_orders/{ORDER_ID}"): _json(
+            _order("success", f"{REFERENCE}:configured")
+        ),
     }
 
 
-def _orders(recorder: Recorder) -> list[httpx.Request]:
+def _placed_orders(recorder: Recorder) -> list[httpx.Request]:
     """The number orders placed."""
     return [r for r in recorder.requests if (r.method, r.url.path) == ("POST", "/v2/number_orders")]
+
+
+def _orders(*orders: dict[str, Any]) -> Callable[[httpx.Request], httpx.Response]:
+    """``GET /number_orders``: the orders whose ``customer_reference`` is the one asked for."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        wanted = request.url.params.get("filter[customer_reference]")
+        rows = [o["data"] for o in orders if o["data"]["customer_reference"] == wanted]
+        meta = {"total_pages": 1, "total_results": len(rows), "page_number": 1, "page_size": 20}
+        return httpx.Response(200, json={"data": rows, "meta": meta})
+
+    return answer
 
 
 def _query(request: httpx.Request) -> dict[str, list[str]]:
@@ -321,6 +341,7 @@ class TestPurchase:
             ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}"),
             ("PATCH", f"/v2/phone_numbers/{NUMBER_ID}/voice"),
             ("PATCH", f"/v2/messaging_profiles/{PROFILE}"),
+            ("PATCH", f"/v2/number_orders/{ORDER_ID}"),
         ] == calls
         # Digits only: "Non-numerical characters will result in no values being returned"
         # (ListPhoneNumbers, filter[phone_number], in the description).
@@ -328,6 +349,7 @@ class TestPurchase:
         assert {
             "phone_numbers": [{"phone_number": NUMBER}],
             "messaging_profile_id": PROFILE,
+            "customer_reference": REFERENCE,
         } == recorder.json(1)
         assert {
             "friendly_name": application_name(str(SETTINGS.voice_url)),
@@ -345,6 +367,8 @@ class TestPurchase:
             "webhook_url": "https://sms.example/webhooks/acme/messages",
             "webhook_api_version": "2",
         } == recorder.json(10)
+        # Configured: the SDK's purchase is closed, so buying the number again is refused.
+        assert {"customer_reference": f"{REFERENCE}:configured"} == recorder.json(11)
         assert [ORDER_POLL_INTERVAL, ORDER_POLL_INTERVAL] == telnyx.slept
 
     def test_a_pending_order_is_reported_then_finished_without_a_second_order(
@@ -356,6 +380,8 @@ class TestPurchase:
                 ("GET", "/phone_numbers"): lambda _: httpx.Response(200, json=next(looks)),
                 ("POST", "/number_orders"): _json(_order("pending")),
                 ("GET", f"/number_orders/{ORDER_ID}"): _json(_order("pending")),
+                # Telnyx completed it since: the SDK's order is still open.
+                ("GET", "/number_orders"): _orders(_order("success")),
                 **_configured(),
             }
         )
@@ -369,7 +395,11 @@ class TestPurchase:
         bought = adapter.sms_purchase_number(_account(), number, SETTINGS)
         assert bought is not None
         assert NUMBER_ID == bought.provider_ref
-        assert 1 == len(_orders(recorder))
+        assert 1 == len(_placed_orders(recorder))
+        assert ("PATCH", f"/v2/number_orders/{ORDER_ID}") == (
+            recorder.requests[-1].method,
+            recorder.requests[-1].url.path,
+        )
 
     def test_a_failed_order_is_an_unavailable_number(self, make_adapter: MakeAdapter) -> None:
         telnyx = Telnyx(
@@ -404,7 +434,7 @@ class TestPurchase:
         adapter, recorder = make_adapter(telnyx)
         bought = adapter.sms_purchase_number(_account(), PhoneNumber.parse(NUMBER), SETTINGS)
         assert bought is not None
-        assert 1 == len(_orders(recorder))
+        assert 1 == len(_placed_orders(recorder))
         assert [] == telnyx.slept  # complete at once: no wait
 
     def test_a_refused_order_is_an_unavailable_number(self, make_adapter: MakeAdapter) -> None:
@@ -431,7 +461,59 @@ class TestPurchase:
         adapter, recorder = make_adapter(telnyx)
         with pytest.raises(ProviderTimeoutError):
             adapter.sms_purchase_number(_account(), PhoneNumber.parse(NUMBER), SETTINGS)
-        assert 1 == len([r for r in recorder.requests if r.method == "POST"])
+        assert 1 == len(_placed_orders(recorder))
+
+    def test_an_order_whose_answer_was_lost_is_finished_by_the_next_purchase(
+        self, make_adapter: MakeAdapter
+    ) -> None:
+        """Telnyx made the order; the retry finds it open under the SDK's reference."""
+        looks = iter([_NOT_HELD, _held("active")])
+
+        def lost(request: httpx.Request) -> httpx.Response:
+            raise httpx.ReadTimeout("lost", request=request)
+
+        telnyx = Telnyx(
+            {
+                ("GET", "/phone_numbers"): lambda _: httpx.Response(200, json=next(looks)),
+                ("POST", "/number_orders"): lost,
+                ("GET", "/number_orders"): _orders(_order("success")),
+                **_configured(),
+            }
+        )
+        adapter, recorder = make_adapter(telnyx)
+        number = PhoneNumber.parse(NUMBER)
+        with pytest.raises(ProviderTimeoutError):
+            adapter.sms_purchase_number(_account(), number, SETTINGS)
+        bought = adapter.sms_purchase_number(_account(), number, SETTINGS)
+        assert bought is not None
+        assert NUMBER_ID == bought.provider_ref
+        assert 1 == len(_placed_orders(recorder))
+        listed = next(
+            r for r in recorder.requests if (r.method, r.url.path) == ("GET", "/v2/number_orders")
+        )
+        assert {"filter[customer_reference]": [REFERENCE]} == _query(listed)
+
+    @pytest.mark.parametrize(
+        "orders",
+        [(), (_order("success", f"{REFERENCE}:configured"),), (_order("success", "MY REF 001"),)],
+        ids=["no-order", "sdk-purchase-finished", "someone-elses-order"],
+    )
+    def test_a_number_already_held_is_refused(
+        self, make_adapter: MakeAdapter, orders: tuple[dict[str, Any], ...]
+    ) -> None:
+        """Held and no open order of the SDK's: refused with Telnyx's 10012, nothing changed."""
+        telnyx = Telnyx(
+            {
+                ("GET", "/phone_numbers"): _json(_held("active")),
+                ("GET", "/number_orders"): _orders(*orders),
+                **_configured(),
+            }
+        )
+        adapter, recorder = make_adapter(telnyx)
+        with pytest.raises(NumberUnavailableError, match="already holds") as caught:
+            adapter.sms_purchase_number(_account(), PhoneNumber.parse(NUMBER), SETTINGS)
+        assert "10012" == caught.value.code
+        assert ["GET", "GET"] == [r.method for r in recorder.requests]
 
     def test_without_a_messaging_profile_nothing_is_ordered(
         self, make_adapter: MakeAdapter
@@ -530,7 +612,8 @@ class TestThroughTheFacade:
         telnyx = Telnyx(
             {
                 ("GET", "/available_phone_numbers"): _json({"data": [_offered(NUMBER)]}),
-                ("GET", "/phone_numbers"): _json(_held()),  # bought by an earlier call
+                ("GET", "/phone_numbers"): _json(_held()),  # ordered by an earlier call
+                ("GET", "/number_orders"): _orders(_order("success")),  # ... left unfinished
                 ("DELETE", f"/phone_numbers/{NUMBER_ID}"): _json({"data": {"id": NUMBER_ID}}),
                 **_configured(),
             }
@@ -541,7 +624,7 @@ class TestThroughTheFacade:
         assert [NUMBER] == [item.number.e164 for item in found]
         bought = hooks.purchase_number(_account(), found[0].number, SETTINGS)
         assert NUMBER_ID == bought.provider_ref
-        assert [] == _orders(recorder)  # held: not re-ordered
+        assert [] == _placed_orders(recorder)  # held: not re-ordered
         changed = hooks.configure_number(_account(), bought, NumberSettings())
         assert NumberSettings() == changed.settings
         hooks.release_number(_account(), changed)

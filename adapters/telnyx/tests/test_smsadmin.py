@@ -383,20 +383,21 @@ class TestSmsadminOnTelnyx:
     def test_forward_then_deactivate(
         self, smsadmin: SmsadminRunner, stand_in: TelnyxStandIn, agency: str
     ) -> None:
-        """Calls forwarded through the number's voice settings, then the number released.
+        """Calls forwarded by the SDK's TeXML answer, then the number released.
 
-        ``PATCH /v2/phone_numbers/{id}/voice`` with ``call_forwarding`` (``forwards_to``), and
-        ``DELETE /v2/phone_numbers/{id}`` (the ``telnyx`` package's ``phone_numbers.voice``
-        and ``phone_numbers.delete``).
+        The number's ``connection_id`` names the TeXML application whose ``voice_url`` is the
+        account's calls URL, and Telnyx's own ``call_forwarding`` stays off so no call is
+        forwarded twice (adapters/telnyx/README.md, "Calls"); ``DELETE
+        /v2/phone_numbers/{id}`` releases it (the ``telnyx`` package's
+        ``phone_numbers.delete``).
         """
         held = stand_in.state.line(agency)
         assert held is not None
         smsadmin.ok("numbers", "forward", agency, "+14155550199")
-        forwarding = stand_in.state.phone_numbers[held["id"]]["_voice"]
-        assert ("+14155550199", True) == (
-            forwarding["forwards_to"],
-            forwarding["call_forwarding_enabled"],
-        )
+        number = stand_in.state.phone_numbers[held["id"]]
+        application = stand_in.state.texml_applications[str(number["connection_id"])]
+        assert str(application["voice_url"]).endswith("/calls")
+        assert not number["_voice"]["call_forwarding_enabled"]
         assert "+14155550199" in _row(smsadmin.ok("numbers", "list").stdout, agency)
 
         smsadmin.ok("numbers", "deactivate", agency, "--yes")

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -459,3 +459,71 @@ def test_brand_2fa_email_is_resent_with_an_empty_answer(driver: TelnyxDriver) ->
     assert (200, b"") == (answer.status_code, answer.content)
     assert 1 == driver_state.brands[brand["brandId"]]["_2fa_emails"]
     assert 404 == unknown.status_code
+
+
+def test_detail_records_find_a_message_by_the_url_it_reports_to(
+    stand_in: TelnyxStandIn, client: telnyx.Telnyx, driver: TelnyxDriver
+) -> None:
+    """Every message has a detail record, filtered exactly or by ``[contains]`` on its fields.
+
+    "Telnyx creates an MDR when a message is submitted"
+    (https://developers.telnyx.com/docs/messaging/messages/message-detail-records); the record's
+    ``delivery_status_webhook_url`` is the message's ``webhook_url`` (``MessageDetailRecord``).
+    """
+    sender = _line(stand_in, driver, on_campaign=True)
+    for sdk_id in ("m-1", "m-2"):
+        client.messages.send(
+            from_=sender,
+            to="+12065550142",
+            text="Hi Sam",
+            webhook_url=f"https://hooks.example/sms/status?sms_message_id={sdk_id}",
+        )
+    found = _dump(
+        client.detail_records.list(
+            filter=cast(
+                "Any",
+                {
+                    "record_type": "messaging",
+                    "cli": sender,
+                    "delivery_status_webhook_url": {"contains": "sms_message_id=m-2"},
+                },
+            )
+        )
+    )["data"]
+    [record] = found
+    held = [m for m in stand_in.state.messages.values() if m["webhook_url"].endswith("m-2")]
+    assert (held[0]["id"], sender, "+12065550142") == (record["uuid"], record["cli"], record["cld"])
+    assert [] == stand_in.take_violations()
+
+
+def test_detail_records_refuse_a_field_messaging_records_lack(
+    stand_in: TelnyxStandIn, client: telnyx.Telnyx
+) -> None:
+    """A filter on a field messaging records do not have is a 400.
+
+    "Filtering by a field that does not exist for the selected record_type is rejected with a
+    400 error" (``detail_records.list``'s ``filter`` in the ``telnyx`` package).
+    """
+    with pytest.raises(telnyx.BadRequestError):
+        client.detail_records.list(
+            filter=cast("Any", {"record_type": "messaging", "call_duration": "5"})
+        )
+
+
+def test_number_orders_are_listed_by_reference_and_updated(
+    stand_in: TelnyxStandIn, client: telnyx.Telnyx
+) -> None:
+    """``customer_reference`` is set on the order, filtered on exactly, and can be changed."""
+    wanted = stand_in.state.available({"filter[national_destination_code]": "312"})[0]
+    created = _dump(
+        client.number_orders.create(
+            phone_numbers=[{"phone_number": wanted["phone_number"]}], customer_reference="ref-1"
+        )
+    )["data"]
+    listed = _dump(client.number_orders.list(filter={"customer_reference": "ref-1"}))["data"]
+    assert [created["id"]] == [order["id"] for order in listed]
+    client.number_orders.update(created["id"], customer_reference="ref-1:configured")
+    assert [] == _dump(client.number_orders.list(filter={"customer_reference": "ref-1"}))["data"]
+    again = _dump(client.number_orders.retrieve(created["id"]))["data"]
+    assert "ref-1:configured" == again["customer_reference"]
+    assert [] == stand_in.take_violations()

@@ -50,9 +50,13 @@ The other fixtures have defaults an adapter may override: the number searches
 the candidates' numbers (``recipient``, ``opted_out_recipient``), a forwarding number
 (``forward_number``), the webhook URLs (``webhook_settings``) and the registration forms
 (``brand``, ``campaign``). A driver that also implements :class:`ForgingDriver` lets the suite
-check signatures made with the wrong secret, and one that implements
-:class:`NumberRegistrationDriver` lets it check the reports of a number's registration with
-the mobile carriers (sent to ``events_url``).
+check signatures made with the wrong secret; one that implements :class:`ReplayingDriver`
+(required when the adapter declares ``ProviderCapabilities.signature_max_age``) lets it check
+that an old signature is refused; and one that implements :class:`NumberRegistrationDriver`
+lets it check the reports of a number's registration with the mobile carriers (sent to
+``events_url``). Where a carrier cannot do what a test first expects, the adapter declares
+it in its capabilities (``search_filters``, ``signature_covers_url``) and the test asserts
+the declared behaviour instead.
 
 The suite does not assume a fresh carrier per test: an ``account`` built on ``account_id``
 gives every test an account of its own, and every number a test buys is released afterwards.
@@ -89,7 +93,7 @@ from sms_core.testing.contract.number_registration import (
 )
 from sms_core.testing.contract.provisioning import ProvisioningContract
 from sms_core.testing.contract.registration import RegistrationContract
-from sms_core.testing.contract.webhooks import ForgingDriver, WebhookContract
+from sms_core.testing.contract.webhooks import ForgingDriver, ReplayingDriver, WebhookContract
 
 __all__ = [
     "HOOK_BASE_URL",
@@ -102,6 +106,7 @@ __all__ = [
     "NumberRegistrationDriver",
     "ProvisioningContract",
     "RegistrationContract",
+    "ReplayingDriver",
     "SentMessage",
     "WebhookContract",
 ]

@@ -15,8 +15,9 @@ from sms_core.domain import (
     NumberSettings,
     PhoneNumber,
     ProvisionedNumber,
+    SearchFilter,
 )
-from sms_core.exceptions import NumberUnavailableError, ProviderNotFoundError
+from sms_core.exceptions import InvalidQueryError, NumberUnavailableError, ProviderNotFoundError
 from sms_core.plugins import Hooks
 from sms_core.testing.contract.fixtures import HOOK_BASE_URL, CarrierFixtures
 
@@ -51,7 +52,19 @@ class ProvisioningContract(CarrierFixtures):
     def test_search_by_postal_code(
         self, hooks: Hooks, account: Account, postal_query: NumberQuery
     ) -> None:
-        """Every number found by postal code has that postal code (none found is fine)."""
+        """By postal code, as the carrier declares (``ProviderCapabilities.search_filters``).
+
+        A carrier that declares the filter returns only numbers with that postal code (none
+        found is fine); for one that does not, the core refuses the search with
+        InvalidQueryError naming the filter, and its other filters still search.
+        """
+        capabilities = hooks.provider_info(account).capabilities
+        if SearchFilter.POSTAL_CODE not in capabilities.search_filters:
+            with pytest.raises(InvalidQueryError, match="postal_code"):
+                hooks.search_numbers(account, postal_query)
+            without = attrs.evolve(postal_query, postal_code=None)
+            _assert_offered(hooks.search_numbers(account, without), without, allow_empty=True)
+            return
         found = hooks.search_numbers(account, postal_query)
         _assert_offered(found, postal_query, allow_empty=True)
         elsewhere = [o.number for o in found if o.postal_code != postal_query.postal_code]

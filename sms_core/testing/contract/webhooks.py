@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Protocol, TypeVar, runtime_checkable
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
@@ -25,7 +26,7 @@ from sms_core.plugins import Hooks
 from sms_core.testing.contract.fixtures import CarrierFixtures, SentMessage
 from sms_core.testing.driver import CarrierDriver
 
-__all__ = ["ForgingDriver", "WebhookContract"]
+__all__ = ["ForgingDriver", "ReplayingDriver", "WebhookContract"]
 
 # Headers any HTTP client sends; whatever else a driver's request carries is signature material.
 _PLAIN_HEADERS = frozenset(
@@ -61,6 +62,21 @@ class ForgingDriver(Protocol):
 
     def sign_with_other_secret(self, account: Account, request: WebhookRequest) -> WebhookRequest:
         """The same request, signed the carrier's way with a secret that is not the account's."""
+        ...
+
+
+@runtime_checkable
+class ReplayingDriver(Protocol):
+    """A driver that can sign a webhook as the carrier would have some time ago.
+
+    Required of a carrier that declares ``ProviderCapabilities.signature_max_age``: the suite
+    checks with it that a request older than that is refused and a younger one is not.
+    """
+
+    def signed_ago(
+        self, account: Account, request: WebhookRequest, age: timedelta
+    ) -> WebhookRequest:
+        """The same request, signed the carrier's way ``age`` before the adapter's now."""
         ...
 
 
@@ -237,10 +253,48 @@ class WebhookContract(CarrierFixtures):
     def test_tampered_url_is_refused(
         self, hooks: Hooks, account: Account, signed_request: WebhookRequest, part: str
     ) -> None:
-        """A request sent to another query string or host raises WebhookSignatureError."""
+        """A request moved to another query string or host, as the carrier's signature allows.
+
+        When the signature covers the URL (``ProviderCapabilities.signature_covers_url``),
+        the moved request raises WebhookSignatureError. When the carrier declares it does
+        not, the moved request verifies, as declared, and what protects such a carrier is
+        checked by ``test_replay_outside_signature_max_age_is_refused``.
+        """
         moved = urlunsplit(_URL_TAMPERING[part](urlsplit(signed_request.url)))
+        request = attrs.evolve(signed_request, url=moved)
+        if hooks.provider_info(account).capabilities.signature_covers_url:
+            with pytest.raises(WebhookSignatureError):
+                hooks.verify_webhook(account, request)
+        else:
+            hooks.verify_webhook(account, request)  # the declaration is honest
+
+    def test_replay_outside_signature_max_age_is_refused(
+        self, hooks: Hooks, account: Account, driver: CarrierDriver, signed_request: WebhookRequest
+    ) -> None:
+        """A request signed longer ago than ``signature_max_age`` raises WebhookSignatureError.
+
+        One signed within it verifies. A carrier whose signature covers neither the URL nor a
+        time fails: nothing would refuse a signed request replayed to another URL. One whose
+        signature covers the URL and no time has nothing more to check here.
+        """
+        capabilities = hooks.provider_info(account).capabilities
+        max_age = capabilities.signature_max_age
+        if max_age is None:
+            # Nothing to replay against: the signature carries no time, and covers the URL.
+            assert capabilities.signature_covers_url, (
+                "the signature covers neither the URL nor a time, so a replayed request "
+                "verifies anywhere, forever; declare the carrier's signature_max_age"
+            )
+            return
+        if not isinstance(driver, ReplayingDriver):
+            pytest.fail(
+                "signature_max_age is declared, so the driver must sign requests in the past: "
+                "implement ReplayingDriver.signed_ago()"
+            )
+        stale = driver.signed_ago(account, signed_request, max_age + timedelta(minutes=1))
         with pytest.raises(WebhookSignatureError):
-            hooks.verify_webhook(account, attrs.evolve(signed_request, url=moved))
+            hooks.verify_webhook(account, stale)
+        hooks.verify_webhook(account, driver.signed_ago(account, signed_request, max_age / 2))
 
 
 def _only(events: Sequence[object], kind: type[_EventT]) -> _EventT:

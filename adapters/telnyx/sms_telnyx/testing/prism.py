@@ -45,8 +45,9 @@ SPEC_FILE = "spec3.yml"
 #: The paths a texting adapter calls: the list in the description's README, the order it polls
 #: until a purchase completes (``GET /number_orders/{number_order_id}``), the messaging
 #: profile whose webhook URLs it sets (``PATCH /messaging_profiles/{id}``), the resending of
-#: a brand's 2FA e-mail (``POST /10dlc/brand/{brandId}/2faEmail``) and the TeXML applications
-#: a number's calls are posted through (``/texml_applications``, :mod:`sms_telnyx.voice`).
+#: a brand's 2FA e-mail (``POST /10dlc/brand/{brandId}/2faEmail``), the TeXML applications
+#: a number's calls are posted through (``/texml_applications``, :mod:`sms_telnyx.voice`) and
+#: the detail record search that finds a text whose send answer was lost (``GET /detail_records``).
 PATHS: tuple[str, ...] = (
     "/available_phone_numbers",
     "/number_orders",
@@ -59,6 +60,7 @@ PATHS: tuple[str, ...] = (
     "/messaging_profiles/{id}",
     "/messages",
     "/messages/{id}",
+    "/detail_records",
     "/10dlc/brand",
     "/10dlc/brand/{brandId}",
     "/10dlc/brand/feedback/{brandId}",
@@ -230,4 +232,22 @@ def serve_under_base_path(spec: Spec) -> bool:
     return True
 
 
-PATCHES: tuple[Patch, ...] = (serve_under_base_path,)
+def detail_record_chosen_by_its_type(spec: Spec) -> bool:
+    """Let a detail record match its kinds as ``anyOf``; its ``record_type`` picks the one.
+
+    Evidence: ``DetailRecord`` in ``spec3.yml`` is a ``oneOf`` of seven record schemas with a
+    ``discriminator`` on ``record_type``, which in OpenAPI selects the one schema a record
+    follows. Every field of those schemas but ``record_type`` is optional and none of them
+    fixes ``record_type`` to one word, so without the discriminator (Prism's JSON Schema
+    validator does not apply one) any record matches several of them, and Prism refuses even
+    the answer it generated itself for ``GET /detail_records`` ("must match exactly one schema
+    in oneOf"). ``anyOf`` keeps every schema's checks and drops only the count.
+    """
+    record = spec.get("components", {}).get("schemas", {}).get("DetailRecord")
+    if not isinstance(record, dict) or "oneOf" not in record:
+        return False
+    record["anyOf"] = record.pop("oneOf")
+    return True
+
+
+PATCHES: tuple[Patch, ...] = (serve_under_base_path, detail_record_chosen_by_its_type)

@@ -9,9 +9,9 @@ each request sent to Prism on loopback. For each request it
    description (:mod:`sms_telnyx.testing.prism`), when one is given; an answer of 400 or more
    is a **violation** (Telnyx's description of its API refuses the request): it is kept
    (:meth:`TelnyxStandIn.take_violations`) and the client gets Prism's answer;
-2. answers from :class:`TelnyxState`, which remembers what Prism cannot: messages, numbers
-   for sale and bought, number orders, messaging profiles, 10DLC brands, campaigns and the
-   numbers assigned to campaigns;
+2. answers from :class:`TelnyxState`, which remembers what Prism cannot: messages (and their
+   detail records), numbers for sale and bought, number orders, messaging profiles, 10DLC
+   brands, campaigns and the numbers assigned to campaigns;
 3. spoils the answer to a send when told to (:meth:`TelnyxStandIn.lose_next_sends`): the
    message is made, and the client gets a gateway's 502 page or a dropped connection in place
    of the answer, the case the adapter must reconcile without sending again;
@@ -449,6 +449,44 @@ class TelnyxState:
                 raise _not_found(f"message {message_id}")
             return _copy(self.messages[message_id])
 
+    def detail_records(self, query: Mapping[str, str]) -> list[Record]:
+        """``GET /detail_records``: the messages' detail records, filtered.
+
+        Telnyx makes a message's record when the message is submitted
+        (https://developers.telnyx.com/docs/messaging/messages/message-detail-records), so
+        every message the stand-in holds has one: a ``MessageDetailRecord`` (spec3.yml) whose
+        ``delivery_status_webhook_url`` is the message's ``webhook_url``. ``filter[<field>]``
+        matches a field exactly and ``filter[<field>][contains]`` a part of it; a field a
+        messaging record does not have is refused with 400 ("filtering by a field that does
+        not exist for the selected record_type is rejected with a 400 error", the ``filter``
+        parameter of the ``telnyx`` package's ``detail_records.list``).
+        """
+        wanted: dict[tuple[str, str], str] = {}
+        for key, value in query.items():
+            match = re.fullmatch(r"filter\[(\w+)\](?:\[(\w+)\])?", key)
+            if match:
+                wanted[(match[1], match[2] or "eq")] = value
+        if wanted.pop(("record_type", "eq"), None) != "messaging":
+            raise ApiError(400, "10015", "Bad Request", "the stand-in keeps messaging records only")
+        with self.lock:
+            records = [_detail_record(m) for m in self.messages.values()]
+        for field, operator in wanted:
+            if field not in _DETAIL_RECORD_FIELDS or operator not in {"eq", "contains"}:
+                raise ApiError(
+                    400, "10015", "Bad Request", f"messaging records cannot be filtered on {field}"
+                )
+        size = int(query.get("page[size]", "20"))
+        return [
+            record
+            for record in records
+            if all(
+                (str(record.get(field) or "") == value)
+                if operator == "eq"
+                else (value in str(record.get(field) or ""))
+                for (field, operator), value in wanted.items()
+            )
+        ][:size]
+
     def available(self, query: Mapping[str, str]) -> list[Record]:
         """``GET /available_phone_numbers`` with its ``filter[...]`` parameters."""
         area = query.get("filter[national_destination_code]")
@@ -510,6 +548,16 @@ class TelnyxState:
             if self.complete_orders_at_once:
                 self.complete_order(order["id"])
             return _copy(order)
+
+    def orders(self, customer_reference: str | None) -> list[Record]:
+        """``GET /number_orders``, with ``filter[customer_reference]`` matched exactly."""
+        with self.lock:
+            return [
+                _copy(order)
+                for order in self.number_orders.values()
+                if customer_reference is None
+                or order.get("customer_reference") == customer_reference
+            ]
 
     def profile(self, body: Record, profile_id: str | None = None) -> Record:
         """Create (``POST``) or update (``PATCH``) a messaging profile."""
@@ -602,16 +650,30 @@ class TelnyxState:
                 return {"data": self.send(body)}
             case ("GET", "messages", message_id):
                 return {"data": self.message(message_id)}
+            case ("GET", "detail_records"):
+                found = self.detail_records(query)
+                return {"data": found, "meta": _page(len(found))}
             case ("GET", "available_phone_numbers"):
                 found = self.available(query)
                 return {"data": found, "metadata": {"total_results": len(found)}}
             case ("POST", "number_orders"):
                 return {"data": self.order(body)}
-            case ("GET", "number_orders", order_id):
+            case ("GET", "number_orders"):
+                rows = self.orders(query.get("filter[customer_reference]"))
+                return {"data": rows, "meta": _page(len(rows))}
+            case ("GET" | "PATCH", "number_orders", order_id):
                 with self.lock:
                     if order_id not in self.number_orders:
                         raise _not_found(f"number order {order_id}")
-                    return {"data": _copy(self.number_orders[order_id])}
+                    order = self.number_orders[order_id]
+                    if method == "PATCH" and "customer_reference" in body:
+                        # UpdateNumberOrderRequest: "A customer reference string for
+                        # customer look ups".
+                        order |= {
+                            "customer_reference": body["customer_reference"],
+                            "updated_at": self.now(),
+                        }
+                    return {"data": _copy(order)}
             case ("GET", "phone_numbers"):
                 rows = self.numbers(query.get("filter[phone_number]"))
                 return {"data": rows, "meta": _page(len(rows))}
@@ -844,6 +906,43 @@ class TelnyxState:
 
 
 _counter = itertools.count(1_293_384_261_075_731_499)
+
+
+#: The fields of a ``MessageDetailRecord`` (spec3.yml) the stand-in fills, and so filters on.
+_DETAIL_RECORD_FIELDS = frozenset(
+    {
+        "uuid",
+        "direction",
+        "cli",
+        "cld",
+        "status",
+        "profile_id",
+        "created_at",
+        "delivery_status_webhook_url",
+        "delivery_status_failover_url",
+    }
+)
+
+
+def _detail_record(message: Record) -> Record:
+    """The message detail record of a message the stand-in holds."""
+    status = message["to"][0]["status"]
+    return {
+        "record_type": "message_detail_record",
+        "uuid": message["id"],
+        "direction": message["direction"],
+        "message_type": message["type"],
+        "cli": message["from"]["phone_number"],
+        "cld": message["to"][0]["phone_number"],
+        # Its final status ("Final status of the message after the delivery attempt").
+        "status": status if status in {"delivered", "failed"} else None,
+        "profile_id": message["messaging_profile_id"],
+        "parts": message["parts"],
+        "created_at": message["received_at"],
+        "delivery_status_webhook_url": message["webhook_url"],
+        "delivery_status_failover_url": message["webhook_failover_url"],
+        "errors": [str(error["code"]) for error in message["errors"]],
+    }
 
 
 def _snowflake() -> int:
