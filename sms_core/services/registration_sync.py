@@ -223,6 +223,28 @@ class RegistrationSync:
             attached=attached,
         )
 
+    def refresh(self, step: RegistrationStep) -> bool:
+        """Re-read one step from the carrier now, as a pass of :meth:`run` would.
+
+        For a carrier's webhook saying the step changed: the step is re-read only where
+        ``run`` re-reads it (submitted, awaiting the carrier, held by no submission), and
+        stored, with its host event, only when the carrier's answer differs from the record.
+
+        Returns:
+            Whether the stored step changed.
+        """
+        for _ in range(_MAX_PASSES):
+            stored = self._load().get(step)
+            if (
+                stored is None
+                or stored.claim is not None
+                or stored.status not in (StepStatus.IN_PROGRESS, StepStatus.CONFIRMING)
+            ):
+                break
+            if not self._refresh(stored) or step in self._changed:
+                break  # unchanged, or stored; else another process stored news: read it
+        return step in self._changed
+
     def _load(self) -> dict[RegistrationStep, StoredStep]:
         with self._context.database.transaction() as connection:
             return registration_store.load_steps(connection, self._context.account.id)
