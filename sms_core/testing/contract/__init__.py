@@ -52,7 +52,9 @@ the candidates' numbers (``recipient``, ``opted_out_recipient``), a forwarding n
 (``brand``, ``campaign``). A driver that also implements :class:`ForgingDriver` lets the suite
 check signatures made with the wrong secret, and one that implements
 :class:`NumberRegistrationDriver` lets it check the reports of a number's registration with
-the mobile carriers (sent to ``events_url``).
+the mobile carriers (sent to ``events_url``); one that implements
+:class:`RegistrationWebhookDriver` lets it check the carrier's webhooks about the brands and
+campaigns it reviews.
 
 The suite does not assume a fresh carrier per test: an ``account`` built on ``account_id``
 gives every test an account of its own, and every number a test buys is released afterwards.
@@ -77,6 +79,7 @@ _MODULES = (
     "delivery",
     "webhooks",
     "number_registration",
+    "registration_webhooks",
 )
 pytest.register_assert_rewrite(*(f"{__name__}.{module}" for module in _MODULES))
 
@@ -89,6 +92,10 @@ from sms_core.testing.contract.number_registration import (
 )
 from sms_core.testing.contract.provisioning import ProvisioningContract
 from sms_core.testing.contract.registration import RegistrationContract
+from sms_core.testing.contract.registration_webhooks import (
+    RegistrationWebhookContract,
+    RegistrationWebhookDriver,
+)
 from sms_core.testing.contract.webhooks import ForgingDriver, WebhookContract
 
 __all__ = [
@@ -102,6 +109,8 @@ __all__ = [
     "NumberRegistrationDriver",
     "ProvisioningContract",
     "RegistrationContract",
+    "RegistrationWebhookContract",
+    "RegistrationWebhookDriver",
     "SentMessage",
     "WebhookContract",
 ]
@@ -114,5 +123,6 @@ class CarrierContract(
     DeliveryContract,
     WebhookContract,
     NumberRegistrationContract,
+    RegistrationWebhookContract,
 ):
     """The whole contract; subclass it as ``TestXxx`` and override the required fixtures."""
