@@ -43,10 +43,9 @@ class RegistrationWebhookDriver(Protocol):
     def registration_step_webhooks(
         self, account: Account, step: RegistrationStep, ref: str
     ) -> list[WebhookRequest]:
-        """The signed webhooks the carrier posted about the step ``ref`` so far, in order.
+        """The signed webhooks the carrier posted about the step ``ref``, in order.
 
-        Each is returned once; the suite ends the step's review (``complete_registration``)
-        before it asks.
+        The suite ends the step's review (``complete_registration``) before it asks.
         """
         ...
 
