@@ -242,6 +242,9 @@ def sms_fetch_registration(
 ) -> RegistrationState | None:
     """Ask the carrier where a submitted step stands.
 
+    The core asks on every registration sync, and at once when the carrier's webhook reports
+    news about the step (a ``RegistrationStepUpdate`` from :func:`sms_parse_webhook`).
+
     Returns:
         The step's current state with the carrier's raw status and, on failure, its reasons.
 
@@ -373,7 +376,9 @@ def sms_parse_webhook(account: Account, request: WebhookRequest) -> Sequence[Pro
 
     Returns:
         The events the request carries (status updates, inbound texts, inbound calls, number
-        registration updates).
+        registration updates, and news about a brand, campaign or messaging service as a
+        ``RegistrationStepUpdate`` naming the step by the ``provider_ref`` its submission
+        returned: the core re-reads that step with :func:`sms_fetch_registration`).
 
     Raises:
         WebhookPayloadError: When the request lacks what its kind requires.
