@@ -182,13 +182,17 @@ def sms_configure_number(
 
 @hookspec(firstresult=True)
 def sms_submit_brand(
-    account: Account, brand: BrandProfile, previous_ref: str | None
+    account: Account, brand: BrandProfile, previous_ref: str | None, events_url: str | None
 ) -> RegistrationState | None:
     """Submit the agency's brand for registration, or resubmit a failed one.
 
     Args:
         brand: The brand form, already checked by the core.
         previous_ref: The failed brand's id when this is a resubmission, else ``None``.
+        events_url: The account's events URL (``…/{account_id}/events``), for a carrier
+            that posts news about the brand to a URL given with it (parsed into a
+            ``RegistrationStepUpdate``); ``None`` when the caller gives none. An
+            implementation that does not need it leaves the argument out.
 
     Returns:
         The brand step's state right after submission (usually in progress).
@@ -200,7 +204,11 @@ def sms_submit_brand(
 
 @hookspec(firstresult=True)
 def sms_submit_campaign(
-    account: Account, brand_ref: str, campaign: CampaignProfile, previous_ref: str | None
+    account: Account,
+    brand_ref: str,
+    campaign: CampaignProfile,
+    previous_ref: str | None,
+    events_url: str | None,
 ) -> RegistrationState | None:
     """Submit the campaign under an approved brand, or resubmit a failed one.
 
@@ -208,6 +216,7 @@ def sms_submit_campaign(
         brand_ref: The approved brand's id.
         campaign: The campaign form, already checked by the core.
         previous_ref: The failed campaign's id when this is a resubmission, else ``None``.
+        events_url: The account's events URL, as for :func:`sms_submit_brand`.
 
     Returns:
         The campaign step's state right after submission.

@@ -93,14 +93,21 @@ class StepSubmitter:
     ) -> RegistrationState:
         """Hand the claimed step to the carrier; the claim is released if that fails."""
         context = self._context
+        events_url = context.webhooks.events(context.account)
         try:
             if step is RegistrationStep.BRAND:
                 assert isinstance(profile, BrandProfile)
-                return context.hooks.submit_brand(context.account, profile, previous_ref)
+                return context.hooks.submit_brand(
+                    context.account, profile, previous_ref, events_url
+                )
             if step is RegistrationStep.CAMPAIGN:
                 assert isinstance(profile, CampaignProfile)
                 return context.hooks.submit_campaign(
-                    context.account, _ref(steps, RegistrationStep.BRAND), profile, previous_ref
+                    context.account,
+                    _ref(steps, RegistrationStep.BRAND),
+                    profile,
+                    previous_ref,
+                    events_url,
                 )
             return context.hooks.submit_messaging_service(
                 context.account, _ref(steps, RegistrationStep.CAMPAIGN), self._service_settings()

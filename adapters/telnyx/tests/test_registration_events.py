@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 from nacl.signing import SigningKey
-from telnyx_helpers import API_KEY, account
+from telnyx_helpers import API_KEY, Handler, Recorder, account
 
 from sms_core import (
     AccountAdmin,
@@ -42,6 +42,7 @@ from sms_core import (
     WebhookRequest,
 )
 from sms_core.testing import HostEventLog
+from sms_core.testing.prism import prism_violations
 from sms_core.testing.samples import sample_brand, sample_campaign
 from sms_core.webhooks import LoopbackServer, create_app
 from sms_telnyx import TelnyxAdapter
@@ -55,6 +56,8 @@ _URL = "https://sms.example/webhooks/acme/events"
 _KEY = SigningKey.generate()
 _NUMBER = "+14152345678"
 _CAMPAIGN = "4b300178-131c-d902-d54e-72d90ba1620j"
+
+MakeAdapter = Callable[[Handler], tuple[TelnyxAdapter, Recorder]]
 
 
 def _signed(body: dict[str, Any], key: SigningKey = _KEY) -> WebhookRequest:
@@ -258,6 +261,53 @@ class TestBrandAndCampaignUpdates:
             adapter.sms_parse_webhook(account(), request)
 
 
+class TestWebhookUrlGiven:
+    """A brand and a campaign are created with the events URL, where Telnyx posts their news.
+
+    "To receive notifications for brands you need to either provide the webhooks at the
+    creation of the brand or you may update an existing brand ... The same applies for
+    campaign event notifications" (event-notifications page); ``webhookURL`` of
+    ``CreateBrand``, ``UpdateBrand`` and ``CampaignRequest`` in ``spec3.yml``.
+    """
+
+    @pytest.mark.parametrize("previous_ref", [None, _BRAND], ids=["created", "corrected"])
+    def test_brand(self, make_adapter: MakeAdapter, previous_ref: str | None) -> None:
+        record = {"brandId": _BRAND, "status": "REGISTRATION_PENDING"}
+        adapter, recorder = make_adapter(lambda _: httpx.Response(200, json=record))
+        adapter.sms_submit_brand(account(), sample_brand(), previous_ref, _URL)
+        assert _URL == recorder.json()["webhookURL"]
+
+    def test_campaign(self, make_adapter: MakeAdapter) -> None:
+        record = {"campaignId": _CAMPAIGN, "brandId": _BRAND, "campaignStatus": "TCR_PENDING"}
+        adapter, recorder = make_adapter(lambda _: httpx.Response(200, json=record))
+        adapter.sms_submit_campaign(account(), _BRAND, sample_campaign(), None, _URL)
+        assert _URL == recorder.json()["webhookURL"]
+
+    def test_every_request_passes_prism(self, telnyx_api_url: str) -> None:
+        """With the ``webhookURL``, the package's requests still pass Prism (``spec3.yml``)."""
+        violations: list[str] = []
+
+        def check(response: httpx.Response) -> None:
+            response.read()
+            violations.extend(prism_violations(response))
+
+        with httpx.Client(event_hooks={"response": [check]}, timeout=20) as http:
+            adapter = TelnyxAdapter(
+                http=http, base_url=telnyx_api_url, environ={"TELNYX_API_KEY": API_KEY}
+            )
+            adapter.sms_submit_brand(account(), sample_brand(), None, _URL)
+            adapter.sms_submit_brand(account(), sample_brand(), _BRAND, _URL)
+            adapter.sms_submit_campaign(account(), _BRAND, sample_campaign(), None, _URL)
+            adapter.close()
+        assert [] == violations
+
+    def test_none_without_a_url(self, make_adapter: MakeAdapter) -> None:
+        record = {"brandId": _BRAND, "status": "REGISTRATION_PENDING"}
+        adapter, recorder = make_adapter(lambda _: httpx.Response(200, json=record))
+        adapter.sms_submit_brand(account(), sample_brand(), None, None)
+        assert "webhookURL" not in recorder.json()
+
+
 # -- through the core's webhook app ----------------------------------------------------------
 
 
@@ -447,19 +497,24 @@ class TestStepNewsThroughTheApp:
         """Telnyx's brand, then campaign update (each posted twice) approve each step once.
 
         The stand-in keeps the ``10dlc.brand.update`` and ``10dlc.campaign.update`` Telnyx
-        posts when a review ends (event-notifications page); over HTTP to the events URL, the
-        core re-reads the step from Telnyx, stores the approval and tells the host once.
+        posts when a review ends (event-notifications page) to the ``webhookURL`` the adapter
+        gave the brand and campaign: the events URL. Posted there over HTTP, the core re-reads
+        the step from Telnyx, stores the approval and tells the host once.
         """
         brand_ref = acme.registration.status().brand.provider_ref or ""
         driver.complete_registration(acme.account, RegistrationStep.BRAND, brand_ref)
-        assert [200, 200] == _post_twice(server, driver.registration_webhooks(brand_ref))
+        brand_news = driver.registration_webhooks(brand_ref)
+        assert {"https://sms.example/webhooks/acme/events"} == {w.url for w in brand_news}
+        assert [200, 200] == _post_twice(server, brand_news)
         assert StepStatus.APPROVED == acme.registration.status().brand.status
 
         acme.registration.sync()  # submits the campaign under the approved brand
         campaign_ref = acme.registration.status().campaign.provider_ref or ""
         assert StepStatus.IN_PROGRESS == acme.registration.status().campaign.status
         driver.complete_registration(acme.account, RegistrationStep.CAMPAIGN, campaign_ref)
-        assert [200, 200] == _post_twice(server, driver.registration_webhooks(campaign_ref))
+        campaign_news = driver.registration_webhooks(campaign_ref)
+        assert {"https://sms.example/webhooks/acme/events"} == {w.url for w in campaign_news}
+        assert [200, 200] == _post_twice(server, campaign_news)
         assert StepStatus.APPROVED == acme.registration.status().campaign.status
 
         brand, campaign = RegistrationStep.BRAND, RegistrationStep.CAMPAIGN
