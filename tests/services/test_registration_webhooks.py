@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -131,6 +133,26 @@ class TestStepNews:
             (brand, StepStatus.NOT_STARTED, StepStatus.IN_PROGRESS),
             (brand, StepStatus.IN_PROGRESS, StepStatus.APPROVED),
         ] == _changes(events)
+
+    def test_concurrent_deliveries_tell_once(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, events: HostEventLog
+    ) -> None:
+        """The same news delivered by four threads at once stores the approval once."""
+        ref = _brand_ref(acme)
+        carrier.advance(carrier.review_duration(RegistrationStep.BRAND))
+        news = _news((RegistrationStep.BRAND, ref))
+        start = threading.Barrier(4, timeout=60)
+
+        def deliver() -> None:
+            start.wait()
+            acme.webhooks.handle(WebhookKind.EVENTS, news)
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            for delivered in [pool.submit(deliver) for _ in range(4)]:
+                delivered.result(timeout=60)
+        assert StepStatus.APPROVED == acme.registration.status().brand.status
+        approvals = [change for change in _changes(events) if change[2] is StepStatus.APPROVED]
+        assert [(RegistrationStep.BRAND, StepStatus.IN_PROGRESS, StepStatus.APPROVED)] == approvals
 
     def test_premature_news_changes_nothing(
         self, acme: AccountAdmin, carrier: SandboxCarrier, events: HostEventLog
