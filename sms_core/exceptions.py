@@ -22,7 +22,8 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── LineNotFoundError
     │   ├── SeatNotFoundError
     │   ├── MessageNotFoundError
-    │   └── OptOutNotFoundError                lifting an opt-out the number does not have
+    │   ├── OptOutNotFoundError                lifting an opt-out the number does not have
+    │   └── RegistrationStepNotFoundError      a carrier's news about a step the account lacks
     ├── PermissionDeniedError                  the host does not allow this actor this action
     ├── RuleViolationError                     the request breaks a rule of the account or host
     │   ├── AlreadyExistsError                 an account, seat or line that exists already
@@ -119,6 +120,7 @@ __all__ = [
     "RegistrationExistsError",
     "RegistrationLintError",
     "RegistrationStateError",
+    "RegistrationStepNotFoundError",
     "ResubmissionRefusedError",
     "RuleViolationError",
     "SeatHasNumberError",
@@ -307,6 +309,14 @@ class MessageNotFoundError(NotFoundError):
 
 class OptOutNotFoundError(NotFoundError):
     """Raised when lifting the opt-out of a number that has none in force."""
+
+
+class RegistrationStepNotFoundError(NotFoundError):
+    """Raised when a carrier reports on a registration step the account did not submit.
+
+    A webhook about a brand, campaign or messaging service the account has under another id
+    (or not at all) is refused, and changes nothing.
+    """
 
 
 class PermissionDeniedError(SmsError):

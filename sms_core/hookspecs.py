@@ -183,13 +183,17 @@ def sms_configure_number(
 
 @hookspec(firstresult=True)
 def sms_submit_brand(
-    account: Account, brand: BrandProfile, previous_ref: str | None
+    account: Account, brand: BrandProfile, previous_ref: str | None, events_url: str | None
 ) -> RegistrationState | None:
     """Submit the agency's brand for registration, or resubmit a failed one.
 
     Args:
         brand: The brand form, already checked by the core.
         previous_ref: The failed brand's id when this is a resubmission, else ``None``.
+        events_url: The account's events URL (``…/{account_id}/events``), for a carrier
+            that posts news about the brand to a URL given with it (parsed into a
+            ``RegistrationStepUpdate``); ``None`` when the caller gives none. An
+            implementation that does not need it leaves the argument out.
 
     Returns:
         The brand step's state right after submission (usually in progress).
@@ -201,7 +205,11 @@ def sms_submit_brand(
 
 @hookspec(firstresult=True)
 def sms_submit_campaign(
-    account: Account, brand_ref: str, campaign: CampaignProfile, previous_ref: str | None
+    account: Account,
+    brand_ref: str,
+    campaign: CampaignProfile,
+    previous_ref: str | None,
+    events_url: str | None,
 ) -> RegistrationState | None:
     """Submit the campaign under an approved brand, or resubmit a failed one.
 
@@ -209,6 +217,7 @@ def sms_submit_campaign(
         brand_ref: The approved brand's id.
         campaign: The campaign form, already checked by the core.
         previous_ref: The failed campaign's id when this is a resubmission, else ``None``.
+        events_url: The account's events URL, as for :func:`sms_submit_brand`.
 
     Returns:
         The campaign step's state right after submission.
@@ -242,6 +251,9 @@ def sms_fetch_registration(
     account: Account, step: RegistrationStep, ref: str
 ) -> RegistrationState | None:
     """Ask the carrier where a submitted step stands.
+
+    The core asks on every registration sync, and at once when the carrier's webhook reports
+    news about the step (a ``RegistrationStepUpdate`` from :func:`sms_parse_webhook`).
 
     Returns:
         The step's current state with the carrier's raw status and, on failure, its reasons.
@@ -377,7 +389,9 @@ def sms_parse_webhook(account: Account, request: WebhookRequest) -> Sequence[Pro
 
     Returns:
         The events the request carries (status updates, inbound texts, inbound calls, number
-        registration updates).
+        registration updates, and news about a brand, campaign or messaging service as a
+        ``RegistrationStepUpdate`` naming the step by the ``provider_ref`` its submission
+        returned: the core re-reads that step with :func:`sms_fetch_registration`).
 
     Raises:
         WebhookPayloadError: When the request lacks what its kind requires.

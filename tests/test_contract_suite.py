@@ -45,6 +45,7 @@ from sms_core import (
     RegistrationFailure,
     RegistrationState,
     RegistrationStep,
+    RegistrationStepUpdate,
     SearchFilter,
     SendReceipt,
     StatusUpdate,
@@ -346,6 +347,9 @@ class MemoryCarrier:
                 error_message=form.get("ErrorMessage") or None,
                 raw=form,
             )
+        if form["Kind"] == "step":
+            step = RegistrationStep(form["Step"])
+            return RegistrationStepUpdate(step=step, provider_ref=form["Ref"], raw=form)
         if form["Kind"] == "message":
             return InboundMessage(
                 provider_message_id=form["MessageSid"],
@@ -469,6 +473,14 @@ class MemoryDriver:
             )
             for report in reports
         ]
+
+    def registration_step_webhooks(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> list[WebhookRequest]:
+        if ref in self.carrier.outcomes:
+            return []  # still under review: nothing to report
+        params = {"Kind": "step", "Step": step.value, "Ref": ref}
+        return [self.signed(account, "https://memory.example/webhooks/events", params)]
 
     def sign_with_other_secret(self, account: Account, request: WebhookRequest) -> WebhookRequest:
         signature = _sign(f"not-{self.carrier.secret_for(account)}", request.url, request.body)
@@ -613,6 +625,16 @@ class ReportsNumbersWithoutCodes(MemoryCarrier):
         event = super().event(form)
         if isinstance(event, NumberRegistrationUpdate):
             return attrs.evolve(event, error_code=None)
+        return event
+
+
+class ReportsStepNewsUnderAnotherRef(MemoryCarrier):
+    """Reports a brand's or campaign's review under an id of its own, not the step's."""
+
+    def event(self, form: dict[str, str]) -> ProviderEvent:
+        event = super().event(form)
+        if isinstance(event, RegistrationStepUpdate):
+            return attrs.evolve(event, provider_ref=f"TCR-{event.provider_ref}")
         return event
 
 
@@ -787,8 +809,20 @@ class TestBrokenCarriers:
                     "test_tampered_url_is_refused[query]",
                     "test_tampered_url_is_refused[host]",
                     "test_forged_registration_webhook_refused",
+                    "test_forged_step_webhook_refused[brand]",
+                    "test_forged_step_webhook_refused[campaign]",
                 },
                 id="verify accepts anything",
+            ),
+            pytest.param(
+                ReportsStepNewsUnderAnotherRef,
+                {
+                    "test_review_reported_for_its_step[brand]",
+                    "test_review_reported_for_its_step[campaign]",
+                    "test_failed_review_reported_for_its_step[brand]",
+                    "test_failed_review_reported_for_its_step[campaign]",
+                },
+                id="step news under another id",
             ),
             pytest.param(
                 ReportsNumbersWithoutCodes,

@@ -16,12 +16,14 @@ from sms_core.domain.failures import FailureReason
 from sms_core.domain.json_body import load_json
 from sms_core.domain.messages import DeliveryStatus
 from sms_core.domain.phone import PhoneNumber
+from sms_core.domain.registration import RegistrationStep
 
 __all__ = [
     "InboundCall",
     "InboundMessage",
     "NumberRegistrationUpdate",
     "ProviderEvent",
+    "RegistrationStepUpdate",
     "StatusUpdate",
     "WebhookRequest",
     "WebhookResponse",
@@ -200,5 +202,39 @@ class NumberRegistrationUpdate:
             raise ValueError("a number registration update reports pending, registered or failed")
 
 
+def _named(instance: RegistrationStepUpdate, attribute: attrs.Attribute[str], value: str) -> None:
+    if not value.strip():
+        raise ValueError("a registration step update names the step by the carrier's id for it")
+
+
+@attrs.frozen(kw_only=True)
+class RegistrationStepUpdate:
+    """The carrier says a registration step changed: a brand, campaign or messaging service.
+
+    It is a hint, not a verdict: the core re-reads the step from the carrier
+    (``sms_fetch_registration``, as its registration sync does) and stores what the carrier
+    answers then, so a duplicated, late or out-of-order webhook changes nothing the carrier does
+    not confirm. The adapter therefore reports only which step the webhook is about; the
+    carrier's words stay in ``raw``. Webhooks go to the account's ``events`` URL; an update
+    about a step the account did not register under that id is refused
+    (:class:`~sms_core.exceptions.RegistrationStepNotFoundError`) and changes nothing.
+
+    Attributes:
+        step: The step the carrier reports on.
+        provider_ref: The carrier's id for the step, as ``sms_submit_brand`` (or
+            ``sms_submit_campaign``, ``sms_submit_messaging_service``) answered it in
+            :attr:`RegistrationState.provider_ref`.
+        occurred_at: When the carrier says it happened.
+        raw: The carrier's payload as it came.
+    """
+
+    step: RegistrationStep
+    provider_ref: str = attrs.field(validator=_named)
+    occurred_at: datetime | None = None
+    raw: Mapping[str, object] = attrs.field(factory=dict)
+
+
 #: Every normalized event a webhook can carry.
-ProviderEvent = StatusUpdate | InboundMessage | InboundCall | NumberRegistrationUpdate
+ProviderEvent = (
+    StatusUpdate | InboundMessage | InboundCall | NumberRegistrationUpdate | RegistrationStepUpdate
+)

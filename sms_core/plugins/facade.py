@@ -275,9 +275,13 @@ class Hooks:
     # -- registration ------------------------------------------------------------------------
 
     def submit_brand(
-        self, account: Account, brand: BrandProfile, previous_ref: str | None = None
+        self,
+        account: Account,
+        brand: BrandProfile,
+        previous_ref: str | None = None,
+        events_url: str | None = None,
     ) -> RegistrationState:
-        """Submit (or resubmit) the brand."""
+        """Submit (or resubmit) the brand; the carrier may post news about it to ``events_url``."""
         return self._one(
             account,
             "sms_submit_brand",
@@ -285,6 +289,7 @@ class Hooks:
             RegistrationState,
             brand=brand,
             previous_ref=previous_ref,
+            events_url=events_url,
         )
 
     def submit_campaign(
@@ -293,8 +298,9 @@ class Hooks:
         brand_ref: str,
         campaign: CampaignProfile,
         previous_ref: str | None = None,
+        events_url: str | None = None,
     ) -> RegistrationState:
-        """Submit (or resubmit) the campaign under an approved brand."""
+        """Submit (or resubmit) the campaign under an approved brand (news to ``events_url``)."""
         return self._one(
             account,
             "sms_submit_campaign",
@@ -303,6 +309,7 @@ class Hooks:
             brand_ref=brand_ref,
             campaign=campaign,
             previous_ref=previous_ref,
+            events_url=events_url,
         )
 
     def submit_messaging_service(

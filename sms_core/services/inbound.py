@@ -29,7 +29,13 @@ and parses it into checked events; :meth:`EventApplier.apply` then applies each 
    * a number's registration with the mobile carriers (carrier account events, the
      ``events`` URL) is stored on its line, found by the carrier's id for the number, only
      forward (:class:`~sms_core.domain.CarrierRegistration`); an update about a number the
-     account has no line for is acknowledged and ignored.
+     account has no line for is acknowledged and ignored;
+   * a registration step's news (a brand or campaign reviewed, the ``events`` URL) is a hint:
+     the step is re-read from the carrier through the registration sync
+     (:meth:`~sms_core.services.registration_sync.RegistrationSync.refresh`), which stores the
+     carrier's answer, with its host event, only when it differs from the record. A duplicate
+     or late webhook therefore changes nothing the carrier does not confirm. News about a step
+     the account does not have under that id is refused before anything is applied.
 """
 
 from __future__ import annotations
@@ -60,13 +66,16 @@ from sms_core.domain import (
     OptOutSource,
     PhoneNumber,
     ProviderEvent,
+    RegistrationStepUpdate,
     StatusUpdate,
 )
-from sms_core.exceptions import LineNotFoundError
+from sms_core.exceptions import LineNotFoundError, RegistrationStepNotFoundError
 from sms_core.segments import analyze
 from sms_core.services import host_events
 from sms_core.services.allowance import charge_inbound
 from sms_core.services.context import AccountContext
+from sms_core.services.registration import CLAIM_TIMEOUT
+from sms_core.services.registration_sync import RegistrationSync, StepSubmitter
 from sms_core.services.sending import Dispatcher, Outgoing
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
@@ -125,6 +134,8 @@ class EventApplier:
                     self._receive_text(event, lines[event.recipient])
                 case NumberRegistrationUpdate():
                     self._apply_number_registration(event)
+                case RegistrationStepUpdate():
+                    self._refresh_step(event)
 
     def lines_of(self, events: Sequence[ProviderEvent]) -> dict[PhoneNumber, Line]:
         """The lines the texts and calls went to; every one must be the account's.
@@ -148,6 +159,29 @@ class EventApplier:
                 "may have been released: remove its webhook URLs at the carrier"
             )
         return {number: line for number, line in lines.items() if line is not None}
+
+    def check_steps(self, events: Sequence[ProviderEvent]) -> None:
+        """Every registration step the events report on must be the account's, under that id.
+
+        Raises:
+            RegistrationStepNotFoundError: When the account has not submitted the step, or
+                has it under another carrier id (a campaign replaced by a resubmission).
+        """
+        updates = [event for event in events if isinstance(event, RegistrationStepUpdate)]
+        if not updates:
+            return
+        account_id = self._context.account.id
+        with self._context.database.transaction() as connection:
+            steps = registration_store.load_steps(connection, account_id)
+        for update in updates:
+            stored = steps.get(update.step)
+            if stored is None or stored.record.provider_ref != update.provider_ref:
+                raise RegistrationStepNotFoundError(
+                    f"account {account_id!r} has no {update.step.value} step with the carrier "
+                    f"id {update.provider_ref[:80]!r}; the carrier reports on another "
+                    "account's registration, or one a resubmission replaced: check the "
+                    "webhook URL it has at the carrier"
+                )
 
     # -- events ------------------------------------------------------------------------------
 
@@ -178,6 +212,11 @@ class EventApplier:
         context = self._context
         with context.database.transaction() as connection:
             line_store.record_carrier_registration(connection, context.account.id, update)
+
+    def _refresh_step(self, update: RegistrationStepUpdate) -> None:
+        """Re-read the step from the carrier: the webhook is a hint, the carrier's answer news."""
+        submitter = StepSubmitter(self._context, CLAIM_TIMEOUT)
+        RegistrationSync(self._context, submitter).refresh(update.step)
 
     def _receive_text(self, event: InboundMessage, line: Line) -> None:
         if (readable := _storable(event.body)) != event.body:

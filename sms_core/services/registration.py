@@ -137,7 +137,8 @@ class RegistrationAdmin:
         except IntegrityError as err:
             raise _exists(self.status()) from err
         try:
-            state = context.hooks.submit_brand(context.account, brand, None)
+            events_url = context.webhooks.events(context.account)
+            state = context.hooks.submit_brand(context.account, brand, None, events_url)
         except ProviderTimeoutError as err:
             # The carrier may have the brand: kept as failed for an admin to check, never
             # submitted again on its own.

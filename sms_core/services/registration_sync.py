@@ -93,14 +93,21 @@ class StepSubmitter:
     ) -> RegistrationState:
         """Hand the claimed step to the carrier; the claim is released if that fails."""
         context = self._context
+        events_url = context.webhooks.events(context.account)
         try:
             if step is RegistrationStep.BRAND:
                 assert isinstance(profile, BrandProfile)
-                return context.hooks.submit_brand(context.account, profile, previous_ref)
+                return context.hooks.submit_brand(
+                    context.account, profile, previous_ref, events_url
+                )
             if step is RegistrationStep.CAMPAIGN:
                 assert isinstance(profile, CampaignProfile)
                 return context.hooks.submit_campaign(
-                    context.account, _ref(steps, RegistrationStep.BRAND), profile, previous_ref
+                    context.account,
+                    _ref(steps, RegistrationStep.BRAND),
+                    profile,
+                    previous_ref,
+                    events_url,
                 )
             return context.hooks.submit_messaging_service(
                 context.account, _ref(steps, RegistrationStep.CAMPAIGN), self._service_settings()
@@ -222,6 +229,28 @@ class RegistrationSync:
             changed=tuple(dict.fromkeys(self._changed)),
             attached=attached,
         )
+
+    def refresh(self, step: RegistrationStep) -> bool:
+        """Re-read one step from the carrier now, as a pass of :meth:`run` would.
+
+        For a carrier's webhook saying the step changed: the step is re-read only where
+        ``run`` re-reads it (submitted, awaiting the carrier, held by no submission), and
+        stored, with its host event, only when the carrier's answer differs from the record.
+
+        Returns:
+            Whether the stored step changed.
+        """
+        for _ in range(_MAX_PASSES):
+            stored = self._load().get(step)
+            if (
+                stored is None
+                or stored.claim is not None
+                or stored.status not in (StepStatus.IN_PROGRESS, StepStatus.CONFIRMING)
+            ):
+                break
+            if not self._refresh(stored) or step in self._changed:
+                break  # unchanged, or stored; else another process stored news: read it
+        return step in self._changed
 
     def _load(self) -> dict[RegistrationStep, StoredStep]:
         with self._context.database.transaction() as connection:

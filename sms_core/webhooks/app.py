@@ -21,8 +21,9 @@ class of error (the closest class wins, so a signature error is a 403, not a 400
         :class:`~sms_core.exceptions.WebhookSignatureError`
 400     signed but malformed: :class:`~sms_core.exceptions.WebhookError`,
         :class:`~sms_core.exceptions.InvalidInputError`
-404     an unknown account or line: :class:`~sms_core.exceptions.NotFoundError`;
-        or an unknown kind of webhook (Starlette's routing)
+404     an unknown account or line, or news about a registration step the account
+        does not have: :class:`~sms_core.exceptions.NotFoundError`; or an unknown kind
+        of webhook (Starlette's routing)
 405     any method but ``POST`` (Starlette's routing)
 413     a body over :data:`MAX_BODY_BYTES` (Starlette's body limit)
 ======  =====================================================================
@@ -88,7 +89,7 @@ _EXCEPTION_HANDLERS: dict[type[Exception], Refusal] = {
     WebhookSignatureError: _refusal(403, "Forbidden: webhook signature missing or invalid"),
     WebhookError: _refusal(400, "Bad Request: malformed webhook"),
     InvalidInputError: _refusal(400, "Bad Request: malformed webhook"),
-    NotFoundError: _refusal(404, "Not Found: unknown account or line"),
+    NotFoundError: _refusal(404, "Not Found: unknown account, line or registration step"),
 }
 
 

@@ -11,10 +11,12 @@ test, or a host with its own web framework) hands it over with the URL the carri
    is applied: events of another kind than the URL called, a call webhook with other than one
    call, or an id or code no column can hold are refused with :class:`WebhookPayloadError`; a
    text or call to a number that is not one of the account's active lines is refused with
-   :class:`LineNotFoundError`;
+   :class:`LineNotFoundError`, news about a registration step the account does not have under
+   that id with :class:`RegistrationStepNotFoundError`;
 3. **applies** the events through the services
    (:class:`~sms_core.services.inbound.EventApplier`: delivery reports, texts and their
-   keywords, numbers' registration with the mobile carriers);
+   keywords, numbers' registration with the mobile carriers, registration steps re-read from
+   the carrier);
 4. **answers** the carrier as its adapter says: a call with the adapter's forwarding (or
    declining) response, anything else with the adapter's acknowledgement.
 
@@ -36,6 +38,7 @@ from sms_core.domain import (
     NumberRegistrationUpdate,
     PhoneNumber,
     ProviderEvent,
+    RegistrationStepUpdate,
     StatusUpdate,
     WebhookKind,
     WebhookRequest,
@@ -49,11 +52,11 @@ from sms_core.services.sending import Dispatcher
 __all__ = ["WebhookReceiver"]
 
 # The events each webhook URL receives.
-_KINDS: dict[WebhookKind, type[ProviderEvent]] = {
-    WebhookKind.STATUS: StatusUpdate,
-    WebhookKind.MESSAGES: InboundMessage,
-    WebhookKind.CALLS: InboundCall,
-    WebhookKind.EVENTS: NumberRegistrationUpdate,
+_KINDS: dict[WebhookKind, tuple[type[ProviderEvent], ...]] = {
+    WebhookKind.STATUS: (StatusUpdate,),
+    WebhookKind.MESSAGES: (InboundMessage,),
+    WebhookKind.CALLS: (InboundCall,),
+    WebhookKind.EVENTS: (NumberRegistrationUpdate, RegistrationStepUpdate),
 }
 
 # The longest value the event fields kept in a column may have: the column's width, from the
@@ -93,10 +96,13 @@ class WebhookReceiver:
             WebhookSignatureError: When the request is not signed by the account's carrier.
             WebhookPayloadError: When it is signed but malformed, or of another kind.
             LineNotFoundError: When a text or call is for a number the account has no line for.
+            RegistrationStepNotFoundError: When the carrier reports on a registration step
+                the account does not have under that id.
         """
         self._verify(request)
         events = self._parse(WebhookKind(kind), request)
         lines = self._applier.lines_of(events)
+        self._applier.check_steps(events)
         self._applier.apply(events, lines)
         return self._answer(events, lines)
 

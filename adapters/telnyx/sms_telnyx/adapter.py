@@ -270,10 +270,15 @@ class TelnyxAdapter:
 
     @hookimpl
     def sms_submit_brand(
-        self, account: Account, brand: BrandProfile, previous_ref: str | None
+        self,
+        account: Account,
+        brand: BrandProfile,
+        previous_ref: str | None,
+        events_url: str | None,
     ) -> RegistrationState | None:
         """Create the brand (``POST /10dlc/brand``) or correct a failed one (``PUT``)."""
-        return registration.submit_brand(self.client_for(account), brand, previous_ref)
+        client = self.client_for(account)
+        return registration.submit_brand(client, brand, previous_ref, events_url=events_url)
 
     @hookimpl
     def sms_submit_campaign(
@@ -282,9 +287,11 @@ class TelnyxAdapter:
         brand_ref: str,
         campaign: CampaignProfile,
         previous_ref: str | None,
+        events_url: str | None,
     ) -> RegistrationState | None:
         """Create the campaign with the campaign builder (a resubmission is a new campaign)."""
-        return registration.submit_campaign(self.client_for(account), brand_ref, campaign)
+        client = self.client_for(account)
+        return registration.submit_campaign(client, brand_ref, campaign, events_url=events_url)
 
     @hookimpl
     def sms_submit_messaging_service(

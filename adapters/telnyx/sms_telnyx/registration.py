@@ -152,6 +152,11 @@ def _omit_empty(fields: Mapping[str, Any]) -> dict[str, Any]:
 # -- brand ------------------------------------------------------------------------------------
 
 
+def _webhook(events_url: str | None) -> dict[str, Any]:
+    """The ``webhook_url`` argument of a brand or campaign, when there is a URL to give."""
+    return {} if not events_url else {"webhook_url": events_url}
+
+
 def brand_fields(brand: BrandProfile) -> dict[str, Any]:
     """The brand form as the package's ``brand.create`` arguments, field by field.
 
@@ -190,9 +195,19 @@ def brand_fields(brand: BrandProfile) -> dict[str, Any]:
 
 
 def submit_brand(
-    client: telnyx.Telnyx, brand: BrandProfile, previous_ref: str | None
+    client: telnyx.Telnyx,
+    brand: BrandProfile,
+    previous_ref: str | None,
+    *,
+    events_url: str | None = None,
 ) -> RegistrationState:
     """Create the brand, or correct the failed brand ``previous_ref`` in place.
+
+    ``events_url`` becomes the brand's ``webhookURL`` ("To receive notifications for brands
+    you need to either provide the webhooks at the creation of the brand or you may update an
+    existing brand", https://developers.telnyx.com/docs/messaging/10dlc/event-notifications;
+    ``webhookURL`` of ``CreateBrand`` and ``UpdateBrand`` in ``spec3.yml``), so its
+    ``10dlc.brand.update`` reaches :mod:`sms_telnyx.registration_events`.
 
     Raises:
         UnsupportedFeatureError: For a sole proprietor, before anything is sent.
@@ -202,7 +217,7 @@ def submit_brand(
     if brand.entity_type is EntityType.SOLE_PROPRIETOR:
         # Refused before a brand (a $4 charge) exists: see resend_confirmation.
         raise UnsupportedFeatureError(PROVIDER, "sole proprietor brands", _SOLE_PROPRIETOR_HINT)
-    fields = brand_fields(brand)
+    fields = brand_fields(brand) | _webhook(events_url)
     brands = client.messaging_10dlc.brand
     if previous_ref is None:
         answer = calling(lambda: brands.create(**fields), creates=True)
@@ -343,14 +358,23 @@ def campaign_fields(brand_ref: str, campaign: CampaignProfile) -> dict[str, Any]
 
 
 def submit_campaign(
-    client: telnyx.Telnyx, brand_ref: str, campaign: CampaignProfile
+    client: telnyx.Telnyx,
+    brand_ref: str,
+    campaign: CampaignProfile,
+    *,
+    events_url: str | None = None,
 ) -> RegistrationState:
     """Create the campaign under ``brand_ref`` (a resubmission creates a new one).
+
+    ``events_url`` becomes the campaign's ``webhookURL`` ("Webhooks can be provided either
+    upon campaign creation or through an update", event-notifications page above;
+    ``webhookURL`` of ``CampaignRequest`` in ``spec3.yml``), so its own review is reported
+    there, not only what follows the messaging-service step.
 
     Raises:
         ProviderTimeoutError: When the answer was lost (the campaign may exist).
     """
-    fields = campaign_fields(brand_ref, campaign)
+    fields = campaign_fields(brand_ref, campaign) | _webhook(events_url)
     builder = client.messaging_10dlc.campaign_builder
     record = _dump(calling(lambda: builder.submit(**fields), creates=True))
     if _text(record.get("campaignId")) is None:

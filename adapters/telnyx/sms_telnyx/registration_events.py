@@ -30,9 +30,15 @@ page's examples, as in ``CampaignStatusUpdateEvent.status`` of ``spec3.yml``: ``
   status ``GET /10dlc/phone_number_campaigns/{phoneNumber}`` then reports, as Telnyx gives the
   reasons as words without a code (``failureReasons`` is free text). A ``DELETION`` (the
   number left the campaign) is not a registration and is acknowledged.
-* Brand and campaign updates are acknowledged and not applied: the core has no event for a
-  registration step, and its registration sync reads the step from Telnyx
-  (:func:`sms_telnyx.registration.fetch_registration`), which also gives the brand's feedback.
+* ``10dlc.brand.update`` becomes a :class:`~sms_core.domain.RegistrationStepUpdate` for the
+  brand step, named by the payload's ``brandId`` (the page's brand example), and
+  ``10dlc.campaign.update`` (and the bare ``campaignStatusUpdate``) one for the campaign step,
+  named by ``campaignId`` (``CampaignStatusUpdateEvent``; "The ID of the campaign",
+  https://developers.telnyx.com/api-reference/callbacks/campaign-status-update): the ids
+  :func:`sms_telnyx.registration.submit_brand` and ``submit_campaign`` answered with. The
+  status words are not mapped here: the core re-reads the step
+  (:func:`sms_telnyx.registration.fetch_registration`, which also gives the brand's feedback),
+  so the update only says which step to read. An update naming no id is refused.
 """
 
 from __future__ import annotations
@@ -47,6 +53,8 @@ from sms_core.domain import (
     NumberRegistrationUpdate,
     PhoneNumber,
     ProviderEvent,
+    RegistrationStep,
+    RegistrationStepUpdate,
     WebhookRequest,
 )
 from sms_core.exceptions import InvalidPhoneNumberError, WebhookPayloadError
@@ -67,6 +75,15 @@ BRAND_UPDATE = "10dlc.brand.update"
 CAMPAIGN_UPDATE = "10dlc.campaign.update"
 PHONE_NUMBER_UPDATE = "10dlc.phone_number.update"
 _TYPES = frozenset({BRAND_UPDATE, CAMPAIGN_UPDATE, PHONE_NUMBER_UPDATE})
+#: The bare campaign webhook of spec3.yml (``campaignStatusUpdate``), named for the log.
+_BARE_CAMPAIGN_UPDATE = "campaignStatusUpdate"
+
+# The step a brand or campaign update is about, and the payload field with its id.
+_STEP_IDS = {
+    BRAND_UPDATE: (RegistrationStep.BRAND, "brandId"),
+    CAMPAIGN_UPDATE: (RegistrationStep.CAMPAIGN, "campaignId"),
+    _BARE_CAMPAIGN_UPDATE: (RegistrationStep.CAMPAIGN, "campaignId"),
+}
 
 #: The code a failed assignment is reported with: its ``assignmentStatus`` then.
 ASSIGNMENT_FAILURE_CODE = "FAILED_ASSIGNMENT"
@@ -108,17 +125,10 @@ def parse_registration_webhook(request: WebhookRequest) -> list[ProviderEvent] |
         if kind == PHONE_NUMBER_UPDATE:
             update = _number_update(payload, data)
             return [] if update is None else [update]
-        _log.info(
-            "a Telnyx %s webhook (%s, %s) was acknowledged; registration sync reads the step",
-            kind,
-            text(payload.get("type")),
-            text(payload.get("status")),
-        )
-        return []
+        return [_step_update(kind, payload, data)]
     if "campaignId" in body and "status" in body:
         # campaignStatusUpdate without an envelope (CampaignStatusUpdateEvent, spec3.yml).
-        _log.info("a Telnyx campaign status update (%s) was acknowledged", text(body["status"]))
-        return []
+        return [_step_update(_BARE_CAMPAIGN_UPDATE, body, None)]
     return None
 
 
@@ -128,6 +138,23 @@ def _json(body: bytes) -> Mapping[str, Any] | None:
     except (UnicodeDecodeError, ValueError):
         return None
     return parsed if isinstance(parsed, Mapping) else None
+
+
+def _step_update(
+    kind: str, payload: Mapping[str, Any], data: Mapping[str, Any] | None
+) -> RegistrationStepUpdate:
+    """Which brand or campaign changed; the core reads what changed from Telnyx."""
+    step, field = _STEP_IDS[kind]
+    ref = text(payload.get(field))
+    if ref is None:
+        raise WebhookPayloadError(f"a Telnyx {kind} webhook names no {field}; it cannot be applied")
+    envelope = {} if data is None else {"id": data.get("id"), "event_type": kind}
+    return RegistrationStepUpdate(
+        step=step,
+        provider_ref=ref,
+        occurred_at=None if data is None else timestamp(data.get("occurred_at")),
+        raw={**envelope, **payload},
+    )
 
 
 def _number_update(

@@ -16,8 +16,8 @@ from telnyx_helpers import API_KEY, BASE_URL, Handler, Recorder
 from sms_telnyx import TelnyxAdapter
 
 # Prism serving Telnyx's trimmed description: telnyx_oai, telnyx_spec, telnyx_prism,
-# telnyx_api_url.
-pytest_plugins = ("sms_telnyx.testing.fixtures",)
+# telnyx_api_url; SQLite and PostgreSQL databases (database_url), as in the core tests.
+pytest_plugins = ("sms_telnyx.testing.fixtures", "sms_core.testing.databases")
 
 
 @pytest.fixture

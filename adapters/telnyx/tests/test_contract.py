@@ -27,6 +27,7 @@ from sms_core.testing.contract import (
     NumberRegistrationContract,
     ProvisioningContract,
     RegistrationContract,
+    RegistrationWebhookContract,
     WebhookContract,
 )
 from sms_core.testing.prism import PrismServer
@@ -137,3 +138,7 @@ class TestTelnyxRegistration(TelnyxFixtures, RegistrationContract):
 
 class TestTelnyxNumberRegistration(TelnyxFixtures, NumberRegistrationContract):
     """A number assigned to the campaign is reported assigned, or failed, by 10DLC webhook."""
+
+
+class TestTelnyxRegistrationWebhooks(TelnyxFixtures, RegistrationWebhookContract):
+    """A reviewed brand or campaign is reported by ``10dlc.brand.update``/``campaign.update``."""

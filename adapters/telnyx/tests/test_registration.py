@@ -85,7 +85,7 @@ class TestBrand:
 
     def test_the_request_maps_the_form_field_by_field(self, make_adapter: MakeAdapter) -> None:
         adapter, recorder = make_adapter(_json(_brand()))
-        state = adapter.sms_submit_brand(account(), sample_brand(), None)
+        state = adapter.sms_submit_brand(account(), sample_brand(), None, None)
         request = recorder.requests[-1]
         assert (request.method, request.url.path) == ("POST", "/v2/10dlc/brand")
         assert request.headers["authorization"] == f"Bearer {API_KEY}"
@@ -119,7 +119,7 @@ class TestBrand:
     ) -> None:
         """Telnyx: "businessContactEmail: Required if entityType is PUBLIC_PROFIT"."""
         adapter, recorder = make_adapter(_json(_brand()))
-        adapter.sms_submit_brand(account(), PUBLIC, None)
+        adapter.sms_submit_brand(account(), PUBLIC, None, None)
         sent = recorder.json()
         assert (sent["stockSymbol"], sent["stockExchange"]) == ("NWS", "NASDAQ")
         assert sent["businessContactEmail"] == "ir@northwind-staffing.example.com"
@@ -136,7 +136,7 @@ class TestBrand:
         adapter, recorder = make_adapter(_json(_brand()))
         sole = attrs.evolve(sample_brand(), entity_type=EntityType.SOLE_PROPRIETOR)
         with pytest.raises(UnsupportedFeatureError, match="smsOtp"):
-            adapter.sms_submit_brand(account(), sole, None)
+            adapter.sms_submit_brand(account(), sole, None, None)
         assert recorder.requests == []
         # The form itself maps as Telnyx wants it: no company or EIN, the mobile for the PIN.
         fields = brand_fields(sole)
@@ -147,7 +147,7 @@ class TestBrand:
     def test_a_failed_brand_is_corrected_in_place(self, make_adapter: MakeAdapter) -> None:
         """Update Brand (``PUT /10dlc/brand/{brandId}``); revetting is for verified ones."""
         adapter, recorder = make_adapter(_json(_brand("REGISTRATION_FAILED", "UNVERIFIED")))
-        state = adapter.sms_submit_brand(account(), sample_brand(), BRAND_ID)
+        state = adapter.sms_submit_brand(account(), sample_brand(), BRAND_ID, None)
         request = recorder.requests[-1]
         assert (request.method, request.url.path) == ("PUT", f"/v2/10dlc/brand/{BRAND_ID}")
         assert recorder.json()["companyName"] == "Northwind Staffing LLC"
@@ -161,7 +161,7 @@ class TestBrand:
     ) -> None:
         """A submission is in progress whatever the answer still shows; fetching judges it."""
         adapter, _ = make_adapter(_json(_brand("OK", "VERIFIED")))
-        state = adapter.sms_submit_brand(account(), sample_brand(), None)
+        state = adapter.sms_submit_brand(account(), sample_brand(), None, None)
         assert state is not None
         assert (state.status, state.raw_status) == (StepStatus.IN_PROGRESS, "OK/VERIFIED")
 
@@ -173,7 +173,7 @@ class TestBrand:
 
         adapter, recorder = make_adapter(drop)
         with pytest.raises(ProviderTimeoutError):
-            adapter.sms_submit_brand(account(), sample_brand(), None)
+            adapter.sms_submit_brand(account(), sample_brand(), None, None)
         assert len(recorder.requests) == 1
 
     @pytest.mark.parametrize(
@@ -316,7 +316,7 @@ class TestCampaign:
     def test_the_request_maps_the_form_field_by_field(self, make_adapter: MakeAdapter) -> None:
         adapter, recorder = make_adapter(_json(_campaign()))
         campaign = sample_campaign()
-        state = adapter.sms_submit_campaign(account(), BRAND_ID, campaign, None)
+        state = adapter.sms_submit_campaign(account(), BRAND_ID, campaign, None, None)
         request = recorder.requests[-1]
         assert (request.method, request.url.path) == ("POST", "/v2/10dlc/campaignBuilder")
         assert recorder.json() == {
@@ -353,7 +353,7 @@ class TestCampaign:
     def test_a_resubmission_is_a_new_campaign(self, make_adapter: MakeAdapter) -> None:
         """Only samples can be edited after creation (the package's ``campaign_builder.submit``)."""
         adapter, recorder = make_adapter(_json(_campaign()))
-        adapter.sms_submit_campaign(account(), BRAND_ID, sample_campaign(), "old-campaign")
+        adapter.sms_submit_campaign(account(), BRAND_ID, sample_campaign(), "old-campaign", None)
         assert [(r.method, r.url.path) for r in recorder.requests] == [
             ("POST", "/v2/10dlc/campaignBuilder")
         ]
@@ -364,7 +364,7 @@ class TestCampaign:
 
         adapter, recorder = make_adapter(drop)
         with pytest.raises(ProviderTimeoutError):
-            adapter.sms_submit_campaign(account(), BRAND_ID, sample_campaign(), None)
+            adapter.sms_submit_campaign(account(), BRAND_ID, sample_campaign(), None, None)
         assert len(recorder.requests) == 1
 
     @pytest.mark.parametrize(
@@ -599,10 +599,10 @@ def test_every_registration_request_passes_prism(
     """
     adapter, violations = prism_adapter
     for brand in (sample_brand(), PUBLIC):
-        adapter.sms_submit_brand(account(), brand, None)
+        adapter.sms_submit_brand(account(), brand, None, None)
     adapter.sms_resend_confirmation(account(), RegistrationStep.BRAND, BRAND_ID)
-    adapter.sms_submit_brand(account(), sample_brand(), BRAND_ID)
-    adapter.sms_submit_campaign(account(), BRAND_ID, sample_campaign(), None)
+    adapter.sms_submit_brand(account(), sample_brand(), BRAND_ID, None)
+    adapter.sms_submit_campaign(account(), BRAND_ID, sample_campaign(), None, None)
     adapter.sms_submit_messaging_service(account(), CAMPAIGN_ID, URLS)
     adapter.sms_submit_messaging_service(account(messaging_profile_id=PROFILE), CAMPAIGN_ID, URLS)
     with_events = attrs.evolve(URLS, events_url="https://sms.example/webhooks/acme/events")

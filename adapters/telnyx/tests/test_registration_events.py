@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,9 +23,10 @@ from typing import Any
 import httpx
 import pytest
 from nacl.signing import SigningKey
-from telnyx_helpers import API_KEY, account
+from telnyx_helpers import API_KEY, Handler, Recorder, account
 
 from sms_core import (
+    AccountAdmin,
     CarrierRegistration,
     ManualClock,
     NumberQuery,
@@ -33,16 +34,20 @@ from sms_core import (
     PhoneNumber,
     ProvisionedNumber,
     RegistrationStep,
+    RegistrationStepChanged,
+    RegistrationStepUpdate,
     SmsAdmin,
     StepStatus,
     WebhookPayloadError,
     WebhookRequest,
 )
+from sms_core.testing import HostEventLog
+from sms_core.testing.prism import prism_violations
 from sms_core.testing.samples import sample_brand, sample_campaign
 from sms_core.webhooks import LoopbackServer, create_app
 from sms_telnyx import TelnyxAdapter
 from sms_telnyx.registration_events import ASSIGNMENT_FAILURE_CODE
-from sms_telnyx.testing.driver import TelnyxDriver
+from sms_telnyx.testing.driver import TelnyxDriver, signed_request
 from sms_telnyx.testing.standin import API_KEY as STAND_IN_KEY
 from sms_telnyx.testing.standin import STAND_IN_BASE_URL, Failure, TelnyxStandIn, TelnyxState
 
@@ -51,6 +56,8 @@ _URL = "https://sms.example/webhooks/acme/events"
 _KEY = SigningKey.generate()
 _NUMBER = "+14152345678"
 _CAMPAIGN = "4b300178-131c-d902-d54e-72d90ba1620j"
+
+MakeAdapter = Callable[[Handler], tuple[TelnyxAdapter, Recorder]]
 
 
 def _signed(body: dict[str, Any], key: SigningKey = _KEY) -> WebhookRequest:
@@ -178,45 +185,127 @@ class TestPhoneNumberUpdates:
         assert adapter.sms_verify_webhook(account(), request) is False
 
 
+_BRAND = "97091164-e814-435c-9c1b-14ab2d18e987"
+
+
 class TestBrandAndCampaignUpdates:
-    """Brand and campaign updates are acknowledged; registration sync reads the steps."""
+    """Brand and campaign updates name the step to re-read, by the id Telnyx gave it."""
 
     @pytest.mark.parametrize(
-        "body",
+        ("body", "step", "ref"),
         [
-            _event(
-                "10dlc.brand.update",
+            (
+                # The event-notifications page's brand example, as published.
+                _event(
+                    "10dlc.brand.update",
+                    {
+                        "brandId": _BRAND,
+                        "brandName": "Some Brand LLC",
+                        "description": "Brand BBRAND1 is added",
+                        "eventType": "BRAND_ADD",
+                        "status": "success",
+                        "tcrBrandId": "BBRAND1",
+                        "type": "TCR_BRAND_UPDATE",
+                    },
+                ),
+                RegistrationStep.BRAND,
+                _BRAND,
+            ),
+            (
+                _event(
+                    "10dlc.campaign.update",
+                    {"campaignId": _CAMPAIGN, "type": "MNO_REVIEW", "status": "ACCEPTED"},
+                ),
+                RegistrationStep.CAMPAIGN,
+                _CAMPAIGN,
+            ),
+            (
+                # The campaignStatusUpdate example of spec3.yml and
+                # https://developers.telnyx.com/api-reference/callbacks/campaign-status-update
                 {
-                    "brandId": "97091164-e814-435c-9c1b-14ab2d18e987",
-                    "brandName": "Some Brand LLC",
-                    "description": "Brand BBRAND1 is added",
-                    "eventType": "BRAND_ADD",
-                    "status": "success",
-                    "tcrBrandId": "BBRAND1",
-                    "type": "TCR_BRAND_UPDATE",
+                    "brandId": "d88dd2aa-1bb9-4ef0-9ec8-1752b80316a5",
+                    "campaignId": _CAMPAIGN,
+                    "type": "TELNYX_EVENT",
+                    "description": "Campaign has been marked as dormant",
+                    "status": "DORMANT",
                 },
+                RegistrationStep.CAMPAIGN,
+                _CAMPAIGN,
             ),
-            _event(
-                "10dlc.campaign.update",
-                {"campaignId": _CAMPAIGN, "type": "MNO_REVIEW", "status": "ACCEPTED"},
-            ),
-            {
-                "brandId": "d88dd2aa-1bb9-4ef0-9ec8-1752b80316a5",
-                "campaignId": _CAMPAIGN,
-                "type": "TELNYX_EVENT",
-                "description": "Campaign has been marked as dormant",
-                "status": "DORMANT",
-            },
         ],
         ids=["brand", "campaign", "campaignStatusUpdate"],
     )
-    def test_acknowledged_without_events(
-        self, adapter: TelnyxAdapter, body: dict[str, Any]
+    def test_the_step_and_its_id(
+        self, adapter: TelnyxAdapter, body: dict[str, Any], step: RegistrationStep, ref: str
     ) -> None:
-        assert [] == _parse(adapter, body)
-        answer = adapter.sms_acknowledge_webhook(account(), [])
-        assert answer is not None
-        assert 200 == answer.status
+        [update] = _parse(adapter, body)
+        assert isinstance(update, RegistrationStepUpdate)
+        assert (step, ref) == (update.step, update.provider_ref)
+        assert body.get("data", {}).get("payload", body)["status"] == update.raw["status"]
+
+    def test_the_envelope_dates_it(self, adapter: TelnyxAdapter) -> None:
+        body = _event("10dlc.brand.update", {"brandId": _BRAND, "status": "failed"})
+        [update] = _parse(adapter, body)
+        assert datetime(2026, 12, 6, 20, 59, 58, tzinfo=UTC) == update.occurred_at
+        assert "10dlc.brand.update" == update.raw["event_type"]
+
+    @pytest.mark.parametrize(
+        ("kind", "field"),
+        [("10dlc.brand.update", "brandId"), ("10dlc.campaign.update", "campaignId")],
+    )
+    def test_an_update_naming_no_id_is_refused(
+        self, adapter: TelnyxAdapter, kind: str, field: str
+    ) -> None:
+        request = _signed(_event(kind, {"status": "success", field: ""}))
+        with pytest.raises(WebhookPayloadError, match=field):
+            adapter.sms_parse_webhook(account(), request)
+
+
+class TestWebhookUrlGiven:
+    """A brand and a campaign are created with the events URL, where Telnyx posts their news.
+
+    "To receive notifications for brands you need to either provide the webhooks at the
+    creation of the brand or you may update an existing brand ... The same applies for
+    campaign event notifications" (event-notifications page); ``webhookURL`` of
+    ``CreateBrand``, ``UpdateBrand`` and ``CampaignRequest`` in ``spec3.yml``.
+    """
+
+    @pytest.mark.parametrize("previous_ref", [None, _BRAND], ids=["created", "corrected"])
+    def test_brand(self, make_adapter: MakeAdapter, previous_ref: str | None) -> None:
+        record = {"brandId": _BRAND, "status": "REGISTRATION_PENDING"}
+        adapter, recorder = make_adapter(lambda _: httpx.Response(200, json=record))
+        adapter.sms_submit_brand(account(), sample_brand(), previous_ref, _URL)
+        assert _URL == recorder.json()["webhookURL"]
+
+    def test_campaign(self, make_adapter: MakeAdapter) -> None:
+        record = {"campaignId": _CAMPAIGN, "brandId": _BRAND, "campaignStatus": "TCR_PENDING"}
+        adapter, recorder = make_adapter(lambda _: httpx.Response(200, json=record))
+        adapter.sms_submit_campaign(account(), _BRAND, sample_campaign(), None, _URL)
+        assert _URL == recorder.json()["webhookURL"]
+
+    def test_every_request_passes_prism(self, telnyx_api_url: str) -> None:
+        """With the ``webhookURL``, the package's requests still pass Prism (``spec3.yml``)."""
+        violations: list[str] = []
+
+        def check(response: httpx.Response) -> None:
+            response.read()
+            violations.extend(prism_violations(response))
+
+        with httpx.Client(event_hooks={"response": [check]}, timeout=20) as http:
+            adapter = TelnyxAdapter(
+                http=http, base_url=telnyx_api_url, environ={"TELNYX_API_KEY": API_KEY}
+            )
+            adapter.sms_submit_brand(account(), sample_brand(), None, _URL)
+            adapter.sms_submit_brand(account(), sample_brand(), _BRAND, _URL)
+            adapter.sms_submit_campaign(account(), _BRAND, sample_campaign(), None, _URL)
+            adapter.close()
+        assert [] == violations
+
+    def test_none_without_a_url(self, make_adapter: MakeAdapter) -> None:
+        record = {"brandId": _BRAND, "status": "REGISTRATION_PENDING"}
+        adapter, recorder = make_adapter(lambda _: httpx.Response(200, json=record))
+        adapter.sms_submit_brand(account(), sample_brand(), None, None)
+        assert "webhookURL" not in recorder.json()
 
 
 # -- through the core's webhook app ----------------------------------------------------------
@@ -344,3 +433,121 @@ class TestStandInEvents:
         assert _URL == accepted.url
         assert ("MNO_REVIEW", "ACCEPTED") == (payload["type"], payload["status"])
         assert [] == driver.registration_webhooks(campaign["campaignId"])
+
+
+class TestStepNewsThroughTheApp:
+    """A brand or campaign update posted to the events URL moves the stored step, once."""
+
+    @pytest.fixture
+    def events(self) -> HostEventLog:
+        return HostEventLog()
+
+    @pytest.fixture
+    def driver(self, stand_in: TelnyxStandIn) -> TelnyxDriver:
+        return TelnyxDriver(stand_in.state, signing_key=_KEY)
+
+    @pytest.fixture
+    def admin(
+        self,
+        database_url: str,
+        stand_in: TelnyxStandIn,
+        driver: TelnyxDriver,
+        events: HostEventLog,
+    ) -> Iterator[SmsAdmin]:
+        environ = {"TELNYX_API_KEY": STAND_IN_KEY, "TELNYX_PUBLIC_KEY": driver.public_key}
+        with httpx.Client(transport=stand_in.transport()) as http:
+            adapter = TelnyxAdapter(
+                http=http, base_url=STAND_IN_BASE_URL, environ=environ, clock=stand_in.state.clock
+            )
+            with SmsAdmin.open(
+                database_url,
+                plugins=[adapter, events],
+                load_entry_points=False,
+                clock=ManualClock(_NOW),
+                webhook_base_url="https://sms.example/webhooks",
+            ) as opened:
+                yield opened
+
+    @pytest.fixture
+    def server(self, admin: SmsAdmin) -> Iterator[LoopbackServer]:
+        with LoopbackServer() as server, server.serving(create_app(admin, path_prefix="/webhooks")):
+            yield server
+
+    @pytest.fixture
+    def acme(self, admin: SmsAdmin, stand_in: TelnyxStandIn) -> AccountAdmin:
+        """Registered over Telnyx: the brand under review."""
+        profile = stand_in.state.profile({"name": "Acme Staffing"})
+        acme = admin.create_account(
+            "acme",
+            name="Acme Staffing",
+            provider="telnyx",
+            provider_settings={"messaging_profile_id": str(profile["id"])},
+        )
+        acme.users.upsert("admin", first_name="Dana", last_name="Reyes", permissions=["sms.admin"])
+        acme.registration.register("admin", sample_brand(), sample_campaign())
+        return acme
+
+    def test_campaign_update_moves_the_step_once(
+        self,
+        acme: AccountAdmin,
+        driver: TelnyxDriver,
+        server: LoopbackServer,
+        events: HostEventLog,
+    ) -> None:
+        """Telnyx's brand, then campaign update (each posted twice) approve each step once.
+
+        The stand-in keeps the ``10dlc.brand.update`` and ``10dlc.campaign.update`` Telnyx
+        posts when a review ends (event-notifications page) to the ``webhookURL`` the adapter
+        gave the brand and campaign: the events URL. Posted there over HTTP, the core re-reads
+        the step from Telnyx, stores the approval and tells the host once.
+        """
+        brand_ref = acme.registration.status().brand.provider_ref or ""
+        driver.complete_registration(acme.account, RegistrationStep.BRAND, brand_ref)
+        brand_news = driver.registration_webhooks(brand_ref)
+        assert {"https://sms.example/webhooks/acme/events"} == {w.url for w in brand_news}
+        assert [200, 200] == _post_twice(server, brand_news)
+        assert StepStatus.APPROVED == acme.registration.status().brand.status
+
+        acme.registration.sync()  # submits the campaign under the approved brand
+        campaign_ref = acme.registration.status().campaign.provider_ref or ""
+        assert StepStatus.IN_PROGRESS == acme.registration.status().campaign.status
+        driver.complete_registration(acme.account, RegistrationStep.CAMPAIGN, campaign_ref)
+        campaign_news = driver.registration_webhooks(campaign_ref)
+        assert {"https://sms.example/webhooks/acme/events"} == {w.url for w in campaign_news}
+        assert [200, 200] == _post_twice(server, campaign_news)
+        assert StepStatus.APPROVED == acme.registration.status().campaign.status
+
+        brand, campaign = RegistrationStep.BRAND, RegistrationStep.CAMPAIGN
+        assert [
+            (brand, StepStatus.NOT_STARTED, StepStatus.IN_PROGRESS),
+            (brand, StepStatus.IN_PROGRESS, StepStatus.APPROVED),
+            (campaign, StepStatus.NOT_STARTED, StepStatus.IN_PROGRESS),
+            (campaign, StepStatus.IN_PROGRESS, StepStatus.APPROVED),
+        ] == [
+            (event.step, event.old_status, event.new_status)
+            for event in events.of(RegistrationStepChanged)
+        ]
+
+    def test_another_campaign_is_not_found(
+        self, acme: AccountAdmin, driver: TelnyxDriver, server: LoopbackServer
+    ) -> None:
+        """An update about a campaign the account does not have is a 404 and changes nothing."""
+        body = _event("10dlc.campaign.update", {"campaignId": _CAMPAIGN, "status": "ACCEPTED"})
+        stamp = int(_NOW.timestamp())
+        request = signed_request(_URL, body, _KEY, stamp)
+        before = acme.registration.status()
+        assert [404] == _post_twice(server, [request])[:1]
+        assert before == acme.registration.status()
+
+
+def _post_twice(server: LoopbackServer, requests: list[WebhookRequest]) -> list[int]:
+    """Post each webhook to the events URL twice (a replay); the status codes."""
+    assert requests, "the stand-in kept no webhook"
+    with httpx.Client() as client:
+        return [
+            client.post(
+                server.url("/webhooks/acme/events"), content=request.body, headers=request.headers
+            ).status_code
+            for request in requests
+            for _ in range(2)
+        ]

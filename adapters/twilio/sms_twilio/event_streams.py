@@ -8,7 +8,12 @@ subaccount). The sink's destination is the account's events URL (``{base}/{accou
 
 A sink request is a ``POST`` whose JSON body is an **array of CloudEvents**. The adapter reads
 the three number registration types and ignores every other type (brand and campaign events,
-number deregistration, the sink's test event), acknowledging them:
+number deregistration, the sink's test event), acknowledging them. Brand and campaign events
+are not turned into :class:`~sms_core.domain.RegistrationStepUpdate`: Twilio's campaign example
+(``campaign-approved``, in ``tests/evidence/event_streams.json``) names the campaign by a
+``campaignsid`` (``CM…``) and its Messaging Service, not by the ``UsAppToPerson`` SID (``QE…``)
+the campaign step is known by (``MG…/QE…``), and no brand event is in the evidence; the
+registration sync reads those steps:
 
 =====================================================================  ==============
 ``type``                                                               line state

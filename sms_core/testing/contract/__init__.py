@@ -54,9 +54,10 @@ check signatures made with the wrong secret; one that implements :class:`Replayi
 (required when the adapter declares ``ProviderCapabilities.signature_max_age``) lets it check
 that an old signature is refused; and one that implements :class:`NumberRegistrationDriver`
 lets it check the reports of a number's registration with the mobile carriers (sent to
-``events_url``). Where a carrier cannot do what a test first expects, the adapter declares
-it in its capabilities (``search_filters``, ``signature_covers_url``) and the test asserts
-the declared behaviour instead.
+``events_url``); one that implements :class:`RegistrationWebhookDriver` lets it check the
+carrier's webhooks about the brands and campaigns it reviews. Where a carrier cannot do what
+a test first expects, the adapter declares it in its capabilities (``search_filters``,
+``signature_covers_url``) and the test asserts the declared behaviour instead.
 
 The suite does not assume a fresh carrier per test: an ``account`` built on ``account_id``
 gives every test an account of its own, and every number a test buys is released afterwards.
@@ -81,6 +82,7 @@ _MODULES = (
     "delivery",
     "webhooks",
     "number_registration",
+    "registration_webhooks",
 )
 pytest.register_assert_rewrite(*(f"{__name__}.{module}" for module in _MODULES))
 
@@ -93,6 +95,10 @@ from sms_core.testing.contract.number_registration import (
 )
 from sms_core.testing.contract.provisioning import ProvisioningContract
 from sms_core.testing.contract.registration import RegistrationContract
+from sms_core.testing.contract.registration_webhooks import (
+    RegistrationWebhookContract,
+    RegistrationWebhookDriver,
+)
 from sms_core.testing.contract.webhooks import ForgingDriver, ReplayingDriver, WebhookContract
 
 __all__ = [
@@ -106,6 +112,8 @@ __all__ = [
     "NumberRegistrationDriver",
     "ProvisioningContract",
     "RegistrationContract",
+    "RegistrationWebhookContract",
+    "RegistrationWebhookDriver",
     "ReplayingDriver",
     "SentMessage",
     "WebhookContract",
@@ -119,5 +127,6 @@ class CarrierContract(
     DeliveryContract,
     WebhookContract,
     NumberRegistrationContract,
+    RegistrationWebhookContract,
 ):
     """The whole contract; subclass it as ``TestXxx`` and override the required fixtures."""

@@ -205,6 +205,12 @@ class TelnyxDriver:
         """
         return self._registry_webhooks(ref)
 
+    def registration_step_webhooks(
+        self, account: Account, step: RegistrationStep, ref: str
+    ) -> list[WebhookRequest]:
+        """The contract suite's name for :meth:`registration_webhooks` (a brand or campaign)."""
+        return self.registration_webhooks(ref)
+
     def _registry_webhooks(self, subject: str) -> list[WebhookRequest]:
         return [
             self._signed(
