@@ -38,8 +38,6 @@ import warnings
 from collections.abc import Mapping, Sequence
 
 import attrs
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from sms_core.compliance.keywords import (
     DEFAULT_KEYWORDS,
@@ -62,12 +60,13 @@ from sms_core.domain import (
     ProviderEvent,
     StatusUpdate,
 )
-from sms_core.exceptions import LineNotFoundError
+from sms_core.exceptions import LineNotFoundError, StoreConflict
 from sms_core.segments import analyze
 from sms_core.services import host_events
 from sms_core.services.allowance import charge_inbound
 from sms_core.services.context import AccountContext
 from sms_core.services.sending import Dispatcher, Outgoing
+from sms_core.store import Transaction
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
@@ -228,13 +227,13 @@ class EventApplier:
                 message_store.insert_message(connection, message, charge=charge)
                 host_events.text_stored(context, connection, message, line)
                 self._apply_keyword(connection, keyword, event, line)
-        except IntegrityError:
+        except StoreConflict:
             return None  # the same text, stored by a concurrent delivery of the webhook
         return message
 
     def _apply_keyword(
         self,
-        connection: sa.Connection,
+        connection: Transaction,
         keyword: KeywordClass | None,
         event: InboundMessage,
         line: Line,

@@ -44,7 +44,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import attrs
-import sqlalchemy as sa
 
 from sms_core.domain import DeliveryStatus, Direction, Message, OutboundMessage
 from sms_core.exceptions import (
@@ -58,6 +57,7 @@ from sms_core.services import host_events
 from sms_core.services.allowance import refund
 from sms_core.services.context import AccountContext, new_id
 from sms_core.services.sending import Dispatcher, Outgoing, Sender, opted_out_error
+from sms_core.store import Transaction
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
@@ -394,7 +394,7 @@ class Reconciler:
             message_store.note_unresolved(connection, context.account.id, message.id, note)
             return self._reload(connection, message)
 
-    def _reload(self, connection: sa.Connection, message: Message) -> Message:
+    def _reload(self, connection: Transaction, message: Message) -> Message:
         stored = message_store.get_message(connection, self._context.account.id, message.id)
         assert stored is not None, "messages are never deleted"
         return stored

@@ -34,7 +34,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import attrs
-import sqlalchemy as sa
 
 from sms_core import inputs
 from sms_core.compliance.quiet_hours import QuietHoursDecision, QuietHoursPolicy
@@ -76,6 +75,7 @@ from sms_core.segments import SegmentAnalysis, analyze
 from sms_core.services import host_events
 from sms_core.services.allowance import charge_send, is_metered, refund
 from sms_core.services.context import AccountContext
+from sms_core.store import Transaction
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
@@ -395,7 +395,7 @@ class Dispatcher:
         )
 
     def _charge_and_insert(
-        self, connection: sa.Connection, sender: Sender, outgoing: Outgoing, message: Message
+        self, connection: Transaction, sender: Sender, outgoing: Outgoing, message: Message
     ) -> None:
         """Use the allowance (metered lines) and store the text, in ``connection``.
 
@@ -452,7 +452,7 @@ class Dispatcher:
         return results
 
     def _earlier(
-        self, connection: sa.Connection, sender: Sender, outgoing: Outgoing
+        self, connection: Transaction, sender: Sender, outgoing: Outgoing
     ) -> Delivery | SmsError:
         key = outgoing.idempotency_key
         earlier = (

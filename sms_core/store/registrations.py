@@ -96,7 +96,7 @@ def insert_registration(
     """Store a new registration whose brand ``claim`` is about to submit.
 
     Raises:
-        sqlalchemy.exc.IntegrityError: When the account has a registration already.
+        StoreConflict: When the account has a registration already, as the transaction ends.
     """
     profiles: dict[RegistrationStep, object] = {
         RegistrationStep.BRAND: brand,
