@@ -65,7 +65,8 @@ from sms_core.segments import analyze
 from sms_core.services import host_events
 from sms_core.services.allowance import charge_inbound
 from sms_core.services.context import AccountContext
-from sms_core.services.sending import Dispatcher, Outgoing
+from sms_core.services.send_checks import Outgoing
+from sms_core.services.sending import SendPipeline
 from sms_core.store import Transaction
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
@@ -107,7 +108,7 @@ class EventApplier:
     """Applies the events of a verified, parsed webhook to one account (see the module)."""
 
     _context: AccountContext
-    _dispatcher: Dispatcher
+    _pipeline: SendPipeline
 
     def apply(self, events: Sequence[ProviderEvent], lines: Mapping[PhoneNumber, Line]) -> None:
         """Apply each event in turn; a call changes nothing (it is answered, not stored).
@@ -185,7 +186,7 @@ class EventApplier:
         keyword = _keyword(event, _keyword_sets(campaign))
         stored = self._store_text(event, line, keyword)
         if stored is not None:
-            self._dispatcher.record_activity(stored, None)
+            self._pipeline.record_activity(stored, None)
         if keyword is KeywordClass.HELP and not self._carrier_answered_help(event):
             self._answer_help(event, line, campaign)
         elif keyword is KeywordClass.OPT_OUT and _carrier_keyword(event) is None:
@@ -295,14 +296,14 @@ class EventApplier:
         """
         context = self._context
         key = f"{purpose}:{event.provider_message_id}"[:200]
-        if not line.registered or self._dispatcher.previous(key) is not None:
+        if not line.registered or self._pipeline.previous(key) is not None:
             return
         with context.database.transaction() as connection:
             candidate_id = message_store.last_candidate_id(
                 connection, context.account.id, line.number.e164, event.sender.e164
             )
-        sender = self._dispatcher.line_sender(line, None)
-        text = body[: sender.max_body_characters]
+        sending = self._pipeline.sending_line_for(line, None)
+        text = body[: sending.max_body_characters]
         outgoing = Outgoing(
             recipient=event.sender,
             candidate_id=candidate_id,
@@ -312,7 +313,7 @@ class EventApplier:
             metered=False,
         )
         # A refusal is stored on the reply with the carrier's reason; the inbound text stays.
-        self._dispatcher.deliver(sender, outgoing)
+        self._pipeline.send(sending, outgoing)
 
     def _campaign(self) -> CampaignProfile | None:
         """The campaign the account registered, if any."""
