@@ -65,7 +65,6 @@ from sms_core.segments import analyze
 from sms_core.services import host_events
 from sms_core.services.allowance import charge_inbound
 from sms_core.services.context import AccountContext
-from sms_core.services.send_checks import Outgoing
 from sms_core.services.sending import SendPipeline
 from sms_core.store import Transaction
 from sms_core.store import lines as line_store
@@ -302,18 +301,10 @@ class EventApplier:
             candidate_id = message_store.last_candidate_id(
                 connection, context.account.id, line.number.e164, event.sender.e164
             )
-        sending = self._pipeline.sending_line_for(line, None)
-        text = body[: sending.max_body_characters]
-        outgoing = Outgoing(
-            recipient=event.sender,
-            candidate_id=candidate_id,
-            body=text,
-            analysis=analyze(text),
-            idempotency_key=key,
-            metered=False,
-        )
         # A refusal is stored on the reply with the carrier's reason; the inbound text stays.
-        self._pipeline.send(sending, outgoing)
+        self._pipeline.reply(
+            line, recipient=event.sender, candidate_id=candidate_id, body=body, idempotency_key=key
+        )
 
     def _campaign(self) -> CampaignProfile | None:
         """The campaign the account registered, if any."""

@@ -32,7 +32,6 @@ from sms_core.services.mass_send import MassTexting, ProgressCallback
 from sms_core.services.reconciliation import Reconciler
 from sms_core.services.send_checks import (
     Outgoing,
-    check_body,
     check_same_request,
     checked_key,
     parse_number,
@@ -124,18 +123,12 @@ class Messaging:
                 return SendResult(
                     message=resolved, segments=outgoing.analysis, duplicate=not sent_now
                 )
-        sending = self._pipeline.sending_line(actor_id)
-        analysis = check_body(sending, body)
-        self._pipeline.check_recipient(sending, recipient)
-        delivery = self._pipeline.send(
-            sending,
-            Outgoing(
-                recipient=recipient,
-                candidate_id=candidate_id,
-                body=body,
-                analysis=analysis,
-                idempotency_key=key,
-            ),
+        delivery, analysis = self._pipeline.send_text(
+            actor_id,
+            recipient=recipient,
+            candidate_id=candidate_id,
+            body=body,
+            idempotency_key=key,
         )
         if delivery.error is not None:
             raise delivery.error

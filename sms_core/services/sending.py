@@ -1,8 +1,9 @@
 """The send pipeline: every outbound text checked, stored, handed to the carrier, and settled.
 
-One object, :class:`SendPipeline`, owns the order for every way a text leaves: a single text
-(:meth:`SendPipeline.send`), a mass text (:meth:`SendPipeline.send_many`), the SDK's automatic
-replies to keywords (:meth:`SendPipeline.send`, unmetered) and the texts recovery sends for a
+One object, :class:`SendPipeline`, owns the order for every way a text leaves: a user's text
+(:meth:`SendPipeline.send_text`, every check included), a mass text
+(:meth:`SendPipeline.send_many`, after the mass text's per-recipient checks), the SDK's
+automatic replies to keywords (:meth:`SendPipeline.reply`) and the texts recovery sends for a
 stopped process (:meth:`SendPipeline.resend`). Callers reach the steps only through it, so the
 order never changes and nothing the user asked to send is lost or sent twice:
 
@@ -20,7 +21,8 @@ order never changes and nothing the user asked to send is lost or sent twice:
    first status; ``UNKNOWN`` when the answer was lost (reconciled, never sent again); or
    ``FAILED`` with the carrier's code when it refused, giving the allowance back.
 
-A scheduled text would be one more caller of :meth:`SendPipeline.send` once its time comes.
+A scheduled text would be one more way in: checked when scheduled and again, like
+:meth:`SendPipeline.send_text`, when its time comes.
 """
 
 from __future__ import annotations
@@ -40,12 +42,13 @@ from sms_core.exceptions import (
     UnregisteredLineError,
     UserWithoutLineError,
 )
-from sms_core.segments import analyze
+from sms_core.segments import SegmentAnalysis, analyze
 from sms_core.services.context import AccountContext
 from sms_core.services.optouts import opt_out_refusals
 from sms_core.services.send_checks import (
     Outgoing,
     SendingLine,
+    check_body,
     own_line_refusal,
     quiet_hours_refusal,
 )
@@ -152,7 +155,69 @@ class SendPipeline:
 
     # -- sending ------------------------------------------------------------------------------
 
-    def send(self, sending: SendingLine, outgoing: Outgoing) -> Delivery:
+    def send_text(
+        self,
+        actor_id: str,
+        *,
+        recipient: PhoneNumber,
+        candidate_id: str | None,
+        body: str,
+        idempotency_key: str | None,
+    ) -> tuple[Delivery, SegmentAnalysis]:
+        """A user's text to one candidate: every check, then stored, handed over and settled.
+
+        Returns:
+            How it went (the stored message, with the carrier's refusal when it refused; or
+            the earlier delivery the key points to), and the body's segments.
+
+        Raises:
+            UserNotFoundError, PermissionDeniedError, UserWithoutLineError,
+            UnregisteredLineError: As :meth:`sending_line` says; nothing was written.
+            MessageBodyError: When the body is blank or too long; nothing was written.
+            InvalidInputError, CandidateOptedOutError, QuietHoursError: As
+                :meth:`check_recipient` says; nothing was written.
+            AllowanceExhaustedError: When the allowance cannot cover it; nothing was written.
+            IdempotencyKeyError: When the key was used for another text.
+        """
+        sending = self.sending_line(actor_id)
+        analysis = check_body(sending, body)
+        self.check_recipient(sending, recipient)
+        outgoing = Outgoing(
+            recipient=recipient,
+            candidate_id=candidate_id,
+            body=body,
+            analysis=analysis,
+            idempotency_key=idempotency_key,
+        )
+        return self._send(sending, outgoing), analysis
+
+    def reply(
+        self,
+        line: Line,
+        *,
+        recipient: PhoneNumber,
+        candidate_id: str | None,
+        body: str,
+        idempotency_key: str,
+    ) -> Delivery:
+        """The SDK's own answer to a candidate's keyword (HELP, an opt-out confirmation).
+
+        It uses no allowance and skips the opt-out and quiet-hours checks: the candidate asked
+        for it just now. A body over the line's limit is cut to it.
+        """
+        sending = self.sending_line_for(line, None)
+        text = body[: sending.max_body_characters]
+        outgoing = Outgoing(
+            recipient=recipient,
+            candidate_id=candidate_id,
+            body=text,
+            analysis=analyze(text),
+            idempotency_key=idempotency_key,
+            metered=False,
+        )
+        return self._send(sending, outgoing)
+
+    def _send(self, sending: SendingLine, outgoing: Outgoing) -> Delivery:
         """Store a checked text, hand it to the carrier, and store the answer (steps 2 to 4).
 
         Returns:
