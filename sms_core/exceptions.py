@@ -26,6 +26,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   └── RegistrationStepNotFoundError      a carrier's news about a step the account lacks
     ├── PermissionDeniedError                  the host does not allow this actor this action
     ├── RuleViolationError                     the request breaks a rule of the account or host
+    │   ├── StoreConflict                      a concurrent write broke a constraint; names it
     │   ├── AlreadyExistsError                 an account, seat or line that exists already
     │   ├── InactiveUserError                  lines and seats take active users only
     │   ├── UserAlreadyHasLineError            a user is on as many lines as the host allows
@@ -131,6 +132,7 @@ __all__ = [
     "SecretSettingError",
     "SmsError",
     "StepNotFailedError",
+    "StoreConflict",
     "TermsNotAcceptedError",
     "TooManyRecipientsError",
     "UnknownHostError",
@@ -699,3 +701,24 @@ class DatabaseUnavailableError(ConfigurationError):
     server that is down or refuses the login, a SQLite folder that cannot be written. The
     message names the URL (never its password) and what to fix.
     """
+
+
+class StoreConflict(RuleViolationError):  # noqa: N818 - a conflict the store reports, named as the issue asks
+    """Raised when a write breaks a constraint of the database, such as a unique key.
+
+    The store raises it (from the driver's integrity error) as its transaction ends, after
+    rolling the whole transaction back, so nothing of it was written. Services answer it with
+    the rule it stands for (a user already on a line, a registration that exists); one that
+    reaches a caller means two processes changed the same thing at once.
+
+    Attributes:
+        constraint: The constraint's name in the schema (``uq_line_users_account_user``, ...),
+            or the database's own description of it when it does not name one.
+    """
+
+    def __init__(self, *, constraint: str) -> None:
+        super().__init__(
+            f"the write broke the database constraint {constraint!r} (another process changed "
+            "the same data at once); nothing was written: reload and try again"
+        )
+        self.constraint = constraint

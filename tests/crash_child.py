@@ -21,7 +21,8 @@ from datetime import datetime
 
 from sms_core import ManualClock
 from sms_core.cli.testing import SmsadminRunner
-from sms_core.services.sending import Dispatcher
+from sms_core.services.send_settlement import SendSettlement
+from sms_core.services.send_storage import SendStorage
 from sms_core.testing.crash import Killer
 from sms_fake import SandboxCarrier
 
@@ -33,10 +34,10 @@ def main(argv: list[str]) -> int:
     """Run the mass text; returns its exit code (when it was not killed first)."""
     point, nth, now, key, *numbers = argv
     killer = Killer(point, int(nth))
-    killer.around(Dispatcher, "store_many", "before_store", "after_store")
-    killer.around(Dispatcher, "mark_handed", None, "after_mark")
+    killer.around(SendStorage, "store_many", "before_store", "after_store")
+    killer.around(SendStorage, "mark_handed", None, "after_mark")
     killer.around(SandboxCarrier, "send_message", "carrier_before", "carrier_after")
-    killer.around(Dispatcher, "settle_many", "settling", None)
+    killer.around(SendSettlement, "settle_many", "settling", None)
     runner = SmsadminRunner(clock=ManualClock(datetime.fromisoformat(now)))
     to = [f"--to={number}" for number in numbers]
     result = runner.run(

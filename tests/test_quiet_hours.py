@@ -552,3 +552,22 @@ class TestZoneLookup:
         number = PhoneNumber.parse(text)
         expected = phonenumbers_timezone.time_zones_for_number(phonenumbers.parse(text))
         assert tuple(expected) == check(number, utc(*JUNE, 16, 0)).zones
+
+
+class TestRefusal:
+    """A decision words its own refusal, beside the rule it explains."""
+
+    def test_allowed_has_no_refusal(self) -> None:
+        """A text inside the window is not refused."""
+        decision = DEFAULT_QUIET_HOURS.check(NYC, datetime(2025, 6, 11, 16, 0, tzinfo=UTC))
+        assert decision.refusal(NYC) is None
+
+    def test_refusal_names_the_number_and_when_in_local_time(self) -> None:
+        """07:00 in New York is refused until 08:00 there, said in the recipient's clock."""
+        at = datetime(2025, 6, 11, 11, 0, tzinfo=UTC)  # 07:00 EDT
+        refusal = DEFAULT_QUIET_HOURS.check(NYC, at).refusal(NYC)
+        assert refusal is not None
+        assert NYC.e164 == refusal.number
+        assert datetime(2025, 6, 11, 12, 0, tzinfo=UTC) == refusal.next_allowed
+        assert str(refusal).startswith(f"{NYC} cannot be texted now because of quiet hours: ")
+        assert str(refusal).endswith("(08:00 local time in America/New_York); send it then")

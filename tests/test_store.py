@@ -11,7 +11,6 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.exc import IntegrityError
 
 from sms_core import (
     Account,
@@ -24,17 +23,21 @@ from sms_core import (
     RegistrationFailure,
     RegistrationState,
     RegistrationStep,
+    Seat,
     StepStatus,
     User,
 )
-from sms_core.store import Database
+from sms_core.exceptions import StoreConflict
+from sms_core.store import Database, Transaction
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import registrations as registration_store
+from sms_core.store import seats as seat_store
 from sms_core.store import users as user_store
 from sms_core.store.accounts import insert_account
+from sms_core.store.database import after_commit
 from sms_core.store.migrate import alembic_config, upgrade
-from sms_core.store.schema import metadata, registration_steps
+from sms_core.store.schema import metadata, registration_steps, seats
 from sms_core.testing import sample_brand, sample_campaign
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -139,8 +142,9 @@ class TestConstraints:
     def test_a_number_is_on_one_active_line(self, database: Database) -> None:
         """Two active lines cannot hold the same number."""
         add_line(database, "l1", "+14155550100")
-        with pytest.raises(IntegrityError):
+        with pytest.raises(StoreConflict) as raised:
             add_line(database, "l2", "+14155550100")
+        assert "uq_lines_active_number" == raised.value.constraint
 
     def test_a_released_number_can_be_bought_again(self, database: Database) -> None:
         """Deactivated lines keep their row but free the number."""
@@ -160,8 +164,13 @@ class TestConstraints:
         second = add_line(database, "l2", "+14155550101")
         with database.transaction() as connection:
             assert line_store.add_line_user(connection, first, "u1", None, NOW)
-        with pytest.raises(IntegrityError), database.transaction() as connection:
+        with pytest.raises(StoreConflict) as raised, database.transaction() as connection:
             line_store.add_line_user(connection, second, "u1", None, NOW)
+        assert "uq_line_users_account_user" == raised.value.constraint
+        with database.transaction() as connection:
+            assert (first.id,) == tuple(
+                line.id for line in line_store.list_lines(connection, "acme") if line.user_ids
+            )
 
     def test_full_line_refuses_without_writing(self, database: Database) -> None:
         """At the limit, the conditional update claims nothing and inserts nothing."""
@@ -175,6 +184,67 @@ class TestConstraints:
             stored = line_store.get_line(connection, "acme", "l1")
         assert stored is not None
         assert ("u1",) == stored.user_ids
+
+
+class TestStoreConflict:
+    """A write that breaks a constraint ends its transaction with the constraint's name."""
+
+    def seat(self, seat_id: str, name: str = "Seat 1") -> Seat:
+        return Seat(
+            id=seat_id, account_id="acme", name=name, monthly_allowance=10, period="2026-03"
+        )
+
+    def test_a_unique_key_is_named_and_nothing_is_written(self, database: Database) -> None:
+        """The clash names the key, and the transaction's earlier writes are rolled back."""
+        committed: list[str] = []
+
+        def user_then_two_seats_of_one_name() -> None:
+            with database.transaction() as connection:
+                after_commit(connection, lambda: committed.append("ran"))
+                add_user_in(connection, "u9")
+                for seat_id in ("s1", "s2"):
+                    connection.execute(seats.insert().values(to_row_of(self.seat(seat_id))))
+
+        with pytest.raises(StoreConflict) as raised:
+            user_then_two_seats_of_one_name()
+        assert "uq_seats_account_name" == raised.value.constraint
+        assert [] == committed
+        with database.transaction() as connection:
+            assert [] == seat_store.list_seats(connection, "acme", period="2026-03")
+            assert user_store.get_user(connection, "acme", "u9") is None
+
+    def test_a_check_constraint_is_named(self, database: Database) -> None:
+        """A negative allowance count is refused by the schema's check, by name."""
+        with database.transaction() as connection:
+            assert seat_store.insert_seat(connection, self.seat("s1"), NOW)
+        with pytest.raises(StoreConflict) as raised, database.transaction() as connection:
+            connection.execute(seats.update().values(used=-1))
+        assert "ck_seats_used_not_negative" == raised.value.constraint
+
+    def test_the_primary_key_is_named(self, database: Database) -> None:
+        """Two seats with one id clash on the table's primary key."""
+        with database.transaction() as connection:
+            assert seat_store.insert_seat(connection, self.seat("s1"), NOW)
+        with pytest.raises(StoreConflict) as raised, database.transaction() as connection:
+            connection.execute(seats.insert().values(to_row_of(self.seat("s1", name="Other"))))
+        assert "pk_seats" == raised.value.constraint
+
+
+def add_user_in(connection: Transaction, user_id: str) -> None:
+    user = User(id=user_id, account_id="acme", first_name="Ada", last_name="Lee")
+    user_store.upsert_user(connection, user, NOW)
+
+
+def to_row_of(seat: Seat) -> dict[str, object]:
+    return {
+        "account_id": seat.account_id,
+        "id": seat.id,
+        "name": seat.name,
+        "monthly_allowance": seat.monthly_allowance,
+        "used": seat.used,
+        "period": seat.period,
+        "created_at": NOW,
+    }
 
 
 class TestUserSearch:

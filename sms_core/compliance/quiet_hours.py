@@ -20,7 +20,11 @@ state comes from the project's area-code table, :mod:`sms_core.compliance.area_c
 Windows are wall-clock times ``[start, end)``: a window opens at the first moment the local
 clock reads ``start`` and closes at the first moment it reads ``end``, so DST transitions need
 no special rules; a start the clock skips (spring forward) opens when the clock jumps past it.
-The time is always passed in: nothing here reads the clock.
+The time is always passed in: nothing here reads the clock. A refusal's wording lives here too
+(:meth:`QuietHoursDecision.refusal`), beside the rule it explains.
+
+The module is longer than the house's 400 lines because the rule is meant to be read in one
+place: its data loading, its DST-safe windows and its wording belong together.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from phonenumbers import timezone as phonenumbers_timezone
 
 from sms_core.compliance.area_codes import US_AREA_CODES, state_of_area_code
 from sms_core.domain.phone import PhoneNumber
+from sms_core.exceptions import QuietHoursError
 
 __all__ = [
     "DEFAULT_QUIET_HOURS",
@@ -195,6 +200,32 @@ class QuietHoursDecision:
     zones: tuple[str, ...] = ()
     state: str | None = None
     next_allowed: datetime | None = None
+
+    def refusal(self, number: PhoneNumber) -> QuietHoursError | None:
+        """The error refusing a text to ``number``, saying when it may go; ``None`` if allowed."""
+        if self.allowed:
+            return None
+        message = f"{number} cannot be texted now because of quiet hours: {self.reason}"
+        if self.next_allowed is not None:
+            message += f" ({_local_times(self.next_allowed, self.zones)}); send it then"
+        return QuietHoursError(message, number=number.e164, next_allowed=self.next_allowed)
+
+
+# How many zones a quiet-hours refusal names before it summarizes the rest.
+_ZONES_SHOWN = 3
+
+
+def _local_times(moment: datetime, zones: tuple[str, ...]) -> str:
+    """``moment`` as the recipient's clocks read it: ``"08:00 local time in America/Denver"``."""
+    readings: dict[str, list[str]] = {}
+    for zone in zones:
+        readings.setdefault(f"{moment.astimezone(ZoneInfo(zone)):%H:%M}", []).append(zone)
+    parts = []
+    for local, names in list(readings.items())[:_ZONES_SHOWN]:
+        shown = ", ".join(names[:_ZONES_SHOWN])
+        more = f" and {len(names) - _ZONES_SHOWN} more zones" if len(names) > _ZONES_SHOWN else ""
+        parts.append(f"{local} local time in {shown}{more}")
+    return "; ".join(parts)
 
 
 def _read_window(row: Mapping[str, Any]) -> LocalWindow:

@@ -25,7 +25,7 @@ from sms_core.services.optouts import OptOuts
 from sms_core.services.policy_settings import PolicySettingsAdmin
 from sms_core.services.registration import RegistrationAdmin
 from sms_core.services.seats import SeatAdmin
-from sms_core.services.sending import Dispatcher
+from sms_core.services.sending import SendPipeline
 from sms_core.services.users import UserDirectory
 from sms_core.store import Database
 from sms_core.store import accounts as account_store
@@ -73,7 +73,7 @@ class AccountAdmin:
         """Wire the services of one account around a shared context."""
         numbers = NumberAdmin(context)
         policy = PolicySettingsAdmin(context)
-        dispatcher = Dispatcher(context)
+        pipeline = SendPipeline(context)
         return cls(
             account=context.account,
             users=UserDirectory(context),
@@ -82,9 +82,9 @@ class AccountAdmin:
             numbers=numbers,
             seats=SeatAdmin(context, numbers),
             audit=AuditTrail(context),
-            messages=Messaging(context, dispatcher),
+            messages=Messaging(context, pipeline),
             optouts=OptOuts(context),
-            webhooks=WebhookReceiver(context, dispatcher),
+            webhooks=WebhookReceiver(context, pipeline),
             allowance=AllowanceAdmin(context),
         )
 

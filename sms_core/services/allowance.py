@@ -32,7 +32,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import attrs
-import sqlalchemy as sa
 
 from sms_core.domain import (
     Account,
@@ -45,6 +44,7 @@ from sms_core.domain import (
 from sms_core.exceptions import AllowanceExhaustedError
 from sms_core.segments import SegmentAnalysis
 from sms_core.services.context import AccountContext
+from sms_core.store import Transaction
 from sms_core.store import allowances as allowance_store
 from sms_core.store import seats as seat_store
 from sms_core.store.messages import Charge
@@ -97,7 +97,7 @@ def units_for(policy: HostPolicy, analysis: SegmentAnalysis) -> int:
 
 
 def charge_send(
-    connection: sa.Connection,
+    connection: Transaction,
     policy: HostPolicy,
     line: Line,
     analysis: SegmentAnalysis,
@@ -132,7 +132,7 @@ def charge_send(
 
 
 def charge_inbound(
-    connection: sa.Connection,
+    connection: Transaction,
     policy: HostPolicy,
     line: Line,
     analysis: SegmentAnalysis,
@@ -151,7 +151,7 @@ def charge_inbound(
         return None
 
 
-def refund(connection: sa.Connection, account_id: str, charge: Charge | None) -> None:
+def refund(connection: Transaction, account_id: str, charge: Charge | None) -> None:
     """Give back what a send used, to where it came from, if it is still that month."""
     if charge is None:
         return
@@ -166,7 +166,7 @@ def refund(connection: sa.Connection, account_id: str, charge: Charge | None) ->
 
 
 def account_pool(
-    connection: sa.Connection, account: Account, policy: HostPolicy, now: datetime
+    connection: Transaction, account: Account, policy: HostPolicy, now: datetime
 ) -> AllowancePool | None:
     """The account's pool this month; ``None`` when the host does not pool per account."""
     if policy.allowance_scope is not AllowanceScope.ACCOUNT:
@@ -205,14 +205,16 @@ class AllowanceAdmin:
 
 
 def _exhausted(
-    connection: sa.Connection, policy: HostPolicy, line: Line, units: int, now: datetime
+    connection: Transaction, policy: HostPolicy, line: Line, units: int, now: datetime
 ) -> AllowanceExhaustedError:
     resets_at = allowance_resets_at(now)
     unit = "segments" if policy.allowance_unit is AllowanceUnit.SEGMENT else "messages"
     if line.seat_id is not None and policy.allowance_scope is AllowanceScope.SEAT:
-        seat = seat_store.get_seat(connection, line.account_id, line.seat_id)
+        seat = seat_store.get_seat(
+            connection, line.account_id, line.seat_id, period=allowance_period(now)
+        )
         assert seat is not None, "a line's seat is never deleted"
-        used = seat.used if seat.period == allowance_period(now) else 0
+        used = seat.used
         total, seat_id = seat.monthly_allowance, seat.id
         whose = f"seat {seat.name!r} ({line.number})"
         advice = "send it then"

@@ -12,13 +12,12 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 import attrs
-import sqlalchemy as sa
 
 from sms_core.clock import Clock
 from sms_core.domain import Account, Action, AuditAction, HostPolicy, PhoneNumber, User
 from sms_core.exceptions import PermissionDeniedError, UserNotFoundError
 from sms_core.plugins import Hooks
-from sms_core.store import Database
+from sms_core.store import Database, Transaction
 from sms_core.store.audit import record_audit
 from sms_core.store.users import get_user
 from sms_core.webhooks.urls import WEBHOOK_BASE_URL_ENV, WebhookUrls
@@ -51,7 +50,7 @@ class AccountContext:
         """The active host's limits for this account."""
         return self.hooks.host_policy(self.account)
 
-    def actor(self, connection: sa.Connection, actor_id: str) -> User:
+    def actor(self, connection: Transaction, actor_id: str) -> User:
         """Load the acting user.
 
         Raises:
@@ -87,7 +86,7 @@ class AccountContext:
 
     def audit(
         self,
-        connection: sa.Connection,
+        connection: Transaction,
         *,
         actor: User,
         action: AuditAction,

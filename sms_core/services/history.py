@@ -20,7 +20,7 @@ import attrs
 from sms_core.domain import Action, Direction, Message, PhoneNumber, Thread
 from sms_core.exceptions import MessageNotFoundError
 from sms_core.services.context import AccountContext
-from sms_core.services.sending import parse_number
+from sms_core.services.send_checks import parse_number
 from sms_core.store import messages as message_store
 
 __all__ = ["MessageHistory"]

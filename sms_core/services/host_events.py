@@ -31,7 +31,6 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import attrs
-import sqlalchemy as sa
 
 from sms_core.clock import Clock
 from sms_core.domain import (
@@ -60,7 +59,7 @@ from sms_core.plugins import Hooks
 from sms_core.plugins.facade import HookFailure
 from sms_core.services.context import AccountContext
 from sms_core.services.poller import Poller
-from sms_core.store import Database
+from sms_core.store import Database, Transaction
 from sms_core.store import accounts as account_store
 from sms_core.store import host_events as event_store
 from sms_core.store import lines as line_store
@@ -101,7 +100,7 @@ _E = TypeVar("_E", bound=HostEvent)
 
 def emit(
     context: AccountContext,
-    connection: sa.Connection,
+    connection: Transaction,
     kind: type[_E],
     **facts: Any,
 ) -> _E:
@@ -280,7 +279,7 @@ def _described(failures: Sequence[HookFailure]) -> str:
 
 def record_status(
     context: AccountContext,
-    connection: sa.Connection,
+    connection: Transaction,
     message_id: str,
     *,
     status: DeliveryStatus,
@@ -325,7 +324,7 @@ def record_status(
 
 def status_changed(
     context: AccountContext,
-    connection: sa.Connection,
+    connection: Transaction,
     before: Message,
     status: DeliveryStatus,
     *,
@@ -349,7 +348,7 @@ def status_changed(
     )
 
 
-def record_opt_out(context: AccountContext, connection: sa.Connection, opt_out: OptOut) -> OptOut:
+def record_opt_out(context: AccountContext, connection: Transaction, opt_out: OptOut) -> OptOut:
     """Block a number, and emit :class:`OptOutChanged` when the block is new.
 
     It is :func:`sms_core.store.optouts.record_opt_out` (an opt-out in force already is kept)
@@ -374,7 +373,7 @@ def record_opt_out(context: AccountContext, connection: sa.Connection, opt_out: 
 
 def lift_opt_out(
     context: AccountContext,
-    connection: sa.Connection,
+    connection: Transaction,
     number: PhoneNumber,
     *,
     by: str | None,
@@ -407,7 +406,7 @@ def lift_opt_out(
 
 
 def text_stored(
-    context: AccountContext, connection: sa.Connection, message: Message, line: Line
+    context: AccountContext, connection: Transaction, message: Message, line: Line
 ) -> None:
     """Emit :class:`InboundTextStored` for a text just stored on ``line``, with its users."""
     users = user_store.get_users(connection, context.account.id, line.user_ids)
@@ -424,7 +423,7 @@ def text_stored(
 
 def step_changed(
     context: AccountContext,
-    connection: sa.Connection,
+    connection: Transaction,
     old_status: StepStatus,
     state: RegistrationState,
 ) -> None:
@@ -444,7 +443,7 @@ def step_changed(
 
 def line_changed(
     context: AccountContext,
-    connection: sa.Connection,
+    connection: Transaction,
     change: LineChange,
     before: Line,
     *,
@@ -470,7 +469,7 @@ def line_changed(
 
 def first_answers_stored(
     context: AccountContext,
-    connection: sa.Connection,
+    connection: Transaction,
     answers: Sequence[message_store.FirstAnswer],
     *,
     all_applied: bool,

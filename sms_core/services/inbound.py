@@ -44,8 +44,6 @@ import warnings
 from collections.abc import Mapping, Sequence
 
 import attrs
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from sms_core.compliance.keywords import (
     DEFAULT_KEYWORDS,
@@ -69,14 +67,15 @@ from sms_core.domain import (
     RegistrationStepUpdate,
     StatusUpdate,
 )
-from sms_core.exceptions import LineNotFoundError, RegistrationStepNotFoundError
+from sms_core.exceptions import LineNotFoundError, RegistrationStepNotFoundError, StoreConflict
 from sms_core.segments import analyze
 from sms_core.services import host_events
 from sms_core.services.allowance import charge_inbound
 from sms_core.services.context import AccountContext
 from sms_core.services.registration import CLAIM_TIMEOUT
 from sms_core.services.registration_sync import RegistrationSync, StepSubmitter
-from sms_core.services.sending import Dispatcher, Outgoing
+from sms_core.services.sending import SendPipeline
+from sms_core.store import Transaction
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
@@ -117,7 +116,7 @@ class EventApplier:
     """Applies the events of a verified, parsed webhook to one account (see the module)."""
 
     _context: AccountContext
-    _dispatcher: Dispatcher
+    _pipeline: SendPipeline
 
     def apply(self, events: Sequence[ProviderEvent], lines: Mapping[PhoneNumber, Line]) -> None:
         """Apply each event in turn; a call changes nothing (it is answered, not stored).
@@ -225,7 +224,7 @@ class EventApplier:
         keyword = _keyword(event, _keyword_sets(campaign))
         stored = self._store_text(event, line, keyword)
         if stored is not None:
-            self._dispatcher.record_activity(stored, None)
+            self._pipeline.record_activity(stored, None)
         if keyword is KeywordClass.HELP and not self._carrier_answered_help(event):
             self._answer_help(event, line, campaign)
         elif keyword is KeywordClass.OPT_OUT and _carrier_keyword(event) is None:
@@ -267,13 +266,13 @@ class EventApplier:
                 message_store.insert_message(connection, message, charge=charge)
                 host_events.text_stored(context, connection, message, line)
                 self._apply_keyword(connection, keyword, event, line)
-        except IntegrityError:
+        except StoreConflict:
             return None  # the same text, stored by a concurrent delivery of the webhook
         return message
 
     def _apply_keyword(
         self,
-        connection: sa.Connection,
+        connection: Transaction,
         keyword: KeywordClass | None,
         event: InboundMessage,
         line: Line,
@@ -335,24 +334,16 @@ class EventApplier:
         """
         context = self._context
         key = f"{purpose}:{event.provider_message_id}"[:200]
-        if not line.registered or self._dispatcher.previous(key) is not None:
+        if not line.registered or self._pipeline.previous(key) is not None:
             return
         with context.database.transaction() as connection:
             candidate_id = message_store.last_candidate_id(
                 connection, context.account.id, line.number.e164, event.sender.e164
             )
-        sender = self._dispatcher.line_sender(line, None)
-        text = body[: sender.max_body_characters]
-        outgoing = Outgoing(
-            recipient=event.sender,
-            candidate_id=candidate_id,
-            body=text,
-            analysis=analyze(text),
-            idempotency_key=key,
-            metered=False,
-        )
         # A refusal is stored on the reply with the carrier's reason; the inbound text stays.
-        self._dispatcher.deliver(sender, outgoing)
+        self._pipeline.reply(
+            line, recipient=event.sender, candidate_id=candidate_id, body=body, idempotency_key=key
+        )
 
     def _campaign(self) -> CampaignProfile | None:
         """The campaign the account registered, if any."""

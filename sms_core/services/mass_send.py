@@ -1,14 +1,15 @@
 """Mass texts: one body to up to the host's cap of candidates, each checked on its own.
 
-The whole text is refused before anything happens when the sender cannot text, the body does
+The whole text is refused before anything happens when the user cannot text, the body does
 not fit, or there are more recipients than the host's cap (or none). Otherwise each recipient
 is checked on its own, in the calling thread: an invalid number, a number given twice (it is
 texted once), an opted-out number, or one in quiet hours is reported with its reason and not
-sent. The others are stored first, in the calling thread and one transaction, each using the
-allowance, per recipient (a seat's or the account's pool; when it runs out, the rest are
-refused, see :mod:`.allowance`); then they are handed to the carrier concurrently, at most as
-many at once as the adapter allows (``ProviderCapabilities.max_concurrent_sends``), and the
-answers are stored in the calling thread as they come: the same store-send-update cycle as a
+sent. The others go through the send pipeline together (:meth:`SendPipeline.send_many`):
+stored first, in the calling thread and one transaction, each using the allowance, per
+recipient (a seat's or the account's pool; when it runs out, the rest are refused, see
+:mod:`.allowance`); then they are handed to the carrier concurrently, at most as many at once
+as the adapter allows (``ProviderCapabilities.max_concurrent_sends``), and the answers are
+stored in the calling thread as they come: the same store-send-update cycle as a
 single text, with only the carrier's waiting done in parallel. The progress callback runs in
 the calling thread, once per recipient, as each outcome is known; a callback that raises is
 logged and not called again, and the mass text goes on, so no stored text is left unsent. A
@@ -16,7 +17,7 @@ carrier call that fails unexpectedly (not with a carrier's refusal) leaves its t
 ``UNKNOWN``, to be reconciled, and the others are settled as usual.
 
 Texts are marked as handed over in waves, just before their carrier calls (see
-:meth:`Dispatcher.mark_handed`), so a process that dies mid-way leaves most of its texts
+:meth:`SendPipeline.send_many`), so a process that dies mid-way leaves most of its texts
 certainly unsent, for recovery to send, and only a wave's worth to look up at the carrier.
 
 With an idempotency key, each recipient's text gets its own key (``"{key}:{number}"``), so
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 import attrs
 
@@ -45,7 +45,6 @@ from sms_core.domain import (
     Recipient,
     RecipientOutcome,
     RecipientStatus,
-    SendReceipt,
 )
 from sms_core.exceptions import (
     IdempotencyKeyError,
@@ -55,20 +54,20 @@ from sms_core.exceptions import (
 )
 from sms_core.segments import SegmentAnalysis
 from sms_core.services.context import AccountContext
+from sms_core.services.optouts import opt_out_refusals
 from sms_core.services.reconciliation import Reconciler
-from sms_core.services.sending import (
-    Dispatcher,
+from sms_core.services.send_checks import (
     Outgoing,
-    Sender,
+    SendingLine,
+    check_body,
     check_same_request,
     checked_key,
-    opted_out_error,
     own_line_refusal,
     parse_number,
 )
-from sms_core.store import optouts as optout_store
+from sms_core.services.sending import Delivery, SendPipeline
 
-__all__ = ["LOST_ANSWER", "STILL_SENDING", "MassSender", "ProgressCallback"]
+__all__ = ["LOST_ANSWER", "STILL_SENDING", "MassTexting", "ProgressCallback"]
 
 #: Called with each recipient's outcome as soon as it is known.
 ProgressCallback = Callable[[RecipientOutcome], None]
@@ -86,11 +85,11 @@ _logger = logging.getLogger(__name__)
 
 
 @attrs.define
-class MassSender:
+class MassTexting:
     """Sends one body to many candidates from the actor's line."""
 
     _context: AccountContext
-    _dispatcher: Dispatcher
+    _pipeline: SendPipeline
     _reconciler: Reconciler
 
     def send(
@@ -116,15 +115,15 @@ class MassSender:
         """
         key = checked_key(idempotency_key)
         # The actor, before any key is looked up; the host hears how many were selected.
-        sender = self._dispatcher.sender(actor_id, recipients=len(recipients))
-        analysis = self._dispatcher.check_body(sender, body)
-        _check_count(len(recipients), sender.policy.mass_text_cap)
+        sending = self._pipeline.sending_line(actor_id, recipients=len(recipients))
+        analysis = check_body(sending, body)
+        _check_count(len(recipients), sending.policy.mass_text_cap)
         report = _guarded(progress) if progress is not None else _ignore
 
         outcomes: list[RecipientOutcome | None] = [None] * len(recipients)
-        to_send = []
+        to_send: list[tuple[int, Recipient, Outgoing]] = []
         for index, (recipient, decided) in enumerate(
-            self._plan(sender, recipients, body, analysis, key)
+            self._plan(sending, recipients, body, analysis, key)
         ):
             if isinstance(decided, RecipientOutcome):
                 outcomes[index] = decided
@@ -132,15 +131,8 @@ class MassSender:
             else:
                 to_send.append((index, recipient, decided))
 
-        # Every text is stored (and its allowance used) in this thread, in one transaction,
-        # before any carrier call; the workers only wait on the carrier, and the answers are
-        # stored here, together, as they come.
-        stored: list[tuple[int, Recipient, Outgoing, Message]] = []
-        kept = self._dispatcher.store_many(sender, [outgoing for _, _, outgoing in to_send])
-        for (index, recipient, outgoing), result in zip(to_send, kept, strict=True):
-            if isinstance(result, Message):
-                stored.append((index, recipient, outgoing, result))
-                continue
+        def record(position: int, result: Delivery | SmsError) -> None:
+            index, recipient, _ = to_send[position]
             outcome = (
                 _refused(recipient, str(result))
                 if isinstance(result, SmsError)
@@ -148,64 +140,15 @@ class MassSender:
             )
             outcomes[index] = outcome
             report(outcome)
-        if stored:
-            self._hand_over(sender, stored, outcomes, report)
+
+        self._pipeline.send_many(sending, [outgoing for _, _, outgoing in to_send], record)
         return MassSendResult(
             outcomes=[outcome for outcome in outcomes if outcome is not None], segments=analysis
         )
 
-    def _hand_over(
-        self,
-        sender: Sender,
-        stored: Sequence[tuple[int, Recipient, Outgoing, Message]],
-        outcomes: list[RecipientOutcome | None],
-        report: ProgressCallback,
-    ) -> None:
-        """Hand the stored texts to the carrier concurrently and settle their answers.
-
-        Texts are marked as handed over (see :meth:`Dispatcher.mark_handed`) in waves, one
-        transaction per wave, just before their carrier calls: at most twice the carrier's
-        concurrency is marked ahead, so a process that dies leaves few texts whose fate only
-        the carrier knows, and the rest certainly unsent, for recovery to send.
-        """
-        capabilities = self._context.hooks.provider_info(self._context.account).capabilities
-        workers = max(1, min(capabilities.max_concurrent_sends, len(stored)))
-        waiting = list(reversed(stored))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sms-send") as pool:
-            pending: dict[Future[SendReceipt | Exception], tuple[int, Recipient, Message]] = {}
-            while waiting or pending:
-                if waiting and len(pending) <= workers:
-                    ahead = min(len(waiting), 2 * workers - len(pending))
-                    wave = [waiting.pop() for _ in range(ahead)]
-                    marked, taken = self._dispatcher.mark_handed([entry[3] for entry in wave])
-                    by_id = {message.id: message for message in taken}
-                    for (index, recipient, outgoing, message), mine in zip(
-                        wave, marked, strict=True
-                    ):
-                        if mine is None:
-                            # Another call with the same key (or recovery) sends it.
-                            earlier = by_id.get(message.id, message)
-                            outcome = _outcome(recipient, earlier, duplicate=True)
-                            outcomes[index] = outcome
-                            report(outcome)
-                            continue
-                        future = pool.submit(self._dispatcher.hand_over, sender, mine, outgoing)
-                        pending[future] = (index, recipient, mine)
-                    if not pending:
-                        continue
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                batch = [(pending.pop(future), future.result()) for future in done]
-                deliveries = self._dispatcher.settle_many(
-                    sender, [(message, answer) for (_, _, message), answer in batch]
-                )
-                for ((index, recipient, _), _), delivery in zip(batch, deliveries, strict=True):
-                    outcome = _outcome(recipient, delivery.message, duplicate=False)
-                    outcomes[index] = outcome
-                    report(outcome)
-
     def _plan(
         self,
-        sender: Sender,
+        sending: SendingLine,
         recipients: Sequence[Recipient],
         body: str,
         analysis: SegmentAnalysis,
@@ -226,7 +169,7 @@ class MassSender:
                 numbers.append(err)
         valid = [number for number in numbers if isinstance(number, PhoneNumber)]
         with self._context.database.transaction() as connection:
-            opted_out = optout_store.in_force(connection, self._context.account.id, valid)
+            opted_out = opt_out_refusals(connection, self._context.account.id, valid)
         now = self._context.now()
 
         planned: list[tuple[Recipient, RecipientOutcome | Outgoing]] = []
@@ -240,7 +183,7 @@ class MassSender:
                 planned.append((recipient, _refused(recipient, reason)))
                 continue
             first_index[number] = index
-            if (own := own_line_refusal(sender, number)) is not None:
+            if (own := own_line_refusal(sending, number)) is not None:
                 planned.append((recipient, _refused(recipient, str(own))))
                 continue
             outgoing = Outgoing(
@@ -250,23 +193,21 @@ class MassSender:
                 analysis=analysis,
                 idempotency_key=f"{key}:{number.e164}" if key else None,
             )
-            earlier = self._dispatcher.previous(outgoing.idempotency_key)
+            earlier = self._pipeline.previous(outgoing.idempotency_key)
             sent_now = False
             if earlier is not None:
-                _check_same_mass_text(key, earlier, sender, outgoing)
+                _check_same_mass_text(key, earlier, sending, outgoing)
                 # Settle what the earlier call left short of an answer (sent now if it never
                 # reached the carrier); a text then known never to have arrived goes again.
                 earlier, sent_now = self._reconciler.resolve(earlier)
-                if self._dispatcher.previous(outgoing.idempotency_key) is None:
+                if self._pipeline.previous(outgoing.idempotency_key) is None:
                     earlier = None
             if earlier is not None:
                 outcome = _outcome(recipient, earlier, duplicate=not sent_now)
                 planned.append((recipient, outcome))
             elif number in opted_out:
-                planned.append(
-                    (recipient, _refused(recipient, str(opted_out_error(opted_out[number]))))
-                )
-            elif (quiet := self._dispatcher.quiet_hours_refusal(sender, number, now)) is not None:
+                planned.append((recipient, _refused(recipient, str(opted_out[number]))))
+            elif (quiet := self._pipeline.quiet_hours_refusal(sending, number, now)) is not None:
                 planned.append((recipient, _refused(recipient, str(quiet))))
             else:
                 planned.append((recipient, outgoing))
@@ -290,11 +231,11 @@ def _check_count(count: int, cap: int) -> None:
 
 
 def _check_same_mass_text(
-    key: str | None, earlier: Message, sender: Sender, outgoing: Outgoing
+    key: str | None, earlier: Message, sending: SendingLine, outgoing: Outgoing
 ) -> None:
     """Refuse the whole call when an earlier one used ``key`` for another text."""
     try:
-        check_same_request(earlier, sender.user.id if sender.user else None, outgoing)
+        check_same_request(earlier, sending.user.id if sending.user else None, outgoing)
     except IdempotencyKeyError as err:
         raise IdempotencyKeyError(
             f"idempotency key {key!r} was used for another mass text: its text to "

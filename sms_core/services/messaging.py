@@ -28,15 +28,15 @@ from sms_core.exceptions import InvalidFieldError
 from sms_core.segments import analyze
 from sms_core.services.context import AccountContext
 from sms_core.services.history import MessageHistory
-from sms_core.services.mass_send import MassSender, ProgressCallback
+from sms_core.services.mass_send import MassTexting, ProgressCallback
 from sms_core.services.reconciliation import Reconciler
-from sms_core.services.sending import (
-    Dispatcher,
+from sms_core.services.send_checks import (
     Outgoing,
     check_same_request,
     checked_key,
     parse_number,
 )
+from sms_core.services.sending import SendPipeline
 
 __all__ = ["Messaging"]
 
@@ -46,7 +46,7 @@ class Messaging:
     """The account's texts: send them, one or many, reconcile them, and read them back."""
 
     _context: AccountContext
-    _dispatcher: Dispatcher
+    _pipeline: SendPipeline
     _history: MessageHistory = attrs.field(
         default=attrs.Factory(lambda self: MessageHistory(self._context), takes_self=True)
     )
@@ -106,7 +106,7 @@ class Messaging:
         # The actor is checked before the key is looked up, so a key tells nothing to
         # someone who may not send.
         self._context.require(actor_id, Action.SEND_MESSAGE, recipients=1)
-        earlier = self._dispatcher.previous(key)
+        earlier = self._pipeline.previous(key)
         if earlier is not None:
             outgoing = Outgoing(
                 recipient=recipient,
@@ -119,22 +119,16 @@ class Messaging:
             # The earlier call may have stopped short of the carrier's answer: settle its
             # text first, so the answer is the truth (it is sent now if it never left).
             resolved, sent_now = self._reconciler().resolve(earlier)
-            if self._dispatcher.previous(key) is not None:
+            if self._pipeline.previous(key) is not None:
                 return SendResult(
                     message=resolved, segments=outgoing.analysis, duplicate=not sent_now
                 )
-        sender = self._dispatcher.sender(actor_id)
-        analysis = self._dispatcher.check_body(sender, body)
-        self._dispatcher.check_recipient(sender, recipient)
-        delivery = self._dispatcher.deliver(
-            sender,
-            Outgoing(
-                recipient=recipient,
-                candidate_id=candidate_id,
-                body=body,
-                analysis=analysis,
-                idempotency_key=key,
-            ),
+        delivery, analysis = self._pipeline.send_text(
+            actor_id,
+            recipient=recipient,
+            candidate_id=candidate_id,
+            body=body,
+            idempotency_key=key,
         )
         if delivery.error is not None:
             raise delivery.error
@@ -179,8 +173,8 @@ class Messaging:
             raise InvalidFieldError(
                 field="progress", value=inputs.shown(progress), limit="a callable or None"
             )
-        sender = MassSender(self._context, self._dispatcher, self._reconciler())
-        return sender.send(
+        mass_texting = MassTexting(self._context, self._pipeline, self._reconciler())
+        return mass_texting.send(
             actor_id, recipients, body, idempotency_key=idempotency_key, progress=progress
         )
 
@@ -210,7 +204,7 @@ class Messaging:
         return self._reconciler().run(message_id=message_id, stale_after=stale_after)
 
     def _reconciler(self) -> Reconciler:
-        return Reconciler(self._context, self._dispatcher)
+        return Reconciler(self._context, self._pipeline)
 
     def get(self, viewer_id: str, message_id: str) -> Message:
         """One message, for a user the host lets see message history.

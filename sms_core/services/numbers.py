@@ -7,8 +7,6 @@ import contextlib
 from collections.abc import Iterable, Sequence
 
 import attrs
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from sms_core import inputs
 from sms_core.domain import (
@@ -39,6 +37,7 @@ from sms_core.exceptions import (
     SeatHasNumberError,
     SeatRequiredError,
     SmsError,
+    StoreConflict,
     TermsNotAcceptedError,
     UserAlreadyHasLineError,
     UserNotFoundError,
@@ -46,6 +45,7 @@ from sms_core.exceptions import (
 from sms_core.services import host_events
 from sms_core.services.context import AccountContext
 from sms_core.services.registration import attach_if_registered
+from sms_core.store import Transaction
 from sms_core.store import lines as line_store
 from sms_core.store.users import get_users
 
@@ -192,7 +192,7 @@ class NumberAdmin:
             # The carrier sold us the number but the database refused the line: give it back
             # so the account does not pay for a number nobody can see.
             context.hooks.release_number(context.account, bought)
-            if isinstance(err, IntegrityError):
+            if isinstance(err, StoreConflict):
                 raise self._conflict(line, users, seat) from err
             raise
         return self.get(line.number)
@@ -258,7 +258,7 @@ class NumberAdmin:
                 self._add_users(connection, line, users)
                 self._audit_membership(connection, actor, AuditAction.ASSIGN, line, before)
                 host_events.line_changed(context, connection, LineChange.ASSIGNED, line, by=actor)
-        except IntegrityError as err:
+        except StoreConflict as err:
             raise UserAlreadyHasLineError(
                 f"one of {', '.join(map(repr, wanted))} was just put on another line; "
                 "unassign them there first"
@@ -316,7 +316,7 @@ class NumberAdmin:
                 host_events.line_changed(
                     context, connection, LineChange.REALLOCATED, line, by=actor
                 )
-        except IntegrityError as err:
+        except StoreConflict as err:
             raise UserAlreadyHasLineError(
                 f"user {to_user_id!r} was just put on another line; unassign them there first"
             ) from err
@@ -402,7 +402,7 @@ class NumberAdmin:
 
     # -- rules ---------------------------------------------------------------------------------
 
-    def _line(self, connection: sa.Connection, number: str | PhoneNumber) -> Line:
+    def _line(self, connection: Transaction, number: str | PhoneNumber) -> Line:
         wanted = _parse(number)
         line = line_store.find_line(connection, self._context.account.id, wanted)
         if line is None:
@@ -412,9 +412,7 @@ class NumberAdmin:
             )
         return line
 
-    def _assignable(
-        self, connection: sa.Connection, user_ids: Sequence[str]
-    ) -> builtins.list[User]:
+    def _assignable(self, connection: Transaction, user_ids: Sequence[str]) -> builtins.list[User]:
         account_id = self._context.account.id
         found = get_users(connection, account_id, user_ids)
         users = []
@@ -445,7 +443,7 @@ class NumberAdmin:
                 f"{number} can be shared by at most {limit} users; {count} were chosen"
             )
 
-    def _add_users(self, connection: sa.Connection, line: Line, users: Iterable[User]) -> None:
+    def _add_users(self, connection: Transaction, line: Line, users: Iterable[User]) -> None:
         limit = self._context.policy().users_per_number
         now = self._context.now()
         for user in users:
@@ -457,7 +455,7 @@ class NumberAdmin:
 
     def _audit_membership(
         self,
-        connection: sa.Connection,
+        connection: Transaction,
         actor: User,
         action: AuditAction,
         line: Line,
@@ -496,12 +494,12 @@ class NumberAdmin:
             forward_to=forward_to,
         )
 
-    def _users_of(self, connection: sa.Connection, line: Line) -> builtins.list[User]:
+    def _users_of(self, connection: Transaction, line: Line) -> builtins.list[User]:
         found = get_users(connection, self._context.account.id, line.user_ids)
         return [found[user_id] for user_id in line.user_ids if user_id in found]
 
     def _summaries(
-        self, connection: sa.Connection, lines: Sequence[Line]
+        self, connection: Transaction, lines: Sequence[Line]
     ) -> builtins.list[LineSummary]:
         ids = {user_id for line in lines for user_id in line.user_ids}
         users = get_users(connection, self._context.account.id, ids)

@@ -7,23 +7,60 @@ block is lifted when the candidate texts an opt-in keyword, or by a user who rec
 the candidate's own word. The SDK's block is lifted at once, but a carrier that blocked the
 number itself (its own STOP handling) keeps refusing until the candidate texts START; such a
 send fails with the carrier's opt-out code and is recorded as a carrier opt-out again.
+
+Every outbound text (a single one, each recipient of a mass text, a text recovery sends) is
+refused through :func:`opt_out_refusals`, so the rule and its wording live here once.
 """
 
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable
 from datetime import datetime
 
 import attrs
 
 from sms_core import inputs
 from sms_core.domain import Action, AuditAction, OptOut, OptOutSource, PhoneNumber
-from sms_core.exceptions import InvalidFieldError, InvalidInputError, OptOutNotFoundError
+from sms_core.exceptions import (
+    CandidateOptedOutError,
+    InvalidFieldError,
+    InvalidInputError,
+    OptOutNotFoundError,
+)
 from sms_core.services import host_events
 from sms_core.services.context import AccountContext
+from sms_core.store import Transaction
 from sms_core.store import optouts as optout_store
 
-__all__ = ["OptOuts"]
+__all__ = ["OptOuts", "opt_out_refusals", "opted_out_error"]
+
+
+def opt_out_refusals(
+    connection: Transaction, account_id: str, numbers: Iterable[PhoneNumber]
+) -> dict[PhoneNumber, CandidateOptedOutError]:
+    """The refusal for each of ``numbers`` that has an opt-out in force on the account.
+
+    A number opted out on one line is refused on every line of the account.
+    """
+    in_force = optout_store.in_force(connection, account_id, list(numbers))
+    return {number: opted_out_error(opt_out) for number, opt_out in in_force.items()}
+
+
+def opted_out_error(opt_out: OptOut) -> CandidateOptedOutError:
+    """The refusal for texting a number that opted out, saying how it may be texted again."""
+    how = {
+        OptOutSource.KEYWORD: f"texted {opt_out.keyword!r}" if opt_out.keyword else "opted out",
+        OptOutSource.CARRIER: "opted out at the carrier",
+        OptOutSource.HOST: "opted out through the host",
+    }[opt_out.source]
+    return CandidateOptedOutError(
+        f"{opt_out.number} {how} on {opt_out.opted_out_at:%Y-%m-%d %H:%M} UTC and cannot be "
+        "texted from any line of the account; only the candidate's opt-in (START) or an "
+        "admin's lift with a recorded reason allows it again",
+        number=opt_out.number.e164,
+        opted_out_at=opt_out.opted_out_at,
+    )
 
 
 @attrs.define

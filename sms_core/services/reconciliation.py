@@ -44,7 +44,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import attrs
-import sqlalchemy as sa
 
 from sms_core.domain import DeliveryStatus, Direction, Message, OutboundMessage
 from sms_core.exceptions import (
@@ -53,14 +52,15 @@ from sms_core.exceptions import (
     ProviderError,
     ProviderNotFoundError,
 )
-from sms_core.segments import analyze
 from sms_core.services import host_events
 from sms_core.services.allowance import refund
 from sms_core.services.context import AccountContext, new_id
-from sms_core.services.sending import Dispatcher, Outgoing, Sender, opted_out_error
+from sms_core.services.optouts import opt_out_refusals
+from sms_core.services.send_checks import SendingLine
+from sms_core.services.sending import SendPipeline
+from sms_core.store import Transaction
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
-from sms_core.store import optouts as optout_store
 from sms_core.store import users as user_store
 
 __all__ = [
@@ -129,7 +129,7 @@ class Reconciler:
     """Settles outbound texts whose status the SDK cannot know by itself (see module doc)."""
 
     _context: AccountContext
-    _dispatcher: Dispatcher
+    _pipeline: SendPipeline
 
     def run(
         self, *, message_id: str | None = None, stale_after: timedelta | None = None
@@ -335,34 +335,17 @@ class Reconciler:
                 if message.user_id is not None
                 else None
             )
-        sender = self._dispatcher.line_sender(line, user) if line and line.registered else None
-        refusal = self._refusal(message, sender)
-        if sender is not None and refusal is None:
-            held = self._dispatcher.quiet_hours_refusal(sender, message.recipient, context.now())
+        pipeline = self._pipeline
+        sending = pipeline.sending_line_for(line, user) if line and line.registered else None
+        refusal = self._refusal(message, sending)
+        if sending is not None and refusal is None:
+            held = pipeline.quiet_hours_refusal(sending, message.recipient, context.now())
             if held is not None:
                 return self._note(message, HELD_FOR_QUIET_HOURS.format(reason=held)), False
-        [marked], taken = self._dispatcher.mark_handed([message])
-        if marked is None:
-            return (taken[0] if taken else message), False  # another process is sending it
-        if refusal is not None:
-            return refusal(marked), False
-        assert sender is not None, "a text without a sender is refused"
-        outgoing = Outgoing(
-            recipient=message.recipient,
-            candidate_id=message.candidate_id,
-            body=message.body,
-            analysis=analyze(message.body),
-        )
-        answer = self._dispatcher.hand_over(sender, marked, outgoing)
-        try:
-            return self._dispatcher.settle(sender, marked, answer).message, True
-        except Exception:  # stored UNKNOWN by settle: looked up next time, never resent
-            _logger.exception("recovering message %s failed unexpectedly", message.id)
-            with context.database.transaction() as connection:
-                return self._reload(connection, marked), True
+        return pipeline.resend(sending, message, refused=refusal)
 
     def _refusal(
-        self, message: Message, sender: Sender | None
+        self, message: Message, sending: SendingLine | None
     ) -> Callable[[Message], Message] | None:
         """How an abandoned text is failed instead of sent, if it must be: ``None`` sends it.
 
@@ -374,12 +357,12 @@ class Reconciler:
         capabilities = context.hooks.provider_info(context.account).capabilities
         if context.now() >= message.created_at + capabilities.queue_validity:
             return functools.partial(self._never_arrived, reason=NEVER_HANDED)
-        if sender is None:
+        if sending is None:
             return functools.partial(self._never_arrived, reason=LINE_GONE)
         with context.database.transaction() as connection:
-            opted_out = optout_store.in_force(connection, context.account.id, [message.recipient])
-        if message.recipient in opted_out:
-            reason = str(opted_out_error(opted_out[message.recipient]))
+            refusals = opt_out_refusals(connection, context.account.id, [message.recipient])
+        if message.recipient in refusals:
+            reason = str(refusals[message.recipient])
             return functools.partial(self._refused, reason=reason)
         return None
 
@@ -394,7 +377,7 @@ class Reconciler:
             message_store.note_unresolved(connection, context.account.id, message.id, note)
             return self._reload(connection, message)
 
-    def _reload(self, connection: sa.Connection, message: Message) -> Message:
+    def _reload(self, connection: Transaction, message: Message) -> Message:
         stored = message_store.get_message(connection, self._context.account.id, message.id)
         assert stored is not None, "messages are never deleted"
         return stored

@@ -21,7 +21,6 @@ import uuid
 from datetime import timedelta
 
 import attrs
-from sqlalchemy.exc import IntegrityError
 
 from sms_core import inputs
 from sms_core.compliance import lint_registration
@@ -51,6 +50,7 @@ from sms_core.exceptions import (
     RegistrationLintError,
     ResubmissionRefusedError,
     StepNotFailedError,
+    StoreConflict,
     UnsupportedFeatureError,
 )
 from sms_core.services import host_events
@@ -134,7 +134,7 @@ class RegistrationAdmin:
                     claim=claim,
                     now=context.now(),
                 )
-        except IntegrityError as err:
+        except StoreConflict as err:
             raise _exists(self.status()) from err
         try:
             events_url = context.webhooks.events(context.account)

@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 import attrs
-import sqlalchemy as sa
 
 from sms_core.domain import (
     ANSWER_LOST_CODE,
@@ -39,6 +38,7 @@ from sms_core.domain import (
 from sms_core.exceptions import ProviderError, ProviderTimeoutError
 from sms_core.services import host_events
 from sms_core.services.context import AccountContext
+from sms_core.store import Transaction
 from sms_core.store import lines as line_store
 from sms_core.store import registrations as registration_store
 from sms_core.store.audit import record_audit
@@ -178,7 +178,7 @@ class StepSubmitter:
 
     def audit(
         self,
-        connection: sa.Connection,
+        connection: Transaction,
         *,
         actor: User | None,
         action: AuditAction,

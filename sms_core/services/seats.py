@@ -80,7 +80,8 @@ class SeatAdmin:
             period=allowance_period(context.now()),
         )
         with context.database.transaction() as connection:
-            if any(s.name == seat.name for s in seat_store.list_seats(connection, seat.account_id)):
+            existing = seat_store.list_seats(connection, seat.account_id, period=seat.period)
+            if any(s.name == seat.name for s in existing):
                 raise AlreadyExistsError(f"a seat named {seat.name!r} exists; choose another name")
             if not seat_store.insert_seat(connection, seat, context.now()):
                 raise AlreadyExistsError(
@@ -102,7 +103,7 @@ class SeatAdmin:
         context = self._context
         period = allowance_period(context.now())
         with context.database.transaction() as connection:
-            seats = seat_store.list_seats(connection, context.account.id)
+            seats = seat_store.list_seats(connection, context.account.id, period=period)
             lines = {
                 line.seat_id: line
                 for line in line_store.list_lines(connection, context.account.id)
@@ -113,9 +114,8 @@ class SeatAdmin:
         summaries = []
         for seat in seats:
             line = lines.get(seat.id)
-            current = seat if seat.period == period else attrs.evolve(seat, used=0, period=period)
             members = tuple(users[uid] for uid in (line.user_ids if line else ()) if uid in users)
-            summaries.append(SeatSummary(seat=current, line=line, users=members))
+            summaries.append(SeatSummary(seat=seat, line=line, users=members))
         return summaries
 
     def get(self, seat_id: str) -> SeatSummary:

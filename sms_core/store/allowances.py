@@ -5,8 +5,9 @@ changed only by the conditional ``UPDATE`` statements here, the one place the al
 written as SQL:
 
 * a use changes the row only if the allowance covers it, so concurrent sends never overspend;
-* when the row's count belongs to an earlier period it starts again from zero in the same
-  statement, so no scheduled job resets anything;
+* when the row's count belongs to an earlier period it reads as zero (:func:`used_in`, the one
+  place that rule is written, for reads and writes alike) and starts again from zero in the
+  same statement, so no scheduled job resets anything;
 * a refund changes the row only within the period the units were used in.
 """
 
@@ -23,9 +24,15 @@ __all__ = [
     "refund_account",
     "use",
     "use_account",
+    "used_in",
 ]
 
 _pool = account_allowances.c
+
+
+def used_in(table: sa.Table, period: str) -> sa.ColumnElement[int]:
+    """What the row of ``table`` has used in ``period``: an old period's count reads as zero."""
+    return sa.case((table.c.period == period, table.c.used), else_=0)
 
 
 def use(
@@ -46,7 +53,7 @@ def use(
     Returns:
         Whether the units were used; ``False`` leaves the row unchanged.
     """
-    used_in_period = sa.case((table.c.period == period, table.c.used), else_=0)
+    used_in_period = used_in(table, period)
     used = connection.execute(
         table.update()
         .where(row, used_in_period + units <= allowance)
@@ -117,6 +124,6 @@ def refund_account(connection: sa.Connection, account_id: str, *, units: int, pe
 def account_used(connection: sa.Connection, account_id: str, period: str) -> int:
     """What the account's pool has used in ``period`` (0 when untouched in it)."""
     used = connection.execute(
-        sa.select(_pool.used).where(_pool.account_id == account_id, _pool.period == period)
+        sa.select(used_in(account_allowances, period)).where(_pool.account_id == account_id)
     ).scalar()
     return int(used or 0)

@@ -1,18 +1,31 @@
-"""The SDK's database: an engine, its migrations, and transactions."""
+"""The SDK's database: an engine, its migrations, and transactions.
+
+This is the store's boundary with the services: they open a :meth:`Database.transaction`, pass
+the :data:`Transaction` it yields to the store's functions, and never touch SQLAlchemy
+themselves. A write that breaks a constraint of the schema ends the transaction with
+:class:`~sms_core.exceptions.StoreConflict` naming the constraint, never with the driver's error.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeAlias
 
 import attrs
 import sqlalchemy as sa
 
-from sms_core.exceptions import DatabaseUnavailableError
+from sms_core.exceptions import DatabaseUnavailableError, StoreConflict
 from sms_core.store.engine import create_engine, default_database_url
 from sms_core.store.migrate import upgrade
+from sms_core.store.schema import metadata
 
-__all__ = ["Database", "after_commit"]
+__all__ = ["Database", "Transaction", "after_commit"]
+
+#: An open transaction of :meth:`Database.transaction`: services hold it only to hand it to the
+#: store's functions, which are the only code that runs statements on it.
+Transaction: TypeAlias = sa.Connection
 
 # The callbacks each open transaction runs once it commits, by its connection (removed when the
 # transaction ends). Kept beside the connection rather than in ``Connection.info``, which
@@ -57,19 +70,26 @@ class Database:
         return self.engine.url.render_as_string(hide_password=True)
 
     @contextmanager
-    def transaction(self) -> Iterator[sa.Connection]:
+    def transaction(self) -> Iterator[Transaction]:
         """A connection in a transaction that commits on success and rolls back on error.
 
         Callbacks registered with :func:`after_commit` run, in order, once it has committed;
         never when it rolls back.
+
+        Raises:
+            StoreConflict: When a write in it (or its commit) broke a constraint of the schema;
+                the whole transaction was rolled back.
         """
         callbacks: list[Callable[[], object]] = []
-        with self.engine.begin() as connection:
-            _after_commit[connection] = callbacks
-            try:
-                yield connection
-            finally:
-                del _after_commit[connection]
+        try:
+            with self.engine.begin() as connection:
+                _after_commit[connection] = callbacks
+                try:
+                    yield connection
+                finally:
+                    del _after_commit[connection]
+        except sa.exc.IntegrityError as err:
+            raise StoreConflict(constraint=constraint_broken(err)) from err
         for callback in callbacks:
             callback()
 
@@ -88,6 +108,57 @@ def after_commit(connection: sa.Connection, callback: Callable[[], object]) -> N
     if callbacks is None:
         raise RuntimeError("after_commit() needs a connection of Database.transaction()")
     callbacks.append(callback)
+
+
+def constraint_broken(err: sa.exc.IntegrityError) -> str:
+    """The name of the constraint ``err`` reports, as the schema names it.
+
+    PostgreSQL names it in the error's diagnostics. SQLite names a ``CHECK`` constraint, but
+    for a unique key lists its columns (``UNIQUE constraint failed: seats.account_id,
+    seats.name``), so the key is looked up in the schema by table and columns. An error that
+    names no constraint (SQLite's foreign keys) is described by the database's own words.
+    """
+    diagnostics = getattr(err.orig, "diag", None)
+    if name := getattr(diagnostics, "constraint_name", None):
+        return str(name)
+    reason = _reason(err)
+    if found := _SQLITE_UNIQUE.search(reason):
+        table, columns = _unique_columns(found.group("columns"))
+        if name := _unique_key(table, columns):
+            return name
+    if found := _SQLITE_CHECK.search(reason):
+        return found.group("name")
+    return reason
+
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>[\w., ]+)")
+_SQLITE_CHECK = re.compile(r"CHECK constraint failed: (?P<name>\w+)")
+
+
+def _unique_columns(listed: str) -> tuple[str, frozenset[str]]:
+    qualified = [column.strip().split(".", 1) for column in listed.split(",")]
+    return qualified[0][0], frozenset(column for _, column in qualified)
+
+
+def _unique_key(table_name: str, columns: frozenset[str]) -> str | None:
+    """The schema's name for the unique key of ``table_name`` over exactly ``columns``."""
+    table = metadata.tables.get(table_name)
+    if table is None:
+        return None
+    keys: list[tuple[object, frozenset[str]]] = [
+        (table.primary_key.name, frozenset(table.primary_key.columns.keys()))
+    ]
+    keys += [
+        (constraint.name, frozenset(constraint.columns.keys()))
+        for constraint in table.constraints
+        if isinstance(constraint, sa.UniqueConstraint)
+    ]
+    keys += [
+        (index.name, frozenset(column.name for column in index.columns))
+        for index in table.indexes
+        if index.unique
+    ]
+    return next((str(name) for name, key in keys if name and key == columns), None)
 
 
 #: The engines the SDK runs on (and tests against).

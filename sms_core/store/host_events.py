@@ -12,11 +12,10 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-import cattrs.preconf.json
 import sqlalchemy as sa
 
-from sms_core.domain import PhoneNumber
 from sms_core.domain.host_events import HOST_EVENT_TYPES, HostEvent
+from sms_core.store.rows import from_json, to_json
 from sms_core.store.schema import host_events
 
 __all__ = [
@@ -32,10 +31,6 @@ __all__ = [
 
 _e = host_events.c
 
-# Events are kept as JSON: times as ISO 8601, numbers as E.164, enums as their values.
-_json = cattrs.preconf.json.make_converter()
-_json.register_structure_hook(PhoneNumber, lambda value, _: PhoneNumber(e164=value))
-_json.register_unstructure_hook(PhoneNumber, lambda number: number.e164)
 _KINDS = {cls: kind for kind, cls in HOST_EVENT_TYPES.items()}
 
 
@@ -61,7 +56,7 @@ def insert_event(connection: sa.Connection, event: HostEvent, now: datetime) -> 
             id=event.id,
             account_id=event.account_id,
             kind=_KINDS[type(event)],
-            payload=_json.unstructure(event),
+            payload=to_json(event),
             occurred_at=event.occurred_at,
             due_at=now,
         )
@@ -153,5 +148,5 @@ def mark_failed(
 
 
 def _event(kind: str, payload: Any) -> HostEvent:
-    event: HostEvent = _json.structure(payload, HOST_EVENT_TYPES[kind])
+    event: HostEvent = from_json(payload, HOST_EVENT_TYPES[kind])
     return event

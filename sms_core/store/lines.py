@@ -87,7 +87,8 @@ def add_line_user(
         Whether the user was added; ``False`` when the line was full.
 
     Raises:
-        sqlalchemy.exc.IntegrityError: When the user is already on a line of the account.
+        StoreConflict: When the user is already on a line of the account
+            (``uq_line_users_account_user``), as the transaction ends.
     """
     room = lines.c.user_count < limit if limit is not None else sa.true()
     claimed = connection.execute(

@@ -129,7 +129,8 @@ def insert_messages(connection: sa.Connection, new: Sequence[Message]) -> None:
     """Store new messages without idempotency keys or charges, in one statement.
 
     Raises:
-        sqlalchemy.exc.IntegrityError: When one has a carrier id the account already has.
+        StoreConflict: When one has a carrier id the account already has, as the transaction
+            ends.
     """
     if new:
         connection.execute(_INSERT, [_row(message, None, None) for message in new])

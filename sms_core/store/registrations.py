@@ -14,13 +14,11 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from cattrs.preconf.json import make_converter
 
 from sms_core.domain import (
     BrandProfile,
     CampaignProfile,
     CarrierRegistration,
-    PhoneNumber,
     PolicySettings,
     RegistrationFailure,
     RegistrationState,
@@ -30,6 +28,7 @@ from sms_core.domain import (
     StepStatus,
 )
 from sms_core.store import dialects
+from sms_core.store.rows import from_json, to_json
 from sms_core.store.schema import lines, policy_settings, registration_steps
 
 __all__ = [
@@ -48,11 +47,6 @@ __all__ = [
     "replace_waiting_profile",
     "save_policy_settings",
 ]
-
-# The forms and the carrier's reasons travel as JSON; this converter is the store's own.
-_json = make_converter()
-_json.register_structure_hook(PhoneNumber, lambda value, _: PhoneNumber(e164=value))
-_json.register_unstructure_hook(PhoneNumber, lambda number: number.e164)
 
 _PROFILE_TYPES: Mapping[RegistrationStep, type[BrandProfile] | type[CampaignProfile]] = {
     RegistrationStep.BRAND: BrandProfile,
@@ -96,7 +90,7 @@ def insert_registration(
     """Store a new registration whose brand ``claim`` is about to submit.
 
     Raises:
-        sqlalchemy.exc.IntegrityError: When the account has a registration already.
+        StoreConflict: When the account has a registration already, as the transaction ends.
     """
     profiles: dict[RegistrationStep, object] = {
         RegistrationStep.BRAND: brand,
@@ -111,7 +105,7 @@ def insert_registration(
                 "status": StepStatus.NOT_STARTED.value,
                 "raw_status": "",
                 "failures": [],
-                "profile": _json.unstructure(profiles[step]) if step in profiles else None,
+                "profile": to_json(profiles[step]) if step in profiles else None,
                 "attempts": 0,
                 "version": 0,
                 "claim": claim if step is RegistrationStep.BRAND else None,
@@ -210,7 +204,7 @@ def record_submission(
         "claimed_at": None,
     }
     if profile is not None:
-        values["profile"] = _json.unstructure(profile)
+        values["profile"] = to_json(profile)
     recorded = connection.execute(
         registration_steps.update()
         .where(*_key(account_id, state.step), _steps.claim == claim)
@@ -262,7 +256,7 @@ def replace_waiting_profile(
             _steps.status == StepStatus.NOT_STARTED.value,
             _steps.claim.is_(None),
         )
-        .values(profile=_json.unstructure(profile), updated_at=now, version=_steps.version + 1)
+        .values(profile=to_json(profile), updated_at=now, version=_steps.version + 1)
     )
     return replaced.rowcount == 1
 
@@ -355,7 +349,7 @@ def _state_values(state: RegistrationState, now: datetime) -> dict[str, Any]:
     return {
         "status": status.value,
         "raw_status": state.raw_status[:64],
-        "failures": _json.unstructure(list(state.failures)),
+        "failures": to_json(list(state.failures)),
         "updated_at": now,
         "version": _steps.version + 1,
     }
@@ -366,7 +360,7 @@ def _stored(row: sa.RowMapping) -> StoredStep:
     status = StepStatus(row["status"])
     profile_type = _PROFILE_TYPES.get(step)
     profile = (
-        _json.structure(row["profile"], profile_type)
+        from_json(row["profile"], profile_type)
         if profile_type is not None and row["profile"] is not None
         else None
     )
@@ -376,7 +370,7 @@ def _stored(row: sa.RowMapping) -> StoredStep:
         status=StepStatus.IN_PROGRESS if claimed else status,
         raw_status=row["raw_status"],
         provider_ref=row["provider_ref"],
-        failures=tuple(_json.structure(row["failures"], list[RegistrationFailure])),
+        failures=tuple(from_json(row["failures"], list[RegistrationFailure])),
         profile=profile,
         attempts=row["attempts"],
         submitting=claimed,

@@ -1,4 +1,9 @@
-"""The store's private converter between table rows and domain values."""
+"""The store's private converters between table rows and domain values: the one place.
+
+:func:`from_row` and :func:`to_row` map a row's columns; :func:`from_json` and :func:`to_json`
+map the values the store keeps in JSON columns (registration forms and the carrier's reasons,
+host events): times as ISO 8601, numbers as E.164, enums as their values.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,19 @@ from datetime import datetime
 from typing import Any, TypeVar, get_origin
 
 import cattrs
+from cattrs.preconf.json import make_converter
 
 from sms_core.domain import PhoneNumber
 
-__all__ = ["from_row", "to_row"]
+__all__ = ["from_json", "from_row", "to_json", "to_row"]
 
 _T = TypeVar("_T")
 
 _converter = cattrs.Converter()
-_converter.register_structure_hook(PhoneNumber, lambda value, _: PhoneNumber(e164=value))
-_converter.register_unstructure_hook(PhoneNumber, lambda number: number.e164)
+_json = make_converter()
+for _each in (_converter, _json):
+    _each.register_structure_hook(PhoneNumber, lambda value, _: PhoneNumber(e164=value))
+    _each.register_unstructure_hook(PhoneNumber, lambda number: number.e164)
 
 
 # Permission sets are stored as sorted JSON lists.
@@ -42,3 +50,13 @@ def to_row(value: object) -> dict[str, Any]:
     """A domain value's fields as column values."""
     row: dict[str, Any] = _converter.unstructure(value)
     return row
+
+
+def from_json(data: object, cls: Any) -> Any:
+    """Build ``cls`` (a domain value, or a type such as ``list[RegistrationFailure]``) from JSON."""
+    return _json.structure(data, cls)
+
+
+def to_json(value: object) -> Any:
+    """A domain value as plain JSON data, for a JSON column."""
+    return _json.unstructure(value)

@@ -44,17 +44,26 @@ def insert_seat(connection: sa.Connection, seat: Seat, now: datetime) -> bool:
     return connection.execute(skip).first() is not None
 
 
-def get_seat(connection: sa.Connection, account_id: str, seat_id: str) -> Seat | None:
-    """The account's seat with ``seat_id``, if any."""
-    query = seats.select().where(seats.c.account_id == account_id, seats.c.id == seat_id)
+def get_seat(
+    connection: sa.Connection, account_id: str, seat_id: str, *, period: str
+) -> Seat | None:
+    """The account's seat with ``seat_id``, if any, its allowance as it stands in ``period``."""
+    query = _in_period(period).where(seats.c.account_id == account_id, seats.c.id == seat_id)
     row = connection.execute(query).mappings().first()
     return from_row(row, Seat) if row else None
 
 
-def list_seats(connection: sa.Connection, account_id: str) -> list[Seat]:
-    """The account's seats, by name."""
-    query = seats.select().where(seats.c.account_id == account_id).order_by(seats.c.name)
+def list_seats(connection: sa.Connection, account_id: str, *, period: str) -> list[Seat]:
+    """The account's seats, by name, their allowances as they stand in ``period``."""
+    query = _in_period(period).where(seats.c.account_id == account_id).order_by(seats.c.name)
     return [from_row(row, Seat) for row in connection.execute(query).mappings()]
+
+
+def _in_period(period: str) -> sa.Select[tuple[object, ...]]:
+    """Seats with ``used`` as counted in ``period`` (zero when last used in an earlier one)."""
+    kept = [column for column in seats.c if column.name not in ("used", "period")]
+    used = allowances.used_in(seats, period).label("used")
+    return sa.select(*kept, used, sa.literal(period, sa.String).label("period"))
 
 
 def use_allowance(connection: sa.Connection, seat_id: str, *, units: int, period: str) -> bool:

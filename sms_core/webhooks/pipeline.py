@@ -47,7 +47,7 @@ from sms_core.domain import (
 from sms_core.exceptions import InvalidFieldError, WebhookPayloadError
 from sms_core.services.context import AccountContext
 from sms_core.services.inbound import EventApplier
-from sms_core.services.sending import Dispatcher
+from sms_core.services.sending import SendPipeline
 
 __all__ = ["WebhookReceiver"]
 
@@ -72,17 +72,17 @@ class WebhookReceiver:
     """Verifies, parses, applies and answers the carrier's webhook requests for one account.
 
     ``admin.account(id).webhooks`` is the account's receiver. It is built on the account's
-    context (the account and its collaborators) and the dispatcher that sends the replies an
+    context (the account and its collaborators) and the send pipeline that sends the replies an
     inbound text asks for (help, opt-out confirmation).
     """
 
     _context: AccountContext
-    _dispatcher: Dispatcher
+    _pipeline: SendPipeline
     _applier: EventApplier = attrs.field(init=False)
 
     @_applier.default
     def _services(self) -> EventApplier:
-        return EventApplier(self._context, self._dispatcher)
+        return EventApplier(self._context, self._pipeline)
 
     def handle(self, kind: WebhookKind, request: WebhookRequest) -> WebhookResponse:
         """Verify, parse and apply one webhook request; return the answer the carrier expects.

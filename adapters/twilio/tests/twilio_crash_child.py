@@ -15,7 +15,8 @@ import sys
 from datetime import datetime
 
 from sms_core import ManualClock, Recipient, SmsAdmin
-from sms_core.services.sending import Dispatcher
+from sms_core.services.send_settlement import SendSettlement
+from sms_core.services.send_storage import SendStorage
 from sms_core.testing.crash import Killer
 from sms_twilio import PooledHttpClient, TwilioAdapter, delivery
 from sms_twilio.testing import AUTH_TOKEN
@@ -46,10 +47,10 @@ def main(argv: list[str]) -> int:
     """Send the mass text; 0 when it was not killed first."""
     database_url, base_urls, point, nth, now, key, *numbers = argv
     killer = Killer(point, int(nth))
-    killer.around(Dispatcher, "store_many", None, "after_store")
-    killer.around(Dispatcher, "mark_handed", None, "after_mark")
+    killer.around(SendStorage, "store_many", None, "after_store")
+    killer.around(SendStorage, "mark_handed", None, "after_mark")
     killer.around(delivery, "send_message", "twilio_before", "twilio_after")
-    killer.around(Dispatcher, "settle_many", "settling", None)
+    killer.around(SendSettlement, "settle_many", "settling", None)
     urls = json.loads(base_urls)
     with (
         PooledHttpClient(base_urls=urls) as http,
