@@ -72,13 +72,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from sms_core.domain.failures import FailureReason
+from sms_core.vocabulary import FailureReason
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from sms_core.domain.policy import AllowanceScope
-    from sms_core.domain.registration import LintReport, RegistrationStep, StepStatus
+    from sms_core.vocabulary import AllowanceScope, LintReport, RegistrationStep, StepStatus
 
 __all__ = [
     "AccountNotFoundError",
