@@ -12,7 +12,6 @@ imports under ``TYPE_CHECKING``, and ``tests/test_public_api.py`` checks that th
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -176,10 +175,6 @@ if TYPE_CHECKING:
         WebhookUrls,
     )
 
-try:
-    __version__ = version("sms-core")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
 
 __all__ = [
     "Account",
@@ -504,12 +499,25 @@ _EXPORTS: dict[str, str] = {
 
 def __getattr__(name: str) -> Any:
     """Import a public name from its module on first use, then keep it here."""
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'sms_core' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+def _version() -> str:
+    # importlib.metadata alone costs more than the rest of ``import sms_core``.
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version("sms-core")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
 
 
 def __dir__() -> list[str]:

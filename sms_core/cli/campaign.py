@@ -47,7 +47,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import attrs
 import cattrs
@@ -78,7 +78,9 @@ from sms_core.domain import (
     SyncReport,
 )
 from sms_core.exceptions import RegistrationLintError, SmsError
-from sms_core.services import AccountAdmin
+
+if TYPE_CHECKING:
+    from sms_core.services import AccountAdmin
 
 __all__ = ["app", "describe_sync", "load_form", "watch"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -36,7 +37,9 @@ from sms_core.domain import (
     StepStatus,
     User,
 )
-from sms_core.plugins.manager import InstalledCarrier, InstalledHost, PluginOrigin
+
+if TYPE_CHECKING:
+    from sms_core.plugins.manager import InstalledCarrier, InstalledHost, PluginOrigin
 
 __all__ = [
     "CARRIER_CUES",
