@@ -20,7 +20,7 @@ Start-up: a command's work is imported when the command runs, never to print hel
   package does not load the rest.
 
 ``tests/cli/test_cli_startup.py`` checks that ``--help`` at the top level, for each group and
-for each command (``demo`` aside) imports no SQLAlchemy, Alembic, store or services, and that
+for each command imports no SQLAlchemy, Alembic, store or services, and that
 each one-line help in the table is the command's own. ``benchmarks/startup.py`` prints the
 CPU time.
 """

@@ -22,10 +22,10 @@ from sms_core.store.engine import DATABASE_URL_ENV as STORE_DATABASE_URL_ENV
 #: What ``--help`` must not import.
 HEAVY = ("sqlalchemy", "alembic", "sms_core.store", "sms_core.services")
 #: Every command line whose ``--help`` is checked: the top level, each group (the plugins'
-#: too) and each command but ``demo``, which tells its story with the whole SDK.
+#: too) and each command.
 HELP_LINES = [
     (),
-    *((command.name,) for command in COMMANDS if command.name != "demo"),
+    *((command.name,) for command in COMMANDS),
     *((command.name,) for command in plugin_commands()),
 ]
 
