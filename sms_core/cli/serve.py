@@ -13,7 +13,10 @@ from sms_core.cli.options import global_options
 from sms_core.cli.params import finite
 from sms_core.webhooks.urls import WEBHOOK_BASE_URL_ENV
 
-__all__ = ["serve"]
+__all__ = ["LOGGER_NAME", "serve"]
+
+#: The logger every core module's logger descends from (each is ``logging.getLogger(__name__)``).
+LOGGER_NAME = "sms_core"
 
 
 def _logging_config() -> dict[str, Any]:
@@ -21,8 +24,9 @@ def _logging_config() -> dict[str, Any]:
     from uvicorn.config import LOGGING_CONFIG  # noqa: PLC0415 - when the command runs
 
     config = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["sms_core.webhooks"] = {"handlers": ["default"], "level": "INFO"}
-    config["loggers"]["sms_core.services"] = {"handlers": ["default"], "level": "INFO"}
+    # Every core module logs under its own name below ``sms_core`` (LOGGER_NAME), so this one
+    # entry shows them all: webhooks, services, the plugins' activity record.
+    config["loggers"][LOGGER_NAME] = {"handlers": ["default"], "level": "INFO"}
     return config
 
 
