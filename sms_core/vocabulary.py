@@ -69,6 +69,11 @@ class RegistrationStep(StrEnum):
     #: The sender pool that ties the account's numbers to the approved campaign.
     MESSAGING_SERVICE = "messaging_service"
 
+    @property
+    def words(self) -> str:
+        """The step as a sentence names it: ``"messaging service"``; capitalize it for a label."""
+        return self.value.replace("_", " ")
+
 
 class StepStatus(StrEnum):
     """Where a registration step stands, in the seeds' three colours (and grey before them).
@@ -89,6 +94,11 @@ class StepStatus(StrEnum):
     APPROVED = "approved"
     #: Refused; see the failures, fix and resubmit (red).
     FAILED = "failed"
+
+    @property
+    def words(self) -> str:
+        """The status as a sentence names it: ``"in progress"``; capitalize it for a label."""
+        return self.value.replace("_", " ")
 
 
 class AllowanceScope(StrEnum):

@@ -95,12 +95,6 @@ _T = TypeVar("_T")
 _forms = cattrs.Converter(forbid_extra_keys=True)
 _forms.register_structure_hook(PhoneNumber, lambda value, _: PhoneNumber.parse(str(value)))
 
-_STEP_NAMES = {
-    RegistrationStep.BRAND: "brand",
-    RegistrationStep.CAMPAIGN: "campaign",
-    RegistrationStep.MESSAGING_SERVICE: "messaging service",
-}
-
 
 _OUTCOMES = {
     StepStatus.APPROVED: "is approved",
@@ -207,7 +201,7 @@ def resubmit(
         submission = _linted(
             lambda: account.registration.resubmit(actor, step, brand=brand, campaign=campaign)
         )
-        _report_submission(account, submission, f"Resubmitted the {_STEP_NAMES[step]}")
+        _report_submission(account, submission, f"Resubmitted the {step.words}")
 
 
 @app.command("resend-confirmation")
@@ -321,7 +315,7 @@ def describe_sync(report: SyncReport) -> list[Text]:
     """One line per thing a sync did: submissions, decisions, registered numbers."""
     lines = []
     for step in report.changed:
-        name = _STEP_NAMES[step]
+        name = step.words
         if step in report.submitted:
             lines.append(Text.assemble(("→ ", "blue"), f"Submitted the {name}"))
         record = report.status.step(step)

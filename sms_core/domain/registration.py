@@ -467,14 +467,14 @@ class StepRecord:
         if any(failure.code == ANSWER_LOST_CODE for failure in self.failures):
             action = NextAction.RESUBMIT
             advice = (
-                f"Look for this {_words(self.step)} in the carrier's console first: the "
+                f"Look for this {self.step.words} in the carrier's console first: the "
                 "submission may have reached it. Resubmit only if it is not there, so it is "
                 "not registered (and paid for) twice; otherwise contact support."
             )
         if codes := self.final_failure_codes:
             action = NextAction.CONTACT_SUPPORT
             advice = (
-                f"The carrier does not allow this {_words(self.step)} to be resubmitted "
+                f"The carrier does not allow this {self.step.words} to be resubmitted "
                 f"({'; '.join(codes)}); contact support."
             )
         return Troubleshooting(step=self.step, action=action, reasons=self.failures, advice=advice)
@@ -582,7 +582,3 @@ class SyncReport:
     submitted: tuple[RegistrationStep, ...] = ()
     changed: tuple[RegistrationStep, ...] = ()
     attached: tuple[PhoneNumber, ...] = ()
-
-
-def _words(step: RegistrationStep) -> str:
-    return step.value.replace("_", " ")
