@@ -65,6 +65,20 @@ class PhoneNumber:
     )
 
     @classmethod
+    def coerce(cls, number: str | PhoneNumber) -> PhoneNumber:
+        """A number a caller gave as text or as a ``PhoneNumber``, validated alike either way.
+
+        The one conversion the services use for a number argument: text is parsed as a person
+        types it (:meth:`parse`, US numbers need no ``+1``); a ``PhoneNumber`` is
+        :meth:`checked`, since its constructor only checks the E.164 shape. So
+        ``PhoneNumber(e164="+15555550100")`` is refused wherever ``"+15555550100"`` is.
+
+        Raises:
+            InvalidPhoneNumberError: When it is not a valid number in use.
+        """
+        return number.checked() if isinstance(number, PhoneNumber) else cls.parse(number)
+
+    @classmethod
     def parse(cls, text: str, region: str | None = "US") -> PhoneNumber:
         """Parse and validate a number as a person would type it.
 
