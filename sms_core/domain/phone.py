@@ -41,7 +41,9 @@ _POSSIBILITY_REASONS = {
 
 def _check_e164(instance: PhoneNumber, attribute: attrs.Attribute[str], value: str) -> None:
     if not _E164.fullmatch(value):
-        raise InvalidPhoneNumberError(value, "not in E.164 form", "Use PhoneNumber.parse().")
+        raise InvalidPhoneNumberError.invalid(
+            value, "not in E.164 form", "Use PhoneNumber.parse()."
+        )
 
 
 @attrs.frozen(kw_only=True, order=True)
@@ -104,18 +106,18 @@ class PhoneNumber:
                 and not text.lstrip().startswith("+")
             ):
                 reason = "no +country prefix (required when no region is given)"
-            raise InvalidPhoneNumberError(text, reason, _HINT) from err
+            raise InvalidPhoneNumberError.invalid(text, reason, _HINT) from err
         possibility = phonenumbers.is_possible_number_with_reason(parsed)
         if possibility != ValidationResult.IS_POSSIBLE:
             reason = _POSSIBILITY_REASONS.get(possibility, "not a possible number")
-            raise InvalidPhoneNumberError(text, reason, _HINT)
+            raise InvalidPhoneNumberError.invalid(text, reason, _HINT)
         # A number is valid when phonenumbers knows its kind (is_valid_number's own test);
         # the kind is kept, as quiet hours need it for the number's time zones.
         kind = phonenumbers.number_type(parsed)
         if kind == PhoneNumberType.UNKNOWN:
             raise _not_in_use(text, parsed)
         if parsed.extension:
-            raise InvalidPhoneNumberError(
+            raise InvalidPhoneNumberError.invalid(
                 text,
                 f"it has an extension ({parsed.extension}), which texts and calls cannot reach",
                 "Enter the number without its extension, or the person's direct number.",
@@ -178,4 +180,4 @@ class PhoneNumber:
 
 def _not_in_use(text: str, parsed: phonenumbers.PhoneNumber) -> InvalidPhoneNumberError:
     where = phonenumbers.region_code_for_number(parsed) or f"+{parsed.country_code}"
-    return InvalidPhoneNumberError(text, f"not a number in use in {where}", _HINT)
+    return InvalidPhoneNumberError.invalid(text, f"not a number in use in {where}", _HINT)
