@@ -1,4 +1,8 @@
-"""The ``smsadmin`` command tree and its global options."""
+"""The ``smsadmin`` command tree and its global options.
+
+The commands are listed in :data:`COMMANDS` and the plugins' entry points, and each is imported
+when it runs (see :mod:`sms_core.cli` for why and how).
+"""
 
 from __future__ import annotations
 
