@@ -11,13 +11,16 @@ calls that adapter alone through its pluggy subset caller and checks the answer'
 adapters (pluggy calls the last registered first) and each opens with
 ``if account.provider != name: return None`` until one answers. It is measured for the
 account whose adapter pluggy reaches first and for the one it reaches last. The best of seven
-runs is printed. It asserts nothing.
+runs is printed. It asserts nothing. ``smoke()`` (for ``benchmarks/run.py``) measures the
+adapter reached last with 2,000 calls, best of three.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from sms_core import (
     Account,
@@ -31,6 +34,10 @@ from sms_core import (
     hookimpl,
     make_plugin_manager,
 )
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from figures import Row
 
 NAMES = ("alpha", "beta", "gamma")
 CALLS = 20_000
@@ -79,19 +86,21 @@ class Guarded(Routed):
         return self.receipt
 
 
-def calls_per_second(*ways: Callable[[], object]) -> list[float]:
-    """The best rate of each way over :data:`RUNS` runs of :data:`CALLS` calls.
+def calls_per_second(
+    *ways: Callable[[], object], runs: int = RUNS, calls: int = CALLS
+) -> list[float]:
+    """The best rate of each way over ``runs`` runs of ``calls`` calls.
 
     The ways take turns within each run, so a busy machine slows them alike.
     """
     best = [float("inf")] * len(ways)
-    for _ in range(RUNS):
+    for _ in range(runs):
         for index, call in enumerate(ways):
             start = time.perf_counter()
-            for _ in range(CALLS):
+            for _ in range(calls):
                 call()
             best[index] = min(best[index], time.perf_counter() - start)
-    return [CALLS / seconds for seconds in best]
+    return [calls / seconds for seconds in best]
 
 
 def main() -> None:
@@ -116,6 +125,31 @@ def main() -> None:
 
         fast, slow = calls_per_second(route, guard)
         print(f"{label + ' (' + name + ')':28} {fast:12,.0f}/s {slow:14,.0f}/s")
+
+
+def smoke() -> list[Row]:
+    """The adapter reached last, 2,000 calls, best of three (for ``benchmarks/run.py``)."""
+    routed = Hooks(
+        make_plugin_manager(plugins=[Routed(name) for name in NAMES], load_entry_points=False)
+    )
+    broadcast = make_plugin_manager(
+        plugins=[Guarded(name) for name in NAMES], load_entry_points=False
+    )
+    account = Account(id="acme", name="Acme Staffing", provider=NAMES[0])
+    fast, slow = calls_per_second(
+        lambda: routed.send_message(account, _MESSAGE),
+        lambda: broadcast.hook.sms_send_message(account=account, message=_MESSAGE),
+        runs=3,
+        calls=2_000,
+    )
+    return [
+        Row(
+            measure="sms_send_message calls/s, 3 adapters, reached last",
+            sdk=fast,
+            baseline=slow,
+            baseline_name="broadcast + guard",
+        )
+    ]
 
 
 if __name__ == "__main__":

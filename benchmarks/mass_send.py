@@ -32,6 +32,7 @@ import argparse
 import multiprocessing
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -55,6 +56,10 @@ from sms_core import (
 from sms_core.testing import sample_brand, sample_campaign
 from sms_twilio import CampaignRef, PooledHttpClient, TwilioAdapter
 from sms_twilio.testing import AUTH_TOKEN, TwilioStandIn
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from figures import Row  # the folder's shared row type (see run.py)
 
 #: 13:00 in New York on a weekday: every benchmark number may be texted.
 START = datetime(2026, 3, 10, 17, 0, tzinfo=UTC)
@@ -226,6 +231,41 @@ def _median(runs: list[Run], texts: int) -> Figures:
         cpu=statistics.median(run.cpu for run in runs) / texts,
         sent=min(run.sent for run in runs),
     )
+
+
+def smoke() -> list[Row]:
+    """Ten recipients at 20 ms per answer, two rounds (for ``benchmarks/run.py``).
+
+    The same sides as :func:`main`, at sizes that take seconds.
+    """
+    recipients = [f"+1212555{index:04d}" for index in range(1, 11)]
+    spawn = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory() as folder, TwilioStandIn() as stand_in:
+        database = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        line = _texting_account(database, stand_in)
+        stand_in.latency = 0.02
+        with spawn.Pool(1) as pool:
+            sdk_runs, adapter_runs = pool.apply(
+                _sdk_side, (database, stand_in.base_urls, line, recipients, 2)
+            )
+        with spawn.Pool(1) as pool:
+            loop_runs = pool.apply(_loop_side, (f"{stand_in.url}/api", line, recipients, 2))
+    n = len(recipients)
+    sdk, adapter, loop = _median(sdk_runs, n), _median(adapter_runs, n), _median(loop_runs, n)
+    return [
+        Row(
+            measure=f"mass text to {n} on Twilio at 20 ms per answer, wall s",
+            sdk=sdk.wall,
+            baseline=loop.wall,
+            baseline_name="twilio messages.create loop",
+        ),
+        Row(
+            measure="CPU per text, ms",
+            sdk=sdk.cpu * 1000,
+            baseline=adapter.cpu * 1000,
+            baseline_name="its carrier requests alone",
+        ),
+    ]
 
 
 if __name__ == "__main__":

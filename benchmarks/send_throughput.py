@@ -5,22 +5,40 @@ Run it from the repository root::
     python benchmarks/send_throughput.py            # SQLite in a temporary folder
     python benchmarks/send_throughput.py --database-url postgresql://…/bench
 
-It prints figures and asserts nothing. Everything runs on a manual clock (carrier time and
-quiet hours never depend on when it runs); only the measurement reads the wall clock.
+It prints figures and asserts nothing. Beside the SDK's sends it times the same single texts
+handed straight to the sandbox adapter (no checks, no store), the floor of what the SDK adds
+to. ``smoke()`` (for ``benchmarks/run.py``) sends 20 singles and one mass text. Everything
+runs on a manual clock (carrier time and quiet hours never depend on when it runs); only the
+measurement reads the wall clock.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sms_core import ManualClock, NumberQuery, Recipient, RegistrationStep, SmsAdmin
+import attrs
+
+from sms_core import (
+    ManualClock,
+    NumberQuery,
+    OutboundMessage,
+    PhoneNumber,
+    Recipient,
+    RegistrationStep,
+    SmsAdmin,
+)
 from sms_core.testing import sample_brand, sample_campaign
 from sms_fake import FakeAdapter, SandboxCarrier
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from figures import Row
 
 #: 11:00 in New York on a weekday: every benchmark number may be texted.
 START = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -33,8 +51,31 @@ def main() -> None:
     parser.add_argument("--singles", type=int, default=200, help="single sends to time")
     parser.add_argument("--mass", type=int, default=10, help="mass texts of 50 to time")
     args = parser.parse_args()
+    figures = measure(args.database_url, singles=args.singles, mass=args.mass)
+    _report("single sends", args.singles, figures.singles)
+    _report("mass texts of 50", args.mass * 50, figures.mass)
+    _report("the carrier alone", args.singles, figures.carrier)
+    print(f"database: {figures.database}")
+
+
+@attrs.frozen
+class Figures:
+    """Seconds taken: the single sends, the mass texts, the same singles through the adapter."""
+
+    singles: float
+    mass: float
+    carrier: float
+    database: str
+
+
+def measure(database_url: str | None, *, singles: int, mass: int) -> Figures:
+    """Send ``singles`` single texts and ``mass`` mass texts of 50 through the SDK, timed.
+
+    The carrier's own part is timed too: ``singles`` texts handed straight to the sandbox
+    adapter's ``sms_send_message``, what a program would do without the SDK's checks and store.
+    """
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        url = database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         clock = ManualClock(START)
         with (
             SandboxCarrier(Path(folder) / "carrier.sqlite3", clock=clock) as carrier,
@@ -60,22 +101,58 @@ def main() -> None:
             account.numbers.purchase("admin", offer.number, ["rec"], accept_terms=True)
 
             started = time.perf_counter()
-            for index in range(args.singles):
+            for index in range(singles):
                 account.messages.send(
                     "rec", candidate_id=None, to=f"+1212555{index % 10000:04d}", body="Hi"
                 )
-            singles = time.perf_counter() - started
-            _report("single sends", args.singles, singles)
+            single_seconds = time.perf_counter() - started
 
             recipients = [
                 Recipient(candidate_id=None, number=f"+1646555{index:04d}") for index in range(50)
             ]
             started = time.perf_counter()
-            for batch in range(args.mass):
+            for batch in range(mass):
                 account.messages.send_mass("rec", recipients, f"Shift {batch} open")
-            mass = time.perf_counter() - started
-            _report("mass texts of 50", args.mass * 50, mass)
-            print(f"database: {admin.database.url}")
+            mass_seconds = time.perf_counter() - started
+
+            texts = [
+                OutboundMessage(
+                    message_id=f"direct-{index}",
+                    sender=offer.number,
+                    recipient=PhoneNumber(e164=f"+1718555{index % 10000:04d}"),
+                    body="Hi",
+                )
+                for index in range(singles)
+            ]
+            started = time.perf_counter()
+            for text in texts:
+                admin.hooks.send_message(account.account, text)
+            carrier_seconds = time.perf_counter() - started
+            return Figures(
+                singles=single_seconds,
+                mass=mass_seconds,
+                carrier=carrier_seconds,
+                database=str(admin.database.url),
+            )
+
+
+def smoke() -> list[Row]:
+    """Twenty single sends and one mass text on SQLite (for ``benchmarks/run.py``)."""
+    figures = measure(None, singles=20, mass=1)
+    return [
+        Row(
+            measure="single sends, texts/s (SQLite)",
+            sdk=20 / figures.singles,
+            baseline=20 / figures.carrier,
+            baseline_name="the sandbox adapter alone",
+        ),
+        Row(
+            measure="mass text of 50, texts/s (SQLite)",
+            sdk=50 / figures.mass,
+            baseline=20 / figures.carrier,
+            baseline_name="the sandbox adapter alone",
+        ),
+    ]
 
 
 def _report(what: str, count: int, seconds: float) -> None:

@@ -68,19 +68,25 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     ├── PluginContractError                    a plugin breaks the hook contract; names the fix
     ├── HostDeclarationError (ValueError)      a HostPolicy or HostInfo value out of bounds
     └── DatabaseUnavailableError               the database URL cannot be opened or reached
+
+Every error is built the same way: ``Error(message, *, context...)``, the message first and
+what it is about as keyword arguments, kept as attributes. Where the SDK words the message
+from that context, a named constructor does it (``InvalidPhoneNumberError.invalid(text,
+reason, hint)``, ``UnsupportedFeatureError.missing(provider, feature)``), so the wording of
+each kind lives in one place. The argument lists these classes took before keep working; new
+code uses the named constructors.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
 
-from sms_core.domain.failures import FailureReason
+from sms_core.vocabulary import FailureReason
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from sms_core.domain.policy import AllowanceScope
-    from sms_core.domain.registration import LintReport, RegistrationStep, StepStatus
+    from sms_core.vocabulary import AllowanceScope, LintReport, RegistrationStep, StepStatus
 
 __all__ = [
     "AccountNotFoundError",
@@ -170,11 +176,19 @@ class InvalidFieldError(InvalidInputError):
         limit: What the field accepts (``"at most 64 characters"``).
     """
 
-    def __init__(self, *, field: str, value: str, limit: str) -> None:
-        super().__init__(f"{field} {value} cannot be used: give {limit}")
+    def __init__(self, message: str | None = None, *, field: str, value: str, limit: str) -> None:
+        # Without a message (the earlier keyword-only call), it is worded as refused() words it.
+        super().__init__(message or f"{field} {value} cannot be used: give {limit}")
         self.field = field
         self.value = value
         self.limit = limit
+
+    @classmethod
+    def refused(cls, *, field: str, value: str, limit: str) -> Self:
+        """The error for ``field``, whose ``value`` (shown shortened) is not ``limit``."""
+        return cls(
+            f"{field} {value} cannot be used: give {limit}", field=field, value=value, limit=limit
+        )
 
 
 class SecretSettingError(InvalidInputError):
@@ -187,13 +201,24 @@ class SecretSettingError(InvalidInputError):
         setting: The setting's name.
     """
 
-    def __init__(self, setting: str, why: str) -> None:
-        super().__init__(
+    def __init__(self, message: str, *earlier: str, setting: str = "") -> None:
+        if earlier:  # the earlier (setting, why)
+            message, setting = self._wording(message, earlier[0]), message
+        super().__init__(message)
+        self.setting = setting
+
+    @classmethod
+    def looks_secret(cls, setting: str, why: str) -> Self:
+        """The error for ``setting``, refused because ``why`` (its value is never shown)."""
+        return cls(cls._wording(setting, why), setting=setting)
+
+    @staticmethod
+    def _wording(setting: str, why: str) -> str:
+        return (
             f"provider setting {setting!r} was refused because {why} (its value is not shown). "
             "Secrets are never stored: put it in the environment variable the carrier adapter "
             "reads (its README names them), or have the host pass it to the adapter"
         )
-        self.setting = setting
 
 
 class InvalidPhoneNumberError(InvalidInputError):
@@ -204,10 +229,20 @@ class InvalidPhoneNumberError(InvalidInputError):
         reason: Why it was refused, in a few words ("too short", ...).
     """
 
-    def __init__(self, text: str, reason: str, hint: str) -> None:
-        super().__init__(f"{text!r} is not a valid phone number: {reason}. {hint}")
+    def __init__(self, message: str, *earlier: str, text: str = "", reason: str = "") -> None:
+        if earlier:  # the earlier (text, reason, hint)
+            text, reason = message, earlier[0]
+            message = f"{text!r} is not a valid phone number: {reason}. {earlier[1]}"
+        super().__init__(message)
         self.text = text
         self.reason = reason
+
+    @classmethod
+    def invalid(cls, text: str, reason: str, hint: str) -> Self:
+        """The error for ``text``, refused for ``reason``, with a ``hint`` on what to type."""
+        return cls(
+            f"{text!r} is not a valid phone number: {reason}. {hint}", text=text, reason=reason
+        )
 
 
 class InvalidQueryError(InvalidInputError):
@@ -226,13 +261,25 @@ class InvalidPolicyUrlError(InvalidInputError):
         value: The URL as given.
     """
 
-    def __init__(self, field: str, value: str, problem: str) -> None:
-        super().__init__(
+    def __init__(self, message: str, *earlier: str, field: str = "", value: str = "") -> None:
+        if earlier:  # the earlier (field, value, problem)
+            field, value = message, earlier[0]
+            message = self._wording(field, value, earlier[1])
+        super().__init__(message)
+        self.field = field
+        self.value = value
+
+    @classmethod
+    def not_https(cls, field: str, value: str, problem: str) -> Self:
+        """The error for the URL ``value`` of ``field``, which ``problem`` (``"has no host"``)."""
+        return cls(cls._wording(field, value, problem), field=field, value=value)
+
+    @staticmethod
+    def _wording(field: str, value: str, problem: str) -> str:
+        return (
             f"{field} {value!r} {problem}; enter the full address of the page on the agency's "
             "website, starting with https:// (e.g. 'https://www.example.com/privacy')"
         )
-        self.field = field
-        self.value = value
 
 
 class RegistrationLintError(InvalidInputError):
@@ -244,13 +291,24 @@ class RegistrationLintError(InvalidInputError):
         report: Every problem found, errors and warnings.
     """
 
-    def __init__(self, report: LintReport) -> None:
+    def __init__(self, message: str | LintReport, *, report: LintReport | None = None) -> None:
+        if not isinstance(message, str):  # the earlier (report)
+            report = message
+            message = self._wording(report)
+        super().__init__(message)
+        assert report is not None, "RegistrationLintError needs the report: use from_report()"
+        self.report = report
+
+    @classmethod
+    def from_report(cls, report: LintReport) -> Self:
+        """The error listing every error of ``report`` with its field and fix."""
+        return cls(cls._wording(report), report=report)
+
+    @staticmethod
+    def _wording(report: LintReport) -> str:
         errors = report.errors
         listed = "; ".join(f"{issue.field}: {issue.problem} ({issue.fix})" for issue in errors)
-        super().__init__(
-            f"the registration form has {len(errors)} error(s) and was not submitted: {listed}"
-        )
-        self.report = report
+        return f"the registration form has {len(errors)} error(s) and was not submitted: {listed}"
 
 
 class MessageBodyError(InvalidInputError):
@@ -329,8 +387,10 @@ class PermissionDeniedError(SmsError):
         action: The action refused.
     """
 
-    def __init__(self, actor_id: str, action: str, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, message: str, *earlier: str, actor_id: str = "", action: str = "") -> None:
+        if earlier:  # the earlier (actor_id, action, reason)
+            actor_id, action, message = message, earlier[0], earlier[1]
+        super().__init__(message)
         self.actor_id = actor_id
         self.action = action
 
@@ -482,11 +542,23 @@ class UnsupportedFeatureError(SmsError):
         feature: The hook or capability that is missing.
     """
 
-    def __init__(self, provider: str, feature: str, hint: str = "") -> None:
-        message = f"provider {provider!r} does not support {feature}"
-        super().__init__(f"{message}. {hint}" if hint else message)
+    def __init__(self, message: str, *earlier: str, provider: str = "", feature: str = "") -> None:
+        if earlier:  # the earlier (provider, feature[, hint])
+            provider, feature = message, earlier[0]
+            message = self._wording(provider, feature, earlier[1] if len(earlier) > 1 else "")
+        super().__init__(message)
         self.provider = provider
         self.feature = feature
+
+    @classmethod
+    def missing(cls, provider: str, feature: str, hint: str = "") -> Self:
+        """The error for ``feature``, which ``provider`` lacks; ``hint`` says what to do."""
+        return cls(cls._wording(provider, feature, hint), provider=provider, feature=feature)
+
+    @staticmethod
+    def _wording(provider: str, feature: str, hint: str) -> str:
+        message = f"provider {provider!r} does not support {feature}"
+        return f"{message}. {hint}" if hint else message
 
 
 class WebhookError(SmsError):
@@ -619,15 +691,34 @@ class UnknownProviderError(ConfigurationError):
         installed: The provider names that are installed.
     """
 
-    def __init__(self, provider: str, installed: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        message: str,
+        earlier_installed: tuple[str, ...] | None = None,
+        *,
+        provider: str = "",
+        installed: tuple[str, ...] = (),
+    ) -> None:
+        if earlier_installed is not None:  # the earlier (provider, installed)
+            provider, installed = message, earlier_installed
+            message = self._wording(provider, installed)
+        super().__init__(message)
+        self.provider = provider
+        self.installed = installed
+
+    @classmethod
+    def not_installed(cls, provider: str, installed: tuple[str, ...]) -> Self:
+        """The error for ``provider``, naming the ``installed`` adapters."""
+        return cls(cls._wording(provider, installed), provider=provider, installed=installed)
+
+    @staticmethod
+    def _wording(provider: str, installed: tuple[str, ...]) -> str:
         names = ", ".join(installed) or "none"
-        super().__init__(
+        return (
             f"no carrier adapter named {provider!r} is installed (installed: {names}). "
             f"Install the adapter's distribution, e.g. 'pip install sms-core-{provider}', "
             "or check SMS_CORE_DISABLED_PLUGINS."
         )
-        self.provider = provider
-        self.installed = installed
 
 
 class UnknownHostError(ConfigurationError):
@@ -638,15 +729,34 @@ class UnknownHostError(ConfigurationError):
         installed: The host names that are installed.
     """
 
-    def __init__(self, host: str, installed: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        message: str,
+        earlier_installed: tuple[str, ...] | None = None,
+        *,
+        host: str = "",
+        installed: tuple[str, ...] = (),
+    ) -> None:
+        if earlier_installed is not None:  # the earlier (host, installed)
+            host, installed = message, earlier_installed
+            message = self._wording(host, installed)
+        super().__init__(message)
+        self.host = host
+        self.installed = installed
+
+    @classmethod
+    def not_installed(cls, host: str, installed: tuple[str, ...]) -> Self:
+        """The error for ``host``, naming the ``installed`` host plugins."""
+        return cls(cls._wording(host, installed), host=host, installed=installed)
+
+    @staticmethod
+    def _wording(host: str, installed: tuple[str, ...]) -> str:
         names = ", ".join(installed) or "none"
-        super().__init__(
+        return (
             f"no host plugin named {host!r} is installed (installed: {names}). "
             "Install the host's distribution or choose one of the installed names; a host "
             "plugin is known by the name its sms_host_info hook declares."
         )
-        self.host = host
-        self.installed = installed
 
 
 class PluginContractError(ConfigurationError):
@@ -665,13 +775,31 @@ class PluginContractError(ConfigurationError):
         fix: What the plugin's author should change.
     """
 
-    def __init__(self, *, plugin: str, hook: str, problem: str, fix: str) -> None:
-        where = f"plugin {plugin!r}" + (f", hook {hook}" if hook else "")
-        super().__init__(f"{where}: {problem}. {fix}")
+    def __init__(
+        self, message: str | None = None, *, plugin: str, hook: str, problem: str, fix: str
+    ) -> None:
+        # Without a message (the earlier keyword-only call), it is worded as broken() words it.
+        super().__init__(message or self._wording(plugin, hook, problem, fix))
         self.plugin = plugin
         self.hook = hook
         self.problem = problem
         self.fix = fix
+
+    @classmethod
+    def broken(cls, *, plugin: str, hook: str, problem: str, fix: str) -> Self:
+        """The error naming ``plugin`` and ``hook``, what is wrong and how to fix it."""
+        return cls(
+            cls._wording(plugin, hook, problem, fix),
+            plugin=plugin,
+            hook=hook,
+            problem=problem,
+            fix=fix,
+        )
+
+    @staticmethod
+    def _wording(plugin: str, hook: str, problem: str, fix: str) -> str:
+        where = f"plugin {plugin!r}" + (f", hook {hook}" if hook else "")
+        return f"{where}: {problem}. {fix}"
 
 
 class HostDeclarationError(ConfigurationError, ValueError):
@@ -687,11 +815,28 @@ class HostDeclarationError(ConfigurationError, ValueError):
         bounds: What it must be instead, worded as in the message.
     """
 
-    def __init__(self, field: str, value: object, bounds: str) -> None:
-        super().__init__(f"{field} must be {bounds}; got {value!r}")
+    def __init__(
+        self,
+        message: str,
+        *earlier: object,
+        field: str = "",
+        value: object = None,
+        bounds: str = "",
+    ) -> None:
+        if earlier:  # the earlier (field, value, bounds)
+            field, value, bounds = message, earlier[0], str(earlier[1])
+            message = f"{field} must be {bounds}; got {value!r}"
+        super().__init__(message)
         self.field = field
         self.value = value
         self.bounds = bounds
+
+    @classmethod
+    def out_of_bounds(cls, field: str, value: object, bounds: str) -> Self:
+        """The error for ``field``, given ``value`` where it must be ``bounds``."""
+        return cls(
+            f"{field} must be {bounds}; got {value!r}", field=field, value=value, bounds=bounds
+        )
 
 
 class DatabaseUnavailableError(ConfigurationError):

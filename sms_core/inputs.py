@@ -141,7 +141,7 @@ def shown(value: object) -> str:
 
 
 def _refuse(field: str, value: object, limit: str) -> InvalidFieldError:
-    return InvalidFieldError(field=field, value=shown(value), limit=limit)
+    return InvalidFieldError.refused(field=field, value=shown(value), limit=limit)
 
 
 def text(field: str, value: object, *, max_length: int, allow_empty: bool = True) -> str:
@@ -406,23 +406,23 @@ def provider_settings(value: object) -> dict[str, str]:
     for key, setting in value.items():
         name = identifier("provider_settings key", key, max_length=SETTING_KEY_LENGTH)
         if _SECRET_NAME.search(name):
-            raise SecretSettingError(name, "its name says it is a credential")
+            raise SecretSettingError.looks_secret(name, "its name says it is a credential")
         if not isinstance(setting, str):
             # The value is not shown: it may be a secret in another form.
-            raise InvalidFieldError(
+            raise InvalidFieldError.refused(
                 field=f"provider_settings[{name!r}]",
                 value=f"a {type(setting).__name__}",
                 limit="text (a str)",
             )
         if any(shape.fullmatch(setting) for shape in _SECRET_SHAPES):
-            raise SecretSettingError(name, "its value is shaped like a credential")
+            raise SecretSettingError.looks_secret(name, "its value is shaped like a credential")
         try:
             settings[name] = text(
                 f"provider_settings[{name!r}]", setting, max_length=SETTING_VALUE_LENGTH
             )
         except InvalidFieldError as err:
             # Said without the value, which may be a secret in another form.
-            raise InvalidFieldError(
+            raise InvalidFieldError.refused(
                 field=err.field, value=f"a text of {len(setting)} characters", limit=err.limit
             ) from None
     return settings

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from enum import StrEnum
+from functools import cache
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import regex  # type: ignore[import-untyped,unused-ignore]
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -66,12 +66,23 @@ _HEADER_BITS = 48
 _SEPTET_BITS = 7
 _CODE_UNIT_BITS = 16
 
-_GRAPHEME = regex.compile(r"\X")
 #: The characters that can join a neighbour in a grapheme cluster (UAX #29), CR LF aside.
-_JOINING = regex.compile(
+_JOINING = (
     r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}"
     r"\p{GCB=Regional_Indicator}\p{GCB=L}\p{GCB=V}\p{GCB=T}]"
 )
+
+
+@cache
+def _patterns() -> tuple[Any, Any]:
+    """The compiled grapheme and joining patterns.
+
+    Compiled on the first text analysed: ``regex`` takes longer to import than the rest of the
+    domain, and importing the domain (``smsadmin --help``) needs none of it.
+    """
+    import regex  # type: ignore[import-untyped,unused-ignore]  # noqa: PLC0415
+
+    return regex.compile(r"\X"), regex.compile(_JOINING)
 
 
 @attrs.frozen(kw_only=True)
@@ -155,10 +166,11 @@ def _analyze_ucs2(text: str) -> SegmentAnalysis:
 
 def _graphemes(text: str) -> list[str]:
     """Split a text into grapheme clusters, with CR LF as two characters like the calculator."""
-    if _JOINING.search(text) is None:
+    grapheme, joining = _patterns()
+    if joining.search(text) is None:
         # Without these, every code point is a cluster of its own (CR LF aside).
         return list(text)
-    clusters: list[str] = _GRAPHEME.findall(text)
+    clusters: list[str] = grapheme.findall(text)
     if "\r\n" not in text:
         return clusters
     return [part for cluster in clusters for part in _split_crlf(cluster)]

@@ -227,3 +227,19 @@ def _message(reason: FailureReason | None, code: str | None, words: str | None) 
         error_message=words,
         failure_reason=reason,
     )
+
+
+class TestStepWords:
+    """A registration step or status is named in a sentence in one way, by its ``words``."""
+
+    @pytest.mark.parametrize(
+        ("expected", "value"),
+        [
+            ("brand", RegistrationStep.BRAND),
+            ("messaging service", RegistrationStep.MESSAGING_SERVICE),
+            ("not started", StepStatus.NOT_STARTED),
+            ("in progress", StepStatus.IN_PROGRESS),
+        ],
+    )
+    def test_words(self, expected: str, value: RegistrationStep | StepStatus) -> None:
+        assert expected == value.words

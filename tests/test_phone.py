@@ -63,6 +63,25 @@ class TestParse:
             PhoneNumber.parse("not a phone")
 
 
+class TestCoerce:
+    """PhoneNumber.coerce validates a number alike, given as text or as a PhoneNumber."""
+
+    def test_text_is_parsed_as_typed(self) -> None:
+        assert PhoneNumber(e164="+14155550100") == PhoneNumber.coerce("(415) 555-0100")
+
+    def test_a_valid_instance_is_returned_as_it_is(self) -> None:
+        number = PhoneNumber(e164="+14155550100")
+        assert number is PhoneNumber.coerce(number)
+
+    @pytest.mark.parametrize("e164", ["+15555550100", "+11234567890"])
+    def test_an_instance_not_in_use_is_refused_like_its_text(self, e164: str) -> None:
+        """The constructor checks the shape only; coerce refuses what parse would refuse."""
+        with pytest.raises(InvalidPhoneNumberError, match="not a number in use"):
+            PhoneNumber.coerce(e164)
+        with pytest.raises(InvalidPhoneNumberError, match="not a number in use"):
+            PhoneNumber.coerce(PhoneNumber(e164=e164))
+
+
 class TestPhoneNumber:
     """The value object itself."""
 

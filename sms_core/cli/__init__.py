@@ -2,6 +2,27 @@
 
 Run ``smsadmin --help`` for the command tree and ``smsadmin demo`` for the whole story on the
 sandbox carrier.
+
+Start-up: a command's work is imported when the command runs, never to print help.
+
+* ``sms_core.cli.app`` lists the built-in commands in one table, ``COMMANDS``: each command's
+  name, where it is defined (``"module:attribute"``) and its one-line help. The top-level group
+  (:class:`sms_core.cli.lazy.LazyGroup`) holds a placeholder per command, so ``smsadmin
+  --help`` prints the list from the table and imports no command module. A plugin's command
+  group (entry-point group ``smsadmin.cli``) is listed with its distribution's summary, and
+  the entry points are read only when the commands are listed or a word is not built in.
+* Running ``smsadmin <command>`` (or ``smsadmin <command> --help``) imports that command's
+  module only. The command modules import Typer, Rich and the domain's value types at the
+  top, because their options need them; the SDK itself (services, store, SQLAlchemy,
+  Alembic, plugin loading, uvicorn) is imported inside the command functions, through
+  :meth:`sms_core.cli.options.GlobalOptions.sdk`, or under ``TYPE_CHECKING`` for annotations.
+* ``sms_core`` itself resolves its public names on first use, so importing any part of the
+  package does not load the rest.
+
+``tests/cli/test_cli_startup.py`` checks that ``--help`` at the top level, for each group and
+for each command imports no SQLAlchemy, Alembic, store or services, and that
+each one-line help in the table is the command's own. ``benchmarks/startup.py`` prints the
+CPU time.
 """
 
 from sms_core.cli.app import app, main

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sms_core.cli import output, render
 from sms_core.cli.options import global_options
 from sms_core.domain import AuditAction
-from sms_core.services import AccountAdmin
+
+if TYPE_CHECKING:
+    from sms_core.services import AccountAdmin
 
 __all__ = ["audit", "display_names"]
 

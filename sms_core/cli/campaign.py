@@ -47,7 +47,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import attrs
 import cattrs
@@ -78,7 +78,9 @@ from sms_core.domain import (
     SyncReport,
 )
 from sms_core.exceptions import RegistrationLintError, SmsError
-from sms_core.services import AccountAdmin
+
+if TYPE_CHECKING:
+    from sms_core.services import AccountAdmin
 
 __all__ = ["app", "describe_sync", "load_form", "watch"]
 
@@ -92,12 +94,6 @@ _T = TypeVar("_T")
 # The form files' own converter: strict about unknown keys, lenient about how numbers are typed.
 _forms = cattrs.Converter(forbid_extra_keys=True)
 _forms.register_structure_hook(PhoneNumber, lambda value, _: PhoneNumber.parse(str(value)))
-
-_STEP_NAMES = {
-    RegistrationStep.BRAND: "brand",
-    RegistrationStep.CAMPAIGN: "campaign",
-    RegistrationStep.MESSAGING_SERVICE: "messaging service",
-}
 
 
 _OUTCOMES = {
@@ -205,7 +201,7 @@ def resubmit(
         submission = _linted(
             lambda: account.registration.resubmit(actor, step, brand=brand, campaign=campaign)
         )
-        _report_submission(account, submission, f"Resubmitted the {_STEP_NAMES[step]}")
+        _report_submission(account, submission, f"Resubmitted the {step.words}")
 
 
 @app.command("resend-confirmation")
@@ -319,7 +315,7 @@ def describe_sync(report: SyncReport) -> list[Text]:
     """One line per thing a sync did: submissions, decisions, registered numbers."""
     lines = []
     for step in report.changed:
-        name = _STEP_NAMES[step]
+        name = step.words
         if step in report.submitted:
             lines.append(Text.assemble(("→ ", "blue"), f"Submitted the {name}"))
         record = report.status.step(step)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -27,7 +27,9 @@ from sms_core.cli.message_tables import (
 from sms_core.cli.options import global_options
 from sms_core.domain import DeliveryStatus, MassSendResult, Recipient, RecipientOutcome
 from sms_core.segments import SegmentAnalysis, analyze
-from sms_core.services import AccountAdmin
+
+if TYPE_CHECKING:
+    from sms_core.services import AccountAdmin
 
 __all__ = [
     "history",

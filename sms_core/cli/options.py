@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import attrs
 import typer
 
 from sms_core.clock import Clock
-from sms_core.services import AccountAdmin, SmsAdmin
+
+if TYPE_CHECKING:
+    from sms_core.services import AccountAdmin, SmsAdmin
 
 __all__ = [
     "ACCOUNT_ENV",
     "ACTOR_ENV",
+    "DATABASE_URL_ENV",
     "HOST_ENV",
     "GlobalOptions",
     "global_options",
@@ -23,6 +27,10 @@ __all__ = [
 ACCOUNT_ENV = "SMS_ACCOUNT"
 #: The environment variable with the acting user's id.
 ACTOR_ENV = "SMS_ACTOR"
+#: The environment variable with the database URL: the store's own name for it
+#: (``sms_core.store.engine.DATABASE_URL_ENV``), spelled out here so that building the command
+#: line imports no SQLAlchemy; ``tests/cli/test_cli_startup.py`` checks they agree.
+DATABASE_URL_ENV = "SMS_DATABASE_URL"
 #: The environment variable with the host plugin to activate.
 HOST_ENV = "SMS_HOST"
 
@@ -66,6 +74,8 @@ class GlobalOptions:
             webhook_base_url: The public webhook base URL the SDK configures at the carrier;
                 default ``SMS_WEBHOOK_BASE_URL`` or the local ``smsadmin serve`` address.
         """
+        from sms_core.services import SmsAdmin  # noqa: PLC0415 - when a command runs
+
         admin = SmsAdmin.open(
             self.database_url,
             host=self.host,

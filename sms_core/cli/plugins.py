@@ -6,15 +6,16 @@ import enum
 import json
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import attrs
 import typer
 
 from sms_core.cli import output, render
 from sms_core.domain import Account, HostPolicy, ProviderCapabilities
-from sms_core.plugins.facade import Hooks
-from sms_core.plugins.manager import InstalledCarrier, InstalledHost, PluginOrigin
+
+if TYPE_CHECKING:
+    from sms_core.plugins.manager import InstalledCarrier, InstalledHost, PluginOrigin
 
 __all__ = ["SAMPLE_ACCOUNT", "listing", "plugins"]
 
@@ -84,6 +85,8 @@ def plugins(
 
     A host's policy is the one it sets for a new account; durations in JSON are in seconds.
     """
+    from sms_core.plugins.facade import Hooks  # noqa: PLC0415 - when the command runs
+
     carriers = Hooks.create().installed_carriers()
     hosts = Hooks.installed_hosts(SAMPLE_ACCOUNT)
     if as_json:

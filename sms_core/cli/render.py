@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, timedelta
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -36,7 +37,9 @@ from sms_core.domain import (
     StepStatus,
     User,
 )
-from sms_core.plugins.manager import InstalledCarrier, InstalledHost, PluginOrigin
+
+if TYPE_CHECKING:
+    from sms_core.plugins.manager import InstalledCarrier, InstalledHost, PluginOrigin
 
 __all__ = [
     "CARRIER_CUES",
@@ -81,7 +84,6 @@ STEP_CUES: Mapping[StepStatus, tuple[str, str]] = {
 }
 
 _NONE = "—"
-_STEP_NAMES = {"brand": "Brand", "campaign": "Campaign", "messaging_service": "Messaging service"}
 
 
 def status_cell(line: Line) -> Text:
@@ -339,7 +341,7 @@ def registration_table(status: RegistrationStatus, *, carrier_ids: bool = True) 
     table.add_column("Attempts", justify="right", no_wrap=True)
     for record in status.steps:
         cells: list[str | Text] = [
-            _STEP_NAMES[record.step.value],
+            record.step.words.capitalize(),
             step_cell(record.status),
             Text(record.raw_status or _NONE),
         ]
@@ -360,7 +362,7 @@ def confirmation_text(record: StepRecord) -> Text | None:
     if confirmation is None:
         return None
     text = Text()
-    text.append(f"{_STEP_NAMES[record.step.value]} waits for a confirmation. ", style="bold yellow")
+    text.append(f"{record.step.words.capitalize()} waits for a confirmation. ", style="bold yellow")
     text.append("Next step: ", style="bold")
     text.append(confirmation.advice)
     return text
@@ -372,7 +374,7 @@ def troubleshooting_text(record: StepRecord) -> Text | None:
     if help_ is None:
         return None
     text = Text()
-    text.append(f"{_STEP_NAMES[record.step.value]} failed. ", style="bold red")
+    text.append(f"{record.step.words.capitalize()} failed. ", style="bold red")
     text.append("The carrier's reasons:\n")
     for failure in help_.reasons:
         details = ", ".join(

@@ -5,7 +5,7 @@ SEAT is a seat's id or its name.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,7 +14,9 @@ from sms_core.cli.numbers import show_offers
 from sms_core.cli.options import global_options
 from sms_core.cli.params import AcceptTerms, AssumeYes, NumberArg, UserArg
 from sms_core.domain import NumberQuery, SeatSummary
-from sms_core.services import SeatAdmin
+
+if TYPE_CHECKING:
+    from sms_core.services import SeatAdmin
 
 __all__ = ["app", "resolve_seat"]
 

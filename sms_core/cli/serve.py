@@ -7,24 +7,26 @@ from contextlib import nullcontext
 from typing import Annotated, Any
 
 import typer
-import uvicorn
-from uvicorn.config import LOGGING_CONFIG
 
 from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
 from sms_core.cli.params import finite
-from sms_core.services import HostEventPoller, ReconciliationPoller, RegistrationPoller
-from sms_core.webhooks import create_app
 from sms_core.webhooks.urls import WEBHOOK_BASE_URL_ENV
 
-__all__ = ["serve"]
+__all__ = ["LOGGER_NAME", "serve"]
+
+#: The logger every core module's logger descends from (each is ``logging.getLogger(__name__)``).
+LOGGER_NAME = "sms_core"
 
 
 def _logging_config() -> dict[str, Any]:
     # uvicorn's own setup, with the webhook app's log lines (no bodies, no numbers) beside it.
+    from uvicorn.config import LOGGING_CONFIG  # noqa: PLC0415 - when the command runs
+
     config = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["sms_core.webhooks"] = {"handlers": ["default"], "level": "INFO"}
-    config["loggers"]["sms_core.services"] = {"handlers": ["default"], "level": "INFO"}
+    # Every core module logs under its own name below ``sms_core`` (LOGGER_NAME), so this one
+    # entry shows them all: webhooks, services, the plugins' activity record.
+    config["loggers"][LOGGER_NAME] = {"handlers": ["default"], "level": "INFO"}
     return config
 
 
@@ -96,6 +98,16 @@ def serve(
     ] = 30,
 ) -> None:
     """Take carriers' webhooks: delivery reports, inbound texts and calls (Ctrl+C stops)."""
+    # Imported here, as every command's work is: 'smsadmin --help' loads none of it.
+    import uvicorn  # noqa: PLC0415
+
+    from sms_core.services import (  # noqa: PLC0415
+        HostEventPoller,
+        ReconciliationPoller,
+        RegistrationPoller,
+    )
+    from sms_core.webhooks import create_app  # noqa: PLC0415
+
     # The base the app verifies signatures against is the one the background sync configures
     # at the carrier (a messaging service's webhook URLs), so both come from --public-url.
     with global_options(ctx).sdk(webhook_base_url=public_url) as admin:

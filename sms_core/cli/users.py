@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,7 +10,9 @@ from sms_core.cli import output, render
 from sms_core.cli.options import global_options
 from sms_core.cli.params import UserArg
 from sms_core.domain import PhoneNumber, User
-from sms_core.services import AccountAdmin
+
+if TYPE_CHECKING:
+    from sms_core.services import AccountAdmin
 
 __all__ = ["app", "user_numbers"]
 

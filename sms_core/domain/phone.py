@@ -41,7 +41,9 @@ _POSSIBILITY_REASONS = {
 
 def _check_e164(instance: PhoneNumber, attribute: attrs.Attribute[str], value: str) -> None:
     if not _E164.fullmatch(value):
-        raise InvalidPhoneNumberError(value, "not in E.164 form", "Use PhoneNumber.parse().")
+        raise InvalidPhoneNumberError.invalid(
+            value, "not in E.164 form", "Use PhoneNumber.parse()."
+        )
 
 
 @attrs.frozen(kw_only=True, order=True)
@@ -63,6 +65,20 @@ class PhoneNumber:
     _kind: int | None = attrs.field(
         default=None, init=False, eq=False, order=False, hash=False, repr=False
     )
+
+    @classmethod
+    def coerce(cls, number: str | PhoneNumber) -> PhoneNumber:
+        """A number a caller gave as text or as a ``PhoneNumber``, validated alike either way.
+
+        The one conversion the services use for a number argument: text is parsed as a person
+        types it (:meth:`parse`, US numbers need no ``+1``); a ``PhoneNumber`` is
+        :meth:`checked`, since its constructor only checks the E.164 shape. So
+        ``PhoneNumber(e164="+15555550100")`` is refused wherever ``"+15555550100"`` is.
+
+        Raises:
+            InvalidPhoneNumberError: When it is not a valid number in use.
+        """
+        return number.checked() if isinstance(number, PhoneNumber) else cls.parse(number)
 
     @classmethod
     def parse(cls, text: str, region: str | None = "US") -> PhoneNumber:
@@ -90,18 +106,18 @@ class PhoneNumber:
                 and not text.lstrip().startswith("+")
             ):
                 reason = "no +country prefix (required when no region is given)"
-            raise InvalidPhoneNumberError(text, reason, _HINT) from err
+            raise InvalidPhoneNumberError.invalid(text, reason, _HINT) from err
         possibility = phonenumbers.is_possible_number_with_reason(parsed)
         if possibility != ValidationResult.IS_POSSIBLE:
             reason = _POSSIBILITY_REASONS.get(possibility, "not a possible number")
-            raise InvalidPhoneNumberError(text, reason, _HINT)
+            raise InvalidPhoneNumberError.invalid(text, reason, _HINT)
         # A number is valid when phonenumbers knows its kind (is_valid_number's own test);
         # the kind is kept, as quiet hours need it for the number's time zones.
         kind = phonenumbers.number_type(parsed)
         if kind == PhoneNumberType.UNKNOWN:
             raise _not_in_use(text, parsed)
         if parsed.extension:
-            raise InvalidPhoneNumberError(
+            raise InvalidPhoneNumberError.invalid(
                 text,
                 f"it has an extension ({parsed.extension}), which texts and calls cannot reach",
                 "Enter the number without its extension, or the person's direct number.",
@@ -164,4 +180,4 @@ class PhoneNumber:
 
 def _not_in_use(text: str, parsed: phonenumbers.PhoneNumber) -> InvalidPhoneNumberError:
     where = phonenumbers.region_code_for_number(parsed) or f"+{parsed.country_code}"
-    return InvalidPhoneNumberError(text, f"not a number in use in {where}", _HINT)
+    return InvalidPhoneNumberError.invalid(text, f"not a number in use in {where}", _HINT)

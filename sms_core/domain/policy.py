@@ -12,6 +12,7 @@ import attrs
 from sms_core.domain.accounts import User
 from sms_core.domain.messages import Message
 from sms_core.exceptions import HostDeclarationError
+from sms_core.vocabulary import AllowanceScope
 
 __all__ = [
     "HOST_NAME_PATTERN",
@@ -89,17 +90,6 @@ class AllowanceUnit(StrEnum):
     MESSAGE = "message"
     #: One per segment, as carriers bill.
     SEGMENT = "segment"
-
-
-class AllowanceScope(StrEnum):
-    """Whose monthly allowance a text uses (see :mod:`sms_core.services.allowance`)."""
-
-    #: Each seat's own allowance (texting sold by seat); lines without a seat are not metered.
-    SEAT = "seat"
-    #: One pool for the whole account (the agency), shared by every line.
-    ACCOUNT = "account"
-    #: Texts are not metered.
-    NONE = "none"
 
 
 @attrs.frozen(kw_only=True)

@@ -14,6 +14,13 @@ from enum import StrEnum
 import attrs
 
 from sms_core.domain.phone import PhoneNumber
+from sms_core.vocabulary import (
+    LintIssue,
+    LintReport,
+    LintSeverity,
+    RegistrationStep,
+    StepStatus,
+)
 
 __all__ = [
     "ANSWER_LOST_CODE",
@@ -45,38 +52,6 @@ __all__ = [
 #: The failure code of a step whose submission's answer was lost: the carrier may have taken
 #: it, so it is never submitted again on its own; an admin checks, then resubmits.
 ANSWER_LOST_CODE = "answer-lost"
-
-
-class RegistrationStep(StrEnum):
-    """The registration steps, in the order they run."""
-
-    #: The agency as a business known to The Campaign Registry.
-    BRAND = "brand"
-    #: What the agency texts about, reviewed by the carriers.
-    CAMPAIGN = "campaign"
-    #: The sender pool that ties the account's numbers to the approved campaign.
-    MESSAGING_SERVICE = "messaging_service"
-
-
-class StepStatus(StrEnum):
-    """Where a registration step stands, in the seeds' three colours (and grey before them).
-
-    Carriers answer with the last four only; ``NOT_STARTED`` is the SDK's own word for a step
-    that waits for the one before it.
-    """
-
-    #: Not submitted yet: it waits for the step before it (grey).
-    NOT_STARTED = "not_started"
-    #: Submitted and under review (blue).
-    IN_PROGRESS = "in_progress"
-    #: Submitted, and waiting for a person outside the SDK to confirm it: a public company's
-    #: brand contact following the registry's e-mail link (2FA), or a sole proprietor replying
-    #: to the carrier's text (OTP). :attr:`StepRecord.confirmation` says who and how (yellow).
-    CONFIRMING = "confirming"
-    #: Approved; the next step may start (green).
-    APPROVED = "approved"
-    #: Refused; see the failures, fix and resubmit (red).
-    FAILED = "failed"
 
 
 class EntityType(StrEnum):
@@ -322,58 +297,6 @@ class PolicySettings:
         )
 
 
-class LintSeverity(StrEnum):
-    """How much a lint issue matters."""
-
-    #: The carriers would reject the form: submission is refused until it is fixed.
-    ERROR = "error"
-    #: Reviewers often object; the form may still be submitted.
-    WARNING = "warning"
-
-
-@attrs.frozen(kw_only=True)
-class LintIssue:
-    """One problem in a registration form.
-
-    Attributes:
-        rule: The rule's stable name (``"sample-brand-name"``), for filtering and tests.
-        field: The form field, dotted (``"campaign.sample_messages[1]"``, ``"brand.tax_id"``).
-        problem: What is wrong, naming the value when it helps.
-        fix: What to change.
-    """
-
-    severity: LintSeverity
-    rule: str
-    field: str
-    problem: str
-    fix: str
-
-    def __str__(self) -> str:
-        return f"{self.severity}: {self.field}: {self.problem}. {self.fix}"
-
-
-@attrs.frozen(kw_only=True)
-class LintReport:
-    """Every problem found in a registration form, errors first, in form order."""
-
-    issues: tuple[LintIssue, ...] = ()
-
-    @property
-    def errors(self) -> tuple[LintIssue, ...]:
-        """The issues that block submission."""
-        return tuple(i for i in self.issues if i.severity is LintSeverity.ERROR)
-
-    @property
-    def warnings(self) -> tuple[LintIssue, ...]:
-        """The issues that are shown but do not block submission."""
-        return tuple(i for i in self.issues if i.severity is LintSeverity.WARNING)
-
-    @property
-    def ok(self) -> bool:
-        """Whether the form may be submitted (it has no errors)."""
-        return not self.errors
-
-
 class NextAction(StrEnum):
     """What an admin does about a failed step, or one that waits for a confirmation."""
 
@@ -544,14 +467,14 @@ class StepRecord:
         if any(failure.code == ANSWER_LOST_CODE for failure in self.failures):
             action = NextAction.RESUBMIT
             advice = (
-                f"Look for this {_words(self.step)} in the carrier's console first: the "
+                f"Look for this {self.step.words} in the carrier's console first: the "
                 "submission may have reached it. Resubmit only if it is not there, so it is "
                 "not registered (and paid for) twice; otherwise contact support."
             )
         if codes := self.final_failure_codes:
             action = NextAction.CONTACT_SUPPORT
             advice = (
-                f"The carrier does not allow this {_words(self.step)} to be resubmitted "
+                f"The carrier does not allow this {self.step.words} to be resubmitted "
                 f"({'; '.join(codes)}); contact support."
             )
         return Troubleshooting(step=self.step, action=action, reasons=self.failures, advice=advice)
@@ -659,7 +582,3 @@ class SyncReport:
     submitted: tuple[RegistrationStep, ...] = ()
     changed: tuple[RegistrationStep, ...] = ()
     attached: tuple[PhoneNumber, ...] = ()
-
-
-def _words(step: RegistrationStep) -> str:
-    return step.value.replace("_", " ")

@@ -323,7 +323,7 @@ def _activate_host(pm: pluggy.PluginManager, host: str | None) -> None:
     for plugin, info in registered_hosts(pm):
         hosts.setdefault(info.name, []).append(plugin)
     if host is not None and host not in hosts:
-        raise UnknownHostError(host, tuple(sorted(hosts)))
+        raise UnknownHostError.not_installed(host, tuple(sorted(hosts)))
     if host is not None and len(hosts[host]) > 1:
         names = ", ".join(sorted(str(pm.get_name(plugin)) for plugin in hosts[host]))
         raise ConfigurationError(

@@ -160,7 +160,7 @@ class ProviderRoutes:
         try:
             return self.routes[provider]
         except KeyError:
-            raise UnknownProviderError(provider, tuple(sorted(self.routes))) from None
+            raise UnknownProviderError.not_installed(provider, tuple(sorted(self.routes))) from None
 
 
 def checked(plugin: str, hook: str, answer: object, expected: type[_T]) -> _T:

@@ -1,5 +1,7 @@
 """Use cases: every rule lives here; hosts configure, adapters translate."""
 
+from typing import TYPE_CHECKING, Any
+
 from sms_core.domain import WebhookKind
 from sms_core.services.admin import AccountAdmin, SmsAdmin
 from sms_core.services.allowance import AllowanceAdmin, allowance_period
@@ -15,7 +17,9 @@ from sms_core.services.registration import RegistrationAdmin
 from sms_core.services.registration_poller import RegistrationPoller
 from sms_core.services.seats import SeatAdmin
 from sms_core.services.users import UserDirectory
-from sms_core.webhooks.pipeline import WebhookReceiver
+
+if TYPE_CHECKING:
+    from sms_core.webhooks.pipeline import WebhookReceiver
 
 __all__ = [
     "AccountAdmin",
@@ -38,3 +42,16 @@ __all__ = [
     "WebhookUrls",
     "allowance_period",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Re-export ``WebhookReceiver`` on first use.
+
+    The webhook pipeline is built on these services, so importing it here at the top would
+    circle back when ``sms_core.webhooks.pipeline`` is imported first.
+    """
+    if name == "WebhookReceiver":
+        from sms_core.webhooks.pipeline import WebhookReceiver  # noqa: PLC0415
+
+        return WebhookReceiver
+    raise AttributeError(f"module 'sms_core.services' has no attribute {name!r}")

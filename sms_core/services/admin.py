@@ -7,6 +7,7 @@ import random
 import re
 from collections.abc import Iterable, Mapping
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -29,7 +30,9 @@ from sms_core.services.sending import SendPipeline
 from sms_core.services.users import UserDirectory
 from sms_core.store import Database
 from sms_core.store import accounts as account_store
-from sms_core.webhooks.pipeline import WebhookReceiver
+
+if TYPE_CHECKING:
+    from sms_core.webhooks.pipeline import WebhookReceiver
 
 __all__ = ["AccountAdmin", "SmsAdmin"]
 
@@ -73,6 +76,10 @@ class AccountAdmin:
         """Wire the services of one account around a shared context."""
         numbers = NumberAdmin(context)
         policy = PolicySettingsAdmin(context)
+        # Imported here: the webhook pipeline is built on these services, so a module-level
+        # import circles back to it when ``sms_core.webhooks.pipeline`` is imported first.
+        from sms_core.webhooks.pipeline import WebhookReceiver  # noqa: PLC0415
+
         pipeline = SendPipeline(context)
         return cls(
             account=context.account,

@@ -151,7 +151,7 @@ class NumberAdmin:
                 f"buying {number} needs the admin's acceptance of the subscription terms; "
                 "ask the admin to agree to them, then buy again with the terms accepted"
             )
-        wanted = _parse(number)
+        wanted = PhoneNumber.coerce(number)
         unique_ids = _unique_ids(user_ids)
         with context.database.transaction() as connection:
             if line_store.find_line(connection, context.account.id, wanted) is not None:
@@ -403,7 +403,7 @@ class NumberAdmin:
     # -- rules ---------------------------------------------------------------------------------
 
     def _line(self, connection: Transaction, number: str | PhoneNumber) -> Line:
-        wanted = _parse(number)
+        wanted = PhoneNumber.coerce(number)
         line = line_store.find_line(connection, self._context.account.id, wanted)
         if line is None:
             raise LineNotFoundError(
@@ -507,10 +507,6 @@ class NumberAdmin:
             LineSummary(line=line, users=tuple(users[uid] for uid in line.user_ids if uid in users))
             for line in lines
         ]
-
-
-def _parse(number: str | PhoneNumber) -> PhoneNumber:
-    return number if isinstance(number, PhoneNumber) else PhoneNumber.parse(number)
 
 
 def _provisioned(line: Line) -> ProvisionedNumber:

@@ -98,7 +98,7 @@ class OptOuts:
             InvalidPhoneNumberError: When ``number`` is not valid.
         """
         self._context.require(viewer_id, Action.VIEW_HISTORY)
-        return self._in_force(_parse(number))
+        return self._in_force(PhoneNumber.coerce(number))
 
     def is_opted_out(self, number: str | PhoneNumber) -> bool:
         """Whether texts to ``number`` are refused.
@@ -106,7 +106,7 @@ class OptOuts:
         It names no viewer: a host asks it before offering to text a number, and the answer
         says no more than a refused send would.
         """
-        return self._in_force(_parse(number)) is not None
+        return self._in_force(PhoneNumber.coerce(number)) is not None
 
     def _in_force(self, number: PhoneNumber) -> OptOut | None:
         with self._context.database.transaction() as connection:
@@ -158,7 +158,7 @@ class OptOuts:
                 f"opt-out source {source!r} is unknown; use one of {known}"
             ) from None
         opt_out = OptOut(
-            number=_parse(number),
+            number=PhoneNumber.coerce(number),
             opted_out_at=at,
             source=learned,
             keyword=keyword,
@@ -187,7 +187,7 @@ class OptOuts:
         inputs.identifier("actor_id", actor_id)
         inputs.number("number", number)
         inputs.text("reason", reason, max_length=inputs.REASON_LENGTH)
-        wanted = _parse(number)
+        wanted = PhoneNumber.coerce(number)
         if not reason.strip():
             raise InvalidInputError(
                 f"lifting the opt-out of {wanted} needs a reason, such as how the candidate "
@@ -212,7 +212,3 @@ class OptOuts:
                 after={"reason": lifted.lift_reason},
             )
         return lifted
-
-
-def _parse(number: str | PhoneNumber) -> PhoneNumber:
-    return number if isinstance(number, PhoneNumber) else PhoneNumber.parse(number)

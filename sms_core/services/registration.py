@@ -376,7 +376,7 @@ def _resubmittable(status: RegistrationStatus, step: RegistrationStep) -> StepRe
         raise _not_failed(status, step)
     if codes := record.final_failure_codes:
         raise ResubmissionRefusedError(
-            f"the carrier refused the {_words(step)} for good ({'; '.join(codes)}) and takes "
+            f"the carrier refused the {step.words} for good ({'; '.join(codes)}) and takes "
             "no resubmission after that; contact support",
             step=step,
             status=record.status,
@@ -404,16 +404,16 @@ def _nothing_to_confirm(record: StepRecord) -> NothingToConfirmError:
     else:
         fix = "the brand waits for no confirmation; nothing needs resending"
     return NothingToConfirmError(
-        f"the brand is {_words(record.status)} and waits for no confirmation: {fix}",
+        f"the brand is {record.status.words} and waits for no confirmation: {fix}",
         step=RegistrationStep.BRAND,
         status=record.status,
     )
 
 
 def _exists(status: RegistrationStatus) -> RegistrationExistsError:
-    summary = ", ".join(f"{_words(r.step)} {_words(r.status)}" for r in status.steps)
+    summary = ", ".join(f"{r.step.words} {r.status.words}" for r in status.steps)
     if status.failed is not None:
-        fix = f"fix the {_words(status.failed.step)} and resubmit it instead"
+        fix = f"fix the {status.failed.step.words} and resubmit it instead"
     elif status.overall is StepStatus.APPROVED:
         fix = "the account is registered; nothing more to submit"
     else:
@@ -438,12 +438,8 @@ def _not_failed(status: RegistrationStatus, step: RegistrationStep) -> StepNotFa
     else:
         fix = "an approved step needs no resubmission"
     return StepNotFailedError(
-        f"the {_words(step)} is {_words(record.status)}, not failed; only a failed step can be "
+        f"the {step.words} is {record.status.words}, not failed; only a failed step can be "
         f"resubmitted: {fix}",
         step=step,
         status=record.status,
     )
-
-
-def _words(value: str) -> str:
-    return value.replace("_", " ")

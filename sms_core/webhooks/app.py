@@ -61,7 +61,7 @@ __all__ = ["MAX_BODY_BYTES", "create_app"]
 #: The largest body the app reads; carriers' webhooks are a few kilobytes.
 MAX_BODY_BYTES = 64 * 1024
 
-logger = logging.getLogger(__name__)
+_logger = logging.getLogger(__name__)
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 Refusal = Callable[[Request, Exception], Awaitable[Response]]
@@ -71,7 +71,7 @@ def _refusal(status: int, reason: str) -> Refusal:
     """An exception handler that answers ``status`` with ``reason`` and logs the outcome."""
 
     async def refuse(request: Request, err: Exception) -> Response:
-        logger.warning(
+        _logger.warning(
             "refused %s webhook for account %r: %s (%d)",
             getattr(request.state, "webhook_kind", "unknown"),
             request.path_params.get("account_id"),
@@ -156,7 +156,7 @@ def _endpoint(admin: SmsAdmin, kind: WebhookKind, public_base: str | None) -> En
             method=request.method, url=url, headers=dict(request.headers.items()), body=body
         )
         answer = await run_in_threadpool(_handle, admin, account_id, kind, webhook)
-        logger.info("%s webhook for account %r answered %d", kind.value, account_id, answer.status)
+        _logger.info("%s webhook for account %r answered %d", kind.value, account_id, answer.status)
         return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
 
     return receive

@@ -7,6 +7,7 @@ text cues, and the terminal is wide so tables do not wrap.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
@@ -57,6 +58,29 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "200")
     return tmp_path
+
+
+#: The loggers an in-process ``smsadmin serve`` configures through uvicorn's ``dictConfig``.
+_SERVE_LOGGERS = ("sms_core", "uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+@pytest.fixture(autouse=True)
+def _serve_logging_undone() -> Iterator[None]:
+    """Undo the logging setup of a ``serve`` run in this process, after each test.
+
+    uvicorn binds its handlers to the ``sys.stderr`` of the moment, here the runner's captured
+    stream, which closes with the test; a later test logging through ``sms_core`` would write
+    to it ("I/O operation on closed file") and find that in its stderr.
+    """
+    saved = [
+        (logger, logger.handlers[:], logger.level, logger.propagate)
+        for logger in map(logging.getLogger, _SERVE_LOGGERS)
+    ]
+    yield
+    for logger, handlers, level, propagate in saved:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from typer.testing import Result
 
 from sms_core import ManualClock
 from sms_core.cli import app
+from sms_core.cli.lazy import LazyGroup
 from sms_core.cli.testing import SmsadminRunner
 
 #: A Tuesday afternoon in every US time zone.
@@ -64,7 +65,11 @@ def commands() -> Iterator[tuple[tuple[str, ...], Any]]:
         for name, sub in subcommands.items():
             yield from walk(sub, (*path, name))
 
-    return walk(typer.main.get_command(app), ())
+    root = typer.main.get_command(app)
+    assert isinstance(root, LazyGroup)
+    with typer.Context(root) as ctx:
+        root.loaded(ctx)  # commands are imported when first run (sms_core.cli): import them all
+    return walk(root, ())
 
 
 def command_lines() -> Iterator[tuple[str, list[str], tuple[int, ...]]]:

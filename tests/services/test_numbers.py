@@ -82,6 +82,15 @@ class TestPurchase:
         assert line.line.forward_to is None
         assert "" == line.line.shared_badge
 
+    def test_a_number_not_in_use_is_refused_as_text_and_as_phone_number(
+        self, acme: AccountAdmin
+    ) -> None:
+        """One conversion for every number argument: an unchecked PhoneNumber is checked too."""
+        for number in ("+15555550100", PhoneNumber(e164="+15555550100")):
+            with pytest.raises(InvalidPhoneNumberError, match="not a number in use"):
+                acme.numbers.purchase("admin", number, ["ann"], accept_terms=True)
+        assert [] == acme.numbers.list()
+
     def test_core_default_does_not_share(self, acme: AccountAdmin) -> None:
         """Without a host plugin a number serves one user; two are refused up front."""
         with pytest.raises(LineFullError, match="at most 1 users; 2 were chosen"):

@@ -28,6 +28,7 @@ from sms_core import (
 from sms_core.exceptions import (
     CandidateOptedOutError,
     InvalidInputError,
+    InvalidPhoneNumberError,
     OptOutNotFoundError,
     PermissionDeniedError,
     UserNotFoundError,
@@ -479,3 +480,11 @@ class TestWhoMayRead(Texting):
 
         assert acme.optouts.is_opted_out(ALICE)
         assert not acme.optouts.is_opted_out(BRUNO)
+
+    def test_a_number_not_in_use_is_refused_as_text_and_as_phone_number(
+        self, acme: AccountAdmin
+    ) -> None:
+        """An unchecked PhoneNumber is validated like the same number typed as text."""
+        for number in ("+15555550100", PhoneNumber(e164="+15555550100")):
+            with pytest.raises(InvalidPhoneNumberError, match="not a number in use"):
+                acme.optouts.is_opted_out(number)

@@ -209,7 +209,7 @@ def load_step(
     """
     registration = load(conn, account_id, sid, now)
     if registration.step is not step:
-        raise not_found(f"{_name(step)} {sid!r} of account {account_id!r}")
+        raise not_found(f"{step.words} {sid!r} of account {account_id!r}")
     return registration
 
 
@@ -225,7 +225,7 @@ def require_approved(
     registration = load_step(conn, account_id, step, sid, now)
     if not is_approved(registration):
         raise conflict(
-            f"{_name(step)} {sid} is {registration.status}; the next step can only be "
+            f"{step.words} {sid} is {registration.status}; the next step can only be "
             "submitted once it is approved"
         )
     return registration
@@ -309,10 +309,6 @@ def _start_review(
             sid,
         ),
     )
-
-
-def _name(step: RegistrationStep) -> str:
-    return step.value.replace("_", " ")
 
 
 def _review_key(step: RegistrationStep) -> str:

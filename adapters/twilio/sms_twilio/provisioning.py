@@ -78,7 +78,9 @@ def search_numbers(client: TwilioClient, query: NumberQuery) -> list[AvailableNu
         UnsupportedFeatureError: For toll-free numbers (see :data:`NUMBER_TYPES`).
     """
     if query.number_type not in NUMBER_TYPES:
-        raise UnsupportedFeatureError(PROVIDER, "toll-free numbers for texting", _TOLL_FREE_HINT)
+        raise UnsupportedFeatureError.missing(
+            PROVIDER, "toll-free numbers for texting", _TOLL_FREE_HINT
+        )
     if query.country not in COUNTRIES:
         raise InvalidQueryError(
             f"country {query.country!r} is not supported by the Twilio adapter; search "
@@ -137,7 +139,7 @@ def purchase_number(
         UnsupportedFeatureError: For a toll-free number, before anything is bought.
     """
     if number.kind() == PhoneNumberType.TOLL_FREE:
-        raise UnsupportedFeatureError(
+        raise UnsupportedFeatureError.missing(
             PROVIDER, f"toll-free numbers for texting ({number})", _TOLL_FREE_HINT
         )
     fields = {key: value for key, value in _fields(settings, number).items() if value}

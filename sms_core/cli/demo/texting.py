@@ -1,4 +1,4 @@
-"""The demo's texting part: texts, a mass text, replies, a STOP, and delivery reports over HTTP.
+"""Part 5 of the demo, texting: texts, a mass text, replies, a STOP, and delivery reports over HTTP.
 
 It runs on the HCM-widget account once its campaign registration has made the lines
 registered. The webhook app serves the account's SDK on a loopback port (the port every

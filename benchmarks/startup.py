@@ -1,0 +1,114 @@
+"""What ``smsadmin --help`` and each ``smsadmin <group> --help`` cost in CPU time at start-up.
+
+Run it from the repository root (with ``sms-core`` installed)::
+
+    python benchmarks/startup.py               # 10 runs of each, medians
+    python benchmarks/startup.py --runs 25
+
+Each command runs in a fresh interpreter exactly as the ``smsadmin`` console script starts it
+(``from sms_core.cli import main; main()``), and its CPU time (user + system, read from the
+finished child's resource usage) is printed beside ``python -c pass``, the floor any Python
+command pays. The median of ``--runs`` runs is shown. It asserts nothing.
+
+The command line imports a command's module only when that command runs or shows its own help
+(see :mod:`sms_core.cli`), so ``--help`` loads Typer and Rich but no SQLAlchemy, Alembic,
+services or plugins.
+
+Measured on the 2 shared cores this was written on, medians, CPU seconds:
+
+======================== ====================== ================================
+command                  before (issue 14)      after
+======================== ====================== ================================
+``smsadmin --help``      0.81 (1.04 loaded)     0.17 (0.23 loaded)
+``smsadmin numbers``     (1.16 loaded)          0.25 to 0.28 (0.38 loaded)
+``--help``, each group
+``smsadmin sandbox``     (1.34 loaded)          (0.61 loaded): the sandbox
+``--help``                                      carrier's own package is eager
+``python -c pass``       0.01                   0.01
+======================== ====================== ================================
+
+"Loaded" figures come from runs taking turns between the tree before this change and after
+it while the machine ran at a load average of 8 on its 2 cores; the others from quieter
+moments. Most of what remains is Typer and Rich (about 0.1 s before any of the SDK) and the
+domain's value types, which the groups' options are typed with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from figures import Row  # the folder's shared row type (see run.py)
+
+#: The console script's own body.
+SMSADMIN = "from sms_core.cli import main; main()"
+#: What every Python command pays.
+FLOOR = "pass"
+
+
+def groups() -> list[str]:
+    """The command groups ``smsadmin --help`` lists: built-in ones and the plugins'."""
+    from sms_core.cli.app import COMMANDS, plugin_commands  # noqa: PLC0415
+
+    built_in = [command.name for command in COMMANDS if command.target.endswith(":app")]
+    return built_in + [command.name for command in plugin_commands()]
+
+
+def cpu_seconds(code: str, *args: str) -> float:
+    """The CPU time a fresh interpreter takes to run ``code`` with ``args``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(
+        [sys.executable, "-c", code, *args],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def median_cpu(code: str, *args: str, runs: int) -> float:
+    """The median over ``runs`` runs of :func:`cpu_seconds`."""
+    return statistics.median(cpu_seconds(code, *args) for _ in range(runs))
+
+
+def measure(runs: int, commands: list[list[str]]) -> list[Row]:
+    """One row per command line: its median CPU time beside ``python -c pass``'s."""
+    floor = median_cpu(FLOOR, runs=runs)
+    return [
+        Row(
+            measure=f"smsadmin {' '.join(words)} --help, CPU s".replace("  ", " "),
+            sdk=median_cpu(SMSADMIN, *words, "--help", runs=runs),
+            baseline=floor,
+            baseline_name="python -c pass",
+        )
+        for words in commands
+    ]
+
+
+def smoke() -> list[Row]:
+    """The top level and two groups, three runs each (for ``benchmarks/run.py``)."""
+    return measure(3, [[], ["numbers"], ["campaign"]])
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=10, help="runs of each command (median)")
+    runs = parser.parse_args().runs
+    rows = measure(runs, [[], *([group] for group in groups())])
+    print(f"CPU time at start-up, median of {runs} runs; python -c pass: {rows[0].baseline:.3f} s")
+    width = max(len(row.measure) for row in rows)
+    for row in rows:
+        print(f"{row.measure:{width}}  {row.sdk:6.3f} s  ({row.ratio:5.1f} x python -c pass)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""``smsadmin --help`` starts without the database layer; commands are imported when run.
+
+What the command line costs at start-up is measured by ``benchmarks/startup.py``; these tests
+check what makes it cheap, in a fresh interpreter each (this process has imported it all).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from sms_core.cli.app import COMMANDS, SmsadminGroup, app, plugin_commands
+from sms_core.cli.lazy import Deferred, DeferredCommand, LazyGroup, load
+from sms_core.cli.options import DATABASE_URL_ENV
+from sms_core.exceptions import ConfigurationError
+from sms_core.store.engine import DATABASE_URL_ENV as STORE_DATABASE_URL_ENV
+
+#: What ``--help`` must not import.
+HEAVY = ("sqlalchemy", "alembic", "sms_core.store", "sms_core.services")
+#: Every command line whose ``--help`` is checked: the top level, each group (the plugins'
+#: too) and each command.
+HELP_LINES = [
+    (),
+    *((command.name,) for command in COMMANDS),
+    *((command.name,) for command in plugin_commands()),
+]
+
+
+def _help_imports(words: tuple[str, ...]) -> list[str]:
+    """The heavy modules a fresh ``smsadmin <words> --help`` leaves imported."""
+    code = (
+        "import sys\n"
+        "from sms_core.cli import main\n"
+        f"sys.argv = ['smsadmin', *{list(words)!r}, '--help']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as end:\n"
+        "    assert end.code in (0, None), end.code\n"
+        f"print('LOADED:', *(m for m in sys.modules if m.split('.')[0] in {HEAVY!r} "
+        f"or m in {HEAVY!r}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert 0 == done.returncode, done.stderr
+    [loaded] = [line for line in done.stdout.splitlines() if line.startswith("LOADED:")]
+    return loaded.split()[1:]
+
+
+def _commands_panel(group: LazyGroup, capsys: pytest.CaptureFixture[str]) -> str:
+    """The command list of ``smsadmin --help`` as ``group`` renders it (Rich prints it)."""
+    capsys.readouterr()
+    with _context(group) as ctx:
+        ctx.get_help()
+    text = capsys.readouterr().out
+    return text[text.index("Commands") :]
+
+
+def _context(group: LazyGroup) -> typer.Context:
+    return typer.Context(group, info_name="smsadmin", terminal_width=200, max_content_width=200)
+
+
+class TestHelpImportsNoDatabaseLayer:
+    """``--help`` at every level loads no SQLAlchemy, Alembic, store or services."""
+
+    @pytest.mark.parametrize("words", HELP_LINES, ids=lambda words: " ".join(words) or "top")
+    def test_help(self, words: tuple[str, ...]) -> None:
+        assert [] == _help_imports(words)
+
+
+class TestDeferredCommands:
+    """The listing reads each command's deferred help; running a command imports it."""
+
+    def test_listing_imports_no_command(self, capsys: pytest.CaptureFixture[str]) -> None:
+        group = typer.main.get_command(app)
+        assert isinstance(group, SmsadminGroup)
+        _commands_panel(group, capsys)
+        assert all(isinstance(command, DeferredCommand) for command in group.commands.values())
+
+    @pytest.mark.parametrize("deferred", COMMANDS, ids=lambda deferred: deferred.name)
+    def test_the_deferred_help_is_the_commands_own(self, deferred: Deferred) -> None:
+        """The one-line help in the table is the first paragraph of the command's own help."""
+        command = load(deferred)
+        own = (command.short_help or command.help or "").split("\n\n")[0]
+        assert " ".join(own.split()) == deferred.help
+
+    def test_the_listing_reads_the_same_once_commands_are_imported(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        group = typer.main.get_command(app)
+        assert isinstance(group, SmsadminGroup)
+        before = _commands_panel(group, capsys)
+        with _context(group) as ctx:
+            loaded = group.loaded(ctx)
+        assert not any(isinstance(command, DeferredCommand) for command in loaded.values())
+        assert before == _commands_panel(group, capsys)
+
+    def test_the_order_is_the_tables(self) -> None:
+        group = typer.main.get_command(app)
+        assert isinstance(group, SmsadminGroup)
+        with _context(group) as ctx:
+            names = group.list_commands(ctx)
+        assert [command.name for command in COMMANDS] == names[: len(COMMANDS)]
+
+    def test_a_typo_is_a_usage_error_naming_the_closest_command(self) -> None:
+        result = CliRunner().invoke(app, ["acounts"])
+        assert 2 == result.exit_code
+        assert "accounts" in result.output
+
+    def test_a_target_that_is_not_a_command_is_a_configuration_error(self) -> None:
+        with pytest.raises(ConfigurationError, match=r"not a typer\.Typer"):
+            load(Deferred(name="broken", target="sms_core.cli.app:CLI_ENTRY_POINT_GROUP", help=""))
+
+    def test_the_database_variable_is_the_stores(self) -> None:
+        assert STORE_DATABASE_URL_ENV == DATABASE_URL_ENV

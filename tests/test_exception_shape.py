@@ -1,0 +1,140 @@
+"""Every exception is built as ``Error(message, *, context...)``; named constructors word it.
+
+The argument lists some classes took before keep working and give the same error.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+
+from sms_core import exceptions
+from sms_core.exceptions import (
+    HostDeclarationError,
+    InvalidFieldError,
+    InvalidPhoneNumberError,
+    InvalidPolicyUrlError,
+    PermissionDeniedError,
+    PluginContractError,
+    RegistrationLintError,
+    SecretSettingError,
+    UnknownHostError,
+    UnknownProviderError,
+    UnsupportedFeatureError,
+)
+from sms_core.vocabulary import LintIssue, LintReport, LintSeverity
+
+_REPORT = LintReport(
+    issues=(
+        LintIssue(
+            severity=LintSeverity.ERROR,
+            rule="sample",
+            field="brand.legal_name",
+            problem="it is a sample",
+            fix="enter yours",
+        ),
+    )
+)
+
+#: (the named constructor's error, the same error built with the earlier argument list,
+#: the attributes both carry).
+SAME: list[tuple[Exception, Exception, dict[str, Any]]] = [
+    (
+        InvalidFieldError.refused(field="user_id", value="'x'", limit="at most 64 characters"),
+        InvalidFieldError(field="user_id", value="'x'", limit="at most 64 characters"),
+        {"field": "user_id", "value": "'x'", "limit": "at most 64 characters"},
+    ),
+    (
+        SecretSettingError.looks_secret("auth_token", "its name says it is a credential"),
+        SecretSettingError("auth_token", "its name says it is a credential"),
+        {"setting": "auth_token"},
+    ),
+    (
+        InvalidPhoneNumberError.invalid("555", "too short", "Enter the area code."),
+        InvalidPhoneNumberError("555", "too short", "Enter the area code."),
+        {"text": "555", "reason": "too short"},
+    ),
+    (
+        InvalidPolicyUrlError.not_https("privacy_policy_url", "http://a.example", "is not https"),
+        InvalidPolicyUrlError("privacy_policy_url", "http://a.example", "is not https"),
+        {"field": "privacy_policy_url", "value": "http://a.example"},
+    ),
+    (
+        RegistrationLintError.from_report(_REPORT),
+        RegistrationLintError(_REPORT),
+        {"report": _REPORT},
+    ),
+    (
+        PermissionDeniedError("ann may not buy numbers", actor_id="ann", action="buy"),
+        PermissionDeniedError("ann", "buy", "ann may not buy numbers"),
+        {"actor_id": "ann", "action": "buy"},
+    ),
+    (
+        UnsupportedFeatureError.missing("fake", "voice", "Use another carrier."),
+        UnsupportedFeatureError("fake", "voice", "Use another carrier."),
+        {"provider": "fake", "feature": "voice"},
+    ),
+    (
+        UnsupportedFeatureError.missing("fake", "voice"),
+        UnsupportedFeatureError("fake", "voice"),
+        {"provider": "fake", "feature": "voice"},
+    ),
+    (
+        UnknownProviderError.not_installed("acme", ("fake", "twilio")),
+        UnknownProviderError("acme", ("fake", "twilio")),
+        {"provider": "acme", "installed": ("fake", "twilio")},
+    ),
+    (
+        UnknownHostError.not_installed("acme", ()),
+        UnknownHostError("acme", ()),
+        {"host": "acme", "installed": ()},
+    ),
+    (
+        PluginContractError.broken(plugin="p", hook="sms_host_policy", problem="bad", fix="fix"),
+        PluginContractError(plugin="p", hook="sms_host_policy", problem="bad", fix="fix"),
+        {"plugin": "p", "hook": "sms_host_policy", "problem": "bad", "fix": "fix"},
+    ),
+    (
+        HostDeclarationError.out_of_bounds("mass_text_cap", 0, "at least 1"),
+        HostDeclarationError("mass_text_cap", 0, "at least 1"),
+        {"field": "mass_text_cap", "value": 0, "bounds": "at least 1"},
+    ),
+]
+
+
+def _classes() -> list[type[BaseException]]:
+    return [getattr(exceptions, name) for name in exceptions.__all__]
+
+
+class TestShape:
+    """One constructor shape: the message first, everything else by keyword."""
+
+    @pytest.mark.parametrize("kind", _classes(), ids=lambda kind: kind.__name__)
+    def test_message_first_context_by_keyword(self, kind: type[BaseException]) -> None:
+        defined_by = next(cls for cls in kind.__mro__ if "__init__" in vars(cls))
+        if defined_by.__module__ == "builtins":
+            return  # the message alone, as Exception takes it
+        parameters = list(inspect.signature(kind.__init__).parameters.values())[1:]
+        assert "message" == parameters[0].name
+        positional = [
+            parameter.name
+            for parameter in parameters[1:]
+            if parameter.kind is not inspect.Parameter.KEYWORD_ONLY
+        ]
+        # Only the earlier argument lists, still accepted, take more positions.
+        assert all(name.startswith("earlier") for name in positional), positional
+
+    @pytest.mark.parametrize(("named", "earlier", "attributes"), SAME)
+    def test_named_constructor_and_earlier_call_agree(
+        self, named: Exception, earlier: Exception, attributes: dict[str, Any]
+    ) -> None:
+        assert type(named) is type(earlier)
+        assert str(named) == str(earlier)
+        for attribute, value in attributes.items():
+            assert value == getattr(named, attribute) == getattr(earlier, attribute)
+
+    def test_a_message_given_is_kept(self) -> None:
+        error = UnsupportedFeatureError("no voice here", provider="fake", feature="voice")
+        assert ("no voice here", "fake", "voice") == (str(error), error.provider, error.feature)
