@@ -57,6 +57,7 @@ from sms_core.domain.numbers import (
     NumberType,
     ProvisionedNumber,
 )
+from sms_core.domain.paging import Page
 from sms_core.domain.phone import PhoneNumber
 from sms_core.domain.policy import (
     Action,
@@ -148,6 +149,7 @@ __all__ = [
     "OptOutChanged",
     "OptOutSource",
     "OutboundMessage",
+    "Page",
     "PhoneNumber",
     "PolicySettings",
     "PostalAddress",
