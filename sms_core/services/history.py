@@ -25,7 +25,7 @@ from typing import cast
 
 import attrs
 
-from sms_core.domain import Action, Direction, Message, PhoneNumber, Thread
+from sms_core.domain import Action, Message, PhoneNumber, Thread
 from sms_core.domain.paging import Page
 from sms_core.exceptions import MessageNotFoundError
 from sms_core.services.context import AccountContext
@@ -92,16 +92,7 @@ class MessageHistory:
             found = message_store.candidate_messages(
                 connection, self._context.account.id, candidate_id
             )
-        threads: dict[tuple[PhoneNumber, PhoneNumber], builtins.list[Message]] = {}
-        latest: dict[tuple[PhoneNumber, PhoneNumber], int] = {}
-        for position, message in enumerate(found):  # oldest first
-            key = _thread_key(message)
-            threads.setdefault(key, []).append(message)
-            latest[key] = position
-        return [
-            Thread(line=line, candidate=candidate, messages=tuple(threads[line, candidate]))
-            for line, candidate in sorted(threads, key=latest.__getitem__, reverse=True)
-        ]
+        return Thread.group(found)
 
     def thread_page(
         self,
@@ -194,10 +185,3 @@ class MessageHistory:
 def _message_key(key: Key | None) -> message_store.MessageKey | None:
     """A decoded cursor's key as the store's (created_at, seq): ``Listing`` checked its shape."""
     return cast("message_store.MessageKey | None", key)
-
-
-def _thread_key(message: Message) -> tuple[PhoneNumber, PhoneNumber]:
-    """The line number and the candidate number of a message's thread."""
-    if message.direction is Direction.OUTBOUND:
-        return message.sender, message.recipient
-    return message.recipient, message.sender
