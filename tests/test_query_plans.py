@@ -28,12 +28,14 @@ from sms_core import (
     OptOut,
     OptOutSource,
     PhoneNumber,
+    User,
 )
 from sms_core.store import Database
 from sms_core.store import audit as audit_store
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
+from sms_core.store import users as user_store
 from sms_core.store.accounts import insert_account
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -70,6 +72,8 @@ def seed(connection: sa.Connection, account_id: str, size: int) -> None:
         ],
     )
     for i in range(size // 8):
+        user = User(id=f"u{i}", account_id=account_id, first_name="Sam", last_name=f"Lee{i % 9}")
+        user_store.upsert_user(connection, user, NOW)
         optout_store.insert_opt_out(
             connection,
             account_id,
@@ -215,3 +219,14 @@ class TestListPlans:
         """The audit trail pages backwards through ix_audit_log_account_id."""
         [plan] = plans(database, lambda c: audit_store.audit_page(c, "acme", before=(4,), limit=10))
         assert_indexed(plan, "ix_audit_log_account_id")
+
+    @pytest.mark.parametrize("active_only", [False, True])
+    def test_users(self, database: Database, active_only: bool) -> None:
+        """Users page by name through ix_users_account_name."""
+        [plan] = plans(
+            database,
+            lambda c: user_store.user_page(
+                c, "acme", active_only=active_only, after=("Lee3", "Sam", "u3"), limit=10
+            ),
+        )
+        assert_indexed(plan, "ix_users_account_name")

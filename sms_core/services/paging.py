@@ -33,7 +33,7 @@ from sms_core.exceptions import InvalidCursorError
 __all__ = ["Key", "Listing", "page_size"]
 
 #: A row's place in its list's order, compared as a tuple.
-Key = tuple[datetime | int, ...]
+Key = tuple[datetime | int | str, ...]
 
 _T = TypeVar("_T")
 #: Longer than any cursor this module writes; a longer one is refused before decoding.
@@ -59,7 +59,7 @@ class Listing:
         name: The list (``"thread"``, ``"audit"``), shown in refusals.
         scope: What distinguishes this list from others of its name (the thread's numbers, the
             filter); a cursor of another scope is refused. Only a digest of it is written.
-        shape: The type of each part of the sort key: ``datetime`` or ``int``.
+        shape: The type of each part of the sort key: ``datetime``, ``int`` or ``str``.
     """
 
     name: str
@@ -104,9 +104,9 @@ class Listing:
     def _key(self, cursor: str, parts: object) -> Key:
         if not isinstance(parts, list) or len(parts) != len(self.shape):
             raise self._refuse(cursor, "it is not a cursor")
-        key: list[datetime | int] = []
+        key: list[datetime | int | str] = []
         for kind, part in zip(self.shape, parts, strict=True):
-            if kind is int and type(part) is int:
+            if (kind is int and type(part) is int) or (kind is str and isinstance(part, str)):
                 key.append(part)
                 continue
             if kind is datetime and isinstance(part, str):

@@ -103,6 +103,8 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("permissions", sa.JSON, nullable=False),
     sa.Column("updated_at", _TIME, nullable=False),
+    # The account's users in their listed order, paged (keyset).
+    sa.Index("ix_users_account_name", "account_id", "last_name", "first_name", "id"),
 )
 
 seats = sa.Table(

@@ -55,6 +55,17 @@ class TestUsers:
         assert listed.index("Ada Lee") < listed.index("Ben Ortiz") < listed.index("Cleo Park")
         assert "Marketplace Admin" in listed
 
+    def test_pages(self, widget: SmsadminRunner) -> None:
+        """--limit lists the first users by name and a cursor; --cursor lists the rest."""
+        everyone = widget.ok("users", "list").stdout
+        out = widget.ok("users", "list", "--limit", "1").stdout
+        cursor = out.split("--cursor ", 1)[1].split()[0]
+        rest = widget.ok("users", "list", "--limit", "1000", "--cursor", cursor).stdout
+        assert "Ada Lee" in out
+        assert "Ada Lee" not in rest
+        assert "Ben Ortiz" in rest
+        assert "Ben Ortiz" in everyone
+
     def test_upsert_replaces(self, widget: SmsadminRunner) -> None:
         """Upserting an existing id replaces the user's data."""
         widget.ok("users", "upsert", "u-ada", "--first", "Ada", "--last", "Lovelace")

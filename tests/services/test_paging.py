@@ -274,6 +274,46 @@ class TestEveryRowOnce:
         assert before == page_through(rows, read, rows.audit, steps)
 
 
+class TestUsers:
+    """Users page by name, where a new user can sort anywhere."""
+
+    @paging
+    @given(
+        first=st.lists(st.sampled_from(["Lee", "Ng", "Ortiz", "Park", "Stone"]), max_size=8),
+        later=st.lists(st.sampled_from(["Adams", "Lee", "Ng", "Zhou"]), max_size=8),
+        size=st.integers(1, 3),
+    )
+    def test_each_once_in_order(
+        self, admin: SmsAdmin, clock: ManualClock, first: list[str], later: list[str], size: int
+    ) -> None:
+        """Users there at the start show once each, in order; ones added meanwhile at most once.
+
+        A user added with a name before the cursor's place is not revisited.
+        """
+        rows = Rows(admin, clock)
+        users = rows.account.users
+        for index, last in enumerate(first):
+            users.upsert(f"u{index}", first_name="Sam", last_name=last)
+        before = [
+            u.id for u in sorted(users.list(), key=lambda u: (u.last_name, u.first_name, u.id))
+        ]
+        added = iter(enumerate(later))
+        seen: list[str] = []
+        cursor: str | None = None
+        while True:
+            page = users.page(limit=size, cursor=cursor)
+            seen.extend(u.id for u in page.items)
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+            for index, last in itertools.islice(added, 2):
+                users.upsert(f"v{index}", first_name="Sam", last_name=last)
+        assert len(seen) == len(set(seen))
+        assert before == [user_id for user_id in seen if user_id in before]
+        names = {u.id: (u.last_name, u.first_name, u.id) for u in users.list()}
+        assert sorted(seen, key=names.__getitem__) == seen
+
+
 class TestPageSizes:
     """A page holds the default unless asked, and never more than the maximum."""
 
