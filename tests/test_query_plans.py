@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from sms_core import (
     Account,
@@ -37,6 +38,7 @@ from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
 from sms_core.store import users as user_store
 from sms_core.store.accounts import insert_account
+from sms_core.store.migrate import alembic_config, upgrade
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 LINE = "+14155550100"
@@ -150,6 +152,52 @@ def assert_indexed(plan: str, index: str, *, ordered: bool = True) -> None:
     assert not any(_SQLITE_SCAN.match(line) for line in plan.splitlines()), plan
     if ordered:
         assert "TEMP B-TREE" not in plan, plan
+
+
+def indexes(engine: sa.Engine) -> dict[str, list[str]]:
+    """The paged tables' indexes, by name, with their columns."""
+    with engine.connect() as connection:
+        inspector = sa.inspect(connection)
+        return {
+            index["name"]: [str(column) for column in index["column_names"]]
+            for table in ("messages", "opt_outs", "audit_log", "users")
+            for index in inspector.get_indexes(table)
+            if index["name"]
+        }
+
+
+class TestMigration:
+    """Migration 0010 reshapes and adds the indexes, and its downgrade puts 0009's back."""
+
+    def test_upgrade_and_downgrade(self, database_url: str) -> None:
+        """Texts stored under 0009 stay; 0010's indexes come and go with the revision."""
+        engine = sa.create_engine(database_url)
+        try:
+            upgrade(engine, "0009")
+            with engine.begin() as connection:
+                seed(connection, "acme", 16)
+            before = indexes(engine)
+            upgrade(engine, "0010")
+            after = indexes(engine)
+            assert ["account_id", "line_number", "candidate_number", "created_at", "seq"] == after[
+                "ix_messages_thread"
+            ]
+            assert ["account_id", "candidate_id", "line_number", "candidate_number"] == after[
+                "ix_messages_candidate"
+            ]
+            added = {
+                "ix_messages_account_time",
+                "ix_opt_outs_account",
+                "ix_audit_log_account_id",
+                "ix_users_account_name",
+            }
+            assert added == set(after) - set(before)
+            with engine.connect() as connection:
+                assert 16 == len(message_store.account_page(connection, "acme", limit=None))
+            command.downgrade(alembic_config(engine), "0009")
+            assert before == indexes(engine)
+        finally:
+            engine.dispose()
 
 
 class TestHistoryPlans:
