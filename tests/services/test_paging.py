@@ -314,6 +314,27 @@ class TestUsers:
         assert sorted(seen, key=names.__getitem__) == seen
 
 
+class TestAccounts:
+    """Accounts page by id."""
+
+    def test_each_once_in_order(self, admin: SmsAdmin, clock: ManualClock) -> None:
+        """Accounts there at the start show once each, by id; ones added meanwhile at most once."""
+        for _ in range(5):
+            Rows(admin, clock)
+        before = [account.id for account in admin.accounts()]
+        seen: list[str] = []
+        page = admin.accounts_page(limit=2)
+        while True:
+            seen.extend(account.id for account in page.items)
+            if page.next_cursor is None:
+                break
+            Rows(admin, clock)
+            page = admin.accounts_page(limit=2, cursor=page.next_cursor)
+        assert len(seen) == len(set(seen))
+        assert before == [account_id for account_id in seen if account_id in before]
+        assert sorted(seen) == seen
+
+
 class TestPageSizes:
     """A page holds the default unless asked, and never more than the maximum."""
 
