@@ -21,8 +21,8 @@ import binascii
 import hashlib
 import json
 from collections.abc import Sequence
-from datetime import datetime
-from typing import TypeVar
+from datetime import UTC, datetime
+from typing import TypeVar, cast
 
 import attrs
 
@@ -104,21 +104,27 @@ class Listing:
     def _key(self, cursor: str, parts: object) -> Key:
         if not isinstance(parts, list) or len(parts) != len(self.shape):
             raise self._refuse(cursor, "it is not a cursor")
-        key: list[datetime | int | str] = []
-        for kind, part in zip(self.shape, parts, strict=True):
-            if (kind is int and type(part) is int) or (kind is str and isinstance(part, str)):
-                key.append(part)
-                continue
-            if kind is datetime and isinstance(part, str):
-                try:
-                    moment = datetime.fromisoformat(part)
-                except ValueError:
-                    raise self._refuse(cursor, "it is not a cursor") from None
-                if moment.tzinfo is not None:
-                    key.append(moment)
-                    continue
+        key = tuple(self._part(kind, part) for kind, part in zip(self.shape, parts, strict=True))
+        if None in key:
             raise self._refuse(cursor, "it is not a cursor")
-        return tuple(key)
+        return cast("Key", key)
+
+    @staticmethod
+    def _part(kind: type, part: object) -> datetime | int | str | None:
+        """One part of a key as the store takes it, or ``None`` when no store value is one."""
+        if kind is int and type(part) is int:
+            # Key columns are 32-bit INTEGERs; PostgreSQL refuses to compare with a larger value.
+            return part if -inputs.INT32_MAX - 1 <= part <= inputs.INT32_MAX else None
+        if kind is str and isinstance(part, str):
+            # No NUL, control or lone surrogate, which a database refuses to compare.
+            return part if part.isprintable() else None
+        if kind is datetime and isinstance(part, str):
+            try:
+                moment = datetime.fromisoformat(part)
+                return moment.astimezone(UTC) if moment.tzinfo is not None else None
+            except (ValueError, OverflowError):
+                return None
+        return None
 
     def _refuse(self, cursor: object, why: str) -> InvalidCursorError:
         shown = inputs.shown(cursor)

@@ -413,9 +413,29 @@ class TestCursors:
         cursor = rows.account.messages.page("ann", limit=1).next_cursor
         assert cursor is not None
         body = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        for key in (["2026-03-10T15:00:00", 1], [1, 1], ["2026-03-10T15:00:00+00:00"]):
+        for key in (
+            ["2026-03-10T15:00:00", 1],  # no time zone
+            [1, 1],
+            ["2026-03-10T15:00:00+00:00"],
+            ["2026-03-10T15:00:00+00:00", 2**64],  # past any integer column
+            ["2026-03-10T15:00:00+00:00", 2**31],  # past the 32-bit seq column
+            ["2026-03-10T15:00:00+00:00", True],
+            ["0001-01-01T00:00:00+05:00", 1],  # before the first UTC instant
+        ):
             with pytest.raises(InvalidCursorError, match="not a cursor"):
                 rows.account.messages.page("ann", cursor=forged({**body, "k": key}))
+
+    def test_text_a_database_refuses(self, rows: Rows) -> None:
+        """A users cursor whose names hold NUL or a lone surrogate is refused, not sent."""
+        for index in range(3):
+            rows.account.users.upsert(f"u{index}", first_name="Sam", last_name="Lee")
+        cursor = rows.account.users.page(limit=1).next_cursor
+        assert cursor is not None
+        body = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        for name in ("Lee\x00", "\ud800"):
+            key = [name, "Sam", "u0"]
+            with pytest.raises(InvalidCursorError, match="not a cursor"):
+                rows.account.users.page(cursor=forged({**body, "k": key}))
 
     def test_permission_checked(self, rows: Rows) -> None:
         """A user the host does not let see history gets no page."""
