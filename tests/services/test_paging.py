@@ -7,6 +7,7 @@ between its pages (some at the very instant of the page's last row), on SQLite a
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 from collections.abc import Callable
@@ -54,6 +55,14 @@ STEPS = st.lists(
     st.tuples(st.integers(1, 4), st.integers(0, 3), st.booleans()), min_size=1, max_size=8
 )
 _accounts = itertools.count()
+
+
+def forged(body: object) -> str:
+    return forged_raw(json.dumps(body).encode())
+
+
+def forged_raw(body: bytes) -> str:
+    return base64.urlsafe_b64encode(body).decode().rstrip("=")
 
 
 class Rows:
@@ -314,6 +323,47 @@ class TestUsers:
         assert sorted(seen, key=names.__getitem__) == seen
 
 
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=6,
+)
+
+
+class TestHostileCursors:
+    """Whatever a cursor holds, the answer is a page or InvalidCursorError, never another error."""
+
+    @paging
+    @given(cursor=st.text(max_size=80) | st.binary(max_size=40).map(forged_raw))
+    def test_any_text(self, admin: SmsAdmin, clock: ManualClock, cursor: str) -> None:
+        """Random text, or base64 of random bytes."""
+        rows = Rows(admin, clock)
+        with pytest.raises(InvalidCursorError):
+            rows.account.messages.page("ann", cursor=cursor)
+
+    @paging
+    @given(key=JSON)
+    def test_any_key(self, admin: SmsAdmin, clock: ManualClock, key: object) -> None:
+        """A genuine cursor of each list with its key replaced by any JSON value."""
+        rows = Rows(admin, clock)
+        for _ in range(2):
+            rows.text()
+            rows.opt_out()
+        account = rows.account
+        account.users.upsert("bob", first_name="Bob", last_name="Stone")
+        reads: list[Callable[[str | None], str | None]] = [
+            lambda c: account.messages.page("ann", limit=1, cursor=c).next_cursor,
+            lambda c: account.optouts.page("ann", limit=1, cursor=c).next_cursor,
+            lambda c: account.users.page(limit=1, cursor=c).next_cursor,
+        ]
+        for read in reads:
+            genuine = read(None)
+            assert genuine is not None
+            body = json.loads(base64.urlsafe_b64decode(genuine + "=" * (-len(genuine) % 4)))
+            with contextlib.suppress(InvalidCursorError):
+                read(forged({**body, "k": key}))
+
+
 class TestAccounts:
     """Accounts page by id."""
 
@@ -354,10 +404,6 @@ class TestPageSizes:
         rows = Rows(admin, clock)
         with pytest.raises(InvalidFieldError, match="limit"):
             rows.account.messages.page("ann", limit=limit)  # type: ignore[arg-type]
-
-
-def forged(body: object) -> str:
-    return base64.urlsafe_b64encode(json.dumps(body).encode()).decode().rstrip("=")
 
 
 class TestCursors:
