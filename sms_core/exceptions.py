@@ -15,7 +15,8 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── RegistrationLintError              a registration form with lint errors; has the report
     │   ├── MessageBodyError                   an empty text, or one longer than the host allows
     │   ├── TooManyRecipientsError             a mass text over the host's cap (or to nobody)
-    │   └── IdempotencyKeyError                a key reused for another send, or malformed
+    │   ├── IdempotencyKeyError                a key reused for another send, or malformed
+    │   └── InvalidCursorError                 a page cursor that is malformed or of another list
     ├── NotFoundError (LookupError)            an id or number the account does not have
     │   ├── AccountNotFoundError
     │   ├── UserNotFoundError
@@ -99,6 +100,7 @@ __all__ = [
     "HostDeclarationError",
     "IdempotencyKeyError",
     "InactiveUserError",
+    "InvalidCursorError",
     "InvalidFieldError",
     "InvalidInputError",
     "InvalidPhoneNumberError",
@@ -341,6 +343,18 @@ class TooManyRecipientsError(InvalidInputError):
 
 class IdempotencyKeyError(InvalidInputError):
     """Raised when an idempotency key is malformed, or was used for a different send."""
+
+
+class InvalidCursorError(InvalidInputError):
+    """Raised when a page cursor is not one a page of the same list returned.
+
+    Attributes:
+        cursor: The cursor refused, shortened for the message.
+    """
+
+    def __init__(self, message: str, *, cursor: str) -> None:
+        super().__init__(message)
+        self.cursor = cursor
 
 
 class NotFoundError(SmsError, LookupError):

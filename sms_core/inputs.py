@@ -46,6 +46,8 @@ __all__ = [
     "MESSAGE_ID_LENGTH",
     "NAME_LENGTH",
     "NUMBER_TEXT_LENGTH",
+    "PAGE_SIZE_DEFAULT",
+    "PAGE_SIZE_MAX",
     "PERMISSIONS_MAX",
     "PERMISSION_LENGTH",
     "REASON_LENGTH",
@@ -97,6 +99,10 @@ SETTING_VALUE_LENGTH = 2048
 INT32_MAX = 2**31 - 1
 #: The most rows one list call returns.
 LIST_LIMIT_MAX = 10_000
+#: The rows a page of a paged list holds unless the caller asks for fewer or more, and the
+#: most it may hold (``*_page`` methods, the CLI's ``--limit``).
+PAGE_SIZE_DEFAULT = 100
+PAGE_SIZE_MAX = 1000
 #: The longest text body accepted at all; the host and carrier limits are checked later.
 BODY_TEXT_LENGTH = 100_000
 #: Why an admin did something (lifting an opt-out), as free text.

@@ -8,6 +8,7 @@ import typer
 
 from sms_core.cli import output, render
 from sms_core.cli.options import global_options
+from sms_core.cli.params import CursorOption, LimitOption
 
 __all__ = ["app", "parse_settings"]
 
@@ -61,12 +62,15 @@ def create(
 
 
 @app.command("list")
-def list_accounts(ctx: typer.Context) -> None:
+def list_accounts(
+    ctx: typer.Context, limit: LimitOption = None, cursor: CursorOption = None
+) -> None:
     """Every account, by id."""
     with global_options(ctx).sdk() as sdk:
-        accounts = sdk.accounts()
+        page = sdk.accounts_page(limit=limit, cursor=cursor)
     console = output.out_console()
-    if not accounts:
+    if not page.items:
         output.hint(console, "no accounts yet: add one with 'smsadmin accounts create'")
         return
-    console.print(render.accounts_table(accounts))
+    console.print(render.accounts_table(list(page.items)))
+    output.next_page(console, page.next_cursor)

@@ -8,7 +8,9 @@ import typer
 
 from sms_core.cli import output, render
 from sms_core.cli.options import global_options
+from sms_core.cli.params import CursorOption
 from sms_core.domain import AuditAction
+from sms_core.inputs import PAGE_SIZE_MAX
 
 if TYPE_CHECKING:
     from sms_core.services import AccountAdmin
@@ -32,15 +34,20 @@ def audit(
         str | None, typer.Option(help="Only actions on this number, e.g. +14155550100.")
     ] = None,
     limit: Annotated[
-        int, typer.Option(min=1, max=10_000, help="The most entries to show (1-10000).")
+        int,
+        typer.Option(
+            min=1, max=PAGE_SIZE_MAX, help=f"The most entries to show (1-{PAGE_SIZE_MAX})."
+        ),
     ] = 50,
+    cursor: CursorOption = None,
 ) -> None:
     """The audit trail, newest first: who, what, when, before → after."""
     with global_options(ctx).account() as account:
-        entries = account.audit.list(action=action, target=number, limit=limit)
+        page = account.audit.page(action=action, target=number, limit=limit, cursor=cursor)
         names = display_names(account)
     console = output.out_console()
-    if entries:
-        console.print(render.audit_table(entries, names))
+    if page.items:
+        console.print(render.audit_table(list(page.items), names))
+        output.next_page(console, page.next_cursor)
     else:
         output.hint(console, "no audit entries match")

@@ -25,7 +25,8 @@ from sms_core.cli.message_tables import (
     thread_title,
 )
 from sms_core.cli.options import global_options
-from sms_core.domain import DeliveryStatus, MassSendResult, Recipient, RecipientOutcome
+from sms_core.cli.params import CursorOption, LimitOption
+from sms_core.domain import DeliveryStatus, MassSendResult, Recipient, RecipientOutcome, Thread
 from sms_core.segments import SegmentAnalysis, analyze
 
 if TYPE_CHECKING:
@@ -188,18 +189,24 @@ def thread(
     candidate_number: Annotated[
         str, typer.Argument(metavar="CANDIDATE_NUMBER", help="The candidate's number.")
     ],
+    limit: LimitOption = None,
+    cursor: CursorOption = None,
 ) -> None:
     """The conversation between one of your numbers and a candidate's, oldest first."""
     options = global_options(ctx)
     viewer = options.actor()
     with options.account() as account:
-        messages = account.messages.thread(viewer, line_number, candidate_number)
+        page = account.messages.thread_page(
+            viewer, line_number, candidate_number, limit=limit, cursor=cursor
+        )
         names = display_names(account)
     console = output.out_console()
+    messages = list(page.items)
     if not messages:
         output.hint(console, "no messages between these numbers yet")
         return
     console.print(messages_table(messages, names, title=conversation_title(messages[0])))
+    output.next_page(console, page.next_cursor)
 
 
 def history(
@@ -207,17 +214,24 @@ def history(
     candidate_id: Annotated[
         str, typer.Argument(metavar="CANDIDATE_ID", help="The host's candidate id.")
     ],
+    limit: LimitOption = None,
+    cursor: CursorOption = None,
 ) -> None:
-    """A candidate's texts: one thread per number pair, with who sent each message."""
+    """A candidate's texts: one thread per number pair, with who sent each message.
+
+    A page holds the candidate's texts in order across their threads (--limit of them), shown
+    by thread, the most recently active first.
+    """
     options = global_options(ctx)
     viewer = options.actor()
     with options.account() as account:
-        threads = account.messages.history(viewer, candidate_id)
+        page = account.messages.history_page(viewer, candidate_id, limit=limit, cursor=cursor)
         names = display_names(account)
     console = output.out_console()
-    if not threads:
+    if not page.items:
         output.hint(console, f"no messages with candidate {candidate_id!r} yet")
         return
-    for conversation in threads:
+    for conversation in Thread.group(page.items):
         title = thread_title(conversation)
         console.print(messages_table(conversation.messages, names, title=title))
+    output.next_page(console, page.next_cursor)

@@ -10,7 +10,7 @@ from sms_core.cli import output
 from sms_core.cli.audit import display_names
 from sms_core.cli.message_tables import optouts_table
 from sms_core.cli.options import global_options
-from sms_core.cli.params import NumberArg
+from sms_core.cli.params import CursorOption, LimitOption, NumberArg
 
 __all__ = ["app"]
 
@@ -23,23 +23,36 @@ AllOption = Annotated[bool, typer.Option("--all", help="Include lifted opt-outs.
 
 
 @app.callback()
-def optouts(ctx: typer.Context, include_lifted: AllOption = False) -> None:
+def optouts(
+    ctx: typer.Context,
+    include_lifted: AllOption = False,
+    limit: LimitOption = None,
+    cursor: CursorOption = None,
+) -> None:
     """The opt-outs in force (``list`` is the default command)."""
     if ctx.invoked_subcommand is None:
-        list_optouts(ctx, include_lifted=include_lifted)
+        list_optouts(ctx, include_lifted=include_lifted, limit=limit, cursor=cursor)
 
 
 @app.command("list")
-def list_optouts(ctx: typer.Context, include_lifted: AllOption = False) -> None:
+def list_optouts(
+    ctx: typer.Context,
+    include_lifted: AllOption = False,
+    limit: LimitOption = None,
+    cursor: CursorOption = None,
+) -> None:
     """The opt-outs in force, oldest first; with --all, lifted ones too (--as a viewer)."""
     options = global_options(ctx)
     viewer = options.actor()
     with options.account() as account:
-        found = account.optouts.list(viewer, include_lifted=include_lifted)
+        page = account.optouts.page(
+            viewer, include_lifted=include_lifted, limit=limit, cursor=cursor
+        )
         names = display_names(account)
     console = output.out_console()
-    if found:
-        console.print(optouts_table(found, names))
+    if page.items:
+        console.print(optouts_table(list(page.items), names))
+        output.next_page(console, page.next_cursor)
     else:
         output.hint(console, "no number has opted out" if not include_lifted else "no opt-outs")
 

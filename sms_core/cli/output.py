@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-__all__ = ["error", "error_console", "hint", "out_console", "refusal", "success"]
+__all__ = ["error", "error_console", "hint", "next_page", "out_console", "refusal", "success"]
 
 
 def out_console() -> Console:
@@ -25,6 +25,12 @@ def error_console() -> Console:
 def success(console: Console, message: str) -> None:
     """A one-line confirmation of what was done."""
     console.print(Text.assemble(("✔ ", "green"), message), soft_wrap=True)
+
+
+def next_page(console: Console, cursor: str | None) -> None:
+    """Say how to see the next page of a listing, if there is one."""
+    if cursor is not None:
+        hint(console, f"more rows follow; add --cursor {cursor}")
 
 
 def hint(console: Console, message: str) -> None:

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["AcceptTerms", "AssumeYes", "NumberArg", "UserArg", "finite"]
+from sms_core.inputs import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
+
+__all__ = [
+    "AcceptTerms",
+    "AssumeYes",
+    "CursorOption",
+    "LimitOption",
+    "NumberArg",
+    "UserArg",
+    "finite",
+]
 
 #: A phone number as the user types it.
 NumberArg = Annotated[
@@ -26,6 +36,24 @@ AcceptTerms = Annotated[
     typer.Option(
         "--accept-terms", help="Agree to the subscription terms (asked at a terminal otherwise)."
     ),
+]
+
+#: How many rows a listing shows at most: a page of the services' paged lists.
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        min=1,
+        max=PAGE_SIZE_MAX,
+        help=f"The most rows to show (1-{PAGE_SIZE_MAX}; default {PAGE_SIZE_DEFAULT}).",
+        show_default=False,
+    ),
+]
+
+#: Where a listing continues: the cursor the previous page printed.
+CursorOption = Annotated[
+    str | None,
+    typer.Option("--cursor", metavar="CURSOR", help="Continue where the previous page ended."),
 ]
 
 

@@ -8,7 +8,7 @@ import typer
 
 from sms_core.cli import output, render
 from sms_core.cli.options import global_options
-from sms_core.cli.params import UserArg
+from sms_core.cli.params import CursorOption, LimitOption, UserArg
 from sms_core.domain import PhoneNumber, User
 
 if TYPE_CHECKING:
@@ -67,10 +67,14 @@ def list_users(
     active_only: Annotated[
         bool, typer.Option("--active-only", help="Leave inactive users out.")
     ] = False,
+    limit: LimitOption = None,
+    cursor: CursorOption = None,
 ) -> None:
     """Every user, by last and first name; inactive users in red."""
     with global_options(ctx).account() as account:
-        _show(account, account.users.list(active_only=active_only))
+        page = account.users.page(active_only=active_only, limit=limit, cursor=cursor)
+        _show(account, list(page.items))
+    output.next_page(output.out_console(), page.next_cursor)
 
 
 @app.command("search")

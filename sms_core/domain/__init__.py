@@ -58,6 +58,7 @@ from sms_core.domain.numbers import (
     NumberType,
     ProvisionedNumber,
 )
+from sms_core.domain.paging import Page
 from sms_core.domain.phone import PhoneNumber
 from sms_core.domain.policy import (
     Action,
@@ -149,6 +150,7 @@ __all__ = [
     "OptOutChanged",
     "OptOutSource",
     "OutboundMessage",
+    "Page",
     "PhoneNumber",
     "PolicySettings",
     "PostalAddress",

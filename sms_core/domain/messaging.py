@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
 import attrs
 
-from sms_core.domain.messages import Message
+from sms_core.domain.messages import Direction, Message
 from sms_core.domain.phone import PhoneNumber
 from sms_core.segments import SegmentAnalysis
 
@@ -144,6 +145,23 @@ class Thread:
     line: PhoneNumber
     candidate: PhoneNumber
     messages: tuple[Message, ...]
+
+    @classmethod
+    def group(cls, messages: Iterable[Message]) -> list[Thread]:
+        """The threads of ``messages`` (given oldest first), the most recently active first."""
+        threads: dict[tuple[PhoneNumber, PhoneNumber], list[Message]] = {}
+        latest: dict[tuple[PhoneNumber, PhoneNumber], int] = {}
+        for position, message in enumerate(messages):
+            if message.direction is Direction.OUTBOUND:
+                key = (message.sender, message.recipient)
+            else:
+                key = (message.recipient, message.sender)
+            threads.setdefault(key, []).append(message)
+            latest[key] = position
+        return [
+            cls(line=line, candidate=candidate, messages=tuple(threads[line, candidate]))
+            for line, candidate in sorted(threads, key=latest.__getitem__, reverse=True)
+        ]
 
 
 class OptOutSource(StrEnum):

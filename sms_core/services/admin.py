@@ -7,13 +7,13 @@ import random
 import re
 from collections.abc import Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
 from sms_core import inputs
 from sms_core.clock import Clock, SystemClock
-from sms_core.domain import Account, Message, StepStatus, SyncReport
+from sms_core.domain import Account, Message, Page, StepStatus, SyncReport
 from sms_core.exceptions import AccountNotFoundError, AlreadyExistsError, InvalidInputError
 from sms_core.plugins import Hooks
 from sms_core.services.allowance import AllowanceAdmin
@@ -23,6 +23,7 @@ from sms_core.services.host_events import HostEventDelivery, HostEventReport
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
 from sms_core.services.optouts import OptOuts
+from sms_core.services.paging import Listing, page_size
 from sms_core.services.policy_settings import PolicySettingsAdmin
 from sms_core.services.registration import RegistrationAdmin
 from sms_core.services.seats import SeatAdmin
@@ -221,6 +222,31 @@ class SmsAdmin:
         """Every account, by id."""
         with self.database.transaction() as connection:
             return account_store.list_accounts(connection)
+
+    def accounts_page(
+        self, *, limit: int | None = None, cursor: str | None = None
+    ) -> Page[Account]:
+        """A page of :meth:`accounts`, by id; pass ``next_cursor`` back for the next.
+
+        Args:
+            limit: The most accounts on the page: 1 to ``PAGE_SIZE_MAX``, by default
+                ``PAGE_SIZE_DEFAULT`` (:mod:`sms_core.inputs`).
+            cursor: The ``next_cursor`` of the previous page; ``None`` for the first.
+
+        Raises:
+            InvalidFieldError: When ``limit`` is out of range.
+            InvalidCursorError: When ``cursor`` is not one a page of this list returned.
+        """
+        size = page_size(limit)
+        listing = Listing(name="accounts", shape=(str,))
+        after = listing.start(cursor)
+        with self.database.transaction() as connection:
+            found = account_store.account_page(
+                connection,
+                after=cast("tuple[str] | None", after),  # Listing checked its shape
+                limit=size + 1,
+            )
+        return listing.page(found, size)
 
     def sync_registrations(self) -> dict[str, SyncReport]:
         """Move every registration in progress forward, as a scheduler runs it.

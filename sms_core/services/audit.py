@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+from typing import cast
 
 import attrs
 
 from sms_core import inputs
-from sms_core.domain import AuditAction, AuditEntry, PhoneNumber
+from sms_core.domain import AuditAction, AuditEntry, Page, PhoneNumber
 from sms_core.exceptions import InvalidFieldError, InvalidPhoneNumberError
 from sms_core.services.context import AccountContext
-from sms_core.store.audit import list_audit
+from sms_core.services.paging import Listing, page_size
+from sms_core.store.audit import audit_page, list_audit
 
 __all__ = ["AuditTrail"]
 
@@ -35,6 +37,53 @@ class AuditTrail:
             InvalidFieldError: When ``action`` is not an :class:`AuditAction`, ``target`` is
                 not a number or an id, or ``limit`` is not from 1 to ``LIST_LIMIT_MAX``.
         """
+        target_key = self._filters(action, target)
+        inputs.count("limit", limit, minimum=1, maximum=inputs.LIST_LIMIT_MAX)
+        with self._context.database.transaction() as connection:
+            return list_audit(
+                connection, self._context.account.id, action=action, target=target_key, limit=limit
+            )
+
+    def page(
+        self,
+        *,
+        action: AuditAction | None = None,
+        target: str | PhoneNumber | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page[AuditEntry]:
+        """A page of :meth:`list`, newest first; pass ``next_cursor`` back for the next.
+
+        Args:
+            action: Only entries of this action (a cursor of one filter does not continue
+                another).
+            target: Only entries about this number or seat id.
+            limit: The most entries on the page: 1 to ``PAGE_SIZE_MAX``, by default
+                ``PAGE_SIZE_DEFAULT`` (:mod:`sms_core.inputs`).
+            cursor: The ``next_cursor`` of the previous page; ``None`` for the first.
+
+        Raises:
+            InvalidFieldError: When ``action``, ``target`` or ``limit`` is refused.
+            InvalidCursorError: When ``cursor`` is not one a page of this list returned.
+        """
+        target_key = self._filters(action, target)
+        size = page_size(limit)
+        scope = f"{action.value if action else ''} {target_key or ''}"
+        listing = Listing(name="audit", scope=scope, shape=(int,))
+        before = listing.start(cursor)
+        with self._context.database.transaction() as connection:
+            found = audit_page(
+                connection,
+                self._context.account.id,
+                action=action,
+                target=target_key,
+                before=cast("tuple[int] | None", before),  # Listing checked its shape
+                limit=size + 1,
+            )
+        return listing.page(found, size)
+
+    def _filters(self, action: AuditAction | None, target: str | PhoneNumber | None) -> str | None:
+        """Check the filters; the target as stored (a number in E.164 form), if any."""
         if action is not None and not isinstance(action, AuditAction):
             raise InvalidFieldError(
                 field="action",
@@ -43,16 +92,8 @@ class AuditTrail:
             )
         if target is not None:
             inputs.number("target", target)
-        inputs.count("limit", limit, minimum=1, maximum=inputs.LIST_LIMIT_MAX)
         if isinstance(target, str):
             # A number may be typed any way a person types it; a seat id stays as it is.
             with contextlib.suppress(InvalidPhoneNumberError):
                 target = PhoneNumber.parse(target)
-        with self._context.database.transaction() as connection:
-            return list_audit(
-                connection,
-                self._context.account.id,
-                action=action,
-                target=str(target) if target is not None else None,
-                limit=limit,
-            )
+        return str(target) if target is not None else None

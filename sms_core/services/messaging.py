@@ -19,6 +19,7 @@ from sms_core.domain import (
     Action,
     MassSendResult,
     Message,
+    Page,
     PhoneNumber,
     Recipient,
     SendResult,
@@ -242,3 +243,68 @@ class Messaging:
         inputs.identifier("viewer_id", viewer_id)
         inputs.identifier("candidate_id", candidate_id)
         return self._history.history(viewer_id, candidate_id)
+
+    def thread_page(
+        self,
+        viewer_id: str,
+        line_number: str | PhoneNumber,
+        candidate_number: str | PhoneNumber,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page[Message]:
+        """A page of :meth:`thread`, oldest first; pass ``next_cursor`` back for the next.
+
+        Args:
+            limit: The most messages on the page: 1 to ``PAGE_SIZE_MAX``, by default
+                ``PAGE_SIZE_DEFAULT`` (:mod:`sms_core.inputs`).
+            cursor: The ``next_cursor`` of the previous page; ``None`` for the first.
+
+        Raises:
+            PermissionDeniedError: When the host does not let the viewer see message history.
+            InvalidFieldError: When ``limit`` is out of range, or another argument is refused.
+            InvalidCursorError: When ``cursor`` is not one a page of this thread returned.
+        """
+        inputs.identifier("viewer_id", viewer_id)
+        inputs.number("line_number", line_number)
+        inputs.number("candidate_number", candidate_number)
+        return self._history.thread_page(
+            viewer_id, line_number, candidate_number, limit=limit, cursor=cursor
+        )
+
+    def history_page(
+        self,
+        viewer_id: str,
+        candidate_id: str,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page[Message]:
+        """A page of the candidate's messages across their threads, oldest first.
+
+        The messages :meth:`history` groups into threads; each says its thread by its numbers.
+        ``limit`` and ``cursor`` work as in :meth:`thread_page`.
+
+        Raises:
+            PermissionDeniedError: When the host does not let the viewer see message history.
+            InvalidFieldError: When ``limit`` is out of range, or another argument is refused.
+            InvalidCursorError: When ``cursor`` is not one a page of this history returned.
+        """
+        inputs.identifier("viewer_id", viewer_id)
+        inputs.identifier("candidate_id", candidate_id)
+        return self._history.history_page(viewer_id, candidate_id, limit=limit, cursor=cursor)
+
+    def page(
+        self, viewer_id: str, *, limit: int | None = None, cursor: str | None = None
+    ) -> Page[Message]:
+        """A page of all the account's messages, both ways, oldest first.
+
+        ``limit`` and ``cursor`` work as in :meth:`thread_page`.
+
+        Raises:
+            PermissionDeniedError: When the host does not let the viewer see message history.
+            InvalidFieldError: When ``limit`` is out of range, or ``viewer_id`` is refused.
+            InvalidCursorError: When ``cursor`` is not one a page of this list returned.
+        """
+        inputs.identifier("viewer_id", viewer_id)
+        return self._history.page(viewer_id, limit=limit, cursor=cursor)

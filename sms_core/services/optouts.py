@@ -17,11 +17,12 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 
 import attrs
 
 from sms_core import inputs
-from sms_core.domain import Action, AuditAction, OptOut, OptOutSource, PhoneNumber
+from sms_core.domain import Action, AuditAction, OptOut, OptOutSource, Page, PhoneNumber
 from sms_core.exceptions import (
     CandidateOptedOutError,
     InvalidFieldError,
@@ -30,6 +31,7 @@ from sms_core.exceptions import (
 )
 from sms_core.services import host_events
 from sms_core.services.context import AccountContext
+from sms_core.services.paging import Listing, page_size
 from sms_core.store import Transaction
 from sms_core.store import optouts as optout_store
 
@@ -85,6 +87,47 @@ class OptOuts:
             return optout_store.list_opt_outs(
                 connection, self._context.account.id, include_lifted=include_lifted
             )
+
+    def page(
+        self,
+        viewer_id: str,
+        *,
+        include_lifted: bool = False,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page[OptOut]:
+        """A page of :meth:`list`, oldest first; pass ``next_cursor`` back for the next.
+
+        Args:
+            viewer_id: The user reading them, whom the host must allow ``Action.VIEW_HISTORY``.
+            include_lifted: Lifted opt-outs too (a cursor of one choice does not continue the
+                other).
+            limit: The most opt-outs on the page: 1 to ``PAGE_SIZE_MAX``, by default
+                ``PAGE_SIZE_DEFAULT`` (:mod:`sms_core.inputs`).
+            cursor: The ``next_cursor`` of the previous page; ``None`` for the first.
+
+        Raises:
+            PermissionDeniedError: When the host does not let the viewer see message history.
+            InvalidFieldError: When ``limit`` is out of range or ``include_lifted`` not a bool.
+            InvalidCursorError: When ``cursor`` is not one a page of this list returned.
+        """
+        inputs.identifier("viewer_id", viewer_id)
+        inputs.flag("include_lifted", include_lifted)
+        size = page_size(limit)
+        listing = Listing(
+            name="opt-outs", scope="all" if include_lifted else "in force", shape=(int,)
+        )
+        after = listing.start(cursor)
+        self._context.require(viewer_id, Action.VIEW_HISTORY)
+        with self._context.database.transaction() as connection:
+            found = optout_store.opt_out_page(
+                connection,
+                self._context.account.id,
+                include_lifted=include_lifted,
+                after=cast("tuple[int] | None", after),  # Listing checked its shape
+                limit=size + 1,
+            )
+        return listing.page(found, size)
 
     def get(self, viewer_id: str, number: str | PhoneNumber) -> OptOut | None:
         """The number's opt-out in force, if it has one.

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable
+from typing import cast
 
 import attrs
 
 from sms_core import inputs
-from sms_core.domain import User
+from sms_core.domain import Page, User
 from sms_core.exceptions import InvalidInputError, UserNotFoundError
 from sms_core.services.context import AccountContext
+from sms_core.services.paging import Listing, page_size
 from sms_core.store import users as user_store
 
 __all__ = ["UserDirectory"]
@@ -88,6 +90,38 @@ class UserDirectory:
             return user_store.list_users(
                 connection, self._context.account.id, active_only=active_only
             )
+
+    def page(
+        self, *, active_only: bool = False, limit: int | None = None, cursor: str | None = None
+    ) -> Page[User]:
+        """A page of :meth:`list`, by last and first name (then id); pass ``next_cursor`` back.
+
+        Args:
+            active_only: Leave inactive users out (a cursor of one choice does not continue
+                the other).
+            limit: The most users on the page: 1 to ``PAGE_SIZE_MAX``, by default
+                ``PAGE_SIZE_DEFAULT`` (:mod:`sms_core.inputs`).
+            cursor: The ``next_cursor`` of the previous page; ``None`` for the first.
+
+        Raises:
+            InvalidFieldError: When ``limit`` is out of range or ``active_only`` not a bool.
+            InvalidCursorError: When ``cursor`` is not one a page of this list returned.
+        """
+        inputs.flag("active_only", active_only)
+        size = page_size(limit)
+        listing = Listing(
+            name="users", scope="active" if active_only else "all", shape=(str, str, str)
+        )
+        after = listing.start(cursor)
+        with self._context.database.transaction() as connection:
+            found = user_store.user_page(
+                connection,
+                self._context.account.id,
+                active_only=active_only,
+                after=cast("tuple[str, str, str] | None", after),  # Listing checked its shape
+                limit=size + 1,
+            )
+        return listing.page(found, size)
 
     def search(self, text: str, *, active_only: bool = False) -> builtins.list[User]:
         """Users whose first or last name contains ``text``, ignoring case."""

@@ -11,7 +11,7 @@ from sms_core.store import dialects
 from sms_core.store.rows import from_row
 from sms_core.store.schema import accounts
 
-__all__ = ["get_account", "insert_account", "list_accounts"]
+__all__ = ["account_page", "get_account", "insert_account", "list_accounts"]
 
 
 def insert_account(connection: sa.Connection, account: Account, now: datetime) -> bool:
@@ -47,3 +47,13 @@ def list_accounts(connection: sa.Connection) -> list[Account]:
     """Every account, by id."""
     rows = connection.execute(accounts.select().order_by(accounts.c.id)).mappings()
     return [from_row(row, Account) for row in rows]
+
+
+def account_page(
+    connection: sa.Connection, *, after: tuple[str] | None, limit: int
+) -> list[tuple[tuple[str], Account]]:
+    """Up to ``limit`` accounts with an id after ``after``, by id; keyed (the primary key)."""
+    query = accounts.select().order_by(accounts.c.id).limit(limit)
+    if after is not None:
+        query = query.where(accounts.c.id > after[0])
+    return [((row["id"],), from_row(row, Account)) for row in connection.execute(query).mappings()]

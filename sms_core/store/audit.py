@@ -11,7 +11,7 @@ from sms_core.domain import AuditAction, AuditEntry
 from sms_core.store.rows import from_row
 from sms_core.store.schema import audit_log
 
-__all__ = ["list_audit", "record_audit"]
+__all__ = ["audit_page", "list_audit", "record_audit"]
 
 
 def record_audit(
@@ -48,10 +48,31 @@ def list_audit(
     limit: int = 100,
 ) -> list[AuditEntry]:
     """The newest entries first, optionally of one action or about one target."""
+    found = audit_page(connection, account_id, action=action, target=target, limit=limit)
+    return [entry for _, entry in found]
+
+
+def audit_page(
+    connection: sa.Connection,
+    account_id: str,
+    *,
+    action: AuditAction | None = None,
+    target: str | None = None,
+    before: tuple[int] | None = None,
+    limit: int,
+) -> list[tuple[tuple[int], AuditEntry]]:
+    """Up to ``limit`` entries older than the place ``before`` (an entry's id), newest first.
+
+    Read backwards from ``ix_audit_log_account_id``, keyed by id.
+    """
     query = audit_log.select().where(audit_log.c.account_id == account_id)
     if action is not None:
         query = query.where(audit_log.c.action == action.value)
     if target is not None:
         query = query.where(audit_log.c.target == target)
+    if before is not None:
+        query = query.where(audit_log.c.id < before[0])
     query = query.order_by(audit_log.c.id.desc()).limit(limit)
-    return [from_row(row, AuditEntry) for row in connection.execute(query).mappings()]
+    return [
+        ((row["id"],), from_row(row, AuditEntry)) for row in connection.execute(query).mappings()
+    ]

@@ -9,6 +9,9 @@ never move it back. Idempotency keys and carrier ids are unique per account (sch
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import operator
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -26,7 +29,11 @@ __all__ = [
     "Charge",
     "FirstAnswer",
     "KeyTaken",
+    "MessageKey",
+    "account_page",
     "candidate_messages",
+    "candidate_page",
+    "candidate_threads",
     "claim_message",
     "find_by_idempotency_key",
     "find_by_provider_id",
@@ -46,6 +53,7 @@ __all__ = [
     "savepoint",
     "take_charge",
     "thread_messages",
+    "thread_page",
 ]
 
 _m = messages.c
@@ -445,16 +453,56 @@ def take_charge(connection: sa.Connection, account_id: str, message_id: str) -> 
     )
 
 
+#: A message's place in the order of every message list: ``(created_at, seq)``.
+MessageKey = tuple[datetime, int]
+
+
 def thread_messages(
     connection: sa.Connection, account_id: str, line_number: str, candidate_number: str
 ) -> list[Message]:
     """Every message between a line number and a candidate number, oldest first."""
-    return _many(
+    found = thread_page(connection, account_id, line_number, candidate_number, after=None)
+    return [message for _, message in found]
+
+
+def thread_page(
+    connection: sa.Connection,
+    account_id: str,
+    line_number: str,
+    candidate_number: str,
+    *,
+    after: MessageKey | None,
+    limit: int | None = None,
+) -> list[tuple[MessageKey, Message]]:
+    """Up to ``limit`` messages of a thread after the place ``after``, oldest first, keyed.
+
+    Read in order from ``ix_messages_thread``, whatever the size of the account.
+    """
+    return _keyed(
         connection,
-        _m.account_id == account_id,
-        _m.line_number == line_number,
-        _m.candidate_number == candidate_number,
+        [
+            _m.account_id == account_id,
+            _m.line_number == line_number,
+            _m.candidate_number == candidate_number,
+        ],
+        after=after,
+        limit=limit,
     )
+
+
+def candidate_threads(
+    connection: sa.Connection, account_id: str, candidate_id: str
+) -> list[tuple[str, str]]:
+    """The threads (line number, candidate number) the candidate was texted in.
+
+    Answered from ``ix_messages_candidate`` alone.
+    """
+    query = (
+        sa.select(_m.line_number, _m.candidate_number)
+        .where(_m.account_id == account_id, _m.candidate_id == candidate_id)
+        .distinct()
+    )
+    return [(row.line_number, row.candidate_number) for row in connection.execute(query)]
 
 
 def candidate_messages(
@@ -466,17 +514,52 @@ def candidate_messages(
     that came first (or from a number texted for no known candidate) still belongs to the
     thread, so it is included without an id.
     """
-    threads = (
-        sa.select(_m.line_number, _m.candidate_number)
-        .where(_m.account_id == account_id, _m.candidate_id == candidate_id)
-        .distinct()
-        .subquery()
-    )
-    in_thread = sa.tuple_(_m.line_number, _m.candidate_number).in_(
-        sa.select(threads.c.line_number, threads.c.candidate_number)
-    )
+    return [message for _, message in candidate_page(connection, account_id, candidate_id)]
+
+
+def candidate_page(
+    connection: sa.Connection,
+    account_id: str,
+    candidate_id: str,
+    *,
+    after: MessageKey | None = None,
+    limit: int | None = None,
+) -> list[tuple[MessageKey, Message]]:
+    """Up to ``limit`` of :func:`candidate_messages` after the place ``after``, keyed.
+
+    The candidate's threads come from one index, then each thread's next messages from the
+    thread index, merged in order: every read is an index range, so the cost follows the
+    candidate's messages, never the account's (a tuple ``IN`` over a subquery let SQLite scan
+    the account's messages instead).
+    """
     mine = sa.or_(_m.candidate_id == candidate_id, _m.candidate_id.is_(None))
-    return _many(connection, _m.account_id == account_id, in_thread, mine)
+    per_thread = [
+        _keyed(
+            connection,
+            [
+                _m.account_id == account_id,
+                _m.line_number == line_number,
+                _m.candidate_number == candidate_number,
+                mine,
+            ],
+            after=after,
+            limit=limit,
+        )
+        for line_number, candidate_number in candidate_threads(connection, account_id, candidate_id)
+    ]
+    merged = heapq.merge(*per_thread, key=operator.itemgetter(0))
+    return list(itertools.islice(merged, limit))
+
+
+def account_page(
+    connection: sa.Connection,
+    account_id: str,
+    *,
+    after: MessageKey | None = None,
+    limit: int | None = None,
+) -> list[tuple[MessageKey, Message]]:
+    """Up to ``limit`` of the account's messages after the place ``after``, oldest first."""
+    return _keyed(connection, [_m.account_id == account_id], after=after, limit=limit)
 
 
 def last_candidate_id(
@@ -492,7 +575,8 @@ def last_candidate_id(
             _m.direction == Direction.OUTBOUND.value,
             _m.candidate_id.is_not(None),
         )
-        .order_by(_m.seq.desc())
+        # The thread index's order, read backwards from the newest.
+        .order_by(_m.created_at.desc(), _m.seq.desc())
         .limit(1)
     ).scalar_one_or_none()
     return candidate
@@ -533,6 +617,28 @@ def needing_reconciliation(
         _m.direction == Direction.OUTBOUND.value,
         wanted,
     )
+
+
+def _keyed(
+    connection: sa.Connection,
+    conditions: Sequence[sa.ColumnElement[bool]],
+    *,
+    after: MessageKey | None,
+    limit: int | None,
+) -> list[tuple[MessageKey, Message]]:
+    """Messages in list order (created_at, seq) after the place ``after``, with their places."""
+    query = messages.select().where(*conditions)
+    if after is not None:
+        at, seq = after
+        # The range on created_at lets the index seek; the OR settles ties within an instant.
+        query = query.where(_m.created_at >= at, sa.or_(_m.created_at > at, _m.seq > seq))
+    query = query.order_by(_m.created_at, _m.seq)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        ((row["created_at"], row["seq"]), _message(row))
+        for row in connection.execute(query).mappings()
+    ]
 
 
 def _one(connection: sa.Connection, *conditions: sa.ColumnElement[bool]) -> Message | None:

@@ -17,7 +17,14 @@ from sms_core.store import dialects
 from sms_core.store.rows import from_row
 from sms_core.store.schema import opt_outs
 
-__all__ = ["in_force", "insert_opt_out", "lift_opt_out", "list_opt_outs", "record_opt_out"]
+__all__ = [
+    "in_force",
+    "insert_opt_out",
+    "lift_opt_out",
+    "list_opt_outs",
+    "opt_out_page",
+    "record_opt_out",
+]
 
 _o = opt_outs.c
 _IN_FORCE = sa.text("lifted_at IS NULL")
@@ -76,10 +83,30 @@ def list_opt_outs(
     connection: sa.Connection, account_id: str, *, include_lifted: bool = False
 ) -> list[OptOut]:
     """The account's opt-outs, oldest first; only those in force unless ``include_lifted``."""
+    found = opt_out_page(connection, account_id, include_lifted=include_lifted, after=None)
+    return [opt_out for _, opt_out in found]
+
+
+def opt_out_page(
+    connection: sa.Connection,
+    account_id: str,
+    *,
+    include_lifted: bool,
+    after: tuple[int] | None,
+    limit: int | None = None,
+) -> list[tuple[tuple[int], OptOut]]:
+    """Up to ``limit`` of :func:`list_opt_outs` after the place ``after`` (its ``seq``), keyed.
+
+    Read in order from ``ix_opt_outs_account``.
+    """
     query = opt_outs.select().where(_o.account_id == account_id).order_by(_o.seq)
     if not include_lifted:
         query = query.where(_o.lifted_at.is_(None))
-    return [_opt_out(row) for row in connection.execute(query).mappings()]
+    if after is not None:
+        query = query.where(_o.seq > after[0])
+    if limit is not None:
+        query = query.limit(limit)
+    return [((row["seq"],), _opt_out(row)) for row in connection.execute(query).mappings()]
 
 
 def lift_opt_out(

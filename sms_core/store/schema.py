@@ -103,6 +103,8 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("permissions", sa.JSON, nullable=False),
     sa.Column("updated_at", _TIME, nullable=False),
+    # The account's users in their listed order, paged (keyset).
+    sa.Index("ix_users_account_name", "account_id", "last_name", "first_name", "id"),
 )
 
 seats = sa.Table(
@@ -198,6 +200,8 @@ audit_log = sa.Table(
     sa.Column("before", sa.JSON),
     sa.Column("after", sa.JSON),
     sa.Index("ix_audit_log_account_at", "account_id", "at"),
+    # The trail is read newest first, and paged by id (keyset).
+    sa.Index("ix_audit_log_account_id", "account_id", "id"),
 )
 
 policy_settings = sa.Table(
@@ -287,8 +291,17 @@ messages = sa.Table(
     sa.UniqueConstraint(
         "account_id", "provider_message_id", name="uq_messages_provider_message_id"
     ),
-    sa.Index("ix_messages_thread", "account_id", "line_number", "candidate_number", "seq"),
-    sa.Index("ix_messages_candidate", "account_id", "candidate_id"),
+    # A thread in its order (created_at, seq), so a thread and each page of it read from the
+    # index alone, however many messages the account has.
+    sa.Index(
+        "ix_messages_thread", "account_id", "line_number", "candidate_number", "created_at", "seq"
+    ),
+    # A candidate's threads, answered from the index alone (history's first step).
+    sa.Index(
+        "ix_messages_candidate", "account_id", "candidate_id", "line_number", "candidate_number"
+    ),
+    # The account's messages in their order, paged (keyset).
+    sa.Index("ix_messages_account_time", "account_id", "created_at", "seq"),
     sa.Index("ix_messages_status", "account_id", "status_rank"),
 )
 
@@ -315,6 +328,8 @@ opt_outs = sa.Table(
         sqlite_where=sa.text("lifted_at IS NULL"),
         postgresql_where=sa.text("lifted_at IS NULL"),
     ),
+    # The account's opt-outs in their order, paged (keyset).
+    sa.Index("ix_opt_outs_account", "account_id", "seq"),
 )
 
 # The host-event outbox: each event is written in the transaction of the change it reports and

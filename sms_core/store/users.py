@@ -12,7 +12,7 @@ from sms_core.store import dialects
 from sms_core.store.rows import from_row, to_row
 from sms_core.store.schema import users
 
-__all__ = ["get_user", "get_users", "list_users", "search_users", "upsert_user"]
+__all__ = ["get_user", "get_users", "list_users", "search_users", "upsert_user", "user_page"]
 
 
 def upsert_user(connection: sa.Connection, user: User, now: datetime) -> None:
@@ -46,6 +46,31 @@ def list_users(
 ) -> list[User]:
     """The account's users by last and first name."""
     return _select(connection, users.c.account_id == account_id, active_only=active_only)
+
+
+def user_page(
+    connection: sa.Connection,
+    account_id: str,
+    *,
+    active_only: bool,
+    after: tuple[str, str, str] | None,
+    limit: int,
+) -> list[tuple[tuple[str, str, str], User]]:
+    """Up to ``limit`` users after the place ``after``, by last and first name, then id; keyed.
+
+    Read in order from ``ix_users_account_name``.
+    """
+    u = users.c
+    conditions = [u.account_id == account_id]
+    if active_only:
+        conditions.append(u.active)
+    if after is not None:
+        conditions.append(sa.tuple_(u.last_name, u.first_name, u.id) > sa.tuple_(*after))
+    query = users.select().where(*conditions).order_by(u.last_name, u.first_name, u.id)
+    return [
+        ((row["last_name"], row["first_name"], row["id"]), from_row(row, User))
+        for row in connection.execute(query.limit(limit)).mappings()
+    ]
 
 
 def search_users(

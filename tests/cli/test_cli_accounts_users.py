@@ -17,6 +17,15 @@ class TestAccounts:
         assert "Acme Staffing" in listed
         assert "label=west" in listed
 
+    def test_list_pages(self, widget: SmsadminRunner) -> None:
+        """--limit lists the first accounts by id and a cursor; --cursor lists the rest."""
+        widget.ok("accounts", "create", "zeta", "--name", "Zeta Staffing", "--provider", "fake")
+        out = widget.ok("accounts", "list", "--limit", "1").stdout
+        cursor = out.split("--cursor ", 1)[1].split()[0]
+        rest = widget.ok("accounts", "list", "--cursor", cursor).stdout
+        assert (True, False) == ("acme" in out, "zeta" in out)
+        assert (False, True, False) == ("acme" in rest, "zeta" in rest, "--cursor" in rest)
+
     def test_existing_id_is_refused(self, widget: SmsadminRunner) -> None:
         """A second account with the same id is refused by id; the first stays."""
         result = widget.refused(
@@ -54,6 +63,17 @@ class TestUsers:
 
         assert listed.index("Ada Lee") < listed.index("Ben Ortiz") < listed.index("Cleo Park")
         assert "Marketplace Admin" in listed
+
+    def test_pages(self, widget: SmsadminRunner) -> None:
+        """--limit lists the first users by name and a cursor; --cursor lists the rest."""
+        everyone = widget.ok("users", "list").stdout
+        out = widget.ok("users", "list", "--limit", "1").stdout
+        cursor = out.split("--cursor ", 1)[1].split()[0]
+        rest = widget.ok("users", "list", "--limit", "1000", "--cursor", cursor).stdout
+        assert "Ada Lee" in out
+        assert "Ada Lee" not in rest
+        assert "Ben Ortiz" in rest
+        assert "Ben Ortiz" in everyone
 
     def test_upsert_replaces(self, widget: SmsadminRunner) -> None:
         """Upserting an existing id replaces the user's data."""

@@ -293,6 +293,10 @@ class TestSendMass:
         assert "candidate_id,number" in result.output
 
 
+#: The bodies the paging tests send, in order.
+BODIES = ("First", "Second", "Third")
+
+
 @pytest.mark.usefixtures("lines")
 class TestThreadAndHistory:
     """smsadmin thread and history."""
@@ -355,6 +359,27 @@ class TestThreadAndHistory:
         """A thread with a number that is not one is refused by value."""
         assert "'555-01'" in widget.refused("thread", lines.ada, "555-01").stderr
 
+    def test_pages(self, widget: SmsadminRunner, lines: Lines) -> None:
+        """--limit shows a page and the cursor of the next; --cursor shows the rest."""
+        for body in BODIES:
+            widget.ok("--as", "u-ada", "send", "--to", SAM, "--body", body, "--candidate", "c7")
+        for listing in (["thread", lines.ada, SAM], ["history", "c7"]):
+            out = widget.ok(*listing, "--limit", "2").stdout
+            assert ["First", "Second"] == [b for b in BODIES if b in out]
+            cursor = out.split("--cursor ", 1)[1].split()[0]
+            rest = widget.ok(*listing, "--limit", "2", "--cursor", cursor).stdout
+            assert ["Third"] == [b for b in BODIES if b in rest]
+            assert "--cursor" not in rest
+
+    def test_cursor_of_another_list(self, widget: SmsadminRunner, lines: Lines) -> None:
+        """A thread's cursor does not continue a history; a made-up one is refused by value."""
+        for body in ("First", "Second"):
+            widget.ok("--as", "u-ada", "send", "--to", SAM, "--body", body, "--candidate", "c7")
+        out = widget.ok("thread", lines.ada, SAM, "--limit", "1").stdout
+        cursor = out.split("--cursor ", 1)[1].split()[0]
+        assert "another list" in widget.refused("history", "c7", "--cursor", cursor).stderr
+        assert "'nonsense'" in widget.refused("history", "c7", "--cursor", "nonsense").stderr
+
 
 @pytest.mark.usefixtures("lines")
 class TestOptOuts:
@@ -382,6 +407,17 @@ class TestOptOuts:
         assert lines.ada in line
         assert "⊘ blocks texts" in line
         assert out == stopped.ok("optouts", "list").stdout
+
+    def test_pages(
+        self, stopped: SmsadminRunner, acme: AccountAdmin, carrier: SandboxCarrier, lines: Lines
+    ) -> None:
+        """--limit shows the oldest opt-outs and a cursor; --cursor continues after them."""
+        reply(acme, carrier, LEE, lines.ada, "Stop")
+        out = stopped.ok("optouts", "--limit", "1").stdout
+        assert (True, False) == (SAM in out, LEE in out)
+        cursor = out.split("--cursor ", 1)[1].split()[0]
+        rest = stopped.ok("optouts", "list", "--limit", "1", "--cursor", cursor).stdout
+        assert (False, True, False) == (SAM in rest, LEE in rest, "--cursor" in rest)
 
     def test_lift(self, stopped: SmsadminRunner) -> None:
         """An admin lifts it with a reason; --all still shows it, with who and why."""
