@@ -32,6 +32,7 @@ import argparse
 import multiprocessing
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -55,6 +56,10 @@ from sms_core.testing import sample_brand, sample_campaign
 from sms_telnyx import TelnyxAdapter
 from sms_telnyx.testing.server import StandInServer
 from sms_telnyx.testing.standin import API_KEY, TelnyxStandIn, TelnyxState
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from figures import Row  # the folder's shared row type (see run.py)
 
 #: 13:00 in New York on a weekday: every benchmark number may be texted.
 START = datetime(2026, 3, 10, 17, 0, tzinfo=UTC)
@@ -228,6 +233,42 @@ def _median(runs: list[Run], texts: int) -> Figures:
         cpu=statistics.median(run.cpu for run in runs) / texts,
         sent=min(run.sent for run in runs),
     )
+
+
+def smoke() -> list[Row]:
+    """Ten recipients at 20 ms per answer, two rounds (for ``benchmarks/run.py``).
+
+    The same sides as :func:`main`, at sizes that take seconds.
+    """
+    recipients = [f"+1212555{index:04d}" for index in range(1, 11)]
+    spawn = multiprocessing.get_context("spawn")
+    stand_in = TelnyxStandIn(TelnyxState())
+    with tempfile.TemporaryDirectory() as folder, StandInServer(stand_in) as server:
+        database = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        line = _texting_account(database, server.base_url, stand_in.state)
+        stand_in.latency = 0.02
+        with spawn.Pool(1) as pool:
+            sdk_runs, adapter_runs = pool.apply(
+                _sdk_side, (database, server.base_url, line, recipients, 2)
+            )
+        with spawn.Pool(1) as pool:
+            loop_runs = pool.apply(_loop_side, (server.base_url, line, recipients, 2))
+    n = len(recipients)
+    sdk, adapter, loop = _median(sdk_runs, n), _median(adapter_runs, n), _median(loop_runs, n)
+    return [
+        Row(
+            measure=f"mass text to {n} on Telnyx at 20 ms per answer, wall s",
+            sdk=sdk.wall,
+            baseline=loop.wall,
+            baseline_name="telnyx messages.send loop",
+        ),
+        Row(
+            measure="CPU per text on Telnyx, ms",
+            sdk=sdk.cpu * 1000,
+            baseline=adapter.cpu * 1000,
+            baseline_name="its carrier requests alone",
+        ),
+    ]
 
 
 if __name__ == "__main__":
