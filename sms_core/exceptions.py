@@ -875,9 +875,15 @@ class StoreConflict(RuleViolationError):  # noqa: N818 - a conflict the store re
             or the database's own description of it when it does not name one.
     """
 
-    def __init__(self, *, constraint: str) -> None:
-        super().__init__(
-            f"the write broke the database constraint {constraint!r} (another process changed "
-            "the same data at once); nothing was written: reload and try again"
-        )
+    def __init__(self, message: str, *, constraint: str) -> None:
+        super().__init__(message)
         self.constraint = constraint
+
+    @classmethod
+    def broken(cls, constraint: str) -> Self:
+        """The error for a write that broke ``constraint``."""
+        return cls(
+            f"the write broke the database constraint {constraint!r} (another process changed "
+            "the same data at once); nothing was written: reload and try again",
+            constraint=constraint,
+        )
