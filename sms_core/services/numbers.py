@@ -485,14 +485,7 @@ class NumberAdmin:
             ) from err
 
     def _settings(self, forward_to: PhoneNumber | None) -> NumberSettings:
-        account = self._context.account
-        urls = self._context.webhooks
-        return NumberSettings(
-            sms_url=urls.inbound_messages(account),
-            status_callback_url=urls.status(account),
-            voice_url=urls.calls(account),
-            forward_to=forward_to,
-        )
+        return self._context.webhooks.number_settings(self._context.account, forward_to=forward_to)
 
     def _users_of(self, connection: Transaction, line: Line) -> builtins.list[User]:
         found = get_users(connection, self._context.account.id, line.user_ids)
