@@ -402,11 +402,6 @@ class StepRecord:
     updated_at: datetime | None = None
 
     @property
-    def resubmittable(self) -> bool:
-        """Whether the step failed with reasons that allow a resubmission."""
-        return self.status is StepStatus.FAILED and not self.final_failures
-
-    @property
     def final_failures(self) -> tuple[RegistrationFailure, ...]:
         """The failures that forbid a resubmission (their ``final`` flag is set)."""
         return tuple(failure for failure in self.failures if failure.final)
