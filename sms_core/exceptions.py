@@ -1,3 +1,5 @@
+# Over 400 lines: the one exception tree (STYLE): one documented class per failure, drawn in the
+# module docstring.
 """Every failure the SDK reports, as one tree.
 
 ``SmsError`` is the root of everything a caller can meet while using the SDK;

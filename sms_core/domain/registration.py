@@ -1,3 +1,5 @@
+# Over 400 lines: the registration's value types (forms, carrier answers, tracked status, lint
+# report) are read together by adapters and hosts.
 """A2P 10DLC registration: the brand, the campaign and the messaging service.
 
 The forms (:class:`BrandProfile`, :class:`CampaignProfile`) and what the carrier answers

@@ -1,3 +1,4 @@
+# Over 400 lines: one typed method per hook, so the facade grows with hookspecs.py and mirrors it.
 """The typed façade over the plugin manager: the only code that calls ``pm.hook``."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# Over 400 lines: the registration use cases (register, resubmit, confirm) with the refusals they
+# word beside them; the carrier sync is already apart in registration_sync.py.
 """Campaign registration: policy URLs, lint, brand → campaign → messaging service, troubleshooting.
 
 The flow, as the HCM widget runs it:

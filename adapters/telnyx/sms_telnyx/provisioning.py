@@ -1,3 +1,5 @@
+# Over 400 lines: one module per Telnyx resource family: number search, ordering, configuration
+# and release, with the evidence each mapping rests on.
 """Numbers: searching Telnyx's inventory, ordering, configuring and releasing them.
 
 Evidence: the operations and fields of Telnyx's OpenAPI description

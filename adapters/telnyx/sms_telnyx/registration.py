@@ -1,3 +1,5 @@
+# Over 400 lines: one module per Telnyx resource family, here the 10DLC brand, campaign, messaging
+# profile and number assignment.
 """10DLC registration at Telnyx: brand, campaign, messaging profile and number assignment.
 
 Telnyx exposes The Campaign Registry's model directly (``/v2/10dlc/...`` in Telnyx's OpenAPI
