@@ -20,6 +20,7 @@ from sms_core.exceptions import (
     PluginContractError,
     RegistrationLintError,
     SecretSettingError,
+    StoreConflict,
     UnknownHostError,
     UnknownProviderError,
     UnsupportedFeatureError,
@@ -100,6 +101,11 @@ SAME: list[tuple[Exception, Exception, dict[str, Any]]] = [
         HostDeclarationError.out_of_bounds("mass_text_cap", 0, "at least 1"),
         HostDeclarationError("mass_text_cap", 0, "at least 1"),
         {"field": "mass_text_cap", "value": 0, "bounds": "at least 1"},
+    ),
+    (
+        StoreConflict.violated("uq_line_users_account_user"),
+        StoreConflict(constraint="uq_line_users_account_user"),
+        {"constraint": "uq_line_users_account_user"},
     ),
 ]
 
