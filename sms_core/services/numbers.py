@@ -71,7 +71,9 @@ class NumberAdmin(LineAssignment):
         """
         inputs.identifier("actor_id", actor_id)
         if not isinstance(query, NumberQuery):
-            raise InvalidFieldError(field="query", value=inputs.shown(query), limit="a NumberQuery")
+            raise InvalidFieldError.refused(
+                field="query", value=inputs.shown(query), limit="a NumberQuery"
+            )
         self._context.require(actor_id, Action.MANAGE_NUMBERS)
         return self._context.hooks.search_numbers(self._context.account, query)
 
@@ -289,10 +291,10 @@ class NumberAdmin(LineAssignment):
             self._context.authorize(actor, Action.MANAGE_NUMBERS)
         except PermissionDeniedError as err:
             raise PermissionDeniedError(
-                actor.id,
-                Action.CONFIGURE_FORWARDING.value,
                 f"user {actor.id!r} is not on {line.number} and may not manage numbers; only "
                 f"the line's users or an admin can change its forwarding ({err.args[0]})",
+                actor_id=actor.id,
+                action=Action.CONFIGURE_FORWARDING.value,
             ) from err
 
     def _settings(self, forward_to: PhoneNumber | None) -> NumberSettings:

@@ -191,7 +191,7 @@ class RegistrationAdmin:
         context = self._context
         inputs.identifier("actor_id", actor_id)
         if not isinstance(step, RegistrationStep):
-            raise InvalidFieldError(
+            raise InvalidFieldError.refused(
                 field="step",
                 value=inputs.shown(step),
                 limit=f"a RegistrationStep ({', '.join(s.value for s in RegistrationStep)})",
@@ -355,7 +355,7 @@ def attach_if_registered(context: AccountContext, number: ProvisionedNumber) -> 
 
 def _checked(report: LintReport) -> LintReport:
     if not report.ok:
-        raise RegistrationLintError(report)
+        raise RegistrationLintError.from_report(report)
     return report
 
 

@@ -165,7 +165,9 @@ def search_numbers(client: telnyx.Telnyx, query: NumberQuery) -> list[AvailableN
         UnsupportedFeatureError: For toll-free numbers.
     """
     if query.number_type is NumberType.TOLL_FREE:
-        raise UnsupportedFeatureError(PROVIDER, "toll-free numbers for texting", _TOLL_FREE_HINT)
+        raise UnsupportedFeatureError.missing(
+            PROVIDER, "toll-free numbers for texting", _TOLL_FREE_HINT
+        )
     if query.country not in COUNTRIES:
         raise InvalidQueryError(
             f"country {query.country!r} is not supported by the Telnyx adapter; search "
@@ -294,7 +296,7 @@ def purchase_number(
             the number).
     """
     if number.kind() == PhoneNumberType.TOLL_FREE:
-        raise UnsupportedFeatureError(
+        raise UnsupportedFeatureError.missing(
             PROVIDER, f"toll-free numbers for texting ({number})", _TOLL_FREE_HINT
         )
     profile = _profile(settings)
