@@ -1,3 +1,5 @@
+# Over 400 lines: the public API's lazy export table (TYPE_CHECKING imports, __all__ and _EXPORTS)
+# lists every public name three times by design.
 """smsadmin: business texting for staffing software.
 
 The core owns the domain, the rules and the plugin machinery; carriers are adapter plugins and

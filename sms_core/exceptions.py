@@ -1,3 +1,5 @@
+# Over 400 lines: the one exception tree (STYLE): one documented class per failure, drawn in the
+# module docstring.
 """Every failure the SDK reports, as one tree.
 
 ``SmsError`` is the root of everything a caller can meet while using the SDK;
@@ -875,15 +877,19 @@ class StoreConflict(RuleViolationError):  # noqa: N818 - a conflict the store re
             or the database's own description of it when it does not name one.
     """
 
-    def __init__(self, message: str, *, constraint: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None, *, constraint: str) -> None:
+        # Without a message (the earlier keyword-only call), it is worded as violated() words it.
+        super().__init__(message or self._wording(constraint))
         self.constraint = constraint
 
     @classmethod
-    def broken(cls, constraint: str) -> Self:
-        """The error for a write that broke ``constraint``."""
-        return cls(
+    def violated(cls, constraint: str) -> Self:
+        """The conflict for a write that broke ``constraint`` and was rolled back."""
+        return cls(cls._wording(constraint), constraint=constraint)
+
+    @staticmethod
+    def _wording(constraint: str) -> str:
+        return (
             f"the write broke the database constraint {constraint!r} (another process changed "
-            "the same data at once); nothing was written: reload and try again",
-            constraint=constraint,
+            "the same data at once); nothing was written: reload and try again"
         )

@@ -1,3 +1,5 @@
+# Over 400 lines: the hook specification module is the plugin contract and stays one module, as
+# pluggy, pytest and tox keep theirs.
 """Hook specifications: the contract between the core and its plugins.
 
 Two kinds of plugin implement these hooks, both found through the ``sms_core`` entry-point

@@ -1,3 +1,5 @@
+# Over 400 lines: the input boundary is one place on purpose: every check of caller input and the
+# column sizes the schema is built from.
 """The input boundary: what a caller may hand the SDK, checked before anything is stored.
 
 Every public service checks its arguments here before it touches the database, so a value

@@ -143,8 +143,8 @@ class TestFinalFailures:
         )
         troubleshooting = record.troubleshooting
         assert troubleshooting is not None
-        assert (False, NextAction.CONTACT_SUPPORT) == (
-            record.resubmittable,
+        assert (record.failures, NextAction.CONTACT_SUPPORT) == (
+            record.final_failures,
             troubleshooting.action,
         )
         assert "refused as high risk" in troubleshooting.advice
@@ -156,7 +156,7 @@ class TestFinalFailures:
             status=StepStatus.FAILED,
             failures=(RegistrationFailure(reason="High risk brand", code="30885"),),
         )
-        assert (True, ()) == (record.resubmittable, record.final_failures)
+        assert () == record.final_failures
 
 
 class TestCarrierKeyword:

@@ -5,7 +5,9 @@ The argument lists some classes took before keep working and give the same error
 
 from __future__ import annotations
 
+import ast
 import inspect
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from sms_core.exceptions import (
     PluginContractError,
     RegistrationLintError,
     SecretSettingError,
+    StoreConflict,
     UnknownHostError,
     UnknownProviderError,
     UnsupportedFeatureError,
@@ -101,6 +104,11 @@ SAME: list[tuple[Exception, Exception, dict[str, Any]]] = [
         HostDeclarationError("mass_text_cap", 0, "at least 1"),
         {"field": "mass_text_cap", "value": 0, "bounds": "at least 1"},
     ),
+    (
+        StoreConflict.violated("uq_line_users_account_user"),
+        StoreConflict(constraint="uq_line_users_account_user"),
+        {"constraint": "uq_line_users_account_user"},
+    ),
 ]
 
 
@@ -138,3 +146,86 @@ class TestShape:
     def test_a_message_given_is_kept(self) -> None:
         error = UnsupportedFeatureError("no voice here", provider="fake", feature="voice")
         assert ("no voice here", "fake", "voice") == (str(error), error.provider, error.feature)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _earlier_shapes() -> tuple[set[str], set[str]]:
+    """The classes whose earlier call took more positions, and those that took no message."""
+    more_positions, no_message = set(), set()
+    for kind in _classes():
+        if "__init__" not in vars(kind):
+            continue
+        parameters = list(inspect.signature(kind.__init__).parameters.values())[1:]
+        if any(parameter.name.startswith("earlier") for parameter in parameters):
+            more_positions.add(kind.__name__)
+        if parameters and parameters[0].default is None:
+            no_message.add(kind.__name__)
+    return more_positions, no_message
+
+
+def earlier_calls(source: str) -> list[str]:
+    """Each call in ``source`` that builds an SDK exception with an earlier argument list.
+
+    That is more than one positional argument, or none (the message left to the class), or
+    a ``RegistrationLintError`` given its report where the message goes.
+    """
+    more_positions, no_message = _earlier_shapes()
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else None
+        if name is None:
+            continue
+        report_first = (
+            name == "RegistrationLintError"
+            and bool(node.args)
+            and isinstance(node.args[0], ast.Name)
+            and "report" in node.args[0].id
+        )
+        if (
+            (name in more_positions and len(node.args) > 1)
+            or (name in no_message and not node.args)
+            or report_first
+        ):
+            found.append(f"line {node.lineno}: {name}")
+    return found
+
+
+class TestCallSites:
+    """The SDK's own code raises through the named constructors, never the earlier lists."""
+
+    def test_shipped_code_uses_the_one_shape(self) -> None:
+        """No shipped module (core, adapters, plugins) builds an error the earlier way."""
+        packages = [ROOT / "sms_core"]
+        packages += sorted(ROOT.glob("adapters/*/sms_*")) + sorted(ROOT.glob("plugins/*/sms_*"))
+        found = {
+            str(path.relative_to(ROOT)): calls
+            for package in packages
+            for path in sorted(package.rglob("*.py"))
+            if path.name != "exceptions.py" or path.parent.name != "sms_core"
+            if (calls := earlier_calls(path.read_text(encoding="utf-8")))
+        }
+        assert {} == found, "use the named constructor (or message first, context by keyword)"
+
+    @pytest.mark.parametrize(
+        ("source", "expected"),
+        [
+            (
+                'UnsupportedFeatureError("fake", "voice", "hint")',
+                ["line 1: UnsupportedFeatureError"],
+            ),
+            ('UnsupportedFeatureError.missing("fake", "voice")', []),
+            ('InvalidFieldError(field="f", value="v", limit="l")', ["line 1: InvalidFieldError"]),
+            ('InvalidFieldError.refused(field="f", value="v", limit="l")', []),
+            ("RegistrationLintError(report)", ["line 1: RegistrationLintError"]),
+            ('PermissionDeniedError("no", actor_id="a", action="b")', []),
+            ('StoreConflict(constraint="uq")', ["line 1: StoreConflict"]),
+        ],
+    )
+    def test_the_scan_tells_earlier_from_new(self, source: str, expected: list[str]) -> None:
+        """The scan flags each earlier argument list and passes the named constructors."""
+        assert expected == earlier_calls(source)

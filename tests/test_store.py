@@ -455,7 +455,7 @@ class TestRegistrationSteps:
             record = registration_store.load_steps(connection, "acme")[
                 RegistrationStep.BRAND
             ].record
-        assert (state.failures, False) == (record.failures, record.resubmittable)
+        assert (state.failures, (final,)) == (record.failures, record.final_failures)
         with database.transaction() as connection:
             # As the row was written before failures had the flag.
             connection.execute(
@@ -467,9 +467,9 @@ class TestRegistrationSteps:
             record = registration_store.load_steps(connection, "acme")[
                 RegistrationStep.BRAND
             ].record
-        assert ((RegistrationFailure(reason="older", code="E2"),), True) == (
+        assert ((RegistrationFailure(reason="older", code="E2"),), ()) == (
             record.failures,
-            record.resubmittable,
+            record.final_failures,
         )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import attrs
 import pytest
 
 import sms_core
-from sms_core import Account, WebhookKind
+from sms_core import Account, NumberSettings, PhoneNumber, WebhookKind
 from sms_core.exceptions import InvalidInputError
 from sms_core.services import context, inbound
 from sms_core.webhooks import pipeline, urls
@@ -67,6 +68,31 @@ class TestUrls:
         expected = f"https://sms.example.test/sms/webhooks/acme/{kind.value}"
         assert expected == urls.webhook_url("https://sms.example.test/sms/webhooks", "acme", kind)
         assert expected == configured.url(self.ACME, kind) == by_kind[kind](self.ACME)
+
+    def test_number_settings_come_from_the_urls(self) -> None:
+        """A line's number gets texts, reports, calls and forwarding; no events URL."""
+        configured = urls.WebhookUrls(base="https://sms.example.test/webhooks")
+        forward = PhoneNumber.parse("+1 312 555 0175")
+
+        expected = NumberSettings(
+            sms_url="https://sms.example.test/webhooks/acme/messages",
+            status_callback_url="https://sms.example.test/webhooks/acme/status",
+            voice_url="https://sms.example.test/webhooks/acme/calls",
+            forward_to=forward,
+        )
+        assert expected == configured.number_settings(self.ACME, forward_to=forward)
+        assert attrs.evolve(expected, forward_to=None) == configured.number_settings(self.ACME)
+
+    def test_service_settings_come_from_the_urls(self) -> None:
+        """A messaging service gets texts, reports and the events URL; it takes no calls."""
+        configured = urls.WebhookUrls(base="https://sms.example.test/webhooks")
+
+        expected = NumberSettings(
+            sms_url="https://sms.example.test/webhooks/acme/messages",
+            status_callback_url="https://sms.example.test/webhooks/acme/status",
+            events_url="https://sms.example.test/webhooks/acme/events",
+        )
+        assert expected == configured.service_settings(self.ACME)
 
     def test_signed_url_behind_a_proxy(self) -> None:
         """With a public base the signed URL is rebuilt on it, the query exactly as it came."""

@@ -1,3 +1,6 @@
+# Over 400 lines: one module per smsadmin command group, so that running `smsadmin campaign`
+# imports this module alone (COMMANDS in cli/app.py); it holds the group's commands and the
+# registration form's loading.
 """``smsadmin campaign``: register the brand and campaign, follow the review, troubleshoot.
 
 A registration form is a TOML or JSON file (by its suffix) with a ``brand`` and a ``campaign``

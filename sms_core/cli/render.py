@@ -1,3 +1,5 @@
+# Over 400 lines: the admin screens' visual language in one place (every cell and table shares the
+# same cues), so the CLI's look changes here only.
 """Tables and cells in the admin screens' visual language.
 
 The cues follow the reference products: a green check for a registered number, a yellow alert for

@@ -1,3 +1,5 @@
+# Over 400 lines: the quiet-hours rule kept whole so it reads in one look: the windows, the time
+# zones a number may be in, and the refusal's wording.
 """Quiet hours: whether a text may reach a recipient now, in the recipient's local time.
 
 The rules are data (``quiet_hours.toml`` beside this module, ``sms-rules.md`` §4; a number's

@@ -1,3 +1,5 @@
+# Over 400 lines: every lint rule runs every time, so all the rules live in one list a newcomer
+# can read top to bottom.
 """Lint for the 10DLC registration form: the mistakes that get brands and campaigns rejected.
 
 The rules come from the 10DLC campaign form's documented field limits and the typical rejection

@@ -158,7 +158,6 @@ class Seat:
     id: str
     account_id: str
     name: str
-    line_id: str | None = None
     monthly_allowance: int = 0
     used: int = 0
     period: str = ""

@@ -134,28 +134,28 @@ def _coherent_scope(
             without an allowance of at least 1, or ``NONE`` with an allowance.
     """
     if not isinstance(scope, AllowanceScope):
-        raise HostDeclarationError(
+        raise HostDeclarationError.out_of_bounds(
             attribute.name,
             scope,
             f"one of {', '.join(f'AllowanceScope.{member.name}' for member in AllowanceScope)}",
         )
     allowance = policy.monthly_allowance
     if scope is AllowanceScope.SEAT and not policy.seats_enabled:
-        raise HostDeclarationError(
+        raise HostDeclarationError.out_of_bounds(
             attribute.name,
             scope,
             "AllowanceScope.ACCOUNT (one pool for the whole account) or NONE without seats; "
             "AllowanceScope.SEAT needs seats_enabled=True",
         )
     if scope is not AllowanceScope.NONE and allowance < 1:
-        raise HostDeclarationError(
+        raise HostDeclarationError.out_of_bounds(
             "monthly_allowance",
             allowance,
             f"1 or more with allowance_scope=AllowanceScope.{scope.name}, or use "
             "AllowanceScope.NONE to meter nothing",
         )
     if scope is AllowanceScope.NONE and allowance != 0:
-        raise HostDeclarationError(
+        raise HostDeclarationError.out_of_bounds(
             "monthly_allowance",
             allowance,
             "0 with AllowanceScope.NONE, where it would be ignored; choose AllowanceScope.SEAT "
@@ -165,7 +165,9 @@ def _coherent_scope(
 
 def _at_least_one_or_none(field: str, value: int | None) -> None:
     if value is not None and (not _is_int(value) or value < 1):
-        raise HostDeclarationError(field, value, "a whole number of at least 1, or None")
+        raise HostDeclarationError.out_of_bounds(
+            field, value, "a whole number of at least 1, or None"
+        )
 
 
 def _is_int(value: object) -> bool:
@@ -180,7 +182,7 @@ def _check_users_per_number(_: object, attribute: attrs.Attribute[Any], value: i
 def _check_mass_text_cap(_: object, attribute: attrs.Attribute[Any], value: int) -> None:
     """A mass text reaches at least one candidate and at most :data:`MAX_MASS_TEXT_CAP`."""
     if not _is_int(value) or not 1 <= value <= MAX_MASS_TEXT_CAP:
-        raise HostDeclarationError(
+        raise HostDeclarationError.out_of_bounds(
             attribute.name, value, f"a whole number from 1 to {MAX_MASS_TEXT_CAP}"
         )
 
@@ -190,7 +192,7 @@ def _check_max_body_characters(
 ) -> None:
     """From 1 to :data:`MAX_BODY_CHARACTERS_LIMIT` characters; ``None`` for the carrier's limit."""
     if value is not None and (not _is_int(value) or not 1 <= value <= MAX_BODY_CHARACTERS_LIMIT):
-        raise HostDeclarationError(
+        raise HostDeclarationError.out_of_bounds(
             attribute.name,
             value,
             f"a whole number from 1 to {MAX_BODY_CHARACTERS_LIMIT} (the longest body a carrier "
@@ -203,11 +205,13 @@ def _check_monthly_allowance(
 ) -> None:
     """Never negative; at least one when seats are on, or no seat could ever text."""
     if policy.seats_enabled and (not _is_int(value) or value < 1):
-        raise HostDeclarationError(
+        raise HostDeclarationError.out_of_bounds(
             attribute.name, value, "a whole number of at least 1 when seats are enabled"
         )
     if not _is_int(value) or value < 0:
-        raise HostDeclarationError(attribute.name, value, "a whole number of at least 0")
+        raise HostDeclarationError.out_of_bounds(
+            attribute.name, value, "a whole number of at least 0"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -253,7 +257,7 @@ class HostPolicy:
 
 def _check_host_name(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or HOST_NAME_PATTERN.fullmatch(value) is None:
-        raise HostDeclarationError(
+        raise HostDeclarationError.out_of_bounds(
             attribute.name,
             value,
             "a short identifier: a lower-case letter, then up to 39 lower-case letters, digits, "
@@ -263,12 +267,12 @@ def _check_host_name(_: object, attribute: attrs.Attribute[Any], value: object) 
 
 def _check_text(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
-        raise HostDeclarationError(attribute.name, value, "text (a str)")
+        raise HostDeclarationError.out_of_bounds(attribute.name, value, "text (a str)")
 
 
 def _check_policy(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, HostPolicy):
-        raise HostDeclarationError(attribute.name, value, "a sms_core.HostPolicy")
+        raise HostDeclarationError.out_of_bounds(attribute.name, value, "a sms_core.HostPolicy")
 
 
 @attrs.frozen(kw_only=True)

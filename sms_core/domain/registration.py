@@ -1,3 +1,5 @@
+# Over 400 lines: the registration's value types (forms, carrier answers, tracked status, lint
+# report) are read together by adapters and hosts.
 """A2P 10DLC registration: the brand, the campaign and the messaging service.
 
 The forms (:class:`BrandProfile`, :class:`CampaignProfile`) and what the carrier answers
@@ -400,11 +402,6 @@ class StepRecord:
     submitting: bool = False
     submitted_at: datetime | None = None
     updated_at: datetime | None = None
-
-    @property
-    def resubmittable(self) -> bool:
-        """Whether the step failed with reasons that allow a resubmission."""
-        return self.status is StepStatus.FAILED and not self.final_failures
 
     @property
     def final_failures(self) -> tuple[RegistrationFailure, ...]:

@@ -1,3 +1,4 @@
+# Over 400 lines: one typed method per hook, so the facade grows with hookspecs.py and mirrors it.
 """The typed façade over the plugin manager: the only code that calls ``pm.hook``."""
 
 from __future__ import annotations
@@ -529,7 +530,7 @@ class Hooks:
         try:
             return caller(**kwargs)
         except HostDeclarationError as err:
-            raise PluginContractError(
+            raise PluginContractError.broken(
                 plugin=self._implementers(hook),
                 hook=hook,
                 problem=f"its answer is out of bounds: {err}",
@@ -538,7 +539,7 @@ class Hooks:
 
     def _wrong_answer(self, hook: str, answer: object, expected: str) -> PluginContractError:
         shown = repr(answer)
-        return PluginContractError(
+        return PluginContractError.broken(
             plugin=self._implementers(hook),
             hook=hook,
             problem=f"it returned {type(answer).__name__} {shown[:60]}, not {expected}",
@@ -578,7 +579,7 @@ class Hooks:
         route = self._routes().route(account.provider)
         answer: object = route.callers[hook](account=account, **kwargs)
         if answer is None:
-            raise UnsupportedFeatureError(
+            raise UnsupportedFeatureError.missing(
                 route.info.name, feature, "Choose a carrier adapter that provides it."
             )
         return route, answer

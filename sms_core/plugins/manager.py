@@ -91,14 +91,14 @@ def declared_host_info(plugin: object, *, plugin_name: str | None = None) -> Hos
         try:
             info = declare()
         except HostDeclarationError as err:
-            raise PluginContractError(
+            raise PluginContractError.broken(
                 plugin=label,
                 hook=HOST_INFO_HOOK,
                 problem=f"its declaration is out of bounds: {err}",
                 fix="Correct that value in the HostInfo or HostPolicy it returns",
             ) from err
         if not isinstance(info, HostInfo):
-            raise PluginContractError(
+            raise PluginContractError.broken(
                 plugin=label,
                 hook=HOST_INFO_HOOK,
                 problem=f"it returned {_shown(info)}, not a sms_core.HostInfo",
@@ -111,7 +111,7 @@ def declared_host_info(plugin: object, *, plugin_name: str | None = None) -> Hos
     try:
         return HostInfo(name=legacy, policy=defaults.DEFAULT_POLICY)
     except HostDeclarationError as err:
-        raise PluginContractError(
+        raise PluginContractError.broken(
             plugin=label, hook="", problem=f"its host name is invalid: {err}", fix=_DECLARE_FIX
         ) from err
 
@@ -272,7 +272,7 @@ def _check_host_declaration(pm: pluggy.PluginManager, plugin: object) -> None:
     implemented = {caller.name for caller in pm.get_hookcallers(plugin) or ()}
     deciding = sorted(implemented & HOST_DECIDING_HOOKS)
     if info is None and deciding:
-        raise PluginContractError(
+        raise PluginContractError.broken(
             plugin=name,
             hook=deciding[0],
             problem=(

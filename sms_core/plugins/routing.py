@@ -103,7 +103,7 @@ class ProviderRoutes:
             plugin_name = _name(pm, impl.plugin)
             info = checked(plugin_name, _INFO_HOOK, impl.function(), ProviderInfo)
             if info.name in found:
-                raise PluginContractError(
+                raise PluginContractError.broken(
                     plugin=plugin_name,
                     hook=_INFO_HOOK,
                     problem=(
@@ -121,7 +121,7 @@ class ProviderRoutes:
         for hook in PROVIDER_HOOKS:
             for impl in _answering(pm, hook):
                 if impl.plugin not in adapters:
-                    raise PluginContractError(
+                    raise PluginContractError.broken(
                         plugin=_name(pm, impl.plugin),
                         hook=hook,
                         problem=(
@@ -194,7 +194,7 @@ def checked_sequence(
 
 def _broken(plugin: str, hook: str, problem: str, expected: type | str) -> PluginContractError:
     wanted = expected if isinstance(expected, str) else _a(expected)
-    return PluginContractError(
+    return PluginContractError.broken(
         plugin=plugin,
         hook=hook,
         problem=problem,

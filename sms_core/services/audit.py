@@ -85,7 +85,7 @@ class AuditTrail:
     def _filters(self, action: AuditAction | None, target: str | PhoneNumber | None) -> str | None:
         """Check the filters; the target as stored (a number in E.164 form), if any."""
         if action is not None and not isinstance(action, AuditAction):
-            raise InvalidFieldError(
+            raise InvalidFieldError.refused(
                 field="action",
                 value=inputs.shown(action),
                 limit=f"an AuditAction ({', '.join(a.value for a in AuditAction)}) or None",

@@ -75,7 +75,7 @@ class AccountContext:
         """
         decision = self.hooks.authorize(self.account, actor, action, recipients=recipients)
         if not decision.allowed:
-            raise PermissionDeniedError(actor.id, action.value, decision.reason)
+            raise PermissionDeniedError(decision.reason, actor_id=actor.id, action=action.value)
 
     def require(self, actor_id: str, action: Action, *, recipients: int = 0) -> User:
         """Load the actor and check the action in one step."""

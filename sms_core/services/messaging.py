@@ -171,7 +171,7 @@ class Messaging:
         )
         inputs.body("body", body)
         if progress is not None and not callable(progress):
-            raise InvalidFieldError(
+            raise InvalidFieldError.refused(
                 field="progress", value=inputs.shown(progress), limit="a callable or None"
             )
         mass_texting = MassTexting(self._context, self._pipeline, self._reconciler())

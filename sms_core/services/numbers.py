@@ -1,10 +1,14 @@
-"""Number administration: search, purchase, assignment, re-allocation, forwarding, release."""
+"""Number administration: search, purchase, forwarding and release, the carrier's side.
+
+Reading the lines and who is on them, and the rules of assignment, are
+:class:`~sms_core.services.line_assignment.LineAssignment`, which :class:`NumberAdmin` extends.
+"""
 
 from __future__ import annotations
 
 import builtins
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import attrs
 
@@ -26,12 +30,8 @@ from sms_core.domain import (
 from sms_core.domain.host_events import LineChange
 from sms_core.exceptions import (
     AlreadyExistsError,
-    InactiveUserError,
     InvalidFieldError,
     InvalidInputError,
-    LineFullError,
-    LineNotFoundError,
-    NotOnLineError,
     PermissionDeniedError,
     ProviderNotFoundError,
     SeatHasNumberError,
@@ -40,20 +40,17 @@ from sms_core.exceptions import (
     StoreConflict,
     TermsNotAcceptedError,
     UserAlreadyHasLineError,
-    UserNotFoundError,
 )
 from sms_core.services import host_events
-from sms_core.services.context import AccountContext
+from sms_core.services.line_assignment import LineAssignment, snapshot, unique_ids
 from sms_core.services.registration import attach_if_registered
-from sms_core.store import Transaction
 from sms_core.store import lines as line_store
-from sms_core.store.users import get_users
 
 __all__ = ["NumberAdmin"]
 
 
 @attrs.define
-class NumberAdmin:
+class NumberAdmin(LineAssignment):
     """The account's phone numbers and who texts from them.
 
     Every change is checked whole before anything is written or the carrier is called, and
@@ -64,9 +61,7 @@ class NumberAdmin:
     until the registration's ``sync`` attaches it.
     """
 
-    _context: AccountContext
-
-    # -- reading -------------------------------------------------------------------------------
+    # -- search --------------------------------------------------------------------------------
 
     def search(self, actor_id: str, query: NumberQuery) -> builtins.list[AvailableNumber]:
         """Numbers for sale. An empty list is a normal answer (postal codes often give one).
@@ -76,26 +71,11 @@ class NumberAdmin:
         """
         inputs.identifier("actor_id", actor_id)
         if not isinstance(query, NumberQuery):
-            raise InvalidFieldError(field="query", value=inputs.shown(query), limit="a NumberQuery")
+            raise InvalidFieldError.refused(
+                field="query", value=inputs.shown(query), limit="a NumberQuery"
+            )
         self._context.require(actor_id, Action.MANAGE_NUMBERS)
         return self._context.hooks.search_numbers(self._context.account, query)
-
-    def list(self) -> builtins.list[LineSummary]:
-        """The provisioned lines with their users, by number."""
-        with self._context.database.transaction() as connection:
-            lines = line_store.list_lines(connection, self._context.account.id)
-            return self._summaries(connection, lines)
-
-    def get(self, number: str | PhoneNumber) -> LineSummary:
-        """One provisioned line.
-
-        Raises:
-            LineNotFoundError: When the account has no active line for ``number``.
-        """
-        inputs.number("number", number)
-        with self._context.database.transaction() as connection:
-            line = self._line(connection, number)
-            return self._summaries(connection, [line])[0]
 
     # -- purchase ------------------------------------------------------------------------------
 
@@ -152,11 +132,11 @@ class NumberAdmin:
                 "ask the admin to agree to them, then buy again with the terms accepted"
             )
         wanted = PhoneNumber.coerce(number)
-        unique_ids = _unique_ids(user_ids)
+        chosen_ids = unique_ids(user_ids)
         with context.database.transaction() as connection:
             if line_store.find_line(connection, context.account.id, wanted) is not None:
                 raise AlreadyExistsError(f"the account already owns {wanted}; assign users to it")
-            users = self._assignable(connection, unique_ids)
+            users = self._assignable(connection, chosen_ids)
         self._check_capacity(wanted, len(users))
         bought = context.hooks.purchase_number(context.account, wanted, self._settings(None))
         attached = attach_if_registered(context, bought)
@@ -186,7 +166,7 @@ class NumberAdmin:
                     action=AuditAction.PURCHASE,
                     target=line.number,
                     before=None,
-                    after=_snapshot(line, users, seat),
+                    after=snapshot(line, users, seat),
                 )
         except Exception as err:
             # The carrier sold us the number but the database refused the line: give it back
@@ -225,102 +205,6 @@ class NumberAdmin:
             f"storing {line.number} clashed with a concurrent change (the number was given "
             "back); reload and try again"
         )
-
-    # -- assignment ----------------------------------------------------------------------------
-
-    def assign(self, actor_id: str, number: str | PhoneNumber, user_id: str) -> LineSummary:
-        """Put an active user without a line on a line, within the host's sharing limit.
-
-        Raises:
-            InactiveUserError, UserAlreadyHasLineError, LineFullError: As the rules say.
-        """
-        return self.assign_many(actor_id, number, [user_id])
-
-    def assign_many(
-        self, actor_id: str, number: str | PhoneNumber, user_ids: Sequence[str]
-    ) -> LineSummary:
-        """Put several users on a line at once: all of them, or none when one is refused.
-
-        Raises:
-            InactiveUserError, UserAlreadyHasLineError, LineFullError: As the rules say.
-        """
-        context = self._context
-        inputs.identifier("actor_id", actor_id)
-        inputs.number("number", number)
-        inputs.identifiers("user_ids", user_ids)
-        actor = context.require(actor_id, Action.MANAGE_NUMBERS)
-        wanted = _unique_ids(user_ids)
-        try:
-            with context.database.transaction() as connection:
-                line = self._line(connection, number)
-                users = self._assignable(connection, wanted)
-                before = _snapshot(line, self._users_of(connection, line))
-                self._add_users(connection, line, users)
-                self._audit_membership(connection, actor, AuditAction.ASSIGN, line, before)
-                host_events.line_changed(context, connection, LineChange.ASSIGNED, line, by=actor)
-        except StoreConflict as err:
-            raise UserAlreadyHasLineError(
-                f"one of {', '.join(map(repr, wanted))} was just put on another line; "
-                "unassign them there first"
-            ) from err
-        return self.get(line.number)
-
-    def unassign(self, actor_id: str, number: str | PhoneNumber, user_id: str) -> LineSummary:
-        """Take a user off a line; the line stays provisioned.
-
-        Raises:
-            NotOnLineError: When the user is not on the line.
-        """
-        context = self._context
-        inputs.identifier("actor_id", actor_id)
-        inputs.number("number", number)
-        inputs.identifier("user_id", user_id)
-        actor = context.require(actor_id, Action.MANAGE_NUMBERS)
-        with context.database.transaction() as connection:
-            line = self._line(connection, number)
-            before = _snapshot(line, self._users_of(connection, line))
-            if not line_store.remove_line_user(connection, line, user_id):
-                raise NotOnLineError(f"user {user_id!r} is not on {line.number}; nothing to remove")
-            self._audit_membership(connection, actor, AuditAction.UNASSIGN, line, before)
-            host_events.line_changed(context, connection, LineChange.UNASSIGNED, line, by=actor)
-        return self.get(line.number)
-
-    def reallocate(
-        self, actor_id: str, number: str | PhoneNumber, from_user_id: str, to_user_id: str
-    ) -> LineSummary:
-        """Move a line from one user (typically inactive, shown in red) to an active user.
-
-        Raises:
-            NotOnLineError: When ``from_user_id`` is not on the line.
-            InactiveUserError: When ``to_user_id`` is inactive.
-            UserAlreadyHasLineError: When ``to_user_id`` already has a line.
-        """
-        context = self._context
-        inputs.identifier("actor_id", actor_id)
-        inputs.number("number", number)
-        inputs.identifier("from_user_id", from_user_id)
-        inputs.identifier("to_user_id", to_user_id)
-        actor = context.require(actor_id, Action.MANAGE_NUMBERS)
-        try:
-            with context.database.transaction() as connection:
-                line = self._line(connection, number)
-                if from_user_id not in line.user_ids:
-                    raise NotOnLineError(
-                        f"user {from_user_id!r} is not on {line.number}; choose a user on it"
-                    )
-                (to_user,) = self._assignable(connection, [to_user_id])
-                before = _snapshot(line, self._users_of(connection, line))
-                line_store.remove_line_user(connection, line, from_user_id)
-                self._add_users(connection, line, [to_user])
-                self._audit_membership(connection, actor, AuditAction.REALLOCATE, line, before)
-                host_events.line_changed(
-                    context, connection, LineChange.REALLOCATED, line, by=actor
-                )
-        except StoreConflict as err:
-            raise UserAlreadyHasLineError(
-                f"user {to_user_id!r} was just put on another line; unassign them there first"
-            ) from err
-        return self.get(line.number)
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -384,7 +268,7 @@ class NumberAdmin:
         actor = context.require(actor_id, Action.MANAGE_NUMBERS)
         with context.database.transaction() as connection:
             line = self._line(connection, number)
-            before = _snapshot(line, self._users_of(connection, line))
+            before = snapshot(line, self._users_of(connection, line))
         # A number already gone at the carrier must leave the list all the same.
         with contextlib.suppress(ProviderNotFoundError):
             context.hooks.release_number(context.account, _provisioned(line))
@@ -402,132 +286,20 @@ class NumberAdmin:
 
     # -- rules ---------------------------------------------------------------------------------
 
-    def _line(self, connection: Transaction, number: str | PhoneNumber) -> Line:
-        wanted = PhoneNumber.coerce(number)
-        line = line_store.find_line(connection, self._context.account.id, wanted)
-        if line is None:
-            raise LineNotFoundError(
-                f"account {self._context.account.id!r} has no active line {wanted}; "
-                "list the numbers to see which it has"
-            )
-        return line
-
-    def _assignable(self, connection: Transaction, user_ids: Sequence[str]) -> builtins.list[User]:
-        account_id = self._context.account.id
-        found = get_users(connection, account_id, user_ids)
-        users = []
-        for user_id in user_ids:
-            user = found.get(user_id)
-            if user is None:
-                raise UserNotFoundError(
-                    f"account {account_id!r} has no user {user_id!r}; sync it from the host first"
-                )
-            if not user.active:
-                raise InactiveUserError(
-                    f"user {user.full_name!r} ({user.id}) is inactive; only active users can "
-                    "be put on a line"
-                )
-            current = line_store.line_of_user(connection, account_id, user_id)
-            if current is not None:
-                raise UserAlreadyHasLineError(
-                    f"user {user.full_name!r} ({user.id}) is already on {current.number}; "
-                    "a user can be on one line only: unassign or re-allocate that line first"
-                )
-            users.append(user)
-        return users
-
-    def _check_capacity(self, number: PhoneNumber, count: int) -> None:
-        limit = self._context.policy().users_per_number
-        if limit is not None and count > limit:
-            raise LineFullError(
-                f"{number} can be shared by at most {limit} users; {count} were chosen"
-            )
-
-    def _add_users(self, connection: Transaction, line: Line, users: Iterable[User]) -> None:
-        limit = self._context.policy().users_per_number
-        now = self._context.now()
-        for user in users:
-            if not line_store.add_line_user(connection, line, user.id, limit, now):
-                raise LineFullError(
-                    f"{line.number} already has the most users the host allows ({limit}); "
-                    "unassign someone or choose another number"
-                )
-
-    def _audit_membership(
-        self,
-        connection: Transaction,
-        actor: User,
-        action: AuditAction,
-        line: Line,
-        before: dict[str, object],
-    ) -> None:
-        """Record a change of who is on ``line``, its users read back after the change."""
-        after = line_store.get_line(connection, self._context.account.id, line.id)
-        assert after is not None  # the line was read in this same transaction
-        self._context.audit(
-            connection,
-            actor=actor,
-            action=action,
-            target=line.number,
-            before=before,
-            after=_snapshot(after, self._users_of(connection, after)),
-        )
-
     def _require_admin_for_others_line(self, actor: User, line: Line) -> None:
         try:
             self._context.authorize(actor, Action.MANAGE_NUMBERS)
         except PermissionDeniedError as err:
             raise PermissionDeniedError(
-                actor.id,
-                Action.CONFIGURE_FORWARDING.value,
                 f"user {actor.id!r} is not on {line.number} and may not manage numbers; only "
                 f"the line's users or an admin can change its forwarding ({err.args[0]})",
+                actor_id=actor.id,
+                action=Action.CONFIGURE_FORWARDING.value,
             ) from err
 
     def _settings(self, forward_to: PhoneNumber | None) -> NumberSettings:
-        account = self._context.account
-        urls = self._context.webhooks
-        return NumberSettings(
-            sms_url=urls.inbound_messages(account),
-            status_callback_url=urls.status(account),
-            voice_url=urls.calls(account),
-            forward_to=forward_to,
-        )
-
-    def _users_of(self, connection: Transaction, line: Line) -> builtins.list[User]:
-        found = get_users(connection, self._context.account.id, line.user_ids)
-        return [found[user_id] for user_id in line.user_ids if user_id in found]
-
-    def _summaries(
-        self, connection: Transaction, lines: Sequence[Line]
-    ) -> builtins.list[LineSummary]:
-        ids = {user_id for line in lines for user_id in line.user_ids}
-        users = get_users(connection, self._context.account.id, ids)
-        return [
-            LineSummary(line=line, users=tuple(users[uid] for uid in line.user_ids if uid in users))
-            for line in lines
-        ]
+        return self._context.webhooks.number_settings(self._context.account, forward_to=forward_to)
 
 
 def _provisioned(line: Line) -> ProvisionedNumber:
     return ProvisionedNumber(number=line.number, provider_ref=line.provider_ref)
-
-
-def _snapshot(line: Line, users: Sequence[User], seat: Seat | None = None) -> dict[str, object]:
-    state: dict[str, object] = {
-        "number": str(line.number),
-        "users": [user.id for user in users],
-        "forward_to": str(line.forward_to) if line.forward_to else None,
-    }
-    if seat is not None or line.seat_id is not None:
-        state["seat_id"] = seat.id if seat else line.seat_id
-    return state
-
-
-def _unique_ids(user_ids: Sequence[str]) -> list[str]:
-    """The user ids in order, each once; a lone id passed as text is refused, not spelled out."""
-    if isinstance(user_ids, str):
-        raise InvalidInputError(
-            f"user ids are a list: pass [{user_ids!r}] for the one user {user_ids!r}"
-        )
-    return list(dict.fromkeys(user_ids))

@@ -185,7 +185,7 @@ class OptOuts:
         if keyword is not None:
             inputs.text("keyword", keyword, max_length=inputs.BODY_TEXT_LENGTH)
         if not isinstance(at, datetime):
-            raise InvalidFieldError(
+            raise InvalidFieldError.refused(
                 field="at", value=inputs.shown(at), limit="an aware datetime.datetime"
             )
         if at.tzinfo is None or at.utcoffset() is None:

@@ -85,7 +85,7 @@ def _checked(field: str, value: str | None) -> str | None:
         return None
     url = value.strip()
     if problem := https_url_problem(url):
-        raise InvalidPolicyUrlError(field, url, problem)
+        raise InvalidPolicyUrlError.not_https(field, url, problem)
     return url
 
 

@@ -12,7 +12,9 @@ The flow, as the HCM widget runs it:
    sends the fixed form.
 
 Lines follow the registration: a line bought before the messaging service is approved is
-unregistered until ``sync`` attaches it; a line bought after is attached at purchase.
+unregistered until ``sync`` attaches it; a line bought after is attached at purchase. Which
+call the registration's state allows, and each refusal's wording, is
+:mod:`sms_core.services.registration_rules`.
 """
 
 from __future__ import annotations
@@ -29,31 +31,24 @@ from sms_core.domain import (
     AuditAction,
     BrandProfile,
     CampaignProfile,
-    EntityType,
     LintIssue,
     LintReport,
     ProvisionedNumber,
     RegistrationStatus,
     RegistrationStep,
-    StepRecord,
     StepStatus,
     Submission,
     SyncReport,
 )
 from sms_core.exceptions import (
     InvalidFieldError,
-    InvalidInputError,
-    NothingToConfirmError,
     ProviderError,
     ProviderTimeoutError,
-    RegistrationExistsError,
-    RegistrationLintError,
-    ResubmissionRefusedError,
-    StepNotFailedError,
     StoreConflict,
     UnsupportedFeatureError,
 )
 from sms_core.services import host_events
+from sms_core.services import registration_rules as rules
 from sms_core.services.context import AccountContext
 from sms_core.services.policy_settings import PolicySettingsAdmin
 from sms_core.services.registration_sync import (
@@ -92,7 +87,7 @@ class RegistrationAdmin:
 
     def lint(self, brand: BrandProfile, campaign: CampaignProfile) -> LintReport:
         """Check a form as :meth:`register` would, without submitting anything."""
-        _check_types(brand, campaign)
+        rules.check_types(brand, campaign)
         return lint_registration(brand, campaign, self._policy.get(), verticals=self._verticals())
 
     # -- actions -----------------------------------------------------------------------------
@@ -116,13 +111,13 @@ class RegistrationAdmin:
         """
         context = self._context
         inputs.identifier("actor_id", actor_id)
-        _check_types(brand, campaign)
+        rules.check_types(brand, campaign)
         actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
         campaign = self._policy.get().apply_to(campaign)
-        report = _checked(lint_registration(brand, campaign, verticals=self._verticals()))
+        report = rules.checked(lint_registration(brand, campaign, verticals=self._verticals()))
         current = self.status()
         if current.overall is not StepStatus.NOT_STARTED:
-            raise _exists(current)
+            raise rules.exists(current)
         claim = uuid.uuid4().hex
         try:
             with context.database.transaction() as connection:
@@ -135,7 +130,7 @@ class RegistrationAdmin:
                     now=context.now(),
                 )
         except StoreConflict as err:
-            raise _exists(self.status()) from err
+            raise rules.exists(self.status()) from err
         try:
             events_url = context.webhooks.events(context.account)
             state = context.hooks.submit_brand(context.account, brand, None, events_url)
@@ -189,22 +184,22 @@ class RegistrationAdmin:
         context = self._context
         inputs.identifier("actor_id", actor_id)
         if not isinstance(step, RegistrationStep):
-            raise InvalidFieldError(
+            raise InvalidFieldError.refused(
                 field="step",
                 value=inputs.shown(step),
                 limit=f"a RegistrationStep ({', '.join(s.value for s in RegistrationStep)})",
             )
-        _check_types(brand, campaign, optional=True)
+        rules.check_types(brand, campaign, optional=True)
         actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
-        _check_forms(step, brand, campaign)
+        rules.check_forms(step, brand, campaign)
         with context.database.transaction() as connection:
             steps = registration_store.load_steps(connection, context.account.id)
         status = registration_store.registration_status(context.account.id, steps)
-        record = _resubmittable(status, step)
+        record = rules.resubmittable(status, step)
         forms = self._fixed_forms(status, step, brand, campaign)
         claim = self._submitter.claim(steps[step])
         if claim is None:
-            raise _not_failed(self.status(), step)
+            raise rules.not_failed(self.status(), step)
         state = self._submitter.submit(
             claim, step, steps, forms.profile, previous_ref=record.provider_ref or None
         )
@@ -238,8 +233,8 @@ class RegistrationAdmin:
             steps = registration_store.load_steps(connection, context.account.id)
         status = registration_store.registration_status(context.account.id, steps)
         record = status.brand
-        if not _confirms(record) or record.provider_ref is None:
-            raise _nothing_to_confirm(record)
+        if not rules.confirms(record) or record.provider_ref is None:
+            raise rules.nothing_to_confirm(record)
         state = context.hooks.resend_confirmation(
             context.account, RegistrationStep.BRAND, record.provider_ref
         )
@@ -302,23 +297,11 @@ class RegistrationAdmin:
             # The brand is approved already; only the campaign's problems can be fixed now.
             campaign_issues = (i for i in report.issues if i.field.startswith("campaign."))
             report = LintReport(issues=tuple(campaign_issues))
-        warnings = _checked(report).warnings
+        warnings = rules.checked(report).warnings
         if step is RegistrationStep.BRAND:
             waiting = new_campaign if campaign is not None else None
             return _FixedForms(profile=new_brand, waiting_campaign=waiting, warnings=warnings)
         return _FixedForms(profile=new_campaign, warnings=warnings)
-
-
-def _check_types(
-    brand: BrandProfile | None, campaign: CampaignProfile | None, *, optional: bool = False
-) -> None:
-    """Refuse what is not a form, or a form with text no database can store."""
-    for field, form, kind in (
-        ("brand", brand, BrandProfile),
-        ("campaign", campaign, CampaignProfile),
-    ):
-        if form is not None or not optional:
-            inputs.form(field, form, kind)
 
 
 @attrs.frozen(kw_only=True)
@@ -346,100 +329,3 @@ def attach_if_registered(context: AccountContext, number: ProvisionedNumber) -> 
     except (ProviderError, UnsupportedFeatureError):
         return False
     return True
-
-
-# -- refusals ----------------------------------------------------------------------------------
-
-
-def _checked(report: LintReport) -> LintReport:
-    if not report.ok:
-        raise RegistrationLintError(report)
-    return report
-
-
-def _check_forms(
-    step: RegistrationStep, brand: BrandProfile | None, campaign: CampaignProfile | None
-) -> None:
-    if step is RegistrationStep.CAMPAIGN and brand is not None:
-        raise InvalidInputError(
-            "a campaign resubmission keeps the approved brand; pass only campaign=..."
-        )
-    if step is RegistrationStep.MESSAGING_SERVICE and (brand is not None or campaign is not None):
-        raise InvalidInputError(
-            "a messaging service resubmission takes no form; call resubmit(actor, step) alone"
-        )
-
-
-def _resubmittable(status: RegistrationStatus, step: RegistrationStep) -> StepRecord:
-    record = status.step(step)
-    if record.status is not StepStatus.FAILED:
-        raise _not_failed(status, step)
-    if codes := record.final_failure_codes:
-        raise ResubmissionRefusedError(
-            f"the carrier refused the {step.words} for good ({'; '.join(codes)}) and takes "
-            "no resubmission after that; contact support",
-            step=step,
-            status=record.status,
-        )
-    return record
-
-
-def _confirms(record: StepRecord) -> bool:
-    """Whether the brand waits for its confirmation, or failed while one was needed."""
-    if record.status is StepStatus.CONFIRMING:
-        return True
-    brand = record.profile
-    return (
-        record.status is StepStatus.FAILED
-        and isinstance(brand, BrandProfile)
-        and (brand.entity_type in (EntityType.PUBLIC_PROFIT, EntityType.SOLE_PROPRIETOR))
-    )
-
-
-def _nothing_to_confirm(record: StepRecord) -> NothingToConfirmError:
-    if record.status is StepStatus.NOT_STARTED:
-        fix = "register first"
-    elif record.status is StepStatus.FAILED:
-        fix = "only public companies and sole proprietors confirm their brand; resubmit it"
-    else:
-        fix = "the brand waits for no confirmation; nothing needs resending"
-    return NothingToConfirmError(
-        f"the brand is {record.status.words} and waits for no confirmation: {fix}",
-        step=RegistrationStep.BRAND,
-        status=record.status,
-    )
-
-
-def _exists(status: RegistrationStatus) -> RegistrationExistsError:
-    summary = ", ".join(f"{r.step.words} {r.status.words}" for r in status.steps)
-    if status.failed is not None:
-        fix = f"fix the {status.failed.step.words} and resubmit it instead"
-    elif status.overall is StepStatus.APPROVED:
-        fix = "the account is registered; nothing more to submit"
-    else:
-        fix = "wait for the review (sync() picks up the carrier's answers)"
-    return RegistrationExistsError(
-        f"account {status.account_id!r} already has a registration ({summary}); {fix}",
-        step=RegistrationStep.BRAND,
-        status=status.brand.status,
-    )
-
-
-def _not_failed(status: RegistrationStatus, step: RegistrationStep) -> StepNotFailedError:
-    record = status.step(step)
-    if status.overall is StepStatus.NOT_STARTED:
-        fix = "register first"
-    elif record.submitting:
-        fix = "it is being submitted right now; check the status in a moment"
-    elif record.status is StepStatus.IN_PROGRESS:
-        fix = "wait for the carrier's review; sync() picks up its answer"
-    elif record.status is StepStatus.NOT_STARTED:
-        fix = "it starts by itself once the step before it is approved"
-    else:
-        fix = "an approved step needs no resubmission"
-    return StepNotFailedError(
-        f"the {step.words} is {record.status.words}, not failed; only a failed step can be "
-        f"resubmitted: {fix}",
-        step=step,
-        status=record.status,
-    )

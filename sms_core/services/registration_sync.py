@@ -199,12 +199,7 @@ class StepSubmitter:
         )
 
     def _service_settings(self) -> NumberSettings:
-        account, urls = self._context.account, self._context.webhooks
-        return NumberSettings(
-            sms_url=urls.inbound_messages(account),
-            status_callback_url=urls.status(account),
-            events_url=urls.events(account),
-        )
+        return self._context.webhooks.service_settings(self._context.account)
 
 
 @attrs.define

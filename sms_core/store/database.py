@@ -89,7 +89,7 @@ class Database:
                 finally:
                     del _after_commit[connection]
         except sa.exc.IntegrityError as err:
-            raise StoreConflict.broken(constraint_broken(err)) from err
+            raise StoreConflict.violated(constraint_broken(err)) from err
         for callback in callbacks:
             callback()
 

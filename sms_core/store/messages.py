@@ -1,3 +1,5 @@
+# Over 400 lines: every statement on the messages table, whose status-only-forward and idempotency
+# rules share one set of columns.
 """Reading and writing messages, both ways, and their delivery status.
 
 A message's status only moves forward: :func:`record_status` stores a report in one

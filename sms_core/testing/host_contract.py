@@ -1,3 +1,5 @@
+# Over 400 lines: the host contract suite is one class every host plugin subclasses, so its tests
+# stay together.
 """The host contract suite: the tests every host plugin passes.
 
 A host plugin's tests subclass :class:`HostContract` and override two fixtures, the plugin

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from sms_core.domain import Account, WebhookKind
+from sms_core.domain import Account, NumberSettings, PhoneNumber, WebhookKind
 from sms_core.exceptions import InvalidInputError
 
 __all__ = [
@@ -99,6 +99,34 @@ class WebhookUrls:
     def events(self, account: Account) -> str:
         """The URL for carrier account events (a number's registration with the carriers)."""
         return self.url(account, WebhookKind.EVENTS)
+
+    def number_settings(
+        self, account: Account, *, forward_to: PhoneNumber | None = None
+    ) -> NumberSettings:
+        """What a line's number is configured with: its texts, delivery reports and calls.
+
+        Args:
+            account: The account the number belongs to.
+            forward_to: Where the carrier forwards calls, for carriers that forward themselves.
+        """
+        return NumberSettings(
+            sms_url=self.inbound_messages(account),
+            status_callback_url=self.status(account),
+            voice_url=self.calls(account),
+            forward_to=forward_to,
+        )
+
+    def service_settings(self, account: Account) -> NumberSettings:
+        """What a messaging service is configured with: texts, delivery reports and events.
+
+        A service takes no calls (each number keeps its own voice URL), but it is where a
+        carrier that takes the events URL from the SDK learns it.
+        """
+        return NumberSettings(
+            sms_url=self.inbound_messages(account),
+            status_callback_url=self.status(account),
+            events_url=self.events(account),
+        )
 
 
 def configured_base(public_base_url: str | None, urls: WebhookUrls) -> str | None:

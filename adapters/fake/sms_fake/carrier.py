@@ -1,3 +1,5 @@
+# Over 400 lines: the sandbox carrier's public face, one method per thing a carrier does, each one
+# transaction over the modules that hold its rules.
 """The sandbox carrier: a carrier of its own, with its state in one SQLite database.
 
 It sells numbers, reviews registrations, carries texts and calls, and signs the webhooks it

@@ -1,3 +1,5 @@
+# Over 400 lines: one module per Telnyx resource family: number search, ordering, configuration
+# and release, with the evidence each mapping rests on.
 """Numbers: searching Telnyx's inventory, ordering, configuring and releasing them.
 
 Evidence: the operations and fields of Telnyx's OpenAPI description
@@ -163,7 +165,9 @@ def search_numbers(client: telnyx.Telnyx, query: NumberQuery) -> list[AvailableN
         UnsupportedFeatureError: For toll-free numbers.
     """
     if query.number_type is NumberType.TOLL_FREE:
-        raise UnsupportedFeatureError(PROVIDER, "toll-free numbers for texting", _TOLL_FREE_HINT)
+        raise UnsupportedFeatureError.missing(
+            PROVIDER, "toll-free numbers for texting", _TOLL_FREE_HINT
+        )
     if query.country not in COUNTRIES:
         raise InvalidQueryError(
             f"country {query.country!r} is not supported by the Telnyx adapter; search "
@@ -292,7 +296,7 @@ def purchase_number(
             the number).
     """
     if number.kind() == PhoneNumberType.TOLL_FREE:
-        raise UnsupportedFeatureError(
+        raise UnsupportedFeatureError.missing(
             PROVIDER, f"toll-free numbers for texting ({number})", _TOLL_FREE_HINT
         )
     profile = _profile(settings)

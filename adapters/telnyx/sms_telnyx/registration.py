@@ -1,3 +1,5 @@
+# Over 400 lines: one module per Telnyx resource family, here the 10DLC brand, campaign, messaging
+# profile and number assignment.
 """10DLC registration at Telnyx: brand, campaign, messaging profile and number assignment.
 
 Telnyx exposes The Campaign Registry's model directly (``/v2/10dlc/...`` in Telnyx's OpenAPI
@@ -216,7 +218,9 @@ def submit_brand(
     """
     if brand.entity_type is EntityType.SOLE_PROPRIETOR:
         # Refused before a brand (a $4 charge) exists: see resend_confirmation.
-        raise UnsupportedFeatureError(PROVIDER, "sole proprietor brands", _SOLE_PROPRIETOR_HINT)
+        raise UnsupportedFeatureError.missing(
+            PROVIDER, "sole proprietor brands", _SOLE_PROPRIETOR_HINT
+        )
     fields = brand_fields(brand) | _webhook(events_url)
     brands = client.messaging_10dlc.brand
     if previous_ref is None:
@@ -286,7 +290,7 @@ def resend_confirmation(client: telnyx.Telnyx, ref: str) -> RegistrationState:
     brands = client.messaging_10dlc.brand
     record = _dump(calling(lambda: brands.retrieve(ref), creates=False))
     if record.get("entityType") == EntityType.SOLE_PROPRIETOR.value:
-        raise UnsupportedFeatureError(
+        raise UnsupportedFeatureError.missing(
             PROVIDER, "confirming a sole proprietor's brand", _SOLE_PROPRIETOR_HINT
         )
     calling(lambda: brands.resend_2fa_email(ref), creates=False)

@@ -75,7 +75,7 @@ class TelnyxSettings:
         """
         raw = account.provider_settings
         for key in sorted(set(raw) & _SECRET_KEYS):
-            raise SecretSettingError(
+            raise SecretSettingError.looks_secret(
                 key, f"the Telnyx {key} is read from the environment ({{env_prefix}}{key.upper()})"
             )
         if unknown := sorted(set(raw) - _KNOWN_KEYS):

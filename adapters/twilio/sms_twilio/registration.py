@@ -1,3 +1,5 @@
+# Over 400 lines: one module per Twilio resource family, here the brand, campaign and Messaging
+# Service steps that map onto the SDK's three registration steps.
 """A2P 10DLC registration at Twilio: brand, campaign and messaging service.
 
 The SDK's three steps map onto Twilio's resources like this:

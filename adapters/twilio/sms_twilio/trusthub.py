@@ -1,3 +1,5 @@
+# Over 400 lines: Twilio's Trust Hub onboarding is one resumable sequence (customer profile, then
+# trust product), each step keeping the SID Twilio answered before the next.
 """Trust Hub: the customer profile and A2P trust product a Twilio brand registration needs.
 
 Twilio's onboarding order for an ISV registering an agency (a Standard brand):

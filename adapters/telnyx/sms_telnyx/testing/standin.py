@@ -1,3 +1,5 @@
+# Over 400 lines: one stateful stand-in for Telnyx's API, whose resources (numbers, messages,
+# 10DLC records) refer to each other.
 """A stateful Telnyx stand-in: an ``httpx`` transport, every request first checked by Prism.
 
 :class:`TelnyxStandIn` is a handler for ``httpx.MockTransport``: give the adapter an

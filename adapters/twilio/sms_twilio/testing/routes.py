@@ -1,3 +1,5 @@
+# Over 400 lines: one table of every Twilio path the stand-in answers, so a newcomer checks a
+# route against Twilio's API reference in one file.
 """The Twilio stand-in's routes: Twilio's paths, answered from :class:`TwilioState`.
 
 :func:`answer` serves one request the way Twilio would: basic auth checked (any account SID

@@ -1,3 +1,5 @@
+# Over 400 lines: one state machine for the stand-in's numbers and texts, whose transitions depend
+# on each other (a bought number is no longer offered, an opt-out refuses the next text).
 """The Twilio stand-in's state machine: numbers and texts, over services and registrations.
 
 It keeps what Prism cannot: numbers bought (and so no longer offered), texts and opt-outs, on
