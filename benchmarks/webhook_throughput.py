@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import socket
@@ -45,6 +46,7 @@ import attrs
 import httpx
 
 from sms_core import (
+    AlreadyExistsError,
     DeliveryStatus,
     ManualClock,
     NumberQuery,
@@ -201,8 +203,11 @@ def _store_texts(url: str, carrier_path: Path, base: str, messages: int) -> Stor
         for step in RegistrationStep:
             carrier.advance(carrier.review_duration(step))
             account.registration.sync()
-        [offer] = account.numbers.search("admin", NumberQuery(area_code="415", limit=1))
-        account.numbers.purchase("admin", offer.number, ["rec"], accept_terms=True)
+        # A PostgreSQL database keeps the numbers earlier runs bought from their carriers.
+        for offer in account.numbers.search("admin", NumberQuery(area_code="415", limit=20)):
+            with contextlib.suppress(AlreadyExistsError):
+                account.numbers.purchase("admin", offer.number, ["rec"], accept_terms=True)
+                break
         numbers = [f"+1{area}555{index:04d}" for area in (212, 646, 718) for index in range(9999)]
         message_ids: list[str] = []
         for first in range(0, messages, 50):
