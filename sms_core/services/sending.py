@@ -28,6 +28,7 @@ A scheduled text would be one more way in: checked when scheduled and again, lik
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
@@ -60,6 +61,9 @@ __all__ = ["Delivery", "Outgoing", "ResultCallback", "SendPipeline", "SendingLin
 
 #: Told each text's result of :meth:`SendPipeline.send_many` by its index, as it is known.
 ResultCallback = Callable[[int, Delivery | SmsError], None]
+
+#: Longest a carrier's answer waits to be stored with the answers that follow it (seconds).
+SETTLE_WITHIN = 0.02
 
 _logger = logging.getLogger(__name__)
 
@@ -248,7 +252,8 @@ class SendPipeline:
         concurrency (``ProviderCapabilities.max_concurrent_sends``) is marked ahead, so a
         process that dies leaves few texts whose fate only the carrier knows, and the rest
         certainly unsent, for recovery to send. The workers only wait on the carrier; the
-        answers are stored here, together, as they come. A carrier call that fails
+        answers are stored here, up to a wave's worth per transaction, none held back longer
+        than :data:`SETTLE_WITHIN`. A carrier call that fails
         unexpectedly leaves its text ``UNKNOWN``, to be reconciled.
 
         Args:
@@ -319,11 +324,16 @@ class SendPipeline:
         workers = max(1, min(capabilities.max_concurrent_sends, len(stored)))
         waiting = list(reversed(stored))
         hand_over = self._settlement.hand_over
+        # Carrier answers not stored yet, and when the first of them came.
+        answered: list[tuple[tuple[int, Message], SendReceipt | Exception]] = []
+        first_answer = 0.0
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sms-send") as pool:
             pending: dict[Future[SendReceipt | Exception], tuple[int, Message]] = {}
-            while waiting or pending:
-                if waiting and len(pending) <= workers:
-                    ahead = min(len(waiting), 2 * workers - len(pending))
+            while waiting or pending or answered:
+                # Texts whose fate only the carrier knows stay under twice its concurrency.
+                unsettled = len(pending) + len(answered)
+                if waiting and unsettled <= workers:
+                    ahead = min(len(waiting), 2 * workers - unsettled)
                     wave = [waiting.pop() for _ in range(ahead)]
                     marked, taken = self._storage.mark_handed([message for _, _, message in wave])
                     by_id = {message.id: message for message in taken}
@@ -335,12 +345,27 @@ class SendPipeline:
                             continue
                         future = pool.submit(hand_over, sending, mine, outgoing)
                         pending[future] = (index, mine)
-                    if not pending:
-                        continue
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                batch = [(pending.pop(future), future.result()) for future in done]
-                deliveries = self._settlement.settle_many(
-                    sending, [(message, answer) for (_, message), answer in batch]
-                )
-                for ((index, _), _), delivery in zip(batch, deliveries, strict=True):
-                    on_result(index, delivery)
+                if pending:
+                    timeout = (
+                        max(0.0, first_answer + SETTLE_WITHIN - time.monotonic())
+                        if answered
+                        else None
+                    )
+                    done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+                    if done and not answered:
+                        first_answer = time.monotonic()
+                    answered.extend((pending.pop(future), future.result()) for future in done)
+                # Answers are stored together, a wave's worth in one transaction, and none
+                # waits longer than SETTLE_WITHIN: each transaction costs the same however
+                # few texts it stores, and the progress callback still hears promptly.
+                if answered and (
+                    not pending
+                    or len(answered) >= workers
+                    or time.monotonic() - first_answer >= SETTLE_WITHIN
+                ):
+                    batch, answered = answered, []
+                    deliveries = self._settlement.settle_many(
+                        sending, [(message, answer) for (_, message), answer in batch]
+                    )
+                    for ((index, _), _), delivery in zip(batch, deliveries, strict=True):
+                        on_result(index, delivery)

@@ -9,6 +9,7 @@ themselves. A write that breaks a constraint of the schema ends the transaction 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeAlias
@@ -32,6 +33,9 @@ Transaction: TypeAlias = sa.Connection
 # belongs to the pooled DBAPI connection and cannot be read once it is invalidated.
 _after_commit: dict[sa.Connection, list[Callable[[], object]]] = {}
 
+#: Seconds a thread waits for its turn at a SQLite database: the busy timeout of engine.py.
+_TURN_TIMEOUT = 30.0
+
 
 @attrs.define
 class Database:
@@ -42,6 +46,16 @@ class Database:
     """
 
     engine: sa.Engine
+    # SQLite lets one transaction at a time write, and every transaction here takes the write
+    # lock at BEGIN (see store/engine.py). Threads of this process wait their turn on this
+    # lock, in order, instead of in SQLite's busy handler, which sleeps and retries (up to
+    # 100 ms a time) and so lets a waiting thread fall far behind later ones: the webhook
+    # app's p99 (benchmarks/webhook_throughput.py). Other processes still queue on SQLite.
+    _turns: threading.RLock | None = attrs.field(init=False)
+
+    @_turns.default
+    def _one_writer_at_a_time(self) -> threading.RLock | None:
+        return threading.RLock() if self.engine.dialect.name == "sqlite" else None
 
     @classmethod
     def open(cls, url: str | None = None) -> Database:
@@ -81,6 +95,8 @@ class Database:
                 the whole transaction was rolled back.
         """
         callbacks: list[Callable[[], object]] = []
+        # Not waited on for longer than SQLite's own busy timeout: past it, SQLite decides.
+        turn = self._turns is not None and self._turns.acquire(timeout=_TURN_TIMEOUT)
         try:
             with self.engine.begin() as connection:
                 _after_commit[connection] = callbacks
@@ -90,6 +106,10 @@ class Database:
                     del _after_commit[connection]
         except sa.exc.IntegrityError as err:
             raise StoreConflict.violated(constraint_broken(err)) from err
+        finally:
+            if turn:
+                assert self._turns is not None
+                self._turns.release()
         for callback in callbacks:
             callback()
 

@@ -268,6 +268,49 @@ class TestConcurrency(Texting):
         assert 6 == len(outbound_at_carrier(carrier))
 
 
+class HeldAdapter(FakeAdapter):
+    """The sandbox adapter, whose call for Alice waits until it is let go (at most 30 s)."""
+
+    def __init__(self, carrier: SandboxCarrier) -> None:
+        super().__init__(carrier=carrier)
+        self.let_go = threading.Event()
+        self.let_go_in_time = False
+
+    @hookimpl
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
+        """Hold Alice's text until let go; send the others at once."""
+        if message.recipient.e164 == ALICE:
+            self.let_go_in_time = self.let_go.wait(timeout=30)
+        return super().sms_send_message(account, message)
+
+
+class TestAnswersStoredWhileOthersWait(Texting):
+    """Answers are stored a wave at a time, but none waits for a slow carrier call."""
+
+    @pytest.fixture
+    def adapter(self, carrier: SandboxCarrier) -> FakeAdapter:
+        return HeldAdapter(carrier)
+
+    def test_progress_hears_the_answered_while_one_call_waits(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, adapter: HeldAdapter, line: str
+    ) -> None:
+        """Bruno's and Carla's texts are stored and reported while Alice's call is held."""
+        heard: list[RecipientOutcome] = []
+
+        def progress(outcome: RecipientOutcome) -> None:
+            heard.append(outcome)
+            if len(heard) == 2:
+                adapter.let_go.set()  # only the stored answers of the other two get here
+
+        recipients = [Recipient(candidate_id=None, number=n) for n in (ALICE, BRUNO, CARLA)]
+        result = acme.messages.send_mass("ann", recipients, "Hi", progress=progress)
+
+        assert adapter.let_go_in_time
+        assert [BRUNO, CARLA] == sorted(outcome.recipient.number for outcome in heard[:2])
+        assert 3 == result.sent
+        assert 3 == len(outbound_at_carrier(carrier))
+
+
 class ResettingAdapter(FakeAdapter):
     """The sandbox adapter, whose call for one number fails with an unexpected error."""
 

@@ -59,6 +59,12 @@ from sms_twilio.settings import PROVIDER, Credentials, TwilioSettings
 __all__ = ["DEFAULT_MAX_CONCURRENT_SENDS", "CredentialSource", "TwilioAdapter", "adapter"]
 
 #: Sends in flight at once for one account: well inside Twilio's REST API concurrency limit.
+#: Twilio documents that limit per account and answers over it with HTTP 429, error 20429
+#: ("Your account is sending too many concurrent Rest API requests", safe to retry:
+#: https://www.twilio.com/docs/errors/20429), but publishes no number for it, and the same
+#: account's other clients (webhook look-ups, the console, other services) share it. So a
+#: 50-recipient mass text goes in two waves; a host that knows its account's limit passes
+#: ``max_concurrent_sends``.
 DEFAULT_MAX_CONCURRENT_SENDS = 25
 
 #: Gives the credentials of an account; a host that keeps Twilio secrets itself passes one.
