@@ -23,6 +23,7 @@ from sms_core import (
     BrandProfile,
     CampaignProfile,
     CarrierRegistration,
+    ConfigurationError,
     DeliveryStatus,
     EntityType,
     FailureReason,
@@ -131,6 +132,12 @@ class MemoryCarrier:
             description="In-memory carrier for the contract suite's own tests",
             capabilities=ProviderCapabilities(max_concurrent_sends=4),
         )
+
+    @hookimpl
+    def sms_check_provider_settings(self, account: Account) -> bool | None:
+        if unknown := sorted(account.provider_settings):
+            raise ConfigurationError(f"the memory carrier has no settings: remove {unknown}")
+        return True
 
     @hookimpl
     def sms_search_numbers(
@@ -638,6 +645,22 @@ class ReportsStepNewsUnderAnotherRef(MemoryCarrier):
         return event
 
 
+class AcceptsAnySettings(MemoryCarrier):
+    """Stores whatever settings it is given, typos included."""
+
+    @hookimpl
+    def sms_check_provider_settings(self, account: Account) -> bool | None:
+        return True
+
+
+class ChecksNoSettings(MemoryCarrier):
+    """Written before the settings check: it leaves settings unchecked."""
+
+    @hookimpl
+    def sms_check_provider_settings(self, account: Account) -> bool | None:
+        return None
+
+
 class ReportsNoFailureReason(MemoryCarrier):
     """Reports a delivery failure's code without saying what it means."""
 
@@ -851,6 +874,16 @@ class TestBrokenCarriers:
                 SearchesPostalCodesUndeclared,
                 set(),
                 id="postal code undeclared: the core refuses, as the suite expects",
+            ),
+            pytest.param(
+                AcceptsAnySettings,
+                {"test_bad_settings_are_refused"},
+                id="settings accepted unchecked",
+            ),
+            pytest.param(
+                ChecksNoSettings,
+                {"test_account_settings_are_accepted", "test_bad_settings_are_refused"},
+                id="no settings check",
             ),
             pytest.param(
                 ClaimsItSignsNoUrl,

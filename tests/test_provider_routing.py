@@ -116,6 +116,10 @@ class Liar:
         return info("liar")
 
     @hookimpl
+    def sms_check_provider_settings(self) -> object:
+        return "fine"
+
+    @hookimpl
     def sms_search_numbers(self) -> object:
         return "+12125550100"
 
@@ -205,6 +209,10 @@ def sandbox(tmp_path: Path) -> Iterator[FakeAdapter]:
 # Every provider call of the façade, with the hook it reaches.
 _NUMBER = ProvisionedNumber(number=RELAY_NUMBER, provider_ref="PN1")
 _CALLS: dict[str, tuple[str, Callable[[Hooks, Account], object]]] = {
+    "check_provider_settings": (
+        "sms_check_provider_settings",
+        lambda h, a: h.check_provider_settings(a),
+    ),
     "search_numbers": ("sms_search_numbers", lambda h, a: h.search_numbers(a, NumberQuery())),
     "purchase_number": (
         "sms_purchase_number",

@@ -13,8 +13,13 @@ import attrs
 
 from sms_core import inputs
 from sms_core.clock import Clock, SystemClock
-from sms_core.domain import Account, Message, Page, StepStatus, SyncReport
-from sms_core.exceptions import AccountNotFoundError, AlreadyExistsError, InvalidInputError
+from sms_core.domain import Account, AuditAction, Message, Page, StepStatus, SyncReport
+from sms_core.exceptions import (
+    AccountNotFoundError,
+    AlreadyExistsError,
+    InvalidFieldError,
+    InvalidInputError,
+)
 from sms_core.plugins import Hooks
 from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
@@ -31,6 +36,7 @@ from sms_core.services.sending import SendPipeline
 from sms_core.services.users import UserDirectory
 from sms_core.store import Database
 from sms_core.store import accounts as account_store
+from sms_core.store.audit import record_audit
 
 if TYPE_CHECKING:
     from sms_core.webhooks.pipeline import WebhookReceiver
@@ -38,6 +44,10 @@ if TYPE_CHECKING:
 __all__ = ["AccountAdmin", "SmsAdmin"]
 
 _logger = logging.getLogger(__name__)
+
+#: The actor the audit trail names for a change made through the SDK or ``smsadmin`` itself
+#: rather than by one of the host's users (a changed carrier setting).
+OPERATOR_ACTOR = "smsadmin:operator"
 
 # An account id: it is a path segment of the account's webhook URLs, and fits its column.
 _ACCOUNT_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{inputs.ID_LENGTH - 1}}}")
@@ -167,6 +177,8 @@ class SmsAdmin:
                 characters that cannot be stored.
             SecretSettingError: When a provider setting looks like a secret.
             UnknownProviderError: When no installed adapter is named ``provider``.
+            ConfigurationError: When the carrier refuses a setting (an unknown one, a
+                malformed value); the message names it and the fix.
             AlreadyExistsError: When an account has that id (also when another process
                 creates it at the same moment).
         """
@@ -188,13 +200,86 @@ class SmsAdmin:
             provider=provider,
             provider_settings=settings,
         )
-        self.hooks.provider_info(
-            account
-        )  # an unknown carrier is refused before anything is written
+        # An unknown carrier, and settings the carrier could not use, are refused before
+        # anything is written.
+        self.hooks.check_provider_settings(account)
         with self.database.transaction() as connection:
             if not account_store.insert_account(connection, account, self.clock.now()):
                 raise AlreadyExistsError(f"account {account_id!r} exists; open it with account()")
         return self._admin(account)
+
+    def update_account_settings(
+        self,
+        account_id: str,
+        *,
+        settings: Mapping[str, str] | None = None,
+        unset: Iterable[str] = (),
+        actor_id: str = OPERATOR_ACTOR,
+    ) -> Account:
+        """Change an account's non-secret carrier settings, checked as :meth:`create_account` does.
+
+        ``settings`` are set (added, or replacing the value a key had) and the keys in
+        ``unset`` removed; the rest stay. The carrier checks the settings as they would be
+        stored; on any refusal nothing changes. A change is recorded in the account's audit
+        trail (``AuditAction.SET_PROVIDER_SETTINGS``) with the settings before and after.
+
+        Args:
+            account_id: The account to change.
+            settings: Settings to set.
+            unset: Names of settings to remove; each must be set now.
+            actor_id: Who the audit trail names; the operator running the SDK by default.
+
+        Returns:
+            The account as now stored.
+
+        Raises:
+            AccountNotFoundError: When no account has that id.
+            InvalidFieldError: When a setting or name is malformed, a key is both set and
+                unset, or an unset key is not set.
+            SecretSettingError: When a setting looks like a secret.
+            ConfigurationError: When the carrier refuses the settings; the message names the
+                setting and the fix.
+        """
+        changes = inputs.provider_settings(settings)
+        removed = _setting_names(unset)
+        if both := sorted(set(changes) & removed):
+            raise InvalidFieldError.refused(
+                field="unset",
+                value=inputs.shown(both[0]),
+                limit="names that are not also set in the same change",
+            )
+        inputs.identifier("actor_id", actor_id)
+        current = self.account(account_id).account
+        if missing := sorted(removed - set(current.provider_settings)):
+            raise InvalidFieldError(
+                f"account {account_id!r} has no provider setting {missing[0]!r} to unset; its "
+                f"settings are {sorted(current.provider_settings)}",
+                field="unset",
+                value=inputs.shown(missing[0]),
+                limit="names of settings the account has",
+            )
+        merged = {
+            key: value for key, value in current.provider_settings.items() if key not in removed
+        }
+        merged.update(changes)
+        updated = attrs.evolve(current, provider_settings=merged)
+        self.hooks.check_provider_settings(updated)
+        if merged == dict(current.provider_settings):
+            return current
+        with self.database.transaction() as connection:
+            if not account_store.update_provider_settings(connection, account_id, merged):
+                raise AccountNotFoundError(f"no account {account_id!r}; it was removed meanwhile")
+            record_audit(
+                connection,
+                account_id=account_id,
+                at=self.clock.now(),
+                actor_id=actor_id,
+                action=AuditAction.SET_PROVIDER_SETTINGS,
+                target="provider_settings",
+                before=dict(current.provider_settings),
+                after=merged,
+            )
+        return updated
 
     def account(self, account_id: str) -> AccountAdmin:
         """The services of one account.
@@ -336,6 +421,22 @@ class SmsAdmin:
             rng=self.rng,
         )
         return AccountAdmin.build(context)
+
+
+def _setting_names(value: Iterable[str]) -> set[str]:
+    """The setting names in ``value``, each checked as a provider setting's key.
+
+    Raises:
+        InvalidFieldError: When ``value`` is a text (not a collection of names) or a name is
+            malformed.
+    """
+    if isinstance(value, str | bytes):
+        raise InvalidFieldError.refused(
+            field="unset", value=inputs.shown(value), limit="a collection of setting names"
+        )
+    return {
+        inputs.identifier("unset", name, max_length=inputs.SETTING_KEY_LENGTH) for name in value
+    }
 
 
 def _is_account_id(value: object) -> bool:

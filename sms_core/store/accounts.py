@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,7 +12,13 @@ from sms_core.store import dialects
 from sms_core.store.rows import from_row
 from sms_core.store.schema import accounts
 
-__all__ = ["account_page", "get_account", "insert_account", "list_accounts"]
+__all__ = [
+    "account_page",
+    "get_account",
+    "insert_account",
+    "list_accounts",
+    "update_provider_settings",
+]
 
 
 def insert_account(connection: sa.Connection, account: Account, now: datetime) -> bool:
@@ -33,6 +40,23 @@ def insert_account(connection: sa.Connection, account: Account, now: datetime) -
     # RETURNING, not rowcount: psycopg reports no row count for a skipped INSERT.
     skip = statement.on_conflict_do_nothing(index_elements=["id"]).returning(accounts.c.id)
     return connection.execute(skip).first() is not None
+
+
+def update_provider_settings(
+    connection: sa.Connection, account_id: str, settings: Mapping[str, str]
+) -> bool:
+    """Replace the account's provider settings whole.
+
+    Returns:
+        Whether the account was there to change.
+    """
+    statement = (
+        accounts.update()
+        .where(accounts.c.id == account_id)
+        .values(provider_settings=dict(settings))
+        .returning(accounts.c.id)
+    )
+    return connection.execute(statement).first() is not None
 
 
 def get_account(connection: sa.Connection, account_id: str) -> Account | None:

@@ -200,6 +200,18 @@ class TelnyxAdapter:
         """Telnyx's name and capabilities."""
         return self._info
 
+    # -- account settings --------------------------------------------------------------------
+
+    @hookimpl
+    def sms_check_provider_settings(self, account: Account) -> bool | None:
+        """Refuse settings the other hooks could not use (unknown keys, malformed ids).
+
+        The same reading every other hook does (:meth:`settings_for`), so what is accepted
+        here is what a purchase or a send will work with.
+        """
+        self.settings_for(account)
+        return True
+
     # -- delivery ----------------------------------------------------------------------------
 
     @hookimpl
