@@ -134,9 +134,9 @@ def sms_check_provider_settings(account: Account) -> bool | None:
 def sms_search_numbers(account: Account, query: NumberQuery) -> Sequence[AvailableNumber] | None:
     """Search the numbers the carrier offers for sale.
 
-    Every filter of ``query`` is honoured (country, area code, region, postal code, contains,
-    number type, capabilities) and every number returned is valid for its country. An empty
-    list is a normal answer. A query using a filter the adapter does not declare in
+    Every filter of ``query`` is honoured (country, area code, region, locality, postal code,
+    contains, number type, capabilities) and every number returned is valid for its country.
+    An empty list is a normal answer. A query using a filter the adapter does not declare in
     ``ProviderCapabilities.search_filters`` is refused by the core before this is called.
 
     Args:

@@ -57,6 +57,7 @@ from sms_core import (
     WebhookResponse,
     hookimpl,
 )
+from sms_core.domain.providers import DEFAULT_SEARCH_FILTERS
 from sms_core.testing import contract
 
 pytest_plugins = ("pytester",)
@@ -608,7 +609,19 @@ class SearchesPostalCodesUndeclared(MemoryCarrier):
     @hookimpl
     def sms_provider_info(self) -> ProviderInfo:
         info = super().sms_provider_info()
-        filters = frozenset(SearchFilter) - {SearchFilter.POSTAL_CODE}
+        filters = DEFAULT_SEARCH_FILTERS - {SearchFilter.POSTAL_CODE}
+        return attrs.evolve(
+            info, capabilities=attrs.evolve(info.capabilities, search_filters=filters)
+        )
+
+
+class DeclaresLocalityIgnoringIt(MemoryCarrier):
+    """Declares every search filter, the city among them, and searches by no city."""
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        info = super().sms_provider_info()
+        filters = frozenset(SearchFilter)
         return attrs.evolve(
             info, capabilities=attrs.evolve(info.capabilities, search_filters=filters)
         )
@@ -884,6 +897,11 @@ class TestBrokenCarriers:
                 ChecksNoSettings,
                 {"test_account_settings_are_accepted", "test_bad_settings_are_refused"},
                 id="no settings check",
+            ),
+            pytest.param(
+                DeclaresLocalityIgnoringIt,
+                {"test_search_by_locality"},
+                id="locality declared, ignored",
             ),
             pytest.param(
                 ClaimsItSignsNoUrl,

@@ -557,6 +557,22 @@ class TestSearchFilters:
 
     def test_every_filter_is_declared_by_default(self) -> None:
         """Adapters written before the capability keep every search they had."""
-        assert frozenset(SearchFilter) == info("relay").capabilities.search_filters
+        defaults = info("relay").capabilities.search_filters
+        assert frozenset(SearchFilter) - {SearchFilter.LOCALITY} == defaults
         query = NumberQuery(area_code="415", region="CA", postal_code="94105", contains="55")
-        assert frozenset(SearchFilter) == SearchFilter.used_by(query)
+        assert defaults == SearchFilter.used_by(query)
+
+    def test_locality_is_refused_unless_declared(self) -> None:
+        """An adapter written before the locality filter is not asked to search by city.
+
+        It would ignore ``NumberQuery.locality`` and offer numbers from anywhere, so the core
+        refuses the search by name instead.
+        """
+        adapter = Relay()
+        hooks = Hooks(make_plugin_manager(plugins=[adapter], load_entry_points=False))
+        account = Account(id="acme", name="Acme", provider="relay")
+        with pytest.raises(InvalidQueryError, match="cannot search numbers by locality;"):
+            hooks.search_numbers(account, NumberQuery(locality="Austin"))
+        assert [] == adapter.calls
+        assert SearchFilter.LOCALITY in SearchFilter.used_by(NumberQuery(locality="Austin"))
+        assert frozenset() == SearchFilter.used_by(NumberQuery(locality="  "))

@@ -84,7 +84,8 @@ _INFO = ProviderInfo(
         number_types=frozenset({NumberType.LOCAL, NumberType.TOLL_FREE}),
         # The sandbox registers with The Campaign Registry's own verticals.
         brand_verticals=frozenset(BrandVertical),
-        # The sandbox's inventory knows each number's area, region, postal code and digits.
+        # The sandbox's inventory knows each number's area, region, city, postal code and
+        # digits.
         search_filters=frozenset(SearchFilter),
         # Signed over its time, the URL and the body (sms_fake.signing); the time is checked
         # only by a carrier given a signature_tolerance, so none is promised here.

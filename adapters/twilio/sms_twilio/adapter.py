@@ -114,8 +114,8 @@ class TwilioAdapter:
                 # ValidityPeriod: 1 to 36,000 s, "Default value is 36000" (twilio_api_v2010.json).
                 queue_validity=timedelta(seconds=36_000),
                 brand_verticals=industries.MAPPABLE_VERTICALS,
-                # AvailablePhoneNumbers takes AreaCode, InRegion, InPostalCode and Contains
-                # (sms_twilio.provisioning.search_numbers).
+                # AvailablePhoneNumbers takes AreaCode, InRegion, InLocality, InPostalCode and
+                # Contains (sms_twilio.provisioning.search_numbers).
                 search_filters=frozenset(SearchFilter),
                 # X-Twilio-Signature signs the exact URL and every form parameter, and no
                 # time (sms_twilio.webhooks).

@@ -46,7 +46,8 @@ its answer. So an adapter written for the suite needs no check of whose account 
 and an answer of the wrong type fails the test that got it with ``PluginContractError``.
 
 The other fixtures have defaults an adapter may override: the number searches
-(``search_query``, ``region_query``, ``postal_query``, ``contains_query``, ``empty_query``),
+(``search_query``, ``region_query``, ``locality_query``, ``postal_query``,
+``contains_query``, ``empty_query``),
 the candidates' numbers (``recipient``, ``opted_out_recipient``), a forwarding number
 (``forward_number``), the webhook URLs (``webhook_settings``) and the registration forms
 (``brand``, ``campaign``), and the settings the adapter must refuse (``bad_settings``: an
