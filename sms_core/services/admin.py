@@ -249,26 +249,30 @@ class SmsAdmin:
                 limit="names that are not also set in the same change",
             )
         inputs.identifier("actor_id", actor_id)
-        current = self.account(account_id).account
-        if missing := sorted(removed - set(current.provider_settings)):
-            raise InvalidFieldError(
-                f"account {account_id!r} has no provider setting {missing[0]!r} to unset; its "
-                f"settings are {sorted(current.provider_settings)}",
-                field="unset",
-                value=inputs.shown(missing[0]),
-                limit="names of settings the account has",
-            )
-        merged = {
-            key: value for key, value in current.provider_settings.items() if key not in removed
-        }
-        merged.update(changes)
-        updated = attrs.evolve(current, provider_settings=merged)
-        self.hooks.check_provider_settings(updated)
-        if merged == dict(current.provider_settings):
-            return current
+        self.account(account_id)  # an id no account can have is refused before any lock
+        # Read, check and write under the account's row lock, so two changes at the same
+        # moment (to different keys) both land; the check reads no carrier, so it is short.
         with self.database.transaction() as connection:
-            if not account_store.update_provider_settings(connection, account_id, merged):
+            current = account_store.get_account(connection, account_id, for_update=True)
+            if current is None:
                 raise AccountNotFoundError(f"no account {account_id!r}; it was removed meanwhile")
+            if missing := sorted(removed - set(current.provider_settings)):
+                raise InvalidFieldError(
+                    f"account {account_id!r} has no provider setting {missing[0]!r} to unset; "
+                    f"its settings are {sorted(current.provider_settings)}",
+                    field="unset",
+                    value=inputs.shown(missing[0]),
+                    limit="names of settings the account has",
+                )
+            merged = {
+                key: value for key, value in current.provider_settings.items() if key not in removed
+            }
+            merged.update(changes)
+            updated = attrs.evolve(current, provider_settings=merged)
+            self.hooks.check_provider_settings(updated)
+            if merged == dict(current.provider_settings):
+                return current
+            account_store.update_provider_settings(connection, account_id, merged)
             record_audit(
                 connection,
                 account_id=account_id,

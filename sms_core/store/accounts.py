@@ -59,11 +59,20 @@ def update_provider_settings(
     return connection.execute(statement).first() is not None
 
 
-def get_account(connection: sa.Connection, account_id: str) -> Account | None:
-    """The account with ``account_id``, if any."""
-    row = (
-        connection.execute(accounts.select().where(accounts.c.id == account_id)).mappings().first()
-    )
+def get_account(
+    connection: sa.Connection, account_id: str, *, for_update: bool = False
+) -> Account | None:
+    """The account with ``account_id``, if any.
+
+    Args:
+        for_update: Lock its row until the transaction ends (PostgreSQL ``FOR UPDATE``;
+            SQLite's ``BEGIN IMMEDIATE`` transactions already run one at a time), so a
+            read-change-write of the account is not lost to another one at the same moment.
+    """
+    query = accounts.select().where(accounts.c.id == account_id)
+    if for_update:
+        query = query.with_for_update()
+    row = connection.execute(query).mappings().first()
     return from_row(row, Account) if row else None
 
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +182,40 @@ class TestAdaptersWithoutTheCheck:
             with pytest.raises(PluginContractError, match="without saying why"):
                 admin.create_account("acme", name="Acme", provider="lenient")
             assert [] == admin.accounts()
+
+
+class _SlowCarrier(_LenientCarrier):
+    """Checks settings slowly, so changes made at the same moment overlap."""
+
+    @hookimpl
+    def sms_check_provider_settings(self, account: Account) -> bool | None:
+        time.sleep(0.02)
+        return True
+
+
+class TestConcurrentUpdates:
+    """Changes to one account's settings at the same moment are all kept."""
+
+    def test_no_change_is_lost(self, database_url: str) -> None:
+        """Six threads each set their own key three times; every key and entry remains.
+
+        Each change reads the settings, has them checked (20 ms here) and writes them back;
+        without the row lock around all three, a change overwrites the ones that landed
+        during its check.
+        """
+        with SmsAdmin.open(database_url, plugins=[_SlowCarrier()]) as admin:
+            admin.create_account("acme", name="Acme", provider="lenient")
+            start = threading.Barrier(6)
+
+            def change(worker: int) -> None:
+                start.wait()
+                for round_ in range(3):
+                    admin.update_account_settings("acme", settings={f"key{worker}": f"v{round_}"})
+
+            with ThreadPoolExecutor(max_workers=6) as pool:
+                list(pool.map(change, range(6)))
+
+            settings = admin.account("acme").account.provider_settings
+            assert {f"key{worker}": "v2" for worker in range(6)} == dict(settings)
+            entries = admin.account("acme").audit.list(action=AuditAction.SET_PROVIDER_SETTINGS)
+            assert 18 == len(entries)
