@@ -13,14 +13,10 @@ import attrs
 
 from sms_core import inputs
 from sms_core.clock import Clock, SystemClock
-from sms_core.domain import Account, AuditAction, Message, Page, StepStatus, SyncReport
-from sms_core.exceptions import (
-    AccountNotFoundError,
-    AlreadyExistsError,
-    InvalidFieldError,
-    InvalidInputError,
-)
+from sms_core.domain import Account, Message, Page, StepStatus, SyncReport
+from sms_core.exceptions import AccountNotFoundError, AlreadyExistsError, InvalidInputError
 from sms_core.plugins import Hooks
+from sms_core.services.account_settings import OPERATOR_ACTOR, change_provider_settings
 from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
@@ -36,7 +32,6 @@ from sms_core.services.sending import SendPipeline
 from sms_core.services.users import UserDirectory
 from sms_core.store import Database
 from sms_core.store import accounts as account_store
-from sms_core.store.audit import record_audit
 
 if TYPE_CHECKING:
     from sms_core.webhooks.pipeline import WebhookReceiver
@@ -44,10 +39,6 @@ if TYPE_CHECKING:
 __all__ = ["AccountAdmin", "SmsAdmin"]
 
 _logger = logging.getLogger(__name__)
-
-#: The actor the audit trail names for a change made through the SDK or ``smsadmin`` itself
-#: rather than by one of the host's users (a changed carrier setting).
-OPERATOR_ACTOR = "smsadmin:operator"
 
 # An account id: it is a path segment of the account's webhook URLs, and fits its column.
 _ACCOUNT_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{inputs.ID_LENGTH - 1}}}")
@@ -240,50 +231,16 @@ class SmsAdmin:
             ConfigurationError: When the carrier refuses the settings; the message names the
                 setting and the fix.
         """
-        changes = inputs.provider_settings(settings)
-        removed = _setting_names(unset)
-        if both := sorted(set(changes) & removed):
-            raise InvalidFieldError.refused(
-                field="unset",
-                value=inputs.shown(both[0]),
-                limit="names that are not also set in the same change",
-            )
-        inputs.identifier("actor_id", actor_id)
         self.account(account_id)  # an id no account can have is refused before any lock
-        # Read, check and write under the account's row lock, so two changes at the same
-        # moment (to different keys) both land; the check reads no carrier, so it is short.
-        with self.database.transaction() as connection:
-            current = account_store.get_account(connection, account_id, for_update=True)
-            if current is None:
-                raise AccountNotFoundError(f"no account {account_id!r}; it was removed meanwhile")
-            if missing := sorted(removed - set(current.provider_settings)):
-                raise InvalidFieldError(
-                    f"account {account_id!r} has no provider setting {missing[0]!r} to unset; "
-                    f"its settings are {sorted(current.provider_settings)}",
-                    field="unset",
-                    value=inputs.shown(missing[0]),
-                    limit="names of settings the account has",
-                )
-            merged = {
-                key: value for key, value in current.provider_settings.items() if key not in removed
-            }
-            merged.update(changes)
-            updated = attrs.evolve(current, provider_settings=merged)
-            self.hooks.check_provider_settings(updated)
-            if merged == dict(current.provider_settings):
-                return current
-            account_store.update_provider_settings(connection, account_id, merged)
-            record_audit(
-                connection,
-                account_id=account_id,
-                at=self.clock.now(),
-                actor_id=actor_id,
-                action=AuditAction.SET_PROVIDER_SETTINGS,
-                target="provider_settings",
-                before=dict(current.provider_settings),
-                after=merged,
-            )
-        return updated
+        return change_provider_settings(
+            self.database,
+            self.hooks,
+            self.clock,
+            account_id,
+            settings=settings,
+            unset=unset,
+            actor_id=actor_id,
+        )
 
     def account(self, account_id: str) -> AccountAdmin:
         """The services of one account.
@@ -425,22 +382,6 @@ class SmsAdmin:
             rng=self.rng,
         )
         return AccountAdmin.build(context)
-
-
-def _setting_names(value: Iterable[str]) -> set[str]:
-    """The setting names in ``value``, each checked as a provider setting's key.
-
-    Raises:
-        InvalidFieldError: When ``value`` is a text (not a collection of names) or a name is
-            malformed.
-    """
-    if isinstance(value, str | bytes):
-        raise InvalidFieldError.refused(
-            field="unset", value=inputs.shown(value), limit="a collection of setting names"
-        )
-    return {
-        inputs.identifier("unset", name, max_length=inputs.SETTING_KEY_LENGTH) for name in value
-    }
 
 
 def _is_account_id(value: object) -> bool:

@@ -20,7 +20,7 @@ from sms_core.exceptions import (
     SecretSettingError,
 )
 from sms_core.services import SmsAdmin
-from sms_core.services.admin import OPERATOR_ACTOR
+from sms_core.services.account_settings import OPERATOR_ACTOR
 from tests.services.database_dump import dump
 
 
