@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sms_core.clock import Clock, ManualClock, SystemClock
     from sms_core.compliance import lint_registration
     from sms_core.domain import (
+        DEFAULT_SEARCH_FILTERS,
         Account,
         Action,
         Activity,
@@ -185,6 +186,7 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "DEFAULT_SEARCH_FILTERS",
     "Account",
     "AccountAdmin",
     "AccountNotFoundError",
@@ -498,6 +500,7 @@ _EXPORTS: dict[str, str] = {
     "WebhookPayloadError": "sms_core.exceptions",
     "WebhookSignatureError": "sms_core.exceptions",
     "SearchFilter": "sms_core.domain",
+    "DEFAULT_SEARCH_FILTERS": "sms_core.domain",
     "RegistrationStepUpdate": "sms_core.domain",
     "RegistrationStepNotFoundError": "sms_core.exceptions",
     "StoreConflict": "sms_core.exceptions",

@@ -94,6 +94,40 @@ def sms_provider_info() -> ProviderInfo:  # type: ignore[empty-body]
 
 
 # ---------------------------------------------------------------------------------------------
+# Account settings
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def sms_check_provider_settings(account: Account) -> bool | None:
+    """Check the non-secret carrier settings an account is about to be stored with.
+
+    The core calls it before it stores ``account.provider_settings``: when an account is
+    created and when its settings are changed, with ``account`` as it would be stored. The
+    adapter reads the settings the way its other hooks will (unknown keys, the shape of each
+    value) and refuses what they could not use, so a typo or a missing id is caught where it
+    is typed, not at the first purchase or send. Nothing is stored when it raises. It must not
+    call the carrier or read secrets: it checks what is written, not what the carrier holds.
+    The core has refused settings shaped like secrets before calling it.
+
+    Args:
+        account: The account with the settings to check, always one of this adapter's.
+
+    Returns:
+        ``True`` when the settings are accepted.
+
+    Raises:
+        ConfigurationError: Naming the setting, the value (unless it could be a secret) and
+            the fix, for an unknown setting or a malformed value. ``InvalidInputError``
+            subclasses (``InvalidFieldError``, ``SecretSettingError``) are accepted as well.
+
+    Called only for accounts whose ``provider`` is the adapter's name. New in 0.2 and
+    optional: an adapter without it (or answering ``None``) has its settings stored
+    unchecked, as before. Implemented by carrier adapters.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
 # Provisioning
 # ---------------------------------------------------------------------------------------------
 
@@ -102,9 +136,9 @@ def sms_provider_info() -> ProviderInfo:  # type: ignore[empty-body]
 def sms_search_numbers(account: Account, query: NumberQuery) -> Sequence[AvailableNumber] | None:
     """Search the numbers the carrier offers for sale.
 
-    Every filter of ``query`` is honoured (country, area code, region, postal code, contains,
-    number type, capabilities) and every number returned is valid for its country. An empty
-    list is a normal answer. A query using a filter the adapter does not declare in
+    Every filter of ``query`` is honoured (country, area code, region, locality, postal code,
+    contains, number type, capabilities) and every number returned is valid for its country.
+    An empty list is a normal answer. A query using a filter the adapter does not declare in
     ``ProviderCapabilities.search_filters`` is refused by the core before this is called.
 
     Args:

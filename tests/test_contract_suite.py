@@ -23,6 +23,7 @@ from sms_core import (
     BrandProfile,
     CampaignProfile,
     CarrierRegistration,
+    ConfigurationError,
     DeliveryStatus,
     EntityType,
     FailureReason,
@@ -56,6 +57,7 @@ from sms_core import (
     WebhookResponse,
     hookimpl,
 )
+from sms_core.domain.providers import DEFAULT_SEARCH_FILTERS
 from sms_core.testing import contract
 
 pytest_plugins = ("pytester",)
@@ -131,6 +133,12 @@ class MemoryCarrier:
             description="In-memory carrier for the contract suite's own tests",
             capabilities=ProviderCapabilities(max_concurrent_sends=4),
         )
+
+    @hookimpl
+    def sms_check_provider_settings(self, account: Account) -> bool | None:
+        if unknown := sorted(account.provider_settings):
+            raise ConfigurationError(f"the memory carrier has no settings: remove {unknown}")
+        return True
 
     @hookimpl
     def sms_search_numbers(
@@ -601,7 +609,19 @@ class SearchesPostalCodesUndeclared(MemoryCarrier):
     @hookimpl
     def sms_provider_info(self) -> ProviderInfo:
         info = super().sms_provider_info()
-        filters = frozenset(SearchFilter) - {SearchFilter.POSTAL_CODE}
+        filters = DEFAULT_SEARCH_FILTERS - {SearchFilter.POSTAL_CODE}
+        return attrs.evolve(
+            info, capabilities=attrs.evolve(info.capabilities, search_filters=filters)
+        )
+
+
+class DeclaresLocalityIgnoringIt(MemoryCarrier):
+    """Declares every search filter, the city among them, and searches by no city."""
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        info = super().sms_provider_info()
+        filters = frozenset(SearchFilter)
         return attrs.evolve(
             info, capabilities=attrs.evolve(info.capabilities, search_filters=filters)
         )
@@ -636,6 +656,22 @@ class ReportsStepNewsUnderAnotherRef(MemoryCarrier):
         if isinstance(event, RegistrationStepUpdate):
             return attrs.evolve(event, provider_ref=f"TCR-{event.provider_ref}")
         return event
+
+
+class AcceptsAnySettings(MemoryCarrier):
+    """Stores whatever settings it is given, typos included."""
+
+    @hookimpl
+    def sms_check_provider_settings(self, account: Account) -> bool | None:
+        return True
+
+
+class ChecksNoSettings(MemoryCarrier):
+    """Written before the settings check: it leaves settings unchecked."""
+
+    @hookimpl
+    def sms_check_provider_settings(self, account: Account) -> bool | None:
+        return None
 
 
 class ReportsNoFailureReason(MemoryCarrier):
@@ -851,6 +887,21 @@ class TestBrokenCarriers:
                 SearchesPostalCodesUndeclared,
                 set(),
                 id="postal code undeclared: the core refuses, as the suite expects",
+            ),
+            pytest.param(
+                AcceptsAnySettings,
+                {"test_bad_settings_are_refused"},
+                id="settings accepted unchecked",
+            ),
+            pytest.param(
+                ChecksNoSettings,
+                {"test_account_settings_are_accepted", "test_bad_settings_are_refused"},
+                id="no settings check",
+            ),
+            pytest.param(
+                DeclaresLocalityIgnoringIt,
+                {"test_search_by_locality"},
+                id="locality declared, ignored",
             ),
             pytest.param(
                 ClaimsItSignsNoUrl,

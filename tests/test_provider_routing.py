@@ -116,6 +116,10 @@ class Liar:
         return info("liar")
 
     @hookimpl
+    def sms_check_provider_settings(self) -> object:
+        return "fine"
+
+    @hookimpl
     def sms_search_numbers(self) -> object:
         return "+12125550100"
 
@@ -205,6 +209,10 @@ def sandbox(tmp_path: Path) -> Iterator[FakeAdapter]:
 # Every provider call of the façade, with the hook it reaches.
 _NUMBER = ProvisionedNumber(number=RELAY_NUMBER, provider_ref="PN1")
 _CALLS: dict[str, tuple[str, Callable[[Hooks, Account], object]]] = {
+    "check_provider_settings": (
+        "sms_check_provider_settings",
+        lambda h, a: h.check_provider_settings(a),
+    ),
     "search_numbers": ("sms_search_numbers", lambda h, a: h.search_numbers(a, NumberQuery())),
     "purchase_number": (
         "sms_purchase_number",
@@ -549,6 +557,22 @@ class TestSearchFilters:
 
     def test_every_filter_is_declared_by_default(self) -> None:
         """Adapters written before the capability keep every search they had."""
-        assert frozenset(SearchFilter) == info("relay").capabilities.search_filters
+        defaults = info("relay").capabilities.search_filters
+        assert frozenset(SearchFilter) - {SearchFilter.LOCALITY} == defaults
         query = NumberQuery(area_code="415", region="CA", postal_code="94105", contains="55")
-        assert frozenset(SearchFilter) == SearchFilter.used_by(query)
+        assert defaults == SearchFilter.used_by(query)
+
+    def test_locality_is_refused_unless_declared(self) -> None:
+        """An adapter written before the locality filter is not asked to search by city.
+
+        It would ignore ``NumberQuery.locality`` and offer numbers from anywhere, so the core
+        refuses the search by name instead.
+        """
+        adapter = Relay()
+        hooks = Hooks(make_plugin_manager(plugins=[adapter], load_entry_points=False))
+        account = Account(id="acme", name="Acme", provider="relay")
+        with pytest.raises(InvalidQueryError, match="cannot search numbers by locality;"):
+            hooks.search_numbers(account, NumberQuery(locality="Austin"))
+        assert [] == adapter.calls
+        assert SearchFilter.LOCALITY in SearchFilter.used_by(NumberQuery(locality="Austin"))
+        assert frozenset() == SearchFilter.used_by(NumberQuery(locality="  "))

@@ -12,7 +12,7 @@ from sms_core.cli.params import CursorOption, LimitOption
 
 __all__ = ["app", "parse_settings"]
 
-app = typer.Typer(help="Create and list accounts (agencies).", no_args_is_help=True)
+app = typer.Typer(help="Create, change and list accounts (agencies).", no_args_is_help=True)
 
 
 def parse_settings(pairs: list[str]) -> dict[str, str]:
@@ -59,6 +59,37 @@ def create(
     console = output.out_console()
     console.print(render.accounts_table([admin.account]))
     output.success(console, f"Created account {account_id!r} on carrier {provider!r}")
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    account_id: Annotated[str, typer.Argument(metavar="ID", help="The account to change.")],
+    setting: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--setting",
+            metavar="KEY=VALUE",
+            help="A non-secret carrier setting to set; repeat for more.",
+        ),
+    ] = None,
+    unset: Annotated[
+        list[str] | None,
+        typer.Option("--unset", metavar="KEY", help="A carrier setting to remove; repeat."),
+    ] = None,
+) -> None:
+    """Change an agency's carrier settings; the carrier checks them, nothing changes on refusal."""
+    settings = parse_settings(setting or [])
+    if not settings and not unset:
+        raise typer.BadParameter(
+            "nothing to change: give --setting KEY=VALUE or --unset KEY",
+            param_hint="'--setting' / '--unset'",
+        )
+    with global_options(ctx).sdk() as sdk:
+        account = sdk.update_account_settings(account_id, settings=settings, unset=unset or ())
+    console = output.out_console()
+    console.print(render.accounts_table([account]))
+    output.success(console, f"Updated the carrier settings of account {account_id!r}")
 
 
 @app.command("list")

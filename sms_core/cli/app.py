@@ -78,7 +78,7 @@ COMMANDS: tuple[Deferred, ...] = (
     Deferred(
         name="accounts",
         target="sms_core.cli.accounts:app",
-        help="Create and list accounts (agencies).",
+        help="Create, change and list accounts (agencies).",
     ),
     Deferred(
         name="users",

@@ -26,6 +26,8 @@ def no_offers_hint(query: NumberQuery) -> str:
         )
     if query.area_code is not None:
         return f"no numbers in area code {query.area_code}: try nearby area codes"
+    if query.locality is not None:
+        return f"no numbers in {query.locality}: try its state or region, or nearby area codes"
     return "no numbers match: loosen the filters or try another region"
 
 
@@ -48,6 +50,10 @@ def search(
     country: Annotated[str, typer.Option(help="Two-letter country code.")] = "US",
     area_code: Annotated[str | None, typer.Option(help="Area code, e.g. 415.")] = None,
     region: Annotated[str | None, typer.Option(help="State or region, e.g. CA or Ontario.")] = None,
+    locality: Annotated[
+        str | None,
+        typer.Option(help="City, e.g. 'San Francisco', at carriers that search by city."),
+    ] = None,
     postal_code: Annotated[
         str | None, typer.Option(help="Zip or postal code; often finds nothing, best left out.")
     ] = None,
@@ -65,6 +71,7 @@ def search(
         country=country,
         area_code=area_code,
         region=region,
+        locality=locality,
         postal_code=postal_code,
         contains=contains,
         limit=limit,

@@ -70,7 +70,12 @@ from sms_core.domain.policy import (
     HostInfo,
     HostPolicy,
 )
-from sms_core.domain.providers import ProviderCapabilities, ProviderInfo, SearchFilter
+from sms_core.domain.providers import (
+    DEFAULT_SEARCH_FILTERS,
+    ProviderCapabilities,
+    ProviderInfo,
+    SearchFilter,
+)
 from sms_core.domain.registration import (
     ANSWER_LOST_CODE,
     BrandContact,
@@ -100,6 +105,7 @@ from sms_core.domain.registration import (
 
 __all__ = [
     "ANSWER_LOST_CODE",
+    "DEFAULT_SEARCH_FILTERS",
     "Account",
     "Action",
     "Activity",

@@ -44,6 +44,8 @@ class AuditAction(StrEnum):
     REGISTER_NUMBER = "register_number"
     #: A candidate's opt-out was lifted by a user, with the reason they gave.
     LIFT_OPT_OUT = "lift_opt_out"
+    #: The account's non-secret carrier settings were changed.
+    SET_PROVIDER_SETTINGS = "set_provider_settings"
 
 
 @attrs.frozen(kw_only=True)
@@ -51,7 +53,8 @@ class AuditEntry:
     """Who did what, when, and the state before and after.
 
     Attributes:
-        actor_id: The acting user's id; ``"smsadmin:sync"`` for what ``sync`` did on its own.
+        actor_id: The acting user's id; ``"smsadmin:sync"`` for what ``sync`` did on its own,
+            ``"smsadmin:operator"`` for a change made through the SDK or ``smsadmin`` itself.
         target: What the action was about: a number in E.164 form, a seat id, a registration
             step (``"brand"``) or ``"policy_settings"``.
         before: The target's relevant state before the action (``None`` when it did not exist).

@@ -93,6 +93,9 @@ class NumberQuery:
         validator=_check(_AREA_CODE, "area code", "use digits only, such as '415'"),
     )
     region: str | None = attrs.field(default=None, converter=_blank_to_none)
+    #: The city or town (``"San Francisco"``); searched only at carriers that declare
+    #: ``SearchFilter.LOCALITY``.
+    locality: str | None = attrs.field(default=None, converter=_blank_to_none)
     postal_code: str | None = attrs.field(default=None, converter=_blank_to_none)
     contains: str | None = attrs.field(
         default=None,

@@ -9,7 +9,7 @@ import attrs
 
 from sms_core.domain.numbers import NumberQuery, NumberType
 
-__all__ = ["ProviderCapabilities", "ProviderInfo", "SearchFilter"]
+__all__ = ["DEFAULT_SEARCH_FILTERS", "ProviderCapabilities", "ProviderInfo", "SearchFilter"]
 
 
 class SearchFilter(StrEnum):
@@ -27,11 +27,22 @@ class SearchFilter(StrEnum):
     POSTAL_CODE = "postal_code"
     #: ``NumberQuery.contains``, a pattern in the number.
     CONTAINS = "contains"
+    #: ``NumberQuery.locality``, a city or town. Not among the defaults of
+    #: ``ProviderCapabilities.search_filters``: a carrier declares it to be searched by it.
+    LOCALITY = "locality"
 
     @classmethod
     def used_by(cls, query: NumberQuery) -> frozenset[SearchFilter]:
         """The filters ``query`` sets (its optional fields that are not empty)."""
         return frozenset(item for item in cls if getattr(query, item.value) is not None)
+
+
+#: The filters ``ProviderCapabilities.search_filters`` declares by default: those of 0.1. A
+#: filter added later (``LOCALITY``) is never declared for an adapter that does not know it,
+#: so the core refuses it rather than let that adapter ignore it.
+DEFAULT_SEARCH_FILTERS = frozenset(
+    {SearchFilter.AREA_CODE, SearchFilter.REGION, SearchFilter.POSTAL_CODE, SearchFilter.CONTAINS}
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -54,9 +65,10 @@ class ProviderCapabilities:
             Registry's words such as ``HUMAN_RESOURCES``) the carrier can register a brand
             under, upper case; ``None`` when the adapter passes any vertical through. The
             registration lint refuses a vertical outside this set before anything is sent.
-        search_filters: The number search filters the carrier honours exactly; all of them by
-            default. The core refuses a search using any other with ``InvalidQueryError``
-            before the adapter is called, rather than let it widen or ignore the filter.
+        search_filters: The number search filters the carrier honours exactly; by default
+            :data:`DEFAULT_SEARCH_FILTERS` (all but ``LOCALITY``, which is declared). The
+            core refuses a search using any other with ``InvalidQueryError`` before the
+            adapter is called, rather than let it widen or ignore the filter.
         signature_covers_url: Whether the carrier's webhook signature covers the URL the
             request was sent to, so a signed request replayed to another URL (another query
             string, another host) fails verification. ``False`` for a carrier that signs
@@ -73,7 +85,7 @@ class ProviderCapabilities:
     answers_help: bool = False
     queue_validity: timedelta = timedelta(hours=10)
     brand_verticals: frozenset[str] | None = None
-    search_filters: frozenset[SearchFilter] = frozenset(SearchFilter)
+    search_filters: frozenset[SearchFilter] = DEFAULT_SEARCH_FILTERS
     signature_covers_url: bool = True
     signature_max_age: timedelta | None = None
 

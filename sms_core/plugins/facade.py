@@ -221,6 +221,40 @@ class Hooks:
         info = self.host_info()
         return None if info is None else info.name
 
+    # -- account settings --------------------------------------------------------------------
+
+    def check_provider_settings(self, account: Account) -> bool:
+        """Have the account's carrier check ``account.provider_settings`` before they are stored.
+
+        Returns:
+            ``True`` when the adapter checked and accepted them; ``False`` when it does not
+            check settings (it lacks ``sms_check_provider_settings``), so they are kept as
+            given.
+
+        Raises:
+            UnknownProviderError: Before any call, when no adapter has the account's provider.
+            ConfigurationError: (or an ``InvalidInputError``) From the adapter, naming the
+                setting it refuses and the fix.
+            PluginContractError: When the adapter answers something other than ``True`` or
+                ``None`` (``False`` included: a refusal must say why).
+        """
+        hook = "sms_check_provider_settings"
+        route = self._routes().route(account.provider)
+        answer: object = route.callers[hook](account=account)
+        if answer is None:
+            return False
+        if not checked(route.plugin_name, hook, answer, bool):
+            raise PluginContractError(
+                plugin=route.plugin_name,
+                hook=hook,
+                problem="it answered False, which refuses the settings without saying why",
+                fix=(
+                    "Raise ConfigurationError naming the setting and the fix to refuse them, "
+                    "and return True to accept them"
+                ),
+            )
+        return True
+
     # -- provisioning ------------------------------------------------------------------------
 
     def search_numbers(self, account: Account, query: NumberQuery) -> list[AvailableNumber]:

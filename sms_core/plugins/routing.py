@@ -37,6 +37,7 @@ __all__ = [
 
 #: The hooks the core routes to the adapter of the account's provider.
 PROVIDER_HOOKS = (
+    "sms_check_provider_settings",
     "sms_search_numbers",
     "sms_purchase_number",
     "sms_release_number",

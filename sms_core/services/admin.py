@@ -16,6 +16,7 @@ from sms_core.clock import Clock, SystemClock
 from sms_core.domain import Account, Message, Page, StepStatus, SyncReport
 from sms_core.exceptions import AccountNotFoundError, AlreadyExistsError, InvalidInputError
 from sms_core.plugins import Hooks
+from sms_core.services.account_settings import OPERATOR_ACTOR, change_provider_settings
 from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
@@ -167,6 +168,8 @@ class SmsAdmin:
                 characters that cannot be stored.
             SecretSettingError: When a provider setting looks like a secret.
             UnknownProviderError: When no installed adapter is named ``provider``.
+            ConfigurationError: When the carrier refuses a setting (an unknown one, a
+                malformed value); the message names it and the fix.
             AlreadyExistsError: When an account has that id (also when another process
                 creates it at the same moment).
         """
@@ -188,13 +191,56 @@ class SmsAdmin:
             provider=provider,
             provider_settings=settings,
         )
-        self.hooks.provider_info(
-            account
-        )  # an unknown carrier is refused before anything is written
+        # An unknown carrier, and settings the carrier could not use, are refused before
+        # anything is written.
+        self.hooks.check_provider_settings(account)
         with self.database.transaction() as connection:
             if not account_store.insert_account(connection, account, self.clock.now()):
                 raise AlreadyExistsError(f"account {account_id!r} exists; open it with account()")
         return self._admin(account)
+
+    def update_account_settings(
+        self,
+        account_id: str,
+        *,
+        settings: Mapping[str, str] | None = None,
+        unset: Iterable[str] = (),
+        actor_id: str = OPERATOR_ACTOR,
+    ) -> Account:
+        """Change an account's non-secret carrier settings, checked as :meth:`create_account` does.
+
+        ``settings`` are set (added, or replacing the value a key had) and the keys in
+        ``unset`` removed; the rest stay. The carrier checks the settings as they would be
+        stored; on any refusal nothing changes. A change is recorded in the account's audit
+        trail (``AuditAction.SET_PROVIDER_SETTINGS``) with the settings before and after.
+
+        Args:
+            account_id: The account to change.
+            settings: Settings to set.
+            unset: Names of settings to remove; each must be set now.
+            actor_id: Who the audit trail names; the operator running the SDK by default.
+
+        Returns:
+            The account as now stored.
+
+        Raises:
+            AccountNotFoundError: When no account has that id.
+            InvalidFieldError: When a setting or name is malformed, a key is both set and
+                unset, or an unset key is not set.
+            SecretSettingError: When a setting looks like a secret.
+            ConfigurationError: When the carrier refuses the settings; the message names the
+                setting and the fix.
+        """
+        self.account(account_id)  # an id no account can have is refused before any lock
+        return change_provider_settings(
+            self.database,
+            self.hooks,
+            self.clock,
+            account_id,
+            settings=settings,
+            unset=unset,
+            actor_id=actor_id,
+        )
 
     def account(self, account_id: str) -> AccountAdmin:
         """The services of one account.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,7 +12,13 @@ from sms_core.store import dialects
 from sms_core.store.rows import from_row
 from sms_core.store.schema import accounts
 
-__all__ = ["account_page", "get_account", "insert_account", "list_accounts"]
+__all__ = [
+    "account_page",
+    "get_account",
+    "insert_account",
+    "list_accounts",
+    "update_provider_settings",
+]
 
 
 def insert_account(connection: sa.Connection, account: Account, now: datetime) -> bool:
@@ -35,11 +42,37 @@ def insert_account(connection: sa.Connection, account: Account, now: datetime) -
     return connection.execute(skip).first() is not None
 
 
-def get_account(connection: sa.Connection, account_id: str) -> Account | None:
-    """The account with ``account_id``, if any."""
-    row = (
-        connection.execute(accounts.select().where(accounts.c.id == account_id)).mappings().first()
+def update_provider_settings(
+    connection: sa.Connection, account_id: str, settings: Mapping[str, str]
+) -> bool:
+    """Replace the account's provider settings whole.
+
+    Returns:
+        Whether the account was there to change.
+    """
+    statement = (
+        accounts.update()
+        .where(accounts.c.id == account_id)
+        .values(provider_settings=dict(settings))
+        .returning(accounts.c.id)
     )
+    return connection.execute(statement).first() is not None
+
+
+def get_account(
+    connection: sa.Connection, account_id: str, *, for_update: bool = False
+) -> Account | None:
+    """The account with ``account_id``, if any.
+
+    Args:
+        for_update: Lock its row until the transaction ends (PostgreSQL ``FOR UPDATE``;
+            SQLite's ``BEGIN IMMEDIATE`` transactions already run one at a time), so a
+            read-change-write of the account is not lost to another one at the same moment.
+    """
+    query = accounts.select().where(accounts.c.id == account_id)
+    if for_update:
+        query = query.with_for_update()
+    row = connection.execute(query).mappings().first()
     return from_row(row, Account) if row else None
 
 

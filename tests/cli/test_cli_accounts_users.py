@@ -10,12 +10,55 @@ class TestAccounts:
         """A new account is listed with its carrier and settings."""
         cli.ok(
             "accounts", "create", "acme", "--name", "Acme Staffing", "--provider", "fake",
-            "--setting", "label=west",
+            "--setting", "state_path=west.sqlite3",
         )  # fmt: skip
 
         listed = cli.ok("accounts", "list").stdout
         assert "Acme Staffing" in listed
-        assert "label=west" in listed
+        assert "state_path=west.sqlite3" in listed
+
+    def test_unknown_setting_is_refused(self, cli: SmsadminRunner) -> None:
+        """The carrier checks the settings: one it does not know is named; nothing is written."""
+        result = cli.refused(
+            "accounts", "create", "acme", "--name", "Acme", "--provider", "fake",
+            "--setting", "colour=blue",
+        )  # fmt: skip
+
+        assert "'colour'" in result.stderr
+        assert "state_path" in result.stderr  # the fix: the setting the sandbox knows
+        assert "no accounts yet" in cli.ok("accounts", "list").stdout
+
+    def test_update_sets_and_unsets(self, cli: SmsadminRunner) -> None:
+        """Updating sets a setting, then --unset removes it; each change is shown."""
+        cli.ok("accounts", "create", "acme", "--name", "Acme", "--provider", "fake")
+
+        set_out = cli.ok("accounts", "update", "acme", "--setting", "state_path=a.sqlite3").stdout
+        assert "state_path=a.sqlite3" in set_out
+        assert "state_path=a.sqlite3" in cli.ok("accounts", "list").stdout
+        cli.ok("accounts", "update", "acme", "--unset", "state_path")
+        assert "state_path" not in cli.ok("accounts", "list").stdout
+
+    def test_update_refused_changes_nothing(self, cli: SmsadminRunner) -> None:
+        """A refused update names the setting; the stored settings stay as they were."""
+        cli.ok(
+            "accounts", "create", "acme", "--name", "Acme", "--provider", "fake",
+            "--setting", "state_path=a.sqlite3",
+        )  # fmt: skip
+
+        result = cli.refused(
+            "accounts", "update", "acme", "--setting", "colour=blue", "--unset", "state_path"
+        )
+
+        assert "'colour'" in result.stderr
+        assert "state_path=a.sqlite3" in cli.ok("accounts", "list").stdout
+
+    def test_update_without_changes_is_a_usage_error(self, cli: SmsadminRunner) -> None:
+        """Updating with neither --setting nor --unset says what to give."""
+        cli.ok("accounts", "create", "acme", "--name", "Acme", "--provider", "fake")
+
+        result = cli.misused("accounts", "update", "acme")
+
+        assert "--unset" in result.output
 
     def test_list_pages(self, widget: SmsadminRunner) -> None:
         """--limit lists the first accounts by id and a cursor; --cursor lists the rest."""

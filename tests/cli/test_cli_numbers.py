@@ -38,6 +38,21 @@ class TestSearch:
         assert 2 == len(E164.findall(result.stdout))
         assert "TX" in result.stdout
 
+    def test_by_locality(self, widget: SmsadminRunner) -> None:
+        """A city finds numbers in that city alone (the sandbox places 512 in Austin)."""
+        result = widget.ok("numbers", "search", "--locality", "austin", "--limit", "2")
+
+        found = E164.findall(result.stdout)
+        assert 2 == len(found)
+        assert all(number.startswith("+1512") for number in found)
+
+    def test_locality_without_numbers_gives_the_hint(self, widget: SmsadminRunner) -> None:
+        """A city the carrier has no numbers in is an answer with a hint, not an error."""
+        result = widget.ok("numbers", "search", "--locality", "Nowhere Springs")
+
+        assert [] == E164.findall(result.stdout)
+        assert "no numbers in Nowhere Springs" in result.stdout
+
     def test_empty_answer_gives_the_hint(self, widget: SmsadminRunner) -> None:
         """A postal code without numbers is an answer with a hint, not an error."""
         result = widget.ok("numbers", "search", "--postal-code", "59801")

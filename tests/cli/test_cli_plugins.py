@@ -25,7 +25,7 @@ class TestPluginsTable:
         assert "fake" in carriers
         assert "sms-core-fake" in carriers
         assert "help answered by the SDK" in carriers
-        assert "searches numbers by area_code, contains, postal_code, region" in carriers
+        assert "searches numbers by area_code, contains, locality, postal_code, region" in carriers
         assert "webhook signature covers the URL" in carriers
         # ats_seats: three users share a number, a 1,000-message monthly seat allowance.
         ats = hosts[hosts.index("ats_seats") : hosts.index("hcm_widget")]

@@ -29,6 +29,7 @@ from sms_core.inputs import (
     MESSAGE_ID_LENGTH,
     NAME_LENGTH,
     URL_LENGTH,
+    provider_settings,
 )
 from sms_core.services import AccountAdmin, SmsAdmin
 from sms_core.store import schema
@@ -225,13 +226,14 @@ class TestSecrets:
         assert value not in str(error)
         assert value[:12] not in str(error)
 
-    def test_resource_ids_are_not_secrets(self, admin: SmsAdmin) -> None:
-        """An id with a prefix before its hex digits (as carriers' resource ids have) is kept."""
+    def test_resource_ids_are_not_secrets(self) -> None:
+        """An id with a prefix before its hex digits (as carriers' resource ids have) is kept.
+
+        The core's rule alone: whether the key is one the carrier knows is the adapter's
+        ``sms_check_provider_settings`` (the sandbox knows only ``state_path``).
+        """
         sid = "AC" + self.TOKEN
-        account = admin.create_account(
-            "acme", name="Acme", provider="fake", provider_settings={"account_sid": sid}
-        )
-        assert {"account_sid": sid} == dict(account.account.provider_settings)
+        assert {"account_sid": sid} == provider_settings({"account_sid": sid})
 
     @pytest.mark.parametrize("settings", ["state_path=/tmp/x", {"k": 5}, {"k": "a\x00b"}, {5: "x"}])
     def test_malformed_settings(self, admin: SmsAdmin, settings: object) -> None:

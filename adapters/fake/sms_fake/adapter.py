@@ -44,7 +44,7 @@ from sms_core.domain import (
     WebhookRequest,
     WebhookResponse,
 )
-from sms_core.exceptions import WebhookPayloadError
+from sms_core.exceptions import ConfigurationError, WebhookPayloadError
 from sms_core.hookspecs import hookimpl
 from sms_fake import translation
 from sms_fake.carrier import SandboxCarrier
@@ -84,7 +84,8 @@ _INFO = ProviderInfo(
         number_types=frozenset({NumberType.LOCAL, NumberType.TOLL_FREE}),
         # The sandbox registers with The Campaign Registry's own verticals.
         brand_verticals=frozenset(BrandVertical),
-        # The sandbox's inventory knows each number's area, region, postal code and digits.
+        # The sandbox's inventory knows each number's area, region, city, postal code and
+        # digits.
         search_filters=frozenset(SearchFilter),
         # Signed over its time, the URL and the body (sms_fake.signing); the time is checked
         # only by a carrier given a signature_tolerance, so none is promised here.
@@ -156,6 +157,31 @@ class FakeAdapter:
     def sms_provider_info(self) -> ProviderInfo:
         """The sandbox's name and capabilities."""
         return _INFO
+
+    # -- account settings --------------------------------------------------------------------
+
+    @hookimpl
+    def sms_check_provider_settings(self, account: Account) -> bool | None:
+        """Accept ``state_path`` alone, naming a file (or ``:memory:``).
+
+        Raises:
+            ConfigurationError: For another key (a typo would otherwise be ignored) or an
+                empty ``state_path``.
+        """
+        raw = account.provider_settings
+        if unknown := sorted(set(raw) - {STATE_PATH_SETTING}):
+            raise ConfigurationError(
+                f"account {account.id!r} has unknown sandbox provider settings {unknown}; "
+                f"the sandbox knows only {STATE_PATH_SETTING!r} (the SQLite file its carrier "
+                f"lives in): remove the others"
+            )
+        if STATE_PATH_SETTING in raw and not raw[STATE_PATH_SETTING].strip():
+            raise ConfigurationError(
+                f"provider setting {STATE_PATH_SETTING!r} of account {account.id!r} is empty; "
+                f"name the sandbox's SQLite file (or ':memory:'), or unset it to use "
+                f"{STATE_ENV} or the default file"
+            )
+        return True
 
     # -- provisioning ------------------------------------------------------------------------
 

@@ -154,6 +154,8 @@ def _area_matches(area: Area, query: NumberQuery, wanted_postal: str | None) -> 
         return False
     if query.region is not None and not _in_region(area, query.region):
         return False
+    if query.locality is not None and not _in_locality(area, query.locality):
+        return False
     return wanted_postal is None or wanted_postal in area.postal_codes
 
 
@@ -165,6 +167,11 @@ def _in_region(area: Area, region: str) -> bool:
     if area.country == "GB" and area.locality is not None:
         names.add(area.locality)  # UK searches name a region or a city
     return wanted in {name.casefold() for name in names if name}
+
+
+def _in_locality(area: Area, locality: str) -> bool:
+    # The sandbox places each area code in one city (sms_fake.areas), or in none.
+    return area.locality is not None and area.locality.casefold() == locality.strip().casefold()
 
 
 def _contains_pattern(contains: str | None) -> re.Pattern[str] | None:

@@ -1,6 +1,6 @@
 """The sandbox carrier passes the adapter contract suite every carrier adapter must pass."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,7 +9,9 @@ import pytest
 from sms_core import Account, Hooks, ManualClock, make_plugin_manager
 from sms_core.testing import CarrierDriver
 from sms_core.testing.contract import CarrierContract
+from sms_core.testing.contract.settings import UNKNOWN_SETTING
 from sms_fake import FakeAdapter, SandboxCarrier
+from sms_fake.adapter import STATE_PATH_SETTING
 from sms_fake.testing import SandboxDriver
 
 
@@ -37,3 +39,8 @@ class TestSandboxCarrier(CarrierContract):
     @pytest.fixture
     def driver(self, shared_carrier: SandboxCarrier) -> CarrierDriver:
         return SandboxDriver(shared_carrier)
+
+    @pytest.fixture
+    def bad_settings(self) -> Sequence[Mapping[str, str]]:
+        """An unknown key, and ``state_path`` (the sandbox's one setting) left empty."""
+        return [{UNKNOWN_SETTING: "blue"}, {STATE_PATH_SETTING: " "}]

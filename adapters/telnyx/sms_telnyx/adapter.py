@@ -134,12 +134,18 @@ class TelnyxAdapter:
                 # Telnyx takes The Campaign Registry's verticals as they are.
                 brand_verticals=registration.BRAND_VERTICALS,
                 # GET /v2/available_phone_numbers filters by national_destination_code,
-                # administrative_area and phone_number[contains], and by no postal code; its
-                # answer's region_information names no postal code either (spec3.yml,
+                # administrative_area, locality ("Filter phone numbers by city") and
+                # phone_number[contains], and by no postal code; its answer's
+                # region_information names no postal code either (spec3.yml,
                 # ListAvailablePhoneNumbers and RegionInformation). So the core refuses a
                 # search by postal code before asking.
                 search_filters=frozenset(
-                    {SearchFilter.AREA_CODE, SearchFilter.REGION, SearchFilter.CONTAINS}
+                    {
+                        SearchFilter.AREA_CODE,
+                        SearchFilter.REGION,
+                        SearchFilter.LOCALITY,
+                        SearchFilter.CONTAINS,
+                    }
                 ),
                 # Telnyx signs f"{telnyx-timestamp}|{body}" with Ed25519, nothing of the URL
                 # (https://developers.telnyx.com/docs/development/sdk/python/webhooks; the
@@ -199,6 +205,18 @@ class TelnyxAdapter:
     def sms_provider_info(self) -> ProviderInfo:
         """Telnyx's name and capabilities."""
         return self._info
+
+    # -- account settings --------------------------------------------------------------------
+
+    @hookimpl
+    def sms_check_provider_settings(self, account: Account) -> bool | None:
+        """Refuse settings the other hooks could not use (unknown keys, malformed ids).
+
+        The same reading every other hook does (:meth:`settings_for`), so what is accepted
+        here is what a purchase or a send will work with.
+        """
+        self.settings_for(account)
+        return True
 
     # -- delivery ----------------------------------------------------------------------------
 

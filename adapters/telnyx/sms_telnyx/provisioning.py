@@ -11,8 +11,10 @@ Evidence: the operations and fields of Telnyx's OpenAPI description
 
 Search (``GET /v2/available_phone_numbers``) takes ``filter[country_code]``,
 ``filter[national_destination_code]`` (the area code), ``filter[administrative_area]`` (a US
-state), ``filter[phone_number][contains]``, ``filter[features]``, ``filter[phone_number_type]``
-and ``filter[limit]`` (https://developers.telnyx.com/api/numbers/list-available-phone-numbers;
+state), ``filter[locality]`` ("Filter phone numbers by city", the ``filter`` parameter of
+``ListAvailablePhoneNumbers`` in spec3.yml), ``filter[phone_number][contains]``,
+``filter[features]``, ``filter[phone_number_type]`` and ``filter[limit]``
+(https://developers.telnyx.com/api/numbers/list-available-phone-numbers;
 ``administrative_area`` is a "US state/CA province" such as ``IL`` and ``features`` goes
 comma-joined, ``voice,sms``, https://developers.telnyx.com/docs/api/v2/numbers/Number-Search).
 A region that is not a two-letter state code is refused. There is no postal-code filter, so a
@@ -229,6 +231,8 @@ def _filter(query: NumberQuery) -> Filter:
         search["national_destination_code"] = query.area_code
     if query.region is not None:
         search["administrative_area"] = query.region
+    if query.locality is not None:
+        search["locality"] = query.locality
     if query.contains is not None:
         search["phone_number"] = {"contains": query.contains}
     if features:
@@ -253,12 +257,15 @@ def _available(item: Any, query: NumberQuery) -> AvailableNumber | None:
     for info in item.get("region_information") or []:
         if isinstance(info, dict) and info.get("region_type") and info.get("region_name"):
             regions[str(info["region_type"])] = str(info["region_name"])
+    locality = regions.get("location") or regions.get("rate_center")
+    if query.locality is not None and (locality or "").casefold() != query.locality.casefold():
+        return None  # a number not shown in the city asked for is not offered as one
     return AvailableNumber(
         number=number,
         country=query.country,
         number_type=query.number_type,
         region=regions.get("state"),
-        locality=regions.get("location") or regions.get("rate_center"),
+        locality=locality,
         capabilities=capabilities,
     )
 

@@ -11,7 +11,7 @@ What Telnyx cannot do as the suite expects is marked, strictly, with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 
 import httpx
@@ -28,8 +28,10 @@ from sms_core.testing.contract import (
     ProvisioningContract,
     RegistrationContract,
     RegistrationWebhookContract,
+    SettingsContract,
     WebhookContract,
 )
+from sms_core.testing.contract.settings import UNKNOWN_SETTING
 from sms_core.testing.prism import PrismServer
 from sms_telnyx import TelnyxAdapter
 from sms_telnyx.testing.driver import TelnyxDriver
@@ -142,3 +144,16 @@ class TestTelnyxNumberRegistration(TelnyxFixtures, NumberRegistrationContract):
 
 class TestTelnyxRegistrationWebhooks(TelnyxFixtures, RegistrationWebhookContract):
     """A reviewed brand or campaign is reported by ``10dlc.brand.update``/``campaign.update``."""
+
+
+class TestTelnyxSettings(TelnyxFixtures, SettingsContract):
+    """Provider settings are checked before they are stored."""
+
+    @pytest.fixture
+    def bad_settings(self) -> Sequence[Mapping[str, str]]:
+        """An unknown key, and a messaging profile id that is no UUID.
+
+        ``messaging_profile_id`` is ``format: uuid`` in spec3.yml (the ``MessagingProfile``
+        schema's ``id``, and the ``messaging_profile_id`` of a message or number).
+        """
+        return [{UNKNOWN_SETTING: "blue"}, {"messaging_profile_id": "not-a-profile"}]

@@ -101,7 +101,9 @@ def _json(data: Any, status: int = 200) -> Callable[[httpx.Request], httpx.Respo
     return lambda _: httpx.Response(status, json=data)
 
 
-def _offered(number: str, *, best_effort: bool = False, voice: bool = True) -> dict[str, Any]:
+def _offered(
+    number: str, *, best_effort: bool = False, voice: bool = True, city: str = "SAN FRANCISCO"
+) -> dict[str, Any]:
     """An ``available_phone_number`` record (``AvailablePhoneNumber`` in the description)."""
     features = [{"name": "sms"}, {"name": "mms"}] + ([{"name": "voice"}] if voice else [])
     return {
@@ -115,7 +117,7 @@ def _offered(number: str, *, best_effort: bool = False, voice: bool = True) -> d
         "region_information": [
             {"region_type": "country_code", "region_name": "US"},
             {"region_type": "state", "region_name": "CA"},
-            {"region_type": "rate_center", "region_name": "SAN FRANCISCO"},
+            {"region_type": "rate_center", "region_name": city},
         ],
         "cost_information": {"currency": "USD", "monthly_cost": "1.00", "upfront_cost": "1.00"},
     }
@@ -236,7 +238,12 @@ class TestSearch:
         telnyx = Telnyx({("GET", "/available_phone_numbers"): _json({"data": []})})
         adapter, recorder = make_adapter(telnyx)
         query = NumberQuery(
-            area_code="415", region="CA", contains="555", voice_enabled=True, limit=5
+            area_code="415",
+            region="CA",
+            locality="San Francisco",
+            contains="555",
+            voice_enabled=True,
+            limit=5,
         )
         assert [] == adapter.sms_search_numbers(_account(), query)
         assert {
@@ -246,6 +253,8 @@ class TestSearch:
             "filter[best_effort]": ["false"],
             "filter[national_destination_code]": ["415"],
             "filter[administrative_area]": ["CA"],
+            # "Filter phone numbers by city" (ListAvailablePhoneNumbers' filter in spec3.yml).
+            "filter[locality]": ["San Francisco"],
             "filter[phone_number][contains]": ["555"],
             # Comma-joined, as Telnyx's example "voice,sms"
             # (https://developers.telnyx.com/docs/api/v2/numbers/Number-Search).
@@ -267,6 +276,15 @@ class TestSearch:
         assert "SAN FRANCISCO" == found[0].locality
         assert found[0].capabilities.voice
         assert found[0].capabilities.mms
+
+    def test_numbers_outside_the_locality_are_dropped(self, make_adapter: MakeAdapter) -> None:
+        """A number whose region_information names another city is not offered as in it."""
+        offered = [_offered("+14155550123"), _offered("+14155550125", city="Oakland")]
+        telnyx = Telnyx({("GET", "/available_phone_numbers"): _json({"data": offered})})
+        adapter, _ = make_adapter(telnyx)
+        query = NumberQuery(locality="san francisco")
+        found = adapter.sms_search_numbers(_account(), query) or []
+        assert ["+14155550123"] == [item.number.e164 for item in found]
 
     def test_no_voice_is_checked_on_the_answer(self, make_adapter: MakeAdapter) -> None:
         offered = [_offered("+14155550123"), _offered("+14155550125", voice=False)]

@@ -632,6 +632,29 @@ class TestSmsadminRefusesOnTelnyx:
         assert "messaging_profile_id" in refused.stderr
         assert offer not in acme.ok("numbers", "list").stdout
 
+    def test_messaging_profile_added_afterwards(
+        self, acme: SmsadminRunner, stand_in: TelnyxStandIn
+    ) -> None:
+        """``accounts update`` adds the forgotten profile: refused malformed, then it buys.
+
+        A messaging profile id is a UUID (``MessagingProfile.id``, ``format: uuid`` in
+        spec3.yml); one that is not is refused naming the setting, and nothing changes.
+        """
+        refused = acme.refused(
+            "accounts", "update", "acme", "--setting", "messaging_profile_id=nope"
+        )
+        assert "'messaging_profile_id'" in refused.stderr
+        assert "messaging_profile_id" not in acme.ok("accounts", "list").stdout
+        profile = stand_in.state.profile({"name": "Acme Staffing", "webhook_url": None})
+
+        acme.ok("accounts", "update", "acme", "--setting", f"messaging_profile_id={profile['id']}")
+
+        [offer] = E164.findall(
+            acme.ok("numbers", "search", "--locality", "San Francisco", "--limit", "1").stdout
+        )
+        acme.ok("numbers", "purchase", offer, "--user", "admin", "--accept-terms")
+        assert offer in acme.ok("numbers", "list").stdout
+
 
 def _smsadmin_as_installed() -> str:
     """The ``smsadmin`` console script, with the ``telnyx`` entry point beside it; else skip.

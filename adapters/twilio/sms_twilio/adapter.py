@@ -120,8 +120,8 @@ class TwilioAdapter:
                 # ValidityPeriod: 1 to 36,000 s, "Default value is 36000" (twilio_api_v2010.json).
                 queue_validity=timedelta(seconds=36_000),
                 brand_verticals=industries.MAPPABLE_VERTICALS,
-                # AvailablePhoneNumbers takes AreaCode, InRegion, InPostalCode and Contains
-                # (sms_twilio.provisioning.search_numbers).
+                # AvailablePhoneNumbers takes AreaCode, InRegion, InLocality, InPostalCode and
+                # Contains (sms_twilio.provisioning.search_numbers).
                 search_filters=frozenset(SearchFilter),
                 # X-Twilio-Signature signs the exact URL and every form parameter, and no
                 # time (sms_twilio.webhooks).
@@ -219,6 +219,18 @@ class TwilioAdapter:
     def sms_provider_info(self) -> ProviderInfo:
         """Twilio's name and capabilities."""
         return self._info
+
+    # -- account settings --------------------------------------------------------------------
+
+    @hookimpl
+    def sms_check_provider_settings(self, account: Account) -> bool | None:
+        """Refuse settings the other hooks could not use (unknown keys, malformed ids).
+
+        The same reading every other hook does (:meth:`settings_for`), so what is accepted
+        here is what a purchase or a send will work with.
+        """
+        self.settings_for(account)
+        return True
 
     # -- provisioning ------------------------------------------------------------------------
 

@@ -91,6 +91,10 @@ def search_numbers(client: TwilioClient, query: NumberQuery) -> list[AvailableNu
         filters["area_code"] = int(query.area_code)
     if query.region is not None:
         filters["in_region"] = query.region
+    if query.locality is not None:
+        # InLocality: "Limit results to a particular locality or city" (the
+        # AvailablePhoneNumberLocal list in twilio-oai's twilio_api_v2010.json).
+        filters["in_locality"] = query.locality
     if query.postal_code is not None:
         filters["in_postal_code"] = query.postal_code
     if query.contains is not None:

@@ -73,7 +73,22 @@ class TestOtherProviders:
 
     def test_every_provider_hook_is_covered(self) -> None:
         """The table below names every hook the core routes to an adapter."""
-        assert {hook.removeprefix("sms_") for hook in PROVIDER_HOOKS} == set(_CALLS)
+        # The settings check is optional: it is covered on its own below.
+        routed = {hook.removeprefix("sms_") for hook in PROVIDER_HOOKS}
+        assert routed == {*_CALLS, "check_provider_settings"}
+
+    def test_other_carriers_settings_are_not_checked_here(self, adapter: TwilioAdapter) -> None:
+        """Settings the Twilio check would refuse are left to the account's own carrier.
+
+        The other carrier has no check, so they are kept (``False``) rather than refused.
+        """
+        hooks = Hooks(
+            make_plugin_manager(plugins=[adapter, IdleCarrier()], load_entry_points=False)
+        )
+        account = Account(
+            id="acme", name="Acme", provider="fake", provider_settings={"colour": "blue"}
+        )
+        assert hooks.check_provider_settings(account) is False
 
     @pytest.mark.parametrize("call", list(_CALLS))
     def test_other_carriers_account_reaches_only_its_carrier(

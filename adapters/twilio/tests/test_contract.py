@@ -6,13 +6,14 @@ the test that made it.
 """
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 
 import pytest
 
 from sms_core import Account, Hooks, make_plugin_manager
 from sms_core.testing import CarrierDriver
 from sms_core.testing.contract import CarrierContract
+from sms_core.testing.contract.settings import UNKNOWN_SETTING
 from sms_twilio import PooledHttpClient, TwilioAdapter
 from sms_twilio.testing import TwilioDriver, TwilioStandIn
 
@@ -51,3 +52,12 @@ class TestTwilioAgainstPrism(CarrierContract):
     @pytest.fixture
     def driver(self, stand_in: TwilioStandIn, events_url: str) -> CarrierDriver:
         return TwilioDriver(stand_in.state, stand_in.auth_token, events_url=events_url)
+
+    @pytest.fixture
+    def bad_settings(self) -> Sequence[Mapping[str, str]]:
+        """An unknown key, and a Messaging Service SID that is not one.
+
+        A Messaging Service SID is ``^MG[0-9a-fA-F]{32}$`` (the ``sid`` pattern of
+        ``/v1/Services`` in twilio-oai's ``twilio_messaging_v1.json``).
+        """
+        return [{UNKNOWN_SETTING: "blue"}, {"messaging_service_sid": "MG-not-a-service"}]

@@ -68,6 +68,7 @@ class TestSearch:
         query = NumberQuery(
             area_code="415",
             region="CA",
+            locality="San Francisco",
             postal_code="94105",
             contains="2*4",
             voice_enabled=True,
@@ -83,6 +84,9 @@ class TestSearch:
         assert {
             "AreaCode": "415",
             "InRegion": "CA",
+            # "Limit results to a particular locality or city" (InLocality, the
+            # AvailablePhoneNumberLocal list in twilio-oai's twilio_api_v2010.json).
+            "InLocality": "San Francisco",
             "InPostalCode": "94105",
             "Contains": "2*4",
             "SmsEnabled": "true",

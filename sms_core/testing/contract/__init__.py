@@ -46,13 +46,16 @@ its answer. So an adapter written for the suite needs no check of whose account 
 and an answer of the wrong type fails the test that got it with ``PluginContractError``.
 
 The other fixtures have defaults an adapter may override: the number searches
-(``search_query``, ``region_query``, ``postal_query``, ``contains_query``, ``empty_query``),
+(``search_query``, ``region_query``, ``locality_query``, ``postal_query``,
+``contains_query``, ``empty_query``),
 the candidates' numbers (``recipient``, ``opted_out_recipient``), a forwarding number
 (``forward_number``), the webhook URLs (``webhook_settings``) and the registration forms
-(``brand``, ``campaign``). A driver that also implements :class:`ForgingDriver` lets the suite
-check signatures made with the wrong secret; one that implements :class:`ReplayingDriver`
-(required when the adapter declares ``ProviderCapabilities.signature_max_age``) lets it check
-that an old signature is refused; and one that implements :class:`NumberRegistrationDriver`
+(``brand``, ``campaign``), and the settings the adapter must refuse (``bad_settings``: an
+unknown key by default; add a malformed value of a setting your adapter knows). A driver
+that also implements :class:`ForgingDriver` lets the suite check signatures made with the
+wrong secret; one that implements :class:`ReplayingDriver` (required when the adapter
+declares ``ProviderCapabilities.signature_max_age``) lets it check that an old signature is
+refused; and one that implements :class:`NumberRegistrationDriver`
 lets it check the reports of a number's registration with the mobile carriers (sent to
 ``events_url``); one that implements :class:`RegistrationWebhookDriver` lets it check the
 carrier's webhooks about the brands and campaigns it reviews. Where a carrier cannot do what
@@ -83,6 +86,7 @@ _MODULES = (
     "webhooks",
     "number_registration",
     "registration_webhooks",
+    "settings",
 )
 pytest.register_assert_rewrite(*(f"{__name__}.{module}" for module in _MODULES))
 
@@ -99,6 +103,7 @@ from sms_core.testing.contract.registration_webhooks import (
     RegistrationWebhookContract,
     RegistrationWebhookDriver,
 )
+from sms_core.testing.contract.settings import SettingsContract
 from sms_core.testing.contract.webhooks import ForgingDriver, ReplayingDriver, WebhookContract
 
 __all__ = [
@@ -116,6 +121,7 @@ __all__ = [
     "RegistrationWebhookDriver",
     "ReplayingDriver",
     "SentMessage",
+    "SettingsContract",
     "WebhookContract",
 ]
 
@@ -128,5 +134,6 @@ class CarrierContract(
     WebhookContract,
     NumberRegistrationContract,
     RegistrationWebhookContract,
+    SettingsContract,
 ):
     """The whole contract; subclass it as ``TestXxx`` and override the required fixtures."""

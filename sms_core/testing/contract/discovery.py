@@ -31,6 +31,7 @@ __all__ = ["DiscoveryContract"]
 # (the core refuses it before calling any adapter).
 _PROVIDER_CALLS = (
     "provider_info",
+    "check_provider_settings",
     "search_numbers",
     "purchase_number",
     "release_number",
@@ -90,6 +91,7 @@ class DiscoveryContract(CarrierFixtures):
         inbound = InboundCall(provider_call_id="unknown-call", caller=recipient, called=recipient)
         calls: dict[str, Callable[[], object]] = {
             "provider_info": lambda: hooks.provider_info(stranger),
+            "check_provider_settings": lambda: hooks.check_provider_settings(stranger),
             "search_numbers": lambda: hooks.search_numbers(stranger, search_query),
             "purchase_number": lambda: hooks.purchase_number(stranger, recipient, webhook_settings),
             "release_number": lambda: hooks.release_number(stranger, number),

@@ -99,6 +99,11 @@ class CarrierFixtures:
         return NumberQuery(country="US", region="CA")
 
     @pytest.fixture
+    def locality_query(self) -> NumberQuery:
+        """A search by city; a carrier declaring ``SearchFilter.LOCALITY`` must have numbers."""
+        return NumberQuery(country="US", locality="San Francisco")
+
+    @pytest.fixture
     def postal_query(self) -> NumberQuery:
         """A search by postal code; an empty answer is allowed."""
         return NumberQuery(country="US", postal_code="94105")

@@ -70,6 +70,33 @@ class ProvisioningContract(CarrierFixtures):
         elsewhere = [o.number for o in found if o.postal_code != postal_query.postal_code]
         assert [] == elsewhere
 
+    def test_search_by_locality(
+        self, hooks: Hooks, account: Account, locality_query: NumberQuery
+    ) -> None:
+        """By city, as the carrier declares (``ProviderCapabilities.search_filters``).
+
+        A carrier that declares the filter returns numbers, each in that city (compared
+        without case); for one that does not, the core refuses the search with
+        InvalidQueryError naming the filter, and its other filters still search.
+        """
+        capabilities = hooks.provider_info(account).capabilities
+        locality = locality_query.locality
+        assert locality is not None, "locality_query must filter by locality"
+        if SearchFilter.LOCALITY not in capabilities.search_filters:
+            with pytest.raises(InvalidQueryError, match="locality"):
+                hooks.search_numbers(account, locality_query)
+            without = attrs.evolve(locality_query, locality=None)
+            _assert_offered(hooks.search_numbers(account, without), without, allow_empty=True)
+            return
+        found = hooks.search_numbers(account, locality_query)
+        _assert_offered(found, locality_query)
+        elsewhere = [
+            (o.number, o.locality)
+            for o in found
+            if (o.locality or "").casefold() != locality.casefold()
+        ]
+        assert [] == elsewhere
+
     def test_search_by_contains(
         self, hooks: Hooks, account: Account, contains_query: NumberQuery
     ) -> None:

@@ -66,6 +66,7 @@ def search(
     toll_free: bool,
     area_code: str | None = None,
     region: str | None = None,
+    locality: str | None = None,
     postal_code: str | None = None,
     contains: str | None = None,
     taken: frozenset[str] = frozenset(),
@@ -79,6 +80,8 @@ def search(
         if area_code is not None and area.code != area_code:
             continue
         if region is not None and region.upper() not in {area.region, area.locality.upper()}:
+            continue
+        if locality is not None and locality.casefold() != area.locality.casefold():
             continue
         if postal_code is not None and postal_code.upper() not in area.postal_codes:
             continue

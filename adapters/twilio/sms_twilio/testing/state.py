@@ -110,6 +110,7 @@ class TwilioState(NumberRegistrationsMemory):
             toll_free=kind == "TollFree",
             area_code=query.get("AreaCode"),
             region=query.get("InRegion"),
+            locality=query.get("InLocality"),
             postal_code=query.get("InPostalCode"),
             contains=query.get("Contains"),
             taken=taken,
