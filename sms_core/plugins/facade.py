@@ -244,7 +244,7 @@ class Hooks:
         if answer is None:
             return False
         if not checked(route.plugin_name, hook, answer, bool):
-            raise PluginContractError(
+            raise PluginContractError.broken(
                 plugin=route.plugin_name,
                 hook=hook,
                 problem="it answered False, which refuses the settings without saying why",
