@@ -34,8 +34,7 @@ __all__ = [
     "HostEventReport",
 ]
 
-# The name the delivery has always logged under, which operators filter on.
-_logger = logging.getLogger("sms_core.services.host_events")
+_logger = logging.getLogger(__name__)
 
 #: How long after a failed delivery the event is tried again the first time.
 FIRST_RETRY_DELAY = timedelta(seconds=30)

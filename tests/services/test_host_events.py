@@ -351,7 +351,7 @@ class TestFailingImplementation(Events):
         carrier.inject_inbound_text(
             "acme", PhoneNumber.parse(ALICE), PhoneNumber.parse(line), "Call me 555"
         )
-        with caplog.at_level(logging.ERROR, logger="sms_core.services.host_events"):
+        with caplog.at_level(logging.ERROR, logger="sms_core.services"):
             deliver_webhooks(acme, carrier)
         [first] = events.of(InboundTextStored)
         assert 1 == len(acme.messages.thread("ann", line, ALICE))
