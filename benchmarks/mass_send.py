@@ -58,16 +58,13 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import random
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-import attrs
 from twilio.rest import Client  # type: ignore[import-untyped]  # twilio has no type hints
 
 from sms_core import (
@@ -86,6 +83,7 @@ from sms_twilio.testing import AUTH_TOKEN, TwilioStandIn
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _runs import Figures, Run, median, timed  # the mass-text benchmarks' timing
 from figures import Row  # the folder's shared row type (see run.py)
 
 #: 13:00 in New York on a weekday: every benchmark number may be texted.
@@ -96,24 +94,6 @@ ACCOUNT_SID = "AC" + "be" * 16
 BODY = "Hi, a forklift shift at Northwind opens Monday 7am. Reply YES to take it, STOP to opt out."
 _ENVIRON = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
 _HOOKS_URL = "https://bench.invalid/webhooks"
-
-
-@attrs.frozen
-class Run:
-    """One timed run: wall and CPU seconds, and how many texts went out."""
-
-    wall: float
-    cpu: float
-    sent: int
-
-
-@attrs.frozen
-class Figures:
-    """Medians over the runs of one side: wall seconds, CPU seconds per text, texts sent."""
-
-    wall: float
-    cpu: float
-    sent: int
 
 
 def main() -> None:
@@ -138,8 +118,8 @@ def main() -> None:
                 _loop_side, (f"{stand_in.url}/api", line, recipients, args.rounds)
             )
     n = len(recipients)
-    sdk, adapter, loop = _median(sdk_runs, n), _median(adapter_runs, n), _median(loop_runs, n)
-    floor = _median(floor_runs, 1)
+    sdk, adapter, loop = median(sdk_runs, n), median(adapter_runs, n), median(loop_runs, n)
+    floor = median(floor_runs, 1)
     print(
         f"{n} texts, each answered after {args.latency * 1000:.0f} ms by a Twilio stand-in on "
         f"loopback (medians of {args.rounds} runs)"
@@ -240,9 +220,9 @@ def _sdk_side(
 
         sdk, adapter, floor = [], [], []
         for _ in range(rounds):  # in turns, so both see the machine alike
-            sdk.append(_timed(lambda: account.messages.send_mass("rec", batch, BODY).sent))
-            adapter.append(_timed(send_all))
-            floor.append(_timed(lambda: account.messages.send_mass("rec", warm_up, BODY).sent))
+            sdk.append(timed(lambda: account.messages.send_mass("rec", batch, BODY).sent))
+            adapter.append(timed(send_all))
+            floor.append(timed(lambda: account.messages.send_mass("rec", warm_up, BODY).sent))
         return sdk, adapter, floor, concurrency
 
 
@@ -256,21 +236,7 @@ def _loop_side(api_base_url: str, line: str, recipients: list[str], rounds: int)
         created = (client.messages.create(to=n, from_=line, body=BODY) for n in recipients)
         return sum(1 for message in created if message.sid)
 
-    return [_timed(loop) for _ in range(rounds)]
-
-
-def _timed(work: Callable[[], int]) -> Run:
-    cpu, wall = time.process_time(), time.perf_counter()
-    sent = work()
-    return Run(wall=time.perf_counter() - wall, cpu=time.process_time() - cpu, sent=sent)
-
-
-def _median(runs: list[Run], texts: int) -> Figures:
-    return Figures(
-        wall=statistics.median(run.wall for run in runs),
-        cpu=statistics.median(run.cpu for run in runs) / texts,
-        sent=min(run.sent for run in runs),
-    )
+    return [timed(loop) for _ in range(rounds)]
 
 
 def smoke() -> list[Row]:
@@ -291,7 +257,7 @@ def smoke() -> list[Row]:
         with spawn.Pool(1) as pool:
             loop_runs = pool.apply(_loop_side, (f"{stand_in.url}/api", line, recipients, 2))
     n = len(recipients)
-    sdk, adapter, loop = _median(sdk_runs, n), _median(adapter_runs, n), _median(loop_runs, n)
+    sdk, adapter, loop = median(sdk_runs, n), median(adapter_runs, n), median(loop_runs, n)
     return [
         Row(
             measure=f"mass text to {n} on Twilio at 20 ms per answer, wall s",

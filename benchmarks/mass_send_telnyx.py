@@ -31,16 +31,12 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import random
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-import attrs
 import telnyx
 
 from sms_core import (
@@ -59,6 +55,7 @@ from sms_telnyx.testing.standin import API_KEY, TelnyxStandIn, TelnyxState
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _runs import Figures, Run, median, timed  # the mass-text benchmarks' timing
 from figures import Row  # the folder's shared row type (see run.py)
 
 #: 13:00 in New York on a weekday: every benchmark number may be texted.
@@ -67,24 +64,6 @@ START = datetime(2026, 3, 10, 17, 0, tzinfo=UTC)
 BODY = "Hi, a forklift shift at Northwind opens Monday 7am. Reply YES to take it, STOP to opt out."
 _ENVIRON = {"TELNYX_API_KEY": API_KEY}
 _HOOKS_URL = "https://bench.invalid/webhooks"
-
-
-@attrs.frozen
-class Run:
-    """One timed run: wall and CPU seconds, and how many texts went out."""
-
-    wall: float
-    cpu: float
-    sent: int
-
-
-@attrs.frozen
-class Figures:
-    """Medians over the runs of one side: wall seconds, CPU seconds per text, texts sent."""
-
-    wall: float
-    cpu: float
-    sent: int
 
 
 def main() -> None:
@@ -108,7 +87,7 @@ def main() -> None:
         with spawn.Pool(1) as pool:
             loop_runs = pool.apply(_loop_side, (server.base_url, line, recipients, args.rounds))
     n = len(recipients)
-    sdk, adapter, loop = _median(sdk_runs, n), _median(adapter_runs, n), _median(loop_runs, n)
+    sdk, adapter, loop = median(sdk_runs, n), median(adapter_runs, n), median(loop_runs, n)
     print(
         f"{n} texts, each answered after {args.latency * 1000:.0f} ms by a Telnyx stand-in on "
         f"loopback (medians of {args.rounds} runs)"
@@ -203,8 +182,8 @@ def _sdk_side(
 
         sdk, adapter = [], []
         for _ in range(rounds):  # in turns, so both see the machine alike
-            sdk.append(_timed(lambda: account.messages.send_mass("rec", batch, BODY).sent))
-            adapter.append(_timed(send_all))
+            sdk.append(timed(lambda: account.messages.send_mass("rec", batch, BODY).sent))
+            adapter.append(timed(send_all))
         return sdk, adapter
 
 
@@ -218,21 +197,7 @@ def _loop_side(base_url: str, line: str, recipients: list[str], rounds: int) -> 
         sent = (client.messages.send(from_=line, to=n, text=BODY) for n in recipients)
         return sum(1 for answer in sent if answer.data is not None and answer.data.id)
 
-    return [_timed(loop) for _ in range(rounds)]
-
-
-def _timed(work: Callable[[], int]) -> Run:
-    cpu, wall = time.process_time(), time.perf_counter()
-    sent = work()
-    return Run(wall=time.perf_counter() - wall, cpu=time.process_time() - cpu, sent=sent)
-
-
-def _median(runs: list[Run], texts: int) -> Figures:
-    return Figures(
-        wall=statistics.median(run.wall for run in runs),
-        cpu=statistics.median(run.cpu for run in runs) / texts,
-        sent=min(run.sent for run in runs),
-    )
+    return [timed(loop) for _ in range(rounds)]
 
 
 def smoke() -> list[Row]:
@@ -254,7 +219,7 @@ def smoke() -> list[Row]:
         with spawn.Pool(1) as pool:
             loop_runs = pool.apply(_loop_side, (server.base_url, line, recipients, 2))
     n = len(recipients)
-    sdk, adapter, loop = _median(sdk_runs, n), _median(adapter_runs, n), _median(loop_runs, n)
+    sdk, adapter, loop = median(sdk_runs, n), median(adapter_runs, n), median(loop_runs, n)
     return [
         Row(
             measure=f"mass text to {n} on Telnyx at 20 ms per answer, wall s",
