@@ -48,6 +48,7 @@ from sms_core.exceptions import AmbiguousMessageError, ProviderNotFoundError
 from sms_telnyx.errors import calling, unreadable_answer
 from sms_telnyx.payloads import (
     MESSAGE_ID_PARAM,
+    answer_data,
     message_id_of,
     recipient_status,
     status_update,
@@ -68,8 +69,7 @@ _RECORDS_PAGE = 20
 
 
 def _data(answer: Any) -> dict[str, Any]:
-    dumped = answer.to_dict(warnings=False) if answer is not None else {}
-    data = dumped.get("data") if isinstance(dumped, dict) else None
+    data = answer_data(answer)
     return data if isinstance(data, dict) else {}
 
 

@@ -19,6 +19,7 @@ from sms_telnyx.statuses import delivery_status
 
 __all__ = [
     "MESSAGE_ID_PARAM",
+    "answer_data",
     "first_error",
     "message_id_of",
     "recipient_status",
@@ -27,6 +28,13 @@ __all__ = [
     "timestamp",
     "webhook_url",
 ]
+
+
+def answer_data(answer: Any) -> Any:
+    """The ``data`` of an answer of the ``telnyx`` package, as plain JSON (``None`` without)."""
+    dumped = answer.to_dict(warnings=False) if answer is not None else {}
+    return dumped.get("data") if isinstance(dumped, dict) else None
+
 
 #: The query parameter of a message's ``webhook_url`` that carries the SDK's message id.
 MESSAGE_ID_PARAM = "sms_message_id"

@@ -98,6 +98,7 @@ from sms_core.exceptions import (
 )
 from sms_telnyx import voice
 from sms_telnyx.errors import calling
+from sms_telnyx.payloads import answer_data
 from sms_telnyx.settings import PROVIDER, TelnyxSettings
 
 if TYPE_CHECKING:
@@ -151,11 +152,6 @@ _NUMBER_ID = re.compile(r"[0-9]{1,30}")
 Sleep = Callable[[float], None]
 
 
-def _data(answer: Any) -> Any:
-    dumped = answer.to_dict(warnings=False) if answer is not None else {}
-    return dumped.get("data") if isinstance(dumped, dict) else None
-
-
 def search_numbers(client: telnyx.Telnyx, query: NumberQuery) -> list[AvailableNumber]:
     """Numbers Telnyx offers that match every filter of ``query``.
 
@@ -205,7 +201,7 @@ def search_numbers(client: telnyx.Telnyx, query: NumberQuery) -> list[AvailableN
                 f"Telnyx cannot search with these filters ({err}); change the query"
             ) from err
         raise
-    items = _data(answer)
+    items = answer_data(answer)
     found: list[AvailableNumber] = []
     for item in items if isinstance(items, list) else []:
         offered = _available(item, query)
@@ -378,14 +374,16 @@ def _order(
                 status=err.status,
             ) from err
         raise
-    created = _data(answer)
+    created = answer_data(answer)
     order_id = str(created.get("id", "")) if isinstance(created, dict) else ""
     status = str(created.get("status", "")) if isinstance(created, dict) else ""
     polls = 0
     while status == "pending" and order_id and polls < ORDER_POLLS:
         sleep(ORDER_POLL_INTERVAL)
         polls += 1
-        looked = _data(calling(lambda: reader.number_orders.retrieve(order_id), creates=False))
+        looked = answer_data(
+            calling(lambda: reader.number_orders.retrieve(order_id), creates=False)
+        )
         status = str(looked.get("status", "")) if isinstance(looked, dict) else ""
     if status == "failure":
         raise NumberUnavailableError(
@@ -403,7 +401,7 @@ def _unfinished_order(reader: telnyx.Telnyx, reference: str) -> str | None:
         lambda: reader.number_orders.list(filter={"customer_reference": reference}),
         creates=False,
     )
-    items = _data(answer)
+    items = answer_data(answer)
     for item in items if isinstance(items, list) else []:
         if (
             isinstance(item, dict)
@@ -444,7 +442,7 @@ def _held(reader: telnyx.Telnyx, number: PhoneNumber) -> tuple[str, str] | None:
     answer = calling(
         lambda: reader.phone_numbers.list(filter={"phone_number": digits}), creates=False
     )
-    items = _data(answer)
+    items = answer_data(answer)
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict) or item.get("status") in _GONE:
             continue
@@ -546,7 +544,7 @@ def _configure(
     return ProvisionedNumber(
         number=number,
         provider_ref=number_id,
-        capabilities=_messaging_capabilities(_data(messaging)),
+        capabilities=_messaging_capabilities(answer_data(messaging)),
         settings=NumberSettings(
             sms_url=wanted.sms_url,
             status_callback_url=wanted.status_callback_url,

@@ -64,6 +64,7 @@ from xml.sax.saxutils import escape
 from sms_core.domain import InboundCall, PhoneNumber, WebhookRequest, WebhookResponse
 from sms_core.exceptions import InvalidPhoneNumberError, ProviderError, WebhookPayloadError
 from sms_telnyx.errors import calling
+from sms_telnyx.payloads import answer_data
 from sms_telnyx.settings import PROVIDER
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def texml_application(
         ),
         creates=False,
     )
-    for item in _data(found) or []:
+    for item in answer_data(found) or []:
         if isinstance(item, dict) and item.get("voice_url") == voice_url and item.get("id"):
             return str(item["id"]), voice_url
     params: dict[str, Any] = {"friendly_name": name, "voice_url": voice_url, "voice_method": "post"}
@@ -128,7 +129,9 @@ def texml_application(
     # Made once, by the client that never repeats a request. A lost answer is reported as an
     # ordinary failure ("try later", creates=False: no text is at stake): configuring again
     # finds an application that was made after all, by its name and URL, and makes no second.
-    created = _data(calling(lambda: client.texml_applications.create(**params), creates=False))
+    created = answer_data(
+        calling(lambda: client.texml_applications.create(**params), creates=False)
+    )
     if not isinstance(created, dict) or not created.get("id"):
         raise ProviderError(
             "Telnyx's answer to creating a TeXML application named no id; configure the number "
@@ -136,11 +139,6 @@ def texml_application(
             provider=PROVIDER,
         )
     return str(created["id"]), str(created.get("voice_url") or voice_url)
-
-
-def _data(answer: Any) -> Any:
-    dumped = answer.to_dict(warnings=False) if answer is not None else {}
-    return dumped.get("data") if isinstance(dumped, dict) else None
 
 
 def _fields(request: WebhookRequest) -> dict[str, str]:
