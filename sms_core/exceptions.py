@@ -26,6 +26,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── SeatNotFoundError
     │   ├── MessageNotFoundError
     │   ├── OptOutNotFoundError                lifting an opt-out the number does not have
+    │   ├── ScheduledSendNotFoundError         a scheduled send the account does not have
     │   └── RegistrationStepNotFoundError      a carrier's news about a step the account lacks
     ├── PermissionDeniedError                  the host does not allow this actor this action
     ├── RuleViolationError                     the request breaks a rule of the account or host
@@ -44,6 +45,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── CandidateOptedOutError             the recipient opted out of the account's texts
     │   ├── QuietHoursError                    outside the recipient's allowed local hours
     │   ├── AllowanceExhaustedError            the seat's or account's monthly allowance is used up
+    │   ├── ScheduledSendStateError            cancelling a scheduled send already sent or taken
     │   └── RegistrationStateError             the registration is not in a state that allows it
     │       ├── RegistrationExistsError        a second registration while one exists
     │       ├── StepNotFailedError             a resubmission of a step that has not failed
@@ -134,6 +136,8 @@ __all__ = [
     "RegistrationStepNotFoundError",
     "ResubmissionRefusedError",
     "RuleViolationError",
+    "ScheduledSendNotFoundError",
+    "ScheduledSendStateError",
     "SeatHasNumberError",
     "SeatNotFoundError",
     "SeatRequiredError",
@@ -387,6 +391,10 @@ class OptOutNotFoundError(NotFoundError):
     """Raised when lifting the opt-out of a number that has none in force."""
 
 
+class ScheduledSendNotFoundError(NotFoundError):
+    """Raised when the account has no scheduled send with the given id."""
+
+
 class RegistrationStepNotFoundError(NotFoundError):
     """Raised when a carrier reports on a registration step the account did not submit.
 
@@ -518,6 +526,20 @@ class AllowanceExhaustedError(RuleViolationError):
         self.needed = needed
         self.resets_at = resets_at
         self.scope = scope
+
+
+class ScheduledSendStateError(RuleViolationError):
+    """Raised when cancelling a scheduled send that is no longer waiting for its time.
+
+    Attributes:
+        scheduled_id: The scheduled send.
+        state: Where it stands (a ``ScheduledState`` value: ``claimed``, ``sent``...).
+    """
+
+    def __init__(self, message: str, *, scheduled_id: str, state: str) -> None:
+        super().__init__(message)
+        self.scheduled_id = scheduled_id
+        self.state = state
 
 
 class RegistrationStateError(RuleViolationError):

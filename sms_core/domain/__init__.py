@@ -102,10 +102,18 @@ from sms_core.domain.registration import (
     SyncReport,
     Troubleshooting,
 )
+from sms_core.domain.scheduled import (
+    NEXT_ALLOWED,
+    ScheduleAt,
+    ScheduledRunReport,
+    ScheduledSend,
+    ScheduledState,
+)
 
 __all__ = [
     "ANSWER_LOST_CODE",
     "DEFAULT_SEARCH_FILTERS",
+    "NEXT_ALLOWED",
     "Account",
     "Action",
     "Activity",
@@ -173,6 +181,10 @@ __all__ = [
     "RegistrationStep",
     "RegistrationStepChanged",
     "RegistrationStepUpdate",
+    "ScheduleAt",
+    "ScheduledRunReport",
+    "ScheduledSend",
+    "ScheduledState",
     "SearchFilter",
     "Seat",
     "SeatSummary",

@@ -1,3 +1,5 @@
+# Over 400 lines: the one place the database layout is written down (every table, its
+# constraints and indexes), as the store and the migrations check it against one another.
 """The database schema: SQLAlchemy Core tables, the one place the layout is written down.
 
 Every row belongs to an account. Constraints back the rules the schema can hold: a number is
@@ -42,6 +44,7 @@ __all__ = [
     "opt_outs",
     "policy_settings",
     "registration_steps",
+    "scheduled_sends",
     "seats",
     "users",
 ]
@@ -358,5 +361,51 @@ host_events = sa.Table(
         "due_at",
         sqlite_where=sa.text("delivered_at IS NULL"),
         postgresql_where=sa.text("delivered_at IS NULL"),
+    ),
+)
+
+# Texts to send later. A row is taken for sending with one conditional UPDATE that moves it
+# from ``pending`` (due) to ``claimed`` with the process's ``claim`` token and a
+# ``claim_expires_at``; a ``claimed`` row whose claim expired belongs to a process that
+# stopped and is taken again. Its text is sent with ``idempotency_key``, so a process taking
+# it again after the first one handed it over finds that text instead of making another.
+scheduled_sends = sa.Table(
+    "scheduled_sends",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(ID_LENGTH), nullable=False, unique=True),
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("user_id", sa.String(ID_LENGTH), nullable=False),
+    sa.Column("recipient", sa.String(16), nullable=False),
+    sa.Column("candidate_id", sa.String(ID_LENGTH)),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("due_at", _TIME, nullable=False),
+    sa.Column("when_allowed", sa.Boolean, nullable=False),
+    sa.Column("idempotency_key", sa.String(IDEMPOTENCY_KEY_COLUMN_LENGTH), nullable=False),
+    # ScheduledState: pending, claimed, sent, cancelled, refused.
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("claim", sa.String(32)),
+    sa.Column("claim_expires_at", _TIME),
+    sa.Column("message_id", sa.String(MESSAGE_ID_LENGTH)),
+    sa.Column("refusal", sa.Text),
+    sa.Column("created_at", _TIME, nullable=False),
+    sa.Column("updated_at", _TIME, nullable=False),
+    sa.UniqueConstraint("account_id", "idempotency_key", name="uq_scheduled_sends_idempotency_key"),
+    # The account's scheduled sends in their order, paged (keyset).
+    sa.Index("ix_scheduled_sends_account_due", "account_id", "due_at", "seq"),
+    # What a pass may take: the due ones, and those whose claim expired.
+    sa.Index(
+        "ix_scheduled_sends_pending",
+        "account_id",
+        "due_at",
+        sqlite_where=sa.text("state = 'pending'"),
+        postgresql_where=sa.text("state = 'pending'"),
+    ),
+    sa.Index(
+        "ix_scheduled_sends_claimed",
+        "account_id",
+        "claim_expires_at",
+        sqlite_where=sa.text("state = 'claimed'"),
+        postgresql_where=sa.text("state = 'claimed'"),
     ),
 )
