@@ -15,6 +15,8 @@ from sms_core.services.policy_settings import PolicySettingsAdmin
 from sms_core.services.reconciliation_poller import ReconciliationPoller
 from sms_core.services.registration import RegistrationAdmin
 from sms_core.services.registration_poller import RegistrationPoller
+from sms_core.services.scheduled import ScheduledSends
+from sms_core.services.scheduled_poller import ScheduledSendPoller
 from sms_core.services.seats import SeatAdmin
 from sms_core.services.users import UserDirectory
 
@@ -34,6 +36,8 @@ __all__ = [
     "ReconciliationPoller",
     "RegistrationAdmin",
     "RegistrationPoller",
+    "ScheduledSendPoller",
+    "ScheduledSends",
     "SeatAdmin",
     "SmsAdmin",
     "UserDirectory",

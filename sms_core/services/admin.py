@@ -1,3 +1,5 @@
+# Over 400 lines: the SDK's entry point wires every service of an account and runs each
+# background pass for all accounts; splitting it would scatter the one place services meet.
 """The SDK's entry point: open the database and plugins, then work account by account."""
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import attrs
 
 from sms_core import inputs
 from sms_core.clock import Clock, SystemClock
-from sms_core.domain import Account, Message, Page, StepStatus, SyncReport
+from sms_core.domain import Account, Message, Page, ScheduledRunReport, StepStatus, SyncReport
 from sms_core.exceptions import AccountNotFoundError, AlreadyExistsError, InvalidInputError
 from sms_core.plugins import Hooks
 from sms_core.services.account_settings import OPERATOR_ACTOR, change_provider_settings
@@ -27,6 +29,7 @@ from sms_core.services.optouts import OptOuts
 from sms_core.services.paging import Listing, page_size
 from sms_core.services.policy_settings import PolicySettingsAdmin
 from sms_core.services.registration import RegistrationAdmin
+from sms_core.services.scheduled import ScheduledSends
 from sms_core.services.seats import SeatAdmin
 from sms_core.services.sending import SendPipeline
 from sms_core.services.users import UserDirectory
@@ -59,6 +62,7 @@ class AccountAdmin:
         optouts: The numbers that opted out, blocked on every line.
         webhooks: Applies the carrier's delivery reports, inbound texts and calls.
         allowance: The account's monthly allowance: its scope, and the account's pool.
+        scheduled: Texts scheduled for later: schedule, list, cancel, and send the due ones.
     """
 
     account: Account
@@ -72,6 +76,7 @@ class AccountAdmin:
     optouts: OptOuts
     webhooks: WebhookReceiver
     allowance: AllowanceAdmin
+    scheduled: ScheduledSends
 
     @classmethod
     def build(cls, context: AccountContext) -> AccountAdmin:
@@ -83,6 +88,7 @@ class AccountAdmin:
         from sms_core.webhooks.pipeline import WebhookReceiver  # noqa: PLC0415
 
         pipeline = SendPipeline(context)
+        messages = Messaging(context, pipeline)
         return cls(
             account=context.account,
             users=UserDirectory(context),
@@ -91,10 +97,11 @@ class AccountAdmin:
             numbers=numbers,
             seats=SeatAdmin(context, numbers),
             audit=AuditTrail(context),
-            messages=Messaging(context, pipeline),
+            messages=messages,
             optouts=OptOuts(context),
             webhooks=WebhookReceiver(context, pipeline),
             allowance=AllowanceAdmin(context),
+            scheduled=ScheduledSends(context, pipeline, messages),
         )
 
 
@@ -338,6 +345,27 @@ class SmsAdmin:
             if messages:
                 reconciled[account.id] = messages
         return reconciled
+
+    def run_scheduled_sends(self) -> dict[str, ScheduledRunReport]:
+        """Send every account's scheduled sends that are due, as a scheduler runs it.
+
+        It is ``scheduled.run_due()`` for every account (see :mod:`sms_core.services.scheduled`):
+        each due send is taken by one process, so it is safe beside other processes doing the
+        same. An account whose pass fails is logged and skipped.
+
+        Returns:
+            The reports of the accounts that had sends due, by account id.
+        """
+        reports: dict[str, ScheduledRunReport] = {}
+        for account in self.accounts():
+            try:
+                report = self._admin(account).scheduled.run_due()
+            except Exception:
+                _logger.exception("sending the scheduled texts of account %r failed", account.id)
+                continue
+            if report.count:
+                reports[account.id] = report
+        return reports
 
     def deliver_host_events(self) -> HostEventReport:
         """Deliver the host events left undelivered, as a scheduler runs it.

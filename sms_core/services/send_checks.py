@@ -16,7 +16,7 @@ from datetime import datetime
 import attrs
 
 from sms_core import inputs
-from sms_core.compliance.quiet_hours import QuietHoursPolicy
+from sms_core.compliance.quiet_hours import QuietHoursDecision, QuietHoursPolicy
 from sms_core.domain import HostPolicy, Line, Message, PhoneNumber, User
 from sms_core.exceptions import (
     IdempotencyKeyError,
@@ -36,6 +36,7 @@ __all__ = [
     "checked_key",
     "own_line_refusal",
     "parse_number",
+    "quiet_hours_decision",
     "quiet_hours_refusal",
 ]
 
@@ -157,8 +158,18 @@ def quiet_hours_refusal(
 
     Hosts whose policy turns quiet hours off (``HostPolicy.quiet_hours``) send any time.
     """
+    return quiet_hours_decision(rules, sending, recipient, at).refusal(recipient)
+
+
+def quiet_hours_decision(
+    rules: QuietHoursPolicy, sending: SendingLine, recipient: PhoneNumber, at: datetime
+) -> QuietHoursDecision:
+    """Whether ``recipient`` may be texted at ``at`` from ``sending``, and when it next may.
+
+    Hosts whose policy turns quiet hours off (``HostPolicy.quiet_hours``) send any time.
+    """
     rules = rules if sending.policy.quiet_hours else _NO_QUIET_HOURS
-    return rules.check(recipient, at).refusal(recipient)
+    return rules.check(recipient, at)
 
 
 def own_line_refusal(sending: SendingLine, recipient: PhoneNumber) -> InvalidInputError | None:

@@ -21,8 +21,8 @@ order never changes and nothing the user asked to send is lost or sent twice:
    first status; ``UNKNOWN`` when the answer was lost (reconciled, never sent again); or
    ``FAILED`` with the carrier's code when it refused, giving the allowance back.
 
-A scheduled text would be one more way in: checked when scheduled and again, like
-:meth:`SendPipeline.send_text`, when its time comes.
+A scheduled text (:mod:`.scheduled`) is checked when scheduled (:meth:`check_recipient` at
+its due time) and again, through :meth:`SendPipeline.send_text`, when its time comes.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from datetime import datetime
 
 import attrs
 
-from sms_core.compliance.quiet_hours import QuietHoursPolicy
+from sms_core.compliance.quiet_hours import QuietHoursDecision, QuietHoursPolicy
 from sms_core.domain import Action, Line, Message, PhoneNumber, SendReceipt, User
 from sms_core.exceptions import (
     QuietHoursError,
@@ -51,6 +51,7 @@ from sms_core.services.send_checks import (
     SendingLine,
     check_body,
     own_line_refusal,
+    quiet_hours_decision,
     quiet_hours_refusal,
 )
 from sms_core.services.send_settlement import SendSettlement
@@ -129,8 +130,14 @@ class SendPipeline:
             limit = min(limit, policy.max_body_characters)
         return SendingLine(line=line, user=user, policy=policy, max_body_characters=limit)
 
-    def check_recipient(self, sending: SendingLine, recipient: PhoneNumber) -> None:
+    def check_recipient(
+        self, sending: SendingLine, recipient: PhoneNumber, *, at: datetime | None = None
+    ) -> None:
         """Refuse a recipient that is the sender's own line, opted out, or is in quiet hours.
+
+        Args:
+            at: The moment the text would be sent, for quiet hours: now by default (a
+                scheduled send checks its due time).
 
         Raises:
             InvalidInputError: When it is the sender's own line.
@@ -143,7 +150,7 @@ class SendPipeline:
             refusals = opt_out_refusals(connection, self._context.account.id, [recipient])
         if recipient in refusals:
             raise refusals[recipient]
-        refusal = self.quiet_hours_refusal(sending, recipient, self._context.now())
+        refusal = self.quiet_hours_refusal(sending, recipient, at or self._context.now())
         if refusal is not None:
             raise refusal
 
@@ -152,6 +159,12 @@ class SendPipeline:
     ) -> QuietHoursError | None:
         """The refusal for texting ``recipient`` at ``at``, or ``None`` when allowed."""
         return quiet_hours_refusal(self.quiet_hours, sending, recipient, at)
+
+    def quiet_hours_decision(
+        self, sending: SendingLine, recipient: PhoneNumber, at: datetime
+    ) -> QuietHoursDecision:
+        """Whether ``recipient`` may be texted at ``at``, and the next moment it may."""
+        return quiet_hours_decision(self.quiet_hours, sending, recipient, at)
 
     def previous(self, key: str | None) -> Message | None:
         """The message an earlier call with idempotency key ``key`` stored, if any."""
