@@ -28,7 +28,9 @@ COMMANDS: tuple[Deferred, ...] = (
         help="The account's monthly allowance: per seat, one pool for the account, or none.",
     ),
     Deferred(
-        name="send", target="sms_core.cli.messages:send", help="Text a candidate from your line."
+        name="send",
+        target="sms_core.cli.messages:send",
+        help="Text a candidate from your line (or later, with --at or --when-allowed).",
     ),
     Deferred(
         name="send-mass",
@@ -44,6 +46,11 @@ COMMANDS: tuple[Deferred, ...] = (
         name="history",
         target="sms_core.cli.messages:history",
         help="A candidate's texts: one thread per number pair, with who sent each message.",
+    ),
+    Deferred(
+        name="scheduled",
+        target="sms_core.cli.scheduled:app",
+        help="Texts scheduled for later: at a given time, or when quiet hours next allow.",
     ),
     Deferred(
         name="reconcile",

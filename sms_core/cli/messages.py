@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from sms_core.cli import output
+from sms_core.cli import output, scheduled
 from sms_core.cli.audit import display_names
 from sms_core.cli.message_tables import (
     conversation_title,
@@ -69,6 +69,7 @@ def show_segments(console: Console, analysis: SegmentAnalysis) -> None:
 
 def send(
     ctx: typer.Context,
+    *,
     to: Annotated[
         str, typer.Option("--to", metavar="NUMBER", help="The candidate's number, e.g. +1206…")
     ],
@@ -77,8 +78,21 @@ def send(
         str | None, typer.Option("--candidate", metavar="ID", help="The host's candidate id.")
     ] = None,
     key: KeyOption = None,
+    at: scheduled.AtOption = None,
+    when_allowed: scheduled.WhenAllowedOption = False,
 ) -> None:
-    """Text a candidate from your line."""
+    """Text a candidate from your line (or later, with --at or --when-allowed)."""
+    if at is not None or when_allowed:
+        scheduled.add(
+            ctx,
+            to=to,
+            body=body,
+            at=at,
+            when_allowed=when_allowed,
+            candidate=candidate,
+            key=key,
+        )
+        return
     options = global_options(ctx)
     actor = options.actor()
     console = output.out_console()

@@ -96,6 +96,19 @@ def serve(
             "(then schedule 'smsadmin deliver-events'); at most a day.",
         ),
     ] = 30,
+    schedule_every: Annotated[
+        float,
+        typer.Option(
+            "--schedule-every",
+            min=0,
+            max=86_400,
+            callback=finite,
+            metavar="SECONDS",
+            help="Send the scheduled texts that are due this often, in the background (each "
+            "once, however many servers run); 0 turns it off (then schedule 'smsadmin "
+            "scheduled run-due'); at most a day.",
+        ),
+    ] = 30,
 ) -> None:
     """Take carriers' webhooks: delivery reports, inbound texts and calls (Ctrl+C stops)."""
     # Imported here, as every command's work is: 'smsadmin --help' loads none of it.
@@ -105,6 +118,7 @@ def serve(
         HostEventPoller,
         ReconciliationPoller,
         RegistrationPoller,
+        ScheduledSendPoller,
     )
     from sms_core.webhooks import create_app  # noqa: PLC0415
 
@@ -119,7 +133,8 @@ def serve(
             if deliver_events_every
             else nullcontext()
         )
-        with registrations, texts, events:
+        scheduled = ScheduledSendPoller(admin, schedule_every) if schedule_every else nullcontext()
+        with registrations, texts, events, scheduled:
             try:
                 uvicorn.run(app, host=host, port=port, log_config=_logging_config())
             except SystemExit as stopped:
