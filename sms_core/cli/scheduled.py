@@ -191,10 +191,18 @@ def run_due(ctx: typer.Context) -> None:
     output.success(console, _summary(reports.values()))
 
 
-def scheduled_table(rows: Iterable[ScheduledSend], *, title: str = "Scheduled texts") -> Table:
-    """Scheduled texts: when, to whom, from whom, where each stands and what it made."""
+def scheduled_table(
+    rows: Iterable[ScheduledSend], *, title: str = "Scheduled texts", ids: bool = True
+) -> Table:
+    """Scheduled texts: when, to whom, from whom, where each stands and what it made.
+
+    Args:
+        ids: Whether to show the scheduled texts' and their messages' ids (the demo does not:
+            they are random, and its story reads the same every time).
+    """
     table = Table(title=title, title_justify="left")
-    table.add_column("Id", no_wrap=True)
+    if ids:
+        table.add_column("Id", no_wrap=True)
     table.add_column("Due (UTC)", no_wrap=True)
     table.add_column("To", no_wrap=True)
     table.add_column("From user", no_wrap=True)
@@ -203,9 +211,10 @@ def scheduled_table(rows: Iterable[ScheduledSend], *, title: str = "Scheduled te
     table.add_column("Outcome", overflow="fold", ratio=1)
     for row in rows:
         due = _when(row.due_at) + (" (when allowed)" if row.when_allowed else "")
-        outcome = f"message {row.message_id}" if row.message_id else row.refusal or ""
+        made = f"message {row.message_id}" if ids else "message sent"
+        outcome = made if row.message_id else row.refusal or ""
         table.add_row(
-            row.id,
+            *([row.id] if ids else []),
             due,
             row.recipient.e164,
             row.user_id,

@@ -46,6 +46,9 @@ KEY_LINES = (
     "↙ received",
     "⊘ blocks texts",
     "✘ Refused (CandidateOptedOutError)",
+    "✘ Refused (QuietHoursError): +18085550100 cannot be texted now",
+    "✔ Due at 18:00 UTC: 08:00 in Honolulu",
+    "│ sent  │",
     "✔ The story is complete",
 )
 
