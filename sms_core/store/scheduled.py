@@ -1,10 +1,10 @@
 """Scheduled sends as stored: written when scheduled, taken by one process when due.
 
-A due row is taken with one conditional UPDATE (:func:`claim_due`): it picks the account's
-oldest row that is ``pending`` and due, or ``claimed`` under a claim that expired, and moves it
-to ``claimed`` under the caller's token. On PostgreSQL the row is picked with ``FOR UPDATE
-SKIP LOCKED``, so processes taking rows at the same moment take different ones instead of
-queueing on one; SQLite runs one writer at a time (``BEGIN IMMEDIATE``), so the pick and the
+A due row is taken with a conditional UPDATE (:func:`claim_due`): it picks the account's oldest
+row ``claimed`` under a claim that expired, or else its soonest row ``pending`` and due, and
+moves it to ``claimed`` under the caller's token. On PostgreSQL the row is picked with ``FOR
+UPDATE SKIP LOCKED``, so processes taking rows at the same moment take different ones instead
+of queueing on one; SQLite runs one writer at a time (``BEGIN IMMEDIATE``), so the pick and the
 update happen together there too. A claimed row is settled (:func:`settle`) or put back
 (:func:`defer`) only under the caller's own claim.
 """
@@ -112,45 +112,53 @@ def claim_due(
     now: datetime,
     expires_at: datetime,
 ) -> ScheduledSend | None:
-    """Take the account's oldest due row for sending: the one conditional UPDATE that decides who.
+    """Take one of the account's due rows for sending: the conditional UPDATE that decides who.
 
-    A row is due when it is ``pending`` with ``due_at`` reached, or ``claimed`` by a process
-    whose claim expired by ``now`` (it stopped): that one is taken again.
+    A row is due when it is ``claimed`` by a process whose claim expired by ``now`` (it
+    stopped; these are taken first, oldest claim first) or ``pending`` with ``due_at``
+    reached (soonest due first). Each kind is looked up through its own partial index, so the
+    account's sent rows, however many, are never read.
 
     Returns:
         The row, now ``claimed`` under ``claim`` until ``expires_at``; ``None`` when no row is
         due (or every due row is being taken by another process right now).
     """
-    takeable = sa.or_(
-        sa.and_(_s.state == ScheduledState.PENDING.value, _s.due_at <= now),
-        sa.and_(_s.state == ScheduledState.CLAIMED.value, _s.claim_expires_at <= now),
+    kinds = (
+        (ScheduledState.CLAIMED, _s.claim_expires_at),
+        (ScheduledState.PENDING, _s.due_at),
     )
-    oldest = (
-        sa.select(_s.seq)
-        .where(_s.account_id == account_id, takeable)
-        .order_by(_s.due_at, _s.seq)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
-    row = (
-        connection.execute(
-            scheduled_sends.update()
-            # The condition again: on PostgreSQL a row locked and changed by another process
-            # meanwhile is checked anew here.
-            .where(_s.seq == oldest, _s.account_id == account_id, takeable)
-            .values(
-                state=ScheduledState.CLAIMED.value,
-                claim=claim,
-                claim_expires_at=expires_at,
-                updated_at=now,
-            )
-            .returning(*scheduled_sends.c)
+    for state, moment in kinds:
+        # The state as a literal, not a parameter, so both databases see that the partial
+        # index of that state serves the query.
+        takeable = sa.and_(_s.account_id == account_id, _literal(state) == _s.state, moment <= now)
+        oldest = (
+            sa.select(_s.seq)
+            .where(takeable)
+            .order_by(moment, _s.seq)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
         )
-        .mappings()
-        .first()
-    )
-    return None if row is None else _scheduled(row)
+        row = (
+            connection.execute(
+                scheduled_sends.update()
+                # The condition again: on PostgreSQL a row locked and changed by another
+                # process meanwhile is checked anew here.
+                .where(_s.seq == oldest, takeable)
+                .values(
+                    state=ScheduledState.CLAIMED.value,
+                    claim=claim,
+                    claim_expires_at=expires_at,
+                    updated_at=now,
+                )
+                .returning(*scheduled_sends.c)
+            )
+            .mappings()
+            .first()
+        )
+        if row is not None:
+            return _scheduled(row)
+    return None
 
 
 def settle(
@@ -225,6 +233,11 @@ def cancel(connection: sa.Connection, account_id: str, scheduled_id: str, now: d
         .values(state=ScheduledState.CANCELLED.value, updated_at=now)
     )
     return cancelled.rowcount == 1
+
+
+def _literal(state: ScheduledState) -> sa.ColumnElement[str]:
+    """``state`` written into the statement, as the partial indexes' conditions are."""
+    return sa.literal_column(f"'{state.value}'", sa.String)
 
 
 def _scheduled(row: sa.RowMapping) -> ScheduledSend:

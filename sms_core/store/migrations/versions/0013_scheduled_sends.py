@@ -51,14 +51,14 @@ def upgrade() -> None:
     op.create_index(
         "ix_scheduled_sends_pending",
         "scheduled_sends",
-        ["account_id", "due_at"],
+        ["account_id", "due_at", "seq"],
         sqlite_where=sa.text("state = 'pending'"),
         postgresql_where=sa.text("state = 'pending'"),
     )
     op.create_index(
         "ix_scheduled_sends_claimed",
         "scheduled_sends",
-        ["account_id", "claim_expires_at"],
+        ["account_id", "claim_expires_at", "seq"],
         sqlite_where=sa.text("state = 'claimed'"),
         postgresql_where=sa.text("state = 'claimed'"),
     )
