@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sms_core import inputs
-from sms_core.domain import ScheduledSend
+from sms_core.domain import PhoneNumber, ScheduledSend
 from sms_core.exceptions import IdempotencyKeyError, InvalidFieldError
 
 __all__ = ["MAX_AHEAD", "checked_due", "checked_moment", "same_request"]
@@ -54,21 +54,28 @@ def checked_due(at: datetime, now: datetime) -> datetime:
     return at
 
 
-def same_request(earlier: ScheduledSend, asked: ScheduledSend) -> ScheduledSend:
+def same_request(
+    earlier: ScheduledSend,
+    *,
+    user_id: str,
+    recipient: PhoneNumber,
+    candidate_id: str | None,
+    body: str,
+) -> ScheduledSend:
     """The scheduled send stored first with the key, when it is the same text.
 
     Raises:
         IdempotencyKeyError: When the sender, recipient, candidate or body differ.
     """
     same = (earlier.user_id, earlier.recipient, earlier.candidate_id, earlier.body) == (
-        asked.user_id,
-        asked.recipient,
-        asked.candidate_id,
-        asked.body,
+        user_id,
+        recipient,
+        candidate_id,
+        body,
     )
     if not same:
         raise IdempotencyKeyError(
-            f"idempotency key {asked.idempotency_key!r} was used for another scheduled send "
+            f"idempotency key {earlier.idempotency_key!r} was used for another scheduled send "
             f"({earlier.id} to {earlier.recipient} by user {earlier.user_id!r}); use a new key "
             "for a new text"
         )

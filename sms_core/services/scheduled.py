@@ -103,7 +103,8 @@ class ScheduledSends:
                 ``NEXT_ALLOWED`` for the first moment the recipient's quiet hours allow.
             candidate_id: The host's id for the candidate; ``None`` for a number alone.
             idempotency_key: A unique id for this text (at most 160 characters); its text is
-                sent with it. A retry with the key returns the scheduled send stored first.
+                sent with it. A retry with the key returns the scheduled send stored first (as
+                it stands now), once the actor is checked, without checking the rest again.
 
         Returns:
             The scheduled send, ``pending``.
@@ -126,6 +127,24 @@ class ScheduledSends:
             at = checked_moment("at", at)
         key = checked_key(idempotency_key)
         recipient = parse_number(to)
+        # The actor is checked before the key is looked up, so a key tells nothing to someone
+        # who may not send; a retry then gets what the first call stored, whatever changed.
+        self._context.require(actor_id, Action.SEND_MESSAGE, recipients=1)
+        if key is not None:
+            earlier = self._with_key(key)
+            if earlier is not None:
+                return same_request(
+                    earlier,
+                    user_id=actor_id,
+                    recipient=recipient,
+                    candidate_id=candidate_id,
+                    body=body,
+                )
+            if self._pipeline.previous(key) is not None:
+                raise IdempotencyKeyError(
+                    f"idempotency key {key!r} was used for a text sent already; use a new key "
+                    "for a new text"
+                )
         sending = self._pipeline.sending_line(actor_id)
         check_body(sending, body)
         now = self._context.now()
@@ -153,17 +172,15 @@ class ScheduledSends:
             created_at=now,
             updated_at=now,
         )
-        if key is not None and self._pipeline.previous(key) is not None:
-            raise IdempotencyKeyError(
-                f"idempotency key {key!r} was used for a text sent already; use a new key "
-                "for a new text"
-            )
         with self._context.database.transaction() as connection:
             if scheduled_store.insert_scheduled(connection, scheduled):
                 return scheduled
-            earlier = scheduled_store.find_by_key(connection, self._context.account.id, key or "")
-        assert earlier is not None, "scheduled sends are never deleted"
-        return same_request(earlier, scheduled)
+        # Another call with the key stored its scheduled send at the same moment.
+        stored = self._with_key(scheduled.idempotency_key)
+        assert stored is not None, "scheduled sends are never deleted"
+        return same_request(
+            stored, user_id=actor_id, recipient=recipient, candidate_id=candidate_id, body=body
+        )
 
     def get(self, viewer_id: str, scheduled_id: str) -> ScheduledSend:
         """One scheduled send, as it stands now.
@@ -357,6 +374,10 @@ class ScheduledSends:
         if not mine:
             _logger.warning("scheduled send %s was taken over before it settled", scheduled.id)
         return _evolve(scheduled, mine, state=state, message_id=message_id, refusal=refusal)
+
+    def _with_key(self, key: str) -> ScheduledSend | None:
+        with self._context.database.transaction() as connection:
+            return scheduled_store.find_by_key(connection, self._context.account.id, key)
 
     def _find(self, scheduled_id: str) -> ScheduledSend:
         inputs.identifier("scheduled_id", scheduled_id)

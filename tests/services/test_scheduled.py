@@ -11,7 +11,6 @@ from sms_core import (
     AccountAdmin,
     CandidateOptedOutError,
     DeliveryStatus,
-    IdempotencyKeyError,
     InvalidFieldError,
     InvalidPhoneNumberError,
     ManualClock,
@@ -265,47 +264,6 @@ class TestCancel(Texting):
         """An id the account does not have."""
         with pytest.raises(ScheduledSendNotFoundError):
             acme.scheduled.cancel("ann", "nope")
-
-
-class TestIdempotency(Texting):
-    """The key names the text: a retry returns the row; the text is made once."""
-
-    def test_retry_returns_the_first(self, acme: AccountAdmin, line: str) -> None:
-        """A retry with the key returns the first row; another text under it is refused."""
-        first = acme.scheduled.schedule(
-            "ann", to=ALICE, body="Hi", at=NEXT_ALLOWED, idempotency_key="k1"
-        )
-        again = acme.scheduled.schedule(
-            "ann", to=ALICE, body="Hi", at=NEXT_ALLOWED, idempotency_key="k1"
-        )
-        assert (first, "k1") == (again, first.idempotency_key)
-        with pytest.raises(IdempotencyKeyError):
-            acme.scheduled.schedule(
-                "ann", to=ALICE, body="Other", at=NEXT_ALLOWED, idempotency_key="k1"
-            )
-        assert [first.id] == [row for row, _ in scheduled_rows(acme)]
-
-    def test_key_of_a_sent_text(self, acme: AccountAdmin, line: str) -> None:
-        """A key a text was already sent with cannot schedule another."""
-        acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k2")
-        with pytest.raises(IdempotencyKeyError):
-            acme.scheduled.schedule("ann", to=ALICE, body="Hi", at=NOON, idempotency_key="k2")
-
-    def test_sent_with_its_key(self, acme: AccountAdmin, line: str) -> None:
-        """The text is sent with the caller's key: a send with it later is that text."""
-        scheduled = acme.scheduled.schedule(
-            "ann", to=ALICE, body="Hi", at=NOON, idempotency_key="k3"
-        )
-        [sent] = acme.scheduled.run_due().sent
-        assert sent.message_id is not None
-        again = acme.messages.send(
-            "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k3"
-        )
-        assert (scheduled.id, sent.message_id, True) == (
-            sent.id,
-            again.message.id,
-            again.duplicate,
-        )
 
 
 class TestList(Texting):

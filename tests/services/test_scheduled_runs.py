@@ -1,4 +1,4 @@
-"""Scheduled sends: a carrier's refusal, the background poller, and hostile input (issue 16.3)."""
+"""Scheduled sends: keys, a carrier's refusal, the poller, and hostile input (issue 16.3)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from datetime import datetime, timedelta
 import pytest
 
 from sms_core import (
+    NEXT_ALLOWED,
     AccountAdmin,
     DeliveryStatus,
+    IdempotencyKeyError,
     InvalidFieldError,
     ManualClock,
+    OptOutSource,
     PhoneNumber,
     ScheduledState,
     SmsAdmin,
@@ -18,7 +21,7 @@ from sms_core import (
 from sms_core.services import ScheduledSendPoller
 from sms_fake import SandboxCarrier
 from tests.services.messaging_fixtures import ALICE, Texting, buy_line, outbound_at_carrier
-from tests.services.test_scheduled import NOON
+from tests.services.test_scheduled import NOON, scheduled_rows
 
 
 @pytest.fixture
@@ -27,6 +30,66 @@ def line(acme: AccountAdmin, clock: ManualClock) -> str:
     number = buy_line(acme, "ann").e164
     clock.current = NOON
     return number
+
+
+class TestIdempotency(Texting):
+    """The key names the text: a retry returns the row; the text is made once."""
+
+    def test_retry_returns_the_first(self, acme: AccountAdmin, line: str) -> None:
+        """A retry with the key returns the first row; another text under it is refused."""
+        first = acme.scheduled.schedule(
+            "ann", to=ALICE, body="Hi", at=NEXT_ALLOWED, idempotency_key="k1"
+        )
+        again = acme.scheduled.schedule(
+            "ann", to=ALICE, body="Hi", at=NEXT_ALLOWED, idempotency_key="k1"
+        )
+        assert (first, "k1") == (again, first.idempotency_key)
+        with pytest.raises(IdempotencyKeyError):
+            acme.scheduled.schedule(
+                "ann", to=ALICE, body="Other", at=NEXT_ALLOWED, idempotency_key="k1"
+            )
+        assert [first.id] == [row for row, _ in scheduled_rows(acme)]
+
+    def test_retry_after_it_was_sent(
+        self, acme: AccountAdmin, clock: ManualClock, line: str
+    ) -> None:
+        """A retry after the text went (and the candidate opted out) returns the sent row."""
+        first = acme.scheduled.schedule(
+            "ann", to=ALICE, body="Hi", at=NOON + timedelta(hours=1), idempotency_key="k4"
+        )
+        clock.advance(timedelta(hours=2))
+        [sent] = acme.scheduled.run_due().sent
+        acme.optouts.record(ALICE, source=OptOutSource.HOST, keyword=None, at=clock.now())
+        again = acme.scheduled.schedule(
+            "ann", to=ALICE, body="Hi", at=NOON + timedelta(hours=1), idempotency_key="k4"
+        )
+        assert (first.id, ScheduledState.SENT, sent.message_id) == (
+            again.id,
+            again.state,
+            again.message_id,
+        )
+
+    def test_key_of_a_sent_text(self, acme: AccountAdmin, line: str) -> None:
+        """A key a text was already sent with cannot schedule another."""
+        acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k2")
+        with pytest.raises(IdempotencyKeyError):
+            acme.scheduled.schedule("ann", to=ALICE, body="Hi", at=NOON, idempotency_key="k2")
+
+    def test_sent_with_its_key(self, acme: AccountAdmin, line: str) -> None:
+        """The text is sent with the caller's key: a send with it later is that text."""
+        scheduled = acme.scheduled.schedule(
+            "ann", to=ALICE, body="Hi", at=NOON, idempotency_key="k3"
+        )
+        [sent] = acme.scheduled.run_due().sent
+        assert sent.message_id is not None
+        again = acme.messages.send(
+            "ann", candidate_id=None, to=ALICE, body="Hi", idempotency_key="k3"
+        )
+        assert (scheduled.id, sent.message_id, True) == (
+            sent.id,
+            again.message.id,
+            again.duplicate,
+        )
 
 
 class TestCarrierRefusal(Texting):
