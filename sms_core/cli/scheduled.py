@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sms_core.cli import output
+from sms_core.cli.audit import display_names
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption
 from sms_core.domain import NEXT_ALLOWED, ScheduledRunReport, ScheduledSend, ScheduledState
@@ -130,8 +131,9 @@ def add(
             candidate_id=candidate,
             idempotency_key=key,
         )
+        names = display_names(account)
     console = output.out_console()
-    console.print(scheduled_table([scheduled]))
+    console.print(scheduled_table([scheduled], names))
     output.success(console, f"Scheduled {scheduled.id} for {_when(scheduled.due_at)} UTC")
 
 
@@ -147,9 +149,10 @@ def list_scheduled(
     viewer = options.actor()
     with options.account() as account:
         page = account.scheduled.list_page(viewer, state=state, limit=limit, cursor=cursor)
+        names = display_names(account)
     console = output.out_console()
     if page.items:
-        console.print(scheduled_table(page.items))
+        console.print(scheduled_table(page.items, names))
         output.next_page(console, page.next_cursor)
     else:
         output.hint(console, "no scheduled texts; schedule one with 'smsadmin scheduled add'")
@@ -165,8 +168,9 @@ def cancel(
     actor = options.actor()
     with options.account() as account:
         cancelled = account.scheduled.cancel(actor, scheduled_id)
+        names = display_names(account)
     console = output.out_console()
-    console.print(scheduled_table([cancelled]))
+    console.print(scheduled_table([cancelled], names))
     output.success(console, f"Cancelled {cancelled.id}: it will not be sent")
 
 
@@ -183,20 +187,27 @@ def run_due(ctx: typer.Context) -> None:
             reports = {options.account_id: report} if report.count else {}
         else:
             reports = admin.run_scheduled_sends()
+        names = {account_id: display_names(admin.account(account_id)) for account_id in reports}
     console = output.out_console()
     for account_id, report in sorted(reports.items()):
         rows = (*report.sent, *report.refused, *report.deferred)
         if rows:
-            console.print(scheduled_table(rows, title=f"Account {account_id}"))
+            console.print(scheduled_table(rows, names[account_id], title=f"Account {account_id}"))
     output.success(console, _summary(reports.values()))
 
 
 def scheduled_table(
-    rows: Iterable[ScheduledSend], *, title: str = "Scheduled texts", ids: bool = True
+    rows: Iterable[ScheduledSend],
+    names: Mapping[str, str],
+    *,
+    title: str = "Scheduled texts",
+    ids: bool = True,
 ) -> Table:
     """Scheduled texts: when, to whom, from whom, where each stands and what it made.
 
     Args:
+        rows: The scheduled texts.
+        names: Users' names by id (``display_names``); an id without one is shown as is.
         ids: Whether to show the scheduled texts' and their messages' ids (the demo does not:
             they are random, and its story reads the same every time).
     """
@@ -205,7 +216,7 @@ def scheduled_table(
         table.add_column("Id", no_wrap=True)
     table.add_column("Due (UTC)", no_wrap=True)
     table.add_column("To", no_wrap=True)
-    table.add_column("From user", no_wrap=True)
+    table.add_column("From", no_wrap=True)
     table.add_column("State", no_wrap=True)
     table.add_column("Text", overflow="fold", ratio=1)
     table.add_column("Outcome", overflow="fold", ratio=1)
@@ -217,7 +228,7 @@ def scheduled_table(
             *([row.id] if ids else []),
             due,
             row.recipient.e164,
-            row.user_id,
+            names.get(row.user_id, row.user_id),
             Text(row.state.value, style=_STYLES[row.state]),
             Text(row.body),
             Text(outcome),

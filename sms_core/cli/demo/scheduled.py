@@ -49,7 +49,7 @@ def scheduled_story(story: Narrator, sdk: SmsAdmin) -> None:
     scheduled = account.scheduled.schedule(
         "u-ada", to=_NOA[1], body=_TEXT, at=NEXT_ALLOWED, candidate_id=_NOA[0]
     )
-    story.show(scheduled_table([scheduled], ids=False))
+    story.show(scheduled_table([scheduled], display_names(account), ids=False))
     story.done(f"Due at {scheduled.due_at:%H:%M} UTC: 08:00 in Honolulu")
 
     story.step("A minute before, the background pass finds nothing due")
@@ -63,7 +63,7 @@ def scheduled_story(story: Narrator, sdk: SmsAdmin) -> None:
     report = account.scheduled.run_due()
     if len(report.sent) != 1 or account.scheduled.run_due().count:
         raise CliError("the demo's scheduled text was not sent exactly once at its time")
-    story.show(scheduled_table(report.sent, ids=False))
+    story.show(scheduled_table(report.sent, display_names(account), ids=False))
     line = next(
         summary.line.number
         for summary in account.numbers.list()
