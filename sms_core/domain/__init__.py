@@ -11,6 +11,12 @@ from sms_core.domain.accounts import (
     User,
 )
 from sms_core.domain.audit import AuditAction, AuditEntry
+from sms_core.domain.consent import (
+    KEYWORD_RECORDER,
+    ConsentRecord,
+    ConsentSource,
+    ConsentStanding,
+)
 from sms_core.domain.events import (
     InboundCall,
     InboundMessage,
@@ -106,6 +112,7 @@ from sms_core.domain.registration import (
 __all__ = [
     "ANSWER_LOST_CODE",
     "DEFAULT_SEARCH_FILTERS",
+    "KEYWORD_RECORDER",
     "Account",
     "Action",
     "Activity",
@@ -123,6 +130,9 @@ __all__ = [
     "CarrierRegistration",
     "Confirmation",
     "ConfirmationChannel",
+    "ConsentRecord",
+    "ConsentSource",
+    "ConsentStanding",
     "Decision",
     "DeliveryStatus",
     "Direction",
