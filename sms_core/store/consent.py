@@ -137,8 +137,8 @@ def iter_consent(
         query = query.where(_c.recorded_at >= since)
     if until is not None:
         query = query.where(_c.recorded_at < until)
-    result = connection.execution_options(yield_per=EXPORT_BATCH).execute(query)
-    for row in result.mappings():
+    # Set on the statement, so the caller's connection keeps its own options.
+    for row in connection.execute(query.execution_options(yield_per=EXPORT_BATCH)).mappings():
         yield _record(row)
 
 
