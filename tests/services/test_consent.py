@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,7 @@ from sms_core import (
     Recipient,
     RecipientStatus,
     WebhookKind,
+    inputs,
 )
 from sms_core.domain import KEYWORD_RECORDER
 from sms_core.exceptions import (
@@ -29,6 +31,7 @@ from sms_core.exceptions import (
     PermissionDeniedError,
     UserNotFoundError,
 )
+from sms_core.store import schema
 from sms_fake import SandboxCarrier
 from tests.services.messaging_fixtures import (
     ALICE,
@@ -131,6 +134,41 @@ class TestRecord(Texting):
             acme.consent.record(actor_id, number, **given)
         assert [] == acme.consent.of("admin", ALICE)
         assert [] == acme.audit.list(action=AuditAction.RECORD_CONSENT)
+
+
+class TestAuthorization(Texting):
+    """Recording and reading consent ask the host, as the other admin actions do."""
+
+    def test_inactive_user_refused(self, acme: AccountAdmin) -> None:
+        """An inactive user may neither record nor read consent; nothing is written."""
+        acme.consent.record("bob", ALICE, source="verbal", evidence="said yes")
+        acme.users.upsert("ann", first_name="Ann", last_name="Lee", active=False)
+        with pytest.raises(PermissionDeniedError, match="inactive"):
+            acme.consent.record("ann", BRUNO, source="verbal", evidence="said yes")
+        with pytest.raises(PermissionDeniedError):
+            acme.consent.of("ann", ALICE)
+        with pytest.raises(PermissionDeniedError):
+            acme.consent.list_page("ann")
+        assert not acme.consent.has_consent(BRUNO)
+
+
+class TestColumns:
+    """The consent table's text columns are exactly as wide as their inputs' limits."""
+
+    def test_sizes(self) -> None:
+        """Evidence, ids and numbers fit the values the service lets through."""
+        columns: Any = schema.consent_records.c  # the typed Column hides String's length
+        assert (
+            inputs.EVIDENCE_LENGTH,
+            inputs.ID_LENGTH,
+            inputs.ID_LENGTH,
+            inputs.ID_LENGTH,
+        ) == (
+            columns.evidence.type.length,
+            columns.candidate_id.type.length,
+            columns.recorded_by.type.length,
+            columns.id.type.length,
+        )
 
 
 class TestListing(Texting):
