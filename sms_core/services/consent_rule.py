@@ -9,12 +9,17 @@ stored, unless one of these holds:
 * the account and the number already have a conversation: a text either way on any of the
   account's lines, released ones included. Then this is not the first text:
 
-  - the candidate texted first. CTIA's Messaging Principles and Best Practices (2023, section
-    5.1, "Consent (Opt-in)") class a conversation the consumer starts as *conversational*
-    messaging, with implied consent to be answered; so a recruiter may reply to a candidate
-    who texted in without a record. An agency that then sends offers (informational or
-    promotional messages, for which CTIA expects express consent) records the candidate's
-    consent: the SDK cannot tell an answer from an offer;
+  - the candidate texted first. CTIA's Messaging Principles and Best Practices (May 2023,
+    section 5.1 "Consumer Consent"; its table is summarised at
+    https://www.10dlc.org/en/home/A2PConsent) class a conversation the consumer starts as
+    *conversational* messaging: "if the consumer initiates the text message exchange and the
+    business only responds to each consumer with relevant information, then no verbal or
+    written permission is expected". So a recruiter may answer a candidate who texted in
+    without a record. Offers sent afterwards are *informational* or *promotional* messages,
+    for which CTIA expects express (written, for promotions) consent: the SDK cannot tell an
+    answer from an offer, so an agency records that consent (``consent.record``). CTIA also
+    ends implied consent with the conversation; the SDK does not guess when a conversation
+    ended, so any earlier text counts;
   - the account texted the number before the rule was turned on: turning the rule on does
     not cut off conversations under way.
 

@@ -325,7 +325,12 @@ class TestRequired(Texting):
 
 
 class TestKeywordConsent(Texting):
-    """A candidate's START records consent by keyword."""
+    """A candidate's START records consent by keyword.
+
+    START, YES and UNSTOP are Twilio's default opt-in keywords ("Twilio support for opt-out
+    keywords", https://support.twilio.com/hc/en-us/articles/223134027), which the keyword
+    classifier reads.
+    """
 
     def test_start_records(self, acme: AccountAdmin, carrier: SandboxCarrier, line: str) -> None:
         """The record names the keyword as evidence, the line, and the candidate texted."""
@@ -349,11 +354,12 @@ class TestKeywordConsent(Texting):
         [standing] = acme.consent.list_page("admin").items
         assert not standing.opted_out
 
+    @pytest.mark.parametrize("keyword", ["START", "unstop"])
     def test_start_without_opt_out(
-        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str, keyword: str
     ) -> None:
-        """A START from a number never opted out is consent too; STOP and chat are not."""
-        reply(acme, carrier, BRUNO, line, "START")
+        """An opt-in from a number never opted out is consent too; STOP and chat are not."""
+        reply(acme, carrier, BRUNO, line, keyword)
         reply(acme, carrier, CARLA, line, "STOP")
         reply(acme, carrier, ALICE, line, "hello")
         assert [BRUNO] == [s.record.number.e164 for s in acme.consent.list_page("admin").items]
