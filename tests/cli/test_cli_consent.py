@@ -86,8 +86,10 @@ class TestConsent:
         assert "off" in widget.ok("consent", "require").stdout
         refused = widget.refused("--as", "u-ada", "consent", "require", "on")
         assert "Marketplace Admin" in refused.stderr or "permission" in refused.stderr.lower()
+        assert "not required" in row(widget.ok("policy", "show").stdout, "Consent before")
         out = widget.ok("--as", "u-admin", "consent", "require", "on").stdout
         assert "Consent required before the first text: on" in out
+        assert "not required" not in row(widget.ok("policy", "show").stdout, "Consent before")
         sent = widget.refused("--as", "u-ada", "send", "--to", SAM, "--body", BODY)
         assert f"{SAM} has no consent record" in sent.stderr
         assert "smsadmin consent record" in sent.stderr
