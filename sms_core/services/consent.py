@@ -178,7 +178,13 @@ class ConsentRecords:
             return consent_store.consent_history(connection, self._context.account.id, wanted)
 
     def has_consent(self, number: str | PhoneNumber) -> bool:
-        """Whether ``number`` has a consent record; it names no viewer, as ``is_opted_out``."""
+        """Whether ``number`` has a consent record; it names no viewer, as ``is_opted_out``.
+
+        Raises:
+            InvalidFieldError: When ``number`` is not text or a ``PhoneNumber``.
+            InvalidPhoneNumberError: When it is not a valid number.
+        """
+        inputs.number("number", number)
         wanted = PhoneNumber.coerce(number)
         with self._context.database.transaction() as connection:
             found = consent_store.numbers_with_consent(

@@ -88,6 +88,8 @@ class TestRecord(Texting):
         assert acme.consent.has_consent(ALICE)
         assert not acme.consent.has_consent(BRUNO)
         assert [] == acme.consent.of("admin", BRUNO)
+        with pytest.raises(InvalidFieldError, match="number"):
+            acme.consent.has_consent(2125550101)  # type: ignore[arg-type]
 
     def test_audited(self, acme: AccountAdmin) -> None:
         """Who recorded what is on the audit trail."""
