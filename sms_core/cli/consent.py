@@ -29,7 +29,11 @@ app = typer.Typer(
 
 
 class Source(StrEnum):
-    """The sources a user records (a keyword's consent is recorded when it is texted)."""
+    """The sources a user records (a keyword's consent is recorded when it is texted).
+
+    ``ConsentSource``'s user values, spelled here so that ``--help`` loads none of the SDK;
+    the SDK checks the value again.
+    """
 
     #: A web form the candidate filled in.
     WEB_FORM = "web_form"
@@ -183,8 +187,8 @@ def _table(standing: Iterable[ConsentStanding], names: Mapping[str, str]) -> Tab
             record.number.e164,
             record.recorded_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
             record.source.value,
-            by,
-            record.candidate_id or "—",
+            Text(by),
+            Text(record.candidate_id or "—"),
             Text(record.evidence),
             Text(
                 f"⊘ opted out {each.opt_out.opted_out_at.astimezone(UTC):%Y-%m-%d %H:%M}",

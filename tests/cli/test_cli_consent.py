@@ -52,6 +52,16 @@ class TestConsent:
         assert out.index(LEE) < out.index(SAM)  # newest first
         assert "record_consent" in widget.ok("audit").stdout
 
+    def test_text_is_shown_as_typed(self, widget: SmsadminRunner) -> None:
+        """Evidence and a candidate id that look like Rich markup are printed, not rendered."""
+        widget.ok(
+            "--as", "u-ada", "consent", "record", SAM, "--source", "paper",
+            "--evidence", "[red]binder[/red]", "--candidate", "[b]c-7",
+        )  # fmt: skip
+        line = row(widget.ok("--as", "u-ada", "consent").stdout, SAM)
+        assert "[red]binder[/red]" in line
+        assert "[b]c-7" in line
+
     def test_show(self, widget: SmsadminRunner) -> None:
         """A number's records, oldest first; a number without any gets a hint."""
         for evidence in ("Paper form, binder 3", "Said yes on the phone"):
