@@ -39,6 +39,9 @@ if TYPE_CHECKING:
         CarrierRegistration,
         Confirmation,
         ConfirmationChannel,
+        ConsentRecord,
+        ConsentSource,
+        ConsentStanding,
         Decision,
         DeliveryStatus,
         Direction,
@@ -117,6 +120,7 @@ if TYPE_CHECKING:
         AmbiguousMessageError,
         CandidateOptedOutError,
         ConfigurationError,
+        ConsentRequiredError,
         DatabaseUnavailableError,
         HostDeclarationError,
         IdempotencyKeyError,
@@ -182,6 +186,7 @@ if TYPE_CHECKING:
     from sms_core.plugins import Hooks, make_plugin_manager
     from sms_core.services import (
         AccountAdmin,
+        ConsentRecords,
         Messaging,
         OptOuts,
         PolicySettingsAdmin,
@@ -221,6 +226,11 @@ __all__ = [
     "ConfigurationError",
     "Confirmation",
     "ConfirmationChannel",
+    "ConsentRecord",
+    "ConsentRecords",
+    "ConsentRequiredError",
+    "ConsentSource",
+    "ConsentStanding",
     "DatabaseUnavailableError",
     "Decision",
     "DeliveryStatus",
@@ -541,6 +551,11 @@ _EXPORTS: dict[str, str] = {
     "SmsAdmin": "sms_core.services",
     "WebhookReceiver": "sms_core.services",
     "WebhookUrls": "sms_core.services",
+    "ConsentRecord": "sms_core.domain",
+    "ConsentSource": "sms_core.domain",
+    "ConsentStanding": "sms_core.domain",
+    "ConsentRequiredError": "sms_core.exceptions",
+    "ConsentRecords": "sms_core.services",
 }
 
 

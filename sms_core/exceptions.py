@@ -43,6 +43,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── UserWithoutLineError               the sender is on no line to text from
     │   ├── UnregisteredLineError              the sender's line is not on an approved campaign
     │   ├── CandidateOptedOutError             the recipient opted out of the account's texts
+    │   ├── ConsentRequiredError               a first text to a number without a consent record
     │   ├── QuietHoursError                    outside the recipient's allowed local hours
     │   ├── AllowanceExhaustedError            the seat's or account's monthly allowance is used up
     │   ├── ScheduledSendStateError            cancelling a scheduled send already sent or taken
@@ -479,6 +480,31 @@ class CandidateOptedOutError(RuleViolationError):
         super().__init__(message)
         self.number = number
         self.opted_out_at = opted_out_at
+
+
+class ConsentRequiredError(RuleViolationError):
+    """Raised when the account requires consent before a first text and the number has none.
+
+    Nothing was stored and the carrier was not called.
+
+    Attributes:
+        number: The recipient, in E.164 form.
+    """
+
+    def __init__(self, message: str, *, number: str) -> None:
+        super().__init__(message)
+        self.number = number
+
+    @classmethod
+    def missing(cls, number: str) -> Self:
+        """The refusal for a first text to ``number``, which has no consent record."""
+        return cls(
+            f"{number} has no consent record and the account requires one before the first "
+            "text to a number; record how the candidate agreed to texts first "
+            f"(consent.record(..., number={number!r}, source=..., evidence=...), or "
+            "'smsadmin consent record'), or have the candidate text START",
+            number=number,
+        )
 
 
 class QuietHoursError(RuleViolationError):

@@ -109,6 +109,8 @@ PAGE_SIZE_MAX = 1000
 BODY_TEXT_LENGTH = 100_000
 #: Why an admin did something (lifting an opt-out), as free text.
 REASON_LENGTH = 2000
+#: What shows a candidate's consent (a form's reference, a note of the call), as free text.
+EVIDENCE_LENGTH = 2000
 #: The longest span a caller may ask to look back (``reconcile(stale_after=...)``).
 MAX_DURATION = timedelta(days=3660)
 

@@ -22,6 +22,8 @@ from alembic import command
 from sms_core import (
     Account,
     AuditAction,
+    ConsentRecord,
+    ConsentSource,
     DeliveryStatus,
     Direction,
     Line,
@@ -33,6 +35,7 @@ from sms_core import (
 )
 from sms_core.store import Database
 from sms_core.store import audit as audit_store
+from sms_core.store import consent as consent_store
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
@@ -45,7 +48,7 @@ LINE = "+14155550100"
 ALICE = "+12125550101"
 
 #: What a plan line says when SQLite reads a table without an index.
-_SQLITE_SCAN = re.compile(r"^SCAN (messages|opt_outs|audit_log)\b(?! USING)")
+_SQLITE_SCAN = re.compile(r"^SCAN (messages|opt_outs|audit_log|consent_records)\b(?! USING)")
 
 
 def seed(connection: sa.Connection, account_id: str, size: int) -> None:
@@ -278,3 +281,95 @@ class TestListPlans:
             ),
         )
         assert_indexed(plan, "ix_users_account_name")
+
+
+def seed_consent(connection: sa.Connection, account_id: str, size: int) -> None:
+    """``size`` consent records of the account, for seven numbers."""
+    for i in range(size):
+        consent_store.insert_consent(
+            connection,
+            account_id,
+            ConsentRecord(
+                id=f"{account_id}-k{i}",
+                number=PhoneNumber.parse(f"+1212555{i % 7:04d}"),
+                source=ConsentSource.VERBAL,
+                recorded_by="ann",
+                evidence="said yes",
+                recorded_at=NOW + timedelta(minutes=i),
+            ),
+        )
+
+
+class TestConsentPlans:
+    """Consent records page, stream and answer the first-text rule from their indexes."""
+
+    @pytest.fixture
+    def consented(self, database: Database) -> Database:
+        with database.transaction() as connection:
+            # Acme's records come last, so a later page's records are not the table's first.
+            seed_consent(connection, "other", 300)
+            seed_consent(connection, "acme", 20)
+        with database.transaction() as connection:
+            connection.exec_driver_sql("ANALYZE")
+        return database
+
+    def test_history(self, consented: Database) -> None:
+        """A number's records come in order from ix_consent_records_number."""
+        [plan] = plans(
+            consented, lambda c: consent_store.consent_history(c, "acme", PhoneNumber.parse(ALICE))
+        )
+        assert_indexed(plan, "ix_consent_records_number")
+
+    def test_page(self, consented: Database) -> None:
+        """The records page backwards through ix_consent_records_account."""
+        [plan] = plans(
+            consented, lambda c: consent_store.consent_page(c, "acme", after=(315,), limit=10)
+        )
+        assert_indexed(plan, "ix_consent_records_account")
+
+    def test_export_stream(self, consented: Database) -> None:
+        """A time range streams in order from ix_consent_records_account_time."""
+        [plan] = plans(
+            consented,
+            lambda c: list(consent_store.iter_consent(c, "acme", NOW, NOW + timedelta(minutes=10))),
+        )
+        assert_indexed(plan, "ix_consent_records_account_time")
+
+    def test_first_text_rule(self, consented: Database) -> None:
+        """Which numbers have a record, and which a conversation, are read from indexes."""
+        numbers = [PhoneNumber.parse(ALICE), PhoneNumber.parse("+12125550003")]
+        [with_consent] = plans(
+            consented, lambda c: consent_store.numbers_with_consent(c, "acme", numbers)
+        )
+        # With twenty records the account's index is as good as the number's; neither scans.
+        assert_indexed(with_consent, "ix_consent_records_", ordered=False)
+        [conversation] = plans(
+            consented, lambda c: consent_store.numbers_in_conversation(c, "acme", numbers)
+        )
+        assert_indexed(conversation, "ix_messages_thread", ordered=False)
+
+    def test_migration(self, database_url: str) -> None:
+        """0014 adds the table and the setting (off for existing accounts); downgrade drops them."""
+        engine = sa.create_engine(database_url)
+        try:
+            upgrade(engine, "0010")
+            with engine.begin() as connection:
+                seed(connection, "acme", 2)
+                connection.exec_driver_sql(
+                    "INSERT INTO policy_settings (account_id, updated_at, updated_by) "
+                    "VALUES ('acme', '2026-03-10 15:00:00', 'dana')"
+                )
+            upgrade(engine, "0014")
+            with engine.connect() as connection:
+                assert not consent_store.consent_required(connection, "acme")
+                assert [] == consent_store.consent_history(
+                    connection, "acme", PhoneNumber.parse(ALICE)
+                )
+            command.downgrade(alembic_config(engine), "0010")
+            assert "consent_records" not in sa.inspect(engine).get_table_names()
+            columns = {
+                column["name"] for column in sa.inspect(engine).get_columns("policy_settings")
+            }
+            assert "consent_required" not in columns
+        finally:
+            engine.dispose()

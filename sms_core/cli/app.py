@@ -117,6 +117,11 @@ COMMANDS: tuple[Deferred, ...] = (
         target="sms_core.cli.optouts:app",
         help="Opt-outs: numbers blocked on every line of the account (STOP and the like).",
     ),
+    Deferred(
+        name="consent",
+        target="sms_core.cli.consent:app",
+        help="Consent records: how and when candidates agreed to texts, beside their opt-outs.",
+    ),
 )
 
 

@@ -415,7 +415,7 @@ def lint_table(issues: Iterable[LintIssue]) -> Table:
 
 
 def policy_table(settings: PolicySettings) -> Table:
-    """The policy settings: the two URLs that pre-fill the campaign form."""
+    """The policy settings: the two URLs that pre-fill the campaign form, and the consent rule."""
     table = Table(title="Policy settings", title_justify="left", show_header=False)
     table.add_column("Setting", no_wrap=True)
     table.add_column("Value", overflow="fold")
@@ -424,6 +424,10 @@ def policy_table(settings: PolicySettings) -> Table:
         ("Terms & conditions URL", settings.terms_and_conditions_url),
     ):
         table.add_row(label, Text(value) if value else Text("not set", style="yellow"))
+    table.add_row(
+        "Consent before a first text",
+        Text("required") if settings.consent_required else Text("not required", style="dim"),
+    )
     if settings.updated_at is not None:
         table.add_row(
             "Saved",

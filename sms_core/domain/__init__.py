@@ -11,6 +11,12 @@ from sms_core.domain.accounts import (
     User,
 )
 from sms_core.domain.audit import AuditAction, AuditEntry
+from sms_core.domain.consent import (
+    KEYWORD_RECORDER,
+    ConsentRecord,
+    ConsentSource,
+    ConsentStanding,
+)
 from sms_core.domain.events import (
     InboundCall,
     InboundMessage,
@@ -113,6 +119,7 @@ from sms_core.domain.scheduled import (
 __all__ = [
     "ANSWER_LOST_CODE",
     "DEFAULT_SEARCH_FILTERS",
+    "KEYWORD_RECORDER",
     "NEXT_ALLOWED",
     "Account",
     "Action",
@@ -131,6 +138,9 @@ __all__ = [
     "CarrierRegistration",
     "Confirmation",
     "ConfirmationChannel",
+    "ConsentRecord",
+    "ConsentSource",
+    "ConsentStanding",
     "Decision",
     "DeliveryStatus",
     "Direction",

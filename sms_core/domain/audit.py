@@ -46,6 +46,11 @@ class AuditAction(StrEnum):
     LIFT_OPT_OUT = "lift_opt_out"
     #: The account's non-secret carrier settings were changed.
     SET_PROVIDER_SETTINGS = "set_provider_settings"
+    #: A user recorded how a candidate agreed to texts (a consent record).
+    RECORD_CONSENT = "record_consent"
+    #: The account's rule "a consent record before the first text to a number" was turned on
+    #: or off.
+    SET_CONSENT_REQUIRED = "set_consent_required"
 
 
 @attrs.frozen(kw_only=True)

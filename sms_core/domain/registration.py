@@ -276,12 +276,16 @@ class PolicySettings:
         privacy_policy_url: An absolute https URL, or ``None`` when not set.
         terms_and_conditions_url: An absolute https URL, or ``None`` when not set.
         updated_by: The user who saved them last.
+        consent_required: Whether the first text to a number needs a consent record
+            (:class:`~sms_core.services.consent.ConsentRecords`); off unless an admin turns
+            it on.
     """
 
     privacy_policy_url: str | None = None
     terms_and_conditions_url: str | None = None
     updated_at: datetime | None = None
     updated_by: str | None = None
+    consent_required: bool = False
 
     @property
     def complete(self) -> bool:

@@ -6,6 +6,7 @@ from sms_core.domain import WebhookKind
 from sms_core.services.admin import AccountAdmin, SmsAdmin
 from sms_core.services.allowance import AllowanceAdmin, allowance_period
 from sms_core.services.audit import AuditTrail
+from sms_core.services.consent import ConsentRecords
 from sms_core.services.context import WebhookUrls
 from sms_core.services.host_events import HostEventPoller, HostEventReport
 from sms_core.services.messaging import Messaging
@@ -27,6 +28,7 @@ __all__ = [
     "AccountAdmin",
     "AllowanceAdmin",
     "AuditTrail",
+    "ConsentRecords",
     "HostEventPoller",
     "HostEventReport",
     "Messaging",

@@ -21,6 +21,7 @@ from sms_core.plugins import Hooks
 from sms_core.services.account_settings import OPERATOR_ACTOR, change_provider_settings
 from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
+from sms_core.services.consent import ConsentRecords
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
 from sms_core.services.host_events import HostEventDelivery, HostEventReport
 from sms_core.services.messaging import Messaging
@@ -63,6 +64,7 @@ class AccountAdmin:
         webhooks: Applies the carrier's delivery reports, inbound texts and calls.
         allowance: The account's monthly allowance: its scope, and the account's pool.
         scheduled: Texts scheduled for later: schedule, list, cancel, and send the due ones.
+        consent: How and when candidates agreed to texts, beside their opt-outs.
     """
 
     account: Account
@@ -77,6 +79,7 @@ class AccountAdmin:
     webhooks: WebhookReceiver
     allowance: AllowanceAdmin
     scheduled: ScheduledSends
+    consent: ConsentRecords
 
     @classmethod
     def build(cls, context: AccountContext) -> AccountAdmin:
@@ -102,6 +105,7 @@ class AccountAdmin:
             webhooks=WebhookReceiver(context, pipeline),
             allowance=AllowanceAdmin(context),
             scheduled=ScheduledSends(context, pipeline, messages),
+            consent=ConsentRecords(context),
         )
 
 

@@ -17,7 +17,7 @@ and parses it into checked events; :meth:`EventApplier.apply` then applies each 
        text a number that opted out still gets;
      * an opt-in lifts a block the candidate made by keyword or at the carrier. A block the
        host recorded (the candidate asked a recruiter, say) stays until an admin lifts it: a
-       "Yes" to an old shift offer must not undo it;
+       "Yes" to an old shift offer must not undo it. Each opt-in records consent by keyword;
      * a help request is answered from the line with the campaign's help message (see
        :data:`FALLBACK_HELP`), unless the carrier reported it and replies itself
        (``ProviderCapabilities.answers_help``).
@@ -71,6 +71,7 @@ from sms_core.exceptions import LineNotFoundError, RegistrationStepNotFoundError
 from sms_core.segments import analyze
 from sms_core.services import host_events
 from sms_core.services.allowance import charge_inbound
+from sms_core.services.consent import record_keyword_consent
 from sms_core.services.context import AccountContext
 from sms_core.services.registration import CLAIM_TIMEOUT
 from sms_core.services.registration_sync import RegistrationSync, StepSubmitter
@@ -288,6 +289,7 @@ class EventApplier:
             )
             host_events.record_opt_out(context, connection, opt_out)
         elif keyword is KeywordClass.OPT_IN:
+            record_keyword_consent(context, connection, event.sender, event.body, line)
             current = optout_store.in_force(connection, account_id, [event.sender])
             if event.sender not in current or current[event.sender].source is OptOutSource.HOST:
                 return  # a block the host recorded is lifted by an admin only

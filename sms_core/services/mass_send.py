@@ -3,8 +3,9 @@
 The whole text is refused before anything happens when the user cannot text, the body does
 not fit, or there are more recipients than the host's cap (or none). Otherwise each recipient
 is checked on its own, in the calling thread: an invalid number, a number given twice (it is
-texted once), an opted-out number, or one in quiet hours is reported with its reason and not
-sent. The others go through the send pipeline together (:meth:`SendPipeline.send_many`):
+texted once), an opted-out number, one without the consent record the account requires
+(:mod:`.consent_rule`), or one in quiet hours is reported with its reason and not sent.
+The others go through the send pipeline together (:meth:`SendPipeline.send_many`):
 stored first, in the calling thread and one transaction, each using the allowance, per
 recipient (a seat's or the account's pool; when it runs out, the rest are refused, see
 :mod:`.allowance`); then they are handed to the carrier concurrently, at most as many at once
@@ -53,6 +54,7 @@ from sms_core.exceptions import (
     TooManyRecipientsError,
 )
 from sms_core.segments import SegmentAnalysis
+from sms_core.services.consent_rule import consent_refusals
 from sms_core.services.context import AccountContext
 from sms_core.services.optouts import opt_out_refusals
 from sms_core.services.reconciliation import Reconciler
@@ -169,7 +171,11 @@ class MassTexting:
                 numbers.append(err)
         valid = [number for number in numbers if isinstance(number, PhoneNumber)]
         with self._context.database.transaction() as connection:
-            opted_out = opt_out_refusals(connection, self._context.account.id, valid)
+            # An opt-out is the stronger reason, so it is the one given when both apply.
+            refusals: dict[PhoneNumber, SmsError] = {
+                **consent_refusals(connection, self._context.account.id, valid),
+                **opt_out_refusals(connection, self._context.account.id, valid),
+            }
         now = self._context.now()
 
         planned: list[tuple[Recipient, RecipientOutcome | Outgoing]] = []
@@ -205,8 +211,8 @@ class MassTexting:
             if earlier is not None:
                 outcome = _outcome(recipient, earlier, duplicate=not sent_now)
                 planned.append((recipient, outcome))
-            elif number in opted_out:
-                planned.append((recipient, _refused(recipient, str(opted_out[number]))))
+            elif number in refusals:
+                planned.append((recipient, _refused(recipient, str(refusals[number]))))
             elif (quiet := self._pipeline.quiet_hours_refusal(sending, number, now)) is not None:
                 planned.append((recipient, _refused(recipient, str(quiet))))
             else:

@@ -91,6 +91,8 @@ class Messaging:
             UnregisteredLineError: When the actor's line is not registered.
             MessageBodyError: When the body is empty or too long.
             CandidateOptedOutError: When the number opted out.
+            ConsentRequiredError: When the account requires consent before a first text and
+                the number has no record and no conversation yet.
             QuietHoursError: When it is outside the number's allowed hours; says when not.
             AllowanceExhaustedError: When the seat's or the account's monthly allowance is
                 used up.

@@ -1,4 +1,4 @@
-"""Policy settings: the agency's privacy policy and terms and conditions pages."""
+"""Policy settings: the agency's policy pages, and whether a first text needs consent on record."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sms_core.compliance import https_url_problem
 from sms_core.domain import Action, AuditAction, PolicySettings
 from sms_core.exceptions import InvalidPolicyUrlError
 from sms_core.services.context import AccountContext
+from sms_core.store import consent as consent_store
 from sms_core.store import registrations as registration_store
 
 __all__ = ["PolicySettingsAdmin"]
@@ -68,6 +69,7 @@ class PolicySettingsAdmin:
         )
         with context.database.transaction() as connection:
             before = registration_store.get_policy_settings(connection, context.account.id)
+            saved = attrs.evolve(saved, consent_required=before.consent_required)
             registration_store.save_policy_settings(connection, context.account.id, saved)
             context.audit(
                 connection,
@@ -78,6 +80,48 @@ class PolicySettingsAdmin:
                 after=_snapshot(saved),
             )
         return saved
+
+    def set_consent_required(self, actor_id: str, required: bool) -> PolicySettings:
+        """Turn on or off the rule "a consent record before the first text to a number".
+
+        Off by default. When on, a text to a number that has no consent record and no
+        conversation with the account yet is refused (see
+        :mod:`sms_core.services.consent_rule`). The change is audited
+        (``AuditAction.SET_CONSENT_REQUIRED``); setting the value it has changes nothing.
+
+        Args:
+            actor_id: The admin changing it (needs the registration permission, as the other
+                policy settings).
+            required: Whether a consent record is required.
+
+        Returns:
+            The settings as now stored.
+
+        Raises:
+            InvalidFieldError: When ``required`` is not a bool.
+            PermissionDeniedError: When the actor may not manage the registration.
+        """
+        context = self._context
+        inputs.identifier("actor_id", actor_id)
+        inputs.flag("required", required)
+        actor = context.require(actor_id, Action.MANAGE_REGISTRATION)
+        account_id = context.account.id
+        with context.database.transaction() as connection:
+            before = registration_store.get_policy_settings(connection, account_id)
+            if before.consent_required == required:
+                return before
+            consent_store.save_consent_required(
+                connection, account_id, required=required, at=context.now(), by=actor.id
+            )
+            context.audit(
+                connection,
+                actor=actor,
+                action=AuditAction.SET_CONSENT_REQUIRED,
+                target="policy_settings",
+                before={"consent_required": before.consent_required},
+                after={"consent_required": required},
+            )
+            return registration_store.get_policy_settings(connection, account_id)
 
 
 def _checked(field: str, value: str | None) -> str | None:

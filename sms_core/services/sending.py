@@ -9,9 +9,10 @@ order never changes and nothing the user asked to send is lost or sent twice:
 
 1. Every rule is checked before anything is written: the sender is an active user the host
    allows to text, on a registered line (:meth:`SendPipeline.sending_line`); the recipient is a
-   valid number that has not opted out and is within its quiet hours
-   (:meth:`SendPipeline.check_recipient`); the body is not empty and fits the host's limit.
-   The checks that need no database are in :mod:`.send_checks`.
+   valid number that has not opted out, has consent when the account requires it
+   (:mod:`.consent_rule`), and is within its quiet hours (:meth:`SendPipeline.check_recipient`);
+   the body is not empty and fits the host's limit. The checks that need no database are in
+   :mod:`.send_checks`.
 2. One transaction uses the allowance (a seat's or the account's pool, see :mod:`.allowance`)
    and stores the message as ``PENDING`` with its idempotency key (:mod:`.send_storage`).
 3. A second transaction marks the text as being handed over (``handed_at``), with a
@@ -44,6 +45,7 @@ from sms_core.exceptions import (
     UserWithoutLineError,
 )
 from sms_core.segments import SegmentAnalysis, analyze
+from sms_core.services.consent_rule import consent_refusals
 from sms_core.services.context import AccountContext
 from sms_core.services.optouts import opt_out_refusals
 from sms_core.services.send_checks import (
@@ -142,14 +144,20 @@ class SendPipeline:
         Raises:
             InvalidInputError: When it is the sender's own line.
             CandidateOptedOutError: When the number opted out.
+            ConsentRequiredError: When the account requires consent before a first text and
+                the number has none (:mod:`.consent_rule`).
             QuietHoursError: When it is outside the number's allowed local hours.
         """
         if (own := own_line_refusal(sending, recipient)) is not None:
             raise own
         with self._context.database.transaction() as connection:
-            refusals = opt_out_refusals(connection, self._context.account.id, [recipient])
+            account_id = self._context.account.id
+            refusals = opt_out_refusals(connection, account_id, [recipient])
+            unconsented = consent_refusals(connection, account_id, [recipient])
         if recipient in refusals:
             raise refusals[recipient]
+        if recipient in unconsented:
+            raise unconsented[recipient]
         refusal = self.quiet_hours_refusal(sending, recipient, at or self._context.now())
         if refusal is not None:
             raise refusal

@@ -317,6 +317,7 @@ def get_policy_settings(connection: sa.Connection, account_id: str) -> PolicySet
         terms_and_conditions_url=row["terms_and_conditions_url"],
         updated_at=row["updated_at"],
         updated_by=row["updated_by"],
+        consent_required=row["consent_required"],
     )
 
 

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sms_core.inputs import (
     ACCOUNT_NAME_LENGTH,
     ERROR_CODE_LENGTH,
+    EVIDENCE_LENGTH,
     ID_LENGTH,
     IDEMPOTENCY_KEY_COLUMN_LENGTH,
     MESSAGE_ID_LENGTH,
@@ -36,6 +37,7 @@ __all__ = [
     "account_allowances",
     "accounts",
     "audit_log",
+    "consent_records",
     "host_events",
     "line_users",
     "lines",
@@ -215,6 +217,8 @@ policy_settings = sa.Table(
     sa.Column("terms_and_conditions_url", sa.String(URL_LENGTH)),
     sa.Column("updated_at", _TIME, nullable=False),
     sa.Column("updated_by", sa.String(ID_LENGTH), nullable=False),
+    # Whether the first text to a number needs a consent record (off by default).
+    sa.Column("consent_required", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 # One row per step of the account's registration, created together by ``register``.
@@ -410,4 +414,30 @@ scheduled_sends = sa.Table(
         sqlite_where=sa.text("state = 'claimed'"),
         postgresql_where=sa.text("state = 'claimed'"),
     ),
+)
+
+
+# Consent records: how and when a candidate agreed to texts. History: several per number, never
+# updated; the revocation is the number's opt-out. ``seq`` orders them.
+consent_records = sa.Table(
+    "consent_records",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(ID_LENGTH), nullable=False, unique=True),
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("number", sa.String(16), nullable=False),
+    sa.Column("candidate_id", sa.String(ID_LENGTH)),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("recorded_by", sa.String(ID_LENGTH), nullable=False),
+    sa.Column("evidence", sa.String(EVIDENCE_LENGTH), nullable=False),
+    sa.Column("recorded_at", _TIME, nullable=False),
+    sa.Column("line_number", sa.String(16)),
+    sa.CheckConstraint(
+        "source IN ('web_form', 'paper', 'verbal', 'text_keyword')", name="source_known"
+    ),
+    # A number's records, and whether it has any (the first-text rule).
+    sa.Index("ix_consent_records_number", "account_id", "number", "seq"),
+    # The account's records in their order, paged (keyset), and exported by time.
+    sa.Index("ix_consent_records_account", "account_id", "seq"),
+    sa.Index("ix_consent_records_account_time", "account_id", "recorded_at", "seq"),
 )
