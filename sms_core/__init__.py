@@ -112,6 +112,7 @@ if TYPE_CHECKING:
         AmbiguousMessageError,
         CandidateOptedOutError,
         ConfigurationError,
+        CsrfError,
         DatabaseUnavailableError,
         HostDeclarationError,
         IdempotencyKeyError,
@@ -154,6 +155,7 @@ if TYPE_CHECKING:
         SeatsDisabledError,
         SeatWithoutNumberError,
         SecretSettingError,
+        SignInError,
         SmsError,
         StepNotFailedError,
         StoreConflict,
@@ -170,6 +172,7 @@ if TYPE_CHECKING:
         WebhookError,
         WebhookPayloadError,
         WebhookSignatureError,
+        WebRequestError,
     )
     from sms_core.hookspecs import hookimpl
     from sms_core.plugins import Hooks, make_plugin_manager
@@ -183,6 +186,7 @@ if TYPE_CHECKING:
         WebhookReceiver,
         WebhookUrls,
     )
+    from sms_core.web import create_web_app, sign_in_token
 
 
 __all__ = [
@@ -212,6 +216,7 @@ __all__ = [
     "ConfigurationError",
     "Confirmation",
     "ConfirmationChannel",
+    "CsrfError",
     "DatabaseUnavailableError",
     "Decision",
     "DeliveryStatus",
@@ -315,6 +320,7 @@ __all__ = [
     "SecretSettingError",
     "SendReceipt",
     "SendResult",
+    "SignInError",
     "SmsAdmin",
     "SmsError",
     "StatusUpdate",
@@ -338,6 +344,7 @@ __all__ = [
     "UserAlreadyHasLineError",
     "UserNotFoundError",
     "UserWithoutLineError",
+    "WebRequestError",
     "WebhookError",
     "WebhookKind",
     "WebhookPayloadError",
@@ -347,9 +354,11 @@ __all__ = [
     "WebhookSignatureError",
     "WebhookUrls",
     "__version__",
+    "create_web_app",
     "hookimpl",
     "lint_registration",
     "make_plugin_manager",
+    "sign_in_token",
 ]
 
 #: Where each public name lives: imported from there on first use.
@@ -517,6 +526,12 @@ _EXPORTS: dict[str, str] = {
     "SmsAdmin": "sms_core.services",
     "WebhookReceiver": "sms_core.services",
     "WebhookUrls": "sms_core.services",
+    # The web UI.
+    "CsrfError": "sms_core.exceptions",
+    "SignInError": "sms_core.exceptions",
+    "WebRequestError": "sms_core.exceptions",
+    "create_web_app": "sms_core.web",
+    "sign_in_token": "sms_core.web",
 }
 
 

@@ -1,0 +1,117 @@
+"""The *Numbers* screen ("Manage Existing Phone Numbers" of the HCM widget), and its actions.
+
+The list shows each number's status (✔ Registered / ⚠ Unregistered: a green check or a yellow
+alert, with the words), its call forwarding, and its users, a shared number marked ``+1``,
+``+2``, ... and inactive users in red (marked "inactive" in words too). Actions: remove a user
+from a number, re-allocate a number from a user to an active one, and deactivate a number after
+a confirmation. URLs name a number by its line id, never by the number itself; an id another
+account holds is not found here (404).
+"""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from sms_core.domain import LineSummary
+from sms_core.exceptions import LineNotFoundError
+from sms_core.web.views import Given, Redirect, Screen, Visit, endpoint
+
+__all__ = ["ROUTES", "find_line"]
+
+#: What an action's redirect says happened, by its ``done`` query value.
+DONE = {
+    "removed": "The user was removed from the number.",
+    "reallocated": "The number was re-allocated.",
+    "deactivated": "The number was deactivated and removed from the list.",
+}
+
+
+def find_line(visit: Visit, line_id: str) -> LineSummary:
+    """The account's line with that id.
+
+    Raises:
+        LineNotFoundError: When the account has no active line with that id.
+    """
+    for summary in visit.account.numbers.list():
+        if summary.line.id == line_id:
+            return summary
+    raise LineNotFoundError(
+        f"this account has no number with id {line_id[:64]!r} (it may have been deactivated); "
+        "go back to the numbers list"
+    )
+
+
+def numbers(visit: Visit, given: Given) -> Screen:
+    """Every provisioned number with its status, forwarding and users."""
+    lines = visit.account.numbers.list()
+    active = visit.account.users.list(active_only=True)
+    return Screen(
+        template="numbers.html",
+        context={
+            "lines": lines,
+            "active_users": active,
+            "done": DONE.get(given.query.get("done", "")),
+        },
+        title="Phone numbers",
+    )
+
+
+def remove_user(visit: Visit, given: Given) -> Redirect:
+    """Take a user off a number."""
+    line = find_line(visit, given.path["line_id"]).line
+    visit.account.numbers.unassign(visit.actor_id, line.number, given.path["user_id"])
+    return Redirect(to="/numbers?done=removed")
+
+
+def reallocate(visit: Visit, given: Given) -> Redirect:
+    """Move a number from one of its users to an active user without a number."""
+    line = find_line(visit, given.path["line_id"]).line
+    visit.account.numbers.reallocate(
+        visit.actor_id, line.number, given.path["user_id"], given.field("to_user_id")
+    )
+    return Redirect(to="/numbers?done=reallocated")
+
+
+def confirm_deactivate(visit: Visit, given: Given) -> Screen:
+    """The confirmation a deactivation asks for first."""
+    return Screen(
+        template="confirm_deactivate.html",
+        context={"summary": find_line(visit, given.path["line_id"])},
+        title="Deactivate this number?",
+    )
+
+
+def deactivate(visit: Visit, given: Given) -> Redirect:
+    """Release the number at the carrier and remove it from the list (its history stays)."""
+    line = find_line(visit, given.path["line_id"]).line
+    visit.account.numbers.deactivate(visit.actor_id, line.number)
+    return Redirect(to="/numbers?done=deactivated")
+
+
+ROUTES = [
+    Route("/numbers", endpoint(numbers), name="numbers"),
+    Route(
+        "/numbers/{line_id}/users/{user_id}/remove",
+        endpoint(remove_user),
+        methods=["POST"],
+        name="numbers-remove-user",
+    ),
+    Route(
+        "/numbers/{line_id}/users/{user_id}/reallocate",
+        endpoint(reallocate),
+        methods=["POST"],
+        name="numbers-reallocate",
+    ),
+    Route(
+        "/numbers/{line_id}/deactivate",
+        endpoint(confirm_deactivate),
+        methods=["GET"],
+        name="numbers-confirm-deactivate",
+    ),
+    Route(
+        "/numbers/{line_id}/deactivate",
+        endpoint(deactivate),
+        methods=["POST"],
+        name="numbers-deactivate",
+    ),
+]
