@@ -104,7 +104,7 @@ def clock() -> ManualClock:
     return ManualClock(START)
 
 
-def _open(url: str, host: str, clock: ManualClock) -> SmsAdmin:
+def open_sdk(url: str, host: str, clock: ManualClock) -> SmsAdmin:
     return SmsAdmin.open(
         url,
         host=host,
@@ -116,14 +116,14 @@ def _open(url: str, host: str, clock: ManualClock) -> SmsAdmin:
 
 @pytest.fixture
 def widget(tmp_path: Path, clock: ManualClock) -> Iterator[SmsAdmin]:
-    with _open(f"sqlite:///{tmp_path / 'widget.sqlite3'}", "hcm_widget", clock) as admin:
+    with open_sdk(f"sqlite:///{tmp_path / 'widget.sqlite3'}", "hcm_widget", clock) as admin:
         build_widget(admin, tmp_path / "carrier.sqlite3", clock)
         yield admin
 
 
 @pytest.fixture
 def seat_host(tmp_path: Path, clock: ManualClock) -> Iterator[SmsAdmin]:
-    with _open(f"sqlite:///{tmp_path / 'seats.sqlite3'}", "ats_seats", clock) as admin:
+    with open_sdk(f"sqlite:///{tmp_path / 'seats.sqlite3'}", "ats_seats", clock) as admin:
         build_seats(admin, tmp_path / "carrier.sqlite3")
         yield admin
 
