@@ -5,7 +5,8 @@ alert, with the words), its call forwarding, and its users, a shared number mark
 ``+2``, ... and inactive users in red (marked "inactive" in words too). Actions: remove a user
 from a number, re-allocate a number from a user to an active one, and deactivate a number after
 a confirmation. URLs name a number by its line id, never by the number itself; an id another
-account holds is not found here (404).
+account holds is not found here (404). Re-allocation has its own small page (the users to
+choose from, then Save), so the list stays one row per number however many users there are.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from sms_core.domain import LineSummary
-from sms_core.exceptions import LineNotFoundError
+from sms_core.exceptions import LineNotFoundError, NotOnLineError
 from sms_core.web.views import Given, Redirect, Screen, Visit, endpoint
 
 __all__ = ["ROUTES", "find_line"]
@@ -43,13 +44,10 @@ def find_line(visit: Visit, line_id: str) -> LineSummary:
 
 def numbers(visit: Visit, given: Given) -> Screen:
     """Every provisioned number with its status, forwarding and users."""
-    lines = visit.account.numbers.list()
-    active = visit.account.users.list(active_only=True)
     return Screen(
         template="numbers.html",
         context={
-            "lines": lines,
-            "active_users": active,
+            "lines": visit.account.numbers.list(),
             "done": DONE.get(given.query.get("done", "")),
         },
         title="Phone numbers",
@@ -61,6 +59,26 @@ def remove_user(visit: Visit, given: Given) -> Redirect:
     line = find_line(visit, given.path["line_id"]).line
     visit.account.numbers.unassign(visit.actor_id, line.number, given.path["user_id"])
     return Redirect(to="/numbers?done=removed")
+
+
+def choose_reallocation(visit: Visit, given: Given) -> Screen:
+    """The form that re-allocates a number from one of its users: active users only."""
+    summary = find_line(visit, given.path["line_id"])
+    user_id = given.path["user_id"]
+    user = next((user for user in summary.users if user.id == user_id), None)
+    if user is None:
+        raise NotOnLineError(
+            f"user {user_id[:64]!r} is not on {summary.line.number}; choose a user on it"
+        )
+    return Screen(
+        template="reallocate.html",
+        context={
+            "summary": summary,
+            "user": user,
+            "active_users": visit.account.users.list(active_only=True),
+        },
+        title="Re-allocate this number",
+    )
 
 
 def reallocate(visit: Visit, given: Given) -> Redirect:
@@ -95,6 +113,12 @@ ROUTES = [
         endpoint(remove_user),
         methods=["POST"],
         name="numbers-remove-user",
+    ),
+    Route(
+        "/numbers/{line_id}/users/{user_id}/reallocate",
+        endpoint(choose_reallocation),
+        methods=["GET"],
+        name="numbers-choose-reallocation",
     ),
     Route(
         "/numbers/{line_id}/users/{user_id}/reallocate",

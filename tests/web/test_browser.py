@@ -217,10 +217,13 @@ def test_no_serious_accessibility_violation(
     """axe-core on every screen, the confirmations and a refusal included."""
     context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     page = context.new_page()
-    line_id = site.widget.account("acme").numbers.list()[0].line.id
+    cy_line = next(
+        s.line.id for s in site.widget.account("acme").numbers.list() if "cy" in s.line.user_ids
+    )
     screens = {
         "numbers": "/web/numbers",
-        "deactivate": f"/web/numbers/{line_id}/deactivate",
+        "deactivate": f"/web/numbers/{cy_line}/deactivate",
+        "reallocate": f"/web/numbers/{cy_line}/users/cy/reallocate",
         "optouts": "/web/optouts",
         "audit": "/web/audit",
         "refusal": "/web/numbers/no-such-line/deactivate",

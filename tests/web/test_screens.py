@@ -44,13 +44,17 @@ class TestNumbersList:
         assert ">+1</span>" in html
         assert '<span aria-hidden="true">⚠</span> Unregistered' in html
         assert '<span class="inactive">Cy Young (inactive)</span>' in html
-        # Re-allocation offers active users only.
-        [options] = re.findall(r'<select id="to-[^"]+-cy"[^>]*>(.*?)</select>', html, re.S)
+        # An inactive user's number is offered for re-allocation, to active users only.
+        line_id = _line_of(acme, "cy")
+        assert f'href="/web/numbers/{line_id}/users/cy/reallocate"' in html
+        form = web.get(f"/web/numbers/{line_id}/users/cy/reallocate").text
+        [options] = re.findall(r'<select id="to-user"[^>]*>(.*?)</select>', form, re.S)
         assert "Cy Young" not in options
         assert "Dee Park" in options
         # Links and forms name lines by id, never by number.
+        numbers = [s.line.number.e164 for s in acme.numbers.list()]
         for target in re.findall(r'(?:href|action|hx-get)="([^"]+)"', html):
-            assert not re.search(r"\+?\d{10,}", target), target
+            assert not [n for n in numbers if n[2:] in target], target
 
     def test_a_registered_number_shows_the_green_check(
         self, web: httpx.Client, widget: SmsAdmin
