@@ -2,28 +2,30 @@
 
 The list shows each number's status (✔ Registered / ⚠ Unregistered: a green check or a yellow
 alert, with the words), its call forwarding, and its users, a shared number marked ``+1``,
-``+2``, ... and inactive users in red (marked "inactive" in words too). Actions: remove a user
-from a number, re-allocate a number from a user to an active one, and deactivate a number after
-a confirmation. URLs name a number by its line id, never by the number itself; an id another
-account holds is not found here (404). Re-allocation has its own small page (the users to
-choose from, then Save), so the list stays one row per number however many users there are.
+``+2``, ... and inactive users in red (marked "inactive" in words too). Actions: assign users to
+a number (share it), remove a user from a number, re-allocate a number from a user to an
+active one, and deactivate a number after a confirmation. URLs name a number by its line id,
+never by the number itself; an id another account holds is not found here (404).
+Re-allocation and assignment have their own small pages (the users to choose from, then
+Save), so the list stays one row per number however many users there are.
 """
 
 from __future__ import annotations
 
 from starlette.routing import Route
 
-from sms_core.domain import LineSummary
+from sms_core.domain import LineSummary, User
 from sms_core.exceptions import LineNotFoundError, NotOnLineError
 from sms_core.web.views import Given, Redirect, Screen, Visit, endpoint
 
-__all__ = ["ROUTES", "find_line"]
+__all__ = ["ROUTES", "available_users", "find_line"]
 
 #: What an action's redirect says happened, by its ``done`` query value.
 DONE = {
     "removed": "The user was removed from the number.",
     "reallocated": "The number was re-allocated.",
     "deactivated": "The number was deactivated and removed from the list.",
+    "assigned": "The users were assigned to the number.",
 }
 
 
@@ -42,6 +44,17 @@ def find_line(visit: Visit, line_id: str) -> LineSummary:
     )
 
 
+def available_users(visit: Visit) -> list[User]:
+    """The users a list offers for a number: active, and on no number yet.
+
+    Only an offer: the services refuse an inactive user or one with a line all the same.
+    """
+    taken = {
+        user_id for summary in visit.account.numbers.list() for user_id in summary.line.user_ids
+    }
+    return [user for user in visit.account.users.list(active_only=True) if user.id not in taken]
+
+
 def numbers(visit: Visit, given: Given) -> Screen:
     """Every provisioned number with its status, forwarding and users."""
     return Screen(
@@ -52,6 +65,30 @@ def numbers(visit: Visit, given: Given) -> Screen:
         },
         title="Phone numbers",
     )
+
+
+def choose_users(visit: Visit, given: Given) -> Screen:
+    """The form that shares a number with more users: active users on no number yet."""
+    summary = find_line(visit, given.path["line_id"])
+    return Screen(
+        template="assign_users.html",
+        context={
+            "target": summary.line.number.e164,
+            "number": None,
+            "action": f"/numbers/{summary.line.id}/assign",
+            "cancel": "/numbers",
+            "button": "Save",
+            "users": available_users(visit),
+        },
+        title="Assign users",
+    )
+
+
+def assign_users(visit: Visit, given: Given) -> Redirect:
+    """Put the ticked users on the number: all of them, or none when one is refused."""
+    line = find_line(visit, given.path["line_id"]).line
+    visit.account.numbers.assign_many(visit.actor_id, line.number, list(given.fields("user_id")))
+    return Redirect(to="/numbers?done=assigned")
 
 
 def remove_user(visit: Visit, given: Given) -> Redirect:
@@ -108,6 +145,18 @@ def deactivate(visit: Visit, given: Given) -> Redirect:
 
 ROUTES = [
     Route("/numbers", endpoint(numbers), name="numbers"),
+    Route(
+        "/numbers/{line_id}/assign",
+        endpoint(choose_users),
+        methods=["GET"],
+        name="numbers-choose-users",
+    ),
+    Route(
+        "/numbers/{line_id}/assign",
+        endpoint(assign_users),
+        methods=["POST"],
+        name="numbers-assign",
+    ),
     Route(
         "/numbers/{line_id}/users/{user_id}/remove",
         endpoint(remove_user),

@@ -1,9 +1,10 @@
-"""The *Seats* screen (the ATS "Text Messaging Numbers" page), and removing a user.
+"""The *Seats* screen (the ATS "Text Messaging Numbers" page): assigning and removing users.
 
 Each seat shows its telephone number (if any), the users assigned to it, and the remaining and
-total message allowance for the month. Removing a user asks for a confirmation first, as the
-seed's trash can icon does. URLs name seats and users by id; another account's seat is not
-found here (404).
+total message allowance for the month. "Assign User" under a seat's number lists the active
+users on no number yet to tick (the service still checks the host's limit and one seat per
+user); removing a user asks for a confirmation first, as the seed's trash can icon does.
+URLs name seats and users by id; another account's seat is not found here (404).
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from sms_core.exceptions import NotOnLineError
+from sms_core.web.numbers import available_users
 from sms_core.web.views import Given, Redirect, Screen, Visit, endpoint
 
 __all__ = ["ROUTES"]
 
 #: What an action's redirect says happened, by its ``done`` query value.
-DONE = {"removed": "The user was removed from the seat's number."}
+DONE = {
+    "removed": "The user was removed from the seat's number.",
+    "assigned": "The users were assigned to the seat's number.",
+}
 
 
 def seats(visit: Visit, given: Given) -> Screen:
@@ -29,6 +34,31 @@ def seats(visit: Visit, given: Given) -> Screen:
         },
         title="Text Messaging Numbers",
     )
+
+
+def choose_users(visit: Visit, given: Given) -> Screen:
+    """The "Assign User" form: active users on no number yet, to tick."""
+    summary = visit.account.seats.get(given.path["seat_id"])
+    return Screen(
+        template="assign_users.html",
+        context={
+            "target": summary.seat.name,
+            "number": summary.line.number.e164 if summary.line else None,
+            "action": f"/seats/{summary.seat.id}/assign",
+            "cancel": "/seats",
+            "button": "Assign User",
+            "users": available_users(visit),
+        },
+        title="Assign users",
+    )
+
+
+def assign_users(visit: Visit, given: Given) -> Redirect:
+    """Put the ticked users on the seat's number: all of them, or none when one is refused."""
+    visit.account.seats.assign_users(
+        visit.actor_id, given.path["seat_id"], list(given.fields("user_id"))
+    )
+    return Redirect(to="/seats?done=assigned")
 
 
 def confirm_remove(visit: Visit, given: Given) -> Screen:
@@ -55,6 +85,8 @@ def remove_user(visit: Visit, given: Given) -> Redirect:
 
 ROUTES = [
     Route("/seats", endpoint(seats), name="seats"),
+    Route("/seats/{seat_id}/assign", endpoint(choose_users), methods=["GET"], name="seats-choose"),
+    Route("/seats/{seat_id}/assign", endpoint(assign_users), methods=["POST"], name="seats-assign"),
     Route(
         "/seats/{seat_id}/users/{user_id}/remove",
         endpoint(confirm_remove),

@@ -149,6 +149,20 @@ class TestJourneys:
         expect(page.get_by_text("⚠ Unregistered").first).to_be_visible()
         shot(page, tmp_path, "numbers")
 
+    def test_share_a_number_with_one_more_user(
+        self, page: Page, site: Site, tmp_path: Path
+    ) -> None:
+        site.sign_in(page)
+        shared = page.get_by_role("row").filter(has=page.locator(".badge"))
+        shared.get_by_role("link", name=re.compile("^Assign users")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Assign users")
+        page.get_by_label("Dee Park").check()
+        shot(page, tmp_path, "assign-users")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("status")).to_have_text("✔ The users were assigned to the number.")
+        expect(page.locator(".badge")).to_have_text("+2")
+        shot(page, tmp_path, "numbers-shared-by-three")
+
     def test_page_through_opt_outs(self, page: Page, site: Site, tmp_path: Path) -> None:
         site.sign_in(page)
         page.get_by_role("link", name="Opt-outs").click()
@@ -224,6 +238,7 @@ def test_no_serious_accessibility_violation(
         "numbers": "/web/numbers",
         "deactivate": f"/web/numbers/{cy_line}/deactivate",
         "reallocate": f"/web/numbers/{cy_line}/users/cy/reallocate",
+        "assign": f"/web/numbers/{cy_line}/assign",
         "optouts": "/web/optouts",
         "audit": "/web/audit",
         "refusal": "/web/numbers/no-such-line/deactivate",
@@ -237,5 +252,8 @@ def test_no_serious_accessibility_violation(
     site.sign_in(page, "/ats")
     page.goto(f"{site.url}/ats/seats")
     found["seats"] = _violations(page)
+    seat = next(s.seat for s in site.seats.account("acme").seats.list() if s.line is not None)
+    page.goto(f"{site.url}/ats/seats/{seat.id}/assign")
+    found["seats-assign"] = _violations(page)
     context.close()
     assert {name: [] for name in found} == found

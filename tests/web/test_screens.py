@@ -75,6 +75,36 @@ class TestNumbersList:
 class TestNumberActions:
     """Remove, re-allocate, deactivate: through the services, refusals shown, nothing changed."""
 
+    def test_assign_users_to_share_a_number(self, web: httpx.Client, widget: SmsAdmin) -> None:
+        """The form offers active users on no number; the number becomes +2."""
+        acme = widget.account("acme")
+        line_id = _line_of(acme, "ann")
+        form = _text(web.get(f"/web/numbers/{line_id}/assign").text)
+        assert "Dee Park" in form
+        assert "Dana Reyes" in form
+        assert "Ann Lee" not in form
+        assert "Cy Young" not in form
+        answer = web.post(
+            f"/web/numbers/{line_id}/assign", data={"csrf_token": csrf_of(web), "user_id": "dee"}
+        )
+        assert 303 == answer.status_code
+        assert ("ann", "bob", "dee") == _users_of(acme, line_id)
+        assert ">+2</span>" in web.get("/web/numbers").text
+
+    def test_assigning_a_user_with_a_line_changes_nothing(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        """All or none: Dee is fine, Cy's line is Cy's, so neither is assigned."""
+        acme = widget.account("acme")
+        line_id = _line_of(acme, "ann")
+        answer = web.post(
+            f"/web/numbers/{line_id}/assign",
+            data={"csrf_token": csrf_of(web), "user_id": ["dee", "cy"]},
+        )
+        assert answer.status_code in (409,)
+        assert "Nothing was changed" in answer.text
+        assert ("ann", "bob") == _users_of(acme, line_id)
+
     def test_remove_a_user(self, web: httpx.Client, widget: SmsAdmin) -> None:
         acme = widget.account("acme")
         line_id = _line_of(acme, "ann")
@@ -186,6 +216,32 @@ class TestSeats:
         )
         assert 303 == answer.status_code
         assert ("ann",) == tuple(u.id for u in acme.seats.get(seat.id).users)
+
+    def test_assign_user(self, seats_web: httpx.Client, seat_host: SmsAdmin) -> None:
+        acme = seat_host.account("acme")
+        seat = next(s for s in acme.seats.list() if s.seat.name == "Recruiting").seat
+        form = _text(seats_web.get(f"/web/seats/{seat.id}/assign").text)
+        assert "Dana Reyes" in form
+        assert "Ann Lee" not in form
+        answer = seats_web.post(
+            f"/web/seats/{seat.id}/assign",
+            data={"csrf_token": csrf_of(seats_web, "/web/seats"), "user_id": "admin"},
+        )
+        assert 303 == answer.status_code
+        assert ["admin", "ann", "bob"] == sorted(u.id for u in acme.seats.get(seat.id).users)
+        assert "The users were assigned" in seats_web.get(answer.headers["location"]).text
+
+    def test_a_seat_without_a_number_takes_no_user(
+        self, seats_web: httpx.Client, seat_host: SmsAdmin
+    ) -> None:
+        acme = seat_host.account("acme")
+        seat = next(s for s in acme.seats.list() if s.seat.name == "Sales").seat
+        answer = seats_web.post(
+            f"/web/seats/{seat.id}/assign",
+            data={"csrf_token": csrf_of(seats_web, "/web/seats"), "user_id": "admin"},
+        )
+        assert 409 == answer.status_code
+        assert () == acme.seats.get(seat.id).users
 
     def test_another_accounts_seat_is_not_found(
         self, seats_web: httpx.Client, seat_host: SmsAdmin
