@@ -1,7 +1,9 @@
-"""The *Seats* screen (the ATS "Text Messaging Numbers" page): assigning and removing users.
+"""The *Seats* screen (the ATS "Text Messaging Numbers" page): numbers and users of seats.
 
 Each seat shows its telephone number (if any), the users assigned to it, and the remaining and
-total message allowance for the month. "Assign User" under a seat's number lists the active
+total message allowance for the month. A seat without a number gets one by Auto Assign Number
+or Choose Number (area code, Generate Numbers, pick one, Complete Setup), the subscription
+terms agreed to in the form. "Assign User" under a seat's number lists the active
 users on no number yet to tick (the service still checks the host's limit and one seat per
 user); removing a user asks for a confirmation first, as the seed's trash can icon does.
 URLs name seats and users by id; another account's seat is not found here (404).
@@ -19,6 +21,7 @@ __all__ = ["ROUTES"]
 
 #: What an action's redirect says happened, by its ``done`` query value.
 DONE = {
+    "numbered": "The seat's number is set up.",
     "removed": "The user was removed from the seat's number.",
     "assigned": "The users were assigned to the seat's number.",
 }
@@ -34,6 +37,43 @@ def seats(visit: Visit, given: Given) -> Screen:
         },
         title="Text Messaging Numbers",
     )
+
+
+def choose_number(visit: Visit, given: Given) -> Screen:
+    """Assigning a number: Auto Assign Number, or Choose Number by area code.
+
+    With ``?area_code=``, the numbers the carrier offers there ("Generate Numbers") are listed
+    to pick one from; the area code is no phone number, so it may sit in the URL.
+    """
+    summary = visit.account.seats.get(given.path["seat_id"])
+    area_code = given.query.get("area_code", "").strip()
+    offers = visit.account.seats.generate_numbers(visit.actor_id, area_code) if area_code else None
+    return Screen(
+        template="seat_number.html",
+        context={"summary": summary, "area_code": area_code, "offers": offers},
+        title="Assign a phone number",
+    )
+
+
+def auto_assign(visit: Visit, given: Given) -> Redirect:
+    """Buy a random open number for the seat, the subscription terms accepted."""
+    visit.account.seats.auto_assign(
+        visit.actor_id, given.path["seat_id"], accept_terms=_accepted(given)
+    )
+    return Redirect(to="/seats?done=numbered")
+
+
+def complete_setup(visit: Visit, given: Given) -> Redirect:
+    """Buy the picked number for the seat, the subscription terms accepted."""
+    visit.account.seats.complete_setup(
+        visit.actor_id, given.path["seat_id"], given.field("number"), accept_terms=_accepted(given)
+    )
+    return Redirect(to="/seats?done=numbered")
+
+
+def _accepted(given: Given) -> bool:
+    """Whether the form's subscription-terms box was ticked."""
+    return given.field("accept_terms") == "yes"
 
 
 def choose_users(visit: Visit, given: Given) -> Screen:
@@ -85,6 +125,19 @@ def remove_user(visit: Visit, given: Given) -> Redirect:
 
 ROUTES = [
     Route("/seats", endpoint(seats), name="seats"),
+    Route("/seats/{seat_id}/number", endpoint(choose_number), name="seats-number"),
+    Route(
+        "/seats/{seat_id}/number/auto",
+        endpoint(auto_assign),
+        methods=["POST"],
+        name="seats-auto-assign",
+    ),
+    Route(
+        "/seats/{seat_id}/number/choose",
+        endpoint(complete_setup),
+        methods=["POST"],
+        name="seats-complete-setup",
+    ),
     Route("/seats/{seat_id}/assign", endpoint(choose_users), methods=["GET"], name="seats-choose"),
     Route("/seats/{seat_id}/assign", endpoint(assign_users), methods=["POST"], name="seats-assign"),
     Route(

@@ -88,6 +88,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     ):
         build_widget(widget, carrier, clock)
         build_seats(seats, carrier)
+        seats.account("acme").seats.create("admin", "Support")  # stays without a number
         app = Starlette(
             routes=[
                 Mount("/web", app=create_web_app(widget, secret=SECRET)),
@@ -192,6 +193,24 @@ class TestJourneys:
         expect(page.get_by_text("Bob Stone")).to_have_count(0)
         shot(page, tmp_path, "seats-after-removal")
 
+    def test_choose_number_for_a_seat(self, page: Page, site: Site, tmp_path: Path) -> None:
+        """Choose Number → area code → Generate Numbers → pick one → Complete Setup."""
+        site.sign_in(page, "/ats")
+        page.get_by_role("link", name="Assign a phone number to Sales").click()
+        page.get_by_label("Area code").fill("512")
+        page.get_by_role("button", name="Generate Numbers").click()
+        choices = page.get_by_role("radio")
+        expect(choices.first).to_be_checked()
+        picked = choices.nth(1)
+        picked.check()
+        number = picked.get_attribute("value")
+        shot(page, tmp_path, "seat-choose-number")
+        page.get_by_label("I agree to the subscription terms").last.check()
+        page.get_by_role("button", name="Complete Setup").click()
+        expect(page.get_by_role("status")).to_have_text("✔ The seat's number is set up.")
+        expect(page.get_by_role("row", name=re.compile("Sales"))).to_contain_text(str(number))
+        shot(page, tmp_path, "seats-after-setup")
+
     def test_keyboard_reaches_the_content(self, page: Page, site: Site) -> None:
         site.sign_in(page)
         page.keyboard.press("Tab")
@@ -252,8 +271,12 @@ def test_no_serious_accessibility_violation(
     site.sign_in(page, "/ats")
     page.goto(f"{site.url}/ats/seats")
     found["seats"] = _violations(page)
-    seat = next(s.seat for s in site.seats.account("acme").seats.list() if s.line is not None)
-    page.goto(f"{site.url}/ats/seats/{seat.id}/assign")
+    seats = site.seats.account("acme").seats.list()
+    numbered = next(s.seat for s in seats if s.line is not None)
+    page.goto(f"{site.url}/ats/seats/{numbered.id}/assign")
     found["seats-assign"] = _violations(page)
+    support = next(s.seat for s in seats if s.seat.name == "Support")
+    page.goto(f"{site.url}/ats/seats/{support.id}/number?area_code=415")
+    found["seats-number"] = _violations(page)
     context.close()
     assert {name: [] for name in found} == found

@@ -243,6 +243,58 @@ class TestSeats:
         assert 409 == answer.status_code
         assert () == acme.seats.get(seat.id).users
 
+    def test_choose_number_then_complete_setup(
+        self, seats_web: httpx.Client, seat_host: SmsAdmin
+    ) -> None:
+        """Area code, Generate Numbers, pick one, Complete Setup; the number travels in the body."""
+        acme = seat_host.account("acme")
+        seat = next(s for s in acme.seats.list() if s.seat.name == "Sales").seat
+        page = seats_web.get(f"/web/seats/{seat.id}/number", params={"area_code": "512"})
+        assert 200 == page.status_code
+        offered = re.findall(r'name="number" value="(\+1512\d{7})"', page.text)
+        assert offered
+        csrf = csrf_of(seats_web, "/web/seats")
+        refused = seats_web.post(
+            f"/web/seats/{seat.id}/number/choose", data={"csrf_token": csrf, "number": offered[1]}
+        )
+        assert 400 == refused.status_code  # the subscription terms were not agreed to
+        assert acme.seats.get(seat.id).line is None
+        answer = seats_web.post(
+            f"/web/seats/{seat.id}/number/choose",
+            data={"csrf_token": csrf, "number": offered[1], "accept_terms": "yes"},
+        )
+        assert 303 == answer.status_code
+        line = acme.seats.get(seat.id).line
+        assert line is not None
+        assert offered[1] == line.number.e164
+        assert "/web/seats?done=numbered" == answer.headers["location"]
+
+    def test_auto_assign_number(self, seats_web: httpx.Client, seat_host: SmsAdmin) -> None:
+        acme = seat_host.account("acme")
+        seat = next(s for s in acme.seats.list() if s.seat.name == "Sales").seat
+        answer = seats_web.post(
+            f"/web/seats/{seat.id}/number/auto",
+            data={"csrf_token": csrf_of(seats_web, "/web/seats"), "accept_terms": "yes"},
+        )
+        assert 303 == answer.status_code
+        assert acme.seats.get(seat.id).line is not None
+        # A seat that has a number is refused a second one, and keeps its own.
+        again = seats_web.post(
+            f"/web/seats/{seat.id}/number/auto",
+            data={"csrf_token": csrf_of(seats_web, "/web/seats"), "accept_terms": "yes"},
+        )
+        assert 409 == again.status_code
+        page = seats_web.get(f"/web/seats/{seat.id}/number").text
+        assert "has its phone number" in page
+        assert "Complete Setup" not in page
+
+    def test_a_malformed_area_code_is_refused(
+        self, seats_web: httpx.Client, seat_host: SmsAdmin
+    ) -> None:
+        seat = next(s for s in seat_host.account("acme").seats.list() if s.seat.name == "Sales")
+        answer = seats_web.get(f"/web/seats/{seat.seat.id}/number", params={"area_code": "x" * 20})
+        assert 400 == answer.status_code
+
     def test_another_accounts_seat_is_not_found(
         self, seats_web: httpx.Client, seat_host: SmsAdmin
     ) -> None:
