@@ -3,7 +3,8 @@
 The list shows each number's status (✔ Registered / ⚠ Unregistered: a green check or a yellow
 alert, with the words), its call forwarding, and its users, a shared number marked ``+1``,
 ``+2``, ... and inactive users in red (marked "inactive" in words too). Actions: assign users to
-a number (share it), remove a user from a number, re-allocate a number from a user to an
+a number (share it), set its call forwarding (its users and admins may), remove a user from
+a number, re-allocate a number from a user to an
 active one, and deactivate a number after a confirmation. URLs name a number by its line id,
 never by the number itself; an id another account holds is not found here (404).
 Re-allocation and assignment have their own small pages (the users to choose from, then
@@ -26,6 +27,7 @@ DONE = {
     "reallocated": "The number was re-allocated.",
     "deactivated": "The number was deactivated and removed from the list.",
     "assigned": "The users were assigned to the number.",
+    "forwarding": "The call forwarding number was saved.",
 }
 
 
@@ -89,6 +91,23 @@ def assign_users(visit: Visit, given: Given) -> Redirect:
     line = find_line(visit, given.path["line_id"]).line
     visit.account.numbers.assign_many(visit.actor_id, line.number, list(given.fields("user_id")))
     return Redirect(to="/numbers?done=assigned")
+
+
+def edit_forwarding(visit: Visit, given: Given) -> Screen:
+    """The form that sets or clears where calls to the number are forwarded."""
+    return Screen(
+        template="forwarding.html",
+        context={"summary": find_line(visit, given.path["line_id"])},
+        title="Call forwarding",
+    )
+
+
+def set_forwarding(visit: Visit, given: Given) -> Redirect:
+    """Save the forwarding number (empty stops forwarding); the line's users and admins may."""
+    line = find_line(visit, given.path["line_id"]).line
+    typed = given.field("forward_to").strip()
+    visit.account.numbers.set_forwarding(visit.actor_id, line.number, typed or None)
+    return Redirect(to="/numbers?done=forwarding")
 
 
 def remove_user(visit: Visit, given: Given) -> Redirect:
@@ -156,6 +175,18 @@ ROUTES = [
         endpoint(assign_users),
         methods=["POST"],
         name="numbers-assign",
+    ),
+    Route(
+        "/numbers/{line_id}/forwarding",
+        endpoint(edit_forwarding),
+        methods=["GET"],
+        name="numbers-edit-forwarding",
+    ),
+    Route(
+        "/numbers/{line_id}/forwarding",
+        endpoint(set_forwarding),
+        methods=["POST"],
+        name="numbers-set-forwarding",
     ),
     Route(
         "/numbers/{line_id}/users/{user_id}/remove",

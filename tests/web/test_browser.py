@@ -258,6 +258,7 @@ def test_no_serious_accessibility_violation(
         "deactivate": f"/web/numbers/{cy_line}/deactivate",
         "reallocate": f"/web/numbers/{cy_line}/users/cy/reallocate",
         "assign": f"/web/numbers/{cy_line}/assign",
+        "forwarding": f"/web/numbers/{cy_line}/forwarding",
         "optouts": "/web/optouts",
         "audit": "/web/audit",
         "refusal": "/web/numbers/no-such-line/deactivate",

@@ -105,6 +105,50 @@ class TestNumberActions:
         assert "Nothing was changed" in answer.text
         assert ("ann", "bob") == _users_of(acme, line_id)
 
+    def test_call_forwarding_by_a_user_of_the_line(
+        self, widget: SmsAdmin, clock: ManualClock
+    ) -> None:
+        """Ann, no admin, forwards her own number's calls; the number is in the body only."""
+        acme = widget.account("acme")
+        line_id = _line_of(acme, "ann")
+        client = signed_in(widget, clock, user="ann")
+        assert "Call forwarding number" in client.get(f"/web/numbers/{line_id}/forwarding").text
+        answer = client.post(
+            f"/web/numbers/{line_id}/forwarding",
+            data={"csrf_token": csrf_of(client), "forward_to": "(212) 555-0142"},
+        )
+        assert 303 == answer.status_code
+        [line] = [s.line for s in acme.numbers.list() if s.line.id == line_id]
+        assert line.forward_to is not None
+        assert "+12125550142" == line.forward_to.e164
+        assert "+12125550142" in client.get("/web/numbers").text
+
+    def test_a_malformed_forwarding_number_changes_nothing(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        acme = widget.account("acme")
+        line_id = _line_of(acme, "ann")
+        answer = web.post(
+            f"/web/numbers/{line_id}/forwarding",
+            data={"csrf_token": csrf_of(web), "forward_to": "555-01"},
+        )
+        assert 400 == answer.status_code
+        assert "555-01" in answer.text
+        [line] = [s.line for s in acme.numbers.list() if s.line.id == line_id]
+        assert line.forward_to is None
+
+    def test_someone_elses_number_needs_an_admin(
+        self, widget: SmsAdmin, clock: ManualClock
+    ) -> None:
+        acme = widget.account("acme")
+        line_id = _line_of(acme, "cy")
+        client = signed_in(widget, clock, user="ann")
+        answer = client.post(
+            f"/web/numbers/{line_id}/forwarding",
+            data={"csrf_token": csrf_of(client), "forward_to": "(212) 555-0142"},
+        )
+        assert 403 == answer.status_code
+
     def test_remove_a_user(self, web: httpx.Client, widget: SmsAdmin) -> None:
         acme = widget.account("acme")
         line_id = _line_of(acme, "ann")
