@@ -9,9 +9,10 @@ who is inactive (shown in red), and 30 opt-outs (two pages of 25). A second acco
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -97,6 +98,23 @@ def build_seats(admin: SmsAdmin, carrier: Path) -> None:
     )
     globex.users.upsert("boss", first_name="Gil", last_name="Bates", permissions=["Administration"])
     globex.seats.create("boss", "Globex seat")
+
+
+#: Where a browser test keeps its page and the screenshot file to write should it fail.
+FAILED_PAGE = pytest.StashKey[tuple[Any, Path]]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Screenshot a failed browser test's page and name the file in its report."""
+    report = yield
+    if report.when == "call" and report.failed and FAILED_PAGE in item.stash:
+        page, path = item.stash[FAILED_PAGE]
+        page.screenshot(path=str(path), full_page=True)
+        report.sections.append(("screenshot", f"{path} (of {page.url})"))
+    return report
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from sms_core.services import SmsAdmin
 from sms_core.web import create_web_app, sign_in_token
 from sms_core.webhooks import LoopbackServer
 from tests.web.conftest import (
+    FAILED_PAGE,
     OPT_OUTS,
     SECRET,
     START,
@@ -110,8 +111,12 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh context (no cookies) whose console errors fail the test (a CSP refusal, say)."""
+def page(browser: Browser, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Page]:
+    """A fresh context (no cookies) whose console errors fail the test (a CSP refusal, say).
+
+    When the test fails, the page as it was is screenshotted into the test's tmp folder and
+    the file named in the failure's report (``tests/web/conftest.py``).
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     opened = context.new_page()
@@ -121,6 +126,8 @@ def page(browser: Browser) -> Iterator[Page]:
         lambda message: errors.append(message.text) if message.type == "error" else None,
     )
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    # For the report hook in conftest.py: the page to screenshot should the test fail.
+    request.node.stash[FAILED_PAGE] = (opened, tmp_path / "failure.png")
     yield opened
     context.close()
     assert [] == errors
