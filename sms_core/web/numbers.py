@@ -113,18 +113,18 @@ def set_forwarding(visit: Visit, given: Given) -> Redirect:
 def remove_user(visit: Visit, given: Given) -> Redirect:
     """Take a user off a number."""
     line = find_line(visit, given.path["line_id"]).line
-    visit.account.numbers.unassign(visit.actor_id, line.number, given.path["user_id"])
+    user = visit.path_user(given)
+    visit.account.numbers.unassign(visit.actor_id, line.number, user.id)
     return Redirect(to="/numbers?done=removed")
 
 
 def choose_reallocation(visit: Visit, given: Given) -> Screen:
     """The form that re-allocates a number from one of its users: active users only."""
     summary = find_line(visit, given.path["line_id"])
-    user_id = given.path["user_id"]
-    user = next((user for user in summary.users if user.id == user_id), None)
-    if user is None:
+    user = visit.path_user(given)
+    if user.id not in summary.line.user_ids:
         raise NotOnLineError(
-            f"user {user_id[:64]!r} is not on {summary.line.number}; choose a user on it"
+            f"user {user.id!r} is not on {summary.line.number}; choose a user on it"
         )
     return Screen(
         template="reallocate.html",
@@ -141,7 +141,7 @@ def reallocate(visit: Visit, given: Given) -> Redirect:
     """Move a number from one of its users to an active user without a number."""
     line = find_line(visit, given.path["line_id"]).line
     visit.account.numbers.reallocate(
-        visit.actor_id, line.number, given.path["user_id"], given.field("to_user_id")
+        visit.actor_id, line.number, visit.path_user(given).id, given.field("to_user_id")
     )
     return Redirect(to="/numbers?done=reallocated")
 

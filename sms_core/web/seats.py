@@ -104,11 +104,10 @@ def assign_users(visit: Visit, given: Given) -> Redirect:
 def confirm_remove(visit: Visit, given: Given) -> Screen:
     """The confirmation a removal asks for first."""
     summary = visit.account.seats.get(given.path["seat_id"])
-    user_id = given.path["user_id"]
-    user = next((user for user in summary.users if user.id == user_id), None)
-    if user is None:
+    user = visit.path_user(given)
+    if user.id not in {member.id for member in summary.users}:
         raise NotOnLineError(
-            f"user {user_id[:64]!r} is not on seat {summary.seat.name!r}; nothing to remove"
+            f"user {user.id!r} is not on seat {summary.seat.name!r}; nothing to remove"
         )
     return Screen(
         template="confirm_remove_seat_user.html",
@@ -119,7 +118,8 @@ def confirm_remove(visit: Visit, given: Given) -> Screen:
 
 def remove_user(visit: Visit, given: Given) -> Redirect:
     """Take a user off the seat's number."""
-    visit.account.seats.remove_user(visit.actor_id, given.path["seat_id"], given.path["user_id"])
+    user = visit.path_user(given)
+    visit.account.seats.remove_user(visit.actor_id, given.path["seat_id"], user.id)
     return Redirect(to="/seats?done=removed")
 
 

@@ -124,6 +124,14 @@ class Visit:
         """The signed-in user's id, passed to the services as the actor."""
         return self.user.id
 
+    def path_user(self, given: Given) -> User:
+        """The account's user the path's ``user_id`` names.
+
+        Raises:
+            UserNotFoundError: When the account has no such user (another account's is none).
+        """
+        return self.account.users.get(given.path["user_id"])
+
 
 @attrs.frozen(kw_only=True)
 class Given:

@@ -224,6 +224,30 @@ class TestNumberActions:
         assert ("boss",) == _users_of(globex, line_id)
         assert 404 == web.get(f"/web/numbers/{line_id}/deactivate").status_code
 
+    @pytest.mark.parametrize("action", ["remove", "reallocate"])
+    def test_another_accounts_user_is_not_found(
+        self, web: httpx.Client, widget: SmsAdmin, action: str
+    ) -> None:
+        line_id = _line_of(widget.account("acme"), "cy")
+        answer = web.post(
+            f"/web/numbers/{line_id}/users/boss/{action}",
+            data={"csrf_token": csrf_of(web), "to_user_id": "dee"},
+        )
+        assert 404 == answer.status_code
+        assert ("cy",) == _users_of(widget.account("acme"), line_id)
+        assert 404 == web.get(f"/web/numbers/{line_id}/users/boss/reallocate").status_code
+
+    def test_reallocating_another_accounts_user_in_is_not_found(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        line_id = _line_of(widget.account("acme"), "cy")
+        answer = web.post(
+            f"/web/numbers/{line_id}/users/cy/reallocate",
+            data={"csrf_token": csrf_of(web), "to_user_id": "boss"},
+        )
+        assert 404 == answer.status_code
+        assert ("cy",) == _users_of(widget.account("acme"), line_id)
+
 
 class TestSeats:
     """The ATS's "Text Messaging Numbers" page and removing a user."""
@@ -349,6 +373,8 @@ class TestSeats:
             data={"csrf_token": csrf_of(seats_web, "/web/seats")},
         )
         assert 404 == answer.status_code
+        mine = next(s for s in seat_host.account("acme").seats.list() if s.line is not None)
+        assert 404 == seats_web.get(f"/web/seats/{mine.seat.id}/users/boss/remove").status_code
 
     def test_removing_a_user_not_on_the_seat_is_refused(
         self, seats_web: httpx.Client, seat_host: SmsAdmin
