@@ -4,10 +4,10 @@ The web UI has no user table and no password. The host product, which already kn
 user is, signs a token naming the account and the user with a secret it shares with the UI
 (:func:`sign_in_token`), and sends the user to ``/web/signin?token=...``. The UI checks the
 signature and the expiry, then answers with a session cookie and a redirect, so the token
-leaves the address bar (and the browser history) at once.
+leaves the address bar at once; a token opens one session only.
 
-Signing is itsdangerous' HMAC (SHA-1 HMAC over a key derived per purpose with the salt, as
-Starlette's own sessions use it): a sign-in token cannot be replayed as a session cookie, nor
+Signing is itsdangerous' HMAC (HMAC-SHA256 here, with a key derived per purpose from the
+secret and a salt): a sign-in token cannot be replayed as a session cookie, nor
 the other way round, because each has its own salt. Expiry is a time inside the signed payload,
 checked against the SDK's clock (not the wall clock), so tests and the demo decide what "now"
 is. The session cookie carries the account, the user, its own expiry and the session's CSRF
@@ -16,8 +16,10 @@ token; nothing in it is secret from the user it belongs to, only unforgeable.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -109,7 +111,7 @@ def sign_in_token(
         )
     if not account or not user:
         raise ValueError("a sign-in token names an account id and a user id; both are needed")
-    serializer = URLSafeSerializer(web_secret(secret), salt=_TOKEN_SALT)
+    serializer = _serializer(web_secret(secret), _TOKEN_SALT)
     issued = now if now is not None else datetime.now(UTC)
     expires = int((issued + ttl).timestamp())
     return str(serializer.dumps({"a": account, "u": user, "exp": expires}))
@@ -143,14 +145,31 @@ class SessionSigner:
 
     _secret: str
     session_ttl: timedelta = DEFAULT_SESSION_TTL
+    _spent: dict[str, int] = attrs.field(factory=dict, init=False)
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False)
 
     def exchange(self, token: str, now: datetime) -> Session:
-        """The new session a valid, unexpired sign-in token opens.
+        """The new session a valid, unexpired sign-in token opens, once.
+
+        A token that opened a session is remembered until it expires and refused again, so a
+        link copied from the browser's history or a log opens nothing. The memory is this
+        app's (one process): behind several processes, the token's short life is the bound.
 
         Raises:
-            SignInError: When the token is forged, tampered, malformed or expired.
+            SignInError: When the token is forged, tampered, malformed, expired or used.
         """
         claims = self._load(token, _TOKEN_SALT, now, what="sign-in link")
+        signature = token.rsplit(".", 1)[-1]
+        with self._lock:
+            for spent, expires in list(self._spent.items()):
+                if expires <= now.timestamp():
+                    del self._spent[spent]
+            if signature in self._spent:
+                raise SignInError(
+                    "this sign-in link was used already; open the texting admin again from "
+                    "your product for a new one"
+                )
+            self._spent[signature] = claims["exp"]
         expires = int((now + self.session_ttl).timestamp())
         return Session(
             account_id=claims["a"],
@@ -161,7 +180,7 @@ class SessionSigner:
 
     def cookie(self, session: Session) -> str:
         """The session as a signed cookie value."""
-        serializer = URLSafeSerializer(self._secret, salt=_SESSION_SALT)
+        serializer = _serializer(self._secret, _SESSION_SALT)
         return str(
             serializer.dumps(
                 {
@@ -193,7 +212,7 @@ class SessionSigner:
         )
 
     def _load(self, value: str, salt: str, now: datetime, *, what: str) -> dict[str, Any]:
-        serializer = URLSafeSerializer(self._secret, salt=salt)
+        serializer = _serializer(self._secret, salt)
         try:
             claims = serializer.loads(value)
         except BadSignature:
@@ -211,6 +230,11 @@ class SessionSigner:
                 "sign in anew"
             )
         return claims
+
+
+def _serializer(secret: str, salt: str) -> URLSafeSerializer:
+    """The compact JSON signer of itsdangerous, HMAC-SHA256 with a key derived from ``salt``."""
+    return URLSafeSerializer(secret, salt=salt, signer_kwargs={"digest_method": hashlib.sha256})
 
 
 def _refused(what: str) -> str:

@@ -41,6 +41,16 @@ class TestSignIn:
         assert 200 == page.status_code
         assert "Dana Reyes · Acme Staffing" in page.text
 
+    def test_a_token_signs_in_once(self, widget: SmsAdmin, clock: ManualClock) -> None:
+        """A link from the browser's history (or a log) opens nothing the second time."""
+        token = sign_in_token(SECRET, "acme", "admin", now=clock.now())
+        app = mounted(widget)
+        assert 303 == _sign_in(asgi_client(app), token).status_code
+        again = _sign_in(asgi_client(app), token)
+        assert 401 == again.status_code
+        assert "was used already" in again.text
+        assert "set-cookie" not in again.headers
+
     def test_over_https_the_cookie_is_secure(self, widget: SmsAdmin, clock: ManualClock) -> None:
         client = asgi_client(mounted(widget), base_url="https://testserver")
         answer = _sign_in(client, sign_in_token(SECRET, "acme", "admin", now=clock.now()))

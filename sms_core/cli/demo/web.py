@@ -60,7 +60,7 @@ def web_story(story: Narrator, products: Mapping[str, tuple[str, SmsAdmin]], por
     with server, server.serving(app):
         story.say(
             "Every screen, on the story's data, signed in as each user the host knows. Open a "
-            "link in a browser; Ctrl+C stops."
+            "link in a browser (each signs in once); Ctrl+C stops."
         )
         for path, (product, sdk) in products.items():
             typer.echo(f"\n{product}: {server.url(path)}")
