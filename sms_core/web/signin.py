@@ -114,7 +114,9 @@ def sign_in_token(
     serializer = _serializer(web_secret(secret), _TOKEN_SALT)
     issued = now if now is not None else datetime.now(UTC)
     expires = int((issued + ttl).timestamp())
-    return str(serializer.dumps({"a": account, "u": user, "exp": expires}))
+    # The nonce makes every token its own: two minted in one second still open a session each.
+    claims = {"a": account, "u": user, "exp": expires, "n": secrets.token_urlsafe(9)}
+    return str(serializer.dumps(claims))
 
 
 @attrs.frozen(kw_only=True)

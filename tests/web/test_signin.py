@@ -51,6 +51,15 @@ class TestSignIn:
         assert "was used already" in again.text
         assert "set-cookie" not in again.headers
 
+    def test_two_tokens_of_one_moment_each_sign_in(
+        self, widget: SmsAdmin, clock: ManualClock
+    ) -> None:
+        """Each token is its own (a nonce), so minting two at once does not spend both."""
+        app = mounted(widget)
+        for _ in range(2):
+            token = sign_in_token(SECRET, "acme", "admin", now=clock.now())
+            assert 303 == _sign_in(asgi_client(app), token).status_code
+
     def test_over_https_the_cookie_is_secure(self, widget: SmsAdmin, clock: ManualClock) -> None:
         client = asgi_client(mounted(widget), base_url="https://testserver")
         answer = _sign_in(client, sign_in_token(SECRET, "acme", "admin", now=clock.now()))
