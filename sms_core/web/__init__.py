@@ -14,17 +14,22 @@ Adding a screen (three files and one line):
 1. ``sms_core/web/<screen>.py``: views, each ``view(visit, given) -> Screen | Redirect``
    (:mod:`sms_core.web.views`), calling ``visit.account.<service>`` with ``visit.actor_id``,
    and ``ROUTES``, a list of ``Route(path, endpoint(view), methods=[...])``. Name things by
-   id in paths, never by phone number; an action is a POST that redirects back with
-   ``?done=<what>``; look a row up through the account's services so another account's id
-   is a ``NotFoundError`` (404).
+   id in paths, never by phone number (a number a form submits goes in its body); look every
+   id up through the session's account (``visit.path_user(given)``,
+   :func:`sms_core.web.numbers.find_line`, ``seats.get``) so another account's id is a
+   ``NotFoundError`` (404). An action is a POST that redirects back with ``?done=<what>``
+   (the module's ``DONE`` words it); a confirmation is a GET page whose form POSTs. A list
+   that grows is a service's ``*_page`` with ``limit=PAGE_SIZE`` and ``cursor``.
 2. ``sms_core/web/templates/<screen>.html``: ``{% extends "base.html" %}``; every control
    labelled, every status in words and an icon as well as a colour, every form with
-   ``{{ csrf(visit) }}``; lists paged with the ``pager`` macro of ``_macros.html``.
-3. ``tests/web/test_<screen>.py``: the screen and each action over HTTP (httpx on the ASGI
-   app, with the ``web`` fixtures of ``tests/web/conftest.py``), refusals included; add the
-   screen to the browser journey and the axe check in ``tests/web/test_browser.py``.
-4. Add the module to ``_SCREENS`` in :mod:`sms_core.web.app` (and to the navigation in
-   ``base.html``).
+   ``{{ csrf() }}`` from ``_macros.html`` (and a list's ``pager``); no inline script or style
+   (the Content-Security-Policy refuses them).
+3. ``tests/web/test_<screen>.py``: the screen and each action over HTTP (the ``web`` and
+   ``seats_web`` clients and ``signed_in`` of ``tests/web/conftest.py``), refusals, CSRF and
+   another account's ids included; add a journey to ``tests/web/test_browser.py`` and the
+   screen to its axe check; add it to ``benchmarks/web_pages.py``.
+4. Add the module to ``_SCREENS`` in :mod:`sms_core.web.app` and a link to the navigation in
+   ``base.html``.
 """
 
 from __future__ import annotations
