@@ -37,11 +37,14 @@ from sms_core.web.views import (
     render,
 )
 
-__all__ = ["SAME_SITE", "create_web_app"]
+__all__ = ["MAX_BODY_BYTES", "SAME_SITE", "create_web_app"]
 
 #: The SameSite values the session cookie may take. ``"none"`` is for a UI embedded in an
 #: iframe on another site (the browser sends no Lax cookie there); it needs https.
 SAME_SITE = ("lax", "strict", "none")
+
+#: The largest request body the UI reads: its forms are a few fields.
+MAX_BODY_BYTES = 64 * 1024
 
 #: Every screen's routes, in the order of the navigation.
 _SCREENS = (numbers, seats, optouts, audit)
@@ -100,7 +103,7 @@ def create_web_app(
     ]
     for screen in _SCREENS:
         routes.extend(screen.ROUTES)
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, max_body_size=MAX_BODY_BYTES)
     app.state.web = state
     app.add_middleware(SecurityHeaders, frame_ancestors=tuple(frame_ancestors))
     return app

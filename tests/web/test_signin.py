@@ -210,6 +210,16 @@ class TestCsrf:
         )
         assert 303 == answer.status_code
 
+    def test_a_body_over_the_limit_is_refused(self, web: httpx.Client, widget: SmsAdmin) -> None:
+        line_id = self._line_id(widget)
+        answer = web.post(
+            f"/web/numbers/{line_id}/users/ann/remove",
+            data={"csrf_token": csrf_of(web), "padding": "x" * (64 * 1024)},
+        )
+        assert 413 == answer.status_code
+        [line] = [s.line for s in widget.account("acme").numbers.list() if s.line.id == line_id]
+        assert ("ann", "bob") == line.user_ids
+
     def test_sign_out_needs_it_too(self, widget: SmsAdmin, clock: ManualClock) -> None:
         client = signed_in(widget, clock)
         assert 403 == client.post("/web/signout").status_code
