@@ -2,11 +2,12 @@
 
 Each seat shows its telephone number (if any), the users assigned to it, and the remaining and
 total message allowance for the month. A seat without a number gets one by Auto Assign Number
-or Choose Number (area code, Generate Numbers, pick one, Complete Setup), the subscription
-terms agreed to in the form. "Assign User" under a seat's number lists the active
-users on no number yet to tick (the service still checks the host's limit and one seat per
-user); removing a user asks for a confirmation first, as the seed's trash can icon does.
-URLs name seats and users by id; another account's seat is not found here (404).
+(a random number shown, then Complete Setup) or Choose Number (area code, Generate Numbers,
+pick one, Complete Setup), the subscription terms agreed to in the form. "Assign User" under a
+seat's number lists the active users on no number yet to tick (the service still checks the
+host's limit and one seat per user); removing a user asks for a confirmation first, as the
+seed's trash can icon does. URLs name seats and users by id; another account's seat is not
+found here (404).
 """
 
 from __future__ import annotations
@@ -42,25 +43,25 @@ def seats(visit: Visit, given: Given) -> Screen:
 def choose_number(visit: Visit, given: Given) -> Screen:
     """Assigning a number: Auto Assign Number, or Choose Number by area code.
 
-    With ``?area_code=``, the numbers the carrier offers there ("Generate Numbers") are listed
-    to pick one from; the area code is no phone number, so it may sit in the URL.
+    With ``?auto=1``, a random open number is shown ("Auto Assign Number"); with
+    ``?area_code=``, the numbers the carrier offers there ("Generate Numbers") are listed to
+    pick one from. Either way nothing is bought until Complete Setup, with the subscription
+    terms agreed to. The area code is no phone number, so it may sit in the URL.
     """
-    summary = visit.account.seats.get(given.path["seat_id"])
+    seats = visit.account.seats
+    summary = seats.get(given.path["seat_id"])
     area_code = given.query.get("area_code", "").strip()
-    offers = visit.account.seats.generate_numbers(visit.actor_id, area_code) if area_code else None
+    auto = given.query.get("auto") == "1"
+    offers = None
+    if summary.line is None and auto:
+        offers = [seats.suggest_number(visit.actor_id, summary.seat.id)]
+    elif summary.line is None and area_code:
+        offers = seats.generate_numbers(visit.actor_id, area_code)
     return Screen(
         template="seat_number.html",
-        context={"summary": summary, "area_code": area_code, "offers": offers},
+        context={"summary": summary, "area_code": area_code, "offers": offers, "auto": auto},
         title="Assign a phone number",
     )
-
-
-def auto_assign(visit: Visit, given: Given) -> Redirect:
-    """Buy a random open number for the seat, the subscription terms accepted."""
-    visit.account.seats.auto_assign(
-        visit.actor_id, given.path["seat_id"], accept_terms=_accepted(given)
-    )
-    return Redirect(to="/seats?done=numbered")
 
 
 def complete_setup(visit: Visit, given: Given) -> Redirect:
@@ -126,12 +127,6 @@ def remove_user(visit: Visit, given: Given) -> Redirect:
 ROUTES = [
     Route("/seats", endpoint(seats), name="seats"),
     Route("/seats/{seat_id}/number", endpoint(choose_number), name="seats-number"),
-    Route(
-        "/seats/{seat_id}/number/auto",
-        endpoint(auto_assign),
-        methods=["POST"],
-        name="seats-auto-assign",
-    ),
     Route(
         "/seats/{seat_id}/number/choose",
         endpoint(complete_setup),

@@ -337,24 +337,40 @@ class TestSeats:
         assert offered[1] == line.number.e164
         assert "/web/seats?done=numbered" == answer.headers["location"]
 
-    def test_auto_assign_number(self, seats_web: httpx.Client, seat_host: SmsAdmin) -> None:
+    def test_auto_assign_number_shows_it_before_complete_setup(
+        self, seats_web: httpx.Client, seat_host: SmsAdmin
+    ) -> None:
         acme = seat_host.account("acme")
         seat = next(s for s in acme.seats.list() if s.seat.name == "Sales").seat
+        page = seats_web.get(f"/web/seats/{seat.id}/number", params={"auto": "1"})
+        [number] = re.findall(r'name="number" value="(\+1\d{10})"', page.text)
+        assert "Your randomly selected number" in page.text
+        assert acme.seats.get(seat.id).line is None  # shown, not bought
         answer = seats_web.post(
-            f"/web/seats/{seat.id}/number/auto",
-            data={"csrf_token": csrf_of(seats_web, "/web/seats"), "accept_terms": "yes"},
+            f"/web/seats/{seat.id}/number/choose",
+            data={
+                "csrf_token": csrf_of(seats_web, "/web/seats"),
+                "number": number,
+                "accept_terms": "yes",
+            },
         )
         assert 303 == answer.status_code
-        assert acme.seats.get(seat.id).line is not None
+        line = acme.seats.get(seat.id).line
+        assert line is not None
+        assert number == line.number.e164
         # A seat that has a number is refused a second one, and keeps its own.
         again = seats_web.post(
-            f"/web/seats/{seat.id}/number/auto",
-            data={"csrf_token": csrf_of(seats_web, "/web/seats"), "accept_terms": "yes"},
+            f"/web/seats/{seat.id}/number/choose",
+            data={
+                "csrf_token": csrf_of(seats_web, "/web/seats"),
+                "number": number,
+                "accept_terms": "yes",
+            },
         )
         assert 409 == again.status_code
-        page = seats_web.get(f"/web/seats/{seat.id}/number").text
-        assert "has its phone number" in page
-        assert "Complete Setup" not in page
+        after = seats_web.get(f"/web/seats/{seat.id}/number", params={"auto": "1"}).text
+        assert "has its phone number" in after
+        assert "Complete Setup" not in after
 
     def test_a_malformed_area_code_is_refused(
         self, seats_web: httpx.Client, seat_host: SmsAdmin
