@@ -50,6 +50,9 @@ REQUIRED_DATA = (
     "sms_core/store/migrations/env.py",
     "sms_core/store/migrations/script.py.mako",
     "sms_core/store/migrations/versions/0001_initial.py",
+    "sms_core/web/templates/base.html",
+    "sms_core/web/static/htmx/htmx.min.js",
+    "sms_core/web/static/htmx/LICENSE",
 )
 TIMEOUT = 300
 

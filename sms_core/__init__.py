@@ -121,6 +121,7 @@ if TYPE_CHECKING:
         CandidateOptedOutError,
         ConfigurationError,
         ConsentRequiredError,
+        CsrfError,
         DatabaseUnavailableError,
         HostDeclarationError,
         IdempotencyKeyError,
@@ -165,6 +166,7 @@ if TYPE_CHECKING:
         SeatsDisabledError,
         SeatWithoutNumberError,
         SecretSettingError,
+        SignInError,
         SmsError,
         StepNotFailedError,
         StoreConflict,
@@ -181,6 +183,7 @@ if TYPE_CHECKING:
         WebhookError,
         WebhookPayloadError,
         WebhookSignatureError,
+        WebRequestError,
     )
     from sms_core.hookspecs import hookimpl
     from sms_core.plugins import Hooks, make_plugin_manager
@@ -196,6 +199,7 @@ if TYPE_CHECKING:
         WebhookReceiver,
         WebhookUrls,
     )
+    from sms_core.web import create_web_app, sign_in_token
 
 
 __all__ = [
@@ -231,6 +235,7 @@ __all__ = [
     "ConsentRequiredError",
     "ConsentSource",
     "ConsentStanding",
+    "CsrfError",
     "DatabaseUnavailableError",
     "Decision",
     "DeliveryStatus",
@@ -341,6 +346,7 @@ __all__ = [
     "SecretSettingError",
     "SendReceipt",
     "SendResult",
+    "SignInError",
     "SmsAdmin",
     "SmsError",
     "StatusUpdate",
@@ -364,6 +370,7 @@ __all__ = [
     "UserAlreadyHasLineError",
     "UserNotFoundError",
     "UserWithoutLineError",
+    "WebRequestError",
     "WebhookError",
     "WebhookKind",
     "WebhookPayloadError",
@@ -373,9 +380,11 @@ __all__ = [
     "WebhookSignatureError",
     "WebhookUrls",
     "__version__",
+    "create_web_app",
     "hookimpl",
     "lint_registration",
     "make_plugin_manager",
+    "sign_in_token",
 ]
 
 #: Where each public name lives: imported from there on first use.
@@ -556,6 +565,12 @@ _EXPORTS: dict[str, str] = {
     "ConsentStanding": "sms_core.domain",
     "ConsentRequiredError": "sms_core.exceptions",
     "ConsentRecords": "sms_core.services",
+    # The web UI.
+    "CsrfError": "sms_core.exceptions",
+    "SignInError": "sms_core.exceptions",
+    "WebRequestError": "sms_core.exceptions",
+    "create_web_app": "sms_core.web",
+    "sign_in_token": "sms_core.web",
 }
 
 

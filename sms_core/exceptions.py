@@ -56,6 +56,9 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     ├── WebhookError                           a webhook request that cannot be accepted
     │   ├── WebhookSignatureError              unsigned, forged or tampered
     │   └── WebhookPayloadError                signed but malformed
+    ├── WebRequestError                        a web UI request refused before anything changed
+    │   ├── SignInError                        a sign-in token or session forged, expired or absent
+    │   └── CsrfError                          an unsafe request without the session's CSRF token
     └── ProviderError                          the carrier refused or failed; keeps its code
         ├── ProviderAuthenticationError        credentials refused
         ├── ProviderNotFoundError              the carrier does not know the resource
@@ -635,6 +638,22 @@ class WebhookSignatureError(WebhookError):
 
 class WebhookPayloadError(WebhookError):
     """Raised when a signed webhook request does not carry what its kind requires."""
+
+
+class WebRequestError(SmsError):
+    """Raised when the web UI refuses a request before it reaches a service; nothing changed."""
+
+
+class SignInError(WebRequestError):
+    """Raised when a web sign-in token or session cookie is forged, tampered, expired or absent.
+
+    The message says what to do (open the UI again from the host product); it never repeats
+    the token.
+    """
+
+
+class CsrfError(WebRequestError):
+    """Raised when an unsafe web request lacks the session's CSRF token or carries another."""
 
 
 class ProviderError(SmsError):

@@ -65,7 +65,12 @@ COMMANDS: tuple[Deferred, ...] = (
     Deferred(
         name="serve",
         target="sms_core.cli.serve:serve",
-        help="Take carriers' webhooks: delivery reports, inbound texts and calls (Ctrl+C stops).",
+        help="Take carriers' webhooks, and serve the web UI under /web (Ctrl+C stops).",
+    ),
+    Deferred(
+        name="web",
+        target="sms_core.cli.web:app",
+        help="The web UI: sign-in links for its users.",
     ),
     Deferred(
         name="audit",

@@ -1,22 +1,58 @@
-"""``smsadmin serve``: run the webhook app under uvicorn, with the background pollers."""
+"""``smsadmin serve``: the webhook app and the web UI under uvicorn, with the background pollers.
+
+The web UI is served under ``/web`` when its signing secret is set (``SMS_WEB_SECRET``; the
+host signs its users' sign-in links with it), and not otherwise: a server that only takes
+webhooks needs no secret. ``--web`` insists on it, ``--no-web`` turns it off. The access log
+never shows a sign-in link's token (:class:`HideSignInTokens`).
+"""
 
 from __future__ import annotations
 
 import copy
+import logging
+import os
+import re
+from collections.abc import Sequence
 from contextlib import nullcontext
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from sms_core.cli import output
 from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
 from sms_core.cli.params import finite
 from sms_core.webhooks.urls import WEBHOOK_BASE_URL_ENV
 
-__all__ = ["LOGGER_NAME", "serve"]
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from sms_core.services import SmsAdmin
+
+__all__ = ["LOGGER_NAME", "WEB_PATH", "HideSignInTokens", "serve"]
 
 #: The logger every core module's logger descends from (each is ``logging.getLogger(__name__)``).
 LOGGER_NAME = "sms_core"
+
+
+#: Where the web UI is served.
+WEB_PATH = "/web"
+#: The environment variable of the web UI's signing secret (``sms_core.web.WEB_SECRET_ENV``).
+_WEB_SECRET_ENV = "SMS_WEB_SECRET"
+_TOKEN = re.compile(r"([?&]token=)[^&\s]*")
+
+
+class HideSignInTokens(logging.Filter):
+    """Replace a sign-in token in a logged URL (uvicorn's access log) with ``[hidden]``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep the record, its arguments' tokens hidden."""
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _TOKEN.sub(r"\1[hidden]", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
 
 
 def _logging_config() -> dict[str, Any]:
@@ -27,7 +63,37 @@ def _logging_config() -> dict[str, Any]:
     # Every core module logs under its own name below ``sms_core`` (LOGGER_NAME), so this one
     # entry shows them all: webhooks, services, the plugins' activity record.
     config["loggers"][LOGGER_NAME] = {"handlers": ["default"], "level": "INFO"}
+    # A sign-in link's token is a credential for a few minutes: never in the access log.
+    config.setdefault("filters", {})["hide_sign_in_tokens"] = {"()": HideSignInTokens}
+    config["handlers"]["access"].setdefault("filters", []).append("hide_sign_in_tokens")
     return config
+
+
+def _app(
+    admin: SmsAdmin,
+    public_url: str | None,
+    *,
+    web: bool | None,
+    frame_ancestors: Sequence[str],
+) -> Starlette:
+    """The webhook app, with the web UI under ``/web`` when it is on (see the module doc)."""
+    from starlette.applications import Starlette  # noqa: PLC0415 - when the command runs
+    from starlette.routing import Mount  # noqa: PLC0415
+
+    from sms_core.webhooks import create_app  # noqa: PLC0415
+
+    hooks = create_app(admin, public_base_url=public_url)
+    if web is False or (web is None and not os.environ.get(_WEB_SECRET_ENV)):
+        if web is None:
+            output.hint(
+                output.error_console(),
+                f"the web UI is off: set {_WEB_SECRET_ENV} to serve it under {WEB_PATH}",
+            )
+        return hooks
+    from sms_core.web import create_web_app  # noqa: PLC0415
+
+    ui = create_web_app(admin, frame_ancestors=frame_ancestors)
+    return Starlette(routes=[Mount(WEB_PATH, app=ui), Mount("", app=hooks)])
 
 
 def serve(
@@ -109,8 +175,26 @@ def serve(
             "scheduled run-due'); at most a day.",
         ),
     ] = 30,
+    web: Annotated[
+        bool | None,
+        typer.Option(
+            "--web/--no-web",
+            help=f"Serve the web UI under {WEB_PATH} (needs {_WEB_SECRET_ENV}, the secret the "
+            "host signs sign-in links with); by default it is served when the secret is set.",
+            show_default=False,
+        ),
+    ] = None,
+    frame_ancestors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--frame-ancestor",
+            metavar="ORIGIN",
+            help="An origin allowed to embed the web UI in an iframe, such as "
+            "https://hcm.example.com; repeat for several. By default none may.",
+        ),
+    ] = None,
 ) -> None:
-    """Take carriers' webhooks: delivery reports, inbound texts and calls (Ctrl+C stops)."""
+    """Take carriers' webhooks, and serve the web UI under /web (Ctrl+C stops)."""
     # Imported here, as every command's work is: 'smsadmin --help' loads none of it.
     import uvicorn  # noqa: PLC0415
 
@@ -120,12 +204,11 @@ def serve(
         RegistrationPoller,
         ScheduledSendPoller,
     )
-    from sms_core.webhooks import create_app  # noqa: PLC0415
 
     # The base the app verifies signatures against is the one the background sync configures
     # at the carrier (a messaging service's webhook URLs), so both come from --public-url.
     with global_options(ctx).sdk(webhook_base_url=public_url) as admin:
-        app = create_app(admin, public_base_url=public_url)
+        app = _app(admin, public_url, web=web, frame_ancestors=frame_ancestors or ())
         registrations = RegistrationPoller(admin, sync_every) if sync_every else nullcontext()
         texts = ReconciliationPoller(admin, reconcile_every) if reconcile_every else nullcontext()
         events = (

@@ -156,6 +156,30 @@ class SeatAdmin:
         self._numbers.provision(actor_id, number, (), seat=seat, accept_terms=accept_terms)
         return self.get(seat_id)
 
+    def suggest_number(
+        self, actor_id: str, seat_id: str, *, country: str = "US"
+    ) -> AvailableNumber:
+        """A random open number for a seat without one, bought by nothing yet.
+
+        "Auto Assign Number" on a screen: the number is shown, then Complete Setup
+        (:meth:`complete_setup`) buys it. :meth:`auto_assign` does both at once.
+
+        Raises:
+            SeatHasNumberError: When the seat has its number.
+            NumberUnavailableError: When the carrier offers no number at all.
+        """
+        inputs.identifier("actor_id", actor_id)
+        inputs.identifier("country", country, max_length=2)
+        self._seat_without_number(seat_id)
+        offered = self._numbers.search(actor_id, NumberQuery(country=country, limit=CHOICES))
+        if not offered:
+            provider = self._context.account.provider
+            raise NumberUnavailableError(
+                f"no open {country} numbers right now; try Choose Number with an area code",
+                provider=provider,
+            )
+        return self._context.rng.choice(offered)
+
     def auto_assign(
         self, actor_id: str, seat_id: str, *, accept_terms: bool, country: str = "US"
     ) -> SeatSummary:
@@ -168,14 +192,7 @@ class SeatAdmin:
         inputs.flag("accept_terms", accept_terms)
         inputs.identifier("country", country, max_length=2)
         seat = self._seat_without_number(seat_id)
-        offered = self._numbers.search(actor_id, NumberQuery(country=country, limit=CHOICES))
-        if not offered:
-            provider = self._context.account.provider
-            raise NumberUnavailableError(
-                f"no open {country} numbers right now; try Choose Number with an area code",
-                provider=provider,
-            )
-        chosen = self._context.rng.choice(offered)
+        chosen = self.suggest_number(actor_id, seat_id, country=country)
         self._numbers.provision(actor_id, chosen.number, (), seat=seat, accept_terms=accept_terms)
         return self.get(seat_id)
 

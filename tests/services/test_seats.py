@@ -50,6 +50,20 @@ class TestSeats:
         with pytest.raises(AlreadyExistsError, match="'Seat 1'"):
             acme.seats.create("admin", "Seat 1")
 
+    def test_suggest_number_shows_one_before_complete_setup_buys_it(
+        self, acme: AccountAdmin
+    ) -> None:
+        """Auto Assign on a screen: a random open number is shown, bought only at Complete Setup."""
+        seat = acme.seats.create("admin", "Seat 1")
+        offer = acme.seats.suggest_number("admin", seat.id)
+        assert [] == acme.numbers.list()
+        assert acme.seats.get(seat.id).line is None
+        summary = acme.seats.complete_setup("admin", seat.id, offer.number, accept_terms=True)
+        assert summary.line is not None
+        assert offer.number == summary.line.number
+        with pytest.raises(SeatHasNumberError):
+            acme.seats.suggest_number("admin", seat.id)
+
     def test_auto_assign_buys_an_open_number(self, acme: AccountAdmin) -> None:
         """Auto Assign picks one of the carrier's open numbers for the seat."""
         seat = acme.seats.create("admin", "Seat 1")

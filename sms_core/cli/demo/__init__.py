@@ -17,7 +17,8 @@ It ignores the global options. It needs the sandbox carrier (``sms-core-fake``) 
 One module per part of the story: :mod:`~sms_core.cli.demo.widget`,
 :mod:`~sms_core.cli.demo.seats`, :mod:`~sms_core.cli.demo.registration`,
 :mod:`~sms_core.cli.demo.troubleshooting`, :mod:`~sms_core.cli.demo.texting` and
-:mod:`~sms_core.cli.demo.scheduled`, on the
+:mod:`~sms_core.cli.demo.scheduled` (and, with ``--web``, :mod:`~sms_core.cli.demo.web`, which
+serves the result in the web UI), on the
 setting of :mod:`~sms_core.cli.demo.setting`; this module opens the SDK for each and tells them
 in order.
 """
@@ -27,7 +28,9 @@ from __future__ import annotations
 import random
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from sms_core.cli import output
 from sms_core.cli.demo.setting import (
@@ -49,7 +52,20 @@ if TYPE_CHECKING:
 __all__ = ["DEMO_START", "demo"]
 
 
-def demo() -> None:
+def demo(
+    web: Annotated[
+        bool,
+        typer.Option(
+            "--web",
+            help="Then serve the story's accounts in the web UI on 127.0.0.1, with a sign-in "
+            "link per user (Ctrl+C stops).",
+        ),
+    ] = False,
+    port: Annotated[
+        int,
+        typer.Option("--port", min=0, max=65535, help="The web UI's port; 0 picks a free one."),
+    ] = 8000,
+) -> None:
     """Tell the story on the sandbox carrier: numbers, seats, registration, texting."""
     _check_installed()
     # Imported once the check passed: without the sandbox installed the demo explains, not fails;
@@ -59,6 +75,7 @@ def demo() -> None:
     from sms_core.cli.demo.seats import seat_story  # noqa: PLC0415
     from sms_core.cli.demo.texting import texting_story  # noqa: PLC0415
     from sms_core.cli.demo.troubleshooting import troubleshooting_story  # noqa: PLC0415
+    from sms_core.cli.demo.web import web_story  # noqa: PLC0415
     from sms_core.cli.demo.widget import widget_story  # noqa: PLC0415
     from sms_core.webhooks import LoopbackServer  # noqa: PLC0415
     from sms_fake import SandboxCarrier  # noqa: PLC0415
@@ -88,6 +105,12 @@ def demo() -> None:
                 troubleshooting_story(story, sdk, carrier, carrier_state)
                 texting_story(story, sdk, carrier, server)
                 scheduled_story(story, sdk)
+            if web:
+                with (
+                    _open(widget_db, WIDGET_HOST, clock, carrier, hooks_url) as hcm,
+                    _open(seats_db, SEAT_HOST, clock, carrier, hooks_url) as ats,
+                ):
+                    web_story(story, {"/web": ("HCM widget", hcm), "/ats": ("ATS", ats)}, port)
     console.print()
     output.success(
         console, "The story is complete: every rule held and every refusal changed nothing."

@@ -1,0 +1,223 @@
+"""Server-side render time of each web UI screen at the sandbox's scale, beside a bare page.
+
+Run it from the repository root (with ``sms-core``, ``sms-core-fake``, ``sms-core-hcm-widget``
+and ``sms-core-ats-seats`` installed)::
+
+    python benchmarks/web_pages.py                    # 300 requests per screen
+    python benchmarks/web_pages.py --requests 1000 --users 200
+
+It builds one agency on the sandbox carrier and SQLite, at the scale of the demo and a busy
+sandbox account: ``--users`` HCM users (every fourth inactive), numbers shared by two users
+each, ``--opt-outs`` opt-outs and the audit trail those purchases leave; and, under the ATS
+host, seats of three users. Then, signed in as the admin, it requests each screen through the
+ASGI app in this process (no socket) and times the app alone, from the request reaching it to
+the last byte of the page: the session check, the services' queries, the template. The
+baseline is a Starlette app whose one route returns a fixed HTML page, timed the same way.
+It prints p50 and p95 per screen and asserts nothing; issue 15 asks for under 50 ms.
+
+Measured on the shared 2-core test machine (100 users, 50 numbers, 200 opt-outs, 40 seats,
+300 requests per screen), last run:
+
+===================  ======  ======
+screen               p50 ms  p95 ms
+===================  ======  ======
+numbers              13.9    34.4
+opt-outs             7.7     19.4
+audit trail          12.8    31.3
+seats                14.5    35.7
+bare Starlette page  0.0     0.1
+===================  ======  ======
+
+The first numbers page offered every active user in a re-allocation list beside each inactive
+user: 35 ms p50 and 182 ms p95, most of it the template (21 ms a page). Re-allocation is now a
+page of its own, and the list is one row per number. What remains is mostly the services'
+reads (``numbers.list()`` is about 11 ms for 50 numbers and their users on SQLite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from figures import Row
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sms_core import ManualClock, NumberQuery, OptOutSource, PhoneNumber, SmsAdmin
+from sms_core.testing.web import asgi_client
+from sms_core.web import create_web_app, sign_in_token
+
+#: A Tuesday afternoon; nothing here reads the wall clock but the timer.
+START = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
+SECRET = "benchmark-secret-" + "b" * 32
+ACCOUNT = "bench"
+ADMIN = "admin"
+
+
+class Timed:
+    """ASGI middleware: how long the wrapped app took for each request, in milliseconds."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.times: list[float] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Time the app from the request to the response's last body chunk."""
+        began = time.perf_counter()
+
+        async def timed_send(message: Message) -> None:
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                self.times.append((time.perf_counter() - began) * 1000)
+
+        await self.app(scope, receive, timed_send)
+
+
+def main() -> None:
+    """Build the agency, time every screen and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100, help="HCM users (default 100)")
+    parser.add_argument("--opt-outs", type=int, default=200, help="opt-outs (default 200)")
+    parser.add_argument("--seats", type=int, default=40, help="ATS seats (default 40)")
+    parser.add_argument("--requests", type=int, default=300, help="requests per screen")
+    args = parser.parse_args()
+    results = measure(args.users, args.opt_outs, args.seats, args.requests)
+    print(f"{'screen':<22}{'p50 ms':>8}{'p95 ms':>8}")
+    for name, times in results.items():
+        print(f"{name:<22}{_p(times, 50):>8.1f}{_p(times, 95):>8.1f}")
+
+
+def measure(users: int, opt_outs: int, seats: int, requests: int) -> dict[str, list[float]]:
+    """Each screen's render times (and the bare page's), ``requests`` each, interleaved."""
+    clock = ManualClock(START)
+    with contextlib.ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        carrier = str(folder / "carrier.sqlite3")
+        widget = stack.enter_context(_sdk(folder / "widget.sqlite3", "hcm_widget", clock))
+        ats = stack.enter_context(_sdk(folder / "seats.sqlite3", "ats_seats", clock))
+        _widget_agency(widget, carrier, clock, users, opt_outs)
+        _seat_agency(ats, carrier, seats)
+        screens = {
+            "numbers": (widget, "/numbers"),
+            "opt-outs": (widget, "/optouts"),
+            "audit trail": (widget, "/audit"),
+            "seats": (ats, "/seats"),
+        }
+        timers: dict[str, Timed] = {}
+        clients = {}
+        for name, (sdk, path) in screens.items():
+            timers[name] = Timed(create_web_app(sdk, secret=SECRET))
+            client = stack.enter_context(asgi_client(timers[name]))
+            token = sign_in_token(SECRET, ACCOUNT, ADMIN, now=clock.now())
+            client.get("/signin", params={"token": token})
+            clients[name] = (client, path)
+        timers["bare Starlette page"] = bare = Timed(_bare_app())
+        clients["bare Starlette page"] = (stack.enter_context(asgi_client(bare)), "/")
+        for client, path in clients.values():
+            client.get(path)  # warm-up: templates compiled, statements cached
+        for timer in timers.values():
+            timer.times.clear()
+        for _ in range(requests):
+            for client, path in clients.values():
+                answer = client.get(path)
+                assert answer.status_code == 200, (path, answer.status_code)
+    return {name: timers[name].times for name in clients}
+
+
+@contextlib.contextmanager
+def _sdk(path: Path, host: str, clock: ManualClock) -> Iterator[SmsAdmin]:
+    with SmsAdmin.open(f"sqlite:///{path}", host=host, clock=clock, rng=random.Random(15)) as admin:
+        yield admin
+
+
+def _widget_agency(
+    admin: SmsAdmin, carrier: str, clock: ManualClock, users: int, opt_outs: int
+) -> None:
+    account = admin.create_account(
+        ACCOUNT, name="Bench Staffing", provider="fake", provider_settings={"state_path": carrier}
+    )
+    account.users.upsert(
+        ADMIN, first_name="Dana", last_name="Reyes", permissions=["Marketplace Admin"]
+    )
+    ids = [f"u{index:04d}" for index in range(users)]
+    for index, user_id in enumerate(ids):
+        account.users.upsert(user_id, first_name=f"User{index}", last_name="Bench")
+    area_codes = ("415", "206", "212", "312", "512")
+    for pair in range(users // 2):
+        query = NumberQuery(area_code=area_codes[pair % len(area_codes)], limit=1)
+        [offer] = account.numbers.search(ADMIN, query)
+        account.numbers.purchase(
+            ADMIN, offer.number, ids[2 * pair : 2 * pair + 2], accept_terms=True
+        )
+    for user_id in ids[::4]:
+        account.users.deactivate(user_id)
+    for index in range(opt_outs):
+        clock.advance(timedelta(seconds=30))
+        account.optouts.record(
+            PhoneNumber.parse(f"+1206555{index:04d}"),
+            source=OptOutSource.HOST,
+            keyword=None,
+            at=clock.now(),
+        )
+
+
+def _seat_agency(admin: SmsAdmin, carrier: str, seats: int) -> None:
+    account = admin.create_account(
+        ACCOUNT, name="Bench Staffing", provider="fake", provider_settings={"state_path": carrier}
+    )
+    account.users.upsert(
+        ADMIN, first_name="Riley", last_name="Chen", permissions=["Administration"]
+    )
+    for index in range(seats):
+        seat = account.seats.create(ADMIN, f"Seat {index + 1}")
+        account.seats.auto_assign(ADMIN, seat.id, accept_terms=True)
+        members = [f"s{index:03d}-{member}" for member in range(3)]
+        for user_id in members:
+            account.users.upsert(user_id, first_name=user_id, last_name="Bench")
+        account.seats.assign_users(ADMIN, seat.id, members)
+
+
+def _bare_app() -> Starlette:
+    page = "<!doctype html><html lang='en'><title>Hello</title><main><h1>Hello</h1></main>"
+
+    async def hello(_: object) -> HTMLResponse:
+        return HTMLResponse(page)
+
+    return Starlette(routes=[Route("/", hello)])
+
+
+def _p(times: list[float], percent: int) -> float:
+    """The ``percent``-th percentile of ``times``."""
+    return statistics.quantiles(times, n=100, method="inclusive")[percent - 1]
+
+
+def smoke() -> list[Row]:
+    """40 users, 60 opt-outs, 10 seats, 30 requests a screen (for ``benchmarks/run.py``).
+
+    Each screen's p50 and p95 beside the bare Starlette page's.
+    """
+    results = measure(users=40, opt_outs=60, seats=10, requests=30)
+    bare = results.pop("bare Starlette page")
+    return [
+        Row(
+            measure=f"web UI {name} page, p{percent} ms",
+            sdk=_p(times, percent),
+            baseline=_p(bare, percent),
+            baseline_name="a bare Starlette page",
+        )
+        for name, times in results.items()
+        for percent in (50, 95)
+    ]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""The demo's last part with ``--web``: the story's accounts in the web UI, until Ctrl+C.
+
+The two host products' databases, as the story left them, are served on 127.0.0.1: the HCM
+widget's accounts under ``/web`` and the ATS's under ``/ats``, each with a sign-in link per
+user, signed with a secret made up for this run. The demo's clock stands still, so the links
+and sessions last as long as the demo does.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import typer
+
+from sms_core.cli.errors import CliError
+from sms_core.cli.narration import Narrator
+
+if TYPE_CHECKING:
+    from sms_core.services import SmsAdmin
+
+__all__ = ["web_story"]
+
+#: How long a printed link is good for, on the demo's clock (which stands still).
+_LINK_TTL = timedelta(minutes=15)
+
+
+def web_story(story: Narrator, products: Mapping[str, tuple[str, SmsAdmin]], port: int) -> None:
+    """Serve the web UI for each host product until Ctrl+C.
+
+    Args:
+        story: The narrator.
+        products: By mount path (``/web``), the host product's name and its open SDK.
+        port: The port on 127.0.0.1; 0 picks a free one.
+    """
+    from starlette.applications import Starlette  # noqa: PLC0415 - when the demo runs
+    from starlette.routing import Mount  # noqa: PLC0415
+
+    from sms_core.web import create_web_app, sign_in_token  # noqa: PLC0415
+    from sms_core.webhooks import LoopbackServer  # noqa: PLC0415
+
+    story.part("The web UI")
+    secret = secrets.token_urlsafe(32)
+    app = Starlette(
+        routes=[
+            Mount(path, app=create_web_app(sdk, secret=secret))
+            for path, (_, sdk) in products.items()
+        ]
+    )
+    try:
+        server = LoopbackServer(port=port)
+    except OSError as err:
+        raise CliError(
+            f"the demo's web UI could not listen on 127.0.0.1:{port} ({err.strerror}); "
+            "choose another --port"
+        ) from None
+    with server, server.serving(app):
+        story.say(
+            "Every screen, on the story's data, signed in as each user the host knows. Open a "
+            "link in a browser (each signs in once); Ctrl+C stops."
+        )
+        for path, (product, sdk) in products.items():
+            typer.echo(f"\n{product}: {server.url(path)}")
+            for account in sdk.accounts():
+                for user in sdk.account(account.id).users.list():
+                    token = sign_in_token(
+                        secret, account.id, user.id, _LINK_TTL, now=sdk.clock.now()
+                    )
+                    typer.echo(f"  {user.full_name or user.id} ({account.name}, {account.id}):")
+                    typer.echo(f"    {server.url(path)}/signin?token={token}")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            story.done("Stopped the web UI")

@@ -1,0 +1,221 @@
+"""The *Numbers* screen ("Manage Existing Phone Numbers" of the HCM widget), and its actions.
+
+The list shows each number's status (✔ Registered / ⚠ Unregistered: a green check or a yellow
+alert, with the words), its call forwarding, and its users, a shared number marked ``+1``,
+``+2``, ... and inactive users in red (marked "inactive" in words too). Actions: assign users to
+a number (share it), set its call forwarding (its users and admins may), remove a user from
+a number, re-allocate a number from a user to an
+active one, and deactivate a number after a confirmation. URLs name a number by its line id,
+never by the number itself; an id another account holds is not found here (404).
+Re-allocation and assignment have their own small pages (the users to choose from, then
+Save), so the list stays one row per number however many users there are.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from sms_core.domain import LineSummary, User
+from sms_core.exceptions import LineNotFoundError, NotOnLineError
+from sms_core.web.views import Given, Redirect, Screen, Visit, endpoint
+
+__all__ = ["ROUTES", "available_users", "find_line"]
+
+#: What an action's redirect says happened, by its ``done`` query value.
+DONE = {
+    "removed": "The user was removed from the number.",
+    "reallocated": "The number was re-allocated.",
+    "deactivated": "The number was deactivated and removed from the list.",
+    "assigned": "The users were assigned to the number.",
+    "forwarding": "The call forwarding number was saved.",
+}
+
+
+def find_line(visit: Visit, line_id: str) -> LineSummary:
+    """The account's line with that id.
+
+    Raises:
+        LineNotFoundError: When the account has no active line with that id.
+    """
+    for summary in visit.account.numbers.list():
+        if summary.line.id == line_id:
+            return summary
+    raise LineNotFoundError(
+        f"this account has no number with id {line_id[:64]!r} (it may have been deactivated); "
+        "go back to the numbers list"
+    )
+
+
+def available_users(visit: Visit) -> list[User]:
+    """The users a list offers for a number: active, and on no number yet.
+
+    Only an offer: the services refuse an inactive user or one with a line all the same.
+    """
+    taken = {
+        user_id for summary in visit.account.numbers.list() for user_id in summary.line.user_ids
+    }
+    return [user for user in visit.account.users.list(active_only=True) if user.id not in taken]
+
+
+def numbers(visit: Visit, given: Given) -> Screen:
+    """Every provisioned number with its status, forwarding and users."""
+    return Screen(
+        template="numbers.html",
+        context={
+            "lines": visit.account.numbers.list(),
+            "done": DONE.get(given.query.get("done", "")),
+        },
+        title="Phone numbers",
+    )
+
+
+def choose_users(visit: Visit, given: Given) -> Screen:
+    """The form that shares a number with more users: active users on no number yet."""
+    summary = find_line(visit, given.path["line_id"])
+    return Screen(
+        template="assign_users.html",
+        context={
+            "target": summary.line.number.e164,
+            "number": None,
+            "action": f"/numbers/{summary.line.id}/assign",
+            "cancel": "/numbers",
+            "button": "Save",
+            "users": available_users(visit),
+        },
+        title="Assign users",
+    )
+
+
+def assign_users(visit: Visit, given: Given) -> Redirect:
+    """Put the ticked users on the number: all of them, or none when one is refused."""
+    line = find_line(visit, given.path["line_id"]).line
+    visit.account.numbers.assign_many(visit.actor_id, line.number, list(given.fields("user_id")))
+    return Redirect(to="/numbers?done=assigned")
+
+
+def edit_forwarding(visit: Visit, given: Given) -> Screen:
+    """The form that sets or clears where calls to the number are forwarded."""
+    return Screen(
+        template="forwarding.html",
+        context={"summary": find_line(visit, given.path["line_id"])},
+        title="Call forwarding",
+    )
+
+
+def set_forwarding(visit: Visit, given: Given) -> Redirect:
+    """Save the forwarding number (empty stops forwarding); the line's users and admins may."""
+    line = find_line(visit, given.path["line_id"]).line
+    typed = given.field("forward_to").strip()
+    visit.account.numbers.set_forwarding(visit.actor_id, line.number, typed or None)
+    return Redirect(to="/numbers?done=forwarding")
+
+
+def remove_user(visit: Visit, given: Given) -> Redirect:
+    """Take a user off a number."""
+    line = find_line(visit, given.path["line_id"]).line
+    user = visit.path_user(given)
+    visit.account.numbers.unassign(visit.actor_id, line.number, user.id)
+    return Redirect(to="/numbers?done=removed")
+
+
+def choose_reallocation(visit: Visit, given: Given) -> Screen:
+    """The form that re-allocates a number from one of its users: active users only."""
+    summary = find_line(visit, given.path["line_id"])
+    user = visit.path_user(given)
+    if user.id not in summary.line.user_ids:
+        raise NotOnLineError(
+            f"user {user.id!r} is not on {summary.line.number}; choose a user on it"
+        )
+    return Screen(
+        template="reallocate.html",
+        context={
+            "summary": summary,
+            "user": user,
+            "active_users": visit.account.users.list(active_only=True),
+        },
+        title="Re-allocate this number",
+    )
+
+
+def reallocate(visit: Visit, given: Given) -> Redirect:
+    """Move a number from one of its users to an active user without a number."""
+    line = find_line(visit, given.path["line_id"]).line
+    visit.account.numbers.reallocate(
+        visit.actor_id, line.number, visit.path_user(given).id, given.field("to_user_id")
+    )
+    return Redirect(to="/numbers?done=reallocated")
+
+
+def confirm_deactivate(visit: Visit, given: Given) -> Screen:
+    """The confirmation a deactivation asks for first."""
+    return Screen(
+        template="confirm_deactivate.html",
+        context={"summary": find_line(visit, given.path["line_id"])},
+        title="Deactivate this number?",
+    )
+
+
+def deactivate(visit: Visit, given: Given) -> Redirect:
+    """Release the number at the carrier and remove it from the list (its history stays)."""
+    line = find_line(visit, given.path["line_id"]).line
+    visit.account.numbers.deactivate(visit.actor_id, line.number)
+    return Redirect(to="/numbers?done=deactivated")
+
+
+ROUTES = [
+    Route("/numbers", endpoint(numbers), name="numbers"),
+    Route(
+        "/numbers/{line_id}/assign",
+        endpoint(choose_users),
+        methods=["GET"],
+        name="numbers-choose-users",
+    ),
+    Route(
+        "/numbers/{line_id}/assign",
+        endpoint(assign_users),
+        methods=["POST"],
+        name="numbers-assign",
+    ),
+    Route(
+        "/numbers/{line_id}/forwarding",
+        endpoint(edit_forwarding),
+        methods=["GET"],
+        name="numbers-edit-forwarding",
+    ),
+    Route(
+        "/numbers/{line_id}/forwarding",
+        endpoint(set_forwarding),
+        methods=["POST"],
+        name="numbers-set-forwarding",
+    ),
+    Route(
+        "/numbers/{line_id}/users/{user_id}/remove",
+        endpoint(remove_user),
+        methods=["POST"],
+        name="numbers-remove-user",
+    ),
+    Route(
+        "/numbers/{line_id}/users/{user_id}/reallocate",
+        endpoint(choose_reallocation),
+        methods=["GET"],
+        name="numbers-choose-reallocation",
+    ),
+    Route(
+        "/numbers/{line_id}/users/{user_id}/reallocate",
+        endpoint(reallocate),
+        methods=["POST"],
+        name="numbers-reallocate",
+    ),
+    Route(
+        "/numbers/{line_id}/deactivate",
+        endpoint(confirm_deactivate),
+        methods=["GET"],
+        name="numbers-confirm-deactivate",
+    ),
+    Route(
+        "/numbers/{line_id}/deactivate",
+        endpoint(deactivate),
+        methods=["POST"],
+        name="numbers-deactivate",
+    ),
+]

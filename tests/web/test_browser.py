@@ -1,0 +1,292 @@
+"""The web UI in a real browser: Playwright driving Debian's chromium, headless, on 127.0.0.1.
+
+One uvicorn server and one browser per module (the journeys share them; each test has its own
+browser context, so its own session). The widget's UI is mounted at ``/web`` and the ATS's at
+``/ats``, as two host products would mount them. Every screen is screenshotted into the test's
+tmp folder, and axe-core (vendored under ``tests/web/vendor/axe-core``, injected only here,
+in a context that lifts the page's CSP for it) must report no serious or critical violation
+on any screen, at a laptop's width and in a 400-px-wide iframe's.
+
+Without ``/usr/bin/chromium`` the module is skipped, except under CI, where it must run
+(``.ci/run`` installs chromium).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from sms_core import ManualClock
+from sms_core.services import SmsAdmin
+from sms_core.web import create_web_app, sign_in_token
+from sms_core.webhooks import LoopbackServer
+from tests.web.conftest import (
+    FAILED_PAGE,
+    OPT_OUTS,
+    SECRET,
+    START,
+    build_seats,
+    build_widget,
+    open_sdk,
+    opted_out,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+#: A laptop, and the narrowest iframe a host gives the UI.
+WIDTHS = (1280, 400)
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing under CI; .ci/run installs it", pytrace=False)
+    pytest.skip(
+        f"the browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)",
+        allow_module_level=True,
+    )
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+
+class Site:
+    """The served UIs and their data: signs users in through the real sign-in link."""
+
+    def __init__(self, url: str, clock: ManualClock, widget: SmsAdmin, seats: SmsAdmin) -> None:
+        self.url = url
+        self.clock = clock
+        self.widget = widget
+        self.seats = seats
+
+    def sign_in(self, page: Page, mount: str = "/web", user: str = "admin") -> None:
+        """Open the host's sign-in link for ``user`` in ``page``."""
+        token = sign_in_token(SECRET, "acme", user, timedelta(minutes=2), now=self.clock.now())
+        page.goto(f"{self.url}{mount}/signin?token={token}")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("browser-site")
+    clock = ManualClock(START)
+    carrier = folder / "carrier.sqlite3"
+    with (
+        open_sdk(f"sqlite:///{folder / 'widget.sqlite3'}", "hcm_widget", clock) as widget,
+        open_sdk(f"sqlite:///{folder / 'seats.sqlite3'}", "ats_seats", clock) as seats,
+    ):
+        build_widget(widget, carrier, clock)
+        build_seats(seats, carrier)
+        seats.account("acme").seats.create("admin", "Support")  # stays without a number
+        app = Starlette(
+            routes=[
+                Mount("/web", app=create_web_app(widget, secret=SECRET)),
+                Mount("/ats", app=create_web_app(seats, secret=SECRET)),
+            ]
+        )
+        with LoopbackServer() as server, server.serving(app):
+            yield Site(server.url(), clock, widget, seats)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Page]:
+    """A fresh context (no cookies) whose console errors fail the test (a CSP refusal, say).
+
+    When the test fails, the page as it was is screenshotted into the test's tmp folder and
+    the file named in the failure's report (``tests/web/conftest.py``).
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on(
+        "console",
+        lambda message: errors.append(message.text) if message.type == "error" else None,
+    )
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    # For the report hook in conftest.py: the page to screenshot should the test fail.
+    request.node.stash[FAILED_PAGE] = (opened, tmp_path / "failure.png")
+    yield opened
+    context.close()
+    assert [] == errors
+
+
+def shot(page: Page, tmp_path: Path, name: str) -> Path:
+    """A full-page screenshot in the test's tmp folder."""
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+class TestJourneys:
+    """The seeds' main screens, end to end."""
+
+    def test_sign_in_and_see_the_shared_number(
+        self, page: Page, site: Site, tmp_path: Path
+    ) -> None:
+        site.sign_in(page)
+        # The token left the address bar: the sign-in redirected to the first screen.
+        expect(page).to_have_url(f"{site.url}/web/numbers")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Phone numbers")
+        expect(page.locator(".badge")).to_have_text("+1")
+        inactive = page.get_by_text("Cy Young (inactive)")
+        expect(inactive).to_be_visible()
+        assert "rgb(179, 38, 30)" == inactive.evaluate("e => getComputedStyle(e).color")
+        expect(page.get_by_text("⚠ Unregistered").first).to_be_visible()
+        shot(page, tmp_path, "numbers")
+
+    def test_share_a_number_with_one_more_user(
+        self, page: Page, site: Site, tmp_path: Path
+    ) -> None:
+        site.sign_in(page)
+        shared = page.get_by_role("row").filter(has=page.locator(".badge"))
+        shared.get_by_role("link", name=re.compile("^Assign users")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Assign users")
+        page.get_by_label("Dee Park").check()
+        shot(page, tmp_path, "assign-users")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("status")).to_have_text("✔ The users were assigned to the number.")
+        expect(page.locator(".badge")).to_have_text("+2")
+        shot(page, tmp_path, "numbers-shared-by-three")
+
+    def test_page_through_opt_outs(self, page: Page, site: Site, tmp_path: Path) -> None:
+        site.sign_in(page)
+        page.get_by_role("link", name="Opt-outs").click()
+        rows = page.locator("#listing tbody tr")
+        expect(rows).to_have_count(25)
+        expect(rows.first).to_contain_text(opted_out(0).e164)
+        shot(page, tmp_path, "optouts-1")
+        page.get_by_role("link", name="Next page").click()  # htmx swaps the list in place
+        expect(page).to_have_url(re.compile(r"/web/optouts\?cursor="))
+        expect(rows).to_have_count(OPT_OUTS - 25)
+        expect(rows.first).to_contain_text(opted_out(25).e164)
+        expect(page.get_by_text("Last page")).to_be_visible()
+        shot(page, tmp_path, "optouts-2")
+
+    def test_remove_a_seat_user_after_confirming(
+        self, page: Page, site: Site, tmp_path: Path
+    ) -> None:
+        site.sign_in(page, "/ats")
+        expect(page).to_have_url(f"{site.url}/ats/seats")
+        shot(page, tmp_path, "seats")
+        page.get_by_role("link", name="Remove Bob Stone from Recruiting").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Remove this user?")
+        page.get_by_role("button", name="Remove user").click()
+        expect(page.get_by_role("status")).to_have_text(
+            "✔ The user was removed from the seat's number."
+        )
+        expect(page.get_by_text("Bob Stone")).to_have_count(0)
+        shot(page, tmp_path, "seats-after-removal")
+
+    def test_choose_number_for_a_seat(self, page: Page, site: Site, tmp_path: Path) -> None:
+        """Choose Number → area code → Generate Numbers → pick one → Complete Setup."""
+        site.sign_in(page, "/ats")
+        page.get_by_role("link", name="Assign a phone number to Sales").click()
+        page.get_by_label("Area code").fill("512")
+        page.get_by_role("button", name="Generate Numbers").click()
+        choices = page.get_by_role("radio")
+        expect(choices.first).to_be_checked()
+        picked = choices.nth(1)
+        picked.check()
+        number = picked.get_attribute("value")
+        shot(page, tmp_path, "seat-choose-number")
+        page.get_by_label("I agree to the subscription terms").check()
+        page.get_by_role("button", name="Complete Setup").click()
+        expect(page.get_by_role("status")).to_have_text("✔ The seat's number is set up.")
+        expect(page.get_by_role("row", name=re.compile("Sales"))).to_contain_text(str(number))
+        shot(page, tmp_path, "seats-after-setup")
+
+    def test_keyboard_reaches_the_content(self, page: Page, site: Site) -> None:
+        site.sign_in(page)
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        # The first control in the content, past the header and navigation.
+        focused = page.evaluate("document.activeElement.closest('main') !== null")
+        assert focused
+
+    def test_a_400_px_iframe_needs_no_sideways_scrolling(
+        self, page: Page, site: Site, tmp_path: Path
+    ) -> None:
+        page.set_viewport_size({"width": 400, "height": 800})
+        site.sign_in(page)
+        for screen in ("numbers", "optouts", "audit"):
+            page.goto(f"{site.url}/web/{screen}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 400, screen
+            shot(page, tmp_path, f"{screen}-400px")
+
+
+def _violations(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => ({id: v.id, targets: v.nodes.map(n => n.target.join(" "))}))"""
+    )
+    return found
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_serious_accessibility_violation(
+    browser: Browser, site: Site, tmp_path: Path, width: int
+) -> None:
+    """axe-core on every screen, the confirmations and a refusal included."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    cy_line = next(
+        s.line.id for s in site.widget.account("acme").numbers.list() if "cy" in s.line.user_ids
+    )
+    screens = {
+        "numbers": "/web/numbers",
+        "deactivate": f"/web/numbers/{cy_line}/deactivate",
+        "reallocate": f"/web/numbers/{cy_line}/users/cy/reallocate",
+        "assign": f"/web/numbers/{cy_line}/assign",
+        "forwarding": f"/web/numbers/{cy_line}/forwarding",
+        "optouts": "/web/optouts",
+        "audit": "/web/audit",
+        "refusal": "/web/numbers/no-such-line/deactivate",
+    }
+    found = {}
+    site.sign_in(page)
+    for name, path in screens.items():
+        page.goto(site.url + path)
+        shot(page, tmp_path, f"axe-{name}-{width}")
+        found[name] = _violations(page)
+    site.sign_in(page, "/ats")
+    page.goto(f"{site.url}/ats/seats")
+    found["seats"] = _violations(page)
+    seats = site.seats.account("acme").seats.list()
+    numbered = next(s.seat for s in seats if s.line is not None)
+    page.goto(f"{site.url}/ats/seats/{numbered.id}/assign")
+    found["seats-assign"] = _violations(page)
+    support = next(s.seat for s in seats if s.seat.name == "Support")
+    page.goto(f"{site.url}/ats/seats/{support.id}/number?area_code=415")
+    found["seats-number"] = _violations(page)
+    page.goto(f"{site.url}/ats/seats/{support.id}/number?auto=1")
+    found["seats-auto"] = _violations(page)
+    context.close()
+    assert {name: [] for name in found} == found
