@@ -321,12 +321,28 @@ class MessageBodyError(InvalidInputError):
     Attributes:
         length: The body's length in characters.
         limit: The most characters allowed.
+        recipient: In a text to many, the recipient whose text it is (their number as given);
+            the whole request was refused, nothing stored or sent.
     """
 
-    def __init__(self, message: str, *, length: int, limit: int) -> None:
+    def __init__(
+        self, message: str, *, length: int, limit: int, recipient: str | None = None
+    ) -> None:
         super().__init__(message)
         self.length = length
         self.limit = limit
+        self.recipient = recipient
+
+    @classmethod
+    def for_recipient(cls, err: MessageBodyError, *, position: int, number: str) -> Self:
+        """``err`` about one recipient's text in a text to many, which refuses the whole request."""
+        return cls(
+            f"the text to recipient {position} ({number}), {err.length} characters: {err}; "
+            "nothing was sent to anyone",
+            length=err.length,
+            limit=err.limit,
+            recipient=number,
+        )
 
 
 class TooManyRecipientsError(InvalidInputError):
