@@ -36,6 +36,7 @@ from sms_core.store import audit as audit_store
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
+from sms_core.store import templates as template_store
 from sms_core.store import users as user_store
 from sms_core.store.accounts import insert_account
 from sms_core.store.migrate import alembic_config, upgrade
@@ -45,7 +46,7 @@ LINE = "+14155550100"
 ALICE = "+12125550101"
 
 #: What a plan line says when SQLite reads a table without an index.
-_SQLITE_SCAN = re.compile(r"^SCAN (messages|opt_outs|audit_log)\b(?! USING)")
+_SQLITE_SCAN = re.compile(r"^SCAN (messages|opt_outs|audit_log|templates)\b(?! USING)")
 
 
 def seed(connection: sa.Connection, account_id: str, size: int) -> None:
@@ -278,3 +279,11 @@ class TestListPlans:
             ),
         )
         assert_indexed(plan, "ix_users_account_name")
+
+    def test_templates(self, database: Database) -> None:
+        """Templates page by name through uq_templates_account_name."""
+        [plan] = plans(
+            database,
+            lambda c: template_store.template_page(c, "acme", after=("Shift",), limit=10),
+        )
+        assert_indexed(plan, "uq_templates_account_name")

@@ -102,6 +102,7 @@ from sms_core.domain.registration import (
     SyncReport,
     Troubleshooting,
 )
+from sms_core.domain.templates import Template, TemplateRecipient
 
 __all__ = [
     "ANSWER_LOST_CODE",
@@ -183,6 +184,8 @@ __all__ = [
     "StepStatus",
     "Submission",
     "SyncReport",
+    "Template",
+    "TemplateRecipient",
     "Thread",
     "Troubleshooting",
     "User",

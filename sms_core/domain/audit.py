@@ -46,6 +46,12 @@ class AuditAction(StrEnum):
     LIFT_OPT_OUT = "lift_opt_out"
     #: The account's non-secret carrier settings were changed.
     SET_PROVIDER_SETTINGS = "set_provider_settings"
+    #: A template was added.
+    CREATE_TEMPLATE = "create_template"
+    #: A template's name, body or sample flag was changed.
+    UPDATE_TEMPLATE = "update_template"
+    #: A template was removed.
+    DELETE_TEMPLATE = "delete_template"
 
 
 @attrs.frozen(kw_only=True)

@@ -1,3 +1,4 @@
+# Over 400 lines: the entry point wires every service of an account, one attribute each.
 """The SDK's entry point: open the database and plugins, then work account by account."""
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from sms_core.services.policy_settings import PolicySettingsAdmin
 from sms_core.services.registration import RegistrationAdmin
 from sms_core.services.seats import SeatAdmin
 from sms_core.services.sending import SendPipeline
+from sms_core.services.templates import Templates
 from sms_core.services.users import UserDirectory
 from sms_core.store import Database
 from sms_core.store import accounts as account_store
@@ -59,6 +61,7 @@ class AccountAdmin:
         optouts: The numbers that opted out, blocked on every line.
         webhooks: Applies the carrier's delivery reports, inbound texts and calls.
         allowance: The account's monthly allowance: its scope, and the account's pool.
+        templates: Saved texts with merge fields, checked when saved, sent to many.
     """
 
     account: Account
@@ -72,6 +75,7 @@ class AccountAdmin:
     optouts: OptOuts
     webhooks: WebhookReceiver
     allowance: AllowanceAdmin
+    templates: Templates
 
     @classmethod
     def build(cls, context: AccountContext) -> AccountAdmin:
@@ -95,6 +99,7 @@ class AccountAdmin:
             optouts=OptOuts(context),
             webhooks=WebhookReceiver(context, pipeline),
             allowance=AllowanceAdmin(context),
+            templates=Templates(context, pipeline),
         )
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "policy_settings",
     "registration_steps",
     "seats",
+    "templates",
     "users",
 ]
 
@@ -359,4 +360,22 @@ host_events = sa.Table(
         sqlite_where=sa.text("delivered_at IS NULL"),
         postgresql_where=sa.text("delivered_at IS NULL"),
     ),
+)
+
+# The account's templates: texts with merge fields, named uniquely in the account and listed
+# (paged, keyset) by name.
+templates = sa.Table(
+    "templates",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(ID_LENGTH), nullable=False, unique=True),
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("name", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("sample_compliant", sa.Boolean, nullable=False),
+    sa.Column("created_at", _TIME, nullable=False),
+    sa.Column("created_by", sa.String(ID_LENGTH), nullable=False),
+    sa.Column("updated_at", _TIME, nullable=False),
+    sa.Column("updated_by", sa.String(ID_LENGTH), nullable=False),
+    sa.Index("uq_templates_account_name", "account_id", "name", unique=True),
 )
