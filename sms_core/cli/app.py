@@ -110,6 +110,11 @@ COMMANDS: tuple[Deferred, ...] = (
         target="sms_core.cli.optouts:app",
         help="Opt-outs: numbers blocked on every line of the account (STOP and the like).",
     ),
+    Deferred(
+        name="templates",
+        target="sms_core.cli.templates:app",
+        help="Templates: saved texts with merge fields, and sending one to many candidates.",
+    ),
 )
 
 
