@@ -46,6 +46,11 @@ KEY_LINES = (
     "↙ received",
     "⊘ blocks texts",
     "✘ Refused (CandidateOptedOutError)",
+    "✘ Refused (TemplateError): with its merge fields at their maximum lengths the text has 185",
+    "+15125550142: Northwind Staffing: hi Sam, a forklift shift is open next week.",
+    "+13125550123: Northwind Staffing: hi Kim, a night picker shift is open next week.",
+    "✘ Refused (MessageBodyError): the text to recipient 2 (+13125550123), 164 characters",
+    "Nothing changed in the texts at the carrier: Sam was not texted either.",
     "✔ The story is complete",
 )
 

@@ -16,7 +16,8 @@ It ignores the global options. It needs the sandbox carrier (``sms-core-fake``) 
 
 One module per part of the story: :mod:`~sms_core.cli.demo.widget`,
 :mod:`~sms_core.cli.demo.seats`, :mod:`~sms_core.cli.demo.registration`,
-:mod:`~sms_core.cli.demo.troubleshooting` and :mod:`~sms_core.cli.demo.texting`, on the
+:mod:`~sms_core.cli.demo.troubleshooting`, :mod:`~sms_core.cli.demo.texting` and
+:mod:`~sms_core.cli.demo.templates`, on the
 setting of :mod:`~sms_core.cli.demo.setting`; this module opens the SDK for each and tells them
 in order.
 """
@@ -55,6 +56,7 @@ def demo() -> None:
     # and only when the demo runs, so 'smsadmin demo --help' loads none of the SDK.
     from sms_core.cli.demo.registration import registration_story  # noqa: PLC0415
     from sms_core.cli.demo.seats import seat_story  # noqa: PLC0415
+    from sms_core.cli.demo.templates import templates_story  # noqa: PLC0415
     from sms_core.cli.demo.texting import texting_story  # noqa: PLC0415
     from sms_core.cli.demo.troubleshooting import troubleshooting_story  # noqa: PLC0415
     from sms_core.cli.demo.widget import widget_story  # noqa: PLC0415
@@ -85,6 +87,7 @@ def demo() -> None:
                 registration_story(story, sdk.account("northwind"), carrier)
                 troubleshooting_story(story, sdk, carrier, carrier_state)
                 texting_story(story, sdk, carrier, server)
+                templates_story(story, sdk, carrier)
     console.print()
     output.success(
         console, "The story is complete: every rule held and every refusal changed nothing."
