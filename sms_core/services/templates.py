@@ -357,7 +357,9 @@ def _values(field: str, values: object) -> dict[str, str]:
     for name, value in values.items():
         if name not in MERGE_FIELDS:
             raise TemplateError.unknown_field(str(name), None, tuple(MERGE_FIELDS))
-        checked[name] = inputs.text(f"{field}[{name!r}]", value, max_length=inputs.NAME_LENGTH)
+        # Bounded only as any body is: a value that makes a text too long is refused with the
+        # recipient's name and the text's length when the texts are checked.
+        checked[name] = inputs.text(f"{field}[{name!r}]", value, max_length=inputs.BODY_TEXT_LENGTH)
     return checked
 
 
