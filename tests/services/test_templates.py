@@ -19,6 +19,7 @@ from sms_core import (
 from sms_core.exceptions import (
     AlreadyExistsError,
     InvalidCursorError,
+    InvalidFieldError,
     PermissionDeniedError,
     TemplateError,
     TemplateNotFoundError,
@@ -266,3 +267,49 @@ class TestSending(Texting):
         assert [True, True] == [outcome.duplicate for outcome in again.outcomes]
         assert {RecipientStatus.SENT} == {outcome.status for outcome in again.outcomes}
         assert 2 == len(outbound_at_carrier(carrier))
+
+
+class TestBadArguments(Texting):
+    """Arguments of the wrong type or size are refused by field; nothing is written."""
+
+    @pytest.mark.parametrize(
+        ("kwargs", "field"),
+        [
+            ({"name": 7, "body": "Hi"}, "name"),
+            ({"name": "  ", "body": "Hi"}, "name"),
+            ({"name": "x" * 101, "body": "Hi"}, "name"),
+            ({"name": "Hi", "body": None}, "body"),
+            ({"name": "Hi", "body": "Hi", "sample_compliant": "yes"}, "sample_compliant"),
+        ],
+    )
+    def test_create(self, acme: AccountAdmin, kwargs: dict[str, object], field: str) -> None:
+        """Each bad argument is named."""
+        with pytest.raises(InvalidFieldError) as refused:
+            acme.templates.create("admin", **kwargs)  # type: ignore[arg-type]
+        assert field == refused.value.field
+        assert () == acme.templates.list_page("ann").items
+
+    def test_blank_body(self, acme: AccountAdmin) -> None:
+        """A body no reader would see is refused as a text would be."""
+        with pytest.raises(MessageBodyError, match="the template's the message is empty"):
+            acme.templates.create("admin", name="Blank", body=" \n ")
+
+    def test_send_arguments(self, acme: AccountAdmin, line: str) -> None:
+        """Recipients of another type, or values that are not text, are refused by field."""
+        acme.templates.create("admin", name="Hi", body="Hi {candidate.first_name}")
+        with pytest.raises(InvalidFieldError, match="recipients"):
+            acme.templates.send("ann", "Hi", [ALICE])  # type: ignore[list-item]
+        with pytest.raises(InvalidFieldError, match="values"):
+            acme.templates.send(
+                "ann",
+                "Hi",
+                [TemplateRecipient(candidate_id=None, number=ALICE)],
+                values={"candidate.first_name": 7},  # type: ignore[dict-item]
+            )
+        with pytest.raises(InvalidFieldError, match="values"):
+            acme.templates.send(
+                "ann",
+                "Hi",
+                [TemplateRecipient(candidate_id=None, number=ALICE)],
+                values=["candidate.first_name"],  # type: ignore[arg-type]
+            )
