@@ -6,6 +6,7 @@ Every test runs on SQLite and on PostgreSQL (the ``database_url`` fixture).
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 
@@ -14,6 +15,7 @@ from sms_core import (
     AuditAction,
     MessageBodyError,
     RecipientStatus,
+    Template,
     TemplateRecipient,
 )
 from sms_core.exceptions import (
@@ -313,3 +315,29 @@ class TestBadArguments(Texting):
                 [TemplateRecipient(candidate_id=None, number=ALICE)],
                 values=["candidate.first_name"],  # type: ignore[arg-type]
             )
+
+
+class TestConcurrentNames(Texting):
+    """Two admins saving the same name at once: one template, the other told it exists."""
+
+    def test_one_wins(self, acme: AccountAdmin) -> None:
+        """Four threads, one barrier: exactly one create succeeds, three get AlreadyExistsError."""
+        barrier = threading.Barrier(4)
+        results: list[object] = []
+
+        def create(index: int) -> None:
+            barrier.wait()
+            try:
+                results.append(acme.templates.create("admin", name="Shift", body=f"Text {index}"))
+            except AlreadyExistsError as err:
+                results.append(err)
+
+        threads = [threading.Thread(target=create, args=(index,)) for index in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert 1 == sum(1 for result in results if isinstance(result, Template))
+        assert 3 == sum(1 for result in results if isinstance(result, AlreadyExistsError))
+        [saved] = acme.templates.list_page("ann").items
+        assert [saved] == [result for result in results if isinstance(result, Template)]
