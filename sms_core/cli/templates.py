@@ -18,6 +18,7 @@ from rich.text import Text
 
 from sms_core.cli import output
 from sms_core.cli.message_tables import outcomes_table
+from sms_core.cli.messages import show_segments
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption
 from sms_core.domain import Template, TemplateRecipient
@@ -154,6 +155,7 @@ def send(
         result: MassSendResult = account.templates.send(
             actor, template, recipients, values=common, idempotency_key=key
         )
+    show_segments(console, result.segments)  # the rendered text that takes the most
     console.print(outcomes_table(result.outcomes))
     output.success(console, f"{result.sent} sent, {result.refused} refused, {result.failed} failed")
 

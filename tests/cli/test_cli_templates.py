@@ -94,6 +94,7 @@ class TestSending:
             "--as", "u-ada", "templates", "send", "Offer", "--file", str(file),
             "--value", "job.title=forklift",
         )  # fmt: skip
+        assert "Encoding: GSM-7, 1 segment" in result.stdout
         assert "2 sent, 0 refused, 0 failed" in result.stdout
         assert {
             SAM: "Ada at Acme Staffing: hi Sam, a forklift shift?",
