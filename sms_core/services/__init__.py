@@ -16,6 +16,7 @@ from sms_core.services.reconciliation_poller import ReconciliationPoller
 from sms_core.services.registration import RegistrationAdmin
 from sms_core.services.registration_poller import RegistrationPoller
 from sms_core.services.seats import SeatAdmin
+from sms_core.services.templates import Templates
 from sms_core.services.users import UserDirectory
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ __all__ = [
     "RegistrationPoller",
     "SeatAdmin",
     "SmsAdmin",
+    "Templates",
     "UserDirectory",
     "WebhookKind",
     "WebhookReceiver",
