@@ -12,7 +12,8 @@ order never changes and nothing the user asked to send is lost or sent twice:
    allows to text, on a registered line (:meth:`SendPipeline.sending_line`); the recipient is a
    valid number that has not opted out and is within its quiet hours
    (:meth:`SendPipeline.check_recipient`); the body is not empty and fits the host's limit.
-   The checks that need no database are in :mod:`.send_checks`.
+   The checks that need no database are in :mod:`.send_checks`; a text to many runs them per
+   body and per recipient through :mod:`.send_plan`.
 2. One transaction uses the allowance (a seat's or the account's pool, see :mod:`.allowance`)
    and stores the message as ``PENDING`` with its idempotency key (:mod:`.send_storage`).
 3. A second transaction marks the text as being handed over (``handed_at``), with a
