@@ -17,6 +17,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── RegistrationLintError              a registration form with lint errors; has the report
     │   ├── MessageBodyError                   an empty text, or one longer than the host allows
     │   ├── TooManyRecipientsError             a mass text over the host's cap (or to nobody)
+    │   ├── TemplateError                      a bad merge field, or a body that can be too long
     │   ├── IdempotencyKeyError                a key reused for another send, or malformed
     │   └── InvalidCursorError                 a page cursor that is malformed or of another list
     ├── NotFoundError (LookupError)            an id or number the account does not have
@@ -27,6 +28,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── MessageNotFoundError
     │   ├── OptOutNotFoundError                lifting an opt-out the number does not have
     │   ├── ScheduledSendNotFoundError         a scheduled send the account does not have
+    │   ├── TemplateNotFoundError              no template with that id or name
     │   └── RegistrationStepNotFoundError      a carrier's news about a step the account lacks
     ├── PermissionDeniedError                  the host does not allow this actor this action
     ├── RuleViolationError                     the request breaks a rule of the account or host
@@ -151,6 +153,8 @@ __all__ = [
     "SmsError",
     "StepNotFailedError",
     "StoreConflict",
+    "TemplateError",
+    "TemplateNotFoundError",
     "TermsNotAcceptedError",
     "TooManyRecipientsError",
     "UnknownHostError",
@@ -329,12 +333,95 @@ class MessageBodyError(InvalidInputError):
     Attributes:
         length: The body's length in characters.
         limit: The most characters allowed.
+        recipient: In a text to many, the recipient whose text it is (their number as given);
+            the whole request was refused, nothing stored or sent.
     """
 
-    def __init__(self, message: str, *, length: int, limit: int) -> None:
+    def __init__(
+        self, message: str, *, length: int, limit: int, recipient: str | None = None
+    ) -> None:
         super().__init__(message)
         self.length = length
         self.limit = limit
+        self.recipient = recipient
+
+    @classmethod
+    def for_recipient(cls, err: MessageBodyError, *, position: int, number: str) -> Self:
+        """``err`` about one recipient's text in a text to many, which refuses the whole request."""
+        return cls(
+            f"the text to recipient {position} ({number}), {err.length} characters: {err}; "
+            "nothing was sent to anyone",
+            length=err.length,
+            limit=err.limit,
+            recipient=number,
+        )
+
+
+class TemplateError(InvalidInputError):
+    """Raised when a template is refused: a malformed or unknown merge field, a missing value.
+
+    Also when its body can exceed the host's limit with its fields at their maximum lengths,
+    or a template marked as the campaign's sample wording lacks the brand name or opt-out
+    line. Nothing was saved or sent.
+
+    Attributes:
+        field: The merge field at fault, when one is.
+        problems: Every problem found, each with its fix (the sample-wording rules).
+    """
+
+    def __init__(
+        self, message: str, *, field: str | None = None, problems: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.problems = problems
+
+    @classmethod
+    def malformed_field(cls, token: str, position: int) -> Self:
+        """A brace that does not open or close a merge field's name."""
+        return cls(
+            f"{token!r} at position {position} is not a merge field: write a field as "
+            "{candidate.first_name} (lower-case, a dot between its two parts), and a literal "
+            "brace as {{ or }}",
+            field=token,
+        )
+
+    @classmethod
+    def unknown_field(cls, name: str, position: int | None, known: tuple[str, ...]) -> Self:
+        """A merge field (in a body at ``position``, or given a value) that does not exist."""
+        listed = ", ".join("{" + field + "}" for field in known)
+        where = f" at position {position}" if position is not None else ""
+        return cls(
+            f"{{{name}}}{where} is not a merge field; use one of {listed}",
+            field=name,
+        )
+
+    @classmethod
+    def missing_value(cls, name: str, *, recipient: str | None = None) -> Self:
+        """A field the template uses that the caller gave no value for."""
+        whose = f" for recipient {recipient}" if recipient else ""
+        return cls(
+            f"the template uses {{{name}}} but no value was given{whose}; give every field "
+            "the template uses a value (for all recipients, or for each one)",
+            field=name,
+        )
+
+    @classmethod
+    def can_exceed(cls, length: int, limit: int) -> Self:
+        """A body too long for the host's limit once its fields are at their maximum lengths."""
+        return cls(
+            f"with its merge fields at their maximum lengths the text has {length} characters "
+            f"and the limit is {limit}; shorten it by {length - limit} (or use fewer fields) "
+            "so that every recipient's text fits",
+        )
+
+    @classmethod
+    def not_sample_compliant(cls, problems: tuple[str, ...]) -> Self:
+        """A template marked as the campaign's sample wording that breaks its rules."""
+        return cls(
+            "the template cannot be the campaign's sample wording: " + "; ".join(problems),
+            problems=problems,
+        )
 
 
 class TooManyRecipientsError(InvalidInputError):
@@ -389,6 +476,10 @@ class SeatNotFoundError(NotFoundError):
 
 class MessageNotFoundError(NotFoundError):
     """Raised when the account has no message with the given id."""
+
+
+class TemplateNotFoundError(NotFoundError):
+    """Raised when the account has no template with the id or name given."""
 
 
 class OptOutNotFoundError(NotFoundError):

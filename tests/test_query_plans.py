@@ -39,6 +39,7 @@ from sms_core.store import consent as consent_store
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
+from sms_core.store import templates as template_store
 from sms_core.store import users as user_store
 from sms_core.store.accounts import insert_account
 from sms_core.store.migrate import alembic_config, upgrade
@@ -48,7 +49,9 @@ LINE = "+14155550100"
 ALICE = "+12125550101"
 
 #: What a plan line says when SQLite reads a table without an index.
-_SQLITE_SCAN = re.compile(r"^SCAN (messages|opt_outs|audit_log|consent_records)\b(?! USING)")
+_SQLITE_SCAN = re.compile(
+    r"^SCAN (messages|opt_outs|audit_log|consent_records|templates)\b(?! USING)"
+)
 
 
 def seed(connection: sa.Connection, account_id: str, size: int) -> None:
@@ -281,6 +284,14 @@ class TestListPlans:
             ),
         )
         assert_indexed(plan, "ix_users_account_name")
+
+    def test_templates(self, database: Database) -> None:
+        """Templates page by name through uq_templates_account_name."""
+        [plan] = plans(
+            database,
+            lambda c: template_store.template_page(c, "acme", after=("Shift",), limit=10),
+        )
+        assert_indexed(plan, "uq_templates_account_name")
 
 
 def seed_consent(connection: sa.Connection, account_id: str, size: int) -> None:

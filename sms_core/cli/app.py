@@ -127,6 +127,11 @@ COMMANDS: tuple[Deferred, ...] = (
         target="sms_core.cli.consent:app",
         help="Consent records: how and when candidates agreed to texts, beside their opt-outs.",
     ),
+    Deferred(
+        name="templates",
+        target="sms_core.cli.templates:app",
+        help="Templates: saved texts with merge fields, and sending one to many candidates.",
+    ),
 )
 
 

@@ -31,7 +31,7 @@ from sms_core.domain.registration import (
     PolicySettings,
 )
 
-__all__ = ["https_url_problem", "lint_registration"]
+__all__ = ["https_url_problem", "lint_registration", "sample_wording_problems"]
 
 # The campaign form's documented field limits (inclusive; sms-rules.md §6).
 _DESCRIPTION = (40, 4096)
@@ -106,6 +106,29 @@ def https_url_problem(value: str) -> str | None:
     except ValueError:
         return "is not a valid URL"
     return _https_problem(parts)
+
+
+def sample_wording_problems(text: str, brand_names: Sequence[str]) -> list[str]:
+    """What keeps ``text`` from serving as the campaign's sample wording, each with its fix.
+
+    The rules of the form's samples (see ``sample-brand-name`` and ``sample-opt-out``): the
+    text names the brand (any of ``brand_names``, with or without 'LLC', 'Inc.'…) and tells
+    the recipient how to opt out.
+    """
+    problems = []
+    names = [name.strip() for name in brand_names if name.strip()]
+    forms = _name_forms(names)
+    if forms and not any(form in text.casefold() for form in forms):
+        problems.append(
+            f"it does not name the brand ({' or '.join(repr(n) for n in names)}); start it "
+            f"with the agency's name, e.g. '{names[0]}: ...'"
+        )
+    if not _OPT_OUT.search(text):
+        problems.append(
+            "it does not tell the recipient how to opt out; end it with opt-out language, "
+            "e.g. 'Reply STOP to opt out.'"
+        )
+    return problems
 
 
 def _https_problem(parts: SplitResult) -> str | None:
@@ -580,8 +603,13 @@ def _display(brand: BrandProfile) -> list[str]:
 
 def _brand_names(brand: BrandProfile) -> set[str]:
     """The brand's names as samples may write them: with or without 'LLC', 'Inc.'…."""
+    return _name_forms(_display(brand))
+
+
+def _name_forms(names: Sequence[str]) -> set[str]:
+    """Names as a text may write them: with or without 'LLC', 'Inc.'…, in any case."""
     found = set()
-    for name in _display(brand):
+    for name in names:
         found.add(name.casefold())
         bare = _COMPANY_SUFFIX.sub("", name).strip(" ,.").casefold()
         if bare:

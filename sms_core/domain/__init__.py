@@ -115,6 +115,7 @@ from sms_core.domain.scheduled import (
     ScheduledSend,
     ScheduledState,
 )
+from sms_core.domain.templates import Template, TemplateRecipient
 
 __all__ = [
     "ANSWER_LOST_CODE",
@@ -205,6 +206,8 @@ __all__ = [
     "StepStatus",
     "Submission",
     "SyncReport",
+    "Template",
+    "TemplateRecipient",
     "Thread",
     "Troubleshooting",
     "User",

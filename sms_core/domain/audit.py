@@ -51,6 +51,12 @@ class AuditAction(StrEnum):
     #: The account's rule "a consent record before the first text to a number" was turned on
     #: or off.
     SET_CONSENT_REQUIRED = "set_consent_required"
+    #: A template was added.
+    CREATE_TEMPLATE = "create_template"
+    #: A template's name, body or sample flag was changed.
+    UPDATE_TEMPLATE = "update_template"
+    #: A template was removed.
+    DELETE_TEMPLATE = "delete_template"
 
 
 @attrs.frozen(kw_only=True)

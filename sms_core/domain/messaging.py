@@ -100,7 +100,8 @@ class MassSendResult:
 
     Attributes:
         outcomes: One outcome per recipient, in input order.
-        segments: The body's encoding and segment count (the same for every recipient).
+        segments: The body's encoding and segment count (the same for every recipient); for
+            a template rendered per recipient, those of the text that takes the most segments.
     """
 
     outcomes: list[RecipientOutcome]

@@ -19,6 +19,7 @@ from sms_core.services.registration_poller import RegistrationPoller
 from sms_core.services.scheduled import ScheduledSends
 from sms_core.services.scheduled_poller import ScheduledSendPoller
 from sms_core.services.seats import SeatAdmin
+from sms_core.services.templates import Templates
 from sms_core.services.users import UserDirectory
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ __all__ = [
     "ScheduledSends",
     "SeatAdmin",
     "SmsAdmin",
+    "Templates",
     "UserDirectory",
     "WebhookKind",
     "WebhookReceiver",

@@ -33,6 +33,7 @@ from sms_core.services.registration import RegistrationAdmin
 from sms_core.services.scheduled import ScheduledSends
 from sms_core.services.seats import SeatAdmin
 from sms_core.services.sending import SendPipeline
+from sms_core.services.templates import Templates
 from sms_core.services.users import UserDirectory
 from sms_core.store import Database
 from sms_core.store import accounts as account_store
@@ -65,6 +66,7 @@ class AccountAdmin:
         allowance: The account's monthly allowance: its scope, and the account's pool.
         scheduled: Texts scheduled for later: schedule, list, cancel, and send the due ones.
         consent: How and when candidates agreed to texts, beside their opt-outs.
+        templates: Saved texts with merge fields, checked when saved, sent to many.
     """
 
     account: Account
@@ -80,6 +82,7 @@ class AccountAdmin:
     allowance: AllowanceAdmin
     scheduled: ScheduledSends
     consent: ConsentRecords
+    templates: Templates
 
     @classmethod
     def build(cls, context: AccountContext) -> AccountAdmin:
@@ -106,6 +109,7 @@ class AccountAdmin:
             allowance=AllowanceAdmin(context),
             scheduled=ScheduledSends(context, pipeline, messages),
             consent=ConsentRecords(context),
+            templates=Templates(context, pipeline),
         )
 
 

@@ -1,11 +1,11 @@
-"""Mass texts: one body to up to the host's cap of candidates, each checked on its own.
+"""Mass texts: one body (or one per recipient) to up to the host's cap of candidates.
 
 The whole text is refused before anything happens when the user cannot text, the body does
 not fit, or there are more recipients than the host's cap (or none). Otherwise each recipient
-is checked on its own, in the calling thread: an invalid number, a number given twice (it is
-texted once), an opted-out number, one without the consent record the account requires
-(:mod:`.consent_rule`), or one in quiet hours is reported with its reason and not sent.
-The others go through the send pipeline together (:meth:`SendPipeline.send_many`):
+is checked on its own by the send pipeline (:meth:`SendPipeline.send_many`, see
+:mod:`.send_plan`), in the calling thread: an invalid number, a number given twice (it is
+texted once), an opted-out number, or one in quiet hours is reported with its reason and not
+sent. The others go through the send pipeline together (:meth:`SendPipeline.send_many`):
 stored first, in the calling thread and one transaction, each using the allowance, per
 recipient (a seat's or the account's pool; when it runs out, the rest are refused, see
 :mod:`.allowance`); then they are handed to the carrier concurrently, at most as many at once
@@ -37,39 +37,19 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from sms_core import inputs
 from sms_core.domain import (
     DeliveryStatus,
     MassSendResult,
     Message,
-    PhoneNumber,
     Recipient,
     RecipientOutcome,
     RecipientStatus,
 )
-from sms_core.exceptions import (
-    IdempotencyKeyError,
-    InvalidInputError,
-    SmsError,
-    TooManyRecipientsError,
-)
-from sms_core.segments import SegmentAnalysis
-from sms_core.services.consent_rule import consent_refusals
-from sms_core.services.context import AccountContext
-from sms_core.services.optouts import opt_out_refusals
-from sms_core.services.reconciliation import Reconciler
-from sms_core.services.send_checks import (
-    Outgoing,
-    SendingLine,
-    check_body,
-    check_same_request,
-    checked_key,
-    own_line_refusal,
-    parse_number,
-)
-from sms_core.services.sending import Delivery, SendPipeline
+from sms_core.exceptions import SmsError, TooManyRecipientsError
+from sms_core.services.send_checks import SendingLine, check_body, checked_key
+from sms_core.services.sending import Delivery, SendPipeline, TextRequest
 
-__all__ = ["LOST_ANSWER", "STILL_SENDING", "MassTexting", "ProgressCallback"]
+__all__ = ["LOST_ANSWER", "STILL_SENDING", "MassTexting", "ProgressCallback", "check_count"]
 
 #: Called with each recipient's outcome as soon as it is known.
 ProgressCallback = Callable[[RecipientOutcome], None]
@@ -90,9 +70,7 @@ _logger = logging.getLogger(__name__)
 class MassTexting:
     """Sends one body to many candidates from the actor's line."""
 
-    _context: AccountContext
     _pipeline: SendPipeline
-    _reconciler: Reconciler
 
     def send(
         self,
@@ -118,23 +96,37 @@ class MassTexting:
         key = checked_key(idempotency_key)
         # The actor, before any key is looked up; the host hears how many were selected.
         sending = self._pipeline.sending_line(actor_id, recipients=len(recipients))
-        analysis = check_body(sending, body)
-        _check_count(len(recipients), sending.policy.mass_text_cap)
+        check_body(sending, body)
+        check_count(len(recipients), sending.policy.mass_text_cap)
+        return self.send_each(
+            sending,
+            [TextRequest(recipient=recipient, body=body) for recipient in recipients],
+            idempotency_key=key,
+            progress=progress,
+        )
+
+    def send_each(
+        self,
+        sending: SendingLine,
+        requests: Sequence[TextRequest],
+        *,
+        idempotency_key: str | None,
+        progress: ProgressCallback | None,
+    ) -> MassSendResult:
+        """Text each recipient their own body through the pipeline, reporting each outcome.
+
+        The caller has checked the sender and the count; the pipeline checks each body and
+        recipient (:meth:`SendPipeline.send_many`).
+
+        Returns:
+            Every recipient's outcome in the order given; ``segments`` is the body that takes
+            the most segments.
+        """
         report = _guarded(progress) if progress is not None else _ignore
+        outcomes: list[RecipientOutcome | None] = [None] * len(requests)
 
-        outcomes: list[RecipientOutcome | None] = [None] * len(recipients)
-        to_send: list[tuple[int, Recipient, Outgoing]] = []
-        for index, (recipient, decided) in enumerate(
-            self._plan(sending, recipients, body, analysis, key)
-        ):
-            if isinstance(decided, RecipientOutcome):
-                outcomes[index] = decided
-                report(decided)
-            else:
-                to_send.append((index, recipient, decided))
-
-        def record(position: int, result: Delivery | SmsError) -> None:
-            index, recipient, _ = to_send[position]
+        def record(index: int, result: Delivery | SmsError) -> None:
+            recipient = requests[index].recipient
             outcome = (
                 _refused(recipient, str(result))
                 if isinstance(result, SmsError)
@@ -143,84 +135,17 @@ class MassTexting:
             outcomes[index] = outcome
             report(outcome)
 
-        self._pipeline.send_many(sending, [outgoing for _, _, outgoing in to_send], record)
+        analyses = self._pipeline.send_many(
+            sending, requests, record, idempotency_key=idempotency_key
+        )
         return MassSendResult(
-            outcomes=[outcome for outcome in outcomes if outcome is not None], segments=analysis
+            outcomes=[outcome for outcome in outcomes if outcome is not None],
+            segments=max(analyses, key=lambda analysis: analysis.segments),
         )
 
-    def _plan(
-        self,
-        sending: SendingLine,
-        recipients: Sequence[Recipient],
-        body: str,
-        analysis: SegmentAnalysis,
-        key: str | None,
-    ) -> list[tuple[Recipient, RecipientOutcome | Outgoing]]:
-        """Each recipient's outcome when decided without the carrier, else its text."""
-        # A recipient that cannot be used (a bad number, an id too long to store) is refused
-        # on its own line; the others go on.
-        numbers: list[PhoneNumber | InvalidInputError] = []
-        for index, recipient in enumerate(recipients):
-            try:
-                inputs.optional_identifier(
-                    f"recipients[{index}].candidate_id", recipient.candidate_id
-                )
-                inputs.number(f"recipients[{index}].number", recipient.number)
-                numbers.append(parse_number(recipient.number))
-            except InvalidInputError as err:
-                numbers.append(err)
-        valid = [number for number in numbers if isinstance(number, PhoneNumber)]
-        with self._context.database.transaction() as connection:
-            # An opt-out is the stronger reason, so it is the one given when both apply.
-            refusals: dict[PhoneNumber, SmsError] = {
-                **consent_refusals(connection, self._context.account.id, valid),
-                **opt_out_refusals(connection, self._context.account.id, valid),
-            }
-        now = self._context.now()
 
-        planned: list[tuple[Recipient, RecipientOutcome | Outgoing]] = []
-        first_index: dict[PhoneNumber, int] = {}
-        for index, (recipient, number) in enumerate(zip(recipients, numbers, strict=True)):
-            if isinstance(number, InvalidInputError):
-                planned.append((recipient, _refused(recipient, str(number))))
-                continue
-            if number in first_index:
-                reason = f"{number} is also recipient {first_index[number] + 1}; it is texted once"
-                planned.append((recipient, _refused(recipient, reason)))
-                continue
-            first_index[number] = index
-            if (own := own_line_refusal(sending, number)) is not None:
-                planned.append((recipient, _refused(recipient, str(own))))
-                continue
-            outgoing = Outgoing(
-                recipient=number,
-                candidate_id=recipient.candidate_id,
-                body=body,
-                analysis=analysis,
-                idempotency_key=f"{key}:{number.e164}" if key else None,
-            )
-            earlier = self._pipeline.previous(outgoing.idempotency_key)
-            sent_now = False
-            if earlier is not None:
-                _check_same_mass_text(key, earlier, sending, outgoing)
-                # Settle what the earlier call left short of an answer (sent now if it never
-                # reached the carrier); a text then known never to have arrived goes again.
-                earlier, sent_now = self._reconciler.resolve(earlier)
-                if self._pipeline.previous(outgoing.idempotency_key) is None:
-                    earlier = None
-            if earlier is not None:
-                outcome = _outcome(recipient, earlier, duplicate=not sent_now)
-                planned.append((recipient, outcome))
-            elif number in refusals:
-                planned.append((recipient, _refused(recipient, str(refusals[number]))))
-            elif (quiet := self._pipeline.quiet_hours_refusal(sending, number, now)) is not None:
-                planned.append((recipient, _refused(recipient, str(quiet))))
-            else:
-                planned.append((recipient, outgoing))
-        return planned
-
-
-def _check_count(count: int, cap: int) -> None:
+def check_count(count: int, cap: int) -> None:
+    """Refuse a mass text to nobody, or to more recipients than the host's cap."""
     if count == 0:
         raise TooManyRecipientsError(
             "a mass text needs at least one recipient; select the candidates to text",
@@ -234,20 +159,6 @@ def _check_count(count: int, cap: int) -> None:
             count=count,
             cap=cap,
         )
-
-
-def _check_same_mass_text(
-    key: str | None, earlier: Message, sending: SendingLine, outgoing: Outgoing
-) -> None:
-    """Refuse the whole call when an earlier one used ``key`` for another text."""
-    try:
-        check_same_request(earlier, sending.user.id if sending.user else None, outgoing)
-    except IdempotencyKeyError as err:
-        raise IdempotencyKeyError(
-            f"idempotency key {key!r} was used for another mass text: its text to "
-            f"{earlier.recipient} (message {earlier.id}, user {earlier.user_id!r}) had another "
-            "body, sender or candidate; nothing was sent. Use a new key for a new mass text"
-        ) from err
 
 
 def _outcome(recipient: Recipient, message: Message, *, duplicate: bool) -> RecipientOutcome:

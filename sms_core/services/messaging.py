@@ -176,7 +176,7 @@ class Messaging:
             raise InvalidFieldError.refused(
                 field="progress", value=inputs.shown(progress), limit="a callable or None"
             )
-        mass_texting = MassTexting(self._context, self._pipeline, self._reconciler())
+        mass_texting = MassTexting(self._pipeline)
         return mass_texting.send(
             actor_id, recipients, body, idempotency_key=idempotency_key, progress=progress
         )

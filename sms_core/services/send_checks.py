@@ -33,6 +33,7 @@ __all__ = [
     "SendingLine",
     "check_body",
     "check_same_request",
+    "check_text",
     "checked_key",
     "own_line_refusal",
     "parse_number",
@@ -125,7 +126,15 @@ def check_body(sending: SendingLine, body: str) -> SegmentAnalysis:
     Raises:
         MessageBodyError: When the body is blank or longer than the limit.
     """
-    limit = sending.max_body_characters
+    return check_text(body, sending.max_body_characters)
+
+
+def check_text(body: str, limit: int) -> SegmentAnalysis:
+    """:func:`check_body` against ``limit`` characters, for a text not yet sent from a line.
+
+    Raises:
+        MessageBodyError: When the body is blank or longer than the limit.
+    """
     if not any(_visible(character) for character in body):
         raise MessageBodyError(
             "the message is empty (it has no visible character); write the text to send",

@@ -1,8 +1,9 @@
+# Over 400 lines: one object owns every send's steps, so the order is the same for each caller.
 """The send pipeline: every outbound text checked, stored, handed to the carrier, and settled.
 
 One object, :class:`SendPipeline`, owns the order for every way a text leaves: a user's text
 (:meth:`SendPipeline.send_text`, every check included), a mass text
-(:meth:`SendPipeline.send_many`, after the mass text's per-recipient checks), the SDK's
+(:meth:`SendPipeline.send_many`, a body per recipient, each recipient checked), the SDK's
 automatic replies to keywords (:meth:`SendPipeline.reply`) and the texts recovery sends for a
 stopped process (:meth:`SendPipeline.resend`). Callers reach the steps only through it, so the
 order never changes and nothing the user asked to send is lost or sent twice:
@@ -12,7 +13,8 @@ order never changes and nothing the user asked to send is lost or sent twice:
    valid number that has not opted out, has consent when the account requires it
    (:mod:`.consent_rule`), and is within its quiet hours (:meth:`SendPipeline.check_recipient`);
    the body is not empty and fits the host's limit. The checks that need no database are in
-   :mod:`.send_checks`.
+   :mod:`.send_checks`; a text to many runs them per body and per recipient through
+   :mod:`.send_plan`.
 2. One transaction uses the allowance (a seat's or the account's pool, see :mod:`.allowance`)
    and stores the message as ``PENDING`` with its idempotency key (:mod:`.send_storage`).
 3. A second transaction marks the text as being handed over (``handed_at``), with a
@@ -37,7 +39,7 @@ from datetime import datetime
 import attrs
 
 from sms_core.compliance.quiet_hours import QuietHoursDecision, QuietHoursPolicy
-from sms_core.domain import Action, Line, Message, PhoneNumber, SendReceipt, User
+from sms_core.domain import Action, HostPolicy, Line, Message, PhoneNumber, SendReceipt, User
 from sms_core.exceptions import (
     QuietHoursError,
     SmsError,
@@ -52,15 +54,24 @@ from sms_core.services.send_checks import (
     Outgoing,
     SendingLine,
     check_body,
+    checked_key,
     own_line_refusal,
     quiet_hours_decision,
     quiet_hours_refusal,
 )
+from sms_core.services.send_plan import Earlier, TextRequest, check_bodies, plan_recipients
 from sms_core.services.send_settlement import SendSettlement
 from sms_core.services.send_storage import Delivery, SendStorage
 from sms_core.store import lines as line_store
 
-__all__ = ["Delivery", "Outgoing", "ResultCallback", "SendPipeline", "SendingLine"]
+__all__ = [
+    "Delivery",
+    "Outgoing",
+    "ResultCallback",
+    "SendPipeline",
+    "SendingLine",
+    "TextRequest",
+]
 
 #: Told each text's result of :meth:`SendPipeline.send_many` by its index, as it is known.
 ResultCallback = Callable[[int, Delivery | SmsError], None]
@@ -124,13 +135,18 @@ class SendPipeline:
 
     def sending_line_for(self, line: Line, user: User | None) -> SendingLine:
         """``line`` ready to text, without the actor checks (the SDK's own replies, recovery)."""
+        policy = self._context.policy()
+        limit = self.body_limit(policy)
+        return SendingLine(line=line, user=user, policy=policy, max_body_characters=limit)
+
+    def body_limit(self, policy: HostPolicy | None = None) -> int:
+        """The most characters a text may have: the host's limit, capped by the carrier's."""
         context = self._context
-        policy = context.policy()
-        capabilities = context.hooks.provider_info(context.account).capabilities
-        limit = capabilities.max_body_characters
+        policy = policy or context.policy()
+        limit = context.hooks.provider_info(context.account).capabilities.max_body_characters
         if policy.max_body_characters is not None:
             limit = min(limit, policy.max_body_characters)
-        return SendingLine(line=line, user=user, policy=policy, max_body_characters=limit)
+        return limit
 
     def check_recipient(
         self, sending: SendingLine, recipient: PhoneNumber, *, at: datetime | None = None
@@ -263,28 +279,71 @@ class SendPipeline:
         return self._settlement.settle(sending, marked, answer)
 
     def send_many(
-        self, sending: SendingLine, outgoings: Sequence[Outgoing], on_result: ResultCallback
-    ) -> None:
-        """Send several checked texts: all stored first, then handed over concurrently.
+        self,
+        sending: SendingLine,
+        requests: Sequence[TextRequest],
+        on_result: ResultCallback,
+        *,
+        idempotency_key: str | None = None,
+    ) -> list[SegmentAnalysis]:
+        """Text each recipient their own body: all checked, then stored, then handed over.
 
-        Every text is stored (and its allowance used) in this thread, in one transaction,
-        before any carrier call. Texts are then marked as handed over in waves, one
-        transaction per wave, just before their carrier calls: at most twice the carrier's
-        concurrency (``ProviderCapabilities.max_concurrent_sends``) is marked ahead, so a
-        process that dies leaves few texts whose fate only the carrier knows, and the rest
+        First every body is checked, then each recipient (see :mod:`.send_plan`): a body that
+        does not fit refuses the whole request naming its recipient, while a recipient refused
+        on its own (a bad or repeated number, opted out, quiet hours) is reported and the
+        others go on. The texts that pass are stored (and their allowance used) in this thread,
+        in one transaction, before any carrier call. They are then marked as handed over in
+        waves, one transaction per wave, just before their carrier calls: at most twice the
+        carrier's concurrency (``ProviderCapabilities.max_concurrent_sends``) is marked ahead,
+        so a process that dies leaves few texts whose fate only the carrier knows, and the rest
         certainly unsent, for recovery to send. The workers only wait on the carrier; the
         answers are stored here, up to a wave's worth per transaction, none held back longer
-        than :data:`SETTLE_WITHIN`. A carrier call that fails
-        unexpectedly leaves its text ``UNKNOWN``, to be reconciled.
+        than :data:`SETTLE_WITHIN`. A carrier call that fails unexpectedly leaves its text
+        ``UNKNOWN``, to be reconciled.
 
         Args:
-            on_result: Told each text's result by its index in ``outgoings``, in this thread,
-                as soon as it is known: the delivery, or the refusal that kept it from being
-                stored (``AllowanceExhaustedError``, ``IdempotencyKeyError``).
+            sending: The sender's line, checked (:meth:`sending_line`).
+            on_result: Told each text's result by its index in ``requests``, in this thread,
+                as soon as it is known: the delivery (an earlier call's, with the same key,
+                marked ``duplicate`` unless this call handed it over), or the refusal that
+                kept it from being sent (``InvalidInputError``, ``CandidateOptedOutError``,
+                ``QuietHoursError``, ``AllowanceExhaustedError``, ``IdempotencyKeyError``).
+            idempotency_key: The request's key; each recipient's text gets
+                ``"{key}:{number}"``.
+
+        Returns:
+            Each body's encoding and segments, by index.
+
+        Raises:
+            MessageBodyError: When a body is blank or too long, naming the recipient; nothing
+                was stored or sent.
+            IdempotencyKeyError: When the key is malformed, or an earlier call used it for
+                another text.
         """
+        key = checked_key(idempotency_key)
+        analyses = check_bodies(sending, requests)
+        planned = plan_recipients(
+            self._context,
+            sending,
+            requests,
+            analyses,
+            key=key,
+            previous=self.previous,
+            resolve=self._resolve,
+            rules=self.quiet_hours,
+        )
+        checked: list[tuple[int, Outgoing]] = []
+        for index, plan in enumerate(planned):
+            if isinstance(plan, Outgoing):
+                checked.append((index, plan))
+            elif isinstance(plan, Earlier):
+                on_result(index, Delivery(message=plan.message, duplicate=not plan.sent_now))
+            else:
+                on_result(index, plan)
+        outgoings = [outgoing for _, outgoing in checked]
         stored: list[tuple[int, Outgoing, Message]] = []
-        for index, (outgoing, result) in enumerate(
-            zip(outgoings, self._storage.store_many(sending, outgoings), strict=True)
+        for (index, outgoing), result in zip(
+            checked, self._storage.store_many(sending, outgoings), strict=True
         ):
             if isinstance(result, Message):
                 stored.append((index, outgoing, result))
@@ -292,6 +351,7 @@ class SendPipeline:
                 on_result(index, result)
         if stored:
             self._hand_over_in_waves(sending, stored, on_result)
+        return analyses
 
     def resend(
         self,
@@ -330,6 +390,13 @@ class SendPipeline:
         except Exception:  # stored UNKNOWN by settle: looked up next time, never resent
             _logger.exception("recovering message %s failed unexpectedly", message.id)
             return self._storage.reload(marked), True
+
+    def _resolve(self, message: Message) -> tuple[Message, bool]:
+        """Settle an earlier call's text at once, for a retry with its idempotency key."""
+        # Imported here: the reconciler is built on this pipeline.
+        from sms_core.services.reconciliation import Reconciler  # noqa: PLC0415
+
+        return Reconciler(self._context, self).resolve(message)
 
     def record_activity(self, message: Message, user: User | None) -> None:
         """Hand a stored message (an inbound text too) to the host's activity record."""

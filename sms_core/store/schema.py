@@ -48,6 +48,7 @@ __all__ = [
     "registration_steps",
     "scheduled_sends",
     "seats",
+    "templates",
     "users",
 ]
 
@@ -440,4 +441,23 @@ consent_records = sa.Table(
     # The account's records in their order, paged (keyset), and exported by time.
     sa.Index("ix_consent_records_account", "account_id", "seq"),
     sa.Index("ix_consent_records_account_time", "account_id", "recorded_at", "seq"),
+)
+
+
+# The account's templates: texts with merge fields, named uniquely in the account and listed
+# (paged, keyset) by name.
+templates = sa.Table(
+    "templates",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(ID_LENGTH), nullable=False, unique=True),
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("name", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("sample_compliant", sa.Boolean, nullable=False),
+    sa.Column("created_at", _TIME, nullable=False),
+    sa.Column("created_by", sa.String(ID_LENGTH), nullable=False),
+    sa.Column("updated_at", _TIME, nullable=False),
+    sa.Column("updated_by", sa.String(ID_LENGTH), nullable=False),
+    sa.Index("uq_templates_account_name", "account_id", "name", unique=True),
 )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime
 
@@ -21,12 +22,14 @@ from sms_core import (
 )
 from sms_core.domain import Account
 from sms_core.exceptions import (
+    CandidateOptedOutError,
     IdempotencyKeyError,
     MessageBodyError,
     TooManyRecipientsError,
     UserWithoutLineError,
 )
 from sms_core.services.mass_send import LOST_ANSWER
+from sms_core.services.sending import SendPipeline, TextRequest
 from sms_fake import FakeAdapter, SandboxCarrier
 from tests.services.messaging_fixtures import (
     ALICE,
@@ -378,4 +381,51 @@ class TestKeyUsedForAnotherText(Texting):
         more = [*first, Recipient(candidate_id=None, number=CARLA)]
         with pytest.raises(IdempotencyKeyError, match=r"'batch-9'.*nothing was sent"):
             acme.messages.send_mass("ann", more, "Another text", idempotency_key="batch-9")
+        assert before == snapshot(acme, carrier)
+
+
+class TestBodyPerRecipient(Texting):
+    """``SendPipeline.send_many`` takes a body per recipient and checks each one itself."""
+
+    @staticmethod
+    def pipeline(acme: AccountAdmin) -> SendPipeline:
+        """A pipeline over the account's context, as ``AccountAdmin.build`` wires one."""
+        return SendPipeline(acme.messages._context)
+
+    def test_each_recipient_gets_its_body_and_checks(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """Bodies differ per recipient; an opted-out one is refused in the pipeline itself."""
+        acme.optouts.record(CARLA, source="host", keyword=None, at=datetime(2026, 1, 5, tzinfo=UTC))
+        pipeline = self.pipeline(acme)
+        sending = pipeline.sending_line("ann", recipients=3)
+        requests = [
+            TextRequest(recipient=Recipient(candidate_id="a", number=ALICE), body="Hi Alice"),
+            TextRequest(recipient=Recipient(candidate_id="c", number=CARLA), body="Hi Carla"),
+            TextRequest(recipient=Recipient(candidate_id="b", number=BRUNO), body="Hi Bruno"),
+        ]
+        results: dict[int, object] = {}
+        pipeline.send_many(sending, requests, results.__setitem__)
+        assert isinstance(results[1], CandidateOptedOutError)
+        assert {ALICE: "Hi Alice", BRUNO: "Hi Bruno"} == {
+            str(message.recipient): message.body for message in outbound_at_carrier(carrier)
+        }
+
+    def test_one_body_too_long_refuses_all(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """The third body is over the limit: the error names it, nothing is stored or sent."""
+        pipeline = self.pipeline(acme)
+        sending = pipeline.sending_line("ann", recipients=3)
+        too_long = "x" * (sending.max_body_characters + 1)
+        requests = [
+            TextRequest(recipient=Recipient(candidate_id=None, number=number), body=body)
+            for number, body in ((ALICE, "Hi"), (BRUNO, "Hi"), (CARLA, too_long))
+        ]
+        before = snapshot(acme, carrier)
+        with pytest.raises(
+            MessageBodyError, match=re.escape(f"recipient 3 ({CARLA}), 1601 characters")
+        ) as raised:
+            pipeline.send_many(sending, requests, lambda index, result: None)
+        assert (CARLA, len(too_long)) == (raised.value.recipient, raised.value.length)
         assert before == snapshot(acme, carrier)

@@ -16,9 +16,9 @@ It ignores the global options. It needs the sandbox carrier (``sms-core-fake``) 
 
 One module per part of the story: :mod:`~sms_core.cli.demo.widget`,
 :mod:`~sms_core.cli.demo.seats`, :mod:`~sms_core.cli.demo.registration`,
-:mod:`~sms_core.cli.demo.troubleshooting`, :mod:`~sms_core.cli.demo.texting` and
-:mod:`~sms_core.cli.demo.scheduled` (and, with ``--web``, :mod:`~sms_core.cli.demo.web`, which
-serves the result in the web UI), on the
+:mod:`~sms_core.cli.demo.troubleshooting`, :mod:`~sms_core.cli.demo.texting`,
+:mod:`~sms_core.cli.demo.templates` and :mod:`~sms_core.cli.demo.scheduled` (and, with
+``--web``, :mod:`~sms_core.cli.demo.web`, which serves the result in the web UI), on the
 setting of :mod:`~sms_core.cli.demo.setting`; this module opens the SDK for each and tells them
 in order.
 """
@@ -73,6 +73,7 @@ def demo(
     from sms_core.cli.demo.registration import registration_story  # noqa: PLC0415
     from sms_core.cli.demo.scheduled import scheduled_story  # noqa: PLC0415
     from sms_core.cli.demo.seats import seat_story  # noqa: PLC0415
+    from sms_core.cli.demo.templates import templates_story  # noqa: PLC0415
     from sms_core.cli.demo.texting import texting_story  # noqa: PLC0415
     from sms_core.cli.demo.troubleshooting import troubleshooting_story  # noqa: PLC0415
     from sms_core.cli.demo.web import web_story  # noqa: PLC0415
@@ -104,6 +105,7 @@ def demo(
                 registration_story(story, sdk.account("northwind"), carrier)
                 troubleshooting_story(story, sdk, carrier, carrier_state)
                 texting_story(story, sdk, carrier, server)
+                templates_story(story, sdk, carrier)
                 scheduled_story(story, sdk)
             if web:
                 with (
