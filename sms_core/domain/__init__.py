@@ -76,6 +76,13 @@ from sms_core.domain.providers import (
     ProviderInfo,
     SearchFilter,
 )
+from sms_core.domain.records import (
+    ERASED_BODY,
+    ERASED_NUMBER,
+    ErasureReport,
+    ExportFormat,
+    ExportSummary,
+)
 from sms_core.domain.registration import (
     ANSWER_LOST_CODE,
     BrandContact,
@@ -106,6 +113,8 @@ from sms_core.domain.registration import (
 __all__ = [
     "ANSWER_LOST_CODE",
     "DEFAULT_SEARCH_FILTERS",
+    "ERASED_BODY",
+    "ERASED_NUMBER",
     "Account",
     "Action",
     "Activity",
@@ -127,6 +136,9 @@ __all__ = [
     "DeliveryStatus",
     "Direction",
     "EntityType",
+    "ErasureReport",
+    "ExportFormat",
+    "ExportSummary",
     "FailureReason",
     "HostEvent",
     "HostInfo",

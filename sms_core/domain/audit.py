@@ -46,6 +46,10 @@ class AuditAction(StrEnum):
     LIFT_OPT_OUT = "lift_opt_out"
     #: The account's non-secret carrier settings were changed.
     SET_PROVIDER_SETTINGS = "set_provider_settings"
+    #: An admin exported records (which kind, the range and the format; never the content).
+    EXPORT = "export"
+    #: An admin erased a candidate's number and texts (how many rows; never the number).
+    ERASE = "erase"
 
 
 @attrs.frozen(kw_only=True)

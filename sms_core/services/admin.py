@@ -1,3 +1,4 @@
+# Over 400 lines: every service of an account is wired here, one attribute each, beside SmsAdmin.
 """The SDK's entry point: open the database and plugins, then work account by account."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sms_core.services.account_settings import OPERATOR_ACTOR, change_provider_s
 from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
+from sms_core.services.export import Export
 from sms_core.services.host_events import HostEventDelivery, HostEventReport
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
@@ -59,6 +61,7 @@ class AccountAdmin:
         optouts: The numbers that opted out, blocked on every line.
         webhooks: Applies the carrier's delivery reports, inbound texts and calls.
         allowance: The account's monthly allowance: its scope, and the account's pool.
+        export: The account's records (messages, opt-outs, audit trail) written out, streamed.
     """
 
     account: Account
@@ -72,6 +75,7 @@ class AccountAdmin:
     optouts: OptOuts
     webhooks: WebhookReceiver
     allowance: AllowanceAdmin
+    export: Export
 
     @classmethod
     def build(cls, context: AccountContext) -> AccountAdmin:
@@ -95,6 +99,7 @@ class AccountAdmin:
             optouts=OptOuts(context),
             webhooks=WebhookReceiver(context, pipeline),
             allowance=AllowanceAdmin(context),
+            export=Export(context),
         )
 
 
