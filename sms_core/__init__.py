@@ -178,6 +178,7 @@ if TYPE_CHECKING:
     from sms_core.plugins import Hooks, make_plugin_manager
     from sms_core.services import (
         AccountAdmin,
+        Erasure,
         Export,
         Messaging,
         OptOuts,
@@ -221,6 +222,7 @@ __all__ = [
     "DeliveryStatus",
     "Direction",
     "EntityType",
+    "Erasure",
     "ErasureReport",
     "Export",
     "ExportFormat",
@@ -518,6 +520,7 @@ _EXPORTS: dict[str, str] = {
     "Hooks": "sms_core.plugins",
     "make_plugin_manager": "sms_core.plugins",
     "AccountAdmin": "sms_core.services",
+    "Erasure": "sms_core.services",
     "Export": "sms_core.services",
     "ErasureReport": "sms_core.domain",
     "ExportFormat": "sms_core.domain",

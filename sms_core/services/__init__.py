@@ -7,6 +7,7 @@ from sms_core.services.admin import AccountAdmin, SmsAdmin
 from sms_core.services.allowance import AllowanceAdmin, allowance_period
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import WebhookUrls
+from sms_core.services.erasure import Erasure
 from sms_core.services.export import Export
 from sms_core.services.host_events import HostEventPoller, HostEventReport
 from sms_core.services.messaging import Messaging
@@ -26,6 +27,7 @@ __all__ = [
     "AccountAdmin",
     "AllowanceAdmin",
     "AuditTrail",
+    "Erasure",
     "Export",
     "HostEventPoller",
     "HostEventReport",

@@ -21,6 +21,7 @@ from sms_core.services.account_settings import OPERATOR_ACTOR, change_provider_s
 from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
+from sms_core.services.erasure import Erasure
 from sms_core.services.export import Export
 from sms_core.services.host_events import HostEventDelivery, HostEventReport
 from sms_core.services.messaging import Messaging
@@ -62,6 +63,7 @@ class AccountAdmin:
         webhooks: Applies the carrier's delivery reports, inbound texts and calls.
         allowance: The account's monthly allowance: its scope, and the account's pool.
         export: The account's records (messages, opt-outs, audit trail) written out, streamed.
+        erasure: A candidate's number and texts erased on request, the number still blocked.
     """
 
     account: Account
@@ -76,6 +78,7 @@ class AccountAdmin:
     webhooks: WebhookReceiver
     allowance: AllowanceAdmin
     export: Export
+    erasure: Erasure
 
     @classmethod
     def build(cls, context: AccountContext) -> AccountAdmin:
@@ -100,6 +103,7 @@ class AccountAdmin:
             webhooks=WebhookReceiver(context, pipeline),
             allowance=AllowanceAdmin(context),
             export=Export(context),
+            erasure=Erasure(context),
         )
 
 

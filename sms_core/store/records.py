@@ -23,10 +23,24 @@ import sqlalchemy as sa
 from sms_core.store.database import Database
 from sms_core.store.schema import audit_log, messages, opt_outs
 
-__all__ = ["CHUNK", "stream_audit", "stream_messages", "stream_opt_outs"]
+__all__ = [
+    "CHUNK",
+    "Listing",
+    "audit_listing",
+    "messages_listing",
+    "opt_outs_listing",
+    "read_chunk",
+    "stream_audit",
+    "stream_messages",
+    "stream_opt_outs",
+]
 
 #: Rows held in memory at a time.
 CHUNK = 1000
+
+
+#: A listing to stream: its query (in its order) and the columns of its order (the keyset).
+Listing = tuple["sa.Select[Any]", tuple["sa.ColumnElement[Any]", ...]]
 
 
 def stream_messages(
@@ -36,13 +50,7 @@ def stream_messages(
 
     Read along ``ix_messages_account_time``.
     """
-    c = messages.c
-    return _stream(
-        database,
-        messages,
-        [c.account_id == account_id, *_range(c.created_at, since, until)],
-        (c.created_at, c.seq),
-    )
+    return _stream(database, messages_listing(account_id, since, until))
 
 
 def stream_opt_outs(
@@ -52,13 +60,7 @@ def stream_opt_outs(
 
     Read along ``ix_opt_outs_account``.
     """
-    c = opt_outs.c
-    return _stream(
-        database,
-        opt_outs,
-        [c.account_id == account_id, *_range(c.opted_out_at, since, until)],
-        (c.seq,),
-    )
+    return _stream(database, opt_outs_listing(account_id, since, until))
 
 
 def stream_audit(
@@ -66,15 +68,55 @@ def stream_audit(
 ) -> Iterator[dict[str, Any]]:
     """The account's audit entries written in ``[since, until)``, oldest first.
 
-    Read along ``ix_audit_log_account_id``.
+    Read along ``ix_audit_log_account_at``.
     """
-    c = audit_log.c
-    return _stream(
-        database,
-        audit_log,
-        [c.account_id == account_id, *_range(c.at, since, until)],
-        (c.id,),
+    return _stream(database, audit_listing(account_id, since, until))
+
+
+def messages_listing(account_id: str, since: datetime | None, until: datetime | None) -> Listing:
+    """What :func:`stream_messages` reads."""
+    c = messages.c
+    return _listing(
+        messages,
+        [c.account_id == account_id, *_range(c.created_at, since, until)],
+        (c.created_at, c.seq),
     )
+
+
+def opt_outs_listing(account_id: str, since: datetime | None, until: datetime | None) -> Listing:
+    """What :func:`stream_opt_outs` reads."""
+    c = opt_outs.c
+    return _listing(
+        opt_outs, [c.account_id == account_id, *_range(c.opted_out_at, since, until)], (c.seq,)
+    )
+
+
+def audit_listing(account_id: str, since: datetime | None, until: datetime | None) -> Listing:
+    """What :func:`stream_audit` reads."""
+    c = audit_log.c
+    # In time order, ties by id: the order of ``ix_audit_log_account_at`` (SQLite keeps the
+    # rowid, ``id``, in every index), which a range on ``at`` reads without sorting.
+    return _listing(
+        audit_log, [c.account_id == account_id, *_range(c.at, since, until)], (c.at, c.id)
+    )
+
+
+def read_chunk(
+    connection: sa.Connection, listing: Listing, after: tuple[Any, ...] | None
+) -> list[dict[str, Any]]:
+    """Up to :data:`CHUNK` rows of ``listing`` after the key ``after`` (SQLite's reads)."""
+    query, key = listing
+    if after is not None:
+        query = query.where(_after(key, after))
+    return [dict(row) for row in connection.execute(query.limit(CHUNK)).mappings()]
+
+
+def _listing(
+    table: sa.Table,
+    conditions: Sequence[sa.ColumnElement[bool]],
+    key: tuple[sa.ColumnElement[Any], ...],
+) -> Listing:
+    return table.select().where(*conditions).order_by(*key), key
 
 
 def _range(
@@ -88,17 +130,11 @@ def _range(
     return found
 
 
-def _stream(
-    database: Database,
-    table: sa.Table,
-    conditions: Sequence[sa.ColumnElement[bool]],
-    key: tuple[sa.ColumnElement[Any], ...],
-) -> Iterator[dict[str, Any]]:
-    query = table.select().where(*conditions).order_by(*key)
+def _stream(database: Database, listing: Listing) -> Iterator[dict[str, Any]]:
     if database.engine.dialect.name == "postgresql":
-        yield from _cursor(database, query)
+        yield from _cursor(database, listing[0])
     else:
-        yield from _keyset(database, query, key)
+        yield from _keyset(database, listing)
 
 
 def _cursor(database: Database, query: sa.Select[Any]) -> Iterator[dict[str, Any]]:
@@ -108,18 +144,15 @@ def _cursor(database: Database, query: sa.Select[Any]) -> Iterator[dict[str, Any
             yield dict(row)
 
 
-def _keyset(
-    database: Database, query: sa.Select[Any], key: tuple[sa.ColumnElement[Any], ...]
-) -> Iterator[dict[str, Any]]:
+def _keyset(database: Database, listing: Listing) -> Iterator[dict[str, Any]]:
     after: tuple[Any, ...] | None = None
     while True:
-        page = query if after is None else query.where(_after(key, after))
         with database.transaction() as connection:
-            chunk = [dict(row) for row in connection.execute(page.limit(CHUNK)).mappings()]
+            chunk = read_chunk(connection, listing, after)
         yield from chunk
         if len(chunk) < CHUNK:
             return
-        after = tuple(chunk[-1][column.key] for column in key)
+        after = tuple(chunk[-1][str(column.key)] for column in listing[1])
 
 
 def _after(key: tuple[sa.ColumnElement[Any], ...], last: tuple[Any, ...]) -> sa.ColumnElement[bool]:

@@ -1,0 +1,223 @@
+"""Erasure: a candidate's number and texts leave every table, and they are never texted again."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import timedelta
+
+import pytest
+
+from sms_core import (
+    AccountAdmin,
+    AuditAction,
+    ManualClock,
+    OptOutSource,
+    SmsAdmin,
+)
+from sms_core.domain import ERASED_BODY, ERASED_NUMBER
+from sms_core.exceptions import (
+    CandidateOptedOutError,
+    InvalidPhoneNumberError,
+    PermissionDeniedError,
+)
+from sms_core.store.schema import metadata
+from sms_fake import SandboxCarrier
+from tests.services.database_dump import dump
+from tests.services.messaging_fixtures import ALICE, BRUNO, Texting, buy_line, reply
+
+#: Words only Alice's texts hold.
+ALICE_WORDS = ("Dock 4", "see you at nine")
+
+
+def _alice_everywhere(acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock) -> str:
+    """Alice in every table that can hold her: texts both ways, events, an opt-out lifted."""
+    line = buy_line(acme, "ann").e164
+    acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Shift at Dock 4?")
+    acme.messages.send("ann", candidate_id="bruno", to=BRUNO, body="Shift at Dock 7?")
+    clock.advance(timedelta(minutes=5))
+    reply(acme, carrier, ALICE, line, "Yes, see you at nine")
+    reply(acme, carrier, ALICE, line, "STOP")
+    reply(acme, carrier, ALICE, line, "START")
+    acme.optouts.record(ALICE, source="host", keyword="asked by phone", at=clock.now())
+    clock.advance(timedelta(minutes=5))
+    acme.optouts.lift("admin", ALICE, reason=f"Alice called from {ALICE} to opt back in")
+    acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Thanks, Dock 4 at nine")
+    reply(acme, carrier, BRUNO, line, "Sure")
+    return line
+
+
+def _rows_holding(admin: SmsAdmin, *needles: str) -> list[str]:
+    """Every row of every table with a column that holds one of ``needles``, as text."""
+    found = []
+    for table, rows in dump(admin).items():
+        for row in rows:
+            text = json.dumps([str(value) for value in row])
+            if any(needle in text for needle in needles):
+                found.append(f"{table}: {text}")
+    return found
+
+
+class TestErase(Texting):
+    """``erase`` removes the number and the texts, keeps the rows and the block."""
+
+    def test_nothing_of_the_number_remains(
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """Every column of every table is searched for the number (with and without +1)."""
+        _alice_everywhere(acme, carrier, clock)
+        assert _rows_holding(admin, ALICE)  # the scenario did put her in the tables
+        acme.erasure.erase("admin", ALICE)
+        assert [] == _rows_holding(admin, ALICE, ALICE[1:], ALICE[2:], *ALICE_WORDS)
+        assert {"messages", "opt_outs", "audit_log", "host_events", "erasure_keys"} <= set(
+            metadata.tables
+        )
+
+    def test_rows_and_other_candidates_stay(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """Alice's messages stay as rows with markers; Bruno's are untouched."""
+        _alice_everywhere(acme, carrier, clock)
+        before = acme.messages.page("admin", limit=100).items
+        report = acme.erasure.erase("admin", ALICE)
+        after = acme.messages.page("admin", limit=100).items
+        assert [m.id for m in before] == [m.id for m in after]
+        for old, new in zip(before, after, strict=True):
+            if ALICE in (old.sender.e164, old.recipient.e164):
+                assert ERASED_BODY == new.body
+                assert ERASED_NUMBER in (new.sender.e164, new.recipient.e164)
+                assert (old.status, old.candidate_id) == (new.status, new.candidate_id)
+            else:
+                assert old == new
+        assert 5 == report.rows["messages"]
+        assert ("admin", clock.now()) == (report.by, report.at)
+
+    def test_then_a_send_is_refused_as_opted_out(
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """The erased number is still never texted: the opt-out check matches its hash."""
+        _alice_everywhere(acme, carrier, clock)
+        acme.erasure.erase("admin", ALICE)
+        before = dump(admin)
+        with pytest.raises(CandidateOptedOutError, match="erased at the candidate's request"):
+            acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Hi again")
+        with pytest.raises(CandidateOptedOutError):
+            acme.messages.send("ann", candidate_id="c-9", to="(212) 555-0101", body="Hi")
+        assert before == dump(admin)
+        assert acme.optouts.is_opted_out(ALICE)
+        opt_out = acme.optouts.get("admin", ALICE)
+        assert opt_out is not None
+        assert (ALICE, OptOutSource.ERASURE) == (opt_out.number.e164, opt_out.source)
+
+    def test_a_number_never_texted_is_blocked_too(
+        self, admin: SmsAdmin, acme: AccountAdmin
+    ) -> None:
+        """An erasure request for a number with nothing stored still blocks it."""
+        buy_line(acme, "ann")
+        report = acme.erasure.erase("admin", BRUNO)
+        assert {"messages": 0, "opt_outs": 1, "audit_log": 0, "host_events": 0} == dict(
+            report.rows
+        )
+        with pytest.raises(CandidateOptedOutError):
+            acme.messages.send("ann", candidate_id="bruno", to=BRUNO, body="Hi")
+        assert [] == _rows_holding(admin, BRUNO)
+
+    def test_idempotent(
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """Erasing again changes nothing but the audit trail's record of the request."""
+        _alice_everywhere(acme, carrier, clock)
+        first = acme.erasure.erase("admin", ALICE)
+        before = dump(admin)
+        again = acme.erasure.erase("admin", ALICE)
+        after = dump(admin)
+        assert first.total > 0
+        assert 0 == again.total
+        assert {k: v for k, v in before.items() if k != "audit_log"} == {
+            k: v for k, v in after.items() if k != "audit_log"
+        }
+        assert len(before["audit_log"]) + 1 == len(after["audit_log"])
+
+    def test_the_audit_keeps_that_it_happened(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """Who erased, when and how many rows: never the number."""
+        _alice_everywhere(acme, carrier, clock)
+        report = acme.erasure.erase("admin", ALICE)
+        [entry] = acme.audit.list(action=AuditAction.ERASE)
+        assert ("admin", clock.now(), ERASED_NUMBER) == (entry.actor_id, entry.at, entry.target)
+        assert {"numbers": 1, "rows": dict(report.rows)} == entry.after
+        [lift] = acme.audit.list(action=AuditAction.LIFT_OPT_OUT)
+        assert ERASED_NUMBER == lift.target
+        assert ALICE not in json.dumps(lift.after)
+
+    def test_start_lifts_the_erased_opt_out(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """The candidate's own START lifts the block (matched by hash), as for any opt-out."""
+        line = _alice_everywhere(acme, carrier, clock)
+        acme.erasure.erase("admin", ALICE)
+        reply(acme, carrier, ALICE, line, "START")
+        assert not acme.optouts.is_opted_out(ALICE)
+        acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Welcome back")
+
+    def test_a_later_opt_out_keeps_the_erased_one(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """A new opt-out of an erased number finds the hashed one in force and keeps it."""
+        _alice_everywhere(acme, carrier, clock)
+        acme.erasure.erase("admin", ALICE)
+        kept = acme.optouts.record(ALICE, source="host", keyword=None, at=clock.now())
+        assert OptOutSource.ERASURE == kept.source
+        assert 1 == len(acme.optouts.list("admin"))
+
+    def test_export_after_erasure(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """Exports read erased rows with their markers."""
+        _alice_everywhere(acme, carrier, clock)
+        acme.erasure.erase("admin", ALICE)
+        out = io.StringIO()
+        acme.export.write("admin", "messages", out, format="jsonl")
+        numbers = [json.loads(line)["candidate_number"] for line in out.getvalue().splitlines()]
+        erased, bruno = ERASED_NUMBER, BRUNO
+        assert [erased, bruno, erased, erased, erased, erased, bruno] == numbers
+
+
+class TestEraseCandidate(Texting):
+    """``erase_candidate`` erases every number the messages attribute to the candidate."""
+
+    def test_by_candidate_id(
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        _alice_everywhere(acme, carrier, clock)
+        report = acme.erasure.erase_candidate("admin", "alice")
+        assert 5 == report.rows["messages"]
+        assert [] == _rows_holding(admin, ALICE, *ALICE_WORDS)
+        [entry] = acme.audit.list(action=AuditAction.ERASE)
+        assert "alice" == entry.target
+        with pytest.raises(CandidateOptedOutError):
+            acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Hi")
+        assert 0 == acme.erasure.erase_candidate("admin", "alice").total
+
+
+class TestRefusals(Texting):
+    """Non-admins and bad numbers are refused, and nothing changes."""
+
+    def test_recruiter_refused(
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        _alice_everywhere(acme, carrier, clock)
+        before = dump(admin)
+        with pytest.raises(PermissionDeniedError, match=re.escape("sms.admin")):
+            acme.erasure.erase("ann", ALICE)
+        with pytest.raises(PermissionDeniedError):
+            acme.erasure.erase_candidate("ann", "alice")
+        assert before == dump(admin)
+
+    def test_bad_number(self, admin: SmsAdmin, acme: AccountAdmin) -> None:
+        before = dump(admin)
+        with pytest.raises(InvalidPhoneNumberError):
+            acme.erasure.erase("admin", "+1 555")
+        assert before == dump(admin)
