@@ -19,9 +19,17 @@ Each prints its wall time and how far its peak resident memory (``VmHWM``, Linux
 where it stood once the SDK was open: the memory the export itself needed. The file goes to
 ``os.devnull`` in both. It asserts nothing.
 
-Measured on the 2-core development machine while other work shared it (SQLite, one run)::
+Measured with the defaults on the 2-core development machine while seven other engineers'
+work shared it (one run each; peak memory rise in MB, then seconds)::
 
-    (figures: see the README's benchmark table once a full run is made)
+                        export            load all, then write
+    SQLite,     10k      5.7 MB    1.4 s     11.6 MB     0.9 s
+    SQLite,     1M       4.2 MB  110.0 s   1013.8 MB   249.9 s
+    PostgreSQL, 10k      2.1 MB    0.6 s     10.1 MB     1.3 s
+    PostgreSQL, 1M       2.1 MB  139.3 s   1012.3 MB   186.8 s
+
+The export's memory stays flat from 10k to 1M texts (a chunk of 1,000 rows); the list grows
+with the texts, about 1 KB each. Loading took 86 s (SQLite) and 194 s (PostgreSQL) for 1M.
 """
 
 from __future__ import annotations
