@@ -97,7 +97,7 @@ def _messages(connection: sa.Connection, account_id: str, e164: str, key: bytes)
         .values(
             candidate_number=ERASED_NUMBER,
             body=ERASED_BODY,
-            keyword=sa.case((_m.keyword.is_(None), None), else_=ERASED_BODY),
+            # ``keyword`` stays: the class of the text ("opt_out"), not the candidate's words.
             error_message=sa.func.replace(_m.error_message, e164, ERASED_NUMBER),
         )
     )

@@ -33,7 +33,6 @@ __all__ = [
 ]
 
 _o = opt_outs.c
-_IN_FORCE = sa.text("lifted_at IS NULL")
 
 
 def record_opt_out(connection: sa.Connection, account_id: str, opt_out: OptOut) -> OptOut:
@@ -55,8 +54,8 @@ def insert_opt_out(connection: sa.Connection, account_id: str, opt_out: OptOut) 
         concurrent transaction (the insert waits for it, then does nothing).
     """
     key = account_key(connection, account_id, now=None)
-    if key is not None and in_force(connection, account_id, [opt_out.number]):
-        return False  # an erased opt-out of the number blocks it (matched by its hash)
+    # Either unique index may refuse it: the number's opt-out in force, or (once the account
+    # has erased a number) the one in force under the number's hash, erased or not.
     inserted = connection.execute(
         dialects.insert(connection, opt_outs)
         .values(
@@ -68,7 +67,7 @@ def insert_opt_out(connection: sa.Connection, account_id: str, opt_out: OptOut) 
             line_number=opt_out.line.e164 if opt_out.line else None,
             number_hash=number_hash(key, opt_out.number.e164) if key is not None else None,
         )
-        .on_conflict_do_nothing(index_elements=["account_id", "number"], index_where=_IN_FORCE)
+        .on_conflict_do_nothing()
         .returning(_o.seq)
     )
     return inserted.first() is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
@@ -12,8 +13,13 @@ import pytest
 from sms_core import (
     AccountAdmin,
     AuditAction,
+    DeliveryStatus,
+    Direction,
+    InboundTextStored,
     ManualClock,
+    Message,
     OptOutSource,
+    PhoneNumber,
     SmsAdmin,
 )
 from sms_core.domain import ERASED_BODY, ERASED_NUMBER
@@ -22,10 +28,20 @@ from sms_core.exceptions import (
     InvalidPhoneNumberError,
     PermissionDeniedError,
 )
-from sms_core.store.schema import metadata
+from sms_core.store import host_events as event_store
+from sms_core.store import messages as message_store
+from sms_core.store.schema import host_events, metadata
+from sms_core.testing import HostEventLog
 from sms_fake import SandboxCarrier
 from tests.services.database_dump import dump
-from tests.services.messaging_fixtures import ALICE, BRUNO, Texting, buy_line, reply
+from tests.services.messaging_fixtures import (
+    ALICE,
+    BRUNO,
+    Texting,
+    buy_line,
+    outbound_at_carrier,
+    reply,
+)
 
 #: Words only Alice's texts hold.
 ALICE_WORDS = ("Dock 4", "see you at nine")
@@ -48,6 +64,14 @@ def _alice_everywhere(acme: AccountAdmin, carrier: SandboxCarrier, clock: Manual
     return line
 
 
+class Erasing(Texting):
+    """The texting fixtures, with a plugin listening to host events (so they are stored)."""
+
+    @pytest.fixture
+    def plugins(self) -> Sequence[object]:
+        return (HostEventLog(),)
+
+
 def _rows_holding(admin: SmsAdmin, *needles: str) -> list[str]:
     """Every row of every table with a column that holds one of ``needles``, as text."""
     found = []
@@ -59,7 +83,7 @@ def _rows_holding(admin: SmsAdmin, *needles: str) -> list[str]:
     return found
 
 
-class TestErase(Texting):
+class TestErase(Erasing):
     """``erase`` removes the number and the texts, keeps the rows and the block."""
 
     def test_nothing_of_the_number_remains(
@@ -67,7 +91,8 @@ class TestErase(Texting):
     ) -> None:
         """Every column of every table is searched for the number (with and without +1)."""
         _alice_everywhere(acme, carrier, clock)
-        assert _rows_holding(admin, ALICE)  # the scenario did put her in the tables
+        held = {row.split(":")[0] for row in _rows_holding(admin, ALICE)}
+        assert {"messages", "opt_outs", "audit_log", "host_events"} <= held
         acme.erasure.erase("admin", ALICE)
         assert [] == _rows_holding(admin, ALICE, ALICE[1:], ALICE[2:], *ALICE_WORDS)
         assert {"messages", "opt_outs", "audit_log", "host_events", "erasure_keys"} <= set(
@@ -116,9 +141,7 @@ class TestErase(Texting):
         """An erasure request for a number with nothing stored still blocks it."""
         buy_line(acme, "ann")
         report = acme.erasure.erase("admin", BRUNO)
-        assert {"messages": 0, "opt_outs": 1, "audit_log": 0, "host_events": 0} == dict(
-            report.rows
-        )
+        assert {"messages": 0, "opt_outs": 1, "audit_log": 0, "host_events": 0} == dict(report.rows)
         with pytest.raises(CandidateOptedOutError):
             acme.messages.send("ann", candidate_id="bruno", to=BRUNO, body="Hi")
         assert [] == _rows_holding(admin, BRUNO)
@@ -151,6 +174,53 @@ class TestErase(Texting):
         [lift] = acme.audit.list(action=AuditAction.LIFT_OPT_OUT)
         assert ERASED_NUMBER == lift.target
         assert ALICE not in json.dumps(lift.after)
+
+    def test_undelivered_events_still_deliver(
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """Host events keep their shape: one still undelivered is delivered with the markers."""
+        _alice_everywhere(acme, carrier, clock)
+        with admin.database.transaction() as connection:
+            connection.execute(
+                host_events.update().values(delivered_at=None, claim=None, claimed_at=None)
+            )
+        acme.erasure.erase("admin", ALICE)
+        with admin.database.transaction() as connection:
+            due = event_store.due_events(
+                connection, now=clock.now(), stale_before=clock.now(), limit=100
+            )
+        texts = [item.event for item in due if isinstance(item.event, InboundTextStored)]
+        assert {(ERASED_NUMBER, ERASED_BODY), (BRUNO, "Sure")} <= {
+            (t.message.sender.e164, t.message.body) for t in texts
+        }
+
+    def test_a_text_never_handed_over_is_never_sent(
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """A text stored but not yet handed to the carrier is failed, so recovery skips it."""
+        _alice_everywhere(acme, carrier, clock)
+        [summary] = acme.numbers.list()
+        stored = Message(
+            id="m-stuck",
+            account_id="acme",
+            line_id=summary.line.id,
+            direction=Direction.OUTBOUND,
+            sender=summary.line.number,
+            recipient=PhoneNumber.parse(ALICE),
+            candidate_id="alice",
+            body="Stuck before the carrier",
+            status=DeliveryStatus.PENDING,
+            created_at=clock.now(),
+            updated_at=clock.now(),
+        )
+        with admin.database.transaction() as connection:
+            message_store.insert_message(connection, stored)
+        acme.erasure.erase("admin", ALICE)
+        clock.advance(timedelta(hours=1))
+        sent_before = len(outbound_at_carrier(carrier))
+        acme.messages.reconcile()
+        assert sent_before == len(outbound_at_carrier(carrier))
+        assert DeliveryStatus.FAILED is acme.messages.get("admin", "m-stuck").status
 
     def test_start_lifts_the_erased_opt_out(
         self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
@@ -185,7 +255,7 @@ class TestErase(Texting):
         assert [erased, bruno, erased, erased, erased, erased, bruno] == numbers
 
 
-class TestEraseCandidate(Texting):
+class TestEraseCandidate(Erasing):
     """``erase_candidate`` erases every number the messages attribute to the candidate."""
 
     def test_by_candidate_id(
@@ -202,7 +272,7 @@ class TestEraseCandidate(Texting):
         assert 0 == acme.erasure.erase_candidate("admin", "alice").total
 
 
-class TestRefusals(Texting):
+class TestRefusals(Erasing):
     """Non-admins and bad numbers are refused, and nothing changes."""
 
     def test_recruiter_refused(
