@@ -145,7 +145,7 @@ class Export:
                 as UTF-8).
             format: ``"csv"`` or ``"jsonl"``.
             since: The first moment included (an aware datetime); ``None`` from the start.
-            until: The moment the range ends, excluded; ``None`` up to now.
+            until: The moment the range ends, excluded; ``None`` for no end.
 
         Returns:
             What was written, with the number of records.

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -26,7 +27,7 @@ from tests.services.database_dump import dump
 from tests.services.messaging_fixtures import ALICE, BRUNO, START, Texting, buy_line, reply
 
 #: The message fields, by the export's column names.
-_MESSAGE_FIELDS = {
+_MESSAGE_FIELDS: dict[str, Callable[[Message], object]] = {
     "id": lambda m: m.id,
     "created_at": lambda m: m.created_at.isoformat(),
     "direction": lambda m: m.direction.value,
