@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
 
 from sms_core import (
     AccountAdmin,
@@ -30,6 +32,7 @@ from sms_core.exceptions import (
 )
 from sms_core.store import host_events as event_store
 from sms_core.store import messages as message_store
+from sms_core.store.migrate import alembic_config, upgrade
 from sms_core.store.schema import host_events, metadata
 from sms_core.testing import HostEventLog
 from sms_fake import SandboxCarrier
@@ -291,3 +294,21 @@ class TestRefusals(Erasing):
         with pytest.raises(InvalidPhoneNumberError):
             acme.erasure.erase("admin", "+1 555")
         assert before == dump(admin)
+
+
+class TestMigration:
+    """Migration 0015 adds the key table and the hash column, and its downgrade takes them."""
+
+    def test_down_and_up_again(self, admin: SmsAdmin, acme: AccountAdmin) -> None:
+        """Opt-outs stored before stay through a downgrade to 0010 and back."""
+        engine = admin.database.engine
+        acme.optouts.record(BRUNO, source="host", keyword=None, at=admin.clock.now())
+        command.downgrade(alembic_config(engine), "0010")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert "erasure_keys" not in inspector.get_table_names()
+            assert "number_hash" not in {c["name"] for c in inspector.get_columns("opt_outs")}
+        upgrade(engine)
+        assert acme.optouts.is_opted_out(BRUNO)
+        assert 1 == acme.erasure.erase("admin", BRUNO).rows["opt_outs"]
+        assert acme.optouts.is_opted_out(BRUNO)
