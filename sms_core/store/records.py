@@ -4,7 +4,7 @@ Each reader yields the rows of one table in a stable order (the order of an inde
 database never sorts) within a date range, as plain dicts of column values.
 
 * On PostgreSQL the rows come from one server-side cursor (``stream_results`` and
-  ``yield_per``) in one read-only transaction: one consistent snapshot, a chunk in memory at
+  ``yield_per``) in one transaction that only reads: one consistent snapshot, a chunk in memory at
   a time, and writers are not held up (readers never block them there).
 * On SQLite every transaction takes the write lock at ``BEGIN`` (see :mod:`.engine`), so one
   long transaction would stop every send for the length of the export. Rows are read instead
