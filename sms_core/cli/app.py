@@ -78,6 +78,16 @@ COMMANDS: tuple[Deferred, ...] = (
         help="The audit trail, newest first: who, what, when, before → after.",
     ),
     Deferred(
+        name="export",
+        target="sms_core.cli.records:export",
+        help="Write the account's records for a date range as CSV or JSON Lines (admins only).",
+    ),
+    Deferred(
+        name="erase",
+        target="sms_core.cli.records:erase",
+        help="Erase a candidate's texts and number for good; the number stays blocked.",
+    ),
+    Deferred(
         name="demo",
         target="sms_core.cli.demo:demo",
         help="Tell the story on the sandbox carrier: numbers, seats, registration, texting.",

@@ -82,6 +82,13 @@ from sms_core.domain.providers import (
     ProviderInfo,
     SearchFilter,
 )
+from sms_core.domain.records import (
+    ERASED_BODY,
+    ERASED_NUMBER,
+    ErasureReport,
+    ExportFormat,
+    ExportSummary,
+)
 from sms_core.domain.registration import (
     ANSWER_LOST_CODE,
     BrandContact,
@@ -120,6 +127,8 @@ from sms_core.domain.templates import Template, TemplateRecipient
 __all__ = [
     "ANSWER_LOST_CODE",
     "DEFAULT_SEARCH_FILTERS",
+    "ERASED_BODY",
+    "ERASED_NUMBER",
     "KEYWORD_RECORDER",
     "NEXT_ALLOWED",
     "Account",
@@ -146,6 +155,9 @@ __all__ = [
     "DeliveryStatus",
     "Direction",
     "EntityType",
+    "ErasureReport",
+    "ExportFormat",
+    "ExportSummary",
     "FailureReason",
     "HostEvent",
     "HostInfo",

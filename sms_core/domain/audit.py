@@ -57,6 +57,10 @@ class AuditAction(StrEnum):
     UPDATE_TEMPLATE = "update_template"
     #: A template was removed.
     DELETE_TEMPLATE = "delete_template"
+    #: An admin exported records (which kind, the range and the format; never the content).
+    EXPORT = "export"
+    #: An admin erased a candidate's number and texts (how many rows; never the number).
+    ERASE = "erase"
 
 
 @attrs.frozen(kw_only=True)

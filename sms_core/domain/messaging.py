@@ -174,6 +174,8 @@ class OptOutSource(StrEnum):
     CARRIER = "carrier"
     #: The host product recorded it (a request made by phone, email or in person).
     HOST = "host"
+    #: The candidate's number and texts were erased at their request: never text them again.
+    ERASURE = "erasure"
 
 
 @attrs.frozen(kw_only=True)

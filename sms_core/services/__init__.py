@@ -8,6 +8,8 @@ from sms_core.services.allowance import AllowanceAdmin, allowance_period
 from sms_core.services.audit import AuditTrail
 from sms_core.services.consent import ConsentRecords
 from sms_core.services.context import WebhookUrls
+from sms_core.services.erasure import Erasure
+from sms_core.services.export import Export
 from sms_core.services.host_events import HostEventPoller, HostEventReport
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
@@ -30,6 +32,8 @@ __all__ = [
     "AllowanceAdmin",
     "AuditTrail",
     "ConsentRecords",
+    "Erasure",
+    "Export",
     "HostEventPoller",
     "HostEventReport",
     "Messaging",

@@ -23,6 +23,8 @@ from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
 from sms_core.services.consent import ConsentRecords
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
+from sms_core.services.erasure import Erasure
+from sms_core.services.export import Export
 from sms_core.services.host_events import HostEventDelivery, HostEventReport
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
@@ -67,6 +69,8 @@ class AccountAdmin:
         scheduled: Texts scheduled for later: schedule, list, cancel, and send the due ones.
         consent: How and when candidates agreed to texts, beside their opt-outs.
         templates: Saved texts with merge fields, checked when saved, sent to many.
+        export: The account's records (messages, opt-outs, audit trail) written out, streamed.
+        erasure: A candidate's number and texts erased on request, the number still blocked.
     """
 
     account: Account
@@ -83,6 +87,8 @@ class AccountAdmin:
     scheduled: ScheduledSends
     consent: ConsentRecords
     templates: Templates
+    export: Export
+    erasure: Erasure
 
     @classmethod
     def build(cls, context: AccountContext) -> AccountAdmin:
@@ -110,6 +116,8 @@ class AccountAdmin:
             scheduled=ScheduledSends(context, pipeline, messages),
             consent=ConsentRecords(context),
             templates=Templates(context, pipeline),
+            export=Export(context),
+            erasure=Erasure(context),
         )
 
 

@@ -55,6 +55,7 @@ def opted_out_error(opt_out: OptOut) -> CandidateOptedOutError:
         OptOutSource.KEYWORD: f"texted {opt_out.keyword!r}" if opt_out.keyword else "opted out",
         OptOutSource.CARRIER: "opted out at the carrier",
         OptOutSource.HOST: "opted out through the host",
+        OptOutSource.ERASURE: "was erased at the candidate's request",
     }[opt_out.source]
     return CandidateOptedOutError(
         f"{opt_out.number} {how} on {opt_out.opted_out_at:%Y-%m-%d %H:%M} UTC and cannot be "

@@ -2,6 +2,11 @@
 
 A number has at most one opt-out in force per account (a partial unique index); lifted ones
 stay as the record of who lifted them, when and why.
+
+An erased number's opt-out is kept as the number's keyed hash (see :mod:`.erasure`), so
+:func:`in_force` matches a number by its E.164 form or, once the account has an erasure key,
+by its hash: the one place every send's opt-out check reads. Every opt-out stored after the
+account's first erasure carries the hash too, so one stays in force per number either way.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import sqlalchemy as sa
 
 from sms_core.domain import OptOut, PhoneNumber
 from sms_core.store import dialects
+from sms_core.store.erasure import account_key, number_hash
 from sms_core.store.rows import from_row
 from sms_core.store.schema import opt_outs
 
@@ -27,7 +33,6 @@ __all__ = [
 ]
 
 _o = opt_outs.c
-_IN_FORCE = sa.text("lifted_at IS NULL")
 
 
 def record_opt_out(connection: sa.Connection, account_id: str, opt_out: OptOut) -> OptOut:
@@ -48,6 +53,9 @@ def insert_opt_out(connection: sa.Connection, account_id: str, opt_out: OptOut) 
         Whether this one was stored; ``False`` when the number was blocked already, also by a
         concurrent transaction (the insert waits for it, then does nothing).
     """
+    key = account_key(connection, account_id, now=None)
+    # Either unique index may refuse it: the number's opt-out in force, or (once the account
+    # has erased a number) the one in force under the number's hash, erased or not.
     inserted = connection.execute(
         dialects.insert(connection, opt_outs)
         .values(
@@ -57,8 +65,9 @@ def insert_opt_out(connection: sa.Connection, account_id: str, opt_out: OptOut) 
             source=opt_out.source.value,
             keyword=opt_out.keyword,
             line_number=opt_out.line.e164 if opt_out.line else None,
+            number_hash=number_hash(key, opt_out.number.e164) if key is not None else None,
         )
-        .on_conflict_do_nothing(index_elements=["account_id", "number"], index_where=_IN_FORCE)
+        .on_conflict_do_nothing()
         .returning(_o.seq)
     )
     return inserted.first() is not None
@@ -67,16 +76,42 @@ def insert_opt_out(connection: sa.Connection, account_id: str, opt_out: OptOut) 
 def in_force(
     connection: sa.Connection, account_id: str, numbers: Collection[PhoneNumber]
 ) -> dict[PhoneNumber, OptOut]:
-    """The opt-outs in force among ``numbers``, by number."""
+    """The opt-outs in force among ``numbers``, by number; erased ones matched by their hash.
+
+    An erased opt-out is returned with the number it was asked for, never its stored marker.
+    """
     if not numbers:
         return {}
-    query = opt_outs.select().where(
-        _o.account_id == account_id,
-        _o.number.in_([number.e164 for number in numbers]),
-        _o.lifted_at.is_(None),
-    )
-    found = (_opt_out(row) for row in connection.execute(query).mappings())
-    return {opt_out.number: opt_out for opt_out in found}
+    by_e164 = {number.e164: number for number in numbers}
+    by_hash = _hashes(connection, account_id, by_e164)
+    wanted = opt_outs.select().where(_o.account_id == account_id, _o.lifted_at.is_(None))
+    # Two lookups, each along its own unique index, rather than one OR that neither serves.
+    rows = list(connection.execute(wanted.where(_o.number.in_(list(by_e164)))).mappings())
+    if by_hash:
+        hashed = wanted.where(_o.number_hash.in_(list(by_hash)))
+        rows += connection.execute(hashed).mappings()
+    found: dict[PhoneNumber, OptOut] = {}
+    for row in rows:
+        number = by_e164.get(row["number"]) or by_hash[row["number_hash"]]
+        found[number] = attrs.evolve(_opt_out(row), number=number)
+    return found
+
+
+def _hashes(
+    connection: sa.Connection, account_id: str, by_e164: dict[str, PhoneNumber]
+) -> dict[str, PhoneNumber]:
+    """The numbers by their keyed hash, when the account has an erasure key (else none)."""
+    key = account_key(connection, account_id, now=None)
+    if key is None:
+        return {}
+    return {number_hash(key, e164): number for e164, number in by_e164.items()}
+
+
+def _matching(by_e164: Collection[str], by_hash: Collection[str]) -> sa.ColumnElement[bool]:
+    """Rows of these numbers, by number or by hash."""
+    if not by_hash:
+        return _o.number.in_(list(by_e164))
+    return sa.or_(_o.number.in_(list(by_e164)), _o.number_hash.in_(list(by_hash)))
 
 
 def list_opt_outs(
@@ -126,9 +161,14 @@ def lift_opt_out(
     current = in_force(connection, account_id, [number]).get(number)
     if current is None:
         return None
+    by_e164 = {number.e164: number}
     lifted = connection.execute(
         opt_outs.update()
-        .where(_o.account_id == account_id, _o.number == number.e164, _o.lifted_at.is_(None))
+        .where(
+            _o.account_id == account_id,
+            _o.lifted_at.is_(None),
+            _matching(by_e164, _hashes(connection, account_id, by_e164)),
+        )
         .values(lifted_at=at, lifted_by=by, lift_reason=reason)
     )
     if lifted.rowcount != 1:

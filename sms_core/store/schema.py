@@ -38,6 +38,7 @@ __all__ = [
     "accounts",
     "audit_log",
     "consent_records",
+    "erasure_keys",
     "host_events",
     "line_users",
     "lines",
@@ -327,6 +328,10 @@ opt_outs = sa.Table(
     sa.Column("lifted_at", _TIME),
     sa.Column("lifted_by", sa.String(ID_LENGTH)),
     sa.Column("lift_reason", sa.Text),
+    # HMAC-SHA256 of the number under the account's erasure key (``erasure_keys``): set on an
+    # erased opt-out, whose ``number`` is then a marker, and on every opt-out of an account
+    # that has erased one, so the one-in-force rule holds across both.
+    sa.Column("number_hash", sa.String(64)),
     # One opt-out in force per number and account.
     sa.Index(
         "uq_opt_outs_in_force",
@@ -338,6 +343,25 @@ opt_outs = sa.Table(
     ),
     # The account's opt-outs in their order, paged (keyset).
     sa.Index("ix_opt_outs_account", "account_id", "seq"),
+    sa.Index(
+        "uq_opt_outs_hash_in_force",
+        "account_id",
+        "number_hash",
+        unique=True,
+        sqlite_where=sa.text("lifted_at IS NULL AND number_hash IS NOT NULL"),
+        postgresql_where=sa.text("lifted_at IS NULL AND number_hash IS NOT NULL"),
+    ),
+)
+
+# Each account's secret for hashing candidate numbers (HMAC-SHA256), made by its first erasure.
+# Kept in the database, so a hash cannot be reversed by trying every number without it; see
+# :mod:`sms_core.store.erasure`.
+erasure_keys = sa.Table(
+    "erasure_keys",
+    metadata,
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), primary_key=True),
+    sa.Column("secret", sa.String(64), nullable=False),
+    sa.Column("created_at", _TIME, nullable=False),
 )
 
 # The host-event outbox: each event is written in the transaction of the change it reports and
