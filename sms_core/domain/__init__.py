@@ -10,6 +10,7 @@ from sms_core.domain.accounts import (
     SeatSummary,
     User,
 )
+from sms_core.domain.adoption import AdoptableNumber, HeldRegistration
 from sms_core.domain.audit import AuditAction, AuditEntry
 from sms_core.domain.events import (
     InboundCall,
@@ -109,6 +110,7 @@ __all__ = [
     "Account",
     "Action",
     "Activity",
+    "AdoptableNumber",
     "AllowancePool",
     "AllowanceScope",
     "AllowanceUnit",
@@ -128,6 +130,7 @@ __all__ = [
     "Direction",
     "EntityType",
     "FailureReason",
+    "HeldRegistration",
     "HostEvent",
     "HostInfo",
     "HostPolicy",
