@@ -18,6 +18,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── MessageBodyError                   an empty text, or one longer than the host allows
     │   ├── TooManyRecipientsError             a mass text over the host's cap (or to nobody)
     │   ├── IdempotencyKeyError                a key reused for another send, or malformed
+    │   ├── AdoptionMismatchError              carrier ids to adopt that do not belong together
     │   └── InvalidCursorError                 a page cursor that is malformed or of another list
     ├── NotFoundError (LookupError)            an id or number the account does not have
     │   ├── AccountNotFoundError
@@ -26,6 +27,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── SeatNotFoundError
     │   ├── MessageNotFoundError
     │   ├── OptOutNotFoundError                lifting an opt-out the number does not have
+    │   ├── NumberNotHeldError                 adopting a number the carrier does not list
     │   └── RegistrationStepNotFoundError      a carrier's news about a step the account lacks
     ├── PermissionDeniedError                  the host does not allow this actor this action
     ├── RuleViolationError                     the request breaks a rule of the account or host
@@ -347,6 +349,14 @@ class IdempotencyKeyError(InvalidInputError):
     """Raised when an idempotency key is malformed, or was used for a different send."""
 
 
+class AdoptionMismatchError(InvalidInputError):
+    """Raised when the brand, campaign and messaging service given to adopt do not belong together.
+
+    The carrier says which brand the campaign is under and which campaign the service holds;
+    ids that disagree are refused before anything is stored.
+    """
+
+
 class InvalidCursorError(InvalidInputError):
     """Raised when a page cursor is not one a page of the same list returned.
 
@@ -385,6 +395,10 @@ class MessageNotFoundError(NotFoundError):
 
 class OptOutNotFoundError(NotFoundError):
     """Raised when lifting the opt-out of a number that has none in force."""
+
+
+class NumberNotHeldError(NotFoundError):
+    """Raised when a number to adopt is not one the account holds at its carrier."""
 
 
 class RegistrationStepNotFoundError(NotFoundError):

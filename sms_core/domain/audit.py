@@ -46,6 +46,10 @@ class AuditAction(StrEnum):
     LIFT_OPT_OUT = "lift_opt_out"
     #: The account's non-secret carrier settings were changed.
     SET_PROVIDER_SETTINGS = "set_provider_settings"
+    #: A number the account already held at its carrier became a line, its webhooks repointed.
+    ADOPT_NUMBER = "adopt_number"
+    #: A brand, campaign and messaging service registered outside the SDK were taken over.
+    ADOPT_REGISTRATION = "adopt_registration"
 
 
 @attrs.frozen(kw_only=True)
