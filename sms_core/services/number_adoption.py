@@ -51,9 +51,12 @@ from sms_core.services.registration import attach_if_registered
 from sms_core.store import Transaction
 from sms_core.store import lines as line_store
 
-__all__ = ["NumberAdoption"]
+__all__ = ["NumberAdoption", "UsersByNumber"]
 
 logger = logging.getLogger(__name__)
+
+#: Each adopted number's users, the number as typed or as a ``PhoneNumber``.
+UsersByNumber = Mapping[str, Sequence[str]] | Mapping[PhoneNumber, Sequence[str]]
 
 
 @attrs.define
@@ -88,7 +91,7 @@ class NumberAdoption(LineAssignment):
         actor_id: str,
         numbers: Sequence[str | PhoneNumber],
         *,
-        users: Mapping[str | PhoneNumber, Sequence[str]] | None = None,
+        users: UsersByNumber | None = None,
     ) -> builtins.list[LineSummary]:
         """Make numbers the account holds at its carrier lines, as a purchase would.
 
@@ -256,7 +259,7 @@ def _points_elsewhere(number: ProvisionedNumber, ours: NumberSettings) -> bool:
 
 def _chosen(
     numbers: Sequence[str | PhoneNumber],
-    users: Mapping[str | PhoneNumber, Sequence[str]] | None,
+    users: UsersByNumber | None,
 ) -> dict[PhoneNumber, builtins.list[str]]:
     """The numbers to adopt, each with its users, checked as given; nothing is looked up."""
     if isinstance(numbers, str | PhoneNumber) or not isinstance(numbers, Sequence):
@@ -276,7 +279,8 @@ def _chosen(
             field="users", value=inputs.shown(users), limit="a mapping of number to user ids"
         )
     chosen_by: dict[str, PhoneNumber] = {}
-    for key, user_ids in (users or {}).items():
+    pairs: builtins.list[tuple[str | PhoneNumber, Sequence[str]]] = list((users or {}).items())
+    for key, user_ids in pairs:
         number = PhoneNumber.coerce(inputs.number("users", key))
         if number not in wanted:
             raise InvalidInputError(
