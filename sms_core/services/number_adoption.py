@@ -10,7 +10,8 @@ no active line of any account.
 
 Several numbers are adopted together or not at all: everything is checked before the carrier
 is called; a number the carrier could not repoint, or lines the database refused, put back
-the webhooks of every number already repointed, and nothing is stored.
+the webhooks of every number already repointed (but one another admin adopted meanwhile,
+which keeps answering at the SDK), and nothing is stored.
 """
 
 from __future__ import annotations
@@ -191,13 +192,17 @@ class NumberAdoption(LineAssignment):
                         after=snapshot(line, users, seat),
                     )
         except Exception as err:
-            # The lines were refused: the numbers answer where they did before.
-            self._put_back(adopted, by_number)
+            # The lines were refused: the numbers answer where they did before, but for one
+            # another admin adopted meanwhile, which must keep answering at the SDK.
+            with context.database.transaction() as connection:
+                won = line_store.active_numbers(connection, (held.number for held in adopted))
+            self._put_back([held for held in adopted if held.number not in won], by_number)
             if isinstance(err, StoreConflict):
                 raise AlreadyExistsError(
                     f"adopting {', '.join(str(line.number) for line in lines)} clashed with a "
-                    "concurrent change (a number or user was just taken; their webhooks were "
-                    "put back); reload the adoptable numbers and try again"
+                    "concurrent change (a number or user was just taken; the webhooks of the "
+                    "numbers not adopted were put back); reload the adoptable numbers and try "
+                    "again"
                 ) from err
             raise
         return [self.get(line.number) for line in lines]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -45,9 +45,14 @@ OLD = NumberSettings(
 
 
 class FlakyAdapter(FakeAdapter):
-    """The sandbox, refusing to repoint the numbers in ``refused`` (the carrier's outage)."""
+    """The sandbox, refusing to repoint the numbers in ``refused`` (the carrier's outage).
+
+    With ``meanwhile`` set, the first repointing runs it first: another admin's adoption
+    that lands while this one talks to the carrier.
+    """
 
     refused: set[PhoneNumber]
+    meanwhile: Callable[[], object] | None = None
 
     @hookimpl
     def sms_adopt_number(
@@ -55,6 +60,9 @@ class FlakyAdapter(FakeAdapter):
     ) -> ProvisionedNumber | None:
         if number.number in self.refused and settings.sms_url != OLD.sms_url:
             raise conflict(f"{number.number} cannot be configured right now")
+        if (other := self.meanwhile) is not None:
+            self.meanwhile = None
+            other()
         return super().sms_adopt_number(account, number, settings)
 
 
@@ -197,6 +205,18 @@ class TestAdopt:
         assert before == state(acme)
         assert (OLD.sms_url, OLD.voice_url) == webhooks(carrier, first)
         assert (OLD.sms_url, OLD.voice_url) == webhooks(carrier, second)
+
+    def test_concurrent_adoption_keeps_the_winners_webhooks(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, adapter: FlakyAdapter
+    ) -> None:
+        """Two admins adopt one number at once: one line, still answering at the SDK."""
+        number = held(carrier)
+        adapter.meanwhile = lambda: acme.numbers.adopt("admin", [number], users={number: ["bob"]})
+        with pytest.raises(AlreadyExistsError, match="concurrent change"):
+            acme.numbers.adopt("admin", [number], users={number: ["ann"]})
+        [line] = acme.numbers.list()
+        assert ["bob"] == [user.id for user in line.users]
+        assert OLD.sms_url != webhooks(carrier, number)[0]
 
     def test_number_not_held_is_refused(self, acme: AccountAdmin, carrier: SandboxCarrier) -> None:
         """A number the carrier does not list for the account is refused by name."""
