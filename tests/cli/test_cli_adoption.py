@@ -109,3 +109,25 @@ class TestCampaignAdopt:
             "campaign", "adopt", "--brand", "BN1", "--campaign", "QE1", "--service", "MG1"
         )
         assert "not started" in widget.ok("campaign", "status").stdout.lower()
+
+
+class TestSandboxConsole:
+    """The sandbox's hold-number and hold-registration, to try adoption from the CLI alone."""
+
+    def test_held_number_is_adopted(self, widget: SmsadminRunner) -> None:
+        """A number held through the sandbox is adoptable, then a line."""
+        held = widget.ok("sandbox", "hold-number", "--area-code", "718")
+        [number] = E164.findall(held.stdout)
+        assert [number] == E164.findall(widget.ok("numbers", "adopt").stdout)
+        widget.ok("numbers", "adopt", number, "--user", f"{number}=u-ben")
+        assert "Ben Ortiz" in widget.ok("numbers", "list").stdout
+
+    def test_held_registration_is_adopted(self, widget: SmsadminRunner) -> None:
+        """The ids hold-registration prints adopt as an approved registration."""
+        words = widget.ok("sandbox", "hold-registration").stdout.split()
+        ids = dict(zip(words[::2], words[1::2], strict=True))
+        result = widget.ok(
+            "campaign", "adopt",
+            "--brand", ids["brand"], "--campaign", ids["campaign"], "--service", ids["service"],
+        )  # fmt: skip
+        assert "Adopted the registration (approved)" in result.stdout
