@@ -42,7 +42,7 @@ def carrier_id(field: str, value: object) -> str:
     Raises:
         InvalidFieldError: When it is empty, too long or not text.
     """
-    return inputs.text(field, value, max_length=_ID_LENGTH, allow_empty=False).strip()
+    return inputs.visible_text(field, value, max_length=_ID_LENGTH).strip()
 
 
 def adopt_registration(

@@ -15,6 +15,7 @@ from sms_core import (
     AlreadyExistsError,
     AuditAction,
     InactiveUserError,
+    InvalidFieldError,
     InvalidInputError,
     LineFullError,
     ManualClock,
@@ -370,6 +371,18 @@ class TestAdoptRegistration:
             )
         assert before == acme.registration.status()
         assert [] == acme.audit.list()
+
+    @pytest.mark.parametrize(
+        "bad", [pytest.param("", id="empty"), pytest.param("BN\n1", id="control"), "x" * 129]
+    )
+    def test_malformed_id_is_refused_before_the_carrier(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, bad: str
+    ) -> None:
+        """An id that cannot be one is refused by field; nothing is stored."""
+        _, campaign, service = approved_at_carrier(carrier)
+        with pytest.raises(InvalidFieldError, match="brand_id"):
+            acme.registration.adopt("admin", brand_id=bad, campaign_id=campaign, service_id=service)
+        assert StepStatus.NOT_STARTED == acme.registration.status().overall
 
     def test_second_registration_is_refused(
         self, acme: AccountAdmin, carrier: SandboxCarrier
