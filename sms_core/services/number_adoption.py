@@ -125,7 +125,7 @@ class NumberAdoption(LineAssignment):
             raise SeatRequiredError(
                 f"under the {context.hooks.host_name} host every number belongs to a seat, "
                 "whose allowance counts its texts; adopt each number into a seat "
-                "(seats.adopt_number)"
+                "(seats.adopt_number, or 'smsadmin seats adopt SEAT NUMBER')"
             )
         return self.adopt_into(actor, wanted, seat=None)
 

@@ -131,3 +131,25 @@ class TestSandboxConsole:
             "--brand", ids["brand"], "--campaign", ids["campaign"], "--service", ids["service"],
         )  # fmt: skip
         assert "Adopted the registration (approved)" in result.stdout
+
+
+class TestSeatsAdopt:
+    """Under a host with seats, a held number is adopted into a seat."""
+
+    def test_numbers_adopt_points_to_seats_adopt(
+        self, seats: SmsadminRunner, console: SandboxCarrier
+    ) -> None:
+        """'numbers adopt' is refused with the seat command to use instead."""
+        number = hold(console)
+        result = seats.refused("numbers", "adopt", number)
+        assert "smsadmin seats adopt SEAT NUMBER" in result.stderr
+
+    def test_seat_adopts_a_held_number(
+        self, seats: SmsadminRunner, console: SandboxCarrier
+    ) -> None:
+        """The seat texts from the adopted number, which now answers at the SDK."""
+        number = hold(console)
+        result = seats.ok("seats", "adopt", "Seat 1", number)
+        assert f"Seat 'Seat 1' texts from {number}" in result.stdout
+        [held] = console.numbers("acme")
+        assert OLD_SMS != held.settings.sms_url
