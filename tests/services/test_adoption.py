@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from threading import Barrier
 
 import pytest
 
@@ -54,6 +56,7 @@ class FlakyAdapter(FakeAdapter):
 
     refused: set[PhoneNumber]
     meanwhile: Callable[[], object] | None = None
+    pair: Barrier | None = None
 
     @hookimpl
     def sms_adopt_number(
@@ -64,6 +67,8 @@ class FlakyAdapter(FakeAdapter):
         if (other := self.meanwhile) is not None:
             self.meanwhile = None
             other()
+        if (pair := self.pair) is not None and settings.sms_url != OLD.sms_url:
+            pair.wait()  # both adoptions have passed their checks
         return super().sms_adopt_number(account, number, settings)
 
 
@@ -217,6 +222,27 @@ class TestAdopt:
             acme.numbers.adopt("admin", [number], users={number: ["ann"]})
         [line] = acme.numbers.list()
         assert ["bob"] == [user.id for user in line.users]
+        assert OLD.sms_url != webhooks(carrier, number)[0]
+
+    def test_two_admins_at_once_one_line(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, adapter: FlakyAdapter
+    ) -> None:
+        """Two threads, each on its own connection, adopt one number: one line, at the SDK."""
+        number = held(carrier)
+        adapter.pair = Barrier(2, timeout=30)
+
+        def adopt(user_id: str) -> str:
+            try:
+                acme.numbers.adopt("admin", [number], users={number: [user_id]})
+            except AlreadyExistsError:
+                return "refused"
+            return "adopted"
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            outcomes = sorted(pool.map(adopt, ["ann", "bob"]))
+        assert ["adopted", "refused"] == outcomes
+        [line] = acme.numbers.list()
+        assert 1 == len(line.users)
         assert OLD.sms_url != webhooks(carrier, number)[0]
 
     def test_number_not_held_is_refused(self, acme: AccountAdmin, carrier: SandboxCarrier) -> None:
