@@ -127,15 +127,30 @@ class NumberAdoption(LineAssignment):
                 "whose allowance counts its texts; adopt each number into a seat "
                 "(seats.adopt_number, or 'smsadmin seats adopt SEAT NUMBER')"
             )
-        return self.adopt_into(actor, wanted, seat=None)
+        return self._adopt(actor, wanted, seat=None)
 
     def adopt_into(
+        self,
+        actor_id: str,
+        numbers: Sequence[str | PhoneNumber],
+        *,
+        seat: Seat | None,
+        users: UsersByNumber | None = None,
+    ) -> builtins.list[LineSummary]:
+        """Adopt numbers as :meth:`adopt` does, for ``seat`` (a seat host's; see ``seats``).
+
+        Raises:
+            As :meth:`adopt`, but for ``SeatRequiredError``.
+        """
+        inputs.identifier("actor_id", actor_id)
+        wanted = _chosen(numbers, users)
+        actor = self._context.require(actor_id, Action.MANAGE_NUMBERS)
+        return self._adopt(actor, wanted, seat=seat)
+
+    def _adopt(
         self, actor: User, wanted: Mapping[PhoneNumber, Sequence[str]], *, seat: Seat | None
     ) -> builtins.list[LineSummary]:
-        """Adopt checked numbers for their users, and for ``seat`` on a host with seats.
-
-        ``actor`` is already authorized; the rest is checked here (see :meth:`adopt`).
-        """
+        """Adopt checked numbers for their users; ``actor`` is authorized already."""
         context = self._context
         by_number = {held.number: held for held in context.hooks.list_numbers(context.account)}
         missing = [str(number) for number in wanted if number not in by_number]

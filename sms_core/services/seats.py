@@ -171,8 +171,7 @@ class SeatAdmin:
         inputs.number("number", number)
         self._policy_with_seats()
         seat = self._seat_without_number(seat_id)
-        actor = self._context.require(actor_id, Action.MANAGE_NUMBERS)
-        self._numbers.adopt_into(actor, {PhoneNumber.coerce(number): []}, seat=seat)
+        self._numbers.adopt_into(actor_id, [number], seat=seat)
         return self.get(seat_id)
 
     def auto_assign(

@@ -320,6 +320,16 @@ class TestAdoptUnderSeats:
         with pytest.raises(SeatRequiredError, match=r"seats\.adopt_number"):
             acme.numbers.adopt("admin", [number])
 
+    def test_seat_adoption_needs_the_admin_permission(
+        self, acme: AccountAdmin, carrier: SandboxCarrier
+    ) -> None:
+        """A recruiter cannot adopt a number into a seat; the number keeps its webhooks."""
+        number = held(carrier)
+        seat = acme.seats.create("admin", "Seat 1")
+        with pytest.raises(PermissionDeniedError):
+            acme.seats.adopt_number("ann", seat.id, number)
+        assert (OLD.sms_url, OLD.voice_url) == webhooks(carrier, number)
+
     def test_seat_adopts_a_held_number(self, acme: AccountAdmin, carrier: SandboxCarrier) -> None:
         """The seat gets the number as its line, repointed."""
         number = held(carrier)
