@@ -32,7 +32,7 @@ from sms_core.store.adopted_registrations import insert_adopted_registration
 
 __all__ = ["adopt_registration", "carrier_id"]
 
-#: The longest carrier id accepted (Twilio's ``MG…/QE…`` is 69 characters).
+#: The longest carrier id accepted: the registration's provider_ref column holds 128 characters.
 _ID_LENGTH = 128
 
 
