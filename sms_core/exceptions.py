@@ -19,6 +19,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── TooManyRecipientsError             a mass text over the host's cap (or to nobody)
     │   ├── TemplateError                      a bad merge field, or a body that can be too long
     │   ├── IdempotencyKeyError                a key reused for another send, or malformed
+    │   ├── AdoptionMismatchError              carrier ids to adopt that do not belong together
     │   └── InvalidCursorError                 a page cursor that is malformed or of another list
     ├── NotFoundError (LookupError)            an id or number the account does not have
     │   ├── AccountNotFoundError
@@ -29,6 +30,7 @@ wrong (a missing plugin, a bad setting) and no retry or other input will help::
     │   ├── OptOutNotFoundError                lifting an opt-out the number does not have
     │   ├── ScheduledSendNotFoundError         a scheduled send the account does not have
     │   ├── TemplateNotFoundError              no template with that id or name
+    │   ├── NumberNotHeldError                 adopting a number the carrier does not list
     │   └── RegistrationStepNotFoundError      a carrier's news about a step the account lacks
     ├── PermissionDeniedError                  the host does not allow this actor this action
     ├── RuleViolationError                     the request breaks a rule of the account or host
@@ -442,6 +444,14 @@ class IdempotencyKeyError(InvalidInputError):
     """Raised when an idempotency key is malformed, or was used for a different send."""
 
 
+class AdoptionMismatchError(InvalidInputError):
+    """Raised when the brand, campaign and messaging service given to adopt do not belong together.
+
+    The carrier says which brand the campaign is under and which campaign the service holds;
+    ids that disagree are refused before anything is stored.
+    """
+
+
 class InvalidCursorError(InvalidInputError):
     """Raised when a page cursor is not one a page of the same list returned.
 
@@ -488,6 +498,10 @@ class OptOutNotFoundError(NotFoundError):
 
 class ScheduledSendNotFoundError(NotFoundError):
     """Raised when the account has no scheduled send with the given id."""
+
+
+class NumberNotHeldError(NotFoundError):
+    """Raised when a number to adopt is not one the account holds at its carrier."""
 
 
 class RegistrationStepNotFoundError(NotFoundError):

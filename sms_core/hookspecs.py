@@ -43,6 +43,7 @@ from sms_core.domain import (
     BrandProfile,
     CampaignProfile,
     Decision,
+    HeldRegistration,
     HostInfo,
     HostPolicy,
     InboundCall,
@@ -209,6 +210,93 @@ def sms_configure_number(
 
     Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
     adapter does not provide this (``UnsupportedFeatureError``). Implemented by carrier adapters.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Adoption: what the account already holds at its carrier
+# ---------------------------------------------------------------------------------------------
+#
+# New in 0.2 and optional: an adapter without them (or answering None) makes the core refuse
+# adoption with UnsupportedFeatureError. An adapter that implements them declares
+# ProviderCapabilities.adopts_existing, which runs the contract suite's AdoptionContract.
+
+
+@hookspec(firstresult=True)
+def sms_list_numbers(account: Account) -> Sequence[ProvisionedNumber] | None:
+    """List every number the account holds at the carrier, bought through the SDK or not.
+
+    Each number comes with its carrier id, its capabilities and its webhook URLs as the
+    carrier has them now (``settings.sms_url`` and ``settings.voice_url``; empty when unset),
+    so the core can tell whether they point somewhere other than the SDK. Which numbers are
+    lines already, and of which account, is the core's business, not the adapter's.
+
+    Returns:
+        Every number the account holds, each once; an empty list when it holds none.
+
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). New in 0.2, optional.
+    Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_adopt_number(
+    account: Account, number: ProvisionedNumber, settings: NumberSettings
+) -> ProvisionedNumber | None:
+    """Point a number the account already holds at the SDK, without buying anything.
+
+    Does what a purchase does after buying: the number's inbound-text and call webhooks are
+    set from ``settings`` (as :func:`sms_purchase_number` would set them), replacing whatever
+    another system had there. The core calls it again with the number's earlier settings to
+    undo an adoption it could not store.
+
+    Args:
+        number: A number :func:`sms_list_numbers` listed (its ``provider_ref`` is the
+            carrier's id).
+        settings: The webhook URLs and label to configure.
+
+    Returns:
+        The number as the carrier now holds it.
+
+    Raises:
+        ProviderNotFoundError: When the carrier does not hold the number for the account
+            (its id is unknown, or belongs to another number).
+
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). New in 0.2, optional.
+    Implemented by carrier adapters.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_lookup_registration(
+    account: Account, brand_ref: str, campaign_ref: str, service_ref: str
+) -> Sequence[HeldRegistration] | None:
+    """Read a brand, campaign and messaging service the account registered outside the SDK.
+
+    The ids are the carrier's, as its console shows them; the adapter reads each as the
+    carrier reports it now (status, failure reasons, fields) and says what each belongs to
+    (``parent_ref``), so the core can refuse three ids that do not belong together. Nothing
+    is changed at the carrier.
+
+    Args:
+        brand_ref: The brand's id at the carrier.
+        campaign_ref: The campaign's id at the carrier, as its console shows it (the
+            adapter answers with the ``provider_ref`` its other hooks take for it).
+        service_ref: The messaging service's id at the carrier.
+
+    Returns:
+        Three records, brand, campaign and messaging service in that order, each with the
+        state :func:`sms_fetch_registration` would give for its ``provider_ref``.
+
+    Raises:
+        ProviderNotFoundError: When the carrier holds no such brand, campaign or service
+            for the account (the message names which).
+
+    Called only for accounts whose ``provider`` is the adapter's name; ``None`` means the
+    adapter does not provide this (``UnsupportedFeatureError``). New in 0.2, optional.
+    Implemented by carrier adapters.
     """
 
 

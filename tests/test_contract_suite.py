@@ -27,6 +27,7 @@ from sms_core import (
     DeliveryStatus,
     EntityType,
     FailureReason,
+    HeldRegistration,
     InboundCall,
     InboundMessage,
     InvalidQueryError,
@@ -58,7 +59,7 @@ from sms_core import (
     hookimpl,
 )
 from sms_core.domain.providers import DEFAULT_SEARCH_FILTERS
-from sms_core.testing import contract
+from sms_core.testing import contract, sample_campaign
 
 pytest_plugins = ("pytester",)
 
@@ -120,6 +121,7 @@ class MemoryCarrier:
         self.messages: dict[str, tuple[str, OutboundMessage]] = {}
         self.number_failing: dict[str, RegistrationFailure] = {}
         self.number_outcomes: dict[str, RegistrationFailure | None] = {}
+        self.parents: dict[str, str] = {}
 
     def secret_for(self, account: Account) -> str:
         return self.secrets.setdefault(account.id, secrets.token_hex(16))
@@ -131,7 +133,7 @@ class MemoryCarrier:
         return ProviderInfo(
             name=NAME,
             description="In-memory carrier for the contract suite's own tests",
-            capabilities=ProviderCapabilities(max_concurrent_sends=4),
+            capabilities=ProviderCapabilities(max_concurrent_sends=4, adopts_existing=True),
         )
 
     @hookimpl
@@ -196,6 +198,32 @@ class MemoryCarrier:
         self.held[account.id, number.number.e164] = configured
         return configured
 
+    # -- adoption ----------------------------------------------------------------------------
+
+    @hookimpl
+    def sms_list_numbers(self, account: Account) -> list[ProvisionedNumber] | None:
+        return [number for (owner, _), number in self.held.items() if owner == account.id]
+
+    @hookimpl
+    def sms_adopt_number(
+        self, account: Account, number: ProvisionedNumber, settings: NumberSettings
+    ) -> ProvisionedNumber | None:
+        return self.sms_configure_number(account, number, settings)
+
+    @hookimpl
+    def sms_lookup_registration(
+        self, account: Account, brand_ref: str, campaign_ref: str, service_ref: str
+    ) -> list[HeldRegistration] | None:
+        refs = zip(RegistrationStep, (brand_ref, campaign_ref, service_ref), strict=True)
+        return [
+            HeldRegistration(
+                state=self.fetch(account, step, ref),
+                parent_ref=self.parents.get(ref),
+                fields={"step": step.value},
+            )
+            for step, ref in refs
+        ]
+
     # -- registration ------------------------------------------------------------------------
 
     def submit(
@@ -251,12 +279,16 @@ class MemoryCarrier:
 
     @hookimpl
     def sms_submit_campaign(
-        self, account: Account, campaign: CampaignProfile
+        self, account: Account, brand_ref: str, campaign: CampaignProfile
     ) -> RegistrationState | None:
-        return self.submit(account, RegistrationStep.CAMPAIGN)
+        state = self.submit(account, RegistrationStep.CAMPAIGN)
+        self.parents[state.provider_ref] = brand_ref
+        return state
 
     @hookimpl
-    def sms_submit_messaging_service(self, account: Account) -> RegistrationState | None:
+    def sms_submit_messaging_service(
+        self, account: Account, campaign_ref: str
+    ) -> RegistrationState | None:
         state = RegistrationState(
             step=RegistrationStep.MESSAGING_SERVICE,
             provider_ref=_ref("MG"),
@@ -264,6 +296,7 @@ class MemoryCarrier:
             raw_status="active",
         )
         self.steps[state.provider_ref] = (account.id, state)
+        self.parents[state.provider_ref] = campaign_ref
         return state
 
     @hookimpl
@@ -407,6 +440,27 @@ class MemoryDriver:
 
     def review_failure_code(self, step: RegistrationStep) -> str:
         return "M-REVIEW"
+
+    def hold_number(self, account: Account) -> ProvisionedNumber:
+        taken = {e164 for _, e164 in self.carrier.held}
+        offered = next(item for item in CATALOGUE if item.number.e164 not in taken)
+        held = ProvisionedNumber(
+            number=offered.number,
+            provider_ref=_ref("PN"),
+            settings=NumberSettings(sms_url="https://elsewhere.invalid/sms"),
+        )
+        self.carrier.held[account.id, offered.number.e164] = held
+        return held
+
+    def hold_registration(self, account: Account) -> tuple[str, str, str]:
+        brand = self.carrier.submit(account, RegistrationStep.BRAND)
+        self.carrier.complete(account, RegistrationStep.BRAND, brand.provider_ref)
+        campaign = self.carrier.sms_submit_campaign(account, brand.provider_ref, sample_campaign())
+        assert campaign is not None
+        self.carrier.complete(account, RegistrationStep.CAMPAIGN, campaign.provider_ref)
+        service = self.carrier.sms_submit_messaging_service(account, campaign.provider_ref)
+        assert service is not None
+        return brand.provider_ref, campaign.provider_ref, service.provider_ref
 
     def delivery_failure_code(self, reason: FailureReason) -> str:
         return next(code for code, known in _DELIVERY_CODES.items() if known is reason)
@@ -684,6 +738,27 @@ class ReportsNoFailureReason(MemoryCarrier):
         return event
 
 
+class AdoptsWithoutRepointing(MemoryCarrier):
+    """Answers an adoption with the number as asked, but leaves its webhooks where they were."""
+
+    @hookimpl
+    def sms_adopt_number(
+        self, account: Account, number: ProvisionedNumber, settings: NumberSettings
+    ) -> ProvisionedNumber | None:
+        return attrs.evolve(self.holding(account, number), settings=settings)
+
+
+class LooksUpWithoutParents(MemoryCarrier):
+    """Reads a registration without saying what each step belongs to."""
+
+    @hookimpl
+    def sms_lookup_registration(
+        self, account: Account, brand_ref: str, campaign_ref: str, service_ref: str
+    ) -> list[HeldRegistration] | None:
+        found = super().sms_lookup_registration(account, brand_ref, campaign_ref, service_ref)
+        return [attrs.evolve(held, parent_ref=None) for held in found or []]
+
+
 class RefusesWithoutReason(MemoryCarrier):
     """Refuses a send to an opted-out recipient as another, unnamed failure."""
 
@@ -807,6 +882,16 @@ class TestBrokenCarriers:
                 ReleaseAlwaysSucceeds,
                 {"test_released_number_cannot_be_released_again"},
                 id="release succeeds twice",
+            ),
+            pytest.param(
+                AdoptsWithoutRepointing,
+                {"test_adopting_repoints_the_webhooks"},
+                id="adoption leaves the webhooks",
+            ),
+            pytest.param(
+                LooksUpWithoutParents,
+                {"test_registration_held_outside_the_sdk_is_read"},
+                id="lookup says nothing of parents",
             ),
             pytest.param(
                 HidesFailureReasons,

@@ -59,7 +59,7 @@ from cattrs.v import format_exception
 from rich.console import Console
 from rich.text import Text
 
-from sms_core.cli import output, prompts, render
+from sms_core.cli import adoption, output, prompts, render
 from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
 from sms_core.cli.params import finite
@@ -495,3 +495,6 @@ def _ask_value(label: str, parse: Callable[[str], _T], default: str | None = Non
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(word.strip() for word in text.split(",") if word.strip())
+
+
+app.command("adopt")(adoption.adopt_registration)

@@ -1,4 +1,4 @@
-"""``smsadmin numbers``: search, buy, share, re-allocate, forward and deactivate numbers."""
+"""``smsadmin numbers``: search, buy, adopt, share, re-allocate, forward and deactivate numbers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from sms_core.cli import output, prompts, render
+from sms_core.cli import adoption, output, prompts, render
 from sms_core.cli.options import global_options
 from sms_core.cli.params import AcceptTerms, AssumeYes, NumberArg, UserArg
 from sms_core.domain import AvailableNumber, LineSummary, NumberQuery
@@ -212,3 +212,6 @@ def deactivate(ctx: typer.Context, number: NumberArg, yes: AssumeYes = False) ->
     if summaries:
         _show(console, summaries)
     output.success(console, f"Deactivated {line.number}")
+
+
+app.command("adopt")(adoption.adopt_numbers)

@@ -142,6 +142,22 @@ def complete_setup(
     output.success(output.out_console(), f"Seat {summary.seat.name!r} texts from {number}")
 
 
+@app.command("adopt")
+def adopt(ctx: typer.Context, seat: SeatRef, number: NumberArg) -> None:
+    """Give the seat a number the account already holds at its carrier, buying nothing.
+
+    'smsadmin numbers adopt' lists the numbers held; adopting points the number's texts and
+    calls at the SDK.
+    """
+    options = global_options(ctx)
+    actor = options.actor()
+    with options.account() as account:
+        target = resolve_seat(account.seats, seat)
+        summary = account.seats.adopt_number(actor, target.seat.id, number)
+    _show([summary])
+    output.success(output.out_console(), f"Seat {summary.seat.name!r} texts from {number}")
+
+
 @app.command("assign")
 def assign(
     ctx: typer.Context,

@@ -10,6 +10,7 @@ from sms_core.domain.accounts import (
     SeatSummary,
     User,
 )
+from sms_core.domain.adoption import AdoptableNumber, HeldRegistration
 from sms_core.domain.audit import AuditAction, AuditEntry
 from sms_core.domain.consent import (
     KEYWORD_RECORDER,
@@ -134,6 +135,7 @@ __all__ = [
     "Account",
     "Action",
     "Activity",
+    "AdoptableNumber",
     "AllowancePool",
     "AllowanceScope",
     "AllowanceUnit",
@@ -159,6 +161,7 @@ __all__ = [
     "ExportFormat",
     "ExportSummary",
     "FailureReason",
+    "HeldRegistration",
     "HostEvent",
     "HostInfo",
     "HostPolicy",

@@ -61,6 +61,10 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     #: An admin erased a candidate's number and texts (how many rows; never the number).
     ERASE = "erase"
+    #: A number the account already held at its carrier became a line, its webhooks repointed.
+    ADOPT_NUMBER = "adopt_number"
+    #: A brand, campaign and messaging service registered outside the SDK were taken over.
+    ADOPT_REGISTRATION = "adopt_registration"
 
 
 @attrs.frozen(kw_only=True)

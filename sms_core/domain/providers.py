@@ -76,6 +76,11 @@ class ProviderCapabilities:
         signature_max_age: How old a signed webhook may be before verification refuses it,
             for a carrier whose signature covers the time it was made; ``None`` when the
             signature carries no time.
+        adopts_existing: Whether the adapter lists the numbers an account already holds at
+            the carrier and adopts them (``sms_list_numbers``, ``sms_adopt_number``), and
+            reads an existing brand, campaign and messaging service
+            (``sms_lookup_registration``). ``False`` by default: the adoption contract then
+            checks that the core refuses adoption with ``UnsupportedFeatureError``.
     """
 
     max_concurrent_sends: int
@@ -88,6 +93,7 @@ class ProviderCapabilities:
     search_filters: frozenset[SearchFilter] = DEFAULT_SEARCH_FILTERS
     signature_covers_url: bool = True
     signature_max_age: timedelta | None = None
+    adopts_existing: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -19,6 +19,7 @@ from sms_core.domain import (
     BrandProfile,
     CampaignProfile,
     Decision,
+    HeldRegistration,
     HostEvent,
     HostInfo,
     HostPolicy,
@@ -306,6 +307,61 @@ class Hooks:
             number=number,
             settings=settings,
         )
+
+    # -- adoption ----------------------------------------------------------------------------
+
+    def list_numbers(self, account: Account) -> list[ProvisionedNumber]:
+        """Every number the account holds at its carrier, with its webhooks as they are.
+
+        Raises:
+            UnsupportedFeatureError: When the account's carrier adapter cannot list them.
+        """
+        return self._many(
+            account, "sms_list_numbers", "listing the numbers held", ProvisionedNumber
+        )
+
+    def adopt_number(
+        self, account: Account, number: ProvisionedNumber, settings: NumberSettings
+    ) -> ProvisionedNumber:
+        """Point a number the account already holds at ``settings``, buying nothing."""
+        return self._one(
+            account,
+            "sms_adopt_number",
+            "adopting numbers",
+            ProvisionedNumber,
+            number=number,
+            settings=settings,
+        )
+
+    def lookup_registration(
+        self, account: Account, brand_ref: str, campaign_ref: str, service_ref: str
+    ) -> tuple[HeldRegistration, HeldRegistration, HeldRegistration]:
+        """The brand, campaign and messaging service the carrier holds under these ids.
+
+        Raises:
+            UnsupportedFeatureError: When the account's carrier adapter cannot read them.
+            PluginContractError: When the adapter answers other than the three steps in order.
+        """
+        hook = "sms_lookup_registration"
+        route, answer = self._call(
+            account,
+            hook,
+            "adopting a registration",
+            brand_ref=brand_ref,
+            campaign_ref=campaign_ref,
+            service_ref=service_ref,
+        )
+        found = checked_sequence(route.plugin_name, hook, answer, HeldRegistration)
+        steps = [held.state.step for held in found]
+        if steps != list(RegistrationStep):
+            raise PluginContractError.broken(
+                plugin=route.plugin_name,
+                hook=hook,
+                problem=f"it answered the steps {[step.value for step in steps]}",
+                fix="Answer the brand, the campaign and the messaging service, in that order",
+            )
+        brand, campaign, service = found
+        return brand, campaign, service
 
     # -- registration ------------------------------------------------------------------------
 

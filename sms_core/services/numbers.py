@@ -1,7 +1,9 @@
 """Number administration: search, purchase, forwarding and release, the carrier's side.
 
 Reading the lines and who is on them, and the rules of assignment, are
-:class:`~sms_core.services.line_assignment.LineAssignment`, which :class:`NumberAdmin` extends.
+:class:`~sms_core.services.line_assignment.LineAssignment`; adopting numbers the account
+already holds at its carrier is :class:`~sms_core.services.number_adoption.NumberAdoption`.
+:class:`NumberAdmin` extends both.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ from sms_core.exceptions import (
     UserAlreadyHasLineError,
 )
 from sms_core.services import host_events
-from sms_core.services.line_assignment import LineAssignment, snapshot, unique_ids
+from sms_core.services.line_assignment import snapshot, unique_ids
+from sms_core.services.number_adoption import NumberAdoption
 from sms_core.services.registration import attach_if_registered
 from sms_core.store import lines as line_store
 
@@ -50,7 +53,7 @@ __all__ = ["NumberAdmin"]
 
 
 @attrs.define
-class NumberAdmin(LineAssignment):
+class NumberAdmin(NumberAdoption):
     """The account's phone numbers and who texts from them.
 
     Every change is checked whole before anything is written or the carrier is called, and

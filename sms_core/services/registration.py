@@ -51,6 +51,7 @@ from sms_core.services import host_events
 from sms_core.services import registration_rules as rules
 from sms_core.services.context import AccountContext
 from sms_core.services.policy_settings import PolicySettingsAdmin
+from sms_core.services.registration_adoption import adopt_registration, carrier_id
 from sms_core.services.registration_sync import (
     SYNC_ACTOR,
     RegistrationSync,
@@ -254,6 +255,38 @@ class RegistrationAdmin:
             )
         return self.status()
 
+    def adopt(
+        self, actor_id: str, *, brand_id: str, campaign_id: str, service_id: str
+    ) -> RegistrationStatus:
+        """Take over a brand, campaign and messaging service registered at the carrier.
+
+        Each step starts where the carrier says it stands (approved, in review, failed with
+        its reasons); ``sync`` keeps them current from then on. See
+        :mod:`sms_core.services.registration_adoption`.
+
+        Args:
+            actor_id: The admin adopting.
+            brand_id: The brand's id at the carrier, as its console shows it.
+            campaign_id: The campaign's id at the carrier.
+            service_id: The messaging service's id at the carrier.
+
+        Raises:
+            PermissionDeniedError: When the actor may not manage the registration.
+            RegistrationExistsError: When the account has a registration already.
+            AdoptionMismatchError: When the ids do not belong together at the carrier.
+            ProviderNotFoundError: When the carrier does not know one of them.
+            UnsupportedFeatureError: When the account's carrier cannot read them.
+        """
+        inputs.identifier("actor_id", actor_id)
+        ids = {
+            "brand_id": carrier_id("brand_id", brand_id),
+            "campaign_id": carrier_id("campaign_id", campaign_id),
+            "service_id": carrier_id("service_id", service_id),
+        }
+        actor = self._context.require(actor_id, Action.MANAGE_REGISTRATION)
+        adopt_registration(self._context, self._submitter, actor, **ids)
+        return self.status()
+
     def sync(self) -> SyncReport:
         """Ask the carrier for news and move the registration forward.
 
@@ -289,8 +322,8 @@ class RegistrationAdmin:
             return _FixedForms(profile=None)
         new_brand = brand or status.brand_profile
         new_campaign = campaign or status.campaign_profile
-        assert new_brand is not None  # register() stored both forms
-        assert new_campaign is not None
+        if new_brand is None or new_campaign is None:
+            raise rules.no_form_on_record(step)
         new_campaign = self._policy.get().apply_to(new_campaign)
         report = lint_registration(new_brand, new_campaign, verticals=self._verticals())
         if step is RegistrationStep.CAMPAIGN:

@@ -36,6 +36,7 @@ __all__ = [
     "checked",
     "confirms",
     "exists",
+    "no_form_on_record",
     "not_failed",
     "nothing_to_confirm",
     "resubmittable",
@@ -114,6 +115,14 @@ def nothing_to_confirm(record: StepRecord) -> NothingToConfirmError:
         f"the brand is {record.status.words} and waits for no confirmation: {fix}",
         step=RegistrationStep.BRAND,
         status=record.status,
+    )
+
+
+def no_form_on_record(step: RegistrationStep) -> InvalidInputError:
+    """The refusal of resubmitting an adopted step without its fixed form."""
+    return InvalidInputError(
+        f"the {step.words} was adopted from the carrier, so the SDK holds no form for it; "
+        "resubmit with the fixed brand= and campaign= forms"
     )
 
 

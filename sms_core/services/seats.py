@@ -180,6 +180,24 @@ class SeatAdmin:
             )
         return self._context.rng.choice(offered)
 
+    def adopt_number(self, actor_id: str, seat_id: str, number: str | PhoneNumber) -> SeatSummary:
+        """Give the seat a number the account already holds at its carrier, buying nothing.
+
+        The number is adopted as :meth:`NumberAdmin.adopt` adopts one (webhooks pointed at
+        the SDK, audited), for this seat.
+
+        Raises:
+            SeatsDisabledError: When the host product has no seats.
+            SeatHasNumberError: When the seat has a number already.
+            NumberNotHeldError, AlreadyExistsError: As for ``NumberAdmin.adopt``.
+        """
+        inputs.identifier("actor_id", actor_id)
+        inputs.number("number", number)
+        self._policy_with_seats()
+        seat = self._seat_without_number(seat_id)
+        self._numbers.adopt_into(actor_id, [number], seat=seat)
+        return self.get(seat_id)
+
     def auto_assign(
         self, actor_id: str, seat_id: str, *, accept_terms: bool, country: str = "US"
     ) -> SeatSummary:

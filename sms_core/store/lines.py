@@ -12,6 +12,7 @@ from sms_core.store.rows import from_row
 from sms_core.store.schema import line_users, lines
 
 __all__ = [
+    "active_numbers",
     "add_line_user",
     "deactivate_line",
     "find_line",
@@ -54,6 +55,15 @@ def get_line(connection: sa.Connection, account_id: str, line_id: str) -> Line |
 def find_line(connection: sa.Connection, account_id: str, number: PhoneNumber) -> Line | None:
     """The account's active line for ``number``, if any."""
     return _one(connection, lines.c.account_id == account_id, lines.c.number == number.e164)
+
+
+def active_numbers(connection: sa.Connection, numbers: Iterable[PhoneNumber]) -> set[PhoneNumber]:
+    """Which of ``numbers`` are an active line, of any account (a number has one at most)."""
+    wanted = sorted({number.e164 for number in numbers})
+    if not wanted:
+        return set()
+    query = sa.select(lines.c.number).where(lines.c.active, lines.c.number.in_(wanted))
+    return {PhoneNumber(e164=row) for row in connection.execute(query).scalars()}
 
 
 def line_of_user(connection: sa.Connection, account_id: str, user_id: str) -> Line | None:

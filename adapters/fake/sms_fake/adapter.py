@@ -26,6 +26,7 @@ from sms_core.domain import (
     BrandProfile,
     BrandVertical,
     CampaignProfile,
+    HeldRegistration,
     InboundCall,
     NumberQuery,
     NumberSettings,
@@ -46,7 +47,7 @@ from sms_core.domain import (
 )
 from sms_core.exceptions import ConfigurationError, WebhookPayloadError
 from sms_core.hookspecs import hookimpl
-from sms_fake import translation
+from sms_fake import adoption, translation
 from sms_fake.carrier import SandboxCarrier
 from sms_fake.delivery import MAX_BODY_CHARACTERS
 from sms_fake.errors import PROVIDER, not_found
@@ -91,6 +92,8 @@ _INFO = ProviderInfo(
         # only by a carrier given a signature_tolerance, so none is promised here.
         signature_covers_url=True,
         signature_max_age=None,
+        # Lists, repoints and reads what an account holds (sms_fake.adoption).
+        adopts_existing=True,
     ),
 )
 
@@ -215,6 +218,30 @@ class FakeAdapter:
         carrier = self.carrier_for(account)
         configured = carrier.configure_number(account.id, number.provider_ref, settings)
         return translation.provisioned(configured)
+
+    # -- adoption ----------------------------------------------------------------------------
+
+    @hookimpl
+    def sms_list_numbers(self, account: Account) -> Sequence[ProvisionedNumber] | None:
+        """Every number the account holds at the sandbox."""
+        return adoption.held_numbers(self.carrier_for(account), account.id)
+
+    @hookimpl
+    def sms_adopt_number(
+        self, account: Account, number: ProvisionedNumber, settings: NumberSettings
+    ) -> ProvisionedNumber | None:
+        """Point a number the account holds at the SDK's webhooks."""
+        return adoption.adopt_number(self.carrier_for(account), account.id, number, settings)
+
+    @hookimpl
+    def sms_lookup_registration(
+        self, account: Account, brand_ref: str, campaign_ref: str, service_ref: str
+    ) -> Sequence[HeldRegistration] | None:
+        """The account's brand, campaign and messaging service as the sandbox reviews them."""
+        carrier = self.carrier_for(account)
+        return adoption.lookup_registration(
+            carrier, account.id, brand_ref, campaign_ref, service_ref
+        )
 
     # -- registration ------------------------------------------------------------------------
 

@@ -4,8 +4,9 @@ Published in the ``smsadmin.cli`` entry-point group, so ``smsadmin`` has a ``san
 whenever sms-core-fake is installed. The commands do what a real carrier would not let anyone
 do: move its clock (reviews end, texts get delivered), plan a registration failure (of a step,
 or of a number's registration with the mobile carriers), confirm a brand as its person would,
-change how long reviews and number registrations take. They act on the carrier's state file:
-``--state``, else ``SMS_FAKE_STATE``, else the default file the adapter uses.
+change how long reviews and number registrations take, hold a number or a registration made
+outside smsadmin (as in a carrier's console, to try adopting them). They act on the carrier's
+state file: ``--state``, else ``SMS_FAKE_STATE``, else the default file the adapter uses.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Annotated
 
 import typer
 
-from sms_core.domain import RegistrationStep
+from sms_core.domain import NumberQuery, NumberSettings, RegistrationStep
 from sms_fake.adapter import STATE_ENV, default_state_path
 from sms_fake.carrier import SandboxCarrier
 
@@ -153,6 +154,51 @@ def confirm(
     with _carrier(state) as carrier:
         confirmed = carrier.confirm_brand(account_id, brand)
     typer.echo(f"Brand {confirmed.sid} of {account_id!r} is confirmed: {confirmed.status}.")
+
+
+@app.command("hold-number")
+def hold_number(
+    ctx: typer.Context,
+    *,
+    area_code: Annotated[str, typer.Option(help="The area code of the number.")] = "415",
+    sms_url: Annotated[
+        str, typer.Option(help="Where its texts go: the system the agency used before.")
+    ] = "https://previous-system.invalid/sms",
+    account: AccountOption = None,
+    state: StateOption = None,
+) -> None:
+    """Buy a number outside smsadmin, as in a carrier's console (to try 'numbers adopt')."""
+    account_id = _account_id(ctx, account)
+    with _carrier(state) as carrier:
+        offered = carrier.search_numbers(NumberQuery(area_code=area_code, limit=1))
+        if not offered:
+            raise typer.BadParameter(
+                f"the sandbox has no number left in area code {area_code}; try another",
+                param_hint="'--area-code'",
+            )
+        bought = carrier.purchase_number(
+            account_id, offered[0].number, NumberSettings(sms_url=sms_url)
+        )
+    typer.echo(f"{account_id!r} now holds {bought.number.e164} ({bought.sid}) at the sandbox.")
+
+
+@app.command("hold-registration")
+def hold_registration(
+    ctx: typer.Context, *, account: AccountOption = None, state: StateOption = None
+) -> None:
+    """Register a brand, campaign and service outside smsadmin, approved (to try adoption)."""
+    # The sample forms are test helpers: imported only when this command runs.
+    from sms_core.testing.samples import sample_brand, sample_campaign  # noqa: PLC0415
+
+    account_id = _account_id(ctx, account)
+    with _carrier(state) as carrier:
+        brand = carrier.submit_brand(account_id, sample_brand())
+        carrier.complete_review(account_id, brand.sid)
+        campaign = carrier.submit_campaign(account_id, brand.sid, sample_campaign())
+        carrier.complete_review(account_id, campaign.sid)
+        service = carrier.submit_messaging_service(account_id, campaign.sid)
+        carrier.complete_review(account_id, service.sid)
+    typer.echo(f"brand {brand.sid} campaign {campaign.sid} service {service.sid}")
 
 
 @app.command("review-time")

@@ -25,6 +25,7 @@ from sms_core.domain import (
     WebhookRequest,
 )
 from sms_core.testing import sample_brand, sample_campaign
+from sms_fake import translation
 from sms_fake.carrier import SandboxCarrier
 from sms_fake.errors import delivery_error_message, failure_code
 from sms_fake.payloads import StatusReport, encode_report
@@ -36,6 +37,9 @@ __all__ = ["FALLBACK_WEBHOOK_URL", "SandboxDriver", "register_sender"]
 
 #: Where crafted webhooks claim to go when neither the message nor the line names a URL.
 FALLBACK_WEBHOOK_URL = "https://sandbox.invalid/webhooks"
+
+# Where a number bought outside the SDK sends its webhooks: another system the agency used.
+_ELSEWHERE = "https://previous-system.invalid/hooks"
 
 _RAW_STATUSES = {status: raw for raw, status in DELIVERY_STATUSES.items()}
 
@@ -98,6 +102,26 @@ class SandboxDriver:
         """The brand's person confirms it (replies to the OTP text, follows the 2FA link)."""
         if step is RegistrationStep.BRAND:
             self._carrier.confirm_brand(account.id, ref)
+
+    def hold_number(self, account: Account) -> ProvisionedNumber:
+        """Buy a number outside the SDK (as in the carrier's console), webhooks elsewhere."""
+        offer = self._carrier.search_numbers(NumberQuery(area_code="415", limit=1))[0]
+        elsewhere = NumberSettings(
+            sms_url=f"{_ELSEWHERE}/sms", voice_url=f"{_ELSEWHERE}/voice", label="Front desk"
+        )
+        bought = self._carrier.purchase_number(account.id, offer.number, elsewhere)
+        return translation.provisioned(bought)
+
+    def hold_registration(self, account: Account) -> tuple[str, str, str]:
+        """Register and approve a brand, campaign and service outside the SDK; their ids."""
+        carrier, account_id = self._carrier, account.id
+        brand = carrier.submit_brand(account_id, sample_brand())
+        carrier.complete_review(account_id, brand.sid)
+        campaign = carrier.submit_campaign(account_id, brand.sid, sample_campaign())
+        carrier.complete_review(account_id, campaign.sid)
+        service = carrier.submit_messaging_service(account_id, campaign.sid)
+        carrier.complete_review(account_id, service.sid)
+        return brand.sid, campaign.sid, service.sid
 
     def fail_next_registration(
         self, account: Account, step: RegistrationStep, reason: str, code: str

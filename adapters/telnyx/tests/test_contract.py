@@ -22,6 +22,7 @@ from sms_core.domain import (
     NumberSettings,
 )
 from sms_core.testing.contract import (
+    AdoptionContract,
     DeliveryContract,
     DiscoveryContract,
     NumberRegistrationContract,
@@ -144,6 +145,15 @@ class TestTelnyxNumberRegistration(TelnyxFixtures, NumberRegistrationContract):
 
 class TestTelnyxRegistrationWebhooks(TelnyxFixtures, RegistrationWebhookContract):
     """A reviewed brand or campaign is reported by ``10dlc.brand.update``/``campaign.update``."""
+
+
+class TestTelnyxAdoption(TelnyxFixtures, AdoptionContract):
+    """Adoption is not built for Telnyx yet: the adapter does not declare adopts_existing.
+
+    So every test of the group checks that the core refuses it with UnsupportedFeatureError
+    (sms_list_numbers, sms_lookup_registration are not implemented) and arranges nothing at
+    the carrier.
+    """
 
 
 class TestTelnyxSettings(TelnyxFixtures, SettingsContract):

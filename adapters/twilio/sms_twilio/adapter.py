@@ -1,3 +1,4 @@
+# Over 400 lines: one hook implementation per provider hook, each delegating to its module.
 """The Twilio carrier adapter, published as the ``twilio`` entry point.
 
 The core routes to the adapter the calls of accounts whose ``provider`` is ``"twilio"`` (the
@@ -23,6 +24,7 @@ from sms_core.domain import (
     AvailableNumber,
     BrandProfile,
     CampaignProfile,
+    HeldRegistration,
     InboundCall,
     NumberQuery,
     NumberSettings,
@@ -50,6 +52,7 @@ from sms_twilio import (
     industries,
     provisioning,
     registration,
+    registration_lookup,
     webhooks,
 )
 from sms_twilio.client import TwilioClient, TwilioClients
@@ -127,6 +130,9 @@ class TwilioAdapter:
                 # time (sms_twilio.webhooks).
                 signature_covers_url=True,
                 signature_max_age=None,
+                # IncomingPhoneNumbers list and update; BrandRegistrations, UsAppToPerson and
+                # Services fetch (sms_twilio.provisioning, sms_twilio.registration_lookup).
+                adopts_existing=True,
             ),
         )
 
@@ -260,6 +266,28 @@ class TwilioAdapter:
     ) -> ProvisionedNumber | None:
         """Replace a number's webhooks and label."""
         return provisioning.configure_number(self.client_for(account), number, settings)
+
+    # -- adoption ----------------------------------------------------------------------------
+
+    @hookimpl
+    def sms_list_numbers(self, account: Account) -> Sequence[ProvisionedNumber] | None:
+        """Every number the account holds (``IncomingPhoneNumbers`` list)."""
+        return provisioning.held_numbers(self.client_for(account))
+
+    @hookimpl
+    def sms_adopt_number(
+        self, account: Account, number: ProvisionedNumber, settings: NumberSettings
+    ) -> ProvisionedNumber | None:
+        """Point a number the account holds at the SDK's webhooks, keeping its name."""
+        return provisioning.adopt_number(self.client_for(account), number, settings)
+
+    @hookimpl
+    def sms_lookup_registration(
+        self, account: Account, brand_ref: str, campaign_ref: str, service_ref: str
+    ) -> Sequence[HeldRegistration] | None:
+        """A brand, campaign and Messaging Service registered in the Console."""
+        client = self.registration_client_for(account)
+        return registration_lookup.lookup_registration(client, brand_ref, campaign_ref, service_ref)
 
     # -- registration ------------------------------------------------------------------------
 

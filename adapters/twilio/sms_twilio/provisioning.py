@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
 from phonenumbers import PhoneNumberType
 
 from sms_core.domain import (
@@ -45,7 +46,9 @@ from sms_twilio.settings import PROVIDER, sid_pattern
 __all__ = [
     "COUNTRIES",
     "NUMBER_TYPES",
+    "adopt_number",
     "configure_number",
+    "held_numbers",
     "purchase_number",
     "release_number",
     "search_numbers",
@@ -162,6 +165,58 @@ def configure_number(
     sid = _number_sid(number)
     updated = client.incoming_phone_numbers(sid).update(**_fields(settings, number.number))
     return _provisioned(updated, settings)
+
+
+def held_numbers(client: TwilioClient) -> list[ProvisionedNumber]:
+    """Every number the account holds (``IncomingPhoneNumbers`` list, every page).
+
+    Each with its ``sms_url`` and ``voice_url`` as Twilio has them (fields of the
+    ``api.v2010.account.incoming_phone_number`` schema in twilio-oai's twilio_api_v2010.json;
+    the list is ``GET …/IncomingPhoneNumbers.json``, "Retrieve a list of
+    incoming-phone-numbers belonging to the account used to make the request"). A number the
+    SDK could not text from (not a valid phone number) is left out.
+    """
+    held: list[ProvisionedNumber] = []
+    for resource in client.incoming_phone_numbers.stream():
+        try:
+            number = PhoneNumber.parse(str(resource.phone_number), region=None)
+        except InvalidPhoneNumberError:
+            continue
+        held.append(
+            ProvisionedNumber(
+                number=number,
+                provider_ref=str(resource.sid),
+                capabilities=_capabilities(resource.capabilities),
+                settings=NumberSettings(
+                    sms_url=resource.sms_url or None,
+                    voice_url=resource.voice_url or None,
+                    label=(str(resource.friendly_name) or None) if resource.friendly_name else None,
+                ),
+            )
+        )
+    return held
+
+
+def adopt_number(
+    client: TwilioClient, number: ProvisionedNumber, settings: NumberSettings
+) -> ProvisionedNumber:
+    """Point a number the account holds at the SDK's webhooks, as a purchase configures one.
+
+    The number keeps its ``FriendlyName`` unless ``settings`` give a label: the agency named
+    it in the Console, and the SDK has no better name.
+
+    Raises:
+        ProviderNotFoundError: When the account holds no number under that SID, or the SID
+            is another number's.
+    """
+    context = client.incoming_phone_numbers(_number_sid(number))
+    current = context.fetch()
+    if str(current.phone_number) != number.number.e164:
+        raise errors.not_found(f"number {number.number} under id {number.provider_ref!r}")
+    name = str(current.friendly_name or "")[:64] or None
+    kept = settings if settings.label else attrs.evolve(settings, label=name)
+    updated = context.update(**_fields(kept, number.number))
+    return _provisioned(updated, kept)
 
 
 def release_number(client: TwilioClient, number: ProvisionedNumber) -> None:

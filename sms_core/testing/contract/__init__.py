@@ -58,7 +58,10 @@ declares ``ProviderCapabilities.signature_max_age``) lets it check that an old s
 refused; and one that implements :class:`NumberRegistrationDriver`
 lets it check the reports of a number's registration with the mobile carriers (sent to
 ``events_url``); one that implements :class:`RegistrationWebhookDriver` lets it check the
-carrier's webhooks about the brands and campaigns it reviews. Where a carrier cannot do what
+carrier's webhooks about the brands and campaigns it reviews; and one that implements
+:class:`AdoptionDriver` lets it check that numbers and registrations made outside the SDK
+are listed, adopted and read (for an adapter declaring
+``ProviderCapabilities.adopts_existing``). Where a carrier cannot do what
 a test first expects, the adapter declares it in its capabilities (``search_filters``,
 ``signature_covers_url``) and the test asserts the declared behaviour instead.
 
@@ -87,9 +90,11 @@ _MODULES = (
     "number_registration",
     "registration_webhooks",
     "settings",
+    "adoption",
 )
 pytest.register_assert_rewrite(*(f"{__name__}.{module}" for module in _MODULES))
 
+from sms_core.testing.contract.adoption import AdoptionContract, AdoptionDriver
 from sms_core.testing.contract.delivery import DeliveryContract
 from sms_core.testing.contract.discovery import DiscoveryContract
 from sms_core.testing.contract.fixtures import HOOK_BASE_URL, CarrierFixtures, SentMessage
@@ -108,6 +113,8 @@ from sms_core.testing.contract.webhooks import ForgingDriver, ReplayingDriver, W
 
 __all__ = [
     "HOOK_BASE_URL",
+    "AdoptionContract",
+    "AdoptionDriver",
     "CarrierContract",
     "CarrierFixtures",
     "DeliveryContract",
@@ -135,5 +142,6 @@ class CarrierContract(
     NumberRegistrationContract,
     RegistrationWebhookContract,
     SettingsContract,
+    AdoptionContract,
 ):
     """The whole contract; subclass it as ``TestXxx`` and override the required fixtures."""

@@ -20,6 +20,7 @@ from sms_core.domain import (
     Account,
     DeliveryStatus,
     FailureReason,
+    NumberSettings,
     OutboundMessage,
     PhoneNumber,
     ProvisionedNumber,
@@ -55,6 +56,8 @@ _RAW_STATUSES = {
     DeliveryStatus.CANCELED: "canceled",
     DeliveryStatus.RECEIVED: "received",
 }
+# Where a number or service set up in the Console sends its webhooks: the agency's old system.
+_ELSEWHERE = "https://previous-system.invalid/twilio"
 _STEPS = {RegistrationStep.BRAND: "brand", RegistrationStep.CAMPAIGN: "campaign"}
 # Codes Twilio refuses a reviewed step with, and reviews again once it is fixed:
 # https://www.twilio.com/docs/api/errors/30799 (brand feedback: the registration data could not
@@ -184,6 +187,55 @@ class TwilioDriver:
         """The brand's person confirms (OTP reply, 2FA link): its identity turns VERIFIED."""
         if step is RegistrationStep.BRAND:
             self._state.confirm(self._account_sid(account), ref)
+
+    def hold_number(self, account: Account) -> ProvisionedNumber:
+        """Buy a 415 number as the Console does, its webhooks pointing at another system."""
+        bought = self._state.buy_number(
+            self._account_sid(account),
+            {
+                "AreaCode": ["415"],
+                "FriendlyName": ["Front desk"],
+                "SmsUrl": [f"{_ELSEWHERE}/sms"],
+                "VoiceUrl": [f"{_ELSEWHERE}/voice"],
+            },
+        )
+        return ProvisionedNumber(
+            number=PhoneNumber(e164=bought["phone_number"]),
+            provider_ref=bought["sid"],
+            settings=NumberSettings(
+                sms_url=bought["sms_url"], voice_url=bought["voice_url"], label="Front desk"
+            ),
+        )
+
+    def hold_registration(self, account: Account) -> tuple[str, str, str]:
+        """Register a brand, campaign and Messaging Service as the Console does, approved.
+
+        Returns:
+            The ``BN…``, ``QE…`` and ``MG…`` SIDs, as the Console shows them.
+        """
+        account_sid, state = self._account_sid(account), self._state
+        profile = state.primary_profile(account_sid)
+        brand = state.create_brand(
+            account_sid, {"CustomerProfileBundleSid": [profile], "A2PProfileBundleSid": [profile]}
+        )
+        state.complete_review(account_sid, brand["sid"])
+        service = state.create_service(
+            account_sid,
+            {"FriendlyName": ["Front desk texting"], "InboundRequestUrl": [f"{_ELSEWHERE}/sms"]},
+        )
+        path = f"/v1/Services/{service['sid']}/Compliance/Usa2p"
+        campaign = state.create_campaign(
+            account_sid,
+            service["sid"],
+            {
+                "BrandRegistrationSid": [brand["sid"]],
+                "UsAppToPersonUsecase": ["CUSTOMER_CARE"],
+                "Description": ["Recruiters text candidates about their applications"],
+            },
+            path,
+        )
+        state.complete_review(account_sid, campaign["sid"])
+        return brand["sid"], campaign["sid"], service["sid"]
 
     def fail_next_registration(
         self, account: Account, step: RegistrationStep, reason: str, code: str

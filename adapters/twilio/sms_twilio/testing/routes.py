@@ -207,6 +207,12 @@ def _buy(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answ
     return _Answer(201, state.buy_number(request.account_sid, request.form))
 
 
+@_route("api", "GET", rf"{_ACCOUNT}/IncomingPhoneNumbers\.json")
+def _numbers(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
+    held = state.numbers(request.account_sid, request.query)
+    return _Answer(200, _v2010_page(request, "incoming_phone_numbers", held))
+
+
 @_route("api", "GET", rf"{_ACCOUNT}/IncomingPhoneNumbers/(?P<sid>PN{_SID})\.json")
 def _number(state: TwilioState, request: _Request, params: dict[str, str]) -> _Answer:
     return _Answer(200, state.number(request.account_sid, params["sid"], request.path))

@@ -137,6 +137,14 @@ class TwilioState(NumberRegistrationsMemory):
                 "phone_number": wanted,
                 "friendly_name": first(form, "FriendlyName") or national(wanted),
                 "capabilities": {"voice": True, "sms": True, "mms": True, "fax": False},
+                # Unset webhooks as Twilio answers them: an empty SmsUrl and StatusCallback, a
+                # null VoiceUrl (twilio-python's tests/integration/api/v2010/account/
+                # test_incoming_phone_number.py, test_read_full_response).
+                "sms_url": "",
+                "sms_method": "POST",
+                "status_callback": "",
+                "voice_url": None,
+                "voice_method": "POST",
                 "status": "in-use",
                 "origin": "twilio",
                 "api_version": API_VERSION,
@@ -150,6 +158,20 @@ class TwilioState(NumberRegistrationsMemory):
         with self._lock:
             resource = self._get(account_sid, sid, path)
             return dated_rfc(resource.fields, resource)
+
+    def numbers(self, account_sid: str, query: Mapping[str, str]) -> list[dict[str, Any]]:
+        """``IncomingPhoneNumbers`` list, oldest first; ``PhoneNumber`` filters (exact E.164).
+
+        Filters and page fields are those of ListIncomingPhoneNumber in twilio-oai's
+        twilio_api_v2010.json (``Beta``, ``FriendlyName``, ``PhoneNumber``, ``Origin``).
+        """
+        wanted = query.get("PhoneNumber")
+        with self._lock:
+            return [
+                dated_rfc(resource.fields, resource)
+                for resource in self._of_kind(account_sid, "PN")
+                if wanted in (None, resource.fields["phone_number"])
+            ]
 
     def update_number(
         self, account_sid: str, sid: str, form: Mapping[str, list[str]], path: str
