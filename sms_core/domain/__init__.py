@@ -32,6 +32,7 @@ from sms_core.domain.host_events import (
     OptOutChanged,
     RegistrationStepChanged,
 )
+from sms_core.domain.inbox import InboxThread
 from sms_core.domain.messages import (
     DeliveryStatus,
     Direction,
@@ -134,6 +135,7 @@ __all__ = [
     "InboundCall",
     "InboundMessage",
     "InboundTextStored",
+    "InboxThread",
     "KeywordClass",
     "Line",
     "LineChange",

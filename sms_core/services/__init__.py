@@ -8,6 +8,7 @@ from sms_core.services.allowance import AllowanceAdmin, allowance_period
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import WebhookUrls
 from sms_core.services.host_events import HostEventPoller, HostEventReport
+from sms_core.services.inbox import Inbox
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
 from sms_core.services.optouts import OptOuts
@@ -27,6 +28,7 @@ __all__ = [
     "AuditTrail",
     "HostEventPoller",
     "HostEventReport",
+    "Inbox",
     "Messaging",
     "NumberAdmin",
     "OptOuts",

@@ -1,3 +1,5 @@
+# Over 400 lines: the SDK's entry point wires every account service (one attribute each) and
+# runs the account-wide background passes.
 """The SDK's entry point: open the database and plugins, then work account by account."""
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
 from sms_core.services.host_events import HostEventDelivery, HostEventReport
+from sms_core.services.inbox import Inbox
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
 from sms_core.services.optouts import OptOuts
@@ -59,6 +62,7 @@ class AccountAdmin:
         optouts: The numbers that opted out, blocked on every line.
         webhooks: Applies the carrier's delivery reports, inbound texts and calls.
         allowance: The account's monthly allowance: its scope, and the account's pool.
+        inbox: Each user's threads with the candidates' replies, and what is unread.
     """
 
     account: Account
@@ -72,6 +76,7 @@ class AccountAdmin:
     optouts: OptOuts
     webhooks: WebhookReceiver
     allowance: AllowanceAdmin
+    inbox: Inbox
 
     @classmethod
     def build(cls, context: AccountContext) -> AccountAdmin:
@@ -95,6 +100,7 @@ class AccountAdmin:
             optouts=OptOuts(context),
             webhooks=WebhookReceiver(context, pipeline),
             allowance=AllowanceAdmin(context),
+            inbox=Inbox(context),
         )
 
 

@@ -55,6 +55,7 @@ __all__ = [
     "savepoint",
     "take_charge",
     "thread_messages",
+    "thread_newest",
     "thread_page",
 ]
 
@@ -520,6 +521,27 @@ def thread_page(
         after=after,
         limit=limit,
     )
+
+
+def thread_newest(
+    connection: sa.Connection, account_id: str, line_number: str, candidate_number: str
+) -> Message | None:
+    """The thread's newest message, either way, read backwards from ``ix_messages_thread``."""
+    row = (
+        connection.execute(
+            messages.select()
+            .where(
+                _m.account_id == account_id,
+                _m.line_number == line_number,
+                _m.candidate_number == candidate_number,
+            )
+            .order_by(_m.created_at.desc(), _m.seq.desc())
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    return _message(row) if row is not None else None
 
 
 def candidate_threads(

@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import timedelta
+
+import pytest
+
+from sms_core import (
+    AccountAdmin,
+    Direction,
+    InboundTextStored,
+    ManualClock,
+    PhoneNumber,
+    WebhookKind,
+)
+from sms_core.exceptions import (
+    InvalidCursorError,
+    InvalidPhoneNumberError,
+    NotOnLineError,
+    PermissionDeniedError,
+    UserNotFoundError,
+)
+from sms_core.testing import HostEventLog
+from sms_fake import SandboxCarrier
+from tests.services.messaging_fixtures import (
+    ALICE,
+    BRUNO,
+    CARLA,
+    Texting,
+    buy_line,
+    reply,
+    seat_line,
+)
+
+
+def unread(account: AccountAdmin, viewer: str) -> dict[str, int]:
+    """The viewer's inbox as candidate number → unread count, every page."""
+    found: dict[str, int] = {}
+    cursor = None
+    while True:
+        page = account.inbox.threads_page(viewer, cursor=cursor, limit=2)
+        for thread in page.items:
+            assert thread.candidate.e164 not in found
+            found[thread.candidate.e164] = thread.unread
+        if page.next_cursor is None:
+            return found
+        cursor = page.next_cursor
+
+
+class TestRouting(Texting):
+    """A reply goes to the inbox of each user on the line when it arrives, unread."""
+
+    @pytest.fixture
+    def host(self) -> str:
+        return "hcm_widget"
+
+    @pytest.fixture
+    def log(self) -> HostEventLog:
+        return HostEventLog()
+
+    @pytest.fixture
+    def plugins(self, log: HostEventLog) -> Sequence[object]:
+        return (log,)
+
+    @pytest.fixture
+    def line(self, acme: AccountAdmin) -> str:
+        """One number shared by Ann and Bob."""
+        return buy_line(acme, "ann", "bob").e164
+
+    def test_each_user_on_the_line(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock, line: str
+    ) -> None:
+        """Ann and Bob each see Alice's two replies unread; Cy, on no line, sees nothing."""
+        acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Shift at 7?")
+        for body in ("Yes", "What time?"):
+            clock.advance(timedelta(minutes=1))
+            reply(acme, carrier, ALICE, line, body)
+        for user in ("ann", "bob"):
+            [thread] = acme.inbox.threads_page(user).items
+            assert (line, ALICE, "alice", "What time?", 2) == (
+                thread.line.e164,
+                thread.candidate.e164,
+                thread.candidate_id,
+                thread.last_message.body,
+                thread.unread,
+            )
+            assert 2 == acme.inbox.unread_count(user)
+        assert () == acme.inbox.threads_page("cy").items
+        assert 0 == acme.inbox.unread_count("cy")
+
+    def test_host_event_names_the_same_users(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, log: HostEventLog, line: str
+    ) -> None:
+        """One InboundTextStored per text names exactly the users whose inbox it went to."""
+        reply(acme, carrier, ALICE, line, "Hi")
+        [event] = log.of(InboundTextStored)
+        routed = {user for user in ("ann", "bob", "cy") if acme.inbox.unread_count(user)}
+        assert {"ann", "bob"} == {user.id for user in event.users} == routed
+
+    def test_users_then_not_now(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock, line: str
+    ) -> None:
+        """Cy, put on the line after a reply, gets only the replies that come after."""
+        reply(acme, carrier, ALICE, line, "First")
+        acme.numbers.assign("admin", line, "cy")
+        assert {} == unread(acme, "cy")
+        clock.advance(timedelta(minutes=1))
+        reply(acme, carrier, ALICE, line, "Second")
+        assert {ALICE: 1} == unread(acme, "cy")
+        assert {ALICE: 2} == unread(acme, "ann")
+
+    def test_taken_off_the_line(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, log: HostEventLog, line: str
+    ) -> None:
+        """Bob, taken off the line, no longer sees its threads nor gets its replies."""
+        reply(acme, carrier, ALICE, line, "Hi")
+        acme.numbers.unassign("admin", line, "bob")
+        reply(acme, carrier, BRUNO, line, "Hello")
+        assert ({}, 0) == (unread(acme, "bob"), acme.inbox.unread_count("bob"))
+        assert {ALICE: 1, BRUNO: 1} == unread(acme, "ann")
+        assert ["bob"] not in [[user.id for user in e.users] for e in log.of(InboundTextStored)]
+
+    def test_redelivered_webhook_counts_once(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """The carrier sending the same text twice leaves one unread text."""
+        text = carrier.inject_inbound_text(
+            "acme", PhoneNumber.parse(ALICE), PhoneNumber.parse(line), "Hi"
+        )
+        [request] = carrier.collect_webhooks(subject_sid=text.sid)
+        for _ in range(2):
+            acme.webhooks.handle(WebhookKind.MESSAGES, request)
+        assert {ALICE: 1} == unread(acme, "ann")
+
+
+class TestReading(Texting):
+    """Reading a thread marks it read for the reader alone, never back."""
+
+    @pytest.fixture
+    def host(self) -> str:
+        return "hcm_widget"
+
+    @pytest.fixture
+    def line(self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock) -> str:
+        """Ann's and Bob's shared number; Alice replied three times and Bruno once."""
+        number = buy_line(acme, "ann", "bob").e164
+        for sender, body in ((ALICE, "1"), (ALICE, "2"), (BRUNO, "Hi"), (ALICE, "3")):
+            clock.advance(timedelta(minutes=1))
+            reply(acme, carrier, sender, number, body)
+        return number
+
+    def test_thread_marks_it_read_for_the_reader(self, acme: AccountAdmin, line: str) -> None:
+        """Ann reading Alice's thread clears it for Ann; Bob's counts stay."""
+        acme.messages.thread("ann", line, ALICE)
+        assert ({ALICE: 0, BRUNO: 1}, 1) == (unread(acme, "ann"), acme.inbox.unread_count("ann"))
+        assert ({ALICE: 3, BRUNO: 1}, 4) == (unread(acme, "bob"), acme.inbox.unread_count("bob"))
+
+    def test_a_page_marks_what_it_returned(self, acme: AccountAdmin, line: str) -> None:
+        """A page of two of Alice's three texts leaves the third unread; the next page reads it."""
+        page = acme.messages.thread_page("ann", line, ALICE, limit=2)
+        assert ["1", "2"] == [message.body for message in page.items]
+        assert 1 == unread(acme, "ann")[ALICE]
+        acme.messages.thread_page("ann", line, ALICE, limit=2, cursor=page.next_cursor)
+        assert 0 == unread(acme, "ann")[ALICE]
+
+    def test_reading_an_older_page_again_moves_nothing_back(
+        self, acme: AccountAdmin, line: str
+    ) -> None:
+        """After reading all, the first page read again leaves the thread read."""
+        acme.messages.thread("ann", line, ALICE)
+        acme.messages.thread_page("ann", line, ALICE, limit=1)
+        assert 0 == unread(acme, "ann")[ALICE]
+
+    def test_new_reply_after_reading(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock, line: str
+    ) -> None:
+        """A reply after the thread was read is the one unread, and moves it to the top."""
+        acme.messages.thread("ann", line, ALICE)
+        clock.advance(timedelta(minutes=1))
+        reply(acme, carrier, BRUNO, line, "Still there?")
+        clock.advance(timedelta(minutes=1))
+        reply(acme, carrier, ALICE, line, "4")
+        page = acme.inbox.threads_page("ann")
+        assert [(ALICE, 1, "4"), (BRUNO, 2, "Still there?")] == [
+            (t.candidate.e164, t.unread, t.last_message.body) for t in page.items
+        ]
+
+    def test_answer_shows_as_last_message(self, acme: AccountAdmin, line: str) -> None:
+        """Bob's answer is the thread's last message; sending reads nothing for Ann."""
+        acme.messages.send("bob", candidate_id="alice", to=ALICE, body="See you at 7")
+        thread = next(t for t in acme.inbox.threads_page("ann").items if t.candidate.e164 == ALICE)
+        assert ("See you at 7", Direction.OUTBOUND, 3) == (
+            thread.last_message.body,
+            thread.last_message.direction,
+            thread.unread,
+        )
+
+    def test_mark_read(self, acme: AccountAdmin, line: str) -> None:
+        """Marking a thread read clears it without reading; a second mark changes nothing."""
+        assert acme.inbox.mark_read("bob", line, BRUNO)
+        assert not acme.inbox.mark_read("bob", line, BRUNO)
+        assert {ALICE: 3, BRUNO: 0} == unread(acme, "bob")
+        assert {ALICE: 3} == {
+            t.candidate.e164: t.unread
+            for t in acme.inbox.threads_page("bob", unread_only=True).items
+        }
+
+    def test_mark_read_of_another_line(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """Cy, on another line, cannot mark Ann's threads; nothing changes."""
+        other = buy_line(acme, "cy", area_code="646").e164
+        with pytest.raises(NotOnLineError, match=re.escape(f"'cy' is not on {line}")):
+            acme.inbox.mark_read("cy", line, ALICE)
+        reply(acme, carrier, CARLA, other, "Hey")
+        with pytest.raises(NotOnLineError):
+            acme.inbox.mark_read("ann", other, CARLA)
+        assert ({ALICE: 3, BRUNO: 1}, {CARLA: 1}) == (unread(acme, "ann"), unread(acme, "cy"))
+
+    def test_reading_another_lines_thread_marks_nothing(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """Cy may read Ann's thread (the host allows history), which stays unread for Ann."""
+        buy_line(acme, "cy", area_code="646")
+        assert 3 == len(acme.messages.thread("cy", line, ALICE))
+        assert {ALICE: 3, BRUNO: 1} == unread(acme, "ann")
+
+    def test_bad_input(self, acme: AccountAdmin, line: str) -> None:
+        """A bad number, an unknown user or another inbox's cursor is refused."""
+        with pytest.raises(InvalidPhoneNumberError):
+            acme.inbox.mark_read("ann", line, "not a number")
+        with pytest.raises(UserNotFoundError):
+            acme.inbox.threads_page("zed")
+        with pytest.raises(UserNotFoundError):
+            acme.inbox.unread_count("zed")
+        cursor = acme.inbox.threads_page("ann", limit=1).next_cursor
+        with pytest.raises(InvalidCursorError, match="another list"):
+            acme.inbox.threads_page("bob", cursor=cursor)
+        with pytest.raises(InvalidCursorError, match="another list"):
+            acme.inbox.threads_page("ann", cursor=cursor, unread_only=True)
+        assert {ALICE: 3, BRUNO: 1} == unread(acme, "ann")
+
+
+class TestPaging(Texting):
+    """The inbox pages newest first, each unchanged thread once, however many replies come."""
+
+    def test_replies_between_pages(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """New threads and new replies while paging: no thread twice, every other one once."""
+        line = buy_line(acme, "ann").e164
+        candidates = [f"+1212555{n:04d}" for n in range(110, 120)]
+        for number in candidates:
+            clock.advance(timedelta(minutes=1))
+            reply(acme, carrier, number, line, "Hi")
+        listed: list[str] = []
+        changed: set[str] = set()
+        cursor = None
+        for round_ in range(10):
+            page = acme.inbox.threads_page("ann", limit=3, cursor=cursor)
+            listed.extend(thread.candidate.e164 for thread in page.items)
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+            # A new candidate, a thread already listed and one not yet listed all reply.
+            for number in (f"+1212555{200 + round_:04d}", listed[0], candidates[round_]):
+                clock.advance(timedelta(minutes=1))
+                reply(acme, carrier, number, line, "Again")
+                changed.add(number)
+        assert len(listed) == len(set(listed))
+        assert set(candidates) - changed <= set(listed)
+        first = acme.inbox.threads_page("ann", limit=100).items
+        order = [(t.last_message.created_at, t.candidate.e164) for t in first]
+        assert sorted(order, reverse=True) == order
+
+
+class TestWhoMayRead(Texting):
+    """The inbox is conversations: only users the host lets see history read it."""
+
+    @pytest.fixture
+    def host(self) -> str:
+        return "ats_seats"
+
+    def test_without_page_access(self, acme: AccountAdmin, carrier: SandboxCarrier) -> None:
+        """Dee, on the seat's line without the ATS's candidate pages, is refused everything."""
+        acme.users.upsert("dee", first_name="Dee", last_name="Ox")
+        line = seat_line(acme, 100, "ann", "dee")[1]
+        reply(acme, carrier, ALICE, line, "Hi")
+        for read in (
+            lambda: acme.inbox.threads_page("dee"),
+            lambda: acme.inbox.unread_count("dee"),
+            lambda: acme.inbox.mark_read("dee", line, ALICE),
+        ):
+            with pytest.raises(PermissionDeniedError, match="which Dee Ox does not have"):
+                read()
+        assert {ALICE: 1} == unread(acme, "ann")
