@@ -33,6 +33,7 @@ from sms_core import (
 )
 from sms_core.store import Database
 from sms_core.store import audit as audit_store
+from sms_core.store import inbox as inbox_store
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
@@ -45,7 +46,7 @@ LINE = "+14155550100"
 ALICE = "+12125550101"
 
 #: What a plan line says when SQLite reads a table without an index.
-_SQLITE_SCAN = re.compile(r"^SCAN (messages|opt_outs|audit_log)\b(?! USING)")
+_SQLITE_SCAN = re.compile(r"^SCAN (messages|opt_outs|audit_log|inbox_threads)\b(?! USING)")
 
 
 def seed(connection: sa.Connection, account_id: str, size: int) -> None:
@@ -97,6 +98,36 @@ def seed(connection: sa.Connection, account_id: str, size: int) -> None:
         )
 
 
+def seed_inbox(connection: sa.Connection, account_id: str, size: int, *, users: int) -> None:
+    """``size`` replies to the account's line from ``size // 4`` candidates, routed to its users.
+
+    The line gets the users ``u0`` to ``u{users - 1}``, so the inbox holds ``users`` rows per
+    candidate: the other account's many make Acme's few selective.
+    """
+    number = PhoneNumber.parse(LINE if account_id == "acme" else "+14155550199")
+    line = Line(id=f"{account_id}-l1", account_id=account_id, number=number, provider_ref="PN1")
+    on_line = [f"u{i}" for i in range(users)]
+    for user_id in on_line:
+        line_store.add_line_user(connection, line, user_id, None, NOW)
+    for i in range(size):
+        message = Message(
+            id=f"{account_id}-r{i}",
+            account_id=account_id,
+            line_id=line.id,
+            direction=Direction.INBOUND,
+            sender=PhoneNumber.parse(f"+1212555{i % (size // 4):04d}"),
+            recipient=line.number,
+            body="Yes",
+            status=DeliveryStatus.RECEIVED,
+            created_at=NOW + timedelta(minutes=i, seconds=30),
+            updated_at=NOW,
+        )
+        message_store.insert_message(connection, message)
+        inbox_store.route_text(
+            connection, account_id, message.id, line_id=line.id, user_ids=on_line
+        )
+
+
 @pytest.fixture
 def database(database_url: str) -> Iterator[Database]:
     """Acme's texts among another account's, more of them, so the account is selective."""
@@ -104,6 +135,8 @@ def database(database_url: str) -> Iterator[Database]:
     with db.transaction() as connection:
         seed(connection, "acme", 40)
         seed(connection, "other", 400)
+        seed_inbox(connection, "acme", 20, users=1)
+        seed_inbox(connection, "other", 200, users=20)
     with db.transaction() as connection:
         # Statistics, as a live database has them, so the planner knows what is selective.
         connection.exec_driver_sql("ANALYZE")
@@ -278,3 +311,37 @@ class TestListPlans:
             ),
         )
         assert_indexed(plan, "ix_users_account_name")
+
+
+class TestInboxPlans:
+    """The inbox reads its index newest first, and counts unread texts from the thread index."""
+
+    @pytest.mark.parametrize("unread_only", [False, True])
+    def test_threads_page(self, database: Database, unread_only: bool) -> None:
+        """A later page seeks backwards into ix_inbox_threads_user, sorting nothing."""
+        [plan] = plans(
+            database,
+            lambda c: inbox_store.thread_page(
+                c,
+                "acme",
+                "u0",
+                after=(NOW + timedelta(minutes=15, seconds=30), 40),
+                limit=10,
+                unread_only=unread_only,
+            ),
+        )
+        assert_indexed(plan, "ix_inbox_threads_user")
+        assert_indexed(plan, "ix_messages_thread")
+
+    def test_unread_total(self, database: Database) -> None:
+        """The unread total reads the user's rows and each thread's range from the indexes."""
+        [plan] = plans(database, lambda c: inbox_store.unread_total(c, "acme", "u0"))
+        assert_indexed(plan, "ix_inbox_threads_user", ordered=False)
+        assert_indexed(plan, "ix_messages_thread", ordered=False)
+
+    def test_thread_newest(self, database: Database) -> None:
+        """A thread's newest message is read backwards from ix_messages_thread."""
+        [plan] = plans(
+            database, lambda c: message_store.thread_newest(c, "acme", LINE, "+12125550001")
+        )
+        assert_indexed(plan, "ix_messages_thread")

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
 
 from sms_core import (
     AccountAdmin,
@@ -12,6 +20,7 @@ from sms_core import (
     InboundTextStored,
     ManualClock,
     PhoneNumber,
+    SmsAdmin,
     WebhookKind,
 )
 from sms_core.exceptions import (
@@ -21,6 +30,10 @@ from sms_core.exceptions import (
     PermissionDeniedError,
     UserNotFoundError,
 )
+from sms_core.store import Database
+from sms_core.store import inbox as inbox_store
+from sms_core.store import messages as message_store
+from sms_core.store.migrate import alembic_config, upgrade
 from sms_core.testing import HostEventLog
 from sms_fake import SandboxCarrier
 from tests.services.messaging_fixtures import (
@@ -295,3 +308,131 @@ class TestWhoMayRead(Texting):
             with pytest.raises(PermissionDeniedError, match="which Dee Ox does not have"):
                 read()
         assert {ALICE: 1} == unread(acme, "ann")
+
+
+class TestConcurrentReaders(Texting):
+    """Two processes reading a thread at once on PostgreSQL never move the read mark back."""
+
+    @pytest.fixture
+    def database_url(self, postgres_url: str) -> str:
+        """PostgreSQL only: SQLite runs one writer at a time."""
+        return postgres_url
+
+    def test_mark_never_moves_back(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        database_url: str,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """Each sees its own mark or a later one; the mark ends at the furthest place read."""
+        line = buy_line(acme, "ann").e164
+        texts = 12
+        for index in range(texts):
+            reply(acme, carrier, ALICE, line, f"Reply {index}")
+        monkeypatch.setenv("SMS_DATABASE_URL", database_url)
+        ready = tmp_path / "ready"
+        ready.mkdir()
+        command = [sys.executable, "-m", "tests.inbox_child", line, ALICE, str(texts)]
+        children = [
+            subprocess.Popen(
+                [*command, seed, str(ready)],
+                cwd=Path(__file__).parent.parent.parent,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for seed in ("1", "2")
+        ]
+        reports = []
+        for child in children:
+            out, err = child.communicate(timeout=300)
+            assert 0 == child.returncode, err
+            reports.append(json.loads(out))
+        assert [[], []] == [report["violations"] for report in reports]
+        furthest = max(report["largest"] for report in reports)
+        assert texts - furthest == acme.inbox.unread_count("ann")
+
+    def test_earlier_mark_waiting_on_a_later_one(
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: SandboxCarrier
+    ) -> None:
+        """A mark to the 2nd text, blocked behind one to the 3rd, leaves the 3rd when it runs.
+
+        The interleaving a read-then-write would lose: the earlier mark's statement starts
+        while the later one is uncommitted, and runs after it commits.
+        """
+        line = buy_line(acme, "ann").e164
+        for body in ("1", "2", "3"):
+            reply(acme, carrier, ALICE, line, body)
+        database = admin.database
+        with database.transaction() as connection:
+            keys = [
+                key
+                for key, _ in message_store.thread_page(connection, "acme", line, ALICE, after=None)
+            ]
+
+        def mark(connection: sa.Connection, through: int) -> bool:
+            return inbox_store.mark_read(
+                connection, "acme", "ann", line, ALICE, through=keys[through]
+            )
+
+        with database.engine.connect() as later, database.engine.connect() as watcher:
+            assert mark(later, 2)  # uncommitted: it holds the row
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                earlier = pool.submit(lambda: _in_transaction(database, lambda c: mark(c, 1)))
+                try:
+                    _wait_for_lock_waiter(watcher)
+                finally:
+                    later.commit()
+                assert not earlier.result(timeout=60)
+        assert (0, 0) == (acme.inbox.unread_count("ann"), unread(acme, "ann")[ALICE])
+
+
+def _in_transaction(database: Database, work: Callable[[sa.Connection], bool]) -> bool:
+    with database.transaction() as connection:
+        return work(connection)
+
+
+def _wait_for_lock_waiter(watcher: sa.Connection) -> None:
+    """Wait until a session of this database waits on a lock (the earlier mark, blocked).
+
+    Each look is its own transaction: within one, PostgreSQL shows the same snapshot of
+    ``pg_stat_activity`` every time.
+    """
+    for _ in range(3000):
+        waiting = watcher.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()"
+        ).scalar_one()
+        watcher.commit()
+        if waiting:
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError("the earlier mark never waited on the later one's lock")
+
+
+class TestMigration:
+    """0011: the inbox table and its index come and go with the revision."""
+
+    def test_down_and_up(self, database_url: str) -> None:
+        """Downgrading to 0010 drops the table; upgrading again brings it back, empty."""
+        engine = sa.create_engine(database_url)
+        try:
+            upgrade(engine)
+            assert "ix_inbox_threads_user" in _indexes(engine)
+            command.downgrade(alembic_config(engine), "0010")
+            assert "inbox_threads" not in sa.inspect(engine).get_table_names()
+            upgrade(engine)
+            assert ["account_id", "user_id", "last_at", "last_seq"] == _indexes(engine)[
+                "ix_inbox_threads_user"
+            ]
+        finally:
+            engine.dispose()
+
+
+def _indexes(engine: sa.Engine) -> dict[str, list[str | None]]:
+    return {
+        str(index["name"]): list(index["column_names"])
+        for index in sa.inspect(engine).get_indexes("inbox_threads")
+    }
