@@ -46,6 +46,11 @@ COMMANDS: tuple[Deferred, ...] = (
         help="A candidate's texts: one thread per number pair, with who sent each message.",
     ),
     Deferred(
+        name="inbox",
+        target="sms_core.cli.inbox:app",
+        help="Your inbox: candidates' replies on your line, with unread counts, newest first.",
+    ),
+    Deferred(
         name="reconcile",
         target="sms_core.cli.reconcile:reconcile",
         help="Settle texts whose send stopped short of the carrier's answer, once.",
