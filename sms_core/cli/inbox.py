@@ -116,14 +116,12 @@ def mark_read(ctx: typer.Context, line_number: LineArg, candidate_number: Candid
 
 
 def inbox_table(threads: Iterable[InboxThread], names: Mapping[str, str]) -> Table:
-    """Threads newest reply first: the numbers, the candidate, unread, and the last message."""
+    """Threads newest reply first: unread, the numbers, the candidate, and the last message."""
     table = Table(title="Inbox", title_justify="left")
     table.add_column("Unread", justify="right", no_wrap=True)
-    table.add_column("Line", no_wrap=True)
-    table.add_column("Candidate", no_wrap=True)
-    table.add_column("Candidate id", overflow="fold")
-    table.add_column("Last (UTC)", no_wrap=True)
-    table.add_column("Last message", overflow="fold", ratio=1)
+    table.add_column("Line ↔ candidate", no_wrap=True)
+    table.add_column("Candidate", overflow="fold")
+    table.add_column("Last message (UTC)", overflow="fold", ratio=1, min_width=20)
     for thread in threads:
         last = thread.last_message
         by = (
@@ -131,12 +129,11 @@ def inbox_table(threads: Iterable[InboxThread], names: Mapping[str, str]) -> Tab
             if last.direction is Direction.INBOUND
             else names.get(last.user_id or "", last.user_id or "—")
         )
+        when = last.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
         table.add_row(
             Text(f"● {thread.unread}", style="bold") if thread.unread else Text("0", style="dim"),
-            thread.line.e164,
-            thread.candidate.e164,
+            f"{thread.line.e164} ↔ {thread.candidate.e164}",
             thread.candidate_id or "—",
-            last.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
-            Text(f"{by}: ").append(Text(last.body)),
+            Text(f"{when} {by}: ", style="dim").append(Text(last.body, style="")),
         )
     return table

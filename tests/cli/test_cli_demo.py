@@ -46,6 +46,9 @@ KEY_LINES = (
     "↙ received",
     "⊘ blocks texts",
     "✘ Refused (CandidateOptedOutError)",
+    "✔ Ada has 1 unread reply",
+    "Can I bring my forklift licence on Friday?",
+    "✔ Ada has 0 unread replies",
     "✔ The story is complete",
 )
 

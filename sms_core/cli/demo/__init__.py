@@ -16,7 +16,8 @@ It ignores the global options. It needs the sandbox carrier (``sms-core-fake``) 
 
 One module per part of the story: :mod:`~sms_core.cli.demo.widget`,
 :mod:`~sms_core.cli.demo.seats`, :mod:`~sms_core.cli.demo.registration`,
-:mod:`~sms_core.cli.demo.troubleshooting` and :mod:`~sms_core.cli.demo.texting`, on the
+:mod:`~sms_core.cli.demo.troubleshooting`, :mod:`~sms_core.cli.demo.texting` and
+:mod:`~sms_core.cli.demo.inbox`, on the
 setting of :mod:`~sms_core.cli.demo.setting`; this module opens the SDK for each and tells them
 in order.
 """
@@ -53,6 +54,7 @@ def demo() -> None:
     _check_installed()
     # Imported once the check passed: without the sandbox installed the demo explains, not fails;
     # and only when the demo runs, so 'smsadmin demo --help' loads none of the SDK.
+    from sms_core.cli.demo.inbox import inbox_story  # noqa: PLC0415
     from sms_core.cli.demo.registration import registration_story  # noqa: PLC0415
     from sms_core.cli.demo.seats import seat_story  # noqa: PLC0415
     from sms_core.cli.demo.texting import texting_story  # noqa: PLC0415
@@ -85,6 +87,7 @@ def demo() -> None:
                 registration_story(story, sdk.account("northwind"), carrier)
                 troubleshooting_story(story, sdk, carrier, carrier_state)
                 texting_story(story, sdk, carrier, server)
+                inbox_story(story, sdk, carrier)
     console.print()
     output.success(
         console, "The story is complete: every rule held and every refusal changed nothing."
