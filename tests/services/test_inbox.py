@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -7,18 +8,24 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sms_core import (
+    Account,
     AccountAdmin,
+    DeliveryStatus,
     Direction,
     InboundTextStored,
+    Line,
     ManualClock,
+    Message,
     PhoneNumber,
     SmsAdmin,
     WebhookKind,
@@ -32,7 +39,9 @@ from sms_core.exceptions import (
 )
 from sms_core.store import Database
 from sms_core.store import inbox as inbox_store
+from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
+from sms_core.store.accounts import insert_account
 from sms_core.store.migrate import alembic_config, upgrade
 from sms_core.testing import HostEventLog
 from sms_fake import SandboxCarrier
@@ -436,3 +445,110 @@ def _indexes(engine: sa.Engine) -> dict[str, list[str | None]]:
         str(index["name"]): list(index["column_names"])
         for index in sa.inspect(engine).get_indexes("inbox_threads")
     }
+
+
+inbox_paging = settings(
+    max_examples=15,
+    deadline=None,
+    database=None,
+    # One database per test; each example makes an account of its own in it.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+_accounts = itertools.count()
+
+
+class Replies:
+    """A fresh account whose user ``ann`` is on one line, and replies stored as inbound does."""
+
+    def __init__(self, admin: SmsAdmin, clock: ManualClock) -> None:
+        self.admin, self.clock = admin, clock
+        serial = next(_accounts)
+        self.id = f"inbox{serial}"
+        self.line = Line(
+            id=f"{self.id}-l1",
+            account_id=self.id,
+            number=PhoneNumber.parse(f"+1415555{serial:04d}"),
+            provider_ref="l1",
+        )
+        with admin.database.transaction() as connection:
+            insert_account(connection, Account(id=self.id, name="P", provider="fake"), clock.now())
+            line_store.insert_line(connection, self.line, clock.now())
+        self.account.users.upsert("ann", first_name="Ann", last_name="Lee")
+        with admin.database.transaction() as connection:
+            line_store.add_line_user(connection, self.line, "ann", None, clock.now())
+        self.count = 0
+
+    @property
+    def account(self) -> AccountAdmin:
+        return self.admin.account(self.id)
+
+    def reply(self, candidate: int) -> str:
+        """Candidate ``candidate`` replies; returns their number."""
+        number = PhoneNumber.parse(f"+1212555{candidate:04d}")
+        self.count += 1
+        message = Message(
+            id=f"{self.id}-m{self.count}",
+            account_id=self.id,
+            line_id=self.line.id,
+            direction=Direction.INBOUND,
+            sender=number,
+            recipient=self.line.number,
+            body="Yes",
+            status=DeliveryStatus.RECEIVED,
+            created_at=self.clock.now(),
+            updated_at=self.clock.now(),
+        )
+        with self.admin.database.transaction() as connection:
+            message_store.insert_message(connection, message)
+            inbox_store.route_text(
+                connection, self.id, message.id, line_id=self.line.id, user_ids=["ann"]
+            )
+        return number.e164
+
+
+class TestPagingProperties:
+    """Whatever replies come between pages, no thread shows twice and every unchanged one once."""
+
+    @inbox_paging
+    @given(
+        first=st.integers(0, 6),
+        steps=st.lists(
+            st.tuples(
+                st.integers(1, 4),  # the page size
+                st.lists(st.integers(0, 9), max_size=3),  # who replies before the next page
+                st.booleans(),  # whether the clock moves on first (else: the same instant)
+            ),
+            min_size=1,
+            max_size=8,
+        ),
+    )
+    def test_each_unchanged_thread_once(
+        self,
+        admin: SmsAdmin,
+        clock: ManualClock,
+        first: int,
+        steps: list[tuple[int, list[int], bool]],
+    ) -> None:
+        """Newest first; a thread with a new reply moves up and is never listed again."""
+        replies = Replies(admin, clock)
+        before = {replies.reply(candidate) for candidate in range(first)}
+        listed: list[str] = []
+        places: list[datetime] = []
+        changed: set[str] = set()
+        cursor: str | None = None
+        # Bounded: a cursor that failed to move on would page for ever.
+        for size, repliers, move in itertools.islice(itertools.cycle(steps), 100):
+            page = replies.account.inbox.threads_page("ann", limit=size, cursor=cursor)
+            listed.extend(thread.candidate.e164 for thread in page.items)
+            places.extend(thread.last_message.created_at for thread in page.items)
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+            if move:
+                clock.advance(timedelta(seconds=1))
+            changed.update(replies.reply(candidate) for candidate in repliers)
+        else:
+            pytest.fail("paging never reached its last page")
+        assert len(listed) == len(set(listed))
+        assert before - changed <= set(listed)
+        assert sorted(places, reverse=True) == places
