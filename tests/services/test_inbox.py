@@ -45,6 +45,7 @@ from sms_core.store.accounts import insert_account
 from sms_core.store.migrate import alembic_config, upgrade
 from sms_core.testing import HostEventLog
 from sms_fake import SandboxCarrier
+from tests.services.database_dump import dump
 from tests.services.messaging_fixtures import (
     ALICE,
     BRUNO,
@@ -229,15 +230,17 @@ class TestReading(Texting):
         }
 
     def test_mark_read_of_another_line(
-        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: SandboxCarrier, line: str
     ) -> None:
-        """Cy, on another line, cannot mark Ann's threads; nothing changes."""
+        """Cy, on another line, cannot mark Ann's threads, nor Ann Cy's; nothing changes."""
         other = buy_line(acme, "cy", area_code="646").e164
+        reply(acme, carrier, CARLA, other, "Hey")
+        before = dump(admin)
         with pytest.raises(NotOnLineError, match=re.escape(f"'cy' is not on {line}")):
             acme.inbox.mark_read("cy", line, ALICE)
-        reply(acme, carrier, CARLA, other, "Hey")
         with pytest.raises(NotOnLineError):
             acme.inbox.mark_read("ann", other, CARLA)
+        assert before == dump(admin)
         assert ({ALICE: 3, BRUNO: 1}, {CARLA: 1}) == (unread(acme, "ann"), unread(acme, "cy"))
 
     def test_reading_another_lines_thread_marks_nothing(
@@ -248,8 +251,9 @@ class TestReading(Texting):
         assert 3 == len(acme.messages.thread("cy", line, ALICE))
         assert {ALICE: 3, BRUNO: 1} == unread(acme, "ann")
 
-    def test_bad_input(self, acme: AccountAdmin, line: str) -> None:
-        """A bad number, an unknown user or another inbox's cursor is refused."""
+    def test_bad_input(self, admin: SmsAdmin, acme: AccountAdmin, line: str) -> None:
+        """A bad number, an unknown user or another inbox's cursor is refused, changing nothing."""
+        before = dump(admin)
         with pytest.raises(InvalidPhoneNumberError):
             acme.inbox.mark_read("ann", line, "not a number")
         with pytest.raises(UserNotFoundError):
@@ -261,7 +265,9 @@ class TestReading(Texting):
             acme.inbox.threads_page("bob", cursor=cursor)
         with pytest.raises(InvalidCursorError, match="another list"):
             acme.inbox.threads_page("ann", cursor=cursor, unread_only=True)
-        assert {ALICE: 3, BRUNO: 1} == unread(acme, "ann")
+        with pytest.raises(UserNotFoundError):
+            acme.inbox.mark_read("zed", line, ALICE)
+        assert before == dump(admin)
 
 
 class TestPaging(Texting):
@@ -304,11 +310,14 @@ class TestWhoMayRead(Texting):
     def host(self) -> str:
         return "ats_seats"
 
-    def test_without_page_access(self, acme: AccountAdmin, carrier: SandboxCarrier) -> None:
+    def test_without_page_access(
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: SandboxCarrier
+    ) -> None:
         """Dee, on the seat's line without the ATS's candidate pages, is refused everything."""
         acme.users.upsert("dee", first_name="Dee", last_name="Ox")
         line = seat_line(acme, 100, "ann", "dee")[1]
         reply(acme, carrier, ALICE, line, "Hi")
+        before = dump(admin)
         for read in (
             lambda: acme.inbox.threads_page("dee"),
             lambda: acme.inbox.unread_count("dee"),
@@ -316,6 +325,7 @@ class TestWhoMayRead(Texting):
         ):
             with pytest.raises(PermissionDeniedError, match="which Dee Ox does not have"):
                 read()
+        assert before == dump(admin)
         assert {ALICE: 1} == unread(acme, "ann")
 
 
