@@ -7,7 +7,9 @@ The rules, in one place:
   (:func:`sms_core.store.inbox.route_text`) and emits the host event
   :class:`~sms_core.domain.InboundTextStored` naming the same users, in one commit. A user put
   on the line later does not get the texts that came before; each user sharing a line has their
-  own read state.
+  own read state. (A user taken off a line and put back on it sees the thread's texts from
+  the time away as unread once a new one comes: the mark is one place per thread. Texts
+  stored before migration ``0011`` are in no inbox.)
 * **Unread.** Per user and thread (line number, candidate number), a read mark: the candidate's
   texts after it are unread. Reading the thread through
   :meth:`~sms_core.services.history.MessageHistory.thread` or ``thread_page`` as that user moves
@@ -23,7 +25,7 @@ The rules, in one place:
   new reply moves to the top: while a caller pages on, it shows on no later page of that pass
   (and never twice), and every thread that did not change is listed exactly once.
 
-The host hears of a new reply through ``InboundTextStored`` (``sms_on_inbound_text``): once per
+The host hears of a new reply through ``InboundTextStored`` (``sms_inbound_text_stored``): once per
 text, delivered at least once (dedupe on ``event.id``), with ``users`` the recruiters whose
 inbox it is in. It is the event a host notifies recruiters from; no second, per-user event is
 written, so the outbox keeps one row per text however many users share the line.

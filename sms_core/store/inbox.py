@@ -55,14 +55,14 @@ def route_text(
     A user's row for the thread is made with the mark just before this text, or moved to it
     when it is newer than the row's newest (a row never moves back to an older text).
     """
+    users = list(dict.fromkeys(user_ids))
+    if not users:
+        return  # a line nobody is on: the text is in no inbox
     row = connection.execute(
         sa.select(
             _m.line_number, _m.candidate_number, _m.candidate_id, _m.created_at, _m.seq
         ).where(_m.account_id == account_id, _m.id == message_id)
     ).one()
-    users = list(dict.fromkeys(user_ids))
-    if not users:
-        return
     statement = insert(connection, inbox_threads)
     newer = sa.or_(
         _t.last_at < statement.excluded.last_at,
