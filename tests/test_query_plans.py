@@ -339,9 +339,9 @@ class TestInboxPlans:
         assert_indexed(plan, "ix_inbox_threads_user", ordered=False)
         assert_indexed(plan, "ix_messages_thread", ordered=False)
 
-    def test_thread_newest(self, database: Database) -> None:
-        """A thread's newest message is read backwards from ix_messages_thread."""
-        [plan] = plans(
-            database, lambda c: message_store.thread_newest(c, "acme", LINE, "+12125550001")
+    def test_last_messages_by_seq(self, database: Database) -> None:
+        """The page's last messages are read by primary key, in one statement."""
+        [plan] = plans(database, lambda c: message_store.by_seq(c, "acme", [3, 5, 8]))
+        assert_indexed(
+            plan, "pk_messages" if plan.startswith("[") else "PRIMARY KEY", ordered=False
         )
-        assert_indexed(plan, "ix_messages_thread")

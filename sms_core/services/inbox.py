@@ -100,20 +100,23 @@ class Inbox:
                 limit=size + 1,
                 unread_only=unread_only,
             )
-            threads: list[tuple[Key, InboxThread]] = []
-            for key, row in found:
-                last = message_store.thread_newest(
-                    connection, account_id, row.line_number, row.candidate_number
-                )
-                if last is not None:  # none left only if the thread's messages were erased
-                    thread = InboxThread(
-                        line=PhoneNumber(e164=row.line_number),
-                        candidate=PhoneNumber(e164=row.candidate_number),
-                        candidate_id=row.candidate_id,
-                        last_message=last,
-                        unread=row.unread,
-                    )
-                    threads.append((key, thread))
+            seqs = [row.newest_seq for _, row in found if row.newest_seq is not None]
+            newest = message_store.by_seq(connection, account_id, seqs)
+        # A thread whose messages were all erased has no last message: it is left out.
+        threads: list[tuple[Key, InboxThread]] = [
+            (
+                key,
+                InboxThread(
+                    line=PhoneNumber(e164=row.line_number),
+                    candidate=PhoneNumber(e164=row.candidate_number),
+                    candidate_id=row.candidate_id,
+                    last_message=newest[row.newest_seq],
+                    unread=row.unread,
+                ),
+            )
+            for key, row in found
+            if row.newest_seq in newest
+        ]
         return listing.page(threads, size)
 
     def unread_count(self, viewer_id: str) -> int:

@@ -40,6 +40,9 @@ class InboxRow:
     candidate_number: str
     candidate_id: str | None
     unread: int
+    #: The ``seq`` of the thread's newest message, either way (see ``messages.by_seq``);
+    #: ``None`` once the thread's messages were erased.
+    newest_seq: int | None
 
 
 def route_text(
@@ -147,10 +150,17 @@ def thread_page(
     """Up to ``limit`` of the user's threads after the place ``after``, newest first, keyed.
 
     Only the threads of the lines the user is on now; read backwards from
-    ``ix_inbox_threads_user``, each unread count from ``ix_messages_thread``.
+    ``ix_inbox_threads_user``, each unread count and newest message from
+    ``ix_messages_thread``.
     """
     query = sa.select(
-        _t.line_number, _t.candidate_number, _t.candidate_id, _t.last_at, _t.last_seq, _unread()
+        _t.line_number,
+        _t.candidate_number,
+        _t.candidate_id,
+        _t.last_at,
+        _t.last_seq,
+        _unread(),
+        _newest_seq(),
     ).where(*_visible(account_id, user_id))
     if unread_only:
         query = query.where(_has_unread())
@@ -168,6 +178,7 @@ def thread_page(
                 candidate_number=row.candidate_number,
                 candidate_id=row.candidate_id,
                 unread=row.unread,
+                newest_seq=row.newest_seq,
             ),
         )
         for row in connection.execute(query)
@@ -217,3 +228,20 @@ def _unread() -> sa.Label[int]:
         .scalar_subquery()
     )
     return count.label("unread")
+
+
+def _newest_seq() -> sa.Label[int]:
+    """The ``seq`` of the row's thread's newest message, either way (its index, backwards)."""
+    newest = (
+        sa.select(_m.seq)
+        .where(
+            _m.account_id == _t.account_id,
+            _m.line_number == _t.line_number,
+            _m.candidate_number == _t.candidate_number,
+        )
+        .order_by(_m.created_at.desc(), _m.seq.desc())
+        .limit(1)
+        .correlate(inbox_threads)
+        .scalar_subquery()
+    )
+    return newest.label("newest_seq")

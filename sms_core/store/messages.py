@@ -33,6 +33,7 @@ __all__ = [
     "KeyTaken",
     "MessageKey",
     "account_page",
+    "by_seq",
     "candidate_messages",
     "candidate_page",
     "candidate_threads",
@@ -55,7 +56,6 @@ __all__ = [
     "savepoint",
     "take_charge",
     "thread_messages",
-    "thread_newest",
     "thread_page",
 ]
 
@@ -523,25 +523,12 @@ def thread_page(
     )
 
 
-def thread_newest(
-    connection: sa.Connection, account_id: str, line_number: str, candidate_number: str
-) -> Message | None:
-    """The thread's newest message, either way, read backwards from ``ix_messages_thread``."""
-    row = (
-        connection.execute(
-            messages.select()
-            .where(
-                _m.account_id == account_id,
-                _m.line_number == line_number,
-                _m.candidate_number == candidate_number,
-            )
-            .order_by(_m.created_at.desc(), _m.seq.desc())
-            .limit(1)
-        )
-        .mappings()
-        .first()
-    )
-    return _message(row) if row is not None else None
+def by_seq(connection: sa.Connection, account_id: str, seqs: Sequence[int]) -> dict[int, Message]:
+    """The account's messages whose ``seq`` is one of ``seqs`` (primary-key lookups), by seq."""
+    if not seqs:
+        return {}
+    query = messages.select().where(_m.account_id == account_id, _m.seq.in_(sorted(set(seqs))))
+    return {row["seq"]: _message(row) for row in connection.execute(query).mappings()}
 
 
 def candidate_threads(
