@@ -671,7 +671,10 @@ def sms_message_status_changed(account: Account, event: MessageStatusChanged) ->
 def sms_inbound_text_stored(account: Account, event: InboundTextStored) -> None:
     """Hear that a candidate's text was stored, with the line's users to notify.
 
-    A webhook delivered twice stores the text once and emits once.
+    It is the "a recruiter has a new reply" event: ``event.users`` are the users on the line
+    when the text was stored, the ones whose inbox it went to (``AccountAdmin.inbox``). One
+    event per text, however many users share the line; a webhook delivered twice stores the
+    text once and emits once.
 
     Called for every plugin that implements it, after commit, at least once: dedupe on
     ``event.id``. Order is not guaranteed, not even per account.

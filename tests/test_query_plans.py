@@ -36,6 +36,7 @@ from sms_core.store import Database
 from sms_core.store import audit as audit_store
 from sms_core.store import consent as consent_store
 from sms_core.store import erasure as erasure_store
+from sms_core.store import inbox as inbox_store
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 from sms_core.store import optouts as optout_store
@@ -52,7 +53,7 @@ ALICE = "+12125550101"
 
 #: What a plan line says when SQLite reads a table without an index.
 _SQLITE_SCAN = re.compile(
-    r"^SCAN (messages|opt_outs|audit_log|consent_records|templates)\b(?! USING)"
+    r"^SCAN (messages|opt_outs|audit_log|consent_records|templates|inbox_threads)\b(?! USING)"
 )
 
 
@@ -105,6 +106,36 @@ def seed(connection: sa.Connection, account_id: str, size: int) -> None:
         )
 
 
+def seed_inbox(connection: sa.Connection, account_id: str, size: int, *, users: int) -> None:
+    """``size`` replies to the account's line from ``size // 4`` candidates, routed to its users.
+
+    The line gets the users ``u0`` to ``u{users - 1}``, so the inbox holds ``users`` rows per
+    candidate: the other account's many make Acme's few selective.
+    """
+    number = PhoneNumber.parse(LINE if account_id == "acme" else "+14155550199")
+    line = Line(id=f"{account_id}-l1", account_id=account_id, number=number, provider_ref="PN1")
+    on_line = [f"u{i}" for i in range(users)]
+    for user_id in on_line:
+        line_store.add_line_user(connection, line, user_id, None, NOW)
+    for i in range(size):
+        message = Message(
+            id=f"{account_id}-r{i}",
+            account_id=account_id,
+            line_id=line.id,
+            direction=Direction.INBOUND,
+            sender=PhoneNumber.parse(f"+1212555{i % (size // 4):04d}"),
+            recipient=line.number,
+            body="Yes",
+            status=DeliveryStatus.RECEIVED,
+            created_at=NOW + timedelta(minutes=i, seconds=30),
+            updated_at=NOW,
+        )
+        message_store.insert_message(connection, message)
+        inbox_store.route_text(
+            connection, account_id, message.id, line_id=line.id, user_ids=on_line
+        )
+
+
 @pytest.fixture
 def database(database_url: str) -> Iterator[Database]:
     """Acme's texts among another account's, more of them, so the account is selective."""
@@ -112,6 +143,8 @@ def database(database_url: str) -> Iterator[Database]:
     with db.transaction() as connection:
         seed(connection, "acme", 40)
         seed(connection, "other", 400)
+        seed_inbox(connection, "acme", 20, users=1)
+        seed_inbox(connection, "other", 200, users=20)
     with db.transaction() as connection:
         # Statistics, as a live database has them, so the planner knows what is selective.
         connection.exec_driver_sql("ANALYZE")
@@ -420,3 +453,37 @@ class TestConsentPlans:
             assert "consent_required" not in columns
         finally:
             engine.dispose()
+
+
+class TestInboxPlans:
+    """The inbox reads its index newest first, and counts unread texts from the thread index."""
+
+    @pytest.mark.parametrize("unread_only", [False, True])
+    def test_threads_page(self, database: Database, unread_only: bool) -> None:
+        """A later page seeks backwards into ix_inbox_threads_user, sorting nothing."""
+        [plan] = plans(
+            database,
+            lambda c: inbox_store.thread_page(
+                c,
+                "acme",
+                "u0",
+                after=(NOW + timedelta(minutes=15, seconds=30), 40),
+                limit=10,
+                unread_only=unread_only,
+            ),
+        )
+        assert_indexed(plan, "ix_inbox_threads_user")
+        assert_indexed(plan, "ix_messages_thread")
+
+    def test_unread_total(self, database: Database) -> None:
+        """The unread total reads the user's rows and each thread's range from the indexes."""
+        [plan] = plans(database, lambda c: inbox_store.unread_total(c, "acme", "u0"))
+        assert_indexed(plan, "ix_inbox_threads_user", ordered=False)
+        assert_indexed(plan, "ix_messages_thread", ordered=False)
+
+    def test_last_messages_by_seq(self, database: Database) -> None:
+        """The page's last messages are read by primary key, in one statement."""
+        [plan] = plans(database, lambda c: message_store.by_seq(c, "acme", [3, 5, 8]))
+        assert_indexed(
+            plan, "pk_messages" if plan.startswith("[") else "PRIMARY KEY", ordered=False
+        )

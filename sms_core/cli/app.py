@@ -53,6 +53,11 @@ COMMANDS: tuple[Deferred, ...] = (
         help="Texts scheduled for later: at a given time, or when quiet hours next allow.",
     ),
     Deferred(
+        name="inbox",
+        target="sms_core.cli.inbox:app",
+        help="Your inbox: candidates' replies on your line, with unread counts, newest first.",
+    ),
+    Deferred(
         name="reconcile",
         target="sms_core.cli.reconcile:reconcile",
         help="Settle texts whose send stopped short of the carrier's answer, once.",

@@ -39,6 +39,7 @@ from sms_core.domain.host_events import (
     OptOutChanged,
     RegistrationStepChanged,
 )
+from sms_core.domain.inbox import InboxThread
 from sms_core.domain.messages import (
     DeliveryStatus,
     Direction,
@@ -168,6 +169,7 @@ __all__ = [
     "InboundCall",
     "InboundMessage",
     "InboundTextStored",
+    "InboxThread",
     "KeywordClass",
     "Line",
     "LineChange",

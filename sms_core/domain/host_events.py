@@ -75,7 +75,8 @@ class InboundTextStored:
         message: The stored text (``keyword`` says whether it asked to opt out, in or for help).
         candidate_id: The host's id for the candidate, when the line texted the number before.
         line: The line the text came to, as it was then.
-        users: The line's users then, so the host can tell the recruiters.
+        users: The line's users then, so the host can tell the recruiters: the users whose
+            inbox the text went to (read in the text's transaction).
     """
 
     id: str

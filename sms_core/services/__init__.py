@@ -11,6 +11,7 @@ from sms_core.services.context import WebhookUrls
 from sms_core.services.erasure import Erasure
 from sms_core.services.export import Export
 from sms_core.services.host_events import HostEventPoller, HostEventReport
+from sms_core.services.inbox import Inbox
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
 from sms_core.services.optouts import OptOuts
@@ -36,6 +37,7 @@ __all__ = [
     "Export",
     "HostEventPoller",
     "HostEventReport",
+    "Inbox",
     "Messaging",
     "NumberAdmin",
     "OptOuts",

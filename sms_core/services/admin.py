@@ -26,6 +26,7 @@ from sms_core.services.context import AccountContext, WebhookUrls, new_id
 from sms_core.services.erasure import Erasure
 from sms_core.services.export import Export
 from sms_core.services.host_events import HostEventDelivery, HostEventReport
+from sms_core.services.inbox import Inbox
 from sms_core.services.messaging import Messaging
 from sms_core.services.numbers import NumberAdmin
 from sms_core.services.optouts import OptOuts
@@ -71,6 +72,7 @@ class AccountAdmin:
         templates: Saved texts with merge fields, checked when saved, sent to many.
         export: The account's records (messages, opt-outs, audit trail) written out, streamed.
         erasure: A candidate's number and texts erased on request, the number still blocked.
+        inbox: Each user's threads with the candidates' replies, and what is unread.
     """
 
     account: Account
@@ -89,6 +91,7 @@ class AccountAdmin:
     templates: Templates
     export: Export
     erasure: Erasure
+    inbox: Inbox
 
     @classmethod
     def build(cls, context: AccountContext) -> AccountAdmin:
@@ -118,6 +121,7 @@ class AccountAdmin:
             templates=Templates(context, pipeline),
             export=Export(context),
             erasure=Erasure(context),
+            inbox=Inbox(context),
         )
 
 

@@ -14,7 +14,8 @@ within each thread of :meth:`MessageHistory.history`; each message's numbers say
 
 Every read names the user viewing it, whom the host must allow ``Action.VIEW_HISTORY`` (as
 access to the candidate's profile, under the first-party hosts): conversations are the
-candidate's personal data.
+candidate's personal data. Reading a thread (``thread``, ``thread_page``) marks the replies it
+returned read in the viewer's inbox (:mod:`.inbox`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from sms_core.domain import Action, Message, PhoneNumber, Thread
 from sms_core.domain.paging import Page
 from sms_core.exceptions import MessageNotFoundError
 from sms_core.services.context import AccountContext
+from sms_core.services.inbox import mark_seen
 from sms_core.services.paging import Key, Listing, page_size
 from sms_core.services.send_checks import parse_number
 from sms_core.store import messages as message_store
@@ -77,9 +79,11 @@ class MessageHistory:
         self._context.require(viewer_id, Action.VIEW_HISTORY)
         line, candidate = parse_number(line_number), parse_number(candidate_number)
         with self._context.database.transaction() as connection:
-            return message_store.thread_messages(
-                connection, self._context.account.id, line.e164, candidate.e164
+            found = message_store.thread_page(
+                connection, self._context.account.id, line.e164, candidate.e164, after=None
             )
+            mark_seen(self._context, connection, viewer_id, line, candidate, read=found)
+        return [message for _, message in found]
 
     def history(self, viewer_id: str, candidate_id: str) -> builtins.list[Thread]:
         """The candidate's threads, the most recently active first, each oldest message first.
@@ -125,6 +129,7 @@ class MessageHistory:
                 after=_message_key(after),
                 limit=size + 1,
             )
+            mark_seen(self._context, connection, viewer_id, line, candidate, read=found[:size])
         return listing.page(found, size)
 
     def history_page(

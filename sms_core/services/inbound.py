@@ -23,7 +23,8 @@ and parses it into checked events; :meth:`EventApplier.apply` then applies each 
        (``ProviderCapabilities.answers_help``).
 
      It uses the allowance (the seat's or the account's) when the host counts received texts,
-     and is recorded on the candidate's activity without a user;
+     is recorded on the candidate's activity without a user, and goes to the inbox of each
+     user on the line then (:mod:`.inbox`);
    * a call changes nothing here: the pipeline answers it with the adapter's response,
      forwarded to the line's forwarding number or declined when the line has none;
    * a number's registration with the mobile carriers (carrier account events, the
@@ -69,7 +70,7 @@ from sms_core.domain import (
 )
 from sms_core.exceptions import LineNotFoundError, RegistrationStepNotFoundError, StoreConflict
 from sms_core.segments import analyze
-from sms_core.services import host_events
+from sms_core.services import host_events, inbox
 from sms_core.services.allowance import charge_inbound
 from sms_core.services.consent import record_keyword_consent
 from sms_core.services.context import AccountContext
@@ -265,6 +266,7 @@ class EventApplier:
                 )
                 charge = charge_inbound(connection, policy, line, analysis, now)
                 message_store.insert_message(connection, message, charge=charge)
+                line = inbox.route(connection, account_id, message.id, line)
                 host_events.text_stored(context, connection, message, line)
                 self._apply_keyword(connection, keyword, event, line)
         except StoreConflict:

@@ -32,6 +32,7 @@ from sms_core.store.schema import (
     consent_records,
     erasure_keys,
     host_events,
+    inbox_threads,
     messages,
     opt_outs,
     scheduled_sends,
@@ -228,6 +229,16 @@ def _scheduled(connection: sa.Connection, account_id: str, e164: str, key: bytes
     return erased.rowcount
 
 
+def _inbox(connection: sa.Connection, account_id: str, e164: str, key: bytes) -> int:
+    """The number's threads leave every inbox: their texts are markers, nobody's replies."""
+    erased = connection.execute(
+        inbox_threads.delete().where(
+            inbox_threads.c.account_id == account_id, inbox_threads.c.candidate_number == e164
+        )
+    )
+    return erased.rowcount
+
+
 #: Erase one number from one table: (connection, account id, E.164, key) -> rows changed.
 Eraser = Callable[[sa.Connection, str, str, bytes], int]
 
@@ -239,6 +250,7 @@ ERASERS: Mapping[str, Eraser] = {
     "host_events": _host_events,
     "consent_records": _consent,
     "scheduled_sends": _scheduled,
+    "inbox_threads": _inbox,
 }
 
 

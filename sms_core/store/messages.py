@@ -33,6 +33,7 @@ __all__ = [
     "KeyTaken",
     "MessageKey",
     "account_page",
+    "by_seq",
     "candidate_messages",
     "candidate_page",
     "candidate_threads",
@@ -520,6 +521,14 @@ def thread_page(
         after=after,
         limit=limit,
     )
+
+
+def by_seq(connection: sa.Connection, account_id: str, seqs: Sequence[int]) -> dict[int, Message]:
+    """The account's messages whose ``seq`` is one of ``seqs`` (primary-key lookups), by seq."""
+    if not seqs:
+        return {}
+    query = messages.select().where(_m.account_id == account_id, _m.seq.in_(sorted(set(seqs))))
+    return {row["seq"]: _message(row) for row in connection.execute(query).mappings()}
 
 
 def candidate_threads(

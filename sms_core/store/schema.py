@@ -40,6 +40,7 @@ __all__ = [
     "consent_records",
     "erasure_keys",
     "host_events",
+    "inbox_threads",
     "line_users",
     "lines",
     "messages",
@@ -484,4 +485,31 @@ templates = sa.Table(
     sa.Column("updated_at", _TIME, nullable=False),
     sa.Column("updated_by", sa.String(ID_LENGTH), nullable=False),
     sa.Index("uq_templates_account_name", "account_id", "name", unique=True),
+)
+
+
+# A user's inbox: one row per user and thread (line number, candidate number) that an inbound
+# text was routed to them in, as one of the users on the line that received it. ``last_*`` is
+# the newest text routed to the user there (the inbox's order), ``read_*`` the read mark:
+# inbound texts after the mark and up to ``last_*`` are unread. A new row's mark sits just
+# before its first text (``seq - 1``); a mark only moves forward (one conditional UPDATE).
+inbox_threads = sa.Table(
+    "inbox_threads",
+    metadata,
+    sa.Column("account_id", sa.String(ID_LENGTH), primary_key=True),
+    sa.Column("user_id", sa.String(ID_LENGTH), primary_key=True),
+    sa.Column("line_number", sa.String(16), primary_key=True),
+    sa.Column("candidate_number", sa.String(16), primary_key=True),
+    # The line that received the newest text: the inbox shows the threads of the viewer's lines.
+    sa.Column("line_id", sa.ForeignKey("lines.id"), nullable=False),
+    sa.Column("candidate_id", sa.String(ID_LENGTH)),
+    sa.Column("last_at", _TIME, nullable=False),
+    sa.Column("last_seq", sa.Integer, nullable=False),
+    sa.Column("read_at", _TIME, nullable=False),
+    sa.Column("read_seq", sa.Integer, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["account_id", "user_id"], ["users.account_id", "users.id"], name="fk_inbox_threads_user"
+    ),
+    # The user's threads, newest first, paged (keyset).
+    sa.Index("ix_inbox_threads_user", "account_id", "user_id", "last_at", "last_seq"),
 )

@@ -17,8 +17,9 @@ It ignores the global options. It needs the sandbox carrier (``sms-core-fake``) 
 One module per part of the story: :mod:`~sms_core.cli.demo.widget`,
 :mod:`~sms_core.cli.demo.seats`, :mod:`~sms_core.cli.demo.registration`,
 :mod:`~sms_core.cli.demo.troubleshooting`, :mod:`~sms_core.cli.demo.texting`,
-:mod:`~sms_core.cli.demo.templates` and :mod:`~sms_core.cli.demo.scheduled` (and, with
-``--web``, :mod:`~sms_core.cli.demo.web`, which serves the result in the web UI), on the
+:mod:`~sms_core.cli.demo.inbox`, :mod:`~sms_core.cli.demo.templates` and
+:mod:`~sms_core.cli.demo.scheduled` (and, with ``--web``, :mod:`~sms_core.cli.demo.web`, which
+serves the result in the web UI), on the
 setting of :mod:`~sms_core.cli.demo.setting`; this module opens the SDK for each and tells them
 in order.
 """
@@ -70,6 +71,7 @@ def demo(
     _check_installed()
     # Imported once the check passed: without the sandbox installed the demo explains, not fails;
     # and only when the demo runs, so 'smsadmin demo --help' loads none of the SDK.
+    from sms_core.cli.demo.inbox import inbox_story  # noqa: PLC0415
     from sms_core.cli.demo.registration import registration_story  # noqa: PLC0415
     from sms_core.cli.demo.scheduled import scheduled_story  # noqa: PLC0415
     from sms_core.cli.demo.seats import seat_story  # noqa: PLC0415
@@ -105,6 +107,7 @@ def demo(
                 registration_story(story, sdk.account("northwind"), carrier)
                 troubleshooting_story(story, sdk, carrier, carrier_state)
                 texting_story(story, sdk, carrier, server)
+                inbox_story(story, sdk, carrier)
                 templates_story(story, sdk, carrier)
                 scheduled_story(story, sdk)
             if web:
