@@ -321,7 +321,10 @@ def first_answers_stored(
 
     When not every answer applied, the rows are read back in the same transaction: an answer
     applied when its row holds its status and carrier id with ``updated_at`` at ``now``.
+    Nothing is read or built when no plugin listens (a mass text's answers, per wave).
     """
+    if not context.hooks.listens_to(MessageStatusChanged):
+        return
     for answer in answers:
         if not all_applied:
             stored = message_store.get_message(connection, context.account.id, answer.message.id)
