@@ -147,3 +147,38 @@ class TestKeptParse:
         assert built == restored
         assert "(415) 555-0100" == restored.national
         assert "(415) 555-0100" == built.national
+
+
+class TestRememberedParse:
+    """Numbers parsed lately are remembered: texting a candidate again parses nothing."""
+
+    def test_a_number_typed_again_is_not_parsed_again(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The second parse of the same text and region asks phonenumbers nothing.
+
+        The text is written as no other test writes it, so no earlier test parsed it.
+        """
+        calls: list[str] = []
+        real = phonenumbers.parse
+
+        def counting(text: str, region: str | None = None) -> phonenumbers.PhoneNumber:
+            calls.append(text)
+            return real(text, region)
+
+        monkeypatch.setattr(phonenumbers, "parse", counting)
+        first = PhoneNumber.parse("415 555 0177")
+        second = PhoneNumber.parse("415 555 0177")
+        assert first == second
+        assert ["415 555 0177"] == calls
+        PhoneNumber.parse("415 555 0177", "CA")  # another region is another question
+        assert 2 == len(calls)
+
+    def test_a_refusal_is_raised_every_time(self) -> None:
+        """An invalid number is refused on every call, each with its own error."""
+        errors = []
+        for _ in range(2):
+            with pytest.raises(InvalidPhoneNumberError, match="not a number in use") as caught:
+                PhoneNumber.parse("+1 555 555 0199", None)
+            errors.append(caught.value)
+        assert errors[0] is not errors[1]

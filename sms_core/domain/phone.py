@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import attrs
@@ -96,35 +97,7 @@ class PhoneNumber:
             InvalidPhoneNumberError: When ``phonenumbers`` does not consider it a valid number,
                 or it has an extension; the message names the input and the reason.
         """
-        try:
-            parsed = phonenumbers.parse(text, region)
-        except NumberParseException as err:
-            reason = _PARSE_REASONS.get(err.error_type, "not a number")
-            if (
-                region is None
-                and err.error_type == NumberParseException.INVALID_COUNTRY_CODE
-                and not text.lstrip().startswith("+")
-            ):
-                reason = "no +country prefix (required when no region is given)"
-            raise InvalidPhoneNumberError.invalid(text, reason, _HINT) from err
-        possibility = phonenumbers.is_possible_number_with_reason(parsed)
-        if possibility != ValidationResult.IS_POSSIBLE:
-            reason = _POSSIBILITY_REASONS.get(possibility, "not a possible number")
-            raise InvalidPhoneNumberError.invalid(text, reason, _HINT)
-        # A number is valid when phonenumbers knows its kind (is_valid_number's own test);
-        # the kind is kept, as quiet hours need it for the number's time zones.
-        kind = phonenumbers.number_type(parsed)
-        if kind == PhoneNumberType.UNKNOWN:
-            raise _not_in_use(text, parsed)
-        if parsed.extension:
-            raise InvalidPhoneNumberError.invalid(
-                text,
-                f"it has an extension ({parsed.extension}), which texts and calls cannot reach",
-                "Enter the number without its extension, or the person's direct number.",
-            )
-        number = cls(e164=phonenumbers.format_number(parsed, PhoneNumberFormat.E164))
-        number._keep(parsed, kind)
-        return number
+        return _parse_remembered(text, region)
 
     @property
     def country_code(self) -> int:
@@ -176,6 +149,49 @@ class PhoneNumber:
 
     def __str__(self) -> str:
         return self.e164
+
+
+def _parse(text: str, region: str | None) -> PhoneNumber:
+    """What :meth:`PhoneNumber.parse` does, without remembering the answer."""
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except NumberParseException as err:
+        reason = _PARSE_REASONS.get(err.error_type, "not a number")
+        if (
+            region is None
+            and err.error_type == NumberParseException.INVALID_COUNTRY_CODE
+            and not text.lstrip().startswith("+")
+        ):
+            reason = "no +country prefix (required when no region is given)"
+        raise InvalidPhoneNumberError.invalid(text, reason, _HINT) from err
+    possibility = phonenumbers.is_possible_number_with_reason(parsed)
+    if possibility != ValidationResult.IS_POSSIBLE:
+        reason = _POSSIBILITY_REASONS.get(possibility, "not a possible number")
+        raise InvalidPhoneNumberError.invalid(text, reason, _HINT)
+    # A number is valid when phonenumbers knows its kind (is_valid_number's own test);
+    # the kind is kept, as quiet hours need it for the number's time zones.
+    kind = phonenumbers.number_type(parsed)
+    if kind == PhoneNumberType.UNKNOWN:
+        raise _not_in_use(text, parsed)
+    if parsed.extension:
+        raise InvalidPhoneNumberError.invalid(
+            text,
+            f"it has an extension ({parsed.extension}), which texts and calls cannot reach",
+            "Enter the number without its extension, or the person's direct number.",
+        )
+    number = PhoneNumber(e164=phonenumbers.format_number(parsed, PhoneNumberFormat.E164))
+    number._keep(parsed, kind)
+    return number
+
+
+#: How many numbers :meth:`PhoneNumber.parse` remembers it parsed (the last ones used).
+_KEPT_NUMBERS = 4096
+
+# Parsing and validating a number is most of the SDK's CPU for a recipient (phonenumbers
+# matches it against every kind of number of its country), and an agency texts the same
+# candidates again and again: the valid numbers parsed last are kept. A refusal is not kept
+# (lru_cache keeps no exception), and a PhoneNumber is frozen, so sharing one is safe.
+_parse_remembered = functools.lru_cache(maxsize=_KEPT_NUMBERS)(_parse)
 
 
 def _not_in_use(text: str, parsed: phonenumbers.PhoneNumber) -> InvalidPhoneNumberError:

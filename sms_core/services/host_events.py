@@ -129,18 +129,27 @@ def record_status(
     error_code: str | None = None,
     error_message: str | None = None,
     failure_reason: FailureReason | None = None,
+    locked: Message | None = None,
 ) -> bool:
     """Store a status report on a sent text, and emit :class:`MessageStatusChanged` if it moved.
 
     It is :func:`sms_core.store.messages.record_status` (never backwards; a duplicate changes
     nothing and so emits nothing) plus the event, in the caller's transaction.
 
+    Args:
+        locked: The message as the caller read it with ``lock_message`` in this
+            transaction, so it is not read again; by default it is read and locked here.
+
     Returns:
         Whether the status changed.
     """
     account_id = context.account.id
     # Locked, so the status read is the one the update replaces, also beside other writers.
-    before = message_store.lock_message(connection, account_id, message_id)
+    before = (
+        locked
+        if locked is not None and locked.id == message_id
+        else message_store.lock_message(connection, account_id, message_id)
+    )
     changed = message_store.record_status(
         connection,
         account_id,
@@ -321,7 +330,10 @@ def first_answers_stored(
 
     When not every answer applied, the rows are read back in the same transaction: an answer
     applied when its row holds its status and carrier id with ``updated_at`` at ``now``.
+    Nothing is read or built when no plugin listens (a mass text's answers, per wave).
     """
+    if not context.hooks.listens_to(MessageStatusChanged):
+        return
     for answer in answers:
         if not all_applied:
             stored = message_store.get_message(connection, context.account.id, answer.message.id)

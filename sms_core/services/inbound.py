@@ -149,6 +149,8 @@ class EventApplier:
             for event in events
             if isinstance(event, InboundMessage | InboundCall)
         }
+        if not numbers:
+            return {}  # a status report names no line: no transaction to open
         account_id = self._context.account.id
         with self._context.database.transaction() as connection:
             lines = {
@@ -189,11 +191,13 @@ class EventApplier:
     def _apply_status(self, update: StatusUpdate) -> None:
         context, account_id = self._context, self._context.account.id
         with context.database.transaction() as connection:
-            message = (
-                message_store.get_message(connection, account_id, update.message_id)
+            # Read by the SDK's id with its row locked, as record_status needs it: one read.
+            locked = (
+                message_store.lock_message(connection, account_id, update.message_id)
                 if update.message_id
                 else None
-            ) or message_store.find_by_provider_id(
+            )
+            message = locked or message_store.find_by_provider_id(
                 connection, account_id, update.provider_message_id
             )
             if message is None or message.direction is Direction.INBOUND:
@@ -207,6 +211,7 @@ class EventApplier:
                 error_code=update.error_code,
                 error_message=update.error_message,
                 failure_reason=update.failure_reason,
+                locked=locked,
             )
 
     def _apply_number_registration(self, update: NumberRegistrationUpdate) -> None:

@@ -117,9 +117,12 @@ class SendPipeline:
             UnregisteredLineError: When the line is not attached to the approved campaign.
         """
         context = self._context
-        actor = context.require(actor_id, Action.SEND_MESSAGE, recipients=recipients)
+        # The actor and their line are read together (one transaction per send, not two);
+        # the host is asked before a missing or unregistered line is reported.
         with context.database.transaction() as connection:
+            actor = context.actor(connection, actor_id)
             line = line_store.line_of_user(connection, context.account.id, actor.id)
+        context.authorize(actor, Action.SEND_MESSAGE, recipients=recipients)
         if line is None:
             raise UserWithoutLineError(
                 f"user {actor.full_name!r} ({actor.id}) is on no line, so has no number to "

@@ -38,8 +38,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+import anyio.to_thread
+from anyio import CapacityLimiter
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -56,10 +57,19 @@ from sms_core.webhooks.urls import configured_base, routes_prefix, signed_url, w
 if TYPE_CHECKING:
     from sms_core.services import SmsAdmin
 
-__all__ = ["MAX_BODY_BYTES", "create_app"]
+__all__ = ["MAX_BODY_BYTES", "WORKER_THREADS", "create_app"]
 
 #: The largest body the app reads; carriers' webhooks are a few kilobytes.
 MAX_BODY_BYTES = 64 * 1024
+
+#: Requests the app handles at once, each in a worker thread; the others wait their turn in
+#: arrival order. A request is CPU work under one interpreter lock plus short database
+#: transactions (one writer at a time on SQLite), so beyond a few threads more only contend
+#: for the lock and the database: with anyio's default of 40, a report could lose its turn
+#: to later ones again and again, and the slowest took several times the median
+#: (benchmarks/webhook_throughput.py). Eight also stay within PostgreSQL's connection pool
+#: (5 + 10 overflow), so no thread waits for a connection.
+WORKER_THREADS = 8
 
 _logger = logging.getLogger(__name__)
 
@@ -124,10 +134,11 @@ def create_app(
         if path_prefix is not None
         else routes_prefix(public_base or admin.webhooks.base)
     )
+    threads = _Threads(WORKER_THREADS)
     routes = [
         Route(
             webhook_url(prefix, "{account_id}", kind),  # the shape of every configured URL
-            _endpoint(admin, kind, public_base),
+            _endpoint(admin, kind, public_base, threads),
             methods=["POST"],
             name=f"webhook-{kind.value}",
         )
@@ -140,7 +151,9 @@ def create_app(
     )
 
 
-def _endpoint(admin: SmsAdmin, kind: WebhookKind, public_base: str | None) -> Endpoint:
+def _endpoint(
+    admin: SmsAdmin, kind: WebhookKind, public_base: str | None, threads: _Threads
+) -> Endpoint:
     async def receive(request: Request) -> Response:
         request.state.webhook_kind = kind.value  # for the refusal's log line
         account_id: str = request.path_params["account_id"]
@@ -155,7 +168,9 @@ def _endpoint(admin: SmsAdmin, kind: WebhookKind, public_base: str | None) -> En
         webhook = WebhookRequest(
             method=request.method, url=url, headers=dict(request.headers.items()), body=body
         )
-        answer = await run_in_threadpool(_handle, admin, account_id, kind, webhook)
+        answer = await anyio.to_thread.run_sync(
+            _handle, admin, account_id, kind, webhook, limiter=threads.limiter()
+        )
         _logger.info("%s webhook for account %r answered %d", kind.value, account_id, answer.status)
         return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
 
@@ -166,3 +181,17 @@ def _handle(
     admin: SmsAdmin, account_id: str, kind: WebhookKind, webhook: WebhookRequest
 ) -> WebhookResponse:
     return admin.account(account_id).webhooks.handle(kind, webhook)
+
+
+class _Threads:
+    """The app's limit on requests handled at once in worker threads (:data:`WORKER_THREADS`)."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._limiter: CapacityLimiter | None = None
+
+    def limiter(self) -> CapacityLimiter:
+        """The limiter, made on the event loop at the first request (anyio needs one)."""
+        if self._limiter is None:
+            self._limiter = CapacityLimiter(self._count)
+        return self._limiter

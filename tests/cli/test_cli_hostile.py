@@ -56,7 +56,13 @@ def commands() -> Iterator[tuple[tuple[str, ...], Any]]:
     """Every command of the tree with its words, groups that run on their own included."""
 
     def walk(command: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
-        subcommands = getattr(command, "commands", None)
+        # A group's commands are built when first asked for (sms_core.cli.lazy): build them all.
+        with typer.Context(command) as ctx:
+            subcommands = (
+                command.loaded(ctx)
+                if hasattr(command, "loaded")
+                else getattr(command, "commands", None)
+            )
         if not subcommands:
             yield path, command
             return

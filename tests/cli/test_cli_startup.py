@@ -14,13 +14,18 @@ import typer.main
 from typer.testing import CliRunner
 
 from sms_core.cli.app import COMMANDS, SmsadminGroup, app, plugin_commands
-from sms_core.cli.lazy import Deferred, DeferredCommand, LazyGroup, load
+from sms_core.cli.lazy import Deferred, DeferredCommand, LazyGroup, PendingCommand, load
+from sms_core.cli.numbers import app as numbers_app
 from sms_core.cli.options import DATABASE_URL_ENV
 from sms_core.exceptions import ConfigurationError
 from sms_core.store.engine import DATABASE_URL_ENV as STORE_DATABASE_URL_ENV
 
 #: What ``--help`` must not import.
 HEAVY = ("sqlalchemy", "alembic", "sms_core.store", "sms_core.services")
+#: What a group's ``--help`` must not import either: pydantic (Typer builds a parameter's
+#: coercion with it, for the options given, and for the commands run); httpx (the sandbox
+#: carrier posts webhooks with it).
+GROUP_HEAVY = ("pydantic", "httpx")
 #: Every command line whose ``--help`` is checked: the top level, each group (the plugins'
 #: too) and each command.
 HELP_LINES = [
@@ -30,8 +35,8 @@ HELP_LINES = [
 ]
 
 
-def _help_imports(words: tuple[str, ...]) -> list[str]:
-    """The heavy modules a fresh ``smsadmin <words> --help`` leaves imported."""
+def _help_imports(words: tuple[str, ...], heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    """The ``heavy`` modules a fresh ``smsadmin <words> --help`` leaves imported."""
     code = (
         "import sys\n"
         "from sms_core.cli import main\n"
@@ -40,8 +45,8 @@ def _help_imports(words: tuple[str, ...]) -> list[str]:
         "    main()\n"
         "except SystemExit as end:\n"
         "    assert end.code in (0, None), end.code\n"
-        f"print('LOADED:', *(m for m in sys.modules if m.split('.')[0] in {HEAVY!r} "
-        f"or m in {HEAVY!r}))"
+        f"print('LOADED:', *(m for m in sys.modules if m.split('.')[0] in {heavy!r} "
+        f"or m in {heavy!r}))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
@@ -70,6 +75,54 @@ class TestHelpImportsNoDatabaseLayer:
     @pytest.mark.parametrize("words", HELP_LINES, ids=lambda words: " ".join(words) or "top")
     def test_help(self, words: tuple[str, ...]) -> None:
         assert [] == _help_imports(words)
+
+
+class TestGroupHelpBuildsNoCommand:
+    """``smsadmin <group> --help`` builds none of the group's commands and coerces nothing.
+
+    Measured by ``benchmarks/startup.py``; these check what made it cheaper stays so.
+    """
+
+    @pytest.mark.parametrize(
+        "words",
+        [(command.name,) for command in COMMANDS if command.target.endswith(":app")]
+        + [(command.name,) for command in plugin_commands()],
+        ids=" ".join,
+    )
+    def test_group_help_imports_no_pydantic_or_httpx(self, words: tuple[str, ...]) -> None:
+        assert [] == _help_imports(words, GROUP_HEAVY)
+
+    def test_the_group_lists_pending_commands_and_builds_one_asked_for(self) -> None:
+        [numbers] = [command for command in COMMANDS if command.name == "numbers"]
+        group = load(numbers)
+        assert isinstance(group.commands["search"], PendingCommand)
+        with typer.Context(group, info_name="numbers") as ctx:
+            ctx.get_help()
+            assert isinstance(group.commands["search"], PendingCommand)
+            built = group.get_command(ctx, "search")
+        assert not isinstance(built, PendingCommand)
+        assert "--area-code" in [opt for param in built.params for opt in param.opts]
+        assert built is group.commands["search"]
+
+    def test_a_group_lists_its_commands_as_typer_does(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The help of a group with pending commands reads as Typer's own group's."""
+        [numbers] = [command for command in COMMANDS if command.name == "numbers"]
+        pages = []
+        for group in (load(numbers), typer.main.get_group(numbers_app)):
+            capsys.readouterr()
+            with typer.Context(group, info_name="numbers", terminal_width=100) as ctx:
+                ctx.get_help()
+            pages.append(capsys.readouterr().out)
+        assert pages[0] == pages[1]
+        assert "deactivate" in pages[0]
+
+    def test_an_option_given_is_still_coerced(self) -> None:
+        """Typer's coercion runs for a value given: a bad one is still a usage error."""
+        result = CliRunner().invoke(app, ["numbers", "search", "--limit", "many"])
+        assert 2 == result.exit_code
+        assert "Invalid value for '--limit'" in result.output
 
 
 class TestDeferredCommands:

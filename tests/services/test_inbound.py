@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -20,6 +21,8 @@ from sms_core import (
     WebhookRequest,
 )
 from sms_core.exceptions import LineNotFoundError, WebhookPayloadError, WebhookSignatureError
+from sms_core.store import Database
+from sms_core.store import messages as message_store
 from sms_fake import SandboxCarrier
 from sms_fake.testing import SandboxDriver
 from tests.services.messaging_fixtures import (
@@ -170,6 +173,47 @@ class TestStatusCallbacks(Texting):
         acme.webhooks.handle(WebhookKind.STATUS, delivered)
         assert DeliveryStatus.DELIVERED == settled.status
         assert settled == acme.messages.get("ann", message.id)
+
+    def test_a_report_is_applied_in_one_transaction_reading_its_text_once(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        line: str,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """No transaction for lines a status report does not name; the text is read locked once.
+
+        Each transaction is a turn at SQLite's one writer and a pooled connection on
+        PostgreSQL, what the webhook app's tail is made of (benchmarks/webhook_throughput.py).
+        """
+        message = acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi").message
+        carrier.advance(timedelta(seconds=5))
+        sent, _ = carrier.collect_webhooks(subject_sid=message.provider_message_id)
+        opened: list[str] = []
+        real_transaction = Database.transaction
+        reads: list[str] = []
+        real_get, real_lock = message_store.get_message, message_store.lock_message
+
+        def counted(database: Database) -> Any:
+            opened.append("transaction")
+            return real_transaction(database)
+
+        def get_message(*args: Any, **kwargs: Any) -> Any:
+            reads.append("get")
+            return real_get(*args, **kwargs)
+
+        def lock_message(*args: Any, **kwargs: Any) -> Any:
+            reads.append("lock")
+            return real_lock(*args, **kwargs)
+
+        monkeypatch.setattr(Database, "transaction", counted)
+        monkeypatch.setattr(message_store, "get_message", get_message)
+        monkeypatch.setattr(message_store, "lock_message", lock_message)
+        acme.webhooks.handle(WebhookKind.STATUS, sent)
+        monkeypatch.undo()
+        assert ["transaction"] == opened
+        assert ["lock"] == reads
+        assert DeliveryStatus.SENT == acme.messages.get("ann", message.id).status
 
     def test_error_code_recorded(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str

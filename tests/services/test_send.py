@@ -4,6 +4,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -48,6 +49,7 @@ from sms_core.services.reconciliation import (
     NEVER_ARRIVED_MARGIN,
     NOT_LISTED_YET,
 )
+from sms_core.store import Database
 from sms_fake import FakeAdapter, SandboxCarrier
 from tests.services.messaging_fixtures import (
     ALICE,
@@ -91,6 +93,26 @@ class TestSend(Texting):
         )
         assert not result.duplicate
         assert message == acme.messages.get("ann", message.id)
+
+    def test_six_transactions_per_text(
+        self, acme: AccountAdmin, line: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The actor, the actor with their line, opt-outs, store, mark, settle: no more.
+
+        The actor and their line are read in one transaction (they took two), each one a turn
+        at SQLite's one writer and a pooled connection on PostgreSQL.
+        """
+        opened: list[str] = []
+        real_transaction = Database.transaction
+
+        def counted(database: Database) -> Any:
+            opened.append("transaction")
+            return real_transaction(database)
+
+        monkeypatch.setattr(Database, "transaction", counted)
+        acme.messages.send("ann", candidate_id=None, to=ALICE, body="Hi")
+        monkeypatch.undo()
+        assert 6 == len(opened)
 
     def test_reports_encoding_and_segments(self, acme: AccountAdmin, line: str) -> None:
         """A body with an emoji is UCS-2; 71 units take two segments."""

@@ -15,8 +15,7 @@ import os
 import sqlite3
 from datetime import datetime, timedelta
 from types import TracebackType
-
-import httpx
+from typing import TYPE_CHECKING
 
 from sms_core.clock import Clock, SystemClock
 from sms_core.domain import (
@@ -49,6 +48,10 @@ from sms_fake.payloads import Event
 from sms_fake.records import CarrierCall, CarrierMessage, CarrierNumber, Registration
 from sms_fake.signing import WebhookSigner, auth_token_from
 from sms_fake.store import MEMORY, Store
+
+if TYPE_CHECKING:  # httpx is imported where webhooks are posted: 'smsadmin sandbox --help'
+    import httpx  # and every program importing the carrier start without it
+
 
 __all__ = ["SandboxCarrier"]
 
@@ -653,6 +656,8 @@ class SandboxCarrier:
         Returns:
             The responses, in the order the webhooks were posted.
         """
+        import httpx  # noqa: PLC0415 - only here, see the imports
+
         with self._store.write() as conn:
             now = self._clock.now(conn)
             pending = outbox.take(conn, now)
