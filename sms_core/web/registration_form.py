@@ -182,6 +182,9 @@ CAMPAIGN_SECTIONS = (
                 label="The messages contain phone numbers",
                 kind="checkbox",
             ),
+            Field(name="campaign.subscriber_opt_in", label="Candidates opt in", kind="checkbox"),
+            Field(name="campaign.age_gated", label="Age-gated content", kind="checkbox"),
+            Field(name="campaign.direct_lending", label="Direct lending", kind="checkbox"),
         ),
     ),
     Section(
@@ -228,6 +231,7 @@ CAMPAIGN_SECTIONS = (
 )
 
 _CHECKED = "on"
+_NAMES = frozenset(f.name for s in BRAND_SECTIONS + CAMPAIGN_SECTIONS for f in s.fields)
 
 
 def blank_values(policy: PolicySettings) -> dict[str, str]:
@@ -242,6 +246,7 @@ def blank_values(policy: PolicySettings) -> dict[str, str]:
         "campaign.terms_and_conditions_url": policy.terms_and_conditions_url or "",
         "campaign.opt_out_keywords": "STOP",
         "campaign.help_keywords": "HELP",
+        "campaign.subscriber_opt_in": _CHECKED,
     }
 
 
@@ -260,7 +265,7 @@ def values_of(brand: BrandProfile | None, campaign: CampaignProfile | None) -> d
         values.update(_flat("campaign", flat))
         for index, sample in enumerate(samples):
             values[f"campaign.sample_messages[{index}]"] = sample
-    return values
+    return {name: value for name, value in values.items() if name in _NAMES}
 
 
 def _flat(prefix: str, fields: Mapping[str, object]) -> dict[str, str]:
@@ -384,5 +389,8 @@ def read_campaign(given: Given) -> tuple[CampaignProfile | None, tuple[LintIssue
         opt_in_keywords=read.words("campaign.opt_in_keywords"),
         opt_out_keywords=read.words("campaign.opt_out_keywords"),
         help_keywords=read.words("campaign.help_keywords"),
+        subscriber_opt_in=read.flag("campaign.subscriber_opt_in"),
+        age_gated=read.flag("campaign.age_gated"),
+        direct_lending=read.flag("campaign.direct_lending"),
     )
     return campaign, ()
