@@ -182,7 +182,7 @@ def _page(
             "form_step": step,
             "sections": sections,
             "values": values,
-            "findings": _by_field(issues),
+            "findings": _by_field(issues, values),
             "report": report,
             "checked": checked,
         },
@@ -211,18 +211,20 @@ def _posted(given: Given) -> dict[str, str]:
     return {name: values[0] for name, values in given.form.items() if values}
 
 
-def _by_field(issues: Sequence[LintIssue]) -> dict[str, list[LintIssue]]:
+def _by_field(issues: Sequence[LintIssue], values: Mapping[str, str]) -> dict[str, list[LintIssue]]:
     """The findings grouped under the form field each names.
 
-    A finding about one sample (``campaign.sample_messages[1]``) stays on that sample; one
-    about the samples as a whole (``campaign.sample_messages``) goes on the first.
+    The form drops empty sample fields, so the lint's ``campaign.sample_messages[1]`` is the
+    second *filled* one: its finding goes on that field. One about the samples as a whole
+    (``campaign.sample_messages``) goes on the first field.
     """
+    sample = "campaign.sample_messages[{}]"
+    filled = [i for i in range(form.SAMPLES) if values.get(sample.format(i), "").strip()]
+    moved = {sample.format(n): sample.format(i) for n, i in enumerate(filled)}
+    moved["campaign.sample_messages"] = sample.format(0)
     grouped: dict[str, list[LintIssue]] = {}
     for issue in issues:
-        field = issue.field
-        if field == "campaign.sample_messages":
-            field = "campaign.sample_messages[0]"
-        grouped.setdefault(field, []).append(issue)
+        grouped.setdefault(moved.get(issue.field, issue.field), []).append(issue)
     return grouped
 
 

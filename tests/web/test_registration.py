@@ -162,6 +162,19 @@ class TestCheck:
         assert 'aria-invalid="true"' not in answer.text
         assert StepStatus.NOT_STARTED is acme.registration.status().overall
 
+    def test_a_finding_on_a_sample_after_an_empty_one(
+        self, web: httpx.Client, acme: AccountAdmin
+    ) -> None:
+        """Samples 1 and 3 filled: the lint's second sample is the third field."""
+        data = _form(web, **{"campaign.sample_messages[2]": "Too short."})
+        del data["campaign.sample_messages[1]"]  # the sample leaves an empty field
+        html = web.post(f"{PAGE}/check", data=data).text
+        [findings] = re.findall(
+            r'id="f-campaign-sample-messages-2-findings">(.*?)</ul>', html, re.S
+        )
+        assert "10 characters; carriers need at least 20" in findings
+        assert 'id="f-campaign-sample-messages-1-findings"' not in html
+
     def test_an_unreadable_phone_number(self, web: httpx.Client, acme: AccountAdmin) -> None:
         answer = web.post(f"{PAGE}/check", data=_form(web, **{"brand.contact.phone": "555"}))
         [findings] = re.findall(
