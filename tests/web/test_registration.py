@@ -337,6 +337,29 @@ class TestFailureAndResubmission:
         assert (StepStatus.IN_PROGRESS, 2) == (status.campaign.status, status.campaign.attempts)
         assert "✔ The step was submitted again." in _text(web.get(answer.headers["location"]).text)
 
+    def test_a_failed_brand_fixed_and_resubmitted(
+        self, web: httpx.Client, acme: AccountAdmin, carrier: SandboxCarrier
+    ) -> None:
+        """The whole form on record comes back to fix; the fixed brand goes in review again."""
+        carrier.fail_next("acme", RegistrationStep.BRAND, "TAX_ID: the EIN does not match", "30886")
+        web.post(f"{PAGE}/register", data=_form(web))
+        carrier.advance(timedelta(hours=1))
+        acme.registration.sync()
+        html = web.get(PAGE).text
+        assert "Brand ✘ Failed" in _text(html)
+        assert "TAX_ID: the EIN does not match (code 30886)" in _text(html)
+        assert 'action="/web/registration/resubmit/brand"' in html
+        assert 'name="brand.legal_name" value="Northwind Staffing LLC"' in html
+        assert 'name="brand.tax_id" value="12-3456789"' in html
+        answer = web.post(
+            f"{PAGE}/resubmit/brand", data=_form(web, **{"brand.tax_id": "98-7654321"})
+        )
+        assert 303 == answer.status_code, answer.text
+        status = acme.registration.status()
+        assert (StepStatus.IN_PROGRESS, 2) == (status.brand.status, status.brand.attempts)
+        assert status.brand_profile is not None
+        assert "98-7654321" == status.brand_profile.tax_id
+
     def test_a_failed_messaging_service_is_resubmitted(
         self, web: httpx.Client, acme: AccountAdmin, carrier: SandboxCarrier
     ) -> None:
