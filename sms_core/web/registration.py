@@ -6,7 +6,9 @@ registration lint, each finding next to its field, ``aria-describedby`` tying it
 control), then the brand is submitted and the campaign follows once it is approved, then the
 messaging service. The three steps show the seed's colours, blue in progress, green approved,
 red failed, each with its words and an icon too; a failed step shows the carrier's reasons,
-the next step to take, and its form to fix and resubmit.
+the next step to take, and its form to fix and resubmit. A brand waiting for its person's
+confirmation (a public company's 2FA e-mail, a sole proprietor's text) is yellow, says who
+confirms and how, and offers to send the confirmation again.
 
 While a step is in review the steps' panel polls its fragment (``hx-trigger="every 3s"``), so
 the page turns green as the scheduler's ``sync`` moves the registration on; "Refresh status"
@@ -48,6 +50,7 @@ DONE = {
     "registered": "The brand was submitted for review; the campaign follows once it is approved.",
     "resubmitted": "The step was submitted again.",
     "synced": "The status was refreshed from the carrier.",
+    "confirmation": "The registry was asked to send the confirmation again.",
 }
 
 #: Each status's CSS class: the seed's blue, green and red (grey before a step starts).
@@ -138,6 +141,12 @@ def resubmit(visit: Visit, given: Given) -> Screen | Redirect:
             else err.report.issues,
         )
     return Redirect(to="/registration?done=resubmitted")
+
+
+def resend_confirmation(visit: Visit, given: Given) -> Redirect:
+    """Have the registry send the brand's confirmation (e-mail link or text) again."""
+    visit.account.registration.resend_confirmation(visit.actor_id)
+    return Redirect(to="/registration?done=confirmation")
 
 
 def refresh(visit: Visit, given: Given) -> Redirect:
@@ -274,4 +283,5 @@ ROUTES = [
     Route("/registration/register", endpoint(register), methods=["POST"]),
     Route("/registration/resubmit/{step}", endpoint(resubmit), methods=["POST"]),
     Route("/registration/sync", endpoint(refresh), methods=["POST"]),
+    Route("/registration/resend-confirmation", endpoint(resend_confirmation), methods=["POST"]),
 ]

@@ -291,6 +291,41 @@ class TestSteps:
         assert "Brand ✔ Approved" in _text(web.get(f"{PAGE}/steps").text)
 
 
+class TestConfirmation:
+    def test_a_public_company_waits_for_its_confirmation(
+        self, web: httpx.Client, acme: AccountAdmin, carrier: SandboxCarrier
+    ) -> None:
+        """Yellow "Waiting for confirmation", who confirms and how, and the e-mail sent again."""
+        public = {
+            "brand.entity_type": "PUBLIC_PROFIT",
+            "brand.stock_symbol": "NWS",
+            "brand.stock_exchange": "NYSE",
+            "brand.brand_contact_email": "compliance@northwind-staffing.example.com",
+        }
+        assert 303 == web.post(f"{PAGE}/register", data=_form(web, **public)).status_code
+        carrier.advance(timedelta(hours=1))
+        acme.registration.sync()
+        html = web.get(PAGE).text
+        assert '<span class="status status-warn"><span aria-hidden="true">◐</span> Waiting' in html
+        assert "e-mailed compliance@northwind-staffing.example.com a confirmation link" in html
+        answer = web.post(f"{PAGE}/resend-confirmation", data={"csrf_token": csrf_of(web, PAGE)})
+        assert 303 == answer.status_code, answer.text
+        assert "✔ The registry was asked to send the confirmation again." in _text(
+            web.get(answer.headers["location"]).text
+        )
+        brand_ref = acme.registration.status().brand.provider_ref
+        assert brand_ref is not None
+        assert 1 == carrier.confirmations_sent("acme", brand_ref)
+
+    def test_nothing_to_confirm(self, web: httpx.Client, acme: AccountAdmin) -> None:
+        web.post(f"{PAGE}/register", data=_form(web))
+        before = _snapshot(acme)
+        answer = web.post(f"{PAGE}/resend-confirmation", data={"csrf_token": csrf_of(web, PAGE)})
+        assert 409 == answer.status_code
+        assert "Send the confirmation again" not in web.get(PAGE).text
+        assert before == _snapshot(acme)
+
+
 class TestFailureAndResubmission:
     def test_a_failed_campaign_fixed_and_resubmitted(
         self, web: httpx.Client, acme: AccountAdmin, carrier: SandboxCarrier
