@@ -349,6 +349,11 @@ class TestFailureAndResubmission:
         assert "Sample messages do not match the use case (code 30893)" in words
         assert "Next step: Contact support" in words
         assert "Fix and resubmit the campaign" in words
+        # The steps' panel, polled alone, links to the form it cannot show.
+        fragment = web.get(f"{PAGE}/steps").text
+        assert (
+            'href="/web/registration#registration-form">Fix and resubmit the campaign' in fragment
+        )
         assert 'action="/web/registration/resubmit/campaign"' in html
         assert 'name="brand.legal_name"' not in html  # the approved brand is not on the form
         # The form on record, to fix.
