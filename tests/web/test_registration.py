@@ -22,9 +22,10 @@ import pytest
 from sms_core import ManualClock, RegistrationStep, StepStatus
 from sms_core.services import AccountAdmin, SmsAdmin
 from sms_core.testing import sample_brand, sample_campaign
+from sms_core.testing.web import asgi_client
 from sms_core.web.registration_form import values_of
 from sms_fake import SandboxCarrier
-from tests.web.conftest import csrf_of, signed_in
+from tests.web.conftest import csrf_of, mounted, signed_in
 
 PRIVACY = "https://acme-staffing.example.com/privacy"
 TERMS = "https://acme-staffing.example.com/terms"
@@ -78,6 +79,12 @@ class TestPage:
         assert f'name="campaign.terms_and_conditions_url" value="{TERMS}"' in html
         assert "hx-trigger" not in html.split('id="steps"')[1].split(">")[0]  # nothing to poll
         assert 'href="/web/registration" aria-current="page"' in html
+
+    def test_without_a_session(self, widget: SmsAdmin) -> None:
+        with asgi_client(mounted(widget)) as anonymous:
+            for path in (PAGE, f"{PAGE}/steps"):
+                assert 401 == anonymous.get(path).status_code
+            assert 401 == anonymous.post(f"{PAGE}/sync").status_code
 
     def test_the_steps_fragment_alone(self, web: httpx.Client) -> None:
         html = web.get(f"{PAGE}/steps").text
@@ -252,6 +259,10 @@ class TestRegister:
                 data={"privacy_policy_url": "", "csrf_token": csrf_of(ann, PAGE)},
             )
             assert 403 == policy.status_code
+            token = csrf_of(ann, PAGE)
+            for action in ("resubmit/messaging_service", "resend-confirmation"):
+                refused = ann.post(f"{PAGE}/{action}", data={"csrf_token": token})
+                assert 403 == refused.status_code, action
         assert before == _snapshot(acme)
 
 
