@@ -24,9 +24,11 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from sms_core import ManualClock
+from sms_core import ManualClock, RegistrationStep
 from sms_core.services import SmsAdmin
+from sms_core.testing import sample_brand, sample_campaign
 from sms_core.web import create_web_app, sign_in_token
+from sms_core.web.registration_form import values_of
 from sms_core.webhooks import LoopbackServer
 from tests.web.conftest import (
     FAILED_PAGE,
@@ -61,6 +63,8 @@ if not Path(CHROMIUM).exists():
     )
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+from sms_fake import SandboxCarrier  # noqa: E402
 
 
 class Site:
@@ -268,6 +272,7 @@ def test_no_serious_accessibility_violation(
         "forwarding": f"/web/numbers/{cy_line}/forwarding",
         "optouts": "/web/optouts",
         "audit": "/web/audit",
+        "registration": "/web/registration",
         "refusal": "/web/numbers/no-such-line/deactivate",
     }
     found = {}
@@ -290,3 +295,153 @@ def test_no_serious_accessibility_violation(
     found["seats-auto"] = _violations(page)
     context.close()
     assert {name: [] for name in found} == found
+
+
+# -- Campaign registration -----------------------------------------------------------------
+
+
+def _registering_account(site: Site, account_id: str) -> str:
+    """A new widget account (its own, so the shared ``acme`` stays unregistered); its admin."""
+    acme = site.widget.account("acme").account
+    account = site.widget.create_account(
+        account_id,
+        name="Initech Staffing",
+        provider="fake",
+        provider_settings=dict(acme.provider_settings),  # the same sandbox
+    )
+    account.users.upsert(
+        "rita", first_name="Rita", last_name="Moss", permissions=["Marketplace Admin"]
+    )
+    account.policy.set(
+        "rita",
+        privacy_policy_url="https://northwind-staffing.example.com/privacy",
+        terms_and_conditions_url="https://northwind-staffing.example.com/terms",
+    )
+    return "rita"
+
+
+def _open_registration(page: Page, site: Site, account_id: str, user: str) -> None:
+    token = sign_in_token(SECRET, account_id, user, timedelta(minutes=2), now=site.clock.now())
+    page.goto(f"{site.url}/web/signin?token={token}")
+    page.get_by_role("link", name="Campaign registration").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Campaign registration")
+
+
+def _fill_sample_form(page: Page) -> None:
+    """Type the sample brand and campaign into the form, control by control."""
+    form = values_of(sample_brand("Northwind Staffing LLC"), sample_campaign("Northwind Staffing"))
+    for name, value in form.items():
+        control = page.locator(f'form.registration [name="{name}"]')
+        kind = control.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
+        if kind == "select":
+            control.select_option(value)
+        elif kind == "checkbox":
+            control.set_checked(value == "on")
+        else:
+            control.fill(value)
+
+
+def _carrier(site: Site) -> SandboxCarrier:
+    path = site.widget.account("acme").account.provider_settings["state_path"]
+    return SandboxCarrier(str(path), clock=site.clock)
+
+
+class TestRegistrationJourney:
+    """Register, then watch the steps turn green as the sandbox clock advances."""
+
+    def test_register_and_watch_the_steps_turn_green(
+        self, page: Page, site: Site, tmp_path: Path
+    ) -> None:
+        admin = _registering_account(site, "initech")
+        _open_registration(page, site, "initech", admin)
+        steps = page.locator("#steps")
+        for step in ("brand", "campaign", "messaging_service"):
+            expect(steps.locator(f"#step-{step}")).to_contain_text("○ Not started")
+        # The policy settings pre-filled the form.
+        expect(page.get_by_label("Privacy Policy URL").last).to_have_value(
+            "https://northwind-staffing.example.com/privacy"
+        )
+        _fill_sample_form(page)
+        page.get_by_label("EIN").fill("123456789")
+        page.get_by_role("button", name="Check the form").click()  # htmx swaps the form
+        ein = page.get_by_label("EIN")
+        expect(ein).to_have_attribute("aria-invalid", "true")
+        expect(ein).to_have_accessible_description(re.compile("write it as 12-3456789"))
+        expect(page.get_by_role("alert")).to_contain_text("The form has 1 error")
+        shot(page, tmp_path, "registration-check")
+        ein.fill("12-3456789")
+        page.get_by_role("button", name="Check the form").click()
+        expect(page.get_by_role("status")).to_contain_text("The form passes the checks.")
+        page.get_by_role("button", name="Submit for registration").click()
+        expect(page.get_by_role("status").first).to_contain_text("The brand was submitted")
+        expect(steps.locator("#step-brand")).to_contain_text("● In progress")
+        shot(page, tmp_path, "registration-brand-in-review")
+
+        with _carrier(site) as carrier:
+            carrier.advance(timedelta(hours=1))
+            page.get_by_role("button", name="Refresh status").click()
+            expect(steps.locator("#step-brand")).to_contain_text("✔ Approved")
+            expect(steps.locator("#step-campaign")).to_contain_text("● In progress")
+            green = steps.locator("#step-brand .status")
+            assert "rgb(15, 107, 47)" == green.evaluate("e => getComputedStyle(e).color")
+            # The scheduler syncs; the page, polling its steps, turns green without a reload.
+            carrier.advance(timedelta(hours=4))
+            site.widget.account("initech").registration.sync()
+            expect(steps.locator("#step-campaign")).to_contain_text("✔ Approved", timeout=10_000)
+            carrier.advance(timedelta(days=1))
+            site.widget.account("initech").registration.sync()
+        expect(steps.locator("#step-messaging_service")).to_contain_text(
+            "✔ Approved", timeout=10_000
+        )
+        expect(steps).to_contain_text("Registration complete")
+        shot(page, tmp_path, "registration-complete")
+
+    def test_a_failed_step_shows_its_reason_and_is_resubmitted(
+        self, page: Page, site: Site, tmp_path: Path
+    ) -> None:
+        admin = _registering_account(site, "hooli")
+        account = site.widget.account("hooli")
+        with _carrier(site) as carrier:
+            carrier.fail_next(
+                "hooli", RegistrationStep.CAMPAIGN, "Sample messages lack opt-out", "30893"
+            )
+            account.registration.register(admin, sample_brand(), sample_campaign())
+            for hours in (1, 4):
+                carrier.advance(timedelta(hours=hours))
+                account.registration.sync()
+        _open_registration(page, site, "hooli", admin)
+        campaign = page.locator("#step-campaign")
+        expect(campaign).to_contain_text("✘ Failed")
+        expect(campaign).to_contain_text("Sample messages lack opt-out (code 30893)")
+        expect(campaign).to_contain_text("Next step:")
+        shot(page, tmp_path, "registration-failed")
+        page.get_by_role("button", name="Resubmit the campaign").click()
+        expect(campaign).to_contain_text("● In progress")
+        assert 2 == account.registration.status().campaign.attempts
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_registration_has_no_serious_accessibility_violation(
+    browser: Browser, site: Site, tmp_path: Path, width: int
+) -> None:
+    """axe-core on the form, the form with its findings and a step in review; none too wide."""
+    account_id = f"axe{width}"
+    admin = _registering_account(site, account_id)
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    _open_registration(page, site, account_id, admin)
+    found = {"form": _violations(page)}
+    widths = {"form": page.evaluate("document.documentElement.scrollWidth")}
+    page.get_by_label("Legal company name").fill("Initech")
+    page.get_by_role("button", name="Check the form").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    found["findings"] = _violations(page)
+    widths["findings"] = page.evaluate("document.documentElement.scrollWidth")
+    site.widget.account(account_id).registration.register(admin, sample_brand(), sample_campaign())
+    page.goto(f"{site.url}/web/registration")
+    found["in review"] = _violations(page)
+    widths["in review"] = page.evaluate("document.documentElement.scrollWidth")
+    shot(page, tmp_path, f"axe-registration-{width}")
+    context.close()
+    assert {name: [] for name in found} == found
+    assert {name: used for name, used in widths.items() if used > width} == {}
