@@ -319,11 +319,14 @@ class Messaging:
         *,
         limit: int | None = None,
         cursor: str | None = None,
+        newest_first: bool = False,
     ) -> Page[Message]:
         """A page of the candidate's messages across their threads, oldest first.
 
         The messages :meth:`history` groups into threads; each says its thread by its numbers.
-        ``limit`` and ``cursor`` work as in :meth:`thread_page`.
+        ``limit`` and ``cursor`` work as in :meth:`thread_page`. With ``newest_first`` the
+        first page is the newest messages, newest first, and ``next_cursor`` leads to older
+        ones (the talent profile's panel).
 
         Raises:
             PermissionDeniedError: When the host does not let the viewer see message history.
@@ -332,7 +335,10 @@ class Messaging:
         """
         inputs.identifier("viewer_id", viewer_id)
         inputs.identifier("candidate_id", candidate_id)
-        return self._history.history_page(viewer_id, candidate_id, limit=limit, cursor=cursor)
+        inputs.flag("newest_first", newest_first)
+        return self._history.history_page(
+            viewer_id, candidate_id, limit=limit, cursor=cursor, newest_first=newest_first
+        )
 
     def page(
         self, viewer_id: str, *, limit: int | None = None, cursor: str | None = None

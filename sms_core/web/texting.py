@@ -2,9 +2,10 @@
 
 What the HCM shows on a talent profile. The candidate is named by the host's candidate id in
 the query (``/texting?candidate=cand-42``); a phone number only ever travels in a form's body.
-The candidate's messages are read a page at a time (``messages.history_page``, which needs the
-host's permission to view history) and grouped into one thread per line number, each message
-with who sent it and its delivery status in words and an icon. The message list is a fragment
+The candidate's messages are read a page at a time, the newest page first with a link to
+older ones (``messages.history_page(newest_first=True)``, which needs the host's permission to
+view history), and grouped into one thread per line number, each message with who sent it
+and its delivery status in words and an icon. The message list is a fragment
 (``/texting/messages``) the page polls with htmx, so statuses change as delivery reports come
 in, with no script of its own.
 
@@ -115,13 +116,14 @@ def counter(visit: Visit, body: str, *, to: str = "") -> dict[str, object]:
 
 def _messages(visit: Visit, candidate: str, cursor: str | None) -> dict[str, object]:
     page = visit.account.messages.history_page(
-        visit.actor_id, candidate, limit=PAGE_SIZE, cursor=cursor
+        visit.actor_id, candidate, limit=PAGE_SIZE, cursor=cursor, newest_first=True
     )
     return {
         "candidate": candidate,
         "page": page,
         "cursor": cursor,
-        "threads": Thread.group(page.items),
+        # Each thread reads top to bottom, oldest to newest, as a conversation does.
+        "threads": Thread.group(reversed(page.items)),
         "names": display_names(visit.account),
         "statuses": STATUSES,
         "inbound": Direction.INBOUND,

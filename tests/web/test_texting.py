@@ -144,27 +144,29 @@ class TestPanel:
         for target in re.findall(r'(?:href|action|hx-get|hx-post)="([^"]+)"', html):
             assert "5125550142" not in target, target
 
-    def test_paging_reaches_later_messages(
-        self, ann: httpx.Client, widget: SmsAdmin, clock: ManualClock
+    def test_the_newest_page_first_then_older_ones(
+        self, ann: httpx.Client, clock: ManualClock
     ) -> None:
         for index in range(27):
             clock.advance(timedelta(seconds=1))
             assert 303 == _send(ann, "cand-sam", SAM, f"Text number {index}").status_code
         html = ann.get("/web/texting", params={"candidate": "cand-sam"}).text
-        assert "Text number 24<" in html
-        assert "Text number 25<" not in html
-        [later] = re.findall(r'href="([^"]+)">Later messages', html)
-        html = ann.get(later.replace("&amp;", "&")).text
-        assert "Text number 25<" in html
-        assert "Text number 26<" in html
-        assert "Text number 24<" not in html
+        # The newest 25, oldest to newest down the thread.
+        assert "Text number 1<" not in html
+        assert html.index("Text number 2<") < html.index("Text number 26<")
+        [older] = re.findall(r'href="([^"]+)">Older messages', html)
+        html = ann.get(older.replace("&amp;", "&")).text
+        assert "Text number 0<" in html
+        assert "Text number 1<" in html
+        assert "Text number 2<" not in html
+        assert "Newest messages" in html
         # The poll keeps to the page shown.
         assert "cursor=" in re.findall(r'hx-get="([^"]+)"', html)[0]
 
     def test_a_forged_cursor_is_refused(self, ann: httpx.Client) -> None:
         answer = ann.get("/web/texting", params={"candidate": "cand-sam", "cursor": "bogus"})
         assert 400 == answer.status_code
-        assert "cannot continue the history list" in answer.text
+        assert "cannot continue the newest history list" in answer.text
 
 
 class TestComposerCheck:
