@@ -29,20 +29,22 @@ bare Starlette page  0.0     0.1
 ===================  ======  ======
 
 The texting screens, signed in as a recruiter on a shared registered line, her candidate
-texted 30 times (a full page of 25 and a next one), on the same machine when busier (the
-numbers page measured 13.2 / 63.7 in that run):
+texted 30 times (a full page of 25 and a next one), in a later run on the same busy machine
+(the numbers page measured 10.1 / 45.6 in it):
 
 ===================  ======  ======
 screen               p50 ms  p95 ms
 ===================  ======  ======
-texting panel        17.4    76.2
-texting poll         15.3    52.3
-mass text            4.1     22.9
+texting panel        9.7     63.5
+texting poll         7.5     43.3
+mass text            3.4     19.1
 ===================  ======  ======
 
-The panel is the poll's page of messages plus the composer (the line's checks for the
-limit); the poll, requested every 2 s by each open panel, is one ``history_page`` read, the
-user names and the fragment.
+The poll, requested every 2 s by each open panel, is one ``history_page`` read, the names of
+the page's senders and the fragment; the panel adds the composer (the line's checks for the
+limit). Both first named senders through ``display_names`` (every user and seat of the
+account): 17.4 ms and 15.3 ms p50 at 100 users, growing with the account; now only the
+page's senders are read.
 
 The first numbers page offered every active user in a re-allocation list beside each inactive
 user: 35 ms p50 and 182 ms p95, most of it the template (21 ms a page). Re-allocation is now a

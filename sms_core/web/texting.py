@@ -20,13 +20,13 @@ or a resubmitted form sends once.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from starlette.routing import Route
 
-from sms_core.cli.audit import display_names
-from sms_core.domain import DeliveryStatus, Direction, Thread
-from sms_core.exceptions import SmsError
+from sms_core.domain import DeliveryStatus, Direction, Message, Thread
+from sms_core.exceptions import SmsError, UserNotFoundError
 from sms_core.segments import analyze
 from sms_core.web.views import PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint
 
@@ -124,10 +124,23 @@ def _messages(visit: Visit, candidate: str, cursor: str | None) -> dict[str, obj
         "cursor": cursor,
         # Each thread reads top to bottom, oldest to newest, as a conversation does.
         "threads": Thread.group(reversed(page.items)),
-        "names": display_names(visit.account),
+        "names": _names(visit, page.items),
         "statuses": STATUSES,
         "inbound": Direction.INBOUND,
     }
+
+
+def _names(visit: Visit, messages: Sequence[Message]) -> dict[str, str]:
+    """The names of the users who sent ``messages``: only those, as the list is polled."""
+    names = {}
+    for user_id in sorted({message.user_id for message in messages if message.user_id}):
+        try:
+            user = visit.account.users.get(user_id)
+        except UserNotFoundError:  # the host removed the user since; the id still says who
+            names[user_id] = user_id
+        else:
+            names[user_id] = user.full_name or user.id
+    return names
 
 
 def _composer(visit: Visit) -> dict[str, object]:
