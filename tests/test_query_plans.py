@@ -262,6 +262,20 @@ class TestHistoryPlans:
                 # Seeks on the whole thread, not on the account alone (the old plan's flaw).
                 assert "line_number=? AND candidate_number=?" in plan, plan
 
+    def test_newest_history_reads_each_thread_backwards(self, database: Database) -> None:
+        """The texting panel's newest-first pages read ix_messages_thread backwards, unsorted."""
+        before = (NOW + timedelta(minutes=8), 9)
+        threads, *per_thread = plans(
+            database,
+            lambda c: message_store.candidate_page(
+                c, "acme", "c1", after=before, limit=10, newest_first=True
+            ),
+        )
+        assert_indexed(threads, "ix_messages_candidate", ordered=False)
+        assert per_thread
+        for plan in per_thread:
+            assert_indexed(plan, "ix_messages_thread")
+
     def test_thread_page_after_a_cursor(self, database: Database) -> None:
         """A later page of a thread seeks into ix_messages_thread and needs no sort."""
         after = (NOW + timedelta(minutes=8), 9)

@@ -139,10 +139,13 @@ class MessageHistory:
         *,
         limit: int | None = None,
         cursor: str | None = None,
+        newest_first: bool = False,
     ) -> Page[Message]:
         """A page of the candidate's messages across their threads, oldest first.
 
         The messages :meth:`history` groups into threads, with the same unattributed replies.
+        With ``newest_first`` the first page holds the newest messages, newest first, and each
+        next page older ones (a cursor of one order is refused by the other).
 
         Raises:
             PermissionDeniedError: When the host does not let the viewer see message history.
@@ -150,7 +153,8 @@ class MessageHistory:
             InvalidCursorError: When ``cursor`` is not one a page of this history returned.
         """
         size = page_size(limit)
-        listing = Listing(name="history", scope=candidate_id, shape=_AT_SEQ)
+        name = "newest history" if newest_first else "history"
+        listing = Listing(name=name, scope=candidate_id, shape=_AT_SEQ)
         after = listing.start(cursor)
         self._context.require(viewer_id, Action.VIEW_HISTORY)
         with self._context.database.transaction() as connection:
@@ -160,6 +164,7 @@ class MessageHistory:
                 candidate_id,
                 after=_message_key(after),
                 limit=size + 1,
+                newest_first=newest_first,
             )
         return listing.page(found, size)
 

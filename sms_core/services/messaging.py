@@ -26,13 +26,14 @@ from sms_core.domain import (
     Thread,
 )
 from sms_core.exceptions import InvalidFieldError
-from sms_core.segments import analyze
+from sms_core.segments import SegmentAnalysis, analyze
 from sms_core.services.context import AccountContext
 from sms_core.services.history import MessageHistory
 from sms_core.services.mass_send import MassTexting, ProgressCallback
 from sms_core.services.reconciliation import Reconciler
 from sms_core.services.send_checks import (
     Outgoing,
+    check_body,
     check_same_request,
     checked_key,
     parse_number,
@@ -136,6 +137,45 @@ class Messaging:
         if delivery.error is not None:
             raise delivery.error
         return SendResult(message=delivery.message, segments=analysis, duplicate=delivery.duplicate)
+
+    def check_send(self, actor_id: str, *, to: str | PhoneNumber, body: str) -> SegmentAnalysis:
+        """Whether :meth:`send` would take this text, without storing or sending anything.
+
+        The same checks as a send, in the same order (the actor and line, the body, then the
+        recipient: own line, opt-out, quiet hours), so a composer can show the refusal before
+        the recruiter presses Send. The allowance and the carrier are not consulted.
+
+        Returns:
+            The body's encoding and segments.
+
+        Raises:
+            InvalidPhoneNumberError, PermissionDeniedError, UserWithoutLineError,
+            UnregisteredLineError, MessageBodyError, CandidateOptedOutError, QuietHoursError:
+                As for :meth:`send`.
+            InvalidFieldError: When an argument has the wrong type.
+        """
+        inputs.identifier("actor_id", actor_id)
+        inputs.number("to", to)
+        inputs.body("body", body)
+        recipient = parse_number(to)
+        sending = self._pipeline.sending_line(actor_id)
+        analysis = check_body(sending, body)
+        self._pipeline.check_recipient(sending, recipient)
+        return analysis
+
+    def body_limit(self, actor_id: str) -> int:
+        """The most characters the actor's text may have: the host's limit, capped by the carrier's.
+
+        Raises:
+            PermissionDeniedError, UserWithoutLineError, UnregisteredLineError: As for
+                :meth:`send`.
+        """
+        inputs.identifier("actor_id", actor_id)
+        return self._pipeline.sending_line(actor_id).max_body_characters
+
+    def mass_text_cap(self) -> int:
+        """The most candidates one mass text may reach: the host's cap."""
+        return self._context.policy().mass_text_cap
 
     def send_mass(
         self,
@@ -281,11 +321,14 @@ class Messaging:
         *,
         limit: int | None = None,
         cursor: str | None = None,
+        newest_first: bool = False,
     ) -> Page[Message]:
         """A page of the candidate's messages across their threads, oldest first.
 
         The messages :meth:`history` groups into threads; each says its thread by its numbers.
-        ``limit`` and ``cursor`` work as in :meth:`thread_page`.
+        ``limit`` and ``cursor`` work as in :meth:`thread_page`. With ``newest_first`` the
+        first page is the newest messages, newest first, and ``next_cursor`` leads to older
+        ones (the talent profile's panel).
 
         Raises:
             PermissionDeniedError: When the host does not let the viewer see message history.
@@ -294,7 +337,10 @@ class Messaging:
         """
         inputs.identifier("viewer_id", viewer_id)
         inputs.identifier("candidate_id", candidate_id)
-        return self._history.history_page(viewer_id, candidate_id, limit=limit, cursor=cursor)
+        inputs.flag("newest_first", newest_first)
+        return self._history.history_page(
+            viewer_id, candidate_id, limit=limit, cursor=cursor, newest_first=newest_first
+        )
 
     def page(
         self, viewer_id: str, *, limit: int | None = None, cursor: str | None = None

@@ -565,13 +565,15 @@ def candidate_page(
     *,
     after: MessageKey | None = None,
     limit: int | None = None,
+    newest_first: bool = False,
 ) -> list[tuple[MessageKey, Message]]:
     """Up to ``limit`` of :func:`candidate_messages` after the place ``after``, keyed.
 
     The candidate's threads come from one index, then each thread's next messages from the
     thread index, merged in order: every read is an index range, so the cost follows the
     candidate's messages, never the account's (a tuple ``IN`` over a subquery let SQLite scan
-    the account's messages instead).
+    the account's messages instead). With ``newest_first`` the list runs the other way (each
+    thread's index read backwards), ``after`` being the place the next older page ends at.
     """
     mine = sa.or_(_m.candidate_id == candidate_id, _m.candidate_id.is_(None))
     per_thread = [
@@ -585,10 +587,11 @@ def candidate_page(
             ],
             after=after,
             limit=limit,
+            newest_first=newest_first,
         )
         for line_number, candidate_number in candidate_threads(connection, account_id, candidate_id)
     ]
-    merged = heapq.merge(*per_thread, key=operator.itemgetter(0))
+    merged = heapq.merge(*per_thread, key=operator.itemgetter(0), reverse=newest_first)
     return list(itertools.islice(merged, limit))
 
 
@@ -666,14 +669,24 @@ def _keyed(
     *,
     after: MessageKey | None,
     limit: int | None,
+    newest_first: bool = False,
 ) -> list[tuple[MessageKey, Message]]:
-    """Messages in list order (created_at, seq) after the place ``after``, with their places."""
+    """Messages in list order (created_at, seq) after the place ``after``, with their places.
+
+    With ``newest_first`` the order is reversed and "after" means older than ``after``.
+    """
     query = messages.select().where(*conditions)
     if after is not None:
         at, seq = after
         # The range on created_at lets the index seek; the OR settles ties within an instant.
-        query = query.where(_m.created_at >= at, sa.or_(_m.created_at > at, _m.seq > seq))
-    query = query.order_by(_m.created_at, _m.seq)
+        if newest_first:
+            query = query.where(_m.created_at <= at, sa.or_(_m.created_at < at, _m.seq < seq))
+        else:
+            query = query.where(_m.created_at >= at, sa.or_(_m.created_at > at, _m.seq > seq))
+    if newest_first:
+        query = query.order_by(_m.created_at.desc(), _m.seq.desc())
+    else:
+        query = query.order_by(_m.created_at, _m.seq)
     if limit is not None:
         query = query.limit(limit)
     return [

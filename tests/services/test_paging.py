@@ -222,6 +222,34 @@ class TestEveryRowOnce:
         ]
         assert sorted(rows.stored) == sorted(by_thread)
 
+    def test_history_newest_first(self, admin: SmsAdmin, clock: ManualClock) -> None:
+        """The talent profile's order: the newest page first, then older ones, each row once.
+
+        Over two threads and a reply without a candidate, with ties within an instant.
+        """
+        rows = Rows(admin, clock)
+        for index in range(11):
+            rows.text(other_line=index % 3 == 0, candidate="alice" if index % 4 else None)
+            if index % 2:
+                clock.advance(timedelta(seconds=1))
+        seen: list[str] = []
+        cursor = None
+        while True:
+            page = rows.account.messages.history_page(
+                "ann", "alice", limit=3, cursor=cursor, newest_first=True
+            )
+            seen.extend(message.id for message in page.items)
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        assert list(reversed(rows.stored)) == seen
+        # A cursor of the oldest-first list does not continue the newest-first one.
+        oldest = rows.account.messages.history_page("ann", "alice", limit=3)
+        with pytest.raises(InvalidCursorError, match="belongs to another list"):
+            rows.account.messages.history_page(
+                "ann", "alice", cursor=oldest.next_cursor, newest_first=True
+            )
+
     @paging
     @given(first=st.integers(0, 6), steps=STEPS)
     def test_account_messages(

@@ -16,10 +16,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
@@ -27,9 +29,10 @@ from starlette.routing import Mount
 from sms_core import ManualClock, RegistrationStep
 from sms_core.services import SmsAdmin
 from sms_core.testing import sample_brand, sample_campaign
+from sms_core.testing.web import asgi_client
 from sms_core.web import create_web_app, sign_in_token
 from sms_core.web.registration_form import values_of
-from sms_core.webhooks import LoopbackServer
+from sms_core.webhooks import LoopbackServer, create_app
 from tests.web.conftest import (
     FAILED_PAGE,
     OPT_OUTS,
@@ -40,6 +43,9 @@ from tests.web.conftest import (
     open_sdk,
     opted_out,
 )
+
+if TYPE_CHECKING:
+    from sms_fake import SandboxCarrier
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -445,3 +451,172 @@ def test_registration_has_no_serious_accessibility_violation(
     context.close()
     assert {name: [] for name in found} == found
     assert {name: used for name, used in widths.items() if used > width} == {}
+
+
+# -- Texting panel and mass text (sms_core/web/texting.py, mass_text.py) ----------------------
+
+#: Sam, in Austin: 10 a.m. there at the site's clock, inside the allowed hours.
+SAM = "+15125550142"
+#: How long the sandbox reviews the brand, the campaign and the messaging service.
+REVIEWS = (timedelta(hours=1), timedelta(hours=4), timedelta(days=1))
+
+
+def _carrier_path(site: Site) -> Path:
+    return Path(site.widget.account("acme").account.provider_settings["state_path"])
+
+
+def _post_webhooks(carrier: SandboxCarrier, sdk: SmsAdmin) -> list[httpx.Response]:
+    """The sandbox posts its due webhooks to the webhook app, over HTTP."""
+    with asgi_client(create_app(sdk), "https://sms.example.test") as hooks:
+        return carrier.deliver_webhooks(hooks)
+
+
+@pytest.fixture(scope="module")
+def texting_site(site: Site) -> Site:
+    """The site with acme's campaign approved by the sandbox, so its lines may text."""
+    from sms_fake import SandboxCarrier  # noqa: PLC0415 - the sandbox is an adapter
+
+    acme = site.widget.account("acme")
+    if not any(s.line.registered for s in acme.numbers.list()):
+        acme.registration.register("admin", sample_brand(), sample_campaign())
+        with SandboxCarrier(_carrier_path(site)) as carrier:
+            for review in REVIEWS:
+                carrier.advance(review)
+                acme.registration.sync()
+    return site
+
+
+class TestTextingJourneys:
+    """The talent profile's texting panel and the mass text, in the browser."""
+
+    def test_text_a_candidate_and_see_it_delivered(
+        self, page: Page, texting_site: Site, tmp_path: Path
+    ) -> None:
+        """Counter as Ann types, Send, then the status turns Delivered by itself.
+
+        The sandbox posts its signed status webhooks to the webhook app over HTTP (the
+        demo's way, ``SandboxCarrier.deliver_webhooks``); the panel polls its message list.
+        """
+        from sms_fake import SandboxCarrier  # noqa: PLC0415 - the sandbox is an adapter
+
+        site = texting_site
+        site.sign_in(page, user="ann")
+        page.get_by_role("link", name="Texting").click()
+        page.get_by_label("Candidate id").fill("cand-sam")
+        page.get_by_role("button", name="Open").click()
+        expect(page.get_by_text("No messages with this candidate yet.")).to_be_visible()
+        page.get_by_label("Candidate's mobile number").fill(SAM)
+        page.get_by_label("Message", exact=True).press_sequentially("Hi Sam, free for a call? 📅")
+        expect(page.locator("#check")).to_contain_text("26 / 160 characters")
+        expect(page.locator("#check")).to_contain_text("1 segment (Unicode)")
+        shot(page, tmp_path, "texting-composer")
+        page.get_by_role("button", name="Send").click()
+        expect(page.get_by_role("status")).to_contain_text("The text was sent")
+        status = page.locator(".message .status").first
+        expect(status).to_have_text("⏳ Queued")
+        expect(page.locator(".message .sender").first).to_have_text("Ann Lee")
+        with SandboxCarrier(_carrier_path(site)) as carrier:
+            carrier.advance(timedelta(minutes=5))
+            # Its own thread: the ASGI client runs an event loop, and Playwright's is running.
+            with ThreadPoolExecutor(1) as thread:
+                posted = thread.submit(_post_webhooks, carrier, site.widget).result()
+        assert posted
+        assert [204] * len(posted) == [answer.status_code for answer in posted]
+        expect(status).to_have_text("✔ Delivered")  # no reload: htmx polls the list
+        shot(page, tmp_path, "texting-delivered")
+
+    def test_an_opted_out_number_is_refused_before_sending(
+        self, page: Page, texting_site: Site, tmp_path: Path
+    ) -> None:
+        site = texting_site
+        site.sign_in(page, user="ann")
+        page.goto(f"{site.url}/web/texting?candidate=cand-out")
+        page.get_by_label("Candidate's mobile number").fill(opted_out(4).e164)
+        page.get_by_label("Message", exact=True).press_sequentially("Hello")
+        expect(page.get_by_role("alert")).to_contain_text("This text would be refused:")
+        expect(page.get_by_role("alert")).to_contain_text("opted out")
+        shot(page, tmp_path, "texting-refused-before-sending")
+
+    def test_a_51_recipient_mass_text_is_refused(
+        self, browser: Browser, texting_site: Site, tmp_path: Path, request: pytest.FixtureRequest
+    ) -> None:
+        """The refusal page (409/400) replaces the form; nothing is sent.
+
+        Its own context: chromium logs the expected 4xx answer as a console error, which the
+        ``page`` fixture counts as a failure; page errors (a CSP refusal, say) still fail it.
+        """
+        site = texting_site
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        request.node.stash[FAILED_PAGE] = (page, tmp_path / "failure.png")
+        acme = site.widget.account("acme")
+        before = len(acme.messages.page("admin", limit=100).items)
+        site.sign_in(page, user="ann")
+        page.get_by_role("link", name="Mass text").click()
+        expect(page.get_by_text("One text to up to 50 candidates.")).to_be_visible()
+        page.get_by_label("Recipients, one a line").fill(
+            "\n".join(f"cand-{i}, +1512555{i:04d}" for i in range(51))
+        )
+        page.get_by_label("Message", exact=True).fill("New shifts next week")
+        shot(page, tmp_path, "mass-text-51")
+        page.get_by_role("button", name="Send to all").click()
+        expect(page.get_by_role("alert")).to_contain_text(
+            "a mass text can reach at most 50 candidates and 51 were selected"
+        )
+        expect(page.get_by_role("alert")).to_contain_text("Nothing was changed.")
+        shot(page, tmp_path, "mass-text-refused")
+        assert before == len(acme.messages.page("admin", limit=100).items)
+        context.close()
+        assert [] == errors
+
+    def test_a_mass_text_shows_each_outcome(
+        self, page: Page, texting_site: Site, tmp_path: Path
+    ) -> None:
+        site = texting_site
+        site.sign_in(page, user="ann")
+        page.goto(f"{site.url}/web/mass-text")
+        page.get_by_label("Recipients, one a line").fill(
+            f"cand-lee, +12125550147\ncand-out, {opted_out(5).e164}"
+        )
+        page.get_by_label("Message", exact=True).fill("Shifts next week")
+        page.get_by_role("button", name="Send to all").click()
+        expect(page.locator("#outcomes [role=status]")).to_have_text("✔ 1 of 2 sent, 1 refused.")
+        rows = page.locator("#outcomes tbody tr")
+        expect(rows.nth(0)).to_contain_text("✔ Sent")
+        expect(rows.nth(1)).to_contain_text("⛔ Refused")
+        expect(rows.nth(1)).to_contain_text("opted out")
+        shot(page, tmp_path, "mass-text-outcomes")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_serious_accessibility_violation_on_texting(
+    browser: Browser, texting_site: Site, tmp_path: Path, width: int
+) -> None:
+    """axe-core on the texting panel (with a refusal shown) and the mass-text form and result."""
+    site = texting_site
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    site.sign_in(page, user="ann")
+    found = {}
+    page.goto(f"{site.url}/web/texting")
+    found["texting-empty"] = _violations(page)
+    page.goto(f"{site.url}/web/texting?candidate=cand-sam")
+    page.get_by_label("Candidate's mobile number").fill(opted_out(6).e164)
+    page.get_by_label("Message", exact=True).press_sequentially("Hi")
+    expect(page.get_by_role("alert")).to_be_visible()
+    shot(page, tmp_path, f"axe-texting-{width}")
+    found["texting"] = _violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= max(width, 400)
+    page.goto(f"{site.url}/web/mass-text")
+    found["mass-text"] = _violations(page)
+    page.get_by_label("Recipients, one a line").fill(f"cand-x, {opted_out(7).e164}")
+    page.get_by_label("Message", exact=True).fill("Hi")
+    page.get_by_role("button", name="Send to all").click()
+    expect(page.locator("#outcomes")).to_be_visible()
+    shot(page, tmp_path, f"axe-mass-text-{width}")
+    found["mass-text-result"] = _violations(page)
+    context.close()
+    assert {name: [] for name in found} == found

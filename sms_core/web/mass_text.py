@@ -1,0 +1,79 @@
+"""The *Mass text* screen: one body to up to the host's cap of candidates, each outcome shown.
+
+Recipients are typed or pasted one a line, as ``candidate id, number`` or a number alone
+(numbers travel in the form's body, never in a URL). The body has the composer's counter
+(``/texting/check``). Sending calls ``messages.send_mass``, which checks every recipient on its
+own (opt-out, quiet hours, a number that is not one) and refuses the whole text, sending
+nothing, over the host's cap (``TooManyRecipientsError``: the page shows its message). The
+result lists every recipient's outcome, sent or refused with the reason, under a bar of how
+many were sent; while the request runs, the form shows a progress bar (htmx's indicator).
+The form carries an idempotency key minted when it was drawn, so a resubmission reaches only
+the recipients not reached before.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from starlette.routing import Route
+
+from sms_core.domain import Recipient, RecipientStatus
+from sms_core.web.views import Given, Screen, Visit, endpoint
+
+__all__ = ["ROUTES", "recipients_of"]
+
+#: Each outcome in the screen's words, with its icon and colour class.
+OUTCOMES = {
+    RecipientStatus.SENT: ("✔", "Sent", "status-ok"),
+    RecipientStatus.REFUSED: ("⛔", "Refused", "status-bad"),
+    RecipientStatus.FAILED: ("✘", "Failed", "status-bad"),
+}
+
+
+def recipients_of(text: str) -> list[Recipient]:
+    """The recipients typed one a line (``candidate id, number`` or a number), blanks skipped."""
+    found = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        candidate, comma, number = line.partition(",")
+        if comma:
+            found.append(Recipient(candidate_id=candidate.strip() or None, number=number.strip()))
+        else:
+            found.append(Recipient(candidate_id=None, number=line.strip()))
+    return found
+
+
+def form(visit: Visit, given: Given) -> Screen:
+    """The empty form, with the host's cap and a fresh idempotency key."""
+    return Screen(template="mass_text.html", context=_context(visit, "", ""), title="Mass text")
+
+
+def send(visit: Visit, given: Given) -> Screen:
+    """Send to every recipient that passes its checks; show each one's outcome."""
+    text, body = given.field("recipients"), given.field("body")
+    result = visit.account.messages.send_mass(
+        visit.actor_id,
+        recipients_of(text),
+        body,
+        idempotency_key=given.field("idempotency_key") or None,
+    )
+    context = _context(visit, text, body)
+    context.update(result=result, outcomes=OUTCOMES)
+    return Screen(template="mass_text.html", context=context, title="Mass text")
+
+
+def _context(visit: Visit, recipients: str, body: str) -> dict[str, object]:
+    return {
+        "cap": visit.account.messages.mass_text_cap(),
+        "recipients": recipients,
+        "body": body,
+        "result": None,
+        "idempotency_key": uuid.uuid4().hex,
+    }
+
+
+ROUTES = [
+    Route("/mass-text", endpoint(form), name="mass-text"),
+    Route("/mass-text", endpoint(send), methods=["POST"], name="mass-text-send"),
+]

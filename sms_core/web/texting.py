@@ -1,0 +1,162 @@
+"""The *Texting* panel: one candidate's threads, live statuses, and a composer that checks first.
+
+What the HCM shows on a talent profile. The candidate is named by the host's candidate id in
+the query (``/texting?candidate=cand-42``); a phone number only ever travels in a form's body.
+The candidate's messages are read a page at a time, the newest page first with a link to
+older ones (``messages.history_page(newest_first=True)``, which needs the host's permission to
+view history), and grouped into one thread per line number, each message with who sent it
+and its delivery status in words and an icon. The message list is a fragment
+(``/texting/messages``) the page polls with htmx, so statuses change as delivery reports come
+in, with no script of its own.
+
+The composer posts its fields to ``/texting/check`` as the recruiter types: the fragment shows
+the characters against the host's limit, the segments (:mod:`sms_core.segments`), and the
+refusal the send would meet (``messages.check_send``: the same checks as the send, so an
+opted-out number or quiet hours are shown before Send is pressed). Sending posts to
+``/texting/send`` with an idempotency key minted when the form was drawn, so a double click
+or a resubmitted form sends once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from starlette.routing import Route
+
+from sms_core.domain import DeliveryStatus, Direction, Message, Thread
+from sms_core.exceptions import SmsError, UserNotFoundError
+from sms_core.segments import analyze
+from sms_core.web.views import PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint
+
+__all__ = ["ROUTES", "STATUSES"]
+
+#: Each delivery status in the panel's words, with its icon and its colour class.
+STATUSES: dict[DeliveryStatus, tuple[str, str, str]] = {
+    DeliveryStatus.PENDING: ("⏳", "Sending", "status-warn"),
+    DeliveryStatus.UNKNOWN: ("❓", "Checking with the carrier", "status-warn"),
+    DeliveryStatus.QUEUED: ("⏳", "Queued", "status-warn"),
+    DeliveryStatus.SENT: ("➜", "Sent", "status-info"),
+    DeliveryStatus.DELIVERED: ("✔", "Delivered", "status-ok"),
+    DeliveryStatus.UNDELIVERED: ("✘", "Not delivered", "status-bad"),
+    DeliveryStatus.FAILED: ("✘", "Failed", "status-bad"),
+    DeliveryStatus.CANCELED: ("✘", "Canceled", "status-bad"),
+    DeliveryStatus.RECEIVED: ("✉", "Received", "status-info"),
+}
+
+#: What a finished action says, by the ``done`` the redirect carries.
+DONE = {"sent": "The text was sent; its delivery status updates below."}
+
+
+def panel(visit: Visit, given: Given) -> Screen:
+    """The candidate's threads and the composer (without a candidate, the form to name one)."""
+    candidate = given.query.get("candidate", "")
+    done = DONE.get(given.query.get("done", ""))
+    context: dict[str, object] = {"candidate": candidate, "done": done}
+    if candidate:
+        context.update(_messages(visit, candidate, given.query.get("cursor") or None))
+        threads: list[Thread] = context["threads"]  # type: ignore[assignment]
+        context.update(_composer(visit))
+        context["to"] = threads[0].candidate.e164 if threads else ""
+    return Screen(template="texting.html", context=context, title="Texting")
+
+
+def messages(visit: Visit, given: Given) -> Screen:
+    """The message list alone, as the panel polls it for new messages and statuses."""
+    candidate = given.query.get("candidate", "")
+    context = _messages(visit, candidate, given.query.get("cursor") or None)
+    return Screen(template="texting_messages.html", context=context, title="Messages")
+
+
+def check(visit: Visit, given: Given) -> Screen:
+    """The composer's counter and, with a number and a body, the refusal a send would meet."""
+    return Screen(
+        template="texting_check.html",
+        context=counter(visit, given.field("body"), to=given.field("to").strip()),
+        title="Check",
+    )
+
+
+def send(visit: Visit, given: Given) -> Redirect:
+    """Text the candidate, then back to the panel, where the new message's status updates."""
+    candidate = given.field("candidate").strip()
+    visit.account.messages.send(
+        visit.actor_id,
+        candidate_id=candidate or None,
+        to=given.field("to").strip(),
+        body=given.field("body"),
+        idempotency_key=given.field("idempotency_key") or None,
+    )
+    return Redirect(to=f"/texting?candidate={quote(candidate)}&done=sent")
+
+
+def counter(visit: Visit, body: str, *, to: str = "") -> dict[str, object]:
+    """The counter's figures for ``body`` and the refusal a send to ``to`` would meet, if any.
+
+    Without a number the counter alone shows a body over the limit; the send's checks (the
+    body's, the opt-out, quiet hours) run once there is a number. An empty body is counted,
+    never refused: the recruiter has not written yet.
+    """
+    refusal = ""
+    limit: int | None = None
+    try:
+        limit = visit.account.messages.body_limit(visit.actor_id)
+        if to and body.strip():
+            visit.account.messages.check_send(visit.actor_id, to=to, body=body)
+    except SmsError as err:
+        refusal = str(err)
+    return {
+        "length": len(body),
+        "limit": limit,
+        "analysis": analyze(body),
+        "refusal": refusal,
+    }
+
+
+def _messages(visit: Visit, candidate: str, cursor: str | None) -> dict[str, object]:
+    page = visit.account.messages.history_page(
+        visit.actor_id, candidate, limit=PAGE_SIZE, cursor=cursor, newest_first=True
+    )
+    return {
+        "candidate": candidate,
+        "page": page,
+        "cursor": cursor,
+        # Each thread reads top to bottom, oldest to newest, as a conversation does.
+        "threads": Thread.group(reversed(page.items)),
+        "names": _names(visit, page.items),
+        "statuses": STATUSES,
+        "inbound": Direction.INBOUND,
+    }
+
+
+def _names(visit: Visit, messages: Sequence[Message]) -> dict[str, str]:
+    """The names of the users who sent ``messages``: only those, as the list is polled."""
+    names = {}
+    for user_id in sorted({message.user_id for message in messages if message.user_id}):
+        try:
+            user = visit.account.users.get(user_id)
+        except UserNotFoundError:  # the host removed the user since; the id still says who
+            names[user_id] = user_id
+        else:
+            names[user_id] = user.full_name or user.id
+    return names
+
+
+def _composer(visit: Visit) -> dict[str, object]:
+    """The composer's fresh idempotency key, its limit, or why the user cannot text."""
+    context: dict[str, object] = {"idempotency_key": uuid.uuid4().hex, "cannot_text": ""}
+    try:
+        context["limit"] = visit.account.messages.body_limit(visit.actor_id)
+    except SmsError as err:
+        context["limit"] = None
+        context["cannot_text"] = str(err)
+    return context
+
+
+ROUTES = [
+    Route("/texting", endpoint(panel), name="texting"),
+    Route("/texting/messages", endpoint(messages), name="texting-messages"),
+    Route("/texting/check", endpoint(check), methods=["POST"], name="texting-check"),
+    Route("/texting/send", endpoint(send), methods=["POST"], name="texting-send"),
+]
