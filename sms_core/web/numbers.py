@@ -28,6 +28,7 @@ DONE = {
     "deactivated": "The number was deactivated and removed from the list.",
     "assigned": "The users were assigned to the number.",
     "forwarding": "The call forwarding number was saved.",
+    "bought": "The phone number was purchased.",
 }
 
 
