@@ -111,6 +111,7 @@ def measure(users: int, opt_outs: int, seats: int, requests: int) -> dict[str, l
             "opt-outs": (widget, "/optouts"),
             "audit trail": (widget, "/audit"),
             "seats": (ats, "/seats"),
+            "number search": (widget, "/numbers/buy?country=US&area_code=415"),
         }
         timers: dict[str, Timed] = {}
         clients = {}
