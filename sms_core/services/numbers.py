@@ -64,11 +64,19 @@ class NumberAdmin(LineAssignment):
 
     # -- search --------------------------------------------------------------------------------
 
-    def search_capabilities(self) -> ProviderCapabilities:
+    def search_capabilities(self, *, viewer_id: str | None = None) -> ProviderCapabilities:
         """What the account's carrier can be searched by: its ``countries`` and ``search_filters``.
 
         A form offers only these; :meth:`search` refuses any other filter all the same.
+
+        Args:
+            viewer_id: The user about to search (a screen's signed-in user), whom the host
+                must let manage numbers; ``None`` (the SDK's caller) is not checked.
+
+        Raises:
+            PermissionDeniedError: When the host does not let ``viewer_id`` manage numbers.
         """
+        self._context.require_admin_viewer(viewer_id)
         return self._context.hooks.provider_info(self._context.account).capabilities
 
     def search(self, actor_id: str, query: NumberQuery) -> builtins.list[AvailableNumber]:

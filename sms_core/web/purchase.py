@@ -28,7 +28,7 @@ OFFERED_FILTERS = (SearchFilter.AREA_CODE, SearchFilter.REGION, SearchFilter.POS
 
 def search(visit: Visit, given: Given) -> Screen:
     """The search form and, once searched (``?country=``), the numbers for sale to pick from."""
-    capabilities = visit.account.numbers.search_capabilities()
+    capabilities = visit.account.numbers.search_capabilities(viewer_id=visit.actor_id)
     filters = [item for item in OFFERED_FILTERS if item in capabilities.search_filters]
     searched = "country" in given.query
     # Every filter the URL carries goes to the service, which refuses an undeclared one.
