@@ -312,6 +312,19 @@ class TestJourneys:
             shot(page, tmp_path, f"{screen}-400px")
 
 
+def test_purchase_pages_fit_a_400_px_iframe(page: Page, site: Site, tmp_path: Path) -> None:
+    """The search results and the subscription terms need no sideways scrolling."""
+    page.set_viewport_size({"width": 400, "height": 800})
+    site.sign_in(page)
+    page.goto(f"{site.url}/web/numbers/buy?country=US&area_code=415")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    shot(page, tmp_path, "purchase-search-400px")
+    page.get_by_role("button", name="Purchase").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Subscription terms")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    shot(page, tmp_path, "purchase-terms-400px")
+
+
 def _violations(page: Page) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE))
     found: list[dict[str, Any]] = page.evaluate(

@@ -91,6 +91,17 @@ class TestSearch:
         assert 'action="/web/numbers/buy/terms"' in html
         assert 'method="post"' in html
 
+    def test_users_filtered_by_first_or_last_name(self, web: httpx.Client) -> None:
+        """The seed: "Use the search box to filter by a user's first or last name"."""
+        search = {"country": "US", "area_code": "312"}
+        by_last = web.get(PAGE, params={**search, "user_name": "PARK"}).text
+        assert re.findall(r'name="user_id" value="(\w+)"', by_last) == ["dee"]
+        by_first = web.get(PAGE, params={**search, "user_name": "dan"}).text
+        assert re.findall(r'name="user_id" value="(\w+)"', by_first) == ["admin"]
+        nobody = web.get(PAGE, params={**search, "user_name": "zed"}).text
+        assert 'name="user_id"' not in nobody
+        assert "clear the filter" in nobody
+
     def test_an_empty_answer_says_what_to_try(self, web: httpx.Client) -> None:
         html = web.get(PAGE, params={"country": "US", "postal_code": "00000"}).text
         assert "leave the postal code blank" in html
