@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from sms_core.domain import NumberQuery, SearchFilter, User
+from sms_core.domain import NumberQuery, PhoneNumber, SearchFilter, User
 from sms_core.services.numbers import no_offers_hint
 from sms_core.web.numbers import available_users
 from sms_core.web.views import Given, Redirect, Screen, Visit, endpoint
@@ -77,12 +77,19 @@ def _named(users: list[User], typed: str) -> list[User]:
 
 
 def terms(visit: Visit, given: Given) -> Screen:
-    """The subscription terms for the picked number and users, to agree to before buying."""
+    """The subscription terms for the picked number and users, to agree to before buying.
+
+    Raises:
+        PermissionDeniedError: When the signed-in user may not buy numbers (only admins).
+        InvalidPhoneNumberError: When the form's number is no valid number.
+    """
+    visit.account.numbers.search_capabilities(viewer_id=visit.actor_id)  # admins only
+    number = PhoneNumber.coerce(given.field("number"))
     chosen = set(given.fields("user_id"))
     users = [user for user in visit.account.users.list() if user.id in chosen]
     return Screen(
         template="purchase_terms.html",
-        context={"number": given.field("number"), "users": users, "user_ids": sorted(chosen)},
+        context={"number": number.e164, "users": users, "user_ids": sorted(chosen)},
         title="Subscription terms",
     )
 

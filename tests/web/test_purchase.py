@@ -130,6 +130,22 @@ class TestPurchase:
         assert f'name="number" value="{number}"' in html
         assert before == _numbers(acme)  # nothing bought yet
 
+    def test_the_terms_refuse_a_malformed_number(self, web: httpx.Client) -> None:
+        fields = {"csrf_token": csrf_of(web), "number": "555-01", "user_id": "dee"}
+        answer = web.post(f"{PAGE}/terms", data=fields)
+        assert 400 == answer.status_code
+        assert "555-01" in answer.text
+        assert "Agree" not in answer.text
+
+    def test_a_recruiter_gets_no_terms_page(self, widget: SmsAdmin, clock: ManualClock) -> None:
+        number = _offer(widget.account("acme"))
+        recruiter = signed_in(widget, clock, user="dee")
+        fields = {"csrf_token": csrf_of(recruiter, "/web/optouts"), "number": number}
+        answer = recruiter.post(f"{PAGE}/terms", data={**fields, "user_id": "ann"})
+        assert 403 == answer.status_code
+        assert "Marketplace Admin" in answer.text
+        assert "Ann Lee" not in answer.text
+
     def test_agree_buys_a_shared_number_for_two_users(
         self, web: httpx.Client, widget: SmsAdmin
     ) -> None:
