@@ -18,17 +18,10 @@ app = typer.Typer(help="Buy phone numbers and manage who texts from them.", no_a
 
 
 def no_offers_hint(query: NumberQuery) -> str:
-    """What to try when a search finds nothing, as the number-purchase screen advises."""
-    if query.postal_code is not None:
-        return (
-            f"no numbers near postal code {query.postal_code}: leave the postal code blank "
-            "(carriers often have none by postal code) or try nearby area codes"
-        )
-    if query.area_code is not None:
-        return f"no numbers in area code {query.area_code}: try nearby area codes"
-    if query.locality is not None:
-        return f"no numbers in {query.locality}: try its state or region, or nearby area codes"
-    return "no numbers match: loosen the filters or try another region"
+    """What to try when a search finds nothing (the services' ``no_offers_hint``)."""
+    from sms_core.services.numbers import no_offers_hint as hint  # noqa: PLC0415  # lazy SDK
+
+    return hint(query)
 
 
 def show_offers(console: Console, offers: list[AvailableNumber], query: NumberQuery) -> None:

@@ -51,6 +51,7 @@ class AuditTrail:
         target: str | PhoneNumber | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        viewer_id: str | None = None,
     ) -> Page[AuditEntry]:
         """A page of :meth:`list`, newest first; pass ``next_cursor`` back for the next.
 
@@ -61,11 +62,16 @@ class AuditTrail:
             limit: The most entries on the page: 1 to ``PAGE_SIZE_MAX``, by default
                 ``PAGE_SIZE_DEFAULT`` (:mod:`sms_core.inputs`).
             cursor: The ``next_cursor`` of the previous page; ``None`` for the first.
+            viewer_id: The user reading the trail (a screen's signed-in user), whom the host
+                must let manage numbers, as for the admin actions the trail records; ``None``
+                (the SDK's caller) is not checked.
 
         Raises:
             InvalidFieldError: When ``action``, ``target`` or ``limit`` is refused.
             InvalidCursorError: When ``cursor`` is not one a page of this list returned.
+            PermissionDeniedError: When the host does not let ``viewer_id`` manage numbers.
         """
+        self._context.require_admin_viewer(viewer_id)
         target_key = self._filters(action, target)
         size = page_size(limit)
         scope = f"{action.value if action else ''} {target_key or ''}"

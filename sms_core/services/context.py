@@ -13,6 +13,7 @@ from datetime import datetime
 
 import attrs
 
+from sms_core import inputs
 from sms_core.clock import Clock
 from sms_core.domain import Account, Action, AuditAction, HostPolicy, PhoneNumber, User
 from sms_core.exceptions import PermissionDeniedError, UserNotFoundError
@@ -83,6 +84,24 @@ class AccountContext:
             actor = self.actor(connection, actor_id)
         self.authorize(actor, action, recipients=recipients)
         return actor
+
+    def require_admin_viewer(self, viewer_id: str | None) -> None:
+        """Check that ``viewer_id``, when given, may read the account's admin lists.
+
+        The numbers, seats and audit trail are the admins' screens (the HCM widget: only
+        Marketplace Admins reach them), so reading them needs ``Action.MANAGE_NUMBERS`` from
+        the host, as changing them does. ``None`` is the SDK's own caller (the CLI, a host's
+        back end), who names no user and is not checked.
+
+        Raises:
+            InvalidFieldError: When ``viewer_id`` is not an identifier.
+            UserNotFoundError: When the account has no such user.
+            PermissionDeniedError: With the host's reason, naming what grants the right.
+        """
+        if viewer_id is None:
+            return
+        inputs.identifier("viewer_id", viewer_id)
+        self.require(viewer_id, Action.MANAGE_NUMBERS)
 
     def audit(
         self,

@@ -43,8 +43,17 @@ class LineAssignment:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def list(self) -> builtins.list[LineSummary]:
-        """The provisioned lines with their users, by number."""
+    def list(self, *, viewer_id: str | None = None) -> builtins.list[LineSummary]:
+        """The provisioned lines with their users, by number.
+
+        Args:
+            viewer_id: The user reading the list (a screen's signed-in user), whom the host
+                must let manage numbers; ``None`` (the SDK's caller) is not checked.
+
+        Raises:
+            PermissionDeniedError: When the host does not let ``viewer_id`` manage numbers.
+        """
+        self._context.require_admin_viewer(viewer_id)
         with self._context.database.transaction() as connection:
             lines = line_store.list_lines(connection, self._context.account.id)
             return self._summaries(connection, lines)

@@ -25,6 +25,7 @@ from sms_core.domain import (
     NumberQuery,
     NumberSettings,
     PhoneNumber,
+    ProviderCapabilities,
     ProvisionedNumber,
     Seat,
     User,
@@ -49,7 +50,7 @@ from sms_core.services.number_adoption import NumberAdoption
 from sms_core.services.registration import attach_if_registered
 from sms_core.store import lines as line_store
 
-__all__ = ["NumberAdmin"]
+__all__ = ["NumberAdmin", "no_offers_hint"]
 
 
 @attrs.define
@@ -65,6 +66,21 @@ class NumberAdmin(NumberAdoption):
     """
 
     # -- search --------------------------------------------------------------------------------
+
+    def search_capabilities(self, *, viewer_id: str | None = None) -> ProviderCapabilities:
+        """What the account's carrier can be searched by: its ``countries`` and ``search_filters``.
+
+        A form offers only these; :meth:`search` refuses any other filter all the same.
+
+        Args:
+            viewer_id: The user about to search (a screen's signed-in user), whom the host
+                must let manage numbers; ``None`` (the SDK's caller) is not checked.
+
+        Raises:
+            PermissionDeniedError: When the host does not let ``viewer_id`` manage numbers.
+        """
+        self._context.require_admin_viewer(viewer_id)
+        return self._context.hooks.provider_info(self._context.account).capabilities
 
     def search(self, actor_id: str, query: NumberQuery) -> builtins.list[AvailableNumber]:
         """Numbers for sale. An empty list is a normal answer (postal codes often give one).
@@ -302,6 +318,20 @@ class NumberAdmin(NumberAdoption):
 
     def _settings(self, forward_to: PhoneNumber | None) -> NumberSettings:
         return self._context.webhooks.number_settings(self._context.account, forward_to=forward_to)
+
+
+def no_offers_hint(query: NumberQuery) -> str:
+    """What to try when a search finds nothing, as the number-purchase screen advises."""
+    if query.postal_code is not None:
+        return (
+            f"no numbers near postal code {query.postal_code}: leave the postal code blank "
+            "(carriers often have none by postal code) or try nearby area codes"
+        )
+    if query.area_code is not None:
+        return f"no numbers in area code {query.area_code}: try nearby area codes"
+    if query.locality is not None:
+        return f"no numbers in {query.locality}: try its state or region, or nearby area codes"
+    return "no numbers match: loosen the filters or try another region"
 
 
 def _provisioned(line: Line) -> ProvisionedNumber:

@@ -98,9 +98,18 @@ class SeatAdmin:
             )
         return seat
 
-    def list(self) -> builtins.list[SeatSummary]:
-        """Every seat with its number, users, and this month's remaining allowance."""
+    def list(self, *, viewer_id: str | None = None) -> builtins.list[SeatSummary]:
+        """Every seat with its number, users, and this month's remaining allowance.
+
+        Args:
+            viewer_id: The user reading the list (a screen's signed-in user), whom the host
+                must let manage numbers and seats; ``None`` (the SDK's caller) is not checked.
+
+        Raises:
+            PermissionDeniedError: When the host does not let ``viewer_id`` manage seats.
+        """
         context = self._context
+        context.require_admin_viewer(viewer_id)
         period = allowance_period(context.now())
         with context.database.transaction() as connection:
             seats = seat_store.list_seats(connection, context.account.id, period=period)

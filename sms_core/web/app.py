@@ -21,7 +21,16 @@ from sms_core.exceptions import (
     UserNotFoundError,
 )
 from sms_core.services import SmsAdmin
-from sms_core.web import audit, mass_text, numbers, optouts, registration, seats, texting
+from sms_core.web import (
+    audit,
+    mass_text,
+    numbers,
+    optouts,
+    purchase,
+    registration,
+    seats,
+    texting,
+)
 from sms_core.web.security import CSRF_FIELD, CSRF_HEADER, SecurityHeaders, check_csrf
 from sms_core.web.signin import DEFAULT_SESSION_TTL, Session, SessionSigner, web_secret
 from sms_core.web.views import (
@@ -47,7 +56,7 @@ SAME_SITE = ("lax", "strict", "none")
 MAX_BODY_BYTES = 64 * 1024
 
 #: Every screen's routes, in the order of the navigation.
-_SCREENS = (numbers, seats, optouts, audit, registration, texting, mass_text)
+_SCREENS = (numbers, purchase, seats, optouts, audit, registration, texting, mass_text)
 
 
 def create_web_app(

@@ -14,7 +14,7 @@ __all__ = ["ROUTES"]
 def audit_trail(visit: Visit, given: Given) -> Screen:
     """A page of the audit trail, with users and seats by name."""
     cursor = given.query.get("cursor") or None
-    page = visit.account.audit.page(limit=PAGE_SIZE, cursor=cursor)
+    page = visit.account.audit.page(limit=PAGE_SIZE, cursor=cursor, viewer_id=visit.actor_id)
     names = display_names(visit.account)
     rows = [
         {

@@ -28,6 +28,7 @@ DONE = {
     "deactivated": "The number was deactivated and removed from the list.",
     "assigned": "The users were assigned to the number.",
     "forwarding": "The call forwarding number was saved.",
+    "bought": "The phone number was purchased.",
 }
 
 
@@ -37,6 +38,7 @@ def find_line(visit: Visit, line_id: str) -> LineSummary:
     Raises:
         LineNotFoundError: When the account has no active line with that id.
     """
+    # No viewer: a line's own user reaches its forwarding form; each action is authorized.
     for summary in visit.account.numbers.list():
         if summary.line.id == line_id:
             return summary
@@ -51,9 +53,8 @@ def available_users(visit: Visit) -> list[User]:
 
     Only an offer: the services refuse an inactive user or one with a line all the same.
     """
-    taken = {
-        user_id for summary in visit.account.numbers.list() for user_id in summary.line.user_ids
-    }
+    lines = visit.account.numbers.list(viewer_id=visit.actor_id)
+    taken = {user_id for summary in lines for user_id in summary.line.user_ids}
     return [user for user in visit.account.users.list(active_only=True) if user.id not in taken]
 
 
@@ -62,7 +63,7 @@ def numbers(visit: Visit, given: Given) -> Screen:
     return Screen(
         template="numbers.html",
         context={
-            "lines": visit.account.numbers.list(),
+            "lines": visit.account.numbers.list(viewer_id=visit.actor_id),
             "done": DONE.get(given.query.get("done", "")),
         },
         title="Phone numbers",
@@ -97,7 +98,10 @@ def edit_forwarding(visit: Visit, given: Given) -> Screen:
     """The form that sets or clears where calls to the number are forwarded."""
     return Screen(
         template="forwarding.html",
-        context={"summary": find_line(visit, given.path["line_id"])},
+        context={
+            "summary": find_line(visit, given.path["line_id"]),
+            "done": DONE.get(given.query.get("done", "")),
+        },
         title="Call forwarding",
     )
 
@@ -107,7 +111,8 @@ def set_forwarding(visit: Visit, given: Given) -> Redirect:
     line = find_line(visit, given.path["line_id"]).line
     typed = given.field("forward_to").strip()
     visit.account.numbers.set_forwarding(visit.actor_id, line.number, typed or None)
-    return Redirect(to="/numbers?done=forwarding")
+    # Back to the form, not the list: a line's own user may forward but not see the list.
+    return Redirect(to=f"/numbers/{line.id}/forwarding?done=forwarding")
 
 
 def remove_user(visit: Visit, given: Given) -> Redirect:

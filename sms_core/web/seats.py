@@ -33,7 +33,7 @@ def seats(visit: Visit, given: Given) -> Screen:
     return Screen(
         template="seats.html",
         context={
-            "seats": visit.account.seats.list(),
+            "seats": visit.account.seats.list(viewer_id=visit.actor_id),
             "done": DONE.get(given.query.get("done", "")),
         },
         title="Text Messaging Numbers",

@@ -26,7 +26,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from sms_core import ManualClock, RegistrationStep
+from sms_core import ManualClock, NumberQuery, RegistrationStep
 from sms_core.services import SmsAdmin
 from sms_core.testing import sample_brand, sample_campaign
 from sms_core.testing.web import asgi_client
@@ -228,6 +228,78 @@ class TestJourneys:
         expect(page.get_by_role("row", name=re.compile("Sales"))).to_contain_text(str(number))
         shot(page, tmp_path, "seats-after-setup")
 
+    def test_buy_a_shared_number_for_two_users_and_see_plus_one(
+        self, page: Page, site: Site, tmp_path: Path
+    ) -> None:
+        """The seed's "Purchasing a New Number & Selecting Multiple Users", end to end.
+
+        Search by area code, pick a number, tick two users, Purchase, agree to the
+        subscription terms, Agree, and see ``+1``. Runs after the journeys that expect the
+        fixture's single ``.badge``.
+        """
+        acme = site.widget.account("acme")
+        acme.users.upsert("eve", first_name="Eve", last_name="Buyer")
+        acme.users.upsert("fay", first_name="Fay", last_name="Buyer")
+        site.sign_in(page)
+        page.get_by_role("link", name="Purchase New Phone Numbers").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Purchase New Phone Numbers")
+        page.get_by_label("Country").select_option("US")
+        page.get_by_label("Area code").fill("718")
+        page.get_by_role("button", name="Search").click()
+        choice = page.get_by_role("radio").first
+        expect(choice).to_be_checked()
+        number = str(choice.get_attribute("value"))
+        assert number.startswith("+1718")
+        assert number[2:] not in page.url  # the number is in no URL
+        page.get_by_label("Eve Buyer").check()
+        page.get_by_label("Fay Buyer").check()
+        shot(page, tmp_path, "purchase-search")
+        page.get_by_role("button", name="Purchase").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Subscription terms")
+        expect(page.get_by_text("starts a monthly subscription")).to_be_visible()
+        assert number not in page.url
+        page.get_by_label("I agree to the subscription terms").check()
+        shot(page, tmp_path, "purchase-terms")
+        page.get_by_role("button", name="Agree").click()
+        expect(page.get_by_role("status")).to_have_text("✔ The phone number was purchased.")
+        row = page.get_by_role("row").filter(has_text=number)
+        expect(row.locator(".badge")).to_have_text("+1")
+        expect(row).to_contain_text("Eve Buyer")
+        expect(row).to_contain_text("Fay Buyer")
+        shot(page, tmp_path, "numbers-after-purchase")
+
+    def test_deactivate_a_user_and_reallocate_their_number(
+        self, page: Page, site: Site, tmp_path: Path
+    ) -> None:
+        """The seed's "SMS Number Re-allocation", end to end.
+
+        The host deactivates a user ("Inactive HCM users will appear in red"), and their
+        number goes to an active one ("Only active HCM users will appear in the list").
+        """
+        acme = site.widget.account("acme")
+        acme.users.upsert("gus", first_name="Gus", last_name="Leaving")
+        acme.users.upsert("hal", first_name="Hal", last_name="Arriving")
+        [offer] = acme.numbers.search("admin", NumberQuery(area_code="919", limit=1))
+        number = offer.number.e164
+        acme.numbers.purchase("admin", number, ["gus"], accept_terms=True)
+        acme.users.deactivate("gus")
+        site.sign_in(page)
+        row = page.get_by_role("row").filter(has_text=number)
+        expect(row.get_by_text("Gus Leaving (inactive)")).to_be_visible()
+        row.get_by_role("link", name=re.compile("^Re-allocate")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Re-allocate this number")
+        options = page.get_by_label("Re-allocate to").locator("option")
+        expect(options.filter(has_text="Gus Leaving")).to_have_count(0)
+        page.get_by_label("Re-allocate to").select_option(label="Hal Arriving")
+        shot(page, tmp_path, "reallocate")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("status")).to_have_text("✔ The number was re-allocated.")
+        row = page.get_by_role("row").filter(has_text=number)
+        expect(row).to_contain_text("Hal Arriving")
+        expect(row.get_by_text("Gus Leaving")).to_have_count(0)
+        assert ("hal",) == acme.numbers.get(number).line.user_ids
+        shot(page, tmp_path, "numbers-after-reallocation")
+
     def test_keyboard_reaches_the_content(self, page: Page, site: Site) -> None:
         site.sign_in(page)
         page.keyboard.press("Tab")
@@ -248,6 +320,19 @@ class TestJourneys:
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 400, screen
             shot(page, tmp_path, f"{screen}-400px")
+
+
+def test_purchase_pages_fit_a_400_px_iframe(page: Page, site: Site, tmp_path: Path) -> None:
+    """The search results and the subscription terms need no sideways scrolling."""
+    page.set_viewport_size({"width": 400, "height": 800})
+    site.sign_in(page)
+    page.goto(f"{site.url}/web/numbers/buy?country=US&area_code=415")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    shot(page, tmp_path, "purchase-search-400px")
+    page.get_by_role("button", name="Purchase").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Subscription terms")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    shot(page, tmp_path, "purchase-terms-400px")
 
 
 def _violations(page: Page) -> list[dict[str, Any]]:
@@ -280,6 +365,7 @@ def test_no_serious_accessibility_violation(
         "audit": "/web/audit",
         "registration": "/web/registration",
         "refusal": "/web/numbers/no-such-line/deactivate",
+        "purchase-search": "/web/numbers/buy?country=US&area_code=415",
     }
     found = {}
     site.sign_in(page)
@@ -299,6 +385,10 @@ def test_no_serious_accessibility_violation(
     found["seats-number"] = _violations(page)
     page.goto(f"{site.url}/ats/seats/{support.id}/number?auto=1")
     found["seats-auto"] = _violations(page)
+    site.sign_in(page)
+    page.goto(f"{site.url}/web/numbers/buy?country=US&area_code=415")
+    page.get_by_role("button", name="Purchase").click()  # the terms page is a POST's answer
+    found["purchase-terms"] = _violations(page)
     context.close()
     assert {name: [] for name in found} == found
 
