@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from sms_core.exceptions import (
     AccountNotFoundError,
     ConfigurationError,
+    PermissionDeniedError,
     SignInError,
     SmsError,
     UserNotFoundError,
@@ -119,7 +120,15 @@ def create_web_app(
 
 
 def _home(visit: Visit, given: Given) -> Redirect:
-    """The first screen: seats under a seat-based host, numbers otherwise."""
+    """The first screen: an admin's seats or numbers; a recruiter's texting panel.
+
+    The numbers and seats are the admins' screens (the services refuse anyone else), so a
+    recruiter the host signs in lands where they work instead of on a refusal.
+    """
+    try:
+        visit.account.numbers.search_capabilities(viewer_id=visit.actor_id)
+    except PermissionDeniedError:
+        return Redirect(to="/texting")
     return Redirect(to="/seats" if visit.seats_enabled else "/numbers")
 
 

@@ -40,12 +40,19 @@ class TestRecruiterIsRefused:
         recruiter = signed_in(widget, clock, user="ann")
         _refused(recruiter.get(f"/web/numbers/{line.id}/assign"), "Marketplace Admin")
 
-    def test_the_first_page_is_a_403_for_a_recruiter(
+    def test_a_recruiter_lands_on_the_texting_panel(
         self, widget: SmsAdmin, clock: ManualClock
     ) -> None:
+        """The first page is where a recruiter works, not a refusal; numbers stay refused."""
         recruiter = signed_in(widget, clock, user="ann")
-        answer = recruiter.get("/web/", follow_redirects=True)
-        _refused(answer, "Marketplace Admin")
+        answer = recruiter.get("/web/", follow_redirects=False)
+        assert answer.headers["location"].endswith("/web/texting")
+        _refused(recruiter.get("/web/numbers"), "Marketplace Admin")
+
+    def test_an_admin_lands_on_the_numbers(self, widget: SmsAdmin, clock: ManualClock) -> None:
+        admin = signed_in(widget, clock)
+        answer = admin.get("/web/", follow_redirects=False)
+        assert answer.headers["location"].endswith("/web/numbers")
 
     @pytest.mark.parametrize("path", ["/web/seats", "/web/audit", "/web/numbers"])
     def test_seat_screens_name_the_administration_permission(
