@@ -149,9 +149,9 @@ class Messaging:
             The body's encoding and segments.
 
         Raises:
-            InvalidPhoneNumberError, PermissionDeniedError, UserWithoutLineError,
-            UnregisteredLineError, MessageBodyError, CandidateOptedOutError, QuietHoursError:
-                As for :meth:`send`.
+            InvalidPhoneNumberError: As for :meth:`send`; so do ``PermissionDeniedError``,
+                ``UserWithoutLineError``, ``UnregisteredLineError``, ``MessageBodyError``,
+                ``CandidateOptedOutError`` and ``QuietHoursError``.
             InvalidFieldError: When an argument has the wrong type.
         """
         inputs.identifier("actor_id", actor_id)
