@@ -429,6 +429,16 @@ class TestConsentPlans:
         )
         assert_indexed(plan, "ix_consent_records_account_time")
 
+    def test_export_chunks(self, consented: Database) -> None:
+        """The export's chunks read ix_consent_records_account_time in order.
+
+        Each row's opt-out in force is looked up by an index, never a scan.
+        """
+        wanted = record_store.consent_listing("acme", NOW, NOW + timedelta(days=1))
+        [plan] = plans(consented, lambda c: record_store.read_chunk(c, wanted, (NOW, 3)))
+        assert_indexed(plan, "ix_consent_records_account_time")
+        assert "opt_outs" in plan, plan
+
     def test_first_text_rule(self, consented: Database) -> None:
         """Which numbers have a record, and which a conversation, are read from indexes."""
         numbers = [PhoneNumber.parse(ALICE), PhoneNumber.parse("+12125550003")]

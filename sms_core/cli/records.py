@@ -26,7 +26,7 @@ def export(
     ctx: typer.Context,
     *,
     kind: Annotated[
-        str, typer.Option("--kind", help="What to export: messages, opt-outs or audit.")
+        str, typer.Option("--kind", help="What to export: messages, opt-outs, consent or audit.")
     ] = "messages",
     since: Annotated[
         str | None, typer.Option("--since", help=f"The first moment included. {_WHEN}")
@@ -43,8 +43,8 @@ def export(
 ) -> None:
     """Write the account's records for a date range as CSV or JSON Lines (admins only).
 
-    Messages, opt-outs or the audit trail, streamed from the database. A file appears only
-    once the export is complete: it is written beside its name first.
+    Messages, opt-outs, consent records or the audit trail, streamed from the database. A
+    file appears only once the export is complete: it is written beside its name first.
     """
     options = global_options(ctx)
     actor = options.actor()

@@ -65,6 +65,9 @@ class AuditAction(StrEnum):
     ADOPT_NUMBER = "adopt_number"
     #: A brand, campaign and messaging service registered outside the SDK were taken over.
     ADOPT_REGISTRATION = "adopt_registration"
+    #: A scheduled send still waiting was cancelled, by its recruiter or an admin (the
+    #: candidate's number, the scheduled send and its due time; never the text).
+    CANCEL_SCHEDULED_SEND = "cancel_scheduled_send"
 
 
 @attrs.frozen(kw_only=True)

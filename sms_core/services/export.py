@@ -103,6 +103,22 @@ RECORD_KINDS: Mapping[str, RecordKind] = {
             dated_by="opted_out_at",
         ),
         RecordKind(
+            name="consent",
+            columns=(
+                "id",
+                "recorded_at",
+                "number",
+                "candidate_id",
+                "source",
+                "recorded_by",
+                "evidence",
+                "line_number",
+                "opted_out",
+            ),
+            read=record_store.stream_consent,
+            dated_by="recorded_at",
+        ),
+        RecordKind(
             name="audit",
             columns=("id", "at", "actor_id", "action", "target", "before", "after"),
             read=record_store.stream_audit,
@@ -140,7 +156,9 @@ class Export:
 
         Args:
             actor_id: The admin exporting.
-            kind: One of :meth:`kinds` (``"messages"``, ``"opt-outs"``, ``"audit"``).
+            kind: One of :meth:`kinds` (``"messages"``, ``"opt-outs"``, ``"consent"``,
+                ``"audit"``). A consent record's ``opted_out`` says whether its number has
+                an opt-out in force at the time of the export.
             to: A text stream (opened with ``newline=""`` for CSV) or a binary one (written
                 as UTF-8).
             format: ``"csv"`` or ``"jsonl"``.

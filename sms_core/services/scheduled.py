@@ -1,3 +1,4 @@
+# Over 400 lines: every rule of a scheduled send (schedule, cancel, run when due) in one service.
 """Scheduled sends: a text stored now and sent through the send pipeline when it is due.
 
 The rules, in one place:
@@ -22,7 +23,7 @@ The rules, in one place:
   account in the background (:class:`ScheduledSendPoller`); a host's scheduler calls
   ``SmsAdmin.run_scheduled_sends()`` or ``account.scheduled.run_due()`` instead.
 * **Cancelled while waiting.** :meth:`ScheduledSends.cancel` is a conditional ``UPDATE`` of a
-  ``pending`` row, so it and a process taking the row cannot both win.
+  ``pending`` row, so it and a process taking the row cannot both win; it is on the audit trail.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import attrs
 from sms_core import inputs
 from sms_core.domain import (
     Action,
+    AuditAction,
     Page,
     PhoneNumber,
     ScheduleAt,
@@ -55,12 +57,7 @@ from sms_core.exceptions import (
 from sms_core.services.context import AccountContext
 from sms_core.services.messaging import Messaging
 from sms_core.services.paging import Listing, page_size
-from sms_core.services.schedule_checks import (
-    MAX_AHEAD,
-    checked_due,
-    checked_moment,
-    same_request,
-)
+from sms_core.services.schedule_checks import MAX_AHEAD, checked_due, checked_moment, same_request
 from sms_core.services.send_checks import check_body, checked_key, parse_number
 from sms_core.services.sending import SendPipeline
 from sms_core.store import scheduled as scheduled_store
@@ -253,12 +250,22 @@ class ScheduledSends:
         inputs.identifier("actor_id", actor_id)
         scheduled = self._find(scheduled_id)
         own = scheduled.user_id == actor_id
-        self._context.require(actor_id, Action.SEND_MESSAGE if own else Action.MANAGE_NUMBERS)
+        actor = self._context.require(
+            actor_id, Action.SEND_MESSAGE if own else Action.MANAGE_NUMBERS
+        )
         with self._context.database.transaction() as connection:
             account_id = self._context.account.id
             if scheduled_store.cancel(connection, account_id, scheduled_id, self._context.now()):
                 cancelled = scheduled_store.get_scheduled(connection, account_id, scheduled_id)
                 assert cancelled is not None, "scheduled sends are never deleted"
+                self._context.audit(
+                    connection,
+                    actor=actor,
+                    action=AuditAction.CANCEL_SCHEDULED_SEND,
+                    target=cancelled.recipient,
+                    before={"id": scheduled_id, "user_id": scheduled.user_id, "state": "pending"},
+                    after={"state": cancelled.state.value, "due_at": scheduled.due_at.isoformat()},
+                )
                 return cancelled
             now = scheduled_store.get_scheduled(connection, account_id, scheduled_id)
         assert now is not None, "scheduled sends are never deleted"

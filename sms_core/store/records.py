@@ -21,16 +21,18 @@ from typing import Any
 import sqlalchemy as sa
 
 from sms_core.store.database import Database
-from sms_core.store.schema import audit_log, messages, opt_outs
+from sms_core.store.schema import audit_log, consent_records, messages, opt_outs
 
 __all__ = [
     "CHUNK",
     "Listing",
     "audit_listing",
+    "consent_listing",
     "messages_listing",
     "opt_outs_listing",
     "read_chunk",
     "stream_audit",
+    "stream_consent",
     "stream_messages",
     "stream_opt_outs",
 ]
@@ -73,6 +75,18 @@ def stream_audit(
     return _stream(database, audit_listing(account_id, since, until))
 
 
+def stream_consent(
+    database: Database, account_id: str, since: datetime | None, until: datetime | None
+) -> Iterator[dict[str, Any]]:
+    """The account's consent records made in ``[since, until)``, oldest first.
+
+    Each row also says whether the number has an opt-out in force now (``opted_out``). Read
+    along ``ix_consent_records_account_time``; the opt-out is looked up per row by
+    ``uq_opt_outs_in_force``.
+    """
+    return _stream(database, consent_listing(account_id, since, until))
+
+
 def messages_listing(account_id: str, since: datetime | None, until: datetime | None) -> Listing:
     """What :func:`stream_messages` reads."""
     c = messages.c
@@ -99,6 +113,28 @@ def audit_listing(account_id: str, since: datetime | None, until: datetime | Non
     return _listing(
         audit_log, [c.account_id == account_id, *_range(c.at, since, until)], (c.at, c.id)
     )
+
+
+def consent_listing(account_id: str, since: datetime | None, until: datetime | None) -> Listing:
+    """What :func:`stream_consent` reads."""
+    c = consent_records.c
+    # An erased number's records hold a marker, never an opt-out's number: they read False.
+    opted_out = (
+        sa.exists()
+        .where(
+            opt_outs.c.account_id == account_id,
+            opt_outs.c.number == c.number,
+            opt_outs.c.lifted_at.is_(None),
+        )
+        .label("opted_out")
+    )
+    key = (c.recorded_at, c.seq)
+    query = (
+        sa.select(consent_records, opted_out)
+        .where(c.account_id == account_id, *_range(c.recorded_at, since, until))
+        .order_by(*key)
+    )
+    return query, key
 
 
 def read_chunk(

@@ -68,6 +68,25 @@ class TestExport:
         [header] = empty.stdout.splitlines()
         assert header.startswith("id,created_at,updated_at,direction,")
 
+    def test_consent_records(
+        self, widget: SmsadminRunner, acme: AccountAdmin, carrier: SandboxCarrier, lines: Lines
+    ) -> None:
+        """--kind consent writes the records, with whether each number opted out since."""
+        widget.ok(
+            "--as", "u-ada", "consent", "record", SAM, "--source", "paper", "--evidence", "Binder 3"
+        )
+        reply(acme, carrier, SAM, lines.ada, "STOP")
+        result = widget.ok("export", "--kind", "consent", "--format", "jsonl")
+        [record] = [json.loads(line) for line in result.stdout.splitlines()]
+        assert (SAM, "paper", "u-ada", "Binder 3", True) == (
+            record["number"],
+            record["source"],
+            record["recorded_by"],
+            record["evidence"],
+            record["opted_out"],
+        )
+        assert "Exported 1 consent records" in result.stderr
+
     def test_refusals_leave_no_file(
         self, widget: SmsadminRunner, lines: Lines, environment: Path
     ) -> None:

@@ -90,6 +90,9 @@ class TestScheduled:
         assert "no scheduled text is due" in widget.ok("scheduled", "run-due").stdout
         refused = widget.refused("--as", "u-ada", "scheduled", "cancel", ident)
         assert "it is cancelled" in refused.stderr
+        trail = widget.ok("audit", "--action", "cancel_scheduled_send", "--number", SAM).stdout
+        assert "cancel_scheduled_send" in trail
+        assert ident in trail
 
     @pytest.mark.parametrize(
         "when",

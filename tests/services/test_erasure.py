@@ -270,6 +270,32 @@ class TestErase(Erasing):
         erased, bruno = ERASED_NUMBER, BRUNO
         assert [erased, bruno, erased, erased, erased, erased, bruno] == numbers
 
+    def test_consent_and_a_cancellation_after_erasure(
+        self, admin: SmsAdmin, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """A cancelled scheduled send's audit entry loses the number; consent exports erased."""
+        _alice_everywhere(acme, carrier, clock)
+        later = acme.scheduled.schedule(
+            "ann", to=ALICE, body="Dock 4 moved", at=clock.now() + timedelta(days=2)
+        )
+        acme.scheduled.cancel("ann", later.id)
+        [cancelled] = acme.audit.list(action=AuditAction.CANCEL_SCHEDULED_SEND)
+        assert ALICE == cancelled.target
+        acme.erasure.erase("admin", ALICE)
+        assert [] == _rows_holding(admin, ALICE, ALICE[1:], ALICE[2:], *ALICE_WORDS)
+        [cancelled] = acme.audit.list(action=AuditAction.CANCEL_SCHEDULED_SEND)
+        assert (ERASED_NUMBER, later.id) == (cancelled.target, (cancelled.before or {})["id"])
+        out = io.StringIO()
+        acme.export.write("admin", "consent", out, format="jsonl")
+        records = [json.loads(line) for line in out.getvalue().splitlines()]
+        # Her START recorded consent by keyword, then Ann recorded it by phone.
+        erased = [
+            (source, ERASED_NUMBER, ERASED_BODY, False) for source in ("text_keyword", "verbal")
+        ]
+        assert erased == [
+            (r["source"], r["number"], r["evidence"], r["opted_out"]) for r in records
+        ]
+
 
 class TestEraseCandidate(Erasing):
     """``erase_candidate`` erases every number the messages attribute to the candidate."""

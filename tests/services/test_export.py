@@ -175,13 +175,87 @@ class TestOptOutsAndAudit(Texting):
         assert ALICE not in json.dumps(entry.after)
 
 
+class TestConsent(Texting):
+    """Consent records export beside opt-outs (issue 16.4 and 16.6), dated by recorded_at."""
+
+    def test_csv_and_jsonl_parse_back(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock
+    ) -> None:
+        """Every record, oldest first, with whether its number has opted out since."""
+        alice = acme.consent.record(
+            "ann", ALICE, source="web_form", evidence='Form "A", signed, ✓', candidate_id="alice"
+        )
+        clock.advance(timedelta(hours=1))
+        bruno = acme.consent.record("ann", BRUNO, source="paper", evidence="Binder 3,\np. 14")
+        _texting_day(acme, carrier, clock)  # Bruno opts out afterwards
+        out = io.StringIO(newline="")
+        summary = acme.export.write("admin", "consent", out)
+        rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+        assert summary.rows == 2
+        assert [
+            {
+                "id": alice.id,
+                "recorded_at": alice.recorded_at.isoformat(),
+                "number": ALICE,
+                "candidate_id": "alice",
+                "source": "web_form",
+                "recorded_by": "ann",
+                "evidence": 'Form "A", signed, ✓',
+                "line_number": "",
+                "opted_out": "False",
+            },
+            {
+                "id": bruno.id,
+                "recorded_at": bruno.recorded_at.isoformat(),
+                "number": BRUNO,
+                "candidate_id": "",
+                "source": "paper",
+                "recorded_by": "ann",
+                "evidence": "Binder 3,\np. 14",
+                "line_number": "",
+                "opted_out": "True",
+            },
+        ] == rows
+        out = io.StringIO()
+        acme.export.write("admin", "consent", out, format="jsonl")
+        records = [json.loads(line) for line in out.getvalue().splitlines()]
+        assert [(alice.id, False, "alice"), (bruno.id, True, None)] == [
+            (r["id"], r["opted_out"], r["candidate_id"]) for r in records
+        ]
+
+    def test_date_range_and_chunks(
+        self,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+        clock: ManualClock,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """``since`` included, ``until`` not; records of one instant cross chunk edges once."""
+        monkeypatch.setattr(record_store, "CHUNK", 2)
+        early = acme.consent.record("ann", ALICE, source="verbal", evidence="Call at 9")
+        clock.advance(timedelta(hours=1))
+        same = [
+            acme.consent.record("ann", number, source="verbal", evidence=f"Call {n}")
+            for n, number in enumerate((ALICE, BRUNO, ALICE))
+        ]
+        clock.advance(timedelta(hours=1))
+        acme.consent.record("ann", BRUNO, source="verbal", evidence="Call at 11")
+        out = io.StringIO()
+        summary = acme.export.write(
+            "admin", "consent", out, format="jsonl", since=same[0].recorded_at, until=clock.now()
+        )
+        ids = [json.loads(line)["id"] for line in out.getvalue().splitlines()]
+        assert ([r.id for r in same], 3) == (ids, summary.rows)
+        assert early.id not in ids
+
+
 class TestRefusals(Texting):
     """Bad input and non-admins are refused before anything is written or recorded."""
 
     @pytest.mark.parametrize(
         ("kwargs", "error", "words"),
         [
-            ({"kind": "contacts"}, InvalidFieldError, "'messages', 'opt-outs', 'audit'"),
+            ({"kind": "contacts"}, InvalidFieldError, "'messages', 'opt-outs', 'consent', 'audit'"),
             ({"format": "xlsx"}, InvalidFieldError, "'csv', 'jsonl'"),
             ({"since": datetime(2026, 1, 1)}, InvalidInputError, "no time zone"),
             (
@@ -219,5 +293,5 @@ class TestKinds:
     """The registry names each kind of record once."""
 
     def test_kinds(self) -> None:
-        assert ["messages", "opt-outs", "audit"] == list(RECORD_KINDS)
+        assert ["messages", "opt-outs", "consent", "audit"] == list(RECORD_KINDS)
         assert all(kind.dated_by in kind.columns for kind in RECORD_KINDS.values())

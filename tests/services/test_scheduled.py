@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from sms_core import (
     NEXT_ALLOWED,
     AccountAdmin,
+    AuditAction,
     CandidateOptedOutError,
     DeliveryStatus,
     InvalidFieldError,
@@ -259,6 +261,31 @@ class TestCancel(Texting):
         with pytest.raises(PermissionDeniedError):
             acme.scheduled.cancel("bob", scheduled.id)
         assert ScheduledState.CANCELLED == acme.scheduled.cancel("admin", scheduled.id).state
+
+    def test_cancelling_is_audited(self, acme: AccountAdmin, line: str) -> None:
+        """Each cancellation is on the trail: who, the number, which send; never the text.
+
+        A refused cancellation (someone else's send without admin permission, or one already
+        cancelled) writes nothing.
+        """
+        due = NOON + timedelta(hours=1)
+        own = acme.scheduled.schedule("ann", to=ALICE, body="Secret shift", at=due)
+        theirs = acme.scheduled.schedule("ann", to=BRUNO, body="Secret shift", at=due)
+        acme.scheduled.cancel("ann", own.id)
+        with pytest.raises(PermissionDeniedError):
+            acme.scheduled.cancel("bob", theirs.id)
+        acme.scheduled.cancel("admin", theirs.id)
+        with pytest.raises(ScheduledSendStateError):
+            acme.scheduled.cancel("admin", theirs.id)
+        entries = list(reversed(acme.audit.list(action=AuditAction.CANCEL_SCHEDULED_SEND)))
+        assert [
+            (actor, number, {"id": sent.id, "user_id": "ann", "state": "pending"})
+            for actor, number, sent in (("ann", ALICE, own), ("admin", BRUNO, theirs))
+        ] == [(entry.actor_id, entry.target, entry.before) for entry in entries]
+        assert [{"state": "cancelled", "due_at": due.isoformat()}] * 2 == [
+            entry.after for entry in entries
+        ]
+        assert "Secret" not in json.dumps([(e.before, e.after) for e in entries])
 
     def test_unknown(self, acme: AccountAdmin, line: str) -> None:
         """An id the account does not have."""
