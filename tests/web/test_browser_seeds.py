@@ -84,6 +84,12 @@ class TestSeatsSeed:
         assert bought is not None
         assert number == bought.number.e164
         shot(page, tmp_path, "seats-after-auto-assign")
+        # "a user cannot be assigned to multiple seats/phone numbers at the same time":
+        # Recruiting's Ann and Bob are not offered for Support.
+        page.get_by_role("link", name="Assign User to Support").click()
+        expect(page.get_by_role("checkbox").first).to_be_visible()
+        expect(page.get_by_label("Ann Lee")).to_have_count(0)
+        expect(page.get_by_label("Bob Stone")).to_have_count(0)
 
     def test_each_seat_shows_its_remaining_and_total_messages(
         self,
@@ -228,3 +234,46 @@ class TestNumbersSeed:
         expect(page.get_by_role("row").filter(has_text=number)).to_have_count(0)
         assert number not in {s.line.number.e164 for s in acme.numbers.list()}
         shot(page, tmp_path, "numbers-after-deactivation")
+
+
+class TestPurchaseSeed:
+    """hcm-widget-style.txt: "Purchase New Phone Numbers" outside the USA."""
+
+    def test_buy_by_region_outside_the_usa_for_a_user_found_by_name(
+        self,
+        page: Page,  # noqa: F811
+        site: Site,  # noqa: F811
+        tmp_path: Path,
+    ) -> None:
+        """Country, State or Region and the user-name filter narrow the search; Agree buys.
+
+        Seed (hcm-widget-style.txt): "Use the search box to filter by a user's first or last
+        name.", "Choose the country, and filter by area code, state/region, and zip/postal
+        code." and "Filter available phone numbers by State or Region (outside USA)."
+        """
+        acme = site.widget.account("acme")
+        acme.users.upsert("liv", first_name="Liv", last_name="Ontario")
+        site.sign_in(page)
+        page.get_by_role("link", name="Purchase New Phone Numbers").click()
+        expect(page.get_by_label("Zip/Postal Code")).to_be_empty()
+        page.get_by_label("Country").select_option("CA")
+        page.get_by_label("State or Region (outside USA)").fill("ON")
+        page.get_by_label("Filter users by first or last name").fill("ontario")
+        page.get_by_role("button", name="Search").click()
+        choices = page.get_by_role("radio")
+        expect(choices.first).to_be_checked()
+        labels = choices.evaluate_all("es => es.map(e => e.labels[0].textContent)")
+        assert labels
+        assert all(label.strip().endswith(", ON") for label in labels), labels
+        users = page.get_by_role("group", name="Users to associate the new number to")
+        expect(users.get_by_role("checkbox")).to_have_count(1)
+        users.get_by_label("Liv Ontario").check()
+        number = str(choices.first.get_attribute("value"))
+        assert number.startswith("+1")
+        shot(page, tmp_path, "purchase-by-region")
+        page.get_by_role("button", name="Purchase").click()
+        page.get_by_label("I agree to the subscription terms").check()
+        page.get_by_role("button", name="Agree").click()
+        expect(page.get_by_role("status")).to_have_text("✔ The phone number was purchased.")
+        expect(page.get_by_role("row").filter(has_text=number)).to_contain_text("Liv Ontario")
+        assert ("liv",) == acme.numbers.get(number).line.user_ids
