@@ -277,3 +277,24 @@ class TestPurchaseSeed:
         expect(page.get_by_role("status")).to_have_text("✔ The phone number was purchased.")
         expect(page.get_by_role("row").filter(has_text=number)).to_contain_text("Liv Ontario")
         assert ("liv",) == acme.numbers.get(number).line.user_ids
+
+
+def test_only_a_marketplace_admin_reaches_the_numbers(
+    refusing_page: Page,
+    site: Site,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A recruiter lands on the texting panel; the numbers screen refuses them by permission.
+
+    Seed (hcm-widget-style.txt): "To access the Avionté SMS Campaign / Phone Number
+    Administration widget, users must have the "Marketplace Admin" user permission selected
+    in their profile."
+    """
+    page = refusing_page  # noqa: F811 - a refusal's page, not the fixture
+    site.sign_in(page, user="dee")
+    expect(page).to_have_url(f"{site.url}/web/texting")
+    page.get_by_role("link", name="Numbers").click()
+    expect(page.get_by_role("alert")).to_contain_text("Marketplace Admin")
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was changed.")
+    expect(page.get_by_role("link", name="Purchase New Phone Numbers")).to_have_count(0)
+    shot(page, tmp_path, "numbers-refused-to-a-recruiter")
