@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from sms_core import NumberQuery
-from tests.web.conftest import FAILED_PAGE
+from sms_core import NumberQuery, RegistrationStep
+from sms_core.testing import sample_brand, sample_campaign
+from sms_core.web import sign_in_token
+from tests.web.conftest import FAILED_PAGE, SECRET
 from tests.web.test_browser import (  # noqa: F401 - fixtures are found by name
+    REVIEWS,
     Site,
+    _carrier,
+    _registering_account,
     browser,
     page,
     shot,
@@ -298,3 +304,97 @@ def test_only_a_marketplace_admin_reaches_the_numbers(
     expect(page.get_by_role("alert")).to_contain_text("Nothing was changed.")
     expect(page.get_by_role("link", name="Purchase New Phone Numbers")).to_have_count(0)
     shot(page, tmp_path, "numbers-refused-to-a-recruiter")
+
+
+#: The UI's colours (``sms_core/web/static``): blue in review, green approved, red failed.
+BLUE, GREEN, RED = "rgb(11, 87, 164)", "rgb(15, 107, 47)", "rgb(179, 38, 30)"
+
+
+def _colour(page: Page, selector: str) -> str:  # noqa: F811
+    colour: str = page.locator(selector).evaluate("e => getComputedStyle(e).color")
+    return colour
+
+
+class TestRegistrationSeed:
+    """hcm-widget-style.txt: the registration's colours and a number's status."""
+
+    def test_in_review_is_blue_and_a_failure_red(
+        self,
+        page: Page,  # noqa: F811
+        site: Site,  # noqa: F811
+        tmp_path: Path,
+    ) -> None:
+        """A step in review is blue, an approved one green, a failed one red.
+
+        Seed (hcm-widget-style.txt): "Monitor the progress of your registration. Blue
+        indicates "In Progress."", "Upon approval, the icon turns green." and "If they turn
+        red, see the Troubleshooting section"; on the numbers: "Unregistered: Yellow alert
+        sign" ("typically only seen on "In Progress" campaigns").
+        """
+        admin = _registering_account(site, "seedred")
+        account = site.widget.account("seedred")
+        account.users.upsert("mo", first_name="Mo", last_name="Waiting")
+        [offer] = account.numbers.search(admin, NumberQuery(area_code="503", limit=1))
+        account.numbers.purchase(admin, offer.number, ["mo"], accept_terms=True)
+        account.registration.register(admin, sample_brand(), sample_campaign())
+        _open(page, site, "seedred", admin, "registration")
+        expect(page.locator("#step-brand")).to_contain_text("● In progress")
+        assert BLUE == _colour(page, "#step-brand .status")
+        page.goto(f"{site.url}/web/numbers")
+        row = page.get_by_role("row").filter(has_text=offer.number.e164)
+        expect(row.get_by_text("⚠ Unregistered")).to_be_visible()
+        warn = row.locator(".status-warn")
+        assert "rgb(255, 244, 214)" == warn.evaluate("e => getComputedStyle(e).backgroundColor")
+        with _carrier(site) as carrier:
+            carrier.fail_next(
+                "seedred", RegistrationStep.CAMPAIGN, "Sample messages lack opt-out", "30893"
+            )
+            for review in REVIEWS[:2]:
+                carrier.advance(review)
+                account.registration.sync()
+        page.goto(f"{site.url}/web/registration")
+        expect(page.locator("#step-brand")).to_contain_text("✔ Approved")
+        assert GREEN == _colour(page, "#step-brand .status")
+        expect(page.locator("#step-campaign")).to_contain_text("✘ Failed")
+        assert RED == _colour(page, "#step-campaign .status")
+        expect(page.locator("#step-campaign")).to_contain_text("Next step:")
+        shot(page, tmp_path, "registration-colours")
+
+    def test_a_number_bought_after_approval_is_registered_at_once(
+        self,
+        page: Page,  # noqa: F811
+        site: Site,  # noqa: F811
+        tmp_path: Path,
+    ) -> None:
+        """Once approved, a number is Registered (green check mark) right after purchase.
+
+        Seed (hcm-widget-style.txt): "Registered: Green checkmark" and "Fully registered and
+        approved SMS campaigns show a status of "Active" immediately after purchase." (the
+        screen's word is "Registered").
+        """
+        admin = _registering_account(site, "seedok")
+        account = site.widget.account("seedok")
+        account.users.upsert("ned", first_name="Ned", last_name="Ready")
+        account.registration.register(admin, sample_brand(), sample_campaign())
+        with _carrier(site) as carrier:
+            for review in REVIEWS:
+                carrier.advance(review)
+                account.registration.sync()
+        _open(page, site, "seedok", admin, "numbers/buy?country=US&area_code=971")
+        page.get_by_label("Ned Ready").check()
+        number = str(page.get_by_role("radio").first.get_attribute("value"))
+        page.get_by_role("button", name="Purchase").click()
+        page.get_by_label("I agree to the subscription terms").check()
+        page.get_by_role("button", name="Agree").click()
+        expect(page.get_by_role("status")).to_have_text("✔ The phone number was purchased.")
+        row = page.get_by_role("row").filter(has_text=number)
+        expect(row.get_by_text("✔ Registered")).to_be_visible()
+        assert GREEN == row.locator(".status-ok").evaluate("e => getComputedStyle(e).color")
+        shot(page, tmp_path, "numbers-registered")
+
+
+def _open(page: Page, site: Site, account_id: str, user: str, screen: str) -> None:  # noqa: F811
+    """Sign ``user`` of ``account_id`` in and open ``screen`` (a path under ``/web``)."""
+    token = sign_in_token(SECRET, account_id, user, timedelta(minutes=2), now=site.clock.now())
+    page.goto(f"{site.url}/web/signin?token={token}")
+    page.goto(f"{site.url}/web/{screen}")
