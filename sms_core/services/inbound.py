@@ -46,12 +46,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from sms_core.compliance.keywords import (
-    DEFAULT_KEYWORDS,
-    KeywordClass,
-    KeywordSets,
-    classify_keyword,
-)
+from sms_core.compliance.keywords import KeywordClass
 from sms_core.domain import (
     CampaignProfile,
     DeliveryStatus,
@@ -74,6 +69,7 @@ from sms_core.services import host_events, inbox
 from sms_core.services.allowance import charge_inbound
 from sms_core.services.consent import record_keyword_consent
 from sms_core.services.context import AccountContext
+from sms_core.services.inbound_keywords import carrier_keyword, keyword_of, keyword_sets
 from sms_core.services.registration import CLAIM_TIMEOUT
 from sms_core.services.registration_sync import RegistrationSync, StepSubmitter
 from sms_core.services.sending import SendPipeline
@@ -109,8 +105,6 @@ FALLBACK_HELP = (
 FALLBACK_OPT_OUT = (
     "{name}: you are unsubscribed and will get no more texts from us. Reply START to resubscribe."
 )
-
-_DEFINITE = frozenset({KeywordClass.OPT_OUT, KeywordClass.OPT_IN, KeywordClass.HELP})
 
 
 @attrs.define
@@ -228,13 +222,13 @@ class EventApplier:
         if (readable := _storable(event.body)) != event.body:
             event = attrs.evolve(event, body=readable)
         campaign = self._campaign()
-        keyword = _keyword(event, _keyword_sets(campaign))
+        keyword = keyword_of(event, keyword_sets(campaign))
         stored = self._store_text(event, line, keyword)
         if stored is not None:
             self._pipeline.record_activity(stored, None)
         if keyword is KeywordClass.HELP and not self._carrier_answered_help(event):
             self._answer_help(event, line, campaign)
-        elif keyword is KeywordClass.OPT_OUT and _carrier_keyword(event) is None:
+        elif keyword is KeywordClass.OPT_OUT and carrier_keyword(event) is None:
             self._confirm_opt_out(event, line, campaign)
 
     def _store_text(
@@ -311,7 +305,7 @@ class EventApplier:
 
     def _carrier_answered_help(self, event: InboundMessage) -> bool:
         """Whether the carrier reported the help keyword and, as it says, replied to it."""
-        if _carrier_keyword(event) is not KeywordClass.HELP:
+        if carrier_keyword(event) is not KeywordClass.HELP:
             return False
         context = self._context
         return context.hooks.provider_info(context.account).capabilities.answers_help
@@ -369,36 +363,3 @@ def _storable(body: str) -> str:
         "\ufffd" if character == "\x00" or "\ud800" <= character <= "\udfff" else character
         for character in body
     )
-
-
-def _keyword_sets(campaign: CampaignProfile | None) -> KeywordSets:
-    """The default keywords, plus the ones the campaign registered with the carrier."""
-    if campaign is None:
-        return DEFAULT_KEYWORDS
-    return DEFAULT_KEYWORDS.including(
-        opt_out=campaign.opt_out_keywords,
-        opt_in=campaign.opt_in_keywords,
-        help=campaign.help_keywords,
-    )
-
-
-def _carrier_keyword(event: InboundMessage) -> KeywordClass | None:
-    """The keyword the carrier acted on itself (and answered), if the adapter says so.
-
-    An adapter written before ``carrier_keyword`` may still report the verdict as a word in
-    the deprecated ``provider_keyword``: that word is read as a whole body with the default
-    keywords, so ``"STOP"`` is an opt-out, and anything that is no definite keyword is no
-    verdict.
-    """
-    if event.carrier_keyword is not None or event.provider_keyword is None:
-        return event.carrier_keyword
-    word = classify_keyword(event.provider_keyword, DEFAULT_KEYWORDS)
-    return word if word in _DEFINITE else None
-
-
-def _keyword(event: InboundMessage, keywords: KeywordSets) -> KeywordClass | None:
-    """What the text asks for: the SDK's definite reading, else the carrier's, else a hint."""
-    ours = classify_keyword(event.body, keywords)
-    if ours in _DEFINITE:
-        return ours
-    return _carrier_keyword(event) or ours

@@ -109,9 +109,10 @@ class ScheduledSends:
         Raises:
             InvalidFieldError: When ``at`` is naive, past or too far ahead, or an argument
                 has the wrong type; nothing was stored.
-            InvalidPhoneNumberError, IdempotencyKeyError, PermissionDeniedError,
-            UserWithoutLineError, UnregisteredLineError, MessageBodyError,
-            CandidateOptedOutError: As ``messages.send`` raises them; nothing was stored.
+            InvalidPhoneNumberError: As ``messages.send`` raises it, and so
+                ``IdempotencyKeyError``, ``PermissionDeniedError``, ``UserWithoutLineError``,
+                ``UnregisteredLineError``, ``MessageBodyError`` and ``CandidateOptedOutError``;
+                nothing was stored.
             QuietHoursError: When quiet hours refuse a text at ``at`` (it says the next
                 allowed time; or pass ``NEXT_ALLOWED``), or no moment in the next eight days
                 is allowed; nothing was stored.
