@@ -17,13 +17,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sms_core.domain import NumberQuery, NumberSettings, RegistrationStep
-from sms_fake.adapter import STATE_ENV, default_state_path
-from sms_fake.carrier import SandboxCarrier
+from sms_fake.state import STATE_ENV, default_state_path
+
+if TYPE_CHECKING:
+    from sms_fake.carrier import SandboxCarrier
 
 __all__ = ["LONGEST", "app", "parse_duration"]
 
@@ -91,6 +93,10 @@ def _account_id(ctx: typer.Context, account: str | None) -> str:
 @contextmanager
 def _carrier(state: Path | None) -> Iterator[SandboxCarrier]:
     """The carrier on its state file; a file that cannot be used is a usage error."""
+    # The carrier (its store, delivery and webhooks) is imported when a command runs, not for
+    # ``smsadmin sandbox --help``.
+    from sms_fake.carrier import SandboxCarrier  # noqa: PLC0415
+
     path = state or default_state_path()
     problem: Exception | None = None
     if "\x00" in str(path):
