@@ -128,14 +128,15 @@ class TestGroupHelpBuildsNoCommand:
 class TestSandboxHelpImportsNoCarrier:
     """``smsadmin sandbox --help`` imports the sandbox's command module, not its carrier.
 
-    The package ``sms_fake`` imports its public names on first use and ``sms_fake.cli`` imports
-    the carrier when a command runs, so listing the sandbox's commands loads neither the
-    adapter (with the core's hooks and pluggy) nor the carrier and its store.
+    The package ``sms_fake`` imports its public names on first use, ``sms_fake.cli`` imports
+    the carrier when a command runs and names the domain's types through ``sms_core``'s lazy
+    exports, so listing the sandbox's commands loads neither the adapter (with the core's hooks
+    and pluggy), the carrier and its store, nor the core's domain.
     """
 
-    def test_sandbox_help_imports_no_adapter_carrier_or_hooks(self) -> None:
+    def test_sandbox_help_imports_no_adapter_carrier_hooks_or_domain(self) -> None:
         heavy = ("sms_fake.adapter", "sms_fake.carrier", "sms_fake.store", "sms_core.hookspecs")
-        assert [] == _help_imports(("sandbox",), (*heavy, "pluggy"))
+        assert [] == _help_imports(("sandbox",), (*heavy, "sms_core.domain", "pluggy"))
 
     def test_the_sandbox_group_lists_its_commands_as_typer_does(
         self, capsys: pytest.CaptureFixture[str]

@@ -7,6 +7,11 @@ or of a number's registration with the mobile carriers), confirm a brand as its 
 change how long reviews and number registrations take, hold a number or a registration made
 outside smsadmin (as in a carrier's console, to try adopting them). They act on the carrier's
 state file: ``--state``, else ``SMS_FAKE_STATE``, else the default file the adapter uses.
+
+Listing the commands (``smsadmin sandbox --help``) imports neither the carrier nor the core's
+domain: the carrier is imported when a command opens it, and the domain's types are named
+through ``sms_core``'s lazy exports (``sms_core.RegistrationStep``), which Typer resolves when
+it builds a command, that is when the command runs or shows its own help.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sms_core.domain import NumberQuery, NumberSettings, RegistrationStep
+import sms_core
 from sms_fake.state import STATE_ENV, default_state_path
 
 if TYPE_CHECKING:
@@ -131,7 +136,7 @@ def advance(
 def fail_next(
     ctx: typer.Context,
     step: Annotated[
-        RegistrationStep, typer.Argument(case_sensitive=False, help="The step to fail.")
+        sms_core.RegistrationStep, typer.Argument(case_sensitive=False, help="The step to fail.")
     ],
     reason: Annotated[str, typer.Argument(help="The carrier's reason, as it would word it.")],
     *,
@@ -176,14 +181,14 @@ def hold_number(
     """Buy a number outside smsadmin, as in a carrier's console (to try 'numbers adopt')."""
     account_id = _account_id(ctx, account)
     with _carrier(state) as carrier:
-        offered = carrier.search_numbers(NumberQuery(area_code=area_code, limit=1))
+        offered = carrier.search_numbers(sms_core.NumberQuery(area_code=area_code, limit=1))
         if not offered:
             raise typer.BadParameter(
                 f"the sandbox has no number left in area code {area_code}; try another",
                 param_hint="'--area-code'",
             )
         bought = carrier.purchase_number(
-            account_id, offered[0].number, NumberSettings(sms_url=sms_url)
+            account_id, offered[0].number, sms_core.NumberSettings(sms_url=sms_url)
         )
     typer.echo(f"{account_id!r} now holds {bought.number.e164} ({bought.sid}) at the sandbox.")
 
@@ -210,7 +215,7 @@ def hold_registration(
 @app.command("review-time")
 def review_time(
     step: Annotated[
-        RegistrationStep, typer.Argument(case_sensitive=False, help="The step reviewed.")
+        sms_core.RegistrationStep, typer.Argument(case_sensitive=False, help="The step reviewed.")
     ],
     duration: Annotated[
         str | None,
