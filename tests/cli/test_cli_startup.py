@@ -125,6 +125,35 @@ class TestGroupHelpBuildsNoCommand:
         assert "Invalid value for '--limit'" in result.output
 
 
+class TestSandboxHelpImportsNoCarrier:
+    """``smsadmin sandbox --help`` imports the sandbox's command module, not its carrier.
+
+    The package ``sms_fake`` imports its public names on first use, ``sms_fake.cli`` imports
+    the carrier when a command runs and names the domain's types through ``sms_core``'s lazy
+    exports, so listing the sandbox's commands loads neither the adapter (with the core's hooks
+    and pluggy), the carrier and its store, nor the core's domain.
+    """
+
+    def test_sandbox_help_imports_no_adapter_carrier_hooks_or_domain(self) -> None:
+        heavy = ("sms_fake.adapter", "sms_fake.carrier", "sms_fake.store", "sms_core.hookspecs")
+        assert [] == _help_imports(("sandbox",), (*heavy, "sms_core.domain", "pluggy"))
+
+    def test_the_sandbox_group_lists_its_commands_as_typer_does(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        from sms_fake.cli import app as sandbox_app  # noqa: PLC0415 - a plugin's group
+
+        [sandbox] = [command for command in plugin_commands() if command.name == "sandbox"]
+        pages = []
+        for group in (load(sandbox), typer.main.get_group(sandbox_app)):
+            capsys.readouterr()
+            with typer.Context(group, info_name="sandbox", terminal_width=100) as ctx:
+                ctx.get_help()
+            pages.append(capsys.readouterr().out)
+        assert pages[0] == pages[1]
+        assert "hold-registration" in pages[0]
+
+
 class TestDeferredCommands:
     """The listing reads each command's deferred help; running a command imports it."""
 

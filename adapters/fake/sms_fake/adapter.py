@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from sms_core.clock import Clock
 from sms_core.domain import (
@@ -53,6 +52,7 @@ from sms_fake.delivery import MAX_BODY_CHARACTERS
 from sms_fake.errors import PROVIDER, not_found
 from sms_fake.payloads import CallAction, CallAnswer, decode_report, encode_answer
 from sms_fake.signing import auth_token_from
+from sms_fake.state import STATE_ENV, default_state_path
 
 __all__ = [
     "DECLINE_MESSAGE",
@@ -65,8 +65,6 @@ __all__ = [
 
 #: The ``Account.provider_settings`` key naming the carrier's SQLite file.
 STATE_PATH_SETTING = "state_path"
-#: The environment variable naming the carrier's SQLite file when the account names none.
-STATE_ENV = "SMS_FAKE_STATE"
 #: What a caller hears when the line forwards nowhere.
 DECLINE_MESSAGE = (
     "Sorry, this number cannot take calls. Please send a text message instead. Goodbye."
@@ -96,13 +94,6 @@ _INFO = ProviderInfo(
         adopts_existing=True,
     ),
 )
-
-
-def default_state_path(environ: Mapping[str, str] | None = None) -> Path:
-    """Where the carrier lives when neither the account nor ``SMS_FAKE_STATE`` says."""
-    env = os.environ if environ is None else environ
-    data_home = env.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
-    return Path(data_home) / "smsadmin" / "sandbox-carrier.sqlite3"
 
 
 class FakeAdapter:

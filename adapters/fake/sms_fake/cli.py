@@ -7,6 +7,11 @@ or of a number's registration with the mobile carriers), confirm a brand as its 
 change how long reviews and number registrations take, hold a number or a registration made
 outside smsadmin (as in a carrier's console, to try adopting them). They act on the carrier's
 state file: ``--state``, else ``SMS_FAKE_STATE``, else the default file the adapter uses.
+
+Listing the commands (``smsadmin sandbox --help``) imports neither the carrier nor the core's
+domain: the carrier is imported when a command opens it, and the domain's types are named
+through ``sms_core``'s lazy exports (``sms_core.RegistrationStep``), which Typer resolves when
+it builds a command, that is when the command runs or shows its own help.
 """
 
 from __future__ import annotations
@@ -17,13 +22,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sms_core.domain import NumberQuery, NumberSettings, RegistrationStep
-from sms_fake.adapter import STATE_ENV, default_state_path
-from sms_fake.carrier import SandboxCarrier
+import sms_core
+from sms_fake.state import STATE_ENV, default_state_path
+
+if TYPE_CHECKING:
+    from sms_fake.carrier import SandboxCarrier
 
 __all__ = ["LONGEST", "app", "parse_duration"]
 
@@ -91,6 +98,10 @@ def _account_id(ctx: typer.Context, account: str | None) -> str:
 @contextmanager
 def _carrier(state: Path | None) -> Iterator[SandboxCarrier]:
     """The carrier on its state file; a file that cannot be used is a usage error."""
+    # The carrier (its store, delivery and webhooks) is imported when a command runs, not for
+    # ``smsadmin sandbox --help``.
+    from sms_fake.carrier import SandboxCarrier  # noqa: PLC0415
+
     path = state or default_state_path()
     problem: Exception | None = None
     if "\x00" in str(path):
@@ -125,7 +136,7 @@ def advance(
 def fail_next(
     ctx: typer.Context,
     step: Annotated[
-        RegistrationStep, typer.Argument(case_sensitive=False, help="The step to fail.")
+        sms_core.RegistrationStep, typer.Argument(case_sensitive=False, help="The step to fail.")
     ],
     reason: Annotated[str, typer.Argument(help="The carrier's reason, as it would word it.")],
     *,
@@ -170,14 +181,14 @@ def hold_number(
     """Buy a number outside smsadmin, as in a carrier's console (to try 'numbers adopt')."""
     account_id = _account_id(ctx, account)
     with _carrier(state) as carrier:
-        offered = carrier.search_numbers(NumberQuery(area_code=area_code, limit=1))
+        offered = carrier.search_numbers(sms_core.NumberQuery(area_code=area_code, limit=1))
         if not offered:
             raise typer.BadParameter(
                 f"the sandbox has no number left in area code {area_code}; try another",
                 param_hint="'--area-code'",
             )
         bought = carrier.purchase_number(
-            account_id, offered[0].number, NumberSettings(sms_url=sms_url)
+            account_id, offered[0].number, sms_core.NumberSettings(sms_url=sms_url)
         )
     typer.echo(f"{account_id!r} now holds {bought.number.e164} ({bought.sid}) at the sandbox.")
 
@@ -204,7 +215,7 @@ def hold_registration(
 @app.command("review-time")
 def review_time(
     step: Annotated[
-        RegistrationStep, typer.Argument(case_sensitive=False, help="The step reviewed.")
+        sms_core.RegistrationStep, typer.Argument(case_sensitive=False, help="The step reviewed.")
     ],
     duration: Annotated[
         str | None,
