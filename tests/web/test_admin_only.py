@@ -61,6 +61,19 @@ class TestRecruiterIsRefused:
         recruiter = signed_in(seat_host, clock, user="ann")
         _refused(recruiter.get(path), "Administration")
 
+    @pytest.mark.parametrize(
+        "page",
+        ["number", "number?auto=1", "number?area_code=415", "assign", "users/bob/remove"],
+    )
+    def test_a_seat_s_pages_are_refused_too(
+        self, seat_host: SmsAdmin, clock: ManualClock, page: str
+    ) -> None:
+        """Choose Number, Auto Assign, Assign User and a removal's confirmation, as the list."""
+        seats = {s.seat.name: s.seat.id for s in seat_host.account("acme").seats.list()}
+        seat_id = seats["Sales"] if page.startswith("number") else seats["Recruiting"]
+        recruiter = signed_in(seat_host, clock, user="ann")
+        _refused(recruiter.get(f"/web/seats/{seat_id}/{page}"), "Administration")
+
     def test_opt_outs_stay_open_to_a_recruiter(self, widget: SmsAdmin, clock: ManualClock) -> None:
         """Reading opt-outs needs the host's view permission, which recruiters have."""
         recruiter = signed_in(widget, clock, user="ann")
@@ -94,6 +107,13 @@ class TestServices:
         with pytest.raises(PermissionDeniedError, match="Administration"):
             acme.seats.list(viewer_id="ann")
         assert len(acme.seats.list(viewer_id="admin")) == len(acme.seats.list())
+
+    def test_seats_get_checks_its_viewer(self, seat_host: SmsAdmin) -> None:
+        acme = seat_host.account("acme")
+        seat_id = acme.seats.list()[0].seat.id
+        with pytest.raises(PermissionDeniedError, match="Administration"):
+            acme.seats.get(seat_id, viewer_id="ann")
+        assert acme.seats.get(seat_id, viewer_id="admin") == acme.seats.get(seat_id)
 
     def test_an_admin_viewer_and_no_viewer_read_the_same(self, widget: SmsAdmin) -> None:
         acme = widget.account("acme")
