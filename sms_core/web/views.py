@@ -111,6 +111,8 @@ class Visit:
         session: The session (its CSRF token goes into every form).
         base: The path the UI is mounted at (``/web``), for links.
         seats_enabled: Whether the host product has seats (the Seats screen is shown).
+        may_administer: Whether the user may open the admin screens (numbers, seats, audit
+            trail), as the services answer it; the navigation links only those one may open.
     """
 
     account: AccountAdmin
@@ -118,6 +120,7 @@ class Visit:
     session: Session
     base: str
     seats_enabled: bool = False
+    may_administer: bool = False
 
     @property
     def actor_id(self) -> str:
@@ -241,7 +244,10 @@ def _run(
         base=base,
         seats_enabled=policy.seats_enabled,
     )
-    return visit, view(visit, given)
+    result = view(visit, given)
+    if isinstance(result, Screen):  # the page's navigation: asked once, for this request
+        visit = attrs.evolve(visit, may_administer=account.users.may_administer(user.id))
+    return visit, result
 
 
 def base_path(request: Request) -> str:
