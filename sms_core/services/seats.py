@@ -127,14 +127,20 @@ class SeatAdmin:
             summaries.append(SeatSummary(seat=seat, line=line, users=members))
         return summaries
 
-    def get(self, seat_id: str) -> SeatSummary:
+    def get(self, seat_id: str, *, viewer_id: str | None = None) -> SeatSummary:
         """One seat.
+
+        Args:
+            seat_id: The seat's id.
+            viewer_id: The user reading it (a screen's signed-in user), checked as
+                :meth:`list` checks its viewer; ``None`` (the SDK's caller) is not checked.
 
         Raises:
             SeatNotFoundError: When the account has no such seat.
+            PermissionDeniedError: When the host does not let ``viewer_id`` manage seats.
         """
         inputs.identifier("seat_id", seat_id)
-        for summary in self.list():
+        for summary in self.list(viewer_id=viewer_id):
             if summary.seat.id == seat_id:
                 return summary
         raise SeatNotFoundError(

@@ -10,7 +10,7 @@ import attrs
 
 from sms_core import inputs
 from sms_core.domain import Page, User
-from sms_core.exceptions import InvalidInputError, UserNotFoundError
+from sms_core.exceptions import InvalidInputError, PermissionDeniedError, UserNotFoundError
 from sms_core.services.context import AccountContext
 from sms_core.services.paging import Listing, page_size
 from sms_core.store import users as user_store
@@ -82,6 +82,22 @@ class UserDirectory:
         inputs.identifier("user_id", user_id)
         with self._context.database.transaction() as connection:
             return self._context.actor(connection, user_id)
+
+    def may_administer(self, user_id: str) -> bool:
+        """Whether the host lets the user open the admin lists: numbers, seats, audit trail.
+
+        The question those lists' ``viewer_id`` check answers (``Action.MANAGE_NUMBERS``), asked
+        beforehand, so a screen offers only what the user may open.
+
+        Raises:
+            InvalidFieldError: When ``user_id`` is not an identifier.
+            UserNotFoundError: When the account has no such user.
+        """
+        try:
+            self._context.require_admin_viewer(user_id)
+        except PermissionDeniedError:
+            return False
+        return True
 
     def list(self, *, active_only: bool = False) -> builtins.list[User]:
         """Every user, by last and first name."""

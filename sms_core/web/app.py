@@ -16,7 +16,6 @@ from starlette.staticfiles import StaticFiles
 from sms_core.exceptions import (
     AccountNotFoundError,
     ConfigurationError,
-    PermissionDeniedError,
     SignInError,
     SmsError,
     UserNotFoundError,
@@ -125,9 +124,7 @@ def _home(visit: Visit, given: Given) -> Redirect:
     The numbers and seats are the admins' screens (the services refuse anyone else), so a
     recruiter the host signs in lands where they work instead of on a refusal.
     """
-    try:
-        visit.account.numbers.search_capabilities(viewer_id=visit.actor_id)
-    except PermissionDeniedError:
+    if not visit.account.users.may_administer(visit.actor_id):
         return Redirect(to="/texting")
     return Redirect(to="/seats" if visit.seats_enabled else "/numbers")
 

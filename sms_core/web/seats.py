@@ -49,7 +49,7 @@ def choose_number(visit: Visit, given: Given) -> Screen:
     terms agreed to. The area code is no phone number, so it may sit in the URL.
     """
     seats = visit.account.seats
-    summary = seats.get(given.path["seat_id"])
+    summary = seats.get(given.path["seat_id"], viewer_id=visit.actor_id)
     area_code = given.query.get("area_code", "").strip()
     auto = given.query.get("auto") == "1"
     offers = None
@@ -79,7 +79,7 @@ def _accepted(given: Given) -> bool:
 
 def choose_users(visit: Visit, given: Given) -> Screen:
     """The "Assign User" form: active users on no number yet, to tick."""
-    summary = visit.account.seats.get(given.path["seat_id"])
+    summary = visit.account.seats.get(given.path["seat_id"], viewer_id=visit.actor_id)
     return Screen(
         template="assign_users.html",
         context={
@@ -104,7 +104,7 @@ def assign_users(visit: Visit, given: Given) -> Redirect:
 
 def confirm_remove(visit: Visit, given: Given) -> Screen:
     """The confirmation a removal asks for first."""
-    summary = visit.account.seats.get(given.path["seat_id"])
+    summary = visit.account.seats.get(given.path["seat_id"], viewer_id=visit.actor_id)
     user = visit.path_user(given)
     if user.id not in {member.id for member in summary.users}:
         raise NotOnLineError(

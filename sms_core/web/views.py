@@ -10,7 +10,9 @@ the account's services with the signed-in user as the actor and names the templa
 4. renders the template, or redirects after an action (POST, then redirect, then GET).
 
 A typed error a service raises becomes the error page with the error's message and a 4xx
-status (:data:`ERROR_STATUS`); the service refused before changing anything, so nothing did.
+status, or 502 for the carrier's (:data:`ERROR_STATUS`), and says what it left behind
+(:data:`OUTCOMES`): a service refuses before changing anything, so nothing did, except that a
+text the carrier refused is kept as failed.
 The log names the view, the account and the error's class, never a message, a number or a
 token.
 """
@@ -36,6 +38,7 @@ from sms_core.exceptions import (
     NotFoundError,
     PermissionDeniedError,
     ProviderError,
+    ProviderTimeoutError,
     RuleViolationError,
     SignInError,
     SmsError,
@@ -47,6 +50,7 @@ from sms_core.web.signin import Session, SessionSigner
 
 __all__ = [
     "ERROR_STATUS",
+    "OUTCOMES",
     "PAGE_SIZE",
     "SESSION_COOKIE",
     "Given",
@@ -57,6 +61,7 @@ __all__ = [
     "base_path",
     "endpoint",
     "error_page",
+    "outcome_of",
     "render",
 ]
 
@@ -77,6 +82,23 @@ ERROR_STATUS: tuple[tuple[type[SmsError], int], ...] = (
     (RuleViolationError, 409),
     (ProviderError, 502),
     (SmsError, 400),
+)
+
+
+#: What a refused request left behind, by the closest class of the error. A service refuses
+#: before it changes anything, except that a text the carrier refused stays in the history as
+#: failed, and a lost carrier answer leaves the outcome to be looked up (never sent again).
+OUTCOMES: tuple[tuple[type[SmsError], str], ...] = (
+    (
+        ProviderTimeoutError,
+        "The carrier's answer was lost, so it may have been done: look again before trying again.",
+    ),
+    (
+        ProviderError,
+        "The carrier refused it. A text the carrier refused is kept in the history as failed; "
+        "nothing else was changed.",
+    ),
+    (SmsError, "Nothing was changed."),
 )
 
 
@@ -111,6 +133,8 @@ class Visit:
         session: The session (its CSRF token goes into every form).
         base: The path the UI is mounted at (``/web``), for links.
         seats_enabled: Whether the host product has seats (the Seats screen is shown).
+        may_administer: Whether the user may open the admin screens (numbers, seats, audit
+            trail), as the services answer it; the navigation links only those one may open.
     """
 
     account: AccountAdmin
@@ -118,6 +142,7 @@ class Visit:
     session: Session
     base: str
     seats_enabled: bool = False
+    may_administer: bool = False
 
     @property
     def actor_id(self) -> str:
@@ -241,7 +266,10 @@ def _run(
         base=base,
         seats_enabled=policy.seats_enabled,
     )
-    return visit, view(visit, given)
+    result = view(visit, given)
+    if isinstance(result, Screen):  # the page's navigation: asked once, for this request
+        visit = attrs.evolve(visit, may_administer=account.users.may_administer(user.id))
+    return visit, result
 
 
 def base_path(request: Request) -> str:
@@ -270,6 +298,11 @@ def render(
     return HTMLResponse(html, status_code=screen.status)
 
 
+def outcome_of(err: SmsError) -> str:
+    """What a refusal left behind, in words (:data:`OUTCOMES`)."""
+    return next(words for kind, words in OUTCOMES if isinstance(err, kind))
+
+
 def error_page(request: Request, err: SmsError, *, view: str) -> HTMLResponse:
     """The refusal as a page: the error's message, under the status of its class."""
     state: WebState = request.app.state.web
@@ -288,6 +321,7 @@ def error_page(request: Request, err: SmsError, *, view: str) -> HTMLResponse:
         template="error.html",
         context={
             "message": str(err),
+            "outcome": outcome_of(err),
             "status": status,
             "signed_in": status != 401,
             "back": f"{base}/{section}" if section and status != 401 else "",

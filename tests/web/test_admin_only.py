@@ -61,10 +61,55 @@ class TestRecruiterIsRefused:
         recruiter = signed_in(seat_host, clock, user="ann")
         _refused(recruiter.get(path), "Administration")
 
+    @pytest.mark.parametrize(
+        "page",
+        ["number", "number?auto=1", "number?area_code=415", "assign", "users/bob/remove"],
+    )
+    def test_a_seat_s_pages_are_refused_too(
+        self, seat_host: SmsAdmin, clock: ManualClock, page: str
+    ) -> None:
+        """Choose Number, Auto Assign, Assign User and a removal's confirmation, as the list."""
+        seats = {s.seat.name: s.seat.id for s in seat_host.account("acme").seats.list()}
+        seat_id = seats["Sales"] if page.startswith("number") else seats["Recruiting"]
+        recruiter = signed_in(seat_host, clock, user="ann")
+        _refused(recruiter.get(f"/web/seats/{seat_id}/{page}"), "Administration")
+
     def test_opt_outs_stay_open_to_a_recruiter(self, widget: SmsAdmin, clock: ManualClock) -> None:
         """Reading opt-outs needs the host's view permission, which recruiters have."""
         recruiter = signed_in(widget, clock, user="ann")
         assert 200 == recruiter.get("/web/optouts").status_code
+
+
+ADMIN_LINKS = ('href="/web/numbers"', 'href="/web/seats"', 'href="/web/audit"')
+
+
+class TestNavigation:
+    """The navigation links only the screens the services let the signed-in user open."""
+
+    def test_a_recruiter_sees_no_admin_link(self, widget: SmsAdmin, clock: ManualClock) -> None:
+        html = signed_in(widget, clock, user="ann").get("/web/optouts").text
+        for link in ADMIN_LINKS:
+            assert link not in html
+        for link in ('href="/web/optouts"', 'href="/web/texting"', 'href="/web/registration"'):
+            assert link in html
+
+    def test_a_seat_recruiter_sees_no_admin_link(
+        self, seat_host: SmsAdmin, clock: ManualClock
+    ) -> None:
+        html = signed_in(seat_host, clock, user="ann").get("/web/texting").text
+        for link in ADMIN_LINKS:
+            assert link not in html
+
+    def test_an_admin_sees_them(self, widget: SmsAdmin, clock: ManualClock) -> None:
+        html = signed_in(widget, clock).get("/web/optouts").text
+        assert 'href="/web/numbers"' in html
+        assert 'href="/web/audit"' in html
+        assert 'href="/web/seats"' not in html  # the widget has no seats
+
+    def test_a_seat_admin_sees_the_seats(self, seats_web: httpx.Client) -> None:
+        html = seats_web.get("/web/seats").text
+        for link in ADMIN_LINKS:
+            assert link in html
 
 
 class TestAdminsStillSee:
@@ -94,6 +139,21 @@ class TestServices:
         with pytest.raises(PermissionDeniedError, match="Administration"):
             acme.seats.list(viewer_id="ann")
         assert len(acme.seats.list(viewer_id="admin")) == len(acme.seats.list())
+
+    def test_seats_get_checks_its_viewer(self, seat_host: SmsAdmin) -> None:
+        acme = seat_host.account("acme")
+        seat_id = acme.seats.list()[0].seat.id
+        with pytest.raises(PermissionDeniedError, match="Administration"):
+            acme.seats.get(seat_id, viewer_id="ann")
+        assert acme.seats.get(seat_id, viewer_id="admin") == acme.seats.get(seat_id)
+
+    def test_may_administer_answers_the_same_question(
+        self, widget: SmsAdmin, seat_host: SmsAdmin
+    ) -> None:
+        assert widget.account("acme").users.may_administer("admin")
+        assert not widget.account("acme").users.may_administer("ann")
+        assert seat_host.account("acme").users.may_administer("admin")
+        assert not seat_host.account("acme").users.may_administer("ann")
 
     def test_an_admin_viewer_and_no_viewer_read_the_same(self, widget: SmsAdmin) -> None:
         acme = widget.account("acme")

@@ -144,9 +144,13 @@ def page(browser: Browser, request: pytest.FixtureRequest, tmp_path: Path) -> It
 
 
 def shot(page: Page, tmp_path: Path, name: str) -> Path:
-    """A full-page screenshot in the test's tmp folder."""
+    """A full-page screenshot in the test's tmp folder.
+
+    The caret stays as it is: Playwright hides it with an injected inline ``<style>``, which
+    the UI's CSP refuses (console errors, once htmx has swapped part of the page).
+    """
     path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
 
 

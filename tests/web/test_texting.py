@@ -224,6 +224,33 @@ class TestSendRefusals:
         assert "Nothing was changed." in answer.text
         assert [] == _messages(widget)
 
+    def test_a_carrier_refusal_says_the_text_is_kept_as_failed(
+        self, ann: httpx.Client, widget: SmsAdmin, tmp_path: Path
+    ) -> None:
+        """The carrier's own opt-out list refuses it (21610); the SDK stores the text failed.
+
+        So the page must not say "Nothing was changed": the text is in the history.
+        """
+        from sms_fake import SandboxCarrier  # noqa: PLC0415 - the sandbox is an adapter
+
+        [line] = [s.line for s in widget.account("acme").numbers.list() if "ann" in s.line.user_ids]
+        with SandboxCarrier(tmp_path / "carrier.sqlite3") as carrier:
+            carrier.opt_out("acme", line.number, PhoneNumber.parse(SAM))
+        answer = _send(ann, "cand-sam", SAM, "Hello")
+        assert 502 == answer.status_code
+        assert "kept in the history as failed" in answer.text
+        assert "Nothing was changed" not in answer.text
+        [message] = _messages(widget)
+        assert DeliveryStatus.FAILED is message.status
+
+    def test_a_lost_carrier_answer_is_no_refusal(self, ann: httpx.Client, tmp_path: Path) -> None:
+        """A send whose answer was lost is kept (unknown, looked up later), not an error page."""
+        from sms_fake import SandboxCarrier  # noqa: PLC0415 - the sandbox is an adapter
+
+        with SandboxCarrier(tmp_path / "carrier.sqlite3") as carrier:
+            carrier.time_out_next_send("acme")
+        assert 303 == _send(ann, "cand-sam", SAM, "Hello").status_code
+
     def test_quiet_hours_refused(self, ann: httpx.Client, widget: SmsAdmin) -> None:
         answer = _send(ann, "cand-noa", NOA, "Hello")
         assert 409 == answer.status_code
@@ -348,3 +375,24 @@ def test_opted_out_fixture_is_in_force(widget: SmsAdmin) -> None:
     page = widget.account("acme").optouts.page("admin", limit=5)
     assert page.items[0].source is OptOutSource.HOST
     assert PhoneNumber.parse(opted_out(0).e164) == page.items[0].number
+
+
+def test_each_refusal_words_what_it_left_behind() -> None:
+    """Only a carrier's refusal leaves something: the text, kept as failed."""
+    from sms_core.exceptions import (  # noqa: PLC0415 - only this test needs them
+        InactiveUserError,
+        PermissionDeniedError,
+        ProviderTimeoutError,
+        RecipientOptedOutError,
+    )
+    from sms_core.web.views import outcome_of  # noqa: PLC0415
+
+    assert "Nothing was changed." == outcome_of(InactiveUserError("inactive"))
+    assert "Nothing was changed." == outcome_of(
+        PermissionDeniedError("no", actor_id="ann", action="send_message")
+    )
+    refused = outcome_of(RecipientOptedOutError("21610", provider="fake", code="21610"))
+    assert "kept in the history as failed" in refused
+    lost = outcome_of(ProviderTimeoutError("lost", provider="fake"))
+    assert "may have been done" in lost
+    assert "Nothing was changed" not in refused + lost

@@ -18,14 +18,18 @@ import typer
 
 from sms_core.cli.errors import CliError
 from sms_core.cli.narration import Narrator
+from sms_core.exceptions import SmsError
 
 if TYPE_CHECKING:
-    from sms_core.services import SmsAdmin
+    from sms_core.services import AccountAdmin, SmsAdmin
 
-__all__ = ["web_story"]
+__all__ = ["DEMO_CANDIDATE", "web_story"]
 
 #: How long a printed link is good for, on the demo's clock (which stands still).
 _LINK_TTL = timedelta(minutes=15)
+#: The candidate the texting part texts (``sms_core/cli/demo/texting.py``): the texting
+#: panel's link names them, for an account that has texted them.
+DEMO_CANDIDATE = "cand-sam"
 
 
 def web_story(story: Narrator, products: Mapping[str, tuple[str, SmsAdmin]], port: int) -> None:
@@ -71,8 +75,26 @@ def web_story(story: Narrator, products: Mapping[str, tuple[str, SmsAdmin]], por
                     )
                     typer.echo(f"  {user.full_name or user.id} ({account.name}, {account.id}):")
                     typer.echo(f"    {server.url(path)}/signin?token={token}")
+                if texting := _texting_link(sdk.account(account.id)):
+                    typer.echo(
+                        f"  Texting panel for candidate {DEMO_CANDIDATE}, once signed in as "
+                        f"{texting}:"
+                    )
+                    typer.echo(f"    {server.url(path)}/texting?candidate={DEMO_CANDIDATE}")
         try:
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
             story.done("Stopped the web UI")
+
+
+def _texting_link(account: AccountAdmin) -> str | None:
+    """The name of a user who texted :data:`DEMO_CANDIDATE` on the account, if one did."""
+    for user in account.users.list(active_only=True):
+        try:
+            page = account.messages.history_page(user.id, DEMO_CANDIDATE, limit=1)
+        except SmsError:  # a user the host does not let read the history
+            continue
+        if page.items:
+            return user.full_name or user.id
+    return None
