@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from sms_core import NumberQuery
 from tests.web.test_browser import (  # noqa: F401 - fixtures are found by name
+    WIDTHS,
     Site,
+    _violations,
     browser,
     page,
     shot,
@@ -147,3 +150,40 @@ class TestAssignUserGap:
         expect(page.get_by_role("row", name=re.compile("Recruiting"))).to_contain_text("Pat Quill")
         assert "pat" in {u.id for u in acme.seats.get(recruiting.id).users}
         assert "quinn" not in {u.id for u in acme.seats.get(recruiting.id).users}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_new_pages_pass_axe_and_fit_the_width(
+    browser: Browser,  # noqa: F811
+    site: Site,  # noqa: F811
+    width: int,
+) -> None:
+    """The searched lists and the confirmation: no serious axe violation, no sideways scroll.
+
+    The widths are ``test_browser.py``'s; its axe test covers the re-allocate and Assign users
+    pages unsearched.
+    """
+    number = _inactive_users_number(site, f"w{width}", ("Wes", f"Width{width}"), "415")
+    line = site.widget.account("acme").numbers.get(number).line
+    recruiting = next(
+        s.seat for s in site.seats.account("acme").seats.list() if s.seat.name == "Recruiting"
+    )
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    opened = context.new_page()
+    found = {}
+    site.sign_in(opened)
+    reallocate = f"{site.url}/web/numbers/{line.id}/users/w{width}/reallocate"
+    screens = {
+        "reallocate-searched": f"{reallocate}?user_name=dee",
+        "reallocate-none": f"{reallocate}?user_name=zzz",
+        "reallocate-confirm": f"{reallocate}/confirm?to_user_id=dee",
+    }
+    for name, url in screens.items():
+        opened.goto(url)
+        assert opened.evaluate("document.documentElement.scrollWidth") <= max(width, 400), name
+        found[name] = _violations(opened)
+    site.sign_in(opened, "/ats")
+    opened.goto(f"{site.url}/ats/seats/{recruiting.id}/assign?user_name=dana")
+    found["seat-assign-searched"] = _violations(opened)
+    context.close()
+    assert {name: [] for name in found} == found
