@@ -7,8 +7,9 @@ a number (share it), set its call forwarding (its users and admins may), remove 
 a number, re-allocate a number from a user to an
 active one, and deactivate a number after a confirmation. URLs name a number by its line id,
 never by the number itself; an id another account holds is not found here (404).
-Re-allocation and assignment have their own small pages (the users to choose from, then
-Save), so the list stays one row per number however many users there are.
+Re-allocation and assignment have their own small pages (the users to choose from, a name
+filter, then Save; Save of a re-allocation asks for a confirmation naming the number and both
+users first), so the list stays one row per number however many users there are.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sms_core.domain import LineSummary, User
 from sms_core.exceptions import LineNotFoundError, NotOnLineError
 from sms_core.web.views import Given, Redirect, Screen, Visit, endpoint
 
-__all__ = ["ROUTES", "available_users", "find_line"]
+__all__ = ["ROUTES", "available_users", "find_line", "named_like"]
 
 #: What an action's redirect says happened, by its ``done`` query value.
 DONE = {
@@ -58,6 +59,24 @@ def available_users(visit: Visit) -> list[User]:
     return [user for user in visit.account.users.list(active_only=True) if user.id not in taken]
 
 
+def named_like(users: list[User], typed: str) -> list[User]:
+    """The users whose first or last name contains ``typed`` (any case); all when empty.
+
+    The seeds' search "by first or last name" (purchase, re-allocation) and "with a partial or
+    full name" (a seat's Assign User), without script: a GET form narrows the list the services
+    returned, so it is presentation, not a rule. A full name ("Hal Arriving") matches too.
+    """
+    wanted = " ".join(typed.split()).casefold()
+    return [
+        user
+        for user in users
+        if not wanted
+        or wanted in user.first_name.casefold()
+        or wanted in user.last_name.casefold()
+        or wanted in f"{user.first_name} {user.last_name}".casefold()
+    ]
+
+
 def numbers(visit: Visit, given: Given) -> Screen:
     """Every provisioned number with its status, forwarding and users."""
     return Screen(
@@ -81,7 +100,8 @@ def choose_users(visit: Visit, given: Given) -> Screen:
             "action": f"/numbers/{summary.line.id}/assign",
             "cancel": "/numbers",
             "button": "Save",
-            "users": available_users(visit),
+            "users": named_like(available_users(visit), given.query.get("user_name", "")),
+            "typed_name": given.query.get("user_name", ""),
         },
         title="Assign users",
     )
@@ -125,21 +145,56 @@ def remove_user(visit: Visit, given: Given) -> Redirect:
 
 def choose_reallocation(visit: Visit, given: Given) -> Screen:
     """The form that re-allocates a number from one of its users: active users only."""
+    summary = _line_with_user(visit, given)
+    user = visit.path_user(given)
+    return Screen(
+        template="reallocate.html",
+        context={
+            "summary": summary,
+            "user": user,
+            "active_users": named_like(
+                visit.account.users.list(active_only=True), given.query.get("user_name", "")
+            ),
+            "typed_name": given.query.get("user_name", ""),
+        },
+        title="Re-allocate this number",
+    )
+
+
+def confirm_reallocation(visit: Visit, given: Given) -> Screen:
+    """The confirmation Save leads to: the number, the inactive user and the new one.
+
+    Nothing changes here; Confirm posts the choice (with the CSRF token) to re-allocate, and
+    the service refuses a new user who is inactive or has a number then, as without this page.
+    """
+    summary = _line_with_user(visit, given)
+    return Screen(
+        template="confirm_reallocate.html",
+        context={
+            "summary": summary,
+            "user": visit.path_user(given),
+            # Another account's user, or none chosen, is not found (404), as on Confirm.
+            "to_user": visit.account.users.get(given.query.get("to_user_id", "")),
+        },
+        title="Re-allocate this number?",
+    )
+
+
+def _line_with_user(visit: Visit, given: Given) -> LineSummary:
+    """The path's line, which the path's user must be on.
+
+    Raises:
+        LineNotFoundError: When the account has no active line with the path's id.
+        UserNotFoundError: When the account has no user with the path's id.
+        NotOnLineError: When the user is not on that line.
+    """
     summary = find_line(visit, given.path["line_id"])
     user = visit.path_user(given)
     if user.id not in summary.line.user_ids:
         raise NotOnLineError(
             f"user {user.id!r} is not on {summary.line.number}; choose a user on it"
         )
-    return Screen(
-        template="reallocate.html",
-        context={
-            "summary": summary,
-            "user": user,
-            "active_users": visit.account.users.list(active_only=True),
-        },
-        title="Re-allocate this number",
-    )
+    return summary
 
 
 def reallocate(visit: Visit, given: Given) -> Redirect:
@@ -204,6 +259,12 @@ ROUTES = [
         endpoint(choose_reallocation),
         methods=["GET"],
         name="numbers-choose-reallocation",
+    ),
+    Route(
+        "/numbers/{line_id}/users/{user_id}/reallocate/confirm",
+        endpoint(confirm_reallocation),
+        methods=["GET"],
+        name="numbers-confirm-reallocation",
     ),
     Route(
         "/numbers/{line_id}/users/{user_id}/reallocate",

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from sms_core.domain import NumberQuery, PhoneNumber, SearchFilter, User
+from sms_core.domain import NumberQuery, PhoneNumber, SearchFilter
 from sms_core.services.numbers import no_offers_hint
-from sms_core.web.numbers import available_users
+from sms_core.web.numbers import available_users, named_like
 from sms_core.web.views import Given, Redirect, Screen, Visit, endpoint
 
 __all__ = ["OFFERED_FILTERS", "ROUTES"]
@@ -55,25 +55,12 @@ def search(visit: Visit, given: Given) -> Screen:
             "offers": offers,
             "hint": hint,
             "user_name": given.query.get("user_name", ""),
-            "users": _named(available_users(visit), given.query.get("user_name", ""))
+            "users": named_like(available_users(visit), given.query.get("user_name", ""))
             if offers
             else [],
         },
         title="Purchase New Phone Numbers",
     )
-
-
-def _named(users: list[User], typed: str) -> list[User]:
-    """The users whose first or last name contains ``typed`` (any case); all when empty.
-
-    The seed's "search box to filter by a user's first or last name", without script.
-    """
-    wanted = typed.strip().casefold()
-    return [
-        user
-        for user in users
-        if not wanted or wanted in user.first_name.casefold() or wanted in user.last_name.casefold()
-    ]
 
 
 def terms(visit: Visit, given: Given) -> Screen:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from sms_core.exceptions import NotOnLineError
-from sms_core.web.numbers import available_users
+from sms_core.web.numbers import available_users, named_like
 from sms_core.web.views import Given, Redirect, Screen, Visit, endpoint
 
 __all__ = ["ROUTES"]
@@ -78,7 +78,10 @@ def _accepted(given: Given) -> bool:
 
 
 def choose_users(visit: Visit, given: Given) -> Screen:
-    """The "Assign User" form: active users on no number yet, to tick."""
+    """The "Assign User" form: active users on no number yet, to tick, found by name.
+
+    ``?user_name=`` narrows them to a partial or full name (the search box, a GET form).
+    """
     summary = visit.account.seats.get(given.path["seat_id"], viewer_id=visit.actor_id)
     return Screen(
         template="assign_users.html",
@@ -88,7 +91,9 @@ def choose_users(visit: Visit, given: Given) -> Screen:
             "action": f"/seats/{summary.seat.id}/assign",
             "cancel": "/seats",
             "button": "Assign User",
-            "users": available_users(visit),
+            # The seed's "search for the user with a partial or full name" (a GET filter).
+            "users": named_like(available_users(visit), given.query.get("user_name", "")),
+            "typed_name": given.query.get("user_name", ""),
         },
         title="Assign users",
     )

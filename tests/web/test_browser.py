@@ -297,6 +297,7 @@ class TestJourneys:
         page.get_by_label("Re-allocate to").select_option(label="Hal Arriving")
         shot(page, tmp_path, "reallocate")
         page.get_by_role("button", name="Save").click()
+        page.get_by_role("button", name="Confirm").click()
         expect(page.get_by_role("status")).to_have_text("✔ The number was re-allocated.")
         row = page.get_by_role("row").filter(has_text=number)
         expect(row).to_contain_text("Hal Arriving")

@@ -8,6 +8,7 @@ message, and nothing changed.
 
 from __future__ import annotations
 
+import html
 import re
 
 import httpx
@@ -177,6 +178,86 @@ class TestNumberActions:
         assert 303 == answer.status_code
         assert ("dee",) == _users_of(acme, line_id)
 
+    def test_the_reallocation_list_is_searched_by_first_or_last_name(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        """HCM seed: "Search by first or last name to find your HCM user" (a GET, no script)."""
+        line_id = _line_of(widget.account("acme"), "cy")
+        page = f"/web/numbers/{line_id}/users/cy/reallocate"
+
+        def offered(typed: str) -> str:
+            form = web.get(page, params={"user_name": typed}).text
+            found = re.findall(r'<select id="to-user"[^>]*>(.*?)</select>', form, re.S)
+            return found[0] if found else ""
+
+        assert 'method="get"' in web.get(page).text
+        assert "Dee Park" in offered("dee")
+        assert "Dana Reyes" not in offered("dee")
+        assert "Dana Reyes" in offered("REYES")
+        assert "Dee Park" not in offered("REYES")
+        assert "Dee Park" in offered("")
+        assert "Dana Reyes" in offered("")
+        assert "Cy Young" not in offered("young")  # inactive users never
+        empty = html.unescape(_text(web.get(page, params={"user_name": "zzz"}).text))
+        assert "No active user is named like “zzz”; clear the search to see them all." in empty
+
+    def test_save_asks_to_confirm_the_reallocation_first(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        """HCM seed: "Confirm the re-allocation to complete the process".
+
+        Save (a GET) shows the number, the inactive user and the new one; only Confirm (a POST
+        with the CSRF token) re-allocates; Cancel goes back to the choice.
+        """
+        acme = widget.account("acme")
+        line_id = _line_of(acme, "cy")
+        number = next(s.line.number.e164 for s in acme.numbers.list() if s.line.id == line_id)
+        form = web.get(f"/web/numbers/{line_id}/users/cy/reallocate").text
+        action = f"/web/numbers/{line_id}/users/cy/reallocate/confirm"
+        assert f'<form method="get" action="{action}"' in form
+        confirm = web.get(action, params={"to_user_id": "dee"})
+        assert 200 == confirm.status_code
+        words = _text(confirm.text)
+        assert f"Re-allocate {number} from Cy Young (inactive) to Dee Park?" in words
+        assert ("cy",) == _users_of(acme, line_id)  # asking changed nothing
+        assert 'name="csrf_token"' in confirm.text
+        assert 'name="to_user_id" value="dee"' in confirm.text
+        assert f'href="/web/numbers/{line_id}/users/cy/reallocate">Cancel' in confirm.text
+        # Confirm without the session's CSRF token is refused and changes nothing.
+        forged = web.post(f"/web/numbers/{line_id}/users/cy/reallocate", data={"to_user_id": "dee"})
+        assert 403 == forged.status_code
+        assert ("cy",) == _users_of(acme, line_id)
+        answer = web.post(
+            f"/web/numbers/{line_id}/users/cy/reallocate",
+            data={"csrf_token": csrf_of(web), "to_user_id": "dee"},
+        )
+        assert "/web/numbers?done=reallocated" == answer.headers["location"]
+        assert ("dee",) == _users_of(acme, line_id)
+
+    @pytest.mark.parametrize(("to_user_id", "status"), [("boss", 404), ("nobody", 404), ("", 400)])
+    def test_confirming_a_user_not_of_the_account_is_refused(
+        self, web: httpx.Client, widget: SmsAdmin, to_user_id: str, status: int
+    ) -> None:
+        """Another account's user is not found; no choice at all is an invalid field."""
+        line_id = _line_of(widget.account("acme"), "cy")
+        answer = web.get(
+            f"/web/numbers/{line_id}/users/cy/reallocate/confirm",
+            params={"to_user_id": to_user_id},
+        )
+        assert status == answer.status_code
+        assert ("cy",) == _users_of(widget.account("acme"), line_id)
+
+    def test_confirming_for_a_user_not_on_the_number_is_refused(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        line_id = _line_of(widget.account("acme"), "cy")
+        answer = web.get(
+            f"/web/numbers/{line_id}/users/ann/reallocate/confirm", params={"to_user_id": "dee"}
+        )
+        assert 409 == answer.status_code
+        assert "is not on" in answer.text
+        assert ("cy",) == _users_of(widget.account("acme"), line_id)
+
     def test_reallocating_to_a_user_with_a_line_is_refused(
         self, web: httpx.Client, widget: SmsAdmin
     ) -> None:
@@ -303,6 +384,29 @@ class TestSeats:
         assert 303 == answer.status_code
         assert ["admin", "ann", "bob"] == sorted(u.id for u in acme.seats.get(seat.id).users)
         assert "The users were assigned" in seats_web.get(answer.headers["location"]).text
+
+    def test_assign_user_finds_a_user_by_partial_or_full_name(
+        self, seats_web: httpx.Client, seat_host: SmsAdmin
+    ) -> None:
+        """ATS seed: "... or search for the user with a partial or full name" (a GET, no script)."""
+        acme = seat_host.account("acme")
+        acme.users.upsert("eve", first_name="Eve", last_name="Marsh")
+        acme.users.upsert("fay", first_name="Fay", last_name="Marshall")
+        seat = next(s for s in acme.seats.list() if s.seat.name == "Recruiting").seat
+        page = f"/web/seats/{seat.id}/assign"
+        assert f'<form method="get" action="{page}"' in seats_web.get(page).text
+
+        def offered(typed: str) -> set[str]:
+            form = seats_web.get(page, params={"user_name": typed}).text
+            return set(re.findall(r'name="user_id" value="([^"]+)"', form))
+
+        assert {"admin", "eve", "fay"} == offered("")
+        assert {"eve", "fay"} == offered("mars")  # partial
+        assert {"fay"} == offered("  fay   MARSHALL ")  # full, any case and spacing
+        assert {"admin"} == offered("Dana")
+        assert set() == offered("Ann Lee")  # on the seat already: never offered
+        none = html.unescape(_text(seats_web.get(page, params={"user_name": "zzz"}).text))
+        assert "No active user without a number is named like “zzz”" in none
 
     def test_a_seat_without_a_number_takes_no_user(
         self, seats_web: httpx.Client, seat_host: SmsAdmin
