@@ -25,7 +25,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from sms_core.domain import ERASED_BODY, ERASED_NUMBER, DeliveryStatus, Direction
+from sms_core.domain import (
+    ERASED_BODY,
+    ERASED_NUMBER,
+    DeliveryStatus,
+    Direction,
+    ScheduledState,
+)
 from sms_core.store import dialects
 from sms_core.store.schema import (
     audit_log,
@@ -220,8 +226,8 @@ def _scheduled(connection: sa.Connection, account_id: str, e164: str, key: bytes
     mine = sa.and_(_s.account_id == account_id, _s.recipient == e164)
     connection.execute(
         scheduled_sends.update()
-        .where(mine, _s.state == "pending")
-        .values(state="cancelled", refusal="erased at the candidate's request")
+        .where(mine, _s.state == ScheduledState.PENDING.value)
+        .values(state=ScheduledState.CANCELLED.value, refusal="erased at the candidate's request")
     )
     erased = connection.execute(
         scheduled_sends.update().where(mine).values(recipient=ERASED_NUMBER, body=ERASED_BODY)
