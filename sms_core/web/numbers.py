@@ -1,15 +1,29 @@
 """The *Numbers* screen ("Manage Existing Phone Numbers" of the HCM widget), and its actions.
 
-The list shows each number's status (✔ Registered / ⚠ Unregistered: a green check or a yellow
-alert, with the words), its call forwarding, and its users, a shared number marked ``+1``,
+The list shows each number's status in words, an icon and a colour (:data:`LINE_STATUSES`:
+"✔ Registered · Active" in green for a number on the approved campaign, "⚠ Unregistered" in
+yellow otherwise), its call forwarding, and its users, a shared number marked ``+1``,
 ``+2``, ... and inactive users in red (marked "inactive" in words too). Actions: assign users to
-a number (share it), set its call forwarding (its users and admins may), remove a user from
-a number, re-allocate a number from a user to an
-active one, and deactivate a number after a confirmation. URLs name a number by its line id,
-never by the number itself; an id another account holds is not found here (404).
+a number (share it), set its call forwarding (its users and admins may), re-allocate a number
+from a user to an active one, and deactivate, after a confirmation. URLs name a number by its
+line id, never by the number itself; an id another account holds is not found here (404).
 Re-allocation and assignment have their own small pages (the users to choose from, a name
 filter, then Save; Save of a re-allocation asks for a confirmation naming the number and both
 users first), so the list stays one row per number however many users there are.
+
+Deactivate sits next to each user, as the seed has it ("Click the Deactivate button next to
+the target user"). What it deactivates follows what the services can do: on a shared number
+it deactivates that user's use of the number (``numbers.unassign``: the number stays with its
+other users); for the number's only user it deactivates the number itself
+(``numbers.deactivate``: released at the carrier and removed from the list). Either way a
+confirmation page says which, and only its button acts. A number nobody is on has its
+Deactivate by the word "No users". :func:`confirm_user_deactivation` is the one place that
+tells the two apart.
+
+*My line* (``/my-line``) is every signed-in user's own number, with a link to its call
+forwarding form: "Both the HCM user and Marketplace Admin have the ability to configure this
+number", and a recruiter never sees the numbers list. The forwarding form is the same for
+both; the service decides who may save it.
 """
 
 from __future__ import annotations
@@ -20,7 +34,16 @@ from sms_core.domain import LineSummary, User
 from sms_core.exceptions import LineNotFoundError, NotOnLineError
 from sms_core.web.views import Given, Redirect, Screen, Visit, endpoint
 
-__all__ = ["ROUTES", "available_users", "find_line", "named_like"]
+__all__ = ["LINE_STATUSES", "ROUTES", "available_users", "find_line", "named_like"]
+
+#: A number's status as the list shows it, by whether it is on the approved campaign
+#: (``Line.registered``): its icon, its words and its colour class. The seed's "Registered:
+#: Green checkmark" and "Unregistered: Yellow alert sign", and "Fully registered and approved
+#: SMS campaigns show a status of "Active" immediately after purchase".
+LINE_STATUSES: dict[bool, tuple[str, str, str]] = {
+    True: ("✔", "Registered · Active", "status-ok"),
+    False: ("⚠", "Unregistered", "status-warn"),
+}
 
 #: What an action's redirect says happened, by its ``done`` query value.
 DONE = {
@@ -33,14 +56,21 @@ DONE = {
 }
 
 
-def find_line(visit: Visit, line_id: str) -> LineSummary:
+def find_line(visit: Visit, line_id: str, *, as_viewer: bool = False) -> LineSummary:
     """The account's line with that id.
+
+    Args:
+        as_viewer: Read the lines as the signed-in user, whom the host must let manage
+            numbers: for a page only admins open, such as a deactivation's confirmation.
+            Without it, a line's own user reaches its forwarding form; each action is
+            authorized by its service all the same.
 
     Raises:
         LineNotFoundError: When the account has no active line with that id.
+        PermissionDeniedError: With ``as_viewer``, when the user may not manage numbers.
     """
-    # No viewer: a line's own user reaches its forwarding form; each action is authorized.
-    for summary in visit.account.numbers.list():
+    viewer_id = visit.actor_id if as_viewer else None
+    for summary in visit.account.numbers.list(viewer_id=viewer_id):
         if summary.line.id == line_id:
             return summary
     raise LineNotFoundError(
@@ -83,9 +113,21 @@ def numbers(visit: Visit, given: Given) -> Screen:
         template="numbers.html",
         context={
             "lines": visit.account.numbers.list(viewer_id=visit.actor_id),
+            "statuses": LINE_STATUSES,
             "done": DONE.get(given.query.get("done", "")),
         },
         title="Phone numbers",
+    )
+
+
+def my_line(visit: Visit, given: Given) -> Screen:
+    """The signed-in user's own number, its status and forwarding, and the way to change it."""
+    # No viewer: every user may read their own line; the list is the SDK's, filtered here.
+    mine = [s for s in visit.account.numbers.list() if visit.actor_id in s.line.user_ids]
+    return Screen(
+        template="my_line.html",
+        context={"lines": mine, "statuses": LINE_STATUSES},
+        title="My line",
     )
 
 
@@ -180,15 +222,15 @@ def confirm_reallocation(visit: Visit, given: Given) -> Screen:
     )
 
 
-def _line_with_user(visit: Visit, given: Given) -> LineSummary:
-    """The path's line, which the path's user must be on.
+def _line_with_user(visit: Visit, given: Given, *, as_viewer: bool = False) -> LineSummary:
+    """The path's line (read as :func:`find_line` reads it), which the path's user must be on.
 
     Raises:
         LineNotFoundError: When the account has no active line with the path's id.
         UserNotFoundError: When the account has no user with the path's id.
         NotOnLineError: When the user is not on that line.
     """
-    summary = find_line(visit, given.path["line_id"])
+    summary = find_line(visit, given.path["line_id"], as_viewer=as_viewer)
     user = visit.path_user(given)
     if user.id not in summary.line.user_ids:
         raise NotOnLineError(
@@ -210,8 +252,27 @@ def confirm_deactivate(visit: Visit, given: Given) -> Screen:
     """The confirmation a deactivation asks for first."""
     return Screen(
         template="confirm_deactivate.html",
-        context={"summary": find_line(visit, given.path["line_id"])},
+        context={"summary": find_line(visit, given.path["line_id"], as_viewer=True)},
         title="Deactivate this number?",
+    )
+
+
+def confirm_user_deactivation(visit: Visit, given: Given) -> Screen:
+    """The confirmation Deactivate next to a user asks for: that user's, or the number's.
+
+    On a shared number it takes the user off the number (its form posts to ``remove``); for
+    the number's only user it deactivates the number (the number's own confirmation).
+    Nothing changes here, and the service decides again when the form is posted.
+    """
+    summary = _line_with_user(visit, given, as_viewer=True)
+    if len(summary.line.user_ids) == 1:
+        return confirm_deactivate(visit, given)
+    user = visit.path_user(given)
+    others = tuple(other for other in summary.users if other.id != user.id)
+    return Screen(
+        template="confirm_user_deactivation.html",
+        context={"summary": summary, "user": user, "others": others},
+        title="Deactivate the number for this user?",
     )
 
 
@@ -224,6 +285,7 @@ def deactivate(visit: Visit, given: Given) -> Redirect:
 
 ROUTES = [
     Route("/numbers", endpoint(numbers), name="numbers"),
+    Route("/my-line", endpoint(my_line), methods=["GET"], name="my-line"),
     Route(
         "/numbers/{line_id}/assign",
         endpoint(choose_users),
@@ -253,6 +315,12 @@ ROUTES = [
         endpoint(remove_user),
         methods=["POST"],
         name="numbers-remove-user",
+    ),
+    Route(
+        "/numbers/{line_id}/users/{user_id}/deactivate",
+        endpoint(confirm_user_deactivation),
+        methods=["GET"],
+        name="numbers-confirm-user-deactivation",
     ),
     Route(
         "/numbers/{line_id}/users/{user_id}/reallocate",

@@ -72,6 +72,140 @@ class TestNumbersList:
         html = web.get("/web/numbers").text
         assert '<span aria-hidden="true">✔</span> Registered' in html
 
+    def test_a_registered_number_is_active(self, web: httpx.Client, widget: SmsAdmin) -> None:
+        """The seed: approved campaigns "show a status of "Active" immediately after purchase".
+
+        A number bought once the messaging service is approved is attached at purchase; its
+        status says "Registered · Active" in the green class, by a check mark.
+        """
+        import attrs  # noqa: PLC0415 - the test's own set-up
+
+        from sms_core.store import lines as line_store  # noqa: PLC0415
+
+        acme = widget.account("acme")
+        [line] = [s.line for s in acme.numbers.list() if "ann" in s.line.user_ids]
+        with widget.database.transaction() as connection:
+            line_store.update_line(connection, attrs.evolve(line, registered=True))
+        html = web.get("/web/numbers").text
+        assert (
+            '<span class="status status-ok"><span aria-hidden="true">✔</span> '
+            "Registered · Active</span>"
+        ) in html
+        # Cy's number is still unregistered: no "Active" on it.
+        assert 1 == html.count("Active</span>")
+
+
+class TestDeactivateNextToTheUser:
+    """The seed: "Click the Deactivate button next to the target user." Then confirm."""
+
+    def test_each_user_has_a_deactivate_next_to_them(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        acme = widget.account("acme")
+        shared, cy = _line_of(acme, "ann"), _line_of(acme, "cy")
+        html = web.get("/web/numbers").text
+        for line_id, user in ((shared, "ann"), (shared, "bob"), (cy, "cy")):
+            assert f'href="/web/numbers/{line_id}/users/{user}/deactivate"' in html
+        # No Deactivate for the whole shared number: it is next to each of its users.
+        assert f'href="/web/numbers/{shared}/deactivate"' not in html
+
+    def test_on_a_shared_number_it_takes_the_user_off_after_confirming(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        acme = widget.account("acme")
+        line_id = _line_of(acme, "ann")
+        confirm = web.get(f"/web/numbers/{line_id}/users/bob/deactivate")
+        assert 200 == confirm.status_code
+        words = _text(confirm.text)
+        assert "Deactivate the number for this user?" in words
+        assert "takes Bob Stone off" in words
+        assert "The number stays active for its other users: Ann Lee." in words
+        assert f'action="/web/numbers/{line_id}/users/bob/remove"' in confirm.text
+        assert ("ann", "bob") == _users_of(acme, line_id)  # asking changed nothing
+        answer = web.post(
+            f"/web/numbers/{line_id}/users/bob/remove", data={"csrf_token": csrf_of(web)}
+        )
+        assert "/web/numbers?done=removed" == answer.headers["location"]
+        assert ("ann",) == _users_of(acme, line_id)
+
+    def test_for_the_only_user_it_deactivates_the_number(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        acme = widget.account("acme")
+        line_id = _line_of(acme, "cy")
+        confirm = web.get(f"/web/numbers/{line_id}/users/cy/deactivate")
+        assert 200 == confirm.status_code
+        assert "Deactivate this number?" in confirm.text
+        assert "removes it from the provisioned SMS list" in confirm.text
+        assert f'action="/web/numbers/{line_id}/deactivate"' in confirm.text
+        assert line_id in [s.line.id for s in acme.numbers.list()]
+
+    def test_a_number_without_users_keeps_its_own_deactivate(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        acme = widget.account("acme")
+        line_id = _line_of(acme, "cy")
+        acme.numbers.unassign(
+            "admin", next(s.line.number for s in acme.numbers.list() if s.line.id == line_id), "cy"
+        )
+        html = web.get("/web/numbers").text
+        assert f'href="/web/numbers/{line_id}/deactivate"' in html
+
+    @pytest.mark.parametrize("path", ["users/bob/deactivate", "users/ann/deactivate", "deactivate"])
+    def test_the_confirmation_is_an_admins_page(
+        self, widget: SmsAdmin, clock: ManualClock, path: str
+    ) -> None:
+        """A recruiter is refused the confirmation as the numbers list, even for her own line."""
+        acme = widget.account("acme")
+        client = signed_in(widget, clock, user="ann")
+        answer = client.get(f"/web/numbers/{_line_of(acme, 'ann')}/{path}")
+        assert 403 == answer.status_code
+        assert "Marketplace Admin" in answer.text
+
+    def test_another_accounts_line_or_user_is_not_found(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        theirs = _line_of(widget.account("globex"), "boss")
+        mine = _line_of(widget.account("acme"), "ann")
+        assert 404 == web.get(f"/web/numbers/{theirs}/users/boss/deactivate").status_code
+        assert 404 == web.get(f"/web/numbers/{mine}/users/boss/deactivate").status_code
+        # Cy is this account's, but not on Ann's number.
+        assert 409 == web.get(f"/web/numbers/{mine}/users/cy/deactivate").status_code
+
+
+class TestMyLine:
+    """The seed: "Both the HCM user and Marketplace Admin have the ability to configure" it."""
+
+    def test_a_recruiter_reaches_their_own_forwarding_form(
+        self, widget: SmsAdmin, clock: ManualClock
+    ) -> None:
+        acme = widget.account("acme")
+        line_id = _line_of(acme, "ann")
+        client = signed_in(widget, clock, user="ann")
+        texting = client.get("/web/texting").text
+        assert 'href="/web/my-line">My line</a>' in texting
+        page = client.get("/web/my-line")
+        assert 200 == page.status_code
+        words = _text(page.text)
+        number = next(s.line.number.e164 for s in acme.numbers.list() if s.line.id == line_id)
+        assert f"SMS number {number} +1" in words
+        assert f'href="/web/numbers/{line_id}/forwarding"' in page.text
+        # Only her line: Cy's is not shown, and no number is in a link.
+        assert _line_of(acme, "cy") not in page.text
+        for target in re.findall(r'(?:href|action)="([^"]+)"', page.text):
+            assert number[2:] not in target, target
+        form = client.get(f"/web/numbers/{line_id}/forwarding").text
+        assert 'href="/web/my-line">Back to my line</a>' in form
+        assert "Back to the numbers" not in form
+
+    def test_a_user_without_a_number_is_told_who_assigns_one(
+        self, widget: SmsAdmin, clock: ManualClock
+    ) -> None:
+        client = signed_in(widget, clock, user="dee")
+        words = _text(client.get("/web/my-line").text)
+        assert "You have no SMS number yet. A Marketplace Admin assigns numbers to users." in words
+        assert "/forwarding" not in client.get("/web/my-line").text
+
 
 class TestNumberActions:
     """Remove, re-allocate, deactivate: through the services, refusals shown, nothing changed."""
