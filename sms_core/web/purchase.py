@@ -6,11 +6,18 @@ a filter the carrier does not declare is not offered (and the service refuses it
 same). The results are a form: pick a number, tick one or several users (active, on no number
 yet), then Purchase shows the subscription terms, and Agree buys it. The filters are no phone
 numbers, so the search is a GET; the number picked and the users travel in POST bodies only.
+The seed's advice, "Leave the Zip/Postal Code blank. Entering a zip code may return zero
+results. If needed, try multiple nearby area codes.", is the postal code field's help text
+(``aria-describedby``); a search that finds nothing says what to try
+(:func:`~sms_core.services.numbers.no_offers_hint`) and, when it had a postal code, links to
+the same search with the postal code cleared.
 Every refusal (terms not agreed, too many users for one number, a user who has a line, an
 invalid area code) is the service's typed error on the error page, and nothing is bought.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from starlette.routing import Route
 
@@ -36,6 +43,7 @@ def search(visit: Visit, given: Given) -> Screen:
     country = given.query.get("country", "US").strip() or "US"
     offers = None
     hint = ""
+    without_postal_code = ""
     if searched:
         query = NumberQuery(
             country=country,
@@ -45,6 +53,10 @@ def search(visit: Visit, given: Given) -> Screen:
         )
         offers = visit.account.numbers.search(visit.actor_id, query)
         hint = "" if offers else no_offers_hint(query)
+        if not offers and query.postal_code is not None:
+            # The seed's advice as a link: the same search with the postal code cleared.
+            kept = {key: value for key, value in given.query.items() if key != "postal_code"}
+            without_postal_code = urlencode(kept)
     return Screen(
         template="purchase.html",
         context={
@@ -54,6 +66,7 @@ def search(visit: Visit, given: Given) -> Screen:
             "typed": typed,
             "offers": offers,
             "hint": hint,
+            "without_postal_code": without_postal_code,
             "user_name": given.query.get("user_name", ""),
             "users": named_like(available_users(visit), given.query.get("user_name", ""))
             if offers

@@ -107,6 +107,41 @@ class TestSearch:
         assert "leave the postal code blank" in html
         assert 'name="number"' not in html
 
+    def test_the_postal_code_carries_the_seeds_advice(self, web: httpx.Client) -> None:
+        """The seed's advice is the postal code field's description (``aria-describedby``).
+
+        Seed (hcm-widget-style.txt): "Leave the Zip/Postal Code blank. Entering a zip code
+        may return zero results. If needed, try multiple nearby area codes."
+        """
+        html = web.get(PAGE).text
+        [described] = re.findall(r'<input[^>]*name="postal_code"[^>]*>', html)
+        [hint_id] = re.findall(r'aria-describedby="([^"]+)"', described)
+        [advice] = re.findall(rf'<span class="hint" id="{hint_id}">([^<]+)</span>', html)
+        assert (
+            "Leave the Zip/Postal Code blank. Entering a zip code may return zero results. "
+            "If needed, try multiple nearby area codes."
+        ) == advice
+
+    def test_zero_results_by_postal_code_offer_the_search_without_it(
+        self, web: httpx.Client
+    ) -> None:
+        search = {"country": "US", "area_code": "415", "postal_code": "00000", "user_name": "x"}
+        html = web.get(PAGE, params=search).text
+        assert "try nearby area codes" in html
+        [link] = re.findall(r'<a href="([^"]+)">Clear the Zip/Postal Code and search again', html)
+        assert "/web/numbers/buy?country=US&amp;area_code=415&amp;user_name=x" == link
+        again = web.get(link.replace("&amp;", "&")).text
+        assert 'name="number"' in again
+        assert "Clear the Zip/Postal Code" not in again
+
+    def test_zero_results_without_a_postal_code_offer_no_clearing(self, web: httpx.Client) -> None:
+        answer = web.get(PAGE, params={"country": "US", "area_code": "415", "region": "TX"})
+        assert 200 == answer.status_code
+        html = answer.text
+        assert "try nearby area codes" in html
+        assert 'name="number"' not in html
+        assert "Clear the Zip/Postal Code" not in html
+
     def test_an_invalid_area_code_is_refused(self, web: httpx.Client) -> None:
         answer = web.get(PAGE, params={"country": "US", "area_code": "123"})
         assert 400 == answer.status_code

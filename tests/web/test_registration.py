@@ -106,9 +106,12 @@ class TestPolicySettings:
         assert 303 == answer.status_code
         policy = acme.policy.get()
         assert (PRIVACY, TERMS) == (policy.privacy_policy_url, policy.terms_and_conditions_url)
-        assert "✔ The policy settings were saved." in _text(
-            web.get(answer.headers["location"]).text
-        )
+        page = web.get(answer.headers["location"]).text
+        assert "✔ The policy settings were saved." in _text(page)
+        # The seed: "If set, these values auto-populate the required fields in the Campaign
+        # Registration form": both of them, as soon as they are saved.
+        assert f'name="campaign.privacy_policy_url" value="{PRIVACY}"' in page
+        assert f'name="campaign.terms_and_conditions_url" value="{TERMS}"' in page
 
     def test_an_http_url_is_refused(self, web: httpx.Client, acme: AccountAdmin) -> None:
         before = _snapshot(acme)
