@@ -17,7 +17,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from sms_core import NumberQuery
 from sms_core.testing import sample_brand, sample_campaign
@@ -56,8 +56,9 @@ def _sign_in(page: Page, site: Site, account_id: str, user: str, path: str) -> N
     page.goto(f"{site.url}/web{path}")
 
 
-def _colour(locator: object) -> str:
-    colour: str = locator.evaluate("e => getComputedStyle(e).color")  # type: ignore[attr-defined]
+def _colour(locator: Locator) -> str:
+    """The colour the browser computes for ``locator``'s element."""
+    colour: str = locator.evaluate("e => getComputedStyle(e).color")
     return colour
 
 
