@@ -157,11 +157,18 @@ def assign_users(visit: Visit, given: Given) -> Redirect:
 
 
 def edit_forwarding(visit: Visit, given: Given) -> Screen:
-    """The form that sets or clears where calls to the number are forwarded."""
+    """The form that sets or clears where calls to the number are forwarded.
+
+    A line's own user opens it for their line; another line's form (its number and where it
+    forwards) is an admin's, refused to others as the numbers list is.
+    """
+    summary = find_line(visit, given.path["line_id"])
+    if visit.actor_id not in summary.line.user_ids:
+        summary = find_line(visit, given.path["line_id"], as_viewer=True)
     return Screen(
         template="forwarding.html",
         context={
-            "summary": find_line(visit, given.path["line_id"]),
+            "summary": summary,
             "done": DONE.get(given.query.get("done", "")),
         },
         title="Call forwarding",

@@ -198,6 +198,19 @@ class TestMyLine:
         assert 'href="/web/my-line">Back to my line</a>' in form
         assert "Back to the numbers" not in form
 
+    @pytest.mark.parametrize(("user", "owner"), [("ann", "cy"), ("dee", "ann")])
+    def test_another_users_forwarding_form_is_an_admins(
+        self, widget: SmsAdmin, clock: ManualClock, user: str, owner: str
+    ) -> None:
+        """Only the line's users and admins see its form (its number and where it forwards)."""
+        acme = widget.account("acme")
+        client = signed_in(widget, clock, user=user)
+        answer = client.get(f"/web/numbers/{_line_of(acme, owner)}/forwarding")
+        assert 403 == answer.status_code
+        assert "Marketplace Admin" in answer.text
+        admin = signed_in(widget, clock)
+        assert 200 == admin.get(f"/web/numbers/{_line_of(acme, owner)}/forwarding").status_code
+
     def test_a_user_without_a_number_is_told_who_assigns_one(
         self, widget: SmsAdmin, clock: ManualClock
     ) -> None:
