@@ -190,7 +190,6 @@ class TestRefusedWhole(Texting):
             acme.messages.send_mass("bob", numbers(2), "Hi")
         assert before == snapshot(acme, carrier)
 
-
     def test_check_mass_refuses_the_same_and_sends_nothing(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
     ) -> None:
