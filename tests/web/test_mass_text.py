@@ -272,6 +272,25 @@ class TestRefusals:
         assert 403 == answer.status_code
         assert [] == _messages(widget)
 
+    def test_a_refusal_found_while_sending_is_shown_on_the_page(
+        self, ann: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        """The form's key sent again with another body: refused whole in the background, shown."""
+        fields = form_of(ann)
+        run_path(post(ann, f"cand-sam, {SAM}", "Hi", **fields))
+        finish_mass_texts()
+        page = run_path(post(ann, f"cand-sam, {SAM}", "Another text", **fields))
+        finish_mass_texts()
+        html = ann.get(page).text
+        text = _text(html)
+        assert "⛔ Not sent:" in text
+        assert "idempotency key" in text
+        assert "Nothing was changed." in text
+        assert 'hx-trigger="every' not in html
+        # The form keeps what was typed, to correct and send again.
+        assert "Another text" in html.split('id="mass-text"', 1)[1]
+        assert 1 == len(_messages(widget))
+
     def test_another_users_mass_text_is_not_readable(
         self, ann: httpx.Client, widget: SmsAdmin, clock: ManualClock
     ) -> None:
