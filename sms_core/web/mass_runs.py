@@ -38,7 +38,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict, deque
 from collections.abc import Sequence
 from enum import StrEnum
 
@@ -98,6 +98,7 @@ class RunView:
         id: The run's id (in the progress fragment's path; no number, no key).
         state: Where it stands.
         total: How many recipients it has.
+        to: The recipients, in the order given.
         outcomes: The outcomes known so far: in the order they settled while it runs, in the
             recipients' order once done.
         recipients: The recipients as typed, for the form that sends the rest.
@@ -110,6 +111,7 @@ class RunView:
     id: str
     state: RunState
     total: int
+    to: tuple[Recipient, ...]
     outcomes: tuple[RecipientOutcome, ...]
     recipients: str
     body: str
@@ -126,6 +128,20 @@ class RunView:
     def finished(self) -> bool:
         """Whether nothing more will change (the page stops asking)."""
         return self.state is not RunState.RUNNING
+
+    @property
+    def rows(self) -> list[tuple[Recipient, RecipientOutcome | None]]:
+        """Each recipient in the order given, with its outcome, or ``None`` while waiting.
+
+        An outcome names its recipient; a recipient given twice gets its outcomes in turn.
+        """
+        known: defaultdict[Recipient, deque[RecipientOutcome]] = defaultdict(deque)
+        for outcome in self.outcomes:
+            known[outcome.recipient].append(outcome)
+        return [
+            (recipient, known[recipient].popleft() if known[recipient] else None)
+            for recipient in self.to
+        ]
 
     def count(self, status: RecipientStatus) -> int:
         """How many known outcomes have ``status``."""
@@ -186,6 +202,7 @@ class MassRun:
                 id=self.id,
                 state=self._state,
                 total=len(self.to),
+                to=self.to,
                 outcomes=tuple(self._settled),
                 recipients=self.recipients,
                 body=self.body,

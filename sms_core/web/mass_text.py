@@ -6,11 +6,12 @@ Recipients are typed or pasted one a line, as ``candidate id, number`` or a numb
 (``TooManyRecipientsError``), a body too long, or a user who may not text refuses the whole
 text at once, the page shows the message, and nothing is sent. Otherwise the mass text starts
 in the background (:mod:`sms_core.web.mass_runs`, where the design is written down) and the
-POST redirects to ``/mass-text?run=<id>``: the page shows each recipient's outcome as it is
-settled (sent, refused with its reason, failed), a ``<progress>`` and "N of M done" in a polite
-``role=status`` region, by polling ``/mass-text/runs/<id>`` every second (htmx, no script of
-its own), and at the end the totals. Each recipient is checked by ``messages.send_mass`` on its
-own (opt-out, quiet hours, a number that is not one).
+POST redirects to ``/mass-text?run=<id>``: the page lists every recipient, waiting in its
+row until its outcome is settled (sent, refused with its reason, failed), under a
+``<progress>`` and "N of M done" in a polite ``role=status`` region, by polling
+``/mass-text/runs/<id>`` every second (htmx, no script of its own); at the end, the totals.
+Each recipient is checked by ``messages.send_mass`` on its own (opt-out, quiet hours, a number
+that is not one).
 
 The form carries an idempotency key minted when it was drawn: sending it twice reaches no one
 twice (while the first is running, the second shows the first's progress). A page whose mass
@@ -41,6 +42,9 @@ OUTCOMES = {
     RecipientStatus.FAILED: ("✘", "Failed", "status-bad"),
     RecipientStatus.PENDING: ("⏳", "Still being sent", "status-info"),
 }
+
+#: A recipient whose outcome is not known yet, in the same shape.
+WAITING = ("⌛", "Waiting", "status-muted")
 
 #: How often the page asks for the progress of a running mass text (htmx's trigger).
 POLL_EVERY = "1s"
@@ -86,7 +90,13 @@ def progress(runs: MassRuns, visit: Visit, given: Given) -> Screen:
     run = runs.get(visit.account.account.id, visit.actor_id, given.path["run_id"])
     return Screen(
         template="mass_text_poll.html",
-        context={"run": run, "outcomes": OUTCOMES, "statuses": RecipientStatus, "poll": POLL_EVERY},
+        context={
+            "run": run,
+            "outcomes": OUTCOMES,
+            "waiting": WAITING,
+            "statuses": RecipientStatus,
+            "poll": POLL_EVERY,
+        },
         title="Mass text",
     )
 
@@ -99,6 +109,7 @@ def _context(visit: Visit, run: RunView | None) -> dict[str, object]:
         "body": run.body if run and resend else "",
         "run": run,
         "outcomes": OUTCOMES,
+        "waiting": WAITING,
         "statuses": RecipientStatus,
         "poll": POLL_EVERY,
         "idempotency_key": (run.idempotency_key if run and resend else None) or uuid.uuid4().hex,

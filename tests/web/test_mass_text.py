@@ -23,6 +23,7 @@ from sms_core import (
     MassSendResult,
     OutboundMessage,
     Recipient,
+    RecipientOutcome,
     RecipientStatus,
     SendReceipt,
     hookimpl,
@@ -190,9 +191,11 @@ class TestLiveProgress:
         assert '<progress max="3" value="1"' in running
         assert "cand-out +12065550003 ⛔ Refused" in _text(running)
         assert "opted out" in running
-        assert HELD not in running
+        # The held texts wait in their places, in words and an icon, until settled.
+        assert f"cand-lee {HELD} ⌛ Waiting" in _text(running)
+        assert f"cand-kim {HELD_TOO} ⌛ Waiting" in _text(running)
         shown = ann.get(page).text
-        assert '<p id="mass-count" role="status">' in shown
+        assert '<p id="mass-count" role="status" aria-live="polite" aria-atomic="true">' in shown
         assert "1 of 3 done." in _text(shown)
         # Still running: the form keeps the mass text's key, so sending again adds nothing.
         assert _field(shown, "idempotency_key") == _field(ann.get(page).text, "idempotency_key")
@@ -202,6 +205,8 @@ class TestLiveProgress:
         assert "✔ 2 of 3 sent, 1 refused." in _text(done)
         assert 'hx-trigger="every' not in done
         assert '<progress max="3" value="3"' in done
+        assert "Waiting" not in done
+        assert f"cand-lee {HELD} ✔ Sent" in _text(done)
         ann.close()
 
     def test_the_browser_going_away_stops_nothing(
@@ -413,6 +418,28 @@ class TestRunsInTheBackground:
         with pytest.raises(NotFoundError, match="not known here"):
             runs.get("acme", "ann", first)
         assert RunState.DONE is runs.get("acme", "ann", later[-1]).state
+
+
+def test_rows_put_each_outcome_in_its_recipient_s_place() -> None:
+    """Outcomes settle in any order; each row keeps its recipient's place, a repeat in turn."""
+    from sms_core.web.mass_runs import RunView  # noqa: PLC0415
+
+    sam, lee = (Recipient(candidate_id=c, number=n) for c, n in (("s", SAM), ("l", HELD)))
+    settled = (
+        RecipientOutcome(recipient=lee, status=RecipientStatus.SENT),
+        RecipientOutcome(recipient=sam, status=RecipientStatus.REFUSED, reason="twice"),
+    )
+    view = RunView(
+        id="r",
+        state=RunState.RUNNING,
+        total=3,
+        to=(sam, lee, sam),
+        outcomes=settled,
+        recipients="",
+        body="",
+        idempotency_key=None,
+    )
+    assert [(sam, settled[1]), (lee, settled[0]), (sam, None)] == view.rows
 
 
 def test_outcome_words_cover_every_status() -> None:
