@@ -273,11 +273,16 @@ class MassRuns:
             )
             self._runs[run.id] = run
             self._forget_finished()
-        threading.Thread(
-            target=_send,
-            args=(run, account),
-            name=f"{THREAD_NAME}-{run.id}",
-        ).start()
+        try:
+            threading.Thread(
+                target=_send, args=(run, account), name=f"{THREAD_NAME}-{run.id}"
+            ).start()
+        except RuntimeError:  # no thread to be had: the run must not hold its place
+            _logger.exception("mass text %s of account %s could not start", run.id, account_id)
+            run.stop()
+            raise WebRequestError(
+                "the server could not start the mass text; nothing was sent: send it again"
+            ) from None
         return run.id
 
     def get(self, account_id: str, user_id: str, run_id: str) -> RunView:

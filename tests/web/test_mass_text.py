@@ -404,6 +404,27 @@ class TestRunsInTheBackground:
         finish_mass_texts()
         assert RunState.DONE is runs.get("acme", "ann", again).state
 
+    def test_a_run_that_cannot_start_holds_no_place(
+        self, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """No thread to be had: refused, nothing sent, logged, and the slot is free again."""
+        gate = threading.Event()
+        gate.set()
+        runs = MassRuns(max_running=1)
+        account = _Account(None, gate)
+
+        def no_thread(self: threading.Thread) -> None:
+            raise RuntimeError("can't start new thread")
+
+        with monkeypatch.context() as patched, caplog.at_level(logging.ERROR):
+            patched.setattr(threading.Thread, "start", no_thread)
+            with pytest.raises(WebRequestError, match="could not start the mass text"):
+                _start(runs, account)
+        assert "could not start" in caplog.records[0].getMessage()
+        started = _start(runs, account)
+        finish_mass_texts()
+        assert RunState.DONE is runs.get("acme", "ann", started).state
+
     def test_finished_runs_past_keep_are_forgotten(self) -> None:
         gate = threading.Event()
         gate.set()
