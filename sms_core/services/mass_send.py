@@ -93,17 +93,40 @@ class MassTexting:
             IdempotencyKeyError: When the key is malformed, or an earlier call used it for
                 another text; nothing was sent.
         """
-        key = checked_key(idempotency_key)
+        sending = self.check(actor_id, recipients, body, idempotency_key=idempotency_key)
+        return self.send_each(
+            sending,
+            [TextRequest(recipient=recipient, body=body) for recipient in recipients],
+            idempotency_key=checked_key(idempotency_key),
+            progress=progress,
+        )
+
+    def check(
+        self,
+        actor_id: str,
+        recipients: Sequence[Recipient],
+        body: str,
+        *,
+        idempotency_key: str | None = None,
+    ) -> SendingLine:
+        """What refuses the whole mass text before anything is stored or sent.
+
+        The key's form, the actor (who may text, from a registered line; the host hears how
+        many were selected), the body against the host's limit, and the count against the
+        host's cap. Each recipient is checked later, on its own, by :meth:`send_each`.
+
+        Returns:
+            The actor's line, checked.
+
+        Raises:
+            As :meth:`send`, except that a key used before is only found by sending.
+        """
+        checked_key(idempotency_key)
         # The actor, before any key is looked up; the host hears how many were selected.
         sending = self._pipeline.sending_line(actor_id, recipients=len(recipients))
         check_body(sending, body)
         check_count(len(recipients), sending.policy.mass_text_cap)
-        return self.send_each(
-            sending,
-            [TextRequest(recipient=recipient, body=body) for recipient in recipients],
-            idempotency_key=key,
-            progress=progress,
-        )
+        return sending
 
     def send_each(
         self,

@@ -221,6 +221,36 @@ class Messaging:
             actor_id, recipients, body, idempotency_key=idempotency_key, progress=progress
         )
 
+    def check_mass(
+        self,
+        actor_id: str,
+        recipients: Sequence[Recipient],
+        body: str,
+        *,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """Refuse now what :meth:`send_mass` would refuse whole, without storing or sending.
+
+        For a caller that runs the mass text later or elsewhere (the web UI runs it in the
+        background and shows its progress): the same checks, in the same place, so a refusal
+        reaches the user at once. Each recipient is checked only by :meth:`send_mass`.
+
+        Raises:
+            TooManyRecipientsError, MessageBodyError, PermissionDeniedError,
+            UserWithoutLineError, UnregisteredLineError, InvalidFieldError: As for
+                :meth:`send_mass`; nothing was stored or sent.
+            IdempotencyKeyError: When the key is malformed (one used before for another
+                text is found only by :meth:`send_mass`).
+        """
+        inputs.identifier("actor_id", actor_id)
+        inputs.sequence_of(
+            "recipients", recipients, Recipient, "a Recipient(candidate_id=..., number=...)"
+        )
+        inputs.body("body", body)
+        MassTexting(self._pipeline).check(
+            actor_id, recipients, body, idempotency_key=idempotency_key
+        )
+
     def reconcile(
         self, *, message_id: str | None = None, stale_after: timedelta | None = None
     ) -> builtins.list[Message]:

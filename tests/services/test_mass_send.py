@@ -190,6 +190,24 @@ class TestRefusedWhole(Texting):
             acme.messages.send_mass("bob", numbers(2), "Hi")
         assert before == snapshot(acme, carrier)
 
+    def test_check_mass_refuses_the_same_and_sends_nothing(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """``check_mass`` refuses what ``send_mass`` refuses whole, and stores nothing."""
+        before = snapshot(acme, carrier)
+        with pytest.raises(TooManyRecipientsError, match="at most 50 candidates and 51"):
+            acme.messages.check_mass("ann", numbers(51), "Hi")
+        with pytest.raises(TooManyRecipientsError, match="at least one recipient"):
+            acme.messages.check_mass("ann", [], "Hi")
+        with pytest.raises(MessageBodyError):
+            acme.messages.check_mass("ann", numbers(2), "x" * 161)
+        with pytest.raises(UserWithoutLineError):
+            acme.messages.check_mass("bob", numbers(2), "Hi")
+        with pytest.raises(IdempotencyKeyError):
+            acme.messages.check_mass("ann", numbers(2), "Hi", idempotency_key=" ")
+        acme.messages.check_mass("ann", numbers(50), "Hi", idempotency_key="k-1")
+        assert before == snapshot(acme, carrier)
+
 
 class TestIdempotentRetry(Texting):
     """A retried mass text reaches only the recipients the first call did not."""

@@ -1,4 +1,4 @@
-"""The Texting panel and the Mass text screen over HTTP: views, actions, refusals, live status.
+"""The Texting panel over HTTP: views, actions, refusals, live status (mass text: test_mass_text).
 
 Ann and Bob share acme's 415 number (``tests/web/conftest.py``); the tests mark it registered,
 as attaching it to the approved campaign does, so they may text. The sandbox carrier's delivery
@@ -301,73 +301,6 @@ class TestSendRefusals:
         html = ann.get("/web/texting", params={"candidate": "cand-g"}).text
         assert "Globex secret" not in html
         assert "No messages with this candidate yet." in html
-
-
-class TestMassText:
-    def _post(self, client: httpx.Client, recipients: str, body: str) -> httpx.Response:
-        page = client.get("/web/mass-text").text
-        return client.post(
-            "/web/mass-text",
-            data={
-                "csrf_token": _field(page, "csrf_token"),
-                "idempotency_key": _field(page, "idempotency_key"),
-                "recipients": recipients,
-                "body": body,
-            },
-        )
-
-    def test_the_form_says_the_cap(self, ann: httpx.Client) -> None:
-        html = ann.get("/web/mass-text").text
-        assert "One text to up to 50 candidates." in html
-        assert 'id="mass-progress" class="htmx-indicator"' in html
-
-    def test_outcomes_per_recipient(self, ann: httpx.Client, widget: SmsAdmin) -> None:
-        recipients = "\n".join(
-            [f"cand-sam, {SAM}", f"cand-o, {opted_out(2).e164}", f"cand-noa, {NOA}", "", "555-01"]
-        )
-        answer = self._post(ann, recipients, "New shifts next week")
-        assert 200 == answer.status_code, answer.text
-        text = _text(answer.text)
-        assert "1 of 4 sent, 3 refused." in text
-        assert "cand-sam +15125550142 ✔ Sent" in text
-        assert text.count("⛔ Refused") == 3
-        assert "opted out" in text
-        assert 1 == len(_messages(widget))
-
-    def test_51_recipients_are_refused_and_nothing_is_sent(
-        self, ann: httpx.Client, widget: SmsAdmin
-    ) -> None:
-        recipients = "\n".join(f"cand-{i}, +1512555{i:04d}" for i in range(51))
-        answer = self._post(ann, recipients, "Hello all")
-        assert 400 <= answer.status_code < 500
-        assert "a mass text can reach at most 50 candidates and 51 were selected" in answer.text
-        assert "deselect 1" in answer.text
-        assert [] == _messages(widget)
-
-    def test_a_resubmitted_form_reaches_no_one_twice(
-        self, ann: httpx.Client, widget: SmsAdmin
-    ) -> None:
-        page = ann.get("/web/mass-text").text
-        data = {
-            "csrf_token": _field(page, "csrf_token"),
-            "idempotency_key": _field(page, "idempotency_key"),
-            "recipients": f"cand-sam, {SAM}\ncand-lee, +12125550147",
-            "body": "Hi",
-        }
-        assert 200 == ann.post("/web/mass-text", data=data).status_code
-        assert 200 == ann.post("/web/mass-text", data=data).status_code
-        assert 2 == len(_messages(widget))
-
-    def test_without_csrf_nothing_is_sent(self, ann: httpx.Client, widget: SmsAdmin) -> None:
-        answer = ann.post("/web/mass-text", data={"recipients": SAM, "body": "Hi"})
-        assert 403 == answer.status_code
-        assert [] == _messages(widget)
-
-    def test_an_inactive_user_is_refused(self, widget: SmsAdmin, clock: ManualClock) -> None:
-        cy = signed_in(widget, clock, "cy")
-        answer = self._post(cy, SAM, "Hi")
-        assert 403 == answer.status_code
-        assert [] == _messages(widget)
 
 
 def test_opted_out_fixture_is_in_force(widget: SmsAdmin) -> None:
