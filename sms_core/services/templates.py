@@ -48,6 +48,7 @@ from sms_core.exceptions import (
     AlreadyExistsError,
     InvalidFieldError,
     MessageBodyError,
+    PermissionDeniedError,
     StoreConflict,
     TemplateError,
     TemplateNotFoundError,
@@ -186,6 +187,18 @@ class Templates:
             )
         return found
 
+    def may_manage(self, user_id: str) -> bool:
+        """Whether the host lets the user add, change and remove templates (asked beforehand)."""
+        try:
+            self._manager(user_id)
+        except PermissionDeniedError:
+            return False
+        return True
+
+    def body_limit(self) -> int:
+        """The most characters a template's text may reach once merged: the host's limit."""
+        return self._pipeline.body_limit()
+
     def get(self, viewer_id: str, template: str) -> Template:
         """One template, by its id or name.
 
@@ -263,12 +276,8 @@ class Templates:
                 ``messages.send_mass``; nothing was sent.
         """
         inputs.identifier("actor_id", actor_id)
-        inputs.sequence_of(
-            "recipients",
-            recipients,
-            TemplateRecipient,
-            "a TemplateRecipient(candidate_id=..., number=..., values={...})",
-        )
+        shape = "a TemplateRecipient(candidate_id=..., number=..., values={...})"
+        inputs.sequence_of("recipients", recipients, TemplateRecipient, shape)
         common = _values("values", values or {})
         own = [_values(f"recipients[{i}].values", r.values) for i, r in enumerate(recipients)]
         if progress is not None and not callable(progress):
@@ -286,14 +295,8 @@ class Templates:
             missing = [name for name in fields_of(body) if name not in merged]
             if missing:
                 raise TemplateError.missing_value(missing[0], recipient=str(recipient.number))
-            requests.append(
-                TextRequest(
-                    recipient=Recipient(
-                        candidate_id=recipient.candidate_id, number=recipient.number
-                    ),
-                    body=render(body, merged),
-                )
-            )
+            to = Recipient(candidate_id=recipient.candidate_id, number=recipient.number)
+            requests.append(TextRequest(recipient=to, body=render(body, merged)))
         return MassTexting(self._pipeline).send_each(
             sending, requests, idempotency_key=key, progress=progress
         )
