@@ -1,0 +1,244 @@
+"""The Templates screen over HTTP, and templates in the composer and the mass text.
+
+acme's admin (a Marketplace Admin) may manage templates; Ann, a recruiter, may read and send
+them but not change them: the host plugin decides (``sms_hcm_widget.permissions``), the
+service asks it (``templates.may_manage``). The widget's limit is 160 characters, and merge
+fields are written as :mod:`sms_core.templating` reads them (``{candidate.first_name}``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+import pytest
+
+from sms_core import ManualClock
+from sms_core.domain import Template
+from sms_core.services import SmsAdmin
+from tests.web.conftest import csrf_of, signed_in
+
+GREETING = (
+    "Acme Staffing: Hi {candidate.first_name}, {recruiter.first_name} here about {job.title}. "
+    "Reply STOP to opt out."
+)
+
+
+def _text(page: str) -> str:
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", page).split()))
+
+
+def _templates(admin: SmsAdmin, account: str = "acme", viewer: str = "admin") -> list[Template]:
+    return list(admin.account(account).templates.list_page(viewer, limit=100).items)
+
+
+def _add(client: httpx.Client, **fields: str) -> httpx.Response:
+    data = {"csrf_token": csrf_of(client, "/web/templates"), **fields}
+    return client.post("/web/templates", data=data)
+
+
+@pytest.fixture
+def ann(widget: SmsAdmin, clock: ManualClock) -> httpx.Client:
+    """Ann, a recruiter of acme, signed in."""
+    return signed_in(widget, clock, "ann")
+
+
+@pytest.fixture
+def greeting(widget: SmsAdmin) -> Template:
+    """The template "Greeting" of acme, as the admin saved it."""
+    return widget.account("acme").templates.create("admin", name="Greeting", body=GREETING)
+
+
+class TestListing:
+    """The account's templates, a page at a time, with the buttons the user may use."""
+
+    def test_an_admin_sees_the_templates_and_the_buttons(
+        self, web: httpx.Client, greeting: Template
+    ) -> None:
+        page = web.get("/web/templates").text
+        assert "Greeting" in page
+        assert "Hi {candidate.first_name}" in page
+        assert "✔</span> Sample wording" not in page
+        assert 'href="/web/templates/new"' in page
+        assert f'href="/web/templates/{greeting.id}/edit"' in page
+        assert f'href="/web/templates/{greeting.id}/delete"' in page
+        assert '<a href="/web/templates" aria-current="page">Templates</a>' in page
+
+    def test_a_recruiter_reads_them_without_the_buttons(
+        self, ann: httpx.Client, greeting: Template
+    ) -> None:
+        page = ann.get("/web/templates").text
+        assert "Greeting" in page
+        assert "/web/templates/new" not in page
+        assert f"/web/templates/{greeting.id}/edit" not in page
+
+    def test_a_long_list_is_paged(self, web: httpx.Client, widget: SmsAdmin) -> None:
+        """30 templates: 25 on the first page (by name), the other 5 on the next."""
+        for index in range(30):
+            widget.account("acme").templates.create(
+                "admin", name=f"T{index:02d}", body=f"Text {index}"
+            )
+        first = web.get("/web/templates").text
+        assert "T24" in first
+        assert "T25" not in first
+        [cursor] = re.findall(r'href="/web/templates\?cursor=([^"]+)" rel="next"', first)
+        second = web.get(f"/web/templates?cursor={cursor}").text
+        assert ["T25", "T26", "T27", "T28", "T29"] == re.findall(r">(T\d\d)</td>", second)
+
+
+class TestCreate:
+    """Adding a template; a refused one comes back filled in, with the service's reason."""
+
+    def test_a_template_is_added(self, web: httpx.Client, widget: SmsAdmin) -> None:
+        answer = _add(web, name="Greeting", body=GREETING, sample_compliant="on")
+        assert 303 == answer.status_code, answer.text
+        assert "/web/templates?done=created" == answer.headers["location"]
+        assert "The template was added." in web.get(answer.headers["location"]).text
+        [saved] = _templates(widget)
+        assert ("Greeting", GREETING, True) == (saved.name, saved.body, saved.sample_compliant)
+
+    @pytest.mark.parametrize(
+        ("body", "reason"),
+        [
+            ("Hi {candidate.first_name, call me", "'{' at position 4 is not a merge field"),
+            ("Hi {candidate.nickname}!", "{candidate.nickname} at position 4 is not a merge field"),
+            (
+                "{candidate.first_name} " + "x" * 140,
+                "with its merge fields at their maximum lengths the text has 161 characters "
+                "and the limit is 160",
+            ),
+        ],
+        ids=["malformed", "unknown", "can-exceed"],
+    )
+    def test_a_refused_body_keeps_the_form_and_saves_nothing(
+        self, web: httpx.Client, widget: SmsAdmin, body: str, reason: str
+    ) -> None:
+        answer = _add(web, name="Draft", body=body)
+        assert 400 == answer.status_code
+        assert reason in _text(answer.text)
+        assert 'value="Draft"' in answer.text
+        assert f">{body}</textarea>" in answer.text
+        assert [] == _templates(widget)
+
+    def test_a_sample_without_the_opt_out_line_is_refused(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        answer = _add(web, name="Sample", body="Acme Staffing: new shifts", sample_compliant="on")
+        assert 400 == answer.status_code
+        assert "opt out" in _text(answer.text).lower()
+        assert (
+            'id="sample_compliant" name="sample_compliant" type="checkbox" checked' in answer.text
+        )
+        assert [] == _templates(widget)
+
+    def test_a_taken_name_is_refused(
+        self, web: httpx.Client, widget: SmsAdmin, greeting: Template
+    ) -> None:
+        answer = _add(web, name="Greeting", body="Another text")
+        assert 409 == answer.status_code
+        assert "the account has a template named 'Greeting'" in _text(answer.text)
+        assert ">Another text</textarea>" in answer.text
+        assert [GREETING] == [t.body for t in _templates(widget)]
+
+    def test_without_the_csrf_token_nothing_is_added(
+        self, web: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        answer = web.post("/web/templates", data={"name": "Greeting", "body": GREETING})
+        assert 403 == answer.status_code
+        assert [] == _templates(widget)
+
+    def test_a_recruiter_is_refused_with_the_hosts_reason(
+        self, ann: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        answer = _add(ann, name="Mine", body="Hello")
+        assert 403 == answer.status_code
+        assert "needs the 'Marketplace Admin' user permission" in _text(answer.text)
+        assert [] == _templates(widget)
+
+
+class TestEditAndRemove:
+    """Editing and removing a template, by id, in the session's account only."""
+
+    def test_the_edit_form_is_filled_and_saves(
+        self, web: httpx.Client, widget: SmsAdmin, greeting: Template
+    ) -> None:
+        page = f"/web/templates/{greeting.id}/edit"
+        form = web.get(page).text
+        assert 'value="Greeting"' in form
+        assert f">{GREETING}</textarea>" in form
+        answer = web.post(
+            f"/web/templates/{greeting.id}",
+            data={"csrf_token": csrf_of(web, page), "name": "Hello", "body": "Hello again"},
+        )
+        assert 303 == answer.status_code, answer.text
+        [saved] = _templates(widget)
+        assert ("Hello", "Hello again") == (saved.name, saved.body)
+
+    def test_a_refused_edit_changes_nothing(
+        self, web: httpx.Client, widget: SmsAdmin, greeting: Template
+    ) -> None:
+        page = f"/web/templates/{greeting.id}/edit"
+        answer = web.post(
+            f"/web/templates/{greeting.id}",
+            data={"csrf_token": csrf_of(web, page), "name": "Greeting", "body": "Hi {job}"},
+        )
+        assert 400 == answer.status_code
+        assert "'{job}' at position 4 is not a merge field" in _text(answer.text)
+        assert ">Hi {job}</textarea>" in answer.text
+        assert [GREETING] == [t.body for t in _templates(widget)]
+
+    def test_removing_asks_first(
+        self, web: httpx.Client, widget: SmsAdmin, greeting: Template
+    ) -> None:
+        page = f"/web/templates/{greeting.id}/delete"
+        confirm = web.get(page)
+        assert 200 == confirm.status_code
+        assert f'action="/web/templates/{greeting.id}/delete"' in confirm.text
+        assert [greeting.id] == [t.id for t in _templates(widget)]
+        answer = web.post(page, data={"csrf_token": csrf_of(web, page)})
+        assert 303 == answer.status_code
+        assert "/web/templates?done=deleted" == answer.headers["location"]
+        assert [] == _templates(widget)
+
+    @pytest.mark.parametrize(
+        ("method", "suffix"),
+        [("GET", "/edit"), ("POST", ""), ("GET", "/delete"), ("POST", "/delete")],
+    )
+    def test_another_accounts_template_is_not_found(
+        self, web: httpx.Client, widget: SmsAdmin, method: str, suffix: str
+    ) -> None:
+        theirs = widget.account("globex").templates.create("boss", name="Theirs", body="Hi")
+        data = {"csrf_token": csrf_of(web, "/web/templates"), "name": "Mine", "body": "Hello"}
+        answer = web.request(
+            method,
+            f"/web/templates/{theirs.id}{suffix}",
+            data=data if method == "POST" else None,
+        )
+        assert 404 == answer.status_code
+        assert [("Theirs", "Hi")] == [
+            (t.name, t.body) for t in _templates(widget, "globex", "boss")
+        ]
+
+
+class TestLiveCheck:
+    """The template form's counter: the longest merge and the field the service would refuse."""
+
+    def test_the_longest_merge_is_counted(self, web: httpx.Client) -> None:
+        """3 + 20 + 10 characters: the first name at its 20 (``templating.MERGE_FIELDS``)."""
+        answer = web.post(
+            "/web/templates/check",
+            data={"body": "Hi {candidate.first_name}, call me!"},
+            headers={"X-CSRF-Token": csrf_of(web, "/web/templates")},
+        )
+        text = _text(answer.text)
+        assert "35 / 160 characters" in text
+        assert "Merged, each field at its longest ({candidate.first_name}): 33 / 160" in text
+
+    def test_a_malformed_field_is_shown_with_its_position(self, web: httpx.Client) -> None:
+        answer = web.post(
+            "/web/templates/check",
+            data={"body": "Hi } there"},
+            headers={"X-CSRF-Token": csrf_of(web, "/web/templates")},
+        )
+        assert "'}' at position 4 is not a merge field" in _text(answer.text)
