@@ -9,6 +9,13 @@ result lists every recipient's outcome, sent or refused with the reason, under a
 many were sent; while the request runs, the form shows a progress bar (htmx's indicator).
 The form carries an idempotency key minted when it was drawn, so a resubmission reaches only
 the recipients not reached before.
+
+A *Template* choice (``?template=<id>``) fills the body with a saved template's text; the
+recipients then carry their merge values (``field=value`` after the number, see
+:func:`~sms_core.web.templates_screen.template_recipients_of`) and ``templates.send`` merges
+each recipient's text, as ``smsadmin templates send`` does. The outcomes show each text as
+merged; a merge that makes one text too long refuses the whole mass text naming that
+recipient and the text's length (the service's rule), and nothing is sent.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import uuid
 from starlette.routing import Route
 
 from sms_core.domain import Recipient, RecipientStatus
+from sms_core.web.templates_screen import template_choice, template_recipients_of
 from sms_core.web.views import Given, Screen, Visit, endpoint
 
 __all__ = ["ROUTES", "recipients_of"]
@@ -45,20 +53,26 @@ def recipients_of(text: str) -> list[Recipient]:
 
 
 def form(visit: Visit, given: Given) -> Screen:
-    """The empty form, with the host's cap and a fresh idempotency key."""
-    return Screen(template="mass_text.html", context=_context(visit, "", ""), title="Mass text")
+    """The empty form, with the host's cap and a fresh idempotency key; ``?template=`` fills it."""
+    context = _context(visit, "", "")
+    context.update(template_choice(visit, given.query.get("template", "")))
+    return Screen(template="mass_text.html", context=context, title="Mass text")
 
 
 def send(visit: Visit, given: Given) -> Screen:
     """Send to every recipient that passes its checks; show each one's outcome."""
     text, body = given.field("recipients"), given.field("body")
-    result = visit.account.messages.send_mass(
-        visit.actor_id,
-        recipients_of(text),
-        body,
-        idempotency_key=given.field("idempotency_key") or None,
-    )
+    key, template = given.field("idempotency_key") or None, given.field("template")
+    if template:  # each recipient's text merged by the service, as the CLI sends it
+        result = visit.account.templates.send(
+            visit.actor_id, template, template_recipients_of(text), idempotency_key=key
+        )
+    else:
+        result = visit.account.messages.send_mass(
+            visit.actor_id, recipients_of(text), body, idempotency_key=key
+        )
     context = _context(visit, text, body)
+    context.update(template_choice(visit, template))
     context.update(result=result, outcomes=OUTCOMES)
     return Screen(template="mass_text.html", context=context, title="Mass text")
 

@@ -24,13 +24,20 @@ from typing import Any
 
 from starlette.routing import Route
 
-from sms_core.domain import Template
-from sms_core.exceptions import AlreadyExistsError, InvalidInputError, SmsError, TemplateError
+from sms_core import inputs
+from sms_core.domain import Template, TemplateRecipient
+from sms_core.exceptions import (
+    AlreadyExistsError,
+    InvalidInputError,
+    PermissionDeniedError,
+    SmsError,
+    TemplateError,
+)
 from sms_core.segments import analyze
 from sms_core.templating import MERGE_FIELDS, fields_of, longest_rendering
 from sms_core.web.views import ERROR_STATUS, PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint
 
-__all__ = ["DONE", "ROUTES", "merge_figures"]
+__all__ = ["DONE", "ROUTES", "merge_figures", "template_choice", "template_recipients_of"]
 
 #: What a finished action says, by the ``done`` the redirect carries.
 DONE = {
@@ -66,6 +73,61 @@ def merge_figures(body: str, *, strict: bool = False) -> dict[str, Any]:
         longest = longest_rendering(body)
         figures.update(fields=fields, longest=len(longest), longest_analysis=analyze(longest))
     return figures
+
+
+def template_choice(visit: Visit, chosen: str) -> dict[str, Any]:
+    """The composer's and the mass text's Template choice: the templates and the chosen one.
+
+    The choice lists the first ``PAGE_SIZE_DEFAULT`` templates by name (``more_templates``
+    says when there are more, which the Templates screen pages through). A user the service
+    does not let read templates gets no choice; a chosen id the account does not have is a
+    ``TemplateNotFoundError`` (404), as on the Templates screen.
+    """
+    try:
+        page = visit.account.templates.list_page(visit.actor_id, limit=inputs.PAGE_SIZE_DEFAULT)
+    except PermissionDeniedError:
+        return {"templates": (), "more_templates": False, "template": None}
+    template = visit.account.templates.get(visit.actor_id, chosen) if chosen else None
+    return {
+        "templates": page.items,
+        "more_templates": page.next_cursor is not None,
+        "template": template,
+        **merge_figures(template.body if template is not None else ""),
+    }
+
+
+def template_recipients_of(text: str) -> list[TemplateRecipient]:
+    """The recipients of a template mass text, one a line, each with their merge values.
+
+    A line is ``candidate id, number`` (or the number alone) then ``field=value`` pairs:
+    ``cand-7, (512) 555-0142, candidate.first_name=Ana, job.title=Nurse``. A part without
+    ``=`` after a pair continues that value (a value may hold a comma). Blank lines are
+    skipped; the service checks the numbers and the fields (an unknown one is refused).
+    """
+    found = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        head: list[str] = []
+        values: dict[str, str] = {}
+        last = ""
+        for part in line.split(","):
+            name, equals, value = part.partition("=")
+            if equals:
+                last = name.strip()
+                values[last] = value.strip()
+            elif last:
+                values[last] += "," + part.rstrip()
+            else:
+                head.append(part.strip())
+        if len(head) > 1:
+            candidate, number = head[0], ", ".join(head[1:])
+        else:
+            candidate, number = "", "".join(head)
+        found.append(
+            TemplateRecipient(candidate_id=candidate or None, number=number, values=values)
+        )
+    return found
 
 
 def listing(visit: Visit, given: Given) -> Screen:

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import httpx
 import pytest
 
 from sms_core import ManualClock
-from sms_core.domain import Template
+from sms_core.domain import Template, TemplateRecipient
 from sms_core.services import SmsAdmin
+from sms_core.web.templates_screen import template_recipients_of
 from tests.web.conftest import csrf_of, signed_in
+from tests.web.test_texting import register
 
 GREETING = (
     "Acme Staffing: Hi {candidate.first_name}, {recruiter.first_name} here about {job.title}. "
@@ -242,3 +245,155 @@ class TestLiveCheck:
             headers={"X-CSRF-Token": csrf_of(web, "/web/templates")},
         )
         assert "'}' at position 4 is not a merge field" in _text(answer.text)
+
+
+SHIFTS = (
+    "Hi {candidate.first_name}, {recruiter.first_name} at {agency.name} has shifts. "
+    "Reply STOP to opt out."
+)
+SAM, AL = "+15125550142", "+15125550143"  # Austin: 9 a.m. at the fixtures' time
+
+
+@pytest.fixture
+def shifts(widget: SmsAdmin) -> Template:
+    """The template "Shifts" of acme: the candidate's, the recruiter's and the agency's names."""
+    return widget.account("acme").templates.create("admin", name="Shifts", body=SHIFTS)
+
+
+@pytest.fixture
+def texting_ann(widget: SmsAdmin, clock: ManualClock, tmp_path: Path) -> httpx.Client:
+    """Ann, on the shared line, registered, so she may text; signed in."""
+    register(widget, tmp_path / "carrier.sqlite3")
+    return signed_in(widget, clock, "ann")
+
+
+def _mass_text(client: httpx.Client, template: Template, recipients: str) -> httpx.Response:
+    page = f"/web/mass-text?template={template.id}"
+    form = client.get(page).text
+    [key] = re.findall(r'name="idempotency_key" value="(\w+)"', form)
+    return client.post(
+        "/web/mass-text",
+        data={
+            "csrf_token": csrf_of(client, page),
+            "idempotency_key": key,
+            "template": template.id,
+            "recipients": recipients,
+            "body": "ignored: the template's own text is sent",
+        },
+    )
+
+
+class TestComposerChoice:
+    """The panel's Template choice fills the composer; the counter shows the longest merge."""
+
+    def test_a_chosen_template_fills_the_composer(
+        self, texting_ann: httpx.Client, shifts: Template
+    ) -> None:
+        page = texting_ann.get(
+            "/web/texting", params={"candidate": "cand-sam", "template": shifts.id}
+        )
+        assert 200 == page.status_code
+        assert f'<option value="{shifts.id}" selected>Shifts</option>' in page.text
+        assert f">{SHIFTS}</textarea>" in page.text
+        text = _text(page.text)
+        assert "Merged, each field at its longest" in text
+        assert "in place of {candidate.first_name}, {recruiter.first_name}, {agency.name}" in text
+        assert "<script>" not in page.text
+
+    def test_without_a_choice_the_composer_is_empty(
+        self, texting_ann: httpx.Client, shifts: Template
+    ) -> None:
+        page = texting_ann.get("/web/texting", params={"candidate": "cand-sam"}).text
+        assert '<option value="">None: write the text</option>' in page
+        assert 'aria-describedby="check"></textarea>' in page
+
+    def test_another_accounts_template_is_not_found(
+        self, ann: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        theirs = widget.account("globex").templates.create("boss", name="Theirs", body="Hi")
+        page = ann.get("/web/texting", params={"candidate": "cand-sam", "template": theirs.id})
+        assert 404 == page.status_code
+        assert "Hi" not in re.findall(r"<textarea[^>]*>([^<]*)</textarea>", page.text)
+
+    def test_the_counter_shows_the_longest_merge_and_refuses_no_brace(
+        self, texting_ann: httpx.Client
+    ) -> None:
+        """A merge field is counted at its longest; in a text to one, a brace is a character."""
+        token = csrf_of(texting_ann, "/web/texting?candidate=cand-sam")
+        merged = texting_ann.post(
+            "/web/texting/check",
+            data={"body": "Hi {candidate.first_name}!"},
+            headers={"X-CSRF-Token": token},
+        )
+        assert "({candidate.first_name}): 24 / 160 characters" in _text(merged.text)
+        plain = texting_ann.post(
+            "/web/texting/check", data={"body": "See you at {5pm}"}, headers={"X-CSRF-Token": token}
+        )
+        assert "refused" not in _text(plain.text)
+        assert "Merged" not in _text(plain.text)
+
+
+class TestMassTextFromTemplate:
+    """A mass text from a template: each recipient's text merged by the service, shown merged."""
+
+    def test_each_recipient_gets_and_sees_their_merged_text(
+        self, texting_ann: httpx.Client, widget: SmsAdmin, shifts: Template
+    ) -> None:
+        form = texting_ann.get(f"/web/mass-text?template={shifts.id}").text
+        assert f'<input type="hidden" name="template" value="{shifts.id}">' in form
+        assert f'readonly aria-describedby="check">{SHIFTS}</textarea>' in form
+        answer = _mass_text(
+            texting_ann,
+            shifts,
+            f"cand-sam, {SAM}, candidate.first_name=Sam\ncand-al, {AL}, candidate.first_name=Al",
+        )
+        assert 200 == answer.status_code, answer.text
+        text = _text(answer.text)
+        sam = "Hi Sam, Ann at Acme Staffing has shifts. Reply STOP to opt out."
+        al = "Hi Al, Ann at Acme Staffing has shifts. Reply STOP to opt out."
+        assert f"cand-sam {SAM} {sam} ✔ Sent" in text
+        assert f"cand-al {AL} {al} ✔ Sent" in text
+        sent = widget.account("acme").messages.page("admin").items
+        assert sorted([sam, al]) == sorted(m.body for m in sent)
+
+    def test_a_merge_made_too_long_is_refused_naming_the_recipient(
+        self, texting_ann: httpx.Client, widget: SmsAdmin, shifts: Template
+    ) -> None:
+        """The service refuses the whole mass text (``send_plan.check_bodies``); nothing is sent."""
+        long_name = "A" * 104  # 3 + 104 + 57 characters
+        answer = _mass_text(
+            texting_ann,
+            shifts,
+            f"cand-sam, {SAM}, candidate.first_name=Sam\n"
+            f"cand-al, {AL}, candidate.first_name={long_name}",
+        )
+        assert 400 == answer.status_code
+        text = _text(answer.text)
+        assert f"recipient 2 ({AL})" in text
+        assert "164 characters" in text
+        assert [] == list(widget.account("acme").messages.page("admin").items)
+
+    def test_an_unknown_field_is_refused(
+        self, texting_ann: httpx.Client, widget: SmsAdmin, shifts: Template
+    ) -> None:
+        answer = _mass_text(texting_ann, shifts, f"cand-sam, {SAM}, candidate.nick=Sammy")
+        assert 400 == answer.status_code
+        assert "{candidate.nick} is not a merge field" in _text(answer.text)
+        assert [] == list(widget.account("acme").messages.page("admin").items)
+
+
+class TestRecipientLines:
+    """The mass text's recipient lines with merge values."""
+
+    def test_lines_with_values(self) -> None:
+        assert [
+            TemplateRecipient(
+                candidate_id="cand-7",
+                number="(512) 555-0142",
+                values={"candidate.first_name": "Ana", "job.title": "Nurse, RN"},
+            ),
+            TemplateRecipient(candidate_id=None, number="+15125550143", values={}),
+        ] == template_recipients_of(
+            "cand-7, (512) 555-0142, candidate.first_name=Ana, job.title=Nurse, RN\n"
+            "\n+15125550143\n"
+        )
