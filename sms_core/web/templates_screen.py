@@ -237,12 +237,14 @@ def _form(
             "name": name,
             "body": body,
             "sample": sample,
-            "refusal": str(refusal) if refusal is not None else "",
+            "refused": str(refusal) if refusal is not None else "",
+            "refusal": "",  # the counter's: a template is not a text to one number
             "merge_fields": MERGE_FIELDS.values(),
             "length": len(body),
             "limit": visit.account.templates.body_limit(),
             "analysis": analyze(body) if body else None,
-            **merge_figures(body, strict=True),
+            # After a refusal the alert above the form says what the counter would.
+            **merge_figures(body, strict=refusal is None),
         },
         title=f"Edit {template.name}" if template is not None else "New template",
         status=_status(refusal) if refusal is not None else 200,
