@@ -118,6 +118,7 @@ def counter(visit: Visit, body: str, *, to: str = "") -> dict[str, object]:
         "limit": limit,
         "analysis": analyze(body),
         "refusal": refusal,
+        "as_written": True,  # merge fields are merged only in a mass text from a template
         **merge_figures(body),
     }
 

@@ -297,7 +297,10 @@ class TestComposerChoice:
         assert f">{SHIFTS}</textarea>" in page.text
         text = _text(page.text)
         assert "Merged, each field at its longest" in text
-        assert "in place of {candidate.first_name}, {recruiter.first_name}, {agency.name}" in text
+        assert (
+            "This text is sent as written: put the candidate's values in place of "
+            "{candidate.first_name}, {recruiter.first_name}, {agency.name}."
+        ) in text
         assert "<script>" not in page.text
 
     def test_without_a_choice_the_composer_is_empty(
@@ -326,6 +329,7 @@ class TestComposerChoice:
             headers={"X-CSRF-Token": token},
         )
         assert "({candidate.first_name}): 24 / 160 characters" in _text(merged.text)
+        assert "This text is sent as written" in _text(merged.text)
         plain = texting_ann.post(
             "/web/texting/check", data={"body": "See you at {5pm}"}, headers={"X-CSRF-Token": token}
         )
@@ -379,6 +383,48 @@ class TestMassTextFromTemplate:
         answer = _mass_text(texting_ann, shifts, f"cand-sam, {SAM}, candidate.nick=Sammy")
         assert 400 == answer.status_code
         assert "{candidate.nick} is not a merge field" in _text(answer.text)
+        assert [] == list(widget.account("acme").messages.page("admin").items)
+
+    def test_a_resubmitted_form_sends_once(
+        self, texting_ann: httpx.Client, widget: SmsAdmin, shifts: Template
+    ) -> None:
+        """The form's idempotency key goes to ``templates.send``: each recipient texted once."""
+        page = f"/web/mass-text?template={shifts.id}"
+        [key] = re.findall(r'name="idempotency_key" value="(\w+)"', texting_ann.get(page).text)
+        data = {
+            "csrf_token": csrf_of(texting_ann, page),
+            "idempotency_key": key,
+            "template": shifts.id,
+            "recipients": f"cand-sam, {SAM}, candidate.first_name=Sam",
+        }
+        first = texting_ann.post("/web/mass-text", data=data)
+        second = texting_ann.post("/web/mass-text", data=data)
+        assert (200, 200) == (first.status_code, second.status_code)
+        assert 1 == len(widget.account("acme").messages.page("admin").items)
+
+    def test_another_accounts_template_sends_nothing(
+        self, texting_ann: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        theirs = widget.account("globex").templates.create("boss", name="Theirs", body="Hi")
+        answer = texting_ann.post(
+            "/web/mass-text",
+            data={
+                "csrf_token": csrf_of(texting_ann, "/web/mass-text"),
+                "template": theirs.id,
+                "recipients": f"cand-sam, {SAM}",
+            },
+        )
+        assert 404 == answer.status_code
+        assert [] == list(widget.account("acme").messages.page("admin").items)
+
+    def test_without_the_csrf_token_nothing_is_sent(
+        self, texting_ann: httpx.Client, widget: SmsAdmin, shifts: Template
+    ) -> None:
+        answer = texting_ann.post(
+            "/web/mass-text",
+            data={"template": shifts.id, "recipients": f"cand-sam, {SAM}, candidate.first_name=S"},
+        )
+        assert 403 == answer.status_code
         assert [] == list(widget.account("acme").messages.page("admin").items)
 
 
