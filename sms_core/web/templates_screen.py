@@ -53,9 +53,9 @@ def merge_figures(body: str, *, strict: bool = False) -> dict[str, Any]:
     """What a body's merge fields may make of it: the fields and its longest merged text.
 
     ``longest`` (characters) and ``longest_analysis`` (segments) are ``None`` for a body
-    without fields. A malformed or unknown field is the
-    ``merge_refusal`` (with its position) when ``strict`` (a template's body); in a text
-    written for one candidate braces are only characters, so it is not refused there.
+    without fields. A malformed or unknown field is the ``merge_refusal`` (with its position)
+    when ``strict`` (a template's body); in a text sent as written, braces are only
+    characters, so it is not refused there.
     """
     figures: dict[str, Any] = {
         "fields": (),
