@@ -38,7 +38,6 @@ from sms_core.domain import (
     BrandProfile,
     MassSendResult,
     Page,
-    Recipient,
     RegistrationStep,
     Template,
     TemplateRecipient,
@@ -48,6 +47,7 @@ from sms_core.exceptions import (
     AlreadyExistsError,
     InvalidFieldError,
     MessageBodyError,
+    PermissionDeniedError,
     StoreConflict,
     TemplateError,
     TemplateNotFoundError,
@@ -56,10 +56,12 @@ from sms_core.services.context import AccountContext
 from sms_core.services.mass_send import MassTexting, ProgressCallback, check_count
 from sms_core.services.paging import Listing, page_size
 from sms_core.services.send_checks import check_text, checked_key
-from sms_core.services.sending import SendPipeline, TextRequest
+from sms_core.services.send_plan import check_bodies
+from sms_core.services.sending import SendingLine, SendPipeline, TextRequest
+from sms_core.services.template_merge import merged_requests
 from sms_core.store import registrations as registration_store
 from sms_core.store import templates as template_store
-from sms_core.templating import MERGE_FIELDS, fields_of, longest_rendering, render
+from sms_core.templating import longest_rendering
 
 __all__ = ["Templates"]
 
@@ -186,6 +188,18 @@ class Templates:
             )
         return found
 
+    def may_manage(self, user_id: str) -> bool:
+        """Whether the host lets the user add, change and remove templates (asked beforehand)."""
+        try:
+            self._manager(user_id)
+        except PermissionDeniedError:
+            return False
+        return True
+
+    def body_limit(self) -> int:
+        """The most characters a template's text may reach once merged: the host's limit."""
+        return self._pipeline.body_limit()
+
     def get(self, viewer_id: str, template: str) -> Template:
         """One template, by its id or name.
 
@@ -262,43 +276,54 @@ class Templates:
             PermissionDeniedError, IdempotencyKeyError, InvalidFieldError: As for
                 ``messages.send_mass``; nothing was sent.
         """
-        inputs.identifier("actor_id", actor_id)
-        inputs.sequence_of(
-            "recipients",
-            recipients,
-            TemplateRecipient,
-            "a TemplateRecipient(candidate_id=..., number=..., values={...})",
-        )
-        common = _values("values", values or {})
-        own = [_values(f"recipients[{i}].values", r.values) for i, r in enumerate(recipients)]
+        key = checked_key(idempotency_key)
         if progress is not None and not callable(progress):
             raise InvalidFieldError.refused(
                 field="progress", value=inputs.shown(progress), limit="a callable or None"
             )
-        key = checked_key(idempotency_key)
-        sending = self._pipeline.sending_line(actor_id, recipients=len(recipients))
-        check_count(len(recipients), sending.policy.mass_text_cap)
-        body = self._find(template).body
-        defaults = _defaults(self._context.account.name, sending.user)
-        requests = []
-        for recipient, values_of in zip(recipients, own, strict=True):
-            merged = {**defaults, **common, **values_of}
-            missing = [name for name in fields_of(body) if name not in merged]
-            if missing:
-                raise TemplateError.missing_value(missing[0], recipient=str(recipient.number))
-            requests.append(
-                TextRequest(
-                    recipient=Recipient(
-                        candidate_id=recipient.candidate_id, number=recipient.number
-                    ),
-                    body=render(body, merged),
-                )
-            )
+        sending, requests = self._merged(actor_id, template, recipients, values)
         return MassTexting(self._pipeline).send_each(
             sending, requests, idempotency_key=key, progress=progress
         )
 
+    def check_send(
+        self,
+        actor_id: str,
+        template: str,
+        recipients: Sequence[TemplateRecipient],
+        *,
+        values: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """Refuse now, storing and sending nothing, what :meth:`send` would refuse whole.
+
+        The same checks, the merged texts' lengths included (the web UI asks before it sends
+        in the background); a key used before for another text is found only by sending.
+        """
+        checked_key(idempotency_key)
+        sending, requests = self._merged(actor_id, template, recipients, values)
+        check_bodies(sending, requests)
+
     # -- helpers -------------------------------------------------------------------------------
+
+    def _merged(
+        self,
+        actor_id: str,
+        template: str,
+        recipients: Sequence[TemplateRecipient],
+        values: Mapping[str, str] | None,
+    ) -> tuple[SendingLine, list[TextRequest]]:
+        """The sender's line checked, and each recipient's merged text (not yet checked)."""
+        inputs.identifier("actor_id", actor_id)
+        shape = "a TemplateRecipient(candidate_id=..., number=..., values={...})"
+        inputs.sequence_of("recipients", recipients, TemplateRecipient, shape)
+        sending = self._pipeline.sending_line(actor_id, recipients=len(recipients))
+        check_count(len(recipients), sending.policy.mass_text_cap)
+        body = self._find(template).body
+        requests = merged_requests(
+            body, recipients, values, agency=self._context.account.name, sender=sending.user
+        )
+        return sending, requests
 
     def _manager(self, actor_id: str) -> User:
         inputs.identifier("actor_id", actor_id)
@@ -345,29 +370,6 @@ class Templates:
         if isinstance(profile, BrandProfile):
             return [profile.display_name, profile.legal_name]
         return [self._context.account.name]
-
-
-def _values(field: str, values: object) -> dict[str, str]:
-    """Merge values checked: known fields, text values."""
-    if not isinstance(values, Mapping):
-        raise InvalidFieldError.refused(
-            field=field, value=inputs.shown(values), limit="a mapping of merge field to text"
-        )
-    checked = {}
-    for name, value in values.items():
-        if name not in MERGE_FIELDS:
-            raise TemplateError.unknown_field(str(name), None, tuple(MERGE_FIELDS))
-        # Bounded only as any body is: a value that makes a text too long is refused with the
-        # recipient's name and the text's length when the texts are checked.
-        checked[name] = inputs.text(f"{field}[{name!r}]", value, max_length=inputs.BODY_TEXT_LENGTH)
-    return checked
-
-
-def _defaults(agency: str, user: User | None) -> dict[str, str]:
-    defaults = {"agency.name": agency}
-    if user is not None:
-        defaults |= {"recruiter.first_name": user.first_name, "recruiter.last_name": user.last_name}
-    return defaults
 
 
 @contextmanager

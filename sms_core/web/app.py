@@ -29,6 +29,7 @@ from sms_core.web import (
     purchase,
     registration,
     seats,
+    templates_screen,
     texting,
 )
 from sms_core.web.security import CSRF_FIELD, CSRF_HEADER, SecurityHeaders, check_csrf
@@ -56,7 +57,17 @@ SAME_SITE = ("lax", "strict", "none")
 MAX_BODY_BYTES = 64 * 1024
 
 #: Every screen's routes, in the order of the navigation.
-_SCREENS = (numbers, purchase, seats, optouts, audit, registration, texting, mass_text)
+_SCREENS = (
+    numbers,
+    purchase,
+    seats,
+    optouts,
+    audit,
+    registration,
+    texting,
+    mass_text,
+    templates_screen,
+)
 
 
 def create_web_app(

@@ -45,7 +45,13 @@ from enum import StrEnum
 import attrs
 from starlette.applications import Starlette
 
-from sms_core.domain import MassSendResult, Recipient, RecipientOutcome, RecipientStatus
+from sms_core.domain import (
+    MassSendResult,
+    Recipient,
+    RecipientOutcome,
+    RecipientStatus,
+    TemplateRecipient,
+)
 from sms_core.exceptions import NotFoundError, SmsError, WebRequestError
 from sms_core.services import AccountAdmin
 from sms_core.web.views import outcome_of
@@ -106,6 +112,8 @@ class RunView:
         idempotency_key: The key it was sent with, likewise.
         error: Why it was refused or stopped; ``None`` otherwise.
         left_behind: What a refusal or stop left behind, in words; ``None`` otherwise.
+        template: The id of the template each recipient's text was merged from; ``None`` for
+            one body to all.
     """
 
     id: str
@@ -118,6 +126,7 @@ class RunView:
     idempotency_key: str | None
     error: str | None = None
     left_behind: str | None = None
+    template: str | None = None
 
     @property
     def done(self) -> int:
@@ -159,6 +168,8 @@ class MassRun:
     recipients: str
     body: str
     idempotency_key: str | None
+    template: str | None = None
+    merged: tuple[TemplateRecipient, ...] = ()
     _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False)
     _settled: list[RecipientOutcome] = attrs.field(factory=list, init=False)
     _state: RunState = attrs.field(default=RunState.RUNNING, init=False)
@@ -209,6 +220,7 @@ class MassRun:
                 idempotency_key=self.idempotency_key,
                 error=self._error,
                 left_behind=self._left_behind,
+                template=self.template,
             )
 
 
@@ -235,11 +247,16 @@ class MassRuns:
         *,
         recipients: str,
         idempotency_key: str | None,
+        template: str | None = None,
+        merged: Sequence[TemplateRecipient] = (),
     ) -> str:
         """Send the mass text in the background; return its run's id.
 
         ``to`` are the recipients, ``recipients`` the same as the user typed them (for the
-        form that sends the rest). The caller has had it checked (``messages.check_mass``).
+        form that sends the rest). With ``template``, each recipient's text is merged from
+        that template by ``templates.send`` (``merged``: the recipients with their values,
+        in the order of ``to``) and ``body`` is the template's text. The caller has had it
+        checked (``messages.check_mass``, or ``templates.check_send``).
         A mass text with the same account, user and key still running is not started again:
         its id is returned.
 
@@ -270,6 +287,8 @@ class MassRuns:
                 recipients=recipients,
                 body=body,
                 idempotency_key=idempotency_key,
+                template=template,
+                merged=tuple(merged),
             )
             self._runs[run.id] = run
             self._forget_finished()
@@ -311,13 +330,22 @@ class MassRuns:
 def _send(run: MassRun, account: AccountAdmin) -> None:
     """Run the mass text to its end, recording every outcome and any error."""
     try:
-        result = account.messages.send_mass(
-            run.user_id,
-            run.to,
-            run.body,
-            idempotency_key=run.idempotency_key,
-            progress=run.report,
-        )
+        if run.template is not None:  # each text merged by the service, as the CLI sends it
+            result = account.templates.send(
+                run.user_id,
+                run.template,
+                run.merged,
+                idempotency_key=run.idempotency_key,
+                progress=run.report,
+            )
+        else:
+            result = account.messages.send_mass(
+                run.user_id,
+                run.to,
+                run.body,
+                idempotency_key=run.idempotency_key,
+                progress=run.report,
+            )
     except SmsError as err:
         _logger.warning(
             "mass text %s of account %s refused (%s)", run.id, run.account_id, type(err).__name__

@@ -18,6 +18,14 @@ twice (while the first is running, the second shows the first's progress). A pag
 text is still running, was refused or stopped keeps the form filled, with the same key, so
 sending it again reaches only the recipients not reached before. Only the user who sent a mass
 text can read its progress; another user's or account's run id is a 404.
+
+A *Template* choice (``?template=<id>``) fills the body with a saved template's text; the
+recipients then carry their merge values (``field=value`` after the number, see
+:func:`~sms_core.web.templates_screen.template_recipients_of`) and ``templates.send`` merges
+each recipient's text in the background run, as ``smsadmin templates send`` does. The outcomes
+show each text as merged; what refuses a template mass text whole (over the cap, a missing
+value, a merge that makes one text too long, naming that recipient and the text's length: the
+service's rules) is refused at once by ``templates.check_send``, and nothing is sent.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from starlette.routing import Route
 
 from sms_core.domain import Recipient, RecipientStatus
 from sms_core.web.mass_runs import MassRuns, RunState, RunView, runs_of
+from sms_core.web.templates_screen import template_choice, template_recipients_of
 from sms_core.web.views import Endpoint, Given, Redirect, Screen, Visit, endpoint
 
 __all__ = ["OUTCOMES", "ROUTES", "recipients_of"]
@@ -67,16 +76,35 @@ def recipients_of(text: str) -> list[Recipient]:
 
 
 def form(runs: MassRuns, visit: Visit, given: Given) -> Screen:
-    """The form; with ``?run=<id>``, that mass text's progress above it."""
+    """The form; with ``?run=<id>``, that mass text's progress above it; ``?template=`` fills it."""
     run_id = given.query.get("run", "")
     run = runs.get(visit.account.account.id, visit.actor_id, run_id) if run_id else None
-    return Screen(template="mass_text.html", context=_context(visit, run), title="Mass text")
+    context = _context(visit, run)
+    resent = run.template if run and run.state is not RunState.DONE else None
+    context.update(template_choice(visit, given.query.get("template", "") or resent or ""))
+    return Screen(template="mass_text.html", context=context, title="Mass text")
 
 
 def send(runs: MassRuns, visit: Visit, given: Given) -> Redirect:
     """Check the whole mass text, start it in the background, show its progress."""
     typed, body = given.field("recipients"), given.field("body")
-    key = given.field("idempotency_key") or None
+    key, template_id = given.field("idempotency_key") or None, given.field("template")
+    if template_id:  # each recipient's text merged by the service, in the run
+        template = visit.account.templates.get(visit.actor_id, template_id)
+        merged = template_recipients_of(typed)
+        visit.account.templates.check_send(visit.actor_id, template.id, merged, idempotency_key=key)
+        to = [Recipient(candidate_id=one.candidate_id, number=one.number) for one in merged]
+        run_id = runs.start(
+            visit.account,
+            visit.actor_id,
+            to,
+            template.body,
+            recipients=typed,
+            idempotency_key=key,
+            template=template.id,
+            merged=merged,
+        )
+        return Redirect(to=f"/mass-text?run={run_id}")
     recipients = recipients_of(typed)
     visit.account.messages.check_mass(visit.actor_id, recipients, body, idempotency_key=key)
     run_id = runs.start(

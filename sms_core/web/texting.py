@@ -15,6 +15,11 @@ refusal the send would meet (``messages.check_send``: the same checks as the sen
 opted-out number or quiet hours are shown before Send is pressed). Sending posts to
 ``/texting/send`` with an idempotency key minted when the form was drawn, so a double click
 or a resubmitted form sends once.
+
+A *Template* choice (``?template=<id>``, a GET that draws the panel again) fills the composer
+with a saved template's text for the recruiter to finish; with merge fields in the body, the
+counter also shows the longest a merge can make it
+(:func:`~sms_core.web.templates_screen.merge_figures`).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from starlette.routing import Route
 from sms_core.domain import DeliveryStatus, Direction, Message, Thread
 from sms_core.exceptions import SmsError, UserNotFoundError
 from sms_core.segments import analyze
+from sms_core.web.templates_screen import merge_figures, template_choice
 from sms_core.web.views import PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint
 
 __all__ = ["ROUTES", "STATUSES"]
@@ -58,6 +64,7 @@ def panel(visit: Visit, given: Given) -> Screen:
         context.update(_messages(visit, candidate, given.query.get("cursor") or None))
         threads: list[Thread] = context["threads"]  # type: ignore[assignment]
         context.update(_composer(visit))
+        context.update(template_choice(visit, given.query.get("template", "")))
         context["to"] = threads[0].candidate.e164 if threads else ""
     return Screen(template="texting.html", context=context, title="Texting")
 
@@ -111,6 +118,8 @@ def counter(visit: Visit, body: str, *, to: str = "") -> dict[str, object]:
         "limit": limit,
         "analysis": analyze(body),
         "refusal": refusal,
+        "as_written": True,  # merge fields are merged only in a mass text from a template
+        **merge_figures(body),
     }
 
 

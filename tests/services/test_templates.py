@@ -145,6 +145,20 @@ class TestSaving(Texting):
             acme.templates.delete("ann", "Ours")
         assert ["Ours"] == [t.name for t in acme.templates.list_page("ann").items]
 
+    def test_may_manage_answers_as_the_host_decides(self, acme: AccountAdmin) -> None:
+        """Asked beforehand (a screen shows its buttons by it): the admin may, Ann may not."""
+        assert (True, False) == (
+            acme.templates.may_manage("admin"),
+            acme.templates.may_manage("ann"),
+        )
+
+    def test_body_limit_is_the_one_templates_are_checked_against(self, acme: AccountAdmin) -> None:
+        """The limit reported is the one a template's longest merge must fit."""
+        limit = acme.templates.body_limit()
+        with pytest.raises(TemplateError, match=f"the limit is {limit};"):
+            acme.templates.create("admin", name="Long", body="x" * (limit + 1))
+        acme.templates.create("admin", name="Fits", body="x" * limit)
+
 
 class TestListing(Texting):
     """Templates are listed by name, a page at a time."""
