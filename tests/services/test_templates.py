@@ -237,6 +237,22 @@ class TestSending(Texting):
         assert f"recipient 3 ({CARLA}), 1601 characters" in str(refused.value)
         assert before == snapshot(acme, carrier)
 
+    def test_check_send_refuses_what_send_would_and_sends_nothing(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
+    ) -> None:
+        """``check_send`` asks the same as ``send`` before sending: Carla's merge is too long."""
+        acme.templates.create("admin", name="Long", body="x" * (1600 - 40) + "{job.title}")
+        recipients = [
+            TemplateRecipient(candidate_id=None, number=number, values={"job.title": title})
+            for number, title in ((ALICE, "Nurse"), (CARLA, "y" * 41))
+        ]
+        before = snapshot(acme, carrier)
+        with pytest.raises(MessageBodyError) as refused:
+            acme.templates.check_send("ann", "Long", recipients)
+        assert (CARLA, 1601) == (refused.value.recipient, refused.value.length)
+        acme.templates.check_send("ann", "Long", recipients[:1])  # Alice's alone passes
+        assert before == snapshot(acme, carrier)
+
     def test_missing_value_refuses_all_naming_recipient(
         self, acme: AccountAdmin, carrier: SandboxCarrier, line: str
     ) -> None:
