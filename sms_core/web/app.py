@@ -28,6 +28,7 @@ from sms_core.web import (
     optouts,
     purchase,
     registration,
+    scheduled,
     seats,
     texting,
 )
@@ -56,7 +57,7 @@ SAME_SITE = ("lax", "strict", "none")
 MAX_BODY_BYTES = 64 * 1024
 
 #: Every screen's routes, in the order of the navigation.
-_SCREENS = (numbers, purchase, seats, optouts, audit, registration, texting, mass_text)
+_SCREENS = (numbers, purchase, seats, optouts, audit, registration, texting, mass_text, scheduled)
 
 
 def create_web_app(

@@ -15,6 +15,11 @@ refusal the send would meet (``messages.check_send``: the same checks as the sen
 opted-out number or quiet hours are shown before Send is pressed). Sending posts to
 ``/texting/send`` with an idempotency key minted when the form was drawn, so a double click
 or a resubmitted form sends once.
+
+Beside Send, "Send later" schedules the text for a time typed in the form's date-time field,
+and, when the check finds the candidate in quiet hours, "Send when allowed" schedules it for
+the first moment they allow (both post to ``/texting/schedule``, :mod:`sms_core.web.scheduled`,
+with the same idempotency key, so the form makes one text whichever is pressed twice).
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ from urllib.parse import quote
 from starlette.routing import Route
 
 from sms_core.domain import DeliveryStatus, Direction, Message, Thread
-from sms_core.exceptions import SmsError, UserNotFoundError
+from sms_core.exceptions import QuietHoursError, SmsError, UserNotFoundError
 from sms_core.segments import analyze
+from sms_core.web.scheduled import TIME_ZONE, shown
 from sms_core.web.views import PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint
 
 __all__ = ["ROUTES", "STATUSES"]
@@ -46,7 +52,10 @@ STATUSES: dict[DeliveryStatus, tuple[str, str, str]] = {
 }
 
 #: What a finished action says, by the ``done`` the redirect carries.
-DONE = {"sent": "The text was sent; its delivery status updates below."}
+DONE = {
+    "sent": "The text was sent; its delivery status updates below.",
+    "scheduled": "The text was scheduled; it is listed under Scheduled texts until it is sent.",
+}
 
 
 def panel(visit: Visit, given: Given) -> Screen:
@@ -59,6 +68,7 @@ def panel(visit: Visit, given: Given) -> Screen:
         threads: list[Thread] = context["threads"]  # type: ignore[assignment]
         context.update(_composer(visit))
         context["to"] = threads[0].candidate.e164 if threads else ""
+        context["time_zone"] = TIME_ZONE
     return Screen(template="texting.html", context=context, title="Texting")
 
 
@@ -70,7 +80,11 @@ def messages(visit: Visit, given: Given) -> Screen:
 
 
 def check(visit: Visit, given: Given) -> Screen:
-    """The composer's counter and, with a number and a body, the refusal a send would meet."""
+    """The composer's counter and, with a number and a body, the refusal a send would meet.
+
+    In quiet hours the refusal carries the next allowed time, and the fragment a button that
+    schedules the text for it.
+    """
     return Screen(
         template="texting_check.html",
         context=counter(visit, given.field("body"), to=given.field("to").strip()),
@@ -100,10 +114,14 @@ def counter(visit: Visit, body: str, *, to: str = "") -> dict[str, object]:
     """
     refusal = ""
     limit: int | None = None
+    next_allowed = ""
     try:
         limit = visit.account.messages.body_limit(visit.actor_id)
         if to and body.strip():
             visit.account.messages.check_send(visit.actor_id, to=to, body=body)
+    except QuietHoursError as err:  # the composer offers "Send when allowed"
+        refusal = str(err)
+        next_allowed = shown(err.next_allowed) if err.next_allowed is not None else ""
     except SmsError as err:
         refusal = str(err)
     return {
@@ -111,6 +129,8 @@ def counter(visit: Visit, body: str, *, to: str = "") -> dict[str, object]:
         "limit": limit,
         "analysis": analyze(body),
         "refusal": refusal,
+        "next_allowed": next_allowed,
+        "time_zone": TIME_ZONE,
     }
 
 
