@@ -23,6 +23,7 @@ from sms_core.exceptions import (
 from sms_core.services import SmsAdmin
 from sms_core.web import (
     audit,
+    consent,
     mass_text,
     numbers,
     optouts,
@@ -58,6 +59,8 @@ MAX_BODY_BYTES = 64 * 1024
 
 #: Every screen's routes, in the order of the navigation.
 _SCREENS = (numbers, purchase, seats, optouts, audit, registration, texting, mass_text, scheduled)
+#: Routes of the screens above that have no screen of their own (the texting panel's consent).
+_PANELS = (consent,)
 
 
 def create_web_app(
@@ -111,7 +114,7 @@ def create_web_app(
         Route("/signout", _sign_out, methods=["POST"], name="signout"),
         Mount("/static", app=StaticFiles(packages=[("sms_core.web", "static")]), name="static"),
     ]
-    for screen in _SCREENS:
+    for screen in (*_SCREENS, *_PANELS):
         routes.extend(screen.ROUTES)
     app = Starlette(routes=routes, max_body_size=MAX_BODY_BYTES)
     app.state.web = state

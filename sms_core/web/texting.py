@@ -33,6 +33,7 @@ from starlette.routing import Route
 from sms_core.domain import DeliveryStatus, Direction, Message, Thread
 from sms_core.exceptions import QuietHoursError, SmsError, UserNotFoundError
 from sms_core.segments import analyze
+from sms_core.web.consent import consent_context
 from sms_core.web.scheduled import TIME_ZONE, shown
 from sms_core.web.views import PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint
 
@@ -55,6 +56,7 @@ STATUSES: dict[DeliveryStatus, tuple[str, str, str]] = {
 DONE = {
     "sent": "The text was sent; its delivery status updates below.",
     "scheduled": "The text was scheduled; it is listed under Scheduled texts until it is sent.",
+    "consent": "The candidate's consent was recorded.",
 }
 
 
@@ -69,6 +71,7 @@ def panel(visit: Visit, given: Given) -> Screen:
         context.update(_composer(visit))
         context["to"] = threads[0].candidate.e164 if threads else ""
         context["time_zone"] = TIME_ZONE
+        context.update(consent_context(visit, str(context["to"])))
     return Screen(template="texting.html", context=context, title="Texting")
 
 

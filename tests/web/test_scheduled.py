@@ -358,3 +358,121 @@ class TestCancel:
         assert 404 == posted.status_code
         assert "Globex's" not in _words(ann.get("/web/scheduled?everyone=1").text)
         assert ScheduledState.PENDING is _rows(widget, "globex")[0].state
+
+
+@pytest.fixture
+def consent_on(ann: httpx.Client, widget: SmsAdmin) -> httpx.Client:
+    """Acme requires consent before a first text; Ann signed in."""
+    widget.account("acme").policy.set_consent_required("admin", True)
+    return ann
+
+
+def _check(client: httpx.Client, to: str) -> str:
+    return _words(
+        client.post(
+            "/web/texting/check", data={"csrf_token": _csrf(client), "to": to, "body": "Hi"}
+        ).text
+    )
+
+
+def _record(client: httpx.Client, number: str, source: str, evidence: str) -> httpx.Response:
+    return client.post(
+        "/web/texting/consent",
+        data={
+            "csrf_token": _csrf(client),
+            "candidate": "cand-sam",
+            "number": number,
+            "source": source,
+            "evidence": evidence,
+        },
+    )
+
+
+class TestConsent:
+    """The candidate's consent on the panel, its refusal before Send, and recording it."""
+
+    def test_nothing_is_shown_when_the_account_does_not_require_it(
+        self, ann: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        widget.account("acme").messages.send("ann", candidate_id="cand-sam", to=SAM, body="Hi")
+        html = ann.get("/web/texting", params={"candidate": "cand-sam"}).text
+        assert 'id="consent-heading"' not in html
+        assert "This text would be refused" not in _check(ann, SAM)
+
+    def test_the_refusal_is_shown_before_send(self, consent_on: httpx.Client) -> None:
+        words = _check(consent_on, SAM)
+        assert "This text would be refused:" in words
+        assert "consent" in words.lower()
+        assert 'value="allowed"' not in words  # only quiet hours wait for a time
+
+    def test_no_consent_recorded_then_recorded_and_shown(
+        self, consent_on: httpx.Client, widget: SmsAdmin, clock: ManualClock
+    ) -> None:
+        acme = widget.account("acme")
+        # Sam's consent, then a text: the panel knows Sam's number from the thread.
+        acme.consent.record("ann", SAM, source="verbal", evidence="Call on 3 March")
+        acme.messages.send("ann", candidate_id="cand-sam", to=SAM, body="Hi Sam")
+        other = "+15125550143"
+        page = _words(consent_on.get("/web/texting", params={"candidate": "cand-sam"}).text)
+        given = (
+            f"Given {clock.now():%Y-%m-%d %H:%M} UTC verbally, to a recruiter, recorded by Ann Lee"
+        )
+        assert f"✔ {given}: Call on 3 March" in page
+        assert "This text would be refused" in _check(consent_on, other)
+        answer = _record(consent_on, other, "paper", "Signed form in the Austin office")
+        assert 303 == answer.status_code, answer.text
+        assert "/web/texting?candidate=cand-sam&done=consent" == answer.headers["location"]
+        assert "The candidate's consent was recorded." in _words(
+            consent_on.get(answer.headers["location"]).text
+        )
+        [made] = acme.consent.of("admin", other)
+        assert ("paper", "ann", "cand-sam") == (
+            made.source.value,
+            made.recorded_by,
+            made.candidate_id,
+        )
+        assert "This text would be refused" not in _check(consent_on, other)
+        assert any(
+            e.action is AuditAction.RECORD_CONSENT and e.actor_id == "ann"
+            for e in acme.audit.page(viewer_id="admin").items
+        )
+
+    def test_a_candidate_without_a_record_says_so(
+        self, consent_on: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        # Before the rule, Ann texted Sam: the panel knows the number; there is no record.
+        widget.account("acme").policy.set_consent_required("admin", False)
+        widget.account("acme").messages.send("ann", candidate_id="cand-sam", to=SAM, body="Hi")
+        widget.account("acme").policy.set_consent_required("admin", True)
+        page = _words(consent_on.get("/web/texting", params={"candidate": "cand-sam"}).text)
+        assert f"✘ No consent recorded for {SAM}." in page
+        assert "Record consent given outside texting" in page
+
+    def test_a_new_candidate_has_no_number_yet(self, consent_on: httpx.Client) -> None:
+        page = _words(consent_on.get("/web/texting", params={"candidate": "cand-new"}).text)
+        assert "No number for this candidate yet" in page
+
+    @pytest.mark.parametrize(
+        ("source", "evidence", "words"),
+        [
+            ("text_keyword", "START", "cannot be recorded by a user"),
+            ("fax", "x", "cannot be recorded by a user"),
+            ("paper", "   ", "needs evidence"),
+        ],
+    )
+    def test_a_bad_record_is_refused_and_nothing_is_stored(
+        self, consent_on: httpx.Client, widget: SmsAdmin, source: str, evidence: str, words: str
+    ) -> None:
+        answer = _record(consent_on, SAM, source, evidence)
+        assert 400 == answer.status_code
+        assert words in _words(answer.text)
+        assert [] == widget.account("acme").consent.of("admin", SAM)
+
+    def test_recording_needs_the_csrf_token(
+        self, consent_on: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        answer = consent_on.post(
+            "/web/texting/consent", data={"number": SAM, "source": "paper", "evidence": "x"}
+        )
+        assert 403 == answer.status_code
+        assert [] == widget.account("acme").consent.of("admin", SAM)
