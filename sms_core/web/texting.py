@@ -31,7 +31,7 @@ from urllib.parse import quote
 from starlette.routing import Route
 
 from sms_core.domain import DeliveryStatus, Direction, Message, Thread
-from sms_core.exceptions import QuietHoursError, SmsError, UserNotFoundError
+from sms_core.exceptions import InvalidInputError, QuietHoursError, SmsError, UserNotFoundError
 from sms_core.segments import analyze
 from sms_core.web.consent import consent_context
 from sms_core.web.scheduled import TIME_ZONE, shown
@@ -96,7 +96,16 @@ def check(visit: Visit, given: Given) -> Screen:
 
 
 def send(visit: Visit, given: Given) -> Redirect:
-    """Text the candidate, then back to the panel, where the new message's status updates."""
+    """Text the candidate, then back to the panel, where the new message's status updates.
+
+    Not with a time typed for Send later: Enter in a field submits the form with its first
+    button, Send, and a text meant for later must not go now.
+    """
+    if given.field("send_at").strip():
+        raise InvalidInputError(
+            "a time to send the text later was typed: press Send later to schedule it, or "
+            "clear the time to send it now"
+        )
     candidate = given.field("candidate").strip()
     visit.account.messages.send(
         visit.actor_id,

@@ -165,6 +165,27 @@ class TestSendLater:
         assert "opted out" in answer.text
         assert [] == _rows(widget)
 
+    def test_send_with_a_time_typed_sends_nothing(
+        self, ann: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        """Enter in the time field submits with Send (the form's first button): refused."""
+        panel = ann.get("/web/texting", params={"candidate": "cand-sam"}).text
+        answer = ann.post(
+            "/web/texting/send",
+            data={
+                "csrf_token": _field(panel, "csrf_token"),
+                "candidate": "cand-sam",
+                "to": SAM,
+                "body": "Meant for later",
+                "send_at": LATER,
+                "idempotency_key": "".join(re.findall(KEY_FIELD, panel)),
+            },
+        )
+        assert 400 == answer.status_code
+        assert "press Send later to schedule it" in answer.text
+        assert [] == list(widget.account("acme").messages.page("admin").items)
+        assert [] == _rows(widget)
+
 
 class TestReadingTheTime:
     """``scheduled_at``: the form's ``datetime-local`` value, read in UTC."""
