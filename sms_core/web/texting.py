@@ -103,8 +103,8 @@ def send(visit: Visit, given: Given) -> Redirect:
     """
     if given.field("send_at").strip():
         raise InvalidInputError(
-            "a time to send the text later was typed: press Send later to schedule it, or "
-            "clear the time to send it now"
+            "a time to send the text later was typed: press Schedule (under Send later) to "
+            "schedule it, or clear the time to send it now"
         )
     candidate = given.field("candidate").strip()
     visit.account.messages.send(

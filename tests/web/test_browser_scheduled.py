@@ -97,7 +97,7 @@ class TestScheduledJourneys:
         expect(page.get_by_text("Read in UTC")).to_be_visible()
         page.get_by_label("Date and time (UTC)").fill(f"{due:%Y-%m-%dT%H:%M}")
         shot(page, tmp_path, "texting-send-later")
-        page.get_by_role("button", name="Send later").click()
+        page.get_by_role("button", name="Schedule", exact=True).click()
         expect(page.get_by_role("status")).to_contain_text("The text was scheduled")
         page.get_by_role("link", name="Scheduled", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Scheduled texts")

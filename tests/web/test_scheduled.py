@@ -182,7 +182,7 @@ class TestSendLater:
             },
         )
         assert 400 == answer.status_code
-        assert "press Send later to schedule it" in answer.text
+        assert "press Schedule (under Send later)" in answer.text
         assert [] == list(widget.account("acme").messages.page("admin").items)
         assert [] == _rows(widget)
 
