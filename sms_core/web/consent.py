@@ -33,6 +33,7 @@ SOURCES: dict[ConsentSource, str] = {
     ConsentSource.TEXT_KEYWORD: "by texting an opt-in keyword",
 }
 
+
 def consent_context(visit: Visit, number: str) -> dict[str, object]:
     """What the panel shows of consent for ``number`` (the candidate's; may be empty).
 
