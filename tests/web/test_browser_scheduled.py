@@ -108,7 +108,7 @@ class TestScheduledJourneys:
         shot(page, tmp_path, "scheduled-list")
         row.get_by_role("link", name=re.compile("^Cancel the text to cand-sam")).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Cancel this scheduled text")
-        expect(page.get_by_text("It will not be sent.")).to_be_visible()
+        expect(page.get_by_text("Once cancelled, it is never sent.")).to_be_visible()
         shot(page, tmp_path, "scheduled-confirm-cancel")
         page.get_by_role("button", name="Cancel the text").click()
         expect(page.get_by_role("status")).to_have_text(
