@@ -14,9 +14,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sms_core import NEXT_ALLOWED, AuditAction, ManualClock, ScheduledState
 from sms_core.domain import ScheduledSend
+from sms_core.exceptions import InvalidFieldError
 from sms_core.services import SmsAdmin
 from sms_core.web.scheduled import scheduled_at
 from tests.web.conftest import signed_in
@@ -195,6 +198,19 @@ class TestReadingTheTime:
 
     def test_seconds_are_kept(self) -> None:
         assert datetime(2026, 3, 10, 18, 30, 5, tzinfo=UTC) == scheduled_at("2026-03-10T18:30:05")
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.one_of(st.text(max_size=40), st.datetimes().map(lambda d: d.isoformat())))
+    def test_any_text_is_a_utc_time_or_the_typed_refusal(self, value: str) -> None:
+        """Whatever a form sends: a UTC time, or ``InvalidFieldError`` naming the field."""
+        refused: str | None = None
+        try:
+            moment = scheduled_at(value)
+        except InvalidFieldError as err:
+            refused = err.field
+        else:
+            assert timedelta(0) == moment.utcoffset()
+        assert refused in (None, "send_at")
 
 
 @pytest.fixture
