@@ -5,14 +5,17 @@ gets its own module-scoped server and data; where chromium is missing, that impo
 module too). Acme's campaign is approved by the sandbox first (``texting_site``), so Ann may
 text. The site's clock starts on Tuesday 2026-03-10 at 15:00 UTC and the opt-outs move it half
 an hour: 10:30 a.m. in Austin (Sam), 5:30 a.m. in Honolulu (Noa, quiet hours until 8 a.m.,
-18:00 UTC). Moving the SDK's clock and calling ``run_scheduled_sends()`` is what ``smsadmin
-serve --schedule-every`` does in the background.
+18:00 UTC). Quiet hours run on the SDK's clock (the sandbox's own clock runs its reviews and
+deliveries): moving it and calling ``run_scheduled_sends()`` is what ``smsadmin serve
+--schedule-every`` does in the background; the sandbox then delivers the text and posts its
+status webhooks, as in ``test_browser.py``'s texting journey.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,10 +23,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from sms_core import NEXT_ALLOWED
+from sms_fake import SandboxCarrier
 from tests.web.conftest import FAILED_PAGE
 from tests.web.test_browser import (  # noqa: F401 - fixtures are found by name
     WIDTHS,
     Site,
+    _carrier_path,
+    _post_webhooks,
     _violations,
     browser,
     shot,
@@ -156,6 +162,15 @@ class TestScheduledJourneys:
         row.get_by_role("link", name="cand-noa").click()
         message = page.locator(".message").filter(has_text="Aloha Noa, shifts open")
         expect(message.locator(".sender")).to_have_text("Ann Lee")
+        expect(message.locator(".status")).to_have_text("⏳ Queued")
+        # The sandbox delivers it and posts its signed status webhooks, as for any text.
+        with SandboxCarrier(_carrier_path(served)) as carrier:
+            carrier.advance(timedelta(minutes=5))
+            # Its own thread: the ASGI client runs an event loop, and Playwright's is running.
+            with ThreadPoolExecutor(1) as thread:
+                posted = thread.submit(_post_webhooks, carrier, served.widget).result()
+        assert [204] * len(posted) == [answer.status_code for answer in posted]
+        expect(message.locator(".status")).to_have_text("✔ Delivered")  # the panel polls
         shot(page, tmp_path, "texting-sent-when-allowed")
 
     def test_consent_is_shown_refused_and_recorded(
