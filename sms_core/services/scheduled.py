@@ -198,6 +198,7 @@ class ScheduledSends:
         state: ScheduledState | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        user_id: str | None = None,
     ) -> Page[ScheduledSend]:
         """A page of the account's scheduled sends, soonest due first; pass ``next_cursor`` back.
 
@@ -207,10 +208,14 @@ class ScheduledSends:
             limit: The most on the page: 1 to ``PAGE_SIZE_MAX``, by default
                 ``PAGE_SIZE_DEFAULT`` (:mod:`sms_core.inputs`).
             cursor: The ``next_cursor`` of the previous page; ``None`` for the first.
+            user_id: Only those this user scheduled (a recruiter's own list); ``None`` for
+                everyone's. A filter, not a permission: whoever may see message history may
+                see every scheduled send.
 
         Raises:
             PermissionDeniedError: When the host does not let the viewer see message history.
-            InvalidFieldError: When ``limit`` is out of range or ``state`` not a state.
+            InvalidFieldError: When ``limit`` is out of range, ``state`` not a state or
+                ``user_id`` not an identifier.
             InvalidCursorError: When ``cursor`` is not one a page of this list returned.
         """
         inputs.identifier("viewer_id", viewer_id)
@@ -218,9 +223,13 @@ class ScheduledSends:
             raise InvalidFieldError.refused(
                 field="state", value=inputs.shown(state), limit="a ScheduledState or None"
             )
+        inputs.optional_identifier("user_id", user_id)
         size = page_size(limit)
         listing = Listing(
-            name="scheduled sends", scope=state.value if state else "", shape=(datetime, int)
+            name="scheduled sends",
+            # A user's list is its own scope; without one the scope is as it always was.
+            scope=(state.value if state else "") + (f"|user:{user_id}" if user_id else ""),
+            shape=(datetime, int),
         )
         after = listing.start(cursor)
         self._context.require(viewer_id, Action.VIEW_HISTORY)
@@ -231,6 +240,7 @@ class ScheduledSends:
                 state=state,
                 after=cast("tuple[datetime, int] | None", after),  # Listing checked its shape
                 limit=size + 1,
+                user_id=user_id,
             )
         return listing.page(found, size)
 

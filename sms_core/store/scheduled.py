@@ -83,8 +83,11 @@ def scheduled_page(
     state: ScheduledState | None,
     after: tuple[datetime, int] | None,
     limit: int,
+    user_id: str | None = None,
 ) -> list[tuple[tuple[datetime, int], ScheduledSend]]:
     """Up to ``limit`` of the account's scheduled sends after ``after``, soonest due first, keyed.
+
+    ``user_id`` keeps only those the user scheduled.
 
     Read in order from ``ix_scheduled_sends_account_due``.
     """
@@ -96,6 +99,8 @@ def scheduled_page(
     )
     if state is not None:
         query = query.where(_s.state == state.value)
+    if user_id is not None:
+        query = query.where(_s.user_id == user_id)
     if after is not None:
         query = query.where(sa.tuple_(_s.due_at, _s.seq) > sa.tuple_(*after))
     return [

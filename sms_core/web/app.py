@@ -23,11 +23,13 @@ from sms_core.exceptions import (
 from sms_core.services import SmsAdmin
 from sms_core.web import (
     audit,
+    consent,
     mass_text,
     numbers,
     optouts,
     purchase,
     registration,
+    scheduled,
     seats,
     templates_screen,
     texting,
@@ -67,7 +69,10 @@ _SCREENS = (
     texting,
     mass_text,
     templates_screen,
+    scheduled,
 )
+#: Routes of the screens above that have no screen of their own (the texting panel's consent).
+_PANELS = (consent,)
 
 
 def create_web_app(
@@ -121,7 +126,7 @@ def create_web_app(
         Route("/signout", _sign_out, methods=["POST"], name="signout"),
         Mount("/static", app=StaticFiles(packages=[("sms_core.web", "static")]), name="static"),
     ]
-    for screen in _SCREENS:
+    for screen in (*_SCREENS, *_PANELS):
         routes.extend(screen.ROUTES)
     app = Starlette(routes=routes, max_body_size=MAX_BODY_BYTES)
     app.state.web = state

@@ -20,6 +20,11 @@ A *Template* choice (``?template=<id>``, a GET that draws the panel again) fills
 with a saved template's text for the recruiter to finish; with merge fields in the body, the
 counter also shows the longest a merge can make it
 (:func:`~sms_core.web.templates_screen.merge_figures`).
+
+Beside Send, "Send later" schedules the text for a time typed in the form's date-time field,
+and, when the check finds the candidate in quiet hours, "Send when allowed" schedules it for
+the first moment they allow (both post to ``/texting/schedule``, :mod:`sms_core.web.scheduled`,
+with the same idempotency key, so the form makes one text whichever is pressed twice).
 """
 
 from __future__ import annotations
@@ -31,8 +36,10 @@ from urllib.parse import quote
 from starlette.routing import Route
 
 from sms_core.domain import DeliveryStatus, Direction, Message, Thread
-from sms_core.exceptions import SmsError, UserNotFoundError
+from sms_core.exceptions import InvalidInputError, QuietHoursError, SmsError, UserNotFoundError
 from sms_core.segments import analyze
+from sms_core.web.consent import consent_context
+from sms_core.web.scheduled import TIME_ZONE, shown
 from sms_core.web.templates_screen import merge_figures, template_choice
 from sms_core.web.views import PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint
 
@@ -52,7 +59,11 @@ STATUSES: dict[DeliveryStatus, tuple[str, str, str]] = {
 }
 
 #: What a finished action says, by the ``done`` the redirect carries.
-DONE = {"sent": "The text was sent; its delivery status updates below."}
+DONE = {
+    "sent": "The text was sent; its delivery status updates below.",
+    "scheduled": "The text was scheduled; it is listed under Scheduled texts until it is sent.",
+    "consent": "The candidate's consent was recorded.",
+}
 
 
 def panel(visit: Visit, given: Given) -> Screen:
@@ -66,6 +77,8 @@ def panel(visit: Visit, given: Given) -> Screen:
         context.update(_composer(visit))
         context.update(template_choice(visit, given.query.get("template", "")))
         context["to"] = threads[0].candidate.e164 if threads else ""
+        context["time_zone"] = TIME_ZONE
+        context.update(consent_context(visit, str(context["to"])))
     return Screen(template="texting.html", context=context, title="Texting")
 
 
@@ -77,7 +90,11 @@ def messages(visit: Visit, given: Given) -> Screen:
 
 
 def check(visit: Visit, given: Given) -> Screen:
-    """The composer's counter and, with a number and a body, the refusal a send would meet."""
+    """The composer's counter and, with a number and a body, the refusal a send would meet.
+
+    In quiet hours the refusal carries the next allowed time, and the fragment a button that
+    schedules the text for it.
+    """
     return Screen(
         template="texting_check.html",
         context=counter(visit, given.field("body"), to=given.field("to").strip()),
@@ -86,7 +103,16 @@ def check(visit: Visit, given: Given) -> Screen:
 
 
 def send(visit: Visit, given: Given) -> Redirect:
-    """Text the candidate, then back to the panel, where the new message's status updates."""
+    """Text the candidate, then back to the panel, where the new message's status updates.
+
+    Not with a time typed for Send later: Enter in a field submits the form with its first
+    button, Send, and a text meant for later must not go now.
+    """
+    if given.field("send_at").strip():
+        raise InvalidInputError(
+            "a time to send the text later was typed: press Schedule (under Send later) to "
+            "schedule it, or clear the time to send it now"
+        )
     candidate = given.field("candidate").strip()
     visit.account.messages.send(
         visit.actor_id,
@@ -107,10 +133,14 @@ def counter(visit: Visit, body: str, *, to: str = "") -> dict[str, object]:
     """
     refusal = ""
     limit: int | None = None
+    next_allowed = ""
     try:
         limit = visit.account.messages.body_limit(visit.actor_id)
         if to and body.strip():
             visit.account.messages.check_send(visit.actor_id, to=to, body=body)
+    except QuietHoursError as err:  # the composer offers "Send when allowed"
+        refusal = str(err)
+        next_allowed = shown(err.next_allowed) if err.next_allowed is not None else ""
     except SmsError as err:
         refusal = str(err)
     return {
@@ -120,6 +150,8 @@ def counter(visit: Visit, body: str, *, to: str = "") -> dict[str, object]:
         "refusal": refusal,
         "as_written": True,  # merge fields are merged only in a mass text from a template
         **merge_figures(body),
+        "next_allowed": next_allowed,
+        "time_zone": TIME_ZONE,
     }
 
 

@@ -13,6 +13,7 @@ from sms_core import (
     AuditAction,
     CandidateOptedOutError,
     DeliveryStatus,
+    InvalidCursorError,
     InvalidFieldError,
     InvalidPhoneNumberError,
     ManualClock,
@@ -312,6 +313,25 @@ class TestList(Texting):
         acme.scheduled.cancel("ann", made[0].id)
         pending = acme.scheduled.list_page("admin", state=ScheduledState.PENDING)
         assert [made[2].id, made[1].id] == [row.id for row in pending.items]
+
+    def test_one_users_own(self, acme: AccountAdmin, line: str) -> None:
+        """``user_id`` keeps the user's own, paged; a cursor of everyone's list is refused."""
+        buy_line(acme, "bob", area_code="212")
+        anns = [
+            acme.scheduled.schedule("ann", to=number, body="Hi", at=NOON + timedelta(hours=hour))
+            for hour, number in ((1, ALICE), (3, BRUNO))
+        ]
+        acme.scheduled.schedule("bob", to=CARLA, body="Hi", at=NOON + timedelta(hours=2))
+        first = acme.scheduled.list_page("admin", user_id="ann", limit=1)
+        second = acme.scheduled.list_page("admin", user_id="ann", limit=1, cursor=first.next_cursor)
+        assert [row.id for row in anns] == [row.id for row in first.items + second.items]
+        assert second.next_cursor is None
+        everyone = acme.scheduled.list_page("admin", limit=1)
+        assert 3 == len(acme.scheduled.list_page("admin").items)
+        with pytest.raises(InvalidCursorError):
+            acme.scheduled.list_page("admin", user_id="ann", cursor=everyone.next_cursor)
+        with pytest.raises(InvalidFieldError):
+            acme.scheduled.list_page("admin", user_id="")
 
 
 class TestClaims(Texting):
