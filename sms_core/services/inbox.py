@@ -49,7 +49,7 @@ import attrs
 
 from sms_core.domain import Action, Direction, InboxThread, Line, Message, PhoneNumber
 from sms_core.domain.paging import Page
-from sms_core.exceptions import NotOnLineError
+from sms_core.exceptions import MessageNotFoundError, NotOnLineError
 from sms_core.services.context import AccountContext
 from sms_core.services.paging import Key, Listing, page_size
 from sms_core.services.send_checks import parse_number
@@ -126,6 +126,45 @@ class Inbox:
             if row.newest_seq in newest
         ]
         return listing.page(threads, size)
+
+    def thread_of(self, viewer_id: str, message_id: str) -> InboxThread:
+        """The thread of the viewer's inbox that message ``message_id`` is in.
+
+        Any message of a thread names it (an inbox row links its newest), so a thread is
+        named by an id, never by its phone numbers. Reading it marks nothing.
+
+        Raises:
+            UserNotFoundError: When the account has no such user.
+            PermissionDeniedError: When the host does not let the viewer see message history.
+            MessageNotFoundError: When the account has no such message, or its thread is not
+                in the viewer's inbox (another user's line, or one the viewer left).
+        """
+        self._context.require(viewer_id, Action.VIEW_HISTORY)
+        account_id = self._context.account.id
+        with self._context.database.transaction() as connection:
+            message = message_store.get_message(connection, account_id, message_id)
+            if message is not None:
+                line, candidate = _thread_of(message)
+                row = inbox_store.thread_row(
+                    connection, account_id, viewer_id, line.e164, candidate.e164
+                )
+                newest = message_store.by_seq(
+                    connection,
+                    account_id,
+                    [] if row is None or row.newest_seq is None else [row.newest_seq],
+                )
+        if message is None or row is None or row.newest_seq not in newest:
+            raise MessageNotFoundError(
+                f"user {viewer_id!r}'s inbox has no thread with message {message_id[:60]!r}; "
+                "open a thread from the user's own inbox"
+            )
+        return InboxThread(
+            line=line,
+            candidate=candidate,
+            candidate_id=row.candidate_id,
+            last_message=newest[row.newest_seq],
+            unread=row.unread,
+        )
 
     def unread_count(self, viewer_id: str) -> int:
         """How many candidates' texts in the viewer's inbox the viewer has not read.
