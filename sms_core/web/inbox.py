@@ -25,7 +25,7 @@ from urllib.parse import quote
 from starlette.routing import Route
 
 from sms_core.domain import Direction
-from sms_core.web.views import PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint, unread_of
+from sms_core.web.views import PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint
 
 __all__ = ["ROUTES", "first_words"]
 
@@ -62,12 +62,8 @@ def open_thread(visit: Visit, given: Given) -> Redirect:
 
 
 def unread(visit: Visit, given: Given) -> Screen:
-    """The navigation's unread total alone, as each page polls it."""
-    return Screen(
-        template="inbox_unread.html",
-        context={"unread": unread_of(visit.account, visit.actor_id)},
-        title="Unread",
-    )
+    """The navigation's unread total alone, as each page polls it (``visit.unread``)."""
+    return Screen(template="inbox_unread.html", context={}, title="Unread")
 
 
 def first_words(body: str, words: int = FIRST_WORDS) -> str:

@@ -63,7 +63,6 @@ __all__ = [
     "error_page",
     "outcome_of",
     "render",
-    "unread_of",
 ]
 
 _logger = logging.getLogger(__name__)
@@ -275,12 +274,12 @@ def _run(
         visit = attrs.evolve(
             visit,
             may_administer=account.users.may_administer(user.id),
-            unread=unread_of(account, user.id),
+            unread=_unread_of(account, user.id),
         )
     return visit, result
 
 
-def unread_of(account: AccountAdmin, user_id: str) -> int | None:
+def _unread_of(account: AccountAdmin, user_id: str) -> int | None:
     """The user's unread replies, or ``None`` when the host does not let them read history."""
     try:
         return account.inbox.unread_count(user_id)
