@@ -82,6 +82,7 @@ from sms_core import ManualClock, NumberQuery, OptOutSource, PhoneNumber, SmsAdm
 from sms_core.testing import sample_brand, sample_campaign
 from sms_core.testing.web import asgi_client
 from sms_core.web import create_web_app, sign_in_token
+from sms_core.webhooks import create_app
 
 #: A Tuesday afternoon; nothing here reads the wall clock but the timer.
 START = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -93,7 +94,9 @@ ADMIN = "admin"
 RECRUITER = "u0001"
 CANDIDATE = "cand-bench"
 TEXTS = 30
-TEXTING_SCREENS = ("texting panel", "texting poll", "mass text")
+TEXTING_SCREENS = ("texting panel", "texting poll", "mass text", "inbox", "inbox poll")
+#: How many candidates reply to the recruiter's line: a full inbox page of 25 and a next one.
+REPLIES = 30
 
 
 class Timed:
@@ -140,6 +143,7 @@ def measure(users: int, opt_outs: int, seats: int, requests: int) -> dict[str, l
         _widget_agency(widget, carrier, clock, users, opt_outs)
         _seat_agency(ats, carrier, seats)
         _texting_history(widget, carrier, clock)
+        _inbox_replies(widget, carrier, clock)
         screens = {
             "numbers": (widget, "/numbers"),
             "opt-outs": (widget, "/optouts"),
@@ -150,6 +154,8 @@ def measure(users: int, opt_outs: int, seats: int, requests: int) -> dict[str, l
             "texting poll": (widget, f"/texting/messages?candidate={CANDIDATE}"),
             "mass text": (widget, "/mass-text"),
             "number search": (widget, "/numbers/buy?country=US&area_code=415"),
+            "inbox": (widget, "/inbox"),
+            "inbox poll": (widget, "/inbox/unread"),
         }
         timers: dict[str, Timed] = {}
         clients = {}
@@ -175,7 +181,13 @@ def measure(users: int, opt_outs: int, seats: int, requests: int) -> dict[str, l
 
 @contextlib.contextmanager
 def _sdk(path: Path, host: str, clock: ManualClock) -> Iterator[SmsAdmin]:
-    with SmsAdmin.open(f"sqlite:///{path}", host=host, clock=clock, rng=random.Random(15)) as admin:
+    with SmsAdmin.open(
+        f"sqlite:///{path}",
+        host=host,
+        clock=clock,
+        rng=random.Random(15),
+        webhook_base_url="https://bench.example.test/webhooks",  # the inbox's replies come in
+    ) as admin:
         yield admin
 
 
@@ -241,6 +253,22 @@ def _texting_history(admin: SmsAdmin, carrier: str, clock: ManualClock) -> None:
         account.messages.send(
             RECRUITER, candidate_id=CANDIDATE, to="+15125550142", body=f"Shift {index} is open"
         )
+
+
+def _inbox_replies(admin: SmsAdmin, carrier: str, clock: ManualClock) -> None:
+    """``REPLIES`` candidates text the recruiter's line; the sandbox posts the webhooks."""
+    from sms_fake import SandboxCarrier  # noqa: PLC0415 - the sandbox is an adapter
+
+    account = admin.account(ACCOUNT)
+    line = next(s.line.number for s in account.numbers.list() if RECRUITER in s.line.user_ids)
+    with SandboxCarrier(carrier) as sandbox:
+        for index in range(REPLIES):
+            clock.advance(timedelta(seconds=20))
+            sender = PhoneNumber.parse(f"+1512555{3000 + index:04d}")
+            sandbox.inject_inbound_text(ACCOUNT, sender, line, f"Reply {index}: is it still open?")
+        with asgi_client(create_app(admin), "https://bench.example.test") as hooks:
+            sandbox.deliver_webhooks(hooks)
+    assert account.inbox.unread_count(RECRUITER) == REPLIES
 
 
 def _bare_app() -> Starlette:

@@ -36,6 +36,7 @@ from sms_core.exceptions import (
     InvalidCursorError,
     InvalidPhoneNumberError,
     MessageBodyError,
+    MessageNotFoundError,
     NotOnLineError,
     PermissionDeniedError,
     UserNotFoundError,
@@ -321,6 +322,31 @@ class TestPanelAndAnswers(Texting):
             unread(acme, "bob"),
             unread(acme, "cy"),
         )
+
+    def test_thread_of_names_a_thread_by_a_message(self, acme: AccountAdmin, line: str) -> None:
+        """Any message of a thread in the viewer's inbox names it; reading it marks nothing."""
+        [first] = acme.messages.thread_page("cy", line, ALICE, limit=1).items
+        thread = acme.inbox.thread_of("bob", first.id)
+        assert (line, ALICE, "alice", "3", 3) == (
+            thread.line.e164,
+            thread.candidate.e164,
+            thread.candidate_id,
+            thread.last_message.body,
+            thread.unread,
+        )
+        assert 3 == acme.inbox.unread_count("bob")
+
+    def test_thread_of_another_inbox_is_not_found(
+        self, admin: SmsAdmin, acme: AccountAdmin, line: str
+    ) -> None:
+        """Cy (on no line), an unknown id and another account's viewer find nothing."""
+        [first] = acme.messages.thread_page("cy", line, ALICE, limit=1).items
+        with pytest.raises(MessageNotFoundError, match="'cy'"):
+            acme.inbox.thread_of("cy", first.id)
+        with pytest.raises(MessageNotFoundError):
+            acme.inbox.thread_of("bob", "no-such-message")
+        with pytest.raises(UserNotFoundError):
+            acme.inbox.thread_of("zed", first.id)
 
     def test_answer_marks_the_senders_thread_read(
         self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock, line: str
