@@ -261,11 +261,14 @@ def mark_seen_across(
     """The viewer read ``read`` (keyed, any threads, any order): mark each thread to its newest.
 
     The candidate's history mixes threads (one per line the candidate texted with); each of
-    the viewer's threads among them is marked through the newest of its messages read, as
-    :func:`mark_seen` marks one thread.
+    the viewer's threads among them is marked through the newest of its replies read (the
+    same unread count as through its newest message, as :func:`mark_seen` marks one thread),
+    so a page with no reply on it writes nothing.
     """
     newest: dict[tuple[PhoneNumber, PhoneNumber], message_store.MessageKey] = {}
     for key, message in read:
+        if message.direction is not Direction.INBOUND:
+            continue  # only replies are unread: a page of the user's own texts writes nothing
         thread = _thread_of(message)
         if thread not in newest or newest[thread] < key:
             newest[thread] = key
