@@ -58,6 +58,22 @@ beside numbers 10.0/36.0, opt-outs 4.2/14.7, audit 8.1/31.2 and seats 8.8/36.1.
 The number search page (``/numbers/buy?country=US&area_code=415``: the sandbox's 20 offers and
 the users to choose), added later, was timed in a run on a quieter machine where the numbers
 page took 6.3 ms p50 and 10.1 ms p95: the search took 7.5 ms p50 and 10.7 ms p95.
+
+The inbox, signed in as the same recruiter after ``REPLIES`` (30) candidates texted her line
+(a full page of 25 threads and a next one), in a run on a busier machine (numbers 24.6 / 77.7,
+texting panel 22.9 / 62.7, mass text 10.3 / 36.0 in it):
+
+===================  ======  ======
+screen               p50 ms  p95 ms
+===================  ======  ======
+inbox                19.3    63.5
+inbox poll           11.9    38.0
+===================  ======  ======
+
+The page is one ``threads_page`` read (each thread's unread count and newest message from the
+thread index) and the template; the poll, every 5 s per open page, is the session and one
+unread count, within 2 ms of the mass-text form, the cheapest full page. Every page's
+navigation now counts the unread too (``Visit.unread``), the same query as the poll.
 """
 
 from __future__ import annotations
