@@ -359,6 +359,19 @@ class TestPanelAndAnswers(Texting):
         reply(acme, carrier, ALICE, line, "Great")
         assert ({ALICE: 1}, {ALICE: 4}) == (unread(acme, "bob"), unread(acme, "ann"))
 
+    def test_a_retried_answer_marks_nothing_again(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock, line: str
+    ) -> None:
+        """A retry with the answer's key sends nothing and leaves a later reply unread."""
+        acme.messages.send("bob", candidate_id="alice", to=ALICE, body="At 7", idempotency_key="k")
+        clock.advance(timedelta(minutes=1))
+        reply(acme, carrier, ALICE, line, "And parking?")
+        again = acme.messages.send(
+            "bob", candidate_id="alice", to=ALICE, body="At 7", idempotency_key="k"
+        )
+        assert again.duplicate
+        assert {ALICE: 1} == unread(acme, "bob")
+
     def test_answer_to_another_candidate_marks_only_that_thread(
         self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock, line: str
     ) -> None:
