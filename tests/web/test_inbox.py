@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sms_core import ManualClock
+from sms_core import ManualClock, PhoneNumber
 from sms_core.services import SmsAdmin
 from sms_core.testing.web import asgi_client
 from sms_core.web.views import PAGE_SIZE
@@ -38,8 +38,6 @@ def text_in(
     admin: SmsAdmin, tmp_path: Path, sender: str, to: str, body: str, account: str = "acme"
 ) -> None:
     """The candidate ``sender`` texts ``to``; the sandbox posts the webhook to the app."""
-    from sms_core import PhoneNumber  # noqa: PLC0415 - kept beside its one use
-
     with SandboxCarrier(tmp_path / "carrier.sqlite3") as carrier:
         carrier.inject_inbound_text(account, PhoneNumber.parse(sender), PhoneNumber.parse(to), body)
         with asgi_client(create_app(admin), "https://sms.example.test") as hooks:
