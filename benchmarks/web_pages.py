@@ -76,6 +76,22 @@ text 15.7 / 59.0; the texting panel, which now lists the templates too, 33.2 / 1
 The Scheduled screen (``/scheduled?everyone=1``: a page of 25 of the recruiter's 30 texts
 scheduled for the next day), added later, was timed at 100 requests on a busy machine where
 the numbers page took 31.5 ms p50 and 62.9 ms p95: it took 19.1 ms p50 and 35.4 ms p95.
+
+The inbox, signed in as the same recruiter after ``REPLIES`` (30) candidates texted her line
+(a full page of 25 threads and a next one), in a run on a busier machine (numbers 24.6 / 77.7,
+texting panel 22.9 / 62.7, mass text 10.3 / 36.0 in it):
+
+===================  ======  ======
+screen               p50 ms  p95 ms
+===================  ======  ======
+inbox                19.3    63.5
+inbox poll           11.9    38.0
+===================  ======  ======
+
+The page is one ``threads_page`` read (each thread's unread count and newest message from the
+thread index) and the template; the poll, every 5 s per open page, is the session and one
+unread count, within 2 ms of the mass-text form, the cheapest full page. Every page's
+navigation now counts the unread too (``Visit.unread``), the same query as the poll.
 """
 
 from __future__ import annotations
@@ -103,6 +119,7 @@ from sms_core.testing import sample_brand, sample_campaign
 from sms_core.testing.web import asgi_client
 from sms_core.web import create_web_app, sign_in_token
 from sms_core.web.mass_runs import THREAD_NAME
+from sms_core.webhooks import create_app
 
 #: A Tuesday afternoon; nothing here reads the wall clock but the timer.
 START = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -122,11 +139,15 @@ TEXTING_SCREENS = (
     "my line",
     "mass text template",
     "scheduled",
+    "inbox",
+    "inbox poll",
 )
 #: How many candidates the mass text whose progress fragment is timed reached: the HCM cap.
 MASS_TEXT = 50
 #: The account's templates: a full page of 25 on the Templates screen and a next one.
 TEMPLATES = 30
+#: How many candidates reply to the recruiter's line: a full inbox page of 25 and a next one.
+REPLIES = 30
 
 
 class Timed:
@@ -174,6 +195,7 @@ def measure(users: int, opt_outs: int, seats: int, requests: int) -> dict[str, l
         _seat_agency(ats, carrier, seats)
         _texting_history(widget, carrier, clock)
         template = _templates(widget)
+        _inbox_replies(widget, carrier, clock)
         screens = {
             "numbers": (widget, "/numbers"),
             "opt-outs": (widget, "/optouts"),
@@ -191,6 +213,8 @@ def measure(users: int, opt_outs: int, seats: int, requests: int) -> dict[str, l
             "my line": (widget, "/my-line"),
             "templates": (widget, "/templates"),
             "mass text template": (widget, f"/mass-text?template={template}"),
+            "inbox": (widget, "/inbox"),
+            "inbox poll": (widget, "/inbox/unread"),
         }
         timers: dict[str, Timed] = {}
         clients = {}
@@ -216,7 +240,13 @@ def measure(users: int, opt_outs: int, seats: int, requests: int) -> dict[str, l
 
 @contextlib.contextmanager
 def _sdk(path: Path, host: str, clock: ManualClock) -> Iterator[SmsAdmin]:
-    with SmsAdmin.open(f"sqlite:///{path}", host=host, clock=clock, rng=random.Random(15)) as admin:
+    with SmsAdmin.open(
+        f"sqlite:///{path}",
+        host=host,
+        clock=clock,
+        rng=random.Random(15),
+        webhook_base_url="https://bench.example.test/webhooks",  # the inbox's replies come in
+    ) as admin:
         yield admin
 
 
@@ -325,6 +355,22 @@ def _templates(admin: SmsAdmin) -> str:
         for index in range(TEMPLATES)
     ]
     return made[0].id
+
+
+def _inbox_replies(admin: SmsAdmin, carrier: str, clock: ManualClock) -> None:
+    """``REPLIES`` candidates text the recruiter's line; the sandbox posts the webhooks."""
+    from sms_fake import SandboxCarrier  # noqa: PLC0415 - the sandbox is an adapter
+
+    account = admin.account(ACCOUNT)
+    line = next(s.line.number for s in account.numbers.list() if RECRUITER in s.line.user_ids)
+    with SandboxCarrier(carrier) as sandbox:
+        for index in range(REPLIES):
+            clock.advance(timedelta(seconds=20))
+            sender = PhoneNumber.parse(f"+1512555{3000 + index:04d}")
+            sandbox.inject_inbound_text(ACCOUNT, sender, line, f"Reply {index}: is it still open?")
+        with asgi_client(create_app(admin), "https://bench.example.test") as hooks:
+            sandbox.deliver_webhooks(hooks)
+    assert account.inbox.unread_count(RECRUITER) == REPLIES
 
 
 def _bare_app() -> Starlette:

@@ -116,7 +116,10 @@ class AccountAdmin:
             optouts=OptOuts(context),
             webhooks=WebhookReceiver(context, pipeline),
             allowance=AllowanceAdmin(context),
-            scheduled=ScheduledSends(context, pipeline, messages),
+            # A scheduled send answers no thread: replies that came since stay unread.
+            scheduled=ScheduledSends(
+                context, pipeline, Messaging(context, pipeline, answers=False)
+            ),
             consent=ConsentRecords(context),
             templates=Templates(context, pipeline),
             export=Export(context),

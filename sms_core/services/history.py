@@ -14,8 +14,10 @@ within each thread of :meth:`MessageHistory.history`; each message's numbers say
 
 Every read names the user viewing it, whom the host must allow ``Action.VIEW_HISTORY`` (as
 access to the candidate's profile, under the first-party hosts): conversations are the
-candidate's personal data. Reading a thread (``thread``, ``thread_page``) marks the replies it
-returned read in the viewer's inbox (:mod:`.inbox`).
+candidate's personal data. Reading a thread (``thread``, ``thread_page``) or a page of the
+candidate's messages (``history_page``, what the texting panel shows) marks the replies it
+returned read in the viewer's inbox (:mod:`.inbox`); ``history`` and ``page`` mark nothing
+(the whole record and the account's log, not a conversation being read).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from sms_core.domain import Action, Message, PhoneNumber, Thread
 from sms_core.domain.paging import Page
 from sms_core.exceptions import MessageNotFoundError
 from sms_core.services.context import AccountContext
-from sms_core.services.inbox import mark_seen
+from sms_core.services.inbox import mark_seen, mark_seen_across
 from sms_core.services.paging import Key, Listing, page_size
 from sms_core.services.send_checks import parse_number
 from sms_core.store import messages as message_store
@@ -145,7 +147,8 @@ class MessageHistory:
 
         The messages :meth:`history` groups into threads, with the same unattributed replies.
         With ``newest_first`` the first page holds the newest messages, newest first, and each
-        next page older ones (a cursor of one order is refused by the other).
+        next page older ones (a cursor of one order is refused by the other). The replies on
+        the page are marked read in the viewer's inbox, each thread through its newest there.
 
         Raises:
             PermissionDeniedError: When the host does not let the viewer see message history.
@@ -166,6 +169,7 @@ class MessageHistory:
                 limit=size + 1,
                 newest_first=newest_first,
             )
+            mark_seen_across(self._context, connection, viewer_id, found[:size])
         return listing.page(found, size)
 
     def page(

@@ -12,10 +12,18 @@ The rules, in one place:
   stored before migration ``0016`` are in no inbox.)
 * **Unread.** Per user and thread (line number, candidate number), a read mark: the candidate's
   texts after it are unread. Reading the thread through
-  :meth:`~sms_core.services.history.MessageHistory.thread` or ``thread_page`` as that user moves
-  the mark to the newest message read (:func:`mark_seen`); :meth:`Inbox.mark_read` marks the
-  whole thread read. A mark never moves back, also when two processes mark at once
-  (PostgreSQL): it is one conditional ``UPDATE``.
+  :meth:`~sms_core.services.history.MessageHistory.thread` or ``thread_page``, or the
+  candidate's messages through ``history_page`` (the texting panel's read), as that user moves
+  each thread's mark to the newest of its messages read (:func:`mark_seen`,
+  :func:`mark_seen_across`); :meth:`Inbox.mark_read` marks the whole thread read. A mark never
+  moves back, also when two processes mark at once (PostgreSQL): it is one conditional
+  ``UPDATE``.
+* **Answering reads.** A user who texts a candidate (``messages.send``) has read the thread
+  they answer: the text's transaction marks the user's thread read through the newest reply
+  stored by then (:func:`mark_answered`); a reply that comes after is unread. A mass text or a
+  scheduled send marks nothing: neither answers one thread, and a scheduled send goes out
+  long after the recruiter last looked, so replies that came meanwhile must stay unread. The
+  SDK's own keyword answers (HELP, an opt-out confirmation) have no user and mark nothing.
 * **Who sees what.** As history: the viewer must be a user the host allows
   ``Action.VIEW_HISTORY``. An inbox is its user's own: it lists the threads of the lines the
   user is on now (a user taken off a line no longer sees its threads), and only the user marks
@@ -39,9 +47,9 @@ from typing import cast
 
 import attrs
 
-from sms_core.domain import Action, InboxThread, Line, PhoneNumber
+from sms_core.domain import Action, Direction, InboxThread, Line, Message, PhoneNumber
 from sms_core.domain.paging import Page
-from sms_core.exceptions import NotOnLineError
+from sms_core.exceptions import MessageNotFoundError, NotOnLineError
 from sms_core.services.context import AccountContext
 from sms_core.services.paging import Key, Listing, page_size
 from sms_core.services.send_checks import parse_number
@@ -50,7 +58,7 @@ from sms_core.store import inbox as inbox_store
 from sms_core.store import lines as line_store
 from sms_core.store import messages as message_store
 
-__all__ = ["Inbox", "mark_seen", "route"]
+__all__ = ["Inbox", "mark_answered", "mark_seen", "mark_seen_across", "route"]
 
 #: The inbox's sort key: the newest reply's (created_at, seq), read newest first.
 _AT_SEQ: tuple[type, ...] = (datetime, int)
@@ -118,6 +126,45 @@ class Inbox:
             if row.newest_seq in newest
         ]
         return listing.page(threads, size)
+
+    def thread_of(self, viewer_id: str, message_id: str) -> InboxThread:
+        """The thread of the viewer's inbox that message ``message_id`` is in.
+
+        Any message of a thread names it (an inbox row links its newest), so a thread is
+        named by an id, never by its phone numbers. Reading it marks nothing.
+
+        Raises:
+            UserNotFoundError: When the account has no such user.
+            PermissionDeniedError: When the host does not let the viewer see message history.
+            MessageNotFoundError: When the account has no such message, or its thread is not
+                in the viewer's inbox (another user's line, or one the viewer left).
+        """
+        self._context.require(viewer_id, Action.VIEW_HISTORY)
+        account_id = self._context.account.id
+        with self._context.database.transaction() as connection:
+            message = message_store.get_message(connection, account_id, message_id)
+            if message is not None:
+                line, candidate = _thread_of(message)
+                row = inbox_store.thread_row(
+                    connection, account_id, viewer_id, line.e164, candidate.e164
+                )
+                newest = message_store.by_seq(
+                    connection,
+                    account_id,
+                    [] if row is None or row.newest_seq is None else [row.newest_seq],
+                )
+        if message is None or row is None or row.newest_seq not in newest:
+            raise MessageNotFoundError(
+                f"user {viewer_id!r}'s inbox has no thread with message {message_id[:60]!r}; "
+                "open a thread from the user's own inbox"
+            )
+        return InboxThread(
+            line=line,
+            candidate=candidate,
+            candidate_id=row.candidate_id,
+            last_message=newest[row.newest_seq],
+            unread=row.unread,
+        )
 
     def unread_count(self, viewer_id: str) -> int:
         """How many candidates' texts in the viewer's inbox the viewer has not read.
@@ -203,6 +250,55 @@ def mark_seen(
             candidate.e164,
             through=read[-1][0],
         )
+
+
+def mark_seen_across(
+    context: AccountContext,
+    connection: Transaction,
+    viewer_id: str,
+    read: Sequence[tuple[message_store.MessageKey, Message]],
+) -> None:
+    """The viewer read ``read`` (keyed, any threads, any order): mark each thread to its newest.
+
+    The candidate's history mixes threads (one per line the candidate texted with); each of
+    the viewer's threads among them is marked through the newest of its replies read (the
+    same unread count as through its newest message, as :func:`mark_seen` marks one thread),
+    so a page with no reply on it writes nothing.
+    """
+    newest: dict[tuple[PhoneNumber, PhoneNumber], message_store.MessageKey] = {}
+    for key, message in read:
+        if message.direction is not Direction.INBOUND:
+            continue  # only replies are unread: a page of the user's own texts writes nothing
+        thread = _thread_of(message)
+        if thread not in newest or newest[thread] < key:
+            newest[thread] = key
+    for (line, candidate), key in newest.items():
+        mark_seen(context, connection, viewer_id, line, candidate, read=[(key, None)])
+
+
+def mark_answered(connection: Transaction, message: Message) -> None:
+    """The user who wrote ``message`` (just stored, outbound) read the thread it answers.
+
+    Marks the user's thread read through the newest reply routed to them so far, in the
+    transaction that stores the text; nothing for a thread not in the user's inbox or a text
+    without a user (see the module: only ``messages.send`` answers).
+    """
+    if message.user_id is None or message.direction is not Direction.OUTBOUND:
+        return
+    inbox_store.mark_read(
+        connection,
+        message.account_id,
+        message.user_id,
+        message.sender.e164,
+        message.recipient.e164,
+    )
+
+
+def _thread_of(message: Message) -> tuple[PhoneNumber, PhoneNumber]:
+    """A message's thread: (the line's number, the candidate's number)."""
+    if message.direction is Direction.OUTBOUND:
+        return message.sender, message.recipient
+    return message.recipient, message.sender
 
 
 def _inbox_key(key: Key | None) -> inbox_store.InboxKey | None:

@@ -52,6 +52,9 @@ class Messaging:
     _history: MessageHistory = attrs.field(
         default=attrs.Factory(lambda self: MessageHistory(self._context), takes_self=True)
     )
+    #: Whether a text :meth:`send` sends is the user's answer, marking the thread read in
+    #: their inbox (:mod:`.inbox`); the scheduled sends' messaging answers nothing.
+    _answers: bool = True
 
     def send(
         self,
@@ -71,6 +74,8 @@ class Messaging:
         :meth:`Reconciler.resolve`): sent now if it never reached the carrier, looked up if it
         may have; a text then known never to have arrived is sent anew. The actor is checked
         before the key is looked up, so a key reveals nothing to someone who may not send.
+        Sending answers the thread: the replies in it so far are marked read in the actor's
+        inbox (:mod:`.inbox`).
 
         Args:
             actor_id: The recruiter sending.
@@ -133,6 +138,7 @@ class Messaging:
             candidate_id=candidate_id,
             body=body,
             idempotency_key=key,
+            answers=self._answers,
         )
         if delivery.error is not None:
             raise delivery.error
@@ -358,7 +364,8 @@ class Messaging:
         The messages :meth:`history` groups into threads; each says its thread by its numbers.
         ``limit`` and ``cursor`` work as in :meth:`thread_page`. With ``newest_first`` the
         first page is the newest messages, newest first, and ``next_cursor`` leads to older
-        ones (the talent profile's panel).
+        ones (the talent profile's panel). The replies on the page are marked read in the
+        viewer's inbox (:mod:`.inbox`).
 
         Raises:
             PermissionDeniedError: When the host does not let the viewer see message history.

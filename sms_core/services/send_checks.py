@@ -74,6 +74,8 @@ class Outgoing:
 
     Attributes:
         metered: Whether it uses the allowance (the SDK's own replies do not).
+        answers: Whether it is the user's answer in the thread, which marks the thread read
+            in the user's inbox when it is stored (``messages.send``; see :mod:`.inbox`).
     """
 
     recipient: PhoneNumber
@@ -82,6 +84,7 @@ class Outgoing:
     analysis: SegmentAnalysis
     idempotency_key: str | None = None
     metered: bool = True
+    answers: bool = False
 
 
 def parse_number(number: str | PhoneNumber) -> PhoneNumber:

@@ -6,7 +6,8 @@ Only :class:`~sms_core.services.sending.SendPipeline` calls these steps, in its 
 * :meth:`SendStorage.store` and :meth:`SendStorage.store_many` use the allowance and store each
   text as ``PENDING`` with its idempotency key, before any carrier call. The key is unique per
   account in the schema, so two calls with one key store one message: the second is answered
-  with the first one's.
+  with the first one's. A user's answer (``Outgoing.answers``) marks its thread read in the
+  user's inbox in the same transaction.
 * :meth:`SendStorage.mark_handed` marks stored texts as being handed over (``handed_at``) with
   a conditional ``UPDATE`` that only one process can win. A ``PENDING`` text without the mark
   certainly never left, so recovery may send it; one with the mark is only ever looked up at
@@ -28,6 +29,7 @@ from sms_core.exceptions import (
 )
 from sms_core.services.allowance import charge_send, is_metered
 from sms_core.services.context import AccountContext
+from sms_core.services.inbox import mark_answered
 from sms_core.services.send_checks import Outgoing, SendingLine, check_same_request
 from sms_core.store import Transaction
 from sms_core.store import messages as message_store
@@ -91,6 +93,8 @@ class SendStorage:
             try:
                 with context.database.transaction() as connection:
                     self._charge_and_insert(connection, sending, outgoing, message)
+                    if outgoing.answers:
+                        mark_answered(connection, message)
             except message_store.KeyTaken:
                 earlier = self.previous(outgoing.idempotency_key)
                 if earlier is None:

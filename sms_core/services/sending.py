@@ -207,8 +207,12 @@ class SendPipeline:
         candidate_id: str | None,
         body: str,
         idempotency_key: str | None,
+        answers: bool = False,
     ) -> tuple[Delivery, SegmentAnalysis]:
         """A user's text to one candidate: every check, then stored, handed over and settled.
+
+        With ``answers`` the text is the user's answer in the thread: storing it marks the
+        thread read in the user's inbox (see :mod:`.inbox`).
 
         Returns:
             How it went (the stored message, with the carrier's refusal when it refused; or
@@ -232,6 +236,7 @@ class SendPipeline:
             body=body,
             analysis=analysis,
             idempotency_key=idempotency_key,
+            answers=answers,
         )
         return self._send(sending, outgoing), analysis
 

@@ -24,7 +24,15 @@ from sms_core.store.dialects import insert
 from sms_core.store.messages import MessageKey
 from sms_core.store.schema import inbox_threads, line_users, messages
 
-__all__ = ["InboxKey", "InboxRow", "mark_read", "route_text", "thread_page", "unread_total"]
+__all__ = [
+    "InboxKey",
+    "InboxRow",
+    "mark_read",
+    "route_text",
+    "thread_page",
+    "thread_row",
+    "unread_total",
+]
 
 _t, _m = inbox_threads.c, messages.c
 
@@ -153,15 +161,7 @@ def thread_page(
     ``ix_inbox_threads_user``, each unread count and newest message from
     ``ix_messages_thread``.
     """
-    query = sa.select(
-        _t.line_number,
-        _t.candidate_number,
-        _t.candidate_id,
-        _t.last_at,
-        _t.last_seq,
-        _unread(),
-        _newest_seq(),
-    ).where(*_visible(account_id, user_id))
+    query = _rows(account_id, user_id)
     if unread_only:
         query = query.where(_has_unread())
     if after is not None:
@@ -170,19 +170,46 @@ def thread_page(
     query = query.order_by(_t.last_at.desc(), _t.last_seq.desc())
     if limit is not None:
         query = query.limit(limit)
-    return [
-        (
-            (row.last_at, row.last_seq),
-            InboxRow(
-                line_number=row.line_number,
-                candidate_number=row.candidate_number,
-                candidate_id=row.candidate_id,
-                unread=row.unread,
-                newest_seq=row.newest_seq,
-            ),
+    return [((row.last_at, row.last_seq), _row(row)) for row in connection.execute(query)]
+
+
+def thread_row(
+    connection: sa.Connection,
+    account_id: str,
+    user_id: str,
+    line_number: str,
+    candidate_number: str,
+) -> InboxRow | None:
+    """The user's row of one thread, if the thread is in their inbox (a line they are on now)."""
+    found = connection.execute(
+        _rows(account_id, user_id).where(
+            _t.line_number == line_number, _t.candidate_number == candidate_number
         )
-        for row in connection.execute(query)
-    ]
+    ).one_or_none()
+    return None if found is None else _row(found)
+
+
+def _rows(account_id: str, user_id: str) -> sa.Select[tuple[object, ...]]:
+    """The user's visible rows, each with its unread count and newest message's ``seq``."""
+    return sa.select(
+        _t.line_number,
+        _t.candidate_number,
+        _t.candidate_id,
+        _t.last_at,
+        _t.last_seq,
+        _unread(),
+        _newest_seq(),
+    ).where(*_visible(account_id, user_id))
+
+
+def _row(row: sa.Row[tuple[object, ...]]) -> InboxRow:
+    return InboxRow(
+        line_number=row.line_number,
+        candidate_number=row.candidate_number,
+        candidate_id=row.candidate_id,
+        unread=row.unread,
+        newest_seq=row.newest_seq,
+    )
 
 
 def unread_total(connection: sa.Connection, account_id: str, user_id: str) -> int:

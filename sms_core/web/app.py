@@ -24,6 +24,7 @@ from sms_core.services import SmsAdmin
 from sms_core.web import (
     audit,
     consent,
+    inbox,
     mass_text,
     numbers,
     optouts,
@@ -66,6 +67,7 @@ _SCREENS = (
     optouts,
     audit,
     registration,
+    inbox,
     texting,
     mass_text,
     templates_screen,
@@ -135,13 +137,15 @@ def create_web_app(
 
 
 def _home(visit: Visit, given: Given) -> Redirect:
-    """The first screen: an admin's seats or numbers; a recruiter's texting panel.
+    """The first screen: an admin's seats or numbers; a recruiter's inbox.
 
     The numbers and seats are the admins' screens (the services refuse anyone else), so a
-    recruiter the host signs in lands where they work instead of on a refusal.
+    recruiter the host signs in lands where they work instead of on a refusal: the inbox,
+    which says who replied and opens each thread in the texting panel (the panel alone
+    starts from an empty "Candidate id" form).
     """
     if not visit.account.users.may_administer(visit.actor_id):
-        return Redirect(to="/texting")
+        return Redirect(to="/inbox")
     return Redirect(to="/seats" if visit.seats_enabled else "/numbers")
 
 

@@ -67,12 +67,17 @@ DONE = {
 
 
 def panel(visit: Visit, given: Given) -> Screen:
-    """The candidate's threads and the composer (without a candidate, the form to name one)."""
+    """The candidate's threads and the composer (without a candidate, the form to name one).
+
+    With ``?thread=<message id>`` instead of a candidate, the one thread of the user's inbox
+    that message is in (a candidate who texted first, whom the host never named).
+    """
     candidate = given.query.get("candidate", "")
+    thread = "" if candidate else given.query.get("thread", "")
     done = DONE.get(given.query.get("done", ""))
-    context: dict[str, object] = {"candidate": candidate, "done": done}
-    if candidate:
-        context.update(_messages(visit, candidate, given.query.get("cursor") or None))
+    context: dict[str, object] = {"candidate": candidate, "thread": thread, "done": done}
+    if candidate or thread:
+        context.update(_listed(visit, given))
         threads: list[Thread] = context["threads"]  # type: ignore[assignment]
         context.update(_composer(visit))
         context.update(template_choice(visit, given.query.get("template", "")))
@@ -84,9 +89,15 @@ def panel(visit: Visit, given: Given) -> Screen:
 
 def messages(visit: Visit, given: Given) -> Screen:
     """The message list alone, as the panel polls it for new messages and statuses."""
+    return Screen(template="texting_messages.html", context=_listed(visit, given), title="Messages")
+
+
+def _listed(visit: Visit, given: Given) -> dict[str, object]:
+    """The messages the query names: a page of the candidate's, or one inbox thread's."""
     candidate = given.query.get("candidate", "")
-    context = _messages(visit, candidate, given.query.get("cursor") or None)
-    return Screen(template="texting_messages.html", context=context, title="Messages")
+    if candidate or not given.query.get("thread"):
+        return _messages(visit, candidate, given.query.get("cursor") or None)
+    return _inbox_thread(visit, given.query["thread"])
 
 
 def check(visit: Visit, given: Given) -> Screen:
@@ -121,6 +132,9 @@ def send(visit: Visit, given: Given) -> Redirect:
         body=given.field("body"),
         idempotency_key=given.field("idempotency_key") or None,
     )
+    thread = given.field("thread")
+    if thread and not candidate:
+        return Redirect(to=f"/texting?thread={quote(thread, safe='')}&done=sent")
     return Redirect(to=f"/texting?candidate={quote(candidate)}&done=sent")
 
 
@@ -161,11 +175,31 @@ def _messages(visit: Visit, candidate: str, cursor: str | None) -> dict[str, obj
     )
     return {
         "candidate": candidate,
+        "thread": "",
         "page": page,
         "cursor": cursor,
         # Each thread reads top to bottom, oldest to newest, as a conversation does.
         "threads": Thread.group(reversed(page.items)),
         "names": _names(visit, page.items),
+        "statuses": STATUSES,
+        "inbound": Direction.INBOUND,
+    }
+
+
+def _inbox_thread(visit: Visit, message_id: str) -> dict[str, object]:
+    """One thread of the user's inbox, whole (a candidate who texted first writes little).
+
+    ``messages.thread`` marks read what it returns, which is what the panel shows.
+    """
+    found = visit.account.inbox.thread_of(visit.actor_id, message_id)
+    listed = visit.account.messages.thread(visit.actor_id, found.line, found.candidate)
+    return {
+        "candidate": "",
+        "thread": message_id,
+        "page": None,
+        "cursor": None,
+        "threads": Thread.group(listed),
+        "names": _names(visit, listed),
         "statuses": STATUSES,
         "inbound": Direction.INBOUND,
     }

@@ -135,6 +135,8 @@ class Visit:
         seats_enabled: Whether the host product has seats (the Seats screen is shown).
         may_administer: Whether the user may open the admin screens (numbers, seats, audit
             trail), as the services answer it; the navigation links only those one may open.
+        unread: How many replies the user's inbox holds unread, for the navigation's Inbox
+            link; ``None`` when the host does not let the user read history.
     """
 
     account: AccountAdmin
@@ -143,6 +145,7 @@ class Visit:
     base: str
     seats_enabled: bool = False
     may_administer: bool = False
+    unread: int | None = None
 
     @property
     def actor_id(self) -> str:
@@ -268,8 +271,20 @@ def _run(
     )
     result = view(visit, given)
     if isinstance(result, Screen):  # the page's navigation: asked once, for this request
-        visit = attrs.evolve(visit, may_administer=account.users.may_administer(user.id))
+        visit = attrs.evolve(
+            visit,
+            may_administer=account.users.may_administer(user.id),
+            unread=_unread_of(account, user.id),
+        )
     return visit, result
+
+
+def _unread_of(account: AccountAdmin, user_id: str) -> int | None:
+    """The user's unread replies, or ``None`` when the host does not let them read history."""
+    try:
+        return account.inbox.unread_count(user_id)
+    except PermissionDeniedError:
+        return None
 
 
 def base_path(request: Request) -> str:

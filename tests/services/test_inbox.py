@@ -27,12 +27,16 @@ from sms_core import (
     ManualClock,
     Message,
     PhoneNumber,
+    Recipient,
+    RecipientStatus,
     SmsAdmin,
     WebhookKind,
 )
 from sms_core.exceptions import (
     InvalidCursorError,
     InvalidPhoneNumberError,
+    MessageBodyError,
+    MessageNotFoundError,
     NotOnLineError,
     PermissionDeniedError,
     UserNotFoundError,
@@ -268,6 +272,141 @@ class TestReading(Texting):
         with pytest.raises(UserNotFoundError):
             acme.inbox.mark_read("zed", line, ALICE)
         assert before == dump(admin)
+
+
+class TestPanelAndAnswers(Texting):
+    """The texting panel's read marks what it shows; a recruiter's own answer marks the thread."""
+
+    @pytest.fixture
+    def host(self) -> str:
+        return "hcm_widget"
+
+    @pytest.fixture
+    def line(self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock) -> str:
+        """Ann's and Bob's shared number; Ann texted Alice, who replied three times."""
+        number = buy_line(acme, "ann", "bob").e164
+        acme.messages.send("ann", candidate_id="alice", to=ALICE, body="Shift at 7?")
+        for body in ("1", "2", "3"):
+            clock.advance(timedelta(minutes=1))
+            reply(acme, carrier, ALICE, number, body)
+        return number
+
+    def test_history_page_marks_what_it_returned(self, acme: AccountAdmin, line: str) -> None:
+        """Oldest first, a page of Ann's text and "1" leaves "2" and "3" unread, for Bob too."""
+        page = acme.messages.history_page("bob", "alice", limit=2)
+        assert ["Shift at 7?", "1"] == [message.body for message in page.items]
+        assert ({ALICE: 2}, {ALICE: 3}) == (unread(acme, "bob"), unread(acme, "ann"))
+
+    def test_newest_page_marks_the_thread_through_its_newest(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock, line: str
+    ) -> None:
+        """The panel's first page ("3", "2") reads the thread; a reply after it is unread."""
+        page = acme.messages.history_page("bob", "alice", limit=2, newest_first=True)
+        assert ["3", "2"] == [message.body for message in page.items]
+        assert 0 == acme.inbox.unread_count("bob")
+        acme.messages.history_page(
+            "bob", "alice", limit=1, cursor=page.next_cursor, newest_first=True
+        )
+        clock.advance(timedelta(minutes=1))
+        reply(acme, carrier, ALICE, line, "4")
+        assert {ALICE: 1} == unread(acme, "bob")
+
+    def test_reading_another_lines_history_marks_nothing(
+        self, acme: AccountAdmin, line: str
+    ) -> None:
+        """Cy, on another line, reads Alice's history (the host allows it): no mark for anyone."""
+        buy_line(acme, "cy", area_code="646")
+        assert 4 == len(acme.messages.history_page("cy", "alice").items)
+        assert ({ALICE: 3}, {ALICE: 3}, {}) == (
+            unread(acme, "ann"),
+            unread(acme, "bob"),
+            unread(acme, "cy"),
+        )
+
+    def test_thread_of_names_a_thread_by_a_message(self, acme: AccountAdmin, line: str) -> None:
+        """Any message of a thread in the viewer's inbox names it; reading it marks nothing."""
+        [first] = acme.messages.thread_page("cy", line, ALICE, limit=1).items
+        thread = acme.inbox.thread_of("bob", first.id)
+        assert (line, ALICE, "alice", "3", 3) == (
+            thread.line.e164,
+            thread.candidate.e164,
+            thread.candidate_id,
+            thread.last_message.body,
+            thread.unread,
+        )
+        assert 3 == acme.inbox.unread_count("bob")
+
+    def test_thread_of_another_inbox_is_not_found(
+        self, admin: SmsAdmin, acme: AccountAdmin, line: str
+    ) -> None:
+        """Cy (on no line), an unknown id and another account's viewer find nothing."""
+        [first] = acme.messages.thread_page("cy", line, ALICE, limit=1).items
+        with pytest.raises(MessageNotFoundError, match="'cy'"):
+            acme.inbox.thread_of("cy", first.id)
+        with pytest.raises(MessageNotFoundError):
+            acme.inbox.thread_of("bob", "no-such-message")
+        with pytest.raises(UserNotFoundError):
+            acme.inbox.thread_of("zed", first.id)
+
+    def test_answer_marks_the_senders_thread_read(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock, line: str
+    ) -> None:
+        """Bob answering Alice reads her three replies for Bob; Ann's stay; the next is unread."""
+        clock.advance(timedelta(minutes=1))
+        acme.messages.send("bob", candidate_id="alice", to=ALICE, body="See you at 7")
+        assert ({ALICE: 0}, {ALICE: 3}) == (unread(acme, "bob"), unread(acme, "ann"))
+        clock.advance(timedelta(minutes=1))
+        reply(acme, carrier, ALICE, line, "Great")
+        assert ({ALICE: 1}, {ALICE: 4}) == (unread(acme, "bob"), unread(acme, "ann"))
+
+    def test_a_retried_answer_marks_nothing_again(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock, line: str
+    ) -> None:
+        """A retry with the answer's key sends nothing and leaves a later reply unread."""
+        acme.messages.send("bob", candidate_id="alice", to=ALICE, body="At 7", idempotency_key="k")
+        clock.advance(timedelta(minutes=1))
+        reply(acme, carrier, ALICE, line, "And parking?")
+        again = acme.messages.send(
+            "bob", candidate_id="alice", to=ALICE, body="At 7", idempotency_key="k"
+        )
+        assert again.duplicate
+        assert {ALICE: 1} == unread(acme, "bob")
+
+    def test_answer_to_another_candidate_marks_only_that_thread(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock, line: str
+    ) -> None:
+        """Bob texting Bruno leaves Alice's replies unread for Bob."""
+        reply(acme, carrier, BRUNO, line, "Hi")
+        acme.messages.send("bob", candidate_id="bruno", to=BRUNO, body="Hello Bruno")
+        assert {ALICE: 3, BRUNO: 0} == unread(acme, "bob")
+
+    def test_refused_send_marks_nothing(self, acme: AccountAdmin, line: str) -> None:
+        """A send refused before storing (an empty body) leaves the thread unread."""
+        with pytest.raises(MessageBodyError):
+            acme.messages.send("bob", candidate_id="alice", to=ALICE, body=" ")
+        assert {ALICE: 3} == unread(acme, "bob")
+
+    def test_mass_text_marks_nothing(self, acme: AccountAdmin, line: str) -> None:
+        """A mass text reaching Alice answers no one thread: her replies stay unread for Bob."""
+        result = acme.messages.send_mass(
+            "bob", [Recipient(candidate_id="alice", number=ALICE)], "Shifts open"
+        )
+        assert [RecipientStatus.SENT] == [outcome.status for outcome in result.outcomes]
+        assert {ALICE: 3} == unread(acme, "bob")
+
+    def test_scheduled_send_marks_nothing(
+        self, acme: AccountAdmin, carrier: SandboxCarrier, clock: ManualClock, line: str
+    ) -> None:
+        """A scheduled text going out later leaves the replies that came meanwhile unread."""
+        acme.scheduled.schedule(
+            "bob", to=ALICE, body="Reminder", at=clock.now() + timedelta(minutes=30)
+        )
+        clock.advance(timedelta(minutes=10))
+        reply(acme, carrier, ALICE, line, "Can we move it?")
+        clock.advance(timedelta(minutes=20))
+        [sent] = acme.scheduled.run_due().sent
+        assert sent.message_id is not None
+        assert {ALICE: 4} == unread(acme, "bob")
 
 
 class TestPaging(Texting):

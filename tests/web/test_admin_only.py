@@ -40,13 +40,11 @@ class TestRecruiterIsRefused:
         recruiter = signed_in(widget, clock, user="ann")
         _refused(recruiter.get(f"/web/numbers/{line.id}/assign"), "Marketplace Admin")
 
-    def test_a_recruiter_lands_on_the_texting_panel(
-        self, widget: SmsAdmin, clock: ManualClock
-    ) -> None:
+    def test_a_recruiter_lands_on_the_inbox(self, widget: SmsAdmin, clock: ManualClock) -> None:
         """The first page is where a recruiter works, not a refusal; numbers stay refused."""
         recruiter = signed_in(widget, clock, user="ann")
         answer = recruiter.get("/web/", follow_redirects=False)
-        assert answer.headers["location"].endswith("/web/texting")
+        assert answer.headers["location"].endswith("/web/inbox")
         _refused(recruiter.get("/web/numbers"), "Marketplace Admin")
 
     def test_an_admin_lands_on_the_numbers(self, widget: SmsAdmin, clock: ManualClock) -> None:

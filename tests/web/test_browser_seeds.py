@@ -290,7 +290,7 @@ def test_only_a_marketplace_admin_reaches_the_numbers(
     site: Site,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    """A recruiter lands on the texting panel; the numbers screen refuses them by permission.
+    """A recruiter lands on their inbox; the numbers screen refuses them by permission.
 
     Seed (hcm-widget-style.txt): "To access the Avionté SMS Campaign / Phone Number
     Administration widget, users must have the "Marketplace Admin" user permission selected
@@ -298,7 +298,7 @@ def test_only_a_marketplace_admin_reaches_the_numbers(
     """
     page = refusing_page  # noqa: F811 - a refusal's page, not the fixture
     site.sign_in(page, user="dee")
-    expect(page).to_have_url(f"{site.url}/web/texting")
+    expect(page).to_have_url(f"{site.url}/web/inbox")
     # The menu offers a recruiter only what they may open; typed in, the numbers refuse them.
     expect(page.get_by_role("link", name="Numbers", exact=True)).to_have_count(0)
     page.goto(f"{site.url}/web/numbers")

@@ -161,7 +161,7 @@ class TestPanel:
         assert "Text number 2<" not in html
         assert "Newest messages" in html
         # The poll keeps to the page shown.
-        assert "cursor=" in re.findall(r'hx-get="([^"]+)"', html)[0]
+        assert "cursor=" in re.findall(r'hx-get="(/web/texting/messages[^"]+)"', html)[0]
 
     def test_a_forged_cursor_is_refused(self, ann: httpx.Client) -> None:
         answer = ann.get("/web/texting", params={"candidate": "cand-sam", "cursor": "bogus"})

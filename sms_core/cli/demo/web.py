@@ -92,9 +92,11 @@ def _texting_link(account: AccountAdmin) -> str | None:
     """The name of a user who texted :data:`DEMO_CANDIDATE` on the account, if one did."""
     for user in account.users.list(active_only=True):
         try:
-            page = account.messages.history_page(user.id, DEMO_CANDIDATE, limit=1)
+            # ``history``, not ``history_page``: a page read as the user marks it read in
+            # their inbox, and printing links reads nothing for anyone.
+            threads = account.messages.history(user.id, DEMO_CANDIDATE)
         except SmsError:  # a user the host does not let read the history
             continue
-        if page.items:
+        if threads:
             return user.full_name or user.id
     return None
