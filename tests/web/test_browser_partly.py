@@ -193,7 +193,7 @@ def test_a_recruiter_and_an_admin_configure_the_call_forwarding_number(
     line = next(s.line for s in acme.numbers.list() if "ann" in s.line.user_ids)
     number = line.number.e164
     site.sign_in(page, user="ann")
-    expect(page).to_have_url(f"{site.url}/web/texting")  # a recruiter's landing page
+    expect(page).to_have_url(f"{site.url}/web/inbox")  # a recruiter's landing page
     page.get_by_role("link", name="My line").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My line")
     expect(page.locator("dl.my-line")).to_contain_text(number)
