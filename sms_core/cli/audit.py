@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -11,18 +11,9 @@ from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption
 from sms_core.domain import AuditAction
 from sms_core.inputs import PAGE_SIZE_MAX
-
-if TYPE_CHECKING:
-    from sms_core.services import AccountAdmin
+from sms_core.presentation import display_names
 
 __all__ = ["audit", "display_names"]
-
-
-def display_names(account: AccountAdmin) -> dict[str, str]:
-    """Names to show for the account's user and seat ids."""
-    names = {user.id: user.full_name or user.id for user in account.users.list()}
-    names.update({summary.seat.id: summary.seat.name for summary in account.seats.list()})
-    return names
 
 
 def audit(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
+from sms_core import presentation
 from sms_core.domain import (
     Account,
     AllowancePool,
@@ -39,6 +40,7 @@ from sms_core.domain import (
     StepStatus,
     User,
 )
+from sms_core.presentation import change_text
 
 if TYPE_CHECKING:
     from sms_core.plugins.manager import InstalledCarrier, InstalledHost, PluginOrigin
@@ -76,16 +78,14 @@ REGISTERED = "✔ Registered"
 #: The status cue of a number not (yet) on an approved campaign.
 UNREGISTERED = "⚠ Unregistered"
 
-#: A registration step's cue and colour, by status: blue, green, red, and grey before it starts.
+#: A registration step's cue and Rich style, by status (:data:`sms_core.presentation.STEP_CUES`
+#: in the terminal's colours: grey shows dim).
 STEP_CUES: Mapping[StepStatus, tuple[str, str]] = {
-    StepStatus.NOT_STARTED: ("○ Not started", "dim"),
-    StepStatus.IN_PROGRESS: ("● In progress", "blue"),
-    StepStatus.CONFIRMING: ("◐ Waiting for confirmation", "yellow"),
-    StepStatus.APPROVED: ("✔ Approved", "green"),
-    StepStatus.FAILED: ("✘ Failed", "red"),
+    status: (cue.text, "dim" if cue.colour == "grey" else cue.colour)
+    for status, cue in presentation.STEP_CUES.items()
 }
 
-_NONE = "—"
+_NONE = presentation.NONE
 
 
 def status_cell(line: Line) -> Text:
@@ -285,36 +285,6 @@ def audit_table(entries: Iterable[AuditEntry], names: Mapping[str, str]) -> Tabl
             change_text(entry, names),
         )
     return table
-
-
-def change_text(entry: AuditEntry, names: Mapping[str, str]) -> str:
-    """What an action changed, one field per line.
-
-    A change reads ``field: before → after``; a creation or removal lists the fields the
-    target had, after ``created`` or ``removed``. The target itself is not repeated.
-    """
-    before, after = entry.before, entry.after
-    if before is None or after is None:
-        state = after if before is None else before
-        fields = [
-            f"{key}: {_value(value, names)}"
-            for key, value in (state or {}).items()
-            if value not in (None, []) and value != entry.target
-        ]
-        return "\n".join(["created" if before is None else "removed", *fields])
-    return "\n".join(
-        f"{key}: {_value(before.get(key), names)} → {_value(after.get(key), names)}"
-        for key in dict.fromkeys([*before, *after])
-        if before.get(key) != after.get(key)
-    )
-
-
-def _value(value: object, names: Mapping[str, str]) -> str:
-    if value is None or value == []:
-        return _NONE
-    if isinstance(value, list):
-        return ", ".join(_value(item, names) for item in value)
-    return names.get(str(value), str(value))
 
 
 # -- registration ------------------------------------------------------------------------------

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from sms_core.cli.audit import display_names
-from sms_core.cli.render import change_text
+from sms_core.presentation import change_text, display_names
 from sms_core.web.views import PAGE_SIZE, Given, Screen, Visit, endpoint
 
 __all__ = ["ROUTES"]
