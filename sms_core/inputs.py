@@ -224,6 +224,31 @@ def identifiers(field: str, value: object, *, max_count: int = 1000) -> tuple[st
     return tuple(identifier(f"{field}[{index}]", item) for index, item in enumerate(items))
 
 
+def lookup_ids(field: str, value: object, *, max_count: int = LIST_LIMIT_MAX) -> tuple[str, ...]:
+    """Ids to look up (the users a page names): any collection of texts, never one text.
+
+    A lookup finds what exists, so unlike :func:`identifiers` a text that cannot be an id (too
+    long, spaces around it) is no error: it names nothing and is left out, as are repeats.
+
+    Raises:
+        InvalidFieldError: When it is one text, not a collection, holds more than
+            ``max_count`` items, or an item is not a ``str``.
+    """
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise _refuse(field, value, "a collection of ids, such as ['ann', 'bob']")
+    items = list(value)
+    if len(items) > max_count:
+        raise _refuse(field, value, f"at most {max_count} ids")
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise _refuse(f"{field}[{index}]", item, "an id, such as 'ann'")
+    return tuple(
+        item
+        for item in dict.fromkeys(items)
+        if item and len(item) <= ID_LENGTH and item == item.strip()
+    )
+
+
 def sequence_of(field: str, value: object, kind: type[_T], example: str) -> list[_T]:
     """A list or tuple of ``kind`` items (a mass text's recipients), never one text.
 

@@ -8,18 +8,27 @@ so the web app does not load the command line, nor the command line the web app.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 
 from sms_core.domain import StepStatus
+from sms_core.inputs import LIST_LIMIT_MAX
 
 if TYPE_CHECKING:
     from sms_core.domain import AuditEntry
     from sms_core.services import AccountAdmin
 
-__all__ = ["NONE", "STEP_CUES", "StepCue", "change_text", "display_names"]
+__all__ = [
+    "NONE",
+    "STEP_CUES",
+    "StepCue",
+    "audit_names",
+    "change_text",
+    "display_names",
+    "names_of",
+]
 
 #: What a screen shows for a missing value.
 NONE = "—"
@@ -57,10 +66,55 @@ STEP_CUES: Mapping[StepStatus, StepCue] = {
 
 
 def display_names(account: AccountAdmin) -> dict[str, str]:
-    """Names to show for the account's user and seat ids."""
+    """Names to show for every user and seat id of the account (reads them all).
+
+    A page that shows a few ids asks :func:`names_of` for those instead.
+    """
     names = {user.id: user.full_name or user.id for user in account.users.list()}
     names.update({summary.seat.id: summary.seat.name for summary in account.seats.list()})
     return names
+
+
+def names_of(account: AccountAdmin, ids: Iterable[str]) -> dict[str, str]:
+    """Names to show for those of ``ids`` that are the account's users or seats.
+
+    One query for users and one for seats (per ``LIST_LIMIT_MAX`` ids), reading only the ids
+    asked for; an id that is neither is left out, so a screen shows it as it is.
+    """
+    wanted = list(dict.fromkeys(ids))
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), LIST_LIMIT_MAX):
+        chunk = wanted[start : start + LIST_LIMIT_MAX]
+        names.update(account.users.names_of(chunk))
+        names.update(account.seats.names_of(chunk))
+    return names
+
+
+def audit_names(account: AccountAdmin, entries: Iterable[AuditEntry]) -> dict[str, str]:
+    """Names for what a page of the audit trail shows by id: who acted, on what, and changes.
+
+    Every actor, target and changed value that may be a user's or a seat's id is looked up,
+    and only those (:func:`names_of`), so a page costs the same however many users and seats
+    the account has.
+    """
+    return names_of(account, (text for entry in entries for text in _named(entry)))
+
+
+def _named(entry: AuditEntry) -> Iterator[str]:
+    """The texts of ``entry`` a screen shows by name when they are an id (see :func:`_value`)."""
+    yield entry.actor_id
+    yield entry.target
+    for state in (entry.before, entry.after):
+        for value in (state or {}).values():
+            yield from _texts(value)
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+    elif value is not None:
+        yield str(value)
 
 
 def change_text(entry: AuditEntry, names: Mapping[str, str]) -> str:

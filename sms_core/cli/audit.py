@@ -11,7 +11,7 @@ from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption
 from sms_core.domain import AuditAction
 from sms_core.inputs import PAGE_SIZE_MAX
-from sms_core.presentation import display_names
+from sms_core.presentation import audit_names, display_names
 
 __all__ = ["audit", "display_names"]
 
@@ -35,7 +35,7 @@ def audit(
     """The audit trail, newest first: who, what, when, before → after."""
     with global_options(ctx).account() as account:
         page = account.audit.page(action=action, target=number, limit=limit, cursor=cursor)
-        names = display_names(account)
+        names = audit_names(account, page.items)
     console = output.out_console()
     if page.items:
         console.print(render.audit_table(list(page.items), names))
