@@ -29,12 +29,14 @@ import typing
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from sms_core.domain import PhoneNumber
 from sms_core.exceptions import InvalidFieldError, SecretSettingError
+
+if TYPE_CHECKING:
+    from sms_core.domain import PhoneNumber
 
 __all__ = [
     "ACCOUNT_NAME_LENGTH",
@@ -417,6 +419,10 @@ def number(field: str, value: object) -> str | PhoneNumber:
     Raises:
         InvalidFieldError: When it is neither, too long, or holds a NUL or lone surrogate.
     """
+    # Imported here: the command line's options take the column sizes from this module, and
+    # listing a command group's help must not load the domain (issue 14's start-up).
+    from sms_core.domain import PhoneNumber  # noqa: PLC0415
+
     if isinstance(value, PhoneNumber):
         return value
     return text(field, value, max_length=NUMBER_TEXT_LENGTH)

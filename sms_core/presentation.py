@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from sms_core.domain import StepStatus
 from sms_core.inputs import LIST_LIMIT_MAX
+
+# From the leaf module that defines it (``sms_core.domain`` re-exports it): the command line
+# imports this module to list its commands, which must not load the whole domain.
+from sms_core.vocabulary import StepStatus
 
 if TYPE_CHECKING:
     from sms_core.domain import AuditEntry

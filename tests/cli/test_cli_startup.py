@@ -26,6 +26,13 @@ HEAVY = ("sqlalchemy", "alembic", "sms_core.store", "sms_core.services")
 #: coercion with it, for the options given, and for the commands run); httpx (the sandbox
 #: carrier posts webhooks with it).
 GROUP_HEAVY = ("pydantic", "httpx")
+#: What a group's ``--help`` must not import either: the domain (about a third of a group's
+#: start-up, with ``phonenumbers``), and the database layer.
+GROUP_DOMAIN = ("sqlalchemy", "alembic", "sms_core.domain", "phonenumbers")
+#: The groups whose ``--help`` loads no domain: their option types are plain or the domain's
+#: names resolved when a command is built (``sms_core.<Name>``), their tables imported when a
+#: command runs.
+DOMAIN_FREE_GROUPS = ("scheduled", "templates", "web", "sandbox")
 #: Every command line whose ``--help`` is checked: the top level, each group (the plugins'
 #: too) and each command.
 HELP_LINES = [
@@ -123,6 +130,21 @@ class TestGroupHelpBuildsNoCommand:
         result = CliRunner().invoke(app, ["numbers", "search", "--limit", "many"])
         assert 2 == result.exit_code
         assert "Invalid value for '--limit'" in result.output
+
+
+class TestGroupHelpImportsNoDomain:
+    """``smsadmin <group> --help`` lists the group without the domain or the database layer."""
+
+    @pytest.mark.parametrize("group", DOMAIN_FREE_GROUPS)
+    def test_group_help(self, group: str) -> None:
+        assert [] == _help_imports((group,), GROUP_DOMAIN)
+
+    def test_the_scheduled_states_are_the_domains(self) -> None:
+        """``scheduled --state`` names the states by value (for start-up): the enum's, each."""
+        from sms_core.cli import scheduled  # noqa: PLC0415 - the subject of the test
+        from sms_core.domain import ScheduledState  # noqa: PLC0415
+
+        assert [state.value for state in ScheduledState] == list(scheduled._STYLES)
 
 
 class TestSandboxHelpImportsNoCarrier:
