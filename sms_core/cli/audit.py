@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
+import sms_core
 from sms_core.cli import output, render
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption
-from sms_core.domain import AuditAction
 from sms_core.inputs import PAGE_SIZE_MAX
 from sms_core.presentation import audit_names, display_names
 
@@ -19,7 +19,8 @@ __all__ = ["audit", "display_names"]
 def audit(
     ctx: typer.Context,
     action: Annotated[
-        AuditAction | None, typer.Option(help="Only this kind of action.", case_sensitive=False)
+        sms_core.AuditAction | None,
+        typer.Option(help="Only this kind of action.", case_sensitive=False),
     ] = None,
     number: Annotated[
         str | None, typer.Option(help="Only actions on this number, e.g. +14155550100.")

@@ -20,29 +20,31 @@ from rich.table import Table
 from rich.text import Text
 
 from sms_core import presentation
-from sms_core.domain import (
-    Account,
-    AllowancePool,
-    AllowanceScope,
-    AuditEntry,
-    AvailableNumber,
-    CarrierRegistration,
-    HostPolicy,
-    Line,
-    LineSummary,
-    LintIssue,
-    LintSeverity,
-    PhoneNumber,
-    PolicySettings,
-    RegistrationStatus,
-    SeatSummary,
-    StepRecord,
-    StepStatus,
-    User,
-)
 from sms_core.presentation import change_text
 
+# The enums a cue is looked up by, from the leaf module that defines them (``sms_core.domain``
+# re-exports them): a command group imports this module, and listing its commands must not
+# load the domain (issue 14's start-up). The rest are only annotations.
+from sms_core.vocabulary import AllowanceScope, LintSeverity, StepStatus
+
 if TYPE_CHECKING:
+    from sms_core.domain import (
+        Account,
+        AllowancePool,
+        AuditEntry,
+        AvailableNumber,
+        CarrierRegistration,
+        HostPolicy,
+        Line,
+        LineSummary,
+        LintIssue,
+        PhoneNumber,
+        PolicySettings,
+        RegistrationStatus,
+        SeatSummary,
+        StepRecord,
+        User,
+    )
     from sms_core.plugins.manager import InstalledCarrier, InstalledHost, PluginOrigin
 
 __all__ = [
@@ -96,19 +98,20 @@ def status_cell(line: Line) -> Text:
 
 
 #: A line's registration with the mobile carriers: its cue and colour ("Ready" once registered,
-#: so it is not read as the campaign's "Registered").
-CARRIER_CUES: Mapping[CarrierRegistration, tuple[str, str]] = {
-    CarrierRegistration.NOT_ATTACHED: ("○ Not attached", "dim"),
-    CarrierRegistration.PENDING: ("● Pending", "yellow"),
-    CarrierRegistration.REGISTERED: ("✔ Ready", "green"),
-    CarrierRegistration.FAILED: ("✘ Failed", "red"),
+#: so it is not read as the campaign's "Registered"), by the :class:`CarrierRegistration`'s
+#: value (a member looks its value up), so that this module loads no domain.
+CARRIER_CUES: Mapping[CarrierRegistration | str, tuple[str, str]] = {
+    "not_attached": ("○ Not attached", "dim"),
+    "pending": ("● Pending", "yellow"),
+    "registered": ("✔ Ready", "green"),
+    "failed": ("✘ Failed", "red"),
 }
 
 
 def carrier_cell(line: Line) -> Text:
     """Where the number stands with the mobile carriers; a failure names the carrier's code."""
     cue, style = CARRIER_CUES[line.carrier_registration]
-    if line.carrier_registration is CarrierRegistration.FAILED and line.carrier_error_code:
+    if line.carrier_registration == "failed" and line.carrier_error_code:
         cue = f"{cue} ({line.carrier_error_code})"
     return Text(cue, style=style)
 
