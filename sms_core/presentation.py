@@ -1,9 +1,15 @@
 """The words the admin screens share, so the command line and the web pages say the same thing.
 
-A registration step's cue (icon, words and the seeds' colour) and the wording of an audit
-entry's change live here once; :mod:`sms_core.cli.render` draws them with Rich and
-:mod:`sms_core.web` with its templates. This module imports neither Typer, Rich nor Starlette,
-so the web app does not load the command line, nor the command line the web app.
+A registration step's cue (icon, words and the seeds' colour), the wording of an audit entry's
+change and the names a screen shows for user and seat ids live here once;
+:mod:`sms_core.cli.render` draws them with Rich and :mod:`sms_core.web` with its templates.
+This module imports neither Typer, Rich nor Starlette, so the web app does not load the command
+line, nor the command line the web app; nor the domain at import, since the command line
+imports it to list its commands.
+
+A page names only its own ids (:func:`names_of`, :func:`audit_names`: one query for users and
+one for seats), so it costs the same however many users and seats the account has;
+:func:`display_names` reads them all, for the command line's lists that still use it.
 """
 
 from __future__ import annotations
