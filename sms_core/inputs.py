@@ -29,12 +29,14 @@ import typing
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from sms_core.domain import PhoneNumber
 from sms_core.exceptions import InvalidFieldError, SecretSettingError
+
+if TYPE_CHECKING:
+    from sms_core.domain import PhoneNumber
 
 __all__ = [
     "ACCOUNT_NAME_LENGTH",
@@ -224,6 +226,31 @@ def identifiers(field: str, value: object, *, max_count: int = 1000) -> tuple[st
     return tuple(identifier(f"{field}[{index}]", item) for index, item in enumerate(items))
 
 
+def lookup_ids(field: str, value: object, *, max_count: int = LIST_LIMIT_MAX) -> tuple[str, ...]:
+    """Ids to look up (the users a page names): any collection of texts, never one text.
+
+    A lookup finds what exists, so unlike :func:`identifiers` a text that cannot be an id (too
+    long, spaces around it) is no error: it names nothing and is left out, as are repeats.
+
+    Raises:
+        InvalidFieldError: When it is one text, not a collection, holds more than
+            ``max_count`` items, or an item is not a ``str``.
+    """
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise _refuse(field, value, "a collection of ids, such as ['ann', 'bob']")
+    items = list(value)
+    if len(items) > max_count:
+        raise _refuse(field, value, f"at most {max_count} ids")
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise _refuse(f"{field}[{index}]", item, "an id, such as 'ann'")
+    return tuple(
+        item
+        for item in dict.fromkeys(items)
+        if item and len(item) <= ID_LENGTH and item == item.strip()
+    )
+
+
 def sequence_of(field: str, value: object, kind: type[_T], example: str) -> list[_T]:
     """A list or tuple of ``kind`` items (a mass text's recipients), never one text.
 
@@ -392,6 +419,10 @@ def number(field: str, value: object) -> str | PhoneNumber:
     Raises:
         InvalidFieldError: When it is neither, too long, or holds a NUL or lone surrogate.
     """
+    # Imported here: the command line's options take the column sizes from this module, and
+    # listing a command group's help must not load the domain (issue 14's start-up).
+    from sms_core.domain import PhoneNumber  # noqa: PLC0415
+
     if isinstance(value, PhoneNumber):
         return value
     return text(field, value, max_length=NUMBER_TEXT_LENGTH)

@@ -12,17 +12,21 @@ Start-up: a command's work is imported when the command runs, never to print hel
   group (entry-point group ``smsadmin.cli``) is listed with its distribution's summary, and
   the entry points are read only when the commands are listed or a word is not built in.
 * Running ``smsadmin <command>`` (or ``smsadmin <command> --help``) imports that command's
-  module only. The command modules import Typer, Rich and the domain's value types at the
-  top, because their options need them; the SDK itself (services, store, SQLAlchemy,
+  module only. The command modules import Typer and Rich at the top, and not the domain: an
+  option typed with a domain value names it through ``sms_core``'s lazy exports
+  (``sms_core.AuditAction``, resolved when Typer builds the command, which a group's
+  ``--help`` does not), a cue table takes its enum from :mod:`sms_core.vocabulary` or is
+  keyed by the enum's values, and the rest of the domain is imported when a command runs or
+  under ``TYPE_CHECKING`` for annotations. The SDK itself (services, store, SQLAlchemy,
   Alembic, plugin loading, uvicorn) is imported inside the command functions, through
-  :meth:`sms_core.cli.options.GlobalOptions.sdk`, or under ``TYPE_CHECKING`` for annotations.
+  :meth:`sms_core.cli.options.GlobalOptions.sdk`.
 * ``sms_core`` itself resolves its public names on first use, so importing any part of the
   package does not load the rest.
 
 ``tests/cli/test_cli_startup.py`` checks that ``--help`` at the top level, for each group and
-for each command imports no SQLAlchemy, Alembic, store or services, and that
-each one-line help in the table is the command's own. ``benchmarks/startup.py`` prints the
-CPU time.
+for each command imports no SQLAlchemy, Alembic, store or services, that a group's imports no
+domain either, and that each one-line help in the table is the command's own.
+``benchmarks/startup.py`` prints the CPU time.
 """
 
 from sms_core.cli.app import app, main

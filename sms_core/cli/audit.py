@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+import sms_core
 from sms_core.cli import output, render
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption
-from sms_core.domain import AuditAction
 from sms_core.inputs import PAGE_SIZE_MAX
-
-if TYPE_CHECKING:
-    from sms_core.services import AccountAdmin
+from sms_core.presentation import audit_names, display_names
 
 __all__ = ["audit", "display_names"]
-
-
-def display_names(account: AccountAdmin) -> dict[str, str]:
-    """Names to show for the account's user and seat ids."""
-    names = {user.id: user.full_name or user.id for user in account.users.list()}
-    names.update({summary.seat.id: summary.seat.name for summary in account.seats.list()})
-    return names
 
 
 def audit(
     ctx: typer.Context,
     action: Annotated[
-        AuditAction | None, typer.Option(help="Only this kind of action.", case_sensitive=False)
+        sms_core.AuditAction | None,
+        typer.Option(help="Only this kind of action.", case_sensitive=False),
     ] = None,
     number: Annotated[
         str | None, typer.Option(help="Only actions on this number, e.g. +14155550100.")
@@ -44,7 +36,7 @@ def audit(
     """The audit trail, newest first: who, what, when, before → after."""
     with global_options(ctx).account() as account:
         page = account.audit.page(action=action, target=number, limit=limit, cursor=cursor)
-        names = display_names(account)
+        names = audit_names(account, page.items)
     console = output.out_console()
     if page.items:
         console.print(render.audit_table(list(page.items), names))

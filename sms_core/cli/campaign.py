@@ -49,40 +49,41 @@ import time
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import attrs
-import cattrs
 import typer
-from cattrs.v import format_exception
 from rich.console import Console
 from rich.text import Text
 
+import sms_core
 from sms_core.cli import adoption, output, prompts, render
 from sms_core.cli.errors import CliError
 from sms_core.cli.options import global_options
 from sms_core.cli.params import finite
-from sms_core.domain import (
-    BrandContact,
-    BrandProfile,
-    CampaignProfile,
-    CampaignUseCase,
-    CarrierRegistration,
-    EntityType,
-    Line,
-    PhoneNumber,
-    PolicySettings,
-    PostalAddress,
-    RegistrationStatus,
-    RegistrationStep,
-    StepStatus,
-    Submission,
-    SyncReport,
-)
 from sms_core.exceptions import RegistrationLintError, SmsError
 
+# From the leaf module that defines them (``sms_core.domain`` re-exports them): listing the
+# group's commands must not load the domain (issue 14's start-up). The form's types, its
+# converter and the prompts' enums are imported when a command needs them.
+from sms_core.vocabulary import RegistrationStep, StepStatus
+
 if TYPE_CHECKING:
+    import cattrs
+
+    from sms_core.domain import (
+        BrandProfile,
+        CampaignProfile,
+        CampaignUseCase,
+        EntityType,
+        Line,
+        PolicySettings,
+        RegistrationStatus,
+        Submission,
+        SyncReport,
+    )
     from sms_core.services import AccountAdmin
 
 __all__ = ["app", "describe_sync", "load_form", "watch"]
@@ -94,9 +95,20 @@ app = typer.Typer(
 
 _T = TypeVar("_T")
 
-# The form files' own converter: strict about unknown keys, lenient about how numbers are typed.
-_forms = cattrs.Converter(forbid_extra_keys=True)
-_forms.register_structure_hook(PhoneNumber, lambda value, _: PhoneNumber.parse(str(value)))
+
+@cache
+def _forms() -> cattrs.Converter:
+    """The form files' own converter: strict about unknown keys, lenient about numbers' types."""
+    import cattrs  # noqa: PLC0415 - see the imports
+
+    from sms_core.domain import BrandProfile, CampaignProfile, PhoneNumber  # noqa: PLC0415
+
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter.register_structure_hook(PhoneNumber, lambda value, _: PhoneNumber.parse(str(value)))
+    attrs.resolve_types(
+        _Form, localns={"BrandProfile": BrandProfile, "CampaignProfile": CampaignProfile}
+    )
+    return converter
 
 
 _OUTCOMES = {
@@ -138,14 +150,18 @@ def load_form(path: Path) -> tuple[BrandProfile | None, CampaignProfile | None]:
     except (OSError, ValueError) as err:
         raise CliError(f"cannot read the form {str(path)!r}: {err}") from err
     try:
-        form = _forms.structure(data, _Form)
+        form = _forms().structure(data, _Form)
     except Exception as err:  # cattrs groups every problem of the file in one error
+        import cattrs  # noqa: PLC0415 - see the imports
+
         problems = cattrs.transform_error(err, format_exception=_explain)
         raise CliError(f"the form {str(path)!r} is not valid: {'; '.join(problems)}") from err
     return form.brand, form.campaign
 
 
 def _explain(error: BaseException, kind: type | None) -> str:
+    from cattrs.v import format_exception  # noqa: PLC0415 - see the imports
+
     if isinstance(error, SmsError):
         return str(error)
     return format_exception(error, kind)
@@ -360,20 +376,20 @@ def _show_carrier_registration(console: Console, lines: Sequence[Line]) -> None:
         return
     counts = Counter(line.carrier_registration for line in attached)
     console.print(
-        f"With the carriers: {counts[CarrierRegistration.REGISTERED]} registered, "
-        f"{counts[CarrierRegistration.PENDING]} pending, "
-        f"{counts[CarrierRegistration.FAILED]} failed",
+        f"With the carriers: {counts[sms_core.CarrierRegistration.REGISTERED]} registered, "
+        f"{counts[sms_core.CarrierRegistration.PENDING]} pending, "
+        f"{counts[sms_core.CarrierRegistration.FAILED]} failed",
         style="dim",
     )
     for line in attached:
-        if line.carrier_registration is CarrierRegistration.FAILED:
+        if line.carrier_registration is sms_core.CarrierRegistration.FAILED:
             code = f" ({line.carrier_error_code})" if line.carrier_error_code else ""
             console.print(
                 f"{line.number}: carrier registration failed{code}: "
                 f"{line.carrier_error or 'no reason given'}",
                 style="red",
             )
-    if counts[CarrierRegistration.PENDING]:
+    if counts[sms_core.CarrierRegistration.PENDING]:
         output.hint(
             console,
             "pending numbers can text, but the mobile carriers may refuse their texts until "
@@ -409,6 +425,16 @@ def _show_status(console: Console, account: AccountAdmin, status: RegistrationSt
 
 def _ask(policy: PolicySettings) -> tuple[BrandProfile, CampaignProfile]:
     """Every field of both forms, asked one by one; the policy URLs pre-filled."""
+    from sms_core.domain import (  # noqa: PLC0415 - see the imports
+        BrandContact,
+        BrandProfile,
+        CampaignProfile,
+        CampaignUseCase,
+        EntityType,
+        PhoneNumber,
+        PostalAddress,
+    )
+
     typer.echo("Brand: the agency as its tax records name it.")
     entity = EntityType(_choice("Entity type", EntityType, EntityType.PRIVATE_PROFIT))
     legal_name = _text("Legal company name")

@@ -13,9 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from sms_core.cli import output
-from sms_core.cli.audit import display_names
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption, NumberArg
+from sms_core.presentation import display_names
 
 if TYPE_CHECKING:
     from sms_core.domain import ConsentStanding

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
+import sms_core
 from sms_core.cli import output
-from sms_core.cli.audit import display_names
 from sms_core.cli.message_tables import conversation_title, messages_table
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption
-from sms_core.domain import Direction, InboxThread
+from sms_core.presentation import display_names
+
+if TYPE_CHECKING:
+    from sms_core.domain import InboxThread
 
 __all__ = ["app"]
 
@@ -126,7 +129,7 @@ def inbox_table(threads: Iterable[InboxThread], names: Mapping[str, str]) -> Tab
         last = thread.last_message
         by = (
             "candidate"
-            if last.direction is Direction.INBOUND
+            if last.direction is sms_core.Direction.INBOUND
             else names.get(last.user_id or "", last.user_id or "—")
         )
         when = last.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 
-from sms_core.domain import (
-    DeliveryStatus,
-    Direction,
-    Message,
-    OptOut,
-    RecipientOutcome,
-    RecipientStatus,
-    Thread,
-)
-from sms_core.segments import Encoding, SegmentAnalysis
+import sms_core
+from sms_core.segments import Encoding
+
+if TYPE_CHECKING:
+    from sms_core.domain import (
+        DeliveryStatus,
+        Message,
+        OptOut,
+        RecipientOutcome,
+        RecipientStatus,
+        Thread,
+    )
+    from sms_core.segments import SegmentAnalysis
 
 __all__ = [
     "conversation_title",
@@ -36,23 +40,26 @@ __all__ = [
 
 _NONE = "—"
 
-_DELIVERY_CUES: Mapping[DeliveryStatus, tuple[str, str]] = {
-    DeliveryStatus.PENDING: ("… pending", "dim"),
-    DeliveryStatus.UNKNOWN: ("? unknown", "yellow"),
-    DeliveryStatus.QUEUED: ("↗ queued", "cyan"),
-    DeliveryStatus.SENT: ("↗ sent", "cyan"),
-    DeliveryStatus.DELIVERED: ("✔ delivered", "green"),
-    DeliveryStatus.UNDELIVERED: ("✘ undelivered", "red"),
-    DeliveryStatus.FAILED: ("✘ failed", "red"),
-    DeliveryStatus.CANCELED: ("✘ canceled", "red"),
-    DeliveryStatus.RECEIVED: ("↙ received", "blue"),
+# The cues by the enums' values (a member looks its value up), so that a command group importing
+# this module to list its commands loads no domain (issue 14's start-up);
+# ``tests/cli/test_cli_startup.py`` checks every member has its cue.
+_DELIVERY_CUES: Mapping[DeliveryStatus | str, tuple[str, str]] = {
+    "pending": ("… pending", "dim"),
+    "unknown": ("? unknown", "yellow"),
+    "queued": ("↗ queued", "cyan"),
+    "sent": ("↗ sent", "cyan"),
+    "delivered": ("✔ delivered", "green"),
+    "undelivered": ("✘ undelivered", "red"),
+    "failed": ("✘ failed", "red"),
+    "canceled": ("✘ canceled", "red"),
+    "received": ("↙ received", "blue"),
 }
 
-_OUTCOME_CUES: Mapping[RecipientStatus, tuple[str, str]] = {
-    RecipientStatus.SENT: ("✔ sent", "green"),
-    RecipientStatus.REFUSED: ("⊘ refused", "yellow"),
-    RecipientStatus.FAILED: ("✘ failed", "red"),
-    RecipientStatus.PENDING: ("… pending", "yellow"),
+_OUTCOME_CUES: Mapping[RecipientStatus | str, tuple[str, str]] = {
+    "sent": ("✔ sent", "green"),
+    "refused": ("⊘ refused", "yellow"),
+    "failed": ("✘ failed", "red"),
+    "pending": ("… pending", "yellow"),
 }
 
 
@@ -84,7 +91,7 @@ def _error(message: Message) -> Text:
 
 
 def _author(message: Message, names: Mapping[str, str]) -> Text:
-    if message.direction is Direction.INBOUND:
+    if message.direction is sms_core.Direction.INBOUND:
         return Text("candidate", style="blue")
     if message.user_id is None:
         return Text(_NONE, style="dim")
@@ -109,7 +116,7 @@ def messages_table(messages: Iterable[Message], names: Mapping[str, str], *, tit
     for message in messages:
         table.add_row(
             _when(message.created_at),
-            "→" if message.direction is Direction.OUTBOUND else "←",
+            "→" if message.direction is sms_core.Direction.OUTBOUND else "←",
             _author(message, names),
             Text(message.body),
             delivery_cell(message.status),
@@ -125,7 +132,7 @@ def thread_title(thread: Thread) -> str:
 
 def conversation_title(message: Message) -> str:
     """The title of the thread ``message`` is in: its line, then its candidate."""
-    if message.direction is Direction.OUTBOUND:
+    if message.direction is sms_core.Direction.OUTBOUND:
         return f"{message.sender.e164} ↔ {message.recipient.e164}"
     return f"{message.recipient.e164} ↔ {message.sender.e164}"
 

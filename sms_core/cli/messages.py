@@ -15,7 +15,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from sms_core.cli import output, scheduled
-from sms_core.cli.audit import display_names
 from sms_core.cli.message_tables import (
     conversation_title,
     delivery_cell,
@@ -27,6 +26,7 @@ from sms_core.cli.message_tables import (
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption
 from sms_core.domain import DeliveryStatus, MassSendResult, Recipient, RecipientOutcome, Thread
+from sms_core.presentation import display_names
 from sms_core.segments import SegmentAnalysis, analyze
 
 if TYPE_CHECKING:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
+import sms_core
 from sms_core.cli import adoption, output, prompts, render
 from sms_core.cli.options import global_options
 from sms_core.cli.params import AcceptTerms, AssumeYes, NumberArg, UserArg
-from sms_core.domain import AvailableNumber, LineSummary, NumberQuery
+
+if TYPE_CHECKING:
+    from sms_core.domain import AvailableNumber, LineSummary, NumberQuery
 
 __all__ = ["app", "no_offers_hint", "show_offers"]
 
@@ -60,7 +63,7 @@ def search(
     """Numbers for sale; an empty answer comes with a hint."""
     options = global_options(ctx)
     actor = options.actor()
-    query = NumberQuery(
+    query = sms_core.NumberQuery(
         country=country,
         area_code=area_code,
         region=region,

@@ -7,10 +7,10 @@ from typing import Annotated
 import typer
 
 from sms_core.cli import output
-from sms_core.cli.audit import display_names
 from sms_core.cli.message_tables import optouts_table
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption, NumberArg
+from sms_core.presentation import display_names
 
 __all__ = ["app"]
 

@@ -19,28 +19,32 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from sms_core.domain import (
-    Account,
-    AllowancePool,
-    AllowanceScope,
-    AuditEntry,
-    AvailableNumber,
-    CarrierRegistration,
-    HostPolicy,
-    Line,
-    LineSummary,
-    LintIssue,
-    LintSeverity,
-    PhoneNumber,
-    PolicySettings,
-    RegistrationStatus,
-    SeatSummary,
-    StepRecord,
-    StepStatus,
-    User,
-)
+from sms_core import presentation
+from sms_core.presentation import change_text
+
+# The enums a cue is looked up by, from the leaf module that defines them (``sms_core.domain``
+# re-exports them): a command group imports this module, and listing its commands must not
+# load the domain (issue 14's start-up). The rest are only annotations.
+from sms_core.vocabulary import AllowanceScope, LintSeverity, StepStatus
 
 if TYPE_CHECKING:
+    from sms_core.domain import (
+        Account,
+        AllowancePool,
+        AuditEntry,
+        AvailableNumber,
+        CarrierRegistration,
+        HostPolicy,
+        Line,
+        LineSummary,
+        LintIssue,
+        PhoneNumber,
+        PolicySettings,
+        RegistrationStatus,
+        SeatSummary,
+        StepRecord,
+        User,
+    )
     from sms_core.plugins.manager import InstalledCarrier, InstalledHost, PluginOrigin
 
 __all__ = [
@@ -76,16 +80,14 @@ REGISTERED = "✔ Registered"
 #: The status cue of a number not (yet) on an approved campaign.
 UNREGISTERED = "⚠ Unregistered"
 
-#: A registration step's cue and colour, by status: blue, green, red, and grey before it starts.
+#: A registration step's cue and Rich style, by status (:data:`sms_core.presentation.STEP_CUES`
+#: in the terminal's colours: grey shows dim).
 STEP_CUES: Mapping[StepStatus, tuple[str, str]] = {
-    StepStatus.NOT_STARTED: ("○ Not started", "dim"),
-    StepStatus.IN_PROGRESS: ("● In progress", "blue"),
-    StepStatus.CONFIRMING: ("◐ Waiting for confirmation", "yellow"),
-    StepStatus.APPROVED: ("✔ Approved", "green"),
-    StepStatus.FAILED: ("✘ Failed", "red"),
+    status: (cue.text, "dim" if cue.colour == "grey" else cue.colour)
+    for status, cue in presentation.STEP_CUES.items()
 }
 
-_NONE = "—"
+_NONE = presentation.NONE
 
 
 def status_cell(line: Line) -> Text:
@@ -96,19 +98,20 @@ def status_cell(line: Line) -> Text:
 
 
 #: A line's registration with the mobile carriers: its cue and colour ("Ready" once registered,
-#: so it is not read as the campaign's "Registered").
-CARRIER_CUES: Mapping[CarrierRegistration, tuple[str, str]] = {
-    CarrierRegistration.NOT_ATTACHED: ("○ Not attached", "dim"),
-    CarrierRegistration.PENDING: ("● Pending", "yellow"),
-    CarrierRegistration.REGISTERED: ("✔ Ready", "green"),
-    CarrierRegistration.FAILED: ("✘ Failed", "red"),
+#: so it is not read as the campaign's "Registered"), by the :class:`CarrierRegistration`'s
+#: value (a member looks its value up), so that this module loads no domain.
+CARRIER_CUES: Mapping[CarrierRegistration | str, tuple[str, str]] = {
+    "not_attached": ("○ Not attached", "dim"),
+    "pending": ("● Pending", "yellow"),
+    "registered": ("✔ Ready", "green"),
+    "failed": ("✘ Failed", "red"),
 }
 
 
 def carrier_cell(line: Line) -> Text:
     """Where the number stands with the mobile carriers; a failure names the carrier's code."""
     cue, style = CARRIER_CUES[line.carrier_registration]
-    if line.carrier_registration is CarrierRegistration.FAILED and line.carrier_error_code:
+    if line.carrier_registration == "failed" and line.carrier_error_code:
         cue = f"{cue} ({line.carrier_error_code})"
     return Text(cue, style=style)
 
@@ -285,36 +288,6 @@ def audit_table(entries: Iterable[AuditEntry], names: Mapping[str, str]) -> Tabl
             change_text(entry, names),
         )
     return table
-
-
-def change_text(entry: AuditEntry, names: Mapping[str, str]) -> str:
-    """What an action changed, one field per line.
-
-    A change reads ``field: before → after``; a creation or removal lists the fields the
-    target had, after ``created`` or ``removed``. The target itself is not repeated.
-    """
-    before, after = entry.before, entry.after
-    if before is None or after is None:
-        state = after if before is None else before
-        fields = [
-            f"{key}: {_value(value, names)}"
-            for key, value in (state or {}).items()
-            if value not in (None, []) and value != entry.target
-        ]
-        return "\n".join(["created" if before is None else "removed", *fields])
-    return "\n".join(
-        f"{key}: {_value(before.get(key), names)} → {_value(after.get(key), names)}"
-        for key in dict.fromkeys([*before, *after])
-        if before.get(key) != after.get(key)
-    )
-
-
-def _value(value: object, names: Mapping[str, str]) -> str:
-    if value is None or value == []:
-        return _NONE
-    if isinstance(value, list):
-        return ", ".join(_value(item, names) for item in value)
-    return names.get(str(value), str(value))
 
 
 # -- registration ------------------------------------------------------------------------------

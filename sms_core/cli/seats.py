@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+import sms_core
 from sms_core.cli import output, prompts, render
 from sms_core.cli.numbers import show_offers
 from sms_core.cli.options import global_options
 from sms_core.cli.params import AcceptTerms, AssumeYes, NumberArg, UserArg
-from sms_core.domain import NumberQuery, SeatSummary
 
 if TYPE_CHECKING:
+    from sms_core.domain import SeatSummary
     from sms_core.services import SeatAdmin
 
 __all__ = ["app", "resolve_seat"]
@@ -116,7 +117,7 @@ def choose(
         target = resolve_seat(account.seats, seat)
         offers = account.seats.generate_numbers(actor, area_code, country=country)
     console = output.out_console()
-    show_offers(console, offers, NumberQuery(country=country, area_code=area_code))
+    show_offers(console, offers, sms_core.NumberQuery(country=country, area_code=area_code))
     if offers:
         output.hint(
             console,

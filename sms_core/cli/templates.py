@@ -16,16 +16,14 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+import sms_core
 from sms_core.cli import output
-from sms_core.cli.message_tables import outcomes_table
-from sms_core.cli.messages import show_segments
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption
-from sms_core.domain import Template, TemplateRecipient
 from sms_core.templating import MERGE_FIELDS
 
 if TYPE_CHECKING:
-    from sms_core.domain import MassSendResult
+    from sms_core.domain import MassSendResult, Template, TemplateRecipient
 
 __all__ = ["app", "read_template_recipients"]
 
@@ -146,6 +144,11 @@ def send(
     ] = None,
 ) -> None:
     """Text the template to many candidates, each with their own merge values."""
+    # The send's tables, imported when it runs: they load the domain, and listing the group's
+    # commands must not (issue 14's start-up).
+    from sms_core.cli.message_tables import outcomes_table  # noqa: PLC0415
+    from sms_core.cli.messages import show_segments  # noqa: PLC0415
+
     recipients = read_template_recipients(file)
     common = _pairs(value or [])
     options = global_options(ctx)
@@ -209,7 +212,7 @@ def read_template_recipients(path: Path) -> list[TemplateRecipient]:
             if name not in ("number", "candidate_id") and text not in (None, "")
         }
         recipients.append(
-            TemplateRecipient(
+            sms_core.TemplateRecipient(
                 candidate_id=str(candidate).strip() or None if candidate else None,
                 number=number,
                 values=values,

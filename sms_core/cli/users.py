@@ -9,9 +9,9 @@ import typer
 from sms_core.cli import output, render
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption, UserArg
-from sms_core.domain import PhoneNumber, User
 
 if TYPE_CHECKING:
+    from sms_core.domain import PhoneNumber, User
     from sms_core.services import AccountAdmin
 
 __all__ = ["app", "user_numbers"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -126,6 +126,20 @@ class SeatAdmin:
             members = tuple(users[uid] for uid in (line.user_ids if line else ()) if uid in users)
             summaries.append(SeatSummary(seat=seat, line=line, users=members))
         return summaries
+
+    def names_of(self, seat_ids: Iterable[str]) -> dict[str, str]:
+        """The names of the account's seats among ``seat_ids``, by id, in one query.
+
+        What a page that shows ids by name asks (the audit trail): only the ids on the page
+        are read. An id the account has no seat for (or that cannot be an id) is left out.
+
+        Raises:
+            InvalidFieldError: When ``seat_ids`` is one text, not a collection, holds more than
+                ``LIST_LIMIT_MAX`` (:mod:`sms_core.inputs`) items or an item is not a ``str``.
+        """
+        wanted = inputs.lookup_ids("seat_ids", seat_ids)
+        with self._context.database.transaction() as connection:
+            return seat_store.seat_names(connection, self._context.account.id, wanted)
 
     def get(self, seat_id: str, *, viewer_id: str | None = None) -> SeatSummary:
         """One seat.

@@ -9,6 +9,7 @@ period in the same statement, so no scheduled job resets anything.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -18,7 +19,14 @@ from sms_core.store import allowances, dialects
 from sms_core.store.rows import from_row
 from sms_core.store.schema import seats
 
-__all__ = ["get_seat", "insert_seat", "list_seats", "refund_allowance", "use_allowance"]
+__all__ = [
+    "get_seat",
+    "insert_seat",
+    "list_seats",
+    "refund_allowance",
+    "seat_names",
+    "use_allowance",
+]
 
 
 def insert_seat(connection: sa.Connection, seat: Seat, now: datetime) -> bool:
@@ -57,6 +65,18 @@ def list_seats(connection: sa.Connection, account_id: str, *, period: str) -> li
     """The account's seats, by name, their allowances as they stand in ``period``."""
     query = _in_period(period).where(seats.c.account_id == account_id).order_by(seats.c.name)
     return [from_row(row, Seat) for row in connection.execute(query).mappings()]
+
+
+def seat_names(
+    connection: sa.Connection, account_id: str, seat_ids: Collection[str]
+) -> dict[str, str]:
+    """The names of the account's seats among ``seat_ids``, by id; unknown ids are left out."""
+    if not seat_ids:
+        return {}
+    query = sa.select(seats.c.id, seats.c.name).where(
+        seats.c.account_id == account_id, seats.c.id.in_(seat_ids)
+    )
+    return {row.id: row.name for row in connection.execute(query)}
 
 
 def _in_period(period: str) -> sa.Select[tuple[object, ...]]:

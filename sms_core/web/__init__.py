@@ -7,7 +7,10 @@ user in with :func:`sign_in_token` (``smsadmin web token`` prints such a link).
 
 The web layer holds no rule. Every view calls the account's services, as the CLI does, with
 the signed-in user as the actor, so the host plugin authorizes each action exactly as in the
-SDK; a typed error becomes the page's message with a 4xx status, and nothing changed.
+SDK; a typed error becomes the page's message with a 4xx status, and nothing changed. It
+imports nothing of the command line (``tests/test_layering.py`` checks): what both show, such
+as a registration step's cue, an audit change's words or the names of the ids on a page
+(``audit_names``, ``names_of``), lives in :mod:`sms_core.presentation`.
 
 Adding a screen (three files and one line):
 

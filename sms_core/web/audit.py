@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from sms_core.cli.audit import display_names
-from sms_core.cli.render import change_text
+from sms_core.presentation import audit_names, change_text
 from sms_core.web.views import PAGE_SIZE, Given, Screen, Visit, endpoint
 
 __all__ = ["ROUTES"]
@@ -15,7 +14,7 @@ def audit_trail(visit: Visit, given: Given) -> Screen:
     """A page of the audit trail, with users and seats by name."""
     cursor = given.query.get("cursor") or None
     page = visit.account.audit.page(limit=PAGE_SIZE, cursor=cursor, viewer_id=visit.actor_id)
-    names = display_names(visit.account)
+    names = audit_names(visit.account, page.items)
     rows = [
         {
             "entry": entry,

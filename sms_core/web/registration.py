@@ -25,7 +25,6 @@ from collections.abc import Mapping, Sequence
 
 from starlette.routing import Route
 
-from sms_core.cli.render import STEP_CUES
 from sms_core.domain import (
     BrandProfile,
     CampaignProfile,
@@ -36,6 +35,7 @@ from sms_core.domain import (
     StepStatus,
 )
 from sms_core.exceptions import InvalidFieldError, RegistrationLintError
+from sms_core.presentation import STEP_CUES
 from sms_core.web import registration_form as form
 from sms_core.web.views import Given, Redirect, Screen, Visit, endpoint
 
@@ -203,7 +203,7 @@ def _page(
 def _steps_context(status: RegistrationStatus) -> dict[str, object]:
     return {
         "status": status,
-        "cues": {kind: (cue[:1], cue[2:]) for kind, (cue, _) in STEP_CUES.items()},
+        "cues": {kind: (cue.icon, cue.words) for kind, cue in STEP_CUES.items()},
         "classes": _CLASSES,
         "poll": POLL_SECONDS if status.in_progress else None,
     }

@@ -104,6 +104,17 @@ class TestScheduled:
         assert 2 == result.exit_code, result.output
         assert "no scheduled texts" in widget.ok("scheduled").stdout
 
+    def test_state_in_any_case_and_a_wrong_one_refused(self, widget: SmsadminRunner) -> None:
+        """``--state`` takes a state in any case; another word is a usage error naming them."""
+        widget.ok(
+            "--as", "u-ada", "scheduled", "add", "--to", SAM, "--body", "Hi", "--when-allowed"
+        )
+        assert "Hi" in widget.ok("scheduled", "--state", "PENDING").stdout
+        assert "no scheduled texts" in widget.ok("scheduled", "list", "--state", "sent").stdout
+        result = widget.run("scheduled", "list", "--state", "later")
+        assert 2 == result.exit_code, result.output
+        assert "'later' is not one of 'pending', 'claimed'" in " ".join(result.output.split())
+
     def test_send_later(self, widget: SmsadminRunner) -> None:
         """``smsadmin send --when-allowed`` schedules instead of sending now."""
         added = widget.ok(

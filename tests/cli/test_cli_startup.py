@@ -26,6 +26,13 @@ HEAVY = ("sqlalchemy", "alembic", "sms_core.store", "sms_core.services")
 #: coercion with it, for the options given, and for the commands run); httpx (the sandbox
 #: carrier posts webhooks with it).
 GROUP_HEAVY = ("pydantic", "httpx")
+#: What a group's ``--help`` must not import either: the domain (about a third of a group's
+#: start-up, with ``phonenumbers``), and the database layer.
+GROUP_DOMAIN = ("sqlalchemy", "alembic", "sms_core.domain", "phonenumbers")
+#: Every command group: the built-in ones and the plugins'.
+GROUPS = [command.name for command in COMMANDS if command.target.endswith(":app")] + [
+    command.name for command in plugin_commands()
+]
 #: Every command line whose ``--help`` is checked: the top level, each group (the plugins'
 #: too) and each command.
 HELP_LINES = [
@@ -123,6 +130,45 @@ class TestGroupHelpBuildsNoCommand:
         result = CliRunner().invoke(app, ["numbers", "search", "--limit", "many"])
         assert 2 == result.exit_code
         assert "Invalid value for '--limit'" in result.output
+
+
+class TestGroupHelpImportsNoDomain:
+    """``smsadmin <group> --help`` lists the group without the domain or the database layer.
+
+    A group's options are typed with plain values or with the domain's names through
+    ``sms_core``'s lazy exports (resolved when a command is built); its modules take the
+    enums a cue is looked up by from ``sms_core.vocabulary`` or key the cues by value, and
+    import what else the domain offers when a command runs.
+    """
+
+    @pytest.mark.parametrize("group", GROUPS)
+    def test_group_help(self, group: str) -> None:
+        assert [] == _help_imports((group,), GROUP_DOMAIN)
+
+    def test_the_scheduled_states_are_the_domains(self) -> None:
+        """``scheduled --state`` names the states by value (for start-up): the enum's, each."""
+        from sms_core.cli import scheduled  # noqa: PLC0415 - the subject of the test
+        from sms_core.domain import ScheduledState  # noqa: PLC0415
+
+        assert [state.value for state in ScheduledState] == list(scheduled._STYLES)
+
+    def test_every_status_keyed_by_value_has_its_cue(self) -> None:
+        """The cue tables keyed by value cover their enum exactly."""
+        from sms_core.cli import message_tables, render  # noqa: PLC0415 - the subjects
+        from sms_core.domain import (  # noqa: PLC0415
+            CarrierRegistration,
+            DeliveryStatus,
+            RecipientStatus,
+        )
+
+        tables = (
+            (render.CARRIER_CUES, CarrierRegistration),
+            (message_tables._DELIVERY_CUES, DeliveryStatus),
+            (message_tables._OUTCOME_CUES, RecipientStatus),
+        )
+        for cues, kind in tables:
+            assert {member.value for member in kind} == set(cues), kind.__name__
+            assert all(cues[member] for member in kind)
 
 
 class TestSandboxHelpImportsNoCarrier:

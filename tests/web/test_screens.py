@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from sms_core import ManualClock
 from sms_core.services import AccountAdmin, SmsAdmin
@@ -693,3 +695,20 @@ class TestAuditTrail:
         assert "Dana Reyes purchase" in words
         assert "users: Ann Lee, Bob Stone" in words
         assert "Last page" in words
+
+    def test_reads_only_the_names_on_the_page(self, widget: SmsAdmin, web: httpx.Client) -> None:
+        """Users and seats are read by the ids the page shows, never the account's whole list."""
+        statements: list[str] = []
+
+        def record(*args: Any) -> None:
+            statements.append(" ".join(args[2].split()))
+
+        sa.event.listen(widget.database.engine, "before_cursor_execute", record)
+        assert "Dana Reyes" in _text(web.get("/web/audit").text)
+        for table in ("users", "seats"):
+            reads = [text for text in statements if f"FROM {table} " in f"{text} "]
+            assert [] == [
+                text
+                for text in reads
+                if f"{table}.id = " not in text and f"{table}.id IN " not in text
+            ], table
