@@ -183,3 +183,57 @@ def test_clock_set_back_reads_again(
     clock.current = clock.now() - timedelta(seconds=1)  # set back by hand
 
     assert 403 == post(delivered)
+
+
+class Statements:
+    """The statements an engine runs while the block is open, first word and table."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+        self.seen: list[str] = []
+
+    def _count(self, _conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        words = statement.split()
+        self.seen.append(" ".join(words[:2] if words[0] != "SELECT" else ["SELECT", "FOR UPDATE"]))
+
+    def __enter__(self) -> Statements:
+        sa.event.listen(self._engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        sa.event.remove(self._engine, "before_cursor_execute", self._count)
+
+
+def test_status_report_is_one_locked_read_and_one_update(
+    admin: SmsAdmin, acme: AccountAdmin, carriers: dict[str, SandboxCarrier]
+) -> None:
+    """A report on a text that has the carrier's id: its row read locked, its status moved."""
+    message_id, [sent, delivered] = reports_for_a_text(acme, carriers["old"])
+    assert 204 == post(sent)  # the account is held from here on
+
+    with Statements(admin.database.engine) as statements:
+        assert 204 == post(delivered)
+
+    begin = ["BEGIN IMMEDIATE"] if admin.database.engine.dialect.name == "sqlite" else []
+    assert begin + ["SELECT FOR UPDATE", "UPDATE messages"] == statements.seen
+    assert DeliveryStatus.DELIVERED == acme.messages.get("ann", message_id).status
+
+
+def test_status_report_gives_a_text_its_carrier_id(
+    admin: SmsAdmin, acme: AccountAdmin, carriers: dict[str, SandboxCarrier]
+) -> None:
+    """A text stored without the carrier's id (its send answer lost) gets it from a report."""
+    message_id, [sent, _] = reports_for_a_text(acme, carriers["old"])
+    carrier_id = acme.messages.get("ann", message_id).provider_message_id
+    assert carrier_id is not None
+    with admin.database.engine.begin() as connection:  # as if the send's answer was lost
+        connection.execute(
+            sa.text("UPDATE messages SET provider_message_id = NULL WHERE id = :id"),
+            {"id": message_id},
+        )
+
+    assert 204 == post(sent)
+
+    message = acme.messages.get("ann", message_id)
+    assert carrier_id == message.provider_message_id
+    assert DeliveryStatus.SENT == message.status
