@@ -215,7 +215,7 @@ def test_status_report_is_one_locked_read_and_one_update(
         assert 204 == post(delivered)
 
     begin = ["BEGIN IMMEDIATE"] if admin.database.engine.dialect.name == "sqlite" else []
-    assert begin + ["SELECT FOR UPDATE", "UPDATE messages"] == statements.seen
+    assert [*begin, "SELECT FOR UPDATE", "UPDATE messages"] == statements.seen
     assert DeliveryStatus.DELIVERED == acme.messages.get("ann", message_id).status
 
 
