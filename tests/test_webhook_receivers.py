@@ -17,7 +17,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from sms_core import Account, DeliveryStatus, ManualClock, WebhookRequest
+from sms_core import Account, DeliveryStatus, ManualClock, WebhookRequest, hookimpl
+from sms_core.domain.host_events import MessageStatusChanged
 from sms_core.services import AccountAdmin, SmsAdmin
 from sms_core.webhooks import LoopbackServer, create_app
 from sms_core.webhooks.receivers import ACCOUNT_CACHE_SECONDS
@@ -204,10 +205,21 @@ class Statements:
         sa.event.remove(self._engine, "before_cursor_execute", self._count)
 
 
-def test_status_report_is_one_locked_read_and_one_update(
+class StatusListener:
+    """A host plugin that hears of every status change."""
+
+    def __init__(self) -> None:
+        self.heard: list[MessageStatusChanged] = []
+
+    @hookimpl
+    def sms_message_status_changed(self, account: Account, event: MessageStatusChanged) -> None:
+        self.heard.append(event)
+
+
+def test_status_report_is_one_update(
     admin: SmsAdmin, acme: AccountAdmin, carriers: dict[str, SandboxCarrier]
 ) -> None:
-    """A report on a text that has the carrier's id: its row read locked, its status moved."""
+    """With no plugin hearing of status changes, a report is one conditional UPDATE."""
     message_id, [sent, delivered] = reports_for_a_text(acme, carriers["old"])
     assert 204 == post(sent)  # the account is held from here on
 
@@ -215,8 +227,47 @@ def test_status_report_is_one_locked_read_and_one_update(
         assert 204 == post(delivered)
 
     begin = ["BEGIN IMMEDIATE"] if admin.database.engine.dialect.name == "sqlite" else []
-    assert [*begin, "SELECT FOR UPDATE", "UPDATE messages"] == statements.seen
+    assert [*begin, "UPDATE messages"] == statements.seen
     assert DeliveryStatus.DELIVERED == acme.messages.get("ann", message_id).status
+
+
+def test_status_report_heard_reads_the_text_once(
+    database_url: str,
+    clock: ManualClock,
+    carriers: dict[str, SandboxCarrier],
+    server: LoopbackServer,
+) -> None:
+    """With a plugin hearing of it, the text is read locked once and updated once."""
+    listener = StatusListener()
+    with SmsAdmin.open(
+        database_url,
+        plugins=[KeyedSandbox(carriers), listener],
+        clock=clock,
+        webhook_base_url=server.url("/webhooks"),
+        rng=random.Random(7),
+    ) as admin:
+        acme = set_up(admin, carriers["old"])
+        with server.serving(create_app(admin)):
+            message_id, [sent, delivered] = reports_for_a_text(acme, carriers["old"])
+            assert 204 == post(sent)
+
+            with Statements(admin.database.engine) as statements:
+                assert 204 == post(delivered)
+
+        assert 1 == statements.seen.count("SELECT FOR UPDATE")
+        assert 1 == statements.seen.count("UPDATE messages")
+        assert DeliveryStatus.DELIVERED == acme.messages.get("ann", message_id).status
+    heard = [event.new_status for event in listener.heard if event.message_id == message_id]
+    assert [DeliveryStatus.QUEUED, DeliveryStatus.SENT, DeliveryStatus.DELIVERED] == heard
+
+
+def forget_carrier_id(admin: SmsAdmin, message_id: str) -> None:
+    """Store the text as if the carrier's answer to its send had been lost."""
+    with admin.database.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE messages SET provider_message_id = NULL WHERE id = :id"),
+            {"id": message_id},
+        )
 
 
 def test_status_report_gives_a_text_its_carrier_id(
@@ -226,14 +277,26 @@ def test_status_report_gives_a_text_its_carrier_id(
     message_id, [sent, _] = reports_for_a_text(acme, carriers["old"])
     carrier_id = acme.messages.get("ann", message_id).provider_message_id
     assert carrier_id is not None
-    with admin.database.engine.begin() as connection:  # as if the send's answer was lost
-        connection.execute(
-            sa.text("UPDATE messages SET provider_message_id = NULL WHERE id = :id"),
-            {"id": message_id},
-        )
+    forget_carrier_id(admin, message_id)
 
     assert 204 == post(sent)
 
     message = acme.messages.get("ann", message_id)
     assert carrier_id == message.provider_message_id
     assert DeliveryStatus.SENT == message.status
+
+
+def test_late_status_report_still_gives_the_carrier_id(
+    admin: SmsAdmin, acme: AccountAdmin, carriers: dict[str, SandboxCarrier]
+) -> None:
+    """A report that moves nothing (overtaken by a later one) still keeps a first carrier id."""
+    message_id, [sent, delivered] = reports_for_a_text(acme, carriers["old"])
+    carrier_id = acme.messages.get("ann", message_id).provider_message_id
+    assert 204 == post(delivered)
+    forget_carrier_id(admin, message_id)
+
+    assert 204 == post(sent)
+
+    message = acme.messages.get("ann", message_id)
+    assert carrier_id == message.provider_message_id
+    assert DeliveryStatus.DELIVERED == message.status
