@@ -101,6 +101,7 @@ import attrs
 import httpx
 
 from sms_core import (
+    AccountAdmin,
     AlreadyExistsError,
     DeliveryStatus,
     ManualClock,
@@ -258,11 +259,7 @@ def _store_texts(url: str, carrier_path: Path, base: str, messages: int) -> Stor
         for step in RegistrationStep:
             carrier.advance(carrier.review_duration(step))
             account.registration.sync()
-        # A PostgreSQL database keeps the numbers earlier runs bought from their carriers.
-        for offer in account.numbers.search("admin", NumberQuery(area_code="415", limit=20)):
-            with contextlib.suppress(AlreadyExistsError):
-                account.numbers.purchase("admin", offer.number, ["rec"], accept_terms=True)
-                break
+        _buy_a_number(account)
         numbers = [f"+1{area}555{index:04d}" for area in (212, 646, 718) for index in range(9999)]
         message_ids: list[str] = []
         for first in range(0, messages, 50):
@@ -276,6 +273,25 @@ def _store_texts(url: str, carrier_path: Path, base: str, messages: int) -> Stor
         return Stored(
             account_id=account_id, message_ids=message_ids, reports=carrier.collect_webhooks()
         )
+
+
+#: Area codes the sandbox offers numbers in, tried in turn.
+_AREA_CODES = ("415", "628", "510", "650", "408", "707", "831", "925", "209", "559")
+
+
+def _buy_a_number(account: AccountAdmin) -> None:
+    """Buy ``rec`` a number no earlier run on the database bought (the sandbox offers the same)."""
+    # A PostgreSQL database keeps the numbers earlier runs bought from their carriers; after
+    # some twenty runs every number of one area code is taken.
+    for area_code in _AREA_CODES:
+        for offer in account.numbers.search("admin", NumberQuery(area_code=area_code, limit=20)):
+            with contextlib.suppress(AlreadyExistsError):
+                account.numbers.purchase("admin", offer.number, ["rec"], accept_terms=True)
+                return
+    raise SystemExit(
+        f"every number the sandbox offers in {', '.join(_AREA_CODES)} is taken in this "
+        "database by earlier runs; run on an empty database"
+    )
 
 
 def _delivered(url: str, stored: Stored) -> int:
