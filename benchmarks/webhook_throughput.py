@@ -26,7 +26,7 @@ event loop, one connection each, so they compete with the servers for the machin
 alike.
 
 Measured on the shared 2-core test machine (1,000 texts, 50 clients), at its quietest moment
-of the session's last hour (load average 4; the hello-world moved between 313 and 1,794 req/s
+of the session's last hour (load average 4; the hello-world moved between 312 and 1,877 req/s
 in that hour), after the changes at the end of this text:
 
 ================================  =======  ======  ======
@@ -113,21 +113,29 @@ SQLite CPU, ms              1.28, 1.28, 1.29                 0.66, 0.64, 0.69
 PostgreSQL CPU, ms          1.52, 1.67, 1.38                 0.50, 0.44, 0.52
 ==========================  ===============================  ===========================
 
-Through ``smsadmin serve``, runs taking turns with the tree before (req/s / p99 ms; at load 4
-to 6 also the share of the hello-world run beside it):
+Through ``smsadmin serve``, six pairs of runs taking turns with the tree before (req/s /
+p99 ms, and the share of the hello-world run beside it; the load average over the pair):
 
-========  ====  ===================================  ===================================
-database  load  before                               after
-========  ====  ===================================  ===================================
-SQLite    7-10  208 / 718, 260 / 407, 319 / 290      250 / 453, 326 / 322, 312 / 288
-SQLite    4-6   335 / 233 (19 %), 294 / 343 (68 %)   377 / 247 (33 %), 193 / 540 (62 %)
-Postgres  7-10  171 / 783, 126 / 1,611, 160 / 591    188 / 827, 244 / 623, 238 / 605
-Postgres  4-6   235 / 379 (38 %), 161 / 668 (22 %)   622 / 286 (37 %), 555 / 271 (98 %)
-========  ====  ===================================  ===================================
+==========  =====  ======================  ======================
+database    load   before                  after
+==========  =====  ======================  ======================
+SQLite      10     208 / 718 (29 %)        250 / 453 (80 %)
+SQLite      9-10   260 / 407 (52 %)        326 / 322 (56 %)
+SQLite      7-9    319 / 290 (64 %)        312 / 288 (40 %)
+SQLite      4      335 / 233 (19 %)        377 / 247 (33 %)
+SQLite      4-6    294 / 343 (68 %)        193 / 540 (62 %)
+SQLite      3-5    196 / 616 (35 %)        398 / 256 (56 %)
+PostgreSQL  10     171 / 783 (32 %)        188 / 827 (34 %)
+PostgreSQL  9-10   126 / 1,611 (37 %)      244 / 623 (35 %)
+PostgreSQL  7-9    160 / 591 (33 %)        238 / 605 (44 %)
+PostgreSQL  4      235 / 379 (38 %)        622 / 286 (37 %)
+PostgreSQL  4-6    161 / 668 (22 %)        555 / 271 (98 %)
+PostgreSQL  3-5    375 / 198 (20 %)        297 / 507 (31 %)
+==========  =====  ======================  ======================
 
-PostgreSQL gains most (a report was two transactions, each with a ping: now one statement),
-more throughput in all five pairs; SQLite's served figures move with the load more than with
-the change (more in three pairs of five), though its CPU per report halved.
+PostgreSQL gains most (a report was two transactions, each with a ping: now one statement):
+more requests per second in five pairs of six. SQLite's served figures move with the load
+more than with the change (more in four pairs of six), though its CPU per report halved.
 On this machine the shares swing with the load (the hello-world suffers more from it than the
 SDK does: shares of 40 to 80 % at load 8 say nothing); the quiet machine's figures follow
 from the CPU above: a report cost the server about 2.5 ms on SQLite and 3.1 ms on PostgreSQL,
