@@ -144,6 +144,9 @@ class SmsAdmin:
     clock: Clock = attrs.field(factory=SystemClock)
     webhooks: WebhookUrls = attrs.field(factory=WebhookUrls.from_environ)
     rng: random.Random = attrs.field(factory=random.Random)
+    #: How many times this SDK has changed an account's settings: what holds accounts for a
+    #: while (the webhook app, :mod:`sms_core.webhooks.receivers`) reads them again when it moves.
+    account_changes: int = attrs.field(default=0, init=False)
 
     @classmethod
     def open(
@@ -261,8 +264,8 @@ class SmsAdmin:
             ConfigurationError: When the carrier refuses the settings; the message names the
                 setting and the fix.
         """
-        self.account(account_id)  # an id no account can have is refused before any lock
-        return change_provider_settings(
+        self.load_account(account_id)  # an id no account can have is refused before any lock
+        changed = change_provider_settings(
             self.database,
             self.hooks,
             self.clock,
@@ -271,12 +274,22 @@ class SmsAdmin:
             unset=unset,
             actor_id=actor_id,
         )
+        self.account_changes += 1  # after the commit: a read from now on sees the change
+        return changed
 
     def account(self, account_id: str) -> AccountAdmin:
         """The services of one account.
 
         An id no account can have (see :meth:`create_account`) is refused without a query, so
         a hostile id (a NUL, a megabyte of text) from a webhook URL never reaches the database.
+
+        Raises:
+            AccountNotFoundError: When no account has that id (or it cannot be one).
+        """
+        return self._admin(self.load_account(account_id))
+
+    def load_account(self, account_id: str) -> Account:
+        """The account as stored, without building its services (see :meth:`account`).
 
         Raises:
             AccountNotFoundError: When no account has that id (or it cannot be one).
@@ -292,7 +305,7 @@ class SmsAdmin:
             raise AccountNotFoundError(
                 f"no account {account_id!r}; create it first with create_account()"
             )
-        return self._admin(account)
+        return account
 
     def accounts(self) -> list[Account]:
         """Every account, by id."""
@@ -423,7 +436,11 @@ class SmsAdmin:
         self.close()
 
     def _admin(self, account: Account) -> AccountAdmin:
-        context = AccountContext(
+        return AccountAdmin.build(self.context(account))
+
+    def context(self, account: Account) -> AccountContext:
+        """What the services of ``account`` share: it, and this SDK's database, plugins, clock."""
+        return AccountContext(
             account=account,
             database=self.database,
             hooks=self.hooks,
@@ -432,7 +449,6 @@ class SmsAdmin:
             make_id=new_id,
             rng=self.rng,
         )
-        return AccountAdmin.build(context)
 
 
 def _is_account_id(value: object) -> bool:

@@ -150,6 +150,10 @@ def record_status(
         if locked is not None and locked.id == message_id
         else message_store.lock_message(connection, account_id, message_id)
     )
+    # The carrier's id is stored only on a text that has none: the locked row says whether
+    # one is there, so a report about a text that has it runs no UPDATE for it.
+    if before is not None and before.provider_message_id is not None:
+        provider_message_id = None
     changed = message_store.record_status(
         connection,
         account_id,

@@ -63,6 +63,7 @@ from sms_core.domain import (
     RegistrationStepUpdate,
     StatusUpdate,
 )
+from sms_core.domain.host_events import MessageStatusChanged
 from sms_core.exceptions import LineNotFoundError, RegistrationStepNotFoundError, StoreConflict
 from sms_core.segments import analyze
 from sms_core.services import host_events, inbox
@@ -184,6 +185,22 @@ class EventApplier:
 
     def _apply_status(self, update: StatusUpdate) -> None:
         context, account_id = self._context, self._context.account.id
+        if not context.hooks.listens_to(MessageStatusChanged):
+            # No plugin hears of status changes, so nothing needs the text as it was: one
+            # conditional UPDATE, the status only forward (benchmarks/webhook_throughput.py).
+            with context.database.transaction() as connection:
+                message_store.advance_status(
+                    connection,
+                    account_id,
+                    message_id=update.message_id,
+                    provider_message_id=update.provider_message_id,
+                    status=update.status,
+                    now=context.now(),
+                    error_code=update.error_code,
+                    error_message=update.error_message,
+                    failure_reason=update.failure_reason,
+                )
+            return
         with context.database.transaction() as connection:
             # Read by the SDK's id with its row locked, as record_status needs it: one read.
             locked = (

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,19 +36,60 @@ def create_engine(url: str) -> sa.Engine:
 
     SQLite gets WAL journaling, a busy timeout and ``BEGIN IMMEDIATE`` transactions, so that
     several processes sharing one file queue their writes instead of failing; its folder is
-    created. PostgreSQL URLs without a driver use ``psycopg`` (version 3).
+    created. PostgreSQL URLs without a driver use ``psycopg`` (version 3), and a pooled
+    connection is pinged before use when it lay unused (:data:`PING_AFTER_IDLE_SECONDS`).
     """
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(parsed, pool_pre_ping=True)
+        engine = sa.create_engine(parsed)
+        event.listen(engine, "checkin", _note_idle)
+        event.listen(engine, "checkout", _ping_when_idle(engine.dialect))
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(parsed, connect_args={"timeout": 30})
     event.listen(engine, "connect", _configure_sqlite)
     event.listen(engine, "begin", _begin_immediate)
     return engine
+
+
+#: Seconds a pooled PostgreSQL connection may lie unused before its next use is preceded by a
+#: ping (a round trip), so that a connection the server or the network closed meanwhile (a
+#: restart, an idle timeout) is replaced before any statement runs on it.
+#:
+#: SQLAlchemy's ``pool_pre_ping`` pings at every checkout: under a carrier's stream of
+#: webhooks, one round trip and about 5 % of a status report's Python calls, for a connection
+#: returned moments before (benchmarks/webhook_throughput.py). A connection used within this
+#: window is trusted; if the server went away in it, the first statement fails, SQLAlchemy
+#: invalidates the whole pool, and the work is retried whole: the carrier posts a webhook that
+#: answered 500 again, a poller runs its pass again, a command is run again.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+# Where a pooled connection's record keeps when it was returned; SQLAlchemy clears ``info``
+# when it replaces the connection, so a new connection is never pinged.
+_IDLE_SINCE = "sms_core_idle_since"
+
+
+def _note_idle(dbapi_connection: Any, record: Any) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_when_idle(dialect: sa.Dialect) -> Callable[[Any, Any, Any], None]:
+    """The pool's checkout listener that pings, with ``dialect``, a connection that lay unused."""
+
+    def ping(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as err:
+            # The pool discards this connection and checks out another (a new one if need be).
+            raise sa.exc.DisconnectionError(f"a pooled connection was closed: {err}") from err
+
+    return ping
 
 
 def _configure_sqlite(dbapi_connection: sqlite3.Connection, record: Any) -> None:

@@ -113,6 +113,34 @@ _STATUS_FORWARD = (
     )
 )
 
+# A status report when nothing needs the text as it was (no plugin hears of status changes):
+# one UPDATE that moves the status forward and keeps a first carrier id, by the SDK's id or,
+# for a report without it, by the carrier's.
+_ADVANCE = (
+    messages.update()
+    .where(
+        _m.account_id == sa.bindparam("b_account_id"),
+        _m.direction == Direction.OUTBOUND.value,
+        _m.status_rank < sa.bindparam("b_rank"),
+    )
+    .values(
+        provider_message_id=sa.func.coalesce(
+            _m.provider_message_id, sa.bindparam("b_provider_message_id", type_=sa.String)
+        ),
+        status=sa.bindparam("b_status"),
+        status_rank=sa.bindparam("b_rank"),
+        error_code=sa.bindparam("b_error_code"),
+        error_message=sa.bindparam("b_error_message"),
+        failure_reason=sa.bindparam("b_failure_reason"),
+        updated_at=sa.bindparam("b_now"),
+    )
+)
+_ADVANCE_BY_ID = _ADVANCE.where(_m.id == sa.bindparam("b_id"))
+_FIRST_CARRIER_ID_OUTBOUND = _FIRST_CARRIER_ID.where(_m.direction == Direction.OUTBOUND.value)
+_ADVANCE_BY_CARRIER_ID = _ADVANCE.where(
+    _m.provider_message_id == sa.bindparam("b_carrier_id", type_=sa.String)
+)
+
 
 @attrs.frozen(kw_only=True)
 class Charge:
@@ -283,6 +311,56 @@ def record_status(
         },
     )
     return advanced.rowcount == 1
+
+
+def advance_status(
+    connection: sa.Connection,
+    account_id: str,
+    *,
+    message_id: str | None,
+    provider_message_id: str | None,
+    status: DeliveryStatus,
+    now: datetime,
+    error_code: str | None = None,
+    error_message: str | None = None,
+    failure_reason: FailureReason | None = None,
+) -> bool:
+    """:func:`record_status` for a text found by a report's ids, without reading it first.
+
+    The text is the account's outbound one with the SDK's id ``message_id``, else the one with
+    the carrier's id ``provider_message_id`` (as a report names it); a report on neither (an
+    unknown or inbound text) changes nothing. Its status moves only forward, as
+    :func:`record_status` moves it, and it keeps the carrier's id when it had none. One
+    UPDATE when the status moves; a report that moves nothing (a duplicate, one overtaken by
+    a later one) looks further so that a first carrier id is still kept.
+
+    Returns:
+        Whether the status changed.
+    """
+    params: dict[str, Any] = {
+        "b_account_id": account_id,
+        "b_provider_message_id": provider_message_id,
+        "b_status": status.value,
+        "b_rank": status.rank,
+        "b_error_code": error_code,
+        "b_error_message": error_message,
+        "b_failure_reason": failure_reason,
+        "b_now": now,
+    }
+    by_id = params | {"b_id": message_id}
+    if message_id is not None and connection.execute(_ADVANCE_BY_ID, by_id).rowcount == 1:
+        return True
+    if provider_message_id is None:
+        return False
+    by_carrier = params | {"b_carrier_id": provider_message_id}
+    if connection.execute(_ADVANCE_BY_CARRIER_ID, by_carrier).rowcount == 1:
+        return True
+    if message_id is not None:  # not moved: still keep a first carrier id
+        key = {"b_account_id": account_id, "b_id": message_id}
+        connection.execute(
+            _FIRST_CARRIER_ID_OUTBOUND, key | {"b_provider_message_id": provider_message_id}
+        )
+    return False
 
 
 def note_unresolved(connection: sa.Connection, account_id: str, message_id: str, note: str) -> None:

@@ -3,6 +3,8 @@
 * :mod:`sms_core.webhooks.urls`: the one place a webhook URL is built, both the one the SDK
   configures at the carrier and the one it verifies a signature against;
 * :mod:`sms_core.webhooks.pipeline`: verify → parse → apply → answer, for one request;
+* :mod:`sms_core.webhooks.receivers`: each account's pipeline, held by the app for a few
+  seconds;
 * :mod:`sms_core.webhooks.app`: the Starlette app that turns HTTP into the pipeline's input and
   its answer or refusal back into HTTP;
 * :mod:`sms_core.webhooks.server`: uvicorn on a loopback port, for the demo and tests.

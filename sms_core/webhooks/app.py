@@ -9,9 +9,11 @@ refusals become status codes through Starlette's exception handlers.
 
 The account is looked up before its carrier checks the signature (the carrier's secret is
 the account's), but an id no account can have (a NUL, a lone surrogate, 65 characters) is
-refused before any query. Past the signature, a body is read within limits
-(:mod:`sms_core.domain.json_body`: depth, integer size, finite numbers) and every id or code
-an event carries must fit the column it goes to, so a signed but hostile body is a ``400``.
+refused before any query. The app keeps each account it read for a few seconds
+(:mod:`sms_core.webhooks.receivers` says what that may delay: never a rotated secret).
+Past the signature, a body is read within limits (:mod:`sms_core.domain.json_body`: depth,
+integer size, finite numbers) and every id or code an event carries must fit the column it
+goes to, so a signed but hostile body is a ``400``.
 
 Refusals change nothing and answer a short plain-text reason, one exception handler per
 class of error (the closest class wins, so a signature error is a 403, not a 400):
@@ -52,6 +54,7 @@ from sms_core.exceptions import (
     WebhookError,
     WebhookSignatureError,
 )
+from sms_core.webhooks.receivers import Receivers
 from sms_core.webhooks.urls import configured_base, routes_prefix, signed_url, webhook_url
 
 if TYPE_CHECKING:
@@ -135,10 +138,11 @@ def create_app(
         else routes_prefix(public_base or admin.webhooks.base)
     )
     threads = _Threads(WORKER_THREADS)
+    receivers = Receivers(admin)
     routes = [
         Route(
             webhook_url(prefix, "{account_id}", kind),  # the shape of every configured URL
-            _endpoint(admin, kind, public_base, threads),
+            _endpoint(receivers, kind, public_base, threads),
             methods=["POST"],
             name=f"webhook-{kind.value}",
         )
@@ -152,7 +156,7 @@ def create_app(
 
 
 def _endpoint(
-    admin: SmsAdmin, kind: WebhookKind, public_base: str | None, threads: _Threads
+    receivers: Receivers, kind: WebhookKind, public_base: str | None, threads: _Threads
 ) -> Endpoint:
     async def receive(request: Request) -> Response:
         request.state.webhook_kind = kind.value  # for the refusal's log line
@@ -169,7 +173,7 @@ def _endpoint(
             method=request.method, url=url, headers=dict(request.headers.items()), body=body
         )
         answer = await anyio.to_thread.run_sync(
-            _handle, admin, account_id, kind, webhook, limiter=threads.limiter()
+            _handle, receivers, account_id, kind, webhook, limiter=threads.limiter()
         )
         _logger.info("%s webhook for account %r answered %d", kind.value, account_id, answer.status)
         return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
@@ -178,9 +182,9 @@ def _endpoint(
 
 
 def _handle(
-    admin: SmsAdmin, account_id: str, kind: WebhookKind, webhook: WebhookRequest
+    receivers: Receivers, account_id: str, kind: WebhookKind, webhook: WebhookRequest
 ) -> WebhookResponse:
-    return admin.account(account_id).webhooks.handle(kind, webhook)
+    return receivers.receiver(account_id).handle(kind, webhook)
 
 
 class _Threads:
