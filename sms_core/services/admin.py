@@ -21,6 +21,7 @@ from sms_core.plugins import Hooks
 from sms_core.services.account_settings import OPERATOR_ACTOR, change_provider_settings
 from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
+from sms_core.services.carrier_calls import CarrierCalls
 from sms_core.services.consent import ConsentRecords
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
 from sms_core.services.erasure import Erasure
@@ -141,6 +142,8 @@ class SmsAdmin:
     clock: Clock = attrs.field(factory=SystemClock)
     webhooks: WebhookUrls = attrs.field(factory=WebhookUrls.from_environ)
     rng: random.Random = attrs.field(factory=random.Random)
+    #: The threads mass texts wait on the carrier with, kept between them; stopped by close().
+    carrier_calls: CarrierCalls = attrs.field(factory=CarrierCalls)
 
     @classmethod
     def open(
@@ -405,7 +408,8 @@ class SmsAdmin:
         return HostEventDelivery(database=self.database, hooks=self.hooks, clock=self.clock)
 
     def close(self) -> None:
-        """Close the database connections."""
+        """Stop the threads kept for carrier calls and close the database connections."""
+        self.carrier_calls.close()
         self.database.close()
 
     def __enter__(self) -> SmsAdmin:
@@ -428,6 +432,7 @@ class SmsAdmin:
             webhooks=self.webhooks,
             make_id=new_id,
             rng=self.rng,
+            carrier_calls=self.carrier_calls,
         )
         return AccountAdmin.build(context)
 
