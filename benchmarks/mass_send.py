@@ -79,8 +79,7 @@ import random
 import sys
 import tempfile
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from twilio.rest import Client  # type: ignore[import-untyped]  # twilio has no type hints
@@ -92,6 +91,7 @@ from sms_core import (
     PhoneNumber,
     Recipient,
     RegistrationStep,
+    SendReceipt,
     SmsAdmin,
     StepStatus,
 )
@@ -101,7 +101,14 @@ from sms_twilio.testing import AUTH_TOKEN, TwilioStandIn
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _runs import Figures, Run, median, timed  # the mass-text benchmarks' timing
+from _runs import (
+    OVERHEAD_AIM_MS,
+    Figures,
+    Run,
+    median,
+    requests_alone,
+    timed,
+)  # the mass-text benchmarks' timing
 from figures import Row  # the folder's shared row type (see run.py)
 
 #: 13:00 in New York on a weekday: every benchmark number may be texted.
@@ -147,7 +154,8 @@ def main() -> None:
     print(f"  {'SDK send_mass, Twilio adapter':39}{_row(sdk)}   {loop.wall / sdk.wall:.1f}x faster")
     print(f"    {'its carrier requests alone':37}{_row(adapter)}")
     overhead = (sdk.cpu - adapter.cpu) * 1000
-    print(f"    {'SDK overhead on top of them':37}{'':9}{overhead:12.3f} ms   (aim: under 1 ms)")
+    aim = f"(aim: {OVERHEAD_AIM_MS} ms)"
+    print(f"    {'SDK overhead on top of them':37}{'':9}{overhead:12.3f} ms   {aim}")
     print(f"  sent: loop {loop.sent}, SDK {sdk.sent}, carrier requests alone {adapter.sent}")
     waves = waves_at(n, concurrency)
     print(f"  one text through the SDK (the one-answer floor): {floor.wall:.3f} s")
@@ -229,6 +237,8 @@ def _sdk_side(
     """
     with PooledHttpClient(base_urls=base_urls) as http, _sdk(database, http) as admin:
         account = admin.account("bench")
+        clock = admin.clock
+        assert isinstance(clock, ManualClock)
         warm_up = [Recipient(candidate_id=None, number="+12125559999")]
         account.messages.send_mass("rec", warm_up, BODY)
         batch = [Recipient(candidate_id=None, number=number) for number in recipients]
@@ -245,16 +255,18 @@ def _sdk_side(
         hooks = admin.hooks
         concurrency = hooks.provider_info(account.account).capabilities.max_concurrent_sends
 
-        def send_all() -> int:
-            with ThreadPoolExecutor(min(concurrency, len(texts))) as pool:
-                sent = pool.map(lambda text: hooks.send_message(account.account, text), texts)
-                return sum(1 for _ in sent)
+        def send(text: OutboundMessage) -> SendReceipt:
+            return hooks.send_message(account.account, text)
 
-        sdk, adapter, floor = [], [], []
-        for _ in range(rounds):  # in turns, so both see the machine alike
-            sdk.append(timed(lambda: account.messages.send_mass("rec", batch, BODY).sent))
-            adapter.append(timed(send_all))
-            floor.append(timed(lambda: account.messages.send_mass("rec", warm_up, BODY).sent))
+        with requests_alone(send, texts, concurrency) as send_all:
+            sdk, adapter, floor = [], [], []
+            for _ in range(rounds):  # in turns, so both see the machine alike
+                # Each round at a moment of its own, as on the wall clock: the SDK remembers
+                # quiet-hours windows per moment (once per mass text, not across them).
+                clock.advance(timedelta(seconds=1))
+                sdk.append(timed(lambda: account.messages.send_mass("rec", batch, BODY).sent))
+                adapter.append(timed(send_all))
+                floor.append(timed(lambda: account.messages.send_mass("rec", warm_up, BODY).sent))
         return sdk, adapter, floor, concurrency
 
 
