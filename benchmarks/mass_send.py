@@ -258,15 +258,15 @@ def _sdk_side(
         def send(text: OutboundMessage) -> SendReceipt:
             return hooks.send_message(account.account, text)
 
-        with requests_alone(send, texts, concurrency) as send_all:
-            sdk, adapter, floor = [], [], []
-            for _ in range(rounds):  # in turns, so both see the machine alike
-                # Each round at a moment of its own, as on the wall clock: the SDK remembers
-                # quiet-hours windows per moment (once per mass text, not across them).
-                clock.advance(timedelta(seconds=1))
-                sdk.append(timed(lambda: account.messages.send_mass("rec", batch, BODY).sent))
-                adapter.append(timed(send_all))
-                floor.append(timed(lambda: account.messages.send_mass("rec", warm_up, BODY).sent))
+        send_all = requests_alone(send, texts, concurrency)
+        sdk, adapter, floor = [], [], []
+        for _ in range(rounds):  # in turns, so both see the machine alike
+            # Each round at a moment of its own, as on the wall clock: the SDK remembers
+            # quiet-hours windows per moment (once per mass text, not across them).
+            clock.advance(timedelta(seconds=1))
+            sdk.append(timed(lambda: account.messages.send_mass("rec", batch, BODY).sent))
+            adapter.append(timed(send_all))
+            floor.append(timed(lambda: account.messages.send_mass("rec", warm_up, BODY).sent))
         return sdk, adapter, floor, concurrency
 
 

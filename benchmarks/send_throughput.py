@@ -7,9 +7,9 @@ Run it from the repository root::
 
 It prints figures and asserts nothing. Beside the SDK's sends it times the same single texts
 handed straight to the sandbox adapter (no checks, no store), the floor of what the SDK adds
-to, and the mass texts' texts handed to it at the concurrency it declares, on threads kept
-between batches as the SDK keeps its own: the floor of a mass text, which the SDK's mass text
-is held against (not the singles, which go one after the other). ``smoke()`` (for
+to, and the mass texts' texts handed to it at the concurrency it declares (a thread pool per
+batch, as ``mass_send.py``'s carrier requests alone): the floor of a mass text, which the
+SDK's mass text is held against (not the singles, which go one after the other). ``smoke()`` (for
 ``benchmarks/run.py``) sends 20 singles and one mass text. Everything runs on a manual clock
 (carrier time and quiet hours never depend on when it runs), moved on a second before each
 send as the wall clock would move: the SDK remembers quiet-hours windows per moment, so a
@@ -89,8 +89,8 @@ def measure(database_url: str | None, *, singles: int, mass: int) -> Figures:
 
     The carrier's own part is timed too: ``singles`` texts handed straight to the sandbox
     adapter's ``sms_send_message``, what a program would do without the SDK's checks and store,
-    and ``mass`` times 50 texts handed to it at the concurrency it declares (on threads kept
-    between the batches, as the SDK keeps its own), the floor of a mass text.
+    and ``mass`` times 50 texts handed to it at the concurrency it declares, the floor of a
+    mass text.
     """
     with tempfile.TemporaryDirectory() as folder:
         url = database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
@@ -165,11 +165,11 @@ def measure(database_url: str | None, *, singles: int, mass: int) -> Figures:
             def send(text: OutboundMessage) -> SendReceipt:
                 return admin.hooks.send_message(account.account, text)
 
-            with requests_alone(send, batch_texts, capabilities.max_concurrent_sends) as send_all:
-                started = time.perf_counter()
-                for _ in range(mass):
-                    send_all()
-                mass_carrier_seconds = time.perf_counter() - started
+            send_all = requests_alone(send, batch_texts, capabilities.max_concurrent_sends)
+            started = time.perf_counter()
+            for _ in range(mass):
+                send_all()
+            mass_carrier_seconds = time.perf_counter() - started
             return Figures(
                 singles=single_seconds,
                 mass=mass_seconds,
