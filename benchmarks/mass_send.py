@@ -93,9 +93,9 @@ processes taking turns:
 
 * Python function calls per text on the calling thread (cProfile, 9 mass texts of 50 at 50 ms
   per answer, median), which the machine's load does not move: 495 -> 280.
-* Statements per mass text (SQLAlchemy ``before_cursor_execute`` events): 20 -> 20 (16 to 22
-  on both trees, with how the answers fall into settling batches: 6 to 9 ``BEGIN``). Same
-  statements, cheaper to run: what went is building them, not executing them.
+* Statements per mass text (SQLAlchemy ``before_cursor_execute`` events, median of 9): 20 ->
+  20 (18 to 22 on the old tree, 16 to 20 on the new, with how the answers fall into settling
+  batches). The same statements: what went is building them, not executing them.
 * Calling-thread CPU per text (``time.thread_time``, median of 15 mass texts per process, the
   middle of 3 processes per tree taking turns): 403 -> 253 us, at a load average of 6 to 7.
 * The overhead printed here (each run: the benchmark's own SDK side as of ``5d1c519``, its
