@@ -33,7 +33,6 @@ import multiprocessing
 import random
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,6 +45,7 @@ from sms_core import (
     PhoneNumber,
     Recipient,
     RegistrationStep,
+    SendReceipt,
     SmsAdmin,
 )
 from sms_core.testing import sample_brand, sample_campaign
@@ -55,7 +55,14 @@ from sms_telnyx.testing.standin import API_KEY, TelnyxStandIn, TelnyxState
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _runs import Figures, Run, median, timed  # the mass-text benchmarks' timing
+from _runs import (
+    OVERHEAD_AIM_MS,
+    Figures,
+    Run,
+    median,
+    requests_alone,
+    timed,
+)  # the mass-text benchmarks' timing
 from figures import Row  # the folder's shared row type (see run.py)
 
 #: 13:00 in New York on a weekday: every benchmark number may be texted.
@@ -97,7 +104,8 @@ def main() -> None:
     print(f"  {'SDK send_mass, Telnyx adapter':39}{_row(sdk)}   {loop.wall / sdk.wall:.1f}x faster")
     print(f"    {'its carrier requests alone':37}{_row(adapter)}")
     overhead = (sdk.cpu - adapter.cpu) * 1000
-    print(f"    {'SDK overhead on top of them':37}{'':9}{overhead:12.3f} ms   (aim: under 1 ms)")
+    aim = f"(aim: {OVERHEAD_AIM_MS} ms)"
+    print(f"    {'SDK overhead on top of them':37}{'':9}{overhead:12.3f} ms   {aim}")
     print(f"  sent: loop {loop.sent}, SDK {sdk.sent}, carrier requests alone {adapter.sent}")
 
 
@@ -175,11 +183,10 @@ def _sdk_side(
         hooks = admin.hooks
         concurrency = hooks.provider_info(account.account).capabilities.max_concurrent_sends
 
-        def send_all() -> int:
-            with ThreadPoolExecutor(min(concurrency, len(texts))) as pool:
-                sent = pool.map(lambda text: hooks.send_message(account.account, text), texts)
-                return sum(1 for _ in sent)
+        def send(text: OutboundMessage) -> SendReceipt:
+            return hooks.send_message(account.account, text)
 
+        send_all = requests_alone(send, texts, concurrency)
         sdk, adapter = [], []
         for _ in range(rounds):  # in turns, so both see the machine alike
             sdk.append(timed(lambda: account.messages.send_mass("rec", batch, BODY).sent))

@@ -171,7 +171,8 @@ def text(field: str, value: object, *, max_length: int, allow_empty: bool = True
         raise _refuse(field, value, f"at most {max_length} characters")
     if "\x00" in value:
         raise _refuse(field, value, "no NUL character")
-    if any(unicodedata.category(char) == "Cs" for char in value):
+    # ASCII text (most of it) holds no surrogate: the check per character is skipped.
+    if not value.isascii() and any(unicodedata.category(char) == "Cs" for char in value):
         raise _refuse(field, value, "no lone surrogate (text that is not valid Unicode)")
     if not allow_empty and not value.strip():
         raise _refuse(field, value, "some visible text")
@@ -188,7 +189,12 @@ def visible_text(field: str, value: object, *, max_length: int, allow_empty: boo
             ``allow_empty``) no visible one.
     """
     checked = text(field, value, max_length=max_length, allow_empty=allow_empty)
-    if any(unicodedata.category(char) in _INVISIBLE for char in checked):
+    # In ASCII the only invisible characters are the controls, which are not printable.
+    if (
+        not checked.isprintable()
+        if checked.isascii()
+        else any(unicodedata.category(char) in _INVISIBLE for char in checked)
+    ):
         raise _refuse(field, value, "visible characters and spaces only (no control characters)")
     return checked
 

@@ -153,6 +153,21 @@ class TestStateRules:
         assert local(NEW_YORK, 2025, 6, 12, 8, 0) == decision.next_allowed
         assert "outside Florida's hours (08:00 to 20:00)" in decision.reason
 
+    def test_each_policy_decides_with_its_own_rules_at_one_moment(self) -> None:
+        """At one moment, Florida's rule refuses and a policy without it allows, in any order.
+
+        The windows are remembered per policy, zones, state and moment (a mass text checks
+        each recipient at one moment), so a policy's rules must never answer for another's.
+        """
+        at = local(NEW_YORK, *JUNE, 20, 30)
+        federal_only = attrs.evolve(DEFAULT_QUIET_HOURS, state_rules=())
+        assert [False, True, False, True] == [
+            DEFAULT_QUIET_HOURS.check(MIAMI, at).allowed,
+            federal_only.check(MIAMI, at).allowed,
+            DEFAULT_QUIET_HOURS.check(MIAMI, at).allowed,
+            federal_only.check(MIAMI, at).allowed,
+        ]
+
     @pytest.mark.parametrize(("number", "zone"), [(OKLAHOMA_CITY, CHICAGO), (BALTIMORE, NEW_YORK)])
     def test_oklahoma_and_maryland_close_at_eight(
         self, number: PhoneNumber, zone: ZoneInfo

@@ -31,6 +31,7 @@ place: its data loading, its DST-safe windows and its wording belong together.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
@@ -275,8 +276,14 @@ def area_code_state(number: PhoneNumber) -> str | None:
     return state_of_area_code(number.e164[2:5])
 
 
+@functools.lru_cache(maxsize=4096)
 def _time_zones(number: PhoneNumber) -> tuple[str, ...]:
-    """The time zones ``phonenumbers`` gives for the number, using the kind it keeps."""
+    """The time zones ``phonenumbers`` gives for the number, using the kind it keeps.
+
+    Remembered for the last 4,096 numbers, as their parsing is (agencies text the same
+    candidates again and again): the lookup matches the number against every prefix of its
+    country's time-zone table.
+    """
     if phonenumbers.is_number_type_geographical(number.kind(), number.country_code):
         return tuple(phonenumbers_timezone.time_zones_for_geographical_number(number.parsed()))
     return tuple(phonenumbers_timezone.time_zones_for_number(number.parsed()))
@@ -362,7 +369,7 @@ def _earliest(constraints: Iterable[_Constraint], at: datetime) -> datetime | No
     return None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)  # hashed once: it keys the windows' cache
 class QuietHoursPolicy:
     """When texts may reach recipients: a default window, state rules and the unknown case.
 
@@ -422,20 +429,10 @@ class QuietHoursPolicy:
             zones = US_TIME_ZONES
             preamble = f"the time zone of {number} is unknown, so every US zone counts: "
 
-        constraints = self._constraints(zones, state)
-        next_allowed = _earliest(constraints, at)
-        if next_allowed == at:
-            reason = f"{preamble}within the allowed hours in {', '.join(zones)}"
-        else:
-            closed = next(c for c in constraints if c.next_open(at) != at)
-            if next_allowed is None:
-                when = f"no time in the next {_HORIZON_DAYS} days is allowed in all its zones"
-            else:
-                when = f"next allowed {next_allowed:%a %Y-%m-%d %H:%M} UTC"
-            reason = f"{preamble}{closed.describe(at)}; {when}"
+        next_allowed, why = _window(self, zones, state, at)
         return QuietHoursDecision(
             allowed=next_allowed == at,
-            reason=reason,
+            reason=preamble + why,
             zones=zones,
             state=state,
             next_allowed=next_allowed,
@@ -450,6 +447,28 @@ class QuietHoursPolicy:
             for zone in zones
             for window, owner in windows
         ]
+
+
+@functools.lru_cache(maxsize=256)
+def _window(
+    policy: QuietHoursPolicy, zones: tuple[str, ...], state: str | None, at: datetime
+) -> tuple[datetime | None, str]:
+    """The next allowed moment from ``at`` in ``zones`` and ``state``, and why, under ``policy``.
+
+    Remembered: a mass text checks every recipient at one moment, and most of them share
+    their zone and state, so the windows are worked out once per zone and state, not once
+    per recipient.
+    """
+    constraints = policy._constraints(zones, state)
+    next_allowed = _earliest(constraints, at)
+    if next_allowed == at:
+        return next_allowed, f"within the allowed hours in {', '.join(zones)}"
+    closed = next(c for c in constraints if c.next_open(at) != at)
+    if next_allowed is None:
+        when = f"no time in the next {_HORIZON_DAYS} days is allowed in all its zones"
+    else:
+        when = f"next allowed {next_allowed:%a %Y-%m-%d %H:%M} UTC"
+    return next_allowed, f"{closed.describe(at)}; {when}"
 
 
 #: The bundled policy: the federal window, every bundled state rule, US zones when unknown.

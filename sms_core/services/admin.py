@@ -21,6 +21,7 @@ from sms_core.plugins import Hooks
 from sms_core.services.account_settings import OPERATOR_ACTOR, change_provider_settings
 from sms_core.services.allowance import AllowanceAdmin
 from sms_core.services.audit import AuditTrail
+from sms_core.services.carrier_calls import CarrierCalls
 from sms_core.services.consent import ConsentRecords
 from sms_core.services.context import AccountContext, WebhookUrls, new_id
 from sms_core.services.erasure import Erasure
@@ -144,6 +145,8 @@ class SmsAdmin:
     clock: Clock = attrs.field(factory=SystemClock)
     webhooks: WebhookUrls = attrs.field(factory=WebhookUrls.from_environ)
     rng: random.Random = attrs.field(factory=random.Random)
+    #: The threads mass texts wait on the carrier with, kept between them; stopped by close().
+    carrier_calls: CarrierCalls = attrs.field(factory=CarrierCalls)
     #: How many times this SDK has changed an account's settings: what holds accounts for a
     #: while (the webhook app, :mod:`sms_core.webhooks.receivers`) reads them again when it moves.
     account_changes: int = attrs.field(default=0, init=False)
@@ -421,7 +424,8 @@ class SmsAdmin:
         return HostEventDelivery(database=self.database, hooks=self.hooks, clock=self.clock)
 
     def close(self) -> None:
-        """Close the database connections."""
+        """Stop the threads kept for carrier calls and close the database connections."""
+        self.carrier_calls.close()
         self.database.close()
 
     def __enter__(self) -> SmsAdmin:
@@ -448,6 +452,7 @@ class SmsAdmin:
             webhooks=self.webhooks,
             make_id=new_id,
             rng=self.rng,
+            carrier_calls=self.carrier_calls,
         )
 
 

@@ -18,6 +18,7 @@ from sms_core.clock import Clock
 from sms_core.domain import Account, Action, AuditAction, HostPolicy, PhoneNumber, User
 from sms_core.exceptions import PermissionDeniedError, UserNotFoundError
 from sms_core.plugins import Hooks
+from sms_core.services.carrier_calls import CarrierCalls
 from sms_core.store import Database, Transaction
 from sms_core.store.audit import record_audit
 from sms_core.store.users import get_user
@@ -42,6 +43,8 @@ class AccountContext:
     webhooks: WebhookUrls
     make_id: Callable[[], str] = new_id
     rng: random.Random = attrs.field(factory=random.Random)
+    #: The threads mass texts wait on the carrier with (the SDK's own, shared by accounts).
+    carrier_calls: CarrierCalls = attrs.field(factory=CarrierCalls)
 
     def now(self) -> datetime:
         """The injected clock's time."""

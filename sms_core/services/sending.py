@@ -33,8 +33,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
+from functools import partial
+from queue import Empty, SimpleQueue
 
 import attrs
 
@@ -47,6 +48,7 @@ from sms_core.exceptions import (
     UserWithoutLineError,
 )
 from sms_core.segments import SegmentAnalysis, analyze
+from sms_core.services.carrier_calls import CallLanes
 from sms_core.services.consent_rule import consent_refusals
 from sms_core.services.context import AccountContext
 from sms_core.services.optouts import opt_out_refusals
@@ -418,50 +420,131 @@ class SendPipeline:
     ) -> None:
         capabilities = self._context.hooks.provider_info(self._context.account).capabilities
         workers = max(1, min(capabilities.max_concurrent_sends, len(stored)))
-        waiting = list(reversed(stored))
-        hand_over = self._settlement.hand_over
-        # Carrier answers not stored yet, and when the first of them came.
-        answered: list[tuple[tuple[int, Message], SendReceipt | Exception]] = []
-        first_answer = 0.0
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sms-send") as pool:
-            pending: dict[Future[SendReceipt | Exception], tuple[int, Message]] = {}
-            while waiting or pending or answered:
-                # Texts whose fate only the carrier knows stay under twice its concurrency.
-                unsettled = len(pending) + len(answered)
-                if waiting and unsettled <= workers:
-                    ahead = min(len(waiting), 2 * workers - unsettled)
-                    wave = [waiting.pop() for _ in range(ahead)]
-                    marked, taken = self._storage.mark_handed([message for _, _, message in wave])
-                    by_id = {message.id: message for message in taken}
-                    for (index, outgoing, message), mine in zip(wave, marked, strict=True):
-                        if mine is None:
-                            # Another call with the same key (or recovery) sends it.
-                            earlier = by_id.get(message.id, message)
-                            on_result(index, Delivery(message=earlier, duplicate=True))
-                            continue
-                        future = pool.submit(hand_over, sending, mine, outgoing)
-                        pending[future] = (index, mine)
-                if pending:
-                    timeout = (
-                        max(0.0, first_answer + SETTLE_WITHIN - time.monotonic())
-                        if answered
-                        else None
-                    )
-                    done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
-                    if done and not answered:
-                        first_answer = time.monotonic()
-                    answered.extend((pending.pop(future), future.result()) for future in done)
-                # Answers are stored together, a wave's worth in one transaction, and none
-                # waits longer than SETTLE_WITHIN: each transaction costs the same however
-                # few texts it stores, and the progress callback still hears promptly.
-                if answered and (
-                    not pending
-                    or len(answered) >= workers
-                    or time.monotonic() - first_answer >= SETTLE_WITHIN
-                ):
-                    batch, answered = answered, []
-                    deliveries = self._settlement.settle_many(
-                        sending, [(message, answer) for (_, message), answer in batch]
-                    )
-                    for ((index, _), _), delivery in zip(batch, deliveries, strict=True):
-                        on_result(index, delivery)
+        waves = _Waves(
+            pipeline=self,
+            sending=sending,
+            on_result=on_result,
+            workers=workers,
+            waiting=list(reversed(stored)),
+            lanes=self._context.carrier_calls.lanes(workers),
+        )
+        try:
+            while waves.waiting or waves.in_flight or waves.answered:
+                waves.mark()
+                waves.collect()
+                waves.settle()
+        finally:
+            # Stopped by an error here: the calls under way finish before it is raised (their
+            # texts stay marked, for recovery to look up), as they did in a pool of their own.
+            waves.drain()
+
+
+#: A carrier's answer to one text of a mass text: its index, the marked text, the answer.
+_Answer = tuple[int, Message, SendReceipt | Exception]
+#: What a worker puts on the queue: an answer, or what stopped the worker outright.
+_Called = tuple[int, Message, SendReceipt | BaseException]
+
+
+@attrs.define(kw_only=True)
+class _Waves:
+    """One mass text's texts on their way: marked in waves, handed over, their answers stored.
+
+    The carrier calls run on the SDK's kept threads (:class:`.CarrierCalls`), at most
+    ``workers`` at once (:class:`.CallLanes`); their answers come back on a queue and are
+    stored in this thread.
+    """
+
+    pipeline: SendPipeline
+    sending: SendingLine
+    on_result: ResultCallback
+    workers: int
+    #: Stored texts not marked yet, the next one last.
+    waiting: list[tuple[int, Outgoing, Message]]
+    lanes: CallLanes
+    answers: SimpleQueue[_Called] = attrs.field(factory=SimpleQueue)
+    in_flight: int = 0
+    #: Carrier answers not stored yet, and when the first of them came.
+    answered: list[_Answer] = attrs.field(factory=list)
+    first_answer: float = 0.0
+
+    def mark(self) -> None:
+        """Mark the next wave, keeping texts whose fate only the carrier knows under 2 x limit."""
+        unsettled = self.in_flight + len(self.answered)
+        if not self.waiting or unsettled > self.workers:
+            return
+        ahead = min(len(self.waiting), 2 * self.workers - unsettled)
+        wave = [self.waiting.pop() for _ in range(ahead)]
+        marked, taken = self.pipeline._storage.mark_handed([message for _, _, message in wave])
+        by_id = {message.id: message for message in taken}
+        for (index, outgoing, message), mine in zip(wave, marked, strict=True):
+            if mine is None:
+                # Another call with the same key (or recovery) sends it.
+                earlier = by_id.get(message.id, message)
+                self.on_result(index, Delivery(message=earlier, duplicate=True))
+            else:
+                # Handed over as a lane frees up, at most ``workers`` at once.
+                self.lanes.submit(partial(self._call, index, mine, outgoing))
+                self.in_flight += 1
+
+    def collect(self) -> None:
+        """Wait for the next answer (no longer than the first unstored one may wait)."""
+        if not self.in_flight:
+            return
+        timeout = (
+            max(0.0, self.first_answer + SETTLE_WITHIN - time.monotonic())
+            if self.answered
+            else None
+        )
+        try:
+            answer = self.answers.get(timeout=timeout)
+        except Empty:
+            return
+        if not self.answered:
+            self.first_answer = time.monotonic()
+        self._take(answer)
+        while self.in_flight and not self.answers.empty():
+            self._take(self.answers.get())
+
+    def settle(self) -> None:
+        """Store the answers together, a wave's worth per transaction, none held too long.
+
+        Each transaction costs the same however few texts it stores, and the progress callback
+        still hears within :data:`SETTLE_WITHIN`.
+        """
+        if not self.answered or (
+            self.in_flight
+            and len(self.answered) < self.workers
+            and time.monotonic() - self.first_answer < SETTLE_WITHIN
+        ):
+            return
+        batch, self.answered = self.answered, []
+        deliveries = self.pipeline._settlement.settle_many(
+            self.sending, [(message, answer) for _, message, answer in batch]
+        )
+        for (index, _, _), delivery in zip(batch, deliveries, strict=True):
+            self.on_result(index, delivery)
+
+    def drain(self) -> None:
+        """Wait for the calls under way."""
+        for _ in range(self.in_flight):
+            self.answers.get()
+        self.in_flight = 0
+
+    def _take(self, called: _Called) -> None:
+        """Keep an answer to store; a worker stopped outright stops this thread too."""
+        self.in_flight -= 1
+        index, message, answer = called
+        if not isinstance(answer, SendReceipt | Exception):
+            # Not a carrier's error (hand_over returns those) but the process being stopped
+            # (KeyboardInterrupt, SystemExit): the text stays marked, for recovery.
+            raise answer
+        self.answered.append((index, message, answer))
+
+    def _call(self, index: int, message: Message, outgoing: Outgoing) -> None:
+        """Hand one marked text to the carrier, in a worker; what happened reaches the queue."""
+        answer: SendReceipt | BaseException
+        try:
+            answer = self.pipeline._settlement.hand_over(self.sending, message, outgoing)
+        except BaseException as err:  # raised in the calling thread by _take
+            answer = err
+        self.answers.put((index, message, answer))

@@ -142,13 +142,16 @@ def iter_consent(
         yield _record(row)
 
 
+# Built once: every send asks it, and building the statement per call cost more CPU than
+# running it (benchmarks/mass_send.py).
+_CONSENT_REQUIRED = sa.select(policy_settings.c.consent_required).where(
+    policy_settings.c.account_id == sa.bindparam("b_account_id")
+)
+
+
 def consent_required(connection: sa.Connection, account_id: str) -> bool:
     """Whether the account requires a consent record before the first text to a number."""
-    required = connection.execute(
-        sa.select(policy_settings.c.consent_required).where(
-            policy_settings.c.account_id == account_id
-        )
-    ).scalar()
+    required = connection.execute(_CONSENT_REQUIRED, {"b_account_id": account_id}).scalar()
     return bool(required)
 
 

@@ -66,12 +66,32 @@ def active_numbers(connection: sa.Connection, numbers: Iterable[PhoneNumber]) ->
     return {PhoneNumber(e164=row) for row in connection.execute(query).scalars()}
 
 
+# Built once: every send reads its sender's line, and building the statements per call cost
+# more CPU than running them (benchmarks/mass_send.py).
+_LINE_OF_USER = lines.select().where(
+    lines.c.account_id == sa.bindparam("b_account_id"),
+    lines.c.id.in_(
+        sa.select(line_users.c.line_id).where(
+            line_users.c.account_id == sa.bindparam("b_account_id"),
+            line_users.c.user_id == sa.bindparam("b_user_id"),
+        )
+    ),
+    lines.c.active,
+)
+_MEMBERS = (
+    sa.select(line_users.c.line_id, line_users.c.user_id)
+    .where(line_users.c.line_id.in_(sa.bindparam("b_line_ids", expanding=True)))
+    .order_by(line_users.c.assigned_at, line_users.c.user_id)
+)
+
+
 def line_of_user(connection: sa.Connection, account_id: str, user_id: str) -> Line | None:
     """The active line the user is on, if any."""
-    on_line = sa.select(line_users.c.line_id).where(
-        line_users.c.account_id == account_id, line_users.c.user_id == user_id
-    )
-    return _one(connection, lines.c.account_id == account_id, lines.c.id.in_(on_line))
+    rows = connection.execute(
+        _LINE_OF_USER, {"b_account_id": account_id, "b_user_id": user_id}
+    ).mappings()
+    found = _with_users(connection, rows)
+    return found[0] if found else None
 
 
 def list_lines(connection: sa.Connection, account_id: str) -> list[Line]:
@@ -198,11 +218,7 @@ def _with_users(connection: sa.Connection, rows: Iterable[sa.RowMapping]) -> lis
     rows = list(rows)
     if not rows:
         return []
-    members = connection.execute(
-        sa.select(line_users.c.line_id, line_users.c.user_id)
-        .where(line_users.c.line_id.in_([row["id"] for row in rows]))
-        .order_by(line_users.c.assigned_at, line_users.c.user_id)
-    )
+    members = connection.execute(_MEMBERS, {"b_line_ids": [row["id"] for row in rows]})
     user_ids: dict[str, list[str]] = {}
     for line_id, user_id in members:
         user_ids.setdefault(line_id, []).append(user_id)

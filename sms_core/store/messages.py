@@ -80,6 +80,17 @@ _FIRST_ANSWER = (
     )
 )
 _FINAL_RANK = DeliveryStatus.DELIVERED.rank
+_MARK_HANDED = (
+    messages.update()
+    .where(
+        _m.account_id == sa.bindparam("b_account_id"),
+        _m.id.in_(sa.bindparam("b_ids", expanding=True)),
+        _m.handed_at.is_(None),
+        _m.status == DeliveryStatus.PENDING.value,
+    )
+    .values(handed_at=sa.bindparam("b_now"))
+    .returning(_m.id)
+)
 
 # Statements every status report runs, built once: building them per call cost more CPU than
 # running them (benchmarks/webhook_throughput.py).
@@ -397,15 +408,7 @@ def mark_handed(
     if not message_ids:
         return set()
     marked = connection.execute(
-        messages.update()
-        .where(
-            _m.account_id == account_id,
-            _m.id.in_(message_ids),
-            _m.handed_at.is_(None),
-            _m.status == DeliveryStatus.PENDING.value,
-        )
-        .values(handed_at=now)
-        .returning(_m.id)
+        _MARK_HANDED, {"b_account_id": account_id, "b_ids": list(message_ids), "b_now": now}
     )
     return set(marked.scalars())
 

@@ -18,6 +18,7 @@ from sms_core import (
     RecipientOutcome,
     RecipientStatus,
     SendReceipt,
+    SmsAdmin,
     hookimpl,
 )
 from sms_core.domain import Account
@@ -287,6 +288,65 @@ class TestConcurrency(Texting):
         assert 6 == result.sent
         assert GatedAdapter.LIMIT == adapter.most_in_flight
         assert 6 == len(outbound_at_carrier(carrier))
+
+
+class ThreadNotingAdapter(FakeAdapter):
+    """The sandbox adapter at two sends at once, noting the threads its sends ran on."""
+
+    LIMIT = 2
+
+    def __init__(self, carrier: SandboxCarrier) -> None:
+        super().__init__(carrier=carrier)
+        self.threads: set[threading.Thread] = set()  # held, so no id is reused
+
+    @hookimpl
+    def sms_provider_info(self) -> ProviderInfo:
+        """The sandbox's description with a limit of two sends at once."""
+        info = super().sms_provider_info()
+        capabilities = ProviderCapabilities(
+            max_concurrent_sends=self.LIMIT,
+            max_body_characters=info.capabilities.max_body_characters,
+            countries=info.capabilities.countries,
+            number_types=info.capabilities.number_types,
+        )
+        return ProviderInfo(name=info.name, description=info.description, capabilities=capabilities)
+
+    @hookimpl
+    def sms_send_message(self, account: Account, message: OutboundMessage) -> SendReceipt | None:
+        """Note the thread, then send."""
+        self.threads.add(threading.current_thread())
+        return super().sms_send_message(account, message)
+
+
+class TestCarrierThreadsKept(Texting):
+    """The threads that wait on the carrier are kept for the next mass text, not restarted."""
+
+    @pytest.fixture
+    def adapter(self, carrier: SandboxCarrier) -> FakeAdapter:
+        return ThreadNotingAdapter(carrier)
+
+    def test_later_mass_texts_reuse_the_threads(
+        self, acme: AccountAdmin, adapter: ThreadNotingAdapter, line: str
+    ) -> None:
+        """Three mass texts at two calls at once run on (about) two threads, not six.
+
+        Starting and joining a thread per call slot for every mass text cost more CPU per
+        text than storing it. One spare thread is allowed: a lane may be handed a call while
+        the thread that ran the last one is not yet back among the idle ones.
+        """
+        for batch in range(3):
+            assert 4 == acme.messages.send_mass("ann", numbers(4), f"Shift {batch}").sent
+        assert len(adapter.threads) <= ThreadNotingAdapter.LIMIT + 1
+
+    def test_closing_the_sdk_stops_them(
+        self, admin: SmsAdmin, acme: AccountAdmin, adapter: ThreadNotingAdapter, line: str
+    ) -> None:
+        """After ``close()`` no thread a mass text ran on is left running."""
+        assert 4 == acme.messages.send_mass("ann", numbers(4), "Hi").sent
+        admin.close()
+        for thread in adapter.threads:
+            thread.join(timeout=10)
+        assert [] == [thread.name for thread in adapter.threads if thread.is_alive()]
 
 
 class HeldAdapter(FakeAdapter):
