@@ -138,6 +138,29 @@ class TestScheduledPlans:
         assert '"Node Type": "Sort"' not in plan, plan
         assert "TEMP B-TREE" not in plan, plan
 
+    def test_candidates_pending(self, database: Database) -> None:
+        """A texting panel's list (one candidate's pending) reads the pending index in order.
+
+        The pending rows are a small part of the account's (the sent ones stay for good), so
+        the candidate is filtered among them: no index of its own is needed.
+        """
+        [plan] = plans(
+            database,
+            lambda c: scheduled_store.scheduled_page(
+                c,
+                "acme",
+                state=ScheduledState.PENDING,
+                after=None,
+                limit=10,
+                candidate_id="cand-1",
+            ),
+            "SELECT",
+        )
+        assert "ix_scheduled_sends_pending" in plan, plan
+        assert_no_scan(plan)
+        assert '"Node Type": "Sort"' not in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+
     def test_claim(self, database: Database) -> None:
         """The claim reaches the due and the expired rows through their partial indexes."""
         # A moment at which no claim has expired, so both lookups run.

@@ -199,6 +199,7 @@ class ScheduledSends:
         limit: int | None = None,
         cursor: str | None = None,
         user_id: str | None = None,
+        candidate_id: str | None = None,
     ) -> Page[ScheduledSend]:
         """A page of the account's scheduled sends, soonest due first; pass ``next_cursor`` back.
 
@@ -211,11 +212,13 @@ class ScheduledSends:
             user_id: Only those this user scheduled (a recruiter's own list); ``None`` for
                 everyone's. A filter, not a permission: whoever may see message history may
                 see every scheduled send.
+            candidate_id: Only those for this candidate (the host's id, as given to
+                ``schedule``: what a texting panel lists); ``None`` for every candidate's.
 
         Raises:
             PermissionDeniedError: When the host does not let the viewer see message history.
-            InvalidFieldError: When ``limit`` is out of range, ``state`` not a state or
-                ``user_id`` not an identifier.
+            InvalidFieldError: When ``limit`` is out of range, ``state`` not a state, or
+                ``user_id`` or ``candidate_id`` not an identifier.
             InvalidCursorError: When ``cursor`` is not one a page of this list returned.
         """
         inputs.identifier("viewer_id", viewer_id)
@@ -224,11 +227,15 @@ class ScheduledSends:
                 field="state", value=inputs.shown(state), limit="a ScheduledState or None"
             )
         inputs.optional_identifier("user_id", user_id)
+        inputs.optional_identifier("candidate_id", candidate_id)
         size = page_size(limit)
         listing = Listing(
             name="scheduled sends",
-            # A user's list is its own scope; without one the scope is as it always was.
-            scope=(state.value if state else "") + (f"|user:{user_id}" if user_id else ""),
+            # A user's or a candidate's list is its own scope; without either the scope is as
+            # it always was, so cursors handed out before stay good.
+            scope=(state.value if state else "")
+            + (f"|user:{user_id}" if user_id else "")
+            + (f"|candidate:{candidate_id}" if candidate_id else ""),
             shape=(datetime, int),
         )
         after = listing.start(cursor)
@@ -241,6 +248,7 @@ class ScheduledSends:
                 after=cast("tuple[datetime, int] | None", after),  # Listing checked its shape
                 limit=size + 1,
                 user_id=user_id,
+                candidate_id=candidate_id,
             )
         return listing.page(found, size)
 

@@ -84,10 +84,12 @@ def scheduled_page(
     after: tuple[datetime, int] | None,
     limit: int,
     user_id: str | None = None,
+    candidate_id: str | None = None,
 ) -> list[tuple[tuple[datetime, int], ScheduledSend]]:
     """Up to ``limit`` of the account's scheduled sends after ``after``, soonest due first, keyed.
 
-    ``user_id`` keeps only those the user scheduled.
+    ``user_id`` keeps only those the user scheduled; ``candidate_id`` only those for that
+    candidate.
 
     Read in order from ``ix_scheduled_sends_account_due``.
     """
@@ -101,6 +103,8 @@ def scheduled_page(
         query = query.where(_s.state == state.value)
     if user_id is not None:
         query = query.where(_s.user_id == user_id)
+    if candidate_id is not None:
+        query = query.where(_s.candidate_id == candidate_id)
     if after is not None:
         query = query.where(sa.tuple_(_s.due_at, _s.seq) > sa.tuple_(*after))
     return [

@@ -333,6 +333,38 @@ class TestList(Texting):
         with pytest.raises(InvalidFieldError):
             acme.scheduled.list_page("admin", user_id="")
 
+    def test_one_candidates(self, acme: AccountAdmin, line: str) -> None:
+        """``candidate_id`` keeps that candidate's, paged, with the other filters; own cursors."""
+        buy_line(acme, "bob", area_code="212")
+        sams = [
+            acme.scheduled.schedule(
+                user, to=ALICE, body="Hi", at=NOON + timedelta(hours=hour), candidate_id="sam"
+            )
+            for hour, user in ((1, "ann"), (3, "bob"), (4, "ann"))
+        ]
+        acme.scheduled.schedule("ann", to=BRUNO, body="Hi", at=NOON + timedelta(hours=2))
+        acme.scheduled.schedule(
+            "ann", to=CARLA, body="Hi", at=NOON + timedelta(hours=2), candidate_id="noa"
+        )
+        first = acme.scheduled.list_page("admin", candidate_id="sam", limit=2)
+        second = acme.scheduled.list_page(
+            "admin", candidate_id="sam", limit=2, cursor=first.next_cursor
+        )
+        assert [row.id for row in sams] == [row.id for row in first.items + second.items]
+        assert second.next_cursor is None
+        acme.scheduled.cancel("ann", sams[0].id)
+        pending = acme.scheduled.list_page(
+            "admin", candidate_id="sam", state=ScheduledState.PENDING, user_id="ann"
+        )
+        assert [sams[2].id] == [row.id for row in pending.items]
+        everyone = acme.scheduled.list_page("admin", limit=1)
+        with pytest.raises(InvalidCursorError):
+            acme.scheduled.list_page("admin", candidate_id="sam", cursor=everyone.next_cursor)
+        with pytest.raises(InvalidCursorError):
+            acme.scheduled.list_page("admin", user_id="sam", cursor=first.next_cursor)
+        with pytest.raises(InvalidFieldError):
+            acme.scheduled.list_page("admin", candidate_id="")
+
 
 class TestClaims(Texting):
     """A process that took a send and stopped loses it when its claim expires; sent once."""
