@@ -25,6 +25,9 @@ Beside Send, "Send later" schedules the text for a time typed in the form's date
 and, when the check finds the candidate in quiet hours, "Send when allowed" schedules it for
 the first moment they allow (both post to ``/texting/schedule``, :mod:`sms_core.web.scheduled`,
 with the same idempotency key, so the form makes one text whichever is pressed twice).
+Above the composer, the candidate's texts scheduled and still waiting are listed, soonest
+first (``scheduled.list_page(candidate_id=...)``), each with a Cancel link to the Scheduled
+screen's confirmation.
 """
 
 from __future__ import annotations
@@ -35,11 +38,18 @@ from urllib.parse import quote
 
 from starlette.routing import Route
 
-from sms_core.domain import DeliveryStatus, Direction, Message, Thread
+from sms_core.domain import (
+    DeliveryStatus,
+    Direction,
+    Message,
+    ScheduledSend,
+    ScheduledState,
+    Thread,
+)
 from sms_core.exceptions import InvalidInputError, QuietHoursError, SmsError, UserNotFoundError
 from sms_core.segments import analyze
 from sms_core.web.consent import consent_context
-from sms_core.web.scheduled import TIME_ZONE, shown
+from sms_core.web.scheduled import STATES, TIME_ZONE, shown
 from sms_core.web.templates_screen import merge_figures, template_choice
 from sms_core.web.views import PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint
 
@@ -84,6 +94,8 @@ def panel(visit: Visit, given: Given) -> Screen:
         context["to"] = threads[0].candidate.e164 if threads else ""
         context["time_zone"] = TIME_ZONE
         context.update(consent_context(visit, str(context["to"])))
+        if candidate:
+            context.update(_waiting(visit, candidate))
     return Screen(template="texting.html", context=context, title="Texting")
 
 
@@ -205,7 +217,25 @@ def _inbox_thread(visit: Visit, message_id: str) -> dict[str, object]:
     }
 
 
-def _names(visit: Visit, messages: Sequence[Message]) -> dict[str, str]:
+def _waiting(visit: Visit, candidate: str) -> dict[str, object]:
+    """The candidate's texts scheduled and still waiting, soonest first (a page of them).
+
+    Each has a Cancel link to the Scheduled screen's confirmation, which cancels it; a longer
+    list than a page is on that screen.
+    """
+    page = visit.account.scheduled.list_page(
+        visit.actor_id, candidate_id=candidate, state=ScheduledState.PENDING, limit=PAGE_SIZE
+    )
+    return {
+        "waiting": page.items,
+        "waiting_more": page.next_cursor is not None,
+        "waiting_names": _names(visit, page.items),
+        "waiting_state": STATES[ScheduledState.PENDING],
+        "shown": shown,
+    }
+
+
+def _names(visit: Visit, messages: Sequence[Message] | Sequence[ScheduledSend]) -> dict[str, str]:
     """The names of the users who sent ``messages``: only those, as the list is polled."""
     names = {}
     for user_id in sorted({message.user_id for message in messages if message.user_id}):

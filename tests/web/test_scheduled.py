@@ -425,6 +425,59 @@ def _record(client: httpx.Client, number: str, source: str, evidence: str) -> ht
     )
 
 
+class TestOnThePanel:
+    """The texting panel lists the candidate's texts still waiting, each with its Cancel."""
+
+    def test_the_candidates_waiting_texts_with_cancel(
+        self, ann: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        acme = widget.account("acme")
+        long_body = "Your interview with Northwind is confirmed for Thursday, bring two forms of ID"
+        bobs = acme.scheduled.schedule(
+            "bob", to=SAM, body=long_body, at=datetime(2026, 3, 10, 19, 0, tzinfo=UTC),
+            candidate_id="cand-sam",
+        )  # fmt: skip
+        anns = acme.scheduled.schedule(
+            "ann", to=SAM, body="Call at 2?", at=datetime(2026, 3, 10, 18, 30, tzinfo=UTC),
+            candidate_id="cand-sam",
+        )  # fmt: skip
+        gone = acme.scheduled.schedule(
+            "ann", to=SAM, body="Never mind", at=datetime(2026, 3, 10, 20, 0, tzinfo=UTC),
+            candidate_id="cand-sam",
+        )  # fmt: skip
+        acme.scheduled.cancel("ann", gone.id)
+        acme.scheduled.schedule(
+            "ann", to=NOA, body="Not Sam's", at=NEXT_ALLOWED, candidate_id="cand-noa"
+        )
+        html = ann.get("/web/texting", params={"candidate": "cand-sam"}).text
+        words = _words(html)
+        section = words[words.index("Scheduled texts") : words.index("New text")]
+        # Soonest first: due time, sender, the body's first words, state.
+        assert section.index("2026-03-10 18:30") < section.index("2026-03-10 19:00")
+        assert "Ann Lee" in section
+        assert "Bob Stone" in section
+        assert "Call at 2?" in section
+        assert "Your interview with Northwind is confirmed for Thursday,…" in section
+        assert long_body not in section
+        assert 2 == section.count("🕓 Waiting")
+        assert "Never mind" not in section
+        assert "Not Sam's" not in section
+        for row in (anns, bobs):
+            assert f'href="/web/scheduled/{row.id}/cancel"' in html
+        # The link leads to the Scheduled screen's confirmation, which cancels it.
+        confirm = ann.get(f"/web/scheduled/{anns.id}/cancel")
+        assert "Call at 2?" in confirm.text
+        answer = ann.post(f"/web/scheduled/{anns.id}/cancel", data={"csrf_token": _csrf(ann)})
+        assert 303 == answer.status_code, answer.text
+        html = ann.get("/web/texting", params={"candidate": "cand-sam"}).text
+        assert f"/web/scheduled/{anns.id}/cancel" not in html
+        assert f"/web/scheduled/{bobs.id}/cancel" in html
+
+    def test_none_waiting_says_so(self, ann: httpx.Client) -> None:
+        html = _words(ann.get("/web/texting", params={"candidate": "cand-sam"}).text)
+        assert "No texts to this candidate are waiting to be sent." in html
+
+
 class TestConsent:
     """The candidate's consent on the panel, its refusal before Send, and recording it."""
 
