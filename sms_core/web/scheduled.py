@@ -9,16 +9,20 @@ and a colour; a waiting one has a Cancel link to a confirmation page whose form 
 scheduled it, or an admin) and refuses one no longer waiting; its refusal is the page shown.
 
 The composer's "Send later" and "Send when allowed" post here (``/texting/schedule``): a time
-from the form's ``datetime-local`` field is read in UTC, the time zone ``smsadmin`` shows
-every time in (``smsadmin send --at`` takes no time without its offset; the page says which
-zone it reads), and "when allowed" asks the service for the first moment the candidate's quiet
-hours allow (``NEXT_ALLOWED``). Every rule of a send is checked by the service when the text is
-scheduled and again when it goes.
+from the form's ``datetime-local`` field is the recruiter's own local time when the page's
+script filled the hidden ``utc_offset`` field (the browser's ``getTimezoneOffset()`` for the
+typed date, in minutes: UTC is the typed time plus it), and is read in UTC, the time zone
+``smsadmin`` shows every time in, when it did not (no script: the page says UTC). Times are
+shown in UTC, and in the recruiter's local time too where the browser gave its offset (the
+panel the form returns to is told it). "When allowed" asks the service for the first moment
+the candidate's quiet hours allow (``NEXT_ALLOWED``). Every rule of a send is checked by the
+service when the text is scheduled and again when it goes.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from starlette.routing import Route
@@ -27,7 +31,16 @@ from sms_core.domain import NEXT_ALLOWED, ScheduleAt, ScheduledSend, ScheduledSt
 from sms_core.exceptions import InvalidFieldError, UserNotFoundError
 from sms_core.web.views import PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint
 
-__all__ = ["ROUTES", "STATES", "TIME_ZONE", "scheduled_at", "shown"]
+__all__ = [
+    "ROUTES",
+    "STATES",
+    "TIME_ZONE",
+    "UTC_OFFSET_MAX",
+    "local",
+    "scheduled_at",
+    "shown",
+    "utc_offset",
+]
 
 #: The time zone the "Send later" field is read in and every time on the screen is shown in.
 TIME_ZONE = "UTC"
@@ -46,6 +59,12 @@ DONE = {"cancelled": "The scheduled text was cancelled; it will not be sent."}
 
 #: The longest time value the form's field sends (``2026-03-10T15:30:45.123``), with room.
 _TIME_LENGTH = 32
+
+#: The furthest a browser's time zone is from UTC, either way, in minutes (14 hours).
+UTC_OFFSET_MAX = 14 * 60
+
+#: A whole number of minutes, as ``getTimezoneOffset()`` gives it.
+_MINUTES = re.compile(r"[+-]?[0-9]{1,4}")
 
 
 def listing(visit: Visit, given: Given) -> Screen:
@@ -102,8 +121,11 @@ def cancel(visit: Visit, given: Given) -> Redirect:
 def schedule(visit: Visit, given: Given) -> Redirect:
     """The composer's "Send later" (a time) or "Send when allowed", then back to the panel."""
     candidate = given.field("candidate").strip()
+    offset = utc_offset(given.field("utc_offset"))
     at: datetime | ScheduleAt = (
-        NEXT_ALLOWED if given.field("when") == "allowed" else scheduled_at(given.field("send_at"))
+        NEXT_ALLOWED
+        if given.field("when") == "allowed"
+        else scheduled_at(given.field("send_at"), offset)
     )
     visit.account.scheduled.schedule(
         visit.actor_id,
@@ -113,33 +135,80 @@ def schedule(visit: Visit, given: Given) -> Redirect:
         at=at,
         idempotency_key=given.field("idempotency_key") or None,
     )
-    return Redirect(to=f"/texting?candidate={quote(candidate)}&done=scheduled")
+    # The panel shows the times in the recruiter's local time too when it is told the offset.
+    local_time = "" if offset is None else f"&utc_offset={offset}"
+    return Redirect(to=f"/texting?candidate={quote(candidate)}&done=scheduled{local_time}")
 
 
-def scheduled_at(value: str) -> datetime:
-    """The moment a ``datetime-local`` field names, read in :data:`TIME_ZONE`.
+def utc_offset(value: str) -> int | None:
+    """The browser's offset from UTC a form or query gives, in minutes; ``None`` when empty.
+
+    As ``Date.getTimezoneOffset()`` gives it: positive west of UTC (New York in winter is
+    ``300``), so UTC is the local time plus the offset.
+
+    Raises:
+        InvalidFieldError: When it is not a whole number of minutes within
+            :data:`UTC_OFFSET_MAX` either way; nothing was changed.
+    """
+    text = value.strip()
+    if not text:
+        return None
+    if _MINUTES.fullmatch(text) is None or abs(int(text)) > UTC_OFFSET_MAX:
+        raise InvalidFieldError.refused(
+            field="utc_offset",
+            value=repr(text[:_TIME_LENGTH]),
+            limit=(
+                f"the browser's offset from UTC in whole minutes, from -{UTC_OFFSET_MAX} to "
+                f"{UTC_OFFSET_MAX} (14 hours either way), or nothing to read the time in UTC"
+            ),
+        )
+    return int(text)
+
+
+def scheduled_at(value: str, offset: int | None = None) -> datetime:
+    """The moment a ``datetime-local`` field names: local time at ``offset``, else UTC.
+
+    Args:
+        value: The field's value, a date and time without a zone.
+        offset: The browser's ``getTimezoneOffset()`` for that time (:func:`utc_offset`);
+            ``None`` to read it in :data:`TIME_ZONE`.
 
     Raises:
         InvalidFieldError: When it is empty or not a date and time (the service refuses a
             past time or one too far ahead).
     """
     text = value.strip()
+    moment: datetime | None = None
     try:
-        moment = datetime.fromisoformat(text) if 0 < len(text) <= _TIME_LENGTH else None
-    except ValueError:
+        typed = datetime.fromisoformat(text) if 0 < len(text) <= _TIME_LENGTH else None
+        if typed is not None and typed.tzinfo is None:  # the field sends no zone
+            moment = typed.replace(tzinfo=UTC) + timedelta(minutes=offset or 0)
+    except (ValueError, OverflowError):  # not a time, or a year 1 / 9999 moved past the end
         moment = None
-    if moment is None or moment.tzinfo is not None:
+    if moment is None:
         raise InvalidFieldError.refused(
             field="send_at",
             value=repr(text[:_TIME_LENGTH]),
-            limit=f"a date and time ({TIME_ZONE}) to send the text at, such as 2026-03-12T17:00",
+            limit=(
+                f"a date and time ({TIME_ZONE if offset is None else 'your local time'}) to "
+                "send the text at, such as 2026-03-12T17:00"
+            ),
         )
-    return moment.replace(tzinfo=UTC)
+    return moment
 
 
 def shown(moment: datetime) -> str:
     """A moment as the screens show it: in :data:`TIME_ZONE`, to the minute."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def local(moment: datetime, offset: int) -> str:
+    """A moment in the recruiter's local time at ``offset`` (:func:`utc_offset`), zone named."""
+    east = -offset
+    sign = "+" if east >= 0 else "-"
+    hours, minutes = divmod(abs(east), 60)
+    at = moment.astimezone(UTC) - timedelta(minutes=offset)
+    return f"{at:%Y-%m-%d %H:%M} your time (UTC{sign}{hours:02d}:{minutes:02d})"
 
 
 def _names(visit: Visit, rows: list[ScheduledSend] | tuple[ScheduledSend, ...]) -> dict[str, str]:

@@ -49,7 +49,7 @@ from sms_core.domain import (
 from sms_core.exceptions import InvalidInputError, QuietHoursError, SmsError, UserNotFoundError
 from sms_core.segments import analyze
 from sms_core.web.consent import consent_context
-from sms_core.web.scheduled import STATES, TIME_ZONE, shown
+from sms_core.web.scheduled import STATES, TIME_ZONE, local, shown, utc_offset
 from sms_core.web.templates_screen import merge_figures, template_choice
 from sms_core.web.views import PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint
 
@@ -96,6 +96,9 @@ def panel(visit: Visit, given: Given) -> Screen:
         context.update(consent_context(visit, str(context["to"])))
         if candidate:
             context.update(_waiting(visit, candidate))
+            # Told by Send later which offset the browser gave: times in local time too.
+            context["local_offset"] = utc_offset(given.query.get("utc_offset", ""))
+            context["local"] = local
     return Screen(template="texting.html", context=context, title="Texting")
 
 

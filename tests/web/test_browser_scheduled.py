@@ -8,7 +8,9 @@ an hour: 10:30 a.m. in Austin (Sam), 5:30 a.m. in Honolulu (Noa, quiet hours unt
 18:00 UTC). Quiet hours run on the SDK's clock (the sandbox's own clock runs its reviews and
 deliveries): moving it and calling ``run_scheduled_sends()`` is what ``smsadmin serve
 --schedule-every`` does in the background; the sandbox then delivers the text and posts its
-status webhooks, as in ``test_browser.py``'s texting journey.
+status webhooks, as in ``test_browser.py``'s texting journey. The browser runs in New York's
+time zone (daylight time from 2026-03-08, so UTC-04:00 on the site's day): Send later reads the
+typed time there, as the page's script tells the server.
 """
 
 from __future__ import annotations
@@ -58,7 +60,9 @@ def page(browser: Browser, request: pytest.FixtureRequest, tmp_path: Path) -> It
     polls its message list every 2 s; chromium then aborts the poll in flight, which htmx logs.
     Any other console error (a CSP refusal, a failed request) and any page error still fail.
     """
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, timezone_id="America/New_York"
+    )
     context.set_default_timeout(10_000)
     opened = context.new_page()
     errors: list[str] = []
@@ -100,11 +104,21 @@ class TestScheduledJourneys:
         _open_panel(page, served, "cand-sam")
         page.get_by_label("Candidate's mobile number").fill(SAM)
         page.get_by_label("Message", exact=True).fill("Are you free for a call this afternoon?")
-        expect(page.get_by_text("Read in UTC")).to_be_visible()
-        page.get_by_label("Date and time (UTC)").fill(f"{due:%Y-%m-%dT%H:%M}")
+        # The script says the time typed is the recruiter's own, and tells the server its offset.
+        typed = due - timedelta(hours=4)  # New York's daylight time on the site's day
+        page.get_by_label("Date and time (your time)").fill(f"{typed:%Y-%m-%dT%H:%M}")
+        expect(
+            page.get_by_text("Read in your own time zone (UTC-04:00 on that date)")
+        ).to_be_visible()
         shot(page, tmp_path, "texting-send-later")
         page.get_by_role("button", name="Schedule", exact=True).click()
         expect(page.get_by_role("status")).to_contain_text("The text was scheduled")
+        # Back on the panel, listed with its Cancel: due in UTC and in the recruiter's time.
+        waiting = page.locator(".waiting tbody tr").filter(has_text="free for a call")
+        expect(waiting).to_contain_text(
+            f"{due:%Y-%m-%d %H:%M} {typed:%Y-%m-%d %H:%M} your time (UTC-04:00)"
+        )
+        expect(waiting.get_by_role("link", name=re.compile("^Cancel the text due"))).to_be_visible()
         page.get_by_role("link", name="Scheduled", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Scheduled texts")
         row = page.locator("#listing tbody tr").filter(has_text="free for a call")

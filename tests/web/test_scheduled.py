@@ -21,7 +21,7 @@ from sms_core import NEXT_ALLOWED, AuditAction, ManualClock, ScheduledState
 from sms_core.domain import ScheduledSend
 from sms_core.exceptions import InvalidFieldError
 from sms_core.services import SmsAdmin
-from sms_core.web.scheduled import scheduled_at
+from sms_core.web.scheduled import UTC_OFFSET_MAX, scheduled_at, utc_offset
 from tests.web.conftest import signed_in
 from tests.web.test_texting import KEY_FIELD, NOA, SAM, _field, _text, register
 
@@ -47,8 +47,12 @@ def _schedule(
     when: str = "",
     candidate: str = "cand-sam",
     key: str | None = None,
+    utc_offset: str = "",
 ) -> httpx.Response:
-    """Press "Send later" (``send_at``) or "Send when allowed" (``when="allowed"``)."""
+    """Press "Send later" (``send_at``) or "Send when allowed" (``when="allowed"``).
+
+    ``utc_offset`` is what the page's script fills in (empty: no script ran).
+    """
     panel = client.get("/web/texting", params={"candidate": candidate}).text
     return client.post(
         "/web/texting/schedule",
@@ -60,6 +64,7 @@ def _schedule(
             "send_at": send_at,
             "when": when,
             "idempotency_key": key or "".join(re.findall(KEY_FIELD, panel)),
+            "utc_offset": utc_offset,
         },
     )
 
@@ -83,9 +88,12 @@ class TestSendLater:
 
     def test_the_composer_says_the_time_zone(self, ann: httpx.Client) -> None:
         html = ann.get("/web/texting", params={"candidate": "cand-sam"}).text
-        assert '<label for="send_at">Date and time (UTC)</label>' in html
+        """Without the script (as here), the time is read in UTC and the page says so."""
+        label = '<label for="send_at">Date and time <span id="send-at-zone">(UTC)</span></label>'
+        assert label in html
         assert 'type="datetime-local"' in html
         assert "Read in UTC" in html
+        assert '<input type="hidden" name="utc_offset" value="" id="utc_offset">' in html
         assert 'formaction="/web/texting/schedule"' in html
 
     def test_send_later_schedules_at_the_time_read_in_utc(
@@ -190,6 +198,72 @@ class TestSendLater:
         assert [] == _rows(widget)
 
 
+class TestLocalTime:
+    """Send later in the recruiter's own time zone, as the browser gave its offset."""
+
+    @pytest.mark.parametrize(
+        ("offset", "typed", "local"),
+        [
+            # New York on 2026-03-10 (daylight time since 03-08): getTimezoneOffset() is 240.
+            ("240", "2026-03-10T14:30", "2026-03-10 14:30 your time (UTC-04:00)"),
+            # India, east of UTC by 5:30: the offset is negative.
+            ("-330", "2026-03-11T00:00", "2026-03-11 00:00 your time (UTC+05:30)"),
+            ("0", "2026-03-10T18:30", "2026-03-10 18:30 your time (UTC+00:00)"),
+        ],
+    )
+    def test_the_typed_time_is_local_and_shown_in_utc_and_local(
+        self, ann: httpx.Client, widget: SmsAdmin, offset: str, typed: str, local: str
+    ) -> None:
+        answer = _schedule(ann, SAM, "Call at 2?", send_at=typed, utc_offset=offset)
+        assert 303 == answer.status_code, answer.text
+        assert (
+            f"/web/texting?candidate=cand-sam&done=scheduled&utc_offset={offset}"
+            == answer.headers["location"]
+        )
+        [row] = _rows(widget)
+        assert datetime(2026, 3, 10, 18, 30, tzinfo=UTC) == row.due_at.astimezone(UTC)
+        words = _words(ann.get(answer.headers["location"]).text)
+        assert f"2026-03-10 18:30 {local}" in words
+
+    def test_without_the_offset_the_time_is_utc_and_shown_in_utc_only(
+        self, ann: httpx.Client, widget: SmsAdmin
+    ) -> None:
+        answer = _schedule(ann, SAM, "Call at 2?", send_at=LATER, utc_offset="")
+        assert "/web/texting?candidate=cand-sam&done=scheduled" == answer.headers["location"]
+        [row] = _rows(widget)
+        assert datetime(2026, 3, 10, 18, 30, tzinfo=UTC) == row.due_at.astimezone(UTC)
+        words = _words(ann.get(answer.headers["location"]).text)
+        assert "2026-03-10 18:30" in words
+        assert "your time" not in words
+
+    @pytest.mark.parametrize("offset", ["841", "-841", "9999", "1.5", "abc", "+", "300 "])
+    def test_an_offset_out_of_bounds_or_not_minutes_is_refused(
+        self, ann: httpx.Client, widget: SmsAdmin, offset: str
+    ) -> None:
+        """More than 14 hours either way, or not whole minutes: refused, nothing stored."""
+        answer = _schedule(ann, SAM, "Hi", send_at=LATER, utc_offset=offset.replace(" ", "x"))
+        assert 400 == answer.status_code
+        assert "utc_offset" in _words(answer.text)
+        assert "from -840 to 840" in _words(answer.text)
+        assert "Nothing was changed." in answer.text
+        assert [] == _rows(widget)
+
+    def test_the_bounds_are_accepted(self) -> None:
+        assert (840, -840, None) == (utc_offset("840"), utc_offset("-840"), utc_offset(" "))
+        assert datetime(2026, 3, 10, 4, 30, tzinfo=UTC) == scheduled_at("2026-03-10T18:30", -840)
+
+    def test_a_bad_offset_on_the_panel_is_refused(self, ann: httpx.Client) -> None:
+        answer = ann.get("/web/texting", params={"candidate": "cand-sam", "utc_offset": "901"})
+        assert 400 == answer.status_code
+        assert "utc_offset '901' cannot be used" in _words(answer.text)
+
+    def test_a_local_time_past_the_calendars_end_is_the_typed_refusal(self) -> None:
+        with pytest.raises(InvalidFieldError) as refused:
+            scheduled_at("9999-12-31T23:59", 840)
+        assert "send_at" == refused.value.field
+        assert "your local time" in str(refused.value)
+
+
 class TestReadingTheTime:
     """``scheduled_at``: the form's ``datetime-local`` value, read in UTC."""
 
@@ -200,12 +274,17 @@ class TestReadingTheTime:
         assert datetime(2026, 3, 10, 18, 30, 5, tzinfo=UTC) == scheduled_at("2026-03-10T18:30:05")
 
     @settings(max_examples=300, deadline=None)
-    @given(st.one_of(st.text(max_size=40), st.datetimes().map(lambda d: d.isoformat())))
-    def test_any_text_is_a_utc_time_or_the_typed_refusal(self, value: str) -> None:
-        """Whatever a form sends: a UTC time, or ``InvalidFieldError`` naming the field."""
+    @given(
+        st.one_of(st.text(max_size=40), st.datetimes().map(lambda d: d.isoformat())),
+        st.one_of(st.none(), st.integers(-UTC_OFFSET_MAX, UTC_OFFSET_MAX)),
+    )
+    def test_any_text_is_a_utc_time_or_the_typed_refusal(
+        self, value: str, offset: int | None
+    ) -> None:
+        """Whatever a form sends, at any offset: a UTC time, or the refusal naming the field."""
         refused: str | None = None
         try:
-            moment = scheduled_at(value)
+            moment = scheduled_at(value, offset)
         except InvalidFieldError as err:
             refused = err.field
         else:
