@@ -237,7 +237,9 @@ def test_no_serious_accessibility_violation_on_scheduling(
     # is on record, so the consent rule (checked first) lets the quiet-hours refusal show.
     served.clock.current = max(served.clock.now(), AUSTIN_MIDNIGHT)
     acme.consent.record("ann", SAM, source="verbal", evidence="Phone call")
-    waiting = acme.scheduled.schedule("ann", to=SAM, body="Checked by axe", at=NEXT_ALLOWED)
+    waiting = acme.scheduled.schedule(
+        "ann", to=SAM, body="Checked by axe", at=NEXT_ALLOWED, candidate_id="cand-axe"
+    )
     acme.policy.set_consent_required("admin", True)
     found = {}
     try:
@@ -253,7 +255,9 @@ def test_no_serious_accessibility_violation_on_scheduling(
                 shot(page, tmp_path, f"axe-{name}-{width}")
                 found[f"{name}-{width}"] = _violations(page)
                 assert page.evaluate("document.documentElement.scrollWidth") <= max(width, 400)
-            page.goto(f"{served.url}/web/texting?candidate=cand-axe")
+            # The panel's waiting list, its times in UTC and local time as after Send later.
+            page.goto(f"{served.url}/web/texting?candidate=cand-axe&utc_offset=240")
+            expect(page.locator(".waiting tbody tr")).to_contain_text("your time (UTC-04:00)")
             page.get_by_text("Record consent given outside texting").click()
             page.get_by_label("Candidate's mobile number").fill(SAM)
             page.get_by_label("Message", exact=True).press_sequentially("Hi")
