@@ -193,8 +193,12 @@ def remove_user(visit: Visit, given: Given) -> Redirect:
 
 
 def choose_reallocation(visit: Visit, given: Given) -> Screen:
-    """The form that re-allocates a number from one of its users: active users only."""
-    summary = _line_with_user(visit, given)
+    """The form that re-allocates a number from one of its users: active users only.
+
+    An admin's page, as the numbers list it comes from: the line is read with the user as the
+    viewer, so a recruiter is refused before another user's number or the users are shown.
+    """
+    summary = _line_with_user(visit, given, as_viewer=True)
     user = visit.path_user(given)
     return Screen(
         template="reallocate.html",
@@ -215,8 +219,9 @@ def confirm_reallocation(visit: Visit, given: Given) -> Screen:
 
     Nothing changes here; Confirm posts the choice (with the CSRF token) to re-allocate, and
     the service refuses a new user who is inactive or has a number then, as without this page.
+    Read with the user as the viewer, as the form before it.
     """
-    summary = _line_with_user(visit, given)
+    summary = _line_with_user(visit, given, as_viewer=True)
     return Screen(
         template="confirm_reallocate.html",
         context={
