@@ -150,8 +150,8 @@ def resend_confirmation(visit: Visit, given: Given) -> Redirect:
 
 
 def refresh(visit: Visit, given: Given) -> Redirect:
-    """Ask the carrier for news now (what the scheduler does on its own)."""
-    visit.account.registration.sync()
+    """Ask the carrier for news now (what the scheduler does on its own), if the user may."""
+    visit.account.registration.sync(actor_id=visit.actor_id)
     return Redirect(to="/registration?done=synced")
 
 

@@ -295,6 +295,32 @@ class TestSteps:
         assert "hx-trigger" not in html.split("<main")[1]  # nothing left to poll
         assert acme.registration.status().send_ready
 
+    def test_a_recruiter_may_not_ask_the_carrier(
+        self,
+        web: httpx.Client,
+        widget: SmsAdmin,
+        clock: ManualClock,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+    ) -> None:
+        """Check for news now is an admin's action: the host refuses a recruiter, as the SDK.
+
+        Before, any signed-in user's POST ran ``registration.sync()`` (carrier calls, the
+        campaign submitted); now the service checks ``MANAGE_REGISTRATION`` first.
+        """
+        web.post(f"{PAGE}/register", data=_form(web))
+        carrier.advance(timedelta(hours=1))  # the brand is approved at the carrier
+        before = acme.registration.status()
+        ann = signed_in(widget, clock, user="ann")
+        with contextlib.closing(ann):
+            answer = ann.post(f"{PAGE}/sync", data={"csrf_token": csrf_of(ann, PAGE)})
+        assert 403 == answer.status_code
+        assert "Marketplace Admin" in answer.text
+        assert before == acme.registration.status()
+        assert RegistrationStep.BRAND not in {
+            record.step for record in before.steps if record.status is StepStatus.APPROVED
+        }
+
     def test_the_poll_reads_without_asking_the_carrier(
         self, web: httpx.Client, acme: AccountAdmin, carrier: SandboxCarrier
     ) -> None:
