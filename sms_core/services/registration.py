@@ -42,6 +42,7 @@ from sms_core.domain import (
 )
 from sms_core.exceptions import (
     InvalidFieldError,
+    PermissionDeniedError,
     ProviderError,
     ProviderTimeoutError,
     StoreConflict,
@@ -85,6 +86,23 @@ class RegistrationAdmin:
         with self._context.database.transaction() as connection:
             steps = registration_store.load_steps(connection, self._context.account.id)
         return registration_store.registration_status(self._context.account.id, steps)
+
+    def may_manage(self, user_id: str) -> bool:
+        """Whether the host lets the user register, fix and follow up the registration.
+
+        ``Action.MANAGE_REGISTRATION``, asked beforehand, so a screen shows the forms (and the
+        brand on record they are filled with: tax id, contact) only to whom may use them.
+
+        Raises:
+            InvalidFieldError: When ``user_id`` is not an identifier.
+            UserNotFoundError: When the account has no such user.
+        """
+        inputs.identifier("user_id", user_id)
+        try:
+            self._context.require(user_id, Action.MANAGE_REGISTRATION)
+        except PermissionDeniedError:
+            return False
+        return True
 
     def lint(self, brand: BrandProfile, campaign: CampaignProfile) -> LintReport:
         """Check a form as :meth:`register` would, without submitting anything."""

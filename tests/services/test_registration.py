@@ -405,6 +405,13 @@ class TestApproval:
         report = acme.registration.sync(actor_id="admin")
         assert (CAMPAIGN,) == report.submitted
 
+    def test_may_manage_is_the_registration_permission(self, acme: AccountAdmin) -> None:
+        """Asked beforehand by a screen: the admin may, a recruiter may not, as the actions."""
+        assert (True, False) == (
+            acme.registration.may_manage("admin"),
+            acme.registration.may_manage("ann"),
+        )
+
     def test_sync_is_audited(self, acme: AccountAdmin, carrier: RecordingCarrier) -> None:
         """Approvals, submissions and attached numbers are in the trail, by the sync actor."""
         number = buy(acme, "ann")

@@ -440,6 +440,37 @@ class TestFailureAndResubmission:
         assert status.brand_profile is not None
         assert "98-7654321" == status.brand_profile.tax_id
 
+    def test_a_recruiter_sees_the_steps_but_not_the_brand_on_record(
+        self,
+        web: httpx.Client,
+        widget: SmsAdmin,
+        clock: ManualClock,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+    ) -> None:
+        """The form to fix holds the brand on record (its tax id, contact e-mail and phone).
+
+        It is an admin's form: a user the host does not let manage the registration (the
+        service's ``may_manage``) sees the steps and the failure, not the profile or the form.
+        Before, Ann saw the agency's tax id and contact in the pre-filled form.
+        """
+        carrier.fail_next("acme", RegistrationStep.BRAND, "TAX_ID: the EIN does not match", "30886")
+        web.post(f"{PAGE}/register", data=_form(web))
+        carrier.advance(timedelta(hours=1))
+        acme.registration.sync()
+        profile = acme.registration.status().brand_profile
+        assert profile is not None
+        ann = signed_in(widget, clock, user="ann")
+        with contextlib.closing(ann):
+            html = ann.get(PAGE).text
+        assert "Brand ✘ Failed" in _text(html)
+        assert "TAX_ID: the EIN does not match (code 30886)" in _text(html)
+        for secret in (profile.tax_id, profile.contact.email, profile.contact.phone.e164):
+            assert secret not in html
+        assert "/registration/resubmit/brand" not in html
+        assert "Only a user your product lets manage the registration" in _text(html)
+        assert 'name="brand.tax_id" value="12-3456789"' in web.get(PAGE).text
+
     def test_a_failed_messaging_service_is_resubmitted(
         self, web: httpx.Client, acme: AccountAdmin, carrier: SandboxCarrier
     ) -> None:
