@@ -160,11 +160,10 @@ def edit_forwarding(visit: Visit, given: Given) -> Screen:
     """The form that sets or clears where calls to the number are forwarded.
 
     A line's own user opens it for their line; another line's form (its number and where it
-    forwards) is an admin's, refused to others as the numbers list is.
+    forwards) is an admin's: the service's forwarding rule decides (``numbers.forwarding_of``).
     """
-    summary = find_line(visit, given.path["line_id"])
-    if visit.actor_id not in summary.line.user_ids:
-        summary = find_line(visit, given.path["line_id"], as_viewer=True)
+    line = find_line(visit, given.path["line_id"]).line
+    summary = visit.account.numbers.forwarding_of(visit.actor_id, line.number)
     return Screen(
         template="forwarding.html",
         context={
