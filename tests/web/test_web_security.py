@@ -195,3 +195,65 @@ class TestAdminPagesOfANumberAreRefusedToARecruiter:
         answer = web.get(f"/web/numbers/{line.id}/users/cy/{page}")
         assert 200 == answer.status_code, answer.text
         assert line.number.e164 in answer.text
+
+
+@pytest.fixture
+def theirs(widget: SmsAdmin, tmp_path: Path, ids: dict[str, str]) -> dict[str, str]:
+    """Globex's ids for each path parameter, to try from acme's session."""
+    register(widget, tmp_path / "carrier.sqlite3", "globex")
+    globex = widget.account("globex")
+    [line] = [s.line for s in globex.numbers.list()]
+    template = globex.templates.create("boss", name="Theirs", body="Their words")
+    scheduled = globex.scheduled.schedule(
+        "boss", candidate_id="cand-sam", to=SAM, body="Their later text", at=NEXT_ALLOWED
+    )
+    sent = globex.messages.send("boss", candidate_id="cand-sam", to=SAM, body="Their text")
+    return {
+        **ids,
+        "line_id": line.id,
+        "user_id": "boss",
+        "template_id": template.id,
+        "scheduled_id": scheduled.id,
+        "message_id": sent.message.id,
+        "run_id": "0" * 32,
+    }
+
+
+def id_routes(admin: SmsAdmin) -> list[tuple[str, str]]:
+    """Every (method, path template) of the web app whose path names an id."""
+    [mount] = [route for route in mounted(admin).routes if isinstance(route, Mount)]
+    return [
+        (method, route.path)
+        for route in mount.routes
+        if isinstance(route, Route) and re.search(r"\{(?!step\})\w+\}", route.path)
+        for method in sorted(route.methods or ())
+        if method != "HEAD"
+    ]
+
+
+class TestAnotherAccountsIdsAreNotFound:
+    """Every route that names an id, walked with another account's ids: 404, nothing changed.
+
+    The recipe of ``sms_core/web/__init__.py``: each id is looked up through the session's
+    account, so another account's is none. Acme's admin (who may open every page) tries
+    globex's line, user, template, scheduled text and message.
+    """
+
+    def test_every_route_with_an_id(
+        self, widget: SmsAdmin, clock: ManualClock, tmp_path: Path, theirs: dict[str, str]
+    ) -> None:
+        client = signed_in(widget, clock)
+        token = csrf_of(client)
+        files = (tmp_path / "widget.sqlite3", tmp_path / "carrier.sqlite3")
+        before = dump(*files)
+        answers = {
+            (method, path): client.request(
+                method, filled(path, theirs), data={**FULL_FORM, "csrf_token": token}
+            ).status_code
+            if method == "POST"
+            else client.get(filled(path, theirs)).status_code
+            for method, path in id_routes(widget)
+        }
+        assert len(answers) > 20
+        assert dict.fromkeys(answers, 404) == answers
+        assert before == dump(*files)
