@@ -257,3 +257,74 @@ class TestAnotherAccountsIdsAreNotFound:
         assert len(answers) > 20
         assert dict.fromkeys(answers, 404) == answers
         assert before == dump(*files)
+
+
+#: A phone number as a URL could carry it: E.164 with its ``+`` as typed or percent-encoded,
+#: or ten digits in a row that are not part of a hexadecimal id.
+NUMBER_IN_URL = re.compile(r"(\+|%2B)\d{8,15}|(?<![0-9a-f])\d{10,15}(?![0-9a-f])", re.IGNORECASE)
+#: The URLs a page builds: links, form targets and htmx requests.
+URL_ATTRIBUTE = re.compile(r'\b(?:href|action|formaction|hx-get|hx-post|src)="([^"]*)"')
+
+
+class TestNoPhoneNumberInAnyUrl:
+    """Issue 15: "no secrets or phone numbers in URLs". Numbers travel in a form's body only.
+
+    Every page a recruiter and an admin reach after texting, scheduling, a mass text and a
+    forwarding number, and the redirect each action answers with, checked for a number.
+    """
+
+    def test_every_page_and_redirect(
+        self, widget: SmsAdmin, clock: ManualClock, ids: dict[str, str]
+    ) -> None:
+        ann = signed_in(widget, clock, user="ann")
+        admin = signed_in(widget, clock)
+        token = csrf_of(ann, "/web/texting")
+        actions = [
+            ann.post(
+                "/web/texting/send",
+                data={**FULL_FORM, "csrf_token": token, "idempotency_key": "k1"},
+            ),
+            ann.post(
+                "/web/texting/schedule",
+                data={**FULL_FORM, "csrf_token": token, "idempotency_key": "k2"},
+            ),
+            ann.post(
+                f"/web/numbers/{ids['line_id']}/forwarding",
+                data={"csrf_token": token, "forward_to": "+12065550199"},
+            ),
+            ann.post(
+                "/web/mass-text",
+                data={**FULL_FORM, "csrf_token": token, "idempotency_key": "k3"},
+            ),
+        ]
+        assert [303] * len(actions) == [answer.status_code for answer in actions]
+        locations = [answer.headers["location"] for answer in actions]
+        pages = [
+            *(ann.get(location) for location in locations),
+            *(
+                client.get(path)
+                for client in (ann, admin)
+                for path in (
+                    "/web/inbox",
+                    "/web/texting?candidate=cand-sam",
+                    "/web/scheduled?everyone=1",
+                    "/web/my-line",
+                    f"/web/numbers/{ids['line_id']}/forwarding",
+                    "/web/optouts",
+                    "/web/templates",
+                )
+            ),
+            *(
+                admin.get(path)
+                for path in (
+                    "/web/numbers",
+                    "/web/audit",
+                    f"/web/numbers/{ids['line_id']}/users/ann/reallocate",
+                )
+            ),
+        ]
+        assert all(page.status_code == 200 for page in pages), [p.url for p in pages]
+        assert SAM in " ".join(page.text for page in pages)  # the pages do show numbers
+        urls = locations + [url for page in pages for url in URL_ATTRIBUTE.findall(page.text)]
+        assert len(urls) > 100
+        assert [] == [url for url in urls if NUMBER_IN_URL.search(url)]
