@@ -251,9 +251,7 @@ class NumberAdmin(NumberAdoption):
         with context.database.transaction() as connection:
             actor = context.actor(connection, actor_id)
             line = self._line(connection, number)
-        context.authorize(actor, Action.CONFIGURE_FORWARDING)
-        if actor.id not in line.user_ids:
-            self._require_admin_for_others_line(actor, line)
+        self._authorize_forwarding(actor, line)
         if target == line.number:
             raise InvalidInputError(
                 f"{line.number} cannot forward calls to itself; choose another forwarding number"
@@ -275,6 +273,22 @@ class NumberAdmin(NumberAdoption):
                 after={"forward_to": str(target) if target else None},
             )
         return self.get(line.number)
+
+    def forwarding_of(self, viewer_id: str, number: str | PhoneNumber) -> LineSummary:
+        """A line as its call forwarding form shows it, to whom :meth:`set_forwarding` allows.
+
+        The same rule, asked before the form is drawn: the line's own users and admins.
+
+        Raises:
+            LineNotFoundError: When the account has no active line for ``number``.
+            PermissionDeniedError: When the viewer is neither on the line nor an admin.
+        """
+        inputs.identifier("viewer_id", viewer_id)
+        summary = self.get(number)
+        with self._context.database.transaction() as connection:
+            viewer = self._context.actor(connection, viewer_id)
+        self._authorize_forwarding(viewer, summary.line)
+        return summary
 
     def deactivate(self, actor_id: str, number: str | PhoneNumber) -> None:
         """Release a number at the carrier and remove it from the provisioned list.
@@ -304,6 +318,12 @@ class NumberAdmin(NumberAdoption):
             )
 
     # -- rules ---------------------------------------------------------------------------------
+
+    def _authorize_forwarding(self, actor: User, line: Line) -> None:
+        """The forwarding rule: the host lets the actor configure it, on their line or as admin."""
+        self._context.authorize(actor, Action.CONFIGURE_FORWARDING)
+        if actor.id not in line.user_ids:
+            self._require_admin_for_others_line(actor, line)
 
     def _require_admin_for_others_line(self, actor: User, line: Line) -> None:
         try:

@@ -42,6 +42,7 @@ from sms_core.domain import (
 )
 from sms_core.exceptions import (
     InvalidFieldError,
+    PermissionDeniedError,
     ProviderError,
     ProviderTimeoutError,
     StoreConflict,
@@ -85,6 +86,23 @@ class RegistrationAdmin:
         with self._context.database.transaction() as connection:
             steps = registration_store.load_steps(connection, self._context.account.id)
         return registration_store.registration_status(self._context.account.id, steps)
+
+    def may_manage(self, user_id: str) -> bool:
+        """Whether the host lets the user register, fix and follow up the registration.
+
+        ``Action.MANAGE_REGISTRATION``, asked beforehand, so a screen shows the forms (and the
+        brand on record they are filled with: tax id, contact) only to whom may use them.
+
+        Raises:
+            InvalidFieldError: When ``user_id`` is not an identifier.
+            UserNotFoundError: When the account has no such user.
+        """
+        inputs.identifier("user_id", user_id)
+        try:
+            self._context.require(user_id, Action.MANAGE_REGISTRATION)
+        except PermissionDeniedError:
+            return False
+        return True
 
     def lint(self, brand: BrandProfile, campaign: CampaignProfile) -> LintReport:
         """Check a form as :meth:`register` would, without submitting anything."""
@@ -287,7 +305,7 @@ class RegistrationAdmin:
         adopt_registration(self._context, self._submitter, actor, **ids)
         return self.status()
 
-    def sync(self) -> SyncReport:
+    def sync(self, *, actor_id: str | None = None) -> SyncReport:
         """Ask the carrier for news and move the registration forward.
 
         Submits the campaign once the brand is approved and the messaging service once the
@@ -295,10 +313,22 @@ class RegistrationAdmin:
         approved. Safe to call from a scheduler in several processes at once: each submission
         is claimed by one conditional ``UPDATE`` first, so no step is submitted twice.
 
+        Args:
+            actor_id: The user asking for it (a screen's "check now"), whom the host must
+                allow ``Action.MANAGE_REGISTRATION``, checked before the carrier is asked.
+                ``None`` is the SDK's own caller (a scheduler, the CLI), not checked.
+
         Raises:
+            InvalidFieldError: When ``actor_id`` is not an identifier.
+            UserNotFoundError: When the account has no such user.
+            PermissionDeniedError: When the host does not let ``actor_id`` manage the
+                registration; the carrier was not asked.
             ProviderError: When the carrier cannot be asked; nothing half-done is kept, and
                 the next call tries again.
         """
+        if actor_id is not None:
+            inputs.identifier("actor_id", actor_id)
+            self._context.require(actor_id, Action.MANAGE_REGISTRATION)
         return RegistrationSync(self._context, self._submitter).run()
 
     def _verticals(self) -> frozenset[str] | None:

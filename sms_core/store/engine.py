@@ -38,18 +38,22 @@ def create_engine(url: str) -> sa.Engine:
     several processes sharing one file queue their writes instead of failing; its folder is
     created. PostgreSQL URLs without a driver use ``psycopg`` (version 3), and a pooled
     connection is pinged before use when it lay unused (:data:`PING_AFTER_IDLE_SECONDS`).
+
+    Either way a statement's error never carries its parameters (``hide_parameters``): they
+    are phone numbers, bodies and tokens, and such an error is logged with its traceback (a
+    web view's or a background mass text's unexpected error), where none may be written.
     """
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
-        engine = sa.create_engine(parsed)
+        engine = sa.create_engine(parsed, hide_parameters=True)
         event.listen(engine, "checkin", _note_idle)
         event.listen(engine, "checkout", _ping_when_idle(engine.dialect))
         return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(parsed, connect_args={"timeout": 30})
+    engine = sa.create_engine(parsed, connect_args={"timeout": 30}, hide_parameters=True)
     event.listen(engine, "connect", _configure_sqlite)
     event.listen(engine, "begin", _begin_immediate)
     return engine

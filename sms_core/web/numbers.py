@@ -160,11 +160,10 @@ def edit_forwarding(visit: Visit, given: Given) -> Screen:
     """The form that sets or clears where calls to the number are forwarded.
 
     A line's own user opens it for their line; another line's form (its number and where it
-    forwards) is an admin's, refused to others as the numbers list is.
+    forwards) is an admin's: the service's forwarding rule decides (``numbers.forwarding_of``).
     """
-    summary = find_line(visit, given.path["line_id"])
-    if visit.actor_id not in summary.line.user_ids:
-        summary = find_line(visit, given.path["line_id"], as_viewer=True)
+    line = find_line(visit, given.path["line_id"]).line
+    summary = visit.account.numbers.forwarding_of(visit.actor_id, line.number)
     return Screen(
         template="forwarding.html",
         context={
@@ -193,8 +192,12 @@ def remove_user(visit: Visit, given: Given) -> Redirect:
 
 
 def choose_reallocation(visit: Visit, given: Given) -> Screen:
-    """The form that re-allocates a number from one of its users: active users only."""
-    summary = _line_with_user(visit, given)
+    """The form that re-allocates a number from one of its users: active users only.
+
+    An admin's page, as the numbers list it comes from: the line is read with the user as the
+    viewer, so a recruiter is refused before another user's number or the users are shown.
+    """
+    summary = _line_with_user(visit, given, as_viewer=True)
     user = visit.path_user(given)
     return Screen(
         template="reallocate.html",
@@ -215,8 +218,9 @@ def confirm_reallocation(visit: Visit, given: Given) -> Screen:
 
     Nothing changes here; Confirm posts the choice (with the CSRF token) to re-allocate, and
     the service refuses a new user who is inactive or has a number then, as without this page.
+    Read with the user as the viewer, as the form before it.
     """
-    summary = _line_with_user(visit, given)
+    summary = _line_with_user(visit, given, as_viewer=True)
     return Screen(
         template="confirm_reallocate.html",
         context={

@@ -150,8 +150,8 @@ def resend_confirmation(visit: Visit, given: Given) -> Redirect:
 
 
 def refresh(visit: Visit, given: Given) -> Redirect:
-    """Ask the carrier for news now (what the scheduler does on its own)."""
-    visit.account.registration.sync()
+    """Ask the carrier for news now (what the scheduler does on its own), if the user may."""
+    visit.account.registration.sync(actor_id=visit.actor_id)
     return Redirect(to="/registration?done=synced")
 
 
@@ -170,7 +170,10 @@ def _page(
     status = visit.account.registration.status()
     policy = visit.account.policy.get()
     step = _form_step(status)
-    if values is None:
+    manager = visit.account.registration.may_manage(visit.actor_id)
+    if not manager:  # the steps only: the forms hold the brand on record (tax id, contact)
+        values, report, step = {}, None, None
+    elif values is None:
         values = (
             form.blank_values(policy)
             if step is None
@@ -178,7 +181,9 @@ def _page(
         )
     issues = report.issues if report is not None else ()
     sections: tuple[form.Section, ...] = ()
-    if status.overall is StepStatus.NOT_STARTED or step is RegistrationStep.BRAND:
+    if not manager:
+        pass
+    elif status.overall is StepStatus.NOT_STARTED or step is RegistrationStep.BRAND:
         sections = form.BRAND_SECTIONS + form.CAMPAIGN_SECTIONS
     elif step is RegistrationStep.CAMPAIGN:
         sections = form.CAMPAIGN_SECTIONS
@@ -194,6 +199,7 @@ def _page(
             "findings": _by_field(issues, values),
             "report": report,
             "checked": checked,
+            "may_manage": manager,
         },
         title="Campaign registration",
         status=status_code,

@@ -280,6 +280,20 @@ class TestForwarding:
             acme.numbers.set_forwarding("bob", number, "(212) 555-0142")
         assert before == state(acme)
 
+    def test_the_form_is_shown_to_whom_may_save_it(self, acme: AccountAdmin) -> None:
+        """``forwarding_of`` (the web form's read) refuses exactly whom ``set_forwarding`` does."""
+        number = buy(acme, "ann")
+        for user_id in ("admin", "ann", "bob"):
+            try:
+                acme.numbers.set_forwarding(user_id, number, None)
+            except PermissionDeniedError:
+                with pytest.raises(PermissionDeniedError, match="not on"):
+                    acme.numbers.forwarding_of(user_id, number)
+            else:
+                assert number == acme.numbers.forwarding_of(user_id, number).line.number
+        with pytest.raises(PermissionDeniedError):
+            acme.numbers.forwarding_of("bob", number)  # the loop met a refusal too
+
     def test_forwarding_to_itself_is_refused(self, acme: AccountAdmin) -> None:
         """A line cannot forward its calls to its own number."""
         number = buy(acme, "ann")

@@ -391,6 +391,27 @@ class TestApproval:
         assert (CAMPAIGN,) == report.submitted
         assert StepStatus.IN_PROGRESS == report.status.campaign.status
 
+    def test_a_named_actor_needs_the_registration_permission(
+        self, acme: AccountAdmin, carrier: RecordingCarrier
+    ) -> None:
+        """A screen's "check now" names its user; a recruiter is refused before the carrier."""
+        acme.registration.register("admin", sample_brand(), sample_campaign())
+        carrier.advance(timedelta(days=10))
+        before = state(acme)
+        with pytest.raises(PermissionDeniedError, match=r"sms\.admin"):
+            acme.registration.sync(actor_id="ann")
+        assert before == state(acme)
+        assert [BRAND] == carrier.submissions
+        report = acme.registration.sync(actor_id="admin")
+        assert (CAMPAIGN,) == report.submitted
+
+    def test_may_manage_is_the_registration_permission(self, acme: AccountAdmin) -> None:
+        """Asked beforehand by a screen: the admin may, a recruiter may not, as the actions."""
+        assert (True, False) == (
+            acme.registration.may_manage("admin"),
+            acme.registration.may_manage("ann"),
+        )
+
     def test_sync_is_audited(self, acme: AccountAdmin, carrier: RecordingCarrier) -> None:
         """Approvals, submissions and attached numbers are in the trail, by the sync actor."""
         number = buy(acme, "ann")

@@ -295,6 +295,32 @@ class TestSteps:
         assert "hx-trigger" not in html.split("<main")[1]  # nothing left to poll
         assert acme.registration.status().send_ready
 
+    def test_a_recruiter_may_not_ask_the_carrier(
+        self,
+        web: httpx.Client,
+        widget: SmsAdmin,
+        clock: ManualClock,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+    ) -> None:
+        """Check for news now is an admin's action: the host refuses a recruiter, as the SDK.
+
+        Before, any signed-in user's POST ran ``registration.sync()`` (carrier calls, the
+        campaign submitted); now the service checks ``MANAGE_REGISTRATION`` first.
+        """
+        web.post(f"{PAGE}/register", data=_form(web))
+        carrier.advance(timedelta(hours=1))  # the brand is approved at the carrier
+        before = acme.registration.status()
+        ann = signed_in(widget, clock, user="ann")
+        with contextlib.closing(ann):
+            answer = ann.post(f"{PAGE}/sync", data={"csrf_token": csrf_of(ann, PAGE)})
+        assert 403 == answer.status_code
+        assert "Marketplace Admin" in answer.text
+        assert before == acme.registration.status()
+        assert RegistrationStep.BRAND not in {
+            record.step for record in before.steps if record.status is StepStatus.APPROVED
+        }
+
     def test_the_poll_reads_without_asking_the_carrier(
         self, web: httpx.Client, acme: AccountAdmin, carrier: SandboxCarrier
     ) -> None:
@@ -413,6 +439,37 @@ class TestFailureAndResubmission:
         assert (StepStatus.IN_PROGRESS, 2) == (status.brand.status, status.brand.attempts)
         assert status.brand_profile is not None
         assert "98-7654321" == status.brand_profile.tax_id
+
+    def test_a_recruiter_sees_the_steps_but_not_the_brand_on_record(
+        self,
+        web: httpx.Client,
+        widget: SmsAdmin,
+        clock: ManualClock,
+        acme: AccountAdmin,
+        carrier: SandboxCarrier,
+    ) -> None:
+        """The form to fix holds the brand on record (its tax id, contact e-mail and phone).
+
+        It is an admin's form: a user the host does not let manage the registration (the
+        service's ``may_manage``) sees the steps and the failure, not the profile or the form.
+        Before, Ann saw the agency's tax id and contact in the pre-filled form.
+        """
+        carrier.fail_next("acme", RegistrationStep.BRAND, "TAX_ID: the EIN does not match", "30886")
+        web.post(f"{PAGE}/register", data=_form(web))
+        carrier.advance(timedelta(hours=1))
+        acme.registration.sync()
+        profile = acme.registration.status().brand_profile
+        assert profile is not None
+        ann = signed_in(widget, clock, user="ann")
+        with contextlib.closing(ann):
+            html = ann.get(PAGE).text
+        assert "Brand ✘ Failed" in _text(html)
+        assert "TAX_ID: the EIN does not match (code 30886)" in _text(html)
+        for secret in (profile.tax_id, profile.contact.email, profile.contact.phone.e164):
+            assert secret not in html
+        assert "/registration/resubmit/brand" not in html
+        assert "Only a user your product lets manage the registration" in _text(html)
+        assert 'name="brand.tax_id" value="12-3456789"' in web.get(PAGE).text
 
     def test_a_failed_messaging_service_is_resubmitted(
         self, web: httpx.Client, acme: AccountAdmin, carrier: SandboxCarrier
