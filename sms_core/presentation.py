@@ -9,8 +9,8 @@ imports it to list its commands.
 
 A page names only its own ids (:func:`names_of`, and beside it one helper per kind of row:
 :func:`audit_names`, :func:`message_names`, :func:`scheduled_names`, :func:`optout_names`,
-:func:`consent_names`; one query for users and one for seats), so it costs the same however
-many users and seats the account has.
+:func:`consent_names`; one query for users and, where a row can name a seat, one for seats),
+so it costs the same however many users and seats the account has.
 """
 
 from __future__ import annotations
@@ -84,13 +84,18 @@ def names_of(account: AccountAdmin, ids: Iterable[str]) -> dict[str, str]:
     One query for users and one for seats (per ``LIST_LIMIT_MAX`` ids), reading only the ids
     asked for; an id that is neither is left out, so a screen shows it as it is.
     """
-    wanted = list(dict.fromkeys(ids))
     names: dict[str, str] = {}
-    for start in range(0, len(wanted), LIST_LIMIT_MAX):
-        chunk = wanted[start : start + LIST_LIMIT_MAX]
+    for chunk in _chunks(ids):
         names.update(account.users.names_of(chunk))
         names.update(account.seats.names_of(chunk))
     return names
+
+
+def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
+    """``ids`` once each, at most ``LIST_LIMIT_MAX`` (what one lookup takes) at a time."""
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), LIST_LIMIT_MAX):
+        yield wanted[start : start + LIST_LIMIT_MAX]
 
 
 def audit_names(account: AccountAdmin, entries: Iterable[AuditEntry]) -> dict[str, str]:
@@ -105,22 +110,33 @@ def audit_names(account: AccountAdmin, entries: Iterable[AuditEntry]) -> dict[st
 
 def message_names(account: AccountAdmin, messages: Iterable[Message]) -> dict[str, str]:
     """Names for who sent ``messages`` (a conversation's page, the inbox's last messages)."""
-    return names_of(account, (message.user_id for message in messages if message.user_id))
+    return _user_names(account, (message.user_id for message in messages if message.user_id))
 
 
 def scheduled_names(account: AccountAdmin, rows: Iterable[ScheduledSend]) -> dict[str, str]:
     """Names for who scheduled ``rows``."""
-    return names_of(account, (row.user_id for row in rows))
+    return _user_names(account, (row.user_id for row in rows))
 
 
 def optout_names(account: AccountAdmin, optouts: Iterable[OptOut]) -> dict[str, str]:
     """Names for who lifted ``optouts`` (an opt-out still in force names no one)."""
-    return names_of(account, (optout.lifted_by for optout in optouts if optout.lifted_by))
+    return _user_names(account, (optout.lifted_by for optout in optouts if optout.lifted_by))
 
 
 def consent_names(account: AccountAdmin, records: Iterable[ConsentRecord]) -> dict[str, str]:
-    """Names for who recorded ``records``."""
-    return names_of(account, (record.recorded_by for record in records))
+    """Names for who recorded ``records`` (a keyword's record names no user, and shows as is)."""
+    return _user_names(account, (record.recorded_by for record in records))
+
+
+def _user_names(account: AccountAdmin, ids: Iterable[str]) -> dict[str, str]:
+    """Like :func:`names_of` for ids that can only be users': one query, none for seats.
+
+    A user the host removed since is left out, so a screen shows their id.
+    """
+    names: dict[str, str] = {}
+    for chunk in _chunks(ids):
+        names.update(account.users.names_of(chunk))
+    return names
 
 
 def _named(entry: AuditEntry) -> Iterator[str]:
