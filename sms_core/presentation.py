@@ -7,9 +7,10 @@ This module imports neither Typer, Rich nor Starlette, so the web app does not l
 line, nor the command line the web app; nor the domain at import, since the command line
 imports it to list its commands.
 
-A page names only its own ids (:func:`names_of`, :func:`audit_names`: one query for users and
-one for seats), so it costs the same however many users and seats the account has;
-:func:`display_names` reads them all, for the command line's lists that still use it.
+A page names only its own ids (:func:`names_of`, and beside it one helper per kind of row:
+:func:`audit_names`, :func:`message_names`, :func:`scheduled_names`, :func:`optout_names`,
+:func:`consent_names`; one query for users and, where a row can name a seat, one for seats),
+so it costs the same however many users and seats the account has.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sms_core.inputs import LIST_LIMIT_MAX
 from sms_core.vocabulary import StepStatus
 
 if TYPE_CHECKING:
-    from sms_core.domain import AuditEntry
+    from sms_core.domain import AuditEntry, ConsentRecord, Message, OptOut, ScheduledSend
     from sms_core.services import AccountAdmin
 
 __all__ = [
@@ -35,8 +36,11 @@ __all__ = [
     "StepCue",
     "audit_names",
     "change_text",
-    "display_names",
+    "consent_names",
+    "message_names",
     "names_of",
+    "optout_names",
+    "scheduled_names",
 ]
 
 #: What a screen shows for a missing value.
@@ -74,29 +78,24 @@ STEP_CUES: Mapping[StepStatus, StepCue] = {
 }
 
 
-def display_names(account: AccountAdmin) -> dict[str, str]:
-    """Names to show for every user and seat id of the account (reads them all).
-
-    A page that shows a few ids asks :func:`names_of` for those instead.
-    """
-    names = {user.id: user.full_name or user.id for user in account.users.list()}
-    names.update({summary.seat.id: summary.seat.name for summary in account.seats.list()})
-    return names
-
-
 def names_of(account: AccountAdmin, ids: Iterable[str]) -> dict[str, str]:
     """Names to show for those of ``ids`` that are the account's users or seats.
 
     One query for users and one for seats (per ``LIST_LIMIT_MAX`` ids), reading only the ids
     asked for; an id that is neither is left out, so a screen shows it as it is.
     """
-    wanted = list(dict.fromkeys(ids))
     names: dict[str, str] = {}
-    for start in range(0, len(wanted), LIST_LIMIT_MAX):
-        chunk = wanted[start : start + LIST_LIMIT_MAX]
+    for chunk in _chunks(ids):
         names.update(account.users.names_of(chunk))
         names.update(account.seats.names_of(chunk))
     return names
+
+
+def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
+    """``ids`` once each, at most ``LIST_LIMIT_MAX`` (what one lookup takes) at a time."""
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), LIST_LIMIT_MAX):
+        yield wanted[start : start + LIST_LIMIT_MAX]
 
 
 def audit_names(account: AccountAdmin, entries: Iterable[AuditEntry]) -> dict[str, str]:
@@ -107,6 +106,37 @@ def audit_names(account: AccountAdmin, entries: Iterable[AuditEntry]) -> dict[st
     the account has.
     """
     return names_of(account, (text for entry in entries for text in _named(entry)))
+
+
+def message_names(account: AccountAdmin, messages: Iterable[Message]) -> dict[str, str]:
+    """Names for who sent ``messages`` (a conversation's page, the inbox's last messages)."""
+    return _user_names(account, (message.user_id for message in messages if message.user_id))
+
+
+def scheduled_names(account: AccountAdmin, rows: Iterable[ScheduledSend]) -> dict[str, str]:
+    """Names for who scheduled ``rows``."""
+    return _user_names(account, (row.user_id for row in rows))
+
+
+def optout_names(account: AccountAdmin, optouts: Iterable[OptOut]) -> dict[str, str]:
+    """Names for who lifted ``optouts`` (an opt-out still in force names no one)."""
+    return _user_names(account, (optout.lifted_by for optout in optouts if optout.lifted_by))
+
+
+def consent_names(account: AccountAdmin, records: Iterable[ConsentRecord]) -> dict[str, str]:
+    """Names for who recorded ``records`` (a keyword's record names no user, and shows as is)."""
+    return _user_names(account, (record.recorded_by for record in records))
+
+
+def _user_names(account: AccountAdmin, ids: Iterable[str]) -> dict[str, str]:
+    """Like :func:`names_of` for ids that can only be users': one query, none for seats.
+
+    A user the host removed since is left out, so a screen shows their id.
+    """
+    names: dict[str, str] = {}
+    for chunk in _chunks(ids):
+        names.update(account.users.names_of(chunk))
+    return names
 
 
 def _named(entry: AuditEntry) -> Iterator[str]:

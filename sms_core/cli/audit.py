@@ -11,9 +11,9 @@ from sms_core.cli import output, render
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption
 from sms_core.inputs import PAGE_SIZE_MAX
-from sms_core.presentation import audit_names, display_names
+from sms_core.presentation import audit_names
 
-__all__ = ["audit", "display_names"]
+__all__ = ["audit"]
 
 
 def audit(

@@ -15,7 +15,7 @@ from rich.text import Text
 from sms_core.cli import output
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption, NumberArg
-from sms_core.presentation import display_names
+from sms_core.presentation import consent_names
 
 if TYPE_CHECKING:
     from sms_core.domain import ConsentStanding
@@ -69,7 +69,7 @@ def list_consent(
     with options.account() as account:
         page = account.consent.list_page(viewer, limit=limit, cursor=cursor)
         required = account.policy.get().consent_required
-        names = display_names(account)
+        names = consent_names(account, (each.record for each in page.items))
     console = output.out_console()
     if page.items:
         console.print(_table(page.items, names))
@@ -87,7 +87,7 @@ def show(ctx: typer.Context, number: NumberArg) -> None:
     with options.account() as account:
         records = account.consent.of(viewer, number)
         opt_out = account.optouts.get(viewer, number)
-        names = display_names(account)
+        names = consent_names(account, records)
     from sms_core.domain import ConsentStanding  # noqa: PLC0415 (the SDK loads when run)
 
     console = output.out_console()
@@ -123,7 +123,7 @@ def record(
             actor, number, source=source.value, evidence=evidence, candidate_id=candidate
         )
         opted_out = account.optouts.is_opted_out(saved.number)
-        names = display_names(account)
+        names = consent_names(account, [saved])
     from sms_core.domain import ConsentStanding  # noqa: PLC0415 (the SDK loads when run)
 
     console = output.out_console()

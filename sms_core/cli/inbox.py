@@ -20,7 +20,7 @@ from sms_core.cli import output
 from sms_core.cli.message_tables import conversation_title, messages_table
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption
-from sms_core.presentation import display_names
+from sms_core.presentation import message_names
 
 if TYPE_CHECKING:
     from sms_core.domain import InboxThread
@@ -66,7 +66,7 @@ def list_threads(
     with options.account() as account:
         page = account.inbox.threads_page(viewer, unread_only=unread, limit=limit, cursor=cursor)
         total = account.inbox.unread_count(viewer)
-        names = display_names(account)
+        names = message_names(account, (thread.last_message for thread in page.items))
     console = output.out_console()
     console.print(Text(f"{total} unread {'reply' if total == 1 else 'replies'}", style="bold"))
     if page.items:
@@ -92,7 +92,7 @@ def open_thread(
             viewer, line_number, candidate_number, limit=limit, cursor=cursor
         )
         left = account.inbox.unread_count(viewer)
-        names = display_names(account)
+        names = message_names(account, page.items)
     console = output.out_console()
     messages = list(page.items)
     if not messages:

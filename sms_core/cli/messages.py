@@ -26,7 +26,7 @@ from sms_core.cli.message_tables import (
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption
 from sms_core.domain import DeliveryStatus, MassSendResult, Recipient, RecipientOutcome, Thread
-from sms_core.presentation import display_names
+from sms_core.presentation import message_names
 from sms_core.segments import SegmentAnalysis, analyze
 
 if TYPE_CHECKING:
@@ -213,7 +213,7 @@ def thread(
         page = account.messages.thread_page(
             viewer, line_number, candidate_number, limit=limit, cursor=cursor
         )
-        names = display_names(account)
+        names = message_names(account, page.items)
     console = output.out_console()
     messages = list(page.items)
     if not messages:
@@ -240,7 +240,7 @@ def history(
     viewer = options.actor()
     with options.account() as account:
         page = account.messages.history_page(viewer, candidate_id, limit=limit, cursor=cursor)
-        names = display_names(account)
+        names = message_names(account, page.items)
     console = output.out_console()
     if not page.items:
         output.hint(console, f"no messages with candidate {candidate_id!r} yet")

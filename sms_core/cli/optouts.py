@@ -10,7 +10,7 @@ from sms_core.cli import output
 from sms_core.cli.message_tables import optouts_table
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption, NumberArg
-from sms_core.presentation import display_names
+from sms_core.presentation import optout_names
 
 __all__ = ["app"]
 
@@ -48,7 +48,7 @@ def list_optouts(
         page = account.optouts.page(
             viewer, include_lifted=include_lifted, limit=limit, cursor=cursor
         )
-        names = display_names(account)
+        names = optout_names(account, page.items)
     console = output.out_console()
     if page.items:
         console.print(optouts_table(list(page.items), names))
@@ -73,7 +73,7 @@ def lift(
     actor = options.actor()
     with options.account() as account:
         lifted = account.optouts.lift(actor, number, reason=reason)
-        names = display_names(account)
+        names = optout_names(account, [lifted])
     console = output.out_console()
     console.print(optouts_table([lifted], names))
     output.success(console, f"{lifted.number} may be texted again")

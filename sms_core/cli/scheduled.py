@@ -14,7 +14,7 @@ import sms_core
 from sms_core.cli import output
 from sms_core.cli.options import global_options
 from sms_core.cli.params import CursorOption, LimitOption
-from sms_core.presentation import display_names
+from sms_core.presentation import scheduled_names
 
 if TYPE_CHECKING:
     from sms_core.domain import ScheduledRunReport, ScheduledSend, ScheduledState
@@ -158,7 +158,7 @@ def add(
             candidate_id=candidate,
             idempotency_key=key,
         )
-        names = display_names(account)
+        names = scheduled_names(account, [scheduled])
     console = output.out_console()
     console.print(scheduled_table([scheduled], names))
     output.success(console, f"Scheduled {scheduled.id} for {_when(scheduled.due_at)} UTC")
@@ -177,7 +177,7 @@ def list_scheduled(
     viewer = options.actor()
     with options.account() as account:
         page = account.scheduled.list_page(viewer, state=wanted, limit=limit, cursor=cursor)
-        names = display_names(account)
+        names = scheduled_names(account, page.items)
     console = output.out_console()
     if page.items:
         console.print(scheduled_table(page.items, names))
@@ -196,7 +196,7 @@ def cancel(
     actor = options.actor()
     with options.account() as account:
         cancelled = account.scheduled.cancel(actor, scheduled_id)
-        names = display_names(account)
+        names = scheduled_names(account, [cancelled])
     console = output.out_console()
     console.print(scheduled_table([cancelled], names))
     output.success(console, f"Cancelled {cancelled.id}: it will not be sent")
@@ -215,7 +215,12 @@ def run_due(ctx: typer.Context) -> None:
             reports = {options.account_id: report} if report.count else {}
         else:
             reports = admin.run_scheduled_sends()
-        names = {account_id: display_names(admin.account(account_id)) for account_id in reports}
+        names = {
+            account_id: scheduled_names(
+                admin.account(account_id), (*report.sent, *report.refused, *report.deferred)
+            )
+            for account_id, report in reports.items()
+        }
     console = output.out_console()
     for account_id, report in sorted(reports.items()):
         rows = (*report.sent, *report.refused, *report.deferred)
@@ -235,7 +240,7 @@ def scheduled_table(
 
     Args:
         rows: The scheduled texts.
-        names: Users' names by id (``display_names``); an id without one is shown as is.
+        names: Users' names by id (``scheduled_names``); an id without one is shown as is.
         ids: Whether to show the scheduled texts' and their messages' ids (the demo does not:
             they are random, and its story reads the same every time).
     """

@@ -27,8 +27,9 @@ from urllib.parse import quote
 
 from starlette.routing import Route
 
-from sms_core.domain import NEXT_ALLOWED, ScheduleAt, ScheduledSend, ScheduledState
-from sms_core.exceptions import InvalidFieldError, UserNotFoundError
+from sms_core.domain import NEXT_ALLOWED, ScheduleAt, ScheduledState
+from sms_core.exceptions import InvalidFieldError
+from sms_core.presentation import scheduled_names
 from sms_core.web.views import PAGE_SIZE, Given, Redirect, Screen, Visit, endpoint
 
 __all__ = [
@@ -85,7 +86,7 @@ def listing(visit: Visit, given: Given) -> Screen:
             "cursor": cursor,
             "everyone": everyone,
             "scope": "everyone=1" if everyone else "mine=1",
-            "names": _names(visit, page.items),
+            "names": scheduled_names(visit.account, page.items),
             "states": STATES,
             "pending": ScheduledState.PENDING,
             "time_zone": TIME_ZONE,
@@ -103,7 +104,7 @@ def confirm_cancel(visit: Visit, given: Given) -> Screen:
         template="confirm_cancel_scheduled.html",
         context={
             "scheduled": scheduled,
-            "names": _names(visit, [scheduled]),
+            "names": scheduled_names(visit.account, [scheduled]),
             "states": STATES,
             "time_zone": TIME_ZONE,
             "shown": shown,
@@ -209,19 +210,6 @@ def local(moment: datetime, offset: int) -> str:
     hours, minutes = divmod(abs(east), 60)
     at = moment.astimezone(UTC) - timedelta(minutes=offset)
     return f"{at:%Y-%m-%d %H:%M} your time (UTC{sign}{hours:02d}:{minutes:02d})"
-
-
-def _names(visit: Visit, rows: list[ScheduledSend] | tuple[ScheduledSend, ...]) -> dict[str, str]:
-    """The names of the users who scheduled ``rows``."""
-    names = {}
-    for user_id in sorted({row.user_id for row in rows}):
-        try:
-            user = visit.account.users.get(user_id)
-        except UserNotFoundError:  # the host removed the user since; the id still says who
-            names[user_id] = user_id
-        else:
-            names[user_id] = user.full_name or user.id
-    return names
 
 
 ROUTES = [

@@ -33,20 +33,13 @@ screen's confirmation.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from urllib.parse import quote
 
 from starlette.routing import Route
 
-from sms_core.domain import (
-    DeliveryStatus,
-    Direction,
-    Message,
-    ScheduledSend,
-    ScheduledState,
-    Thread,
-)
-from sms_core.exceptions import InvalidInputError, QuietHoursError, SmsError, UserNotFoundError
+from sms_core.domain import DeliveryStatus, Direction, ScheduledState, Thread
+from sms_core.exceptions import InvalidInputError, QuietHoursError, SmsError
+from sms_core.presentation import message_names, scheduled_names
 from sms_core.segments import analyze
 from sms_core.web.consent import consent_context
 from sms_core.web.scheduled import STATES, TIME_ZONE, local, shown, utc_offset
@@ -195,7 +188,7 @@ def _messages(visit: Visit, candidate: str, cursor: str | None) -> dict[str, obj
         "cursor": cursor,
         # Each thread reads top to bottom, oldest to newest, as a conversation does.
         "threads": Thread.group(reversed(page.items)),
-        "names": _names(visit, page.items),
+        "names": message_names(visit.account, page.items),
         "statuses": STATUSES,
         "inbound": Direction.INBOUND,
     }
@@ -214,7 +207,7 @@ def _inbox_thread(visit: Visit, message_id: str) -> dict[str, object]:
         "page": None,
         "cursor": None,
         "threads": Thread.group(listed),
-        "names": _names(visit, listed),
+        "names": message_names(visit.account, listed),
         "statuses": STATUSES,
         "inbound": Direction.INBOUND,
     }
@@ -232,23 +225,10 @@ def _waiting(visit: Visit, candidate: str) -> dict[str, object]:
     return {
         "waiting": page.items,
         "waiting_more": page.next_cursor is not None,
-        "waiting_names": _names(visit, page.items),
+        "waiting_names": scheduled_names(visit.account, page.items),
         "waiting_state": STATES[ScheduledState.PENDING],
         "shown": shown,
     }
-
-
-def _names(visit: Visit, messages: Sequence[Message] | Sequence[ScheduledSend]) -> dict[str, str]:
-    """The names of the users who sent ``messages``: only those, as the list is polled."""
-    names = {}
-    for user_id in sorted({message.user_id for message in messages if message.user_id}):
-        try:
-            user = visit.account.users.get(user_id)
-        except UserNotFoundError:  # the host removed the user since; the id still says who
-            names[user_id] = user_id
-        else:
-            names[user_id] = user.full_name or user.id
-    return names
 
 
 def _composer(visit: Visit) -> dict[str, object]:

@@ -11,9 +11,10 @@ import logging
 from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+import sqlalchemy as sa
 
 from sms_core.cli.testing import SmsadminRunner
 
@@ -162,3 +163,43 @@ def seats(cli: SmsadminRunner, monkeypatch: pytest.MonkeyPatch) -> SmsadminRunne
     cli.ok("seats", "create", "Seat 1")
     cli.ok("seats", "create", "Seat 2")
     return cli
+
+
+#: The tables a list names its ids from (``sms_core.presentation.names_of``).
+_NAMED_TABLES = ("users", "seats")
+
+#: Runs a command line that must succeed; gives its output and its whole reads of the names.
+WholeReads = Callable[..., tuple[str, list[str]]]
+
+
+@pytest.fixture
+def whole_reads() -> WholeReads:
+    """Runs ``runner.ok(*args)``; gives its stdout and each statement it read users or seats by.
+
+    Only the statements that read those tables other than by ``id =`` or ``id IN`` (the
+    account's whole list, as naming every id of the account did) are given: a list that names
+    only the ids it shows runs none.
+    """
+
+    def run(runner: SmsadminRunner, *args: str) -> tuple[str, list[str]]:
+        statements: list[str] = []
+
+        def record(*event: Any) -> None:
+            statements.append(" ".join(str(event[2]).split()))
+
+        sa.event.listen(sa.Engine, "before_cursor_execute", record)
+        try:
+            out = runner.ok(*args).stdout
+        finally:
+            sa.event.remove(sa.Engine, "before_cursor_execute", record)
+        whole = [
+            text
+            for text in statements
+            for table in _NAMED_TABLES
+            if f"FROM {table} " in f"{text} "
+            and f"{table}.id = " not in text
+            and f"{table}.id IN " not in text
+        ]
+        return out, whole
+
+    return run

@@ -9,6 +9,7 @@ from sms_core.services import AccountAdmin
 from sms_fake import SandboxCarrier
 
 from . import test_cli_messages as messages
+from .conftest import WholeReads
 from .test_cli_messages import BODY, LEE, SAM, Lines, reply, row
 
 # The texting tests' account, with its campaign approved and its lines, on the test's clock.
@@ -75,6 +76,17 @@ class TestConsent:
             f"Hint: {LEE} has no consent record"
             in widget.ok("--as", "u-ada", "consent", "show", LEE).stdout
         )
+
+    def test_names_only_who_recorded(self, widget: SmsadminRunner, whole_reads: WholeReads) -> None:
+        """Recording, listing and showing read the recorders' names, not every user's."""
+        record = ("consent", "record", SAM, "--source", "paper", "--evidence", "Binder 3")
+        recorded, reads = whole_reads(widget, "--as", "u-ada", *record)
+        assert "Ada Lee" in row(recorded, SAM)
+        assert [] == reads
+        for listing in (["consent", "list"], ["consent", "show", SAM]):
+            shown, reads = whole_reads(widget, "--as", "u-ben", *listing)
+            assert "Ada Lee" in row(shown, SAM)
+            assert [] == reads
 
     def test_bad_source_is_a_usage_error(self, widget: SmsadminRunner) -> None:
         """Only the sources a user records are offered."""

@@ -9,6 +9,7 @@ from sms_core.services import AccountAdmin
 from sms_fake import SandboxCarrier
 
 from . import test_cli_messages as messaging
+from .conftest import WholeReads
 from .test_cli_messages import KIM, LEE, SAM, Lines, reply, row
 
 # The messaging tests' clock, carrier, account and lines, used here by name.
@@ -86,6 +87,19 @@ class TestInbox:
         assert "--cursor" not in rest
         refused = replied.refused("--as", "u-ben", "inbox", "--cursor", cursor).stderr
         assert "another list" in refused
+
+    def test_names_only_the_senders_shown(
+        self, replied: SmsadminRunner, lines: Lines, whole_reads: WholeReads
+    ) -> None:
+        """The list and a thread read the names of the users they show, not every user's."""
+        replied.ok("--as", "u-ada", "send", "--to", SAM, "--body", "See you at 5")
+
+        listed, reads = whole_reads(replied, "--as", "u-ada", "inbox")
+        assert "Ada Lee: See you at 5" in row(listed, SAM)
+        assert [] == reads
+        opened, reads = whole_reads(replied, "--as", "u-ada", "inbox", "open", lines.ada, SAM)
+        assert "Ada Lee" in row(opened, "See you at 5")
+        assert [] == reads
 
     def test_nothing_yet(self, widget: SmsadminRunner, lines: Lines) -> None:
         """Before any reply, a hint instead of an empty table."""

@@ -20,6 +20,7 @@ from sms_core.services import AccountAdmin, SmsAdmin
 from sms_core.testing import sample_brand, sample_campaign
 from sms_fake import SandboxCarrier
 
+from .conftest import WholeReads
 from .test_cli_demo import serve_until_logged, smsadmin_script
 
 #: A Tuesday afternoon in every US time zone: quiet hours allow texting everyone.
@@ -371,6 +372,21 @@ class TestThreadAndHistory:
             assert ["Third"] == [b for b in BODIES if b in rest]
             assert "--cursor" not in rest
 
+    def test_names_only_the_senders_shown(
+        self, widget: SmsadminRunner, lines: Lines, whole_reads: WholeReads
+    ) -> None:
+        """A history and a thread read the names of the users they show, not every user's."""
+        widget.ok("--as", "u-ada", "send", "--to", SAM, "--body", BODY, "--candidate", "cand-7")
+        widget.ok("--as", "u-ben", "send", "--to", SAM, "--body", "Hi!", "--candidate", "cand-7")
+
+        history, reads = whole_reads(widget, "history", "cand-7")
+        assert "Ada Lee" in row(history, "Hi Sam")
+        assert "Ben Ortiz" in row(history, "Hi!")
+        assert [] == reads
+        thread, reads = whole_reads(widget, "thread", lines.shared, SAM)
+        assert "Ben Ortiz" in row(thread, "Hi!")
+        assert [] == reads
+
     def test_cursor_of_another_list(self, widget: SmsadminRunner, lines: Lines) -> None:
         """A thread's cursor does not continue a history; a made-up one is refused by value."""
         for body in ("First", "Second"):
@@ -440,6 +456,15 @@ class TestOptOuts:
 
         assert "--as" in result.stderr
         assert SAM in stopped.ok("--as", "u-ada", "optouts", "--all").stdout
+
+    def test_names_only_who_lifted(self, stopped: SmsadminRunner, whole_reads: WholeReads) -> None:
+        """Lifting and the list read the name of the admin who lifted, not every user's."""
+        lifted, reads = whole_reads(stopped, "optouts", "lift", SAM, "--reason", "By email")
+        assert "by Morgan Reyes: By email" in row(lifted, SAM)
+        assert [] == reads
+        listed, reads = whole_reads(stopped, "optouts", "--all")
+        assert "by Morgan Reyes: By email" in row(listed, SAM)
+        assert [] == reads
 
     def test_lift_needs_reason(self, stopped: SmsadminRunner) -> None:
         """No reason is a usage error; a blank one is refused, and the block stays."""

@@ -13,7 +13,9 @@ from sms_core.services import SmsAdmin
 from sms_core.testing import sample_brand, sample_campaign
 from sms_fake import SandboxCarrier
 
+from .conftest import WholeReads
 from .test_cli_demo import serve_until_logged
+from .test_cli_messages import row
 
 #: A Tuesday afternoon in every US time zone: quiet hours allow texting everyone.
 START = datetime(2026, 3, 10, 19, 0, tzinfo=UTC)
@@ -93,6 +95,28 @@ class TestScheduled:
         trail = widget.ok("audit", "--action", "cancel_scheduled_send", "--number", SAM).stdout
         assert "cancel_scheduled_send" in trail
         assert ident in trail
+
+    def test_names_only_who_scheduled(
+        self, widget: SmsadminRunner, clock: ManualClock, whole_reads: WholeReads
+    ) -> None:
+        """Adding, listing, cancelling and sending read the schedulers' names, not everyone's."""
+        at = (START + timedelta(hours=1)).isoformat()
+        add = ("--as", "u-ada", "scheduled", "add", "--to", SAM, "--at", at, "--body")
+        added, reads = whole_reads(widget, *add, "Hi Noa")
+        assert "Ada Lee" in row(added, "Hi Noa")
+        assert [] == reads
+        listed, reads = whole_reads(widget, "scheduled", "list")
+        assert "Ada Lee" in row(listed, "Hi Noa")
+        assert [] == reads
+        cancel = ("--as", "u-ada", "scheduled", "cancel", scheduled_id(added))
+        cancelled, reads = whole_reads(widget, *cancel)
+        assert "Ada Lee" in row(cancelled, "Hi Noa")
+        assert [] == reads
+        widget.ok(*add, "Hello Noa")
+        clock.advance(timedelta(hours=1))
+        sent, reads = whole_reads(widget, "scheduled", "run-due")
+        assert "Ada Lee" in row(sent, "Hello Noa")
+        assert [] == reads
 
     @pytest.mark.parametrize(
         "when",

@@ -5,15 +5,25 @@ Runs on SQLite and PostgreSQL (``database_url``), since the store does the ``IN`
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import sqlalchemy as sa
 
+from sms_core.domain import (
+    KEYWORD_RECORDER,
+    ConsentRecord,
+    ConsentSource,
+    OptOut,
+    OptOutSource,
+    PhoneNumber,
+)
 from sms_core.exceptions import InvalidFieldError
 from sms_core.inputs import ID_LENGTH, LIST_LIMIT_MAX
-from sms_core.presentation import audit_names, change_text
+from sms_core.presentation import audit_names, change_text, consent_names, optout_names
 from sms_core.services import AccountAdmin, SmsAdmin
 
 
@@ -131,3 +141,65 @@ class TestAuditNames:
         selects = [text for text in statements if text.lstrip().upper().startswith("SELECT")]
         assert 2 == len(selects)
         assert "users: Ann Lee, Bob Stone → Bob Stone" in change_text(page.items[0], names)
+
+
+class TestRowNames:
+    """The lists' helpers name the users their rows show, in one query, reading no seat."""
+
+    def test_consent_names_its_recorders(self, admin: SmsAdmin, acme: AccountAdmin) -> None:
+        """Who recorded each record, by name; a keyword's record names no user."""
+        records = [
+            ConsentRecord(
+                id=f"r-{index}",
+                number=PhoneNumber.parse("+14155550100"),
+                source=ConsentSource.PAPER,
+                recorded_by=recorder,
+                evidence="Binder 3",
+                recorded_at=datetime(2026, 3, 10, tzinfo=UTC),
+            )
+            for index, recorder in enumerate(["ann", KEYWORD_RECORDER, "bob", "ann"])
+        ]
+        statements = statements_of(admin)
+        assert {"ann": "Ann Lee", "bob": "Bob Stone"} == consent_names(acme, records)
+        [select] = [text for text in statements if text.lstrip().upper().startswith("SELECT")]
+        assert "FROM users" in select
+        assert " IN " in select
+
+    def test_optout_names_who_lifted(self, admin: SmsAdmin, acme: AccountAdmin) -> None:
+        """An opt-out in force, or lifted by the candidate, names no one."""
+        when = datetime(2026, 3, 10, tzinfo=UTC)
+        number = PhoneNumber.parse("+14155550100")
+        optouts = [
+            OptOut(number=number, opted_out_at=when, source=OptOutSource.KEYWORD),
+            OptOut(number=number, opted_out_at=when, source=OptOutSource.KEYWORD, lifted_at=when),
+            OptOut(
+                number=number,
+                opted_out_at=when,
+                source=OptOutSource.KEYWORD,
+                lifted_at=when,
+                lifted_by="admin",
+            ),
+        ]
+        assert {"admin": "Dana Reyes"} == optout_names(acme, optouts)
+        statements = statements_of(admin)
+        assert {} == optout_names(acme, optouts[:2])
+        assert [] == statements
+
+    def test_more_ids_than_one_lookup_takes(self, admin: SmsAdmin, acme: AccountAdmin) -> None:
+        """A long page (a run of due scheduled texts) is named in lookups of the most they take."""
+        records = [
+            ConsentRecord(
+                id=f"r-{index}",
+                number=PhoneNumber.parse("+14155550100"),
+                source=ConsentSource.PAPER,
+                recorded_by=f"user-{index}",
+                evidence="Binder 3",
+                recorded_at=datetime(2026, 3, 10, tzinfo=UTC),
+            )
+            for index in range(LIST_LIMIT_MAX)
+        ]
+        statements = statements_of(admin)
+        assert {"cy": "Cy Young"} == consent_names(
+            acme, [*records, attrs.evolve(records[0], recorded_by="cy")]
+        )
+        assert 2 == len([text for text in statements if "FROM users" in text])

@@ -23,7 +23,7 @@ from sms_core.exceptions import InvalidFieldError
 from sms_core.services import SmsAdmin
 from sms_core.web.scheduled import UTC_OFFSET_MAX, scheduled_at, utc_offset
 from tests.web.conftest import signed_in
-from tests.web.test_texting import KEY_FIELD, NOA, SAM, _field, _text, register
+from tests.web.test_texting import KEY_FIELD, NOA, SAM, _field, _text, register, user_reads
 
 #: 18:30 UTC on the fixtures' day: a time Sam may be texted.
 LATER = "2026-03-10T18:30"
@@ -322,6 +322,20 @@ class TestScheduledScreen:
         assert "when quiet hours allow" in everyone
         # Soonest first: Bob's 18:00 before Ann's 18:30.
         assert everyone.index("Bob's") < everyone.index("Ann's")
+
+    def test_the_schedulers_are_named_in_one_read(
+        self, ann: httpx.Client, widget: SmsAdmin, clock: ManualClock
+    ) -> None:
+        """The list reads users as often with two schedulers as with one."""
+        acme = widget.account("acme")
+        acme.scheduled.schedule("ann", to=SAM, body="Ann's", at=NEXT_ALLOWED)
+        page, alone = user_reads(widget, ann, "/web/scheduled?everyone=1")
+        assert "Ann Lee" in _words(page)
+        acme.scheduled.schedule("bob", to=NOA, body="Bob's", at=NEXT_ALLOWED)
+        page, both = user_reads(widget, ann, "/web/scheduled?everyone=1")
+        assert "Bob Stone" in _words(page)
+        assert "Ann Lee" in _words(page)
+        assert len(alone) == len(both), both
 
     def test_an_admin_sees_everyones(
         self,

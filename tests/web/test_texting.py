@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from sms_core import ManualClock, OptOutSource, PhoneNumber
 from sms_core.domain import DeliveryStatus, Message
@@ -84,6 +86,22 @@ def _send(
             "idempotency_key": key or "".join(re.findall(KEY_FIELD, panel)),
         },
     )
+
+
+def user_reads(admin: SmsAdmin, client: httpx.Client, path: str) -> tuple[str, list[str]]:
+    """The page at ``path``, and each statement that read users while it was made."""
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(" ".join(str(args[2]).split()))
+
+    sa.event.listen(admin.database.engine, "before_cursor_execute", record)
+    try:
+        answer = client.get(path)
+    finally:
+        sa.event.remove(admin.database.engine, "before_cursor_execute", record)
+    assert 200 == answer.status_code, answer.text
+    return answer.text, [text for text in statements if "FROM users " in f"{text} "]
 
 
 def _messages(admin: SmsAdmin) -> list[Message]:
@@ -167,6 +185,20 @@ class TestPanel:
         answer = ann.get("/web/texting", params={"candidate": "cand-sam", "cursor": "bogus"})
         assert 400 == answer.status_code
         assert "cannot continue the newest history list" in answer.text
+
+    def test_the_senders_are_named_in_one_read(
+        self, ann: httpx.Client, widget: SmsAdmin, clock: ManualClock
+    ) -> None:
+        """The polled list reads users as often with two senders as with one."""
+        bob = signed_in(widget, clock, "bob")
+        _send(ann, "cand-sam", SAM, "From Ann")
+        fragment, alone = user_reads(widget, ann, "/web/texting/messages?candidate=cand-sam")
+        assert "Ann Lee" in _text(fragment)
+        _send(bob, "cand-sam", SAM, "From Bob")
+        fragment, both = user_reads(widget, ann, "/web/texting/messages?candidate=cand-sam")
+        assert "Ann Lee" in _text(fragment)
+        assert "Bob Stone" in _text(fragment)
+        assert len(alone) == len(both), both
 
 
 class TestComposerCheck:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sms_core.cli.audit import display_names
 from sms_core.cli.errors import CliError
 from sms_core.cli.inbox import inbox_table
 from sms_core.cli.message_tables import messages_table
 from sms_core.cli.narration import Narrator
 from sms_core.domain import PhoneNumber, WebhookKind
+from sms_core.presentation import message_names
 from sms_core.services import AccountAdmin, SmsAdmin
 
 if TYPE_CHECKING:
@@ -42,7 +42,6 @@ def inbox_story(story: Narrator, sdk: SmsAdmin, carrier: SandboxCarrier) -> None
     """
     story.part("Part 6 · Inbox: who replied, and what is still unread")
     account = sdk.account(_ACCOUNT)
-    names = display_names(account)
     line = next(
         summary.line.number
         for summary in account.numbers.list()
@@ -56,7 +55,10 @@ def inbox_story(story: Narrator, sdk: SmsAdmin, carrier: SandboxCarrier) -> None
 
     story.step("Ada opens the thread: reading it marks the reply read, for her alone")
     thread = account.messages.thread(_ADA, line, _SAM)
-    story.show(messages_table(thread[-2:], names, title="Ada ↔ Sam, the latest"))
+    latest = thread[-2:]
+    story.show(
+        messages_table(latest, message_names(account, latest), title="Ada ↔ Sam, the latest")
+    )
     _show_inbox(story, account, expected=0)
 
 
@@ -64,5 +66,7 @@ def _show_inbox(story: Narrator, account: AccountAdmin, *, expected: int) -> Non
     unread = account.inbox.unread_count(_ADA)
     if unread != expected:
         raise CliError(f"the demo expected {expected} unread replies for Ada, found {unread}")
-    story.show(inbox_table(account.inbox.threads_page(_ADA).items, display_names(account)))
+    threads = account.inbox.threads_page(_ADA).items
+    names = message_names(account, (thread.last_message for thread in threads))
+    story.show(inbox_table(threads, names))
     story.done(f"Ada has {unread} unread {'reply' if unread == 1 else 'replies'}")

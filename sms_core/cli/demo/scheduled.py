@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sms_core.cli.audit import display_names
 from sms_core.cli.errors import CliError
 from sms_core.cli.message_tables import messages_table
 from sms_core.cli.narration import Narrator
 from sms_core.cli.scheduled import scheduled_table
 from sms_core.domain import NEXT_ALLOWED, PhoneNumber
 from sms_core.exceptions import QuietHoursError
+from sms_core.presentation import message_names, scheduled_names
 from sms_core.services import AccountAdmin, SmsAdmin
 
 __all__ = ["scheduled_story"]
@@ -49,7 +49,7 @@ def scheduled_story(story: Narrator, sdk: SmsAdmin) -> None:
     scheduled = account.scheduled.schedule(
         "u-ada", to=_NOA[1], body=_TEXT, at=NEXT_ALLOWED, candidate_id=_NOA[0]
     )
-    story.show(scheduled_table([scheduled], display_names(account), ids=False))
+    story.show(scheduled_table([scheduled], scheduled_names(account, [scheduled]), ids=False))
     story.done(f"Due at {scheduled.due_at:%H:%M} UTC: 08:00 in Honolulu")
 
     story.step("A minute before, the background pass finds nothing due")
@@ -63,14 +63,14 @@ def scheduled_story(story: Narrator, sdk: SmsAdmin) -> None:
     report = account.scheduled.run_due()
     if len(report.sent) != 1 or account.scheduled.run_due().count:
         raise CliError("the demo's scheduled text was not sent exactly once at its time")
-    story.show(scheduled_table(report.sent, display_names(account), ids=False))
+    story.show(scheduled_table(report.sent, scheduled_names(account, report.sent), ids=False))
     line = next(
         summary.line.number
         for summary in account.numbers.list()
         if any(user.id == "u-ada" for user in summary.users)
     )
     thread = account.messages.thread("u-ada", line, PhoneNumber.parse(_NOA[1]))
-    story.show(messages_table(thread, display_names(account), title="Ada ↔ Noa"))
+    story.show(messages_table(thread, message_names(account, thread), title="Ada ↔ Noa"))
 
 
 def _texts_to_noa(account: AccountAdmin) -> object:

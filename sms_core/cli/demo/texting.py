@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from sms_core.cli.audit import display_names
 from sms_core.cli.message_tables import (
     delivery_cell,
     messages_table,
@@ -28,6 +27,7 @@ from sms_core.cli.messages import send_with_progress, show_segments
 from sms_core.cli.narration import Narrator
 from sms_core.domain import PhoneNumber, Recipient
 from sms_core.exceptions import CandidateOptedOutError
+from sms_core.presentation import message_names, optout_names
 from sms_core.segments import analyze
 from sms_core.services import AccountAdmin, SmsAdmin
 from sms_core.webhooks import LoopbackServer, create_app
@@ -124,7 +124,7 @@ def _deliveries(
     carrier.advance(timedelta(minutes=5))
     _deliver(story, carrier, client)
     sam = account.messages.thread("u-ada", _line_of(account, "u-ada"), _SAM[1])
-    story.show(messages_table(sam, display_names(account), title="Ada ↔ Sam"))
+    story.show(messages_table(sam, message_names(account, sam), title="Ada ↔ Sam"))
 
 
 def _replies(
@@ -140,7 +140,7 @@ def _replies(
     call = carrier.calls(_ACCOUNT)[-1]
     story.done(f"The app answered the call: forward to {call.forwarded_to}")
     thread = account.messages.thread("u-ada", ada, _SAM[1])
-    story.show(messages_table(thread, display_names(account), title="Ada ↔ Sam"))
+    story.show(messages_table(thread, message_names(account, thread), title="Ada ↔ Sam"))
 
 
 def _opt_out(
@@ -150,7 +150,8 @@ def _opt_out(
     story.step("Lee texts STOP to the shared number: blocked on every line of the agency")
     carrier.inject_inbound_text(_ACCOUNT, lee, _line_of(account, "u-ben"), "STOP")
     _deliver(story, carrier, client)
-    story.show(optouts_table(account.optouts.list("u-eve"), display_names(account)))
+    optouts = account.optouts.list("u-eve")
+    story.show(optouts_table(optouts, optout_names(account, optouts)))
 
     story.step("Eve texts Lee from her own line")
 
@@ -171,6 +172,7 @@ def _opt_out(
 
 def _history(story: Narrator, account: AccountAdmin) -> None:
     story.step("Sam's history: one thread per number, who sent each message, and its status")
-    names = display_names(account)
-    for thread in account.messages.history("u-ada", _SAM[0]):
+    threads = account.messages.history("u-ada", _SAM[0])
+    names = message_names(account, (message for thread in threads for message in thread.messages))
+    for thread in threads:
         story.show(messages_table(thread.messages, names, title=thread_title(thread)))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sms_core.cli import render
-from sms_core.cli.audit import display_names
 from sms_core.cli.demo.setting import (
     MARKETPLACE_ADMIN,
     WIDGET_HOST,
@@ -18,7 +19,11 @@ from sms_core.exceptions import (
     TermsNotAcceptedError,
     UserAlreadyHasLineError,
 )
-from sms_core.services import SmsAdmin
+from sms_core.presentation import audit_names
+from sms_core.services import AccountAdmin, SmsAdmin
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 __all__ = ["widget_story"]
 
@@ -106,4 +111,10 @@ def widget_story(story: Narrator, sdk: SmsAdmin, carrier_state: str) -> None:
     story.show(render.lines_table(numbers.list()))
 
     story.step("The audit trail: who did what, when")
-    story.show(render.audit_table(account.audit.list(), display_names(account)))
+    story.show(_audit_table(account))
+
+
+def _audit_table(account: AccountAdmin) -> Table:
+    """The account's audit trail, naming only the users and seats it shows."""
+    entries = account.audit.list()
+    return render.audit_table(entries, audit_names(account, entries))
