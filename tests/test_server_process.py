@@ -32,6 +32,19 @@ print("INFO:     Uvicorn running on http://127.0.0.1:8123", file=sys.stderr, flu
 interrupted.wait(60)
 print("INFO:     Finished server process", file=sys.stderr, flush=True)
 """
+#: Listens, then loses the first Ctrl+C (a slow start-up can) and stops on the second.
+LOSES_ONE = """
+import signal, sys, threading
+interrupts = []
+stopped = threading.Event()
+def on_interrupt(*_):
+    interrupts.append(1)
+    if len(interrupts) == 2:
+        stopped.set()
+signal.signal(signal.SIGINT, on_interrupt)
+print("Uvicorn running on http://127.0.0.1:8125", file=sys.stderr, flush=True)
+stopped.wait(60)
+"""
 #: Ignores Ctrl+C for good, after saying so.
 DEAF = """
 import signal, sys, threading
@@ -83,6 +96,12 @@ class TestServerProcess:
             pytest.raises(AssertionError, match="the time was up"),
         ):
             server.wait_for("never logged", timeout=0.2)
+
+    def test_a_lost_interrupt_is_sent_again(self) -> None:
+        """A server that missed the first Ctrl+C gets a second, and ends without a kill."""
+        with ServerProcess(python(LOSES_ONE), stop_timeout=3) as server:
+            server.wait_listening(timeout=30)
+        assert (0, False) == (server.process.returncode, server.killed)
 
     def test_a_server_deaf_to_ctrl_c_is_killed(self) -> None:
         """Leaving the block ends a server that ignores every interrupt: it is killed."""

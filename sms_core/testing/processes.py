@@ -34,8 +34,11 @@ UVICORN_LISTENING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
 
 Stream = Literal["stdout", "stderr"]
 _T = TypeVar("_T")
-#: How many interrupts :meth:`ServerProcess.stop` sends before it kills the process.
-_INTERRUPTS = 3
+#: The shares of ``stop_timeout`` :meth:`ServerProcess.stop` waits after each interrupt before
+#: it kills the process: most for the first (a graceful stop ends the background pollers too),
+#: the rest for a second, in case the first was lost. uvicorn takes a second Ctrl+C as "stop
+#: now".
+_INTERRUPT_SHARES = (2 / 3, 1 / 3)
 
 
 class ServerProcess:
@@ -49,7 +52,7 @@ class ServerProcess:
         stdin: Its standard input, as :class:`subprocess.Popen` takes it (default: none, so
             it never waits on the terminal); ``subprocess.PIPE`` to write to it.
         wait_timeout: How long :meth:`wait_for` waits by default, in seconds.
-        stop_timeout: How long :meth:`stop` waits for the process to end after all its
+        stop_timeout: How long :meth:`stop` waits for the process to end after its
             interrupts, in seconds, before it kills it.
     """
 
@@ -60,7 +63,7 @@ class ServerProcess:
         env: Mapping[str, str] | None = None,
         stdin: int | None = subprocess.DEVNULL,
         wait_timeout: float = 60.0,
-        stop_timeout: float = 30.0,
+        stop_timeout: float = 45.0,
     ) -> None:
         self._command = list(command)
         self._env = dict(env) if env is not None else None
@@ -196,17 +199,16 @@ class ServerProcess:
     def stop(self) -> int:
         """Interrupt the process (Ctrl+C) until it ends, kill it past the bound; its exit code.
 
-        The interrupt is repeated a few times within ``stop_timeout`` in case one was lost;
-        should the process outlast them all it is killed (:attr:`killed`, a negative code).
+        The interrupt is sent a second time within ``stop_timeout`` in case the first was lost;
+        should the process outlast both it is killed (:attr:`killed`, a negative code).
         """
         process = self.process
-        bound = self._stop_timeout / _INTERRUPTS
-        for _ in range(_INTERRUPTS):
+        for share in _INTERRUPT_SHARES:
             if process.poll() is not None:
                 break
             process.send_signal(signal.SIGINT)
             try:
-                process.wait(timeout=bound)
+                process.wait(timeout=self._stop_timeout * share)
             except subprocess.TimeoutExpired:
                 continue
         if process.poll() is None:
