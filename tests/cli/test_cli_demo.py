@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from sms_core.cli.testing import SmsadminRunner
+from sms_core.testing.processes import ServerProcess
 
 #: What the story must show: the seeds' cues, each refusal with its typed error, the hint.
 KEY_LINES = (
@@ -70,30 +70,24 @@ def smsadmin_script() -> str:
     return found
 
 
-def serve_until_logged(options: list[str], logged: str) -> tuple[bool, int]:
+def serve_until_logged(options: list[str], logged: str) -> int:
     """Run ``smsadmin serve --port 0`` with ``options`` until stderr shows ``logged``, then stop.
 
+    The server is interrupted only once uvicorn listens (and so handles Ctrl+C), and is
+    stopped whatever happens (:class:`~sms_core.testing.processes.ServerProcess`).
+
     Returns:
-        Whether the line was logged (within a minute), and the server's exit code after Ctrl+C.
+        The server's exit code after Ctrl+C.
+
+    Raises:
+        AssertionError: When ``logged`` is not logged within a minute.
     """
-    with subprocess.Popen(
-        [smsadmin_script(), "serve", "--port", "0", *options],
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    ) as server:
-        assert server.stderr is not None
-        # Stops the server, and so the reading, should the line never be logged.
-        watchdog = threading.Timer(60, server.send_signal, [signal.SIGINT])
-        watchdog.start()
-        try:
-            seen = any(logged in line for line in iter(server.stderr.readline, ""))
-        finally:
-            watchdog.cancel()
-            server.send_signal(signal.SIGINT)
-            server.communicate(timeout=30)
-    return seen, server.returncode
+    command = [smsadmin_script(), "serve", "--port", "0", *options]
+    with ServerProcess(command, env={**os.environ, "PYTHONUNBUFFERED": "1"}) as server:
+        server.wait_listening()
+        server.wait_for(re.escape(logged))
+    assert not server.killed, server.output()
+    return server.process.returncode
 
 
 class TestDemo:

@@ -72,6 +72,13 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 
 from sms_fake import SandboxCarrier  # noqa: E402
 
+#: How long an ``expect`` waits (milliseconds) before it fails, for every browser test (each
+#: imports this module): several rounds of the slowest page poll (the inbox's, every 5 s) on a
+#: loaded 2-core CI machine. Playwright's own 5 s is one round of it; a passing expectation
+#: returns as soon as it holds, so only a failure waits this long.
+EXPECT_TIMEOUT = 20_000
+expect.set_options(timeout=EXPECT_TIMEOUT)
+
 
 class Site:
     """The served UIs and their data: signs users in through the real sign-in link."""
@@ -488,12 +495,10 @@ class TestRegistrationJourney:
             # The scheduler syncs; the page, polling its steps, turns green without a reload.
             carrier.advance(timedelta(hours=4))
             site.widget.account("initech").registration.sync()
-            expect(steps.locator("#step-campaign")).to_contain_text("✔ Approved", timeout=10_000)
+            expect(steps.locator("#step-campaign")).to_contain_text("✔ Approved")
             carrier.advance(timedelta(days=1))
             site.widget.account("initech").registration.sync()
-        expect(steps.locator("#step-messaging_service")).to_contain_text(
-            "✔ Approved", timeout=10_000
-        )
+        expect(steps.locator("#step-messaging_service")).to_contain_text("✔ Approved")
         expect(steps).to_contain_text("Registration complete")
         shot(page, tmp_path, "registration-complete")
 

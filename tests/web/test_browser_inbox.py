@@ -73,7 +73,7 @@ def test_a_reply_shows_unread_then_reading_it_clears_the_badge(
     expect(inbox_link).to_have_text("Inbox")
     expect(page.get_by_text("No candidate has texted your line yet.")).to_be_visible()
     _reply(site, IVY, "Yes, Monday works for me")
-    expect(inbox_link).to_have_text("Inbox ✉ 1 unread", timeout=15_000)  # polled, no reload
+    expect(inbox_link).to_have_text("Inbox ✉ 1 unread")  # polled, no reload
     page.reload()
     row = page.locator("#listing tbody tr")
     expect(row).to_have_count(1)

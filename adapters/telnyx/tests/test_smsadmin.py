@@ -25,12 +25,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -57,6 +54,7 @@ from sms_core.domain import (
     WebhookRequest,
 )
 from sms_core.testing.prism import PrismServer
+from sms_core.testing.processes import ServerProcess
 from sms_core.webhooks import LoopbackServer
 from sms_telnyx import TelnyxAdapter
 from sms_telnyx.testing.driver import TelnyxDriver, signed_request
@@ -672,14 +670,6 @@ def _smsadmin_as_installed() -> str:
     pytest.skip(reason)
 
 
-def _served_url(stderr: Any) -> str:
-    """The address uvicorn logs once it listens."""
-    for logged in iter(stderr.readline, ""):
-        if found := re.search(r"Uvicorn running on (http://127\.0\.0\.1:\d+)", logged):
-            return found.group(1)
-    raise AssertionError("smsadmin serve stopped before listening")
-
-
 class TestServeAsInstalled:
     """``smsadmin`` in a process of its own, Telnyx loaded from its entry point."""
 
@@ -715,32 +705,18 @@ class TestServeAsInstalled:
             key: value for key, value in os.environ.items() if not key.startswith("TELNYX_API")
         }
         environ["PYTHONUNBUFFERED"] = "1"
-        with subprocess.Popen(
-            [script, "serve", "--port", "0", "--public-url", PUBLIC_URL, "--sync-every", "0",
-             "--reconcile-every", "0", "--deliver-events-every", "0"],
-            env=environ,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        ) as server:  # fmt: skip
-            # Stops the server should it never listen.
-            watchdog = threading.Timer(60, server.send_signal, [signal.SIGINT])
-            watchdog.start()
-            try:
-                url = _served_url(server.stderr) + urlsplit(built.url).path
-                reply = signed_request(
-                    built.url, json.loads(built.body), signing_key, int(time.time())
-                )
-                forged = attrs.evolve(reply, body=reply.body.replace(b"Yes", b"Nah"))
-                with httpx.Client() as http:
-                    answers = [
-                        http.post(url, content=request.body, headers=dict(request.headers))
-                        for request in (reply, forged)
-                    ]
-            finally:
-                watchdog.cancel()
-                server.send_signal(signal.SIGINT)
-                logged = server.communicate(timeout=30)[1]
+        command = [script, "serve", "--port", "0", "--public-url", PUBLIC_URL]
+        command += ["--sync-every", "0", "--reconcile-every", "0", "--deliver-events-every", "0"]
+        with ServerProcess(command, env=environ) as server:
+            url = server.wait_listening() + urlsplit(built.url).path
+            reply = signed_request(built.url, json.loads(built.body), signing_key, int(time.time()))
+            forged = attrs.evolve(reply, body=reply.body.replace(b"Yes", b"Nah"))
+            with httpx.Client() as http:
+                answers = [
+                    http.post(url, content=request.body, headers=dict(request.headers))
+                    for request in (reply, forged)
+                ]
+        logged = server.output()
 
         assert ([200, 403], 0) == ([answer.status_code for answer in answers], server.returncode)
         thread = smsadmin.ok("--as", "rec", "thread", line.number.e164, CANDIDATE).stdout

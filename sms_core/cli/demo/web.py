@@ -43,7 +43,7 @@ def web_story(story: Narrator, products: Mapping[str, tuple[str, SmsAdmin]], por
     from starlette.applications import Starlette  # noqa: PLC0415 - when the demo runs
     from starlette.routing import Mount  # noqa: PLC0415
 
-    from sms_core.web import create_web_app, sign_in_token  # noqa: PLC0415
+    from sms_core.web import create_web_app  # noqa: PLC0415
     from sms_core.webhooks import LoopbackServer  # noqa: PLC0415
 
     story.part("The web UI")
@@ -62,30 +62,35 @@ def web_story(story: Narrator, products: Mapping[str, tuple[str, SmsAdmin]], por
             "choose another --port"
         ) from None
     with server, server.serving(app):
-        story.say(
-            "Every screen, on the story's data, signed in as each user the host knows. Open a "
-            "link in a browser (each signs in once); Ctrl+C stops."
-        )
-        for path, (product, sdk) in products.items():
-            typer.echo(f"\n{product}: {server.url(path)}")
-            for account in sdk.accounts():
-                for user in sdk.account(account.id).users.list():
-                    token = sign_in_token(
-                        secret, account.id, user.id, _LINK_TTL, now=sdk.clock.now()
-                    )
-                    typer.echo(f"  {user.full_name or user.id} ({account.name}, {account.id}):")
-                    typer.echo(f"    {server.url(path)}/signin?token={token}")
-                if texting := _texting_link(sdk.account(account.id)):
-                    typer.echo(
-                        f"  Texting panel for candidate {DEMO_CANDIDATE}, once signed in as "
-                        f"{texting}:"
-                    )
-                    typer.echo(f"    {server.url(path)}/texting?candidate={DEMO_CANDIDATE}")
+        # From the moment it listens, Ctrl+C stops it cleanly, even while the links print.
         try:
+            story.say(
+                "Every screen, on the story's data, signed in as each user the host knows. Open "
+                "a link in a browser (each signs in once); Ctrl+C stops."
+            )
+            for path, (product, sdk) in products.items():
+                _print_links(product, sdk, server.url(path), secret)
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
             story.done("Stopped the web UI")
+
+
+def _print_links(product: str, sdk: SmsAdmin, url: str, secret: str) -> None:
+    """The product's address, a sign-in link per user and the texting panel's, under ``url``."""
+    from sms_core.web import sign_in_token  # noqa: PLC0415 - when the demo runs
+
+    typer.echo(f"\n{product}: {url}")
+    for account in sdk.accounts():
+        for user in sdk.account(account.id).users.list():
+            token = sign_in_token(secret, account.id, user.id, _LINK_TTL, now=sdk.clock.now())
+            typer.echo(f"  {user.full_name or user.id} ({account.name}, {account.id}):")
+            typer.echo(f"    {url}/signin?token={token}")
+        if texting := _texting_link(sdk.account(account.id)):
+            typer.echo(
+                f"  Texting panel for candidate {DEMO_CANDIDATE}, once signed in as {texting}:"
+            )
+            typer.echo(f"    {url}/texting?candidate={DEMO_CANDIDATE}")
 
 
 def _texting_link(account: AccountAdmin) -> str | None:
