@@ -16,7 +16,7 @@ What this may delay, and for how long:
   (:attr:`SmsAdmin.account_changes`);
 * a change made by another process (``smsadmin accounts update`` beside ``smsadmin serve``)
   takes effect within :data:`ACCOUNT_CACHE_SECONDS`. Settings that choose which secret signs
-  (a Twilio ``env_prefix`` or ``account_sid``, a sandbox ``state_path``) are among them: a
+  (an adapter's provider settings naming its credentials or its state) are among them: a
   report signed with the secret of the settings before the change is accepted for at most
   that long, then refused.
 
