@@ -242,9 +242,12 @@ class Messaging:
         reaches the user at once. Each recipient is checked only by :meth:`send_mass`.
 
         Raises:
-            TooManyRecipientsError, MessageBodyError, PermissionDeniedError,
-            UserWithoutLineError, UnregisteredLineError, InvalidFieldError: As for
-                :meth:`send_mass`; nothing was stored or sent.
+            TooManyRecipientsError: As for :meth:`send_mass`; nothing was stored or sent.
+            MessageBodyError: As for :meth:`send_mass`; likewise.
+            PermissionDeniedError: As for :meth:`send_mass`; likewise.
+            UserWithoutLineError: As for :meth:`send_mass`; likewise.
+            UnregisteredLineError: As for :meth:`send_mass`; likewise.
+            InvalidFieldError: As for :meth:`send_mass`; likewise.
             IdempotencyKeyError: When the key is malformed (one used before for another
                 text is found only by :meth:`send_mass`).
         """
