@@ -53,14 +53,16 @@ DONE = {
     "confirmation": "The registry was asked to send the confirmation again.",
 }
 
-#: Each status's CSS class: the seed's blue, green and red (grey before a step starts).
-_CLASSES = {
-    StepStatus.NOT_STARTED: "status-muted",
-    StepStatus.IN_PROGRESS: "status-info",
-    StepStatus.CONFIRMING: "status-warn",
-    StepStatus.APPROVED: "status-ok",
-    StepStatus.FAILED: "status-bad",
+#: The stylesheet's class for each of the seeds' colours a step's status has (``STEP_CUES``).
+_COLOUR_CLASSES = {
+    "grey": "status-muted",
+    "blue": "status-info",
+    "yellow": "status-warn",
+    "green": "status-ok",
+    "red": "status-bad",
 }
+#: Each status's CSS class, from the colour its cue gives it (one place for the colours).
+_CLASSES = {status: _COLOUR_CLASSES[cue.colour] for status, cue in STEP_CUES.items()}
 
 
 def registration(visit: Visit, given: Given) -> Screen:
